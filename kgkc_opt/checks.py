@@ -1,0 +1,71 @@
+"""Exact re-check of every plan a solver returns, before anyone sees it.
+
+Quantities are rounded to integers (after checking they are within ``INTEGRALITY_TOLERANCE``) and
+every constraint of docs/model.md is checked with exact fractions: a plan that breaks a cap by a
+single đồng is reported, never passed on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from .errors import SolutionCheckError
+from .model import ModelInput
+
+#: How far from an integer a solver's value may be before it is an error, not rounding noise.
+INTEGRALITY_TOLERANCE = 1e-6
+
+
+def round_plan(values: Mapping[tuple[str, int], float]) -> dict[tuple[str, int], int]:
+    plan = {}
+    bad = []
+    for key, v in values.items():
+        r = round(v)
+        if abs(v - r) > INTEGRALITY_TOLERANCE:
+            bad.append(f"q[{key[0]},{key[1]}] = {v!r} is not a whole number")
+        plan[key] = int(r)
+    if bad:
+        raise SolutionCheckError("the solver returned fractional quantities: " + "; ".join(bad))
+    return plan
+
+
+def violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[str]:
+    """Every constraint the plan breaks (empty when it is valid), with exact arithmetic."""
+    found = []
+    tasks = {t.task_id: t for t in inp.tasks}
+    years = [y for y in inp.years if y in inp.local_cap]
+    for (tid, y), qty in plan.items():
+        if tid not in tasks:
+            found.append(f"unknown task {tid}")
+            continue
+        if qty < 0:
+            found.append(f"{tid} has {qty} units in {y}")
+        if qty and y not in tasks[tid].years:
+            found.append(f"{tid} is planned in {y}, outside its years {tasks[tid].years}")
+        if qty and y not in years:
+            found.append(f"{tid} is planned in {y}, which is not a planned year")
+    for t in inp.tasks:
+        total = sum(q for (tid, _), q in plan.items() if tid == t.task_id)
+        if total > t.remaining:
+            found.append(f"{t.task_id}: {total} units planned, above the remaining target {t.remaining}")
+        if t.target > 0 and total < t.remaining_floor:
+            found.append(f"{t.task_id}: {total} units planned, below the floor {t.remaining_floor}")
+    carry = inp.opening_carry if inp.carry_over else Fraction(0)
+    for y in years:
+        local = sum((tasks[tid].unit_local * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+        cof = sum((tasks[tid].unit_cofunding * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+        available = inp.local_cap[y] + (carry if inp.carry_over else 0)
+        if local > available:
+            found.append(f"local budget {y}: {float(local):.6f} spent, above {float(available):.6f}")
+        if cof > inp.cofunding_cap[y]:
+            found.append(f"co-funding {y}: {float(cof):.6f} used, above {float(inp.cofunding_cap[y]):.6f}")
+        if inp.carry_over:
+            carry = available - local
+    return found
+
+
+def check_plan(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> None:
+    found = violations(inp, plan)
+    if found:
+        raise SolutionCheckError("the returned plan violates the model: " + "; ".join(found))

@@ -1,0 +1,298 @@
+"""The ``kgkc-opt`` command line: a thin layer over the API.
+
+Exit codes: 0 done; 1 the scenario is infeasible (the explanation is printed); 2 bad input or
+usage (every problem is listed); 3 solver or internal error; 4 no plan found within the time
+limit. ``--debug`` shows the traceback of an error instead of the one-line message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import KgkcError
+
+EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_ERROR, EXIT_NO_PLAN = 0, 1, 2, 3, 4
+
+DESCRIPTION = """\
+kgkc-opt plans a provincial industrial-promotion (khuyến công) program: it audits the program's
+figures, allocates each year's local budget across its tasks with an integer program (HiGHS by
+default, CBC selectable), and answers what-if questions with scenario files.
+
+PROGRAM is a bundled program's name (default: kien-giang-2021-2025, Decision 2454/QĐ-UBND) or a
+path to a program file (docs/program-format.md). SCENARIO is a scenario file (docs/scenarios.md).
+Money is in million VND (triệu đồng)."""
+
+
+def _program_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("program", nargs="?", default="kien-giang-2021-2025",
+                   help="bundled program name or program file (default: %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kgkc-opt", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"kgkc-opt {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("solve", help="solve a scenario and print (or write) the plan",
+                       description="Solve a scenario: allocate each year's local budget across the "
+                       "tasks to meet as much of the targets as the caps allow.")
+    p.add_argument("scenario", help="scenario file (YAML)")
+    p.add_argument("--out", metavar="DIR", help="write allocation.csv, achievement.csv, budget.csv, "
+                   "summary.json to DIR (atomically)")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--solver", choices=("highs", "cbc"), help="MILP solver (default: highs)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop after this long and report the best plan with its gap (default 60)")
+    p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
+                   help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
+
+    p = sub.add_parser("audit", help="check a program's figures for internal consistency",
+                       description="List every inconsistency in a program's figures, with severity "
+                       "and source references. The program's data is left as the decision states it.")
+    _program_arg(p)
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+
+    p = sub.add_parser("reconstruct", help="schedule the whole task table against the annual table",
+                       description="Find an integer year-by-year schedule of every task row that "
+                       "matches the annual budget table as closely as possible, and show how close.")
+    _program_arg(p)
+    p.add_argument("--out", metavar="FILE.csv", help="write the schedule as CSV")
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+
+    p = sub.add_parser("program", help="show a program's task table")
+    psub = p.add_subparsers(dest="program_command", metavar="ACTION")
+    ps = psub.add_parser("show", help="print the task table as encoded")
+    _program_arg(ps)
+    ps.add_argument("--csv", action="store_true", help="print CSV (id, unit, quantity, total, ns, other, years)")
+
+    p = sub.add_parser("scenario", help="show a scenario's effective settings")
+    ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION")
+    ss = ssub.add_parser("show", help="print the effective scenario and its change log")
+    ss.add_argument("scenario", help="scenario file (YAML)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return _dispatch(args, parser)
+    except KgkcError as exc:
+        if args.debug:
+            raise
+        print(f"kgkc-opt: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kgkc-opt: interrupted", file=sys.stderr)
+        return 130
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "solve":
+        return cmd_solve(args)
+    if args.command == "audit":
+        return cmd_audit(args)
+    if args.command == "reconstruct":
+        return cmd_reconstruct(args)
+    if args.command == "program":
+        if args.program_command != "show":
+            parser.parse_args(["program", "--help"])
+        return cmd_program_show(args)
+    if args.command == "scenario":
+        if args.scenario_command != "show":
+            parser.parse_args(["scenario", "--help"])
+        return cmd_scenario_show(args)
+    parser.print_help()
+    return EXIT_INPUT
+
+
+def _table(rows: list[list[str]], header: list[str], right: set[int] | None = None) -> str:
+    right = right or set()
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    def line(r: list[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _money(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def print_result(result: Any, scenario: Any, seconds: float) -> None:
+    from .result import Status
+
+    print(f"Scenario {result.scenario!r} on program {result.program!r}")
+    for change in result.changes:
+        print(f"  {change}")
+    status = result.status.value
+    print(f"Status: {status} ({result.method}, {result.solver_version}, {seconds:.2f} s)")
+    if not result.has_plan:
+        print(result.message)
+        return
+    gap = "0 (proven optimal)" if result.gap == 0 else f"{result.gap:.3e} (bound {result.bound:.6f})"
+    print(f"Objective: {result.objective:.6f} of {result.max_objective:g} "
+          f"(weighted share of targets met; gap {gap})")
+    print()
+    b = result.budget.reset_index()
+    rows = []
+    for y in sorted(b["year"].unique()):
+        loc = b[(b.year == y) & (b.source == "local")].iloc[0]
+        cof = b[(b.year == y) & (b.source == "cofunding")].iloc[0]
+        rows.append([str(y), _money(loc.cap), _money(loc.used), f"{loc.used / loc.cap:.1%}" if loc.cap else "-",
+                     f"{loc.shadow_price:.6f}", _money(cof.cap), _money(cof.used), f"{cof.shadow_price:.6f}"])
+    print("Cap use per year (million VND; shadow price = objective gained per extra million)")
+    print(_table(rows, ["year", "local cap", "used", "use", "shadow", "co-fund cap", "used", "shadow"],
+                 right=set(range(1, 8))))
+    print()
+    short = result.shortfalls
+    if len(short) == 0:
+        print("Every task meets its target.")
+    else:
+        program = scenario.program
+        rows = []
+        for tid, r in short.iterrows():
+            t = program.task(tid)
+            rows.append([tid, t.name.en[:44], f"{int(r.achieved)} of {int(r.target)}", f"{r.share:.1%}",
+                         f"{int(r.shortfall)} {t.unit.en}"])
+        print(f"Tasks short of target ({len(rows)}):")
+        print(_table(rows, ["task", "name", "achieved", "share", "short by"], right={2, 3}))
+    if result.status == Status.FEASIBLE:
+        print(f"\nStopped at the time limit: the plan may be up to {result.gap:.2%} below the optimum.")
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from . import export
+    from .loaders import load_scenario
+    from .result import Status
+    from .solve import solve
+
+    scenario = load_scenario(args.scenario)
+    if args.out and Path(args.out).exists() and any(Path(args.out).iterdir()) and not args.force:
+        from .errors import OutputError
+
+        raise OutputError(f"{args.out}: the folder exists and is not empty; use --force to replace it")
+    started = time.perf_counter()
+    result = solve(scenario, solver=args.solver, time_limit=args.time_limit, method=args.method)
+    seconds = time.perf_counter() - started
+    print_result(result, scenario, seconds)
+    if args.out:
+        export.write_result(result, args.out, force=args.force,
+                            extra={"inputs": _input_records(scenario)})
+        print(f"\nWrote {args.out}/")
+    if result.status == Status.INFEASIBLE:
+        return EXIT_INFEASIBLE
+    if result.status == Status.NO_SOLUTION:
+        return EXIT_NO_PLAN
+    return EXIT_OK
+
+
+def _input_records(scenario: Any) -> list[dict[str, str]]:
+    """Files a result came from, with their SHA-256, for the record in summary.json."""
+    import hashlib
+
+    records = []
+    for label in scenario.sources:
+        p = Path(label)
+        if p.exists():
+            records.append({"role": "scenario", "path": label,
+                            "sha256": hashlib.sha256(p.read_bytes()).hexdigest()})
+    origin = scenario.program.origin
+    from .loaders import resolve_program_path
+
+    path = resolve_program_path(origin)
+    if path is not None and path.exists():
+        records.append({"role": "program", "path": origin,
+                        "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
+    return records
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit
+    from .loaders import load_program
+
+    program = load_program(args.program)
+    findings = audit(program)
+    if args.json:
+        print(json.dumps({"program": program.id, "findings": [f.to_dict() for f in findings]},
+                         indent=2, ensure_ascii=False))
+        return EXIT_OK
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    print(f"Audit of {program.id!r} ({program.title.vi}): {counts['error']} errors, "
+          f"{counts['warning']} warnings, {counts['info']} notes")
+    for f in findings:
+        print(f"\n[{f.severity}] {f.code}\n  {f.message}")
+        for s in f.sources:
+            print(f"  ↳ {s}")
+    return EXIT_OK
+
+
+def cmd_reconstruct(args: argparse.Namespace) -> int:
+    from . import export
+    from .loaders import load_program
+    from .reconstruct import reconstruct
+
+    program = load_program(args.program)
+    rec = reconstruct(program, solver=args.solver)
+    print(f"Reconstructed schedule of {program.id!r}: {rec.status.value}; total |difference| from the "
+          f"annual table {rec.total_deviation:,.3f} million VND")
+    rows = [[str(y), s, _money(r.annual_table), _money(r.reconstructed), f"{r.difference:+,.2f}"]
+            for (y, s), r in rec.comparison.iterrows()]
+    print(_table(rows, ["year", "column", "annual table", "schedule", "difference"], right={2, 3, 4}))
+    if args.out:
+        export.write_file(args.out, export.frame_csv(rec.schedule, export.ALLOCATION_COLUMNS))
+        print(f"Wrote {args.out}")
+    return EXIT_OK
+
+
+def cmd_program_show(args: argparse.Namespace) -> int:
+    from . import export
+    from .loaders import load_program
+
+    program = load_program(args.program)
+    frame = program.tasks_frame()
+    if args.csv:
+        frame = frame.reset_index().rename(columns={"task_id": "id"})
+        sys.stdout.write(export.csv_text(["id", "unit", "quantity", "total", "ns", "other", "years"],
+                                         frame.to_dict("records")))
+        return EXIT_OK
+    print(f"{program.title.vi} ({program.id}), {program.period[0]}–{program.period[1]}; million VND")
+    rows = [[tid, r.name_en[:40], r.unit, str(r.quantity), _money(r.total), _money(r.ns), _money(r.other),
+             r.years_text] for tid, r in frame.iterrows()]
+    print(_table(rows, ["id", "task", "unit", "qty", "total", "state (NS)", "other", "years"],
+                 right={3, 4, 5, 6}))
+    return EXIT_OK
+
+
+def cmd_scenario_show(args: argparse.Namespace) -> int:
+    from .loaders import load_scenario
+
+    s = load_scenario(args.scenario)
+    print(f"Scenario {s.name!r} on program {s.program.id!r}")
+    if s.description:
+        print(f"  {s.description}")
+    print(f"Files: {' ← '.join(reversed(s.sources))}")
+    print(f"Changes ({len(s.changes)}):")
+    for c in s.changes:
+        print(f"  {c}    [{c.source}]")
+    print("Effective caps (million VND):")
+    rows = [[str(y), _money(float(s.local_budget[y])), _money(float(s.cofunding[y]))] for y in s.program.years]
+    print(_table(rows, ["year", "local budget", "co-funding"], right={1, 2}))
+    print(f"carry-over of unspent local budget: {'on' if s.carry_over else 'off'}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,190 @@
+"""File reading at the edge: YAML and CSV in, plain data out to the pure ``*_from_dict`` functions.
+
+This is the only module (with ``export``) that touches the filesystem. YAML is read with the safe
+loader only, with limits on size and on aliases (a "billion laughs" document is refused), text must
+be UTF-8 (a byte-order mark is accepted), and Vietnamese text is normalised to NFC so that a name
+typed with decomposed accents compares equal to the same name typed composed.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Problem, ProgramError, ScenarioError
+from .program import Program, program_from_dict
+
+#: Largest input file read, in bytes. A program or scenario is a few kB; 5 MB is a mistake.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Most YAML aliases (*name) a document may use; ordinary files use none.
+MAX_YAML_ALIASES = 100
+DEFAULT_PROGRAM = "kien-giang-2021-2025"
+
+
+def bundled_programs() -> list[str]:
+    """Names of the programs shipped with the package."""
+    folder = resources.files("kgkc_opt") / "programs"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def read_text(path: str | Path, *, error_type: type[InputError] = InputError) -> str:
+    """A text file's content, checked: exists, not a folder, not too large, UTF-8, NFC."""
+    p = Path(path)
+    label = str(path)
+
+    def fail(message: str) -> None:
+        raise error_type([Problem(label, "", message)])
+
+    if not p.exists():
+        fail("no such file")
+    if p.is_dir():
+        fail("is a folder, expected a file")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        fail(f"is {size:,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
+    raw = p.read_bytes()
+    return decode_text(raw, label, error_type=error_type)
+
+
+def decode_text(raw: bytes, label: str, *, error_type: type[InputError] = InputError) -> str:
+    if b"\x00" in raw:
+        raise error_type([Problem(label, "", "is a binary file, expected UTF-8 text")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error_type(
+            [Problem(label, f"line {line}", "is not UTF-8 text; save the file as UTF-8")]
+        ) from None
+    return unicodedata.normalize("NFC", text)
+
+
+class _LimitedSafeLoader(yaml.SafeLoader):
+    """SafeLoader that refuses documents using more than MAX_YAML_ALIASES aliases."""
+
+    aliases_seen = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_YAML_ALIASES:
+                raise yaml.YAMLError(
+                    f"more than {MAX_YAML_ALIASES} aliases (*name); refused as a possible alias bomb"
+                )
+        return super().compose_node(parent, index)
+
+
+def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputError) -> Any:
+    """Parse YAML text safely; a syntax error becomes an InputError naming the line."""
+    if not text.strip():
+        raise error_type([Problem(label, "", "is empty")])
+    try:
+        loader = _LimitedSafeLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise error_type([Problem(label, where, f"is not valid YAML: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise error_type([Problem(label, "", f"is not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise error_type([Problem(label, "", "is nested too deeply")]) from None
+
+
+def read_yaml(path: str | Path, *, error_type: type[InputError] = InputError) -> Any:
+    return parse_yaml(read_text(path, error_type=error_type), str(path), error_type=error_type)
+
+
+def resolve_program_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path | None:
+    """A bundled program's file for a name, else the path (relative to a scenario's folder)."""
+    text = str(name_or_path)
+    if text in bundled_programs():
+        return Path(str(resources.files("kgkc_opt") / "programs" / f"{text}.yaml"))
+    p = Path(text)
+    if not p.is_absolute() and relative_to is not None:
+        candidate = relative_to / p
+        if candidate.exists() or not p.exists():
+            return candidate
+    return p
+
+
+def load_program(name_or_path: str | Path = DEFAULT_PROGRAM) -> Program:
+    """Load a program: a bundled name (see ``bundled_programs()``) or a YAML file path."""
+    text = str(name_or_path)
+    path = resolve_program_path(text)
+    assert path is not None
+    if not path.exists() and "/" not in text and not text.endswith((".yaml", ".yml")):
+        raise ProgramError(
+            [Problem(text, "", f"no such program; bundled programs are {', '.join(bundled_programs())}, "
+                     "or give a path to a program file")]
+        )
+    data = read_yaml(path, error_type=ProgramError)
+    label = text if text in bundled_programs() else str(path)
+    return program_from_dict(data, source=label)
+
+
+def load_scenario(path: str | Path):  # -> Scenario (imported lazily to keep layers clear)
+    """Load a scenario file with everything it refers to (its program, the files it extends)."""
+    from .scenario import scenario_from_documents
+
+    documents = []
+    seen: list[str] = []
+    current = Path(path)
+    while True:
+        key = str(current.resolve()) if current.exists() else str(current)
+        if key in seen:
+            chain = " → ".join([*(str(s) for s in seen_labels), str(current)])
+            raise ScenarioError([Problem(str(path), "extends", f"extends itself in a cycle: {chain}")])
+        data = read_yaml(current, error_type=ScenarioError)
+        documents.append((str(current), data))
+        seen.append(key)
+        seen_labels = [label for label, _ in documents]
+        base = data.get("extends") if isinstance(data, dict) else None
+        if base is None:
+            break
+        if not isinstance(base, str):
+            raise ScenarioError([Problem(str(current), "extends", f"expected a file path, got {base!r}")])
+        nxt = Path(base)
+        if not nxt.is_absolute():
+            nxt = current.parent / nxt
+        if not nxt.exists():
+            raise ScenarioError([Problem(str(current), "extends", f"no such file: {base}")])
+        current = nxt
+        if len(documents) > 20:
+            raise ScenarioError([Problem(str(path), "extends", "more than 20 levels of extends")])
+
+    # The program comes from the nearest document that names one.
+    program_ref, ref_file = None, None
+    for label, data in documents:
+        if isinstance(data, dict) and data.get("program") is not None:
+            program_ref, ref_file = data["program"], label
+            break
+    if program_ref is None:
+        program_ref, ref_file = DEFAULT_PROGRAM, str(path)
+    if not isinstance(program_ref, str):
+        raise ScenarioError([Problem(str(ref_file), "program", f"expected a program name or path, got {program_ref!r}")])
+    program_path = resolve_program_path(program_ref, relative_to=Path(ref_file).parent)
+    assert program_path is not None
+    if not program_path.exists():
+        raise ScenarioError(
+            [Problem(str(ref_file), "program",
+                     f"no such program {program_ref!r}; bundled programs are {', '.join(bundled_programs())}, "
+                     "or give a path relative to the scenario file")]
+        )
+    program = program_from_dict(
+        read_yaml(program_path, error_type=ProgramError),
+        source=program_ref if program_ref in bundled_programs() else str(program_path),
+    )
+    actuals_tables = {}
+    for label, data in documents:
+        if isinstance(data, dict) and isinstance(data.get("actuals"), str):
+            actuals_path = Path(label).parent / data["actuals"]
+            actuals_tables[label] = (str(actuals_path), read_text(actuals_path, error_type=ScenarioError))
+    return scenario_from_documents(list(reversed(documents)), program, actuals_texts=actuals_tables)

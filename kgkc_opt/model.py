@@ -1,0 +1,393 @@
+"""The allocation model (mathematics in docs/model.md; this code must match it).
+
+Input is a ``ModelInput``: per task its allowed years, target, floor, weight, priority tier and
+per-unit local-budget and co-funding costs; per year the local-budget and co-funding caps.
+
+Formulations, all built with PuLP as minimisation problems (so dual signs agree across solvers):
+
+``full``       the model of docs/model.md: integer q[t,y] for every task and allowed year, annual
+               caps, targets, floors; maximise the weighted share of targets met.
+``aggregate``  a relaxation over totals x[t] = Σ_y q[t,y] with one cap row per set of years that
+               some tasks are confined to (Hall-type rows). Its optimum bounds the full model's.
+``schedule``   the full model with every total fixed (Σ_y q[t,y] = x[t]); its objective is the
+               tie-break (an even spread of 'Hàng năm' tasks). If it is feasible, x is optimal for
+               the full model, proved by the aggregate bound.
+``plan_lp``    the full model's LP with q[t,y] continuous and bounded below by an integer plan:
+               its row duals are the shadow prices (see ``docs/model.md`` for why the plan is a
+               floor rather than fixed).
+
+Money rows over integer variables are scaled to integer coefficients with the right-hand side
+rounded down (``money.integral_row``): exact, and a valid cut. The objective is scaled by the
+least common multiple D of the denominators of w_t/T_t so that its coefficients are integers.
+Every row has a readable key (``local_cap[2023]``) mapped to its source in the program.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import pulp
+
+from .money import integral_row, lcm_of_denominators
+
+#: Objective scales above this are not used (the objective stays fractional): integer
+#: coefficients that large would hurt the solver more than integrality helps.
+MAX_OBJECTIVE_SCALE = 10**9
+#: Above this many years the aggregate relaxation uses only intervals of years and the task
+#: year-sets instead of every union of them.
+MAX_SUBSET_YEARS = 10
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task as the model sees it."""
+
+    task_id: str
+    years: tuple[int, ...]
+    target: int
+    unit_local: Fraction
+    unit_cofunding: Fraction
+    floor: int = 0
+    weight: Fraction = Fraction(1)
+    tier: int = 1
+    annual: bool = False
+    #: units already delivered (frozen actuals); they count toward the target
+    done: int = 0
+
+    @property
+    def remaining(self) -> int:
+        """Units that may still be delivered: the target less what is done."""
+        return max(self.target - self.done, 0)
+
+    @property
+    def remaining_floor(self) -> int:
+        return max(self.floor - self.done, 0)
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    """Everything the model needs; built from a program and a scenario (``Scenario.model_input``)."""
+
+    years: tuple[int, ...]
+    tasks: tuple[TaskSpec, ...]
+    local_cap: Mapping[int, Fraction]
+    cofunding_cap: Mapping[int, Fraction]
+    carry_over: bool = False
+    #: unspent local budget brought into the first planned year (replanning with carry-over)
+    opening_carry: Fraction = Fraction(0)
+    cap_source: str = "annual budget table"
+    task_sources: Mapping[str, str] = field(default_factory=dict)
+
+    def task(self, task_id: str) -> TaskSpec:
+        for t in self.tasks:
+            if t.task_id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    @property
+    def planned_tasks(self) -> tuple[TaskSpec, ...]:
+        """Tasks with a positive target (a target of 0 drops the task)."""
+        return tuple(t for t in self.tasks if t.target > 0)
+
+    def columns(self) -> list[tuple[str, int]]:
+        """(task, year) pairs that get a variable: planned tasks in their allowed, planned years."""
+        return [
+            (t.task_id, y)
+            for t in self.planned_tasks
+            for y in t.years
+            if y in self.local_cap and t.remaining > 0
+        ]
+
+    def achievement_coefficients(self) -> dict[str, Fraction]:
+        """w_t / T_t: what one more unit of task t adds to the objective."""
+        return {t.task_id: t.weight / t.target for t in self.planned_tasks}
+
+    def objective_scale(self) -> int:
+        """D: the objective is multiplied by D so its coefficients are integers (1 if too large)."""
+        d = lcm_of_denominators(self.achievement_coefficients().values())
+        return d if d <= MAX_OBJECTIVE_SCALE else 1
+
+    def tiers(self) -> list[int]:
+        return sorted({t.tier for t in self.planned_tasks})
+
+
+@dataclass(frozen=True)
+class RowInfo:
+    """What a model row is, in the program's terms."""
+
+    key: str
+    kind: str
+    source: str
+    scale: Fraction = Fraction(1)
+    year: int | None = None
+    task_id: str | None = None
+
+
+@dataclass
+class BuiltModel:
+    """A PuLP problem and the maps back to the program: variables by (task, year), rows by key."""
+
+    kind: str
+    problem: pulp.LpProblem
+    variables: dict[Any, Any]
+    rows: dict[str, RowInfo]
+    pulp_names: dict[str, str]
+    objective_scale: int
+    objective_offset: Fraction = Fraction(0)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def constraint(self, key: str) -> Any:
+        return self.problem.get_constraint_by_name(self.pulp_names[key])
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def pulp_name(key: str) -> str:
+    """A PuLP-safe name for a readable key: local_cap[2023] -> local_cap_2023."""
+    return _SAFE.sub("_", key.replace("[", "_").replace("]", "")).strip("_")
+
+
+class _Builder:
+    def __init__(self, kind: str, inp: ModelInput):
+        self.inp = inp
+        self.problem = pulp.LpProblem(f"kgkc_{kind}", pulp.LpMinimize)
+        self.rows: dict[str, RowInfo] = {}
+        self.names: dict[str, str] = {}
+        self.kind = kind
+
+    def var(self, key: str, low: float | None, high: float | None, *, integer: bool) -> Any:
+        return self.problem.add_variable(
+            pulp_name(key), lowBound=low, upBound=high, cat="Integer" if integer else "Continuous"
+        )
+
+    def add(self, key: str, constraint: Any, info: RowInfo) -> None:
+        name = pulp_name(key)
+        self.problem += (constraint, name)
+        self.rows[key] = info
+        self.names[key] = name
+
+    def money_row(
+        self, key: str, terms: list[tuple[Any, Fraction]], cap: Fraction, info_kind: str,
+        source: str, *, integral: bool, continuous_terms: list[tuple[Any, Fraction]] | None = None,
+        year: int | None = None,
+    ) -> None:
+        """Σ a_i v_i (+ continuous terms) <= cap, scaled exactly when every v_i is integer."""
+        terms = [(v, a) for v, a in terms if a != 0]
+        if not terms and not continuous_terms:
+            return
+        if integral and not continuous_terms and terms:
+            coefs, bound, scale = integral_row([a for _, a in terms], cap)
+            expr = pulp.lpSum(c * v for (v, _), c in zip(terms, coefs, strict=True))
+            self.add(key, expr <= bound, RowInfo(key, info_kind, source, scale, year))
+            return
+        expr = pulp.lpSum(float(a) * v for v, a in terms)
+        if continuous_terms:
+            expr += pulp.lpSum(float(a) * v for v, a in continuous_terms)
+        self.add(key, expr <= float(cap), RowInfo(key, info_kind, source, Fraction(1), year))
+
+    def done(self, variables: dict[Any, Any], scale: int, **extra: Any) -> BuiltModel:
+        return BuiltModel(self.kind, self.problem, variables, self.rows, self.names, scale, extra=extra)
+
+
+def _cap_source(inp: ModelInput, kind: str, year: int) -> str:
+    column = "local budget" if kind == "local" else "other sources (co-funding)"
+    return f"{inp.cap_source}, {year}, {column}"
+
+
+def _objective(inp: ModelInput, counts: Mapping[str, Any], *, tier: int | None, scale: int) -> Any:
+    """-(D · Σ w_t/T_t · count_t) over the tasks of a tier (all tiers if None): minimised."""
+    coefs = inp.achievement_coefficients()
+    terms = []
+    for t in inp.planned_tasks:
+        if tier is not None and t.tier != tier:
+            continue
+        if t.task_id not in counts:
+            continue
+        c = coefs[t.task_id] * scale
+        terms.append((-int(c) if c.denominator == 1 else -float(c)) * counts[t.task_id])
+    return pulp.lpSum(terms) if terms else pulp.lpSum([])
+
+
+def _tier_rows(
+    b: _Builder, inp: ModelInput, counts: Mapping[str, Any], tier_values: Mapping[int, Fraction],
+    scale: int,
+) -> None:
+    """Lexicographic stages: keep each earlier tier at its optimum (scaled, so exact integers)."""
+    coefs = inp.achievement_coefficients()
+    for tier, value in tier_values.items():
+        expr = pulp.lpSum(
+            (int(coefs[t.task_id] * scale) if (coefs[t.task_id] * scale).denominator == 1
+             else float(coefs[t.task_id] * scale)) * counts[t.task_id]
+            for t in inp.planned_tasks
+            if t.tier == tier and t.task_id in counts
+        )
+        bound = value * scale
+        rhs = math.ceil(bound) if scale > 1 else float(bound) - 1e-9
+        b.add(f"tier_keep[{tier}]", expr >= rhs,
+              RowInfo(f"tier_keep[{tier}]", "tier_keep", f"priority tier {tier} kept at its optimum"))
+
+
+def build_full(
+    inp: ModelInput, *, tier: int | None = None, tier_values: Mapping[int, Fraction] | None = None,
+    integral: bool = True, lower: Mapping[tuple[str, int], int] | None = None,
+    continuous: bool = False, fixed_totals: Mapping[str, int] | None = None,
+    objective: str = "primary",
+) -> BuiltModel:
+    """The full model (and, with options, the schedule model and the plan LP).
+
+    ``fixed_totals`` fixes Σ_y q[t,y] (the schedule model); ``lower`` bounds q below by a plan
+    and ``continuous`` drops integrality (the plan LP); ``objective`` is "primary" or "spread".
+    """
+    kind = "schedule" if fixed_totals is not None else ("plan_lp" if continuous else "full")
+    b = _Builder(kind, inp)
+    scale = inp.objective_scale() if not continuous else 1
+    q: dict[tuple[str, int], Any] = {}
+    for tid, y in inp.columns():
+        t = inp.task(tid)
+        low = float(lower.get((tid, y), 0)) if lower else 0.0
+        high = float(fixed_totals[tid]) if fixed_totals is not None else float(t.remaining)
+        q[(tid, y)] = b.var(f"q[{tid},{y}]", low, max(high, low), integer=not continuous)
+    by_task: dict[str, list[Any]] = {}
+    for (tid, _y), v in q.items():
+        by_task.setdefault(tid, []).append(v)
+    counts = {tid: pulp.lpSum(vs) for tid, vs in by_task.items()}
+
+    years = [y for y in inp.years if y in inp.local_cap]
+    carry: dict[int, Any] = {}
+    if inp.carry_over:
+        for y in years[:-1]:
+            carry[y] = b.var(f"carry[{y}]", 0.0, None, integer=False)
+    row_integral = integral and not continuous
+    for i, y in enumerate(years):
+        terms = [(q[(t.task_id, y)], t.unit_local) for t in inp.planned_tasks if (t.task_id, y) in q]
+        cont: list[tuple[Any, Fraction]] = []
+        cap = inp.local_cap[y]
+        if inp.carry_over:
+            if y in carry:
+                cont.append((carry[y], Fraction(1)))
+            if i > 0:
+                cont.append((carry[years[i - 1]], Fraction(-1)))
+            elif inp.opening_carry:
+                cap = cap + inp.opening_carry
+        b.money_row(f"local_cap[{y}]", terms, cap, "local_cap", _cap_source(inp, "local", y),
+                    integral=row_integral, continuous_terms=cont or None, year=y)
+        terms = [(q[(t.task_id, y)], t.unit_cofunding) for t in inp.planned_tasks if (t.task_id, y) in q]
+        b.money_row(f"cofunding_cap[{y}]", terms, inp.cofunding_cap[y], "cofunding_cap",
+                    _cap_source(inp, "other", y), integral=row_integral, year=y)
+    for t in inp.planned_tasks:
+        src = inp.task_sources.get(t.task_id, f"task {t.task_id}")
+        if t.task_id not in counts:
+            continue
+        if fixed_totals is not None:
+            b.add(f"total[{t.task_id}]", counts[t.task_id] == fixed_totals[t.task_id],
+                  RowInfo(f"total[{t.task_id}]", "total", f"{src}: total fixed by the aggregate stage",
+                          task_id=t.task_id))
+            continue
+        b.add(f"target[{t.task_id}]", counts[t.task_id] <= t.remaining,
+              RowInfo(f"target[{t.task_id}]", "target", f"{src}, target quantity", task_id=t.task_id))
+        if t.remaining_floor > 0:
+            b.add(f"floor[{t.task_id}]", counts[t.task_id] >= t.remaining_floor,
+                  RowInfo(f"floor[{t.task_id}]", "floor", f"{src}, scenario floor", task_id=t.task_id))
+    if tier_values:
+        _tier_rows(b, inp, counts, tier_values, scale)
+    if objective == "spread":
+        b.problem.setObjective(_spread_objective(b, inp, q, fixed_totals or {}))
+    elif continuous:
+        coefs = inp.achievement_coefficients()
+        b.problem.setObjective(
+            pulp.lpSum(-float(coefs[tid]) * counts[tid] for tid in counts)
+        )
+    else:
+        b.problem.setObjective(_objective(inp, counts, tier=tier, scale=scale))
+    return b.done(q, scale, carry=carry)
+
+
+def _spread_objective(
+    b: _Builder, inp: ModelInput, q: Mapping[tuple[str, int], Any], totals: Mapping[str, int]
+) -> Any:
+    """Σ over 'Hàng năm' tasks and years of how far q[t,y] lies outside [⌊x/n⌋, ⌈x/n⌉]."""
+    terms = []
+    for t in inp.planned_tasks:
+        if not t.annual or t.task_id not in totals:
+            continue
+        years = [y for y in t.years if (t.task_id, y) in q]
+        if not years:
+            continue
+        lo, hi = totals[t.task_id] // len(years), -(-totals[t.task_id] // len(years))
+        for y in years:
+            dev = b.var(f"spread_dev[{t.task_id},{y}]", 0.0, None, integer=False)
+            b.add(f"spread_hi[{t.task_id},{y}]", q[(t.task_id, y)] - dev <= hi,
+                  RowInfo(f"spread_hi[{t.task_id},{y}]", "spread", "tie-break: even yearly cadence"))
+            b.add(f"spread_lo[{t.task_id},{y}]", q[(t.task_id, y)] + dev >= lo,
+                  RowInfo(f"spread_lo[{t.task_id},{y}]", "spread", "tie-break: even yearly cadence"))
+            terms.append(dev)
+    return pulp.lpSum(terms) if terms else pulp.lpSum([])
+
+
+def year_sets(inp: ModelInput) -> list[tuple[int, ...]]:
+    """The sets of years S for the aggregate's Hall-type rows: every union of task year-sets.
+
+    Only a union matters: for any S, the tasks confined to S are confined to the union U ⊆ S of
+    their year-sets, and U's cap is the tighter one.
+    """
+    years = [y for y in inp.years if y in inp.local_cap]
+    task_sets = {tuple(y for y in t.years if y in years) for t in inp.planned_tasks if t.remaining > 0}
+    task_sets.discard(())
+    result: set[tuple[int, ...]] = set()
+    if len(years) <= MAX_SUBSET_YEARS:
+        for r in range(1, len(years) + 1):
+            for s in itertools.combinations(years, r):
+                covered = [ts for ts in task_sets if set(ts) <= set(s)]
+                if covered and set().union(*covered) == set(s):
+                    result.add(s)
+    else:
+        result |= task_sets
+        for i in range(len(years)):
+            for j in range(i, len(years)):
+                s = tuple(years[i : j + 1])
+                if any(set(ts) <= set(s) for ts in task_sets):
+                    result.add(s)
+    return sorted(result, key=lambda s: (len(s), s))
+
+
+def build_aggregate(
+    inp: ModelInput, *, tier: int | None = None, tier_values: Mapping[int, Fraction] | None = None,
+) -> BuiltModel:
+    """The aggregate relaxation over x[t] (see module docstring)."""
+    b = _Builder("aggregate", inp)
+    scale = inp.objective_scale()
+    years = [y for y in inp.years if y in inp.local_cap]
+    x: dict[str, Any] = {}
+    for t in inp.planned_tasks:
+        if t.remaining <= 0 or not any(y in years for y in t.years):
+            continue
+        x[t.task_id] = b.var(f"x[{t.task_id}]", 0.0, float(t.remaining), integer=True)
+    for s in year_sets(inp):
+        members = [t for t in inp.planned_tasks if t.task_id in x and set(t.years) & set(years) <= set(s)]
+        label = "+".join(str(y) for y in s)
+        if inp.carry_over:
+            local_cap = sum((inp.local_cap[y] for y in years if y <= max(s)), Fraction(0)) + inp.opening_carry
+        else:
+            local_cap = sum((inp.local_cap[y] for y in s), Fraction(0))
+        b.money_row(f"hall_local[{label}]", [(x[t.task_id], t.unit_local) for t in members],
+                    local_cap, "hall_local", f"{inp.cap_source}, local budget of {label}", integral=True)
+        b.money_row(f"hall_cofunding[{label}]", [(x[t.task_id], t.unit_cofunding) for t in members],
+                    sum((inp.cofunding_cap[y] for y in s), Fraction(0)), "hall_cofunding",
+                    f"{inp.cap_source}, other sources of {label}", integral=True)
+    for t in inp.planned_tasks:
+        if t.task_id in x and t.remaining_floor > 0:
+            b.add(f"floor[{t.task_id}]", x[t.task_id] >= t.remaining_floor,
+                  RowInfo(f"floor[{t.task_id}]", "floor", f"task {t.task_id}, scenario floor",
+                          task_id=t.task_id))
+    missing_floor = [t for t in inp.planned_tasks if t.task_id not in x and t.remaining_floor > 0]
+    if tier_values:
+        _tier_rows(b, inp, x, tier_values, scale)
+    b.problem.setObjective(_objective(inp, x, tier=tier, scale=scale))
+    return b.done(x, scale, unreachable_floors=[t.task_id for t in missing_floor])

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Run the whole test suite (ruff + pytest) on Python 3.11 and, where the machine has one, on a
+# Python >= 3.12 too (PuLP 3.x resolves on 3.11, PuLP 4.x on 3.12+: the code must run on both).
+# Each interpreter gets its own virtual environment in .venv-<version>/ with the package installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+find_py312() {
+  for cand in python3.13 python3.12; do
+    if command -v "$cand" >/dev/null 2>&1; then command -v "$cand"; return; fi
+  done
+  if command -v pyenv >/dev/null 2>&1; then
+    root="$(pyenv root)"
+    for v in $(ls "$root/versions" 2>/dev/null | grep -E '^3\.(1[2-9])\.[0-9]+$' | sort -V -r); do
+      if [ -x "$root/versions/$v/bin/python" ]; then echo "$root/versions/$v/bin/python"; return; fi
+    done
+  fi
+}
+
+interpreters=("${PYTHON:-python3}")
+extra="$(find_py312 || true)"
+if [ -n "$extra" ]; then interpreters+=("$extra"); fi
+
+status=0
+for py in "${interpreters[@]}"; do
+  version="$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  venv=".venv-$version"
+  echo "=== Python $version ($py) ==="
+  if [ ! -x "$venv/bin/python" ]; then "$py" -m venv "$venv"; fi
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+  "$venv/bin/python" -c 'import pulp, sys; print("pulp", pulp.__version__, "on Python", sys.version.split()[0])'
+  "$venv/bin/python" -m ruff check kgkc_opt tests benchmarks
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider "$@" || status=$?
+done
+exit $status
