@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Problem, ProgramError, ScenarioError
+from .errors import ActualsError, InputError, Problem, ProgramError, ScenarioError
 from .program import Program, program_from_dict
 
 #: Largest input file read, in bytes. A program or scenario is a few kB; 5 MB is a mistake.
@@ -182,9 +182,9 @@ def load_scenario(path: str | Path):  # -> Scenario (imported lazily to keep lay
         read_yaml(program_path, error_type=ProgramError),
         source=program_ref if program_ref in bundled_programs() else str(program_path),
     )
-    actuals_tables = {}
+    actuals_texts = {}
     for label, data in documents:
         if isinstance(data, dict) and isinstance(data.get("actuals"), str):
             actuals_path = Path(label).parent / data["actuals"]
-            actuals_tables[label] = (str(actuals_path), read_text(actuals_path, error_type=ScenarioError))
-    return scenario_from_documents(list(reversed(documents)), program, actuals_texts=actuals_tables)
+            actuals_texts[label] = (str(actuals_path), read_text(actuals_path, error_type=ActualsError))
+    return scenario_from_documents(list(reversed(documents)), program, actuals_texts=actuals_texts)

@@ -59,6 +59,20 @@ class TaskSpec:
     annual: bool = False
     #: units already delivered (frozen actuals); they count toward the target
     done: int = 0
+    #: per-year (local, co-funding) unit costs where they differ from the flat ones (escalation)
+    yearly_costs: Mapping[int, tuple[Fraction, Fraction]] | None = None
+
+    def local(self, year: int) -> Fraction:
+        """s_{t,y}: local budget per unit in a year."""
+        if self.yearly_costs and year in self.yearly_costs:
+            return self.yearly_costs[year][0]
+        return self.unit_local
+
+    def cofunding(self, year: int) -> Fraction:
+        """o_{t,y}: co-funding per unit in a year."""
+        if self.yearly_costs and year in self.yearly_costs:
+            return self.yearly_costs[year][1]
+        return self.unit_cofunding
 
     @property
     def remaining(self) -> int:
@@ -266,7 +280,7 @@ def build_full(
             carry[y] = b.var(f"carry[{y}]", 0.0, None, integer=False)
     row_integral = integral and not continuous
     for i, y in enumerate(years):
-        terms = [(q[(t.task_id, y)], t.unit_local) for t in inp.planned_tasks if (t.task_id, y) in q]
+        terms = [(q[(t.task_id, y)], t.local(y)) for t in inp.planned_tasks if (t.task_id, y) in q]
         cont: list[tuple[Any, Fraction]] = []
         cap = inp.local_cap[y]
         if inp.carry_over:
@@ -278,7 +292,7 @@ def build_full(
                 cap = cap + inp.opening_carry
         b.money_row(f"local_cap[{y}]", terms, cap, "local_cap", _cap_source(inp, "local", y),
                     integral=row_integral, continuous_terms=cont or None, year=y)
-        terms = [(q[(t.task_id, y)], t.unit_cofunding) for t in inp.planned_tasks if (t.task_id, y) in q]
+        terms = [(q[(t.task_id, y)], t.cofunding(y)) for t in inp.planned_tasks if (t.task_id, y) in q]
         b.money_row(f"cofunding_cap[{y}]", terms, inp.cofunding_cap[y], "cofunding_cap",
                     _cap_source(inp, "other", y), integral=row_integral, year=y)
     for t in inp.planned_tasks:
@@ -376,9 +390,12 @@ def build_aggregate(
             local_cap = sum((inp.local_cap[y] for y in years if y <= max(s)), Fraction(0)) + inp.opening_carry
         else:
             local_cap = sum((inp.local_cap[y] for y in s), Fraction(0))
-        b.money_row(f"hall_local[{label}]", [(x[t.task_id], t.unit_local) for t in members],
+        # With year-dependent costs the cheapest year's cost keeps the row a valid relaxation.
+        local_terms = [(x[t.task_id], min(t.local(y) for y in t.years if y in s)) for t in members]
+        cof_terms = [(x[t.task_id], min(t.cofunding(y) for y in t.years if y in s)) for t in members]
+        b.money_row(f"hall_local[{label}]", local_terms,
                     local_cap, "hall_local", f"{inp.cap_source}, local budget of {label}", integral=True)
-        b.money_row(f"hall_cofunding[{label}]", [(x[t.task_id], t.unit_cofunding) for t in members],
+        b.money_row(f"hall_cofunding[{label}]", cof_terms,
                     sum((inp.cofunding_cap[y] for y in s), Fraction(0)), "hall_cofunding",
                     f"{inp.cap_source}, other sources of {label}", integral=True)
     for t in inp.planned_tasks:

@@ -278,6 +278,58 @@ def _cost(c: Collector, value: Any, where: str) -> Cost | None:
     return Cost(total=total, state=state, other=other)
 
 
+TASK_KEYS = (
+    "id", "group", "source", "name", "unit", "quantity", "cost", "years", "years_text",
+    "lead", "partner", "support_rule", "unit_as_printed", "name_as_printed",
+)
+
+
+def parse_task(
+    c: Collector, t: Any, where: str, *, groups: tuple[Group, ...] | list[Group],
+    rules: Mapping[str, SupportRule], period: tuple[int, int] | None,
+) -> Task | None:
+    """One task row (also used for tasks a scenario adds); None (problems recorded) if unusable."""
+    td = c.mapping(t, where)
+    if td is None:
+        return None
+    tid = c.text(c.required(td, "id", where), join(where, "id"))
+    if tid is not None:
+        if not TASK_ID_RE.match(tid):
+            c.error(join(where, "id"), f"expected an id like 'II.2', got {tid!r}")
+        where = f"{where.split('[')[0]}[{tid}]"
+    c.known_keys(td, where, TASK_KEYS)
+    group = c.text(c.required(td, "group", where), join(where, "group"))
+    if group is not None and groups and group not in {g.id for g in groups}:
+        c.error(join(where, "group"), f"unknown group {group!r}; groups are {', '.join(g.id for g in groups)}")
+    name = _text(c, c.required(td, "name", where), join(where, "name"))
+    unit = _text(c, c.required(td, "unit", where), join(where, "unit"))
+    quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
+    cost = _cost(c, c.required(td, "cost", where), join(where, "cost"))
+    years = parse_years(c, c.required(td, "years", where), join(where, "years"), period)
+    rule = c.text(c.required(td, "support_rule", where), join(where, "support_rule"))
+    if rule is not None and rule not in rules:
+        c.error(
+            join(where, "support_rule"),
+            f"unknown support rule {rule!r}; rules are {', '.join(rules) or '(none)'}",
+        )
+    printed = {
+        key.removesuffix("_as_printed"): str(td[key])
+        for key in ("unit_as_printed", "name_as_printed")
+        if key in td
+    }
+    if None in (tid, group, name, unit, quantity, cost, years, rule):
+        return None
+    assert tid and group and name and unit and quantity and cost and years and rule
+    return Task(
+        id=tid, group=group, name=name, unit=unit, quantity=quantity, cost=cost,
+        years=years[0], annual=years[1],
+        years_text=str(td.get("years_text", td["years"])),
+        lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
+        support_rule=rule, source=str(td.get("source", f"task {tid}")),
+        as_printed=printed,
+    )
+
+
 def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     """Check a program document and build a ``Program``; raise ProgramError listing every problem.
 
@@ -408,56 +460,14 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         c.error("tasks", "expected a list of tasks")
     elif isinstance(tdata, list) and not tdata:
         c.error("tasks", "the program has no tasks")
-    task_keys = (
-        "id", "group", "source", "name", "unit", "quantity", "cost", "years", "years_text",
-        "lead", "partner", "support_rule", "unit_as_printed", "name_as_printed",
-    )
     for i, t in enumerate(tdata if isinstance(tdata, list) else []):
-        where = f"tasks[{i}]"
-        td = c.mapping(t, where)
-        if td is None:
+        task = parse_task(c, t, f"tasks[{i}]", groups=groups, rules=rules, period=period)
+        if task is None:
             continue
-        tid = c.text(c.required(td, "id", where), join(where, "id"))
-        if tid is not None:
-            if not TASK_ID_RE.match(tid):
-                c.error(join(where, "id"), f"expected an id like 'II.2', got {tid!r}")
-            where = f"tasks[{tid}]"
-        c.known_keys(td, where, task_keys)
-        group = c.text(c.required(td, "group", where), join(where, "group"))
-        if group is not None and groups and group not in {g.id for g in groups}:
-            c.error(join(where, "group"), f"unknown group {group!r}; groups are {', '.join(g.id for g in groups)}")
-        name = _text(c, c.required(td, "name", where), join(where, "name"))
-        unit = _text(c, c.required(td, "unit", where), join(where, "unit"))
-        quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
-        cost = _cost(c, c.required(td, "cost", where), join(where, "cost"))
-        years = parse_years(c, c.required(td, "years", where), join(where, "years"), period)
-        rule = c.text(c.required(td, "support_rule", where), join(where, "support_rule"))
-        if rule is not None and rule not in rules:
-            c.error(
-                join(where, "support_rule"),
-                f"unknown support rule {rule!r}; rules are {', '.join(rules) or '(none)'}",
-            )
-        printed = {
-            key.removesuffix("_as_printed"): str(td[key])
-            for key in ("unit_as_printed", "name_as_printed")
-            if key in td
-        }
-        if None in (tid, group, name, unit, quantity, cost, years, rule):
+        if any(x.id == task.id for x in tasks):
+            c.error(f"tasks[{task.id}].id", f"task {task.id!r} is listed twice")
             continue
-        assert tid and group and name and unit and quantity and cost and years and rule
-        if any(x.id == tid for x in tasks):
-            c.error(join(where, "id"), f"task {tid!r} is listed twice")
-            continue
-        tasks.append(
-            Task(
-                id=tid, group=group, name=name, unit=unit, quantity=quantity, cost=cost,
-                years=years[0], annual=years[1],
-                years_text=str(td.get("years_text", td["years"])),
-                lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
-                support_rule=rule, source=str(td.get("source", f"task {tid}")),
-                as_printed=printed,
-            )
-        )
+        tasks.append(task)
 
     targets: list[Target] = []
     for i, t in enumerate(doc.get("targets", []) or []):

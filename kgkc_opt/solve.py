@@ -227,7 +227,8 @@ def input_hash(inp: ModelInput, options: Mapping[str, Any]) -> str:
         "tasks": [
             {"id": t.task_id, "years": list(t.years), "target": t.target, "floor": t.floor,
              "weight": frac(t.weight), "tier": t.tier, "unit_local": frac(t.unit_local),
-             "unit_cofunding": frac(t.unit_cofunding), "annual": t.annual, "done": t.done}
+             "unit_cofunding": frac(t.unit_cofunding), "annual": t.annual, "done": t.done,
+             "yearly_costs": {str(y): [frac(a), frac(b)] for y, (a, b) in sorted((t.yearly_costs or {}).items())}}
             for t in inp.tasks
         ],
         "options": dict(options),

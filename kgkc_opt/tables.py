@@ -23,7 +23,7 @@ def tables(
             q = plan.get((t.task_id, y), 0)
             rows.append({
                 "task_id": t.task_id, "year": y, "quantity": q,
-                "local_budget": float(t.unit_local * q), "cofunding": float(t.unit_cofunding * q),
+                "local_budget": float(t.local(y) * q), "cofunding": float(t.cofunding(y) * q),
             })
     allocation = pd.DataFrame(rows, columns=["task_id", "year", "quantity", "local_budget", "cofunding"])
     allocation = allocation.astype({"quantity": "int64", "year": "int64"}).set_index(["task_id", "year"])
@@ -44,8 +44,8 @@ def tables(
     for y in inp.years:
         if y not in inp.local_cap:
             continue
-        local = sum((tasks[tid].unit_local * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
-        cof = sum((tasks[tid].unit_cofunding * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+        local = sum((tasks[tid].local(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+        cof = sum((tasks[tid].cofunding(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
         cap = inp.local_cap[y] + (carry if inp.carry_over else 0)
         rows.append({"year": y, "source": "local", "cap": float(cap), "used": float(local),
                      "slack": float(cap - local), "shadow_price": prices.get(f"local_cap[{y}]", 0.0)})
