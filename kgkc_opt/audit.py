@@ -198,7 +198,7 @@ def audit(program: Program) -> list[Finding]:
                         "per unit, an unusual figure for a cost norm", (t.source,)))
         share = t.cost.state / t.cost.total
         rule_ref = f"support rule {rule.id}: {rule.citation} [{rule.confidence}]"
-        if share > rule.max_state_share:
+        if share > rule.max_state_share and not (share == 1 and t.cost.other == 0):
             add(Finding("error", "legal-share-exceeded",
                         f"{t.id}: the state pays {float(share):.0%} of the cost, above the {float(rule.max_state_share):.0%} "
                         f"allowed for {rule.name.en}", (t.source, rule_ref)))

@@ -105,11 +105,45 @@ def _new_figure(size: str, height: float) -> Figure:
     return fig
 
 
-def _title(fig: Figure, text: str, subtitle: str = "") -> None:
-    fig.suptitle(text, x=0.01, ha="left", fontsize=9.5, fontweight="bold")
+def _header(fig: Figure, title: str, subtitle: str = "") -> None:
+    """A bold title and a plain grey subtitle above the chart, left-aligned with the figure."""
+    height = fig.get_figheight()
+    top = 0.07 / height
+    fig.text(0.012, 1 - top, title, ha="left", va="top", fontsize=9.5, fontweight="bold")
+    used = 0.07 + 0.19
     if subtitle:
-        # a second line under the title, in grey
-        fig.supxlabel(subtitle, x=0.01, ha="left", fontsize=7, color="#555555")
+        fig.text(0.012, 1 - used / height, subtitle, ha="left", va="top", fontsize=7.5, color="#444444")
+        used += 0.17
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - (used + 0.02) / height))
+
+
+def _task_ticks(ax: Any, labels: list[str], fontsize: float = 6.5) -> None:
+    """Task labels on the y axis, each block's lines left-aligned (reads better than ragged)."""
+    ax.set_yticks(np.arange(len(labels)), labels, fontsize=fontsize)
+    fig = ax.get_figure(root=True)
+    if getattr(fig.canvas, "get_renderer", None) is None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    texts = ax.get_yticklabels()
+    width = max((t.get_window_extent(renderer).width for t in texts), default=0) * 72 / fig.dpi
+    ax.tick_params(axis="y", pad=width + 3)
+    for text in texts:
+        text.set_horizontalalignment("left")
+
+
+def _share_text(share: float, lang: str) -> str:
+    """A share in whole percent, never rounded up to 100 when the target is not met."""
+    pct = 100 * float(share)
+    if pct < 100 - 1e-9 and round(pct) >= 100:
+        return fmt.number(math.floor(pct * 10) / 10, lang, 1)
+    return fmt.number(round(pct), lang, 0)
+
+
+def _note(fig: Figure, text: str) -> None:
+    """A grey note at the bottom left (in the layout, so it never overlaps the axes)."""
+    fig.supxlabel(text, x=0.01, ha="left", fontsize=6.5, color="#555555")
 
 
 def _money_axis(ax: Any, lang: str, axis: str = "y") -> None:
@@ -189,8 +223,8 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
                         solid_capstyle="butt")
                 ax.annotate(fmt.number(c, lang, 0), (xi, c), xytext=(0, 2.5), textcoords="offset points",
                             ha="center", va="bottom", fontsize=6.5)
-                if c > 0 and used < c * 0.985:
-                    ax.annotate(fmt.percent(used / c, lang), (xi, used), xytext=(0, 1.5),
+                if c > 0 and used < c * 0.9:
+                    ax.annotate(_share_text(used / c, lang) + "%", (xi, used), xytext=(0, 1.5),
                                 textcoords="offset points", ha="center", va="bottom",
                                 fontsize=6, color="#333333")
             top = max(top, float(cap.max()), float(bottom.max()))
@@ -208,15 +242,21 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
                    for i, g in enumerate(program.groups)]
         handles.append(matplotlib.lines.Line2D([], [], color="black", linewidth=1.4,
                                                label=fmt.label("cap", lang)))
+        handles.append(Patch(facecolor="none", edgecolor="none",
+                             label="88% = tỷ lệ đã dùng so với trần (ghi khi dưới 90%)" if lang == "vi"
+                             else "88% = share of the cap used (where below 90%)"))
         fig.legend(handles=handles, loc="outside lower center", ncols=2 if size == "page" else 1,
                    fontsize=6.5, handlelength=1.2, columnspacing=1.2, labelspacing=0.3)
         if title:
-            used = caps.xs("local", level="source")["used"].sum()
-            cap_total = caps.xs("local", level="source")["cap"].sum()
-            sub = (f"{result.scenario}: {fmt.label('local_short', lang)} "
-                   f"{fmt.money(used, lang)} / {fmt.money(cap_total, lang)}")
-            fig.suptitle(fmt.label("title_budget", lang) + "\n" + sub, x=0.01, ha="left",
-                         fontsize=9, fontweight="bold", linespacing=1.5)
+            parts = []
+            for source, key in (("local", "local_short"), ("cofunding", "cofunding_short")):
+                frame = caps.xs(source, level="source")
+                parts.append(f"{fmt.label(key, lang)} {fmt.number(frame['used'].sum(), lang, 0)}"
+                             f" / {fmt.number(frame['cap'].sum(), lang, 0)}")
+            used_word = "đã dùng / trần" if lang == "vi" else "used / cap"
+            sub = (f"{result.scenario} · {used_word} ({fmt.label('million_vnd', lang)}): "
+                   f"{'; '.join(parts)}")
+            _header(fig, fmt.label("title_budget", lang), sub)
     return fig
 
 
@@ -255,10 +295,9 @@ def achievement(
                 continue
             unit = _unit(program, tid, lang)
             text = f"{fmt.number(row['achieved'], lang)}/{fmt.number(row['target'], lang)} {unit.lower()}".strip()
-            ax.annotate(f"{text} ({fmt.percent(s / 100, lang)})", (101, yi), xytext=(2, 0),
+            ax.annotate(f"{text} ({_share_text(s / 100, lang)}%)", (101, yi), xytext=(2, 0),
                         textcoords="offset points", va="center", fontsize=6.5, color=VERMILLION)
-        ax.set_yticks(y, labels, fontsize=6.5 if size == "page" else 6)
-        ax.invert_yaxis()
+        _task_ticks(ax, labels, 6.5 if size == "page" else 6)
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, 128)
         ax.set_xticks([0, 25, 50, 75, 100])
@@ -280,8 +319,7 @@ def achievement(
             n_short = int(short.sum())
             sub = (f"{scenario_name}: {n - n_short}/{n} " +
                    ("nhiệm vụ đạt mục tiêu" if lang == "vi" else "tasks meet their target"))
-            fig.suptitle(fmt.label("title_achievement", lang) + "\n" + sub, x=0.01, ha="left",
-                         fontsize=9, fontweight="bold", linespacing=1.5)
+            _header(fig, fmt.label("title_achievement", lang), sub)
     return fig
 
 
@@ -344,9 +382,9 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
             ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=100, interpolation="nearest")
             for (i, j), v in np.ndenumerate(cut.to_numpy()):
                 if v < 1 - eps:
-                    ax.text(j, i, fmt.number(100 * v, lang, 0), ha="center", va="center", fontsize=6.5,
+                    ax.text(j, i, _share_text(v, lang), ha="center", va="center", fontsize=6.5,
                             color="white" if v < 0.55 else "black")
-            ax.set_yticks(np.arange(len(rows)), _task_labels(rows, program, lang, size), fontsize=6.5)
+            _task_ticks(ax, _task_labels(rows, program, lang, size))
             ax.set_xticks(np.arange(len(levels) + 1) - 0.5, minor=True)
             ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
             ax.grid(which="minor", color="#E3E3E3", linewidth=0.6)
@@ -364,11 +402,9 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
         notes = [fmt.label("note_sweep", lang)]
         if len(table) - len(rows):
             notes.append(fmt.label("tasks_full", lang, n=len(table) - len(rows)))
-        ax.annotate("; ".join(notes), (0, 0), xycoords="figure fraction", xytext=(4, 3),
-                    textcoords="offset points", fontsize=6.5, color="#555555")
+        _note(fig, "; ".join(notes))
         if title:
-            fig.suptitle(fmt.label("title_sweep", lang) + (f"\n{name}" if name else ""), x=0.01,
-                         ha="left", fontsize=9, fontweight="bold", linespacing=1.5)
+            _header(fig, fmt.label("title_sweep", lang), name)
     return fig
 
 
@@ -377,28 +413,36 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
 
 
 def montecarlo(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: str = "page",
-               title: bool = True, name: str = "") -> Figure:
-    """Probability of meeting each task's target (``frame``: task_id, probability), lowest first."""
+               title: bool = True, name: str = "", all_tasks: bool = False) -> Figure:
+    """Probability of meeting each task's target (``frame``: task_id, probability), lowest first.
+
+    Tasks certain to meet their target are summed up in a note unless ``all_tasks``.
+    """
     fmt.check_lang(lang)
     _check_columns(frame, ("task_id", "probability"), "Monte Carlo")
     program = _program_of(program)
     data = frame.groupby("task_id", sort=False)["probability"].mean()
     order = {str(t): i for i, t in enumerate(program.task_ids)} if program is not None else {}
     tids = sorted(data.index, key=lambda t: (data[t], order.get(str(t), 10**6)))
+    certain = [t for t in tids if data[t] >= 1 - 1e-9]
+    if not all_tasks and len(certain) < len(tids):
+        tids = [t for t in tids if t not in certain]
+    else:
+        certain = []
     prob = np.array([data[t] for t in tids]) * 100
     n = len(tids)
     colours = [BLUE if p >= 90 else ORANGE if p >= 50 else VERMILLION for p in prob]
     with style():
-        fig = _new_figure(size, 1.0 + 0.27 * n)
+        fig = _new_figure(size, 1.5 + 0.3 * n)
         ax = fig.subplots()
         y = np.arange(n)
         ax.barh(y, prob, 0.62, color=colours, zorder=3)
         for yi, p in zip(y, prob, strict=True):
-            ax.annotate(fmt.percent(p / 100, lang), (p, yi), xytext=(2, 0), textcoords="offset points",
+            ax.annotate(_share_text(p / 100, lang) + "%", (p, yi), xytext=(2, 0), textcoords="offset points",
                         va="center", fontsize=6.5)
         for ref in (50, 90):
             ax.axvline(ref, color=GREY, linewidth=0.7, linestyle=(0, (3, 2)), zorder=2)
-        ax.set_yticks(y, _task_labels(tids, program, lang, size), fontsize=6.5)
+        _task_ticks(ax, _task_labels(tids, program, lang, size))
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, 109)
         ax.set_xticks([0, 25, 50, 75, 90, 100])
@@ -411,9 +455,10 @@ def montecarlo(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", si
                    Patch(color=ORANGE, label=fmt.label("prob_mid", lang)),
                    Patch(color=VERMILLION, label=fmt.label("prob_low", lang))]
         fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=7)
+        if certain:
+            name = "; ".join(x for x in (name, fmt.label("tasks_certain", lang, n=len(certain))) if x)
         if title:
-            fig.suptitle(fmt.label("title_montecarlo", lang) + (f"\n{name}" if name else ""), x=0.01,
-                         ha="left", fontsize=9, fontweight="bold", linespacing=1.5)
+            _header(fig, fmt.label("title_montecarlo", lang), name)
     return fig
 
 
@@ -468,11 +513,9 @@ def shadow(result: Any, program: Any = None, *, lang: str = "vi", size: str = "p
             ax.legend(loc="upper right", ncols=len(series))
         note = fmt.label("note_shadow", lang) + "; " + (
             "dưới năm: vốn NS còn dư (triệu đồng)" if lang == "vi" else "under each year: local budget left (million VND)")
-        ax.annotate(note, (0, 0), xycoords="figure fraction", xytext=(4, 3), textcoords="offset points",
-                    fontsize=6.5, color="#555555")
+        _note(fig, note)
         if title:
-            fig.suptitle(fmt.label("title_shadow", lang) + f"\n{result.scenario}", x=0.01, ha="left",
-                         fontsize=9, fontweight="bold", linespacing=1.5)
+            _header(fig, fmt.label("title_shadow", lang), result.scenario)
     return fig
 
 
@@ -510,7 +553,7 @@ def difference(
                 colours = [BLUE if v >= 0 else VERMILLION for v in values]
                 ax.barh(y, values, 0.55, color=colours, zorder=3)
                 ax.axvline(0, color="#555555", linewidth=0.7, zorder=4)
-                lim = max(float(np.abs(values).max()), 1e-9) * 1.45
+                lim = max(float(np.abs(values).max()), 1e-9) * 1.3
                 ax.set_xlim(-lim, lim)
                 ax.grid(axis="x", zorder=0)
                 ax.set_axisbelow(True)
@@ -521,12 +564,15 @@ def difference(
                         q = changed.loc[tid, "quantity"]
                         unit = _unit(program, tid, lang)
                         text = f"{fmt.number(q, lang, sign=True)} {unit.lower()}".strip()
-                    ax.annotate(text, (v, yi), xytext=(3 if v >= 0 else -3, 0), textcoords="offset points",
-                                ha="left" if v >= 0 else "right", va="center", fontsize=6.5)
+                    inside = abs(v) > 0.45 * lim  # long bars carry their label inside, in white
+                    outward = (v >= 0) != inside
+                    ax.annotate(text, (v, yi), xytext=(3 if outward else -3, 0), textcoords="offset points",
+                                ha="left" if outward else "right", va="center", fontsize=6.5,
+                                color="white" if inside else "black", zorder=5)
                 ax.xaxis.set_major_formatter(FuncFormatter(
                     lambda v, _p, m=is_money: fmt.number(v, lang, 0, sign=True)))
                 ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, symmetric=True))
-            axes[0].set_yticks(y, _task_labels(tids, program, lang, "column"), fontsize=6.5)
+            _task_ticks(axes[0], _task_labels(tids, program, lang, "column"))
             axes[0].set_ylim(len(tids) - 0.5, -0.5)
             _group_separators(axes[0], tids)
             _group_separators(axes[1], tids)
@@ -539,13 +585,10 @@ def difference(
         axes[1].set_xlabel(fmt.label("axis_diff_money", lang))
         others = len(diff) - len(tids)
         if others and tids:
-            axes[1].annotate(fmt.label("tasks_unchanged", lang, n=others), (0, 0),
-                             xycoords="figure fraction", xytext=(4, 3), textcoords="offset points",
-                             fontsize=6.5, color="#555555")
+            _note(fig, fmt.label("tasks_unchanged", lang, n=others))
         if title:
-            fig.suptitle(f"{fmt.label('title_difference', lang)}\n{result.scenario} "
-                         f"{fmt.label('vs', lang)} {base.scenario}", x=0.01, ha="left",
-                         fontsize=9, fontweight="bold", linespacing=1.5)
+            _header(fig, fmt.label("title_difference", lang),
+                    f"{result.scenario} {fmt.label('vs', lang)} {base.scenario}")
     return fig
 
 

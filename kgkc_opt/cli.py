@@ -78,6 +78,10 @@ def build_parser() -> argparse.ArgumentParser:
     ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION")
     ss = ssub.add_parser("show", help="print the effective scenario and its change log")
     ss.add_argument("scenario", help="scenario file (YAML)")
+
+    from . import cli_analysis
+
+    cli_analysis.add_parsers(sub)
     return parser
 
 
@@ -100,6 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from . import cli_analysis
+
+    if args.command in cli_analysis.COMMANDS:
+        code = cli_analysis.dispatch(args)
+        assert code is not None
+        return code
     if args.command == "solve":
         return cmd_solve(args)
     if args.command == "audit":
@@ -188,15 +198,39 @@ def cmd_solve(args: argparse.Namespace) -> int:
     result = solve(scenario, solver=args.solver, time_limit=args.time_limit, method=args.method)
     seconds = time.perf_counter() - started
     print_result(result, scenario, seconds)
+    extra_files: dict[str, str] = {}
+    if scenario.actuals is not None and result.has_plan:
+        extra_files["replan.csv"] = _print_replan(scenario, args.solver)
     if args.out:
-        export.write_result(result, args.out, force=args.force,
-                            extra={"inputs": _input_records(scenario)})
+        files = export.result_files(result, extra={"inputs": _input_records(scenario)})
+        files.update(extra_files)
+        export.write_folder(args.out, files, force=args.force)
         print(f"\nWrote {args.out}/")
     if result.status == Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     if result.status == Status.NO_SOLUTION:
         return EXIT_NO_PLAN
     return EXIT_OK
+
+
+def _print_replan(scenario: Any, solver: str | None) -> str:
+    """Print plan vs actual vs re-plan per task; return the per-(task, year) table as CSV."""
+    from . import export
+    from .compare import replan, replan_summary
+
+    _plan, _again, table = replan(scenario, solver=solver)
+    summary = replan_summary(table, scenario)
+    years = scenario.planned_years()
+    print(f"\nPlan vs actual vs re-plan (executed up to {years[0] - 1}, re-planned {years[0]}–{years[-1]}):")
+    rows = [[tid, str(r.target), str(r.plan), str(r.actual), str(r.replan), str(r.delivered_and_replanned),
+             str(r.short) if r.short else ""] for tid, r in summary.iterrows()]
+    print(_table(rows, ["task", "target", "plan", "actual", "re-plan", "actual+re-plan", "short"],
+                 right={1, 2, 3, 4, 5, 6}))
+    flat = table.reset_index()
+    cols = ["task_id", "year", "stage", "plan", "actual", "replan", "plan_local_budget", "actual_spend",
+            "replan_local_budget"]
+    flat = flat.astype(object).where(flat.notna(), "")
+    return export.csv_text(cols, flat.to_dict("records"))
 
 
 def _input_records(scenario: Any) -> list[dict[str, str]]:

@@ -109,9 +109,8 @@ def resolve_program_path(name_or_path: str | Path, *, relative_to: Path | None =
         return Path(str(resources.files("kgkc_opt") / "programs" / f"{text}.yaml"))
     p = Path(text)
     if not p.is_absolute() and relative_to is not None:
-        candidate = relative_to / p
-        if candidate.exists() or not p.exists():
-            return candidate
+        # relative to the scenario file only: never a file that happens to lie in the cwd
+        return relative_to / p
     return p
 
 

@@ -313,6 +313,8 @@ def build_full(
         _tier_rows(b, inp, counts, tier_values, scale)
     if objective == "spread":
         b.problem.setObjective(_spread_objective(b, inp, q, fixed_totals or {}))
+    elif objective == "feasibility":
+        b.problem.setObjective(pulp.lpSum([]))
     elif continuous:
         coefs = inp.achievement_coefficients()
         b.problem.setObjective(

@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .errors import ProgramError
-from .validate import Collector, join
+from .validate import Collector, describe, join
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -287,6 +287,7 @@ TASK_KEYS = (
 def parse_task(
     c: Collector, t: Any, where: str, *, groups: tuple[Group, ...] | list[Group],
     rules: Mapping[str, SupportRule], period: tuple[int, int] | None,
+    declared_rules: frozenset[str] = frozenset(),
 ) -> Task | None:
     """One task row (also used for tasks a scenario adds); None (problems recorded) if unusable."""
     td = c.mapping(t, where)
@@ -307,7 +308,8 @@ def parse_task(
     cost = _cost(c, c.required(td, "cost", where), join(where, "cost"))
     years = parse_years(c, c.required(td, "years", where), join(where, "years"), period)
     rule = c.text(c.required(td, "support_rule", where), join(where, "support_rule"))
-    if rule is not None and rule not in rules:
+    if rule is not None and rule not in rules and rule not in declared_rules:
+        # (a rule that is declared but itself wrong has its own problem reported)
         c.error(
             join(where, "support_rule"),
             f"unknown support rule {rule!r}; rules are {', '.join(rules) or '(none)'}",
@@ -358,7 +360,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     province = c.text(doc.get("province", ""), "province", allow_empty=True) or ""
 
     period: tuple[int, int] | None = None
-    pdata = c.mapping(c.required(doc, "period", ""), "period") if "period" in doc else None
+    raw_period = c.required(doc, "period", "")
+    pdata = c.mapping(raw_period, "period") if raw_period is not None else None
     if pdata is not None:
         c.known_keys(pdata, "period", ("start", "end"))
         start = c.integer(c.required(pdata, "start", "period"), "period.start", minimum=1900, maximum=2200)
@@ -391,17 +394,22 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
 
     annual: dict[int, YearBudget] = {}
     annual_source, annual_total = "annual budget table", None
-    adata = c.mapping(c.required(doc, "annual_budget", ""), "annual_budget") if "annual_budget" in doc else None
+    raw_annual = c.required(doc, "annual_budget", "")
+    adata = c.mapping(raw_annual, "annual_budget") if raw_annual is not None else None
     if adata is not None:
         c.known_keys(adata, "annual_budget", ("source", "years", "stated_total"))
         annual_source = str(adata.get("source", annual_source))
         ydata = c.mapping(c.required(adata, "years", "annual_budget"), "annual_budget.years")
         if ydata is not None:
+            listed: set[int] = set()
             for key, row in ydata.items():
                 where = f"annual_budget.years.{key}"
+                if isinstance(key, str) and key.strip().isdigit():
+                    key = int(key.strip())
                 year = c.integer(key, where, minimum=1900, maximum=2200)
                 if year is None:
                     continue
+                listed.add(year)
                 if period and not period[0] <= year <= period[1]:
                     c.error(where, f"year {year} lies outside the program period {period[0]}–{period[1]}")
                     continue
@@ -409,8 +417,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                 if cost is not None:
                     annual[year] = YearBudget(year, cost.total, cost.state, cost.other)
             if period:
-                missing = [y for y in range(period[0], period[1] + 1) if y not in annual]
-                if missing and not c.problems:
+                missing = [y for y in range(period[0], period[1] + 1) if y not in listed]
+                if missing:
                     c.error(
                         "annual_budget.years",
                         f"no budget for {', '.join(map(str, missing))}; every year of the period needs one",
@@ -461,7 +469,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     elif isinstance(tdata, list) and not tdata:
         c.error("tasks", "the program has no tasks")
     for i, t in enumerate(tdata if isinstance(tdata, list) else []):
-        task = parse_task(c, t, f"tasks[{i}]", groups=groups, rules=rules, period=period)
+        task = parse_task(c, t, f"tasks[{i}]", groups=groups, rules=rules, period=period,
+                          declared_rules=frozenset(str(k) for k in rdata or {}))
         if task is None:
             continue
         if any(x.id == task.id for x in tasks):
@@ -470,7 +479,15 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         tasks.append(task)
 
     targets: list[Target] = []
-    for i, t in enumerate(doc.get("targets", []) or []):
+    declared = {
+        str(t["id"]) for t in (tdata if isinstance(tdata, list) else [])
+        if isinstance(t, Mapping) and t.get("id") is not None
+    }
+    tgdata = doc.get("targets", []) or []
+    if not isinstance(tgdata, list):
+        c.error("targets", f"expected a list of targets, got {describe(tgdata)}")
+        tgdata = []
+    for i, t in enumerate(tgdata):
         where = f"targets[{i}]"
         td = c.mapping(t, where)
         if td is None:
@@ -478,7 +495,9 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         c.known_keys(td, where, ("id", "source", "text", "quantity", "qualifier", "tasks", "unit_matches"))
         tid = c.text(c.required(td, "id", where), join(where, "id"))
         text = _text(c, c.required(td, "text", where), join(where, "text"))
-        quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"))
+        quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
+        if tid is not None and any(x.id == tid for x in targets):
+            c.error(join(where, "id"), f"target {tid!r} is listed twice")
         qualifier = td.get("qualifier", "exact")
         if qualifier not in QUALIFIERS:
             c.error(join(where, "qualifier"), f"expected one of {', '.join(QUALIFIERS)}, got {qualifier!r}")
@@ -486,7 +505,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         if not isinstance(task_list, list) or not task_list:
             c.error(join(where, "tasks"), "expected a non-empty list of task ids")
             task_list = []
-        known = {x.id for x in tasks}
+        known = {x.id for x in tasks} | declared
         for tk in task_list:
             if str(tk) not in known:
                 c.error(join(where, "tasks"), f"unknown task id {tk!r}")
@@ -497,7 +516,11 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             )
 
     notes: list[SourceNote] = []
-    for i, n in enumerate(doc.get("source_notes", []) or []):
+    ndata = doc.get("source_notes", []) or []
+    if not isinstance(ndata, list):
+        c.error("source_notes", f"expected a list of notes, got {describe(ndata)}")
+        ndata = []
+    for i, n in enumerate(ndata):
         nd = c.mapping(n, f"source_notes[{i}]")
         if nd is not None:
             notes.append(SourceNote(str(nd.get("source", "")), str(nd.get("text", "")),

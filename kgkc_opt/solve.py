@@ -81,7 +81,7 @@ class _Clock:
 
 
 def _schedule(inp: ModelInput, totals: dict[str, int], solver: str, clock: _Clock, tie_break: bool):
-    built = model.build_full(inp, fixed_totals=totals, objective="spread" if tie_break else "none")
+    built = model.build_full(inp, fixed_totals=totals, objective="spread" if tie_break else "feasibility")
     return solvers.run(built, solver=solver, time_limit=clock.remaining())
 
 
@@ -129,7 +129,7 @@ def optimise(
             pass
         if totals and len(tier_values) == (len(tiers) if lexicographic else 1):
             bound = _totals_value(inp, totals, None)
-            out = _schedule(inp, totals, solver, clock, True)
+            out = _schedule(inp, totals, solver, clock, tie_break)
             timings["schedule"] = out.seconds
             if out.status.has_plan:
                 assert out.values is not None
