@@ -224,6 +224,17 @@ def audit(program: Program) -> list[Finding]:
         if not t.id.startswith(t.group + "."):
             add(Finding("warning", "id-group-mismatch", f"task {t.id} is in group {t.group}", (t.source,)))
 
+    # --- relations the program's own text implies between rows ------------------------------
+    for rel in program.relations:
+        left = sum(program.task(tid).quantity for tid in rel.left)
+        right = sum(program.task(tid).quantity for tid in rel.right)
+        holds = {"<=": left <= right, ">=": left >= right, "==": left == right}[rel.op]
+        if not holds:
+            refs = (rel.source, *(program.task(tid).source for tid in (*rel.left, *rel.right)))
+            add(Finding("warning", "relation-violated",
+                        f"{' + '.join(rel.left)} = {left} but {' + '.join(rel.right)} = {right}, while "
+                        f"{rel.op} is expected: {rel.text.en}", refs))
+
     for note in program.source_notes:
         add(Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,
                     (note.source,)))

@@ -266,13 +266,20 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
 
 def achievement(
     result: Any, program: Any, base: Any = None, *, lang: str = "vi", size: str = "page",
-    title: bool = True, names: tuple[str, str] | None = None,
+    title: bool = True, names: tuple[str, str] | None = None, tasks: list[str] | None = None,
 ) -> Figure:
-    """Share of each task's target achieved; the baseline (``base``, a Result) drawn behind."""
+    """Share of each task's target achieved; the baseline (``base``, a Result) drawn behind.
+
+    ``tasks`` limits the chart to those task ids (the others are counted in a note).
+    """
     fmt.check_lang(lang)
     _need_plan(result, "achievement")
     program = _program_of(program)
     ach = result.achievement
+    hidden = 0
+    if tasks is not None:
+        hidden = len(ach) - len([t for t in ach.index if t in set(tasks)])
+        ach = ach[ach.index.isin(list(tasks))]
     tids = list(ach.index)
     base_ach = None
     if base is not None:
@@ -281,7 +288,7 @@ def achievement(
     labels = _task_labels(tids, program, lang, size)
     n = len(tids)
     with style():
-        fig = _new_figure(size, 0.9 + 0.29 * n)
+        fig = _new_figure(size, 1.1 + 0.29 * max(n, 2))
         ax = fig.subplots()
         y = np.arange(n)
         share = ach["share"].to_numpy() * 100
@@ -294,7 +301,8 @@ def achievement(
             if not is_short:
                 continue
             unit = _unit(program, tid, lang)
-            text = f"{fmt.number(row['achieved'], lang)}/{fmt.number(row['target'], lang)} {unit.lower()}".strip()
+            text = (f"{fmt.number(row['achieved'], lang)}/"
+                    f"{fmt.quantity(row['target'], unit, lang)}")
             ax.annotate(f"{text} ({_share_text(s / 100, lang)}%)", (101, yi), xytext=(2, 0),
                         textcoords="offset points", va="center", fontsize=6.5, color=VERMILLION)
         _task_ticks(ax, labels, 6.5 if size == "page" else 6)
@@ -317,8 +325,11 @@ def achievement(
         fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7)
         if title:
             n_short = int(short.sum())
-            sub = (f"{scenario_name}: {n - n_short}/{n} " +
+            sub = (f"{scenario_name}: {n - n_short + hidden}/{n + hidden} " +
                    ("nhiệm vụ đạt mục tiêu" if lang == "vi" else "tasks meet their target"))
+            if hidden:
+                sub += "; " + (f"{hidden} nhiệm vụ đạt 100% không vẽ" if lang == "vi"
+                               else f"{hidden} tasks at 100% not shown")
             _header(fig, fmt.label("title_achievement", lang), sub)
     return fig
 
@@ -563,7 +574,7 @@ def difference(
                     else:
                         q = changed.loc[tid, "quantity"]
                         unit = _unit(program, tid, lang)
-                        text = f"{fmt.number(q, lang, sign=True)} {unit.lower()}".strip()
+                        text = fmt.quantity(q, unit, lang, sign=True)
                     inside = abs(v) > 0.45 * lim  # long bars carry their label inside, in white
                     outward = (v >= 0) != inside
                     ax.annotate(text, (v, yi), xytext=(3 if outward else -3, 0), textcoords="offset points",

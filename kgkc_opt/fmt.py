@@ -83,14 +83,17 @@ def percent(share: float, lang: str = "vi", decimals: int = 0, *, sign: bool = F
     return number(100 * float(share), lang, decimals, sign=sign) + "%"
 
 
-def quantity(value: float | int, unit: str, lang: str = "vi") -> str:
+def quantity(value: float | int, unit: str, lang: str = "vi", *, sign: bool = False) -> str:
     """A count with its unit: "16 cơ sở", "16 establishments" (English units are pluralised)."""
-    n = number(value, lang, 0)
+    return f"{number(value, lang, 0, sign=sign)} {unit_word(unit, value, lang)}".strip()
+
+
+def unit_word(unit: str, count: float | int, lang: str = "vi") -> str:
+    """A unit as it reads after a count: "cơ sở"; "establishment" / "establishments"."""
     unit = unit.strip()
     if lang == "vi":
-        return f"{n} {unit.lower()}"
-    plural = unit if abs(float(value)) == 1 else _plural(unit)
-    return f"{n} {plural}"
+        return unit.lower()
+    return unit if abs(float(count)) == 1 else _plural(unit)
 
 
 def _plural(word: str) -> str:

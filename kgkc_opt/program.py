@@ -122,6 +122,21 @@ class Target:
 
 
 @dataclass(frozen=True)
+class Relation:
+    """An expected relation between task quantities: Σ left <op> Σ right (checked by the audit)."""
+
+    id: str
+    source: str
+    left: tuple[str, ...]
+    op: str
+    right: tuple[str, ...]
+    text: Text
+
+
+RELATION_OPS = ("<=", ">=", "==")
+
+
+@dataclass(frozen=True)
 class SourceNote:
     source: str
     text: str
@@ -149,6 +164,7 @@ class Program:
     targets: tuple[Target, ...]
     source_notes: tuple[SourceNote, ...]
     origin: str = ""
+    relations: tuple[Relation, ...] = ()
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -346,7 +362,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         raise AssertionError  # unreachable
     allowed = (
         "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
-        "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes",
+        "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
     )
     c.known_keys(doc, "", allowed)
     fmt = doc.get("format", FORMAT)
@@ -526,6 +542,37 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             notes.append(SourceNote(str(nd.get("source", "")), str(nd.get("text", "")),
                                     str(nd.get("severity", "info"))))
 
+    relations: list[Relation] = []
+    rdocs = doc.get("relations", []) or []
+    if not isinstance(rdocs, list):
+        c.error("relations", "expected a list of relations")
+        rdocs = []
+    known_ids = {t.id for t in tasks}
+    for i, r in enumerate(rdocs):
+        where = f"relations[{i}]"
+        rd = c.mapping(r, where)
+        if rd is None:
+            continue
+        c.known_keys(rd, where, ("id", "source", "left", "relation", "right", "text"))
+        rid = c.text(c.required(rd, "id", where), join(where, "id"))
+        op = rd.get("relation")
+        if op not in RELATION_OPS:
+            c.error(join(where, "relation"), f"expected one of {', '.join(RELATION_OPS)}, got {op!r}")
+        sides = []
+        for side in ("left", "right"):
+            ids = rd.get(side)
+            if not isinstance(ids, list) or not ids:
+                c.error(join(where, side), "expected a non-empty list of task ids")
+                sides.append(())
+                continue
+            bad = [str(x) for x in ids if str(x) not in known_ids]
+            if bad:
+                c.error(join(where, side), f"unknown task id(s): {', '.join(bad)}")
+            sides.append(tuple(str(x) for x in ids))
+        text = _text(c, c.required(rd, "text", where), join(where, "text"))
+        if rid and op in RELATION_OPS and all(sides) and text:
+            relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text))
+
     c.raise_if_any(ProgramError)
     assert title is not None and period is not None
     return Program(
@@ -535,4 +582,5 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         annual_budget=dict(sorted(annual.items())), annual_budget_source=annual_source,
         annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
         tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
+        relations=tuple(relations),
     )
