@@ -197,7 +197,7 @@ def _charts(brief: Brief) -> dict[str, bytes]:
     lang, r, program = brief.lang, brief.result, brief.scenario.program
     images = {}
     dpi = 200
-    images["budget"] = charts.to_bytes(charts.budget(r, program, lang=lang), "png", dpi)
+    images["budget"] = charts.to_bytes(charts.budget(r, program, lang=lang, height=3.6), "png", dpi)
     short = set(r.shortfalls.index)
     if brief.base_result is not None and brief.base_result.has_plan:
         short |= set(brief.base_result.shortfalls.index)
@@ -208,7 +208,7 @@ def _charts(brief: Brief) -> dict[str, bytes]:
     if brief.base_result is not None and brief.base_result.has_plan:
         images["difference"] = charts.to_bytes(
             charts.difference(r, brief.base_result, program, lang=lang), "png", dpi)
-    images["shadow"] = charts.to_bytes(charts.shadow(r, program, lang=lang), "png", dpi)
+    images["shadow"] = charts.to_bytes(charts.shadow(r, program, lang=lang, size="column"), "png", dpi)
     return images
 
 
@@ -249,7 +249,6 @@ def _render(brief: Brief, kind: str) -> str:
 
     doc.h2(_t("2. Kết quả chính", "2. Headline numbers", lang))
     doc.table(*_headline(brief))
-    doc.h2(_t("3. Biểu đồ", "3. Charts", lang))
     captions = {
         "budget": _t("Kinh phí theo năm so với trần kế hoạch vốn.", "Budget by year against the caps.", lang),
         "achievement": _t("Các nhiệm vụ chưa đạt mục tiêu (nền xám: kịch bản so sánh).",
@@ -259,22 +258,29 @@ def _render(brief: Brief, kind: str) -> str:
         "shadow": _t("Giá trị biên của vốn: mục tiêu tăng thêm trên 1 tỷ đồng vốn mỗi năm.",
                      "Shadow price: targets gained per 1 billion VND more in each year.", lang),
     }
-    for key, png in brief.images.items():
-        doc.image(png, captions[key])
+    widths = {"budget": 92, "achievement": 100, "difference": 100, "shadow": 62}
 
-    doc.h2(_t("4. Nhiệm vụ không đạt mục tiêu và nguyên nhân", "4. Targets that fall short, and why", lang))
+    def figure(key: str) -> None:
+        if key in brief.images:
+            doc.image(brief.images[key], captions[key], widths[key])
+
+    figure("budget")
+    doc.h2(_t("3. Nhiệm vụ không đạt mục tiêu và nguyên nhân", "3. Targets that fall short, and why", lang))
+    figure("achievement")
     if not brief.shortfalls:
         doc.p(_t("Mọi nhiệm vụ đều đạt mục tiêu.", "Every task meets its target.", lang))
     for s in brief.shortfalls:
         doc.h3(f"{s.task_id}. {s.name}")
         doc.bullets(_why(s, brief, lang))
+    figure("difference")
     if brief.marginals:
         doc.p(_t("Thêm 1 tỷ đồng vào trần vốn của từng năm (tính lại phương án):",
-                 "1 billion VND more on one year's cap (plan solved again):", lang))
+                 "1 billion VND more on one year's cap (plan solved again):", lang), keep=True)
         doc.table(*_marginal_table(brief))
+    figure("shadow")
 
     if brief.shortfalls:
-        doc.h2(_t("5. Phương án khắc phục", "5. Repair options", lang))
+        doc.h2(_t("4. Phương án khắc phục", "4. Repair options", lang))
         doc.table(*_repair_table(brief))
         doc.bullets(_repair_notes(brief))
 
@@ -301,11 +307,28 @@ def _summary(brief: Brief) -> str:
     ach = r.achievement
     n, met = len(ach), int((ach["shortfall"] == 0).sum())
     local = r.budget.xs("local", level="source")
-    parts = [_t(f"Với trần vốn NS {fmt.money(local['cap'].sum(), lang)}, phương án đạt mục tiêu ở "
+    parts = []
+    b = brief.base_result
+    if b is not None and b.has_plan:
+        base_cap = float(b.budget.xs("local", level="source")["cap"].sum())
+        delta = float(local["cap"].sum()) - base_cap
+        if abs(delta) > EPS:
+            word = _t("giảm" if delta < 0 else "tăng", "down" if delta < 0 else "up", lang)
+            pct = fmt.percent(abs(delta) / base_cap, lang, 0) if base_cap else ""
+            parts.append(_t(f"Trần vốn NS cả giai đoạn {word} {fmt.money(abs(delta), lang)} ({pct}) so với "
+                            f"“{b.scenario}”.",
+                            f"The local budget cap for the period is {word} {fmt.money(abs(delta), lang)} "
+                            f"({pct}) on “{b.scenario}”.", lang))
+    parts += [_t(f"Với trần vốn NS {fmt.money(local['cap'].sum(), lang)}, phương án đạt mục tiêu ở "
                 f"{met}/{n} nhiệm vụ, mức hoàn thành bình quân {_pct(r.objective / r.max_objective, lang)}.",
                 f"With a local budget cap of {fmt.money(local['cap'].sum(), lang)}, the plan meets the "
                 f"target of {met} of {n} tasks; average share of targets {_pct(r.objective / r.max_objective, lang)}.",
                 lang)]
+    if b is not None and b.has_plan:
+        bmet = int((b.achievement["shortfall"] == 0).sum())
+        parts.append(_t(f"(“{b.scenario}”: {bmet}/{n} nhiệm vụ, {_pct(b.objective / b.max_objective, lang)}.)",
+                        f"(“{b.scenario}”: {bmet} of {n} tasks, {_pct(b.objective / b.max_objective, lang)}.)",
+                        lang))
     if brief.shortfalls:
         items = ", ".join(f"{s.task_id} ({fmt.number(s.achieved, lang)}/{fmt.quantity(s.target, s.unit, lang)})"
                           for s in brief.shortfalls)
@@ -426,12 +449,16 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
             f"whole {unit1}, and unspent money does not carry over to the next year.", lang))
     gains = [m for m in brief.marginals if any(t == s.task_id and d > 0 for t, d in m.gains)]
     if gains:
-        best = max(gains, key=lambda m: dict(m.gains)[s.task_id])
-        n = dict(best.gains)[s.task_id]
+        n = max(dict(m.gains)[s.task_id] for m in gains)
+        best = [m for m in gains if dict(m.gains)[s.task_id] == n]
+        source = best[0].source
+        years = fmt.years_text([m.year for m in best], lang)
+        when = (_t(f"năm {years}", f"in {years}", lang) if len(best) == 1 else
+                _t(f"một năm bất kỳ trong {years}", f"any one year of {years}", lang))
         out.append(_t(
-            f"Thêm 1 tỷ đồng vốn {'NS' if best.source == 'local' else 'khác'} năm {best.year} sẽ tài trợ "
+            f"Thêm 1 tỷ đồng vốn {'NS' if source == 'local' else 'khác'} vào {when} sẽ tài trợ "
             f"thêm {fmt.quantity(n, s.unit, lang)} cho nhiệm vụ này.",
-            f"1 billion VND more {'local budget' if best.source == 'local' else 'co-funding'} in {best.year} "
+            f"1 billion VND more {'local budget' if source == 'local' else 'co-funding'} {when} "
             f"would fund {fmt.quantity(n, s.unit, lang)} more of this task.", lang))
     return out
 
@@ -454,12 +481,17 @@ def _marginal_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]
     lang, program = brief.lang, brief.scenario.program
     header = [_t("Năm", "Year", lang), _t("Nguồn", "Source", lang),
               _t("1 tỷ đồng thêm sẽ tài trợ", "1 billion VND more would fund", lang),
-              _t("Mức hoàn thành bình quân tăng", "Average share gained", lang)]
+              _t("Mức hoàn thành bình quân", "Average share of targets", lang)]
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for m in brief.marginals:  # years with the same effect share a row
+        gain = round(m.objective_gain / brief.result.max_objective, 9)
+        groups.setdefault((m.source, m.gains, gain), []).append(m.year)
     rows = []
-    for m in brief.marginals:
-        gain = m.objective_gain / brief.result.max_objective
-        rows.append([str(m.year), fmt.label("local_short" if m.source == "local" else "cofunding_short", lang),
-                     _gain_text(m.gains, program, lang), "+" + _pct(gain, lang) if gain > 0 else "0"])
+    for (source, gains, gain), years in groups.items():
+        points = fmt.number(100 * gain, lang, 2, sign=True) + _t(" điểm %", " points", lang)
+        rows.append([fmt.years_text(years, lang),
+                     fmt.label("local_short" if source == "local" else "cofunding_short", lang),
+                     _gain_text(gains, program, lang), points if gain > 0 else "0"])
     return header, rows, {3}
 
 
@@ -519,16 +551,16 @@ def _repair_notes(brief: Brief) -> list[str]:
 
 CSS = """
 @page { size: A4; margin: 16mm 18mm; }
-body { font-family: "Times New Roman", "DejaVu Serif", serif; font-size: 12pt; line-height: 1.35;
+body { font-family: "Times New Roman", "DejaVu Serif", serif; font-size: 11pt; line-height: 1.3;
        color: #111; max-width: 174mm; margin: 12px auto; }
 h1 { font-size: 17pt; margin: 0 0 2pt 0; }
 h2 { font-size: 13.5pt; margin: 14pt 0 4pt 0; border-bottom: 1px solid #888; padding-bottom: 1pt;
      break-after: avoid; }
 h3 { font-size: 12pt; margin: 8pt 0 2pt 0; break-after: avoid; }
 p { margin: 4pt 0; } p.meta { color: #444; font-size: 10.5pt; margin-bottom: 8pt; }
-p.lead { font-size: 12.5pt; background: #F3F6FA; border-left: 3px solid #0072B2; padding: 5pt 8pt; }
-p.small { font-size: 9.5pt; color: #444; }
-table { border-collapse: collapse; width: 100%; font-size: 10.5pt; margin: 4pt 0 6pt 0;
+p.lead { font-size: 11.5pt; background: #F3F6FA; border-left: 3px solid #0072B2; padding: 5pt 8pt; }
+p.small { font-size: 9.5pt; color: #444; } p.keep { break-after: avoid; }
+table { border-collapse: collapse; width: 100%; font-size: 10pt; margin: 4pt 0 6pt 0;
         break-inside: avoid; }
 th, td { border: 1px solid #999; padding: 2pt 5pt; vertical-align: top; }
 th { background: #DDEBF7; text-align: center; }
@@ -564,9 +596,9 @@ class _Doc:
     def meta(self, text: str) -> None:
         self.parts.append(f'<p class="meta">{self._e(text)}</p>' if self.kind == "html" else f"*{self._e(text)}*\n")
 
-    def p(self, text: str, *, lead: bool = False, small: bool = False) -> None:
+    def p(self, text: str, *, lead: bool = False, small: bool = False, keep: bool = False) -> None:
         if self.kind == "html":
-            cls = ' class="lead"' if lead else ' class="small"' if small else ""
+            cls = ' class="lead"' if lead else ' class="small"' if small else ' class="keep"' if keep else ""
             self.parts.append(f"<p{cls}>{self._e(text)}</p>")
         else:
             self.parts.append((f"> {self._e(text)}" if lead else self._e(text)) + "\n")
@@ -594,10 +626,10 @@ class _Doc:
             lines += ["| " + " | ".join(self._e(c) for c in row) + " |" for row in rows]
             self.parts.append("\n".join(lines) + "\n")
 
-    def image(self, png: bytes, caption: str) -> None:
+    def image(self, png: bytes, caption: str, width: int = 100) -> None:
         uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         if self.kind == "html":
-            self.parts.append(f'<figure><img src="{uri}" alt="{html_lib.escape(caption)}">'
+            self.parts.append(f'<figure style="width: {width}%"><img src="{uri}" alt="{html_lib.escape(caption)}">'
                               f"<figcaption>{self._e(caption)}</figcaption></figure>")
         else:
             self.parts.append(f"![{_md_escape(caption)}]({uri})\n\n*{_md_escape(caption)}*\n")

@@ -192,7 +192,8 @@ def _need_plan(result: Any, what: str) -> None:
 # budget by year
 
 
-def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", title: bool = True) -> Figure:
+def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", title: bool = True,
+           height: float | None = None) -> Figure:
     """Local budget and co-funding used per year, stacked by task group, against the annual caps."""
     fmt.check_lang(lang)
     _need_plan(result, "budget")
@@ -205,7 +206,7 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
     by = alloc.groupby(["group", "year"])[["local_budget", "cofunding"]].sum()
     caps = result.budget
     with style():
-        fig = _new_figure(size, 4.3 if size == "page" else 3.6)
+        fig = _new_figure(size, height or (4.3 if size == "page" else 3.6))
         axes = fig.subplots(1, 2, sharey=True)
         x = np.arange(len(years))
         top = 0.0
@@ -511,20 +512,25 @@ def shadow(result: Any, program: Any = None, *, lang: str = "vi", size: str = "p
                             ha="center", va="bottom", fontsize=6.5)
         ticks = []
         for y, s in zip(years, slack, strict=True):
-            left = fmt.label("slack", lang, v=fmt.number(s, lang, 2)) if s > 1e-6 else fmt.label("binding", lang)
+            if size == "column":  # no room for words under each year
+                left = fmt.number(s, lang, 2)
+            elif s > 1e-6:
+                left = fmt.label("slack", lang, v=fmt.number(s, lang, 2))
+            else:
+                left = fmt.label("binding", lang)
             ticks.append(f"{y}\n{left}")
         ax.set_xticks(x, ticks)
         ax.tick_params(axis="x", length=0)
         ax.set_ylim(0, top * 1.22)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _shadow_text(v, lang)))
-        ax.set_ylabel(fmt.label("axis_shadow", lang))
+        ax.set_ylabel(fmt.wrap(fmt.label("axis_shadow", lang), 22 if size == "column" else 60))
         ax.grid(axis="y", zorder=0)
         ax.set_axisbelow(True)
         if len(series) > 1:
             ax.legend(loc="upper right", ncols=len(series))
         note = fmt.label("note_shadow", lang) + "; " + (
             "dưới năm: vốn NS còn dư (triệu đồng)" if lang == "vi" else "under each year: local budget left (million VND)")
-        _note(fig, note)
+        _note(fig, fmt.wrap(note, 62 if size == "column" else 140, 3))
         if title:
             _header(fig, fmt.label("title_shadow", lang), result.scenario)
     return fig

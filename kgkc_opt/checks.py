@@ -53,8 +53,10 @@ def violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[str
             found.append(f"{t.task_id}: {total} units planned, below the floor {t.remaining_floor}")
     carry = inp.opening_carry if inp.carry_over else Fraction(0)
     for y in years:
-        local = sum((tasks[tid].local(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
-        cof = sum((tasks[tid].cofunding(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+        # (an unknown task is reported above; it has no cost to add here)
+        known = [(tid, q) for (tid, yy), q in plan.items() if yy == y and tid in tasks]
+        local = sum((tasks[tid].local(y) * q for tid, q in known), Fraction(0))
+        cof = sum((tasks[tid].cofunding(y) * q for tid, q in known), Fraction(0))
         available = inp.local_cap[y] + (carry if inp.carry_over else 0)
         if local > available:
             found.append(f"local budget {y}: {float(local):.6f} spent, above {float(available):.6f}")

@@ -160,7 +160,8 @@ def plan_actual_replan(plan: Result, scenario: Any, replan: Result) -> pd.DataFr
                 "replan_local_budget": float(replan.allocation["local_budget"].get((t.id, y), 0.0))
                 if re is not None else None,
             })
-    return pd.DataFrame(rows).set_index(["task_id", "year"])
+    frame = pd.DataFrame(rows).astype({"plan": "Int64", "actual": "Int64", "replan": "Int64"})
+    return frame.set_index(["task_id", "year"])
 
 
 def replan(scenario: Any, *, solver: str | None = None) -> tuple[Result, Result, pd.DataFrame]:
