@@ -55,8 +55,13 @@ def m(value: Fraction | int) -> str:
     return text
 
 
-def audit(program: Program) -> list[Finding]:
-    """Every finding about ``program``, errors first, in a stable order."""
+def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
+    """Every finding about ``program``, errors first, in a stable order.
+
+    With ``schedule=True`` the audit also asks the solver whether the whole task table can be
+    scheduled year by year within the annual table (``reconstruct``), and reports the years and
+    columns where even the closest schedule cannot match it.
+    """
     found: list[Finding] = []
     add = found.append
     tasks = program.tasks
@@ -239,8 +244,30 @@ def audit(program: Program) -> list[Finding]:
         add(Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,
                     (note.source,)))
 
+    if schedule:
+        found.extend(_schedule_findings(program))
+
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(found, key=lambda f: order[f.severity])
+
+
+def _schedule_findings(program: Program) -> list[Finding]:
+    """Where the closest integer schedule of the whole table still differs from the annual table."""
+    from .reconstruct import reconstruct
+
+    rec = reconstruct(program)
+    diffs = rec.comparison[rec.comparison["difference"].abs() > 1e-6]
+    if diffs.empty:
+        return [Finding("info", "table-schedulable",
+                        "the whole task table can be scheduled year by year to match the annual table exactly",
+                        (program.annual_budget_source,))]
+    parts = [f"{y} {'local budget' if s == 'local' else 'co-funding'} {r.difference:+,.2f}"
+             for (y, s), r in diffs.iterrows()]
+    return [Finding(
+        "warning", "table-not-schedulable",
+        f"no year-by-year schedule of the whole task table matches the annual table; the closest "
+        f"(kgkc-opt reconstruct) differs by {rec.total_deviation:,.2f} million VND in all: " + "; ".join(parts),
+        ("Annex task table", program.annual_budget_source))]
 
 
 def _capacity_findings(program: Program) -> list[Finding]:

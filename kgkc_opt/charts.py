@@ -107,13 +107,16 @@ def _new_figure(size: str, height: float) -> Figure:
 
 def _header(fig: Figure, title: str, subtitle: str = "") -> None:
     """A bold title and a plain grey subtitle above the chart, left-aligned with the figure."""
-    height = fig.get_figheight()
+    height, width = fig.get_figheight(), fig.get_figwidth()
+    # characters per line: DejaVu Sans averages about 0.55 em a character
+    title = fmt.wrap(title, int(width * 72 / (9.5 * 0.66)), 2)
+    subtitle = fmt.wrap(subtitle, int(width * 72 / (7.5 * 0.56)), 2) if subtitle else ""
     top = 0.07 / height
     fig.text(0.012, 1 - top, title, ha="left", va="top", fontsize=9.5, fontweight="bold")
-    used = 0.07 + 0.19
+    used = 0.07 + 0.19 * (title.count("\n") + 1)
     if subtitle:
         fig.text(0.012, 1 - used / height, subtitle, ha="left", va="top", fontsize=7.5, color="#444444")
-        used += 0.17
+        used += 0.15 * (subtitle.count("\n") + 1) + 0.02
     fig.get_layout_engine().set(rect=(0, 0, 1, 1 - (used + 0.02) / height))
 
 
@@ -139,6 +142,11 @@ def _share_text(share: float, lang: str) -> str:
     if pct < 100 - 1e-9 and round(pct) >= 100:
         return fmt.number(math.floor(pct * 10) / 10, lang, 1)
     return fmt.number(round(pct), lang, 0)
+
+
+def _xlabel(ax: Any, text: str, size: str) -> None:
+    """An axis label, wrapped to the axes' width at column size."""
+    ax.set_xlabel(fmt.wrap(text, 100 if size == "page" else 26, 2))
 
 
 def _note(fig: Figure, text: str) -> None:
@@ -206,8 +214,8 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
     by = alloc.groupby(["group", "year"])[["local_budget", "cofunding"]].sum()
     caps = result.budget
     with style():
-        fig = _new_figure(size, height or (4.3 if size == "page" else 3.6))
-        axes = fig.subplots(1, 2, sharey=True)
+        fig = _new_figure(size, height or (4.3 if size == "page" else 6.2))
+        axes = fig.subplots(1, 2, sharey=True) if size == "page" else fig.subplots(2, 1, sharey=True)
         x = np.arange(len(years))
         top = 0.0
         for ax, column, source, key in ((axes[0], "local_budget", "local", "local"),
@@ -223,7 +231,7 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
                 ax.plot([xi - 0.4, xi + 0.4], [c, c], color="black", linewidth=1.4, zorder=3,
                         solid_capstyle="butt")
                 ax.annotate(fmt.number(c, lang, 0), (xi, c), xytext=(0, 2.5), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=6.5)
+                            ha="center", va="bottom", fontsize=6.5 if size == "page" else 6)
                 if c > 0 and used < c * 0.9:
                     ax.annotate(_share_text(used / c, lang) + "%", (xi, used), xytext=(0, 1.5),
                                 textcoords="offset points", ha="center", va="bottom",
@@ -234,7 +242,8 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
             ax.grid(axis="y", zorder=0)
             ax.set_axisbelow(True)
             ax.tick_params(axis="x", length=0)
-        axes[0].set_ylabel(fmt.label("axis_money", lang))
+        for ax in axes if size == "column" else axes[:1]:
+            ax.set_ylabel(fmt.label("axis_money", lang))
         axes[0].set_ylim(0, top * 1.1)
         _money_axis(axes[0], lang)
         width = 52 if size == "page" else 34
@@ -303,27 +312,30 @@ def achievement(
                 continue
             unit = _unit(program, tid, lang)
             text = (f"{fmt.number(row['achieved'], lang)}/"
-                    f"{fmt.quantity(row['target'], unit, lang)}")
-            ax.annotate(f"{text} ({_share_text(s / 100, lang)}%)", (101, yi), xytext=(2, 0),
+                    f"{fmt.quantity(row['target'], unit, lang)} ({_share_text(s / 100, lang)}%)")
+            if size == "column":
+                text = f"{fmt.number(row['achieved'], lang)}/{fmt.number(row['target'], lang)}"
+            ax.annotate(text, (101, yi), xytext=(2, 0),
                         textcoords="offset points", va="center", fontsize=6.5, color=VERMILLION)
         _task_ticks(ax, labels, 6.5 if size == "page" else 6)
         ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xlim(0, 128)
-        ax.set_xticks([0, 25, 50, 75, 100])
+        ax.set_xlim(0, 128 if size == "page" else 122)
+        ax.set_xticks([0, 25, 50, 75, 100] if size == "page" else [0, 50, 100])
         _percent_axis(ax, lang)
         ax.xaxis.set_minor_locator(MultipleLocator(5))
         ax.grid(axis="x", zorder=0)
         ax.set_axisbelow(True)
         ax.axvline(100, color="#555555", linewidth=0.6, zorder=1)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(fmt.label("axis_share", lang))
+        _xlabel(ax, fmt.label("axis_share", lang), size)
         _group_separators(ax, tids)
         scenario_name, base_name = names or (result.scenario, base.scenario if base is not None else "")
         handles = [Patch(color=BLUE, label=fmt.label("met", lang)),
                    Patch(color=VERMILLION, label=fmt.label("short", lang))]
         if base_ach is not None:
             handles.append(Patch(color=LIGHT_GREY, label=f"{fmt.label('baseline', lang)}: {base_name}"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles), fontsize=7)
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles) if size == "page" else 2,
+                   fontsize=7)
         if title:
             n_short = int(short.sum())
             sub = (f"{scenario_name}: {n - n_short + hidden}/{n + hidden} " +
@@ -356,7 +368,7 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
     is the average share of all tasks' targets per level.
     """
     fmt.check_lang(lang)
-    _check_columns(frame, ("level", "task_id", "share"), "sweep")
+    frame = sweep_frame(frame)
     program = _program_of(program)
     table = frame.pivot_table(index="task_id", columns="level", values="share", aggfunc="mean")
     levels = sorted(table.columns, reverse=True)
@@ -394,7 +406,9 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
             ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=100, interpolation="nearest")
             for (i, j), v in np.ndenumerate(cut.to_numpy()):
                 if v < 1 - eps:
-                    ax.text(j, i, _share_text(v, lang), ha="center", va="center", fontsize=6.5,
+                    text = _share_text(v, lang) if size == "page" else str(math.floor(100 * v + 1e-9))
+                    ax.text(j, i, text, ha="center", va="center",
+                            fontsize=6.5 if size == "page" and len(levels) <= 14 else 5,
                             color="white" if v < 0.55 else "black")
             _task_ticks(ax, _task_labels(rows, program, lang, size))
             ax.set_xticks(np.arange(len(levels) + 1) - 0.5, minor=True)
@@ -408,13 +422,14 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
             ax.set_yticks([])
             ax.text(0.5, 0.5, fmt.label("tasks_full", lang, n=len(table)), transform=ax.transAxes,
                     ha="center", va="center")
-        ax.set_xticks(x, [fmt.number(lv, lang) + "%" for lv in levels])
+        ax.set_xticks(x, [fmt.number(lv, lang) + "%" for lv in levels],
+                      rotation=0 if size == "page" else 90)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(fmt.label("axis_level", lang))
+        _xlabel(ax, fmt.label("axis_level", lang), size)
         notes = [fmt.label("note_sweep", lang)]
         if len(table) - len(rows):
             notes.append(fmt.label("tasks_full", lang, n=len(table) - len(rows)))
-        _note(fig, "; ".join(notes))
+        _note(fig, fmt.wrap("; ".join(notes), 140 if size == "page" else 62, 3))
         if title:
             _header(fig, fmt.label("title_sweep", lang), name)
     return fig
@@ -431,7 +446,7 @@ def montecarlo(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", si
     Tasks certain to meet their target are summed up in a note unless ``all_tasks``.
     """
     fmt.check_lang(lang)
-    _check_columns(frame, ("task_id", "probability"), "Monte Carlo")
+    frame = montecarlo_frame(frame)
     program = _program_of(program)
     data = frame.groupby("task_id", sort=False)["probability"].mean()
     order = {str(t): i for i, t in enumerate(program.task_ids)} if program is not None else {}
@@ -457,12 +472,12 @@ def montecarlo(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", si
         _task_ticks(ax, _task_labels(tids, program, lang, size))
         ax.set_ylim(n - 0.5, -0.5)
         ax.set_xlim(0, 109)
-        ax.set_xticks([0, 25, 50, 75, 90, 100])
+        ax.set_xticks([0, 25, 50, 75, 90, 100] if size == "page" else [0, 50, 100])
         _percent_axis(ax, lang)
         ax.grid(axis="x", zorder=0)
         ax.set_axisbelow(True)
         ax.tick_params(axis="y", length=0)
-        ax.set_xlabel(fmt.label("axis_probability", lang))
+        _xlabel(ax, fmt.label("axis_probability", lang), size)
         handles = [Patch(color=BLUE, label=fmt.label("prob_high", lang)),
                    Patch(color=ORANGE, label=fmt.label("prob_mid", lang)),
                    Patch(color=VERMILLION, label=fmt.label("prob_low", lang))]
@@ -472,6 +487,30 @@ def montecarlo(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", si
         if title:
             _header(fig, fmt.label("title_montecarlo", lang), name)
     return fig
+
+
+def sweep_frame(data: Any) -> pd.DataFrame:
+    """A tidy sweep frame (level, task_id, share) from a frame, a CSV's frame or a SweepResult.
+
+    Accepts ``level`` or ``budget_level`` (as ``kgkc_opt.sweep`` writes it); in a two-dimensional
+    sweep only the rows at the highest co-funding level are kept.
+    """
+    frame = getattr(data, "frame", data)
+    if "level" not in frame.columns and "budget_level" in frame.columns:
+        if "cofunding_level" in frame.columns and frame["cofunding_level"].nunique() > 1:
+            frame = frame[frame["cofunding_level"] == frame["cofunding_level"].max()]
+        frame = frame.rename(columns={"budget_level": "level"})
+    _check_columns(frame, ("level", "task_id", "share"), "sweep")
+    return frame.assign(task_id=frame["task_id"].astype(str))
+
+
+def montecarlo_frame(data: Any) -> pd.DataFrame:
+    """A tidy Monte Carlo frame (task_id, probability) from a frame or a MonteCarloResult."""
+    frame = data.probabilities if hasattr(data, "probabilities") else data
+    if "task_id" not in frame.columns and frame.index.name == "task_id":
+        frame = frame.reset_index()
+    _check_columns(frame, ("task_id", "probability"), "Monte Carlo")
+    return frame.assign(task_id=frame["task_id"].astype(str))
 
 
 def _check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
@@ -560,8 +599,12 @@ def difference(
     tids = list(changed.index)
     n = max(len(tids), 1)
     with style():
-        fig = _new_figure(size, 1.5 + 0.36 * n)
-        axes = fig.subplots(1, 2, sharey=True, width_ratios=[1, 1])
+        if size == "page":
+            fig = _new_figure(size, 1.5 + 0.36 * n)
+            axes = fig.subplots(1, 2, sharey=True)
+        else:
+            fig = _new_figure(size, 2.2 + 0.72 * n)
+            axes = fig.subplots(2, 1)
         y = np.arange(len(tids))
         if tids:
             share = changed["share"].to_numpy() * 100
@@ -588,9 +631,12 @@ def difference(
                                 color="white" if inside else "black", zorder=5)
                 ax.xaxis.set_major_formatter(FuncFormatter(
                     lambda v, _p, m=is_money: fmt.number(v, lang, 0, sign=True)))
-                ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5, symmetric=True))
-            _task_ticks(axes[0], _task_labels(tids, program, lang, "column"))
-            axes[0].set_ylim(len(tids) - 0.5, -0.5)
+                ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5 if size == "page" else 4,
+                                                                         symmetric=True))
+            for ax in axes if size == "column" else axes[:1]:
+                _task_ticks(ax, _task_labels(tids, program, lang, "column"))
+                ax.set_ylim(len(tids) - 0.5, -0.5)
+                ax.tick_params(axis="y", length=0)
             _group_separators(axes[0], tids)
             _group_separators(axes[1], tids)
         else:
@@ -598,8 +644,8 @@ def difference(
             axes[0].text(0.5, 0.5, fmt.label("no_difference", lang), transform=axes[0].transAxes,
                          ha="center", va="center")
         axes[0].tick_params(axis="y", length=0)
-        axes[0].set_xlabel(fmt.label("axis_diff_share", lang))
-        axes[1].set_xlabel(fmt.label("axis_diff_money", lang))
+        _xlabel(axes[0], fmt.label("axis_diff_share", lang), size)
+        _xlabel(axes[1], fmt.label("axis_diff_money", lang), size)
         others = len(diff) - len(tids)
         if others and tids:
             _note(fig, fmt.label("tasks_unchanged", lang, n=others))
@@ -667,7 +713,7 @@ def save(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
 
 
 def render(kind: str, result: Any = None, program: Any = None, *, base: Any = None,
-           frame: pd.DataFrame | None = None, lang: str = "vi", size: str = "page",
+           frame: Any = None, lang: str = "vi", size: str = "page",
            name: str = "") -> Figure:
     """Draw chart ``kind`` (one of KINDS) from a result (and base result) or a tidy frame."""
     builders: dict[str, Callable[[], Figure]] = {
@@ -687,7 +733,7 @@ def render(kind: str, result: Any = None, program: Any = None, *, base: Any = No
     return builders[kind]()
 
 
-def _frame(frame: pd.DataFrame | None, kind: str) -> pd.DataFrame:
+def _frame(frame: Any, kind: str) -> Any:
     if frame is None:
         raise KgkcError(f"the {kind} chart needs its table (a CSV file with the {kind} results)")
     return frame

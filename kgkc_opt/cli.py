@@ -54,12 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this long and report the best plan with its gap (default 60)")
     p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
                    help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
+    from . import cli_outputs
+
+    cli_outputs.add_solve_options(p)
 
     p = sub.add_parser("audit", help="check a program's figures for internal consistency",
                        description="List every inconsistency in a program's figures, with severity "
                        "and source references. The program's data is left as the decision states it.")
     _program_arg(p)
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--no-schedule", action="store_true",
+                   help="skip the check that the whole table can be scheduled within the annual table "
+                   "(the only check that runs the solver)")
 
     p = sub.add_parser("reconstruct", help="schedule the whole task table against the annual table",
                        description="Find an integer year-by-year schedule of every task row that "
@@ -82,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     from . import cli_analysis
 
     cli_analysis.add_parsers(sub)
+    cli_outputs.add_parsers(sub)
     return parser
 
 
@@ -108,6 +115,12 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.command in cli_analysis.COMMANDS:
         code = cli_analysis.dispatch(args)
+        assert code is not None
+        return code
+    from . import cli_outputs
+
+    if args.command in cli_outputs.COMMANDS:
+        code = cli_outputs.dispatch(args)
         assert code is not None
         return code
     if args.command == "solve":
@@ -206,6 +219,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
         files.update(extra_files)
         export.write_folder(args.out, files, force=args.force)
         print(f"\nWrote {args.out}/")
+    from . import cli_outputs
+
+    cli_outputs.write_xlsx(args, result, scenario)
     if result.status == Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     if result.status == Status.NO_SOLUTION:
@@ -258,7 +274,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from .loaders import load_program
 
     program = load_program(args.program)
-    findings = audit(program)
+    findings = audit(program, schedule=not args.no_schedule)
     if args.json:
         print(json.dumps({"program": program.id, "findings": [f.to_dict() for f in findings]},
                          indent=2, ensure_ascii=False))

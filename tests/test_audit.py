@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -36,8 +37,8 @@ def doc(tasks: list[dict[str, Any]], **changes: Any) -> dict[str, Any]:
     return base
 
 
-def task(tid: str = "A.1", total: float = 20, state: float = 20, other: float = 0, quantity: int = 2,
-         years: Any = "annual", rule: str = "norm") -> dict[str, Any]:
+def task(tid: str = "A.1", total: float = 20, state: float = 20, other: float = 0,
+         quantity: int = 2, years: Any = "annual", rule: str = "norm") -> dict[str, Any]:
     return {"id": tid, "group": "A", "name": tid, "unit": "unit", "quantity": quantity,
             "cost": {"total": total, "state": state, "other": other}, "years": years,
             "support_rule": rule}
@@ -134,7 +135,7 @@ def test_audit_is_deterministic(program, findings):
 
 def test_money_formatting():
     assert m(24051) == "24,051"
-    assert m(kg.program.Fraction(1341, 75)) == "17.88"
+    assert m(Fraction(1341, 75)) == "17.88"
 
 
 # --- fixture programs that fail one check each ----------------------------------------------

@@ -110,5 +110,5 @@ def test_solve_never_passes_on_a_bad_plan(monkeypatch, tiny_scenario):
         return solve.PlanOutcome(out.status, plan, out.bound, out.method, out.message, out.timings)
 
     monkeypatch.setattr(solve, "optimise", broken)
-    with pytest.raises(SolutionCheckError, match="B.2"):
+    with pytest.raises(SolutionCheckError, match=r"B\.2"):
         kg.solve(tiny_scenario)

@@ -224,7 +224,8 @@ def test_scenario_without_program_uses_the_default(tmp_path):
 
 
 def test_a_bad_program_is_a_program_error_naming_its_file(tmp_path):
-    prog = write(tmp_path / "tiny.yaml", TINY.replace("state: 60, other: 0}", "state: -60, other: 0}"))
+    prog = write(tmp_path / "tiny.yaml",
+                 TINY.replace("state: 60, other: 0}", "state: -60, other: 0}"))
     path = write(tmp_path / "s.yaml", "name: s\nprogram: tiny.yaml\n")
     with pytest.raises(ProgramError) as info:
         kg.load_scenario(path)
@@ -251,7 +252,8 @@ def test_extends_chain(tmp_path):
     assert s.targets["A.1"] == 4
     keys = [c.key for c in s.changes]
     assert keys[:3] == ["budget.2021", "budget.2022", "budget.2023"]
-    assert {Path(c.source).resolve() for c in s.changes} == {(tmp_path / "base.yaml").resolve(), child.resolve()}
+    sources = {Path(c.source).resolve() for c in s.changes}
+    assert sources == {(tmp_path / "base.yaml").resolve(), child.resolve()}
 
 
 def test_extends_cycle_is_refused(tmp_path):

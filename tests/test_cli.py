@@ -1,0 +1,188 @@
+"""The command line, in-process through ``cli.main`` (plus one real subprocess)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import FIXTURES, ROOT, SCENARIOS
+
+from kgkc_opt import cli
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_solve_baseline(capsys):
+    code, out, err = run(capsys, "solve", str(SCENARIOS / "baseline.yaml"))
+    assert code == 0, err
+    assert "Status: optimal" in out
+    assert "Objective: 23.995238 of 24" in out
+    assert "III.8" in out and "209 of 210" in out
+    assert err == ""
+
+
+def test_solve_writes_the_folder(capsys, tmp_path):
+    out_dir = tmp_path / "out"
+    code, out, _ = run(capsys, "solve", str(SCENARIOS / "cut-20pct.yaml"), "--out", str(out_dir))
+    assert code == 0
+    assert {p.name for p in out_dir.iterdir()} == {"allocation.csv", "achievement.csv",
+                                                    "budget.csv", "summary.json"}
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["objective"] == pytest.approx(23.415238095238095, abs=1e-9)
+    assert summary["changes"][0] == "budget.2021: 4658 → 3726.4"
+    roles = {r["role"] for r in summary["inputs"]}
+    assert roles == {"scenario", "program"}
+    assert "budget.2021: 4658 → 3726.4" in out
+
+
+def test_existing_out_folder_needs_force(capsys, tmp_path):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    (out_dir / "keep.txt").write_text("keep", encoding="utf-8")
+    scenario = str(FIXTURES / "tiny-baseline.yaml")
+    code, _, err = run(capsys, "solve", scenario, "--out", str(out_dir))
+    assert code == 2
+    assert "--force" in err and str(out_dir) in err
+    assert "Traceback" not in err
+    assert [p.name for p in out_dir.iterdir()] == ["keep.txt"]
+    code, _, _ = run(capsys, "solve", scenario, "--out", str(out_dir), "--force")
+    assert code == 0
+    assert "keep.txt" not in {p.name for p in out_dir.iterdir()}
+
+
+def test_bad_scenario_exits_2_naming_the_file(capsys):
+    path = str(FIXTURES / "tiny-bad-two-keys.yaml")
+    code, out, err = run(capsys, "solve", path)
+    assert code == 2
+    assert "Traceback" not in err
+    assert f"{path}: budget.2022:" in err and f"{path}: targets.Z.9:" in err
+    assert out == ""
+
+
+def test_missing_scenario_exits_2(capsys, tmp_path):
+    code, _, err = run(capsys, "solve", str(tmp_path / "nope.yaml"))
+    assert code == 2 and "no such file" in err and "Traceback" not in err
+
+
+def test_debug_shows_the_exception(tmp_path):
+    from kgkc_opt.errors import ScenarioError
+
+    with pytest.raises(ScenarioError):
+        cli.main(["--debug", "solve", str(tmp_path / "nope.yaml")])
+
+
+def test_infeasible_scenario_exits_1(capsys):
+    code, out, _ = run(capsys, "solve", str(FIXTURES / "tiny-infeasible.yaml"))
+    assert code == 1
+    assert "Status: infeasible" in out
+    assert "A.2" in out
+
+
+def test_solve_options(capsys):
+    scenario = str(FIXTURES / "tiny-baseline.yaml")
+    code, out, _ = run(capsys, "solve", scenario, "--solver", "cbc", "--method", "direct",
+                       "--time-limit", "30")
+    assert code == 0
+    assert "Objective: 3.583333 of 4" in out
+    assert "CBC" in out
+
+
+def test_audit_json(capsys):
+    code, out, _ = run(capsys, "audit", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["program"] == "kien-giang-2021-2025"
+    codes = {f["code"] for f in doc["findings"]}
+    assert {"column-vs-stated-total", "table-exceeds-annual-budget", "target-vs-table"} <= codes
+    assert all(set(f) == {"severity", "code", "message", "sources"} for f in doc["findings"])
+
+
+def test_audit_text_of_a_program_file(capsys):
+    code, out, _ = run(capsys, "audit", str(FIXTURES / "audit-faults.yaml"))
+    assert code == 0
+    assert "[error] row-sum" in out and "[error] legal-cap-exceeded" in out
+
+
+def test_audit_of_a_bad_program_exits_2(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("id: x\n", encoding="utf-8")
+    code, _, err = run(capsys, "audit", str(bad))
+    assert code == 2 and str(bad) in err and "required key is missing" in err
+
+
+def test_program_show_csv(capsys):
+    code, out, _ = run(capsys, "program", "show", "--csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["id", "unit", "quantity", "total", "ns", "other", "years"]
+    assert len(rows) == 1 + 24
+    viii6 = next(r for r in rows if r[0] == "VIII.6")
+    assert viii6 == ["VIII.6", "Người", "75", "1341", "1341", "0", "2021 2022 2023 2024 2025"]
+
+
+def test_program_show_table(capsys):
+    code, out, _ = run(capsys, "program", "show", str(FIXTURES / "tiny-program.yaml"))
+    assert code == 0
+    assert "Chương trình thử nghiệm" in out and "B.2" in out
+
+
+def test_unknown_program_exits_2(capsys):
+    code, _, err = run(capsys, "program", "show", "atlantis")
+    assert code == 2 and "kien-giang-2021-2025" in err
+
+
+def test_reconstruct(capsys, tmp_path):
+    out_csv = tmp_path / "schedule.csv"
+    code, out, _ = run(capsys, "reconstruct", "--out", str(out_csv))
+    assert code == 0
+    assert "optimal" in out and "1.000 million VND" in out
+    rows = list(csv.reader(out_csv.open(encoding="utf-8")))
+    assert rows[0] == ["task_id", "year", "quantity", "local_budget", "cofunding"]
+
+
+def test_scenario_show(capsys):
+    code, out, _ = run(capsys, "scenario", "show", str(SCENARIOS / "cut-20pct.yaml"))
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    for year, old, new in [(2021, "4658", "3726.4"), (2022, "4718", "3774.4"),
+                           (2025, "4898", "3918.4")]:
+        assert any(line.startswith(f"budget.{year}: {old} → {new}") for line in lines), year
+    assert "Changes (5):" in out
+
+
+def test_no_command_prints_help(capsys):
+    code, out, _ = run(capsys)
+    assert code == 2 and "usage" in out.lower()
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--version"])
+    assert info.value.code == 0
+    assert "kgkc-opt" in capsys.readouterr().out
+
+
+def test_python_m_kgkc_opt_solve(tmp_path):
+    """The real entry point, in a fresh interpreter."""
+    out_dir = tmp_path / "out"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.run(
+        [sys.executable, "-m", "kgkc_opt", "solve", "scenarios/baseline.yaml",
+         "--out", str(out_dir)],
+        cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Status: optimal" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal"
+    assert summary["objective"] == pytest.approx(24 - 1 / 210, abs=1e-9)
