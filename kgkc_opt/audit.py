@@ -156,8 +156,9 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
                         f"target {target.id} says at least {target.quantity}, the table plans {row_text} = {planned}",
                         refs))
         elif q in ("more_than", "at_least") and planned > 2 * target.quantity:
+            says = "more than" if q == "more_than" else "at least"
             add(Finding("info", "target-far-exceeded",
-                        f"target {target.id} says more than {target.quantity}; the table funds "
+                        f"target {target.id} says {says} {target.quantity}; the table funds "
                         f"{row_text} = {planned}, {planned / target.quantity:.1f}× as many", refs))
     targeted = {tid for tg in program.targets for tid in tg.tasks}
     untargeted = [t.id for t in tasks if t.id not in targeted]

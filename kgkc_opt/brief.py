@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import fmt
-from .errors import KgkcError
+from .errors import OutputError
 
 EXTRA = 1000.0  # million VND: "1 billion VND more in year y"
 EPS = 1e-6
@@ -99,7 +99,7 @@ class Brief:
             return write_file(path, self.html())
         if suffix == ".md":
             return write_file(path, self.markdown())
-        raise KgkcError(f"{path}: the brief is written as .html or .md")
+        raise OutputError(f"{path}: the brief is written as .html or .md")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -243,7 +243,16 @@ def _render(brief: Brief, kind: str) -> str:
         doc.h2(_t("2. Không có phương án", "2. No plan", lang))
         doc.p(_t(f"Kịch bản không có phương án khả thi ({r.status.value}).",
                  f"The scenario has no feasible plan ({r.status.value}).", lang))
-        if r.message:
+        explanation = r.explanation
+        if explanation is not None and getattr(explanation, "conflicts", None):
+            doc.p(_t("Các yêu cầu bắt buộc mâu thuẫn nhau:", "The hard requirements conflict:", lang), keep=True)
+            doc.bullets(list(explanation.conflicts))
+            repairs = list(getattr(explanation, "repairs", ()))
+            if repairs:
+                doc.h2(_t("3. Phương án khắc phục", "3. Repair options", lang))
+                doc.p(_t("Xếp từ thay đổi nhỏ nhất:", "Smallest change first:", lang), keep=True)
+                doc.bullets([str(x) for x in repairs])
+        elif r.message:
             doc.pre(r.message)
         return doc.text()
 

@@ -41,7 +41,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
 from . import fmt
-from .errors import KgkcError
+from .errors import InfeasibleError, KgkcError, NoSolutionError, OutputError
 
 #: Okabe & Ito (2008): distinguishable with protanopia, deuteranopia and tritanopia.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -192,8 +192,11 @@ def _unit(program: Any, tid: str, lang: str) -> str:
 
 def _need_plan(result: Any, what: str) -> None:
     if not result.has_plan:
-        raise KgkcError(f"scenario {result.scenario!r} has no plan ({result.status.value}): "
-                        f"no {what} chart can be drawn")
+        message = (f"scenario {result.scenario!r} has no plan ({result.status.value}): "
+                   f"no {what} chart can be drawn")
+        if result.status.value == "infeasible":
+            raise InfeasibleError(message, result.explanation)
+        raise NoSolutionError(message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -676,7 +679,7 @@ def task_difference(result: Any, base: Any) -> pd.DataFrame:
 def _format_of(path: str | Path, fmt_: str | None = None) -> str:
     kind = (fmt_ or Path(path).suffix.lstrip(".")).lower()
     if kind not in FORMATS:
-        raise KgkcError(f"{path}: charts are written as .svg, .png or .pdf, not {kind or 'no suffix'!r}")
+        raise OutputError(f"{path}: charts are written as .svg, .png or .pdf, not {kind or 'no suffix'!r}")
     return kind
 
 

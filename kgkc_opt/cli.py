@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "and source references. The program's data is left as the decision states it.")
     _program_arg(p)
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--fail-on", choices=("error", "warning"),
+                   help="exit with code 1 when a finding of this severity (or worse) is found")
     p.add_argument("--no-schedule", action="store_true",
                    help="skip the check that the whole table can be scheduled within the annual table "
                    "(the only check that runs the solver)")
@@ -108,6 +110,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kgkc-opt: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) stopped reading: not an error of ours
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -275,10 +284,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     program = load_program(args.program)
     findings = audit(program, schedule=not args.no_schedule)
+    failing = {"error": {"error"}, "warning": {"error", "warning"}}.get(args.fail_on or "", set())
+    code = 1 if any(f.severity in failing for f in findings) else EXIT_OK
     if args.json:
         print(json.dumps({"program": program.id, "findings": [f.to_dict() for f in findings]},
                          indent=2, ensure_ascii=False))
-        return EXIT_OK
+        return code
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     print(f"Audit of {program.id!r} ({program.title.vi}): {counts['error']} errors, "
           f"{counts['warning']} warnings, {counts['info']} notes")
@@ -286,7 +297,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"\n[{f.severity}] {f.code}\n  {f.message}")
         for s in f.sources:
             print(f"  ↳ {s}")
-    return EXIT_OK
+    return code
 
 
 def cmd_reconstruct(args: argparse.Namespace) -> int:

@@ -22,6 +22,10 @@ from .program import Program, program_from_dict
 MAX_FILE_BYTES = 5 * 1024 * 1024
 #: Most YAML aliases (*name) a document may use; ordinary files use none.
 MAX_YAML_ALIASES = 100
+#: Most values the aliases of a document may expand to (a "billion laughs" stays under 100 aliases).
+MAX_YAML_ALIAS_EXPANSION = 100_000
+#: Deepest nesting of lists and mappings; a program is about 5 levels deep.
+MAX_YAML_DEPTH = 100
 DEFAULT_PROGRAM = "kien-giang-2021-2025"
 
 
@@ -39,18 +43,31 @@ def read_text(path: str | Path, *, error_type: type[InputError] = InputError) ->
     def fail(message: str) -> None:
         raise error_type([Problem(label, "", message)])
 
-    if not p.exists():
-        fail("no such file")
-    if p.is_dir():
-        fail("is a folder, expected a file")
-    size = p.stat().st_size
-    if size > MAX_FILE_BYTES:
-        fail(f"is {size:,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
-    raw = p.read_bytes()
+    try:
+        if not p.exists():
+            fail("no such file")
+        if p.is_dir():
+            fail("is a folder, expected a file")
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            fail(f"is {size:,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
+        raw = p.read_bytes()
+    except (OSError, ValueError) as exc:  # permission denied, name too long, NUL in the name...
+        fail(f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
     return decode_text(raw, label, error_type=error_type)
 
 
+def _exists(p: Path) -> bool:
+    """``p.exists()``, False where the name itself is unusable (too long, NUL): read_text says why."""
+    try:
+        return p.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def decode_text(raw: bytes, label: str, *, error_type: type[InputError] = InputError) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error_type([Problem(label, "", "is UTF-16 text (Notepad's \"Unicode\"); save the file as UTF-8")])
     if b"\x00" in raw:
         raise error_type([Problem(label, "", "is a binary file, expected UTF-8 text")])
     try:
@@ -64,18 +81,89 @@ def decode_text(raw: bytes, label: str, *, error_type: type[InputError] = InputE
 
 
 class _LimitedSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses documents using more than MAX_YAML_ALIASES aliases."""
+    """SafeLoader with limits: aliases (count and expanded size), nesting depth, no recursive
+    structures, no duplicate keys; a bad scalar (a date like 2021-13-45, an int of 5,000 digits)
+    is a YAML error naming its line, not a ValueError."""
 
-    aliases_seen = 0
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self.aliases_seen = 0
+        self.alias_expansion = 0
+        self.depth = 0
+        self.open_anchors: list[str] = []
+        self.sizes: dict[int, int] = {}
+
+    def _refuse(self, problem: str, mark: Any) -> None:
+        raise yaml.composer.ComposerError(None, None, problem, mark)
+
+    def _expanded_size(self, node: Any) -> int:
+        """Number of nodes ``node`` stands for once every alias in it is expanded (memoised)."""
+        key = id(node)
+        if key not in self.sizes:
+            if isinstance(node, yaml.SequenceNode):
+                self.sizes[key] = 1 + sum(self._expanded_size(n) for n in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                self.sizes[key] = 1 + sum(self._expanded_size(k) + self._expanded_size(v)
+                                          for k, v in node.value)
+            else:
+                self.sizes[key] = 1
+        return self.sizes[key]
 
     def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
             self.aliases_seen += 1
             if self.aliases_seen > MAX_YAML_ALIASES:
-                raise yaml.YAMLError(
-                    f"more than {MAX_YAML_ALIASES} aliases (*name); refused as a possible alias bomb"
-                )
-        return super().compose_node(parent, index)
+                self._refuse(f"more than {MAX_YAML_ALIASES} aliases (*name); refused as a possible "
+                             "alias bomb", event.start_mark)
+            if event.anchor in self.open_anchors:
+                self._refuse(f"the alias *{event.anchor} refers to a structure that contains it",
+                             event.start_mark)
+            node = super().compose_node(parent, index)
+            self.alias_expansion += self._expanded_size(node)
+            if self.alias_expansion > MAX_YAML_ALIAS_EXPANSION:
+                self._refuse(f"aliases (*name) expand to more than {MAX_YAML_ALIAS_EXPANSION:,} "
+                             "values; refused as a possible alias bomb", event.start_mark)
+            return node
+        nested = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
+        if nested:
+            self.depth += 1
+            if self.depth > MAX_YAML_DEPTH:
+                self._refuse(f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.open_anchors.append(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if anchor is not None:
+                self.open_anchors.pop()
+            if nested:
+                self.depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {getattr(node, 'value', '')!r}: {exc}", node.start_mark
+            ) from None
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # A key listed twice is an error, never a silent choice (PyYAML keeps the last). Keys
+        # brought in by a merge (<<: *base) may be overridden: that is what merging is for.
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node)
+                if key in first_line:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key!r} is listed twice in this mapping (first on line "
+                        f"{first_line[key] + 1}); keep one", key_node.start_mark)
+                first_line[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
 
 
 def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputError) -> Any:

@@ -134,6 +134,7 @@ class Relation:
 
 
 RELATION_OPS = ("<=", ">=", "==")
+NOTE_SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,8 @@ def _cost(c: Collector, value: Any, where: str) -> Cost | None:
     c.known_keys(data, where, ("total", "state", "other"))
     total = c.money(c.required(data, "total", where), join(where, "total"))
     state = c.money(c.required(data, "state", where), join(where, "state"))
-    other = c.money(data.get("other", 0), join(where, "other"))
+    other_value = data.get("other")
+    other = c.money(0 if other_value is None else other_value, join(where, "other"))
     if total is None or state is None or other is None:
         return None
     return Cost(total=total, state=state, other=other)
@@ -341,7 +343,8 @@ def parse_task(
     return Task(
         id=tid, group=group, name=name, unit=unit, quantity=quantity, cost=cost,
         years=years[0], annual=years[1],
-        years_text=str(td.get("years_text", td["years"])),
+        years_text=str(td["years_text"]) if "years_text" in td else (
+            ", ".join(str(y) for y in td["years"]) if isinstance(td["years"], list) else str(td["years"])),
         lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
         support_rule=rule, source=str(td.get("source", f"task {tid}")),
         as_printed=printed,
@@ -396,7 +399,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         if sdata is not None:
             c.known_keys(sdata, "source", ("document", "file", "illustrative"))
             source_doc = c.text(sdata.get("document", ""), "source.document", allow_empty=True) or ""
-            illustrative = bool(sdata.get("illustrative", False))
+            illustrative = c.boolean(sdata.get("illustrative", False), "source.illustrative") or False
 
     stated_totals, stated_source = None, ""
     if "stated_totals" in doc:
@@ -424,6 +427,9 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                     key = int(key.strip())
                 year = c.integer(key, where, minimum=1900, maximum=2200)
                 if year is None:
+                    continue
+                if year in listed:
+                    c.error(where, f"year {year} is listed twice")
                     continue
                 listed.add(year)
                 if period and not period[0] <= year <= period[1]:
@@ -525,10 +531,14 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         for tk in task_list:
             if str(tk) not in known:
                 c.error(join(where, "tasks"), f"unknown task id {tk!r}")
+        repeated = sorted({str(x) for x in task_list if [str(y) for y in task_list].count(str(x)) > 1})
+        if repeated:
+            c.error(join(where, "tasks"), f"task id(s) listed twice: {', '.join(repeated)}")
         if tid and text and quantity is not None:
             targets.append(
                 Target(tid, str(td.get("source", tid)), text, quantity, str(qualifier),
-                       tuple(str(x) for x in task_list), bool(td.get("unit_matches", True)))
+                       tuple(str(x) for x in task_list),
+                       bool(c.boolean(td.get("unit_matches", True), join(where, "unit_matches"))))
             )
 
     notes: list[SourceNote] = []
@@ -537,17 +547,25 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         c.error("source_notes", f"expected a list of notes, got {describe(ndata)}")
         ndata = []
     for i, n in enumerate(ndata):
-        nd = c.mapping(n, f"source_notes[{i}]")
-        if nd is not None:
-            notes.append(SourceNote(str(nd.get("source", "")), str(nd.get("text", "")),
-                                    str(nd.get("severity", "info"))))
+        where = f"source_notes[{i}]"
+        nd = c.mapping(n, where)
+        if nd is None:
+            continue
+        c.known_keys(nd, where, ("source", "text", "severity"))
+        note_text = c.text(c.required(nd, "text", where), join(where, "text"))
+        severity = nd.get("severity", "info")
+        if severity not in NOTE_SEVERITIES:
+            c.error(join(where, "severity"), f"expected one of {', '.join(NOTE_SEVERITIES)}, got {severity!r}")
+            continue
+        if note_text:
+            notes.append(SourceNote(str(nd.get("source", "")), note_text, str(severity)))
 
     relations: list[Relation] = []
     rdocs = doc.get("relations", []) or []
     if not isinstance(rdocs, list):
         c.error("relations", "expected a list of relations")
         rdocs = []
-    known_ids = {t.id for t in tasks}
+    known_ids = {t.id for t in tasks} | declared
     for i, r in enumerate(rdocs):
         where = f"relations[{i}]"
         rd = c.mapping(r, where)
@@ -568,9 +586,14 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             bad = [str(x) for x in ids if str(x) not in known_ids]
             if bad:
                 c.error(join(where, side), f"unknown task id(s): {', '.join(bad)}")
+            twice = sorted({str(x) for x in ids if [str(y) for y in ids].count(str(x)) > 1})
+            if twice:
+                c.error(join(where, side), f"task id(s) listed twice: {', '.join(twice)}")
             sides.append(tuple(str(x) for x in ids))
         text = _text(c, c.required(rd, "text", where), join(where, "text"))
-        if rid and op in RELATION_OPS and all(sides) and text:
+        if rid is not None and any(x.id == rid for x in relations):
+            c.error(join(where, "id"), f"relation {rid!r} is listed twice")
+        if rid and op in RELATION_OPS and all(sides) and text and all(x in {t.id for t in tasks} for x in (*sides[0], *sides[1])):
             relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text))
 
     c.raise_if_any(ProgramError)

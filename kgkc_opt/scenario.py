@@ -635,7 +635,7 @@ def scenario_from_documents(
         c = Collector(label)
         _apply_document(st, label, data, c, (actuals_texts or {}).get(label))
         _check_consistency(st, c)
-        problems.extend(c.problems)
+        problems.extend(c.distinct())
     if problems:
         raise ScenarioError(problems)
     if st.name == "scenario" and documents:

@@ -57,7 +57,30 @@ class Collector:
 
     def raise_if_any(self, error_type: type[InputError]) -> None:
         if self.problems:
-            raise error_type(self.problems)
+            raise error_type(self.distinct())
+
+    def distinct(self) -> list[Problem]:
+        """The problems without echoes: a missing key's "expected ..., got nothing" follow-up, and
+        the same unknown key reported twice, are dropped (the first report stays)."""
+        missing = {(p.source, p.where) for p in self.problems if p.message == "required key is missing"}
+        seen: set[tuple[str, str, str]] = set()
+        out = []
+        for p in self.problems:
+            if (p.source, p.where) in missing and p.message != "required key is missing":
+                continue
+            key = (p.source, p.where, "unknown key" if p.message.startswith("unknown key") else p.message)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(p)
+        return out
+
+    def boolean(self, value: Any, where: str) -> bool | None:
+        """true or false (YAML's own booleans; text like "no" is refused, not read as true)."""
+        if isinstance(value, bool):
+            return value
+        self.error(where, f"expected true or false, got {describe(value)}")
+        return None
 
     # ---- typed getters: return None (and record a problem) when the value is unusable -----
 

@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from . import fmt
-from .errors import KgkcError
+from .errors import NoSolutionError, OutputError
 
 FONT_NAME = "Times New Roman"  # the font of the decision itself; has every Vietnamese glyph
 THIN = Side(style="thin", color="808080")
@@ -67,7 +67,7 @@ def annex_rows(result: Any, scenario: Any, lang: str = "vi") -> list[dict[str, A
     """
     fmt.check_lang(lang)
     if not result.has_plan:
-        raise KgkcError(f"scenario {result.scenario!r} has no plan ({result.status.value}): "
+        raise NoSolutionError(f"scenario {result.scenario!r} has no plan ({result.status.value}): "
                         "there is no annex table to write")
     program = scenario.program
     years = list(program.years)
@@ -449,7 +449,7 @@ def workbook(result: Any, scenario: Any, *, lang: str = "vi") -> Workbook:
     """The plan of ``result`` (solved from ``scenario``) as an openpyxl Workbook."""
     fmt.check_lang(lang)
     if not result.has_plan:
-        raise KgkcError(f"scenario {result.scenario!r} has no plan ({result.status.value}); "
+        raise NoSolutionError(f"scenario {result.scenario!r} has no plan ({result.status.value}); "
                         "no workbook can be written")
     wb = Workbook()
     sheets = [
@@ -470,7 +470,7 @@ def write(result: Any, scenario: Any, path: str | Path, *, lang: str = "vi") -> 
     from .export import write_file
 
     if Path(path).suffix.lower() != ".xlsx":
-        raise KgkcError(f"{path}: the workbook is written as .xlsx")
+        raise OutputError(f"{path}: the workbook is written as .xlsx")
     wb = workbook(result, scenario, lang=lang)
     return write_file(path, lambda tmp: wb.save(tmp))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -62,16 +63,26 @@ def test_files_hold_the_result(tmp_path, tiny_result):
     ach = {r[0]: r for r in read_csv(out / "achievement.csv")[1:]}
     assert ach["A.1"] == ["A.1", "6", "5", "0.833333", "1"]
     budget = read_csv(out / "budget.csv")[1:]
-    assert budget[0] == ["2021", "local", "72", "65", "7", "0.0125"]
+    assert [r[:2] for r in budget] == [[str(y), s] for y in (2021, 2022, 2023)
+                                       for s in ("local", "cofunding")]
+    for row, (_, b) in zip(budget, tiny_result.budget.iterrows(), strict=True):
+        assert row[2:] == [export.fmt_number(float(b[c]), 9)
+                           for c in ("cap", "used", "slack", "shadow_price")]
+    assert budget[0][2] == "72" and budget[0][5] == "0.0125"  # 1/80: an A.2 unit at the margin
 
 
-def test_decision_files(tmp_path, baseline_result):
+def test_decision_files(tmp_path, program, baseline_result):
     out = export.write_result(baseline_result, tmp_path / "base")
     budget = {(r[0], r[1]): r for r in read_csv(out / "budget.csv")[1:]}
     assert len(budget) == 10
     assert float(budget[("2021", "local")][5]) == pytest.approx(1 / 630, rel=1e-6)
-    # money to the đồng: 4717.88 used in 2022, exactly as printed
-    assert budget[("2022", "local")][3] == "4717.88"
+    # money to the đồng: what each year uses, exactly as the plan spends it
+    for year in program.years:
+        used = sum((program.task(tid).unit_state * q
+                    for (tid, y), q in baseline_result.plan.items() if y == year), Fraction(0))
+        assert (used * 100).denominator == 1  # the decision's unit costs have at most 2 decimals
+        text = budget[(str(year), "local")][3]
+        assert Fraction(text) == used, (year, text, used)
     ach = {r[0]: r for r in read_csv(out / "achievement.csv")[1:]}
     assert ach["III.8"][1:] == ["210", "209", "0.995238", "1"]
     assert len(ach) == 24

@@ -177,11 +177,19 @@ def test_complete_example_loads_and_audits_clean(index):
 
 def test_minimal_example_audit_is_as_quoted():
     program = kg.program_from_dict(minimal(), source=FILE)
-    findings = kg.audit(program)
-    assert [f.severity for f in findings] == ["info", "info"]
+    findings = kg.audit(program, schedule=True)  # as `kgkc-opt audit` runs it
+    assert [f.severity for f in findings] == ["info", "info", "info"]
+    assert "table-schedulable" in {f.code for f in findings}
+    assert len(kg.audit(program)) == 2  # without the schedule check
     text = doc_text()
     for f in findings:
         assert f"[{f.severity}] {f.code}\n  {f.message}" in text
+
+
+def test_example_table_is_schedulable():
+    findings = kg.audit(kg.load_program(EXAMPLE), schedule=True)
+    assert "table-schedulable" in {f.code for f in findings}
+    assert not [f for f in findings if f.severity == "error"]
 
 
 # --- quoted messages ---------------------------------------------------------------------------
@@ -533,31 +541,29 @@ def test_every_audit_code_is_documented():
 # --- quirks the page warns about (strict xfail: fix the code, then update the page) ------------
 
 
-@pytest.mark.xfail(strict=True, reason='quirk: illustrative: "no" is read as true')
-def test_quirk_quoted_no_is_false():
+def test_text_no_is_refused_as_a_boolean():
     data = minimal()
     data["source"]["illustrative"] = "no"
-    assert kg.program_from_dict(data, source=FILE).illustrative is False
-
-
-@pytest.mark.xfail(strict=True, reason='quirk: unit_matches: "false" is read as true')
-def test_quirk_quoted_false_unit_matches():
-    data = minimal()
-    data["targets"][0]["unit_matches"] = "false"
-    assert kg.program_from_dict(data, source=FILE).targets[0].unit_matches is False
-
-
-@pytest.mark.xfail(strict=True, reason="quirk: source_notes entries accept any key")
-def test_quirk_source_note_unknown_key_is_refused():
-    data = minimal()
-    data["source_notes"][0]["severty"] = "warning"
-    with pytest.raises(kg.ProgramError):
+    with pytest.raises(kg.ProgramError, match=r"source.illustrative: expected true or false, got 'no'"):
         kg.program_from_dict(data, source=FILE)
 
 
-@pytest.mark.xfail(strict=True, reason="quirk: a task listed twice in a target is counted twice")
-def test_quirk_task_twice_in_a_target_is_refused():
+def test_text_false_is_refused_for_unit_matches():
+    data = minimal()
+    data["targets"][0]["unit_matches"] = "false"
+    with pytest.raises(kg.ProgramError, match=r"unit_matches: expected true or false"):
+        kg.program_from_dict(data, source=FILE)
+
+
+def test_source_note_unknown_key_is_refused():
+    data = minimal()
+    data["source_notes"][0]["severty"] = "warning"
+    with pytest.raises(kg.ProgramError, match=r"source_notes\[0\].severty: unknown key"):
+        kg.program_from_dict(data, source=FILE)
+
+
+def test_task_twice_in_a_target_is_refused():
     data = minimal()
     data["targets"][0]["tasks"] = ["I.1", "I.1"]
-    with pytest.raises(kg.ProgramError):
+    with pytest.raises(kg.ProgramError, match=r"listed twice: I.1"):
         kg.program_from_dict(data, source=FILE)
