@@ -80,17 +80,25 @@ def _number(c: Collector, text: str, where: str, what: str) -> Fraction | None:
 def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>") -> Actuals:
     c = Collector(source)
     reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a quote never closed, swallowing the rest of the file
+        c.error(f"line {reader.line_num}", f"is not valid CSV: {exc}")
+        c.raise_if_any(ActualsError)
     if not rows or not any(cell.strip() for cell in rows[0]):
         c.error("line 1", f"is empty; expected the header {','.join(HEADER)}")
         c.raise_if_any(ActualsError)
     header = tuple(cell.strip().lower() for cell in rows[0])
     if header != HEADER:
+        got = ",".join(cell.strip() for cell in rows[0])
         if sorted(header) == sorted(HEADER):
-            c.error("line 1", f"the columns are in the wrong order: got {','.join(header)}, "
+            c.error("line 1", f"the columns are in the wrong order: got {got}, "
                               f"expected {','.join(HEADER)}")
+        elif len(rows[0]) == 1 and ";" in rows[0][0]:
+            c.error("line 1", f"the values are separated by ';' (as Excel saves CSV in a Vietnamese "
+                              f"locale); expected ',' and the header {','.join(HEADER)}, got {got}")
         else:
-            c.error("line 1", f"expected the header {','.join(HEADER)}, got {','.join(header)}")
+            c.error("line 1", f"expected the header {','.join(HEADER)}, got {got}")
         c.raise_if_any(ActualsError)
     known = {t.id: t for t in program.tasks}
     seen: set[tuple[str, int]] = set()

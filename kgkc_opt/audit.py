@@ -206,7 +206,8 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
         rule_ref = f"support rule {rule.id}: {rule.citation} [{rule.confidence}]"
         if share > rule.max_state_share and not (share == 1 and t.cost.other == 0):
             add(Finding("error", "legal-share-exceeded",
-                        f"{t.id}: the state pays {float(share):.0%} of the cost, above the {float(rule.max_state_share):.0%} "
+                        f"{t.id}: the state pays {float(share):.0%} of the cost, above the "
+                        f"{float(rule.max_state_share):.0%} "
                         f"allowed for {rule.name.en}", (t.source, rule_ref)))
         if rule.max_state_per_unit is not None:
             if t.unit_state > rule.max_state_per_unit:

@@ -125,11 +125,13 @@ def compare(results: Sequence[Result], scenarios: Sequence[Any]) -> Comparison:
         tasks = tasks.set_index(["scenario", "task_id"])
     if len(years):
         base = years[years["scenario"] == names[0]].set_index(["year", "source"])["used"]
-        years["used_change"] = years["used"] - [base.get((y, s), 0.0) for y, s in zip(years["year"], years["source"], strict=True)]
+        pairs = zip(years["year"], years["source"], strict=True)
+        years["used_change"] = years["used"] - [base.get((y, s), 0.0) for y, s in pairs]
         years = years.set_index(["scenario", "year", "source"])
     if len(alloc):
         base = alloc[alloc["scenario"] == names[0]].set_index(["task_id", "year"])["quantity"]
-        alloc["quantity_change"] = alloc["quantity"] - [int(base.get((t, y), 0)) for t, y in zip(alloc["task_id"], alloc["year"], strict=True)]
+        pairs = zip(alloc["task_id"], alloc["year"], strict=True)
+        alloc["quantity_change"] = alloc["quantity"] - [int(base.get((t, y), 0)) for t, y in pairs]
         alloc = alloc.set_index(["scenario", "task_id", "year"])
     inputs = input_table(scenarios)
     inputs.columns = names
@@ -150,7 +152,9 @@ def plan_actual_replan(plan: Result, scenario: Any, replan: Result) -> pd.DataFr
         for y in t.years:
             p = int(plan.allocation["quantity"].get((t.id, y), 0)) if plan.has_plan else 0
             a = executed.get((t.id, y))
-            re = int(replan.allocation["quantity"].get((t.id, y), 0)) if (replan.has_plan and y in planned_years) else None
+            re = None
+            if replan.has_plan and y in planned_years:
+                re = int(replan.allocation["quantity"].get((t.id, y), 0))
             rows.append({
                 "task_id": t.id, "year": y, "stage": "re-plan" if y in planned_years else "executed",
                 "plan": p, "actual": a.quantity if a else (0 if y not in planned_years else None),

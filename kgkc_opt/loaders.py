@@ -146,7 +146,7 @@ class _LimitedSafeLoader(yaml.SafeLoader):
             return super().construct_object(node, deep=deep)
         except (ValueError, TypeError, OverflowError) as exc:
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {getattr(node, 'value', '')!r}: {exc}", node.start_mark
+                None, None, f"cannot read {str(getattr(node, 'value', ''))[:40]!r}: {exc}", node.start_mark
             ) from None
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
@@ -180,6 +180,11 @@ def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputErr
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise error_type([Problem(label, where, f"is not valid YAML: {exc.problem}")]) from None
+    except yaml.reader.ReaderError as exc:  # a control character (e.g. from copy and paste)
+        line = text[: exc.position].count("\n") + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise error_type([Problem(label, f"line {line}", f"is not valid YAML: the control character "
+                                  f"#x{code:04x} is not allowed in a YAML file")]) from None
     except yaml.YAMLError as exc:
         raise error_type([Problem(label, "", f"is not valid YAML: {exc}")]) from None
     except RecursionError:
@@ -207,7 +212,7 @@ def load_program(name_or_path: str | Path = DEFAULT_PROGRAM) -> Program:
     text = str(name_or_path)
     path = resolve_program_path(text)
     assert path is not None
-    if not path.exists() and "/" not in text and not text.endswith((".yaml", ".yml")):
+    if not _exists(path) and "/" not in text and not text.endswith((".yaml", ".yml")):
         raise ProgramError(
             [Problem(text, "", f"no such program; bundled programs are {', '.join(bundled_programs())}, "
                      "or give a path to a program file")]
@@ -225,14 +230,13 @@ def load_scenario(path: str | Path):  # -> Scenario (imported lazily to keep lay
     seen: list[str] = []
     current = Path(path)
     while True:
-        key = str(current.resolve()) if current.exists() else str(current)
+        key = str(current.resolve()) if _exists(current) else str(current)
         if key in seen:
-            chain = " → ".join([*(str(s) for s in seen_labels), str(current)])
+            chain = " → ".join([*(label for label, _ in documents), str(current)])
             raise ScenarioError([Problem(str(path), "extends", f"extends itself in a cycle: {chain}")])
         data = read_yaml(current, error_type=ScenarioError)
         documents.append((str(current), data))
         seen.append(key)
-        seen_labels = [label for label, _ in documents]
         base = data.get("extends") if isinstance(data, dict) else None
         if base is None:
             break
@@ -241,7 +245,7 @@ def load_scenario(path: str | Path):  # -> Scenario (imported lazily to keep lay
         nxt = Path(base)
         if not nxt.is_absolute():
             nxt = current.parent / nxt
-        if not nxt.exists():
+        if not _exists(nxt):
             raise ScenarioError([Problem(str(current), "extends", f"no such file: {base}")])
         current = nxt
         if len(documents) > 20:
@@ -256,10 +260,11 @@ def load_scenario(path: str | Path):  # -> Scenario (imported lazily to keep lay
     if program_ref is None:
         program_ref, ref_file = DEFAULT_PROGRAM, str(path)
     if not isinstance(program_ref, str):
-        raise ScenarioError([Problem(str(ref_file), "program", f"expected a program name or path, got {program_ref!r}")])
+        raise ScenarioError(
+            [Problem(str(ref_file), "program", f"expected a program name or path, got {program_ref!r}")])
     program_path = resolve_program_path(program_ref, relative_to=Path(ref_file).parent)
     assert program_path is not None
-    if not program_path.exists():
+    if not _exists(program_path):
         raise ScenarioError(
             [Problem(str(ref_file), "program",
                      f"no such program {program_ref!r}; bundled programs are {', '.join(bundled_programs())}, "
@@ -273,5 +278,7 @@ def load_scenario(path: str | Path):  # -> Scenario (imported lazily to keep lay
     for label, data in documents:
         if isinstance(data, dict) and isinstance(data.get("actuals"), str):
             actuals_path = Path(label).parent / data["actuals"]
+            if not _exists(actuals_path):
+                raise ScenarioError([Problem(label, "actuals", f"no such file: {data['actuals']}")])
             actuals_texts[label] = (str(actuals_path), read_text(actuals_path, error_type=ActualsError))
     return scenario_from_documents(list(reversed(documents)), program, actuals_texts=actuals_texts)

@@ -593,7 +593,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         text = _text(c, c.required(rd, "text", where), join(where, "text"))
         if rid is not None and any(x.id == rid for x in relations):
             c.error(join(where, "id"), f"relation {rid!r} is listed twice")
-        if rid and op in RELATION_OPS and all(sides) and text and all(x in {t.id for t in tasks} for x in (*sides[0], *sides[1])):
+        parsed = {t.id for t in tasks}
+        if rid and op in RELATION_OPS and all(sides) and text and all(x in parsed for x in (*sides[0], *sides[1])):
             relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text))
 
     c.raise_if_any(ProgramError)

@@ -87,13 +87,13 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 
     if not out.status.has_plan or out.values is None:
         raise NoSolutionError(f"no schedule found ({out.status.value})")
     best = float(out.objective or 0.0)
-    plan = {k: int(round(v)) for k, v in out.values.items()}
+    plan = {k: round(v) for k, v in out.values.items()}
     # Second stage: among schedules as close as the best, the most even 'Hàng năm' cadence.
     tie = _build(inp, totals, best + 1e-6)
     out2 = solvers.run(tie, solver=solver, time_limit=time_limit,
                        warm_start={k: float(v) for k, v in plan.items()})
     if out2.status.has_plan and out2.values is not None:
-        plan = {k: int(round(v)) for k, v in out2.values.items()}
+        plan = {k: round(v) for k, v in out2.values.items()}
     tasks = {t.task_id: t for t in inp.planned_tasks}
     rows = [{"task_id": tid, "year": y, "quantity": qty,
              "local_budget": float(tasks[tid].unit_local * qty),

@@ -491,7 +491,8 @@ def _distribution(c: Collector, data: Any, where: str) -> Distribution | None:
         pct = parse_percent(value) if isinstance(value, str) else None
         if pct is None:
             if value is not None:
-                c.error(join(where, key), f'expected a percentage of the scenario\'s figure like "90%", got {describe(value)}')
+                c.error(join(where, key),
+                        f'expected a percentage of the scenario\'s figure like "90%", got {describe(value)}')
             continue
         params[key] = float(pct)
     if len(params) != len(DISTRIBUTIONS[kind]):

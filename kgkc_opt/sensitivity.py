@@ -40,7 +40,9 @@ class Sensitivity:
         return [s for s in self.caps[column] if s]
 
 
-def _ranges(inp: Any, plan: dict[tuple[str, int], int], solver: str) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+def _ranges(
+    inp: Any, plan: dict[tuple[str, int], int], solver: str
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
     built = model.build_full(inp, continuous=True, lower=plan)
     out = solvers.run(built, solver="highs")
     if out.status != Status.OPTIMAL:
@@ -51,7 +53,7 @@ def _ranges(inp: Any, plan: dict[tuple[str, int], int], solver: str) -> tuple[di
     h = built.problem.solverModel
     try:
         lp = h.getLp()
-        status, ranging = h.getRanging()
+        _status, ranging = h.getRanging()
         keys = list(built.rows)
         if len(keys) != lp.num_row_ or not ranging.valid:
             return prices, {}
