@@ -30,6 +30,17 @@ path to a program file (docs/program-format.md). SCENARIO is a scenario file (do
 Money is in million VND (triệu đồng)."""
 
 
+def _seconds(text: str) -> float:
+    """argparse type of --time-limit: a number of seconds, more than 0 and finite."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
 def _program_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("program", nargs="?", default="kien-giang-2021-2025",
                    help="bundled program name or program file (default: %(default)s)")
@@ -50,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "summary.json to DIR (atomically)")
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--solver", choices=("highs", "cbc"), help="MILP solver (default: highs)")
-    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+    p.add_argument("--time-limit", type=_seconds, metavar="SECONDS",
                    help="stop after this long and report the best plan with its gap (default 60)")
     p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
                    help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
@@ -88,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("scenario", help="scenario file (YAML)")
 
     from . import cli_analysis
+
+    p = sub.add_parser("reproduce", help="re-run a solve from its summary.json and compare the outputs",
+                       description="Re-run the solve recorded in DIR/summary.json (written by "
+                       "'kgkc-opt solve --out DIR'): check that every input file still has its recorded "
+                       "SHA-256, solve again with the recorded options into a temporary folder and "
+                       "compare every file byte for byte. Prints OK (exit 0) or the files that differ "
+                       "(exit 1); a changed or missing input exits 2. Run it from the folder solve "
+                       "was run from (the recorded paths are relative to it). DIR is not modified.")
+    p.add_argument("folder", metavar="DIR", help="a result folder written by 'kgkc-opt solve --out'")
 
     cli_analysis.add_parsers(sub)
     cli_outputs.add_parsers(sub)
@@ -134,17 +154,21 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return code
     if args.command == "solve":
         return cmd_solve(args)
+    if args.command == "reproduce":
+        return cmd_reproduce(args)
     if args.command == "audit":
         return cmd_audit(args)
     if args.command == "reconstruct":
         return cmd_reconstruct(args)
     if args.command == "program":
         if args.program_command != "show":
-            parser.parse_args(["program", "--help"])
+            print("usage: kgkc-opt program show [PROGRAM] [--csv]", file=sys.stderr)
+            return EXIT_INPUT
         return cmd_program_show(args)
     if args.command == "scenario":
         if args.scenario_command != "show":
-            parser.parse_args(["scenario", "--help"])
+            print("usage: kgkc-opt scenario show SCENARIO", file=sys.stderr)
+            return EXIT_INPUT
         return cmd_scenario_show(args)
     parser.print_help()
     return EXIT_INPUT
@@ -212,10 +236,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from .solve import solve
 
     scenario = load_scenario(args.scenario)
-    if args.out and Path(args.out).exists() and any(Path(args.out).iterdir()) and not args.force:
-        from .errors import OutputError
-
-        raise OutputError(f"{args.out}: the folder exists and is not empty; use --force to replace it")
+    if args.out:
+        export.check_folder(args.out, force=args.force)
+        _check_out_holds_no_input(args.out, scenario)
     started = time.perf_counter()
     result = solve(scenario, solver=args.solver, time_limit=args.time_limit, method=args.method)
     seconds = time.perf_counter() - started
@@ -224,7 +247,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if scenario.actuals is not None and result.has_plan:
         extra_files["replan.csv"] = _print_replan(scenario, args.solver)
     if args.out:
-        files = export.result_files(result, extra={"inputs": _input_records(scenario)})
+        from .reproduce import run_record
+
+        files = export.result_files(result, extra={"inputs": _input_records(scenario),
+                                                   **run_record(args.scenario, result)})
         files.update(extra_files)
         export.write_folder(args.out, files, force=args.force)
         print(f"\nWrote {args.out}/")
@@ -275,7 +301,31 @@ def _input_records(scenario: Any) -> list[dict[str, str]]:
     if path is not None and path.exists():
         records.append({"role": "program", "path": origin,
                         "sha256": hashlib.sha256(path.read_bytes()).hexdigest()})
+    if scenario.actuals is not None and Path(scenario.actuals.source).exists():
+        records.append({"role": "actuals", "path": scenario.actuals.source,
+                        "sha256": hashlib.sha256(Path(scenario.actuals.source).read_bytes()).hexdigest()})
     return records
+
+
+def _check_out_holds_no_input(out: str, scenario: Any) -> None:
+    """--out (with --force) replaces the folder: refuse one that holds an input of the scenario."""
+    from .errors import OutputError
+    from .reproduce import input_path
+
+    folder = Path(out).resolve()
+    for record in _input_records(scenario):
+        path = input_path(record).resolve()
+        if path.is_relative_to(folder):
+            raise OutputError(f"{out}: holds the {record['role']} file {record['path']}, which "
+                              "replacing the folder would delete; choose another folder")
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from .reproduce import reproduce
+
+    report = reproduce(args.folder)
+    print("\n".join(report.lines()))
+    return EXIT_OK if report.ok else 1  # the outputs differ
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
