@@ -96,12 +96,12 @@ def _fmt_share(x: float) -> str:
 def cmd_compare(args: argparse.Namespace) -> int:
     from . import export
     from .compare import compare
-    from .errors import KgkcError
+    from .errors import UsageError
     from .loaders import load_scenario
     from .solve import solve
 
     if len(args.scenarios) < 2:
-        raise KgkcError("compare needs at least two scenario files")
+        raise UsageError("compare needs at least two scenario files")
     scenarios = [load_scenario(p) for p in args.scenarios]
     results = [solve(s, solver=args.solver) for s in scenarios]
     comp = compare(results, scenarios)
@@ -109,9 +109,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print(comp.summary.to_string(float_format=lambda v: f"{v:,.6f}"))
     print("\nInputs that differ:")
     print(comp.inputs.to_string() if len(comp.inputs) else "  (none)")
+    for name, r in zip(comp.names, results, strict=True):
+        if not r.has_plan:
+            print(f"\n{name}: {r.status.value}; no plan to compare.")
+            if r.message:
+                print(r.message)
     if len(comp.years):
         print("\nLocal budget used per year (million VND):")
-        local = comp.years.xs("local", level="source")["used"].unstack("scenario")[list(comp.names)]
+        local = comp.years.xs("local", level="source")["used"].unstack("scenario")
+        local = local.reindex(columns=[n for n in comp.names if n in local.columns])
         print(local.to_string(float_format=lambda v: f"{v:,.2f}"))
         print("\nTasks short of target in any scenario (units achieved):")
         short = comp.shortfalls()

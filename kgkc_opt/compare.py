@@ -38,9 +38,12 @@ class Comparison:
 
     def shortfalls(self) -> pd.DataFrame:
         """Tasks short of target in any scenario: achieved per scenario, side by side."""
+        if len(self.tasks) == 0:
+            return pd.DataFrame(columns=["target", *self.names])
         t = self.tasks.reset_index()
         short_ids = sorted(set(t.loc[t["shortfall"] > 0, "task_id"]), key=list(t["task_id"]).index)
         wide = t[t["task_id"].isin(short_ids)].pivot(index="task_id", columns="scenario", values="achieved")
+        wide = wide.reindex(columns=list(self.names))  # a scenario without a plan shows as empty
         wide.insert(0, "target", t.drop_duplicates("task_id").set_index("task_id").loc[wide.index, "target"])
         return wide[["target", *self.names]].loc[short_ids]
 

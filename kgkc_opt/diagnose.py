@@ -92,7 +92,8 @@ def _conflicts(inp: ModelInput) -> list[str]:
     if need_cof > have_cof:
         out.append(f"together the floors need at least {_m(need_cof)} co-funding; the planned years "
                    f"provide {_m(have_cof)}")
-    if len(out) == sum(1 for t in inp.planned_tasks if t.remaining_floor):
+    closed = any("none of its years" in line for line in out)
+    if not closed and len(out) == sum(1 for t in inp.planned_tasks if t.remaining_floor):
         out.append("the totals fit, but not year by year: some years' caps cannot hold the units "
                    "the floors place in them")
     return out

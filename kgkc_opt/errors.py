@@ -9,6 +9,8 @@ code and prints its message without a traceback (``--debug`` shows it)::
     │   ├── ProgramError           ... in a program file
     │   ├── ScenarioError          ... in a scenario file
     │   └── ActualsError           ... in an actuals (executed years) CSV
+    ├── UsageError                 a command or API call was asked for something it cannot do with
+    │                              these arguments, e.g. sweep levels "abc" (exit 2)
     ├── OutputError                an output cannot be written as asked, e.g. the folder exists and
     │                              --force was not given (exit 2)
     ├── InfeasibleError            the hard requirements conflict (exit 1); carries the explanation
@@ -66,6 +68,12 @@ class ScenarioError(InputError):
 
 class ActualsError(InputError):
     """An actuals CSV (what was executed in past years) is malformed."""
+
+
+class UsageError(KgkcError):
+    """A command or call was given arguments it cannot work with (not a file's content)."""
+
+    exit_code = 2
 
 
 class OutputError(KgkcError):

@@ -32,7 +32,7 @@ from .actuals import Actuals, actuals_from_text
 from .errors import ActualsError, Problem, ScenarioError
 from .model import ModelInput, TaskSpec
 from .program import Cost, Program, Task, parse_task
-from .validate import Collector, describe, join, parse_percent
+from .validate import Collector, describe, join, number_hint, parse_percent
 
 FORMAT = "kgkc-scenario/1"
 #: Sections that change figures, in the order they are applied within one group of changes.
@@ -261,7 +261,8 @@ def _money_change(c: Collector, value: Any, where: str, old: Fraction) -> Fracti
     if isinstance(value, str):
         pct = parse_percent(value)
         if pct is None:
-            c.error(where, f'expected a number or a percentage like "-30%", got {describe(value)}')
+            c.error(where, f'expected a number or a percentage like "-30%", got {describe(value)}'
+                           f"{number_hint(value)}")
             return None
         if pct < -1:
             c.error(where, f"a cut of more than 100% leaves a negative amount ({value})")
@@ -281,8 +282,9 @@ def _years_changes(st: _State, c: Collector, data: Any, where: str, current: dic
     if "all" in section:
         for y in years:
             new = _money_change(c, section["all"], join(where, "all"), base[y])
-            if new is not None:
-                updates[y] = new
+            if new is None:
+                break  # the same value is wrong for every year: say it once
+            updates[y] = new
     for key, value in section.items():
         if key == "all":
             continue
@@ -338,6 +340,8 @@ def _apply_changes(st: _State, c: Collector, doc: Mapping[str, Any], where: str,
                 if task.id in program.task_ids or task.id in [t.id for t in added]:
                     c.error(f"{prefix}new_tasks[{task.id}].id", f"task {task.id!r} already exists")
                     continue
+                if task.support_rule not in program.support_rules:
+                    continue  # parse_task has reported the unknown rule
                 _check_rule(c, f"{prefix}new_tasks[{task.id}]", task, program, task.unit_state,
                             task.cost.state / task.cost.total if task.cost.total else Fraction(0))
                 added.append(task)
@@ -460,19 +464,6 @@ def _escalation(c: Collector, data: Any, where: str, program: Program) -> Escala
     if rate is None or base is None:
         return None
     esc = Escalation(rate, base, tasks, above)
-    if above == "reject":
-        for task in program.tasks:
-            if tasks is not None and task.id not in tasks:
-                continue
-            rule = program.support_rules[task.support_rule]
-            for y in task.years:
-                state, _ = escalated_costs(task, y, esc, program)
-                if rule.max_state_per_unit is not None and state > rule.max_state_per_unit:
-                    c.error(where, f"{task.id} in {y}: escalated state support of {_fmt(state)} million VND "
-                                   f"per {task.unit.en} exceeds the legal cap of {_fmt(rule.max_state_per_unit)} "
-                                   f"(support rule {rule.id}: {rule.citation}); set above_cap: hold_at_cap to "
-                                   "keep the state's support at the cap and let the enterprise pay the rest")
-                    break
     return esc
 
 
@@ -481,7 +472,7 @@ def _distribution(c: Collector, data: Any, where: str) -> Distribution | None:
     if d is None:
         return None
     kind = d.get("distribution")
-    if kind not in DISTRIBUTIONS:
+    if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
         c.error(join(where, "distribution"), f"expected one of {', '.join(DISTRIBUTIONS)}, got {describe(kind)}")
         return None
     c.known_keys(d, where, ("distribution", *DISTRIBUTIONS[kind]))
@@ -492,7 +483,7 @@ def _distribution(c: Collector, data: Any, where: str) -> Distribution | None:
         if pct is None:
             if value is not None:
                 c.error(join(where, key),
-                        f'expected a percentage of the scenario\'s figure like "90%", got {describe(value)}')
+                        f'expected a percentage change of the scenario\'s figure like "-10%", got {describe(value)}')
             continue
         params[key] = float(pct)
     if len(params) != len(DISTRIBUTIONS[kind]):
@@ -612,7 +603,31 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
     st.sources.append(label)
 
 
+def _escalation_within_caps(st: _State, c: Collector) -> None:
+    """With escalation, the state's support per unit stays within each task's legal cap.
+
+    Checked on the final costs of a document (after every support-share change, in whatever order
+    they came), so that no combination of changes can push support above a cap.
+    """
+    esc = st.escalation
+    if esc is None or esc.above_cap != "reject":
+        return
+    for task in st.program.tasks:
+        if esc.tasks is not None and task.id not in esc.tasks:
+            continue
+        rule = st.program.support_rules[task.support_rule]
+        for y in task.years:
+            state, _ = escalated_costs(task, y, esc, st.program)
+            if rule.max_state_per_unit is not None and state > rule.max_state_per_unit:
+                c.error("escalation", f"{task.id} in {y}: escalated state support of {_fmt(state)} million VND "
+                                      f"per {task.unit.en} exceeds the legal cap of {_fmt(rule.max_state_per_unit)} "
+                                      f"(support rule {rule.id}: {rule.citation}); set above_cap: hold_at_cap to "
+                                      "keep the state's support at the cap and let the enterprise pay the rest")
+                break
+
+
 def _check_consistency(st: _State, c: Collector) -> None:
+    _escalation_within_caps(st, c)
     for tid, floor in st.floors.items():
         if floor > st.targets[tid]:
             c.error(f"floors.{tid}", f"floor {floor} is above the target {st.targets[tid]}; raise the "

@@ -103,6 +103,13 @@ def sensitivity(scenario: Any, result: Result, *, solver: str | None = None, exa
         price = prices.get(key, 0.0)
         price = 0.0 if abs(price) < 1e-12 else price
         lo, hi = ranges.get(key, (float("nan"), float("nan")))
+        if price == 0:
+            # a cap that does not bind: any value down to what the plan uses keeps the price at 0
+            lo, hi = float(r.used), float("inf")
+        elif source == "local":
+            # the row's right-hand side is the year's own budget; the cap shown adds what was carried in
+            carried_in = float(r.cap) - float(scenario.local_budget[year])
+            lo, hi = lo + carried_in, hi + carried_in
         row: dict[str, Any] = {"year": year, "source": source, "cap": r.cap, "used": r.used,
                                "shadow_price": price, "holds_from": lo, "holds_to": hi,
                                "extra_billion_objective": 0.0, "sentence_en": "", "sentence_vi": ""}

@@ -1,0 +1,184 @@
+"""The analysis commands of the CLI, run in-process: compare, sweep, montecarlo, sensitivity."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import pytest
+from helpers_scenarios import csv_header, exact_objective, example, fixture, read_csv, solved
+
+from kgkc_opt.cli import main
+from kgkc_opt.sweep import monte_carlo
+
+COMPARE_COLUMNS = ["scenario", "task_id", "target", "achieved", "share", "shortfall", "local_budget", "cofunding",
+                   "achieved_change", "local_budget_change"]
+
+
+# ---- compare ------------------------------------------------------------------------------
+
+
+def test_compare_writes_the_documented_csv(tmp_path, capsys):
+    out = tmp_path / "cmp.csv"
+    code = main(["compare", str(example("baseline")), str(example("cut-20pct")), "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "Scenarios (the first is the reference):" in text
+    assert "Inputs that differ:" in text and "Tasks short of target in any scenario (units achieved):" in text
+    assert f"Wrote {out}" in text
+    assert csv_header(out) == COMPARE_COLUMNS
+    rows = read_csv(out)
+    assert len(rows) == 2 * 24
+    assert [r["scenario"] for r in rows] == ["baseline"] * 24 + ["cut-20pct"] * 24
+    by = {(r["scenario"], r["task_id"]): r for r in rows}
+    assert by[("cut-20pct", "II.2")]["achieved"] == "12"
+    assert by[("cut-20pct", "II.2")]["achieved_change"] == "-16"
+    assert by[("cut-20pct", "II.2")]["local_budget_change"] == "-4800"
+    assert all(by[("baseline", t)]["achieved_change"] == "0" for t in {k[1] for k in by})
+    # the CSV agrees with the solves
+    for name in ("baseline", "cut-20pct"):
+        scenario, result = solved(name)
+        total = sum(Fraction(int(by[(name, t)]["achieved"]), int(by[(name, t)]["target"])) for t in scenario.targets)
+        assert total == exact_objective(scenario, result)
+
+
+def test_compare_prints_objectives_and_input_differences(capsys):
+    assert main(["compare", str(example("baseline")), str(example("cut-2024-30pct"))]) == 0
+    text = capsys.readouterr().out
+    assert "23.995238" in text and "23.821429" in text
+    inputs = text.split("Inputs that differ:")[1].split("Local budget used")[0]
+    assert "budget.2024" in inputs and "3456.6" in inputs
+    assert "budget.2023" not in inputs
+
+
+def test_compare_with_an_infeasible_scenario(capsys):
+    code = main(["compare", str(example("baseline")), str(example("floors-infeasible"))])
+    assert code == 0
+    assert "infeasible" in capsys.readouterr().out
+
+
+# ---- sweep --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_sweep_prints_13_levels_and_the_cut_order(tmp_path, capsys):
+    out = tmp_path / "sweep.csv"
+    code = main(["sweep", str(example("baseline")), "--budget", "100:40:-5", "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "Sweep of 'baseline': 13 scenarios in " in text
+    objectives = text.split("per level:")[1].split("Share of target met")[0]
+    level_lines = [line.split() for line in objectives.strip().splitlines()[1:]]
+    assert [int(parts[0]) for parts in level_lines] == list(range(100, 35, -5))
+    assert all(parts[2] == "optimal" for parts in level_lines)
+    order = text.split("Cut order (first to fall short first):")[1].split("Wrote")[0]
+    lines = [line.strip() for line in order.strip().splitlines()]
+    assert lines[0].startswith("1. III.8 Provincial award prizes: first short at 100%")
+    assert lines[1].startswith("2. II.2 Advanced machinery for establishments: first short at 95% (85.7% met there, "
+                               "0.0% at 40%)")
+    assert [line.split()[1] for line in lines] == ["III.8", "II.2", "VIII.6", "III.5", "II.1", "VI.1", "III.2"]
+    # the CSV: 13 levels × 24 tasks, objective exact and non-increasing as the budget falls
+    assert csv_header(out) == ["budget_level", "cofunding_level", "task_id", "target", "achieved", "share"]
+    rows = read_csv(out)
+    assert len(rows) == 13 * 24
+    per_level: dict[int, Fraction] = {}
+    for r in rows:
+        level = int(float(r["budget_level"]))
+        per_level[level] = per_level.get(level, Fraction(0)) + Fraction(int(r["achieved"]), int(r["target"]))
+    values = [per_level[level] for level in range(100, 35, -5)]
+    assert values[0] == Fraction(5039, 210) and values[4] == Fraction(12293, 525) and values[-1] == Fraction(1037, 50)
+    assert all(a >= b for a, b in itertools.pairwise(values))
+
+
+def test_sweep_two_dimensional(tmp_path, capsys):
+    out = tmp_path / "grid.csv"
+    assert main(["sweep", str(example("baseline")), "--budget", "100,80", "--cofunding", "100,60",
+                 "--out", str(out), "--workers", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "Sweep of 'baseline': 4 scenarios in " in text
+    assert "Cut order" not in text  # a grid has no single cut order
+    levels = {(r["budget_level"], r["cofunding_level"]) for r in read_csv(out)}
+    assert levels == {("100", "100"), ("100", "60"), ("80", "100"), ("80", "60")}
+
+
+# ---- montecarlo ---------------------------------------------------------------------------
+
+
+def test_montecarlo_from_the_cli(tmp_path, capsys):
+    out = tmp_path / "mc.csv"
+    code = main(["montecarlo", str(example("uncertain-cofunding")), "--samples", "20", "--seed", "1",
+                 "--out", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0
+    assert "Monte Carlo of 'uncertain-cofunding': 20 draws (seed 1) in " in text
+    assert "Objective quantiles: p5 " in text and "p95 " in text
+    assert "Probability of meeting each target (tasks below 100%):" in text
+    assert csv_header(out) == ["task_id", "target", "probability", "mean_share", "p10_share"]
+    rows = {r["task_id"]: r for r in read_csv(out)}
+    assert len(rows) == 24
+    assert float(rows["II.2"]["probability"]) == 0
+    # the same numbers as the API with the same seed
+    scenario, _ = solved("uncertain-cofunding")
+    probs = monte_carlo(scenario, samples=20, seed=1, workers=1).probabilities
+    for tid, row in probs.iterrows():
+        assert float(rows[tid]["probability"]) == pytest.approx(row["probability"], abs=1e-6)
+        assert float(rows[tid]["mean_share"]) == pytest.approx(row["mean_share"], abs=1e-6)
+
+
+# ---- sensitivity --------------------------------------------------------------------------
+
+
+def test_sensitivity_from_the_cli(capsys):
+    assert main(["sensitivity", str(example("cut-20pct"))]) == 0
+    text = capsys.readouterr().out
+    assert "Sensitivity of 'cut-20pct' (objective 23.415238); money in million VND" in text
+    assert "- 1 billion VND more local budget in 2021 would fund 3 more establishments of II.2" in text
+    sentences = [line for line in text.splitlines() if line.startswith("- 1 billion VND more")]
+    assert len(sentences) == 5
+    assert "Tasks (value per unit and per million; reduced cost at the shadow prices):" in text
+
+
+def test_sensitivity_in_vietnamese(capsys):
+    assert main(["sensitivity", str(example("cut-20pct")), "--lang", "vi"]) == 0
+    text = capsys.readouterr().out
+    assert "- Thêm 1 tỷ đồng vốn ngân sách địa phương năm 2021 sẽ thực hiện thêm 3 cơ sở (II.2)" in text
+
+
+def test_sensitivity_of_an_infeasible_scenario_exits_1(capsys):
+    assert main(["sensitivity", str(fixture("mini-infeasible"))]) == 1
+    assert "is infeasible" in capsys.readouterr().out
+
+
+# ---- errors -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["compare", "BASE"], "compare needs at least two scenario files"),
+        (["sweep", "BASE", "--budget", "abc"], "levels 'abc': expected START:STOP:STEP"),
+        (["montecarlo", "BASE"], "has no 'uncertainty' section"),
+    ],
+)
+def test_analysis_errors_are_reported_without_traceback(argv, fragment, capsys):
+    argv = [str(example("baseline")) if a == "BASE" else a for a in argv]
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code != 0
+    assert err.startswith("kgkc-opt: ") and fragment in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["compare", "BASE"], ["sweep", "BASE", "--budget", "abc"], ["montecarlo", "BASE"]],
+)
+def test_analysis_usage_errors_exit_2(argv, capsys):
+    argv = [str(example("baseline")) if a == "BASE" else a for a in argv]
+    assert main(argv) == 2
+
+
+def test_bad_scenario_file_exits_2(capsys):
+    assert main(["sweep", str(fixture("many-problems"))]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kgkc-opt: 14 problems found:")
