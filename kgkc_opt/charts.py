@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import FuncFormatter, MultipleLocator, ScalarFormatter
 
 from . import fmt
 from .errors import InfeasibleError, KgkcError, NoSolutionError, OutputError
@@ -97,10 +97,17 @@ def style():
         yield
 
 
+class Chart(Figure):
+    """A matplotlib Figure that shows itself in a notebook (no pyplot needed)."""
+
+    def _repr_png_(self) -> bytes:
+        return to_bytes(self, "png", dpi=110)
+
+
 def _new_figure(size: str, height: float) -> Figure:
     if size not in WIDTHS:
         raise KgkcError(f"unknown chart size {size!r}; choose 'page' or 'column'")
-    fig = Figure(figsize=(WIDTHS[size], height), layout="constrained")
+    fig = Chart(figsize=(WIDTHS[size], height), layout="constrained")
     fig.get_layout_engine().set(h_pad=0.04, w_pad=0.04, hspace=0.02, wspace=0.02)
     return fig
 
@@ -316,13 +323,15 @@ def achievement(
             unit = _unit(program, tid, lang)
             text = (f"{fmt.number(row['achieved'], lang)}/"
                     f"{fmt.quantity(row['target'], unit, lang)} ({_share_text(s / 100, lang)}%)")
+            if len(text) > 21:  # the margin holds about 21 characters: share on a second line
+                text = text.replace(" (", "\n(")
             if size == "column":
                 text = f"{fmt.number(row['achieved'], lang)}/{fmt.number(row['target'], lang)}"
             ax.annotate(text, (101, yi), xytext=(2, 0),
                         textcoords="offset points", va="center", fontsize=6.5, color=VERMILLION)
         _task_ticks(ax, labels, 6.5 if size == "page" else 6)
         ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xlim(0, 128 if size == "page" else 122)
+        ax.set_xlim(0, 138 if size == "page" else 124)
         ax.set_xticks([0, 25, 50, 75, 100] if size == "page" else [0, 50, 100])
         _percent_axis(ax, lang)
         ax.xaxis.set_minor_locator(MultipleLocator(5))
@@ -397,12 +406,11 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
         top, ax = axes
         x = np.arange(len(levels))
         top.plot(x, mean.to_numpy() * 100, color=BLUE, marker="o", markersize=3, linewidth=1.4)
-        top.set_ylabel("%", rotation=0, labelpad=8)
         low = float(np.floor(mean.min() * 10) * 10) if len(mean) else 0
         top.set_ylim(min(low, 90), 101)
         top.grid(axis="y")
         top.set_title(fmt.label("objective_line", lang), fontsize=8, fontweight="normal", loc="left")
-        _percent_axis(top, lang, axis="y")
+        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, lang, 0) + "%"))
         if len(rows):
             data = np.ma.masked_where(cut.to_numpy() >= 1 - eps, cut.to_numpy() * 100)
             cmap = matplotlib.colormaps["cividis"].with_extremes(bad="white")
@@ -564,24 +572,38 @@ def shadow(result: Any, program: Any = None, *, lang: str = "vi", size: str = "p
         ax.set_xticks(x, ticks)
         ax.tick_params(axis="x", length=0)
         ax.set_ylim(0, top * 1.22)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: _shadow_text(v, lang)))
+        ax.yaxis.set_major_formatter(_DecimalFormatter(lang))
         ax.set_ylabel(fmt.wrap(fmt.label("axis_shadow", lang), 22 if size == "column" else 60))
         ax.grid(axis="y", zorder=0)
         ax.set_axisbelow(True)
         if len(series) > 1:
             ax.legend(loc="upper right", ncols=len(series))
-        note = fmt.label("note_shadow", lang) + "; " + (
-            "dưới năm: vốn NS còn dư (triệu đồng)" if lang == "vi" else "under each year: local budget left (million VND)")
+        under = ("dưới năm: vốn NS còn dư (triệu đồng)" if lang == "vi"
+                 else "under each year: local budget left (million VND)")
+        note = fmt.label("note_shadow", lang) + "; " + under
         _note(fig, fmt.wrap(note, 62 if size == "column" else 140, 3))
         if title:
             _header(fig, fmt.label("title_shadow", lang), result.scenario)
     return fig
 
 
+class _DecimalFormatter(ScalarFormatter):
+    """Matplotlib's tick labels (same decimals on every tick), with the language's separators."""
+
+    def __init__(self, lang: str):
+        super().__init__(useOffset=False, useMathText=False)
+        self.set_scientific(False)
+        self.lang = lang
+
+    def __call__(self, x: float, pos: int | None = None) -> str:
+        text = super().__call__(x, pos)
+        return text.replace(".", ",") if self.lang == "vi" else text
+
+
 def _shadow_text(v: float, lang: str) -> str:
     if v == 0:
         return "0"
-    digits = max(0, min(4, 2 - int(math.floor(math.log10(abs(v))))))
+    digits = max(0, min(4, 2 - math.floor(math.log10(abs(v)))))
     return fmt.number(v, lang, digits)
 
 

@@ -26,13 +26,14 @@ def add_parsers(sub: Any) -> None:
         "written by 'kgkc-opt sweep --out'); montecarlo: probability of meeting each target "
         "(SCENARIO may be the CSV written by 'kgkc-opt montecarlo --out').")
     p.add_argument("kind", choices=CHART_KINDS, metavar="KIND", help=", ".join(CHART_KINDS))
-    p.add_argument("scenario", help="scenario file (YAML), or a results CSV for sweep/montecarlo")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML), or a results CSV for sweep/montecarlo")
     p.add_argument("--compare", metavar="BASE", help="scenario to compare with (achievement, difference)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the labels (default vi)")
     p.add_argument("--size", choices=("page", "column"), default="page",
                    help="width: an A4 page (16 cm, default) or a column (8 cm)")
     p.add_argument("--budget", default="100:40:-5", metavar="START:STOP:STEP",
-                   help="sweep levels in percent when SCENARIO is a scenario file (default 100:40:-5)")
+                   help="sweep levels, percent of the scenario's caps, when SCENARIO is a scenario file "
+                   "(default 100:40:-5)")
     p.add_argument("--program", default="kien-giang-2021-2025",
                    help="program for the task names when SCENARIO is a CSV (default: %(default)s)")
     p.add_argument("--out", required=True, metavar="FILE", help="output file: .svg, .png or .pdf")
@@ -43,7 +44,7 @@ def add_parsers(sub: Any) -> None:
         description="Write a one-to-three-page brief of a scenario for a reader who has never seen "
         "the toolkit: what it changes, the headline numbers, the charts, which targets fall short "
         "and why, and the repair options. Self-contained: the charts are embedded.")
-    p.add_argument("scenario", help="scenario file (YAML)")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
     p.add_argument("--compare", metavar="BASE",
                    help="scenario to compare with (default: the program as decided)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")

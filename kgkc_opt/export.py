@@ -71,15 +71,44 @@ def result_files(result: Result, *, extra: Mapping[str, Any] | None = None) -> d
     return files
 
 
+def check_folder(folder: str | Path, *, force: bool = False) -> None:
+    """Raise OutputError now (before any work) if ``write_folder(folder, force=force)`` would refuse."""
+    target = Path(folder)
+    try:
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"{target}: exists and is not a folder")
+        if target.exists() and any(target.iterdir()) and not force:
+            raise OutputError(f"{target}: the folder exists and is not empty; use --force to replace it")
+    except OSError as exc:  # a name too long, no permission to list the folder...
+        raise OutputError(f"{target}: cannot be used as the output folder: {exc.strerror or exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _publish_modes(path: Path) -> None:
+    """Give a staged file or folder the permissions an ordinary open() would have.
+
+    mkstemp/mkdtemp create 0600/0700 entries; outputs are documents meant to be shared.
+    """
+    mask = _umask()
+    if path.is_dir():
+        path.chmod(0o777 & ~mask)
+        for child in path.rglob("*"):
+            child.chmod((0o777 if child.is_dir() else 0o666) & ~mask)
+    else:
+        path.chmod(0o666 & ~mask)
+
+
 def write_folder(
     folder: str | Path, files: Mapping[str, str | bytes] | Callable[[Path], None], *, force: bool = False
 ) -> Path:
     """Write a folder of files atomically; ``files`` maps names to content, or writes into a Path."""
     target = Path(folder)
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: exists and is not a folder")
-    if target.exists() and any(target.iterdir()) and not force:
-        raise OutputError(f"{target}: the folder exists and is not empty; use --force to replace it")
+    check_folder(target, force=force)
     parent = target.parent if str(target.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -102,12 +131,14 @@ def write_folder(
             backup.rmdir()
             os.replace(target, backup)
             try:
+                _publish_modes(staging)
                 os.replace(staging, target)
             except OSError:
                 os.replace(backup, target)
                 raise
             shutil.rmtree(backup, ignore_errors=True)
         else:
+            _publish_modes(staging)
             os.replace(staging, target)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -141,6 +172,7 @@ def write_file(path: str | Path, content: str | bytes | Callable[[Path], None], 
         else:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
                 fh.write(content)
+        _publish_modes(tmp)
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

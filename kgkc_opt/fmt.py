@@ -180,7 +180,7 @@ LABELS: dict[str, tuple[str, str]] = {
     # axes and notes
     "axis_money": ("Triệu đồng", "Million VND"),
     "axis_share": ("Tỷ lệ hoàn thành mục tiêu (%)", "Share of target achieved (%)"),
-    "axis_level": ("Mức vốn ngân sách so với kế hoạch (%)", "Local budget as % of the program"),
+    "axis_level": ("Vốn ngân sách (% so với trần của kịch bản)", "Local budget (% of the scenario's caps)"),
     "axis_probability": ("Xác suất đạt mục tiêu (%)", "Probability of meeting the target (%)"),
     "axis_shadow": ("Mục tiêu tăng thêm trên 1 tỷ đồng", "Targets gained per 1 billion VND"),
     "axis_diff_share": ("Chênh lệch tỷ lệ hoàn thành (điểm %)", "Change in share of target (points)"),

@@ -205,7 +205,7 @@ def _annex_sheet(ws: Worksheet, result: Any, scenario: Any, lang: str) -> None:
              f"(Allocation under scenario “{scenario.name}”; based on {source})", lang)
     _title(ws, sub, last_col, 2, size=11, bold=False, italic=True, height=18)
     h1, h2 = 4, 5
-    header = [("tt", 6), ("task_name", 44), ("unit", 9), ("quantity", 9)]
+    header = [("tt", 6), ("task_name", 44), ("unit", 9 if lang == "vi" else 12.5), ("quantity", 9)]
     widths = [w for _, w in header] + [11, 11, 11, 12, 15, 17] + [8.5, 10, 10] * len(years)
     _set_widths(ws, widths)
     cost = fmt.label("estimated_cost", lang) + " (" + fmt.label("million_vnd", lang) + ")"

@@ -15,21 +15,19 @@ import warnings
 from contextlib import contextmanager
 
 import matplotlib
+import pandas as pd
+import pytest
+from conftest import ROOT, SCENARIOS
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
+from PIL import Image
 
-matplotlib.use("Agg")
+import kgkc_opt as kg
+from kgkc_opt import charts, cli, fmt
+from kgkc_opt.errors import InfeasibleError, KgkcError, OutputError
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from conftest import ROOT, SCENARIOS  # noqa: E402
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ft2font import FT2Font  # noqa: E402
-from PIL import Image  # noqa: E402
-
-import kgkc_opt as kg  # noqa: E402
-from kgkc_opt import charts, cli, fmt  # noqa: E402
-from kgkc_opt.errors import InfeasibleError, KgkcError, OutputError  # noqa: E402
-
+matplotlib.use("Agg")  # no pyplot is used, but no display either
 LANGS = ("vi", "en")
 
 
@@ -144,7 +142,10 @@ def test_column_size(program, cut20_result, baseline_result, sweep_frame, mc_fra
 
 def _texts(fig: Figure) -> list[str]:
     fig.canvas.draw()
-    return [t.get_text() for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+    texts = list(fig.findobj(matplotlib.text.Text))
+    for ax in fig.axes:  # tick labels of shared axes are not always among the children
+        texts += ax.get_xticklabels() + ax.get_yticklabels()
+    return [t.get_text() for t in texts if t.get_text()]
 
 
 def test_labels_are_vietnamese_by_default(figures):
@@ -156,7 +157,7 @@ def test_labels_are_vietnamese_by_default(figures):
     ach = " ".join(_texts(figures[("achievement", "vi")]))
     assert "12/28 cơ sở (43%)" in ach and "74/75 người (98,7%)" not in ach
     assert "74/75 người (99%)" in ach
-    assert "12/28 establishments (43%)" in " ".join(_texts(figures[("achievement", "en")]))
+    assert "12/28 establishments\n(43%)" in " ".join(_texts(figures[("achievement", "en")]))
 
 
 def test_difference_names_the_changed_tasks(figures):
@@ -223,7 +224,7 @@ def test_missing_glyphs_are_caught():
     """The check the other tests rely on: a glyph DejaVu Sans lacks does raise."""
     fig = Figure()
     fig.text(0.5, 0.5, "漢字")
-    with strict(), pytest.raises(UserWarning, match="[Gg]lyph"):
+    with strict(), pytest.raises(UserWarning, match=r"[Gg]lyph"):
         charts.to_bytes(fig, "png", 50)
 
 
@@ -261,7 +262,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
                                               ("shadow", "pdf"), ("difference", "svg")])
 def test_cli_chart(capsys, tmp_path, kind, suffix):
     out = tmp_path / f"{kind}.{suffix}"
-    code, stdout, err = run(capsys, "chart", kind, str(SCENARIOS / "cut-20pct.yaml"), "--out", str(out))
+    code, _, err = run(capsys, "chart", kind, str(SCENARIOS / "cut-20pct.yaml"), "--out", str(out))
     assert code == 0, err
     assert out.exists() and out.stat().st_size > 1000
 
@@ -306,3 +307,21 @@ def test_png_bytes_open(figures):
     data = charts.to_bytes(figures[("shadow", "en")], "png", 72)
     with Image.open(io.BytesIO(data)) as im:
         assert im.format == "PNG"
+
+
+def test_gallery_shows_every_chart():
+    gallery = (ROOT / "docs" / "gallery.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\((gallery/[^)]+\.png)\)", gallery)
+    for scenario in ("baseline", "cut-20pct"):
+        for kind in charts.KINDS:
+            assert f"gallery/{scenario}-{kind}.png" in images, (scenario, kind)
+    for image in images:
+        path = ROOT / "docs" / image
+        assert path.exists(), image
+        assert path.stat().st_size < 300 * 1024, image
+
+
+def test_figures_show_in_a_notebook(figures):
+    """No pyplot: the figure itself offers a PNG to IPython's display."""
+    png = figures[("shadow", "vi")]._repr_png_()
+    assert png.startswith(b"\x89PNG")
