@@ -87,6 +87,21 @@ def test_infeasible_scenario_exits_1(capsys):
     assert "A.2" in out
 
 
+def test_infeasible_scenario_with_out_writes_the_summary(capsys, tmp_path):
+    out_dir = tmp_path / "inf"
+    code, _, _ = run(capsys, "solve", str(FIXTURES / "tiny-infeasible.yaml"), "--out", str(out_dir))
+    assert code == 1
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "infeasible"
+    assert {p.name for p in out_dir.iterdir()} == {"summary.json"}
+
+
+@pytest.mark.parametrize("command", ["program", "scenario"])
+def test_a_command_without_its_action_is_a_usage_error(capsys, command):
+    assert cli.main([command]) == 2
+    assert "usage: kgkc-opt " + command in capsys.readouterr().err
+
+
 def test_solve_options(capsys):
     scenario = str(FIXTURES / "tiny-baseline.yaml")
     code, out, _ = run(capsys, "solve", scenario, "--solver", "cbc", "--method", "direct",
@@ -145,7 +160,7 @@ def test_reconstruct(capsys, tmp_path):
     code, out, _ = run(capsys, "reconstruct", "--out", str(out_csv))
     assert code == 0
     assert "optimal" in out and "1.000 million VND" in out
-    rows = list(csv.reader(out_csv.open(encoding="utf-8")))
+    rows = list(csv.reader(io.StringIO(out_csv.read_text(encoding="utf-8"))))
     assert rows[0] == ["task_id", "year", "quantity", "local_budget", "cofunding"]
 
 
