@@ -3,15 +3,20 @@
 Input is a ``ModelInput``: per task its allowed years, target, floor, weight, priority tier and
 per-unit local-budget and co-funding costs; per year the local-budget and co-funding caps.
 
-Formulations, all built with PuLP as minimisation problems (so dual signs agree across solvers):
+Formulations, all minimisation problems (so dual signs agree across solvers). They are written
+once, as solver-neutral arrays, in ``linear.py``; ``build_full`` / ``build_aggregate`` give them
+as PuLP problems, and ``fastpath`` passes the same arrays to HiGHS directly:
 
 ``full``       the model of docs/model.md: integer q[t,y] for every task and allowed year, annual
                caps, targets, floors; maximise the weighted share of targets met.
 ``aggregate``  a relaxation over totals x[t] = Σ_y q[t,y] with one cap row per set of years that
-               some tasks are confined to (Hall-type rows). Its optimum bounds the full model's.
-``schedule``   the full model with every total fixed (Σ_y q[t,y] = x[t]); its objective is the
-               tie-break (an even spread of 'Hàng năm' tasks). If it is feasible, x is optimal for
-               the full model, proved by the aggregate bound.
+               some tasks are confined to (Hall-type rows), caps rounded down to each year's money
+               lattice, and x[t] bounded by what fits in its years. Its optimum bounds the full
+               model's.
+``schedule``   the full model with every total fixed (Σ_y q[t,y] = x[t]), each cap row written
+               with a slack (Σ a·q + s_y = b_y) and the slack left by the totals bounded per set of
+               years (``fill`` rows); its objective is the tie-break (an even spread of 'Hàng năm'
+               tasks). If it is feasible, x is optimal for the full model, proved by the bound.
 ``plan_lp``    the full model's LP with q[t,y] continuous and bounded below by an integer plan:
                its row duals are the shadow prices (see ``docs/model.md`` for why the plan is a
                floor rather than fixed).
@@ -25,16 +30,16 @@ Every row has a readable key (``local_cap[2023]``) mapped to its source in the p
 from __future__ import annotations
 
 import itertools
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
-
-import pulp
+from typing import TYPE_CHECKING, Any
 
 from .money import integral_row, lcm_of_denominators
+
+if TYPE_CHECKING:
+    import pulp
 
 #: Objective scales above this are not used (the objective stays fractional): integer
 #: coefficients that large would hurt the solver more than integrality helps.
@@ -85,6 +90,21 @@ class TaskSpec:
 
 
 @dataclass(frozen=True)
+class CapLine:
+    """An extra money line: a per-unit cost for some tasks and a cap per year.
+
+    Every unit of task t in year y uses ``unit_cost[t]`` of the line, and the line's spend in y
+    may not exceed ``cap[y]`` (row ``line_cap[KEY,y]``). A shared national budget on top of the
+    provincial ones, or one province's budget inside a national model, is such a line.
+    """
+
+    key: str
+    unit_cost: Mapping[str, Fraction]
+    cap: Mapping[int, Fraction]
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class ModelInput:
     """Everything the model needs; built from a program and a scenario (``Scenario.model_input``)."""
 
@@ -97,6 +117,8 @@ class ModelInput:
     opening_carry: Fraction = Fraction(0)
     cap_source: str = "annual budget table"
     task_sources: Mapping[str, str] = field(default_factory=dict)
+    #: extra money lines (each an integral cap row per year); none for a provincial program
+    lines: tuple[CapLine, ...] = ()
 
     def task(self, task_id: str) -> TaskSpec:
         for t in self.tasks:
@@ -155,6 +177,8 @@ class BuiltModel:
     objective_scale: int
     objective_offset: Fraction = Fraction(0)
     extra: dict[str, Any] = field(default_factory=dict)
+    #: the solver-neutral model this problem was made from (``linear.LinearModel``)
+    linear: Any = None
 
     def constraint(self, key: str) -> Any:
         return self.problem.get_constraint_by_name(self.pulp_names[key])
@@ -170,6 +194,8 @@ def pulp_name(key: str) -> str:
 
 class _Builder:
     def __init__(self, kind: str, inp: ModelInput):
+        import pulp
+
         self.inp = inp
         self.problem = pulp.LpProblem(f"kgkc_{kind}", pulp.LpMinimize)
         self.rows: dict[str, RowInfo] = {}
@@ -193,6 +219,8 @@ class _Builder:
         year: int | None = None,
     ) -> None:
         """Σ a_i v_i (+ continuous terms) <= cap, scaled exactly when every v_i is integer."""
+        import pulp
+
         terms = [(v, a) for v, a in terms if a != 0]
         if not terms and not continuous_terms:
             return
@@ -215,120 +243,31 @@ def _cap_source(inp: ModelInput, kind: str, year: int) -> str:
     return f"{inp.cap_source}, {year}, {column}"
 
 
-def _objective(inp: ModelInput, counts: Mapping[str, Any], *, tier: int | None, scale: int) -> Any:
-    """-(D · Σ w_t/T_t · count_t) over the tasks of a tier (all tiers if None): minimised."""
-    coefs = inp.achievement_coefficients()
-    terms = []
-    for t in inp.planned_tasks:
-        if tier is not None and t.tier != tier:
-            continue
-        if t.task_id not in counts:
-            continue
-        c = coefs[t.task_id] * scale
-        terms.append((-int(c) if c.denominator == 1 else -float(c)) * counts[t.task_id])
-    return pulp.lpSum(terms) if terms else pulp.lpSum([])
-
-
-def _tier_rows(
-    b: _Builder, inp: ModelInput, counts: Mapping[str, Any], tier_values: Mapping[int, Fraction],
-    scale: int,
-) -> None:
-    """Lexicographic stages: keep each earlier tier at its optimum (scaled, so exact integers)."""
-    coefs = inp.achievement_coefficients()
-    for tier, value in tier_values.items():
-        expr = pulp.lpSum(
-            (int(coefs[t.task_id] * scale) if (coefs[t.task_id] * scale).denominator == 1
-             else float(coefs[t.task_id] * scale)) * counts[t.task_id]
-            for t in inp.planned_tasks
-            if t.tier == tier and t.task_id in counts
-        )
-        bound = value * scale
-        rhs = math.ceil(bound) if scale > 1 else float(bound) - 1e-9
-        b.add(f"tier_keep[{tier}]", expr >= rhs,
-              RowInfo(f"tier_keep[{tier}]", "tier_keep", f"priority tier {tier} kept at its optimum"))
-
-
 def build_full(
     inp: ModelInput, *, tier: int | None = None, tier_values: Mapping[int, Fraction] | None = None,
     integral: bool = True, lower: Mapping[tuple[str, int], int] | None = None,
     continuous: bool = False, fixed_totals: Mapping[str, int] | None = None,
     objective: str = "primary",
 ) -> BuiltModel:
-    """The full model (and, with options, the schedule model and the plan LP).
+    """The full model (and, with options, the schedule model and the plan LP), as a PuLP problem.
 
     ``fixed_totals`` fixes Σ_y q[t,y] (the schedule model); ``lower`` bounds q below by a plan
-    and ``continuous`` drops integrality (the plan LP); ``objective`` is "primary" or "spread".
+    and ``continuous`` drops integrality (the plan LP); ``objective`` is "primary", "spread" or
+    "feasibility". The rows are those of ``linear.linear_full`` (one formulation for PuLP and
+    for the direct HiGHS path).
     """
-    kind = "schedule" if fixed_totals is not None else ("plan_lp" if continuous else "full")
-    b = _Builder(kind, inp)
-    scale = inp.objective_scale() if not continuous else 1
-    q: dict[tuple[str, int], Any] = {}
-    for tid, y in inp.columns():
-        t = inp.task(tid)
-        low = float(lower.get((tid, y), 0)) if lower else 0.0
-        high = float(fixed_totals[tid]) if fixed_totals is not None else float(t.remaining)
-        q[(tid, y)] = b.var(f"q[{tid},{y}]", low, max(high, low), integer=not continuous)
-    by_task: dict[str, list[Any]] = {}
-    for (tid, _y), v in q.items():
-        by_task.setdefault(tid, []).append(v)
-    counts = {tid: pulp.lpSum(vs) for tid, vs in by_task.items()}
+    from .linear import linear_full, to_pulp
 
-    years = [y for y in inp.years if y in inp.local_cap]
-    carry: dict[int, Any] = {}
-    if inp.carry_over:
-        for y in years[:-1]:
-            carry[y] = b.var(f"carry[{y}]", 0.0, None, integer=False)
-    row_integral = integral and not continuous
-    for i, y in enumerate(years):
-        terms = [(q[(t.task_id, y)], t.local(y)) for t in inp.planned_tasks if (t.task_id, y) in q]
-        cont: list[tuple[Any, Fraction]] = []
-        cap = inp.local_cap[y]
-        if inp.carry_over:
-            if y in carry:
-                cont.append((carry[y], Fraction(1)))
-            if i > 0:
-                cont.append((carry[years[i - 1]], Fraction(-1)))
-            elif inp.opening_carry:
-                cap = cap + inp.opening_carry
-        b.money_row(f"local_cap[{y}]", terms, cap, "local_cap", _cap_source(inp, "local", y),
-                    integral=row_integral, continuous_terms=cont or None, year=y)
-        terms = [(q[(t.task_id, y)], t.cofunding(y)) for t in inp.planned_tasks if (t.task_id, y) in q]
-        b.money_row(f"cofunding_cap[{y}]", terms, inp.cofunding_cap[y], "cofunding_cap",
-                    _cap_source(inp, "other", y), integral=row_integral, year=y)
-    for t in inp.planned_tasks:
-        src = inp.task_sources.get(t.task_id, f"task {t.task_id}")
-        if t.task_id not in counts:
-            continue
-        if fixed_totals is not None:
-            b.add(f"total[{t.task_id}]", counts[t.task_id] == fixed_totals[t.task_id],
-                  RowInfo(f"total[{t.task_id}]", "total", f"{src}: total fixed by the aggregate stage",
-                          task_id=t.task_id))
-            continue
-        b.add(f"target[{t.task_id}]", counts[t.task_id] <= t.remaining,
-              RowInfo(f"target[{t.task_id}]", "target", f"{src}, target quantity", task_id=t.task_id))
-        if t.remaining_floor > 0:
-            b.add(f"floor[{t.task_id}]", counts[t.task_id] >= t.remaining_floor,
-                  RowInfo(f"floor[{t.task_id}]", "floor", f"{src}, scenario floor", task_id=t.task_id))
-    if tier_values:
-        _tier_rows(b, inp, counts, tier_values, scale)
-    if objective == "spread":
-        b.problem.setObjective(_spread_objective(b, inp, q, fixed_totals or {}))
-    elif objective == "feasibility":
-        b.problem.setObjective(pulp.lpSum([]))
-    elif continuous:
-        coefs = inp.achievement_coefficients()
-        b.problem.setObjective(
-            pulp.lpSum(-float(coefs[tid]) * counts[tid] for tid in counts)
-        )
-    else:
-        b.problem.setObjective(_objective(inp, counts, tier=tier, scale=scale))
-    return b.done(q, scale, carry=carry)
+    return to_pulp(linear_full(inp, tier=tier, tier_values=tier_values, integral=integral, lower=lower,
+                               continuous=continuous, fixed_totals=fixed_totals, objective=objective))
 
 
 def _spread_objective(
     b: _Builder, inp: ModelInput, q: Mapping[tuple[str, int], Any], totals: Mapping[str, int]
 ) -> Any:
     """Σ over 'Hàng năm' tasks and years of how far q[t,y] lies outside [⌊x/n⌋, ⌈x/n⌉]."""
+    import pulp
+
     terms = []
     for t in inp.planned_tasks:
         if not t.annual or t.task_id not in totals:
@@ -376,37 +315,7 @@ def year_sets(inp: ModelInput) -> list[tuple[int, ...]]:
 def build_aggregate(
     inp: ModelInput, *, tier: int | None = None, tier_values: Mapping[int, Fraction] | None = None,
 ) -> BuiltModel:
-    """The aggregate relaxation over x[t] (see module docstring)."""
-    b = _Builder("aggregate", inp)
-    scale = inp.objective_scale()
-    years = [y for y in inp.years if y in inp.local_cap]
-    x: dict[str, Any] = {}
-    for t in inp.planned_tasks:
-        if t.remaining <= 0 or not any(y in years for y in t.years):
-            continue
-        x[t.task_id] = b.var(f"x[{t.task_id}]", 0.0, float(t.remaining), integer=True)
-    for s in year_sets(inp):
-        members = [t for t in inp.planned_tasks if t.task_id in x and set(t.years) & set(years) <= set(s)]
-        label = "+".join(str(y) for y in s)
-        if inp.carry_over:
-            local_cap = sum((inp.local_cap[y] for y in years if y <= max(s)), Fraction(0)) + inp.opening_carry
-        else:
-            local_cap = sum((inp.local_cap[y] for y in s), Fraction(0))
-        # With year-dependent costs the cheapest year's cost keeps the row a valid relaxation.
-        local_terms = [(x[t.task_id], min(t.local(y) for y in t.years if y in s)) for t in members]
-        cof_terms = [(x[t.task_id], min(t.cofunding(y) for y in t.years if y in s)) for t in members]
-        b.money_row(f"hall_local[{label}]", local_terms,
-                    local_cap, "hall_local", f"{inp.cap_source}, local budget of {label}", integral=True)
-        b.money_row(f"hall_cofunding[{label}]", cof_terms,
-                    sum((inp.cofunding_cap[y] for y in s), Fraction(0)), "hall_cofunding",
-                    f"{inp.cap_source}, other sources of {label}", integral=True)
-    for t in inp.planned_tasks:
-        if t.task_id in x and t.remaining_floor > 0:
-            b.add(f"floor[{t.task_id}]", x[t.task_id] >= t.remaining_floor,
-                  RowInfo(f"floor[{t.task_id}]", "floor", f"task {t.task_id}, scenario floor",
-                          task_id=t.task_id))
-    missing_floor = [t for t in inp.planned_tasks if t.task_id not in x and t.remaining_floor > 0]
-    if tier_values:
-        _tier_rows(b, inp, x, tier_values, scale)
-    b.problem.setObjective(_objective(inp, x, tier=tier, scale=scale))
-    return b.done(x, scale, unreachable_floors=[t.task_id for t in missing_floor])
+    """The aggregate relaxation over x[t] (``linear.linear_aggregate``), as a PuLP problem."""
+    from .linear import linear_aggregate, to_pulp
+
+    return to_pulp(linear_aggregate(inp, tier=tier, tier_values=tier_values))

@@ -13,13 +13,14 @@ import os
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any
-
-import pulp
+from typing import TYPE_CHECKING, Any
 
 from .errors import SolverError, SolverUnavailableError
-from .model import BuiltModel
 from .result import Status
+
+if TYPE_CHECKING:
+    from .linear import LinearModel
+    from .model import BuiltModel
 
 SOLVERS = ("highs", "cbc")
 _banner_silenced = False
@@ -86,6 +87,8 @@ def check_available(solver: str) -> None:
                 "HiGHS is not installed: pip install highspy (it is a dependency of kgkc-opt)"
             ) from None
         return
+    import pulp
+
     if not pulp.COIN_CMD(msg=False).available():
         raise SolverUnavailableError(
             "CBC is not installed: pip install 'pulp[cbc]' (it is a dependency of kgkc-opt)"
@@ -93,6 +96,8 @@ def check_available(solver: str) -> None:
 
 
 def _make_solver(solver: str, time_limit: float | None, warm: bool, is_mip: bool) -> Any:
+    import pulp
+
     options: dict[str, Any] = {"msg": False}
     if time_limit is not None:
         options["timeLimit"] = max(float(time_limit), 0.01)
@@ -112,6 +117,8 @@ def run(
     warm_start: dict[Any, float] | None = None,
 ) -> Outcome:
     """Solve ``built`` and return its outcome; values only when there is a solution."""
+    import pulp
+
     check_available(solver)
     problem = built.problem
     is_mip = any(v.cat == "Integer" for v in problem.variables())
@@ -135,6 +142,24 @@ def run(
         if any(v is None for v in values.values()):
             raise SolverError(f"{solver} reported a solution but left variables without values")
     return Outcome(status, objective, bound, values, seconds, is_mip)
+
+
+def run_linear(
+    m: LinearModel, *, solver: str = "highs", time_limit: float | None = None,
+    first_solution: bool = False,
+) -> Outcome:
+    """Solve a ``linear.LinearModel``: straight in HiGHS, or through PuLP for CBC.
+
+    ``first_solution``: stop at the first feasible solution (HiGHS only; for a schedule whose
+    objective only guides the search, as in sweeps). No warm start (see ``fastpath``).
+    """
+    if solver == "highs":
+        from .fastpath import solve_linear
+
+        return solve_linear(m, time_limit=time_limit, first_solution=first_solution)
+    from .linear import to_pulp
+
+    return run(to_pulp(m), solver=solver, time_limit=time_limit)
 
 
 def _highs_status(problem: Any, is_mip: bool) -> tuple[Status, float | None, float | None]:

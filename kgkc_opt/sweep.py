@@ -10,11 +10,17 @@ probability of meeting each target and the distribution of the objective.
 
 Each solve is exact (the decomposition of ``solve``, without the tie-break, which does not change
 achievement). Solves run on any ``concurrent.futures.Executor`` (``executor=``): by default a
-local process pool over the machine's cores; a Dask ``Client.get_executor()`` works unchanged.
+local process pool over the machine's cores (started once, kept for the session); a Dask
+``Client.get_executor()`` works unchanged (``pip install 'kgkc-opt[dask]'``).
+``lp_sweep(scenario, budget=...)`` gives the LP relaxation's curve (continuous units, with the
+shadow price of every cap) from one HiGHS model re-solved warm: thousands of levels a second.
+See docs/performance.md.
 """
 
 from __future__ import annotations
 
+import atexit
+import multiprocessing as mp
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -26,12 +32,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import KgkcError
+from .errors import UsageError
 from .model import ModelInput
 from .money import to_fraction
 
-#: Below this many solves a sweep runs in-process (a pool costs more than it saves).
+#: Below this many solves a sweep runs in-process (a pool costs more than it saves): with the
+#: default pool already running, and before it is started (starting it takes about a second).
 MIN_PARALLEL_JOBS = 8
+MIN_PARALLEL_JOBS_COLD = 24
 Progress = Callable[[int, int], None]
 
 
@@ -42,14 +50,14 @@ def parse_levels(text: str) -> list[float]:
         return [float(x) for x in text.split(",")]
     m = re.fullmatch(r"([\d.]+):([\d.]+):(-?[\d.]+)", text)
     if not m:
-        raise KgkcError(f"levels {text!r}: expected START:STOP:STEP like 100:40:-5, or a list like 100,80,60")
+        raise UsageError(f"levels {text!r}: expected START:STOP:STEP like 100:40:-5, or a list like 100,80,60")
     start, stop, step = (float(g) for g in m.groups())
     if step == 0 or (stop - start) * step < 0:
-        raise KgkcError(f"levels {text!r}: the step does not lead from {start:g} to {stop:g}")
-    n = int(round((stop - start) / step))
+        raise UsageError(f"levels {text!r}: the step does not lead from {start:g} to {stop:g}")
+    n = round((stop - start) / step)
     levels = [start + i * step for i in range(n + 1)]
     if len(levels) > 10_000:
-        raise KgkcError(f"levels {text!r}: more than 10,000 levels")
+        raise UsageError(f"levels {text!r}: more than 10,000 levels")
     return [round(x, 9) for x in levels]
 
 
@@ -68,28 +76,90 @@ def _solve_job(job: tuple[ModelInput, str, float | None]) -> dict[str, Any]:
     return {"status": outcome.status.value, "objective": float(value), "totals": totals}
 
 
+def _solve_chunk(jobs: Sequence[tuple[ModelInput, str, float | None]]) -> list[dict[str, Any]]:
+    """Solve a chunk of jobs in one task (fewer round trips to a pool or a Dask cluster).
+
+    HiGHS's thread count is left as the worker has it: the default pool's workers set one thread
+    when they start; a thread of this process, or a Dask worker, keeps HiGHS's own setting
+    (changing it resets HiGHS's thread pool, which is unsafe while another thread solves).
+    """
+    return [_solve_job(job) for job in jobs]
+
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_WORKERS = 0
+
+
+def _worker_init() -> None:
+    from .fastpath import use_threads
+
+    use_threads(1)
+
+
+def default_executor(workers: int | None = None) -> ProcessPoolExecutor:
+    """The local process pool sweeps use by default, started once and kept for the session.
+
+    Workers come from a fork server that has imported kgkc_opt but never run HiGHS (forking a
+    process whose HiGHS thread pool has started is not safe), and run HiGHS on one thread each.
+    """
+    global _POOL, _POOL_WORKERS
+    n = workers or os.cpu_count() or 1
+    if _POOL is not None and n == _POOL_WORKERS and not getattr(_POOL, "_broken", False):
+        return _POOL
+    shutdown_pool()
+    methods = mp.get_all_start_methods()
+    ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(["kgkc_opt.sweep", "kgkc_opt.solve", "kgkc_opt.fastpath"])
+    _POOL = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+    _POOL_WORKERS = n
+    return _POOL
+
+
+def shutdown_pool() -> None:
+    """Stop the default pool (it is also stopped when Python exits)."""
+    global _POOL, _POOL_WORKERS
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+    _POOL, _POOL_WORKERS = None, 0
+
+
+atexit.register(shutdown_pool)
+
+
 def run_jobs(jobs: Sequence[tuple[ModelInput, str, float | None]], *, executor: Executor | None = None,
-             workers: int | None = None, progress: Progress | None = None) -> list[dict[str, Any]]:
-    """Solve every job, in order, on ``executor`` (default: a local process pool)."""
+             workers: int | None = None, progress: Progress | None = None,
+             chunksize: int | None = None) -> list[dict[str, Any]]:
+    """Solve every job, in order, on ``executor``.
+
+    ``executor``: any ``concurrent.futures.Executor`` (a Dask ``Client.get_executor()`` works
+    unchanged); by default the local process pool of ``default_executor`` when the jobs are many
+    enough to pay for it, else in this process. Jobs go out in chunks of ``chunksize`` (default:
+    at most 4 jobs, at least 8 chunks per worker, so that slow levels spread over the workers).
+    """
     total = len(jobs)
     results: list[dict[str, Any]] = []
-    if executor is None and (total < MIN_PARALLEL_JOBS or (workers or os.cpu_count() or 1) == 1):
+    n_workers = workers or os.cpu_count() or 1
+    serial_below = MIN_PARALLEL_JOBS if _POOL is not None else MIN_PARALLEL_JOBS_COLD
+    if executor is None and (total < serial_below or n_workers == 1):
         for i, job in enumerate(jobs, 1):
             results.append(_solve_job(job))
             if progress:
                 progress(i, total)
         return results
-    own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1)
+    pool = executor or default_executor(n_workers)
+    size = chunksize or max(1, min(4, -(-total // (8 * n_workers))))
+    chunks = [list(jobs[i : i + size]) for i in range(0, total, size)]
+    futures = [pool.submit(_solve_chunk, chunk) for chunk in chunks]
     try:
-        futures = [pool.submit(_solve_job, job) for job in jobs]
-        for i, fut in enumerate(futures, 1):
-            results.append(fut.result())
+        for fut in futures:
+            results.extend(fut.result())
             if progress:
-                progress(i, total)
-    finally:
-        if own:
-            pool.shutdown()
+                progress(len(results), total)
+    except BaseException:
+        for fut in futures:
+            fut.cancel()
+        raise
     return results
 
 
@@ -149,7 +219,8 @@ class SweepResult:
             list(dict.fromkeys(f["task_id"]))].sort_index(axis=1, ascending=False)
 
 
-def _frames(inp: ModelInput, keys: list[dict[str, Any]], outs: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _frames(inp: ModelInput, keys: list[dict[str, Any]],
+            outs: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows, objs = [], []
     for key, out in zip(keys, outs, strict=True):
         objs.append({**key, "status": out["status"], "objective": out["objective"]})
@@ -158,8 +229,23 @@ def _frames(inp: ModelInput, keys: list[dict[str, Any]], outs: list[dict[str, An
                 continue
             achieved = t.done + out["totals"].get(t.task_id, 0) if out["objective"] is not None else None
             rows.append({**key, "task_id": t.task_id, "target": t.target, "achieved": achieved,
-                         "share": (achieved / t.target) if achieved is not None else float("nan")})
+                         "share": min(achieved / t.target, 1.0) if achieved is not None else float("nan")})
     return pd.DataFrame(rows), pd.DataFrame(objs)
+
+
+def _levels(budget: Iterable[float] | None, cofunding: Iterable[float] | None) -> list[tuple[float, float]]:
+    b_levels = list(budget) if budget is not None else [100.0]
+    c_levels = list(cofunding) if cofunding is not None else [100.0]
+    for lv in (*b_levels, *c_levels):
+        if lv < 0 or lv > 1000:
+            raise UsageError(f"level {lv:g}%: expected between 0% and 1000%")
+    return [(bl, cl) for bl in b_levels for cl in c_levels]
+
+
+def _input(scenario: Any) -> tuple[str, ModelInput]:
+    if isinstance(scenario, ModelInput):
+        return "model", scenario
+    return scenario.name, scenario.model_input()
 
 
 def sweep(
@@ -167,21 +253,59 @@ def sweep(
     solver: str = "highs", time_limit: float | None = 60.0, executor: Executor | None = None,
     workers: int | None = None, progress: Progress | None = None,
 ) -> SweepResult:
-    """Solve the scenario with its caps scaled to each level (percent of its own caps)."""
-    inp = scenario.model_input()
-    b_levels = list(budget) if budget is not None else [100.0]
-    c_levels = list(cofunding) if cofunding is not None else [100.0]
-    for lv in (*b_levels, *c_levels):
-        if lv < 0 or lv > 1000:
-            raise KgkcError(f"level {lv:g}%: expected between 0% and 1000%")
+    """Solve the scenario with its caps scaled to each level (percent of its own caps).
+
+    Each level is an exact integer solve (``solve.optimise``). ``executor``: any
+    ``concurrent.futures.Executor``, e.g. a Dask client's ``get_executor()``; by default a local
+    process pool (see ``run_jobs``). ``scenario`` may also be a ``ModelInput``.
+    """
+    name, inp = _input(scenario)
     keys, jobs = [], []
-    for bl in b_levels:
-        for cl in c_levels:
-            keys.append({"budget_level": bl, "cofunding_level": cl})
-            jobs.append((_scaled(inp, to_fraction(bl) / 100, to_fraction(cl) / 100), solver, time_limit))
+    for bl, cl in _levels(budget, cofunding):
+        keys.append({"budget_level": bl, "cofunding_level": cl})
+        jobs.append((_scaled(inp, to_fraction(bl) / 100, to_fraction(cl) / 100), solver, time_limit))
     outs = run_jobs(jobs, executor=executor, workers=workers, progress=progress)
     frame, objectives = _frames(inp, keys, outs)
-    return SweepResult(scenario.name, frame, objectives)
+    return SweepResult(name, frame, objectives)
+
+
+def lp_sweep(scenario: Any, *, budget: Iterable[float] | None = None,
+             cofunding: Iterable[float] | None = None) -> SweepResult:
+    """The LP relaxation's curve: continuous achievement per task at each level, fast.
+
+    One HiGHS model is built and re-solved from its previous basis with only the caps changed
+    (about a millisecond or less per level, thousands of levels a second). Its values are upper
+    bounds on the integer ones of ``sweep`` (units are continuous here: half a machinery grant
+    counts), and ``objectives`` carries the shadow price of each cap at each level
+    (``price:local_cap[2023]``: objective per extra million VND).
+    """
+    from .fastpath import LPCurve
+
+    name, inp = _input(scenario)
+    curve = LPCurve(inp)
+    levels = _levels(budget, cofunding)
+    n, k = len(levels), len(curve.task_ids)
+    totals = np.full((n, k), np.nan)
+    prices = np.full((n, len(curve.row_keys)), np.nan)
+    objective = np.full(n, np.nan)
+    status = []
+    for i, (bl, cl) in enumerate(levels):
+        st, obj, tot, pr = curve.solve(bl / 100, cl / 100)
+        status.append(st.value)
+        if obj is not None:
+            objective[i], totals[i], prices[i] = obj, tot, pr
+    targets = np.asarray([t.target for t in inp.planned_tasks], dtype=np.float64)
+    b = np.repeat([lv[0] for lv in levels], k)
+    c = np.repeat([lv[1] for lv in levels], k)
+    frame = pd.DataFrame({"budget_level": b, "cofunding_level": c, "task_id": np.tile(curve.task_ids, n),
+                          "target": np.tile(targets, n), "achieved": totals.ravel(),
+                          "share": (totals / targets).ravel()})
+    objectives = pd.DataFrame({"budget_level": [lv[0] for lv in levels],
+                               "cofunding_level": [lv[1] for lv in levels], "status": status,
+                               "objective": objective})
+    for j, key in enumerate(curve.row_keys):
+        objectives[f"price:{key}"] = prices[:, j]
+    return SweepResult(name, frame, objectives)
 
 
 @dataclass(frozen=True)
@@ -198,8 +322,9 @@ class MonteCarloResult:
     def probabilities(self) -> pd.DataFrame:
         f = self.frame
         ok = f.assign(met=f["share"] >= 1 - 1e-9)
-        out = ok.groupby("task_id", sort=False).agg(target=("target", "first"), probability=("met", "mean"),
-                                                    mean_share=("share", "mean"), p10_share=("share", lambda s: s.quantile(0.1)))
+        out = ok.groupby("task_id", sort=False).agg(
+            target=("target", "first"), probability=("met", "mean"), mean_share=("share", "mean"),
+            p10_share=("share", lambda s: s.quantile(0.1)))
         return out
 
     def objective_quantiles(self, qs: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.Series:
@@ -225,7 +350,7 @@ def monte_carlo(
     """Draw the caps from the scenario's ``uncertainty`` section and solve each draw."""
     unc = scenario.uncertainty
     if unc is None:
-        raise KgkcError(f"scenario {scenario.name!r} has no 'uncertainty' section to draw from "
+        raise UsageError(f"scenario {scenario.name!r} has no 'uncertainty' section to draw from "
                         "(see docs/scenarios.md)")
     n = samples or unc.samples
     seed = unc.seed if seed is None else seed

@@ -31,7 +31,8 @@ def tables(
     rows = []
     for t in inp.tasks:
         achieved = t.done + sum(q for (tid, _), q in plan.items() if tid == t.task_id)
-        share = Fraction(achieved, t.target) if t.target else Fraction(1 if achieved == 0 else 0)
+        # over-delivery (possible in actuals) is reported in 'achieved' but counts at most 100%
+        share = Fraction(min(achieved, t.target), t.target) if t.target else Fraction(1 if achieved == 0 else 0)
         rows.append({
             "task_id": t.task_id, "target": t.target, "achieved": achieved, "share": float(share),
             "shortfall": max(t.target - achieved, 0), "floor": t.floor, "weight": float(t.weight),

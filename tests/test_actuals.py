@@ -173,8 +173,6 @@ def test_actuals_must_be_a_path(mini):
         kg.scenario_from_dict({"actuals": 5}, mini)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: units delivered above the target in the actuals count "
-                   "above 100% of the target in the objective (share 1.2 for 6 of 5)")
 def test_over_delivery_counts_at_most_the_target(mini):
     text = "task_id,year,quantity,spend\nB.1,2021,5,75\n"  # target 3, 5 delivered
     s = scenario_from_documents([("s.yaml", {"actuals": "a.csv"})], mini, actuals_texts={"s.yaml": ("a.csv", text)})

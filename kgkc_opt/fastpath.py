@@ -1,0 +1,267 @@
+"""HiGHS without PuLP: ``linear.LinearModel`` straight into ``highspy``, and warm re-solves.
+
+``solve_linear(m)`` passes a model's arrays to HiGHS in one call (no PuLP objects: building a PuLP
+problem costs 10–20 ms, passing the arrays well under one) and reads the status the way
+``solvers`` does. ``Compiled`` keeps one HiGHS object for a model structure and re-solves it
+after changing only column bounds, row bounds or costs: HiGHS keeps the basis, so an LP re-solve
+after a budget change costs well under a millisecond (the LP sweep).
+
+The arrays are those of ``linear`` — the same model ``to_pulp`` gives PuLP — so both doors solve
+the same problem; ``tests/test_performance_equivalence.py`` checks they reach the same optima.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+
+from .errors import SolverError
+from .linear import INF, LinearModel
+from .result import Status
+
+_highspy: Any = None
+#: HiGHS threads for every model this module makes (None: HiGHS's default). HiGHS fixes its
+#: thread pool at the first run of a process, so a process should not mix values; sweep workers
+#: set 1 (``use_threads``) before they solve anything.
+THREADS: int | None = None
+
+
+def use_threads(n: int | None) -> None:
+    """Use ``n`` HiGHS threads in this process from now on (resets HiGHS's thread pool)."""
+    global THREADS
+    if n == THREADS:
+        return
+    THREADS = n
+    hs = _hs()
+    reset = getattr(hs.Highs, "resetGlobalScheduler", None)
+    if reset is not None:
+        reset(True)
+
+
+def _hs() -> Any:
+    global _highspy
+    if _highspy is None:
+        from .solvers import _silence_highs_banner
+
+        _silence_highs_banner()
+        import highspy
+
+        _highspy = highspy
+    return _highspy
+
+
+def highs_lp(m: LinearModel) -> Any:
+    """The ``highspy.HighsLp`` of a linear model (row-wise matrix, minimisation)."""
+    hs = _hs()
+    inf = hs.kHighsInf
+    lp = hs.HighsLp()
+    n, r = len(m.col_names), len(m.row_keys)
+    lp.num_col_ = n
+    lp.num_row_ = r
+
+    def bounds(values: list[float]) -> np.ndarray:
+        a = np.asarray(values, dtype=np.float64)
+        return np.clip(a, -inf, inf)
+
+    lp.col_cost_ = np.asarray(m.col_cost, dtype=np.float64)
+    lp.col_lower_ = bounds(m.col_lower)
+    lp.col_upper_ = bounds(m.col_upper)
+    lp.row_lower_ = bounds(m.row_lower)
+    lp.row_upper_ = bounds(m.row_upper)
+    starts = np.zeros(r + 1, dtype=np.int32)
+    if r:
+        starts[1:] = np.cumsum([len(ix) for ix in m.row_index])
+    index = np.fromiter((j for ix in m.row_index for j in ix), dtype=np.int32, count=int(starts[-1]))
+    value = np.fromiter((a for vs in m.row_value for a in vs), dtype=np.float64, count=int(starts[-1]))
+    lp.a_matrix_.format_ = hs.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = r
+    lp.a_matrix_.start_ = starts
+    lp.a_matrix_.index_ = index
+    lp.a_matrix_.value_ = value
+    if any(m.col_integer):
+        lp.integrality_ = [hs.HighsVarType.kInteger if i else hs.HighsVarType.kContinuous
+                           for i in m.col_integer]
+    return lp
+
+
+def new_highs(time_limit: float | None = None, *, threads: int | None = None) -> Any:
+    hs = _hs()
+    h = hs.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    threads = threads if threads is not None else THREADS
+    if threads is not None:
+        h.setOptionValue("threads", threads)
+    if time_limit is not None:
+        h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    return h
+
+
+def read_status(h: Any, is_mip: bool) -> tuple[Status, float | None, float | None]:
+    """(status, objective, bound) of a HiGHS run, as ``solvers`` reads PuLP's HiGHS object."""
+    hs = _hs()
+    model_status = h.getModelStatus()
+    info = h.getInfo()
+    ms = hs.HighsModelStatus
+    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
+    objective = info.objective_function_value if has_solution else None
+    bound = None
+    if is_mip:
+        bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
+    if model_status == ms.kOptimal:
+        return Status.OPTIMAL, objective, bound if is_mip else objective
+    if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
+        return Status.INFEASIBLE, None, None
+    if model_status in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt, ms.kSolutionLimit,
+                        ms.kObjectiveBound, ms.kObjectiveTarget, ms.kMemoryLimit):
+        return (Status.FEASIBLE if has_solution else Status.NO_SOLUTION), objective, bound
+    raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(model_status)!r}")
+
+
+def _obviously_infeasible(m: LinearModel) -> bool:
+    return any(lo > hi for lo, hi in zip(m.col_lower, m.col_upper, strict=True)) or any(
+        lo > hi for lo, hi in zip(m.row_lower, m.row_upper, strict=True))
+
+
+def solve_linear(m: LinearModel, *, time_limit: float | None = None, threads: int | None = None,
+                 first_solution: bool = False):
+    """Solve a linear model in HiGHS; an ``solvers.Outcome`` with values by ``m.variables`` key.
+
+    No warm start: measured on HiGHS 1.16, a MIP started from ``setSolution`` reported the
+    optimum's objective value with the start's column values (a lexicographic tier stage
+    came back with the previous tier's plan).
+    """
+    from .solvers import Outcome
+
+    start = time.perf_counter()
+    is_mip = m.is_mip
+    if _obviously_infeasible(m):
+        return Outcome(Status.INFEASIBLE, None, None, None, time.perf_counter() - start, is_mip)
+    h = new_highs(time_limit, threads=threads)
+    if first_solution:
+        h.setOptionValue("mip_max_improving_sols", 1)
+    h.passModel(highs_lp(m))
+    h.run()
+    status, objective, bound = read_status(h, is_mip)
+    values = None
+    if status.has_plan:
+        col = np.asarray(h.getSolution().col_value)
+        values = {key: float(col[j]) for key, j in m.variables.items()}
+    return Outcome(status, objective, bound, values, time.perf_counter() - start, is_mip)
+
+
+def solve_lp_duals(m: LinearModel) -> tuple[Status, dict[str, float]]:
+    """Solve an LP and return its status and the dual of every row, by row key."""
+    h = new_highs(None)
+    h.passModel(highs_lp(m))
+    h.run()
+    status, _, _ = read_status(h, False)
+    if status != Status.OPTIMAL:
+        return status, {}
+    duals = h.getSolution().row_dual
+    return status, {key: float(duals[i]) for i, key in enumerate(m.row_keys)}
+
+
+class Compiled:
+    """One HiGHS object for one model structure, re-solved after bound and cost changes only.
+
+    ``set_row_upper`` / ``set_col_bounds`` / ``set_costs`` change numbers, never the structure;
+    ``solve`` re-runs HiGHS, which starts an LP from the previous basis (a warm start).
+    """
+
+    def __init__(self, m: LinearModel, *, threads: int | None = None):
+        self.model = m
+        self.highs = new_highs(None, threads=threads)
+        self.highs.passModel(highs_lp(m))
+        self.row_of = {k: i for i, k in enumerate(m.row_keys)}
+        self.is_mip = m.is_mip
+        self.row_upper = np.asarray(m.row_upper, dtype=np.float64)
+        self.row_lower = np.asarray(m.row_lower, dtype=np.float64)
+
+    def set_row_upper(self, rows: np.ndarray, upper: np.ndarray) -> None:
+        upper = np.clip(np.asarray(upper, dtype=np.float64), -INF, INF)
+        self.highs.changeRowsBounds(len(rows), np.asarray(rows, dtype=np.int32),
+                                    self.row_lower[rows], upper)
+
+    def set_col_bounds(self, cols: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        self.highs.changeColsBounds(len(cols), np.asarray(cols, dtype=np.int32),
+                                    np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64))
+
+    def set_costs(self, cols: np.ndarray, costs: np.ndarray) -> None:
+        self.highs.changeColsCost(len(cols), np.asarray(cols, dtype=np.int32),
+                                  np.asarray(costs, dtype=np.float64))
+
+    def solve(self) -> tuple[Status, float | None]:
+        self.highs.run()
+        status, objective, _ = read_status(self.highs, self.is_mip)
+        return status, objective
+
+    def col_values(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().col_value)
+
+    def row_duals(self) -> np.ndarray:
+        return np.asarray(self.highs.getSolution().row_dual)
+
+
+class LPCurve:
+    """The full model's LP relaxation of one input, compiled once and re-solved per cap level.
+
+    ``solve(local, cofunding)`` scales every year's local-budget and co-funding caps by the given
+    factors (numbers, or arrays per planned year) and re-solves from the previous basis: only the
+    right-hand sides change, never the structure. It returns the status, the LP's achievement
+    (an upper bound on the integer optimum), each task's continuous total and the shadow price
+    (objective per extra million VND) of each cap.
+    """
+
+    def __init__(self, inp: Any):
+        from fractions import Fraction
+
+        from .linear import linear_full, planned_years
+
+        self.inp = inp
+        m = linear_full(inp, continuous=True)
+        self.compiled = Compiled(m)
+        self.years = planned_years(inp)
+        self.task_ids = [t.task_id for t in inp.planned_tasks]
+        position = {tid: i for i, tid in enumerate(self.task_ids)}
+        keys = list(m.variables)
+        self.q_cols = np.asarray([m.variables[k] for k in keys], dtype=np.int64)
+        self.q_task = np.asarray([position[k[0]] for k in keys], dtype=np.int64)
+        self.done = np.asarray([t.done for t in inp.planned_tasks], dtype=np.float64)
+        self.done_value = float(sum((t.weight * Fraction(min(t.done, t.target), t.target) for t in inp.planned_tasks),
+                                    Fraction(0)))
+        rows, base, opening, kind = [], [], [], []
+        for i, key in enumerate(m.row_keys):
+            info = m.rows[key]
+            if info.kind not in ("local_cap", "cofunding_cap"):
+                continue
+            cap = inp.local_cap[info.year] if info.kind == "local_cap" else inp.cofunding_cap[info.year]
+            rows.append(i)
+            base.append(float(cap))
+            opening.append(m.row_upper[i] - float(cap))
+            kind.append(info.kind)
+        self.rows = np.asarray(rows, dtype=np.int32)
+        self.row_keys = [m.row_keys[i] for i in rows]
+        self.base = np.asarray(base)
+        self.opening = np.asarray(opening)
+        self.is_local = np.asarray([k == "local_cap" for k in kind])
+        year_pos = {y: i for i, y in enumerate(self.years)}
+        self.row_year = np.asarray([year_pos[m.rows[k].year] for k in self.row_keys], dtype=np.int64)
+
+    def solve(self, local: Any = 1.0, cofunding: Any = 1.0) -> tuple[Status, float | None, np.ndarray, np.ndarray]:
+        lf = np.broadcast_to(np.asarray(local, dtype=np.float64), (len(self.years),))
+        cf = np.broadcast_to(np.asarray(cofunding, dtype=np.float64), (len(self.years),))
+        factor = np.where(self.is_local, lf[self.row_year], cf[self.row_year])
+        self.compiled.set_row_upper(self.rows, self.base * factor + self.opening)
+        status, objective = self.compiled.solve()
+        if status != Status.OPTIMAL or objective is None:
+            return status, None, np.full(len(self.task_ids), np.nan), np.full(len(self.rows), np.nan)
+        sol = self.compiled.highs.getSolution()
+        x = np.asarray(sol.col_value)
+        totals = np.bincount(self.q_task, weights=x[self.q_cols], minlength=len(self.task_ids)) + self.done
+        prices = -np.asarray(sol.row_dual)[self.rows]
+        return status, self.done_value - objective, totals, prices

@@ -1,0 +1,341 @@
+"""The fast paths give the same optima as the plain model (no timings here: see benchmarks/run.py).
+
+* ``optimise`` (decomposition, models passed to HiGHS as arrays) against ``method="direct"`` (the
+  plain model built in PuLP) on the benchmark scenarios that the plain model proves optimal within
+  its limit, and on random small inputs (Hypothesis) with tiers, actuals, floors, carry-over,
+  year-dependent costs and extra money lines;
+* the arrays HiGHS gets are the PuLP problem, row by row;
+* the schedule model's fill rows accept exactly the schedules the plain cap rows accept;
+* the LP sweep's warm re-solves against a PuLP rebuild per level; the pooled MILP sweep against
+  serial solves; shadow prices from HiGHS directly against PuLP's.
+"""
+
+from __future__ import annotations
+
+import importlib
+import itertools
+import math
+import sys
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kgkc_opt as kg
+from kgkc_opt import fastpath, linear, model, solvers, sweep, synthetic
+from kgkc_opt.errors import SolutionCheckError
+from kgkc_opt.model import CapLine, ModelInput, TaskSpec
+from kgkc_opt.money import to_fraction
+from kgkc_opt.result import Status
+
+solve = importlib.import_module("kgkc_opt.solve")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+DIRECT_LIMIT = 10.0  # the plain model proves the easy cases in well under 1 s; the hard ones never do
+
+
+def value(inp: ModelInput, outcome) -> Fraction:
+    assert outcome.plan is not None
+    solve.check_plan(inp, outcome.plan)
+    return solve.achievement_value(inp, outcome.plan)
+
+
+def benchmark_scenarios():
+    import run  # benchmarks/run.py
+
+    return run.scenario_set()
+
+
+# --- the benchmark scenarios ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n, _ in benchmark_scenarios()])
+def test_fast_path_matches_the_plain_model_on_benchmark_scenarios(name):
+    scn = dict(benchmark_scenarios())[name]
+    inp = scn.model_input()
+    fast = solve.optimise(inp)
+    assert fast.status == Status.OPTIMAL, fast.message
+    assert fast.bound == value(inp, fast)  # the plan reaches the aggregate bound: gap 0
+    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    assert direct.plan is not None
+    if direct.status == Status.OPTIMAL:
+        assert value(inp, fast) == value(inp, direct)
+    else:  # the plain model did not prove its plan within the limit: it may not beat the proof
+        assert value(inp, direct) <= value(inp, fast)
+
+
+@pytest.mark.parametrize("cut", [0, 10, 20, 35, 60])
+def test_highs_arrays_and_pulp_reach_the_same_optima(cut):
+    inp = kg.load_scenario(ROOT / "scenarios" / "baseline.yaml").derive(
+        "c", budget={"all": f"-{cut}%"}).model_input()
+    fast = solve.optimise(inp)
+    pulp_path = solve.optimise(inp, fast=False)
+    assert fast.status == pulp_path.status == Status.OPTIMAL
+    assert fast.bound == pulp_path.bound == value(inp, fast) == value(inp, pulp_path)
+
+
+# --- one formulation, two doors -----------------------------------------------------------------
+
+
+def _pulp_rows(built) -> dict[str, tuple[dict[str, float], float | None, float | None]]:
+    out = {}
+    for key in built.pulp_names:
+        con = built.constraint(key)
+        coefs = {v.name: float(a) for v, a in con.items()}
+        rhs = -float(con.constant)
+        lo = rhs if con.sense in (0, 1) else None  # EQ or GE
+        hi = rhs if con.sense in (0, -1) else None  # EQ or LE
+        out[key] = (coefs, lo, hi)
+    return out
+
+
+@pytest.mark.parametrize("kind", ["full", "aggregate", "schedule", "plan_lp", "coupled"])
+def test_the_arrays_are_the_pulp_problem(kind):
+    inp = kg.load_scenario(ROOT / "scenarios" / "carry-over-cut-10pct.yaml").model_input()
+    if kind == "full":
+        m = linear.linear_full(inp)
+    elif kind == "aggregate":
+        m = linear.linear_aggregate(inp)
+    elif kind == "coupled":
+        m = linear.linear_aggregate(inp, coupled=True, lumpy=Fraction(1, 4))
+    elif kind == "plan_lp":
+        m = linear.linear_full(inp, continuous=True, lower={inp.columns()[0]: 1})
+    else:
+        m = linear.linear_full(inp, fixed_totals={t.task_id: 1 for t in inp.planned_tasks}, objective="spread")
+    built = linear.to_pulp(m)
+    rows = _pulp_rows(built)
+    assert list(rows) == m.row_keys
+    names = [model.pulp_name(n) for n in m.col_names]
+    for i, key in enumerate(m.row_keys):
+        coefs, lo, hi = rows[key]
+        assert coefs == {names[j]: float(a) for j, a in zip(m.row_index[i], m.row_value[i], strict=True)}
+        assert (lo if lo is not None else -math.inf) == m.row_lower[i]
+        assert (hi if hi is not None else math.inf) == m.row_upper[i]
+    variables = {v.name: v for v in built.problem.variables()}
+    for j, name in enumerate(names):
+        v = variables[name]
+        assert (v.lowBound if v.lowBound is not None else -math.inf) == m.col_lower[j]
+        assert (v.upBound if v.upBound is not None else math.inf) == m.col_upper[j]
+        assert (v.cat == "Integer") == m.col_integer[j]
+        assert float(built.problem.objective.get(v, 0.0)) == m.col_cost[j]
+
+
+# --- random small inputs ----------------------------------------------------------------------
+
+
+@st.composite
+def model_inputs(draw: st.DrawFn) -> ModelInput:
+    """Small inputs with the features the fast path must respect."""
+    n_years = draw(st.integers(2, 3))
+    years = tuple(range(2021, 2021 + n_years))
+    money = st.tuples(st.integers(0, 60), st.sampled_from([1, 2, 4, 5, 25])).map(lambda p: Fraction(*p))
+    n_tasks = draw(st.integers(2, 5))
+    escalate = draw(st.booleans())
+    tasks = []
+    for i in range(n_tasks):
+        task_years = tuple(sorted(draw(st.sets(st.sampled_from(years), min_size=1))))
+        target = draw(st.integers(1, 6))
+        local = Fraction(draw(st.integers(1, 40)), draw(st.sampled_from([1, 2, 4, 25])))
+        cof = draw(st.one_of(st.just(Fraction(0)), st.integers(1, 20).map(lambda k: Fraction(k, 2))))
+        yearly = None
+        if escalate and draw(st.booleans()):
+            yearly = {y: (local * Fraction(21, 20) ** k, cof) for k, y in enumerate(task_years)}
+        tasks.append(TaskSpec(
+            task_id=f"T{i}", years=task_years, target=target, unit_local=local, unit_cofunding=cof,
+            floor=draw(st.integers(0, 1)) if draw(st.booleans()) else 0,
+            weight=Fraction(draw(st.integers(1, 3))), tier=draw(st.sampled_from([1, 1, 2])),
+            annual=draw(st.booleans()), done=draw(st.integers(0, 2)) if draw(st.booleans()) else 0,
+            yearly_costs=yearly))
+    local_cap = {y: draw(money) * 2 for y in years}
+    lines: tuple[CapLine, ...] = ()
+    if draw(st.booleans()):
+        costs = {t.task_id: draw(st.sampled_from([Fraction(0), Fraction(1), Fraction(5, 2)])) for t in tasks}
+        lines = (CapLine("national", costs, {y: draw(money) for y in years}, "test national line"),)
+    carry = draw(st.booleans())
+    return ModelInput(years=years, tasks=tuple(tasks), local_cap=local_cap,
+                      cofunding_cap={y: draw(money) for y in years}, carry_over=carry,
+                      opening_carry=draw(money) / 4 if carry else Fraction(0), lines=lines)
+
+
+def _outcomes_agree(inp: ModelInput) -> None:
+    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    fast = solve.optimise(inp)
+    slow = solve.optimise(inp, fast=False, tie_break=False)
+    assert direct.status == fast.status == slow.status, (direct.message, fast.message, slow.message)
+    if direct.status == Status.OPTIMAL:
+        v = value(inp, direct)
+        assert value(inp, fast) == v
+        assert value(inp, slow) == v
+        if len(inp.tiers()) > 1:
+            for tier in inp.tiers():
+                assert solve.achievement_value(inp, fast.plan, tier=tier) == solve.achievement_value(
+                    inp, direct.plan, tier=tier)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inp=model_inputs())
+def test_fast_path_matches_the_plain_model_on_random_inputs(inp):
+    _outcomes_agree(inp)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(doc=st.deferred(lambda: _small_programs()))
+def test_fast_path_matches_the_plain_model_on_random_programs(doc):
+    _outcomes_agree(kg.baseline(kg.program_from_dict(doc)).model_input())
+
+
+def _small_programs():
+    from conftest import small_programs
+
+    return small_programs()
+
+
+def test_tiers_with_actuals_keep_the_delivered_part_out_of_the_tier_rows():
+    """Regression: tier_keep rows held the delivered units too, so replans with tiers were
+    reported infeasible."""
+    scn = kg.load_scenario(ROOT / "scenarios" / "replan-2023.yaml").derive(
+        "tiers", tiers={"III.2": 2, "III.5": 2, "VIII.6": 2}, budget={"all": "-30%"})
+    inp = scn.model_input()
+    fast = solve.optimise(inp)
+    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    assert fast.status == direct.status == Status.OPTIMAL
+    assert value(inp, fast) == value(inp, direct)
+
+
+# --- the schedule model's fill rows -----------------------------------------------------------
+
+
+def _schedules(inp: ModelInput, totals: dict[str, int]):
+    """Every integer schedule of ``totals`` (tiny inputs only)."""
+    per_task = []
+    for t in inp.planned_tasks:
+        ys = [y for y in t.years if (t.task_id, y) in set(inp.columns())]
+        splits = [dict(zip(ys, c, strict=True)) for c in itertools.product(range(totals[t.task_id] + 1), repeat=len(ys))
+                  if sum(c) == totals[t.task_id]]
+        per_task.append([(t.task_id, s) for s in splits])
+    for combo in itertools.product(*per_task):
+        yield {(tid, y): q for tid, split in combo for y, q in split.items()}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(inp=model_inputs(), data=st.data())
+def test_fill_rows_accept_exactly_the_valid_schedules(inp, data):
+    inp = replace(inp, tasks=tuple(replace(t, target=min(t.target, 3), done=0, floor=0) for t in inp.tasks[:3]))
+    totals = {t.task_id: data.draw(st.integers(0, t.target)) for t in inp.planned_tasks}
+    has_valid = any(not solve.checks.violations(inp, p) and not solve.line_violations(inp, p)
+                    for p in _schedules(inp, totals))
+    out = fastpath.solve_linear(linear.linear_full(inp, fixed_totals=totals, objective="feasibility"))
+    assert out.status.has_plan == has_valid
+    if out.status.has_plan:
+        plan = solve.checks.round_plan(out.values)
+        assert not solve.checks.violations(inp, plan) and not solve.line_violations(inp, plan)
+
+
+# --- sweeps and prices ------------------------------------------------------------------------
+
+
+def test_lp_sweep_matches_a_pulp_rebuild_per_level():
+    scn = kg.load_scenario(ROOT / "scenarios" / "carry-over-cut-10pct.yaml")
+    inp = scn.model_input()
+    levels = [100.0, 87.5, 70.0, 52.25, 40.0, 10.0]
+    cof = [100.0, 55.0]
+    res = sweep.lp_sweep(scn, budget=levels, cofunding=cof)
+    got = res.objectives.set_index(["budget_level", "cofunding_level"])
+    for bl, cl in itertools.product(levels, cof):
+        scaled = sweep._scaled(inp, to_fraction(bl) / 100, to_fraction(cl) / 100)
+        built = model.build_full(scaled, continuous=True)
+        out = solvers.run(built)
+        expected = float(solve.achievement_value(scaled, {})) - out.objective
+        assert got.loc[(bl, cl), "objective"] == pytest.approx(expected, abs=1e-9)
+        duals = solvers.row_duals(built)
+        for key in ("local_cap[2023]", "cofunding_cap[2024]"):
+            assert got.loc[(bl, cl), f"price:{key}"] == pytest.approx(-duals[key], abs=1e-9)
+
+
+def test_pooled_milp_sweep_matches_serial_solves():
+    scn = kg.load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    inp = scn.model_input()
+    levels = [100.0, 93.0, 90.0, 81.5, 70.0, 64.5, 50.0, 45.0, 40.0, 35.0]
+    res = sweep.sweep(scn, budget=levels, workers=2)
+    got = res.objectives.set_index("budget_level")["objective"]
+    for lv in levels:
+        scaled = sweep._scaled(inp, to_fraction(lv) / 100, None)
+        assert got[lv] == pytest.approx(float(value(scaled, solve.optimise(scaled, fast=False))), abs=1e-12)
+
+
+def test_run_jobs_takes_any_executor():
+    from concurrent.futures import ThreadPoolExecutor
+
+    inp = kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml").model_input()
+    jobs = [(sweep._scaled(inp, Fraction(f, 100), None), "highs", 60.0) for f in (100, 80, 60)]
+    with ThreadPoolExecutor(2) as pool:
+        threaded = sweep.run_jobs(jobs, executor=pool, chunksize=1)
+    serial = [sweep._solve_job(job) for job in jobs]
+    assert [r["objective"] for r in threaded] == [r["objective"] for r in serial]
+
+
+@pytest.mark.parametrize("name", ["baseline", "cut-20pct", "carry-over-cut-10pct", "escalation-5pct"])
+def test_shadow_prices_from_highs_arrays_match_pulp(name):
+    inp = kg.load_scenario(ROOT / "scenarios" / f"{name}.yaml").model_input()
+    plan = solve.optimise(inp).plan
+    fast = solve.shadow_prices(inp, plan)
+    built = model.build_full(inp, continuous=True, lower=plan)
+    assert solvers.run(built).status == Status.OPTIMAL
+    duals = solvers.row_duals(built)
+    for key, info in built.rows.items():
+        if info.kind in ("local_cap", "cofunding_cap"):
+            assert fast[key] == pytest.approx(-duals[key] * float(info.scale), abs=1e-12)
+
+
+# --- scale cases ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "n"), [("national", 2), ("national", 3), ("wide", 2)])
+def test_synthetic_cases_agree_with_the_plain_model(kind, n):
+    inp = synthetic.national(n) if kind == "national" else synthetic.wide(n)
+    fast = solve.optimise(inp, tie_break=False)
+    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    assert fast.status == Status.OPTIMAL
+    if direct.status == Status.OPTIMAL:
+        assert value(inp, fast) == value(inp, direct)
+
+
+def test_a_plan_over_an_extra_line_is_refused():
+    inp = synthetic.national(1)
+    line = inp.lines[0]
+    inp = replace(inp, lines=(replace(line, cap={y: Fraction(0) for y in line.cap}), *inp.lines[1:]))
+    tid = next(t for t, a in line.unit_cost.items() if a > 0)
+    plan = {(tid, inp.task(tid).years[0]): 1}
+    assert solve.line_violations(inp, plan)
+    with pytest.raises(SolutionCheckError):
+        solve.check_plan(inp, plan)
+
+
+def test_fallback_tiers_keep_each_tier_value():
+    """Regression: the full-model fallback of the array path once took a HiGHS warm start whose
+    column values came back in place of the tier-2 optimum (tier 2 valued 0 instead of 2)."""
+    doc = {
+        "format": "kgkc-program/1", "id": "random", "title": "Random test program",
+        "period": {"start": 2021, "end": 2023},
+        "annual_budget": {"years": {2021: {"state": 140.75, "other": 19.5, "total": 160.25},
+                                    2022: {"state": 138.5, "other": 45.0, "total": 183.5},
+                                    2023: {"state": 46.0, "other": 45.5, "total": 91.5}}},
+        "support_rules": {"norm": {"max_state_share": 1, "citation": "test"}},
+        "groups": [{"id": "G", "name": "Group"}],
+        "tasks": [
+            {"id": f"G.{i}", "group": "G", "name": f"Task {i}", "unit": "unit", "quantity": q,
+             "cost": {"total": s + o, "state": s, "other": o}, "years": y, "support_rule": "norm"}
+            for i, q, s, o, y in [(1, 6, 20.0, 68.5, "annual"), (2, 3, 66.75, 62.0, [2021, 2022, 2023]),
+                                  (3, 1, 12.0, 62.0, "annual"), (4, 2, 55.5, 0, "annual")]],
+    }
+    scn = kg.baseline(kg.program_from_dict(doc, source="<r>")).derive("r", weights={"G.4": 2}, tiers={"G.4": 2})
+    inp = scn.model_input()
+    fast = solve.optimise(inp)
+    direct = solve.optimise(inp, method="direct", tie_break=False)
+    for tier in (1, 2):
+        assert solve.achievement_value(inp, fast.plan, tier=tier) == solve.achievement_value(
+            inp, direct.plan, tier=tier)
