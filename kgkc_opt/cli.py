@@ -1,8 +1,9 @@
 """The ``kgkc-opt`` command line: a thin layer over the API.
 
-Exit codes: 0 done; 1 the scenario is infeasible (the explanation is printed); 2 bad input or
-usage (every problem is listed); 3 solver or internal error; 4 no plan found within the time
-limit. ``--debug`` shows the traceback of an error instead of the one-line message.
+Exit codes: 0 done; 1 the scenario is infeasible (the explanation is printed), or for
+``reproduce`` the outputs differ; 2 bad input or usage (every problem is listed); 3 solver or
+internal error; 4 no plan found within the time limit. ``--debug`` shows the traceback of an
+error instead of the one-line message. docs/errors.md lists the messages.
 """
 
 from __future__ import annotations

@@ -144,10 +144,14 @@ class _LimitedSafeLoader(yaml.SafeLoader):
     def construct_object(self, node: Any, deep: bool = False) -> Any:
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, OverflowError) as exc:
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception as exc:  # PyYAML's own constructors fail on e.g. "!!timestamp null"
+            kind = str(getattr(node, "tag", "")).rsplit(":", 1)[-1]
+            reason = f": {str(exc).split(';')[0]}" if isinstance(exc, ValueError | OverflowError) else ""
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {str(getattr(node, 'value', ''))[:40]!r}: {exc}", node.start_mark
-            ) from None
+                None, None, f"cannot read {str(getattr(node, 'value', ''))[:40]!r} as {kind}{reason}",
+                node.start_mark) from None
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         # A key listed twice is an error, never a silent choice (PyYAML keeps the last). Keys
@@ -169,7 +173,7 @@ class _LimitedSafeLoader(yaml.SafeLoader):
 def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputError) -> Any:
     """Parse YAML text safely; a syntax error becomes an InputError naming the line."""
     if not text.strip():
-        raise error_type([Problem(label, "", "is empty")])
+        raise error_type([Problem(label, "", "is empty; expected a YAML document (keys and values)")])
     try:
         loader = _LimitedSafeLoader(text)
         try:

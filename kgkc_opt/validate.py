@@ -23,6 +23,15 @@ MAX_MONEY = 10**9
 MAX_QUANTITY = 10**7
 
 PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
+_VIETNAMESE_NUMBER = re.compile(r"^\s*[+-]?(\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d+)\s*$")
+
+
+def number_hint(value: Any) -> str:
+    """For text like "4.810,5" (Vietnamese notation): how to write it; else ""."""
+    if isinstance(value, str) and _VIETNAMESE_NUMBER.match(value):
+        plain = value.strip().replace(".", "").replace(",", ".")
+        return f" (Vietnamese notation? write {plain}: a '.' for decimals, no thousands separator)"
+    return ""
 
 
 def describe(value: Any) -> str:

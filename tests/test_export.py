@@ -8,7 +8,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, solve_checked
 
 import kgkc_opt as kg
 from kgkc_opt import export
@@ -28,7 +28,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def tiny_result(tiny_scenario) -> kg.Result:
-    return kg.solve(tiny_scenario)
+    return solve_checked(tiny_scenario)
 
 
 def test_folder_contract(tmp_path, tiny_result):
@@ -140,15 +140,15 @@ def test_a_failed_write_leaves_nothing_behind(tmp_path, tiny_result):
 
 def test_same_scenario_same_bytes(tmp_path):
     scn = kg.load_scenario(FIXTURES / "tiny-baseline.yaml")
-    a = export.write_result(kg.solve(scn), tmp_path / "a")
-    b = export.write_result(kg.solve(kg.load_scenario(FIXTURES / "tiny-baseline.yaml")),
-                            tmp_path / "b")
+    a = export.write_result(solve_checked(scn), tmp_path / "a")
+    again = kg.load_scenario(FIXTURES / "tiny-baseline.yaml")
+    b = export.write_result(solve_checked(again), tmp_path / "b")
     assert snapshot(a) == snapshot(b)
 
 
 def test_same_decision_scenario_same_bytes(tmp_path, cut20_scenario, cut20_result):
     a = export.write_result(cut20_result, tmp_path / "a")
-    b = export.write_result(kg.solve(cut20_scenario), tmp_path / "b")
+    b = export.write_result(solve_checked(cut20_scenario), tmp_path / "b")
     assert snapshot(a) == snapshot(b)
 
 
