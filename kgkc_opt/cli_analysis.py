@@ -172,6 +172,12 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     from .loaders import load_scenario
     from .sweep import monte_carlo
 
+    from .errors import UsageError
+
+    if args.samples is not None and not 1 <= args.samples <= 100_000:
+        raise UsageError(f"--samples {args.samples}: expected a number of draws between 1 and 100000")
+    if args.seed is not None and not 0 <= args.seed < 2**32:
+        raise UsageError(f"--seed {args.seed}: expected a whole number between 0 and 4294967295")
     scenario = load_scenario(args.scenario)
     unc = scenario.uncertainty
     n = args.samples or (unc.samples if unc else 0)
