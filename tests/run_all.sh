@@ -5,14 +5,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+runs() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
+
 find_py312() {
-  for cand in python3.13 python3.12; do
-    if command -v "$cand" >/dev/null 2>&1; then command -v "$cand"; return; fi
+  # A pyenv shim can be on PATH without its version being active: use a candidate only if it runs.
+  for cand in python3.12 python3.13; do
+    if command -v "$cand" >/dev/null 2>&1 && runs "$cand"; then command -v "$cand"; return; fi
   done
   if command -v pyenv >/dev/null 2>&1; then
     root="$(pyenv root)"
-    for v in $(ls "$root/versions" 2>/dev/null | grep -E '^3\.(1[2-9])\.[0-9]+$' | sort -V -r); do
-      if [ -x "$root/versions/$v/bin/python" ]; then echo "$root/versions/$v/bin/python"; return; fi
+    for v in $(ls "$root/versions" 2>/dev/null | grep -E '^3\.(1[2-9])\.[0-9]+$' | sort -V); do
+      if [ -x "$root/versions/$v/bin/python" ] && runs "$root/versions/$v/bin/python"; then
+        echo "$root/versions/$v/bin/python"; return
+      fi
     done
   fi
 }
