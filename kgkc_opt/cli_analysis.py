@@ -169,10 +169,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 def cmd_montecarlo(args: argparse.Namespace) -> int:
     from . import export
+    from .errors import UsageError
     from .loaders import load_scenario
     from .sweep import monte_carlo
-
-    from .errors import UsageError
 
     if args.samples is not None and not 1 <= args.samples <= 100_000:
         raise UsageError(f"--samples {args.samples}: expected a number of draws between 1 and 100000")
