@@ -246,7 +246,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print_result(result, scenario, seconds)
     extra_files: dict[str, str] = {}
     if scenario.actuals is not None and result.has_plan:
-        extra_files["replan.csv"] = _print_replan(scenario, args.solver)
+        extra_files["replan.csv"] = _print_replan(scenario, args.solver, result)
     if args.out:
         from .reproduce import run_record
 
@@ -265,12 +265,12 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_replan(scenario: Any, solver: str | None) -> str:
+def _print_replan(scenario: Any, solver: str | None, result: Any) -> str:
     """Print plan vs actual vs re-plan per task; return the per-(task, year) table as CSV."""
     from . import export
     from .compare import replan, replan_summary
 
-    _plan, _again, table = replan(scenario, solver=solver)
+    _plan, _again, table = replan(scenario, solver=solver, replanned=result)
     summary = replan_summary(table, scenario)
     years = scenario.planned_years()
     print(f"\nPlan vs actual vs re-plan (executed up to {years[0] - 1}, re-planned {years[0]}–{years[-1]}):")

@@ -171,10 +171,12 @@ def plan_actual_replan(plan: Result, scenario: Any, replan: Result) -> pd.DataFr
     return frame.set_index(["task_id", "year"])
 
 
-def replan(scenario: Any, *, solver: str | None = None) -> tuple[Result, Result, pd.DataFrame]:
-    """Solve a scenario with actuals twice: as originally planned (no actuals) and re-planned.
+def replan(scenario: Any, *, solver: str | None = None,
+           replanned: Result | None = None) -> tuple[Result, Result, pd.DataFrame]:
+    """Solve a scenario with actuals as originally planned (no actuals) and re-planned.
 
-    Returns (plan, replan, table) where table is ``plan_actual_replan``.
+    Returns (plan, replan, table) where table is ``plan_actual_replan``; pass ``replanned`` when
+    the scenario itself is already solved, so that it is not solved again.
     """
     from dataclasses import replace
 
@@ -183,7 +185,7 @@ def replan(scenario: Any, *, solver: str | None = None) -> tuple[Result, Result,
     original = replace(scenario, actuals=None, replan_from=None, name=f"{scenario.name} (original plan)",
                        changes=tuple(c for c in scenario.changes if c.key not in ("actuals", "replan_from")))
     plan = solve(original, solver=solver)
-    again = solve(scenario, solver=solver)
+    again = replanned if replanned is not None else solve(scenario, solver=solver)
     return plan, again, plan_actual_replan(plan, scenario, again)
 
 

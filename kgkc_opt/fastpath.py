@@ -12,15 +12,14 @@ the same problem; ``tests/test_performance_equivalence.py`` checks they reach th
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 
 import numpy as np
 
-from .errors import SolverError
 from .linear import INF, LinearModel
 from .result import Status
+from .solvers import highs_status
 
 _highspy: Any = None
 #: HiGHS threads for every model this module makes (None: HiGHS's default). HiGHS fixes its
@@ -101,27 +100,6 @@ def new_highs(time_limit: float | None = None, *, threads: int | None = None) ->
     return h
 
 
-def read_status(h: Any, is_mip: bool) -> tuple[Status, float | None, float | None]:
-    """(status, objective, bound) of a HiGHS run, as ``solvers`` reads PuLP's HiGHS object."""
-    hs = _hs()
-    model_status = h.getModelStatus()
-    info = h.getInfo()
-    ms = hs.HighsModelStatus
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    objective = info.objective_function_value if has_solution else None
-    bound = None
-    if is_mip:
-        bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
-    if model_status == ms.kOptimal:
-        return Status.OPTIMAL, objective, bound if is_mip else objective
-    if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
-        return Status.INFEASIBLE, None, None
-    if model_status in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt, ms.kSolutionLimit,
-                        ms.kObjectiveBound, ms.kObjectiveTarget, ms.kMemoryLimit):
-        return (Status.FEASIBLE if has_solution else Status.NO_SOLUTION), objective, bound
-    raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(model_status)!r}")
-
-
 def _obviously_infeasible(m: LinearModel) -> bool:
     return any(lo > hi for lo, hi in zip(m.col_lower, m.col_upper, strict=True)) or any(
         lo > hi for lo, hi in zip(m.row_lower, m.row_upper, strict=True))
@@ -146,7 +124,7 @@ def solve_linear(m: LinearModel, *, time_limit: float | None = None, threads: in
         h.setOptionValue("mip_max_improving_sols", 1)
     h.passModel(highs_lp(m))
     h.run()
-    status, objective, bound = read_status(h, is_mip)
+    status, objective, bound = highs_status(h, is_mip)
     values = None
     if status.has_plan:
         col = np.asarray(h.getSolution().col_value)
@@ -154,16 +132,26 @@ def solve_linear(m: LinearModel, *, time_limit: float | None = None, threads: in
     return Outcome(status, objective, bound, values, time.perf_counter() - start, is_mip)
 
 
-def solve_lp_duals(m: LinearModel) -> tuple[Status, dict[str, float]]:
-    """Solve an LP and return its status and the dual of every row, by row key."""
+def solve_lp_duals(
+    m: LinearModel, *, ranging: bool = False
+) -> tuple[Status, dict[str, float], dict[str, tuple[float, float]]]:
+    """Solve an LP: its status, the dual of every row by row key and, with ``ranging``, the
+    interval of each row's bound over which its dual holds (HiGHS ranging; {} if unavailable)."""
     h = new_highs(None)
     h.passModel(highs_lp(m))
     h.run()
-    status, _, _ = read_status(h, False)
+    status, _, _ = highs_status(h, False)
     if status != Status.OPTIMAL:
-        return status, {}
+        return status, {}, {}
     duals = h.getSolution().row_dual
-    return status, {key: float(duals[i]) for i, key in enumerate(m.row_keys)}
+    by_key = {key: float(duals[i]) for i, key in enumerate(m.row_keys)}
+    ranges: dict[str, tuple[float, float]] = {}
+    if ranging:
+        _ranging_status, r = h.getRanging()
+        if r.valid:
+            ranges = {key: (float(r.row_bound_dn.value_[i]), float(r.row_bound_up.value_[i]))
+                      for i, key in enumerate(m.row_keys)}
+    return status, by_key, ranges
 
 
 class Compiled:
@@ -197,7 +185,7 @@ class Compiled:
 
     def solve(self) -> tuple[Status, float | None]:
         self.highs.run()
-        status, objective, _ = read_status(self.highs, self.is_mip)
+        status, objective, _ = highs_status(self.highs, self.is_mip)
         return status, objective
 
     def col_values(self) -> np.ndarray:

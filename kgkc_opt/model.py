@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from .money import integral_row, lcm_of_denominators
+from .money import lcm_of_denominators
 
 if TYPE_CHECKING:
     import pulp
@@ -213,34 +213,8 @@ class _Builder:
         self.rows[key] = info
         self.names[key] = name
 
-    def money_row(
-        self, key: str, terms: list[tuple[Any, Fraction]], cap: Fraction, info_kind: str,
-        source: str, *, integral: bool, continuous_terms: list[tuple[Any, Fraction]] | None = None,
-        year: int | None = None,
-    ) -> None:
-        """Σ a_i v_i (+ continuous terms) <= cap, scaled exactly when every v_i is integer."""
-        import pulp
-
-        terms = [(v, a) for v, a in terms if a != 0]
-        if not terms and not continuous_terms:
-            return
-        if integral and not continuous_terms and terms:
-            coefs, bound, scale = integral_row([a for _, a in terms], cap)
-            expr = pulp.lpSum(c * v for (v, _), c in zip(terms, coefs, strict=True))
-            self.add(key, expr <= bound, RowInfo(key, info_kind, source, scale, year))
-            return
-        expr = pulp.lpSum(float(a) * v for v, a in terms)
-        if continuous_terms:
-            expr += pulp.lpSum(float(a) * v for v, a in continuous_terms)
-        self.add(key, expr <= float(cap), RowInfo(key, info_kind, source, Fraction(1), year))
-
     def done(self, variables: dict[Any, Any], scale: int, **extra: Any) -> BuiltModel:
         return BuiltModel(self.kind, self.problem, variables, self.rows, self.names, scale, extra=extra)
-
-
-def _cap_source(inp: ModelInput, kind: str, year: int) -> str:
-    column = "local budget" if kind == "local" else "other sources (co-funding)"
-    return f"{inp.cap_source}, {year}, {column}"
 
 
 def build_full(
@@ -260,30 +234,6 @@ def build_full(
 
     return to_pulp(linear_full(inp, tier=tier, tier_values=tier_values, integral=integral, lower=lower,
                                continuous=continuous, fixed_totals=fixed_totals, objective=objective))
-
-
-def _spread_objective(
-    b: _Builder, inp: ModelInput, q: Mapping[tuple[str, int], Any], totals: Mapping[str, int]
-) -> Any:
-    """Σ over 'Hàng năm' tasks and years of how far q[t,y] lies outside [⌊x/n⌋, ⌈x/n⌉]."""
-    import pulp
-
-    terms = []
-    for t in inp.planned_tasks:
-        if not t.annual or t.task_id not in totals:
-            continue
-        years = [y for y in t.years if (t.task_id, y) in q]
-        if not years:
-            continue
-        lo, hi = totals[t.task_id] // len(years), -(-totals[t.task_id] // len(years))
-        for y in years:
-            dev = b.var(f"spread_dev[{t.task_id},{y}]", 0.0, None, integer=False)
-            b.add(f"spread_hi[{t.task_id},{y}]", q[(t.task_id, y)] - dev <= hi,
-                  RowInfo(f"spread_hi[{t.task_id},{y}]", "spread", "tie-break: even yearly cadence"))
-            b.add(f"spread_lo[{t.task_id},{y}]", q[(t.task_id, y)] + dev >= lo,
-                  RowInfo(f"spread_lo[{t.task_id},{y}]", "spread", "tie-break: even yearly cadence"))
-            terms.append(dev)
-    return pulp.lpSum(terms) if terms else pulp.lpSum([])
 
 
 def year_sets(inp: ModelInput) -> list[tuple[int, ...]]:

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-import pulp
-
 from . import solvers
 from .errors import NoSolutionError
-from .model import ModelInput, _Builder, _spread_objective
+from .linear import INF, LinearModel, _spread, to_pulp
+from .model import BuiltModel, ModelInput, RowInfo, TaskSpec
 from .program import Program
 from .result import Status
 from .scenario import baseline
@@ -42,38 +41,36 @@ class Reconstruction:
                 f"million VND (bound {self.bound if self.bound is None else round(self.bound, 3)})>")
 
 
-def _build(inp: ModelInput, totals: dict[str, int], deviation_cap: float | None):
-    b = _Builder("reconstruct", inp)
+def _build(inp: ModelInput, totals: dict[str, int], deviation_cap: float | None) -> BuiltModel:
+    """Match the annual table (|over| + |under| per year and column); with ``deviation_cap``, keep
+    the best match and break ties with the even cadence of ``linear._spread``."""
+    m = LinearModel("reconstruct")
     q = {}
     for t in inp.planned_tasks:
         for y in t.years:
-            q[(t.task_id, y)] = b.var(f"q[{t.task_id},{y}]", 0.0, float(totals[t.task_id]), integer=True)
+            q[(t.task_id, y)] = m.col(f"q[{t.task_id},{y}]", 0.0, float(totals[t.task_id]), integer=True)
+    m.variables = dict(q)
+    match_cost = 1.0 if deviation_cap is None else 0.0
     devs = []
     for y in inp.years:
-        for source, cap, attr in (("local", inp.local_cap[y], "unit_local"),
-                                  ("cofunding", inp.cofunding_cap[y], "unit_cofunding")):
-            over = b.var(f"over[{source},{y}]", 0.0, None, integer=False)
-            under = b.var(f"under[{source},{y}]", 0.0, None, integer=False)
-            expr = pulp.lpSum(float(getattr(t, attr)) * q[(t.task_id, y)]
-                              for t in inp.planned_tasks if (t.task_id, y) in q)
-            from .model import RowInfo
-
+        for source, cap, cost in (("local", inp.local_cap[y], TaskSpec.local),
+                                  ("cofunding", inp.cofunding_cap[y], TaskSpec.cofunding)):
+            over = m.col(f"over[{source},{y}]", 0.0, INF, integer=False, cost=match_cost)
+            under = m.col(f"under[{source},{y}]", 0.0, INF, integer=False, cost=match_cost)
+            terms = [(q[(t.task_id, y)], float(cost(t, y))) for t in inp.planned_tasks if (t.task_id, y) in q]
             key = f"match[{source},{y}]"
-            b.add(key, expr - over + under == float(cap), RowInfo(key, "match", f"annual table {y} {source}"))
+            m.row(key, [*terms, (over, -1.0), (under, 1.0)], float(cap), float(cap),
+                  RowInfo(key, "match", f"annual table {y} {source}"))
             devs += [over, under]
-    from .model import RowInfo
-
     for t in inp.planned_tasks:
         key = f"total[{t.task_id}]"
-        b.add(key, pulp.lpSum(q[(t.task_id, y)] for y in t.years) == totals[t.task_id],
+        m.row(key, [(q[(t.task_id, y)], 1.0) for y in t.years], totals[t.task_id], totals[t.task_id],
               RowInfo(key, "total", f"task {t.task_id} quantity"))
-    if deviation_cap is None:
-        b.problem.setObjective(pulp.lpSum(devs))
-    else:
-        b.add("deviation_cap", pulp.lpSum(devs) <= deviation_cap,
+    if deviation_cap is not None:
+        m.row("deviation_cap", [(j, 1.0) for j in devs], -INF, deviation_cap,
               RowInfo("deviation_cap", "cap", "keep the best match"))
-        b.problem.setObjective(_spread_objective(b, inp, q, totals))
-    return b.done(q, 1)
+        _spread(m, inp, q, totals)
+    return to_pulp(m)
 
 
 def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 60.0) -> Reconstruction:

@@ -23,8 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import model, solvers
-from .result import Result, Status
+from .result import Result
 
 EXTRA = Fraction(1000)  # one billion VND, in million VND
 
@@ -38,39 +37,6 @@ class Sensitivity:
     def sentences(self, lang: str = "en") -> list[str]:
         column = "sentence_vi" if lang == "vi" else "sentence_en"
         return [s for s in self.caps[column] if s]
-
-
-def _ranges(
-    inp: Any, plan: dict[tuple[str, int], int], solver: str
-) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
-    built = model.build_full(inp, continuous=True, lower=plan)
-    out = solvers.run(built, solver="highs")
-    if out.status != Status.OPTIMAL:
-        return {}, {}
-    duals = solvers.row_duals(built)
-    prices = {k: -duals[k] for k, info in built.rows.items() if info.kind in ("local_cap", "cofunding_cap")}
-    ranges: dict[str, tuple[float, float]] = {}
-    h = built.problem.solverModel
-    try:
-        lp = h.getLp()
-        _status, ranging = h.getRanging()
-        keys = list(built.rows)
-        if len(keys) != lp.num_row_ or not ranging.valid:
-            return prices, {}
-        uppers = list(lp.row_upper_)
-        for i, key in enumerate(keys):
-            info = built.rows[key]
-            if info.kind not in ("local_cap", "cofunding_cap"):
-                continue
-            con = built.constraint(key)
-            rhs = -float(con.constant) if con is not None else None
-            if rhs is None or abs(uppers[i] - rhs) > 1e-6 * max(1.0, abs(rhs)):
-                return prices, {}  # row order is not what we think: give no ranges rather than wrong ones
-            lo, hi = ranging.row_bound_dn.value_[i], ranging.row_bound_up.value_[i]
-            ranges[key] = (float(lo), float(hi))
-    except Exception:  # ranging is an extra: no ranges is better than a failed solve
-        return prices, {}
-    return prices, ranges
 
 
 def _describe_gain(scenario: Any, base: Result, more: Result, lang: str) -> str:
@@ -90,13 +56,13 @@ def _describe_gain(scenario: Any, base: Result, more: Result, lang: str) -> str:
 
 def sensitivity(scenario: Any, result: Result, *, solver: str | None = None, exact: bool = True) -> Sensitivity:
     """Shadow prices with their ranges, reduced costs, and exact 'one billion more' sentences."""
-    from .solve import solve
+    from .solve import plan_lp_prices, solve
 
     if not result.has_plan or result.plan is None:
         raise ValueError("sensitivity needs a result with a plan")
     solver = solver or result.solver
     inp = scenario.model_input()
-    prices, ranges = _ranges(inp, dict(result.plan), solver)
+    prices, ranges = plan_lp_prices(inp, dict(result.plan), ranging=True)
     rows = []
     for (year, source), r in result.budget.iterrows():
         key = f"{'local_cap' if source == 'local' else 'cofunding_cap'}[{year}]"

@@ -269,18 +269,30 @@ def shadow_prices(inp: ModelInput, plan: Mapping[tuple[str, int], int], *, solve
     dual-feasible (0 on four local caps whose price is 1/630). ``solver`` is kept for the API.
     """
     del solver
+    return plan_lp_prices(inp, plan)[0]
+
+
+def plan_lp_prices(
+    inp: ModelInput, plan: Mapping[tuple[str, int], int], *, ranging: bool = False
+) -> tuple[dict[str, float], dict[str, tuple[float, float]]]:
+    """Prices of the cap rows in the LP at the plan (see ``shadow_prices``) and, with ``ranging``,
+    the cap values between which each price holds, in million VND."""
     from .fastpath import solve_lp_duals
 
     m = linear.linear_full(inp, continuous=True, lower=plan)
-    status, duals = solve_lp_duals(m)
+    status, duals, ranges = solve_lp_duals(m, ranging=ranging)
     if status != Status.OPTIMAL:
-        return {}
-    prices = {}
+        return {}, {}
+    prices: dict[str, float] = {}
+    held: dict[str, tuple[float, float]] = {}
     for key, info in m.rows.items():
         if info.kind in ("local_cap", "cofunding_cap"):
             value = -duals[key] * float(info.scale)
             prices[key] = 0.0 if abs(value) < 1e-12 else value
-    return prices
+            if key in ranges:
+                lo, hi = ranges[key]
+                held[key] = (lo / float(info.scale), hi / float(info.scale))
+    return prices, held
 
 
 def input_hash(inp: ModelInput, options: Mapping[str, Any]) -> str:

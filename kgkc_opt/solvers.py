@@ -133,7 +133,7 @@ def run(
         raise SolverError(f"{solver} failed on the {built.kind} model: {exc}") from exc
     seconds = time.perf_counter() - start
     if solver == "highs":
-        status, objective, bound = _highs_status(problem, is_mip)
+        status, objective, bound = highs_status(problem.solverModel, is_mip)
     else:
         status, objective, bound = _cbc_status(problem, returned)
     values = None
@@ -162,10 +162,13 @@ def run_linear(
     return run(to_pulp(m), solver=solver, time_limit=time_limit)
 
 
-def _highs_status(problem: Any, is_mip: bool) -> tuple[Status, float | None, float | None]:
+def highs_status(h: Any, is_mip: bool) -> tuple[Status, float | None, float | None]:
+    """(status, objective, bound) of a run of the ``highspy.Highs`` object ``h``.
+
+    Used for PuLP's HiGHS object (``problem.solverModel``) and for the direct path (``fastpath``).
+    """
     import highspy
 
-    h = problem.solverModel
     model_status = h.getModelStatus()
     info = h.getInfo()
     ms = highspy.HighsModelStatus
@@ -176,13 +179,11 @@ def _highs_status(problem: Any, is_mip: bool) -> tuple[Status, float | None, flo
         bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
     if model_status == ms.kOptimal:
         return Status.OPTIMAL, objective, bound if is_mip else objective
-    if model_status == ms.kInfeasible:
+    if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
         return Status.INFEASIBLE, None, None
     if model_status in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt, ms.kSolutionLimit,
                         ms.kObjectiveBound, ms.kObjectiveTarget, ms.kMemoryLimit):
         return (Status.FEASIBLE if has_solution else Status.NO_SOLUTION), objective, bound
-    if model_status == ms.kUnboundedOrInfeasible:
-        return Status.INFEASIBLE, None, None
     raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(model_status)!r}")
 
 
