@@ -18,7 +18,6 @@ end-to-end time of ``kgkc-opt solve scenarios/baseline.yaml --out DIR``, and the
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import statistics
@@ -33,11 +32,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import kgkc_opt as kg  # noqa: E402
-from kgkc_opt import model, solvers, sweep  # noqa: E402
+from kgkc_opt.analysis import sweep  # noqa: E402
+from kgkc_opt.analysis.executors import SolvePool, solve_job  # noqa: E402
+from kgkc_opt.model.check import achievement_value, check_plan  # noqa: E402
+from kgkc_opt.model.data import model_input  # noqa: E402
+from kgkc_opt.model.formulations import linear_full  # noqa: E402
 from kgkc_opt.money import to_fraction  # noqa: E402
-from kgkc_opt.result import Status  # noqa: E402
+from kgkc_opt.solver.backend import solver_version  # noqa: E402
+from kgkc_opt.solver.decompose import optimise  # noqa: E402
+from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp  # noqa: E402
+from kgkc_opt.solver.status import Status  # noqa: E402
 
-solve_mod = importlib.import_module("kgkc_opt.solve")
 SCENARIOS = ROOT / "scenarios"
 GOAL_MEDIAN, GOAL_MAX, GOAL_GAP = 0.3, 2.0, 1e-6
 GOAL_LP, GOAL_MILP, GOAL_CLI = 1000.0, 20.0, 1.5
@@ -65,7 +70,7 @@ def scenario_set() -> list[tuple[str, object]]:
 def gap_of(inp, outcome) -> float | None:
     if not outcome.status.has_plan or outcome.plan is None:
         return None
-    value = solve_mod.achievement_value(inp, outcome.plan)
+    value = achievement_value(inp, outcome.plan)
     if outcome.status == Status.OPTIMAL:
         return 0.0
     bound = Fraction(outcome.bound) if outcome.bound is not None else None
@@ -90,28 +95,28 @@ def bench_scenarios(limit: float, quick: bool) -> dict:
     print(f"{'scenario':30s} {'status':8s} {'time s':>7s} {'gap':>7s} {'+tie s':>7s} | {'naive s':>8s} {'gap':>7s} "
           f"{'ratio':>7s}  same optimum")
     for name, scn in scenario_set():
-        inp = scn.model_input()
+        inp = model_input(scn)
         t = time.perf_counter()
-        fast = solve_mod.optimise(inp, time_limit=60.0, tie_break=False)
+        fast = optimise(inp, time_limit=60.0, tie_break=False)
         fast_s = time.perf_counter() - t
         t = time.perf_counter()
-        tied = solve_mod.optimise(inp, time_limit=60.0)
+        tied = optimise(inp, time_limit=60.0)
         tie_s = time.perf_counter() - t
         for out in (fast, tied):
             if out.plan is not None:
-                solve_mod.check_plan(inp, out.plan)
+                check_plan(inp, out.plan)
         row = {"scenario": name, "status": fast.status.value, "seconds": fast_s, "gap": gap_of(inp, fast),
                "method": fast.method, "tie_break_seconds": tie_s, "tie_break_gap": gap_of(inp, tied)}
         naive_text = ""
         if not quick or name in ("cut-10pct", "cut-30pct", "cut-50pct", "replan-2023"):
             t = time.perf_counter()
-            naive = solve_mod.optimise(inp, method="direct", tie_break=False, time_limit=limit)
+            naive = optimise(inp, method="direct", tie_break=False, time_limit=limit)
             naive_s = time.perf_counter() - t
             row.update(naive_seconds=naive_s, naive_gap=gap_of(inp, naive), naive_status=naive.status.value)
             same = "-"
             if fast.plan is not None and naive.plan is not None:
-                fv = solve_mod.achievement_value(inp, fast.plan)
-                nv = solve_mod.achievement_value(inp, naive.plan)
+                fv = achievement_value(inp, fast.plan)
+                nv = achievement_value(inp, naive.plan)
                 same = "yes" if fv == nv else (f"no: naive {float(nv - fv):+.2e}" if fv > nv else "NO: naive better")
             row["same_optimum"] = same
             naive_text = f"{naive_s:8.3f} {fmt_gap(row['naive_gap'])} {naive_s / fast_s:6.1f}x  {same}"
@@ -139,7 +144,7 @@ def bench_scenarios(limit: float, quick: bool) -> dict:
 def bench_lp_sweep(quick: bool) -> dict:
     print("\n== 2. LP sweep (the curves): warm-started HiGHS re-solves vs PuLP rebuild per level ==")
     scn = kg.load_scenario(SCENARIOS / "baseline.yaml")
-    inp = scn.model_input()
+    inp = model_input(scn)
     levels = [round(100 - 0.06 * i, 4) for i in range(1000)]  # 100% .. 40.06%
     sweep.lp_sweep(inp, budget=levels[:5])  # import and first-model costs out of the timing
     t = time.perf_counter()
@@ -151,9 +156,9 @@ def bench_lp_sweep(quick: bool) -> dict:
     naive_obj = []
     for lv in sample:
         scaled = sweep._scaled(inp, to_fraction(lv) / 100, None)
-        built = model.build_full(scaled, continuous=True)
-        out = solvers.run(built)
-        naive_obj.append(-out.objective + float(solve_mod.achievement_value(scaled, {})))
+        built = to_pulp(linear_full(scaled, continuous=True))
+        out = PulpBackend("highs").run(built)
+        naive_obj.append(-out.objective + float(achievement_value(scaled, {})))
     naive_s = time.perf_counter() - t
     naive_rate = len(sample) / naive_s
     fast_obj = res.objectives.set_index("budget_level")["objective"]
@@ -169,19 +174,20 @@ def bench_lp_sweep(quick: bool) -> dict:
 def bench_milp_sweep(limit: float, quick: bool) -> dict:
     print("\n== 3. MILP sweep: exact solves per level on a process pool vs naive serial PuLP rebuilds ==")
     scn = kg.load_scenario(SCENARIOS / "baseline.yaml")
-    inp = scn.model_input()
+    inp = model_input(scn)
     levels = sweep.parse_levels("100:40:-0.5")
     workers = os.cpu_count() or 1
     t = time.perf_counter()
-    sweep.default_executor(workers).submit(int, 0).result()  # start the pool
-    start_s = time.perf_counter() - t
-    sweep.sweep(inp, budget=[99.9, 99.8, 99.7, 99.6] * workers)  # warm the workers
-    t = time.perf_counter()
-    res = sweep.sweep(inp, budget=levels)
-    fast_s = time.perf_counter() - t
+    with SolvePool(workers) as pool:
+        pool.executor.submit(int, 0).result()  # start the pool
+        start_s = time.perf_counter() - t
+        sweep.sweep(inp, budget=[99.9, 99.8, 99.7, 99.6] * workers, executor=pool)  # warm the workers
+        t = time.perf_counter()
+        res = sweep.sweep(inp, budget=levels, executor=pool)
+        fast_s = time.perf_counter() - t
     fast_rate = len(levels) / fast_s
     t = time.perf_counter()
-    serial = [sweep._solve_job((sweep._scaled(inp, to_fraction(lv) / 100, None), "highs", 60.0))
+    serial = [solve_job((sweep._scaled(inp, to_fraction(lv) / 100, None), "highs", 60.0))
               for lv in levels[:: 4]]
     serial_s = time.perf_counter() - t
     serial_rate = len(serial) / serial_s
@@ -190,18 +196,18 @@ def bench_milp_sweep(limit: float, quick: bool) -> dict:
     naive = []
     for lv in sample:
         scaled = sweep._scaled(inp, to_fraction(lv) / 100, None)
-        out = solve_mod.optimise(scaled, method="direct", tie_break=False, time_limit=limit)
+        out = optimise(scaled, method="direct", tie_break=False, time_limit=limit)
         naive.append((lv, out))
     naive_s = time.perf_counter() - t
     naive_rate = len(sample) / naive_s
     objectives = res.objectives.set_index("budget_level")["objective"]
     unproven = sum(1 for _, o in naive if o.status != Status.OPTIMAL)
     worse = sum(1 for lv, o in naive if o.plan is not None
-                and float(solve_mod.achievement_value(sweep._scaled(inp, to_fraction(lv) / 100, None), o.plan))
+                and float(achievement_value(sweep._scaled(inp, to_fraction(lv) / 100, None), o.plan))
                 < objectives[lv] - 1e-9)
     statuses = res.objectives["status"].value_counts().to_dict()
     print(f"fast : {len(levels)} levels in {fast_s:.2f} s = {fast_rate:.1f} levels/s on {workers} workers "
-          f"(goal >= {GOAL_MILP:g}); statuses {statuses}; pool start {start_s:.2f} s (once per session)")
+          f"(goal >= {GOAL_MILP:g}); statuses {statuses}; pool start {start_s:.2f} s (once per pool)")
     print(f"fast, one process: {len(serial)} levels in {serial_s:.2f} s = {serial_rate:.1f} levels/s")
     print(f"naive: {len(sample)} levels in {naive_s:.2f} s = {naive_rate:.2f} levels/s "
           f"({unproven} stopped at the {limit:g} s limit unproven, {worse} below the proven optimum)")
@@ -227,17 +233,16 @@ def bench_cli() -> dict:
 
 SCALE_CODE = """
 import json, resource, sys, time, importlib
-from kgkc_opt import synthetic
-solve = importlib.import_module("kgkc_opt.solve")
+import synthetic
 kind, n, limit, method = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
 inp = synthetic.national(n) if kind == "national" else synthetic.wide(n)
 t = time.perf_counter()
-out = solve.optimise(inp, time_limit=limit, tie_break=False, method=method)
+out = decompose.optimise(inp, time_limit=limit, tie_break=False, method=method)
 seconds = time.perf_counter() - t
 gap = None
 if out.plan is not None:
-    solve.check_plan(inp, out.plan)
-    value = solve.achievement_value(inp, out.plan)
+    check.check_plan(inp, out.plan)
+    value = check.achievement_value(inp, out.plan)
     gap = 0.0 if out.status.value == "optimal" else (float(out.bound) - float(value)) / float(value)
 print(json.dumps({"kind": kind, "n": n, "tasks": len(inp.planned_tasks), "columns": len(inp.columns()),
                   "status": out.status.value, "method": out.method, "seconds": seconds, "gap": gap,
@@ -278,7 +283,7 @@ def main() -> int:
     p.add_argument("--no-scale", action="store_true", help="skip the scale cases")
     p.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
     args = p.parse_args()
-    print(f"kgkc_opt benchmark: Python {sys.version.split()[0]}, {solvers.solver_version('highs')}, "
+    print(f"kgkc_opt benchmark: Python {sys.version.split()[0]}, {solver_version('highs')}, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
     report = {"scenarios": bench_scenarios(args.baseline_limit, args.quick),
               "lp_sweep": bench_lp_sweep(args.quick),
@@ -294,7 +299,6 @@ def main() -> int:
     print(f"LP sweep >= {GOAL_LP:,.0f}/s: {lp['rate']:,.0f}/s ({lp['ratio']:.0f}x naive)")
     print(f"MILP sweep >= {GOAL_MILP:g}/s: {mi['rate']:.1f}/s ({mi['ratio']:.0f}x naive)")
     print(f"CLI solve < {GOAL_CLI} s: {report['cli']['seconds']:.2f} s")
-    sweep.shutdown_pool()
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=1, default=str))
     return 0

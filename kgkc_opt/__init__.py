@@ -1,5 +1,15 @@
 """kgkc_opt: optimisation and scenario planning for provincial khuyến công programs.
 
+The package is laid out as the pipeline it runs, each stage importing only the ones before it
+(an import-linter contract in pyproject.toml keeps it so):
+
+    inputs/    read and validate program, scenario and actuals documents
+    model/     the model's data, the row generators, the formulations, the exact plan check
+    solver/    solver back-ends, the exact decomposition, shadow prices, the typed result
+    analysis/  audit, repairs, comparisons, sweeps, sensitivity, schedule reconstruction
+    report/    formatting, charts, the workbook, the brief, result files and their record
+    cli/       the ``kgkc-opt`` command line, a thin layer over this API
+
 Typical use in a notebook::
 
     import kgkc_opt as kg
@@ -11,29 +21,35 @@ Typical use in a notebook::
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from .audit import Finding, audit
-from .errors import (
+from kgkc_opt._version import __version__
+from kgkc_opt.analysis.audit import Finding, audit
+from kgkc_opt.analysis.plan import solve
+from kgkc_opt.errors import (
+    ActualsError,
     InfeasibleError,
     InputError,
     KgkcError,
     NoSolutionError,
+    OutputError,
+    Problem,
     ProgramError,
     ScenarioError,
     SolutionCheckError,
     SolverError,
     SolverUnavailableError,
+    UsageError,
 )
-from .loaders import bundled_programs, load_program, load_scenario
-from .program import Program, program_from_dict
-from .result import Result, Status
-from .scenario import Scenario, baseline, scenario_from_dict
-from .solve import solve
+from kgkc_opt.inputs.files import bundled_programs, load_program, load_scenario
+from kgkc_opt.inputs.program import Program, program_from_dict
+from kgkc_opt.inputs.scenario import Change, Scenario, baseline, scenario_from_dict
+from kgkc_opt.model.data import ModelInput, model_input
+from kgkc_opt.solver.result import Result
+from kgkc_opt.solver.status import Status
 
 __all__ = [
-    "Finding", "InfeasibleError", "InputError", "KgkcError", "NoSolutionError", "Program",
-    "ProgramError", "Result", "Scenario", "ScenarioError", "SolutionCheckError", "SolverError",
-    "SolverUnavailableError", "Status", "__version__", "audit", "baseline", "bundled_programs",
-    "load_program", "load_scenario", "program_from_dict", "scenario_from_dict", "solve",
+    "ActualsError", "Change", "Finding", "InfeasibleError", "InputError", "KgkcError", "ModelInput",
+    "NoSolutionError", "OutputError", "Problem", "Program", "ProgramError", "Result", "Scenario",
+    "ScenarioError", "SolutionCheckError", "SolverError", "SolverUnavailableError", "Status",
+    "UsageError", "__version__", "audit", "baseline", "bundled_programs", "load_program",
+    "load_scenario", "model_input", "program_from_dict", "scenario_from_dict", "solve",
 ]

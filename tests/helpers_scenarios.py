@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import kgkc_opt as kg
+from kgkc_opt.model.data import model_input
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
@@ -92,7 +93,7 @@ def check_plan(scenario: Any, result: kg.Result) -> None:
     (counting what the actuals delivered), every cap respected (with carry-over if on), tables and
     objective consistent with the plan."""
     assert result.has_plan, f"{result.status}: {result.message}"
-    inp = scenario.model_input()
+    inp = model_input(scenario)
     planned = list(scenario.planned_years())
     done = scenario.actuals.done() if scenario.actuals else {}
     alloc = result.allocation

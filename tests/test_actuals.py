@@ -11,11 +11,12 @@ import pytest
 from helpers_scenarios import ACTUALS, check_plan, fixture, plan_totals, read_csv, solved
 
 import kgkc_opt as kg
-from kgkc_opt.actuals import HEADER, actuals_from_text
-from kgkc_opt.cli import main
-from kgkc_opt.compare import replan, replan_summary
+from kgkc_opt.analysis.compare import replan, replan_summary
+from kgkc_opt.cli.app import main
 from kgkc_opt.errors import ActualsError, ScenarioError
-from kgkc_opt.scenario import scenario_from_documents
+from kgkc_opt.inputs.actuals import HEADER, actuals_from_text
+from kgkc_opt.inputs.scenario import scenario_from_documents
+from kgkc_opt.model.data import model_input
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,7 @@ def test_replan_freezes_the_executed_year_and_counts_what_was_done():
     s = kg.load_scenario(fixture("mini-replan"))
     assert s.replan_from == 2022 and s.planned_years() == (2022, 2023)
     assert s.actuals.done() == {"A.1": 2, "A.2": 1, "B.1": 1}
-    inp = s.model_input()
+    inp = model_input(s)
     assert set(inp.local_cap) == {2022, 2023}
     assert {t.task_id: t.done for t in inp.tasks} == {"A.1": 2, "A.2": 1, "B.1": 1, "B.2": 0}
     assert inp.opening_carry == 0  # carry-over is off
@@ -138,7 +139,7 @@ def test_replan_freezes_the_executed_year_and_counts_what_was_done():
 def test_replan_with_carry_over_brings_the_unspent_budget():
     s = kg.load_scenario(fixture("mini-replan-carry"))
     # 2021: cap 72, spent 20 + 20 + 15 = 55; 17 is carried into 2022
-    assert s.model_input().opening_carry == 17
+    assert model_input(s).opening_carry == 17
     result = kg.solve(s)
     check_plan(s, result)
     assert result.budget.loc[(2022, "local"), "cap"] == 89

@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 
 import kgkc_opt as kg
-from kgkc_opt.audit import SEVERITIES, findings_frame, m
+from kgkc_opt.analysis.audit import SEVERITIES, findings_frame, m
 
 
 @pytest.fixture(scope="module")

@@ -21,8 +21,9 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from kgkc_opt import cli, loaders
+from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import InputError
+from kgkc_opt.inputs import files as loaders
 
 CORPUS = Path(__file__).resolve().parent / "bad_inputs"
 MANIFEST: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))

@@ -14,8 +14,9 @@ from conftest import SCENARIOS
 from PIL import Image
 
 import kgkc_opt as kg
-from kgkc_opt import brief, cli, fmt
+from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import OutputError
+from kgkc_opt.report import brief, fmt
 
 
 @pytest.fixture(scope="module")

@@ -24,8 +24,9 @@ from matplotlib.ft2font import FT2Font
 from PIL import Image
 
 import kgkc_opt as kg
-from kgkc_opt import charts, cli, fmt
+from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import InfeasibleError, KgkcError, OutputError
+from kgkc_opt.report import charts, fmt
 
 matplotlib.use("Agg")  # no pyplot is used, but no display either
 LANGS = ("vi", "en")
@@ -177,7 +178,7 @@ def test_sweep_orders_tasks_by_cut(program, sweep_frame):
 
 
 def test_sweep_accepts_the_sweep_module(program, baseline_scenario):
-    from kgkc_opt import sweep
+    from kgkc_opt.analysis import sweep
 
     res = sweep.sweep(baseline_scenario, budget=[100, 70], workers=1)
     with strict():

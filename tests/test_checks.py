@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
 from fractions import Fraction
 
 import pytest
 
 import kgkc_opt as kg
-from kgkc_opt import checks
 from kgkc_opt.errors import SolutionCheckError
-from kgkc_opt.model import ModelInput, TaskSpec
-
-# (``kgkc_opt.solve`` the attribute is the function; the module is in sys.modules)
-solve = importlib.import_module("kgkc_opt.solve")
+from kgkc_opt.model import check as checks
+from kgkc_opt.model.data import ModelInput, TaskSpec
+from kgkc_opt.solver import decompose, run
 
 
 def make_input(*, carry_over: bool = False, cap: str = "10", **task_kw) -> ModelInput:
@@ -101,14 +98,14 @@ def test_carry_over_moves_unspent_budget_forward():
 
 def test_solve_never_passes_on_a_bad_plan(monkeypatch, tiny_scenario):
     """If the optimiser ever returned a plan over a cap, solve() raises instead of reporting it."""
-    real = solve.optimise
+    real = decompose.optimise
 
     def broken(inp, **kwargs):
         out = real(inp, **kwargs)
         plan = dict(out.plan)
         plan[("B.2", 2022)] = plan.get(("B.2", 2022), 0) + 5  # far above its target of 1
-        return solve.PlanOutcome(out.status, plan, out.bound, out.method, out.message, out.timings)
+        return decompose.PlanOutcome(out.status, plan, out.bound, out.method, out.message, out.timings)
 
-    monkeypatch.setattr(solve, "optimise", broken)
+    monkeypatch.setattr(run, "optimise", broken)
     with pytest.raises(SolutionCheckError, match=r"B\.2"):
         kg.solve(tiny_scenario)

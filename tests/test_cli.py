@@ -12,7 +12,7 @@ import sys
 import pytest
 from conftest import FIXTURES, ROOT, SCENARIOS
 
-from kgkc_opt import cli
+from kgkc_opt.cli import app as cli
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

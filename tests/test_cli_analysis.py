@@ -8,8 +8,8 @@ from fractions import Fraction
 import pytest
 from helpers_scenarios import csv_header, exact_objective, example, fixture, read_csv, solved
 
-from kgkc_opt.cli import main
-from kgkc_opt.sweep import monte_carlo
+from kgkc_opt.analysis.sweep import monte_carlo
+from kgkc_opt.cli.app import main
 
 COMPARE_COLUMNS = ["scenario", "task_id", "target", "achieved", "share", "shortfall", "local_budget", "cofunding",
                    "achieved_change", "local_budget_change"]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from helpers_scenarios import exact_objective, solved
 
-from kgkc_opt.compare import compare, input_table
+from kgkc_opt.analysis.compare import compare, input_table
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,14 @@ works unchanged (install with ``pip install 'kgkc-opt[dask]'``)."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import pytest
 
 import kgkc_opt as kg
-from kgkc_opt import sweep
+from kgkc_opt.analysis import sweep
 
 distributed = pytest.importorskip("distributed")
-solve = importlib.import_module("kgkc_opt.solve")
 ROOT = Path(__file__).resolve().parent.parent
 
 

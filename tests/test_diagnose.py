@@ -9,14 +9,15 @@ import pytest
 from helpers_scenarios import check_plan, example, fixture, solved
 
 import kgkc_opt as kg
-from kgkc_opt.cli import main
-from kgkc_opt.diagnose import Explanation, explain_infeasible
-from kgkc_opt.result import Status
-from kgkc_opt.solve import optimise
+from kgkc_opt.analysis.repairs import Explanation, explain_infeasible
+from kgkc_opt.cli.app import main
+from kgkc_opt.model.data import model_input
+from kgkc_opt.solver.decompose import optimise
+from kgkc_opt.solver.result import Status
 
 
 def is_feasible(scenario: kg.Scenario) -> bool:
-    return optimise(scenario.model_input(), time_limit=30.0).status.has_plan
+    return optimise(model_input(scenario), time_limit=30.0).status.has_plan
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 from conftest import FIXTURES, solve_checked
 
 import kgkc_opt as kg
-from kgkc_opt import export
 from kgkc_opt.errors import OutputError
+from kgkc_opt.report import files as export
 
 FILES = {"allocation.csv", "achievement.csv", "budget.csv", "summary.json"}
 

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from kgkc_opt import fmt
+from kgkc_opt.report import fmt
 
 
 @pytest.mark.parametrize(("value", "vi", "en"), [

@@ -26,11 +26,12 @@ from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgkc_opt import loaders
-from kgkc_opt.actuals import Actuals, actuals_from_text
 from kgkc_opt.errors import InputError
-from kgkc_opt.program import Program, program_from_dict
-from kgkc_opt.scenario import Scenario, scenario_from_documents
+from kgkc_opt.inputs import files as loaders
+from kgkc_opt.inputs.actuals import Actuals, actuals_from_text
+from kgkc_opt.inputs.program import Program, program_from_dict
+from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents
+from kgkc_opt.model.data import model_input
 
 PROGRAM_DOC: dict[str, Any] = yaml.safe_load((FIXTURES / "tiny-program.yaml").read_text(encoding="utf-8"))
 TINY = program_from_dict(PROGRAM_DOC, source="tiny-program.yaml")
@@ -209,9 +210,9 @@ def check_program(doc: Any) -> None:
     if program is not None:
         VALID["program"] = VALID.get("program", 0) + 1
         assert isinstance(program, Program)
-        from kgkc_opt.scenario import baseline
+        from kgkc_opt.inputs.scenario import baseline
 
-        baseline(program).model_input()
+        model_input(baseline(program))
 
 
 def check_scenario(documents: list[tuple[str, Any]]) -> None:
@@ -219,7 +220,7 @@ def check_scenario(documents: list[tuple[str, Any]]) -> None:
     if scenario is not None:
         VALID["scenario"] = VALID.get("scenario", 0) + 1
         assert isinstance(scenario, Scenario)
-        scenario.model_input()
+        model_input(scenario)
 
 
 def run_counted(name: str, test: Callable[..., None], strategy: st.SearchStrategy[Any]) -> None:
@@ -339,7 +340,7 @@ def check_actuals(text: str) -> None:
     assert (scenario is None) == (actuals is None) or scenario is None
     if scenario is not None:
         VALID["actuals"] = VALID.get("actuals", 0) + 1
-        scenario.model_input()
+        model_input(scenario)
 
 
 def test_fuzz_actuals_csv():

@@ -10,8 +10,8 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 import kgkc_opt as kg
-from kgkc_opt import loaders
 from kgkc_opt.errors import InputError, KgkcError, ProgramError, ScenarioError
+from kgkc_opt.inputs import files as loaders
 
 TINY = (FIXTURES / "tiny-program.yaml").read_text(encoding="utf-8")
 

@@ -10,17 +10,19 @@ import pytest
 from conftest import assert_plan_valid, exact_objective, small_programs
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support import build_aggregate, build_full, run_pulp
 
 import kgkc_opt as kg
-from kgkc_opt import model, solvers
-from kgkc_opt.model import ModelInput, TaskSpec, pulp_name, year_sets
+from kgkc_opt.model.data import ModelInput, TaskSpec, model_input
+from kgkc_opt.model.formulations import year_sets
 from kgkc_opt.money import integral_row, lcm_of_denominators, to_fraction
-from kgkc_opt.result import Status
+from kgkc_opt.solver.pulp_model import pulp_name
+from kgkc_opt.solver.result import Status
 
 
 @pytest.fixture(scope="module")
 def tiny_input(tiny_scenario) -> ModelInput:
-    return tiny_scenario.model_input()
+    return model_input(tiny_scenario)
 
 
 def spec(tid: str, years=(2021,), target=5, local="1", cof="0", **kw) -> TaskSpec:
@@ -75,18 +77,18 @@ def test_integral_row_keeps_exactly_the_same_integer_points(coefficients, rhs, d
 
 
 def test_objective_scale_of_the_decision(baseline_scenario):
-    inp = baseline_scenario.model_input()
+    inp = model_input(baseline_scenario)
     assert inp.objective_scale() == 25200  # lcm of the 24 targets' denominators (docs/model.md)
     coefs = inp.achievement_coefficients()
     assert coefs["III.8"] == Fraction(1, 210) and coefs["VIII.6"] == Fraction(1, 75)
 
 
 def test_columns_and_planned_tasks(tiny_scenario):
-    inp = tiny_scenario.model_input()
+    inp = model_input(tiny_scenario)
     assert inp.columns() == [("A.1", 2021), ("A.1", 2022), ("A.1", 2023), ("A.2", 2021),
                              ("A.2", 2022), ("A.2", 2023), ("B.1", 2021), ("B.1", 2023),
                              ("B.2", 2022)]
-    dropped = tiny_scenario.derive("drop", targets={"B.2": 0}).model_input()
+    dropped = model_input(tiny_scenario.derive("drop", targets={"B.2": 0}))
     assert "B.2" not in [t.task_id for t in dropped.planned_tasks]
     assert ("B.2", 2022) not in dropped.columns()
     assert inp.tiers() == [1]
@@ -109,7 +111,7 @@ def test_year_sets_are_unions_of_task_years(tiny_input):
 
 
 def test_full_model_rows_are_named_and_sourced(tiny_input):
-    built = model.build_full(tiny_input)
+    built = build_full(tiny_input)
     assert built.kind == "full"
     for y in (2021, 2022, 2023):
         assert f"local_cap[{y}]" in built.rows and f"cofunding_cap[{y}]" in built.rows
@@ -128,14 +130,14 @@ def test_full_model_rows_are_named_and_sourced(tiny_input):
 
 
 def test_floor_rows_only_when_positive(tiny_scenario):
-    inp = tiny_scenario.derive("f", floors={"A.1": 2}).model_input()
-    built = model.build_full(inp)
+    inp = model_input(tiny_scenario.derive("f", floors={"A.1": 2}))
+    built = build_full(inp)
     assert built.rows["floor[A.1]"].kind == "floor"
     assert "floor[A.2]" not in built.rows
 
 
 def test_money_rows_have_integer_data(baseline_scenario):
-    built = model.build_full(baseline_scenario.model_input())
+    built = build_full(model_input(baseline_scenario))
     for key, info in built.rows.items():
         if info.kind not in ("local_cap", "cofunding_cap"):
             continue
@@ -145,7 +147,7 @@ def test_money_rows_have_integer_data(baseline_scenario):
 
 
 def test_objective_coefficients_are_integers(baseline_scenario):
-    built = model.build_full(baseline_scenario.model_input())
+    built = build_full(model_input(baseline_scenario))
     assert built.objective_scale == 25200
     coefs = list(built.problem.objective.values())
     assert all(float(c).is_integer() and c < 0 for c in coefs)
@@ -179,11 +181,11 @@ def test_a_cap_spent_to_the_last_dong_is_allowed(cap, per_year, method):
 
 
 def test_aggregate_and_plan_lp_kinds(tiny_input):
-    agg = model.build_aggregate(tiny_input)
+    agg = build_aggregate(tiny_input)
     assert agg.kind == "aggregate"
     assert {k for k in agg.rows if k.startswith("hall_local")} == {
         "hall_local[2022]", "hall_local[2021+2023]", "hall_local[2021+2022+2023]"}
-    lp = model.build_full(tiny_input, continuous=True, lower={("A.1", 2021): 1})
+    lp = build_full(tiny_input, continuous=True, lower={("A.1", 2021): 1})
     assert lp.kind == "plan_lp"
     assert all(v.cat == "Continuous" for v in lp.variables.values())
     assert lp.variables[("A.1", 2021)].lowBound == 1
@@ -192,22 +194,23 @@ def test_aggregate_and_plan_lp_kinds(tiny_input):
 @settings(max_examples=40, deadline=None)
 @given(doc=small_programs())
 def test_aggregate_bounds_the_full_model(doc):
-    inp = kg.baseline(kg.program_from_dict(doc)).model_input()
-    agg = solvers.run(model.build_aggregate(inp))
-    full = solvers.run(model.build_full(inp))
+    inp = model_input(kg.baseline(kg.program_from_dict(doc)))
+    agg = run_pulp(build_aggregate(inp))
+    full = run_pulp(build_full(inp))
     assert agg.status == full.status == Status.OPTIMAL
     # both minimise −D·achievement with the same D
     assert agg.objective <= full.objective + 1e-6
 
 
 def test_pulp_problem_is_a_minimisation(tiny_input):
-    assert model.build_full(tiny_input).problem.sense == pulp.LpMinimize
-    assert model.build_aggregate(tiny_input).problem.sense == pulp.LpMinimize
+    assert build_full(tiny_input).problem.sense == pulp.LpMinimize
+    assert build_aggregate(tiny_input).problem.sense == pulp.LpMinimize
 
 
 def test_direct_input_without_a_scenario():
     """ModelInput can be built by hand (e.g. from another tool), and solved through optimise."""
-    from kgkc_opt.solve import achievement_value, optimise
+    from kgkc_opt.model.check import achievement_value
+    from kgkc_opt.solver.decompose import optimise
 
     inp = ModelInput(
         years=(2021, 2022),

@@ -12,35 +12,39 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import math
-import sys
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+import synthetic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import build_full, row_duals, run_pulp
 
 import kgkc_opt as kg
-from kgkc_opt import fastpath, linear, model, solvers, sweep, synthetic
+from kgkc_opt.analysis import sweep
+from kgkc_opt.analysis.executors import run_jobs, solve_job
 from kgkc_opt.errors import SolutionCheckError
-from kgkc_opt.model import CapLine, ModelInput, TaskSpec
+from kgkc_opt.model import check
+from kgkc_opt.model.data import CapLine, ModelInput, TaskSpec, model_input
+from kgkc_opt.model.formulations import linear_aggregate, linear_full
 from kgkc_opt.money import to_fraction
-from kgkc_opt.result import Status
+from kgkc_opt.solver import decompose, prices
+from kgkc_opt.solver.highs import HighsBackend
+from kgkc_opt.solver.pulp_model import PulpBackend, pulp_name, to_pulp
+from kgkc_opt.solver.status import Status
 
-solve = importlib.import_module("kgkc_opt.solve")
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "benchmarks"))
 DIRECT_LIMIT = 10.0  # the plain model proves the easy cases in well under 1 s; the hard ones never do
 
 
 def value(inp: ModelInput, outcome) -> Fraction:
     assert outcome.plan is not None
-    solve.check_plan(inp, outcome.plan)
-    return solve.achievement_value(inp, outcome.plan)
+    check.check_plan(inp, outcome.plan)
+    return check.achievement_value(inp, outcome.plan)
 
 
 def benchmark_scenarios():
@@ -56,11 +60,11 @@ def benchmark_scenarios():
 @pytest.mark.parametrize("name", [n for n, _ in benchmark_scenarios()])
 def test_fast_path_matches_the_plain_model_on_benchmark_scenarios(name):
     scn = dict(benchmark_scenarios())[name]
-    inp = scn.model_input()
-    fast = solve.optimise(inp)
+    inp = model_input(scn)
+    fast = decompose.optimise(inp)
     assert fast.status == Status.OPTIMAL, fast.message
     assert fast.bound == value(inp, fast)  # the plan reaches the aggregate bound: gap 0
-    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    direct = decompose.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
     assert direct.plan is not None
     if direct.status == Status.OPTIMAL:
         assert value(inp, fast) == value(inp, direct)
@@ -70,10 +74,10 @@ def test_fast_path_matches_the_plain_model_on_benchmark_scenarios(name):
 
 @pytest.mark.parametrize("cut", [0, 10, 20, 35, 60])
 def test_highs_arrays_and_pulp_reach_the_same_optima(cut):
-    inp = kg.load_scenario(ROOT / "scenarios" / "baseline.yaml").derive(
-        "c", budget={"all": f"-{cut}%"}).model_input()
-    fast = solve.optimise(inp)
-    pulp_path = solve.optimise(inp, fast=False)
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "baseline.yaml").derive(
+        "c", budget={"all": f"-{cut}%"}))
+    fast = decompose.optimise(inp)
+    pulp_path = decompose.optimise(inp, solver=PulpBackend("highs"))
     assert fast.status == pulp_path.status == Status.OPTIMAL
     assert fast.bound == pulp_path.bound == value(inp, fast) == value(inp, pulp_path)
 
@@ -95,21 +99,21 @@ def _pulp_rows(built) -> dict[str, tuple[dict[str, float], float | None, float |
 
 @pytest.mark.parametrize("kind", ["full", "aggregate", "schedule", "plan_lp", "coupled"])
 def test_the_arrays_are_the_pulp_problem(kind):
-    inp = kg.load_scenario(ROOT / "scenarios" / "carry-over-cut-10pct.yaml").model_input()
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "carry-over-cut-10pct.yaml"))
     if kind == "full":
-        m = linear.linear_full(inp)
+        m = linear_full(inp)
     elif kind == "aggregate":
-        m = linear.linear_aggregate(inp)
+        m = linear_aggregate(inp)
     elif kind == "coupled":
-        m = linear.linear_aggregate(inp, coupled=True, lumpy=Fraction(1, 4))
+        m = linear_aggregate(inp, coupled=True, lumpy=Fraction(1, 4))
     elif kind == "plan_lp":
-        m = linear.linear_full(inp, continuous=True, lower={inp.columns()[0]: 1})
+        m = linear_full(inp, continuous=True, lower={inp.columns()[0]: 1})
     else:
-        m = linear.linear_full(inp, fixed_totals={t.task_id: 1 for t in inp.planned_tasks}, objective="spread")
-    built = linear.to_pulp(m)
+        m = linear_full(inp, fixed_totals={t.task_id: 1 for t in inp.planned_tasks}, objective="spread")
+    built = to_pulp(m)
     rows = _pulp_rows(built)
     assert list(rows) == m.row_keys
-    names = [model.pulp_name(n) for n in m.col_names]
+    names = [pulp_name(n) for n in m.col_names]
     for i, key in enumerate(m.row_keys):
         coefs, lo, hi = rows[key]
         assert coefs == {names[j]: float(a) for j, a in zip(m.row_index[i], m.row_value[i], strict=True)}
@@ -162,9 +166,9 @@ def model_inputs(draw: st.DrawFn) -> ModelInput:
 
 
 def _outcomes_agree(inp: ModelInput) -> None:
-    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
-    fast = solve.optimise(inp)
-    slow = solve.optimise(inp, fast=False, tie_break=False)
+    direct = decompose.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    fast = decompose.optimise(inp)
+    slow = decompose.optimise(inp, solver=PulpBackend("highs"), tie_break=False)
     assert direct.status == fast.status == slow.status, (direct.message, fast.message, slow.message)
     if direct.status == Status.OPTIMAL:
         v = value(inp, direct)
@@ -172,7 +176,7 @@ def _outcomes_agree(inp: ModelInput) -> None:
         assert value(inp, slow) == v
         if len(inp.tiers()) > 1:
             for tier in inp.tiers():
-                assert solve.achievement_value(inp, fast.plan, tier=tier) == solve.achievement_value(
+                assert check.achievement_value(inp, fast.plan, tier=tier) == check.achievement_value(
                     inp, direct.plan, tier=tier)
 
 
@@ -185,7 +189,7 @@ def test_fast_path_matches_the_plain_model_on_random_inputs(inp):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(doc=st.deferred(lambda: _small_programs()))
 def test_fast_path_matches_the_plain_model_on_random_programs(doc):
-    _outcomes_agree(kg.baseline(kg.program_from_dict(doc)).model_input())
+    _outcomes_agree(model_input(kg.baseline(kg.program_from_dict(doc))))
 
 
 def _small_programs():
@@ -199,9 +203,9 @@ def test_tiers_with_actuals_keep_the_delivered_part_out_of_the_tier_rows():
     reported infeasible."""
     scn = kg.load_scenario(ROOT / "scenarios" / "replan-2023.yaml").derive(
         "tiers", tiers={"III.2": 2, "III.5": 2, "VIII.6": 2}, budget={"all": "-30%"})
-    inp = scn.model_input()
-    fast = solve.optimise(inp)
-    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    inp = model_input(scn)
+    fast = decompose.optimise(inp)
+    direct = decompose.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
     assert fast.status == direct.status == Status.OPTIMAL
     assert value(inp, fast) == value(inp, direct)
 
@@ -226,13 +230,13 @@ def _schedules(inp: ModelInput, totals: dict[str, int]):
 def test_fill_rows_accept_exactly_the_valid_schedules(inp, data):
     inp = replace(inp, tasks=tuple(replace(t, target=min(t.target, 3), done=0, floor=0) for t in inp.tasks[:3]))
     totals = {t.task_id: data.draw(st.integers(0, t.target)) for t in inp.planned_tasks}
-    has_valid = any(not solve.checks.violations(inp, p) and not solve.line_violations(inp, p)
+    has_valid = any(not check.violations(inp, p) and not check.line_violations(inp, p)
                     for p in _schedules(inp, totals))
-    out = fastpath.solve_linear(linear.linear_full(inp, fixed_totals=totals, objective="feasibility"))
+    out = HighsBackend().solve(linear_full(inp, fixed_totals=totals, objective="feasibility"))
     assert out.status.has_plan == has_valid
     if out.status.has_plan:
-        plan = solve.checks.round_plan(out.values)
-        assert not solve.checks.violations(inp, plan) and not solve.line_violations(inp, plan)
+        plan = check.round_plan(out.values)
+        assert not check.violations(inp, plan) and not check.line_violations(inp, plan)
 
 
 # --- sweeps and prices ------------------------------------------------------------------------
@@ -240,52 +244,53 @@ def test_fill_rows_accept_exactly_the_valid_schedules(inp, data):
 
 def test_lp_sweep_matches_a_pulp_rebuild_per_level():
     scn = kg.load_scenario(ROOT / "scenarios" / "carry-over-cut-10pct.yaml")
-    inp = scn.model_input()
+    inp = model_input(scn)
     levels = [100.0, 87.5, 70.0, 52.25, 40.0, 10.0]
     cof = [100.0, 55.0]
     res = sweep.lp_sweep(scn, budget=levels, cofunding=cof)
     got = res.objectives.set_index(["budget_level", "cofunding_level"])
     for bl, cl in itertools.product(levels, cof):
         scaled = sweep._scaled(inp, to_fraction(bl) / 100, to_fraction(cl) / 100)
-        built = model.build_full(scaled, continuous=True)
-        out = solvers.run(built)
-        expected = float(solve.achievement_value(scaled, {})) - out.objective
+        built = build_full(scaled, continuous=True)
+        out = run_pulp(built)
+        expected = float(check.achievement_value(scaled, {})) - out.objective
         assert got.loc[(bl, cl), "objective"] == pytest.approx(expected, abs=1e-9)
-        duals = solvers.row_duals(built)
+        duals = row_duals(built)
         for key in ("local_cap[2023]", "cofunding_cap[2024]"):
             assert got.loc[(bl, cl), f"price:{key}"] == pytest.approx(-duals[key], abs=1e-9)
 
 
 def test_pooled_milp_sweep_matches_serial_solves():
     scn = kg.load_scenario(ROOT / "scenarios" / "baseline.yaml")
-    inp = scn.model_input()
+    inp = model_input(scn)
     levels = [100.0, 93.0, 90.0, 81.5, 70.0, 64.5, 50.0, 45.0, 40.0, 35.0]
     res = sweep.sweep(scn, budget=levels, workers=2)
     got = res.objectives.set_index("budget_level")["objective"]
     for lv in levels:
         scaled = sweep._scaled(inp, to_fraction(lv) / 100, None)
-        assert got[lv] == pytest.approx(float(value(scaled, solve.optimise(scaled, fast=False))), abs=1e-12)
+        through_pulp = decompose.optimise(scaled, solver=PulpBackend("highs"))
+        assert got[lv] == pytest.approx(float(value(scaled, through_pulp)), abs=1e-12)
 
 
 def test_run_jobs_takes_any_executor():
     from concurrent.futures import ThreadPoolExecutor
 
-    inp = kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml").model_input()
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml"))
     jobs = [(sweep._scaled(inp, Fraction(f, 100), None), "highs", 60.0) for f in (100, 80, 60)]
     with ThreadPoolExecutor(2) as pool:
-        threaded = sweep.run_jobs(jobs, executor=pool, chunksize=1)
-    serial = [sweep._solve_job(job) for job in jobs]
+        threaded = run_jobs(jobs, executor=pool, chunksize=1)
+    serial = [solve_job(job) for job in jobs]
     assert [r["objective"] for r in threaded] == [r["objective"] for r in serial]
 
 
 @pytest.mark.parametrize("name", ["baseline", "cut-20pct", "carry-over-cut-10pct", "escalation-5pct"])
 def test_shadow_prices_from_highs_arrays_match_pulp(name):
-    inp = kg.load_scenario(ROOT / "scenarios" / f"{name}.yaml").model_input()
-    plan = solve.optimise(inp).plan
-    fast = solve.shadow_prices(inp, plan)
-    built = model.build_full(inp, continuous=True, lower=plan)
-    assert solvers.run(built).status == Status.OPTIMAL
-    duals = solvers.row_duals(built)
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / f"{name}.yaml"))
+    plan = decompose.optimise(inp).plan
+    fast = prices.shadow_prices(inp, plan)
+    built = build_full(inp, continuous=True, lower=plan)
+    assert run_pulp(built).status == Status.OPTIMAL
+    duals = row_duals(built)
     for key, info in built.rows.items():
         if info.kind in ("local_cap", "cofunding_cap"):
             assert fast[key] == pytest.approx(-duals[key] * float(info.scale), abs=1e-12)
@@ -297,8 +302,8 @@ def test_shadow_prices_from_highs_arrays_match_pulp(name):
 @pytest.mark.parametrize(("kind", "n"), [("national", 2), ("national", 3), ("wide", 2)])
 def test_synthetic_cases_agree_with_the_plain_model(kind, n):
     inp = synthetic.national(n) if kind == "national" else synthetic.wide(n)
-    fast = solve.optimise(inp, tie_break=False)
-    direct = solve.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
+    fast = decompose.optimise(inp, tie_break=False)
+    direct = decompose.optimise(inp, method="direct", tie_break=False, time_limit=DIRECT_LIMIT)
     assert fast.status == Status.OPTIMAL
     if direct.status == Status.OPTIMAL:
         assert value(inp, fast) == value(inp, direct)
@@ -310,9 +315,9 @@ def test_a_plan_over_an_extra_line_is_refused():
     inp = replace(inp, lines=(replace(line, cap={y: Fraction(0) for y in line.cap}), *inp.lines[1:]))
     tid = next(t for t, a in line.unit_cost.items() if a > 0)
     plan = {(tid, inp.task(tid).years[0]): 1}
-    assert solve.line_violations(inp, plan)
+    assert check.line_violations(inp, plan)
     with pytest.raises(SolutionCheckError):
-        solve.check_plan(inp, plan)
+        check.check_plan(inp, plan)
 
 
 def test_fallback_tiers_keep_each_tier_value():
@@ -333,9 +338,9 @@ def test_fallback_tiers_keep_each_tier_value():
                                   (3, 1, 12.0, 62.0, "annual"), (4, 2, 55.5, 0, "annual")]],
     }
     scn = kg.baseline(kg.program_from_dict(doc, source="<r>")).derive("r", weights={"G.4": 2}, tiers={"G.4": 2})
-    inp = scn.model_input()
-    fast = solve.optimise(inp)
-    direct = solve.optimise(inp, method="direct", tie_break=False)
+    inp = model_input(scn)
+    fast = decompose.optimise(inp)
+    direct = decompose.optimise(inp, method="direct", tie_break=False)
     for tier in (1, 2):
-        assert solve.achievement_value(inp, fast.plan, tier=tier) == solve.achievement_value(
+        assert check.achievement_value(inp, fast.plan, tier=tier) == check.achievement_value(
             inp, direct.plan, tier=tier)

@@ -6,8 +6,8 @@ from fractions import Fraction
 
 import pytest
 
-from kgkc_opt.reconstruct import reconstruct
-from kgkc_opt.result import Status
+from kgkc_opt.analysis.reconstruct import reconstruct
+from kgkc_opt.solver.result import Status
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,13 @@ import pytest
 from conftest import FIXTURES, SCENARIOS, assert_plan_valid
 
 import kgkc_opt as kg
-from kgkc_opt import cli, export, solvers
+from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import OutputError, SolutionCheckError, SolverUnavailableError
-from kgkc_opt.result import Status
+from kgkc_opt.report import files as export
+from kgkc_opt.solver import pulp_model
+from kgkc_opt.solver.highs import HighsBackend
+from kgkc_opt.solver.pulp_model import PulpBackend
+from kgkc_opt.solver.result import Status
 
 TINY = FIXTURES / "tiny-baseline.yaml"
 
@@ -88,21 +92,20 @@ def test_a_time_limit_must_be_positive_and_finite(capsys, value):
 def test_missing_highs_is_a_clear_error(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "highspy", None)  # import highspy fails
     scenario = kg.load_scenario(TINY)
-    with pytest.raises(SolverUnavailableError, match="HiGHS is not installed: pip install highspy"):
+    with pytest.raises(SolverUnavailableError, match="HiGHS is not installed: python -m pip install highspy"):
         kg.solve(scenario)
     code, out, err = run(capsys, "solve", TINY)
     assert code == 3 and out == ""
-    assert err == "kgkc-opt: HiGHS is not installed: pip install highspy (it is a dependency of kgkc-opt)\n"
+    assert err == ("kgkc-opt: HiGHS is not installed: python -m pip install highspy (a dependency of "
+                   "kgkc-opt)\n")
 
 
 def test_missing_cbc_is_a_clear_error(capsys, monkeypatch, tmp_path):
-    import pulp
-
-    monkeypatch.setattr(pulp.COIN_CMD, "available", lambda self: False)
+    monkeypatch.setattr(pulp_model, "find_cbc", lambda: None)
     with pytest.raises(SolverUnavailableError, match="CBC is not installed"):
         kg.solve(kg.load_scenario(TINY), solver="cbc")
     code, _, err = run(capsys, "solve", TINY, "--solver", "cbc", "--out", tmp_path / "out")
-    assert code == 3 and "CBC is not installed: pip install 'pulp[cbc]'" in err and "Traceback" not in err
+    assert code == 3 and "python -m pip install 'kgkc-opt[cbc]'" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
 
 
@@ -116,8 +119,8 @@ def test_an_unknown_solver_is_refused():
 
 def corrupt_solver(monkeypatch, change):
     """Make every integer plan the solver returns pass through ``change(values)`` first."""
-    for name in ("run", "run_linear"):
-        original = getattr(solvers, name)
+    for cls, name in ((PulpBackend, "run"), (HighsBackend, "solve")):
+        original = getattr(cls, name)
 
         def wrapped(*args, _original=original, **kwargs):
             out = _original(*args, **kwargs)
@@ -126,7 +129,7 @@ def corrupt_solver(monkeypatch, change):
                 return replace(out, values=values)
             return out
 
-        monkeypatch.setattr(solvers, name, wrapped)
+        monkeypatch.setattr(cls, name, wrapped)
 
 
 def test_a_plan_above_a_cap_is_reported_never_passed_on(monkeypatch):

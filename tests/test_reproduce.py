@@ -21,8 +21,10 @@ import pytest
 from conftest import FIXTURES, OBJECTIVE_TOLERANCE, ROOT, SCENARIOS, assert_plan_valid
 
 import kgkc_opt as kg
-from kgkc_opt import cli, export, reproduce
-from kgkc_opt.result import Status
+from kgkc_opt.cli import app as cli
+from kgkc_opt.report import files as export
+from kgkc_opt.report import record as reproduce
+from kgkc_opt.solver.result import Status
 
 FILES = {"allocation.csv", "achievement.csv", "budget.csv", "summary.json"}
 

@@ -10,6 +10,7 @@ from conftest import FIXTURES, SCENARIOS
 
 import kgkc_opt as kg
 from kgkc_opt.errors import ScenarioError
+from kgkc_opt.model.data import model_input
 
 
 def problems(doc, program, source="s.yaml") -> list[tuple[str, str]]:
@@ -33,7 +34,7 @@ def test_baseline_file_changes_nothing(program, baseline_scenario):
     assert s.name == "baseline"
     assert s.changes == ()
     assert s.local_budget == baseline_scenario.local_budget
-    assert s.model_input() == baseline_scenario.model_input()
+    assert model_input(s) == model_input(baseline_scenario)
 
 
 def test_cut_20pct_file(cut20_scenario):
@@ -96,7 +97,7 @@ def test_task_sections(tiny_program):
     assert s.targets["A.1"] == 3 and s.targets["B.2"] == 0
     assert s.weights == {"A.2": Fraction(5, 2)}
     assert s.floors == {"A.1": 2} and s.tiers == {"B.1": 2}
-    inp = s.model_input()
+    inp = model_input(s)
     assert [t.task_id for t in inp.planned_tasks] == ["A.1", "A.2", "B.1"]
     assert inp.task("A.2").weight == Fraction(5, 2)
     assert inp.task("B.1").tier == 2
@@ -110,7 +111,7 @@ def test_no_op_changes_are_not_logged(tiny_program):
 
 
 def test_model_input_is_exact(program):
-    inp = kg.baseline(program).model_input()
+    inp = model_input(kg.baseline(program))
     spec = inp.task("VIII.6")
     assert spec.unit_local == Fraction("17.88") and spec.unit_cofunding == 0
     assert inp.task("II.1").unit_cofunding == 3000

@@ -20,7 +20,8 @@ from helpers_scenarios import (
 
 import kgkc_opt as kg
 from kgkc_opt.errors import ScenarioError
-from kgkc_opt.scenario import scenario_from_documents
+from kgkc_opt.inputs.scenario import scenario_from_documents
+from kgkc_opt.model.data import model_input
 
 MACHINERY_CITATION = "Thông tư 28/2018/TT-BTC (≤ 50%, ≤ 300 triệu đồng/cơ sở"
 
@@ -296,12 +297,12 @@ def test_target_zero_drops_the_task(mini):
     check_plan(s, result)
     assert plan_totals(result).get("B.2", 0) == 0
     assert result.max_objective == 3
-    assert "B.2" not in {t.task_id for t in s.model_input().planned_tasks}
+    assert "B.2" not in {t.task_id for t in model_input(s).planned_tasks}
 
 
 def test_weight_scales_a_task_in_the_objective(mini):
     s = kg.scenario_from_dict({"weights": {"A.2": 4}}, mini)
-    assert s.model_input().achievement_coefficients()["A.2"] == 1
+    assert model_input(s).achievement_coefficients()["A.2"] == 1
     result = kg.solve(s)
     check_plan(s, result)
     # A.2 is now worth a whole task per unit: every affordable A.2 unit is bought
@@ -394,9 +395,9 @@ def test_escalation_raises_the_money_of_later_years():
         assert alloc.loc[("I.1", year), "local_budget"] == pytest.approx(float(expected), abs=1e-9)
     assert alloc.loc[("I.1", 2025), "local_budget"] / int(alloc.loc[("I.1", 2025), "quantity"]) > 25
     # the model input carries the escalated costs; the base scenario's do not change
-    i1 = scenario.model_input().task("I.1")
+    i1 = model_input(scenario).task("I.1")
     assert i1.local(2024) == Fraction(25) * Fraction(21, 20) ** 3
-    assert base.model_input().task("I.1").local(2024) == 25
+    assert model_input(base).task("I.1").local(2024) == 25
 
 
 def test_escalation_before_the_base_year_changes_nothing(mini):

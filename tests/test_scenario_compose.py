@@ -9,9 +9,10 @@ import pytest
 from helpers_scenarios import example, fixture, load
 
 import kgkc_opt as kg
-from kgkc_opt.cli import main
+from kgkc_opt.cli.app import main
 from kgkc_opt.errors import ScenarioError
-from kgkc_opt.scenario import CHANGE_SECTIONS, scenario_from_documents
+from kgkc_opt.inputs.scenario import CHANGE_SECTIONS, scenario_from_documents
+from kgkc_opt.model.data import model_input
 
 
 def changes(scenario: kg.Scenario) -> list[str]:
@@ -52,7 +53,7 @@ def test_a_file_may_change_what_its_base_set():
 
 def test_chain_results_are_solved_with_the_final_figures():
     s = kg.load_scenario(fixture("chain-leaf"))
-    inp = s.model_input()
+    inp = model_input(s)
     assert dict(inp.local_cap) == dict(s.local_budget)
     assert inp.task("A.1").target == 7
 

@@ -10,7 +10,7 @@ import pytest
 from helpers_scenarios import exact_objective, solved
 
 import kgkc_opt as kg
-from kgkc_opt.sensitivity import Sensitivity, sensitivity
+from kgkc_opt.analysis.sensitivity import Sensitivity, sensitivity
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import kgkc_opt as kg
 from kgkc_opt.errors import KgkcError, NoSolutionError, SolverUnavailableError
-from kgkc_opt.result import Status
+from kgkc_opt.solver.result import Status
 
 PROPERTY_SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -14,9 +14,11 @@ import pytest
 from helpers_scenarios import exact_objective, example, fixture, load, solved
 
 import kgkc_opt as kg
-from kgkc_opt import sweep as sweep_module
+from kgkc_opt.analysis import sweep as sweep_module
+from kgkc_opt.analysis.executors import SolvePool, run_jobs
+from kgkc_opt.analysis.sweep import monte_carlo, parse_levels, sweep
 from kgkc_opt.errors import KgkcError
-from kgkc_opt.sweep import monte_carlo, parse_levels, sweep
+from kgkc_opt.model.data import model_input
 
 LEVELS = [100.0, 95.0, 90.0, 85.0, 80.0, 75.0, 70.0, 65.0, 60.0, 55.0, 50.0, 45.0, 40.0]
 # exact objective of the baseline at each budget level (weights 1: Σ achieved / target)
@@ -138,7 +140,8 @@ import json, sys
 from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 import kgkc_opt as kg
-from kgkc_opt.sweep import monte_carlo, sweep
+from kgkc_opt.analysis.sweep import monte_carlo, sweep
+from kgkc_opt.model.data import model_input
 
 def main():
     levels = json.loads(sys.argv[1])
@@ -192,24 +195,22 @@ def test_solving_still_works_after_a_thread_pool_sweep(thread_pool_run):
 
 def test_default_process_pool_gives_the_same_frame(baseline_sweep):
     scenario = load("baseline")
-    try:
-        pool = sweep_module.default_executor(2)
+    with SolvePool(2) as pool:
         pooled = sweep(scenario, budget=LEVELS, executor=pool)
         pd.testing.assert_frame_equal(pooled.frame, baseline_sweep.frame)
         pd.testing.assert_frame_equal(pooled.objectives, baseline_sweep.objectives)
-        # with the pool running, a sweep of this size goes to it by default
-        default = sweep(scenario, budget=LEVELS, workers=2)
-        pd.testing.assert_frame_equal(default.frame, baseline_sweep.frame)
-    finally:
-        sweep_module.shutdown_pool()
+    # a sweep large enough starts a pool of its own, for its own duration
+    many = LEVELS * 4
+    default = sweep(scenario, budget=many, workers=2)
+    assert len(default.objectives) == len(many)
     # and this process still solves
     assert kg.solve(scenario).status == kg.Status.OPTIMAL
 
 
 def test_run_jobs_keeps_the_order_of_the_jobs():
-    inp = load("baseline").model_input()
+    inp = model_input(load("baseline"))
     jobs = [(sweep_module._scaled(inp, Fraction(level, 100), None), "highs", 60.0) for level in (40, 100, 60)]
-    out = sweep_module.run_jobs(jobs, workers=1)
+    out = run_jobs(jobs, workers=1)
     assert [o["objective"] for o in out] == [float(OBJECTIVES[40]), float(OBJECTIVES[100]), float(OBJECTIVES[60])]
 
 

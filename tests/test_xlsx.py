@@ -7,8 +7,9 @@ from conftest import SCENARIOS
 from openpyxl import load_workbook
 
 import kgkc_opt as kg
-from kgkc_opt import cli, xlsx
+from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import NoSolutionError, OutputError
+from kgkc_opt.report import workbook as xlsx
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 YEARS = [2021, 2022, 2023, 2024, 2025]

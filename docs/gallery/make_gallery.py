@@ -18,7 +18,9 @@ import warnings
 from pathlib import Path
 
 import kgkc_opt as kg
-from kgkc_opt import brief, charts, sweep
+from kgkc_opt.report import brief
+from kgkc_opt.report import charts
+from kgkc_opt.analysis import sweep
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent

@@ -1,0 +1,306 @@
+"""Auditing a program for internal consistency, leaving its data as the decision states it.
+
+``audit(program)`` returns every finding, each with a severity, a stable code, a message and the
+source references it concerns. Checks:
+
+row arithmetic (total = state + other), column sums against the stated totals and the annual
+table, the annual table's own rows and total, the specific targets against the task rows they
+concern, implementation years and cadence ('Hàng năm' quantities that cannot be spread evenly),
+unit costs, state support per unit against the legal caps, whether the tasks confined to a set of
+years fit that set's annual budget (the whole table against the whole period included), and the
+notes recorded from the source text.
+
+Severities: ``error`` figures that contradict each other or a legal cap; ``warning`` figures that
+are possible but doubtful; ``info`` facts a reader of the figures should know.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from kgkc_opt.analysis.reconstruct import reconstruct
+from kgkc_opt.inputs.program import Program
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SEVERITIES = ("error", "warning", "info")
+#: "about N" in a target is read as within this share of N.
+ABOUT_TOLERANCE = Fraction(1, 10)
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    code: str
+    message: str
+    sources: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"[{self.severity}] {self.code}: {self.message} ({'; '.join(self.sources)})"
+
+    def to_dict(self) -> dict[str, object]:
+        return {"severity": self.severity, "code": self.code, "message": self.message,
+                "sources": list(self.sources)}
+
+
+def m(value: Fraction | int) -> str:
+    """Money for a message: 24.051 → '24,051'; 17.88 stays exact."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return f"{value.numerator:,}"
+    text = f"{float(value):,.4f}".rstrip("0").rstrip(".")
+    return text
+
+
+def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
+    """Every finding about ``program``, errors first, in a stable order.
+
+    With ``schedule=True`` the audit also asks the solver whether the whole task table can be
+    scheduled year by year within the annual table (``reconstruct``), and reports the years and
+    columns where even the closest schedule cannot match it.
+    """
+    found: list[Finding] = []
+    add = found.append
+    tasks = program.tasks
+    table_src = "Annex task table"
+
+    # --- row arithmetic --------------------------------------------------------------------
+    for t in tasks:
+        if t.cost.total != t.cost.state + t.cost.other:
+            add(Finding("error", "row-sum",
+                        f"{t.id}: total {m(t.cost.total)} ≠ state {m(t.cost.state)} + other "
+                        f"{m(t.cost.other)} (= {m(t.cost.state + t.cost.other)})", (t.source,)))
+
+    # --- column sums ------------------------------------------------------------------------
+    sums = {
+        "total": sum((t.cost.total for t in tasks), Fraction(0)),
+        "state": sum((t.cost.state for t in tasks), Fraction(0)),
+        "other": sum((t.cost.other for t in tasks), Fraction(0)),
+    }
+    col_names = {"total": "Tổng số (total)", "state": "Vốn NS (state budget)", "other": "Vốn khác (other)"}
+    if program.stated_totals is not None:
+        for col in ("total", "state", "other"):
+            stated = getattr(program.stated_totals, col)
+            if sums[col] != stated:
+                add(Finding("error", "column-vs-stated-total",
+                            f"the task table's {col_names[col]} column sums to {m(sums[col])}, "
+                            f"but the program states {m(stated)} (difference {m(sums[col] - stated)})",
+                            (f"{table_src}, column {col_names[col]}", program.stated_totals_source)))
+    annual = program.annual_budget
+    annual_sums = {
+        "total": sum((b.total for b in annual.values()), Fraction(0)),
+        "state": sum((b.state for b in annual.values()), Fraction(0)),
+        "other": sum((b.other for b in annual.values()), Fraction(0)),
+    }
+    for col in ("total", "state", "other"):
+        if sums[col] != annual_sums[col]:
+            add(Finding("error", "column-vs-annual-table",
+                        f"the task table's {col_names[col]} column sums to {m(sums[col])}, the annual "
+                        f"table's years to {m(annual_sums[col])} (difference {m(sums[col] - annual_sums[col])})",
+                        (f"{table_src}, column {col_names[col]}", program.annual_budget_source)))
+
+    # --- the annual table itself ------------------------------------------------------------
+    for y, b in annual.items():
+        if b.total != b.state + b.other:
+            add(Finding("error", "annual-row-sum",
+                        f"{y}: total {m(b.total)} ≠ local {m(b.state)} + other {m(b.other)}",
+                        (f"{program.annual_budget_source}, {y}",)))
+    if program.annual_stated_total is not None:
+        for col in ("total", "state", "other"):
+            stated = getattr(program.annual_stated_total, col)
+            if annual_sums[col] != stated:
+                add(Finding("error", "annual-column-sum",
+                            f"the annual table's years sum to {m(annual_sums[col])} in column {col}, "
+                            f"its total row says {m(stated)}",
+                            (f"{program.annual_budget_source}, total row",)))
+    if program.stated_totals is not None and program.annual_stated_total is not None:
+        for col in ("total", "state", "other"):
+            a, b2 = getattr(program.annual_stated_total, col), getattr(program.stated_totals, col)
+            if a != b2:
+                add(Finding("error", "stated-totals-disagree",
+                            f"the annual table's total ({col}) is {m(a)}, the text states {m(b2)}",
+                            (program.annual_budget_source, program.stated_totals_source)))
+
+    # --- can the table be carried out within the annual table? ------------------------------
+    found.extend(_capacity_findings(program))
+
+    # --- targets against the table ----------------------------------------------------------
+    for target in program.targets:
+        rows = [program.task(tid) for tid in target.tasks]
+        planned = sum(r.quantity for r in rows)
+        refs = (target.source, *(r.source for r in rows))
+        row_text = " + ".join(f"{r.id} {r.quantity} {r.unit.vi}" for r in rows)
+        if not target.unit_matches:
+            add(Finding("info", "target-unit-mismatch",
+                        f"target {target.id} ({target.quantity}, '{target.text.en}') does not count "
+                        f"the same thing as {row_text}: the figures cannot be compared", refs))
+            continue
+        q = target.qualifier
+        if q == "exact" and planned != target.quantity:
+            add(Finding("error", "target-vs-table",
+                        f"target {target.id} says {target.quantity}, the table plans {row_text} = {planned}",
+                        refs))
+        elif q == "about" and abs(planned - target.quantity) > ABOUT_TOLERANCE * target.quantity:
+            add(Finding("error", "target-vs-table",
+                        f"target {target.id} says about {target.quantity}, the table plans {row_text} = "
+                        f"{planned} ({(planned - target.quantity) / target.quantity:+.0%})", refs))
+        elif q == "more_than" and planned <= target.quantity:
+            add(Finding("error", "target-vs-table",
+                        f"target {target.id} says more than {target.quantity}, the table plans only "
+                        f"{row_text} = {planned}", refs))
+        elif q == "at_least" and planned < target.quantity:
+            add(Finding("error", "target-vs-table",
+                        f"target {target.id} says at least {target.quantity}, the table plans {row_text} = {planned}",
+                        refs))
+        elif q in ("more_than", "at_least") and planned > 2 * target.quantity:
+            says = "more than" if q == "more_than" else "at least"
+            add(Finding("info", "target-far-exceeded",
+                        f"target {target.id} says {says} {target.quantity}; the table funds "
+                        f"{row_text} = {planned}, {planned / target.quantity:.1f}× as many", refs))
+    targeted = {tid for tg in program.targets for tid in tg.tasks}
+    untargeted = [t.id for t in tasks if t.id not in targeted]
+    if program.targets and untargeted:
+        add(Finding("info", "task-without-target",
+                    f"{len(untargeted)} task rows have no specific target in the text: {', '.join(untargeted)}",
+                    (table_src,)))
+
+    # --- years and cadence ------------------------------------------------------------------
+    n_years = len(program.years)
+    for t in tasks:
+        n = len(t.years)
+        if t.annual:
+            if t.quantity < n_years:
+                add(Finding("warning", "annual-cadence-impossible",
+                            f"{t.id} is to run every year (‘{t.years_text}’) but has only {t.quantity} "
+                            f"{t.unit.vi} for {n_years} years: at least {n_years - t.quantity} year(s) get none",
+                            (t.source,)))
+            elif t.quantity % n_years:
+                lo, hi = t.quantity // n_years, t.quantity // n_years + 1
+                add(Finding("info", "annual-cadence-uneven",
+                            f"{t.id}: {t.quantity} {t.unit.vi} every year over {n_years} years cannot be "
+                            f"even: {t.quantity % n_years} year(s) get {hi}, the others {lo}", (t.source,)))
+        elif n < n_years and t.quantity > n and t.quantity % n:
+            add(Finding("info", "years-uneven",
+                        f"{t.id}: {t.quantity} {t.unit.vi} in {n} allowed year(s) ({t.years_text}): "
+                        f"at least one year holds {t.quantity // n + 1}", (t.source,)))
+
+    # --- unit costs and legal caps ----------------------------------------------------------
+    for t in tasks:
+        rule = program.support_rules[t.support_rule]
+        if t.cost.total == 0:
+            add(Finding("warning", "zero-cost", f"{t.id} costs nothing", (t.source,)))
+            continue
+        if (t.unit_cost * 1000).denominator != 1:
+            add(Finding("info", "unit-cost-not-round",
+                        f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} per unit "
+                        "is not a whole number of thousand VND", (t.source,)))
+        elif t.unit_cost.denominator != 1 and t.quantity > 1 and (t.unit_cost * 100).denominator == 1 \
+                and (t.unit_cost * 10).denominator != 1:
+            add(Finding("info", "unit-cost-not-round",
+                        f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} million VND "
+                        "per unit, an unusual figure for a cost norm", (t.source,)))
+        share = t.cost.state / t.cost.total
+        rule_ref = f"support rule {rule.id}: {rule.citation} [{rule.confidence}]"
+        if share > rule.max_state_share and not (share == 1 and t.cost.other == 0):
+            add(Finding("error", "legal-share-exceeded",
+                        f"{t.id}: the state pays {float(share):.0%} of the cost, above the "
+                        f"{float(rule.max_state_share):.0%} "
+                        f"allowed for {rule.name.en}", (t.source, rule_ref)))
+        if rule.max_state_per_unit is not None:
+            if t.unit_state > rule.max_state_per_unit:
+                add(Finding("error", "legal-cap-exceeded",
+                            f"{t.id}: {m(t.unit_state)} million VND of state support per {t.unit.en}, above the "
+                            f"cap of {m(rule.max_state_per_unit)}", (t.source, rule_ref)))
+            elif t.unit_state == rule.max_state_per_unit:
+                add(Finding("info", "legal-cap-reached",
+                            f"{t.id}: state support of {m(t.unit_state)} per {t.unit.en} is exactly the cap; "
+                            "any cost increase must be borne by the enterprise", (t.source, rule_ref)))
+        if share == 1 and t.cost.other == 0 and rule.max_state_share < 1:
+            add(Finding("error", "legal-share-exceeded",
+                        f"{t.id} is fully state-paid, but {rule.name.en} allows at most "
+                        f"{float(rule.max_state_share):.0%}", (t.source, rule_ref)))
+
+    # --- groups and ids ---------------------------------------------------------------------
+    for g in program.groups:
+        if not any(t.group == g.id for t in tasks):
+            add(Finding("warning", "empty-group", f"group {g.id} has no tasks", (g.source,)))
+    for t in tasks:
+        if not t.id.startswith(t.group + "."):
+            add(Finding("warning", "id-group-mismatch", f"task {t.id} is in group {t.group}", (t.source,)))
+
+    # --- relations the program's own text implies between rows ------------------------------
+    for rel in program.relations:
+        left = sum(program.task(tid).quantity for tid in rel.left)
+        right = sum(program.task(tid).quantity for tid in rel.right)
+        holds = {"<=": left <= right, ">=": left >= right, "==": left == right}[rel.op]
+        if not holds:
+            refs = (rel.source, *(program.task(tid).source for tid in (*rel.left, *rel.right)))
+            add(Finding("warning", "relation-violated",
+                        f"{' + '.join(rel.left)} = {left} but {' + '.join(rel.right)} = {right}, while "
+                        f"{rel.op} is expected: {rel.text.en}", refs))
+
+    for note in program.source_notes:
+        add(Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,
+                    (note.source,)))
+
+    if schedule:
+        found.extend(_schedule_findings(program))
+
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(found, key=lambda f: order[f.severity])
+
+
+def _schedule_findings(program: Program) -> list[Finding]:
+    """Where the closest integer schedule of the whole table still differs from the annual table."""
+    rec = reconstruct(program)
+    diffs = rec.comparison[rec.comparison["difference"].abs() > 1e-6]
+    if diffs.empty:
+        return [Finding("info", "table-schedulable",
+                        "the whole task table can be scheduled year by year to match the annual table exactly",
+                        (program.annual_budget_source,))]
+    parts = [f"{y} {'local budget' if s == 'local' else 'co-funding'} {r.difference:+,.2f}"
+             for (y, s), r in diffs.iterrows()]
+    return [Finding(
+        "warning", "table-not-schedulable",
+        f"no year-by-year schedule of the whole task table matches the annual table; the closest "
+        f"(kgkc-opt reconstruct) differs by {rec.total_deviation:,.2f} million VND in all: " + "; ".join(parts),
+        ("Annex task table", program.annual_budget_source))]
+
+
+def _capacity_findings(program: Program) -> list[Finding]:
+    """Do the tasks confined to each set of years fit that set's annual budget (both columns)?"""
+    out = []
+    years = program.years
+    annual = program.annual_budget
+    task_sets = {t.years for t in program.tasks}
+    subsets = []
+    for r in range(1, len(years) + 1):
+        for s in itertools.combinations(years, r):
+            covered = [ts for ts in task_sets if set(ts) <= set(s)]
+            if covered and set().union(*covered) == set(s):
+                subsets.append(s)
+    for s in subsets:
+        members = [t for t in program.tasks if set(t.years) <= set(s)]
+        for col, label in (("state", "local budget"), ("other", "co-funding")):
+            need = sum((getattr(t.cost, col) for t in members), Fraction(0))
+            have = sum((getattr(annual[y], col) for y in s if y in annual), Fraction(0))
+            if need > have:
+                span = "the whole period" if len(s) == len(years) else "years " + ", ".join(map(str, s))
+                out.append(Finding(
+                    "error", "table-exceeds-annual-budget",
+                    f"the tasks that must run in {span} need {m(need)} million VND of {label}, "
+                    f"the annual table provides {m(have)}: the table cannot be carried out in full "
+                    f"(short by {m(need - have)})",
+                    (f"Annex task table, {len(members)} task(s)", program.annual_budget_source)))
+    return out
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame([f.to_dict() | {"sources": "; ".join(f.sources)} for f in findings],
+                        columns=["severity", "code", "message", "sources"])

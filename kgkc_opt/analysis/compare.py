@@ -1,0 +1,198 @@
+"""Comparing scenarios: what differs in their inputs, beside what that causes.
+
+``compare(results, scenarios)`` returns a ``Comparison`` of tidy tables; the first scenario is
+the reference every difference is measured against:
+
+``inputs``   key, one column per scenario: every figure that differs between the scenarios
+             (caps per year, targets, weights, floors, tiers, carry-over, escalation, ...)
+``summary``  scenario: status, objective, objective_change, tasks_short, local_used, cofunding_used
+``tasks``    (scenario, task_id): target, achieved, share, shortfall, local_budget, cofunding,
+             achieved_change, local_budget_change
+``years``    (scenario, year, source): cap, used, slack, used_change
+``allocation`` (scenario, task_id, year): quantity, local_budget, cofunding, quantity_change
+
+``plan_actual_replan`` lines up, for a replanned scenario, the original plan, what was executed
+and the re-plan, per task and year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from kgkc_opt.analysis.plan import solve
+from kgkc_opt.solver.result import Result
+
+
+@dataclass(frozen=True)
+class Comparison:
+    names: tuple[str, ...]
+    inputs: pd.DataFrame
+    summary: pd.DataFrame
+    tasks: pd.DataFrame
+    years: pd.DataFrame
+    allocation: pd.DataFrame
+
+    def shortfalls(self) -> pd.DataFrame:
+        """Tasks short of target in any scenario: achieved per scenario, side by side."""
+        if len(self.tasks) == 0:
+            return pd.DataFrame(columns=["target", *self.names])
+        t = self.tasks.reset_index()
+        short_ids = sorted(set(t.loc[t["shortfall"] > 0, "task_id"]), key=list(t["task_id"]).index)
+        wide = t[t["task_id"].isin(short_ids)].pivot(index="task_id", columns="scenario", values="achieved")
+        wide = wide.reindex(columns=list(self.names))  # a scenario without a plan shows as empty
+        wide.insert(0, "target", t.drop_duplicates("task_id").set_index("task_id").loc[wide.index, "target"])
+        return wide[["target", *self.names]].loc[short_ids]
+
+    def _repr_html_(self) -> str:
+        return self.summary.to_html() + self.inputs.to_html() + self.shortfalls().to_html()
+
+
+def _value(v: Any) -> str:
+    if isinstance(v, Fraction):
+        return str(v.numerator) if v.denominator == 1 else f"{float(v):.10g}"
+    return str(v)
+
+
+def input_table(scenarios: Sequence[Any]) -> pd.DataFrame:
+    """Every input figure that differs between the scenarios, one column per scenario."""
+    rows: dict[str, dict[str, str]] = {}
+
+    def put(key: str, name: str, value: Any) -> None:
+        rows.setdefault(key, {})[name] = _value(value)
+
+    for s in scenarios:
+        for y in s.program.years:
+            put(f"budget.{y}", s.name, s.local_budget[y])
+            put(f"cofunding.{y}", s.name, s.cofunding[y])
+        for t in s.program.tasks:
+            put(f"targets.{t.id}", s.name, s.targets.get(t.id, 0))
+            put(f"weights.{t.id}", s.name, s.weights.get(t.id, Fraction(1)))
+            put(f"floors.{t.id}", s.name, s.floors.get(t.id, 0))
+            put(f"tiers.{t.id}", s.name, s.tiers.get(t.id, 1))
+            put(f"state_per_unit.{t.id}", s.name, t.unit_state)
+        put("carry_over", s.name, str(s.carry_over).lower())
+        put("escalation", s.name, "none" if s.escalation is None else
+            f"{float(s.escalation.rate):.2%}/yr from {s.escalation.base_year}")
+        put("replan_from", s.name, s.replan_from or "-")
+        put("program", s.name, s.program.id)
+    names = [s.name for s in scenarios]
+    out = []
+    for key, values in rows.items():
+        vals = [values.get(n, "-") for n in names]
+        if len(set(vals)) > 1:
+            out.append({"key": key, **dict(zip(names, vals, strict=True))})
+    frame = pd.DataFrame(out, columns=["key", *names])
+    return frame.set_index("key")
+
+
+def compare(results: Sequence[Result], scenarios: Sequence[Any]) -> Comparison:
+    """Compare solved scenarios; the first is the reference."""
+    if len(results) != len(scenarios) or len(results) < 2:
+        raise ValueError("compare needs at least two results, each with its scenario")
+    names = [r.scenario for r in results]
+    if len(set(names)) != len(names):
+        names = [f"{i + 1}:{n}" for i, n in enumerate(names)]
+    ref = results[0]
+    summary_rows, task_frames, year_frames, alloc_frames = [], [], [], []
+    for name, r in zip(names, results, strict=True):
+        row = {"scenario": name, "status": r.status.value, "objective": r.objective,
+               "objective_change": (r.objective - ref.objective)
+               if r.objective is not None and ref.objective is not None else None}
+        if r.has_plan:
+            row["tasks_short"] = int((r.achievement["shortfall"] > 0).sum())
+            row["local_used"] = float(r.budget.xs("local", level="source")["used"].sum())
+            row["cofunding_used"] = float(r.budget.xs("cofunding", level="source")["used"].sum())
+            money = r.allocation.groupby(level="task_id")[["local_budget", "cofunding"]].sum()
+            tasks = r.achievement[["target", "achieved", "share", "shortfall"]].join(money).fillna(0.0)
+            tasks.insert(0, "scenario", name)
+            task_frames.append(tasks.reset_index())
+            years = r.budget[["cap", "used", "slack"]].reset_index()
+            years.insert(0, "scenario", name)
+            year_frames.append(years)
+            alloc = r.allocation.reset_index()
+            alloc.insert(0, "scenario", name)
+            alloc_frames.append(alloc)
+        summary_rows.append(row)
+    summary = pd.DataFrame(summary_rows).set_index("scenario")
+    tasks = pd.concat(task_frames, ignore_index=True) if task_frames else pd.DataFrame()
+    years = pd.concat(year_frames, ignore_index=True) if year_frames else pd.DataFrame()
+    alloc = pd.concat(alloc_frames, ignore_index=True) if alloc_frames else pd.DataFrame()
+    if len(tasks):
+        first = tasks[tasks["scenario"] == names[0]].set_index("task_id")
+        tasks["achieved_change"] = tasks["achieved"] - tasks["task_id"].map(first["achieved"]).fillna(0)
+        tasks["local_budget_change"] = tasks["local_budget"] - tasks["task_id"].map(first["local_budget"]).fillna(0)
+        tasks = tasks.set_index(["scenario", "task_id"])
+    if len(years):
+        base = years[years["scenario"] == names[0]].set_index(["year", "source"])["used"]
+        pairs = zip(years["year"], years["source"], strict=True)
+        years["used_change"] = years["used"] - [base.get((y, s), 0.0) for y, s in pairs]
+        years = years.set_index(["scenario", "year", "source"])
+    if len(alloc):
+        base = alloc[alloc["scenario"] == names[0]].set_index(["task_id", "year"])["quantity"]
+        pairs = zip(alloc["task_id"], alloc["year"], strict=True)
+        alloc["quantity_change"] = alloc["quantity"] - [int(base.get((t, y), 0)) for t, y in pairs]
+        alloc = alloc.set_index(["scenario", "task_id", "year"])
+    inputs = input_table(scenarios)
+    inputs.columns = names
+    return Comparison(tuple(names), inputs, summary, tasks, years, alloc)
+
+
+def plan_actual_replan(plan: Result, scenario: Any, replan: Result) -> pd.DataFrame:
+    """Per (task_id, year): the original plan, what was executed, and the re-plan.
+
+    ``plan`` solves the scenario without actuals (what was planned at the start), ``replan`` the
+    scenario with them. Executed years show plan and actual; planned years show plan and re-plan.
+    """
+    actuals = scenario.actuals
+    executed = {(r.task_id, r.year): r for r in actuals.rows} if actuals else {}
+    rows = []
+    planned_years = set(scenario.planned_years())
+    for t in scenario.program.tasks:
+        for y in t.years:
+            p = int(plan.allocation["quantity"].get((t.id, y), 0)) if plan.has_plan else 0
+            a = executed.get((t.id, y))
+            re = None
+            if replan.has_plan and y in planned_years:
+                re = int(replan.allocation["quantity"].get((t.id, y), 0))
+            rows.append({
+                "task_id": t.id, "year": y, "stage": "re-plan" if y in planned_years else "executed",
+                "plan": p, "actual": a.quantity if a else (0 if y not in planned_years else None),
+                "replan": re,
+                "plan_local_budget": float(t.unit_state * p),
+                "actual_spend": float(a.spend) if a else (0.0 if y not in planned_years else None),
+                "replan_local_budget": float(replan.allocation["local_budget"].get((t.id, y), 0.0))
+                if re is not None else None,
+            })
+    frame = pd.DataFrame(rows).astype({"plan": "Int64", "actual": "Int64", "replan": "Int64"})
+    return frame.set_index(["task_id", "year"])
+
+
+def replan(scenario: Any, *, solver: str | None = None,
+           replanned: Result | None = None) -> tuple[Result, Result, pd.DataFrame]:
+    """Solve a scenario with actuals as originally planned (no actuals) and re-planned.
+
+    Returns (plan, replan, table) where table is ``plan_actual_replan``; pass ``replanned`` when
+    the scenario itself is already solved, so that it is not solved again.
+    """
+    original = replace(scenario, actuals=None, replan_from=None, name=f"{scenario.name} (original plan)",
+                       changes=tuple(c for c in scenario.changes if c.key not in ("actuals", "replan_from")))
+    plan = solve(original, solver=solver)
+    again = replanned if replanned is not None else solve(scenario, solver=solver)
+    return plan, again, plan_actual_replan(plan, scenario, again)
+
+
+def replan_summary(table: pd.DataFrame, scenario: Any) -> pd.DataFrame:
+    """Per task: target, planned, executed, re-planned, executed + re-planned, and the gap left."""
+    t = table.reset_index()
+    out = t.groupby("task_id", sort=False).agg(
+        plan=("plan", "sum"), actual=("actual", lambda s: int(s.fillna(0).sum())),
+        replan=("replan", lambda s: int(s.fillna(0).sum())))
+    out.insert(0, "target", [scenario.targets[tid] for tid in out.index])
+    out["delivered_and_replanned"] = out["actual"] + out["replan"]
+    out["short"] = (out["target"] - out["delivered_and_replanned"]).clip(lower=0)
+    return out

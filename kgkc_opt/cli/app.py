@@ -1,0 +1,375 @@
+"""The ``kgkc-opt`` command line: a thin layer over the API.
+
+Exit codes: 0 done; 1 the scenario is infeasible (the explanation is printed), or for
+``reproduce`` the outputs differ; 2 bad input or usage (every problem is listed); 3 solver or
+internal error; 4 no plan found within the time limit. ``--debug`` shows the traceback of an
+error instead of the one-line message. docs/errors.md lists the messages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from kgkc_opt._version import __version__
+from kgkc_opt.errors import KgkcError
+
+EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_ERROR, EXIT_NO_PLAN = 0, 1, 2, 3, 4
+
+DESCRIPTION = """\
+kgkc-opt plans a provincial industrial-promotion (khuyến công) program: it audits the program's
+figures, allocates each year's local budget across its tasks with an integer program (HiGHS by
+default, CBC selectable), and answers what-if questions with scenario files.
+
+PROGRAM is a bundled program's name (default: kien-giang-2021-2025, Decision 2454/QĐ-UBND) or a
+path to a program file (docs/program-format.md). SCENARIO is a scenario file (docs/scenarios.md).
+Money is in million VND (triệu đồng)."""
+
+
+def _seconds(text: str) -> float:
+    """argparse type of --time-limit: a number of seconds, more than 0 and finite."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
+
+def _program_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("program", nargs="?", default="kien-giang-2021-2025",
+                   help="bundled program name or program file (default: %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kgkc-opt", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"kgkc-opt {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("solve", help="solve a scenario and print (or write) the plan",
+                       description="Solve a scenario: allocate each year's local budget across the "
+                       "tasks to meet as much of the targets as the caps allow.")
+    p.add_argument("scenario", help="scenario file (YAML)")
+    p.add_argument("--out", metavar="DIR", help="write allocation.csv, achievement.csv, budget.csv, "
+                   "summary.json to DIR (atomically)")
+    p.add_argument("--force", action="store_true", help="replace DIR if it exists")
+    p.add_argument("--solver", choices=("highs", "cbc"), help="MILP solver (default: highs)")
+    p.add_argument("--time-limit", type=_seconds, metavar="SECONDS",
+                   help="stop after this long and report the best plan with its gap (default 60)")
+    p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
+                   help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
+    from kgkc_opt.cli import documents as cli_outputs
+
+    cli_outputs.add_solve_options(p)
+
+    p = sub.add_parser("audit", help="check a program's figures for internal consistency",
+                       description="List every inconsistency in a program's figures, with severity "
+                       "and source references. The program's data is left as the decision states it.")
+    _program_arg(p)
+    p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    p.add_argument("--fail-on", choices=("error", "warning"),
+                   help="exit with code 1 when a finding of this severity (or worse) is found")
+    p.add_argument("--no-schedule", action="store_true",
+                   help="skip the check that the whole table can be scheduled within the annual table "
+                   "(the only check that runs the solver)")
+
+    p = sub.add_parser("reconstruct", help="schedule the whole task table against the annual table",
+                       description="Find an integer year-by-year schedule of every task row that "
+                       "matches the annual budget table as closely as possible, and show how close.")
+    _program_arg(p)
+    p.add_argument("--out", metavar="FILE.csv", help="write the schedule as CSV")
+    p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+
+    p = sub.add_parser("program", help="show a program's task table")
+    psub = p.add_subparsers(dest="program_command", metavar="ACTION")
+    ps = psub.add_parser("show", help="print the task table as encoded")
+    _program_arg(ps)
+    ps.add_argument("--csv", action="store_true", help="print CSV (id, unit, quantity, total, ns, other, years)")
+
+    p = sub.add_parser("scenario", help="show a scenario's effective settings")
+    ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION")
+    ss = ssub.add_parser("show", help="print the effective scenario and its change log")
+    ss.add_argument("scenario", help="scenario file (YAML)")
+
+    from kgkc_opt.cli import analysis as cli_analysis
+
+    p = sub.add_parser("reproduce", help="re-run a solve from its summary.json and compare the outputs",
+                       description="Re-run the solve recorded in DIR/summary.json (written by "
+                       "'kgkc-opt solve --out DIR'): check that every input file still has its recorded "
+                       "SHA-256, solve again with the recorded options into a temporary folder and "
+                       "compare every file byte for byte. Prints OK (exit 0) or the files that differ "
+                       "(exit 1); a changed or missing input exits 2. Run it from the folder solve "
+                       "was run from (the recorded paths are relative to it). DIR is not modified.")
+    p.add_argument("folder", metavar="DIR", help="a result folder written by 'kgkc-opt solve --out'")
+
+    cli_analysis.add_parsers(sub)
+    cli_outputs.add_parsers(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_INPUT
+    try:
+        return _dispatch(args, parser)
+    except KgkcError as exc:
+        if args.debug:
+            raise
+        print(f"kgkc-opt: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("kgkc-opt: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) stopped reading: not an error of ours
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from kgkc_opt.cli import analysis as cli_analysis
+
+    if args.command in cli_analysis.COMMANDS:
+        code = cli_analysis.dispatch(args)
+        assert code is not None
+        return code
+    from kgkc_opt.cli import documents as cli_outputs
+
+    if args.command in cli_outputs.COMMANDS:
+        code = cli_outputs.dispatch(args)
+        assert code is not None
+        return code
+    if args.command == "solve":
+        return cmd_solve(args)
+    if args.command == "reproduce":
+        return cmd_reproduce(args)
+    if args.command == "audit":
+        return cmd_audit(args)
+    if args.command == "reconstruct":
+        return cmd_reconstruct(args)
+    if args.command == "program":
+        if args.program_command != "show":
+            print("usage: kgkc-opt program show [PROGRAM] [--csv]", file=sys.stderr)
+            return EXIT_INPUT
+        return cmd_program_show(args)
+    if args.command == "scenario":
+        if args.scenario_command != "show":
+            print("usage: kgkc-opt scenario show SCENARIO", file=sys.stderr)
+            return EXIT_INPUT
+        return cmd_scenario_show(args)
+    parser.print_help()
+    return EXIT_INPUT
+
+
+def _table(rows: list[list[str]], header: list[str], right: set[int] | None = None) -> str:
+    right = right or set()
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    def line(r: list[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
+                         for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
+    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def _money(x: float) -> str:
+    return f"{x:,.2f}"
+
+
+def print_result(result: Any, scenario: Any, seconds: float) -> None:
+    from kgkc_opt.solver.result import Status
+
+    print(f"Scenario {result.scenario!r} on program {result.program!r}")
+    for change in result.changes:
+        print(f"  {change}")
+    status = result.status.value
+    print(f"Status: {status} ({result.method}, {result.solver_version}, {seconds:.2f} s)")
+    if not result.has_plan:
+        print(result.message)
+        return
+    gap = "0 (proven optimal)" if result.gap == 0 else f"{result.gap:.3e} (bound {result.bound:.6f})"
+    print(f"Objective: {result.objective:.6f} of {result.max_objective:g} "
+          f"(weighted share of targets met; gap {gap})")
+    print()
+    b = result.budget.reset_index()
+    rows = []
+    for y in sorted(b["year"].unique()):
+        loc = b[(b.year == y) & (b.source == "local")].iloc[0]
+        cof = b[(b.year == y) & (b.source == "cofunding")].iloc[0]
+        rows.append([str(y), _money(loc.cap), _money(loc.used), f"{loc.used / loc.cap:.1%}" if loc.cap else "-",
+                     f"{loc.shadow_price:.6f}", _money(cof.cap), _money(cof.used), f"{cof.shadow_price:.6f}"])
+    print("Cap use per year (million VND; shadow price = objective gained per extra million)")
+    print(_table(rows, ["year", "local cap", "used", "use", "shadow", "co-fund cap", "used", "shadow"],
+                 right=set(range(1, 8))))
+    print()
+    short = result.shortfalls
+    if len(short) == 0:
+        print("Every task meets its target.")
+    else:
+        program = scenario.program
+        rows = []
+        for tid, r in short.iterrows():
+            t = program.task(tid)
+            rows.append([tid, t.name.en[:44], f"{int(r.achieved)} of {int(r.target)}", f"{r.share:.1%}",
+                         f"{int(r.shortfall)} {t.unit.en}"])
+        print(f"Tasks short of target ({len(rows)}):")
+        print(_table(rows, ["task", "name", "achieved", "share", "short by"], right={2, 3}))
+    if result.status == Status.FEASIBLE:
+        print(f"\nStopped at the time limit: the plan may be up to {result.gap:.2%} below the optimum.")
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from kgkc_opt.inputs.files import load_scenario
+    from kgkc_opt.report import files as export
+    from kgkc_opt.report.record import solve_run
+    from kgkc_opt.solver.status import Status
+
+    scenario = load_scenario(args.scenario)
+    if args.out:
+        export.check_folder(args.out, force=args.force)
+        _check_out_holds_no_input(args.out, scenario)
+    started = time.perf_counter()
+    run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method)
+    result = run.result
+    seconds = time.perf_counter() - started
+    print_result(result, scenario, seconds)
+    if run.replan is not None:
+        _print_replan(scenario, run.replan)
+    if args.out:
+        export.write_folder(args.out, run.files, force=args.force)
+        print(f"\nWrote {args.out}/")
+    from kgkc_opt.cli import documents as cli_outputs
+
+    cli_outputs.write_xlsx(args, result, scenario)
+    if result.status == Status.INFEASIBLE:
+        return EXIT_INFEASIBLE
+    if result.status == Status.NO_SOLUTION:
+        return EXIT_NO_PLAN
+    return EXIT_OK
+
+
+def _print_replan(scenario: Any, table: Any) -> None:
+    """Print plan vs actual vs re-plan per task."""
+    from kgkc_opt.analysis.compare import replan_summary
+
+    summary = replan_summary(table, scenario)
+    years = scenario.planned_years()
+    print(f"\nPlan vs actual vs re-plan (executed up to {years[0] - 1}, re-planned {years[0]}–{years[-1]}):")
+    rows = [[tid, str(r.target), str(r.plan), str(r.actual), str(r.replan), str(r.delivered_and_replanned),
+             str(r.short) if r.short else ""] for tid, r in summary.iterrows()]
+    print(_table(rows, ["task", "target", "plan", "actual", "re-plan", "actual+re-plan", "short"],
+                 right={1, 2, 3, 4, 5, 6}))
+
+
+def _check_out_holds_no_input(out: str, scenario: Any) -> None:
+    """--out (with --force) replaces the folder: refuse one that holds an input of the scenario."""
+    from kgkc_opt.errors import OutputError
+    from kgkc_opt.report.record import input_path, input_records
+
+    folder = Path(out).resolve()
+    for record in input_records(scenario):
+        path = input_path(record).resolve()
+        if path.is_relative_to(folder):
+            raise OutputError(f"{out}: holds the {record['role']} file {record['path']}, which "
+                              "replacing the folder would delete; choose another folder")
+
+
+def cmd_reproduce(args: argparse.Namespace) -> int:
+    from kgkc_opt.report.record import reproduce
+
+    report = reproduce(args.folder)
+    print("\n".join(report.lines()))
+    return EXIT_OK if report.ok else 1  # the outputs differ
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from kgkc_opt.analysis.audit import audit
+    from kgkc_opt.inputs.files import load_program
+
+    program = load_program(args.program)
+    findings = audit(program, schedule=not args.no_schedule)
+    failing = {"error": {"error"}, "warning": {"error", "warning"}}.get(args.fail_on or "", set())
+    code = 1 if any(f.severity in failing for f in findings) else EXIT_OK
+    if args.json:
+        print(json.dumps({"program": program.id, "findings": [f.to_dict() for f in findings]},
+                         indent=2, ensure_ascii=False))
+        return code
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    print(f"Audit of {program.id!r} ({program.title.vi}): {counts['error']} errors, "
+          f"{counts['warning']} warnings, {counts['info']} notes")
+    for f in findings:
+        print(f"\n[{f.severity}] {f.code}\n  {f.message}")
+        for s in f.sources:
+            print(f"  ↳ {s}")
+    return code
+
+
+def cmd_reconstruct(args: argparse.Namespace) -> int:
+    from kgkc_opt.analysis.reconstruct import reconstruct
+    from kgkc_opt.inputs.files import load_program
+    from kgkc_opt.report import files as export
+
+    program = load_program(args.program)
+    rec = reconstruct(program, solver=args.solver)
+    print(f"Reconstructed schedule of {program.id!r}: {rec.status.value}; total |difference| from the "
+          f"annual table {rec.total_deviation:,.3f} million VND")
+    rows = [[str(y), s, _money(r.annual_table), _money(r.reconstructed), f"{r.difference:+,.2f}"]
+            for (y, s), r in rec.comparison.iterrows()]
+    print(_table(rows, ["year", "column", "annual table", "schedule", "difference"], right={2, 3, 4}))
+    if args.out:
+        export.write_file(args.out, export.frame_csv(rec.schedule, export.ALLOCATION_COLUMNS))
+        print(f"Wrote {args.out}")
+    return EXIT_OK
+
+
+def cmd_program_show(args: argparse.Namespace) -> int:
+    from kgkc_opt.inputs.files import load_program
+    from kgkc_opt.report import files as export
+
+    program = load_program(args.program)
+    frame = program.tasks_frame()
+    if args.csv:
+        frame = frame.reset_index().rename(columns={"task_id": "id"})
+        sys.stdout.write(export.csv_text(["id", "unit", "quantity", "total", "ns", "other", "years"],
+                                         frame.to_dict("records")))
+        return EXIT_OK
+    print(f"{program.title.vi} ({program.id}), {program.period[0]}–{program.period[1]}; million VND")
+    rows = [[tid, r.name_en[:40], r.unit, str(r.quantity), _money(r.total), _money(r.ns), _money(r.other),
+             r.years_text] for tid, r in frame.iterrows()]
+    print(_table(rows, ["id", "task", "unit", "qty", "total", "state (NS)", "other", "years"],
+                 right={3, 4, 5, 6}))
+    return EXIT_OK
+
+
+def cmd_scenario_show(args: argparse.Namespace) -> int:
+    from kgkc_opt.inputs.files import load_scenario
+
+    s = load_scenario(args.scenario)
+    print(f"Scenario {s.name!r} on program {s.program.id!r}")
+    if s.description:
+        print(f"  {s.description}")
+    print(f"Files: {' ← '.join(reversed(s.sources))}")
+    print(f"Changes ({len(s.changes)}):")
+    for c in s.changes:
+        print(f"  {c}    [{c.source}]")
+    print("Effective caps (million VND):")
+    rows = [[str(y), _money(float(s.local_budget[y])), _money(float(s.cofunding[y]))] for y in s.program.years]
+    print(_table(rows, ["year", "local budget", "co-funding"], right={1, 2}))
+    print(f"carry-over of unspent local budget: {'on' if s.carry_over else 'off'}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

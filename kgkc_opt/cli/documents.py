@@ -1,0 +1,141 @@
+"""The document commands of ``kgkc-opt``: ``chart`` and ``report``, and ``solve --xlsx``.
+
+Registered on the main parser by ``kgkc_opt.cli``; each is a thin layer over ``kgkc_opt.charts``
+(imported only here, lazily: ``kgkc-opt solve`` never loads matplotlib), ``kgkc_opt.brief`` and
+``kgkc_opt.xlsx``. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+COMMANDS = ("chart", "report")
+CHART_KINDS = ("budget", "achievement", "shadow", "difference", "sweep", "montecarlo")
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser(
+        "chart", help="draw a print-ready chart (SVG, PNG at 300 dpi, or PDF)",
+        description="Draw one chart of a scenario for a proposal or report, in Vietnamese (default) "
+        "or English. budget: local budget and co-funding by year and task group against the caps; "
+        "achievement: share of each target met, against --compare (default: the program as "
+        "decided); shadow: the value of one more billion VND per year; difference: per-task change "
+        "from --compare; sweep: the cut order as the budget shrinks (SCENARIO may be the CSV "
+        "written by 'kgkc-opt sweep --out'); montecarlo: probability of meeting each target "
+        "(SCENARIO may be the CSV written by 'kgkc-opt montecarlo --out').")
+    p.add_argument("kind", choices=CHART_KINDS, metavar="KIND", help=", ".join(CHART_KINDS))
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML), or a results CSV for sweep/montecarlo")
+    p.add_argument("--compare", metavar="BASE", help="scenario to compare with (achievement, difference)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the labels (default vi)")
+    p.add_argument("--size", choices=("page", "column"), default="page",
+                   help="width: an A4 page (16 cm, default) or a column (8 cm)")
+    p.add_argument("--budget", default="100:40:-5", metavar="START:STOP:STEP",
+                   help="sweep levels, percent of the scenario's caps, when SCENARIO is a scenario file "
+                   "(default 100:40:-5)")
+    p.add_argument("--program", default="kien-giang-2021-2025",
+                   help="program for the task names when SCENARIO is a CSV (default: %(default)s)")
+    p.add_argument("--out", required=True, metavar="FILE", help="output file: .svg, .png or .pdf")
+    p.add_argument("--solver", choices=("highs", "cbc"))
+
+    p = sub.add_parser(
+        "report", help="write a scenario brief (HTML or Markdown, images embedded)",
+        description="Write a one-to-three-page brief of a scenario for a reader who has never seen "
+        "the toolkit: what it changes, the headline numbers, the charts, which targets fall short "
+        "and why, and the repair options. Self-contained: the charts are embedded.")
+    p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
+    p.add_argument("--compare", metavar="BASE",
+                   help="scenario to compare with (default: the program as decided)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
+    p.add_argument("--out", required=True, metavar="FILE", help="output file: .html or .md")
+    p.add_argument("--solver", choices=("highs", "cbc"))
+
+
+def add_solve_options(p: argparse.ArgumentParser) -> None:
+    """``solve --xlsx FILE --lang vi|en``."""
+    p.add_argument("--xlsx", metavar="FILE.xlsx",
+                   help="also write the plan as an Excel workbook laid out as the decision's annex")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the workbook (default vi)")
+
+
+def dispatch(args: argparse.Namespace) -> int | None:
+    if args.command == "chart":
+        return cmd_chart(args)
+    if args.command == "report":
+        return cmd_report(args)
+    return None
+
+
+def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> None:
+    """After ``solve``: write the workbook if ``--xlsx`` was given and there is a plan."""
+    if not getattr(args, "xlsx", None):
+        return
+    if not result.has_plan:
+        print(f"\nNo plan: {args.xlsx} not written")
+        return
+    from kgkc_opt.report import workbook as xlsx
+
+    xlsx.write(result, scenario, args.xlsx, lang=args.lang)
+    print(f"Wrote {args.xlsx}")
+
+
+def _read_frame(path: str) -> Any:
+    import pandas as pd
+
+    from kgkc_opt.errors import InputError
+
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: cannot read the results table: {exc}") from None
+
+
+def cmd_chart(args: argparse.Namespace) -> int:
+    from kgkc_opt.analysis.plan import solve
+    from kgkc_opt.inputs.files import load_program, load_scenario
+    from kgkc_opt.inputs.scenario import baseline
+    from kgkc_opt.report import charts
+
+    kind = args.kind
+    if kind in ("sweep", "montecarlo"):
+        if args.scenario.lower().endswith(".csv"):
+            frame, program, name = _read_frame(args.scenario), load_program(args.program), Path(args.scenario).stem
+        else:
+            scenario = load_scenario(args.scenario)
+            program, name = scenario.program, scenario.name
+            from kgkc_opt.analysis import sweep
+
+            if kind == "sweep":
+                frame = sweep.sweep(scenario, budget=sweep.parse_levels(args.budget), solver=args.solver or "highs")
+            else:
+                frame = sweep.monte_carlo(scenario, solver=args.solver or "highs")
+        fig = charts.render(kind, program=program, frame=frame, lang=args.lang, size=args.size, name=name)
+    else:
+        scenario = load_scenario(args.scenario)
+        result = solve(scenario, solver=args.solver)
+        base = None
+        if args.compare:
+            base = solve(load_scenario(args.compare), solver=args.solver)
+        elif kind == "difference" or (kind == "achievement" and scenario.changes):
+            base = solve(baseline(scenario.program), solver=args.solver)
+        fig = charts.render(kind, result, scenario.program, base=base, lang=args.lang, size=args.size)
+    charts.save(fig, args.out)
+    print(f"Wrote {args.out}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kgkc_opt.errors import OutputError
+    from kgkc_opt.inputs.files import load_scenario
+    from kgkc_opt.report import brief
+
+    if Path(args.out).suffix.lower() not in (".html", ".htm", ".md"):
+        raise OutputError(f"{args.out}: the brief is written as .html or .md")
+    scenario = load_scenario(args.scenario)
+    base = load_scenario(args.compare) if args.compare else None
+    doc = brief.build(scenario, base, lang=args.lang, solver=args.solver)
+    doc.write(args.out)
+    print(f"Wrote {args.out}")
+    return 0 if doc.result.has_plan else 1

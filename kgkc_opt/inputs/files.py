@@ -1,0 +1,311 @@
+"""File reading at the edge: YAML and CSV in, plain data out to the pure ``*_from_dict`` functions.
+
+This is the only module (with ``export``) that touches the filesystem. YAML is read with the safe
+loader only, with limits on size and on aliases (a "billion laughs" document is refused), text must
+be UTF-8 (a byte-order mark is accepted), and Vietnamese text is normalised to NFC so that a name
+typed with decomposed accents compares equal to the same name typed composed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import unicodedata
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kgkc_opt.errors import ActualsError, InputError, Problem, ProgramError, ScenarioError
+from kgkc_opt.inputs.program import Program, program_from_dict
+from kgkc_opt.inputs.reader import InputFile
+from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents
+
+#: Largest input file read, in bytes. A program or scenario is a few kB; 5 MB is a mistake.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Most YAML aliases (*name) a document may use; ordinary files use none.
+MAX_YAML_ALIASES = 100
+#: Most values the aliases of a document may expand to (a "billion laughs" stays under 100 aliases).
+MAX_YAML_ALIAS_EXPANSION = 100_000
+#: Deepest nesting of lists and mappings; a program is about 5 levels deep.
+MAX_YAML_DEPTH = 100
+DEFAULT_PROGRAM = "kien-giang-2021-2025"
+
+
+def bundled_programs() -> list[str]:
+    """Names of the programs shipped with the package."""
+    folder = resources.files("kgkc_opt") / "programs"
+    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
+              record: list[InputFile] | None = None, role: str = "input", label: str | None = None) -> str:
+    """A text file's content, checked: exists, not a folder, not too large, UTF-8, NFC.
+
+    With ``record``, appends an ``InputFile`` (``label`` or the path, and the SHA-256 of the bytes
+    read) to it: a result's record names exactly the bytes it was computed from.
+    """
+    p = Path(path)
+    where = str(path)
+
+    def fail(message: str) -> None:
+        raise error_type([Problem(where, "", message)])
+
+    try:
+        if not p.exists():
+            fail("no such file")
+        if p.is_dir():
+            fail("is a folder, expected a file")
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            fail(f"is {size:,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
+        raw = p.read_bytes()
+    except (OSError, ValueError) as exc:  # permission denied, name too long, NUL in the name...
+        fail(f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
+    text = decode_text(raw, where, error_type=error_type)
+    if record is not None:
+        record.append(InputFile(role, label if label is not None else str(path), hashlib.sha256(raw).hexdigest()))
+    return text
+
+
+def _exists(p: Path) -> bool:
+    """``p.exists()``, False where the name itself is unusable (too long, NUL): read_text says why."""
+    try:
+        return p.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def decode_text(raw: bytes, label: str, *, error_type: type[InputError] = InputError) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise error_type([Problem(label, "", "is UTF-16 text (Notepad's \"Unicode\"); save the file as UTF-8")])
+    if b"\x00" in raw:
+        raise error_type([Problem(label, "", "is a binary file, expected UTF-8 text")])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error_type(
+            [Problem(label, f"line {line}", "is not UTF-8 text; save the file as UTF-8")]
+        ) from None
+    return unicodedata.normalize("NFC", text)
+
+
+class _LimitedSafeLoader(yaml.SafeLoader):
+    """SafeLoader with limits: aliases (count and expanded size), nesting depth, no recursive
+    structures, no duplicate keys; a bad scalar (a date like 2021-13-45, an int of 5,000 digits)
+    is a YAML error naming its line, not a ValueError."""
+
+    def __init__(self, stream: Any):
+        super().__init__(stream)
+        self.aliases_seen = 0
+        self.alias_expansion = 0
+        self.depth = 0
+        self.open_anchors: list[str] = []
+        self.sizes: dict[int, int] = {}
+
+    def _refuse(self, problem: str, mark: Any) -> None:
+        raise yaml.composer.ComposerError(None, None, problem, mark)
+
+    def _expanded_size(self, node: Any) -> int:
+        """Number of nodes ``node`` stands for once every alias in it is expanded (memoised)."""
+        key = id(node)
+        if key not in self.sizes:
+            if isinstance(node, yaml.SequenceNode):
+                self.sizes[key] = 1 + sum(self._expanded_size(n) for n in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                self.sizes[key] = 1 + sum(self._expanded_size(k) + self._expanded_size(v)
+                                          for k, v in node.value)
+            else:
+                self.sizes[key] = 1
+        return self.sizes[key]
+
+    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            self.aliases_seen += 1
+            if self.aliases_seen > MAX_YAML_ALIASES:
+                self._refuse(f"more than {MAX_YAML_ALIASES} aliases (*name); refused as a possible "
+                             "alias bomb", event.start_mark)
+            if event.anchor in self.open_anchors:
+                self._refuse(f"the alias *{event.anchor} refers to a structure that contains it",
+                             event.start_mark)
+            node = super().compose_node(parent, index)
+            self.alias_expansion += self._expanded_size(node)
+            if self.alias_expansion > MAX_YAML_ALIAS_EXPANSION:
+                self._refuse(f"aliases (*name) expand to more than {MAX_YAML_ALIAS_EXPANSION:,} "
+                             "values; refused as a possible alias bomb", event.start_mark)
+            return node
+        nested = isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent)
+        if nested:
+            self.depth += 1
+            if self.depth > MAX_YAML_DEPTH:
+                self._refuse(f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
+        anchor = getattr(event, "anchor", None)
+        if anchor is not None:
+            self.open_anchors.append(anchor)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            if anchor is not None:
+                self.open_anchors.pop()
+            if nested:
+                self.depth -= 1
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (yaml.YAMLError, RecursionError):
+            raise
+        except Exception as exc:  # PyYAML's own constructors fail on e.g. "!!timestamp null"
+            kind = str(getattr(node, "tag", "")).rsplit(":", 1)[-1]
+            reason = f": {str(exc).split(';')[0]}" if isinstance(exc, ValueError | OverflowError) else ""
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {str(getattr(node, 'value', ''))[:40]!r} as {kind}{reason}",
+                node.start_mark) from None
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        # A key listed twice is an error, never a silent choice (PyYAML keeps the last). Keys
+        # brought in by a merge (<<: *base) may be overridden: that is what merging is for.
+        if isinstance(node, yaml.MappingNode):
+            first_line: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
+                    continue
+                key = self.construct_object(key_node)
+                if key in first_line:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key!r} is listed twice in this mapping (first on line "
+                        f"{first_line[key] + 1}); keep one", key_node.start_mark)
+                first_line[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+
+def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputError) -> Any:
+    """Parse YAML text safely; a syntax error becomes an InputError naming the line."""
+    if not text.strip():
+        raise error_type([Problem(label, "", "is empty; expected a YAML document (keys and values)")])
+    try:
+        loader = _LimitedSafeLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise error_type([Problem(label, where, f"is not valid YAML: {exc.problem}")]) from None
+    except yaml.reader.ReaderError as exc:  # a control character (e.g. from copy and paste)
+        line = text[: exc.position].count("\n") + 1
+        code = ord(exc.character) if isinstance(exc.character, str) else exc.character
+        raise error_type([Problem(label, f"line {line}", f"is not valid YAML: the control character "
+                                  f"#x{code:04x} is not allowed in a YAML file")]) from None
+    except yaml.YAMLError as exc:
+        raise error_type([Problem(label, "", f"is not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise error_type([Problem(label, "", "is nested too deeply")]) from None
+
+
+def read_yaml(path: str | Path, *, error_type: type[InputError] = InputError,
+              record: list[InputFile] | None = None, role: str = "input", label: str | None = None) -> Any:
+    text = read_text(path, error_type=error_type, record=record, role=role, label=label)
+    return parse_yaml(text, str(path), error_type=error_type)
+
+
+def resolve_program_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path | None:
+    """A bundled program's file for a name, else the path (relative to a scenario's folder)."""
+    text = str(name_or_path)
+    if text in bundled_programs():
+        return Path(str(resources.files("kgkc_opt") / "programs" / f"{text}.yaml"))
+    p = Path(text)
+    if not p.is_absolute() and relative_to is not None:
+        # relative to the scenario file only: never a file that happens to lie in the cwd
+        return relative_to / p
+    return p
+
+
+def load_program(name_or_path: str | Path = DEFAULT_PROGRAM) -> Program:
+    """Load a program: a bundled name (see ``bundled_programs()``) or a YAML file path."""
+    text = str(name_or_path)
+    path = resolve_program_path(text)
+    assert path is not None
+    if not _exists(path) and "/" not in text and not text.endswith((".yaml", ".yml")):
+        raise ProgramError(
+            [Problem(text, "", f"no such program; bundled programs are {', '.join(bundled_programs())}, "
+                     "or give a path to a program file")]
+        )
+    label = text if text in bundled_programs() else str(path)
+    data = read_yaml(path, error_type=ProgramError)
+    return program_from_dict(data, source=label)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load a scenario file with everything it refers to (its program, the files it extends).
+
+    The scenario records every file it was read from, with the SHA-256 of the bytes read
+    (``Scenario.inputs``), for the record of a result.
+    """
+    records: list[InputFile] = []
+    documents = []
+    seen: list[str] = []
+    current = Path(path)
+    while True:
+        key = str(current.resolve()) if _exists(current) else str(current)
+        if key in seen:
+            chain = " → ".join([*(label for label, _ in documents), str(current)])
+            raise ScenarioError([Problem(str(path), "extends", f"extends itself in a cycle: {chain}")])
+        data = read_yaml(current, error_type=ScenarioError, record=records, role="scenario")
+        documents.append((str(current), data))
+        seen.append(key)
+        base = data.get("extends") if isinstance(data, dict) else None
+        if base is None:
+            break
+        if not isinstance(base, str):
+            raise ScenarioError([Problem(str(current), "extends", f"expected a file path, got {base!r}")])
+        nxt = Path(base)
+        if not nxt.is_absolute():
+            nxt = current.parent / nxt
+        if not _exists(nxt):
+            raise ScenarioError([Problem(str(current), "extends", f"no such file: {base}")])
+        current = nxt
+        if len(documents) > 20:
+            raise ScenarioError([Problem(str(path), "extends", "more than 20 levels of extends")])
+
+    # The program comes from the nearest document that names one.
+    program_ref, ref_file = None, None
+    for label, data in documents:
+        if isinstance(data, dict) and data.get("program") is not None:
+            program_ref, ref_file = data["program"], label
+            break
+    if program_ref is None:
+        program_ref, ref_file = DEFAULT_PROGRAM, str(path)
+    if not isinstance(program_ref, str):
+        raise ScenarioError(
+            [Problem(str(ref_file), "program", f"expected a program name or path, got {program_ref!r}")])
+    program_path = resolve_program_path(program_ref, relative_to=Path(ref_file).parent)
+    assert program_path is not None
+    if not _exists(program_path):
+        raise ScenarioError(
+            [Problem(str(ref_file), "program",
+                     f"no such program {program_ref!r}; bundled programs are {', '.join(bundled_programs())}, "
+                     "or give a path relative to the scenario file")]
+        )
+    program_label = program_ref if program_ref in bundled_programs() else str(program_path)
+    program = program_from_dict(
+        read_yaml(program_path, error_type=ProgramError, record=records, role="program", label=program_label),
+        source=program_label,
+    )
+    actuals_texts = {}
+    for label, data in documents:
+        if isinstance(data, dict) and isinstance(data.get("actuals"), str):
+            actuals_path = Path(label).parent / data["actuals"]
+            if not _exists(actuals_path):
+                raise ScenarioError([Problem(label, "actuals", f"no such file: {data['actuals']}")])
+            actuals_texts[label] = (str(actuals_path), read_text(actuals_path, error_type=ActualsError,
+                                                                 record=records, role="actuals"))
+    scenario = scenario_from_documents(list(reversed(documents)), program, actuals_texts=actuals_texts)
+    # recorded in the order the scenario applies them: the root of the extends chain first
+    scenarios = [r for r in records if r.role == "scenario"]
+    others = [r for r in records if r.role != "scenario"]
+    return dataclasses.replace(scenario, inputs=(*reversed(scenarios), *others))

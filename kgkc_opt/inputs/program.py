@@ -1,0 +1,610 @@
+"""A khuyến công program as data: tasks, annual budget table, targets, legal support rules.
+
+``program_from_dict`` is pure: it takes what a YAML file holds (plain dicts, lists, numbers,
+text), checks everything, and returns a frozen ``Program`` or raises ``ProgramError`` listing every
+problem. Reading files is the job of ``kgkc_opt.loaders``. The format is documented in
+docs/program-format.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from kgkc_opt.errors import ProgramError
+from kgkc_opt.inputs.reader import Collector, describe, join
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+FORMAT = "kgkc-program/1"
+QUALIFIERS = ("exact", "about", "more_than", "at_least")
+TASK_ID_RE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$")
+YEAR_RANGE_RE = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A label in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A cost split, million VND: total = state (local budget, Vốn NS) + other (co-funding)."""
+
+    total: Fraction
+    state: Fraction
+    other: Fraction
+
+
+@dataclass(frozen=True)
+class SupportRule:
+    """The most the state may pay for one unit of a kind of support, with its legal basis."""
+
+    id: str
+    name: Text
+    max_state_share: Fraction
+    max_state_per_unit: Fraction | None
+    citation: str
+    confidence: str
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: Text
+    source: str
+
+
+@dataclass(frozen=True)
+class Task:
+    """One row of the task table."""
+
+    id: str
+    group: str
+    name: Text
+    unit: Text
+    quantity: int
+    cost: Cost
+    years: tuple[int, ...]
+    annual: bool
+    years_text: str
+    lead: str
+    partner: str
+    support_rule: str
+    source: str
+    as_printed: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def unit_cost(self) -> Fraction:
+        """Total cost of one unit (c_t)."""
+        return self.cost.total / self.quantity if self.quantity else Fraction(0)
+
+    @property
+    def unit_state(self) -> Fraction:
+        """Local budget per unit (s_t)."""
+        return self.cost.state / self.quantity if self.quantity else Fraction(0)
+
+    @property
+    def unit_other(self) -> Fraction:
+        """Co-funding per unit (c_t - s_t)."""
+        return self.unit_cost - self.unit_state
+
+
+@dataclass(frozen=True)
+class YearBudget:
+    year: int
+    total: Fraction
+    state: Fraction
+    other: Fraction
+
+
+@dataclass(frozen=True)
+class Target:
+    """A specific target of the program's text, mapped to the task rows it concerns."""
+
+    id: str
+    source: str
+    text: Text
+    quantity: int
+    qualifier: str
+    tasks: tuple[str, ...]
+    unit_matches: bool
+
+
+@dataclass(frozen=True)
+class Relation:
+    """An expected relation between task quantities: Σ left <op> Σ right (checked by the audit)."""
+
+    id: str
+    source: str
+    left: tuple[str, ...]
+    op: str
+    right: tuple[str, ...]
+    text: Text
+
+
+RELATION_OPS = ("<=", ">=", "==")
+NOTE_SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    source: str
+    text: str
+    severity: str
+
+
+@dataclass(frozen=True)
+class Program:
+    """A whole program, as its decision states it (inconsistencies included)."""
+
+    id: str
+    title: Text
+    province: str
+    period: tuple[int, int]
+    source_document: str
+    illustrative: bool
+    stated_totals: Cost | None
+    stated_totals_source: str
+    annual_budget: Mapping[int, YearBudget]
+    annual_budget_source: str
+    annual_stated_total: Cost | None
+    support_rules: Mapping[str, SupportRule]
+    groups: tuple[Group, ...]
+    tasks: tuple[Task, ...]
+    targets: tuple[Target, ...]
+    source_notes: tuple[SourceNote, ...]
+    origin: str = ""
+    relations: tuple[Relation, ...] = ()
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        return tuple(range(self.period[0], self.period[1] + 1))
+
+    @property
+    def task_ids(self) -> tuple[str, ...]:
+        return tuple(t.id for t in self.tasks)
+
+    def task(self, task_id: str) -> Task:
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    def group(self, group_id: str) -> Group:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
+
+    def tasks_frame(self) -> pd.DataFrame:
+        """The task table as encoded: one row per task, indexed by task_id."""
+        import pandas as pd
+
+        rows = [
+            {
+                "task_id": t.id,
+                "group": t.group,
+                "name_vi": t.name.vi,
+                "name_en": t.name.en,
+                "unit": t.unit.vi,
+                "quantity": t.quantity,
+                "total": float(t.cost.total),
+                "ns": float(t.cost.state),
+                "other": float(t.cost.other),
+                "years": " ".join(str(y) for y in t.years),
+                "years_text": t.years_text,
+                "support_rule": t.support_rule,
+            }
+            for t in self.tasks
+        ]
+        return pd.DataFrame(rows).set_index("task_id")
+
+    def __repr__(self) -> str:
+        return (
+            f"<Program {self.id!r}: {len(self.tasks)} tasks in {len(self.groups)} groups, "
+            f"{self.period[0]}–{self.period[1]}>"
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _text(c: Collector, value: Any, where: str) -> Text | None:
+    if isinstance(value, str):
+        return Text(vi=value, en=value)
+    data = c.mapping(value, where)
+    if data is None:
+        return None
+    c.known_keys(data, where, ("vi", "en"))
+    vi = c.text(c.required(data, "vi", where), join(where, "vi"))
+    en = data.get("en", vi)
+    en_text = c.text(en, join(where, "en")) if en is not None else vi
+    if vi is None:
+        return None
+    return Text(vi=vi, en=en_text or vi)
+
+
+def parse_years(
+    c: Collector, value: Any, where: str, period: tuple[int, int] | None
+) -> tuple[tuple[int, ...], bool] | None:
+    """Implementation years: "annual", "2021-2025", [2021, 2023] or 2021 -> (years, annual)."""
+    if period is None:
+        return None
+    start, end = period
+    expected = 'expected "annual", a range like "2021-2025", a year, or a list of years'
+    years: list[int] = []
+    annual = False
+    if isinstance(value, str) and value.strip().lower() in ("annual", "hàng năm"):
+        years, annual = list(range(start, end + 1)), True
+    elif isinstance(value, str) and YEAR_RANGE_RE.match(value):
+        match = YEAR_RANGE_RE.match(value)
+        assert match is not None
+        first, last = int(match.group(1)), int(match.group(2))
+        if first > last:
+            c.error(where, f"the range {value!r} ends before it starts")
+            return None
+        years = list(range(first, last + 1))
+    elif isinstance(value, str) and value.strip().isdigit():
+        years = [int(value.strip())]
+    elif isinstance(value, int) and not isinstance(value, bool):
+        years = [value]
+    elif isinstance(value, list) and value:
+        for i, item in enumerate(value):
+            if isinstance(item, int) and not isinstance(item, bool):
+                years.append(item)
+            else:
+                c.error(f"{where}[{i}]", f"expected a year, got {item!r}")
+                return None
+        if len(set(years)) != len(years):
+            c.error(where, f"a year is listed twice: {value!r}")
+            return None
+    else:
+        c.error(where, f"{expected}, got {value!r}")
+        return None
+    outside = [y for y in years if not start <= y <= end]
+    if outside:
+        c.error(
+            where,
+            f"years {', '.join(map(str, outside))} lie outside the program period {start}–{end}",
+        )
+        return None
+    return tuple(sorted(years)), annual
+
+
+def _cost(c: Collector, value: Any, where: str) -> Cost | None:
+    data = c.mapping(value, where)
+    if data is None:
+        return None
+    c.known_keys(data, where, ("total", "state", "other"))
+    total = c.money(c.required(data, "total", where), join(where, "total"))
+    state = c.money(c.required(data, "state", where), join(where, "state"))
+    other_value = data.get("other")
+    other = c.money(0 if other_value is None else other_value, join(where, "other"))
+    if total is None or state is None or other is None:
+        return None
+    return Cost(total=total, state=state, other=other)
+
+
+TASK_KEYS = (
+    "id", "group", "source", "name", "unit", "quantity", "cost", "years", "years_text",
+    "lead", "partner", "support_rule", "unit_as_printed", "name_as_printed",
+)
+
+
+def parse_task(
+    c: Collector, t: Any, where: str, *, groups: tuple[Group, ...] | list[Group],
+    rules: Mapping[str, SupportRule], period: tuple[int, int] | None,
+    declared_rules: frozenset[str] = frozenset(),
+) -> Task | None:
+    """One task row (also used for tasks a scenario adds); None (problems recorded) if unusable."""
+    td = c.mapping(t, where)
+    if td is None:
+        return None
+    tid = c.text(c.required(td, "id", where), join(where, "id"))
+    if tid is not None:
+        if not TASK_ID_RE.match(tid):
+            c.error(join(where, "id"), f"expected an id like 'II.2', got {tid!r}")
+        where = f"{where.split('[')[0]}[{tid}]"
+    c.known_keys(td, where, TASK_KEYS)
+    group = c.text(c.required(td, "group", where), join(where, "group"))
+    if group is not None and groups and group not in {g.id for g in groups}:
+        c.error(join(where, "group"), f"unknown group {group!r}; groups are {', '.join(g.id for g in groups)}")
+    name = _text(c, c.required(td, "name", where), join(where, "name"))
+    unit = _text(c, c.required(td, "unit", where), join(where, "unit"))
+    quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
+    cost = _cost(c, c.required(td, "cost", where), join(where, "cost"))
+    years = parse_years(c, c.required(td, "years", where), join(where, "years"), period)
+    rule = c.text(c.required(td, "support_rule", where), join(where, "support_rule"))
+    if rule is not None and rule not in rules and rule not in declared_rules:
+        # (a rule that is declared but itself wrong has its own problem reported)
+        c.error(
+            join(where, "support_rule"),
+            f"unknown support rule {rule!r}; rules are {', '.join(rules) or '(none)'}",
+        )
+    printed = {
+        key.removesuffix("_as_printed"): str(td[key])
+        for key in ("unit_as_printed", "name_as_printed")
+        if key in td
+    }
+    if None in (tid, group, name, unit, quantity, cost, years, rule):
+        return None
+    assert tid and group and name and unit and quantity and cost and years and rule
+    return Task(
+        id=tid, group=group, name=name, unit=unit, quantity=quantity, cost=cost,
+        years=years[0], annual=years[1],
+        years_text=str(td["years_text"]) if "years_text" in td else (
+            ", ".join(str(y) for y in td["years"]) if isinstance(td["years"], list) else str(td["years"])),
+        lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
+        support_rule=rule, source=str(td.get("source", f"task {tid}")),
+        as_printed=printed,
+    )
+
+
+def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
+    """Check a program document and build a ``Program``; raise ProgramError listing every problem.
+
+    The figures are kept as the document states them: arithmetic that does not add up is the
+    audit's business (``kgkc_opt.audit``), not a loading error, so that an inconsistent decision
+    can still be encoded faithfully and planned with.
+    """
+    c = Collector(source)
+    doc = c.mapping(data, "")
+    if doc is None:
+        c.raise_if_any(ProgramError)
+        raise AssertionError  # unreachable
+    allowed = (
+        "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
+        "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
+    )
+    c.known_keys(doc, "", allowed)
+    fmt = doc.get("format", FORMAT)
+    if fmt != FORMAT:
+        c.error("format", f"expected {FORMAT!r}, got {fmt!r}")
+    money_unit = doc.get("money_unit", "million VND")
+    if money_unit != "million VND":
+        c.error("money_unit", f"expected 'million VND' (triệu đồng), got {money_unit!r}")
+    program_id = c.text(c.required(doc, "id", ""), "id") or "?"
+    title = _text(c, c.required(doc, "title", ""), "title")
+    province = c.text(doc.get("province", ""), "province", allow_empty=True) or ""
+
+    period: tuple[int, int] | None = None
+    raw_period = c.required(doc, "period", "")
+    pdata = c.mapping(raw_period, "period") if raw_period is not None else None
+    if pdata is not None:
+        c.known_keys(pdata, "period", ("start", "end"))
+        start = c.integer(c.required(pdata, "start", "period"), "period.start", minimum=1900, maximum=2200)
+        end = c.integer(c.required(pdata, "end", "period"), "period.end", minimum=1900, maximum=2200)
+        if start is not None and end is not None:
+            if end < start:
+                c.error("period", f"ends ({end}) before it starts ({start})")
+            elif end - start > 20:
+                c.error("period", f"spans {end - start + 1} years; at most 21 are supported")
+            else:
+                period = (start, end)
+
+    source_doc, illustrative = "", False
+    if "source" in doc:
+        sdata = c.mapping(doc["source"], "source")
+        if sdata is not None:
+            c.known_keys(sdata, "source", ("document", "file", "illustrative"))
+            source_doc = c.text(sdata.get("document", ""), "source.document", allow_empty=True) or ""
+            illustrative = c.boolean(sdata.get("illustrative", False), "source.illustrative") or False
+
+    stated_totals, stated_source = None, ""
+    if "stated_totals" in doc:
+        sdata = c.mapping(doc["stated_totals"], "stated_totals")
+        if sdata is not None:
+            c.known_keys(sdata, "stated_totals", ("total", "state", "other", "source"))
+            stated_totals = _cost(
+                c, {k: v for k, v in sdata.items() if k != "source"}, "stated_totals"
+            )
+            stated_source = str(sdata.get("source", "stated totals"))
+
+    annual: dict[int, YearBudget] = {}
+    annual_source, annual_total = "annual budget table", None
+    raw_annual = c.required(doc, "annual_budget", "")
+    adata = c.mapping(raw_annual, "annual_budget") if raw_annual is not None else None
+    if adata is not None:
+        c.known_keys(adata, "annual_budget", ("source", "years", "stated_total"))
+        annual_source = str(adata.get("source", annual_source))
+        ydata = c.mapping(c.required(adata, "years", "annual_budget"), "annual_budget.years")
+        if ydata is not None:
+            listed: set[int] = set()
+            for key, row in ydata.items():
+                where = f"annual_budget.years.{key}"
+                if isinstance(key, str) and key.strip().isdigit():
+                    key = int(key.strip())
+                year = c.integer(key, where, minimum=1900, maximum=2200)
+                if year is None:
+                    continue
+                if year in listed:
+                    c.error(where, f"year {year} is listed twice")
+                    continue
+                listed.add(year)
+                if period and not period[0] <= year <= period[1]:
+                    c.error(where, f"year {year} lies outside the program period {period[0]}–{period[1]}")
+                    continue
+                cost = _cost(c, row, where)
+                if cost is not None:
+                    annual[year] = YearBudget(year, cost.total, cost.state, cost.other)
+            if period:
+                missing = [y for y in range(period[0], period[1] + 1) if y not in listed]
+                if missing:
+                    c.error(
+                        "annual_budget.years",
+                        f"no budget for {', '.join(map(str, missing))}; every year of the period needs one",
+                    )
+        if "stated_total" in adata:
+            annual_total = _cost(c, adata["stated_total"], "annual_budget.stated_total")
+
+    rules: dict[str, SupportRule] = {}
+    rdata = c.mapping(doc.get("support_rules", {}), "support_rules")
+    if rdata is not None:
+        for rid, rule in rdata.items():
+            where = f"support_rules.{rid}"
+            r = c.mapping(rule, where)
+            if r is None:
+                continue
+            c.known_keys(r, where, ("name", "max_state_share", "max_state_per_unit", "citation", "confidence"))
+            name = _text(c, r.get("name", str(rid)), join(where, "name"))
+            share = c.share(c.required(r, "max_state_share", where), join(where, "max_state_share"))
+            per_unit = None
+            if r.get("max_state_per_unit") is not None:
+                per_unit = c.money(r["max_state_per_unit"], join(where, "max_state_per_unit"))
+            citation = c.text(c.required(r, "citation", where), join(where, "citation"))
+            confidence = c.text(r.get("confidence", "unknown"), join(where, "confidence")) or "unknown"
+            if name and share is not None and citation:
+                rules[str(rid)] = SupportRule(str(rid), name, share, per_unit, citation, confidence)
+
+    groups: list[Group] = []
+    gdata = c.required(doc, "groups", "")
+    if gdata is not None and not isinstance(gdata, list):
+        c.error("groups", "expected a list of groups")
+    for i, g in enumerate(gdata if isinstance(gdata, list) else []):
+        where = f"groups[{i}]"
+        gd = c.mapping(g, where)
+        if gd is None:
+            continue
+        c.known_keys(gd, where, ("id", "name", "source"))
+        gid = c.text(c.required(gd, "id", where), join(where, "id"))
+        name = _text(c, c.required(gd, "name", where), join(where, "name"))
+        if gid and name:
+            if any(x.id == gid for x in groups):
+                c.error(join(where, "id"), f"group {gid!r} is listed twice")
+            groups.append(Group(gid, name, str(gd.get("source", f"group {gid}"))))
+
+    tasks: list[Task] = []
+    tdata = c.required(doc, "tasks", "")
+    if tdata is not None and not isinstance(tdata, list):
+        c.error("tasks", "expected a list of tasks")
+    elif isinstance(tdata, list) and not tdata:
+        c.error("tasks", "the program has no tasks")
+    for i, t in enumerate(tdata if isinstance(tdata, list) else []):
+        task = parse_task(c, t, f"tasks[{i}]", groups=groups, rules=rules, period=period,
+                          declared_rules=frozenset(str(k) for k in rdata or {}))
+        if task is None:
+            continue
+        if any(x.id == task.id for x in tasks):
+            c.error(f"tasks[{task.id}].id", f"task {task.id!r} is listed twice")
+            continue
+        tasks.append(task)
+
+    targets: list[Target] = []
+    declared = {
+        str(t["id"]) for t in (tdata if isinstance(tdata, list) else [])
+        if isinstance(t, Mapping) and t.get("id") is not None
+    }
+    tgdata = doc.get("targets", []) or []
+    if not isinstance(tgdata, list):
+        c.error("targets", f"expected a list of targets, got {describe(tgdata)}")
+        tgdata = []
+    for i, t in enumerate(tgdata):
+        where = f"targets[{i}]"
+        td = c.mapping(t, where)
+        if td is None:
+            continue
+        c.known_keys(td, where, ("id", "source", "text", "quantity", "qualifier", "tasks", "unit_matches"))
+        tid = c.text(c.required(td, "id", where), join(where, "id"))
+        text = _text(c, c.required(td, "text", where), join(where, "text"))
+        quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
+        if tid is not None and any(x.id == tid for x in targets):
+            c.error(join(where, "id"), f"target {tid!r} is listed twice")
+        qualifier = td.get("qualifier", "exact")
+        if qualifier not in QUALIFIERS:
+            c.error(join(where, "qualifier"), f"expected one of {', '.join(QUALIFIERS)}, got {qualifier!r}")
+        task_list = td.get("tasks", [])
+        if not isinstance(task_list, list) or not task_list:
+            c.error(join(where, "tasks"), "expected a non-empty list of task ids")
+            task_list = []
+        known = {x.id for x in tasks} | declared
+        for tk in task_list:
+            if str(tk) not in known:
+                c.error(join(where, "tasks"), f"unknown task id {tk!r}")
+        repeated = sorted({str(x) for x in task_list if [str(y) for y in task_list].count(str(x)) > 1})
+        if repeated:
+            c.error(join(where, "tasks"), f"task id(s) listed twice: {', '.join(repeated)}")
+        if tid and text and quantity is not None:
+            targets.append(
+                Target(tid, str(td.get("source", tid)), text, quantity, str(qualifier),
+                       tuple(str(x) for x in task_list),
+                       bool(c.boolean(td.get("unit_matches", True), join(where, "unit_matches"))))
+            )
+
+    notes: list[SourceNote] = []
+    ndata = doc.get("source_notes", []) or []
+    if not isinstance(ndata, list):
+        c.error("source_notes", f"expected a list of notes, got {describe(ndata)}")
+        ndata = []
+    for i, n in enumerate(ndata):
+        where = f"source_notes[{i}]"
+        nd = c.mapping(n, where)
+        if nd is None:
+            continue
+        c.known_keys(nd, where, ("source", "text", "severity"))
+        note_text = c.text(c.required(nd, "text", where), join(where, "text"))
+        severity = nd.get("severity", "info")
+        if severity not in NOTE_SEVERITIES:
+            c.error(join(where, "severity"), f"expected one of {', '.join(NOTE_SEVERITIES)}, got {severity!r}")
+            continue
+        if note_text:
+            notes.append(SourceNote(str(nd.get("source", "")), note_text, str(severity)))
+
+    relations: list[Relation] = []
+    rdocs = doc.get("relations", []) or []
+    if not isinstance(rdocs, list):
+        c.error("relations", "expected a list of relations")
+        rdocs = []
+    known_ids = {t.id for t in tasks} | declared
+    for i, r in enumerate(rdocs):
+        where = f"relations[{i}]"
+        rd = c.mapping(r, where)
+        if rd is None:
+            continue
+        c.known_keys(rd, where, ("id", "source", "left", "relation", "right", "text"))
+        rid = c.text(c.required(rd, "id", where), join(where, "id"))
+        op = rd.get("relation")
+        if op not in RELATION_OPS:
+            c.error(join(where, "relation"), f"expected one of {', '.join(RELATION_OPS)}, got {op!r}")
+        sides = []
+        for side in ("left", "right"):
+            ids = rd.get(side)
+            if not isinstance(ids, list) or not ids:
+                c.error(join(where, side), "expected a non-empty list of task ids")
+                sides.append(())
+                continue
+            bad = [str(x) for x in ids if str(x) not in known_ids]
+            if bad:
+                c.error(join(where, side), f"unknown task id(s): {', '.join(bad)}")
+            twice = sorted({str(x) for x in ids if [str(y) for y in ids].count(str(x)) > 1})
+            if twice:
+                c.error(join(where, side), f"task id(s) listed twice: {', '.join(twice)}")
+            sides.append(tuple(str(x) for x in ids))
+        text = _text(c, c.required(rd, "text", where), join(where, "text"))
+        if rid is not None and any(x.id == rid for x in relations):
+            c.error(join(where, "id"), f"relation {rid!r} is listed twice")
+        parsed = {t.id for t in tasks}
+        if rid and op in RELATION_OPS and all(sides) and text and all(x in parsed for x in (*sides[0], *sides[1])):
+            relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text))
+
+    c.raise_if_any(ProgramError)
+    assert title is not None and period is not None
+    return Program(
+        id=program_id, title=title, province=province, period=period,
+        source_document=source_doc, illustrative=illustrative,
+        stated_totals=stated_totals, stated_totals_source=stated_source,
+        annual_budget=dict(sorted(annual.items())), annual_budget_source=annual_source,
+        annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
+        tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
+        relations=tuple(relations),
+    )

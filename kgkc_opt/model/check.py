@@ -1,0 +1,116 @@
+"""Exact re-check of every plan a solver returns, before anyone sees it.
+
+Quantities are rounded to integers (after checking they are within ``INTEGRALITY_TOLERANCE``) and
+every constraint of docs/model.md is checked with exact fractions: a plan that breaks a cap by a
+single đồng is reported, never passed on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+from kgkc_opt.errors import SolutionCheckError
+from kgkc_opt.model.data import ModelInput
+
+#: How far from an integer a solver's value may be before it is an error, not rounding noise.
+INTEGRALITY_TOLERANCE = 1e-6
+
+
+def round_plan(values: Mapping[tuple[str, int], float]) -> dict[tuple[str, int], int]:
+    plan = {}
+    bad = []
+    for key, v in values.items():
+        r = round(v)
+        if abs(v - r) > INTEGRALITY_TOLERANCE:
+            bad.append(f"q[{key[0]},{key[1]}] = {v!r} is not a whole number")
+        plan[key] = int(r)
+    if bad:
+        raise SolutionCheckError("the solver returned fractional quantities: " + "; ".join(bad))
+    return plan
+
+
+def violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[str]:
+    """Every constraint the plan breaks (empty when it is valid), with exact arithmetic."""
+    found = []
+    tasks = {t.task_id: t for t in inp.tasks}
+    years = [y for y in inp.years if y in inp.local_cap]
+    for (tid, y), qty in plan.items():
+        if tid not in tasks:
+            found.append(f"unknown task {tid}")
+            continue
+        if qty < 0:
+            found.append(f"{tid} has {qty} units in {y}")
+        if qty and y not in tasks[tid].years:
+            found.append(f"{tid} is planned in {y}, outside its years {tasks[tid].years}")
+        if qty and y not in years:
+            found.append(f"{tid} is planned in {y}, which is not a planned year")
+    for t in inp.tasks:
+        total = sum(q for (tid, _), q in plan.items() if tid == t.task_id)
+        if total > t.remaining:
+            found.append(f"{t.task_id}: {total} units planned, above the remaining target {t.remaining}")
+        if t.target > 0 and total < t.remaining_floor:
+            found.append(f"{t.task_id}: {total} units planned, below the floor {t.remaining_floor}")
+    carry = inp.opening_carry if inp.carry_over else Fraction(0)
+    for y in years:
+        # (an unknown task is reported above; it has no cost to add here)
+        known = [(tid, q) for (tid, yy), q in plan.items() if yy == y and tid in tasks]
+        local = sum((tasks[tid].local(y) * q for tid, q in known), Fraction(0))
+        cof = sum((tasks[tid].cofunding(y) * q for tid, q in known), Fraction(0))
+        available = inp.local_cap[y] + (carry if inp.carry_over else 0)
+        if local > available:
+            found.append(f"local budget {y}: {float(local):.6f} spent, above {float(available):.6f}")
+        if cof > inp.cofunding_cap[y]:
+            found.append(f"co-funding {y}: {float(cof):.6f} used, above {float(inp.cofunding_cap[y]):.6f}")
+        if inp.carry_over:
+            carry = available - local
+    return found
+
+
+def line_violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[str]:
+    """Extra money lines (``ModelInput.lines``) the plan overspends, exactly (``violations`` covers
+    the local budget and the co-funding)."""
+    found = []
+    for line in inp.lines:
+        spend: dict[int, Fraction] = {}
+        for (tid, y), q in plan.items():
+            cost = line.unit_cost.get(tid)
+            if cost and q:
+                spend[y] = spend.get(y, Fraction(0)) + cost * q
+        for y, used in sorted(spend.items()):
+            cap = line.cap.get(y, Fraction(0))
+            if used > cap:
+                found.append(f"{line.key} {y}: {float(used):.6f} used, above {float(cap):.6f}")
+    return found
+
+
+def check_plan(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> None:
+    """Raise ``SolutionCheckError`` listing every constraint the plan breaks (exactly)."""
+    found = violations(inp, plan) + line_violations(inp, plan)
+    if found:
+        raise SolutionCheckError("the returned plan violates the model: " + "; ".join(found))
+
+
+def achievement_value(inp: ModelInput, plan: Mapping[tuple[str, int], int], *, tier: int | None = None) -> Fraction:
+    """Σ_t w_t · min(done_t + Σ_y q[t,y], T_t) / T_t, exactly (over one tier if given).
+
+    Units delivered beyond a target (possible only in actuals) do not count above 100%.
+    """
+    totals: dict[str, int] = {}
+    for (tid, _), q in plan.items():
+        totals[tid] = totals.get(tid, 0) + q
+    value = Fraction(0)
+    for t in inp.planned_tasks:
+        if tier is not None and t.tier != tier:
+            continue
+        value += t.weight * Fraction(min(t.done + totals.get(t.task_id, 0), t.target), t.target)
+    return value
+
+
+def totals_value(inp: ModelInput, totals: Mapping[str, int], tier: int | None) -> Fraction:
+    value = Fraction(0)
+    for t in inp.planned_tasks:
+        if tier is not None and t.tier != tier:
+            continue
+        value += t.weight * Fraction(min(t.done + totals.get(t.task_id, 0), t.target), t.target)
+    return value

@@ -1,0 +1,162 @@
+"""The model's data: what one solve sees (``ModelInput``), built from a scenario.
+
+``model_input(scenario)`` turns a program with a scenario's changes applied into per-task
+``TaskSpec`` rows (allowed years, target, floor, weight, tier, per-unit local-budget and
+co-funding costs, units already delivered) and per-year caps. The formulations that use it are in
+``kgkc_opt.model.formulations`` (mathematics in docs/model.md; the code must match it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from kgkc_opt.money import lcm_of_denominators
+
+if TYPE_CHECKING:
+    from kgkc_opt.inputs.scenario import Scenario
+
+#: Objective scales above this are not used (the objective stays fractional): integer
+#: coefficients that large would hurt the solver more than integrality helps.
+MAX_OBJECTIVE_SCALE = 10**9
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """One task as the model sees it."""
+
+    task_id: str
+    years: tuple[int, ...]
+    target: int
+    unit_local: Fraction
+    unit_cofunding: Fraction
+    floor: int = 0
+    weight: Fraction = Fraction(1)
+    tier: int = 1
+    annual: bool = False
+    #: units already delivered (frozen actuals); they count toward the target
+    done: int = 0
+    #: per-year (local, co-funding) unit costs where they differ from the flat ones (escalation)
+    yearly_costs: Mapping[int, tuple[Fraction, Fraction]] | None = None
+
+    def local(self, year: int) -> Fraction:
+        """s_{t,y}: local budget per unit in a year."""
+        if self.yearly_costs and year in self.yearly_costs:
+            return self.yearly_costs[year][0]
+        return self.unit_local
+
+    def cofunding(self, year: int) -> Fraction:
+        """o_{t,y}: co-funding per unit in a year."""
+        if self.yearly_costs and year in self.yearly_costs:
+            return self.yearly_costs[year][1]
+        return self.unit_cofunding
+
+    @property
+    def remaining(self) -> int:
+        """Units that may still be delivered: the target less what is done."""
+        return max(self.target - self.done, 0)
+
+    @property
+    def remaining_floor(self) -> int:
+        return max(self.floor - self.done, 0)
+
+
+@dataclass(frozen=True)
+class CapLine:
+    """An extra money line: a per-unit cost for some tasks and a cap per year.
+
+    Every unit of task t in year y uses ``unit_cost[t]`` of the line, and the line's spend in y
+    may not exceed ``cap[y]`` (row ``line_cap[KEY,y]``). A shared national budget on top of the
+    provincial ones, or one province's budget inside a national model, is such a line.
+    """
+
+    key: str
+    unit_cost: Mapping[str, Fraction]
+    cap: Mapping[int, Fraction]
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    """Everything the model needs; built from a program and a scenario (``Scenario.model_input``)."""
+
+    years: tuple[int, ...]
+    tasks: tuple[TaskSpec, ...]
+    local_cap: Mapping[int, Fraction]
+    cofunding_cap: Mapping[int, Fraction]
+    carry_over: bool = False
+    #: unspent local budget brought into the first planned year (replanning with carry-over)
+    opening_carry: Fraction = Fraction(0)
+    cap_source: str = "annual budget table"
+    task_sources: Mapping[str, str] = field(default_factory=dict)
+    #: extra money lines (each an integral cap row per year); none for a provincial program
+    lines: tuple[CapLine, ...] = ()
+
+    def task(self, task_id: str) -> TaskSpec:
+        for t in self.tasks:
+            if t.task_id == task_id:
+                return t
+        raise KeyError(task_id)
+
+    @property
+    def planned_tasks(self) -> tuple[TaskSpec, ...]:
+        """Tasks with a positive target (a target of 0 drops the task)."""
+        return tuple(t for t in self.tasks if t.target > 0)
+
+    def columns(self) -> list[tuple[str, int]]:
+        """(task, year) pairs that get a variable: planned tasks in their allowed, planned years."""
+        return [
+            (t.task_id, y)
+            for t in self.planned_tasks
+            for y in t.years
+            if y in self.local_cap and t.remaining > 0
+        ]
+
+    def achievement_coefficients(self) -> dict[str, Fraction]:
+        """w_t / T_t: what one more unit of task t adds to the objective."""
+        return {t.task_id: t.weight / t.target for t in self.planned_tasks}
+
+    def objective_scale(self) -> int:
+        """D: the objective is multiplied by D so its coefficients are integers (1 if too large)."""
+        d = lcm_of_denominators(self.achievement_coefficients().values())
+        return d if d <= MAX_OBJECTIVE_SCALE else 1
+
+    def tiers(self) -> list[int]:
+        return sorted({t.tier for t in self.planned_tasks})
+
+
+def model_input(scenario: Scenario) -> ModelInput:
+    """The model's input of a scenario: per-unit costs from its program (escalation applied),
+    caps, targets, floors, weights and tiers from its changes, units done from its actuals."""
+    done = scenario.actuals.done() if scenario.actuals else {}
+    planned = scenario.planned_years()
+    specs = []
+    for task in scenario.program.tasks:
+        yearly = None
+        if scenario.escalation is not None:
+            yearly = {y: scenario.unit_costs(task, y) for y in task.years}
+        specs.append(TaskSpec(
+            task_id=task.id, years=task.years, target=scenario.targets[task.id],
+            unit_local=task.unit_state, unit_cofunding=task.unit_other,
+            floor=scenario.floors.get(task.id, 0), weight=scenario.weights.get(task.id, Fraction(1)),
+            tier=scenario.tiers.get(task.id, 1), annual=task.annual, done=done.get(task.id, 0),
+            yearly_costs=yearly,
+        ))
+    opening = Fraction(0)
+    if scenario.actuals is not None and scenario.carry_over:
+        spent = scenario.actuals.spend_by_year()
+        for y in scenario.program.years:
+            if y not in planned:
+                opening += scenario.local_budget[y] - spent.get(y, Fraction(0))
+    return ModelInput(
+        years=scenario.program.years,
+        tasks=tuple(specs),
+        local_cap={y: scenario.local_budget[y] for y in planned},
+        cofunding_cap={y: scenario.cofunding[y] for y in planned},
+        carry_over=scenario.carry_over,
+        opening_carry=opening,
+        cap_source=scenario.program.annual_budget_source,
+        task_sources={t.id: t.source for t in scenario.program.tasks},
+    )

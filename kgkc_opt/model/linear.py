@@ -1,0 +1,75 @@
+"""A model as solver-neutral arrays: columns, rows with readable keys, and what each row is.
+
+Every formulation of ``kgkc_opt.model.formulations`` is written as a ``LinearModel``; the solver
+back-ends (``kgkc_opt.solver``) pass the same arrays to HiGHS directly or build a PuLP problem
+from them. Each row has a readable key (``local_cap[2023]``) and a ``RowInfo`` saying what it is
+in the program's terms.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class RowInfo:
+    """What a model row is, in the program's terms."""
+
+    key: str
+    kind: str
+    source: str
+    scale: Fraction = Fraction(1)
+    year: int | None = None
+    task_id: str | None = None
+
+
+
+@dataclass
+class LinearModel:
+    """A minimisation problem as arrays; rows are ``lower ≤ Σ value·col ≤ upper``."""
+
+    kind: str
+    objective_scale: int = 1
+    col_names: list[str] = field(default_factory=list)
+    col_lower: list[float] = field(default_factory=list)
+    col_upper: list[float] = field(default_factory=list)
+    col_integer: list[bool] = field(default_factory=list)
+    col_cost: list[float] = field(default_factory=list)
+    row_keys: list[str] = field(default_factory=list)
+    row_lower: list[float] = field(default_factory=list)
+    row_upper: list[float] = field(default_factory=list)
+    row_index: list[list[int]] = field(default_factory=list)
+    row_value: list[list[float]] = field(default_factory=list)
+    rows: dict[str, RowInfo] = field(default_factory=dict)
+    #: the model's main variables (q[t,y] by (task, year), or x[t] by task) -> column
+    variables: dict[Any, int] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def col(self, name: str, low: float, high: float, *, integer: bool, cost: float = 0.0) -> int:
+        self.col_names.append(name)
+        self.col_lower.append(low)
+        self.col_upper.append(high)
+        self.col_integer.append(integer)
+        self.col_cost.append(cost)
+        return len(self.col_names) - 1
+
+    def row(self, key: str, terms: list[tuple[int, float]], low: float, high: float,
+            info: RowInfo) -> None:
+        self.row_keys.append(key)
+        self.row_index.append([j for j, _ in terms])
+        self.row_value.append([a for _, a in terms])
+        self.row_lower.append(low)
+        self.row_upper.append(high)
+        self.rows[key] = info
+
+    @property
+    def is_mip(self) -> bool:
+        return any(self.col_integer)
+
+    def row_number(self, key: str) -> int:
+        return self.row_keys.index(key)

@@ -1,0 +1,266 @@
+"""Re-running a solve from its record, and checking that it gives the same bytes.
+
+``kgkc-opt solve SCENARIO --out DIR`` records in ``DIR/summary.json`` everything needed to make the
+plan again: the command (scenario path as given, solver, time limit, method), every input file
+(scenario files of the ``extends`` chain, program, actuals) with its SHA-256, the solver options,
+and the versions of kgkc_opt, Python, PuLP, HiGHS and CBC. ``kgkc-opt reproduce DIR``:
+
+1. reads ``DIR/summary.json`` (a clear error if it is missing or not a record);
+2. checks that every recorded input file still exists and has the recorded SHA-256 (every
+   changed or missing file is listed; exit 2). Paths are as they were given to ``solve``: run
+   ``reproduce`` from the folder ``solve`` was run from;
+3. solves the recorded scenario again with the recorded options, through the same API call as
+   ``solve --out`` (``solve_run``), and compares every file it would write byte for byte with
+   ``DIR``: ``OK`` (exit 0) or the files that differ (exit 1). Nothing in ``DIR`` is touched.
+
+Versions that differ from the record are reported: a different solver version may find another
+of several optimal plans, and ``summary.json`` records the versions, so it differs too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kgkc_opt._version import __version__
+from kgkc_opt.analysis.compare import replan
+from kgkc_opt.analysis.plan import solve
+from kgkc_opt.errors import InputError, Problem
+from kgkc_opt.inputs.files import bundled_programs, load_scenario, read_text, resolve_program_path
+from kgkc_opt.inputs.scenario import Scenario
+from kgkc_opt.report.files import replan_csv, result_files
+from kgkc_opt.solver.backend import SOLVERS
+from kgkc_opt.solver.decompose import METHODS
+from kgkc_opt.solver.result import Result
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+SUMMARY = "summary.json"
+#: The options of ``solve`` a recorded command may hold (each followed by its value).
+COMMAND_OPTIONS = ("--solver", "--method", "--time-limit")
+
+
+def versions() -> dict[str, str]:
+    """Versions of what a plan depends on (recorded in summary.json)."""
+    out = {"kgkc_opt": __version__, "python": sys.version.split()[0]}
+    for name in ("pulp", "highspy", "cbcbox", "numpy", "pandas", "pyyaml"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def command_record(scenario_path: str, options: dict[str, Any]) -> list[str]:
+    """The ``kgkc-opt`` arguments that make the plan again (without ``--out``)."""
+    command = ["solve", str(scenario_path), "--solver", str(options["solver"]),
+               "--method", str(options["method"])]
+    if options.get("time_limit") is not None:
+        command += ["--time-limit", repr(float(options["time_limit"]))]
+    return command
+
+
+def run_record(scenario_path: str, result: Result) -> dict[str, Any]:
+    """What ``solve --out`` adds to summary.json besides the inputs: the command and the versions."""
+    return {"command": command_record(scenario_path, dict(result.solver_options)), "versions": versions()}
+
+
+def input_records(scenario: Scenario) -> list[dict[str, str]]:
+    """The files a scenario was read from, with the SHA-256 of the bytes read (``Scenario.inputs``)."""
+    return [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in scenario.inputs]
+
+
+@dataclass(frozen=True)
+class SolveRun:
+    """One ``solve`` with everything its result folder holds: what ``solve --out`` writes and
+    what ``reproduce`` makes again."""
+
+    scenario: Scenario
+    result: Result
+    replan: pd.DataFrame | None
+    files: dict[str, str]
+
+
+def solve_run(scenario_path: str, scenario: Scenario, *, solver: str | None = None,
+              method: str = "decompose", time_limit: float | None = None) -> SolveRun:
+    """Solve a loaded scenario and build its result folder's files (the record included)."""
+    result = solve(scenario, solver=solver, time_limit=time_limit, method=method)
+    table = None
+    if scenario.actuals is not None and result.has_plan:
+        _plan, _again, table = replan(scenario, solver=solver, replanned=result)
+    files = result_files(result, extra={"inputs": input_records(scenario), **run_record(scenario_path, result)})
+    if table is not None:
+        files["replan.csv"] = replan_csv(table)
+    return SolveRun(scenario, result, table, files)
+
+
+def _command_options(command: list[str]) -> dict[str, Any]:
+    flags = dict(zip(command[2::2], command[3::2], strict=True))
+    options: dict[str, Any] = {"solver": flags.get("--solver"), "method": flags.get("--method", "decompose")}
+    if "--time-limit" in flags:
+        options["time_limit"] = float(flags["--time-limit"])
+    return options
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def input_path(record: dict[str, Any]) -> Path:
+    """The file an input record names (a bundled program's name resolves to the package's file)."""
+    path = str(record["path"])
+    if record.get("role") == "program" and path in bundled_programs():
+        resolved = resolve_program_path(path)
+        assert resolved is not None
+        return resolved
+    return Path(path)
+
+
+def read_record(folder: str | Path) -> dict[str, Any]:
+    """``folder/summary.json``, checked to be a record ``reproduce`` can use."""
+    path = Path(folder) / SUMMARY
+    label = str(path)
+    text = read_text(path)
+    try:
+        record = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([Problem(label, f"line {exc.lineno}", f"is not valid JSON: {exc.msg}")]) from None
+    problems = []
+    if not isinstance(record, dict):
+        raise InputError([Problem(label, "", "expected the record of a solve (a JSON object)")])
+    command = record.get("command")
+    if not (isinstance(command, list) and len(command) >= 2 and command[0] == "solve"
+            and all(isinstance(a, str) for a in command)):
+        problems.append(Problem(label, "command", "expected the recorded command, e.g. "
+                                "[\"solve\", \"scenarios/cut.yaml\", ...]; was this folder written by "
+                                "`kgkc-opt solve --out` of kgkc-opt 0.1 or later?"))
+    elif len(command) % 2 or any(flag not in COMMAND_OPTIONS for flag in command[2::2]):
+        # nothing else: a record must not make reproduce write files elsewhere (--out, --xlsx)
+        problems.append(Problem(label, "command", "expected solve SCENARIO with only the options "
+                                f"{', '.join(COMMAND_OPTIONS)}, got {' '.join(command)}"))
+    inputs = record.get("inputs")
+    if not (isinstance(inputs, list) and inputs and all(
+            isinstance(r, dict) and isinstance(r.get("path"), str) and isinstance(r.get("sha256"), str)
+            for r in inputs)):
+        problems.append(Problem(label, "inputs", "expected a list of input files, each with path and sha256"))
+    if problems:
+        raise InputError(problems)
+    return record
+
+
+def check_inputs(record: dict[str, Any], label: str) -> None:
+    """Every recorded input exists and has its recorded SHA-256; else InputError listing each one."""
+    problems = []
+    for i, rec in enumerate(record["inputs"]):
+        role = rec.get("role", "input")
+        path = input_path(rec)
+        try:
+            digest = sha256_of(path)
+        except (OSError, ValueError) as exc:
+            problems.append(Problem(str(rec["path"]), "", (
+                f"the {role} file recorded in {label} (inputs[{i}]) cannot be read "
+                f"({getattr(exc, 'strerror', None) or exc}); paths are relative to the folder "
+                "`kgkc-opt solve` was run from: run `kgkc-opt reproduce` from there")))
+            continue
+        if digest != rec["sha256"]:
+            problems.append(Problem(str(rec["path"]), "", (
+                f"the {role} file has changed since the plan was made: its SHA-256 is {digest}, "
+                f"{label} (inputs[{i}]) records {rec['sha256']}")))
+    if problems:
+        raise InputError(problems)
+
+
+@dataclass
+class Report:
+    """What ``reproduce`` found: identical files, differing ones, version changes."""
+
+    folder: str
+    command: list[str]
+    identical: list[str] = field(default_factory=list)
+    differing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)   # recorded, not made again
+    extra: list[str] = field(default_factory=list)     # made again, not recorded
+    details: dict[str, str] = field(default_factory=dict)
+    version_changes: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    exit_code: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not (self.differing or self.missing or self.extra)
+
+    def lines(self) -> list[str]:
+        out = [f"Re-ran: kgkc-opt {' '.join(self.command)}"]
+        for name, (old, new) in sorted(self.version_changes.items()):
+            out.append(f"  note: {name} was {old or '(none)'}, is {new or '(none)'}")
+        if self.ok:
+            out.append(f"OK: {len(self.identical)} files identical ({', '.join(self.identical)})")
+            return out
+        out.append(f"DIFFERENT: the outputs of {self.folder} are not reproduced")
+        for name in self.differing:
+            out.append(f"  differs: {name}{': ' + self.details[name] if name in self.details else ''}")
+        for name in self.missing:
+            out.append(f"  not made again: {name}")
+        for name in self.extra:
+            out.append(f"  made again but not in {self.folder}: {name}")
+        if self.identical:
+            out.append(f"  identical: {', '.join(self.identical)}")
+        return out
+
+
+def _summary_difference(old: bytes, new: bytes) -> str:
+    try:
+        a, b = json.loads(old), json.loads(new)
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return ""
+    keys = [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
+    return f"keys {', '.join(keys)}" if keys else "formatting"
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def reproduce(folder: str | Path) -> Report:
+    """Re-run the solve recorded in ``folder/summary.json`` and compare outputs byte for byte."""
+    folder = Path(folder)
+    label = str(folder / SUMMARY)
+    record = read_record(folder)
+    check_inputs(record, label)
+    report = Report(str(folder), list(record["command"]))
+    recorded_versions = record.get("versions") or {}
+    now = versions()
+    if isinstance(recorded_versions, dict):
+        for name in sorted(set(recorded_versions) | set(now)):
+            if recorded_versions.get(name) != now.get(name):
+                report.version_changes[name] = (recorded_versions.get(name), now.get(name))
+    try:
+        options = _command_options(report.command)
+    except ValueError:
+        raise InputError([Problem(label, "command", "the recorded command is not valid: "
+                                  + " ".join(report.command))]) from None
+    if options["method"] not in METHODS or options.get("solver") not in (None, *SOLVERS):
+        raise InputError([Problem(label, "command", "the recorded command is not valid: "
+                                  + " ".join(report.command))])
+    run = solve_run(report.command[1], load_scenario(report.command[1]), **options)
+    old = _files(folder)
+    new = {name: text.encode("utf-8") for name, text in run.files.items()}
+    for name in sorted(set(old) | set(new)):
+        if name not in new:
+            report.missing.append(name)
+        elif name not in old:
+            report.extra.append(name)
+        elif old[name] == new[name]:
+            report.identical.append(name)
+        else:
+            report.differing.append(name)
+            if name == SUMMARY:
+                report.details[name] = _summary_difference(old[name], new[name])
+    return report

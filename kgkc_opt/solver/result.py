@@ -1,0 +1,131 @@
+"""Typed solve results: a status enum and a frozen result whose plan is read only after its status.
+
+Tables are tidy pandas DataFrames with columns named after the model's dimensions:
+
+``allocation``   index (task_id, year); quantity, local_budget, cofunding   (money: million VND)
+``achievement``  index task_id; target, achieved, share, shortfall, floor, weight, tier
+``budget``       index (year, source); cap, used, slack, shadow_price
+                 source is ``local`` or ``cofunding``; shadow_price is the objective gained per
+                 extra million VND (see docs/model.md)
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kgkc_opt._version import __version__
+from kgkc_opt.errors import NoSolutionError
+from kgkc_opt.solver.status import Status
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from kgkc_opt.inputs.scenario import Change
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of solving one scenario. Check ``status`` (or ``has_plan``) before the plan."""
+
+    status: Status
+    scenario: str
+    program: str
+    solver: str
+    solver_version: str
+    method: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    max_objective: float
+    changes: tuple[Change, ...]
+    input_hash: str
+    solver_options: Mapping[str, Any]
+    message: str = ""
+    explanation: Any = None
+    timings: Mapping[str, float] = field(default_factory=dict, compare=False)
+    _allocation: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    _achievement: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    _budget: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    plan: Mapping[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status.has_plan
+
+    def _need_plan(self, what: str) -> None:
+        if not self.has_plan:
+            raise NoSolutionError(
+                f"scenario {self.scenario!r} has no plan ({self.status.value}); "
+                f"{what} is only available when status is optimal or feasible. {self.message}".strip()
+            )
+
+    @property
+    def allocation(self) -> pd.DataFrame:
+        self._need_plan("the allocation")
+        assert self._allocation is not None
+        return self._allocation
+
+    @property
+    def achievement(self) -> pd.DataFrame:
+        self._need_plan("the achievement table")
+        assert self._achievement is not None
+        return self._achievement
+
+    @property
+    def budget(self) -> pd.DataFrame:
+        self._need_plan("the budget table")
+        assert self._budget is not None
+        return self._budget
+
+    @property
+    def shortfalls(self) -> pd.DataFrame:
+        """Tasks short of their target, largest share missing first."""
+        a = self.achievement
+        short = a[a["shortfall"] > 0].copy()
+        return short.sort_values(["share", "shortfall"], ascending=[True, False])
+
+    def summary(self) -> dict[str, Any]:
+        """The record written to summary.json (no timings: same input, same bytes)."""
+        return {
+            "status": self.status.value,
+            "scenario": self.scenario,
+            "program": self.program,
+            "objective": self.objective,
+            "max_objective": self.max_objective,
+            "bound": self.bound,
+            "gap": self.gap,
+            "method": self.method,
+            "solver": self.solver,
+            "solver_version": self.solver_version,
+            "solver_options": dict(self.solver_options),
+            "kgkc_opt": __version__,
+            "input_hash": self.input_hash,
+            "changes": [str(c) for c in self.changes],
+            "message": self.message,
+        }
+
+    def __repr__(self) -> str:
+        head = f"<Result {self.scenario!r}: {self.status.value}"
+        if self.has_plan and self.objective is not None:
+            head += f", objective {self.objective:.6f} of {self.max_objective:g}"
+            if self.gap:
+                head += f" (gap ≤ {self.gap:.2e})"
+            n_short = int((self.achievement["shortfall"] > 0).sum())
+            head += f", {n_short} task(s) short of target"
+        return head + ">"
+
+    def _repr_html_(self) -> str:
+        parts = [f"<p><b>{html.escape(repr(self))}</b></p>"]
+        if self.has_plan:
+            parts.append("<p>Budget by year and source (million VND)</p>")
+            parts.append(self.budget.round(3).to_html())
+            short = self.shortfalls
+            if len(short):
+                parts.append("<p>Tasks short of target</p>")
+                parts.append(short.round(4).to_html())
+        elif self.message:
+            parts.append(f"<pre>{html.escape(self.message)}</pre>")
+        return "\n".join(parts)

@@ -1,0 +1,110 @@
+"""Solving one scenario into a typed ``Result``: optimise, re-check exactly, price, tabulate.
+
+``solve_scenario(scenario)`` is the solve stage's whole job: the model input of the scenario,
+``decompose.optimise``, the exact re-check of the plan (``model.check``), the shadow prices and
+the tidy tables. It does not explain an infeasible scenario (that is analysis: the public
+``kgkc_opt.solve`` adds the explanation). ``input_hash`` fingerprints the model input and the
+solver options for ``reproduce``: it is derived from every field of ``ModelInput`` by reflection,
+so a new field cannot be left out of it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import time
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from kgkc_opt.inputs.program import Program
+from kgkc_opt.inputs.scenario import Scenario, baseline
+from kgkc_opt.model.check import achievement_value, check_plan
+from kgkc_opt.model.data import ModelInput, model_input
+from kgkc_opt.solver.backend import backend_for
+from kgkc_opt.solver.decompose import DEFAULT_TIME_LIMIT, OPTIMALITY_TOLERANCE, optimise
+from kgkc_opt.solver.prices import shadow_prices
+from kgkc_opt.solver.result import Result
+from kgkc_opt.solver.status import Status
+from kgkc_opt.solver.tables import tables
+
+
+def canonical(value: Any) -> Any:
+    """A JSON-able canonical form: exact fractions as "n/d", mappings sorted by key, dataclasses
+    as their fields (every field: nothing is listed by hand)."""
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, enum.Enum):
+        return value.value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: canonical(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Mapping):
+        items = [(json.dumps(canonical(k), sort_keys=True), canonical(v)) for k, v in value.items()]
+        return [[k, v] for k, v in sorted(items, key=lambda kv: kv[0])]
+    if isinstance(value, list | tuple | frozenset | set):
+        items = [canonical(v) for v in value]
+        if isinstance(value, frozenset | set):
+            items.sort(key=lambda v: json.dumps(v, sort_keys=True))
+        return items
+    raise TypeError(f"cannot fingerprint a {type(value).__name__}")
+
+
+def input_hash(inp: ModelInput, options: Mapping[str, Any]) -> str:
+    """SHA-256 of the model input and solver options in a canonical form (exact fractions)."""
+    doc = {"input": canonical(inp), "options": canonical(dict(options))}
+    blob = json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def solve_scenario(
+    scenario: Scenario | Program, *, solver: str | None = None, time_limit: float | None = None,
+    method: str = "decompose", tie_break: bool = True, with_shadow_prices: bool = True,
+) -> Result:
+    """Solve a scenario (or a program, taken as its baseline) into a ``Result`` (no explanation
+    of an infeasible one: see ``kgkc_opt.solve``)."""
+    if isinstance(scenario, Program):
+        scenario = baseline(scenario)
+    if not isinstance(scenario, Scenario):
+        raise TypeError(f"solve() takes a Scenario or a Program, not {type(scenario).__name__}")
+    solver = solver or scenario.solver or "highs"
+    backend = backend_for(solver)
+    if time_limit is None:
+        time_limit = scenario.time_limit or DEFAULT_TIME_LIMIT
+    inp = model_input(scenario)
+    options = {"solver": solver, "time_limit": time_limit, "method": method, "tie_break": tie_break,
+               "mip_rel_gap": 0.0}
+    started = time.perf_counter()
+    outcome = optimise(inp, solver=backend, time_limit=time_limit, method=method, tie_break=tie_break)
+    max_objective = float(sum((t.weight for t in inp.planned_tasks), Fraction(0)))
+    common: dict[str, Any] = dict(
+        scenario=scenario.name, program=scenario.program.id, solver=solver,
+        solver_version=backend.version(), method=outcome.method,
+        max_objective=max_objective, changes=scenario.changes,
+        input_hash=input_hash(inp, options), solver_options=options,
+    )
+    if not outcome.status.has_plan or outcome.plan is None:
+        return Result(status=outcome.status, objective=None, bound=None, gap=None,
+                      message=outcome.message, timings=outcome.timings, **common)
+    plan = outcome.plan
+    check_plan(inp, plan)
+    value = achievement_value(inp, plan)
+    bound = outcome.bound if outcome.bound is not None else value
+    bound_f = float(max(Fraction(bound), value))
+    gap = 0.0 if outcome.status == Status.OPTIMAL else (bound_f - float(value)) / max(abs(float(value)), 1e-9)
+    if gap <= OPTIMALITY_TOLERANCE:
+        gap = 0.0
+    prices = shadow_prices(inp, plan) if with_shadow_prices else {}
+    timings = dict(outcome.timings)
+    timings["total"] = time.perf_counter() - started
+    allocation, achievement, budget = tables(scenario, inp, plan, prices)
+    return Result(
+        status=outcome.status, objective=float(value), bound=bound_f, gap=gap,
+        message=outcome.message, timings=timings, _allocation=allocation,
+        _achievement=achievement, _budget=budget, plan=dict(plan), **common,
+    )

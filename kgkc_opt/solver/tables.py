@@ -1,0 +1,59 @@
+"""Tidy tables of a plan: allocation, achievement and budget use (see ``result``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from kgkc_opt.model.data import ModelInput
+
+
+def tables(
+    scenario: Any, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    tasks = {t.task_id: t for t in inp.tasks}
+    rows = []
+    for t in inp.tasks:
+        for y in t.years:
+            if y not in inp.local_cap:
+                continue
+            q = plan.get((t.task_id, y), 0)
+            rows.append({
+                "task_id": t.task_id, "year": y, "quantity": q,
+                "local_budget": float(t.local(y) * q), "cofunding": float(t.cofunding(y) * q),
+            })
+    allocation = pd.DataFrame(rows, columns=["task_id", "year", "quantity", "local_budget", "cofunding"])
+    allocation = allocation.astype({"quantity": "int64", "year": "int64"}).set_index(["task_id", "year"])
+
+    rows = []
+    for t in inp.tasks:
+        achieved = t.done + sum(q for (tid, _), q in plan.items() if tid == t.task_id)
+        # over-delivery (possible in actuals) is reported in 'achieved' but counts at most 100%
+        share = Fraction(min(achieved, t.target), t.target) if t.target else Fraction(1 if achieved == 0 else 0)
+        rows.append({
+            "task_id": t.task_id, "target": t.target, "achieved": achieved, "share": float(share),
+            "shortfall": max(t.target - achieved, 0), "floor": t.floor, "weight": float(t.weight),
+            "tier": t.tier,
+        })
+    achievement = pd.DataFrame(rows).set_index("task_id")
+
+    rows = []
+    carry = inp.opening_carry if inp.carry_over else Fraction(0)
+    for y in inp.years:
+        if y not in inp.local_cap:
+            continue
+        local = sum((tasks[tid].local(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+        cof = sum((tasks[tid].cofunding(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+        cap = inp.local_cap[y] + (carry if inp.carry_over else 0)
+        rows.append({"year": y, "source": "local", "cap": float(cap), "used": float(local),
+                     "slack": float(cap - local), "shadow_price": prices.get(f"local_cap[{y}]", 0.0)})
+        rows.append({"year": y, "source": "cofunding", "cap": float(inp.cofunding_cap[y]),
+                     "used": float(cof), "slack": float(inp.cofunding_cap[y] - cof),
+                     "shadow_price": prices.get(f"cofunding_cap[{y}]", 0.0)})
+        if inp.carry_over:
+            carry = cap - local
+    budget = pd.DataFrame(rows).set_index(["year", "source"])
+    return allocation, achievement, budget
