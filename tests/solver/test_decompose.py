@@ -37,7 +37,7 @@ from kgkc_opt.solver.highs import HighsBackend
 from kgkc_opt.solver.pulp_model import PulpBackend, pulp_name, to_pulp
 from kgkc_opt.solver.status import Status
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DIRECT_LIMIT = 10.0  # the plain model proves the easy cases in well under 1 s; the hard ones never do
 
 

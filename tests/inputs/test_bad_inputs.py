@@ -25,7 +25,7 @@ from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import InputError
 from kgkc_opt.inputs import files as loaders
 
-CORPUS = Path(__file__).resolve().parent / "bad_inputs"
+CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 MANIFEST: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 GENERATED: dict = MANIFEST.pop("generated")
 ROLES = ("program", "scenario", "actuals")

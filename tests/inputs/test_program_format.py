@@ -29,7 +29,7 @@ import yaml
 
 import kgkc_opt as kg
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "program-format.md"
 EXAMPLE = "example-2026-2030"
 SCENARIO = ROOT / "scenarios" / "example-2026-2030.yaml"

@@ -11,7 +11,7 @@ import kgkc_opt as kg
 from kgkc_opt.analysis import sweep
 
 distributed = pytest.importorskip("distributed")
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
