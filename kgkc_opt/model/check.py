@@ -74,11 +74,13 @@ def line_violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> lis
     for line in inp.lines:
         spend: dict[int, Fraction] = {}
         for (tid, y), q in plan.items():
-            cost = line.unit_cost.get(tid)
+            cost = line.cost(tid, y)
             if cost and q:
                 spend[y] = spend.get(y, Fraction(0)) + cost * q
         for y, used in sorted(spend.items()):
-            cap = line.cap.get(y, Fraction(0))
+            if y not in line.cap:
+                continue
+            cap = line.cap[y]
             if used > cap:
                 found.append(f"{line.key} {y}: {float(used):.6f} used, above {float(cap):.6f}")
     return found

@@ -67,15 +67,32 @@ class TaskSpec:
 class CapLine:
     """An extra money line: a per-unit cost for some tasks and a cap per year.
 
-    Every unit of task t in year y uses ``unit_cost[t]`` of the line, and the line's spend in y
-    may not exceed ``cap[y]`` (row ``line_cap[KEY,y]``). A shared national budget on top of the
-    provincial ones, or one province's budget inside a national model, is such a line.
+    Every unit of task t in year y uses ``cost(t, y)`` of the line: ``yearly_cost[(t, y)]`` where
+    given (costs that change by year, e.g. a group's local-budget spend under escalation), else
+    ``unit_cost[t]``; the line's spend in y may not exceed ``cap[y]`` (row ``line_cap[KEY,y]``).
+    A year without a cap is not limited. A shared national budget on top of the provincial
+    ones, one province's budget inside a national model, or a cap on a group of tasks' spending
+    is such a line.
     """
 
     key: str
     unit_cost: Mapping[str, Fraction]
     cap: Mapping[int, Fraction]
     source: str = ""
+    yearly_cost: Mapping[tuple[str, int], Fraction] | None = None
+
+    def cost(self, task_id: str, year: int) -> Fraction:
+        if self.yearly_cost is not None and (task_id, year) in self.yearly_cost:
+            return self.yearly_cost[(task_id, year)]
+        return self.unit_cost.get(task_id, Fraction(0))
+
+    @property
+    def task_ids(self) -> frozenset[str]:
+        """The tasks with a cost on this line."""
+        ids = {t for t, c in self.unit_cost.items() if c}
+        if self.yearly_cost is not None:
+            ids |= {t for (t, _), c in self.yearly_cost.items() if c}
+        return frozenset(ids)
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,11 @@ def lines(inp: ModelInput) -> list[Line]:
              inp.cofunding_cap),
     ]
     for extra in inp.lines:
-        costs = {k: v for k, v in extra.unit_cost.items() if v}
+        # a year the line does not cap costs it nothing (cap 0, cost 0: no row, no limit)
+        caps = {y: extra.cap.get(y, _ZERO) for y in inp.local_cap}
         out.append(Line(extra.key, "line_cap", "hall_line",
-                        lambda t, y, c=costs: c.get(t.task_id, _ZERO), extra.cap,
-                        label=extra.source or f"budget line {extra.key}", tasks=frozenset(costs)))
+                        lambda t, y, ln=extra: ln.cost(t.task_id, y) if y in ln.cap else _ZERO, caps,
+                        label=extra.source or f"budget line {extra.key}", tasks=extra.task_ids))
     return out
 
 
