@@ -9,13 +9,14 @@ co-funding costs, units already delivered) and per-year caps. The formulations t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from kgkc_opt.money import lcm_of_denominators
 
 if TYPE_CHECKING:
+    from kgkc_opt.inputs.program import Program
     from kgkc_opt.inputs.scenario import Scenario
 
 #: Objective scales above this are not used (the objective stays fractional): integer
@@ -40,6 +41,20 @@ class TaskSpec:
     done: int = 0
     #: per-year (local, co-funding) unit costs where they differ from the flat ones (escalation)
     yearly_costs: Mapping[int, tuple[Fraction, Fraction]] | None = None
+    #: how the units fall over the years (``inputs.structure.CADENCES``, or "any": no preference);
+    #: None: "even" for a 'Hàng năm' task, else "any" (the model without the program's structure)
+    cadence: str | None = None
+
+    @property
+    def effective_cadence(self) -> str:
+        if self.cadence is not None:
+            return self.cadence
+        return "even" if self.annual else "any"
+
+    @property
+    def evenness_weight(self) -> int:
+        """Weight of this task's unevenness in the schedule's evenness objective (0: none)."""
+        return EVENNESS_WEIGHTS.get(self.effective_cadence, 0)
 
     def local(self, year: int) -> Fraction:
         """s_{t,y}: local budget per unit in a year."""
@@ -61,6 +76,32 @@ class TaskSpec:
     @property
     def remaining_floor(self) -> int:
         return max(self.floor - self.done, 0)
+
+
+#: Evenness weights per cadence: a recurring payment first, then even tasks and events.
+EVENNESS_WEIGHTS = {"recurring": 10, "even": 1, "events": 1}
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """Units of ``task`` only in years with units of ``leader``; at most ``per_unit`` per unit of it."""
+
+    key: str
+    task: str
+    leader: str
+    per_unit: Fraction | None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """An enforced relation between totals (delivered units included): Σ left (op) Σ right."""
+
+    key: str
+    left: tuple[str, ...]
+    op: str
+    right: tuple[str, ...]
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +151,21 @@ class ModelInput:
     task_sources: Mapping[str, str] = field(default_factory=dict)
     #: extra money lines (each an integral cap row per year); none for a provincial program
     lines: tuple[CapLine, ...] = ()
+    #: the program's structure (hard rules of how it is carried out), empty when switched off
+    links: tuple[LinkSpec, ...] = ()
+    relations: tuple[RelationSpec, ...] = ()
+
+    @property
+    def planned_years(self) -> tuple[int, ...]:
+        """The years still to plan (those with a cap)."""
+        return tuple(y for y in self.years if y in self.local_cap)
+
+    def rank(self, task_id: str) -> int:
+        """The task's position in the program's table (0 first)."""
+        for i, t in enumerate(self.tasks):
+            if t.task_id == task_id:
+                return i
+        raise KeyError(task_id)
 
     def task(self, task_id: str) -> TaskSpec:
         for t in self.tasks:
@@ -144,9 +200,11 @@ class ModelInput:
         return sorted({t.tier for t in self.planned_tasks})
 
 
-def model_input(scenario: Scenario) -> ModelInput:
+def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelInput:
     """The model's input of a scenario: per-unit costs from its program (escalation applied),
-    caps, targets, floors, weights and tiers from its changes, units done from its actuals."""
+    caps, targets, floors, weights and tiers from its changes, units done from its actuals, and
+    the program's structure (``with_structure``) unless ``structure`` (default: the scenario's
+    own setting) switches it off."""
     done = scenario.actuals.done() if scenario.actuals else {}
     planned = scenario.planned_years()
     specs = []
@@ -167,7 +225,7 @@ def model_input(scenario: Scenario) -> ModelInput:
         for y in scenario.program.years:
             if y not in planned:
                 opening += scenario.local_budget[y] - spent.get(y, Fraction(0))
-    return ModelInput(
+    inp = ModelInput(
         years=scenario.program.years,
         tasks=tuple(specs),
         local_cap={y: scenario.local_budget[y] for y in planned},
@@ -177,3 +235,24 @@ def model_input(scenario: Scenario) -> ModelInput:
         cap_source=scenario.program.annual_budget_source,
         task_sources={t.id: t.source for t in scenario.program.tasks},
     )
+    on = getattr(scenario, "structure", True) if structure is None else structure
+    return with_structure(inp, scenario.program) if on else inp
+
+
+def with_structure(inp: ModelInput, program: Program) -> ModelInput:
+    """``inp`` with the program's structure: cadences, links (a linked task runs only in the years
+    its leader may run) and the relations marked ``enforce``."""
+    st = program.structure
+    links = tuple(LinkSpec(f"{ln.id}:{ln.task}<{ln.leader}", ln.task, ln.leader, ln.per_unit, ln.source)
+                  for ln in st.links)
+    leaders = {ln.task: ln.leader for ln in links}
+    by_id = {t.task_id: t for t in inp.tasks}
+    tasks = []
+    for t in inp.tasks:
+        years = t.years
+        if t.task_id in leaders and leaders[t.task_id] in by_id:
+            lead_years = set(by_id[leaders[t.task_id]].years)
+            years = tuple(y for y in t.years if y in lead_years)
+        tasks.append(replace(t, cadence=st.cadence_of(t.task_id), years=years))
+    relations = tuple(RelationSpec(r.id, r.left, r.op, r.right, r.source) for r in program.relations if r.enforce)
+    return replace(inp, tasks=tuple(tasks), links=links, relations=relations)
