@@ -58,19 +58,21 @@ def input_table(scenarios: Sequence[Scenario]) -> pd.DataFrame:
     each scenario key declares (``kgkc_opt.inputs.keys``), then the re-planning year and the
     program."""
     rows: dict[str, dict[str, str]] = {}
+    rank: dict[str, int] = {}  # rows in the order of the keys, each key's rows as first seen
 
-    def put(key: str, name: str, value: str) -> None:
+    def put(key: str, name: str, value: str, order: int) -> None:
         rows.setdefault(key, {})[name] = value
+        rank.setdefault(key, order)
 
     for s in scenarios:
-        for k in KEYS:
+        for i, k in enumerate(KEYS):
             for path, value in k.rows(s):
-                put(path, s.name, value)
-        put("replan_from", s.name, str(s.replan_from or "-"))
-        put("program", s.name, s.program.id)
+                put(path, s.name, value, i)
+        put("replan_from", s.name, str(s.replan_from or "-"), len(KEYS))
+        put("program", s.name, s.program.id, len(KEYS) + 1)
     names = [s.name for s in scenarios]
     out = []
-    for key, values in rows.items():
+    for key, values in sorted(rows.items(), key=lambda kv: rank[kv[0]]):
         vals = [values.get(n, "-") for n in names]
         if len(set(vals)) > 1:
             out.append({"key": key, **dict(zip(names, vals, strict=True))})
