@@ -146,7 +146,26 @@ class ChangesUnitCosts:
     (``Key.varies_by_year``) every task gets its per-year costs in the model."""
 
 
-Effect = SetsTaskField | CapsMoney | SetsInputField | ChangesProgram | ChangesUnitCosts
+@dataclass(frozen=True)
+class AddsCapLines:
+    """Extra money lines of the model (``ModelInput.lines``, one ``CapLine`` each): the key gives
+    each line's tasks, its cap per year (a year not given is not capped) and which cost of a unit
+    it counts (``Key.cap_lines``)."""
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    """One extra money line as a key declares it: ``cost`` is "local" (the local budget a unit
+    uses in the year, escalation included) or "cofunding"."""
+
+    key: str
+    tasks: tuple[str, ...]
+    cap: Mapping[int, Fraction]
+    cost: str
+    source: str
+
+
+Effect = SetsTaskField | CapsMoney | SetsInputField | ChangesProgram | ChangesUnitCosts | AddsCapLines
 
 
 # ---- the declaration -----------------------------------------------------------------------------
@@ -246,6 +265,9 @@ class Key(ABC):
 
     def varies_by_year(self, scn: ScenarioView) -> bool:
         raise TypeError(f"scenario key {self.name!r} does not change unit costs")
+
+    def cap_lines(self, scn: ScenarioView) -> tuple[LineSpec, ...]:
+        raise TypeError(f"scenario key {self.name!r} adds no money line")
 
     # -- helpers for the kinds
     def _value(self, d: Draft) -> object:
@@ -635,6 +657,166 @@ def _parse_escalation(c: Collector, data: object, where: str, program: Program) 
     return Escalation(rate, base, tasks, above)
 
 
+def _fmt_cap(cap: Fraction | None) -> str:
+    return "none" if cap is None else fmt_value(cap)
+
+
+@dataclass(frozen=True, kw_only=True)
+class GroupCaps(Key):
+    """A cap per year on the local budget spent on the tasks of a group of the program:
+    ``{III: 800, VIII: {2024: 300, 2025: "-10%"}, II: {all: 3000, 2025: none}}``.
+
+    A number alone caps every year; a mapping caps the years it names (``all``: every year, a year
+    named beside it wins). A percentage changes the cap in force before this group of changes
+    (set by an earlier file or override); with none in force it is an error, because the program
+    fixes no spending per group and year to take a percentage of (its annex gives each task's
+    cost for the whole period, its annual table the money per year for all groups together, and
+    what a plan spends on a group is an outcome of the solve, not an input). ``none`` lifts a cap.
+    Holds ``Mapping[str, Mapping[int, Fraction]]``: group id -> year -> cap, only capped years.
+    """
+
+    def initial(self, program: Program) -> dict[str, dict[int, Fraction]]:
+        return {}
+
+    def caps(self, scn: ScenarioView) -> Mapping[str, Mapping[int, Fraction]]:
+        return cast(Mapping[str, Mapping[int, Fraction]], self._field(scn))
+
+    def apply(self, d: Draft, c: Collector, data: object, where: str, source: str) -> None:
+        section = c.mapping(data, where)
+        if section is None:
+            return
+        groups = [g.id for g in d.program.groups]
+        years = d.program.years
+        caps = {g: dict(v) for g, v in cast(Mapping[str, Mapping[int, Fraction]], self._value(d)).items()}
+        for key, value in section.items():
+            gid, gw = str(key), join(where, key)
+            if gid not in groups:
+                c.error(gw, f"unknown group {gid!r}; the program's groups are {', '.join(groups)}")
+                continue
+            current = caps.get(gid, {})
+            entries: list[tuple[tuple[int, ...], object, str]] = []
+            if isinstance(value, Mapping):
+                if "all" in value:
+                    entries.append((years, value["all"], join(gw, "all")))
+                for k, v in value.items():
+                    year = None if k == "all" else _year(c, k, join(gw, k), years)
+                    if year is not None:
+                        entries.append(((year,), v, join(gw, k)))
+            else:
+                entries.append((years, value, gw))
+            updates: dict[int, Fraction | None] = {}
+            for entry_years, raw, path in entries:
+                for y in entry_years:
+                    ok, new = self._cap(c, raw, path, gid, y, current.get(y))
+                    if not ok:
+                        break  # the same value is wrong for every year: say it once
+                    updates[y] = new
+            for y, new in sorted(updates.items()):
+                d.log(f"{self.name}.{gid}.{y}", _fmt_cap(current.get(y)), _fmt_cap(new), source)
+                if new is None:
+                    current.pop(y, None)
+                else:
+                    current[y] = new
+            caps[gid] = current
+        d.values[self.name] = {g: dict(sorted(caps[g].items())) for g in groups if caps.get(g)}
+
+    @staticmethod
+    def _cap(c: Collector, value: object, where: str, gid: str, year: int,
+             old: Fraction | None) -> tuple[bool, Fraction | None]:
+        """(ok, the new cap or None for no cap); a problem is recorded when not ok."""
+        if isinstance(value, str):
+            if value.strip().lower() == "none":
+                return True, None
+            pct = parse_percent(value)
+            if pct is None:
+                c.error(where, 'expected an amount in million VND, a percentage of the cap in force like "-10%", '
+                               f"or none, got {describe(value)}{number_hint(value)}")
+                return False, None
+            if old is None:
+                c.error(where, f"a percentage changes the cap in force, and group {gid} has no cap in {year}: "
+                               "write an amount in million VND (the program sets no spending per group and year "
+                               "to take a percentage of)")
+                return False, None
+            if pct < -1:
+                c.error(where, f"a cut of more than 100% leaves a negative amount ({value})")
+                return False, None
+            return True, old * (1 + pct)
+        amount = c.money(value, where)
+        return amount is not None, amount
+
+    def check(self, scn: ScenarioView, c: Collector) -> None:
+        """A cap below what the group's floors need is an error, where that is cheap to see: the
+        floors of tasks that can only be delivered in one capped year, against that year's cap;
+        the floors of tasks that can only be delivered in capped years, at their cheapest year,
+        against the sum of those years' caps. (Both are necessary conditions: a scenario they
+        pass may still be infeasible, and the solve explains it.)"""
+        program = scn.program
+        planned = scn.planned_years()
+        done = scn.actuals.done() if scn.actuals is not None else {}
+        floors, targets = FLOORS.values(scn), TARGETS.values(scn)
+        for gid, cap in self.caps(scn).items():
+            capped = [y for y in planned if y in cap]
+            needs: list[tuple[Task, int, tuple[int, ...]]] = []
+            for t in program.tasks:
+                rest = floors.get(t.id, 0) - done.get(t.id, 0)
+                open_years = tuple(y for y in t.years if y in planned)
+                if t.group == gid and targets.get(t.id, 0) > 0 and rest > 0 and open_years:
+                    needs.append((t, rest, open_years))
+            short = False
+            for y in capped:
+                here = [(t, n, scn.unit_costs(t, y)[0]) for t, n, ys in needs if ys == (y,)]
+                need = sum((n * cost for _, n, cost in here), Fraction(0))
+                if need > cap[y]:
+                    short = True
+                    detail = ", ".join(f"{t.id}: {n} × {fmt_value(cost)}" for t, n, cost in here)
+                    c.error(f"{self.name}.{gid}.{y}",
+                            f"the cap of {fmt_value(cap[y])} million VND on group {gid} in {y} is below the "
+                            f"{fmt_value(need)} that the floors of its tasks need in that year ({detail}, which can "
+                            "only be delivered then); raise the cap or lower the floors")
+            inside = [(t, n, min(scn.unit_costs(t, y)[0] for y in ys), ys) for t, n, ys in needs
+                      if set(ys) <= set(capped)]
+            if short or not inside:
+                continue
+            span = sorted({y for *_, ys in inside for y in ys})
+            need = sum((n * cost for _, n, cost, _ in inside), Fraction(0))
+            total = sum((cap[y] for y in span), Fraction(0))
+            if need > total:
+                detail = ", ".join(f"{t.id}: {n} × {fmt_value(cost)}" for t, n, cost, _ in inside)
+                c.error(f"{self.name}.{gid}",
+                        f"the caps on group {gid} add up to {fmt_value(total)} million VND over "
+                        f"{', '.join(map(str, span))}, below the {fmt_value(need)} that the floors of its tasks "
+                        f"need in those years at the least ({detail}); raise the caps or lower the floors")
+
+    def example(self, program: Program) -> object:
+        most = max((b.state for b in program.annual_budget.values()), default=Fraction(0))
+        return {program.groups[0].id: _plain(most)}
+
+    def cap_lines(self, scn: ScenarioView) -> tuple[LineSpec, ...]:
+        program = scn.program
+        return tuple(
+            LineSpec(key=f"{self.name}.{gid}", tasks=tuple(t.id for t in program.tasks if t.group == gid),
+                     cap=cap, cost="local",
+                     source=f"scenario cap on the local budget spent on group {gid} ({program.group(gid).name.en})")
+            for gid, cap in self.caps(scn).items()
+        )
+
+    def rows(self, scn: ScenarioView) -> Iterator[tuple[str, str]]:
+        for gid, cap in self.caps(scn).items():
+            for y in scn.program.years:
+                if y in cap:
+                    yield f"{self.name}.{gid}.{y}", fmt_value(cap[y])
+
+    def row_label(self, part: str, lang: str) -> str:
+        gid, _, year = part.rpartition(".")
+        short = self.label.short(lang)
+        return f"{short} nhóm {gid} năm {year}" if lang == "vi" else f"{short}, group {gid}, {year}"
+
+    def show(self, text: str, lang: str) -> str:
+        return ("không giới hạn" if lang == "vi" else "no cap") if text == "none" else text
+
+    percent_change: bool = True
+
+
 # ---- consistency checks --------------------------------------------------------------------------
 
 
@@ -729,6 +911,15 @@ COFUNDING = YearMoney(
     doc=KeyDoc("same", '{all: "-40%"}', "co-funding available per year"),
 )
 
+GROUP_CAPS = GroupCaps(
+    name="group_caps", field="group_caps", effect=AddsCapLines(),
+    label=Label("Trần vốn ngân sách địa phương chi cho một nhóm nhiệm vụ", "Cap on a group's local budget spending",
+                vi_short="Trần vốn NS", en_short="Local budget cap"),
+    doc=KeyDoc("group id: an amount for every year, or per year (or `all`): an amount, a percentage of the cap "
+               "in force, or `none`", '{III: 800, VIII: {2024: 300}}',
+               "the most local budget the group's tasks may use in a year; a year not given is not capped"),
+)
+
 WEIGHTS = PerTask[Fraction](
     name="weights", field="weights", effect=SetsTaskField("weight"),
     label=Label("Trọng số", "Weights", en_short="Weight"),
@@ -762,7 +953,7 @@ CARRY_OVER = Flag(
 
 #: The scenario keys, in the order they are applied within one group of changes.
 KEYS: tuple[Key, ...] = (
-    NEW_TASKS, TARGETS, SUPPORT_SHARE, ESCALATION, BUDGET, COFUNDING, WEIGHTS, FLOORS, TIERS, CARRY_OVER,
+    NEW_TASKS, TARGETS, SUPPORT_SHARE, ESCALATION, BUDGET, COFUNDING, GROUP_CAPS, WEIGHTS, FLOORS, TIERS, CARRY_OVER,
 )
 
 

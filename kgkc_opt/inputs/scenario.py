@@ -81,7 +81,7 @@ class Scenario:
     """A program with a scenario's changes applied (``kgkc_opt.model.data.model_input`` gives
     what the model solves).
 
-    The attributes from ``local_budget`` to ``escalation`` hold the values of the scenario keys
+    The attributes from ``local_budget`` to ``group_caps`` hold the values of the scenario keys
     (``kgkc_opt.inputs.keys.KEYS``: each key names its attribute); the others are the document's
     settings and provenance.
     """
@@ -97,6 +97,7 @@ class Scenario:
     tiers: Mapping[str, int]
     carry_over: bool = False
     escalation: Escalation | None = None
+    group_caps: Mapping[str, Mapping[int, Fraction]] = field(default_factory=dict)
     actuals: Actuals | None = None
     replan_from: int | None = None
     uncertainty: Uncertainty | None = None

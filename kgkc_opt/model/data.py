@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from kgkc_opt.inputs.keys import KEYS, CapsMoney, ChangesUnitCosts, Key, SetsInputField, SetsTaskField
+from kgkc_opt.inputs.keys import (
+    KEYS,
+    AddsCapLines,
+    CapsMoney,
+    ChangesUnitCosts,
+    Key,
+    SetsInputField,
+    SetsTaskField,
+)
 from kgkc_opt.money import lcm_of_denominators
 
 if TYPE_CHECKING:
@@ -148,13 +156,16 @@ class ModelInput:
 def model_input(scenario: Scenario) -> ModelInput:
     """The model's input of a scenario: per-unit costs from its program (escalation applied), units
     done from its actuals, and what each scenario key declares it sets (``kgkc_opt.inputs.keys``):
-    a ``TaskSpec`` field per task, the cap of a money line per planned year, a ``ModelInput`` field.
-    No key is named here: a new key of an existing kind needs nothing in this function."""
+    a ``TaskSpec`` field per task, the cap of a money line per planned year, a ``ModelInput`` field,
+    extra money lines (``CapLine``: a unit's cost on the line per year, so escalation counts; only
+    the planned years the line caps). No key is named here: a new key of an existing kind needs
+    nothing in this function."""
     program = scenario.program
     done = scenario.actuals.done() if scenario.actuals else {}
     planned = scenario.planned_years()
     by_year = False
     task_keys: list[tuple[str, Key]] = []
+    line_keys: list[Key] = []
     fields: dict[str, Any] = {}
     whole_period: dict[str, Mapping[int, Fraction]] = {}
     for key in KEYS:
@@ -168,6 +179,8 @@ def model_input(scenario: Scenario) -> ModelInput:
             fields[effect.field] = key.input_value(scenario)
         elif isinstance(effect, ChangesUnitCosts):
             by_year = by_year or key.varies_by_year(scenario)
+        elif isinstance(effect, AddsCapLines):
+            line_keys.append(key)
         # ChangesProgram: the tasks and costs below are read from scenario.program
     specs = []
     for task in program.tasks:
@@ -178,6 +191,20 @@ def model_input(scenario: Scenario) -> ModelInput:
             yearly_costs={y: scenario.unit_costs(task, y) for y in task.years} if by_year else None,
             **{"target": task.quantity, **per_task},
         ))
+    lines = []
+    for key in line_keys:
+        for line in key.cap_lines(scenario):
+            members = [spec for spec in specs if spec.task_id in line.tasks]
+            local = line.cost == "local"
+            cap = {y: line.cap[y] for y in planned if y in line.cap}
+            if not cap:
+                continue  # it caps only years that are no longer planned
+            lines.append(CapLine(
+                key=line.key, source=line.source, cap=cap,
+                unit_cost={spec.task_id: spec.unit_local if local else spec.unit_cofunding for spec in members},
+                yearly_cost={(spec.task_id, y): spec.local(y) if local else spec.cofunding(y)
+                             for spec in members for y in spec.years} if by_year else None,
+            ))
     opening = Fraction(0)
     if scenario.actuals is not None and fields.get("carry_over"):
         spent = scenario.actuals.spend_by_year()
@@ -190,5 +217,6 @@ def model_input(scenario: Scenario) -> ModelInput:
         opening_carry=opening,
         cap_source=program.annual_budget_source,
         task_sources={t.id: t.source for t in program.tasks},
+        lines=tuple(lines),
         **fields,
     )

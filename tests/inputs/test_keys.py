@@ -19,6 +19,7 @@ from kgkc_opt.analysis.compare import input_table
 from kgkc_opt.errors import ScenarioError
 from kgkc_opt.inputs.keys import (
     KEYS,
+    AddsCapLines,
     CapsMoney,
     ChangesProgram,
     ChangesUnitCosts,
@@ -69,8 +70,10 @@ def test_every_effect_names_a_real_field():
             assert e.field in task_fields, k.name
         elif isinstance(e, CapsMoney | SetsInputField):
             assert e.field in input_fields, k.name
+        elif isinstance(e, AddsCapLines):
+            assert "lines" in input_fields
         else:
-            assert isinstance(e, ChangesProgram | ChangesUnitCosts) or hasattr(k, "cap_lines"), k.name
+            assert isinstance(e, ChangesProgram | ChangesUnitCosts), k.name
 
 
 def _with(key: Key, program: kg.Program, value: object) -> Scenario:
@@ -120,6 +123,12 @@ def test_the_effect_is_what_the_model_input_gets(name, programs):
             for y in task.years:
                 spec = inp.task(task.id)
                 assert (spec.local(y), spec.cofunding(y)) == scn.unit_costs(task, y)
+    elif isinstance(e, AddsCapLines):
+        specs = key.cap_lines(scn)
+        assert specs and [line.key for line in inp.lines] == [spec.key for spec in specs]
+        for spec, line in zip(specs, inp.lines, strict=True):
+            assert line.cap == {y: v for y, v in spec.cap.items() if y in scn.planned_years()}
+            assert line.task_ids == {t for t in spec.tasks if inp.task(t).unit_local}
     elif isinstance(e, ChangesProgram):
         assert [t.task_id for t in inp.tasks] == list(scn.program.task_ids)
         for task in scn.program.tasks:
