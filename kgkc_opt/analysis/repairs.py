@@ -305,6 +305,27 @@ def _conflicts(inp: ModelInput) -> list[str]:
     if not closed and len(out) == sum(1 for t in inp.planned_tasks if t.remaining_floor):
         out.append("the totals fit, but not year by year: some years' caps cannot hold the units "
                    "the floors place in them")
+    return out + _line_conflicts(inp, years)
+
+
+def _line_conflicts(inp: ModelInput, years: list[int]) -> list[str]:
+    """The extra money lines (e.g. a scenario's cap on a group of tasks) that floors draw on."""
+    out = []
+    for line in inp.lines:
+        capped = [y for y in years if y in line.cap]
+        floored = [t for t in inp.planned_tasks if t.remaining_floor and t.task_id in line.task_ids]
+        if not capped or not floored:
+            continue
+        inside = [t for t in floored if [y for y in t.years if y in years]
+                  and all(y in line.cap for y in t.years if y in years)]
+        need = sum((min(line.cost(t.task_id, y) for y in t.years if y in years) * t.remaining_floor
+                    for t in inside), Fraction(0))
+        caps = ", ".join(f"{_m(line.cap[y])} in {y}" for y in capped)
+        text = (f"{line.source or line.key}: at most {caps} (million VND); the floors of "
+                f"{', '.join(t.task_id for t in floored)} draw on it")
+        if need:
+            text += f", those that can only use capped years at least {_m(need)} in all"
+        out.append(text)
     return out
 
 

@@ -11,8 +11,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kgkc_opt.inputs.keys import (
+    KEYS,
+    AddsCapLines,
+    CapsMoney,
+    ChangesUnitCosts,
+    Key,
+    SetsInputField,
+    SetsTaskField,
+)
 from kgkc_opt.money import lcm_of_denominators
 
 if TYPE_CHECKING:
@@ -201,39 +210,72 @@ class ModelInput:
 
 
 def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelInput:
-    """The model's input of a scenario: per-unit costs from its program (escalation applied),
-    caps, targets, floors, weights and tiers from its changes, units done from its actuals, and
-    the program's structure (``with_structure``) unless ``structure`` (default: the scenario's
-    own setting) switches it off."""
+    """The model's input of a scenario: per-unit costs from its program (escalation applied), units
+    done from its actuals, and what each scenario key declares it sets (``kgkc_opt.inputs.keys``):
+    a ``TaskSpec`` field per task, the cap of a money line per planned year, a ``ModelInput`` field,
+    extra money lines (``CapLine``: a unit's cost on the line per year, so escalation counts; only
+    the planned years the line caps). No key is named here: a new key of an existing kind needs
+    nothing in this function. Then the program's structure (``with_structure``), unless
+    ``structure`` (default: the scenario's own setting) switches it off."""
+    program = scenario.program
     done = scenario.actuals.done() if scenario.actuals else {}
     planned = scenario.planned_years()
+    by_year = False
+    task_keys: list[tuple[str, Key]] = []
+    line_keys: list[Key] = []
+    fields: dict[str, Any] = {}
+    whole_period: dict[str, Mapping[int, Fraction]] = {}
+    for key in KEYS:
+        effect = key.effect
+        if isinstance(effect, SetsTaskField):
+            task_keys.append((effect.field, key))
+        elif isinstance(effect, CapsMoney):
+            whole_period[effect.field] = key.year_values(scenario)
+            fields[effect.field] = {y: whole_period[effect.field][y] for y in planned}
+        elif isinstance(effect, SetsInputField):
+            fields[effect.field] = key.input_value(scenario)
+        elif isinstance(effect, ChangesUnitCosts):
+            by_year = by_year or key.varies_by_year(scenario)
+        elif isinstance(effect, AddsCapLines):
+            line_keys.append(key)
+        # ChangesProgram: the tasks and costs below are read from scenario.program
     specs = []
-    for task in scenario.program.tasks:
-        yearly = None
-        if scenario.escalation is not None:
-            yearly = {y: scenario.unit_costs(task, y) for y in task.years}
+    for task in program.tasks:
+        per_task: dict[str, Any] = {name: key.task_value(scenario, task) for name, key in task_keys}
         specs.append(TaskSpec(
-            task_id=task.id, years=task.years, target=scenario.targets[task.id],
-            unit_local=task.unit_state, unit_cofunding=task.unit_other,
-            floor=scenario.floors.get(task.id, 0), weight=scenario.weights.get(task.id, Fraction(1)),
-            tier=scenario.tiers.get(task.id, 1), annual=task.annual, done=done.get(task.id, 0),
-            yearly_costs=yearly,
+            task_id=task.id, years=task.years, unit_local=task.unit_state, unit_cofunding=task.unit_other,
+            annual=task.annual, done=done.get(task.id, 0),
+            yearly_costs={y: scenario.unit_costs(task, y) for y in task.years} if by_year else None,
+            **{"target": task.quantity, **per_task},
         ))
+    lines = []
+    for key in line_keys:
+        for line in key.cap_lines(scenario):
+            members = [spec for spec in specs if spec.task_id in line.tasks]
+            local = line.cost == "local"
+            cap = {y: line.cap[y] for y in planned if y in line.cap}
+            if not cap:
+                continue  # it caps only years that are no longer planned
+            lines.append(CapLine(
+                key=line.key, source=line.source, cap=cap,
+                unit_cost={spec.task_id: spec.unit_local if local else spec.unit_cofunding for spec in members},
+                yearly_cost={(spec.task_id, y): spec.local(y) if local else spec.cofunding(y)
+                             for spec in members for y in spec.years} if by_year else None,
+            ))
     opening = Fraction(0)
-    if scenario.actuals is not None and scenario.carry_over:
+    if scenario.actuals is not None and fields.get("carry_over"):
         spent = scenario.actuals.spend_by_year()
-        for y in scenario.program.years:
+        for y in program.years:
             if y not in planned:
-                opening += scenario.local_budget[y] - spent.get(y, Fraction(0))
+                opening += whole_period["local_cap"][y] - spent.get(y, Fraction(0))
     inp = ModelInput(
-        years=scenario.program.years,
+        years=program.years,
         tasks=tuple(specs),
-        local_cap={y: scenario.local_budget[y] for y in planned},
-        cofunding_cap={y: scenario.cofunding[y] for y in planned},
-        carry_over=scenario.carry_over,
         opening_carry=opening,
-        cap_source=scenario.program.annual_budget_source,
-        task_sources={t.id: t.source for t in scenario.program.tasks},
+        cap_source=program.annual_budget_source,
+        task_sources={t.id: t.source for t in program.tasks},
+        lines=tuple(lines),
+        **fields,
     )
     on = getattr(scenario, "structure", True) if structure is None else structure
     return with_structure(inp, scenario.program) if on else inp

@@ -24,6 +24,7 @@ from typing import Any
 
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import OutputError
+from kgkc_opt.inputs.keys import change_key
 from kgkc_opt.inputs.scenario import baseline
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import write_file
@@ -353,25 +354,21 @@ def _pct(share: float, lang: str) -> str:
 
 
 def _change_rows(scn: Any, lang: str) -> list[list[str]]:
+    """One row per change-log line, labelled as its scenario key declares (``inputs.keys``)."""
     rows = []
     for c in scn.changes:
-        area, _, key = c.key.partition(".")
-        names = {
-            "budget": _t(f"Vốn NS năm {key}", f"Local budget {key}", lang),
-            "cofunding": _t(f"Vốn khác năm {key}", f"Co-funding {key}", lang),
-            "targets": _t(f"Mục tiêu {key}", f"Target {key}", lang),
-            "weights": _t(f"Trọng số {key}", f"Weight {key}", lang),
-            "floors": _t(f"Mức tối thiểu {key}", f"Floor {key}", lang),
-            "tiers": _t(f"Thứ tự ưu tiên {key}", f"Priority tier {key}", lang),
-        }
-        name = names.get(area, c.key)
+        key, part = change_key(c)
+        if key is None:
+            rows.append([c.key, c.old, c.new, ""])
+            continue
+        name = key.row_label(part, lang)
         try:
             old, new = float(c.old), float(c.new)
         except ValueError:
-            rows.append([name, c.old, c.new, ""])
+            rows.append([name, key.show(c.old, lang), key.show(c.new, lang), ""])
             continue
         change = fmt.number(new - old, lang, sign=True)
-        if area in ("budget", "cofunding") and old:
+        if key.percent_change and old:
             change += f" ({fmt.percent((new - old) / old, lang, 0, sign=True)})"
         rows.append([name, fmt.number(old, lang), fmt.number(new, lang), change])
     return rows
