@@ -19,7 +19,11 @@ def add_parsers(sub: Any) -> None:
                        description="Solve two or more scenarios and show what differs in their inputs "
                        "beside what it causes: objective, per-year money, per-task achievement and "
                        "which targets fall short. The first scenario is the reference.")
-    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files (at least two)")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="scenario files (at least two; one with --policies)")
+    p.add_argument("--policies", metavar="P1,P2,...",
+                   help="plan ONE scenario under each cut policy and compare them: most-targets, fair, "
+                        "keep-cofunding (e.g. --policies most-targets,fair,keep-cofunding)")
     p.add_argument("--out", metavar="FILE.csv", help="write the per-task comparison as CSV")
     p.add_argument("--solver", choices=("highs", "cbc"))
 
@@ -100,16 +104,29 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from kgkc_opt.inputs.files import load_scenario
     from kgkc_opt.report import files as export
 
-    if len(args.scenarios) < 2:
-        raise UsageError("compare needs at least two scenario files")
-    scenarios = [load_scenario(p) for p in args.scenarios]
-    results = [solve(s, solver=args.solver) for s in scenarios]
-    comp = compare(results, scenarios)
+    if args.policies:
+        from kgkc_opt.analysis.compare import compare_policies
+        from kgkc_opt.inputs.keys import POLICIES
+
+        policies = [p.strip() for p in args.policies.split(",") if p.strip()]
+        unknown = [p for p in policies if p not in POLICIES]
+        if unknown or len(policies) < 2 or len(args.scenarios) != 1:
+            raise UsageError("--policies takes one scenario and at least two of "
+                             f"{', '.join(POLICIES)} separated by commas"
+                             + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        comp = compare_policies(load_scenario(args.scenarios[0]), policies, solver=args.solver)
+        results = []
+    else:
+        if len(args.scenarios) < 2:
+            raise UsageError("compare needs at least two scenario files")
+        scenarios = [load_scenario(p) for p in args.scenarios]
+        results = [solve(s, solver=args.solver) for s in scenarios]
+        comp = compare(results, scenarios)
     print("Scenarios (the first is the reference):")
     print(comp.summary.to_string(float_format=lambda v: f"{v:,.6f}"))
     print("\nInputs that differ:")
     print(comp.inputs.to_string() if len(comp.inputs) else "  (none)")
-    for name, r in zip(comp.names, results, strict=True):
+    for name, r in zip(comp.names, results, strict=False):
         if not r.has_plan:
             print(f"\n{name}: {r.status.value}; no plan to compare.")
             if r.message:

@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this long and report the best plan with its gap (default 60)")
     p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
                    help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
+    p.add_argument("--policy", choices=("most-targets", "fair", "keep-cofunding"),
+                   help="how to cut when money is short (default: the scenario's, else most-targets)")
+    p.add_argument("--structure", choices=("on", "off"),
+                   help="plan with the program's structure (cadences, linked tasks; default on) or without")
     from kgkc_opt.cli import documents as cli_outputs
 
     cli_outputs.add_solve_options(p)
@@ -241,7 +245,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         export.check_folder(args.out, force=args.force)
         _check_out_holds_no_input(args.out, scenario)
     started = time.perf_counter()
-    run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method)
+    run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method,
+                    policy=args.policy, structure=args.structure)
     result = run.result
     seconds = time.perf_counter() - started
     print_result(result, scenario, seconds)

@@ -603,7 +603,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             enforce = bool(c.boolean(rd.get("enforce", False), join(where, "enforce")))
             relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text, enforce))
 
-    structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks})
+    structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks},
+                                declared=frozenset(declared))
 
     c.raise_if_any(ProgramError)
     assert title is not None and period is not None

@@ -40,6 +40,8 @@ def fmt_number(value: Any, digits: int = 6) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
+        if value != value:  # NaN: no figure (e.g. no unit planned), an empty cell
+            return ""
         text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
         return "0" if text in ("-0", "") else text
     return str(value)

@@ -315,7 +315,7 @@ QUOTED: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
     ("relations[0].relation: expected one of <=, >=, ==, got '<'", _relation(relation="<")),
     ("relations[0].left: unknown task id(s): X.1, Y.2", _relation(left=["X.1", "Y.2"])),
     ("relations[0].right: expected a non-empty list of task ids", _relation(right=[])),
-    ("relations[0].note: unknown key; expected one of: id, source, left, relation, right, text",
+    ("relations[0].note: unknown key; expected one of: id, source, left, relation, right, text, enforce",
      _relation(note="x")),
     ("relations: expected a list of relations", _set(["relations"], {"R01": {}})),
 ]
