@@ -21,6 +21,7 @@ from conftest import FIXTURES, SCENARIOS, assert_plan_valid
 import kgkc_opt as kg
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import OutputError, SolutionCheckError, SolverUnavailableError
+from kgkc_opt.inputs import files as loaders
 from kgkc_opt.report import files as export
 from kgkc_opt.solver import pulp_model
 from kgkc_opt.solver.highs import HighsBackend
@@ -275,9 +276,13 @@ def test_an_unreadable_input_is_an_input_error(capsys, tmp_path, monkeypatch):
     path = tmp_path / "s.yaml"
     path.write_text("name: s\n", encoding="utf-8")
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(name, *args, **kwargs):
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(loaders.os, "open", denied)  # root may read anything: the refusal is simulated
     code, _, err = run(capsys, "solve", path)
     assert code == 2 and err == f"kgkc-opt: {path}: cannot be read: Permission denied\n"

@@ -102,6 +102,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     if len(args.scenarios) < 2:
         raise UsageError("compare needs at least two scenario files")
+    if args.out:
+        export.check_file(args.out)
     scenarios = [load_scenario(p) for p in args.scenarios]
     results = [solve(s, solver=args.solver) for s in scenarios]
     comp = compare(results, scenarios)
@@ -139,6 +141,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     budget = parse_levels(args.budget)
     cof = parse_levels(args.cofunding) if args.cofunding else None
+    if args.out:
+        export.check_file(args.out)
     n = len(budget) * (len(cof) if cof else 1)
     started = time.perf_counter()
     res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
@@ -178,6 +182,8 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     if args.seed is not None and not 0 <= args.seed < 2**32:
         raise UsageError(f"--seed {args.seed}: expected a whole number between 0 and 4294967295")
     scenario = load_scenario(args.scenario)
+    if args.out:
+        export.check_file(args.out)
     unc = scenario.uncertainty
     n = args.samples or (unc.samples if unc else 0)
     started = time.perf_counter()

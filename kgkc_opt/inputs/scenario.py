@@ -261,7 +261,7 @@ def _years_changes(st: _State, c: Collector, data: Any, where: str, current: dic
             continue
         kw = join(where, key)
         year = key if isinstance(key, int) and not isinstance(key, bool) else None
-        if isinstance(key, str) and key.strip().isdigit():
+        if isinstance(key, str) and key.strip().isascii() and key.strip().isdigit() and len(key.strip()) <= 4:
             year = int(key)
         if year is None:
             c.error(kw, f"expected a year ({years[0]}–{years[-1]}) or 'all', got {describe(key)}")
