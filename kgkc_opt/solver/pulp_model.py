@@ -8,10 +8,11 @@ calls a time-limit stop "Optimal"): the status is read from the solver itself, f
 the ``highspy.Highs`` object PuLP leaves in ``problem.solverModel``, for CBC from PuLP's solution
 status. Values are read only once the status says there is a solution.
 
-CBC: the ``cbc`` program is looked for where ``pip install 'kgkc-opt[cbc]'`` puts it (the
-``cbcbox`` package, and the ``bin`` folder of the running interpreter, so a virtual environment
-need not be activated), then on PATH (``find_cbc``). CBC runs on one thread: with more it is not
-deterministic.
+CBC: the ``cbc`` program is looked for where the installs put it (``find_cbc``): the ``cbcbox``
+package (``pip install 'kgkc-opt[cbc]'`` on Python >= 3.12, PuLP 4), the cbc that PuLP 3 ships
+(Python 3.11), the ``bin`` folder of the running interpreter, then PATH: a virtual environment
+need not be activated. Without one, ``--solver cbc`` says the exact command that installs it
+(``CBC_MISSING``). CBC runs on one thread: with more it is not deterministic.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ from kgkc_opt.solver.status import Outcome, Status
 if TYPE_CHECKING:
     import pulp
 
-CBC_MISSING = ("CBC is not installed: install it with  python -m pip install 'kgkc-opt[cbc]'  in the "
-               "environment kgkc-opt runs from (HiGHS, the default solver, needs nothing more)")
+CBC_MISSING = (f"CBC is not installed: install it with  {sys.executable} -m pip install 'kgkc-opt[cbc]'  "
+               "(the CBC extra, about 550 MB; HiGHS, the default solver, needs nothing more)")
 
 
 @dataclass
