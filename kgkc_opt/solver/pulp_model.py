@@ -121,11 +121,14 @@ class PulpBackend:
             return HighsBackend().version()
         from importlib import metadata
 
-        self.cbc_path()
-        try:
-            return f"CBC (cbcbox {metadata.version('cbcbox')})"
-        except metadata.PackageNotFoundError:
-            return "CBC"
+        path = Path(self.cbc_path())
+        for package in ("cbcbox", "pulp"):  # whose cbc it is: cbcbox's, or the one PuLP 3 ships
+            if package in path.parts:
+                try:
+                    return f"CBC ({package} {metadata.version(package)})"
+                except metadata.PackageNotFoundError:
+                    break
+        return "CBC"
 
     def _make(self, time_limit: float | None, warm: bool, is_mip: bool) -> Any:
         import pulp
