@@ -316,7 +316,7 @@ def load_scenario(path: str | Path) -> Scenario:
     (``Scenario.inputs``), for the record of a result.
     """
     records: list[InputFile] = []
-    documents = []
+    documents: list[tuple[str, Any]] = []
     seen: list[str] = []
     current = Path(path)
     named_by: tuple[str, str, str] | None = None  # the file and key that named the current file
@@ -354,7 +354,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(program_ref, str):
         raise ScenarioError(
             [Problem(str(ref_file), "program", f"expected a program name or path, got {program_ref!r}")])
-    program_path = resolve_program_path(program_ref, relative_to=Path(ref_file).parent)
+    program_path = resolve_program_path(program_ref, relative_to=Path(str(ref_file)).parent)
     assert program_path is not None
     if not _exists(program_path):
         raise ScenarioError(

@@ -592,7 +592,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         op = rd.get("relation")
         if op not in RELATION_OPS:
             c.error(join(where, "relation"), f"expected one of {', '.join(RELATION_OPS)}, got {op!r}")
-        sides = []
+        sides: list[tuple[str, ...]] = []
         for side in ("left", "right"):
             ids = rd.get(side)
             if not isinstance(ids, list) or not ids:

@@ -18,6 +18,7 @@ need not be activated. Without one, ``--solver cbc`` says the exact command that
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 import shutil
 import sys
@@ -71,7 +72,7 @@ def find_cbc() -> str | None:
     """The path of the ``cbc`` program: from the cbcbox package, PuLP 3's own, next to the
     interpreter, on PATH."""
     try:
-        import cbcbox  # the binary of 'pip install kgkc-opt[cbc]' (pulp[cbc])
+        cbcbox: Any = importlib.import_module("cbcbox")  # the cbc of 'pip install kgkc-opt[cbc]' (pulp[cbc])
     except ImportError:
         pass
     else:
@@ -81,10 +82,9 @@ def find_cbc() -> str | None:
             path = None
         if path and Path(path).is_file():
             return str(path)
-    try:
-        import pulp
-    except ImportError:
-        pulp = None
+    pulp: Any = None
+    with contextlib.suppress(ImportError):
+        pulp = importlib.import_module("pulp")
     bundled = getattr(pulp, "PULP_CBC_CMD", None)  # PuLP 3 ships a cbc of its own
     if bundled is not None:
         path = getattr(bundled(msg=False), "path", None)
