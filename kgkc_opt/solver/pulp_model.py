@@ -23,6 +23,7 @@ import re
 import shutil
 import sys
 import time
+import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -87,7 +88,9 @@ def find_cbc() -> str | None:
         pulp = importlib.import_module("pulp")
     bundled = getattr(pulp, "PULP_CBC_CMD", None)  # PuLP 3 ships a cbc of its own
     if bundled is not None:
-        path = getattr(bundled(msg=False), "path", None)
+        with warnings.catch_warnings():  # PuLP 3.3 says PULP_CBC_CMD goes away in PuLP 4: its path is all we use
+            warnings.simplefilter("ignore", DeprecationWarning)
+            path = getattr(bundled(msg=False), "path", None)
         if path and Path(path).is_file():
             return str(path)
     for folder in (Path(sys.executable).parent, Path(sys.prefix) / "bin"):
