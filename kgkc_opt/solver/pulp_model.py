@@ -9,8 +9,8 @@ the ``highspy.Highs`` object PuLP leaves in ``problem.solverModel``, for CBC fro
 status. Values are read only once the status says there is a solution.
 
 CBC: the ``cbc`` program is looked for where the installs put it (``find_cbc``): the ``cbcbox``
-package (``pip install 'kgkc-opt[cbc]'`` on Python >= 3.12, PuLP 4), the cbc that PuLP 3 ships
-(Python 3.11), the ``bin`` folder of the running interpreter, then PATH: a virtual environment
+package (``pip install 'kgkc-opt[cbc]'``), the older cbc that PuLP 3 ships (Python 3.11; PuLP 4
+ships none), the ``bin`` folder of the running interpreter, then PATH: a virtual environment
 need not be activated. Without one, ``--solver cbc`` says the exact command that installs it
 (``CBC_MISSING``). CBC runs on one thread: with more it is not deterministic.
 """
