@@ -94,7 +94,13 @@ check() {  # interpreter, work folder: lint, import contracts, type check, tests
   echo "=== $venv: $("$venv/bin/python" -c 'import pulp, sys; print("Python", sys.version.split()[0], "PuLP", pulp.__version__)')"
   "$venv/bin/python" -c 'from kgkc_opt.solver.pulp_model import find_cbc; print("cbc:", find_cbc())'
   "$venv/bin/ruff" check kgkc_opt tests benchmarks || status=1
-  "$venv/bin/lint-imports" --no-cache || status=1
+  local contracts
+  if contracts="$("$venv/bin/lint-imports" --no-cache 2>&1)"; then
+    printf '%s\n' "$contracts" | grep '^Contracts: ' | sed 's/^/lint-imports: /'
+  else
+    printf '%s\n' "$contracts"
+    status=1
+  fi
   mypy_out="$("$venv/bin/mypy" --cache-dir "$dir/mypy-cache" kgkc_opt 2>&1)" && errors=0 || \
     errors="$(printf '%s\n' "$mypy_out" | grep -c ': error: ' || true)"
   if [ "$errors" = 0 ]; then
@@ -114,6 +120,7 @@ check() {  # interpreter, work folder: lint, import contracts, type check, tests
 for py in "${interpreters[@]}"; do  # one after the other: both build the package in this folder
   install "$py"
 done
+echo "installed in $SECONDS s"
 
 status=0
 if [ "$serial" = 1 ] || [ "${#interpreters[@]}" = 1 ] || [ "$(nproc 2>/dev/null || echo 1)" -lt 2 ]; then
@@ -139,4 +146,5 @@ else
     i=$((i + 1))
   done
 fi
+echo "run_all.sh: $SECONDS s in all" >&2
 exit $status

@@ -237,6 +237,8 @@ def describe(value: Any) -> str:
         return "nothing (an empty value)"
     if isinstance(value, bool):
         return f"{value!r} (a yes/no value)"
+    if isinstance(value, int | float):
+        return show_number(value)
     return repr(value)
 
 
@@ -312,8 +314,9 @@ class Collector:
     def text(self, value: Any, where: str, *, allow_empty: bool = False) -> str | None:
         if isinstance(value, str) and (allow_empty or value.strip()):
             return value
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return str(value)
+        if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)
+                                        and value.bit_length() <= 100):
+            return str(value)  # (not an integer of thousands of digits, which Python may refuse to print)
         self.error(where, f"expected text, got {describe(value)}")
         return None
 
