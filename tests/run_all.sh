@@ -9,7 +9,7 @@
 #
 #   bash tests/run_all.sh [--full-fuzz] [--serial] [PYTEST ARGUMENTS...]
 #
-#   --full-fuzz   the fuzz tests check all of their 10,500 documents (default: 2,100; tests/test_fuzz.py)
+#   --full-fuzz   the fuzz tests check all of their 11,500 documents (default: 2,300; tests/test_fuzz.py)
 #   --serial      one interpreter after the other (default: side by side on a machine with 2+ cores)
 #
 # Environment: PYTHON (the first interpreter, default python3); KGKC_PY312 (the second, default: the
