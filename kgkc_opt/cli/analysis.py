@@ -114,11 +114,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise UsageError("--policies takes one scenario and at least two of "
                              f"{', '.join(POLICIES)} separated by commas"
                              + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        if args.out:
+            export.check_file(args.out)
         comp = compare_policies(load_scenario(args.scenarios[0]), policies, solver=args.solver)
         results = []
     else:
         if len(args.scenarios) < 2:
             raise UsageError("compare needs at least two scenario files")
+        if args.out:
+            export.check_file(args.out)
         scenarios = [load_scenario(p) for p in args.scenarios]
         results = [solve(s, solver=args.solver) for s in scenarios]
         comp = compare(results, scenarios)
@@ -156,6 +160,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     budget = parse_levels(args.budget)
     cof = parse_levels(args.cofunding) if args.cofunding else None
+    if args.out:
+        export.check_file(args.out)
     n = len(budget) * (len(cof) if cof else 1)
     started = time.perf_counter()
     res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
@@ -195,6 +201,8 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     if args.seed is not None and not 0 <= args.seed < 2**32:
         raise UsageError(f"--seed {args.seed}: expected a whole number between 0 and 4294967295")
     scenario = load_scenario(args.scenario)
+    if args.out:
+        export.check_file(args.out)
     unc = scenario.uncertainty
     n = args.samples or (unc.samples if unc else 0)
     started = time.perf_counter()

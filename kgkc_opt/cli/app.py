@@ -9,12 +9,14 @@ error instead of the one-line message. docs/errors.md lists the messages.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kgkc_opt._version import __version__
 from kgkc_opt.errors import KgkcError
@@ -144,6 +146,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``kgkc-opt`` program: ``main``, then exit. A Ctrl-C that lands once ``main`` has
+    finished (while Python shuts down, or between the last output and the exit) is ignored, and
+    one during ``main`` ends it with "interrupted" (exit 130): never a traceback."""
+    code = 130
+    try:
+        try:
+            code = main(argv)
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("kgkc-opt: interrupted", file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    sys.exit(code)
+
+
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kgkc_opt.cli import analysis as cli_analysis
 
@@ -208,15 +229,20 @@ def print_result(result: Any, scenario: Any, seconds: float) -> None:
           f"(weighted share of targets met; gap {gap})")
     print()
     b = result.budget.reset_index()
+    if not len(b):
+        first, last = scenario.program.period
+        print(f"Nothing is left to plan: the actuals cover every year of the program ({first}–{last}); "
+              "below is what was delivered.")
     rows = []
     for y in sorted(b["year"].unique()):
         loc = b[(b.year == y) & (b.source == "local")].iloc[0]
         cof = b[(b.year == y) & (b.source == "cofunding")].iloc[0]
         rows.append([str(y), _money(loc.cap), _money(loc.used), f"{loc.used / loc.cap:.1%}" if loc.cap else "-",
                      f"{loc.shadow_price:.6f}", _money(cof.cap), _money(cof.used), f"{cof.shadow_price:.6f}"])
-    print("Cap use per year (million VND; shadow price = objective gained per extra million)")
-    print(_table(rows, ["year", "local cap", "used", "use", "shadow", "co-fund cap", "used", "shadow"],
-                 right=set(range(1, 8))))
+    if rows:
+        print("Cap use per year (million VND; shadow price = objective gained per extra million)")
+        print(_table(rows, ["year", "local cap", "used", "use", "shadow", "co-fund cap", "used", "shadow"],
+                     right=set(range(1, 8))))
     print()
     short = result.shortfalls
     if len(short) == 0:
@@ -241,9 +267,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from kgkc_opt.solver.status import Status
 
     scenario = load_scenario(args.scenario)
+    # every output is checked before solving, and written all or nothing
     if args.out:
         export.check_folder(args.out, force=args.force)
         _check_out_holds_no_input(args.out, scenario)
+    if args.xlsx:
+        export.check_file(args.xlsx, suffixes=(".xlsx",), kind="the workbook is written as .xlsx")
+        if args.out:
+            export.check_outside(args.xlsx, args.out)
     started = time.perf_counter()
     run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method,
                     policy=args.policy, structure=args.structure)
@@ -252,12 +283,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
     print_result(result, scenario, seconds)
     if run.replan is not None:
         _print_replan(scenario, run.replan)
-    if args.out:
-        export.write_folder(args.out, run.files, force=args.force)
-        print(f"\nWrote {args.out}/")
     from kgkc_opt.cli import documents as cli_outputs
 
-    cli_outputs.write_xlsx(args, result, scenario)
+    with export.all_or_nothing():
+        if args.out:
+            export.write_folder(args.out, run.files, force=args.force)
+        xlsx = cli_outputs.write_xlsx(args, result, scenario)
+    if args.out:
+        print(f"\nWrote {args.out}/")
+    if xlsx:
+        print(f"Wrote {args.xlsx}")
     if result.status == Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     if result.status == Status.NO_SOLUTION:
@@ -271,7 +306,9 @@ def _print_replan(scenario: Any, table: Any) -> None:
 
     summary = replan_summary(table, scenario)
     years = scenario.planned_years()
-    print(f"\nPlan vs actual vs re-plan (executed up to {years[0] - 1}, re-planned {years[0]}–{years[-1]}):")
+    replanned = f"re-planned {years[0]}–{years[-1]}" if years else "nothing left to re-plan"
+    executed = years[0] - 1 if years else scenario.program.period[1]
+    print(f"\nPlan vs actual vs re-plan (executed up to {executed}, {replanned}):")
     rows = [[tid, str(r.target), str(r.plan), str(r.actual), str(r.replan), str(r.delivered_and_replanned),
              str(r.short) if r.short else ""] for tid, r in summary.iterrows()]
     print(_table(rows, ["task", "target", "plan", "actual", "re-plan", "actual+re-plan", "short"],
@@ -326,6 +363,8 @@ def cmd_reconstruct(args: argparse.Namespace) -> int:
     from kgkc_opt.inputs.files import load_program
     from kgkc_opt.report import files as export
 
+    if args.out:
+        export.check_file(args.out)
     program = load_program(args.program)
     rec = reconstruct(program, solver=args.solver)
     print(f"Reconstructed schedule of {program.id!r}: {rec.status.value}; total |difference| from the "
@@ -377,4 +416,4 @@ def cmd_scenario_show(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -68,26 +68,30 @@ def dispatch(args: argparse.Namespace) -> int | None:
     return None
 
 
-def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> None:
-    """After ``solve``: write the workbook if ``--xlsx`` was given and there is a plan."""
+def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> bool:
+    """After ``solve``: write the workbook if ``--xlsx`` was given and there is a plan (True)."""
     if not getattr(args, "xlsx", None):
-        return
+        return False
     if not result.has_plan:
         print(f"\nNo plan: {args.xlsx} not written")
-        return
+        return False
     from kgkc_opt.report import workbook as xlsx
 
     xlsx.write(result, scenario, args.xlsx, lang=args.lang)
-    print(f"Wrote {args.xlsx}")
+    return True
 
 
 def _read_frame(path: str) -> Any:
+    import io
+
     import pandas as pd
 
     from kgkc_opt.errors import InputError
+    from kgkc_opt.inputs.files import read_text
 
+    text = read_text(path)  # a regular file of at most 5 MB, UTF-8
     try:
-        return pd.read_csv(path)
+        return pd.read_csv(io.StringIO(text))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot read the results table: {exc}") from None
 
@@ -97,7 +101,9 @@ def cmd_chart(args: argparse.Namespace) -> int:
     from kgkc_opt.inputs.files import load_program, load_scenario
     from kgkc_opt.inputs.scenario import baseline
     from kgkc_opt.report import charts
+    from kgkc_opt.report import files as export
 
+    export.check_file(args.out, suffixes=(".svg", ".png", ".pdf"), kind="charts are written as .svg, .png or .pdf")
     kind = args.kind
     if kind in ("sweep", "montecarlo"):
         if args.scenario.lower().endswith(".csv"):
@@ -127,12 +133,11 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kgkc_opt.errors import OutputError
     from kgkc_opt.inputs.files import load_scenario
     from kgkc_opt.report import brief
+    from kgkc_opt.report import files as export
 
-    if Path(args.out).suffix.lower() not in (".html", ".htm", ".md"):
-        raise OutputError(f"{args.out}: the brief is written as .html or .md")
+    export.check_file(args.out, suffixes=(".html", ".htm", ".md"), kind="the brief is written as .html or .md")
     scenario = load_scenario(args.scenario)
     base = load_scenario(args.compare) if args.compare else None
     doc = brief.build(scenario, base, lang=args.lang, solver=args.solver)

@@ -281,7 +281,7 @@ class Key(ABC):
 def _year(c: Collector, key: object, where: str, years: tuple[int, ...], extra: str = "'all'") -> int | None:
     """A year key of a mapping (2024 or "2024") within the program period; None (reported) if not."""
     year = key if isinstance(key, int) and not isinstance(key, bool) else None
-    if isinstance(key, str) and key.strip().isdigit():
+    if isinstance(key, str) and key.strip().isascii() and key.strip().isdigit() and len(key.strip()) <= 4:
         year = int(key)
     if year is None:
         c.error(where, f"expected a year ({years[0]}–{years[-1]}) or {extra}, got {describe(key)}")

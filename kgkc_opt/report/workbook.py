@@ -259,8 +259,9 @@ def _annex_sheet(ws: Worksheet, result: Any, scenario: Any, lang: str) -> None:
         r += 1
     # the annual caps under the total, for comparison
     caps = result.budget
-    cap_local = [float(caps.loc[(y, "local"), "cap"]) for y in years]
-    cap_other = [float(caps.loc[(y, "cofunding"), "cap"]) for y in years]
+    # (a year not planned, as when actuals cover every year, has no cap row: 0)
+    cap_local = [float(caps.loc[(y, "local"), "cap"]) if (y, "local") in caps.index else 0.0 for y in years]
+    cap_other = [float(caps.loc[(y, "cofunding"), "cap"]) if (y, "cofunding") in caps.index else 0.0 for y in years]
     cap_fmt = _money_format(cap_local + cap_other)
     label = _t("Kế hoạch vốn theo năm (trần)", "Annual caps", lang)
     _cell(ws, r, 1, None)

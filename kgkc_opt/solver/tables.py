@@ -67,5 +67,6 @@ def tables(
                      "shadow_price": prices.get(f"cofunding_cap[{y}]", 0.0)})
         if inp.carry_over:
             carry = cap - local
-    budget = pd.DataFrame(rows).set_index(["year", "source"])
+    budget = pd.DataFrame(rows, columns=["year", "source", "cap", "used", "slack", "shadow_price"])
+    budget = budget.astype({"year": "int64"}).set_index(["year", "source"])  # no rows: nothing left to plan
     return allocation, achievement, budget
