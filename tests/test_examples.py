@@ -42,10 +42,14 @@ EXPECTED: dict[str, tuple[Status, Fraction | None, dict[str, tuple[int, int]]]] 
     "group-cap-iii-800": (Status.OPTIMAL, Fraction(1036, 45), {"III.5": (1, 45)}),
     "machinery-42": (Status.OPTIMAL, Fraction(1021, 45),
                      {"II.1": (1, 2), "III.5": (16, 45), "VI.1": (5, 6)}),
-    "priorities-cut-30pct": (Status.OPTIMAL, Fraction(2423, 120),
-                             {"III.2": (0, 15), "III.5": (0, 45), "III.7": (23, 120),
-                              "III.8": (0, 210), "VIII.6": (0, 75)}),
-    "replan-2023": (Status.OPTIMAL, Fraction(663, 28), {"II.2": (19, 28)}),
+    # tier 2's leftover pays provincial prizes in the years of the provincial rounds (district prizes
+    # would need district rounds, none of which fit): 8 of them (without the structure: 23 of III.7)
+    "priorities-cut-30pct": (Status.OPTIMAL, Fraction(2104, 105),
+                             {"III.2": (0, 15), "III.5": (0, 45), "III.7": (0, 120),
+                              "III.8": (8, 210), "VIII.6": (0, 75)}),
+    # the illustrative actuals paid 82 provincial prizes in 2021-2022 for 2 rounds (up to 140): with one
+    # round left, 70 more at most, so III.8 ends at 152 (without the structure: 210)
+    "replan-2023": (Status.OPTIMAL, Fraction(9829, 420), {"II.2": (19, 28), "III.8": (152, 210)}),
     "support-share-machinery-40pct": (Status.OPTIMAL, Fraction(667, 28), {"II.2": (23, 28)}),
     "targets-changed": (Status.OPTIMAL, Fraction(24), {}),
     "uncertain-cofunding": (Status.OPTIMAL, Fraction(5039, 210), {"III.8": (209, 210)}),
@@ -62,7 +66,7 @@ def test_example_outcome(name):
     scenario, result = solved(name)
     assert result.status == status, result.message
     if status == Status.INFEASIBLE:
-        assert result.objective is None and not result.has_plan
+        assert not result.has_plan
         assert result.explanation is not None
         return
     check_plan(scenario, result)

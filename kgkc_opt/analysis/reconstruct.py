@@ -76,7 +76,8 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 
     rows = [{"task_id": tid, "year": y, "quantity": qty,
              "local_budget": float(tasks[tid].unit_local * qty),
              "cofunding": float(tasks[tid].unit_cofunding * qty)}
-            for (tid, y), qty in sorted(plan.items(), key=lambda kv: (program.task_ids.index(kv[0][0]), kv[0][1]))]
+            for task in program.tasks for tid, y in ((task.id, y) for y in task.years)
+            for qty in (plan.get((tid, y), 0),)]
     schedule = pd.DataFrame(rows).set_index(["task_id", "year"])
     comp = []
     total_dev = Fraction(0)

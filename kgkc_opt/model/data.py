@@ -62,8 +62,13 @@ class TaskSpec:
 
     @property
     def evenness_weight(self) -> int:
-        """Weight of this task's unevenness in the schedule's evenness objective (0: none)."""
-        return EVENNESS_WEIGHTS.get(self.effective_cadence, 0)
+        """Weight of this task's unevenness in the schedule's evenness objective (0: none): a
+        recurring payment first (10), then a 'Hàng năm' task (5: the decision says "every year"),
+        then other even tasks and events (1)."""
+        weight = EVENNESS_WEIGHTS.get(self.effective_cadence, 0)
+        if weight and self.annual and self.effective_cadence == "even":
+            return ANNUAL_EVENNESS_WEIGHT
+        return weight
 
     def local(self, year: int) -> Fraction:
         """s_{t,y}: local budget per unit in a year."""
@@ -89,6 +94,7 @@ class TaskSpec:
 
 #: Evenness weights per cadence: a recurring payment first, then even tasks and events.
 EVENNESS_WEIGHTS = {"recurring": 10, "even": 1, "events": 1}
+ANNUAL_EVENNESS_WEIGHT = 5
 
 
 @dataclass(frozen=True)

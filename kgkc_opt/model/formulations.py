@@ -8,6 +8,9 @@ models (docs/model.md has the mathematics):
 ``full``       q[t,y] integer; every constraint; an objective of ``model.objectives``.
 ``aggregate``  x[t] integer: the relaxation over totals (Hall rows per line and set of years,
                x bounded by what fits); its optimum bounds the full model's.
+``coupled``    the aggregate with each total spread over its years (Σ_y q[t,y] = x[t], q continuous
+               except leaders of links, events and lumpy units) under every yearly row: tighter,
+               and used when no schedule reaches the plain aggregate's totals.
 ``schedule``   q with every total fixed (``total`` rows), money rows in fill form; its objective
                is the evenness of each task's cadence (or none: any schedule proves the bound).
 ``plan_lp``    continuous q ≥ an integer plan: its row duals are the shadow prices.
@@ -45,7 +48,8 @@ Keep = Sequence[tuple[Objective, Fraction]]
 
 
 def build(inp: ModelInput, spec: Spec, *, maximise: Objective | None = None, keep: Keep = (),
-          evenness: bool = False, minimise: str | None = None) -> LinearModel:
+          evenness: bool = False, minimise: str | None = None,
+          exclude: Sequence[Mapping[str, int]] = ()) -> LinearModel:
     """A model of ``inp``: ``spec``'s columns, every constraint type, the ``keep`` rows, and one
     objective: ``maximise`` an objective, the schedule's ``evenness``, or ``minimise`` one of
     "extra_money" (whole đồng), "lowered_floors" (share of targets) or "mismatch" (million VND)."""
@@ -55,6 +59,8 @@ def build(inp: ModelInput, spec: Spec, *, maximise: Objective | None = None, kee
         generator(b)
     for objective, value in keep:
         _keep(b, objective, value)
+    for i, totals in enumerate(exclude):
+        _exclude(b, totals, i)
     if maximise is not None:
         _maximise(b, maximise)
     elif evenness:
@@ -119,6 +125,29 @@ def _keep(b: Builder, objective: Objective, value: Fraction) -> None:
     if terms:
         b.row(f"keep[{objective.key}]", terms, value - objective.offset(b.inp), INF, "keep",
               f"{objective.key} kept at its optimum")
+
+
+def _exclude(b: Builder, totals: Mapping[str, int], i: int) -> None:
+    """A no-good cut on totals: x differs from ``totals`` in at least one task (up or down), with
+    two binaries per task: up_t = 1 ⇒ x_t ≥ total_t + 1, down_t = 1 ⇒ x_t ≤ total_t − 1."""
+    if not b.x:
+        raise ValueError("a no-good cut needs the totals x[t] (the aggregate)")
+    choices: list[tuple[int, Fraction]] = []
+    for tid, j in b.x.items():
+        n, high = totals.get(tid, 0), int(b.m.col_upper[j])
+        if n < high:
+            up = b.m.col(f"nogood{i}_up[{tid}]", 0.0, 1.0, integer=True)
+            # x − (n + 1)·up ≥ 0
+            b.row(f"nogood{i}_up[{tid}]", [(j, Fraction(1)), (up, Fraction(-(n + 1)))], 0, INF, "keep",
+                  f"no-good cut {i}: {tid} above {n}", task_id=tid)
+            choices.append((up, Fraction(1)))
+        if n > 0:
+            down = b.m.col(f"nogood{i}_down[{tid}]", 0.0, 1.0, integer=True)
+            # x + (high − n + 1)·down ≤ high
+            b.row(f"nogood{i}_down[{tid}]", [(j, Fraction(1)), (down, Fraction(high - n + 1))], -INF, high, "keep",
+                  f"no-good cut {i}: {tid} below {n}", task_id=tid)
+            choices.append((down, Fraction(1)))
+    b.row(f"nogood{i}", choices, 1, INF, "keep", f"no-good cut {i}: totals other than a set with no schedule")
 
 
 def _evenness(b: Builder) -> None:
@@ -195,11 +224,15 @@ def linear_full(
 
 def linear_aggregate(
     inp: ModelInput, *, tier: int | None = None, tier_values: Mapping[int, Fraction] | None = None,
-    objective: Objective | None = None, keep: Keep = (),
+    objective: Objective | None = None, keep: Keep = (), coupled: bool = False,
+    exclude: Sequence[Mapping[str, int]] = (),
 ) -> LinearModel:
     """The aggregate relaxation over totals x[t]; ``objective`` (default the weighted shares of
-    ``tier``), keeping ``tier_values`` and ``keep`` at their optima."""
+    ``tier``), keeping ``tier_values`` and ``keep`` at their optima. ``coupled``: the tighter
+    relaxation that also spreads each total over its years (q[t,y], continuous except the
+    ``rows.coupled_integer`` tasks) under every yearly row."""
     keeps = [*keep, *((Objective("shares", k), v) for k, v in (tier_values or {}).items())]
-    m = build(inp, Spec("aggregate", "totals"), maximise=objective or Objective("shares", tier), keep=keeps)
+    spec = Spec("coupled", "coupled") if coupled else Spec("aggregate", "totals")
+    m = build(inp, spec, maximise=objective or Objective("shares", tier), keep=keeps, exclude=exclude)
     m.extra.setdefault("unreachable_floors", [])
     return m

@@ -45,6 +45,8 @@ _ZERO = Fraction(0)
 #: Exact integer money data above this (2^50) is no longer exact in a double: such a line keeps
 #: the per-row integral form in the schedule model instead of the common-unit slack form.
 MAX_EXACT = 2**50
+#: Above this, a row over integer columns is not scaled to integer coefficients (see ``Builder.row``).
+MAX_INTEGRAL_COEFFICIENT = 10**12
 #: Elastic money is counted in whole đồng: 10^6 đồng in a million.
 DONG = 10**6
 
@@ -108,7 +110,17 @@ class Builder:
 
     @property
     def plan(self) -> bool:
+        """q[t,y] only (full, schedule, elastic, LPs)."""
         return self.spec.space == "plan"
+
+    @property
+    def coupled(self) -> bool:
+        """x[t] and q[t,y] together (the coupled relaxation)."""
+        return self.spec.space == "coupled"
+
+    @property
+    def has_q(self) -> bool:
+        return self.spec.space in ("plan", "coupled")
 
     def columns(self) -> None:
         """The model's main variables: q[t,y] (plan space) or x[t] (totals space)."""
@@ -132,10 +144,22 @@ class Builder:
             self.x[t.task_id] = self.m.col(f"x[{t.task_id}]", 0.0, float(bounds[t.task_id]),
                                            integer=spec.integer)
         self.m.variables = dict(self.x)
+        if self.coupled:
+            # each total spread over its years by q[t,y]: continuous, except where a unit's place
+            # in a year is the point (leaders of links, events, lumpy units: ``coupled_integer``)
+            integer = coupled_integer(inp)
+            for tid, y in inp.columns():
+                if tid in self.x:
+                    self.q[(tid, y)] = self.m.col(f"q[{tid},{y}]", 0.0, float(bounds[tid]),
+                                                  integer=tid in integer)
+            for tid, j in self.x.items():
+                cols = [(c, Fraction(1)) for (t2, _), c in self.q.items() if t2 == tid]
+                self.row(f"split[{tid}]", [*cols, (j, Fraction(-1))], 0, 0, "split",
+                         f"task {tid}: the total spread over its years", task_id=tid)
 
     def count(self, tid: str) -> list[tuple[int, Fraction]]:
         """The units of task ``tid`` the model plans, as terms (Σ_y q[t,y], or x[t])."""
-        if self.plan:
+        if self.plan or (self.coupled and tid not in self.x):
             return [(j, Fraction(1)) for (t, _), j in self.q.items() if t == tid]
         return [(self.x[tid], Fraction(1))] if tid in self.x else []
 
@@ -159,6 +183,11 @@ class Builder:
                 divisor = math.gcd(divisor, a)
             divisor = divisor or 1
             scale = Fraction(denominator, divisor)
+            if max(abs(c) for c in coefs) // divisor > MAX_INTEGRAL_COEFFICIENT:
+                # integer coefficients that large would break the solver's numerics (HiGHS refuses
+                # values above 1e15): the row as written, in floating point; plans are re-checked exactly
+                self.m.row(key, [(j, float(a)) for j, a in terms], float(low), float(high), info)
+                return
             lo = -INF if low == -INF else math.ceil(Fraction(low) * scale)
             hi = INF if high == INF else math.floor(Fraction(high) * scale)
             info = RowInfo(key, kind, source, scale, year, task_id)
@@ -194,11 +223,11 @@ def events(b: Builder) -> None:
         big = t.remaining - (n - 1)
         b.row(f"events_total[{t.task_id}]", [*b.count(t.task_id), (z, Fraction(-big))], -INF, n - 1, "events",
               src, task_id=t.task_id)
-        if b.plan:
+        if b.has_q:
             for y in ys:
                 b.row(f"events[{t.task_id},{y}]", [(b.q[(t.task_id, y)], Fraction(1)), (z, Fraction(-1))], 0, INF,
                       "events", src, year=y, task_id=t.task_id)
-        else:
+        if not b.plan:
             b.forced.append((t.task_id, z, ys))
 
 
@@ -209,7 +238,8 @@ def money(b: Builder) -> None:
     """The caps of every money line, in the form the model needs (see the module docstring)."""
     if not b.plan:
         _hall_rows(b)
-        return
+        if not b.coupled:
+            return
     spec = b.spec
     all_lines = lines(b.inp)
     exact: set[str] = set()
@@ -486,7 +516,8 @@ def links(b: Builder) -> None:
             lead = b.count(ln.leader) if leader is not None else []
             b.row(f"link[{ln.key}]", fa + [(j, -ratio * a) for j, a in lead], -INF, 0, "link", src,
                   task_id=ln.task)
-            continue
+            if not b.coupled:
+                continue
         for y in b.years:
             if (ln.task, y) not in b.q:
                 continue
@@ -507,6 +538,24 @@ def relations(b: Builder) -> None:
             b.row(f"relation[{rel.key}]", left + right, low, high, "relation", f"relation {rel.key}: {rel.source}")
 
 
+def coupled_integer(inp: ModelInput, share: Fraction = Fraction(1, 4)) -> set[str]:
+    """The tasks whose q[t,y] the coupled relaxation keeps integer: leaders of links, events, and
+    tasks one unit of which takes more than ``share`` of some year's cap on some line."""
+    out = {ln.leader for ln in inp.links} | {t.task_id for t in inp.planned_tasks
+                                             if t.effective_cadence == "events"}
+    for ln in lines(inp):
+        if ln.cumulative:
+            continue
+        for t in inp.planned_tasks:
+            for y in t.years:
+                cap = ln.cap.get(y)
+                a = ln.cost(t, y)
+                if cap is not None and a > 0 and a > share * cap:
+                    out.add(t.task_id)
+                    break
+    return out
+
+
 def _done(inp: ModelInput, tid: str) -> int:
     for t in inp.tasks:
         if t.task_id == tid:
@@ -519,7 +568,7 @@ ROW_KINDS: dict[str, frozenset[str]] = {
     "events": frozenset({"events"}),
     "money": frozenset({"local_cap", "cofunding_cap", "line_cap", "hall_local", "hall_cofunding", "hall_line",
                         "fill", "match"}),
-    "targets": frozenset({"target", "total"}),
+    "targets": frozenset({"target", "total", "split"}),
     "floors": frozenset({"floor"}),
     "links": frozenset({"link"}),
     "relations": frozenset({"relation"}),

@@ -9,8 +9,12 @@ default (``method="decompose"``):
 2. the schedule model with those totals fixed. If a schedule exists, its plan reaches every
    aggregate value, so it is optimal for every objective, proven by the bounds. Its own objective
    is the evenness of each task's cadence (``tie_break``), which never changes the totals;
-3. only if no schedule exists (or a stage runs out of time): the full model, objective by
-   objective, with the aggregate's first value as a known bound, then the schedule on its totals.
+3. if the schedule model proves that no schedule of those totals exists, they are excluded from
+   the aggregate by a no-good cut and 1–2 run again (up to ``MAX_CUTS`` times): every bound stays
+   valid, since the excluded totals cannot be planned. Then the same with the coupled relaxation
+   (each total also spread over its years under every yearly row);
+4. only if all that fails (or a stage runs out of time): the full model, objective by objective,
+   with the best aggregate bound, then the schedule on its totals.
 
 ``method="direct"`` solves the full model only, as a plain PuLP problem (for comparison).
 Every stage is timed (``PlanOutcome.timings``, fallbacks included). The whole has one time
@@ -26,7 +30,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kgkc_opt.errors import KgkcError
-from kgkc_opt.model.check import round_plan
+from kgkc_opt.model.check import check_plan, round_plan
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
 from kgkc_opt.model.objectives import Objective, policy_objectives
@@ -36,6 +40,8 @@ from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.status import Outcome, Status
 
 DEFAULT_TIME_LIMIT = 60.0
+#: Most totals with no schedule excluded (no-good cuts) before the full model takes over.
+MAX_CUTS = 20
 METHODS = ("decompose", "direct")
 #: A relative gap at or below this is reported as optimal.
 OPTIMALITY_TOLERANCE = 1e-9
@@ -116,40 +122,67 @@ def optimise(
     if method == "direct":
         return _direct(inp, PulpBackend(backend.name), objectives, clock, timings, tie_break, None)
 
-    keeps: list[tuple[Objective, Fraction]] = []
-    totals: dict[str, int] = {}
     first_bound: Fraction | None = None
-    for objective in objectives:
-        m = linear_aggregate(inp, objective=objective, keep=keeps)
-        if m.extra.get("unreachable_floors"):
-            return PlanOutcome(Status.INFEASIBLE, None, None, method,
-                               f"floors on {', '.join(m.extra['unreachable_floors'])} cannot be met: no year left",
-                               timings)
-        out = backend.solve(m, time_limit=clock.remaining())
-        timings[f"aggregate[{objective.key}]"] = out.seconds
-        if out.status == Status.INFEASIBLE:
-            return PlanOutcome(Status.INFEASIBLE, None, None, method,
-                               "the floors and the program's rules cannot be met within the annual caps", timings)
-        if out.status != Status.OPTIMAL or out.values is None:
-            break  # out of time: the full model takes over with the time left
-        totals = {str(tid): round(v) for tid, v in out.values.items()}
-        value = objective.value(inp, totals)
-        if first_bound is None:
-            first_bound = value
-        keeps.append((objective, value))
-    if len(keeps) == len(objectives):
-        out, note = _schedule(inp, totals, backend, clock, tie_break)
-        timings["schedule"] = out.seconds
-        if out.status.has_plan and out.values is not None:
-            plan = round_plan(out.values)
-            values = _values(inp, objectives, plan)
-            if all(values[o.key] == v for o, v in keeps):
-                return PlanOutcome(Status.OPTIMAL, plan, first_bound, "decompose",
-                                   "optimal: the plan reaches the aggregate bounds" + note, timings, values)
+    excluded: list[dict[str, int]] = []
+    for coupled in (False, True):
+        while True:
+            stages = _aggregate_stages(inp, objectives, backend, clock, timings, coupled, excluded)
+            if isinstance(stages, PlanOutcome):
+                if stages.status == Status.INFEASIBLE and excluded:
+                    break  # every totals reaching the floors was excluded: the full model decides
+                return stages
+            keeps, totals = stages
+            if keeps:  # each relaxation (and each cut) gives a bound on the first objective
+                first_bound = keeps[0][1] if first_bound is None else min(first_bound, keeps[0][1])
+            if len(keeps) < len(objectives):
+                break  # out of time: the full model takes over with the time left
+            out, note = _schedule(inp, totals, backend, clock, tie_break)
+            tag = ("[coupled]" if coupled else "") + (f"[cut {len(excluded)}]" if excluded else "")
+            timings["schedule" + tag] = out.seconds
+            if out.status.has_plan and out.values is not None:
+                plan = round_plan(out.values)
+                check_plan(inp, plan)  # a solver's plan is re-checked exactly before it is used
+                values = _values(inp, objectives, plan)
+                if all(values[o.key] == v for o, v in keeps):
+                    method = "decompose" + ("+coupled" if coupled else "") + (
+                        f"+{len(excluded)} cuts" if excluded else "")
+                    return PlanOutcome(Status.OPTIMAL, plan, first_bound, method,
+                                       "optimal: the plan reaches the aggregate bounds" + note, timings, values)
+            if out.status != Status.INFEASIBLE or len(excluded) >= MAX_CUTS:
+                break
+            # proven: these totals have no schedule. Exclude them (a no-good cut) and solve the
+            # aggregate again: every bound it gives still holds for the full model.
+            excluded.append(totals)
     # No schedule reaches the aggregate's values: the full model (the first bound still holds).
     result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound)
     return PlanOutcome(result.status, result.plan, result.bound, "decompose+full", result.message, timings,
                        result.values)
+
+
+def _aggregate_stages(inp: ModelInput, objectives: list[Objective], backend: Backend, clock: _Clock,
+                      timings: dict[str, float], coupled: bool, excluded: list[dict[str, int]]
+                      ) -> PlanOutcome | tuple[list[tuple[Objective, Fraction]], dict[str, int]]:
+    """Each objective on the aggregate (``coupled``: the coupled relaxation), keeping the earlier
+    ones: the values reached and the last totals (fewer values than objectives: out of time)."""
+    keeps: list[tuple[Objective, Fraction]] = []
+    totals: dict[str, int] = {}
+    suffix = ("[coupled]" if coupled else "") + (f"[cut {len(excluded)}]" if excluded else "")
+    for objective in objectives:
+        m = linear_aggregate(inp, objective=objective, keep=keeps, coupled=coupled, exclude=excluded)
+        if m.extra.get("unreachable_floors"):
+            return PlanOutcome(Status.INFEASIBLE, None, None, "decompose",
+                               f"floors on {', '.join(m.extra['unreachable_floors'])} cannot be met: no year left",
+                               timings)
+        out = backend.solve(m, time_limit=clock.remaining())
+        timings[f"aggregate{suffix}[{objective.key}]"] = out.seconds
+        if out.status == Status.INFEASIBLE:
+            return PlanOutcome(Status.INFEASIBLE, None, None, "decompose",
+                               "the floors and the program's rules cannot be met within the annual caps", timings)
+        if out.status != Status.OPTIMAL or out.values is None:
+            break
+        totals = {str(tid): round(v) for tid, v in out.values.items()}
+        keeps.append((objective, objective.value(inp, totals)))
+    return keeps, totals
 
 
 def _bound(m_extra: dict[str, object], out: Outcome) -> Fraction | None:
@@ -186,6 +219,7 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
             status = Status.FEASIBLE
             break
         plan = round_plan(out.values)
+        check_plan(inp, plan)  # before its value is kept as a bound for the next objective
         if backend.name != "highs":
             # HiGHS 1.16 returns a MIP start's columns in place of the optimum found from it (the
             # PuLP 4 interface passes starts with setSolution): warm-start CBC only.

@@ -129,6 +129,11 @@ class HighsBackend:
             h.setOptionValue("mip_max_nodes", int(node_limit))
         h.passModel(highs_lp(m))
         h.run()
+        if h.getModelStatus() == _highspy().HighsModelStatus.kSolveError:
+            # HiGHS 1.16 can end a MIP whose presolve empties it with "Solve error" (a postsolve
+            # violation); solved again without presolve it answers
+            h.setOptionValue("presolve", "off")
+            h.run()
         status, objective, bound = highs_status(h, is_mip)
         values = None
         if status.has_plan:
@@ -216,6 +221,8 @@ def highs_status(h: Any, is_mip: bool) -> tuple[Status, float | None, float | No
         bound = info.mip_dual_bound if math.isfinite(info.mip_dual_bound) else None
     if model_status == ms.kOptimal:
         return Status.OPTIMAL, objective, bound if is_mip else objective
+    if model_status == ms.kModelEmpty:  # no column (PuLP passes such models too): nothing to choose
+        return Status.OPTIMAL, 0.0, 0.0
     if model_status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
         return Status.INFEASIBLE, None, None
     if model_status in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt, ms.kSolutionLimit,

@@ -88,7 +88,8 @@ def test_price_holds_over_a_range_containing_the_cap(name):
     scenario, result = solved(name)
     caps = sensitivity(scenario, result, exact=False).caps
     priced = caps[caps["shadow_price"] > 0]
-    assert len(priced) >= 3
+    # the decision as written: only 2023 has a price (III.8's last prize fits a provincial round there)
+    assert len(priced) >= (1 if name == "baseline" else 3)
     for key, row in priced.iterrows():
         assert not math.isnan(row["holds_from"]), key
         assert row["holds_from"] <= row["cap"] + 1e-6 <= row["holds_to"] + 2e-6, (key, row.to_dict())
