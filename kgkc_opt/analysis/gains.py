@@ -70,7 +70,8 @@ def exact_gains(scenario: Scenario, result: Result | None = None, *, amount: Fra
         raise ValueError(f"scenario {scenario.name!r} has no plan: nothing to compare a change with")
     base_units = _achieved(result)
     base_value = result.exact_objective
-    planned = list(scenario.planned_years()) if years is None else list(years)
+    all_years = list(scenario.planned_years())
+    planned = all_years if years is None else [y for y in years if y in all_years]
     gains = []
     for source in sources:
         caps = scenario.local_budget if source == "local" else scenario.cofunding
@@ -81,7 +82,7 @@ def exact_gains(scenario: Scenario, result: Result | None = None, *, amount: Fra
         for year in targets:
             for sign in ((1, -1) if both_directions else (1,)):
                 delta = sign * amount
-                changed_years = planned if year is None else [year]
+                changed_years = all_years if year is None else [year]
                 change = {y: float(max(caps[y] + delta, Fraction(0))) for y in changed_years}
                 label = "all" if year is None else str(year)
                 variant = scenario.derive(name=f"{scenario.name} {'+' if sign > 0 else '-'}{amount} {source} {label}",
