@@ -31,7 +31,7 @@ from typing import Any
 
 from kgkc_opt.errors import ActualsError, Problem, ScenarioError
 from kgkc_opt.inputs.actuals import Actuals, actuals_from_text
-from kgkc_opt.inputs.program import Cost, Program, Task, parse_task
+from kgkc_opt.inputs.program import Cost, Program, Task, Text, _text, parse_task
 from kgkc_opt.inputs.reader import Collector, InputFile, describe, join, number_hint, parse_percent
 
 FORMAT = "kgkc-scenario/1"
@@ -41,7 +41,7 @@ CHANGE_SECTIONS = (
     "floors", "tiers", "carry_over",
 )
 DOCUMENT_SECTIONS = (
-    "format", "name", "description", "program", "extends", "overrides", "allow_overlap",
+    "format", "name", "title", "description", "program", "extends", "overrides", "allow_overlap",
     "actuals", "replan_from", "uncertainty", "solve",
 )
 SOLVE_KEYS = ("solver", "time_limit")
@@ -116,6 +116,10 @@ class Scenario:
     source_program: Program | None = field(default=None, repr=False, compare=False)
     #: the files this scenario was read from, with their SHA-256 (set by ``inputs.files.load_scenario``)
     inputs: tuple[InputFile, ...] = field(default=(), repr=False, compare=False)
+    #: the title outputs name the scenario by (``title:``, or ``name: {vi:, en:}``); not inherited
+    title: Text | None = None
+    #: the description in both languages (``description: {vi:, en:}``; a plain text serves both)
+    description_text: Text | None = None
 
     # ---- what the model sees ----------------------------------------------------------
 
@@ -208,6 +212,8 @@ class _State:
         self.description = scn.description
         self.source_program = scn.source_program or scn.program
         self.inputs = scn.inputs
+        self.title = scn.title
+        self.description_text = scn.description_text
         self.touched: set[str] = set()
 
     def log(self, key: str, old: Any, new: Any, source: str) -> None:
@@ -223,7 +229,8 @@ class _State:
             escalation=self.escalation, actuals=self.actuals, replan_from=self.replan_from,
             uncertainty=self.uncertainty, solver=self.solver, time_limit=self.time_limit,
             changes=tuple(self.changes), sources=tuple(self.sources),
-            source_program=self.source_program, inputs=self.inputs,
+            source_program=self.source_program, inputs=self.inputs, title=self.title,
+            description_text=self.description_text,
         )
 
 
@@ -500,13 +507,21 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
         c.error("format", f"expected {FORMAT!r}, got {describe(fmt)}")
+    st.title = None  # a title names one document's scenario: a scenario extending it has its own
     if "name" in doc:
         if isinstance(doc["name"], str) and doc["name"].strip():
             st.name = doc["name"].strip()
+        elif isinstance(doc["name"], Mapping):
+            st.title = _text(c, doc["name"], "name")
         else:
             c.error("name", f"expected text, got {describe(doc['name'])}")
+    if "title" in doc:
+        st.title = _text(c, doc["title"], "title")
     if "description" in doc:
-        st.description = str(doc["description"]).strip()
+        texts = _text(c, doc["description"], "description")
+        if texts is not None:
+            st.description_text = Text(texts.vi.strip(), texts.en.strip())
+            st.description = st.description_text.en
     allow = doc.get("allow_overlap", [])
     if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
         c.error("allow_overlap", "expected a list of keys like 'budget.2024'")
@@ -640,7 +655,7 @@ def derive_scenario(scn: Scenario, *, name: str | None = None, **changes: Any) -
     doc: dict[str, Any] = {}
     for key, value in changes.items():
         key = aliases.get(key, key)
-        if key not in (*CHANGE_SECTIONS, "description", "replan_from", "uncertainty"):
+        if key not in (*CHANGE_SECTIONS, "title", "description", "replan_from", "uncertainty"):
             raise ScenarioError([Problem(f"<derive {name or scn.name}>", key,
                                          f"unknown change; expected one of {', '.join(CHANGE_SECTIONS)}")])
         doc[key] = value
