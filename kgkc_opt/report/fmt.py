@@ -158,14 +158,14 @@ def group_name(group: Any, lang: str = "vi", *, short: bool = False) -> str:
     return f"{group.id}. {label}"
 
 
-def gain_text(units: Any, program: Any, lang: str = "vi", *, short: bool = True) -> str:
+def gain_text(units: Any, program: Any, lang: str = "vi", *, short: bool = True, losses_first: bool = False) -> str:
     """Units gained or given up per task, in plain words: "+3 cơ sở (II.2 Máy móc thiết bị
     tiên tiến), −1 người (VIII.6 Cộng tác viên khuyến công)". ``units``: task_id -> change."""
     items = [(str(t), int(d)) for t, d in dict(units).items() if int(d) != 0]
     if not items:
         return label("no_units", lang)
     order = {tid: i for i, tid in enumerate(program.task_ids)}
-    items.sort(key=lambda x: (-x[1] if x[1] > 0 else 10**9 - x[1], order.get(x[0], 10**6)))
+    items.sort(key=lambda x: ((x[1] > 0) == losses_first, -abs(x[1]), order.get(x[0], 10**6)))
     parts = []
     for tid, d in items:
         task = program.task(tid)
@@ -411,8 +411,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "tasks_full": ("{n} nhiệm vụ khác đạt 100% ở mọi mức vốn", "{n} other tasks reach 100% at every level"),
     "tasks_certain": ("{n} nhiệm vụ khác đạt mục tiêu ở mọi lần mô phỏng",
                       "{n} other tasks meet their target in every draw"),
-    "used_below": ("{v} = tỷ lệ đã sử dụng so với kế hoạch vốn (ghi khi dưới 90%)",
-                   "{v} = share of the cap used (shown where below 90%)"),
+    "used_below": ("Số % dưới năm: tỷ lệ vốn đã sử dụng so với kế hoạch vốn năm (ghi khi dưới 90%)",
+                   "% under a year: share of that year's cap used (shown where below 90%)"),
     "more_1bn": ("Thêm 1 tỷ đồng", "1 billion more"),
     "less_1bn": ("Bớt 1 tỷ đồng", "1 billion less"),
     "every_year": ("Mỗi năm", "Every year"),
@@ -447,3 +447,39 @@ def label(key: str, lang: str = "vi", **fields: Any) -> str:
     vi, en = LABELS[key]
     text = vi if check_lang(lang) == "vi" else en
     return text.format(**fields) if fields else text
+
+
+def uncertainty_text(uncertainty: Any, lang: str = "vi") -> str:
+    """What a Monte Carlo run varies, in words: "Vốn đối ứng mỗi năm biến động đều trong khoảng
+    −50% đến 0% so với phương án"."""
+    if uncertainty is None:
+        return ""
+    parts = []
+    for what, dist in (("local_budget_words", uncertainty.budget), ("cofunding_words", uncertainty.cofunding)):
+        if dist is None:
+            continue
+        p = {k: percent(v, lang, 0 if round(100 * v, 6).is_integer() else 1, sign=True)
+             for k, v in dist.params.items()}
+        if dist.kind == "uniform":
+            how = label("dist_uniform", lang, low=p["low"], high=p["high"])
+        elif dist.kind == "normal":
+            sd = percent(dist.params["sd"], lang, 0 if round(100 * dist.params["sd"], 6).is_integer() else 1)
+            how = label("dist_normal", lang, mean=p["mean"], sd=sd)
+        else:
+            how = label("dist_triangular", lang, low=p["low"], mode=p["mode"], high=p["high"])
+        each = label("each_year" if uncertainty.per_year else "whole_period", lang)
+        parts.append(f"{label(what, lang)} {each} {how}")
+    return "; ".join(parts)
+
+
+LABELS.update({
+    "dist_uniform": ("biến động đều trong khoảng {low} đến {high} so với phương án",
+                     "varies uniformly between {low} and {high} of the scenario's figure"),
+    "dist_normal": ("biến động theo phân phối chuẩn (bình quân {mean}, độ lệch chuẩn {sd}) so với phương án",
+                    "varies normally (mean {mean}, standard deviation {sd}) around the scenario's figure"),
+    "dist_triangular": ("biến động trong khoảng {low} đến {high}, thường gặp nhất {mode}, so với phương án",
+                        "varies between {low} and {high}, most often {mode}, of the scenario's figure"),
+    "each_year": ("mỗi năm", "each year"),
+    "whole_period": ("cả giai đoạn (cùng một mức)", "over the whole period (one level)"),
+    "samples": ("{n} lần mô phỏng", "{n} draws"),
+})
