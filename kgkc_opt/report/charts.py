@@ -979,7 +979,7 @@ def difference(
             _note(fig, fmt.label("tasks_unchanged", lang, n=others))
         if title:
             mine, theirs = names or (own, "")
-            sub = f"{mine} {fmt.label('vs', lang)} {theirs}" if mine and theirs else mine or theirs
+            sub = f"{mine} {fmt.label('vs', lang)} “{theirs}”" if mine and theirs else mine or theirs
             _header(fig, fmt.label("title_difference", lang), sub)
         _finish(fig)
         if column and tids:
