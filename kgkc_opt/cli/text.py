@@ -132,7 +132,8 @@ def audit(program: Any, findings: Sequence[Any], lang: str) -> None:
             f"Audit of {program.title.en}: {counts['error']} errors, {counts['warning']} warnings, "
             f"{counts['info']} notes", lang))
     for f in findings:
-        print(f"\n[{severity(f.severity, lang)}] {f.code}\n  {finding_text(f, program, lang)}")
+        code = f" {f.code}" if lang == "en" else ""  # the codes are identifiers (see --json), not words
+        print(f"\n[{severity(f.severity, lang)}]{code}\n  {finding_text(f, program, lang)}")
         for s in f.sources:
             print(f"  ↳ {source_text(s, program, lang)}")
 
