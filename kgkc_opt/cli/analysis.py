@@ -136,13 +136,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
                 progress=_Bar(f"sweep {n} scenarios"))
     seconds = time.perf_counter() - started
-    from kgkc_opt.report.charts import program_scale
+    from kgkc_opt.report.figures import program_scale
 
     scale = program_scale(scenario)
     text.sweep(scenario, res, n, seconds, budget, scale, cof is not None, args.lang)
     if args.out:
         cols = ["budget_level", "cofunding_level", "program_level", "task_id", "target", "achieved", "share"]
-        frame = res.frame.assign(program_level=res.frame["budget_level"] * (scale if scale is not None else float("nan")))
+        factor = scale if scale is not None else float("nan")
+        frame = res.frame.assign(program_level=res.frame["budget_level"] * factor)
         export.write_file(args.out, export.csv_text(cols, frame.to_dict("records")))
         print()
         text.wrote(args.out, args.lang)

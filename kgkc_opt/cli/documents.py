@@ -21,7 +21,8 @@ def add_parsers(sub: Any) -> None:
         description="Draw one chart of a scenario for a proposal or report, in Vietnamese (default) "
         "or English. budget: local budget and co-funding by year and task group against the caps; "
         "achievement: share of each target met, against --compare (default: the program as "
-        "decided); gains: what 1 billion VND more or less in each year, or every year, buys (exact re-solves); difference: per-task change "
+        "decided); gains: what 1 billion VND more or less in each year, or every year, buys (exact "
+        "re-solves); difference: per-task change "
         "from --compare; sweep: the cut order as the budget shrinks (SCENARIO may be the CSV "
         "written by 'kgkc-opt sweep --out'); montecarlo: probability of meeting each target "
         "(SCENARIO may be the CSV written by 'kgkc-opt montecarlo --out').")

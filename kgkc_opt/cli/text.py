@@ -94,7 +94,8 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         for tid, r in short.iterrows():
             task = program.task(tid)
             unit = task.unit.get(lang)
-            rows.append([str(tid), task.label(lang, short=True), f"{int(r.achieved)}/{fmt.quantity(r.target, unit, lang)}",
+            achieved = f"{int(r.achieved)}/{fmt.quantity(r.target, unit, lang)}"
+            rows.append([str(tid), task.label(lang, short=True), achieved,
                          fmt.share(r.share, lang), fmt.quantity(r.shortfall, unit, lang)])
         print(t(f"Nhiệm vụ chưa đạt mục tiêu ({len(rows)}):", f"Tasks short of target ({len(rows)}):", lang))
         print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Đạt", "Achieved", lang),
@@ -215,8 +216,11 @@ def compare(comp: Any, scenarios: Sequence[Any], results: Sequence[Any], lang: s
         local = comp.years.xs("local", level="source")["used"].unstack("scenario")
         rows = []
         for y in local.index:
-            rows.append([str(y)] + [n(local.loc[y, name], lang) if name in local.columns and local.loc[y, name] == local.loc[
-                y, name] else "–" for name in comp.names])
+            cells = []
+            for name in comp.names:
+                value = local.loc[y, name] if name in local.columns else float("nan")
+                cells.append(n(value, lang) if value == value else "–")
+            rows.append([str(y), *cells])
         print(table(rows, [t("Năm", "Year", lang), *labels], right=set(range(1, len(labels) + 1))))
         short = comp.shortfalls()
         print(t("\nNhiệm vụ chưa đạt mục tiêu ở một phương án nào đó (số lượng đạt):",
@@ -242,7 +246,8 @@ def sweep(scenario: Any, res: Any, count: int, seconds: float, levels: Sequence[
     if scale is not None:
         print(t(f"Mức vốn: % so với kế hoạch vốn của phương án (100% = {fmt.percent(scale, lang, 1)} kế hoạch vốn "
                 "của quyết định)",
-                f"Levels: % of the scenario's caps (100% = {fmt.percent(scale, lang, 1)} of the decision's caps)", lang))
+                f"Levels: % of the scenario's caps (100% = {fmt.percent(scale, lang, 1)} of the decision's caps)",
+                lang))
     obj = res.objectives
     rows = []
     for r in obj.itertuples():
@@ -251,7 +256,8 @@ def sweep(scenario: Any, res: Any, count: int, seconds: float, levels: Sequence[
             row.append(fmt.number(r.cofunding_level, lang) + "%")
         if scale is not None:
             row.append(fmt.number(round(r.budget_level * scale, 1), lang) + "%")
-        row += [fmt.status(r.status, lang).split(" (")[0], n(r.objective, lang, 6) if r.objective == r.objective else "–"]
+        objective = n(r.objective, lang, 6) if r.objective == r.objective else "–"
+        row += [fmt.status(r.status, lang).split(" (")[0], objective]
         rows.append(row)
     header = [t("Mức vốn NS", "Local budget level", lang)]
     if two_dimensional:
@@ -317,7 +323,7 @@ def montecarlo(scenario: Any, res: Any, seconds: float, lang: str) -> None:
 def sensitivity(scenario: Any, result: Any, sens: Any, gains: Any, lang: str) -> None:
     """LP rates per million with the range over which each holds, then what 1 billion VND more or
     less actually buys (exact re-solves), then per-task rates."""
-    from kgkc_opt.report.charts import gains_rows, points_text
+    from kgkc_opt.report.figures import gains_rows, points_text
 
     program = scenario.program
     print(t(f"Phân tích độ nhạy của phương án “{fmt.scenario_title(scenario, lang)}” (tổng tỷ lệ hoàn thành "

@@ -281,7 +281,8 @@ def _render(brief: Brief, doc: Any) -> Any:
     if gain_rows:
         doc.p(_t("Tăng hoặc giảm 1 tỷ đồng vốn ngân sách (mỗi dòng là một lần tính lại phương án):",
                  "1 billion VND more or less local budget (each row solves the plan again):", lang), keep=True)
-        doc.table([_t("Thay đổi", "Change", lang), _t("Thêm được (+) hoặc bớt đi (−)", "Gained (+) or given up (−)", lang),
+        doc.table([_t("Thay đổi", "Change", lang),
+                   _t("Thêm được (+) hoặc bớt đi (−)", "Gained (+) or given up (−)", lang),
                    _t("Mức hoàn thành bình quân", "Average share of targets", lang)], gain_rows, numeric={2})
     figure("gains")
 
@@ -419,7 +420,7 @@ def _headline(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
 
 
 def _gain_rows(brief: Brief) -> list[list[str]]:
-    from kgkc_opt.report.charts import gains_rows, points_text
+    from kgkc_opt.report.figures import gains_rows, points_text
 
     if brief.gains is None or not len(brief.gains):
         return []
@@ -473,7 +474,7 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
             f"{unit1} trọn vẹn, và vốn chưa sử dụng của năm này không được chuyển sang năm sau.",
             "A small gap: once the other tasks are funded, what is left in each year is less than one "
             f"whole {unit1}, and unspent money does not carry over to the next year.", lang))
-    from kgkc_opt.report.charts import gains_rows
+    from kgkc_opt.report.figures import gains_rows
 
     if brief.gains is not None and len(brief.gains):
         best = None
@@ -572,7 +573,8 @@ p.annex { text-align: center; margin: 0 0 6pt 0; }
 h2 { font-size: 13.5pt; margin: 14pt 0 4pt 0; border-bottom: 1px solid #888; padding-bottom: 1pt;
      break-after: avoid; }
 h3 { font-size: 12pt; margin: 8pt 0 2pt 0; break-after: avoid; }
-p { margin: 4pt 0; text-align: justify; } p.meta { color: #444; font-size: 12pt; margin-bottom: 8pt; text-align: center; }
+p { margin: 4pt 0; text-align: justify; }
+p.meta { color: #444; font-size: 12pt; margin-bottom: 8pt; text-align: center; }
 p.lead { font-size: 11.5pt; background: #F3F6FA; border-left: 3px solid #0072B2; padding: 5pt 8pt; }
 p.small { font-size: 9.5pt; color: #444; } p.keep { break-after: avoid; }
 table { border-collapse: collapse; width: 100%; font-size: 10pt; margin: 4pt 0 6pt 0;

@@ -54,7 +54,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kgkc_opt.errors import InfeasibleError, KgkcError, NoSolutionError, OutputError
 from kgkc_opt.report import fmt
+from kgkc_opt.report.figures import gain_label, gains_rows, points_text, program_scale
 from kgkc_opt.report.files import write_file
+
+__all__ = ["KINDS", "achievement", "budget", "difference", "gain_label", "gains", "gains_rows", "montecarlo",
+           "points_text", "render", "save", "sweep", "to_bytes"]
 
 #: Okabe & Ito (2008): distinguishable with protanopia, deuteranopia and tritanopia.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
@@ -623,14 +627,6 @@ def sweep(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "pag
     return fig
 
 
-def program_scale(scenario: Any) -> float | None:
-    """The scenario's total local budget as a share of its program's (0.8 for a 20% cut)."""
-    program = getattr(scenario, "source_program", None) or scenario.program
-    total = sum(float(b.state) for b in program.annual_budget.values())
-    own = sum(float(v) for v in scenario.local_budget.values())
-    return own / total if total else None
-
-
 # ---------------------------------------------------------------------------------------------
 # Monte Carlo: chance of meeting each target
 
@@ -736,75 +732,6 @@ def _check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> 
 # exact gains: what 1 billion VND more or less buys
 
 
-def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str = "local",
-               max_objective: float | None = None, *, merge: bool = True) -> list[dict[str, Any]]:
-    """The gains frame as rows for a chart or a table: years in order, then every year; more before
-    less. Each row: years (list; ["all"] for every year), amount, points (change in the average
-    share of targets, in points; None without ``max_objective``), change (objective change),
-    units (task_id -> change), status, text (the units in words), label (which money, in words).
-    With ``merge``, years whose change has the same effect share one row."""
-    _check_columns(frame, ("source", "year", "amount", "objective_change"), "gains")
-    f = frame[frame["source"] == source]
-    raw = []
-    for (year, amount), g in f.groupby(["year", "amount"], sort=False, dropna=False):
-        units = {}
-        if "task_id" in g.columns:
-            for tid, u in zip(g["task_id"], g["units"], strict=True):
-                if isinstance(tid, str) and u == u and int(u) != 0:
-                    units[tid] = int(u)
-        change = g["objective_change"].iloc[0]
-        status = str(g["status"].iloc[0]) if "status" in g.columns else "optimal"
-        has = change is not None and change == change
-        raw.append({"year": year, "amount": float(amount), "change": float(change) if has else None,
-                    "units": units, "status": status})
-    rows: list[dict[str, Any]] = []
-    for r in raw:
-        every = str(r["year"]) == "all"
-        key = (every, r["amount"], tuple(sorted(r["units"].items())), None if r["change"] is None
-               else round(r["change"], 9), r["status"])
-        same = [x for x in rows if x["key"] == key] if merge and not every else []
-        if same:
-            same[0]["years"].append(r["year"])
-            continue
-        rows.append({**r, "key": key, "years": [r["year"]]})
-    for r in rows:
-        change = r["change"]
-        r["points"] = 100 * change / max_objective if change is not None and max_objective else None
-        r["text"] = (fmt.gain_text(r["units"], program, lang, losses_first=r["amount"] < 0) if change is not None
-                     else fmt.status(r["status"], lang))
-        r["label"] = gain_label(r["years"], r["amount"], lang, n_years=len(program.years) if program else 0)
-        del r["key"], r["year"]
-    return sorted(rows, key=lambda r: (r["years"] == ["all"], min(int(y) for y in r["years"]) if
-                                       r["years"] != ["all"] else 0, r["amount"] < 0))
-
-
-def gain_label(years: list[Any], amount: float, lang: str, *, n_years: int = 0) -> str:
-    """Which change a gains row is: "Thêm 1 tỷ đồng vào một năm bất kỳ (2021–2025)",
-    "Bớt 1 tỷ đồng mỗi năm", "1 billion VND more in 2024"."""
-    more = amount > 0
-    size = fmt.number(abs(amount) / 1000, lang, None)
-    if lang == "vi":
-        head = f"{'Thêm' if more else 'Bớt'} {size} tỷ đồng"
-        if years == ["all"]:
-            return f"{head} mỗi năm"
-        ys = sorted(int(y) for y in years)
-        if len(ys) == 1:
-            return f"{head} {'vào' if more else 'của'} năm {ys[0]}"
-        return f"{head} {'vào' if more else 'của'} một năm bất kỳ ({fmt.years_text(ys, lang)})"
-    head = f"{size} billion VND {'more' if more else 'less'}"
-    if years == ["all"]:
-        return f"{head} every year"
-    ys = sorted(int(y) for y in years)
-    if len(ys) == 1:
-        return f"{head} in {ys[0]}"
-    return f"{head} in any one year ({fmt.years_text(ys, lang)})"
-
-
-def points_text(points: float, lang: str) -> str:
-    """A change in the average share of targets: "+0,6 điểm %" (one decimal)."""
-    return fmt.number(round(points, 1), lang, 1, sign=True) + (" điểm %" if lang == "vi" else " points")
-
-
 def gains(frame: pd.DataFrame, program: Any, *, max_objective: float, lang: str = "vi", size: str = "page",
           title: bool = True, name: str | None = None, source: str = "local") -> Figure:
     """What 1 billion VND more (or less) of the local budget in one year, or in every year, buys
@@ -834,7 +761,7 @@ def gains(frame: pd.DataFrame, program: Any, *, max_objective: float, lang: str 
         lim = max(float(np.abs(points).max()), 1e-9)
         pos = 0.0
         ends = []
-        for r, (head, text, h, t), span in zip(rows, blocks, spans, strict=True):
+        for r, (head, text, h, _), span in zip(rows, blocks, spans, strict=True):
             _annotate(ax, head, (0, pos), xycoords=("axes fraction", "data"), ha="left", va="top",
                       fontsize=TEXT_PT, fontweight="bold", annotation_clip=False, zorder=6, bbox=PLAIN)
             bar_y = pos + h + 0.8

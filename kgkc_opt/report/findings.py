@@ -68,7 +68,8 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
                  lambda m, p: f"{m[1]}: tổng số {_n(m[2])} ≠ vốn NS {_n(m[3])} + vốn khác {_n(m[4])} "
                               f"(= {_n(m[5])})")],
     "column-vs-stated-total": [(
-        rf"^the task table's (.+) column sums to ({NUMBER}), but the program states ({NUMBER}) \(difference ({NUMBER})\)$",
+        rf"^the task table's (.+) column sums to ({NUMBER}), but the program states ({NUMBER}) "
+        rf"\(difference ({NUMBER})\)$",
         lambda m, p: f"Cột {COLUMNS.get(m[1], m[1])} của phụ lục nhiệm vụ cộng lại bằng {_n(m[2])}, trong khi "
                      f"chương trình ghi {_n(m[3])} (chênh lệch {_n(m[4])})")],
     "column-vs-annual-table": [(
@@ -78,7 +79,8 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
                      f"bảng kinh phí hằng năm cộng lại bằng {_n(m[3])} (chênh lệch {_n(m[4])})")],
     "annual-row-sum": [(rf"^(\d+): total ({NUMBER}) ≠ local ({NUMBER}) \+ other ({NUMBER})$",
                         lambda m, p: f"Năm {m[1]}: tổng số {_n(m[2])} ≠ vốn NS {_n(m[3])} + vốn khác {_n(m[4])}")],
-    "annual-column-sum": [(rf"^the annual table's years sum to ({NUMBER}) in column (\w+), its total row says ({NUMBER})$",
+    "annual-column-sum": [(rf"^the annual table's years sum to ({NUMBER}) in column (\w+), its total row says "
+                           rf"({NUMBER})$",
                            lambda m, p: f"Các năm của bảng kinh phí hằng năm cộng lại bằng {_n(m[1])} ở cột "
                                         f"{COLUMNS.get(m[2], m[2])}, dòng tổng ghi {_n(m[3])}")],
     "stated-totals-disagree": [(rf"^the annual table's total \((\w+)\) is ({NUMBER}), the text states ({NUMBER})$",
@@ -114,7 +116,8 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
     "task-without-target": [(r"^(\d+) task rows have no specific target in the text: (.+)$",
                              lambda m, p: f"{m[1]} nhiệm vụ không có mục tiêu cụ thể trong văn bản: {m[2]}")],
     "annual-cadence-impossible": [(
-        r"^(\S+) is to run every year \(‘(.+)’\) but has only (\d+) (.+) for (\d+) years: at least (\d+) year\(s\) get none$",
+        r"^(\S+) is to run every year \(‘(.+)’\) but has only (\d+) (.+) for (\d+) years: at least (\d+) "
+        r"year\(s\) get none$",
         lambda m, p: f"{m[1]} được giao thực hiện hằng năm (“{m[2]}”) nhưng chỉ có {m[3]} {m[4].lower()} cho {m[5]} "
                      f"năm: ít nhất {m[6]} năm không có")],
     "annual-cadence-uneven": [(
@@ -178,8 +181,8 @@ def _relation(m: re.Match[str], program: Any) -> str:
     left, right = m[1].split(" + "), m[3].split(" + ")
     for rel in getattr(program, "relations", ()):
         if list(rel.left) == left and list(rel.right) == right:
-            return f"{m[1]} = {m[2]} nhưng {m[3]} = {m[4]}, trong khi cần {m[5].replace('<=', '≤').replace('>=', '≥')}: " \
-                   f"{rel.text.vi}"
+            op = m[5].replace("<=", "≤").replace(">=", "≥")
+            return f"{m[1]} = {m[2]} nhưng {m[3]} = {m[4]}, trong khi cần {op}: {rel.text.vi}"
     return f"{m[1]} = {m[2]} nhưng {m[3]} = {m[4]}, trong khi cần {m[5].replace('<=', '≤').replace('>=', '≥')}"
 
 

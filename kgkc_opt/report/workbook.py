@@ -221,7 +221,8 @@ def annex_rows(result: Any, scenario: Any, lang: str = "vi") -> list[dict[str, A
         tasks = [t for t in program.tasks if t.group == group.id]
         if not tasks:
             continue
-        group_row = {"kind": "group", "tt": group.id, "name": group.name.get(lang), "short": group.label(lang, short=True),
+        group_row = {"kind": "group", "tt": group.id, "name": group.name.get(lang),
+                     "short": group.label(lang, short=True),
                      "local": 0.0, "other": 0.0, "quantity": None, "years": empty_years()}
         rows.append(group_row)
         for task in tasks:
@@ -271,7 +272,7 @@ def task_notes(result: Any, scenario: Any, lang: str = "vi") -> dict[str, str]:
     cap_changes = [c for c in scenario.changes if c.key.split(".")[0] in ("budget", "cofunding", "escalation",
                                                                            "carry_over")]
     for change in scenario.changes:
-        head, _, rest = change.key.partition(".")
+        _, _, rest = change.key.partition(".")
         if rest in program.task_ids:
             out.setdefault(rest, []).append(fmt.change_text(change, scenario, lang))
     causes = ""
@@ -367,7 +368,8 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
                     sheet.cell(rr, col, None, fill=fill)
                 elif kind == "group":
                     members = group_members[i]
-                    sheet.formula(rr, col, f"SUM({_ref(col, layout.rows[members[0]])}:{_ref(col, layout.rows[members[-1]])})",
+                    span = f"{_ref(col, layout.rows[members[0]])}:{_ref(col, layout.rows[members[-1]])}"
+                    sheet.formula(rr, col, f"SUM({span})",
                                   value, bold=True, fill=fill)
                 else:
                     sheet.formula(rr, col, "+".join(_ref(col, layout.rows[g]) for g in groups), value, bold=True,
@@ -418,7 +420,8 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
             elif key == "decision":
                 value = float(sum((b.state if part == 1 else b.other) for b in decided.annual_budget.values()))
             else:
-                value = float(caps.xs(source, level="source")["cap"].sum() - caps.xs(source, level="source")["used"].sum())
+                frame = caps.xs(source, level="source")
+                value = float(frame["cap"].sum() - frame["used"].sum())
             sheet.formula(r, col, cells, value, italic=True, fill=DECISION_FILL if key == "decision" else None)
         _row_height(ws, r, (label, 30))
         r += 1
@@ -558,7 +561,7 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
     ws.row_dimensions[h2].height = 30
     r = h2 + 1
     first = r
-    for yi, y in enumerate(years):
+    for y in years:
         sheet.cell(r, 1, int(y), align="center", number_format="0")
         for block, source in enumerate(("local", "cofunding")):
             row = b.loc[(y, source)]
@@ -595,7 +598,7 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
     r += 2
     # what 1 billion VND more or less buys, from exact re-solves
     if gains is not None and len(gains):
-        from kgkc_opt.report.charts import gains_rows
+        from kgkc_opt.report.figures import gains_rows
 
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
         c = ws.cell(row=r, column=1, value=_t("TĂNG HOẶC GIẢM 1 TỶ ĐỒNG VỐN NGÂN SÁCH: THÊM HOẶC BỚT ĐƯỢC GÌ",
@@ -648,8 +651,9 @@ def _achievement_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _Years
     annex_title = SHEETS["annex"][0 if lang == "vi" else 1]
     last_col = 11
     _title(ws, _t("MỨC ĐẠT MỤC TIÊU THEO NHIỆM VỤ", "TARGET ACHIEVEMENT PER TASK", lang), last_col, 1, height=22)
-    _title(ws, _t(f"(Phương án: {fmt.scenario_title(scenario, lang)})", f"(Scenario: {fmt.scenario_title(scenario, lang)})",
-                  lang), last_col, 2, size=BODY_PT, bold=False, italic=True, height=30)
+    title = fmt.scenario_title(scenario, lang)
+    _title(ws, _t(f"(Phương án: {title})", f"(Scenario: {title})", lang), last_col, 2, size=BODY_PT, bold=False,
+           italic=True, height=30)
     heads = [_t("Mã", "Id", lang), fmt.label("task_name", lang), fmt.label("unit", lang),
              _t("Mục tiêu theo QĐ", "Decision's target", lang), _t("Mục tiêu của phương án", "Scenario's target", lang),
              _t("Đạt", "Achieved", lang), _t("Tỷ lệ đạt", "Share", lang), _t("Còn thiếu", "Short by", lang),
@@ -723,7 +727,8 @@ def _record_sheet(sheet: _Sheet, result: Any, scenario: Any, lang: str) -> None:
         (_t("Công cụ tính toán", "Computed with", lang), f"kgkc-opt {__version__}; {result.solver_version}"),
         (_t("Mã kiểm tra dữ liệu đầu vào", "Input hash", lang), result.input_hash),
     ]
-    ws.cell(row=1, column=1, value=_t("THÔNG TIN PHƯƠNG ÁN", "RECORD OF THE PLAN", lang)).font = _font(True, size=TITLE_PT)
+    heading = ws.cell(row=1, column=1, value=_t("THÔNG TIN PHƯƠNG ÁN", "RECORD OF THE PLAN", lang))
+    heading.font = _font(True, size=TITLE_PT)
     r = 3
     for key, value in rows:
         sheet.cell(r, 1, key, bold=True, wrap=True)
@@ -810,7 +815,7 @@ def with_cached_values(data: bytes, wb: Workbook, cache: dict[tuple[str, str], f
                     value = cache.get((title, m.group(2)))
                     if value is None:
                         return m.group(0)
-                    return f"{m.group(1)}{m.group(3)}<v>{repr(float(value))}</v>{m.group(5)}"
+                    return f"{m.group(1)}{m.group(3)}<v>{float(value)!r}</v>{m.group(5)}"
 
                 content = _FORMULA_CELL.sub(fill, content.decode("utf-8")).encode("utf-8")
             info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))

@@ -97,7 +97,7 @@ def evaluate(wb, sheet: str, ref: str, seen: frozenset = frozenset()) -> float:
     expr = expr.replace("=", "==").replace("<>", "!=")
     env = {"MIN": min, "MAX": max, "IF": lambda c, a, b: a if c else b,
            "ROUNDDOWN": lambda x, d: math.floor(x * 10 ** d + 1e-9) / 10 ** d}
-    return float(eval(expr, {"__builtins__": {}}, env))  # noqa: S307 - formulas this module wrote
+    return float(eval(expr, {"__builtins__": {}}, env))
 
 
 def formula_cells(wb):
@@ -253,7 +253,8 @@ def test_baseline_matches_the_decision(tmp_path, baseline_scenario, baseline_res
     ws = values[SHEETS[0]]
     rows = _annex_rows(ws)
     total = rows[-1][0]
-    assert ws.cell(total, 7).value == pytest.approx(float(baseline_result.budget.xs("local", level="source")["used"].sum()))
+    used = float(baseline_result.budget.xs("local", level="source")["used"].sum())
+    assert ws.cell(total, 7).value == pytest.approx(used)
     assert "Theo quyết định phê duyệt chương trình" in ws["A2"].value
 
 
