@@ -576,9 +576,10 @@ def sweep(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "pag
         top.set_title(fmt.label("objective_line", lang), fontweight="normal")
         top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0) + "%"))
         own = [i for i, lv in enumerate(levels) if abs(lv - 100) < 1e-9]
-        for i in own:
-            for a in axes:
-                a.axvline(i, color="#333333", linewidth=0.9, linestyle=(0, (4, 2)), zorder=4)
+        for i in own:  # the scenario's own level: a dashed line above, a framed column below
+            top.axvline(i, color="#333333", linewidth=0.9, linestyle=(0, (4, 2)), zorder=4)
+            ax.add_patch(matplotlib.patches.Rectangle((i - 0.5, -0.5), 1, max(len(rows), 1), fill=False,
+                                                      edgecolor="#222222", linewidth=1.6, zorder=5, clip_on=False))
         if len(rows):
             data = np.ma.masked_where(cut.to_numpy() >= 1 - eps, cut.to_numpy() * 100)
             cmap = matplotlib.colormaps["cividis"].with_extremes(bad="white")
@@ -613,7 +614,7 @@ def sweep(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "pag
         ax.set_xlabel(wrap_pt(axis, _width_pt(size) - 20))
         notes = []
         if own:
-            notes.append(("Đường đứt nét, nhãn đậm: " if lang == "vi" else "Dashed line, bold label: ")
+            notes.append(("Cột viền đậm, nhãn đậm: " if lang == "vi" else "Framed column, bold label: ")
                          + fmt.label("scenario_level", lang))
         if len(rows) and numbers:
             notes.append(fmt.label("note_sweep", lang))
@@ -884,7 +885,7 @@ def difference(
                 if column:
                     for yi, h, lab in zip(ys, heights, labels, strict=True):
                         _annotate(ax, lab, (0, yi - 0.75 - h), xycoords=("axes fraction", "data"), ha="left",
-                                    va="top", fontsize=TEXT_PT, annotation_clip=False)
+                                  va="top", fontsize=TEXT_PT, annotation_clip=False, zorder=6, bbox=PLAIN)
                     ax.set_ylim(span - 0.3, -0.2)
                     ax.set_yticks([])
                     ax.spines["left"].set_visible(False)

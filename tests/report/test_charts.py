@@ -475,9 +475,11 @@ def test_png_bytes_open(figures):
 def test_gallery_shows_every_chart():
     gallery = (ROOT / "docs" / "gallery.md").read_text(encoding="utf-8")
     images = re.findall(r"!\[[^\]]*\]\((gallery/[^)]+\.png)\)", gallery)
-    for scenario in ("baseline", "cut-20pct"):
-        for kind in charts.KINDS:
-            assert f"gallery/{scenario}-{kind}.png" in images, (scenario, kind)
+    for kind in charts.KINDS:
+        for lang in LANGS:
+            for size in SIZES:
+                assert f"gallery/{kind}-{lang}-{size}.png" in images, (kind, lang, size)
+    assert "gallery/workbook-1.png" in images and "gallery/brief-1.png" in images
     for image in images:
         path = ROOT / "docs" / image
         assert path.exists(), image
