@@ -41,6 +41,11 @@ def n(value: Any, lang: str, decimals: int | None = None) -> str:
     return fmt.number(value, lang, decimals)
 
 
+def objective(value: Any, lang: str) -> str:
+    """The objective with six decimals, always (23,415238; 24,000000)."""
+    return fmt.number(value, lang, 6, strip=False)
+
+
 def _task(program: Any, tid: str, lang: str) -> str:
     try:
         return fmt.task_name(program.task(tid), lang, short=True)
@@ -68,12 +73,14 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
     if not result.has_plan:
         print(result.message)
         return
-    gap = "" if result.gap == 0 else t(f"; có thể thấp hơn tối ưu đến {fmt.percent(result.gap, lang, 2)}",
-                                       f"; may be up to {fmt.percent(result.gap, lang, 2)} below the optimum", lang)
-    print(t(f"Tổng tỷ lệ hoàn thành mục tiêu: {n(result.objective, lang, 6)} trên {n(result.max_objective, lang)} "
-            f"(mỗi nhiệm vụ tối đa 1){gap}",
-            f"Objective: {n(result.objective, lang, 6)} of {n(result.max_objective, lang)} "
-            f"(weighted share of targets met){gap}", lang))
+    print(t(f"Tổng tỷ lệ hoàn thành mục tiêu: {objective(result.objective, lang)} trên "
+            f"{n(result.max_objective, lang)} (mỗi nhiệm vụ tối đa 1)",
+            f"Objective: {objective(result.objective, lang)} of {n(result.max_objective, lang)} "
+            "(weighted share of targets met)", lang))
+    if result.gap:
+        gap = fmt.percent(result.gap, lang, 2)
+        print(t(f"Dừng khi hết thời gian: phương án có thể thấp hơn tối ưu đến {gap}.",
+                f"Stopped at the time limit: the plan may be up to {gap} below the optimum.", lang))
     print()
     b = result.budget
     rows = []
@@ -174,6 +181,11 @@ def scenario_show(s: Any, lang: str) -> None:
     print(t(f"Thay đổi so với quyết định ({len(lines)}):", f"Changes from the decision ({len(lines)}):", lang))
     for line in lines:
         print(f"  - {line}")
+    if lang == "en":  # the change log as recorded (keys, files), for whoever writes scenario files
+        print(f"Files: {' ← '.join(reversed(s.sources))}")
+        print(f"Change log ({len(s.changes)}):")
+        for c in s.changes:
+            print(f"  {c}    [{c.source}]")
     print(t("Kế hoạch vốn của phương án (triệu đồng):", "Effective caps (million VND):", lang))
     rows = [[str(y), n(s.local_budget[y], lang), n(s.cofunding[y], lang)] for y in s.program.years]
     print(table(rows, [t("Năm", "Year", lang), t("Vốn ngân sách", "Local budget", lang),
@@ -196,7 +208,8 @@ def compare(comp: Any, scenarios: Sequence[Any], results: Sequence[Any], lang: s
             short = int((r.achievement["shortfall"] > 0).sum())
             local = float(r.budget.xs("local", level="source")["used"].sum())
             cof = float(r.budget.xs("cofunding", level="source")["used"].sum())
-            rows.append([label, title, fmt.status(r.status, lang).split(" (")[0], n(r.objective, lang, 6), str(short),
+            rows.append([label, title, fmt.status(r.status, lang).split(" (")[0], objective(r.objective, lang),
+                         str(short),
                          n(local, lang), n(cof, lang)])
         else:
             rows.append([label, title, fmt.status(r.status, lang), "–", "–", "–", "–"])
@@ -256,8 +269,8 @@ def sweep(scenario: Any, res: Any, count: int, seconds: float, levels: Sequence[
             row.append(fmt.number(r.cofunding_level, lang) + "%")
         if scale is not None:
             row.append(fmt.number(round(r.budget_level * scale, 1), lang) + "%")
-        objective = n(r.objective, lang, 6) if r.objective == r.objective else "–"
-        row += [fmt.status(r.status, lang).split(" (")[0], objective]
+        value = objective(r.objective, lang) if r.objective == r.objective else "–"
+        row += [fmt.status(r.status, lang).split(" (")[0], value]
         rows.append(row)
     header = [t("Mức vốn NS", "Local budget level", lang)]
     if two_dimensional:
@@ -327,8 +340,8 @@ def sensitivity(scenario: Any, result: Any, sens: Any, gains: Any, lang: str) ->
 
     program = scenario.program
     print(t(f"Phân tích độ nhạy của phương án “{fmt.scenario_title(scenario, lang)}” (tổng tỷ lệ hoàn thành "
-            f"{n(result.objective, lang, 6)}); tiền tính bằng triệu đồng",
-            f"Sensitivity of “{fmt.scenario_title(scenario, lang)}” (objective {n(result.objective, lang, 6)}); "
+            f"{objective(result.objective, lang)}); tiền tính bằng triệu đồng",
+            f"Sensitivity of “{fmt.scenario_title(scenario, lang)}” (objective {objective(result.objective, lang)}); "
             "money in million VND", lang))
     print(t("Tỷ lệ biên của quy hoạch tuyến tính: mức tăng tổng tỷ lệ hoàn thành trên 1 triệu đồng, chỉ đúng trong "
             "khoảng kế hoạch vốn ghi bên cạnh; số tiền lớn hơn xem phần tính lại phương án bên dưới.",
