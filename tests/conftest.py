@@ -109,9 +109,9 @@ def assert_plan_valid(scenario: Any, result: kg.Result) -> None:
     """Independent, exact re-check of a solve result against its scenario.
 
     Tables: index names and columns. Plan: integer quantities ≥ 0, only in each task's allowed
-    (and planned) years, totals within [floor, target], no year's local or co-funding cap exceeded
-    by even one đồng (exact fractions). The achievement and budget tables and the objective must
-    agree with the plan.
+    (and planned) years, totals within [floor, target], no year's local or co-funding cap (nor a
+    scenario's cap on a group of tasks) exceeded by even one đồng (exact fractions). The
+    achievement and budget tables and the objective must agree with the plan.
     """
     assert result.has_plan, f"no plan: {result.status} {result.message}"
     assert result.status in (Status.OPTIMAL, Status.FEASIBLE)
@@ -189,6 +189,13 @@ def assert_plan_valid(scenario: Any, result: kg.Result) -> None:
         assert b_local["slack"] >= -1e-9 and b_cof["slack"] >= -1e-9
         # one more million can never lower the best achievement
         assert b_local["shadow_price"] >= -1e-9 and b_cof["shadow_price"] >= -1e-9
+
+    # Group caps (scenario key group_caps): the local budget spent on a group's tasks, per year.
+    for group, caps in getattr(scenario, "group_caps", {}).items():
+        for year in planned_years:
+            used = sum((_unit_costs(scenario, program.task(tid), y)[0] * q for (tid, y), q in plan.items()
+                        if y == year and program.task(tid).group == group), Fraction(0))
+            assert year not in caps or used <= caps[year], f"group {group} {year}: {used} above {caps[year]}"
 
     # Objective: what the plan achieves, exactly.
     value = exact_objective(scenario, result)

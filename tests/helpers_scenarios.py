@@ -90,7 +90,8 @@ def spend_by_year(scenario: Any, result: kg.Result) -> dict[int, tuple[Fraction,
 
 def check_plan(scenario: Any, result: kg.Result) -> None:
     """Exact re-check: whole units in allowed and planned years, totals within [floor, target]
-    (counting what the actuals delivered), every cap respected (with carry-over if on), tables and
+    (counting what the actuals delivered), every cap respected (with carry-over if on; group caps
+    too), tables and
     objective consistent with the plan."""
     assert result.has_plan, f"{result.status}: {result.message}"
     inp = model_input(scenario)
@@ -128,6 +129,12 @@ def check_plan(scenario: Any, result: kg.Result) -> None:
         assert abs(row["used"] - float(local)) <= 1e-6
         assert abs(row["cap"] - float(cap)) <= 1e-9
     assert set(result.budget.index.get_level_values("year")) == set(planned)
+    for group, caps in scenario.group_caps.items():  # the local budget spent on a group's tasks
+        for year in planned:
+            used = sum((scenario.unit_costs(scenario.program.task(tid), int(y))[0] * int(q)
+                        for (tid, y), q in alloc["quantity"].items()
+                        if int(y) == year and scenario.program.task(tid).group == group), Fraction(0))
+            assert year not in caps or used <= caps[year], f"group {group} {year}: {used} above {caps[year]}"
     assert abs(result.objective - float(exact_objective(scenario, result))) <= 1e-9
 
 

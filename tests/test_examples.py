@@ -39,6 +39,7 @@ EXPECTED: dict[str, tuple[Status, Fraction | None, dict[str, tuple[int, int]]]] 
     "escalation-5pct": (Status.OPTIMAL, Fraction(331, 14), {"II.2": (18, 28)}),
     "example-2026-2030": (Status.OPTIMAL, Fraction(18), {}),
     "floors-infeasible": (Status.INFEASIBLE, None, {}),
+    "group-cap-iii-800": (Status.OPTIMAL, Fraction(1036, 45), {"III.5": (1, 45)}),
     "machinery-42": (Status.OPTIMAL, Fraction(1021, 45),
                      {"II.1": (1, 2), "III.5": (16, 45), "VI.1": (5, 6)}),
     "priorities-cut-30pct": (Status.OPTIMAL, Fraction(2423, 120),
@@ -199,6 +200,29 @@ def test_floors_infeasible_example():
     assert "Repairs, smallest change first:" in result.message
     with pytest.raises(kg.NoSolutionError):
         _ = result.allocation
+
+
+def test_group_cap_example_keeps_group_iii_within_800_a_year():
+    scenario, result = solved("group-cap-iii-800")
+    assert scenario.group_caps == {"III": {y: 800 for y in BASE_LOCAL}}
+    assert [str(c) for c in scenario.changes] == [f"group_caps.III.{y}: none → 800" for y in BASE_LOCAL]
+    group_iii = [t for t in scenario.program.tasks if t.group == "III"]
+    spend = {y: sum((scenario.unit_costs(t, y)[0] * int(result.allocation["quantity"].get((t.id, y), 0))
+                     for t in group_iii if y in t.years), Fraction(0)) for y in BASE_LOCAL}
+    # exactly within the cap every year ...
+    assert all(spend[y] <= 800 for y in BASE_LOCAL), spend
+    # ... and binding: III.5 (80 a unit) is the only task short, and no year has 80 left for it
+    # although every year still has local budget for it
+    assert shortfalls(result) == {"III.5": (1, 45)}
+    assert all(800 - spend[y] < 80 for y in BASE_LOCAL), spend
+    local = spend_by_year(scenario, result)
+    assert all(scenario.local_budget[y] - local[y][0] >= 0 for y in BASE_LOCAL)
+    assert any(scenario.local_budget[y] - local[y][0] >= 80 for y in BASE_LOCAL)
+    # without the cap group III uses more than 800 in some year, and III.5 is met
+    base_scn, base = solved("baseline")
+    base_spend = {y: sum((base_scn.unit_costs(t, y)[0] * int(base.allocation["quantity"].get((t.id, y), 0))
+                          for t in group_iii if y in t.years), Fraction(0)) for y in BASE_LOCAL}
+    assert max(base_spend.values()) > 800 and "III.5" not in shortfalls(base)
 
 
 def test_example_2026_2030_meets_every_target():

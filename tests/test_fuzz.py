@@ -29,6 +29,8 @@ from hypothesis import strategies as st
 from kgkc_opt.errors import InputError
 from kgkc_opt.inputs import files as loaders
 from kgkc_opt.inputs.actuals import Actuals, actuals_from_text
+from kgkc_opt.inputs.keys import KEYS as SCENARIO_KEYS
+from kgkc_opt.inputs.keys import change_key
 from kgkc_opt.inputs.program import Program, program_from_dict
 from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents
 from kgkc_opt.model.data import model_input
@@ -36,23 +38,14 @@ from kgkc_opt.model.data import model_input
 PROGRAM_DOC: dict[str, Any] = yaml.safe_load((FIXTURES / "tiny-program.yaml").read_text(encoding="utf-8"))
 TINY = program_from_dict(PROGRAM_DOC, source="tiny-program.yaml")
 
-#: A scenario of the tiny program that uses every section (valid: checked below).
+#: A scenario of the tiny program that uses every section: every scenario key with the example its
+#: declaration gives (kgkc_opt/inputs/keys.py, so a new key is fuzzed without a change here), and
+#: every document section (valid: checked below).
 SCENARIO_DOC: dict[str, Any] = {
     "format": "kgkc-scenario/1",
     "name": "fuzz",
     "description": "Kịch bản cắt giảm ngân sách",
-    "budget": {"all": "-10%", 2022: 70},
-    "cofunding": {2021: "+5%"},
-    "targets": {"A.1": 5, "B.1": 2},
-    "weights": {"A.2": 2},
-    "floors": {"A.1": 1},
-    "tiers": {"B.2": 2},
-    "carry_over": True,
-    "escalation": {"rate": "3%", "base_year": 2021, "tasks": ["A.1"], "above_cap": "hold_at_cap"},
-    "support_share": {"A.2": "40%"},
-    "new_tasks": [{"id": "C.1", "group": "A", "name": {"vi": "Hội chợ", "en": "Fair"}, "unit": "Cuộc",
-                   "quantity": 2, "cost": {"total": 20, "state": 20}, "years": [2022, 2023],
-                   "support_rule": "norm"}],
+    **{key.name: key.example(TINY) for key in SCENARIO_KEYS},
     "overrides": {"cắt-2023": {"budget": {2023: "-20%"}, "targets": {"B.1": 1}}},
     "allow_overlap": ["budget.2023", "targets.B.1"],
     "replan_from": 2022,
@@ -186,8 +179,9 @@ def program_docs() -> st.SearchStrategy[Any]:
 
 
 def scenario_docs() -> st.SearchStrategy[Any]:
-    return weighted((6, mutated(SCENARIO_DOC)), (2, mutated({"name": "small", "budget": {"all": "-10%"}})),
-                    (1, JUNK))
+    one_key = st.sampled_from(SCENARIO_KEYS).flatmap(lambda key: mutated({"name": "one", key.name: key.example(TINY)}))
+    return weighted((6, mutated(SCENARIO_DOC)), (1, mutated({"name": "small", "budget": {"all": "-10%"}})),
+                    (1, one_key), (1, JUNK))
 
 
 # ---- checks ------------------------------------------------------------------------------------
@@ -243,6 +237,8 @@ def test_the_base_documents_are_valid():
     assert isinstance(program_from_dict(PROGRAM_DOC), Program)
     scenario = scenario_from_documents([("fuzz.yaml", SCENARIO_DOC)], TINY)
     assert len(scenario.changes) > 10
+    # every key changes something in the base document: the mutations start from all of them
+    assert {change_key(c)[0] for c in scenario.changes} >= set(SCENARIO_KEYS)
     assert isinstance(actuals_from_text(ACTUALS_CSV, TINY), Actuals)
 
 

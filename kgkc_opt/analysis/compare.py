@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from fractions import Fraction
 from typing import Any
 
 import pandas as pd
 
 from kgkc_opt.analysis.plan import solve
+from kgkc_opt.inputs.keys import KEYS
+from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.solver.result import Result
 
 
@@ -52,37 +53,26 @@ class Comparison:
         return self.summary.to_html() + self.inputs.to_html() + self.shortfalls().to_html()
 
 
-def _value(v: Any) -> str:
-    if isinstance(v, Fraction):
-        return str(v.numerator) if v.denominator == 1 else f"{float(v):.10g}"
-    return str(v)
-
-
-def input_table(scenarios: Sequence[Any]) -> pd.DataFrame:
-    """Every input figure that differs between the scenarios, one column per scenario."""
+def input_table(scenarios: Sequence[Scenario]) -> pd.DataFrame:
+    """Every input figure that differs between the scenarios, one column per scenario: the rows
+    each scenario key declares (``kgkc_opt.inputs.keys``), then the re-planning year and the
+    program."""
     rows: dict[str, dict[str, str]] = {}
+    rank: dict[str, int] = {}  # rows in the order of the keys, each key's rows as first seen
 
-    def put(key: str, name: str, value: Any) -> None:
-        rows.setdefault(key, {})[name] = _value(value)
+    def put(key: str, name: str, value: str, order: int) -> None:
+        rows.setdefault(key, {})[name] = value
+        rank.setdefault(key, order)
 
     for s in scenarios:
-        for y in s.program.years:
-            put(f"budget.{y}", s.name, s.local_budget[y])
-            put(f"cofunding.{y}", s.name, s.cofunding[y])
-        for t in s.program.tasks:
-            put(f"targets.{t.id}", s.name, s.targets.get(t.id, 0))
-            put(f"weights.{t.id}", s.name, s.weights.get(t.id, Fraction(1)))
-            put(f"floors.{t.id}", s.name, s.floors.get(t.id, 0))
-            put(f"tiers.{t.id}", s.name, s.tiers.get(t.id, 1))
-            put(f"state_per_unit.{t.id}", s.name, t.unit_state)
-        put("carry_over", s.name, str(s.carry_over).lower())
-        put("escalation", s.name, "none" if s.escalation is None else
-            f"{float(s.escalation.rate):.2%}/yr from {s.escalation.base_year}")
-        put("replan_from", s.name, s.replan_from or "-")
-        put("program", s.name, s.program.id)
+        for i, k in enumerate(KEYS):
+            for path, value in k.rows(s):
+                put(path, s.name, value, i)
+        put("replan_from", s.name, str(s.replan_from or "-"), len(KEYS))
+        put("program", s.name, s.program.id, len(KEYS) + 1)
     names = [s.name for s in scenarios]
     out = []
-    for key, values in rows.items():
+    for key, values in sorted(rows.items(), key=lambda kv: rank[kv[0]]):
         vals = [values.get(n, "-") for n in names]
         if len(set(vals)) > 1:
             out.append({"key": key, **dict(zip(names, vals, strict=True))})

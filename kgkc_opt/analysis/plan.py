@@ -20,19 +20,22 @@ from kgkc_opt.solver.status import Status
 def solve(
     scenario: Scenario | Program, *, solver: str | None = None, time_limit: float | None = None,
     method: str = "decompose", tie_break: bool = True, with_shadow_prices: bool = True,
-    explain: bool = True,
+    explain: bool = True, policy: str | None = None, structure: bool | None = None,
 ) -> Result:
     """Solve a scenario (or a program, taken as its baseline) and return a typed ``Result``.
 
     ``solver``: "highs" (default) or "cbc"; ``time_limit`` in seconds (default: the scenario's,
     else 60); ``method``: "decompose" (default, exact) or "direct" (the plain model). An
     infeasible scenario returns a Result with status INFEASIBLE and, with ``explain``, an
-    explanation with verified repairs; it does not raise.
+    explanation with verified repairs; it does not raise. ``policy`` ("most-targets", "fair",
+    "keep-cofunding") says how to cut when money is short; ``structure=False`` plans without the
+    program's structure (cadences, links), for comparison.
     """
     if isinstance(scenario, Program):
         scenario = baseline(scenario)
     result = solve_scenario(scenario, solver=solver, time_limit=time_limit, method=method,
-                            tie_break=tie_break, with_shadow_prices=with_shadow_prices)
+                            tie_break=tie_break, with_shadow_prices=with_shadow_prices, policy=policy,
+                            structure=structure)
     if result.status != Status.INFEASIBLE or not explain:
         return result
     explanation = explain_infeasible(scenario, solver=result.solver)

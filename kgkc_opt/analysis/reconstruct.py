@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 from kgkc_opt.errors import NoSolutionError
 from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.scenario import baseline
-from kgkc_opt.model.data import ModelInput, TaskSpec, model_input
-from kgkc_opt.model.formulations import _spread
+from kgkc_opt.model.data import ModelInput, model_input
+from kgkc_opt.model.formulations import Elastic, Spec, build
 from kgkc_opt.model.linear import INF, LinearModel, RowInfo
-from kgkc_opt.solver.pulp_model import BuiltModel, PulpBackend, to_pulp
+from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.status import Status
 
 if TYPE_CHECKING:
@@ -42,36 +42,18 @@ class Reconstruction:
                 f"million VND (bound {self.bound if self.bound is None else round(self.bound, 3)})>")
 
 
-def _build(inp: ModelInput, totals: dict[str, int], deviation_cap: float | None) -> BuiltModel:
-    """Match the annual table (|over| + |under| per year and column); with ``deviation_cap``, keep
-    the best match and break ties with the even cadence of ``linear._spread``."""
-    m = LinearModel("reconstruct")
-    q = {}
-    for t in inp.planned_tasks:
-        for y in t.years:
-            q[(t.task_id, y)] = m.col(f"q[{t.task_id},{y}]", 0.0, float(totals[t.task_id]), integer=True)
-    m.variables = dict(q)
-    match_cost = 1.0 if deviation_cap is None else 0.0
-    devs = []
-    for y in inp.years:
-        for source, cap, cost in (("local", inp.local_cap[y], TaskSpec.local),
-                                  ("cofunding", inp.cofunding_cap[y], TaskSpec.cofunding)):
-            over = m.col(f"over[{source},{y}]", 0.0, INF, integer=False, cost=match_cost)
-            under = m.col(f"under[{source},{y}]", 0.0, INF, integer=False, cost=match_cost)
-            terms = [(q[(t.task_id, y)], float(cost(t, y))) for t in inp.planned_tasks if (t.task_id, y) in q]
-            key = f"match[{source},{y}]"
-            m.row(key, [*terms, (over, -1.0), (under, 1.0)], float(cap), float(cap),
-                  RowInfo(key, "match", f"annual table {y} {source}"))
-            devs += [over, under]
-    for t in inp.planned_tasks:
-        key = f"total[{t.task_id}]"
-        m.row(key, [(q[(t.task_id, y)], 1.0) for y in t.years], totals[t.task_id], totals[t.task_id],
-              RowInfo(key, "total", f"task {t.task_id} quantity"))
-    if deviation_cap is not None:
-        m.row("deviation_cap", [(j, 1.0) for j in devs], -INF, deviation_cap,
-              RowInfo("deviation_cap", "cap", "keep the best match"))
-        _spread(m, inp, q, totals)
-    return to_pulp(m)
+def _build(inp: ModelInput, totals: dict[str, int], best: float | None) -> LinearModel:
+    """The reconstruction model (``formulations.build``, kind "reconstruct"): the whole table's
+    totals fixed, every money row matched to the annual table with over/under; with ``best``, the
+    match kept within it and the cadences made as even as they allow."""
+    spec = Spec("reconstruct", "plan", fixed_totals=totals, elastic=Elastic(match=True))
+    if best is None:
+        return build(inp, spec, minimise="mismatch")
+    m = build(inp, spec, evenness=True)
+    cols = [j for pair in m.extra["mismatch"].values() for j in pair]
+    m.row("keep[mismatch]", [(j, 1.0) for j in cols], -INF, best,
+          RowInfo("keep[mismatch]", "keep", "keep the best match"))
+    return m
 
 
 def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 60.0) -> Reconstruction:
@@ -80,16 +62,14 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 
 
     inp = model_input(baseline(program))
     totals = {t.task_id: t.target for t in inp.planned_tasks}
-    built = _build(inp, totals, None)
-    out = PulpBackend(solver).run(built, time_limit=time_limit)
+    backend = backend_for(solver)
+    out = backend.solve(_build(inp, totals, None), time_limit=time_limit)
     if not out.status.has_plan or out.values is None:
         raise NoSolutionError(f"no schedule found ({out.status.value})")
     best = float(out.objective or 0.0)
     plan = {k: round(v) for k, v in out.values.items()}
     # Second stage: among schedules as close as the best, the most even 'Hàng năm' cadence.
-    tie = _build(inp, totals, best + 1e-6)
-    out2 = PulpBackend(solver).run(tie, time_limit=time_limit,
-                       warm_start={k: float(v) for k, v in plan.items()})
+    out2 = backend.solve(_build(inp, totals, best + 1e-6), time_limit=time_limit)
     if out2.status.has_plan and out2.values is not None:
         plan = {k: round(v) for k, v in out2.values.items()}
     tasks = {t.task_id: t for t in inp.planned_tasks}

@@ -1,69 +1,61 @@
-"""Explaining an infeasible scenario, with a ranked menu of repairs from elastic models.
+"""Why a scenario is infeasible, what would repair it, and the least money a goal needs: exact.
 
-Only hard requirements can conflict: floors (must-keep quantities) that cost more than the annual
-caps allow, or that fall in years that are not planned (already executed, or outside a task's
-years). ``explain_infeasible`` states the conflict in the program's terms and computes repairs by
-solving elastic versions of the model, in which the hard rows may give way at a price:
+Only hard requirements can conflict: floors (must-keep quantities) and the program's rules
+(events, links) that cost more than the annual caps allow, or that fall in years no longer
+planned. ``explain_infeasible`` states the conflict in the program's terms and offers repairs;
+``least_money`` answers "how much more would meet every target?". Both solve the *elastic* model
+(``model.formulations``, kind "elastic"): the same rows as every other model, with the caps of
+chosen money lines allowed to grow by whole đồng a year (``extra[line,year]``), or the floors
+to be lowered by whole units (``lower_floor[t]``). So every figure is exact:
 
-``extra-budget``    the least extra money per year (local budget and co-funding) with which every
-                    floor can be met: caps get non-negative slack, the total slack is minimised;
-``lower-floors``    the least lowering of floors (as a share of each target, then in money) that
-                    fits the caps as they are: floors get integer slack;
-``extra-local``     as ``extra-budget`` but with co-funding held at its caps, when that is possible.
+``least extra money``  the least total of whole đồng, in all years together (and, on request, in
+                       one year alone); among the distributions of that least total, the one
+                       whose largest yearly addition is least. Rounding is never needed: the
+                       amounts are whole đồng by construction, i.e. rounded up.
+``least floors``       the least share of targets given up by lowering floors (whole units).
 
-Every repair is verified by applying it to the scenario and solving again; the menu lists the
-verified ones first, smallest change first.
+Every figure is verified by solving again: the scenario with the repair applied has a plan (and
+meets the goal), and the same model with one đồng less in total (or each lowered floor one unit
+higher) has none: a figure is called a minimum only when both re-solves agree (``minimal``).
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-import pulp
-
+from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.model.data import ModelInput, model_input
-from kgkc_opt.model.linear import RowInfo
+from kgkc_opt.model.formulations import Elastic, Spec, build
+from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.rows import DONG
+from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.decompose import optimise
-from kgkc_opt.solver.pulp_model import BuiltModel, PulpBackend, pulp_name
 from kgkc_opt.solver.status import Status
 
-
-class _Builder:
-    def __init__(self, kind: str, inp: ModelInput):
-        import pulp
-
-        self.inp = inp
-        self.problem = pulp.LpProblem(f"kgkc_{kind}", pulp.LpMinimize)
-        self.rows: dict[str, RowInfo] = {}
-        self.names: dict[str, str] = {}
-        self.kind = kind
-
-    def var(self, key: str, low: float | None, high: float | None, *, integer: bool) -> Any:
-        return self.problem.add_variable(
-            pulp_name(key), lowBound=low, upBound=high, cat="Integer" if integer else "Continuous"
-        )
-
-    def add(self, key: str, constraint: Any, info: RowInfo) -> None:
-        name = pulp_name(key)
-        self.problem += (constraint, name)
-        self.rows[key] = info
-        self.names[key] = name
-
-    def done(self, variables: dict[Any, Any], scale: int, **extra: Any) -> BuiltModel:
-        return BuiltModel(self.kind, self.problem, variables, self.rows, self.names, scale, extra=extra)
+SOURCES = {"local": ("local",), "cofunding": ("cofunding",), "both": ("local", "cofunding")}
+#: time allowed to each elastic solve
+ELASTIC_TIME_LIMIT = 30.0
 
 
 @dataclass(frozen=True)
 class Repair:
-    """One way to make the scenario feasible."""
+    """One way to make the scenario feasible.
+
+    ``changes``: the scenario sections to apply (``Scenario.derive(**changes)``); ``verified``: the
+    repaired scenario was solved again and has a plan; ``minimal``: one đồng less (or each floor
+    one unit higher) was solved again and has none.
+    """
 
     kind: str
     summary: str
     changes: dict[str, Any]
     size: float
     verified: bool = False
+    minimal: bool = False
 
     def __str__(self) -> str:
         mark = "verified" if self.verified else "not verified"
@@ -87,6 +79,196 @@ class Explanation:
         else:
             lines.append("No repair was found by changing budgets or floors.")
         return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class LeastMoney:
+    """The least extra money that reaches a goal, exact (whole đồng), verified by re-solving.
+
+    ``total``: the least total over all years (None: no amount on this source reaches the goal);
+    ``per_year``: one distribution of that total (the largest yearly addition as small as it can
+    be); ``single_year``: the least amount if all of it goes to that year (None: that year alone
+    cannot reach the goal); ``verified``: every figure re-solved (it suffices; one đồng less does
+    not).
+    """
+
+    goal: str
+    source: str
+    total: Fraction | None
+    per_year: Mapping[int, Fraction]
+    single_year: Mapping[int, Fraction | None]
+    verified: bool
+
+
+# --- the elastic model ------------------------------------------------------------------------
+
+
+def _elastic(inp: ModelInput, *, lines: tuple[str, ...] = (), years: frozenset[int] | None = None,
+             floors: bool = False, goal_floors: Mapping[str, int] | None = None) -> LinearModel:
+    spec = Spec("elastic", "plan", elastic=Elastic(lines=frozenset(lines), years=years, floors=floors),
+                goal_floors=goal_floors)
+    return build(inp, spec, minimise="lowered_floors" if floors else "extra_money")
+
+
+def _with_total_cap(m: LinearModel, total: int) -> LinearModel:
+    """The elastic model with the extra money limited to ``total`` đồng in all."""
+    m = dataclasses.replace(m, row_keys=list(m.row_keys), row_lower=list(m.row_lower),
+                            row_upper=list(m.row_upper), row_index=list(m.row_index),
+                            row_value=list(m.row_value), rows=dict(m.rows))
+    cols = list(m.extra["extra_money"].values())
+    m.row("least_total", [(j, 1.0) for j in cols], -INF, float(total),
+          RowInfo("least_total", "keep", "at most this much extra money in all"))
+    return m
+
+
+def _balanced(m: LinearModel, total: int) -> LinearModel:
+    """Among distributions of ``total`` đồng, the one whose largest yearly addition is least."""
+    m = _with_total_cap(m, total)
+    m.col_names, m.col_lower, m.col_upper = list(m.col_names), list(m.col_lower), list(m.col_upper)
+    m.col_integer, m.col_cost = list(m.col_integer), [0.0] * len(m.col_cost)
+    largest = m.col("largest_extra", 0.0, INF, integer=False, cost=1.0)
+    for key, j in m.extra["extra_money"].items():
+        name = f"largest[{key[0]},{key[1]}]"
+        m.row(name, [(j, 1.0), (largest, -1.0)], -INF, 0.0, RowInfo(name, "keep", "the largest yearly addition"))
+    return m
+
+
+def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int] | None = None,
+                goal_floors: Mapping[str, int] | None = None, solver: str = "highs", balance: bool = True,
+                ) -> tuple[Status, dict[tuple[str, int], int]]:
+    """The least extra money (whole đồng, by (line, year)) that makes ``inp`` feasible with
+    ``goal_floors`` (default: its own floors). Status INFEASIBLE: no amount on these lines does."""
+    backend = backend_for(solver)
+    m = _elastic(inp, lines=lines, years=years, goal_floors=goal_floors)
+    out = _solve_all_columns(backend, m)
+    if out is None:
+        return Status.INFEASIBLE, {}
+    extra = out
+    total = sum(extra.values())
+    if balance and total and len(m.extra["extra_money"]) > 1:
+        again = _solve_all_columns(backend, _balanced(m, total))
+        if again is not None and sum(again.values()) == total:
+            extra = again
+    return Status.OPTIMAL, extra
+
+
+def _solve_all_columns(backend: Any, m: LinearModel) -> dict[tuple[str, int], int] | None:
+    """Solve an elastic model; its extra money by (line, year) in whole đồng (None: infeasible)."""
+    keep = dict(m.variables)
+    m.variables = {("extra", key): j for key, j in m.extra["extra_money"].items()}
+    try:
+        out = backend.solve(m, time_limit=ELASTIC_TIME_LIMIT)
+    finally:
+        m.variables = keep
+    if not out.status.has_plan or out.values is None:
+        return None
+    return {key[1]: round(v) for key, v in out.values.items() if round(v)}
+
+
+def is_least(inp: ModelInput, extra: Mapping[tuple[str, int], int], *, lines: tuple[str, ...],
+             years: frozenset[int] | None = None, goal_floors: Mapping[str, int] | None = None,
+             solver: str = "highs") -> bool:
+    """True when one đồng less than ``extra`` in all leaves ``inp`` without a plan (proved by the solver)."""
+    total = sum(extra.values())
+    if total <= 0:
+        return True
+    m = _with_total_cap(_elastic(inp, lines=lines, years=years, goal_floors=goal_floors), total - 1)
+    return _solve_all_columns(backend_for(solver), m) is None
+
+
+def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dict[str, int]]:
+    """The least lowering of floors (units per task, least share of targets given up)."""
+    m = _elastic(inp, floors=True)
+    keep = dict(m.variables)
+    m.variables = {("lowered", tid): j for tid, j in m.extra["lowered_floors"].items()}
+    out = backend_for(solver).solve(m, time_limit=ELASTIC_TIME_LIMIT)
+    m.variables = keep
+    if not out.status.has_plan or out.values is None:
+        return out.status, {}
+    lowered = {key[1]: round(v) for key, v in out.values.items() if round(v)}
+    for t in inp.planned_tasks:
+        if t.task_id in (m.extra.get("unreachable_floors") or []):
+            lowered[t.task_id] = max(t.floor - t.done, 0)
+    return Status.OPTIMAL, lowered
+
+
+def _money(extra_dong: int) -> Fraction:
+    return Fraction(extra_dong, DONG)
+
+
+# --- least money for a goal -----------------------------------------------------------------
+
+
+def least_money(scenario: Scenario, *, goal: str = "all_targets", source: str = "local",
+                solver: str | None = None, verify: bool = True, single_years: bool = True) -> LeastMoney:
+    """The least extra money on ``source`` ("local", "cofunding" or "both") that reaches ``goal``:
+    "all_targets" (every target met) or "feasible" (the scenario's floors and rules met)."""
+    if goal not in ("all_targets", "feasible"):
+        raise ValueError(f"unknown goal {goal!r}")
+    lines = SOURCES[source]
+    solver = solver or scenario.solver or "highs"
+    inp = model_input(scenario)
+    floors = {t.task_id: t.target for t in inp.planned_tasks} if goal == "all_targets" else None
+    status, extra = least_extra(inp, lines=lines, goal_floors=floors, solver=solver)
+    if status != Status.OPTIMAL:
+        return LeastMoney(goal, source, None, {}, {}, verified=False)
+    per_year = _by_year(extra)
+    single: dict[int, Fraction | None] = {}
+    verified = True
+    if verify:
+        verified = _suffices(scenario, extra, goal, solver) and is_least(inp, extra, lines=lines, goal_floors=floors,
+                                                                         solver=solver)
+    if single_years:
+        for y in inp.planned_years:
+            st, alone = least_extra(inp, lines=lines, years=frozenset({y}), goal_floors=floors, solver=solver,
+                                    balance=False)
+            single[y] = sum((_money(v) for v in alone.values()), Fraction(0)) if st == Status.OPTIMAL else None
+            if verify and st == Status.OPTIMAL:
+                verified = verified and _suffices(scenario, alone, goal, solver) and is_least(
+                    inp, alone, lines=lines, years=frozenset({y}), goal_floors=floors, solver=solver)
+    total = sum(per_year.values(), Fraction(0))
+    return LeastMoney(goal, source, total, per_year, single, verified)
+
+
+def _by_year(extra: Mapping[tuple[str, int], int]) -> dict[int, Fraction]:
+    out: dict[int, Fraction] = {}
+    for (_line, y), n in sorted(extra.items(), key=lambda kv: kv[0][1]):
+        out[y] = out.get(y, Fraction(0)) + _money(n)
+    return out
+
+
+def _changes(scenario: Scenario, extra: Mapping[tuple[str, int], int]) -> dict[str, Any]:
+    """The scenario sections that raise the caps by ``extra`` (exact decimals: whole đồng)."""
+    changes: dict[str, dict[int, float]] = {}
+    for (line, y), n in sorted(extra.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        section, caps = ("budget", scenario.local_budget) if line == "local" else ("cofunding", scenario.cofunding)
+        value = caps[y] + _money(n)
+        as_float = float(value)
+        if Fraction(repr(as_float)) != value:  # pragma: no cover - amounts beyond 10^9 million
+            raise ValueError(f"{value} cannot be written exactly")
+        changes.setdefault(section, {})[y] = as_float
+    return changes
+
+
+def _suffices(scenario: Scenario, extra: Mapping[tuple[str, int], int], goal: str, solver: str) -> bool:
+    """Solve the scenario again with the caps raised: a plan (meeting every target, for that goal)."""
+    try:
+        repaired = scenario.derive(name=f"{scenario.name}+least", **_changes(scenario, extra))
+    except Exception:  # a change the scenario refuses is not a repair
+        return False
+    inp = model_input(repaired)
+    outcome = optimise(inp, solver=solver, time_limit=ELASTIC_TIME_LIMIT, tie_break=False)
+    if not outcome.status.has_plan or outcome.plan is None:
+        return False
+    if goal == "all_targets":
+        done: dict[str, int] = {}
+        for (tid, _), n in outcome.plan.items():
+            done[tid] = done.get(tid, 0) + n
+        return all(done.get(t.task_id, 0) >= t.remaining for t in inp.planned_tasks)
+    return True
+
+
+# --- explaining an infeasible scenario -----------------------------------------------------------
 
 
 def _m(value: Fraction | float) -> str:
@@ -123,142 +305,74 @@ def _conflicts(inp: ModelInput) -> list[str]:
     if not closed and len(out) == sum(1 for t in inp.planned_tasks if t.remaining_floor):
         out.append("the totals fit, but not year by year: some years' caps cannot hold the units "
                    "the floors place in them")
+    return out + _line_conflicts(inp, years)
+
+
+def _line_conflicts(inp: ModelInput, years: list[int]) -> list[str]:
+    """The extra money lines (e.g. a scenario's cap on a group of tasks) that floors draw on."""
+    out = []
+    for line in inp.lines:
+        capped = [y for y in years if y in line.cap]
+        floored = [t for t in inp.planned_tasks if t.remaining_floor and t.task_id in line.task_ids]
+        if not capped or not floored:
+            continue
+        inside = [t for t in floored if [y for y in t.years if y in years]
+                  and all(y in line.cap for y in t.years if y in years)]
+        need = sum((min(line.cost(t.task_id, y) for y in t.years if y in years) * t.remaining_floor
+                    for t in inside), Fraction(0))
+        caps = ", ".join(f"{_m(line.cap[y])} in {y}" for y in capped)
+        text = (f"{line.source or line.key}: at most {caps} (million VND); the floors of "
+                f"{', '.join(t.task_id for t in floored)} draw on it")
+        if need:
+            text += f", those that can only use capped years at least {_m(need)} in all"
+        out.append(text)
     return out
 
 
-def _elastic(inp: ModelInput, *, budget_slack: bool, cofunding_slack: bool, floor_slack: bool,
-             solver: str, total_cap: float | None = None) -> tuple[Status, dict[str, Fraction], float]:
-    """Solve an elastic model; return slack values by name (extra_local[y], lower_floor[t], ...).
-
-    With ``total_cap`` (the least total extra money, from a first solve) the second stage keeps
-    the total within it and minimises the largest yearly increase instead, so the extra money is
-    spread as evenly as the units allow rather than wherever the solver put it.
-    """
-    b = _Builder("elastic", inp)
-    years = [y for y in inp.years if y in inp.local_cap]
-    q = {}
-    for tid, y in inp.columns():
-        q[(tid, y)] = b.var(f"q[{tid},{y}]", 0.0, float(inp.task(tid).remaining), integer=True)
-    slack: dict[str, Any] = {}
-    objective = []
-    for y in years:
-        local_terms = [float(inp.task(tid).local(y)) * v for (tid, yy), v in q.items() if yy == y]
-        cof_terms = [float(inp.task(tid).cofunding(y)) * v for (tid, yy), v in q.items() if yy == y]
-        extra = []
-        if budget_slack:
-            slack[f"extra_local[{y}]"] = s = b.var(f"extra_local[{y}]", 0.0, None, integer=False)
-            extra.append(s)
-            objective.append(s)
-        cap = inp.local_cap[y] + (inp.opening_carry if y == years[0] else 0)
-        b.add(f"local_cap[{y}]", pulp.lpSum(local_terms) - pulp.lpSum(extra) <= float(cap),
-              RowInfo(f"local_cap[{y}]", "local_cap", "elastic"))
-        extra = []
-        if cofunding_slack:
-            slack[f"extra_cofunding[{y}]"] = s = b.var(f"extra_cofunding[{y}]", 0.0, None, integer=False)
-            extra.append(s)
-            objective.append(s)
-        b.add(f"cofunding_cap[{y}]", pulp.lpSum(cof_terms) - pulp.lpSum(extra) <= float(inp.cofunding_cap[y]),
-              RowInfo(f"cofunding_cap[{y}]", "cofunding_cap", "elastic"))
-    for t in inp.planned_tasks:
-        count = pulp.lpSum(v for (tid, _), v in q.items() if tid == t.task_id)
-        b.add(f"target[{t.task_id}]", count <= t.remaining, RowInfo(f"target[{t.task_id}]", "target", ""))
-        if t.remaining_floor:
-            lower = []
-            if floor_slack:
-                slack[f"lower_floor[{t.task_id}]"] = s = b.var(
-                    f"lower_floor[{t.task_id}]", 0.0, float(t.remaining_floor), integer=True)
-                lower.append(s)
-                # a unit of floor dropped costs its share of the target, plus its money to break ties
-                share = 1000.0 / t.target
-                objective.append(share * s + float(t.unit_local) * s * 1e-6)
-            b.add(f"floor[{t.task_id}]", count + pulp.lpSum(lower) >= t.remaining_floor,
-                  RowInfo(f"floor[{t.task_id}]", "floor", ""))
-    if total_cap is not None and budget_slack:
-        largest = b.var("largest_extra", 0.0, None, integer=False)
-        for key, s in slack.items():
-            if key.startswith("extra_"):
-                b.add(f"largest[{key}]", s - largest <= 0, RowInfo(key, "balance", ""))
-        b.add("total_extra", pulp.lpSum(objective) <= total_cap, RowInfo("total_extra", "balance", ""))
-        b.problem.setObjective(largest)
-    else:
-        b.problem.setObjective(pulp.lpSum(objective))
-    built = b.done(slack, 1)
-    out = PulpBackend(solver).run(built, time_limit=30.0)
-    if not out.status.has_plan or out.values is None:
-        return out.status, {}, 0.0
-    values = {}
-    for key, v in out.values.items():
-        if key.startswith("lower_floor"):
-            values[key] = Fraction(round(v))
-        else:
-            # money: round up to the đồng so the repair is sufficient
-            values[key] = Fraction(int(-(-Fraction(v).limit_denominator(10**9) * 10**6 // 1)), 10**6)
-    total = sum(float(v) for k, v in out.values.items() if k.startswith("extra_"))
-    return out.status, values, total
-
-
-def explain_infeasible(scenario: Any, *, solver: str = "highs", verify: bool = True) -> Explanation:
-    """Conflicts in the program's terms and a ranked, verified menu of repairs."""
+def explain_infeasible(scenario: Scenario, *, solver: str = "highs", verify: bool = True) -> Explanation:
+    """Conflicts in the program's terms and a ranked menu of exact repairs (see the module docstring)."""
     inp = model_input(scenario)
     repairs: list[Repair] = []
-
-    for kind, cof_slack in (("extra-local", False), ("extra-budget", True)):
-        status, values, total_extra = _elastic(inp, budget_slack=True, cofunding_slack=cof_slack,
-                                               floor_slack=False, solver=solver)
-        if not status.has_plan:
+    for kind, source in (("extra-local", "local"), ("extra-budget", "both")):
+        lines = SOURCES[source]
+        status, extra = least_extra(inp, lines=lines, solver=solver)
+        if status != Status.OPTIMAL or not extra:
             continue
-        status2, values2, _ = _elastic(inp, budget_slack=True, cofunding_slack=cof_slack, floor_slack=False,
-                                       solver=solver, total_cap=total_extra * (1 + 1e-9) + 1e-6)
-        if status2.has_plan:
-            values = values2
-        budget = {int(k[12:-1]): scenario.local_budget[int(k[12:-1])] + v
-                  for k, v in values.items() if k.startswith("extra_local") and v > 0}
-        cof = {int(k[16:-1]): scenario.cofunding[int(k[16:-1])] + v
-               for k, v in values.items() if k.startswith("extra_cofunding") and v > 0}
-        if not budget and not cof:
-            continue
-        parts = [f"{_m(v - scenario.local_budget[y])} more local budget in {y}" for y, v in sorted(budget.items())]
-        parts += [f"{_m(v - scenario.cofunding[y])} more co-funding in {y}" for y, v in sorted(cof.items())]
-        total = sum((v - scenario.local_budget[y] for y, v in budget.items()), Fraction(0)) + \
-            sum((v - scenario.cofunding[y] for y, v in cof.items()), Fraction(0))
-        changes: dict[str, Any] = {}
-        if budget:
-            changes["budget"] = {y: float(v) for y, v in budget.items()}
-        if cof:
-            changes["cofunding"] = {y: float(v) for y, v in cof.items()}
+        changes = _changes(scenario, extra)
+        total = sum((_money(n) for n in extra.values()), Fraction(0))
+        parts = [f"{_m(_money(n))} more {'local budget' if line == 'local' else 'co-funding'} in {y}"
+                 for (line, y), n in sorted(extra.items(), key=lambda kv: (kv[0][0] != "local", kv[0][1]))]
         summary = f"raise the caps by {_m(total)} million VND in all: " + "; ".join(parts)
-        if any(r.summary == summary for r in repairs):
+        if any(r.changes == changes for r in repairs):
             continue
-        repairs.append(Repair(kind, summary, changes, float(total)))
+        ok = minimal = False
+        if verify:
+            ok = _suffices(scenario, extra, "feasible", solver)
+            minimal = ok and is_least(inp, extra, lines=lines, solver=solver)
+        repairs.append(Repair(kind, summary, changes, float(total), ok, minimal))
 
-    status, values, _ = _elastic(inp, budget_slack=False, cofunding_slack=False, floor_slack=True,
-                                 solver=solver)
-    if status.has_plan:
-        floors = {}
-        parts = []
-        share = 0.0
-        for key, v in values.items():
-            if v > 0:
-                tid = key[len("lower_floor["):-1]
-                new_floor = scenario.floors[tid] - int(v)
-                floors[tid] = new_floor
-                parts.append(f"{tid} from {scenario.floors[tid]} to {new_floor}")
-                share += float(v) / scenario.targets[tid]
-        if floors:
-            repairs.append(Repair("lower-floors", "lower the floors: " + "; ".join(parts),
-                                  {"floors": floors}, share))
-
-    if verify:
-        checked = []
-        for r in repairs:
-            try:
-                repaired = scenario.derive(name=f"{scenario.name}+{r.kind}", **r.changes)
-                outcome = optimise(model_input(repaired), solver=solver, time_limit=30.0)
-                ok = outcome.status.has_plan
-            except Exception:  # a repair that cannot be applied is simply not verified
-                ok = False
-            checked.append(Repair(r.kind, r.summary, r.changes, r.size, ok))
-        repairs = checked
+    status, lowered = least_floors(inp, solver=solver)
+    if status == Status.OPTIMAL and lowered:
+        floors = {tid: scenario.floors[tid] - n for tid, n in sorted(lowered.items(), key=lambda kv: inp.rank(kv[0]))}
+        parts = [f"{tid} from {scenario.floors[tid]} to {v}" for tid, v in floors.items()]
+        share = sum(n / scenario.targets[tid] for tid, n in lowered.items())
+        ok = minimal = False
+        if verify:
+            ok = _feasible(scenario.derive(name=f"{scenario.name}+floors", floors=floors), solver)
+            minimal = ok and all(
+                floors[tid] + 1 > scenario.floors[tid]
+                or not _feasible(scenario.derive(floors={**floors, tid: floors[tid] + 1}), solver)
+                for tid in floors)
+        repairs.append(Repair("lower-floors", "lower the floors: " + "; ".join(parts), {"floors": floors},
+                              float(share), ok, minimal))
     # Verified first; then fewer figures changed; then the smaller change.
     repairs.sort(key=lambda r: (not r.verified, sum(len(v) for v in r.changes.values()), r.size))
     return Explanation(scenario.name, tuple(_conflicts(inp)), tuple(repairs))
+
+
+def _feasible(scenario: Scenario, solver: str) -> bool:
+    try:
+        inp = model_input(scenario)
+    except Exception:
+        return False
+    return optimise(inp, solver=solver, time_limit=ELASTIC_TIME_LIMIT, tie_break=False).status.has_plan

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.errors import ProgramError
 from kgkc_opt.inputs.reader import Collector, describe, join
+from kgkc_opt.inputs.structure import Structure, parse_structure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -143,6 +144,8 @@ class Relation:
     op: str
     right: tuple[str, ...]
     text: Text
+    #: enforced as a hard rule when planning (else checked by the audit only)
+    enforce: bool = False
 
 
 RELATION_OPS = ("<=", ">=", "==")
@@ -179,6 +182,7 @@ class Program:
     source_notes: tuple[SourceNote, ...]
     origin: str = ""
     relations: tuple[Relation, ...] = ()
+    structure: Structure = field(default_factory=Structure)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -380,6 +384,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     allowed = (
         "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
         "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
+        "structure",
     )
     c.known_keys(doc, "", allowed)
     fmt = doc.get("format", FORMAT)
@@ -586,7 +591,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         rd = c.mapping(r, where)
         if rd is None:
             continue
-        c.known_keys(rd, where, ("id", "source", "left", "relation", "right", "text"))
+        c.known_keys(rd, where, ("id", "source", "left", "relation", "right", "text", "enforce"))
         rid = c.text(c.required(rd, "id", where), join(where, "id"))
         op = rd.get("relation")
         if op not in RELATION_OPS:
@@ -610,7 +615,10 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             c.error(join(where, "id"), f"relation {rid!r} is listed twice")
         parsed = {t.id for t in tasks}
         if rid and op in RELATION_OPS and all(sides) and text and all(x in parsed for x in (*sides[0], *sides[1])):
-            relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text))
+            enforce = bool(c.boolean(rd.get("enforce", False), join(where, "enforce")))
+            relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text, enforce))
+
+    structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks})
 
     c.raise_if_any(ProgramError)
     assert title is not None and period is not None
@@ -621,5 +629,5 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         annual_budget=dict(sorted(annual.items())), annual_budget_source=annual_source,
         annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
         tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
-        relations=tuple(relations),
+        relations=tuple(relations), structure=structure,
     )

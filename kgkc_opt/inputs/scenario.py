@@ -14,11 +14,15 @@ chain first) and the loaded program, checks everything, and returns a frozen ``S
 
 Order of application (documented in docs/scenarios.md): documents from the root of the extends
 chain to the file itself; within a document, its top-level changes, then each override in the
-order written; within a group of changes, the sections in the order of ``CHANGE_SECTIONS``. A
-percentage applies to the value at that point. Within one document, two groups (the top level
+order written; within a group of changes, the scenario keys in the order of ``CHANGE_SECTIONS``.
+A percentage applies to the value at that point. Within one document, two groups (the top level
 counts as one) setting the same key (``budget.2024``, ``targets.II.2``, ...) is an error unless
 the key is listed in ``allow_overlap``. Every effective change is logged as ``key: old → new``
 with the file and group it came from; the log is stored with every result.
+
+The keys themselves (what each reads, checks, logs and sets) are declared once, in
+``kgkc_opt.inputs.keys``; this module handles the document around them (name, extends chain,
+overrides, overlap, actuals, re-planning, uncertainty, solver options) and ``Scenario``.
 """
 
 from __future__ import annotations
@@ -31,46 +35,28 @@ from typing import Any
 
 from kgkc_opt.errors import ActualsError, Problem, ScenarioError
 from kgkc_opt.inputs.actuals import Actuals, actuals_from_text
-from kgkc_opt.inputs.program import Cost, Program, Task, Text, _text, parse_task
-from kgkc_opt.inputs.reader import Collector, InputFile, describe, join, number_hint, parse_percent
+from kgkc_opt.inputs.keys import KEYS, Change, Draft, Escalation, escalated_costs, key_named
+from kgkc_opt.inputs.program import Program, Task, Text, _text
+from kgkc_opt.inputs.reader import Collector, InputFile, describe, join, parse_percent
+
+__all__ = [
+    "CHANGE_SECTIONS", "Change", "Distribution", "Escalation", "Scenario", "Uncertainty", "baseline",
+    "derive_scenario", "escalated_costs", "scenario_from_dict", "scenario_from_documents",
+]
 
 FORMAT = "kgkc-scenario/1"
-#: Sections that change figures, in the order they are applied within one group of changes.
-CHANGE_SECTIONS = (
-    "new_tasks", "targets", "support_share", "escalation", "budget", "cofunding", "weights",
-    "floors", "tiers", "carry_over",
-)
+#: Sections that change figures, in the order they are applied within one group of changes
+#: (declared in ``kgkc_opt.inputs.keys``).
+CHANGE_SECTIONS = tuple(k.name for k in KEYS)
 DOCUMENT_SECTIONS = (
     "format", "name", "title", "description", "program", "extends", "overrides", "allow_overlap",
     "actuals", "replan_from", "uncertainty", "solve",
 )
+#: Document sections ``Scenario.derive`` accepts besides the change keys.
+DERIVE_SETTINGS = ("title", "description", "replan_from", "uncertainty")
 SOLVE_KEYS = ("solver", "time_limit")
 DISTRIBUTIONS = {"normal": ("mean", "sd"), "uniform": ("low", "high"),
                  "triangular": ("low", "mode", "high")}
-ABOVE_CAP = ("reject", "hold_at_cap")
-
-
-@dataclass(frozen=True)
-class Change:
-    """One effective change of a figure, for the log stored with every result."""
-
-    key: str
-    old: str
-    new: str
-    source: str
-
-    def __str__(self) -> str:
-        return f"{self.key}: {self.old} → {self.new}"
-
-
-@dataclass(frozen=True)
-class Escalation:
-    """Unit costs grow by ``rate`` a year from ``base_year`` (tasks: None means every task)."""
-
-    rate: Fraction
-    base_year: int
-    tasks: tuple[str, ...] | None
-    above_cap: str = "reject"
 
 
 @dataclass(frozen=True)
@@ -93,7 +79,12 @@ class Uncertainty:
 @dataclass(frozen=True)
 class Scenario:
     """A program with a scenario's changes applied (``kgkc_opt.model.data.model_input`` gives
-    what the model solves)."""
+    what the model solves).
+
+    The attributes from ``local_budget`` to ``group_caps`` hold the values of the scenario keys
+    (``kgkc_opt.inputs.keys.KEYS``: each key names its attribute); the others are the document's
+    settings and provenance.
+    """
 
     name: str
     description: str
@@ -106,6 +97,7 @@ class Scenario:
     tiers: Mapping[str, int]
     carry_over: bool = False
     escalation: Escalation | None = None
+    group_caps: Mapping[str, Mapping[int, Fraction]] = field(default_factory=dict)
     actuals: Actuals | None = None
     replan_from: int | None = None
     uncertainty: Uncertainty | None = None
@@ -132,12 +124,12 @@ class Scenario:
             return self.program.years
         return tuple(y for y in self.program.years if y >= self.replan_from)
 
-    def derive(self, name: str | None = None, **changes: Any) -> Scenario:
+    def derive(self, name: str | None = None, **changes: object) -> Scenario:
         """A new scenario from this one, in code: ``s.derive("cut", budget={2024: "-30%"})``.
 
-        Keywords are the sections of a scenario file (``budget``, ``cofunding``, ``targets``,
-        ``weights``, ``floors``, ``tiers``, ``carry_over``, ``new_tasks``, ``escalation``,
-        ``support_share``); they are checked as a file's would be and every change is logged.
+        Keywords are the scenario keys (``CHANGE_SECTIONS``: ``budget``, ``targets``, ...; values
+        as a scenario file writes them) and the settings ``description``, ``replan_from`` and
+        ``uncertainty``; they are checked as a file's would be and every change is logged.
         """
         return derive_scenario(self, name=name, **changes)
 
@@ -145,22 +137,9 @@ class Scenario:
         return f"<Scenario {self.name!r} on {self.program.id!r}: {len(self.changes)} changes>"
 
 
-def escalated_costs(task: Task, year: int, esc: Escalation | None, program: Program) -> tuple[Fraction, Fraction]:
-    """Per-unit (local, co-funding) cost in a year: total cost escalated, state share kept.
-
-    With ``above_cap="hold_at_cap"`` the state's support stops at the legal per-unit cap and the
-    enterprise pays the rest (validation has already rejected it otherwise).
-    """
-    local, other = task.unit_state, task.unit_other
-    if esc is None or (esc.tasks is not None and task.id not in esc.tasks) or year <= esc.base_year:
-        return local, other
-    factor = (1 + esc.rate) ** (year - esc.base_year)
-    total = task.unit_cost * factor
-    state = local * factor
-    rule = program.support_rules[task.support_rule]
-    if esc.above_cap == "hold_at_cap" and rule.max_state_per_unit is not None:
-        state = min(state, rule.max_state_per_unit)
-    return state, total - state
+def _key_fields(values: Mapping[str, object]) -> dict[str, Any]:
+    """The ``Scenario`` attributes of the scenario keys, from their values by key name."""
+    return {k.field: values[k.name] for k in KEYS if k.field is not None}
 
 
 def baseline(program: Program, *, name: str = "baseline") -> Scenario:
@@ -168,281 +147,47 @@ def baseline(program: Program, *, name: str = "baseline") -> Scenario:
     return Scenario(
         name=name,
         description="The program as decided: annual table caps, table quantities as targets.",
-        program=program,
-        local_budget={y: b.state for y, b in program.annual_budget.items()},
-        cofunding={y: b.other for y, b in program.annual_budget.items()},
-        targets={t.id: t.quantity for t in program.tasks},
-        weights={}, floors={}, tiers={}, source_program=program,
+        program=program, source_program=program,
+        **_key_fields({k.name: k.initial(program) for k in KEYS if k.field is not None}),
     )
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, Fraction):
-        return str(value.numerator) if value.denominator == 1 else f"{float(value):.10g}"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
-
-
-def _pct(value: Fraction) -> str:
-    return f"{float(value) * 100:.10g}%"
-
-
-class _State:
+class _State(Draft):
     """The scenario being built: mutable while documents are applied."""
 
     def __init__(self, scn: Scenario):
-        self.program = scn.program
-        self.local = dict(scn.local_budget)
-        self.cof = dict(scn.cofunding)
-        self.targets = dict(scn.targets)
-        self.weights = dict(scn.weights)
-        self.floors = dict(scn.floors)
-        self.tiers = dict(scn.tiers)
-        self.carry = scn.carry_over
-        self.escalation = scn.escalation
+        super().__init__(scn.program, {k.name: getattr(scn, k.field) for k in KEYS if k.field is not None},
+                         scn.changes)
+        self.origin = scn
         self.actuals = scn.actuals
         self.replan_from = scn.replan_from
         self.uncertainty = scn.uncertainty
         self.solver = scn.solver
         self.time_limit = scn.time_limit
-        self.changes = list(scn.changes)
         self.sources = list(scn.sources)
         self.name = scn.name
         self.description = scn.description
         self.source_program = scn.source_program or scn.program
-        self.inputs = scn.inputs
         self.title = scn.title
         self.description_text = scn.description_text
-        self.touched: set[str] = set()
-
-    def log(self, key: str, old: Any, new: Any, source: str) -> None:
-        self.touched.add(key)
-        if _fmt(old) != _fmt(new):
-            self.changes.append(Change(key, _fmt(old), _fmt(new), source))
 
     def freeze(self) -> Scenario:
-        return Scenario(
-            name=self.name, description=self.description, program=self.program,
-            local_budget=self.local, cofunding=self.cof, targets=self.targets,
-            weights=self.weights, floors=self.floors, tiers=self.tiers, carry_over=self.carry,
-            escalation=self.escalation, actuals=self.actuals, replan_from=self.replan_from,
-            uncertainty=self.uncertainty, solver=self.solver, time_limit=self.time_limit,
-            changes=tuple(self.changes), sources=tuple(self.sources),
-            source_program=self.source_program, inputs=self.inputs, title=self.title,
-            description_text=self.description_text,
+        return replace(
+            self.origin, name=self.name, description=self.description, program=self.program,
+            title=self.title, description_text=self.description_text,
+            actuals=self.actuals, replan_from=self.replan_from, uncertainty=self.uncertainty,
+            solver=self.solver, time_limit=self.time_limit, changes=tuple(self.changes),
+            sources=tuple(self.sources), source_program=self.source_program,
+            **_key_fields(self.values),
         )
 
 
-def _money_change(c: Collector, value: Any, where: str, old: Fraction) -> Fraction | None:
-    """A money change: an amount (million VND) or a percentage of the current figure."""
-    if isinstance(value, str):
-        pct = parse_percent(value)
-        if pct is None:
-            c.error(where, f'expected a number or a percentage like "-30%", got {describe(value)}'
-                           f"{number_hint(value)}")
-            return None
-        if pct < -1:
-            c.error(where, f"a cut of more than 100% leaves a negative amount ({value})")
-            return None
-        return old * (1 + pct)
-    return c.money(value, where)
-
-
-def _years_changes(st: _State, c: Collector, data: Any, where: str, current: dict[int, Fraction],
-                   label: str, source: str) -> None:
-    section = c.mapping(data, where)
-    if section is None:
-        return
-    years = st.program.years
-    base = dict(current)
-    updates: dict[int, Fraction] = {}
-    if "all" in section:
-        for y in years:
-            new = _money_change(c, section["all"], join(where, "all"), base[y])
-            if new is None:
-                break  # the same value is wrong for every year: say it once
-            updates[y] = new
-    for key, value in section.items():
-        if key == "all":
-            continue
-        kw = join(where, key)
-        year = key if isinstance(key, int) and not isinstance(key, bool) else None
-        if isinstance(key, str) and key.strip().isdigit():
-            year = int(key)
-        if year is None:
-            c.error(kw, f"expected a year ({years[0]}–{years[-1]}) or 'all', got {describe(key)}")
-            continue
-        if year not in current:
-            c.error(kw, f"year {year} lies outside the program period {years[0]}–{years[-1]}")
-            continue
-        new = _money_change(c, value, kw, base[year])
-        if new is not None:
-            updates[year] = new  # a year named on its own overrides 'all' for that year
-    for y, new in sorted(updates.items()):
-        st.log(f"{label}.{y}", current[y], new, source)
-        current[y] = new
-
-
-def _task_keys(st: _State, c: Collector, data: Any, where: str) -> dict[str, Any]:
-    section = c.mapping(data, where)
-    if section is None:
-        return {}
-    known = set(st.program.task_ids)
-    out = {}
-    for key, value in section.items():
-        tid = str(key)
-        if tid not in known:
-            c.error(join(where, key), f"unknown task id {tid!r}; the program's tasks are "
-                                      f"{', '.join(st.program.task_ids)}")
-            continue
-        out[tid] = value
-    return out
-
-
 def _apply_changes(st: _State, c: Collector, doc: Mapping[str, Any], where: str, source: str) -> None:
-    """Apply one group of changes (the top level of a document, or one override)."""
-    prefix = f"{where}." if where else ""
-    program = st.program
-    if "new_tasks" in doc:
-        items = doc["new_tasks"]
-        if not isinstance(items, list):
-            c.error(f"{prefix}new_tasks", "expected a list of tasks (same keys as a program's tasks)")
-        else:
-            added = []
-            for i, item in enumerate(items):
-                task = parse_task(c, item, f"{prefix}new_tasks[{i}]", groups=program.groups,
-                                  rules=program.support_rules, period=program.period)
-                if task is None:
-                    continue
-                if task.id in program.task_ids or task.id in [t.id for t in added]:
-                    c.error(f"{prefix}new_tasks[{task.id}].id", f"task {task.id!r} already exists")
-                    continue
-                if task.support_rule not in program.support_rules:
-                    continue  # parse_task has reported the unknown rule
-                _check_rule(c, f"{prefix}new_tasks[{task.id}]", task, program, task.unit_state,
-                            task.cost.state / task.cost.total if task.cost.total else Fraction(0))
-                added.append(task)
-                st.targets[task.id] = task.quantity
-                st.log(f"new_tasks.{task.id}", "(none)",
-                       f"{task.quantity} {task.unit.vi}, {_fmt(task.cost.total)} total, "
-                       f"{_fmt(task.cost.state)} state, years {task.years_text}", source)
-            if added:
-                program = replace(program, tasks=(*program.tasks, *added))
-                st.program = program
-    for tid, value in _task_keys(st, c, doc.get("targets", {}), f"{prefix}targets").items():
-        v = c.integer(value, f"{prefix}targets.{tid}")
-        if v is not None:
-            st.log(f"targets.{tid}", st.targets[tid], v, source)
-            st.targets[tid] = v
-    for tid, value in _task_keys(st, c, doc.get("support_share", {}), f"{prefix}support_share").items():
-        share = c.share(value, f"{prefix}support_share.{tid}")
-        if share is None:
-            continue
-        task = program.task(tid)
-        if task.cost.total == 0:
-            c.error(f"{prefix}support_share.{tid}", f"task {tid} has no cost to share")
-            continue
-        new_state = task.cost.total * share
-        if _check_rule(c, f"{prefix}support_share.{tid}", task, program, new_state / task.quantity, share):
-            old = task.cost.state / task.cost.total
-            st.log(f"support_share.{tid}", _pct(old), _pct(share), source)
-            new_task = replace(task, cost=Cost(task.cost.total, new_state, task.cost.total - new_state))
-            program = replace(program, tasks=tuple(new_task if t.id == tid else t for t in program.tasks))
-            st.program = program
-    if "escalation" in doc:
-        esc = _escalation(c, doc["escalation"], f"{prefix}escalation", program)
-        if esc is not None:
-            st.log("escalation", _describe_escalation(st.escalation), _describe_escalation(esc), source)
-            st.escalation = esc
-    if "budget" in doc:
-        _years_changes(st, c, doc["budget"], f"{prefix}budget", st.local, "budget", source)
-    if "cofunding" in doc:
-        _years_changes(st, c, doc["cofunding"], f"{prefix}cofunding", st.cof, "cofunding", source)
-    for tid, value in _task_keys(st, c, doc.get("weights", {}), f"{prefix}weights").items():
-        v = c.weight(value, f"{prefix}weights.{tid}")
-        if v is not None:
-            st.log(f"weights.{tid}", st.weights.get(tid, Fraction(1)), v, source)
-            st.weights[tid] = v
-    for tid, value in _task_keys(st, c, doc.get("floors", {}), f"{prefix}floors").items():
-        v = c.integer(value, f"{prefix}floors.{tid}")
-        if v is not None:
-            st.log(f"floors.{tid}", st.floors.get(tid, 0), v, source)
-            st.floors[tid] = v
-    for tid, value in _task_keys(st, c, doc.get("tiers", {}), f"{prefix}tiers").items():
-        v = c.integer(value, f"{prefix}tiers.{tid}", minimum=1, maximum=100)
-        if v is not None:
-            st.log(f"tiers.{tid}", st.tiers.get(tid, 1), v, source)
-            st.tiers[tid] = v
-    if "carry_over" in doc:
-        value = doc["carry_over"]
-        if not isinstance(value, bool):
-            c.error(f"{prefix}carry_over", f"expected true or false, got {describe(value)}")
-        else:
-            st.log("carry_over", st.carry, value, source)
-            st.carry = value
-
-
-def _check_rule(c: Collector, where: str, task: Task, program: Program, state_per_unit: Fraction,
-                share: Fraction) -> bool:
-    """Reject state support above the legal caps of the task's support rule, citing the rule."""
-    rule = program.support_rules[task.support_rule]
-    cite = f"support rule {rule.id}: {rule.citation}"
-    ok = True
-    if share > rule.max_state_share:
-        c.error(where, f"a state share of {_pct(share)} for {task.id} exceeds the legal maximum of "
-                       f"{_pct(rule.max_state_share)} ({cite})")
-        ok = False
-    if rule.max_state_per_unit is not None and state_per_unit > rule.max_state_per_unit:
-        c.error(where, f"state support of {_fmt(state_per_unit)} million VND per {task.unit.en} for "
-                       f"{task.id} exceeds the legal cap of {_fmt(rule.max_state_per_unit)} ({cite})")
-        ok = False
-    return ok
-
-
-def _describe_escalation(esc: Escalation | None) -> str:
-    if esc is None:
-        return "none"
-    scope = "all tasks" if esc.tasks is None else ", ".join(esc.tasks)
-    return f"{_pct(esc.rate)} a year from {esc.base_year} ({scope}; above cap: {esc.above_cap})"
-
-
-def _escalation(c: Collector, data: Any, where: str, program: Program) -> Escalation | None:
-    d = c.mapping(data, where)
-    if d is None:
-        return None
-    c.known_keys(d, where, ("rate", "base_year", "tasks", "above_cap"))
-    rate_value = c.required(d, "rate", where)
-    rate = None
-    if isinstance(rate_value, str):
-        rate = parse_percent(rate_value)
-        if rate is None:
-            c.error(join(where, "rate"), f'expected a percentage like "5%", got {describe(rate_value)}')
-    elif rate_value is not None:
-        c.error(join(where, "rate"), f'expected a percentage like "5%", got {describe(rate_value)}')
-    if rate is not None and not -Fraction(1, 2) <= rate <= 1:
-        c.error(join(where, "rate"), f"expected between -50% and 100% a year, got {rate_value}")
-        rate = None
-    base = c.integer(d.get("base_year", program.period[0]), join(where, "base_year"),
-                     minimum=program.period[0], maximum=program.period[1])
-    tasks_value = d.get("tasks", "all")
-    tasks: tuple[str, ...] | None = None
-    if tasks_value != "all":
-        if not isinstance(tasks_value, list):
-            c.error(join(where, "tasks"), f"expected 'all' or a list of task ids, got {describe(tasks_value)}")
-        else:
-            bad = [str(t) for t in tasks_value if str(t) not in program.task_ids]
-            if bad:
-                c.error(join(where, "tasks"), f"unknown task id(s): {', '.join(bad)}")
-            tasks = tuple(str(t) for t in tasks_value)
-    above = d.get("above_cap", "reject")
-    if above not in ABOVE_CAP:
-        c.error(join(where, "above_cap"), f"expected one of {', '.join(ABOVE_CAP)}, got {describe(above)}")
-        return None
-    if rate is None or base is None:
-        return None
-    esc = Escalation(rate, base, tasks, above)
-    return esc
+    """Apply one group of changes (the top level of a document, or one override), key by key in
+    the order of ``KEYS``."""
+    for key in KEYS:
+        if key.name in doc:
+            key.apply(st, c, doc[key.name], join(where, key.name), source)
 
 
 def _distribution(c: Collector, data: Any, where: str) -> Distribution | None:
@@ -589,35 +334,11 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
     st.sources.append(label)
 
 
-def _escalation_within_caps(st: _State, c: Collector) -> None:
-    """With escalation, the state's support per unit stays within each task's legal cap.
-
-    Checked on the final costs of a document (after every support-share change, in whatever order
-    they came), so that no combination of changes can push support above a cap.
-    """
-    esc = st.escalation
-    if esc is None or esc.above_cap != "reject":
-        return
-    for task in st.program.tasks:
-        if esc.tasks is not None and task.id not in esc.tasks:
-            continue
-        rule = st.program.support_rules[task.support_rule]
-        for y in task.years:
-            state, _ = escalated_costs(task, y, esc, st.program)
-            if rule.max_state_per_unit is not None and state > rule.max_state_per_unit:
-                c.error("escalation", f"{task.id} in {y}: escalated state support of {_fmt(state)} million VND "
-                                      f"per {task.unit.en} exceeds the legal cap of {_fmt(rule.max_state_per_unit)} "
-                                      f"(support rule {rule.id}: {rule.citation}); set above_cap: hold_at_cap to "
-                                      "keep the state's support at the cap and let the enterprise pay the rest")
-                break
-
-
 def _check_consistency(st: _State, c: Collector) -> None:
-    _escalation_within_caps(st, c)
-    for tid, floor in st.floors.items():
-        if floor > st.targets[tid]:
-            c.error(f"floors.{tid}", f"floor {floor} is above the target {st.targets[tid]}; raise the "
-                                     "target or lower the floor")
+    """Each key's checks of the scenario as a whole (floors within targets, ...)."""
+    scn = st.freeze()
+    for key in KEYS:
+        key.check(scn, c)
 
 
 def scenario_from_documents(
@@ -650,15 +371,16 @@ def scenario_from_dict(data: Any, program: Program, *, source: str = "<scenario>
     return scenario_from_documents([(source, data)], program)
 
 
-def derive_scenario(scn: Scenario, *, name: str | None = None, **changes: Any) -> Scenario:
-    aliases = {"local_budget": "budget"}
-    doc: dict[str, Any] = {}
-    for key, value in changes.items():
-        key = aliases.get(key, key)
-        if key not in (*CHANGE_SECTIONS, "title", "description", "replan_from", "uncertainty"):
-            raise ScenarioError([Problem(f"<derive {name or scn.name}>", key,
-                                         f"unknown change; expected one of {', '.join(CHANGE_SECTIONS)}")])
-        doc[key] = value
+def derive_scenario(scn: Scenario, *, name: str | None = None, **changes: object) -> Scenario:
+    """``Scenario.derive``: the changes as one document applied to ``scn`` (checked, logged)."""
+    doc: dict[str, object] = {}
+    for keyword, value in changes.items():
+        key = key_named(keyword)
+        if key is None and keyword not in DERIVE_SETTINGS:
+            raise ScenarioError([Problem(f"<derive {name or scn.name}>", keyword,
+                                         f"unknown change; expected one of {', '.join(CHANGE_SECTIONS)} "
+                                         f"(or {', '.join(DERIVE_SETTINGS)})")])
+        doc[key.name if key is not None else keyword] = value
     if name:
         doc["name"] = name
     label = f"<derived from {scn.name}>"

@@ -86,9 +86,55 @@ def line_violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> lis
     return found
 
 
+def structure_violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[str]:
+    """The program's rules the plan breaks (links, events, enforced relations), exactly."""
+    found = []
+    tasks = {t.task_id: t for t in inp.tasks}
+    years = [y for y in inp.years if y in inp.local_cap]
+    for ln in inp.links:
+        for y in years:
+            n = plan.get((ln.task, y), 0)
+            lead = plan.get((ln.leader, y), 0)
+            if n and not lead:
+                found.append(f"link {ln.key}: {n} of {ln.task} in {y}, a year without {ln.leader}")
+            elif ln.per_unit is not None and n > ln.per_unit * lead:
+                found.append(f"link {ln.key}: {n} of {ln.task} in {y}, more than {ln.per_unit} per unit of "
+                             f"{ln.leader} ({lead})")
+    for t in inp.planned_tasks:
+        if t.effective_cadence != "events":
+            continue
+        ys = [y for y in t.years if y in years]
+        total = sum(plan.get((t.task_id, y), 0) for y in ys)
+        if len(ys) >= 2 and total >= len(ys):
+            empty = [y for y in ys if not plan.get((t.task_id, y), 0)]
+            if empty:
+                found.append(f"{t.task_id}: {total} units but none in {', '.join(map(str, empty))} "
+                             "(held in each of its years once the quantity allows)")
+    for rel in inp.relations:
+        def count(ids: tuple[str, ...]) -> int:
+            return sum(tasks[i].done + sum(plan.get((i, y), 0) for y in years) for i in ids if i in tasks)
+        left, right = count(rel.left), count(rel.right)
+        ok = left <= right if rel.op == "<=" else left >= right if rel.op == ">=" else left == right
+        if not ok:
+            found.append(f"relation {rel.key}: {left} {rel.op} {right} does not hold")
+    return found
+
+
+def evenness(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> dict[str, Fraction | None]:
+    """Per task, the largest year's share of what it delivers in its planned years (None: nothing
+    planned). 1/n is perfectly even over n years; 1 is everything in one year."""
+    years = [y for y in inp.years if y in inp.local_cap]
+    out: dict[str, Fraction | None] = {}
+    for t in inp.tasks:
+        per_year = [plan.get((t.task_id, y), 0) for y in t.years if y in years]
+        total = sum(per_year)
+        out[t.task_id] = Fraction(max(per_year), total) if total else None
+    return out
+
+
 def check_plan(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> None:
     """Raise ``SolutionCheckError`` listing every constraint the plan breaks (exactly)."""
-    found = violations(inp, plan) + line_violations(inp, plan)
+    found = violations(inp, plan) + line_violations(inp, plan) + structure_violations(inp, plan)
     if found:
         raise SolutionCheckError("the returned plan violates the model: " + "; ".join(found))
 

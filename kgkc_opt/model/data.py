@@ -9,13 +9,23 @@ co-funding costs, units already delivered) and per-year caps. The formulations t
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from kgkc_opt.inputs.keys import (
+    KEYS,
+    AddsCapLines,
+    CapsMoney,
+    ChangesUnitCosts,
+    Key,
+    SetsInputField,
+    SetsTaskField,
+)
 from kgkc_opt.money import lcm_of_denominators
 
 if TYPE_CHECKING:
+    from kgkc_opt.inputs.program import Program
     from kgkc_opt.inputs.scenario import Scenario
 
 #: Objective scales above this are not used (the objective stays fractional): integer
@@ -40,6 +50,20 @@ class TaskSpec:
     done: int = 0
     #: per-year (local, co-funding) unit costs where they differ from the flat ones (escalation)
     yearly_costs: Mapping[int, tuple[Fraction, Fraction]] | None = None
+    #: how the units fall over the years (``inputs.structure.CADENCES``, or "any": no preference);
+    #: None: "even" for a 'Hàng năm' task, else "any" (the model without the program's structure)
+    cadence: str | None = None
+
+    @property
+    def effective_cadence(self) -> str:
+        if self.cadence is not None:
+            return self.cadence
+        return "even" if self.annual else "any"
+
+    @property
+    def evenness_weight(self) -> int:
+        """Weight of this task's unevenness in the schedule's evenness objective (0: none)."""
+        return EVENNESS_WEIGHTS.get(self.effective_cadence, 0)
 
     def local(self, year: int) -> Fraction:
         """s_{t,y}: local budget per unit in a year."""
@@ -61,6 +85,32 @@ class TaskSpec:
     @property
     def remaining_floor(self) -> int:
         return max(self.floor - self.done, 0)
+
+
+#: Evenness weights per cadence: a recurring payment first, then even tasks and events.
+EVENNESS_WEIGHTS = {"recurring": 10, "even": 1, "events": 1}
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    """Units of ``task`` only in years with units of ``leader``; at most ``per_unit`` per unit of it."""
+
+    key: str
+    task: str
+    leader: str
+    per_unit: Fraction | None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """An enforced relation between totals (delivered units included): Σ left (op) Σ right."""
+
+    key: str
+    left: tuple[str, ...]
+    op: str
+    right: tuple[str, ...]
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,6 +160,21 @@ class ModelInput:
     task_sources: Mapping[str, str] = field(default_factory=dict)
     #: extra money lines (each an integral cap row per year); none for a provincial program
     lines: tuple[CapLine, ...] = ()
+    #: the program's structure (hard rules of how it is carried out), empty when switched off
+    links: tuple[LinkSpec, ...] = ()
+    relations: tuple[RelationSpec, ...] = ()
+
+    @property
+    def planned_years(self) -> tuple[int, ...]:
+        """The years still to plan (those with a cap)."""
+        return tuple(y for y in self.years if y in self.local_cap)
+
+    def rank(self, task_id: str) -> int:
+        """The task's position in the program's table (0 first)."""
+        for i, t in enumerate(self.tasks):
+            if t.task_id == task_id:
+                return i
+        raise KeyError(task_id)
 
     def task(self, task_id: str) -> TaskSpec:
         for t in self.tasks:
@@ -144,36 +209,92 @@ class ModelInput:
         return sorted({t.tier for t in self.planned_tasks})
 
 
-def model_input(scenario: Scenario) -> ModelInput:
-    """The model's input of a scenario: per-unit costs from its program (escalation applied),
-    caps, targets, floors, weights and tiers from its changes, units done from its actuals."""
+def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelInput:
+    """The model's input of a scenario: per-unit costs from its program (escalation applied), units
+    done from its actuals, and what each scenario key declares it sets (``kgkc_opt.inputs.keys``):
+    a ``TaskSpec`` field per task, the cap of a money line per planned year, a ``ModelInput`` field,
+    extra money lines (``CapLine``: a unit's cost on the line per year, so escalation counts; only
+    the planned years the line caps). No key is named here: a new key of an existing kind needs
+    nothing in this function. Then the program's structure (``with_structure``), unless
+    ``structure`` (default: the scenario's own setting) switches it off."""
+    program = scenario.program
     done = scenario.actuals.done() if scenario.actuals else {}
     planned = scenario.planned_years()
+    by_year = False
+    task_keys: list[tuple[str, Key]] = []
+    line_keys: list[Key] = []
+    fields: dict[str, Any] = {}
+    whole_period: dict[str, Mapping[int, Fraction]] = {}
+    for key in KEYS:
+        effect = key.effect
+        if isinstance(effect, SetsTaskField):
+            task_keys.append((effect.field, key))
+        elif isinstance(effect, CapsMoney):
+            whole_period[effect.field] = key.year_values(scenario)
+            fields[effect.field] = {y: whole_period[effect.field][y] for y in planned}
+        elif isinstance(effect, SetsInputField):
+            fields[effect.field] = key.input_value(scenario)
+        elif isinstance(effect, ChangesUnitCosts):
+            by_year = by_year or key.varies_by_year(scenario)
+        elif isinstance(effect, AddsCapLines):
+            line_keys.append(key)
+        # ChangesProgram: the tasks and costs below are read from scenario.program
     specs = []
-    for task in scenario.program.tasks:
-        yearly = None
-        if scenario.escalation is not None:
-            yearly = {y: scenario.unit_costs(task, y) for y in task.years}
+    for task in program.tasks:
+        per_task: dict[str, Any] = {name: key.task_value(scenario, task) for name, key in task_keys}
         specs.append(TaskSpec(
-            task_id=task.id, years=task.years, target=scenario.targets[task.id],
-            unit_local=task.unit_state, unit_cofunding=task.unit_other,
-            floor=scenario.floors.get(task.id, 0), weight=scenario.weights.get(task.id, Fraction(1)),
-            tier=scenario.tiers.get(task.id, 1), annual=task.annual, done=done.get(task.id, 0),
-            yearly_costs=yearly,
+            task_id=task.id, years=task.years, unit_local=task.unit_state, unit_cofunding=task.unit_other,
+            annual=task.annual, done=done.get(task.id, 0),
+            yearly_costs={y: scenario.unit_costs(task, y) for y in task.years} if by_year else None,
+            **{"target": task.quantity, **per_task},
         ))
+    lines = []
+    for key in line_keys:
+        for line in key.cap_lines(scenario):
+            members = [spec for spec in specs if spec.task_id in line.tasks]
+            local = line.cost == "local"
+            cap = {y: line.cap[y] for y in planned if y in line.cap}
+            if not cap:
+                continue  # it caps only years that are no longer planned
+            lines.append(CapLine(
+                key=line.key, source=line.source, cap=cap,
+                unit_cost={spec.task_id: spec.unit_local if local else spec.unit_cofunding for spec in members},
+                yearly_cost={(spec.task_id, y): spec.local(y) if local else spec.cofunding(y)
+                             for spec in members for y in spec.years} if by_year else None,
+            ))
     opening = Fraction(0)
-    if scenario.actuals is not None and scenario.carry_over:
+    if scenario.actuals is not None and fields.get("carry_over"):
         spent = scenario.actuals.spend_by_year()
-        for y in scenario.program.years:
+        for y in program.years:
             if y not in planned:
-                opening += scenario.local_budget[y] - spent.get(y, Fraction(0))
-    return ModelInput(
-        years=scenario.program.years,
+                opening += whole_period["local_cap"][y] - spent.get(y, Fraction(0))
+    inp = ModelInput(
+        years=program.years,
         tasks=tuple(specs),
-        local_cap={y: scenario.local_budget[y] for y in planned},
-        cofunding_cap={y: scenario.cofunding[y] for y in planned},
-        carry_over=scenario.carry_over,
         opening_carry=opening,
-        cap_source=scenario.program.annual_budget_source,
-        task_sources={t.id: t.source for t in scenario.program.tasks},
+        cap_source=program.annual_budget_source,
+        task_sources={t.id: t.source for t in program.tasks},
+        lines=tuple(lines),
+        **fields,
     )
+    on = getattr(scenario, "structure", True) if structure is None else structure
+    return with_structure(inp, scenario.program) if on else inp
+
+
+def with_structure(inp: ModelInput, program: Program) -> ModelInput:
+    """``inp`` with the program's structure: cadences, links (a linked task runs only in the years
+    its leader may run) and the relations marked ``enforce``."""
+    st = program.structure
+    links = tuple(LinkSpec(f"{ln.id}:{ln.task}<{ln.leader}", ln.task, ln.leader, ln.per_unit, ln.source)
+                  for ln in st.links)
+    leaders = {ln.task: ln.leader for ln in links}
+    by_id = {t.task_id: t for t in inp.tasks}
+    tasks = []
+    for t in inp.tasks:
+        years = t.years
+        if t.task_id in leaders and leaders[t.task_id] in by_id:
+            lead_years = set(by_id[leaders[t.task_id]].years)
+            years = tuple(y for y in t.years if y in lead_years)
+        tasks.append(replace(t, cadence=st.cadence_of(t.task_id), years=years))
+    relations = tuple(RelationSpec(r.id, r.left, r.op, r.right, r.source) for r in program.relations if r.enforce)
+    return replace(inp, tasks=tuple(tasks), links=links, relations=relations)

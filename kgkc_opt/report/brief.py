@@ -29,6 +29,7 @@ from typing import Any
 
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import OutputError
+from kgkc_opt.inputs.keys import change_key
 from kgkc_opt.inputs.scenario import baseline
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import write_file
@@ -356,8 +357,9 @@ def _summary(brief: Brief) -> str:
 
 
 def _change_rows(scn: Any, lang: str) -> list[list[str]]:
-    """Changes of figures as rows (item, decision, scenario, change); changes of other kinds are
-    described in words by ``fmt.change_lines``."""
+    """Changes of figures as rows (item, decision, scenario, change), labelled with task names
+    where a change concerns a task, else as its scenario key declares (``inputs.keys``); changes
+    that are not figures are described in words by ``fmt.change_text``."""
     rows = []
     for c in scn.changes:
         area, _, key = c.key.partition(".")
@@ -373,18 +375,19 @@ def _change_rows(scn: Any, lang: str) -> list[list[str]]:
             "floors": _t(f"Mức tối thiểu phải thực hiện {who}", f"Floor {who}", lang),
             "tiers": _t(f"Thứ tự ưu tiên {who}", f"Priority tier {who}", lang),
         }
-        if area not in names:
-            rows.append([fmt.change_text(c, scn, lang), "", "", ""])
-            continue
+        registered, part = change_key(c)
+        name = names.get(area) or (registered.row_label(part, lang) if registered is not None else None)
         try:
             old, new = float(c.old), float(c.new)
         except ValueError:
+            old = new = None
+        if name is None or old is None or new is None:
             rows.append([fmt.change_text(c, scn, lang), "", "", ""])
             continue
         change = fmt.number(new - old, lang, sign=True)
-        if area in ("budget", "cofunding") and old:
+        if (area in ("budget", "cofunding") or (registered is not None and registered.percent_change)) and old:
             change += f" ({fmt.percent((new - old) / old, lang, 0, sign=True)})"
-        rows.append([names[area], fmt.number(old, lang), fmt.number(new, lang), change])
+        rows.append([name, fmt.number(old, lang), fmt.number(new, lang), change])
     return rows
 
 

@@ -8,7 +8,7 @@ the đồng: 6 decimals of a million, trailing zeros dropped), so the same input
 The result folder contract (read by other tools):
 
 ``allocation.csv``   task_id, year, quantity, local_budget, cofunding
-``achievement.csv``  task_id, target, achieved, share, shortfall
+``achievement.csv``  task_id, target, achieved, share, shortfall, largest_year_share
 ``budget.csv``       year, source, cap, used, slack, shadow_price
 ``summary.json``     status, objective, gap, solver, solver_version, kgkc_opt, input_hash, ...
 """
@@ -29,7 +29,7 @@ from kgkc_opt.errors import OutputError
 from kgkc_opt.solver.result import Result
 
 ALLOCATION_COLUMNS = ("task_id", "year", "quantity", "local_budget", "cofunding")
-ACHIEVEMENT_COLUMNS = ("task_id", "target", "achieved", "share", "shortfall")
+ACHIEVEMENT_COLUMNS = ("task_id", "target", "achieved", "share", "shortfall", "largest_year_share")
 BUDGET_COLUMNS = ("year", "source", "cap", "used", "slack", "shadow_price")
 
 

@@ -247,8 +247,13 @@ def change_lines(scenario: Any, lang: str = "vi") -> list[str]:
     program = getattr(scenario, "program", None)
     out: list[str] = []
     money: dict[tuple[str, Fraction | None], list[tuple[int, Fraction, Fraction]]] = {}
+    group_caps: dict[tuple[str, str, str], list[int]] = {}
     for c in changes:
         head, _, rest = c.key.partition(".")
+        group, _, year = rest.rpartition(".")
+        if head == "group_caps" and year.isdigit():
+            group_caps.setdefault((group, c.old, c.new), []).append(int(year))
+            continue
         if head in ("budget", "cofunding") and rest.isdigit():
             old, new = _fraction(c.old), _fraction(c.new)
             if old is not None and new is not None:
@@ -265,8 +270,22 @@ def change_lines(scenario: Any, lang: str = "vi") -> list[str]:
         else:
             for y, old, new in items:
                 lines.append(_money_change(kind, [y], old, new, lang, False))
+    for (group, old, new), years in group_caps.items():
+        lines.append(_group_cap_text(group, years, old, new, lang))
     del program
     return lines + out
+
+
+def _group_cap_text(group: str, years: list[int], old: str, new: str, lang: str) -> str:
+    def amount(text: str) -> str:
+        value = _fraction(text)
+        if value is None:
+            return label("no_cap", lang)
+        return f"{number(value, lang)} {label('million_vnd', lang)}"
+
+    when = (label("in_years", lang, years=years_text(years, lang)) if len(years) > 1
+            else label("in_year", lang, year=years[0]))
+    return label("change_group_cap", lang, group=group, when=when, old=amount(old), new=amount(new))
 
 
 def change_text(change: Any, scenario: Any, lang: str = "vi") -> str:
@@ -326,6 +345,14 @@ def change_text(change: Any, scenario: Any, lang: str = "vi") -> str:
         return label("change_actuals", lang, years=years_text(years, lang))
     if head == "replan_from":
         return label("change_replan", lang, year=change.new)
+    group, _, year = rest.rpartition(".")
+    if head == "group_caps" and year.isdigit():
+        return _group_cap_text(group, [int(year)], change.old, change.new, lang)
+    from kgkc_opt.inputs.keys import change_key  # a key added after this module: as the registry labels it
+
+    key, part = change_key(change)
+    if key is not None:
+        return f"{key.row_label(part, lang)}: {key.show(change.old, lang)} → {key.show(change.new, lang)}"
     return f"{change.key}: {change.old} → {change.new}"
 
 
@@ -380,6 +407,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "change_escalation_off": ("Không tính trượt giá", "No cost escalation"),
     "change_actuals": ("Số liệu đã thực hiện các năm {years}", "Actual results of {years}"),
     "change_replan": ("Lập lại kế hoạch từ năm {year}", "Re-planned from {year}"),
+    "change_group_cap": ("Trần vốn ngân sách chi cho nhóm {group} {when}: {old} → {new}",
+                         "Cap on the local budget of group {group} {when}: {old} → {new}"),
+    "no_cap": ("không giới hạn", "none"),
     # chart titles
     "title_budget": ("Kinh phí theo năm và nhóm nhiệm vụ so với kế hoạch vốn",
                      "Spending by year and task group against the annual caps"),

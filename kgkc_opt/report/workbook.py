@@ -269,7 +269,7 @@ def task_notes(result: Any, scenario: Any, lang: str = "vi") -> dict[str, str]:
     its target, how far short and the scenario's changes of the caps that cause it."""
     program = scenario.program
     out: dict[str, list[str]] = {}
-    cap_changes = [c for c in scenario.changes if c.key.split(".")[0] in ("budget", "cofunding", "escalation",
+    cap_changes = [c for c in scenario.changes if c.key.split(".")[0] in ("budget", "cofunding", "escalation", "group_caps",
                                                                            "carry_over")]
     for change in scenario.changes:
         _, _, rest = change.key.partition(".")

@@ -1,34 +1,37 @@
-"""Solving a scenario: the exact decomposition, the direct model, shadow prices, the result.
+"""Finding the plan: the exact decomposition, and the full model when it cannot finish.
 
-``solve(scenario)`` runs, by default (``method="decompose"``):
+``optimise(inp, policy=...)`` maximises the policy's objectives lexicographically
+(``model.objectives``: per priority tier the policy's objectives, then the fixed order). By
+default (``method="decompose"``):
 
-1. the aggregate relaxation over task totals (one solve per priority tier, lexicographic), which
-   gives an upper bound U on the objective and totals x;
-2. the schedule model with those totals fixed, whose objective is the tie-break (even cadence of
-   'Hàng năm' tasks). If it is feasible its plan reaches U, so it is optimal, proven by the bound;
-3. only if no schedule exists: the full model (per tier), then the schedule model on its totals
-   for the tie-break. Its status and gap are reported as the solver gives them.
+1. each objective in turn on the aggregate relaxation over task totals, keeping the earlier ones
+   at their optima: upper bounds, and totals x;
+2. the schedule model with those totals fixed. If a schedule exists, its plan reaches every
+   aggregate value, so it is optimal for every objective, proven by the bounds. Its own objective
+   is the evenness of each task's cadence (``tie_break``), which never changes the totals;
+3. only if no schedule exists (or a stage runs out of time): the full model, objective by
+   objective, with the aggregate's first value as a known bound, then the schedule on its totals.
 
-``method="direct"`` solves the full model only (the plain formulation, built in PuLP, for
-comparison). Either way every plan is re-checked exactly (``checks``, and ``line_violations`` for
-extra money lines) and shadow prices come from the LP at the plan
-(``linear.linear_full(continuous=True, lower=plan)``). The models are written once in ``linear``;
-with HiGHS they go to it as arrays (``fastpath``), with CBC (or ``fast=False``) through PuLP.
+``method="direct"`` solves the full model only, as a plain PuLP problem (for comparison).
+Every stage is timed (``PlanOutcome.timings``, fallbacks included). The whole has one time
+budget; whatever happens, the best plan known is returned with its proven gap (status
+``feasible``), never "no plan" when one is known.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kgkc_opt.errors import KgkcError
-from kgkc_opt.model.check import achievement_value, round_plan, totals_value
+from kgkc_opt.model.check import round_plan
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
-from kgkc_opt.model.linear import LinearModel
+from kgkc_opt.model.objectives import DEFAULT_POLICY, Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
+from kgkc_opt.solver.evenness import even_schedule
 from kgkc_opt.solver.highs import HighsBackend
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.status import Outcome, Status
@@ -41,7 +44,11 @@ OPTIMALITY_TOLERANCE = 1e-9
 
 @dataclass(frozen=True)
 class PlanOutcome:
-    """The optimiser's answer before it is dressed as a Result."""
+    """The optimiser's answer before it is dressed as a Result.
+
+    ``bound``: an upper bound on the policy's first objective (its value when proven);
+    ``values``: the exact value of each objective of the policy for the plan, in order.
+    """
 
     status: Status
     plan: dict[tuple[str, int], int] | None
@@ -49,6 +56,7 @@ class PlanOutcome:
     method: str
     message: str
     timings: dict[str, float]
+    values: dict[str, Fraction] = field(default_factory=dict)
 
 
 class _Clock:
@@ -62,28 +70,32 @@ class _Clock:
         return max(self.limit - (time.perf_counter() - self.start), 0.01)
 
 
-def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: _Clock, tie_break: bool) -> Outcome:
-    """The schedule model on fixed totals (fill-row form, see docs/model.md).
+def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: _Clock,
+              tie_break: bool) -> tuple[Outcome, str]:
+    """A schedule of the totals (the schedule model, fill-row form, see docs/model.md).
 
-    Its objective is the even-cadence tie-break. Without the tie-break (sweeps) that objective
-    still guides HiGHS, which then stops at its first schedule: any schedule proves the bound.
+    With the tie-break, the evenest schedule the pair exchanges find (``solver.evenness``);
+    without it (sweeps), the first schedule: any schedule proves the bound.
     """
-    guided = tie_break or isinstance(backend, HighsBackend)
+    if tie_break:
+        ev = even_schedule(inp, totals, backend, time_limit=clock.remaining())
+        values = {k: float(v) for k, v in ev.plan.items()} if ev.plan is not None else None
+        note = "" if ev.status == Status.OPTIMAL or ev.plan is None else \
+            " (the evenness of the schedule was not completed: time limit)"
+        status = Status.OPTIMAL if ev.plan is not None else ev.status
+        return Outcome(status, None, None, values, ev.seconds, True), note
+    guided = isinstance(backend, HighsBackend)
     m = linear_full(inp, fixed_totals=totals, objective="spread" if guided else "feasibility")
-    return backend.solve(m, time_limit=clock.remaining(), first_solution=not tie_break)
+    return backend.solve(m, time_limit=clock.remaining(), first_solution=True), ""
 
 
-def _aggregate(inp: ModelInput, tier: int | None, tier_values: dict[int, Fraction], backend: Backend,
-               clock: _Clock) -> tuple[LinearModel, Outcome | None]:
-    m = linear_aggregate(inp, tier=tier, tier_values=tier_values)
-    if m.extra.get("unreachable_floors"):
-        return m, None
-    return m, backend.solve(m, time_limit=clock.remaining())
+def _values(inp: ModelInput, objectives: list[Objective], plan: dict[tuple[str, int], int]) -> dict[str, Fraction]:
+    return {o.key: o.value(inp, plan) for o in objectives}
 
 
 def optimise(
     inp: ModelInput, *, solver: str | Backend = "highs", time_limit: float | None = DEFAULT_TIME_LIMIT,
-    method: str = "decompose", tie_break: bool = True,
+    method: str = "decompose", tie_break: bool = True, policy: str = DEFAULT_POLICY,
 ) -> PlanOutcome:
     """Find the plan (no result dressing, no shadow prices): see the module docstring.
 
@@ -93,112 +105,117 @@ def optimise(
     if method not in METHODS:
         raise KgkcError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     backend = backend_for(solver) if isinstance(solver, str) else solver
+    objectives = policy_objectives(inp, policy)
     clock = _Clock(time_limit)
     timings: dict[str, float] = {}
-    tiers = inp.tiers()
     if not inp.columns():
         unreachable = [t.task_id for t in inp.planned_tasks if t.remaining_floor > 0]
         if unreachable:
             return PlanOutcome(Status.INFEASIBLE, None, None, method,
                                f"floors on {', '.join(unreachable)} cannot be met: no year left", timings)
-        return PlanOutcome(Status.OPTIMAL, {}, Fraction(0), method, "nothing left to plan", timings)
-    lexicographic = len(tiers) > 1
+        return PlanOutcome(Status.OPTIMAL, {}, objectives[0].value(inp, {}), method, "nothing left to plan",
+                           timings, _values(inp, objectives, {}))
+    if method == "direct":
+        return _direct(inp, PulpBackend(backend.name), objectives, clock, timings, tie_break, None)
 
-    if method == "decompose":
-        tier_values: dict[int, Fraction] = {}
-        totals: dict[str, int] = {}
-        for tier in tiers:
-            m, out = _aggregate(inp, tier if lexicographic else None, tier_values, backend, clock)
-            if out is None:
-                return PlanOutcome(
-                    Status.INFEASIBLE, None, None, method,
-                    f"floors on {', '.join(m.extra['unreachable_floors'])} cannot be met: no year left",
-                    timings)
-            timings[f"aggregate[{tier}]"] = out.seconds
-            if out.status == Status.INFEASIBLE:
-                return PlanOutcome(Status.INFEASIBLE, None, None, method,
-                                   "the floors cannot be met within the annual caps", timings)
-            if out.status != Status.OPTIMAL:
-                break  # let the direct model take over with the time left
-            assert out.values is not None
-            totals = {tid: round(v) for tid, v in out.values.items()}
-            tier_values[tier] = totals_value(inp, totals, tier if lexicographic else None)
-            if not lexicographic:
-                break
-        if totals and len(tier_values) == (len(tiers) if lexicographic else 1):
-            bound = totals_value(inp, totals, None)
-            out = _schedule(inp, totals, backend, clock, tie_break)
-            timings["schedule"] = out.seconds
-            if out.status.has_plan:
-                assert out.values is not None
-                plan = round_plan(out.values)
-                note = "" if out.status == Status.OPTIMAL or not tie_break else " (tie-break not proven: time limit)"
-                return PlanOutcome(Status.OPTIMAL, plan, bound, "decompose",
-                                   "optimal: the plan reaches the aggregate bound" + note, timings)
-            if out.status == Status.NO_SOLUTION:
-                return PlanOutcome(Status.NO_SOLUTION, None, bound, "decompose",
-                                   "stopped at the time limit before a schedule was found", timings)
-        # No schedule reaches the bound: solve the full model (the bound still holds for it).
-        upper = totals_value(inp, totals, None) if totals and not lexicographic else None
-        result = _direct(inp, backend, clock, tiers, timings, tie_break, upper)
-        return PlanOutcome(result.status, result.plan, result.bound, "decompose+full",
-                           result.message, timings)
-    return _direct(inp, PulpBackend(backend.name), clock, tiers, timings, tie_break)
+    keeps: list[tuple[Objective, Fraction]] = []
+    totals: dict[str, int] = {}
+    first_bound: Fraction | None = None
+    for objective in objectives:
+        m = linear_aggregate(inp, objective=objective, keep=keeps)
+        if m.extra.get("unreachable_floors"):
+            return PlanOutcome(Status.INFEASIBLE, None, None, method,
+                               f"floors on {', '.join(m.extra['unreachable_floors'])} cannot be met: no year left",
+                               timings)
+        out = backend.solve(m, time_limit=clock.remaining())
+        timings[f"aggregate[{objective.key}]"] = out.seconds
+        if out.status == Status.INFEASIBLE:
+            return PlanOutcome(Status.INFEASIBLE, None, None, method,
+                               "the floors and the program's rules cannot be met within the annual caps", timings)
+        if out.status != Status.OPTIMAL or out.values is None:
+            break  # out of time: the full model takes over with the time left
+        totals = {str(tid): round(v) for tid, v in out.values.items()}
+        value = objective.value(inp, totals)
+        if first_bound is None:
+            first_bound = value
+        keeps.append((objective, value))
+    if len(keeps) == len(objectives):
+        out, note = _schedule(inp, totals, backend, clock, tie_break)
+        timings["schedule"] = out.seconds
+        if out.status.has_plan and out.values is not None:
+            plan = round_plan(out.values)
+            values = _values(inp, objectives, plan)
+            if all(values[o.key] == v for o, v in keeps):
+                return PlanOutcome(Status.OPTIMAL, plan, first_bound, "decompose",
+                                   "optimal: the plan reaches the aggregate bounds" + note, timings, values)
+    # No schedule reaches the aggregate's values: the full model (the first bound still holds).
+    result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound)
+    return PlanOutcome(result.status, result.plan, result.bound, "decompose+full", result.message, timings,
+                       result.values)
 
 
-def _direct(inp: ModelInput, backend: Backend, clock: _Clock, tiers: list[int], timings: dict[str, float],
-            tie_break: bool, upper: Fraction | None = None) -> PlanOutcome:
-    """The full model, tier by tier; ``upper``: a known upper bound (the aggregate's)."""
-    lexicographic = len(tiers) > 1
-    tier_values: dict[int, Fraction] = {}
+def _bound(m_extra: dict[str, object], out: Outcome) -> Fraction | None:
+    """The bound of a maximised objective, read back exactly from the solver's minimised bound."""
+    info = m_extra.get("objective")
+    if out.bound is None or not isinstance(info, tuple):
+        return None
+    _objective, scale, offset, _aux = info
+    return Fraction(offset) + Fraction(-out.bound / scale).limit_denominator(10**12)
+
+
+def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], clock: _Clock,
+            timings: dict[str, float], tie_break: bool, upper: Fraction | None) -> PlanOutcome:
+    """The full model, objective by objective; ``upper``: a known bound on the first (the aggregate's)."""
+    keeps: list[tuple[Objective, Fraction]] = []
     plan: dict[tuple[str, int], int] | None = None
     status = Status.OPTIMAL
-    bound: Fraction | float | None = None
+    bound: Fraction | None = None
     warm: dict[Hashable, float] | None = None
-    for tier in tiers if lexicographic else [None]:
-        built = linear_full(inp, tier=tier, tier_values=tier_values)
+    for i, objective in enumerate(objectives):
+        built = linear_full(inp, objective=objective, keep=keeps)
         if isinstance(backend, PulpBackend):
             out = backend.run(to_pulp(built), time_limit=clock.remaining(), warm_start=warm)
         else:
             out = backend.solve(built, time_limit=clock.remaining())
-        timings[f"full[{tier or 'all'}]"] = out.seconds
+        timings[f"full[{objective.key}]"] = out.seconds
         if out.status == Status.INFEASIBLE:
             return PlanOutcome(Status.INFEASIBLE, None, None, "direct",
-                               "the floors cannot be met within the annual caps", timings)
-        if not out.status.has_plan:
-            return PlanOutcome(Status.NO_SOLUTION, None, None, "direct",
-                               "stopped at the time limit before any plan was found", timings)
-        assert out.values is not None
+                               "the floors and the program's rules cannot be met within the annual caps", timings)
+        if not out.status.has_plan or out.values is None:
+            if plan is None:
+                return PlanOutcome(Status.NO_SOLUTION, None, upper, "direct",
+                                   "stopped at the time limit before any plan was found", timings)
+            status = Status.FEASIBLE
+            break
         plan = round_plan(out.values)
         if backend.name != "highs":
             # HiGHS 1.16 returns a MIP start's columns in place of the optimum found from it (the
             # PuLP 4 interface passes starts with setSolution): warm-start CBC only.
             warm = {k: float(v) for k, v in plan.items()}
+        value = objective.value(inp, plan)
+        if i == 0:
+            bound = _bound(built.extra, out) if out.status != Status.OPTIMAL else value
+            if upper is not None:
+                bound = upper if bound is None else min(bound, upper)
         if out.status == Status.FEASIBLE:
             status = Status.FEASIBLE
-        if tier is not None:
-            tier_values[tier] = achievement_value(inp, plan, tier=tier)
-        if out.bound is not None and built.objective_scale:
-            # minimised -(D · achievement); the bound is on the planned part only
-            done_value = achievement_value(inp, {}, tier=tier)
-            bound = done_value + Fraction(-out.bound / built.objective_scale).limit_denominator(10**12)
+            break  # out of time: later objectives are not reached
+        keeps.append((objective, value))
     assert plan is not None
-    if tie_break:
+    if tie_break and status == Status.OPTIMAL:
         totals: dict[str, int] = {}
-        for (tid, _), q in plan.items():
-            totals[tid] = totals.get(tid, 0) + q
-        out = _schedule(inp, totals, backend, clock, True)
+        for (tid, _), n in plan.items():
+            totals[tid] = totals.get(tid, 0) + n
+        out, _note = _schedule(inp, totals, backend, clock, True)
         timings["schedule"] = out.seconds
         if out.status.has_plan and out.values is not None:
             plan = round_plan(out.values)
-    value = achievement_value(inp, plan)
-    if upper is not None and status == Status.FEASIBLE:
-        bound = upper if bound is None else min(Fraction(bound), upper)
-        if bound <= value:
-            status = Status.OPTIMAL
+    values = _values(inp, objectives, plan)
+    first = values[objectives[0].key]
+    if status == Status.FEASIBLE and bound is not None and bound <= first:
+        status = Status.OPTIMAL if len(keeps) == len(objectives) else status
     if status == Status.OPTIMAL:
-        bound = value
+        bound = first
     message = "optimal" if status == Status.OPTIMAL else "stopped at the time limit; the plan may not be optimal"
-    return PlanOutcome(status, plan, bound, "direct", message, timings)
-
+    return PlanOutcome(status, plan, bound, "direct", message, timings, values)
 

@@ -106,11 +106,12 @@ class HighsBackend:
         return h
 
     def solve(self, m: LinearModel, *, time_limit: float | None = None,
-              first_solution: bool = False) -> Outcome:
+              first_solution: bool = False, node_limit: int | None = None) -> Outcome:
         """Solve a linear model; an ``Outcome`` with values by ``m.variables`` key.
 
         ``first_solution``: stop at the first feasible solution (a schedule whose objective only
-        guides the search).
+        guides the search); ``node_limit``: stop after this many branch-and-bound nodes (a limit
+        that, unlike time, gives the same answer on every run).
         """
         start = time.perf_counter()
         is_mip = m.is_mip
@@ -124,6 +125,8 @@ class HighsBackend:
         h = self.new_highs(time_limit)
         if first_solution:
             h.setOptionValue("mip_max_improving_sols", 1)
+        if node_limit is not None:
+            h.setOptionValue("mip_max_nodes", int(node_limit))
         h.passModel(highs_lp(m))
         h.run()
         status, objective, bound = highs_status(h, is_mip)

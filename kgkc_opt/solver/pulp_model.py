@@ -173,9 +173,10 @@ class PulpBackend:
         return Outcome(status, objective, bound, values, seconds, is_mip)
 
     def solve(self, m: LinearModel, *, time_limit: float | None = None,
-              first_solution: bool = False) -> Outcome:
-        """Solve a linear model through PuLP (``first_solution`` is HiGHS-direct only: ignored)."""
-        del first_solution
+              first_solution: bool = False, node_limit: int | None = None) -> Outcome:
+        """Solve a linear model through PuLP (``first_solution`` and ``node_limit`` are HiGHS-direct
+        options: ignored here)."""
+        del first_solution, node_limit
         return self.run(to_pulp(m), time_limit=time_limit)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from kgkc_opt._version import __version__
@@ -28,7 +29,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome of solving one scenario. Check ``status`` (or ``has_plan``) before the plan."""
+    """The outcome of solving one scenario.
+
+    Read ``status`` (or ``has_plan``) first: the plan, the objective, its bound and gap, the
+    objective values and the tables exist only when the status is optimal or feasible; asking
+    for them otherwise raises ``NoSolutionError`` saying why.
+
+    ``objective`` is the weighted share of targets met (whatever the policy); ``bound`` and
+    ``gap`` concern the policy's first objective (the weighted share for "most-targets");
+    ``objective_values`` holds the exact value of every objective of the policy, in order.
+    """
 
     status: Status
     scenario: str
@@ -36,20 +46,22 @@ class Result:
     solver: str
     solver_version: str
     method: str
-    objective: float | None
-    bound: float | None
-    gap: float | None
     max_objective: float
     changes: tuple[Change, ...]
     input_hash: str
     solver_options: Mapping[str, Any]
     message: str = ""
     explanation: Any = None
+    policy: str = "most-targets"
     timings: Mapping[str, float] = field(default_factory=dict, compare=False)
+    _objective: float | None = field(default=None, repr=False)
+    _bound: float | None = field(default=None, repr=False)
+    _gap: float | None = field(default=None, repr=False)
+    _values: Mapping[str, Fraction] | None = field(default=None, repr=False, compare=False)
     _allocation: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     _achievement: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     _budget: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-    plan: Mapping[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
+    _plan: Mapping[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def has_plan(self) -> bool:
@@ -61,6 +73,40 @@ class Result:
                 f"scenario {self.scenario!r} has no plan ({self.status.value}); "
                 f"{what} is only available when status is optimal or feasible. {self.message}".strip()
             )
+
+    @property
+    def plan(self) -> Mapping[tuple[str, int], int]:
+        """Units per (task_id, year)."""
+        self._need_plan("the plan")
+        assert self._plan is not None
+        return self._plan
+
+    @property
+    def objective(self) -> float:
+        """The weighted share of targets met (of ``max_objective``)."""
+        self._need_plan("the objective")
+        assert self._objective is not None
+        return self._objective
+
+    @property
+    def bound(self) -> float:
+        """A proven upper bound on the policy's first objective."""
+        self._need_plan("the bound")
+        assert self._bound is not None
+        return self._bound
+
+    @property
+    def gap(self) -> float:
+        """The proven relative gap of the policy's first objective (0: optimal)."""
+        self._need_plan("the gap")
+        assert self._gap is not None
+        return self._gap
+
+    @property
+    def objective_values(self) -> Mapping[str, Fraction]:
+        """The exact value of each objective of the policy (``model.objectives``), in order."""
+        self._need_plan("the objective values")
+        return dict(self._values or {})
 
     @property
     def allocation(self) -> pd.DataFrame:
@@ -93,10 +139,11 @@ class Result:
             "status": self.status.value,
             "scenario": self.scenario,
             "program": self.program,
-            "objective": self.objective,
+            "objective": self._objective,
             "max_objective": self.max_objective,
-            "bound": self.bound,
-            "gap": self.gap,
+            "bound": self._bound,
+            "gap": self._gap,
+            "policy": self.policy,
             "method": self.method,
             "solver": self.solver,
             "solver_version": self.solver_version,
@@ -109,7 +156,7 @@ class Result:
 
     def __repr__(self) -> str:
         head = f"<Result {self.scenario!r}: {self.status.value}"
-        if self.has_plan and self.objective is not None:
+        if self.has_plan:
             head += f", objective {self.objective:.6f} of {self.max_objective:g}"
             if self.gap:
                 head += f" (gap ≤ {self.gap:.2e})"

@@ -19,10 +19,12 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
+from kgkc_opt.errors import UsageError
 from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.scenario import Scenario, baseline
 from kgkc_opt.model.check import achievement_value, check_plan
 from kgkc_opt.model.data import ModelInput, model_input
+from kgkc_opt.model.objectives import DEFAULT_POLICY, POLICIES
 from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.decompose import DEFAULT_TIME_LIMIT, OPTIMALITY_TOLERANCE, optimise
 from kgkc_opt.solver.prices import shadow_prices
@@ -65,38 +67,48 @@ def input_hash(inp: ModelInput, options: Mapping[str, Any]) -> str:
 def solve_scenario(
     scenario: Scenario | Program, *, solver: str | None = None, time_limit: float | None = None,
     method: str = "decompose", tie_break: bool = True, with_shadow_prices: bool = True,
+    policy: str | None = None, structure: bool | None = None,
 ) -> Result:
     """Solve a scenario (or a program, taken as its baseline) into a ``Result`` (no explanation
-    of an infeasible one: see ``kgkc_opt.solve``)."""
+    of an infeasible one: see ``kgkc_opt.solve``).
+
+    ``policy``: how to cut when money is short (``model.objectives.POLICIES``; default: the
+    scenario's, else "most-targets"); ``structure``: False plans without the program's structure
+    (default: the scenario's setting, else on).
+    """
     if isinstance(scenario, Program):
         scenario = baseline(scenario)
     if not isinstance(scenario, Scenario):
         raise TypeError(f"solve() takes a Scenario or a Program, not {type(scenario).__name__}")
     solver = solver or scenario.solver or "highs"
+    policy = policy or getattr(scenario, "policy", None) or DEFAULT_POLICY
+    if policy not in POLICIES:
+        raise UsageError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
     backend = backend_for(solver)
     if time_limit is None:
         time_limit = scenario.time_limit or DEFAULT_TIME_LIMIT
-    inp = model_input(scenario)
+    inp = model_input(scenario, structure=structure)
     options = {"solver": solver, "time_limit": time_limit, "method": method, "tie_break": tie_break,
-               "mip_rel_gap": 0.0}
+               "mip_rel_gap": 0.0, "policy": policy}
     started = time.perf_counter()
-    outcome = optimise(inp, solver=backend, time_limit=time_limit, method=method, tie_break=tie_break)
+    outcome = optimise(inp, solver=backend, time_limit=time_limit, method=method, tie_break=tie_break,
+                       policy=policy)
     max_objective = float(sum((t.weight for t in inp.planned_tasks), Fraction(0)))
     common: dict[str, Any] = dict(
         scenario=scenario.name, program=scenario.program.id, solver=solver,
         solver_version=backend.version(), method=outcome.method,
         max_objective=max_objective, changes=scenario.changes,
-        input_hash=input_hash(inp, options), solver_options=options,
+        input_hash=input_hash(inp, options), solver_options=options, policy=policy,
     )
     if not outcome.status.has_plan or outcome.plan is None:
-        return Result(status=outcome.status, objective=None, bound=None, gap=None,
-                      message=outcome.message, timings=outcome.timings, **common)
+        return Result(status=outcome.status, message=outcome.message, timings=outcome.timings, **common)
     plan = outcome.plan
     check_plan(inp, plan)
     value = achievement_value(inp, plan)
-    bound = outcome.bound if outcome.bound is not None else value
-    bound_f = float(max(Fraction(bound), value))
-    gap = 0.0 if outcome.status == Status.OPTIMAL else (bound_f - float(value)) / max(abs(float(value)), 1e-9)
+    first = outcome.values[next(iter(outcome.values))] if outcome.values else value
+    bound = outcome.bound if outcome.bound is not None else first
+    bound_f = float(max(Fraction(bound), first))
+    gap = 0.0 if outcome.status == Status.OPTIMAL else (bound_f - float(first)) / max(abs(float(first)), 1e-9)
     if gap <= OPTIMALITY_TOLERANCE:
         gap = 0.0
     prices = shadow_prices(inp, plan) if with_shadow_prices else {}
@@ -104,7 +116,7 @@ def solve_scenario(
     timings["total"] = time.perf_counter() - started
     allocation, achievement, budget = tables(scenario, inp, plan, prices)
     return Result(
-        status=outcome.status, objective=float(value), bound=bound_f, gap=gap,
-        message=outcome.message, timings=timings, _allocation=allocation,
-        _achievement=achievement, _budget=budget, plan=dict(plan), **common,
+        status=outcome.status, message=outcome.message, timings=timings, _objective=float(value),
+        _bound=bound_f, _gap=gap, _values=dict(outcome.values), _allocation=allocation,
+        _achievement=achievement, _budget=budget, _plan=dict(plan), **common,
     )

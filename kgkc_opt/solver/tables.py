@@ -1,4 +1,8 @@
-"""Tidy tables of a plan: allocation, achievement and budget use (see ``result``)."""
+"""Tidy tables of a plan: allocation, achievement and budget use (see ``result``).
+
+``achievement.largest_year_share`` is the largest share of a task's planned units that falls in
+one year (1/n: perfectly even over n years; 1: all in one year; NaN: nothing planned).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from kgkc_opt.model.check import evenness
 from kgkc_opt.model.data import ModelInput
 
 
@@ -28,6 +33,7 @@ def tables(
     allocation = pd.DataFrame(rows, columns=["task_id", "year", "quantity", "local_budget", "cofunding"])
     allocation = allocation.astype({"quantity": "int64", "year": "int64"}).set_index(["task_id", "year"])
 
+    even = evenness(inp, plan)
     rows = []
     for t in inp.tasks:
         achieved = t.done + sum(q for (tid, _), q in plan.items() if tid == t.task_id)
@@ -37,6 +43,7 @@ def tables(
             "task_id": t.task_id, "target": t.target, "achieved": achieved, "share": float(share),
             "shortfall": max(t.target - achieved, 0), "floor": t.floor, "weight": float(t.weight),
             "tier": t.tier,
+            "largest_year_share": float(even[t.task_id]) if even[t.task_id] is not None else float("nan"),
         })
     achievement = pd.DataFrame(rows).set_index("task_id")
 
