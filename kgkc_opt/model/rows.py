@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kgkc_opt.model.data import ModelInput, TaskSpec
-from kgkc_opt.model.lines import Line, lines, planned_years, rounded_caps, task_upper_bounds, year_sets
 from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.lines import Line, lines, planned_years, rounded_caps, task_upper_bounds, year_sets
 from kgkc_opt.money import integral_row, lcm_of_denominators
 
 _ZERO = Fraction(0)
@@ -177,7 +177,7 @@ def events(b: Builder) -> None:
     for t in b.inp.planned_tasks:
         if t.effective_cadence != "events":
             continue
-        ys = tuple(y for y in t.years if y in b.years and (b.plan and (t.task_id, y) in b.q or not b.plan))
+        ys = tuple(y for y in t.years if y in b.years and ((b.plan and (t.task_id, y) in b.q) or not b.plan))
         n = len(ys)
         if n < 2 or t.remaining < n or (not b.plan and t.task_id not in b.x):
             continue

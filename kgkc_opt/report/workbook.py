@@ -269,8 +269,8 @@ def task_notes(result: Any, scenario: Any, lang: str = "vi") -> dict[str, str]:
     its target, how far short and the scenario's changes of the caps that cause it."""
     program = scenario.program
     out: dict[str, list[str]] = {}
-    cap_changes = [c for c in scenario.changes if c.key.split(".")[0] in ("budget", "cofunding", "escalation", "group_caps",
-                                                                           "carry_over")]
+    money_keys = ("budget", "cofunding", "escalation", "group_caps", "carry_over")
+    cap_changes = [c for c in scenario.changes if c.key.split(".")[0] in money_keys]
     for change in scenario.changes:
         _, _, rest = change.key.partition(".")
         if rest in program.task_ids:
