@@ -51,6 +51,8 @@ def add_parsers(sub: Any) -> None:
                    help="scenario to compare with (default: the program as decided)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
     p.add_argument("--out", required=True, metavar="FILE", help="output file: .docx, .html or .md")
+    p.add_argument("--no-least", action="store_true",
+                   help="leave out the least money that meets every target (the slowest figure to find)")
     p.add_argument("--solver", choices=("highs", "cbc"))
 
 
@@ -155,7 +157,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise OutputError(f"{args.out}: the brief is written as .docx, .html or .md")
     scenario = load_scenario(args.scenario)
     base = load_scenario(args.compare) if args.compare else None
-    doc = brief.build(scenario, base, lang=args.lang, solver=args.solver)
+    doc = brief.build(scenario, base, lang=args.lang, solver=args.solver, least=not args.no_least)
     doc.write(args.out)
     wrote(args.out, args.lang)
     return 0 if doc.result.has_plan else 1

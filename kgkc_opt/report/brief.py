@@ -114,8 +114,14 @@ class Brief:
 
 
 def build(scenario: Any, base: Any = None, *, lang: str = "vi", result: Any = None,
-          base_result: Any = None, charts: bool = True, solver: str | None = None, gains: Any = None) -> Brief:
-    """Solve and analyse ``scenario`` against ``base`` (default: the program as decided)."""
+          base_result: Any = None, charts: bool = True, solver: str | None = None, gains: Any = None,
+          least: Any = True) -> Brief:
+    """Solve and analyse ``scenario`` against ``base`` (default: the program as decided).
+
+    ``gains``: the exact gains table, if already computed; ``least``: True to compute the least
+    money that meets every target (``analysis.repairs.least_money``, the slowest part), False to
+    leave it out, or a ``LeastMoney`` already computed.
+    """
     from kgkc_opt.report import figures
 
     fmt.check_lang(lang)
@@ -130,7 +136,10 @@ def build(scenario: Any, base: Any = None, *, lang: str = "vi", result: Any = No
     brief.shortfalls = shortfalls(scenario, result, lang)
     brief.gains = gains if gains is not None else figures.gains_table(scenario, result, solver=solver)
     if brief.shortfalls:
-        brief.least = figures.least(scenario, solver=solver)
+        if least is True:
+            brief.least = figures.least(scenario, solver=solver)
+        elif least is not False:
+            brief.least = least
         if not scenario.carry_over:
             alt = solve(scenario.derive(name=f"{scenario.name} + carry-over", carry_over=True), solver=solver)
             brief.carry_over = _gains(result, alt) if alt.has_plan else None
@@ -537,6 +546,16 @@ def _repair_notes(brief: Brief) -> list[str]:
             f"{'The least' if proven else 'The'} extra local budget that meets every target: "
             f"{fmt.money(least.total, lang)}" + (f" (one way to spread it: {per_year})" if per_year else "") +
             (", checked by solving again: one đồng less does not suffice." if proven else "."), lang))
+        single = getattr(least, "single_year", {}) or {}
+        alone = [(y, v) for y, v in sorted(single.items()) if v is not None]
+        if alone:
+            parts = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in alone)
+            missing = [y for y, v in sorted(single.items()) if v is None]
+            notes.append(_t(
+                f"Nếu bố trí trọn vào một năm, số vốn ít nhất là: {parts}"
+                + (f"; riêng năm {fmt.years_text(missing, lang)} thì không đủ." if missing else "."),
+                f"All of it in one year, the least is: {parts}"
+                + (f"; {fmt.years_text(missing, lang)} alone cannot." if missing else "."), lang))
     cof_slack = float(brief.result.budget.xs("cofunding", level="source")["slack"].sum())
     need_other = sum(s.money_other for s in brief.shortfalls)
     if need_other > EPS:

@@ -4,10 +4,10 @@ least money that meets every target.
 ``gains_table(scenario, result)`` is the tidy gains frame of ``kgkc_opt.analysis.gains``
 (``source, year, amount, status, objective_change, task_id, units``; ``year`` is ``"all"`` for
 every year): one exact re-solve per year, and one for every year at once, with the local budget
-cap 1,000 million VND higher and lower. ``least(scenario)`` is the exact least extra local budget
-that meets every target (``analysis.gains.least_money``), or None where that analysis is not
-available. The brief, the workbook, the gains chart and ``kgkc-opt sensitivity`` all read these,
-so they always agree.
+cap 1,000 million VND higher and lower (by ``analysis.gains.exact_gains`` where that module is
+present, else by the same re-solves here). ``least(scenario)`` is the exact least extra local
+budget that meets every target (``analysis.repairs.least_money``). The brief, the workbook, the
+gains chart and ``kgkc-opt sensitivity`` all read these, so they always agree.
 """
 
 from __future__ import annotations
@@ -73,11 +73,11 @@ def _resolved(scenario: Any, result: Any, amount: Fraction, solver: str | None) 
 
 
 def least(scenario: Any, *, solver: str | None = None) -> Any:
-    """The exact least extra local budget that meets every target (``LeastMoney``), or None."""
-    module = _gains_module()
-    if module is None:
-        return None
-    return module.least_money(scenario, goal="all_targets", source="local", solver=solver)
+    """The exact least extra local budget that meets every target (``analysis.repairs.LeastMoney``:
+    in total, one way to spread it over the years, and each year alone), verified by re-solving."""
+    from kgkc_opt.analysis.repairs import least_money
+
+    return least_money(scenario, goal="all_targets", source="local", solver=solver)
 
 
 # ---------------------------------------------------------------------------------------------
