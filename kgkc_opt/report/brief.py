@@ -388,9 +388,11 @@ def _change_rows(scn: Any, lang: str) -> list[list[str]]:
         name = names.get(area) or (registered.row_label(part, lang) if registered is not None else None)
         try:
             old, new = float(c.old), float(c.new)
+            numeric = True
         except ValueError:
-            old = new = None
-        if name is None or old is None or new is None:
+            old = new = 0.0
+            numeric = False
+        if name is None or not numeric:
             rows.append([fmt.change_text(c, scn, lang), "", "", ""])
             continue
         change = fmt.number(new - old, lang, sign=True)
@@ -847,7 +849,8 @@ class _Word:
 
     def bytes(self) -> bytes:
         buffer = io.BytesIO()
-        self.doc.core_properties.title = next((p.text for p in self.doc.paragraphs if p.style.name == "Heading 1"), "")
+        self.doc.core_properties.title = next(
+            (p.text for p in self.doc.paragraphs if p.style is not None and p.style.name == "Heading 1"), "")
         self.doc.save(buffer)
         return buffer.getvalue()
 

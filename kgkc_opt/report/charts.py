@@ -210,7 +210,7 @@ def _finish(fig: Figure) -> None:
         label = ax.xaxis.label
         if label.get_text():
             label.set_text(wrap_pt(label.get_text().replace("\n", " "), max(0.94 * width, 60)))
-        for title in (ax.title, ax._left_title):
+        for title in (ax.title, getattr(ax, "_left_title", ax.title)):
             if title.get_text():
                 title.set_text(wrap_pt(title.get_text().replace("\n", " "), max(0.94 * width, 60),
                                        bold=title.get_fontweight() == "bold"))

@@ -95,9 +95,9 @@ def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str 
     if missing:
         raise KgkcError(f"the gains table lacks column(s) {', '.join(missing)}")
     f = frame[frame["source"] == source]
-    raw = []
+    raw: list[dict[str, Any]] = []
     for (year, amount), g in f.groupby(["year", "amount"], sort=False, dropna=False):
-        units = {}
+        units: dict[str, int] = {}
         if "task_id" in g.columns:
             for tid, u in zip(g["task_id"], g["units"], strict=True):
                 if isinstance(tid, str) and u == u and int(u) != 0:
@@ -105,7 +105,7 @@ def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str 
         change = g["objective_change"].iloc[0]
         status = str(g["status"].iloc[0]) if "status" in g.columns else "optimal"
         has = change is not None and change == change
-        raw.append({"year": year, "amount": float(amount), "change": float(change) if has else None,
+        raw.append({"year": year, "amount": float(str(amount)), "change": float(change) if has else None,
                     "units": units, "status": status})
     rows: list[dict[str, Any]] = []
     for r in raw:

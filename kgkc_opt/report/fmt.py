@@ -78,7 +78,7 @@ def money(
     return f"{number(x, lang, decimals, sign=sign)} {label('million_vnd', lang)}"
 
 
-def percent(share: float, lang: str = "vi", decimals: int = 0, *, sign: bool = False) -> str:
+def percent(share: float | Fraction, lang: str = "vi", decimals: int = 0, *, sign: bool = False) -> str:
     """A share 0..1 as a percentage: percent(0.4286, "vi", 1) -> "42,9%"."""
     return number(100 * float(share), lang, decimals, sign=sign) + "%"
 
@@ -88,7 +88,7 @@ def quantity(value: float | int, unit: str, lang: str = "vi", *, sign: bool = Fa
     return f"{number(value, lang, 0, sign=sign)} {unit_word(unit, value, lang)}".strip()
 
 
-def unit_word(unit: str, count: float | int, lang: str = "vi") -> str:
+def unit_word(unit: str, count: float | int | Fraction, lang: str = "vi") -> str:
     """A unit as it reads after a count: "cơ sở"; "establishment" / "establishments"."""
     unit = unit.strip()
     if lang == "vi":
@@ -270,8 +270,8 @@ def change_lines(scenario: Any, lang: str = "vi") -> list[str]:
         else:
             for y, old, new in items:
                 lines.append(_money_change(kind, [y], old, new, lang, False))
-    for (group, old, new), years in group_caps.items():
-        lines.append(_group_cap_text(group, years, old, new, lang))
+    for (group_id, old_text, new_text), cap_years in group_caps.items():
+        lines.append(_group_cap_text(group_id, cap_years, old_text, new_text, lang))
     del program
     return lines + out
 

@@ -216,12 +216,12 @@ def annex_rows(result: Any, scenario: Any, lang: str = "vi") -> list[dict[str, A
         return {y: [0, 0.0, 0.0] for y in years}
 
     rows: list[dict[str, Any]] = []
-    grand = {"local": 0.0, "other": 0.0, "quantity": None, "years": empty_years()}
+    grand: dict[str, Any] = {"local": 0.0, "other": 0.0, "quantity": None, "years": empty_years()}
     for group in program.groups:
         tasks = [t for t in program.tasks if t.group == group.id]
         if not tasks:
             continue
-        group_row = {"kind": "group", "tt": group.id, "name": group.name.get(lang),
+        group_row: dict[str, Any] = {"kind": "group", "tt": group.id, "name": group.name.get(lang),
                      "short": group.label(lang, short=True),
                      "local": 0.0, "other": 0.0, "quantity": None, "years": empty_years()}
         rows.append(group_row)
@@ -430,7 +430,7 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
         "cột cả giai đoạn và dòng còn lại là công thức, tự cập nhật khi sửa số liệu.",
         "Per-task figures by year are the plan's; group rows, totals, the whole-period columns and the row of "
         "what is left are formulas that follow any edit.", lang)).font = _font(italic=True, size=10)
-    ws.freeze_panes = ws.cell(row=h2 + 1, column=3)
+    ws.freeze_panes = "C6"  # below the header rows, right of the task names
     _print_setup(ws, title_rows=f"{h1}:{h2}", last_col=last_col, last_row=r + 1)
     return layout
 
@@ -528,7 +528,7 @@ def _annex_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _YearsLayout
     c.font = _font(italic=True, size=10)
     c.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[note_row].height = 30
-    ws.freeze_panes = ws.cell(row=h2 + 1, column=3)
+    ws.freeze_panes = "C6"
     _print_setup(ws, title_rows=f"{h1}:{h2}", last_col=last_col, last_row=note_row)
 
 
@@ -636,7 +636,7 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
             r += 1
         del head
     _print_setup(ws, title_rows=f"{h1}:{h2}", last_col=last_col, last_row=r)
-    ws.freeze_panes = ws.cell(row=h2 + 1, column=2)
+    ws.freeze_panes = "B6"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -771,7 +771,7 @@ def build(result: Any, scenario: Any, *, lang: str = "vi", gains: Any = None) ->
         gains = gains_table(scenario, result)
     wb = Workbook()
     index = 0 if lang == "vi" else 1
-    annex = wb.active
+    annex = wb.worksheets[0]
     annex.title = SHEETS["annex"][index]
     years = wb.create_sheet(SHEETS["years"][index])
     budget = wb.create_sheet(SHEETS["budget"][index])
