@@ -1,5 +1,3 @@
-import sys
+from kgkc_opt.cli.app import run
 
-from kgkc_opt.cli import main
-
-sys.exit(main())
+run()

@@ -39,3 +39,25 @@ def row_duals(built: BuiltModel) -> dict[str, float]:
         pi = getattr(con, "pi", None) if con is not None else None
         out[key] = float(pi) if pi is not None else 0.0
     return out
+
+
+def lp_text(m: Any) -> str:
+    """A model as canonical LP-like text: one line per row and per column, sorted, coefficients
+    exact as written, so that two builds compare independently of row and column order."""
+    names = m.col_names
+
+    def num(v: float) -> str:
+        return repr(int(v)) if float(v).is_integer() else repr(float(v))
+
+    lines = []
+    for key, index, value, lo, hi in zip(m.row_keys, m.row_index, m.row_value, m.row_lower, m.row_upper,
+                                         strict=True):
+        terms = " ".join(f"{'+' if a >= 0 else '-'} {num(abs(a))} {names[j]}"
+                         for j, a in sorted(zip(index, value, strict=True), key=lambda ja: names[ja[0]]))
+        lines.append(f"row {key}: {num(lo) if lo != float('-inf') else '-inf'} <= {terms} <= "
+                     f"{num(hi) if hi != float('inf') else 'inf'}")
+    for name, lo, hi, integer, cost in zip(m.col_names, m.col_lower, m.col_upper, m.col_integer, m.col_cost,
+                                           strict=True):
+        kind = "int" if integer else "real"
+        lines.append(f"col {name}: {kind} [{num(lo)}, {num(hi) if hi != float('inf') else 'inf'}] cost {num(cost)}")
+    return "\n".join(sorted(lines)) + "\n"

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import signal
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +23,7 @@ from conftest import FIXTURES, SCENARIOS, assert_plan_valid
 import kgkc_opt as kg
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import OutputError, SolutionCheckError, SolverUnavailableError
+from kgkc_opt.inputs import files as loaders
 from kgkc_opt.report import files as export
 from kgkc_opt.solver import pulp_model
 from kgkc_opt.solver.highs import HighsBackend
@@ -275,9 +278,229 @@ def test_an_unreadable_input_is_an_input_error(capsys, tmp_path, monkeypatch):
     path = tmp_path / "s.yaml"
     path.write_text("name: s\n", encoding="utf-8")
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(name, *args, **kwargs):
+        if str(name) == str(path):
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, *args, **kwargs)
+
+    monkeypatch.setattr(loaders.os, "open", denied)  # root may read anything: the refusal is simulated
     code, _, err = run(capsys, "solve", path)
     assert code == 2 and err == f"kgkc-opt: {path}: cannot be read: Permission denied\n"
+
+
+# ---- every output checked before solving, all or nothing ---------------------------------------
+
+
+def refused_before_solving(capsys, tmp_path, *argv: object) -> str:
+    """Run a command that must be refused before it solves: exit 2, nothing printed, nothing written."""
+    before = snapshot(tmp_path)
+    code, out, err = run(capsys, *argv)
+    assert code == 2 and out == "", (code, out, err)  # the plan is printed only after solving
+    assert "Traceback" not in err
+    assert snapshot(tmp_path) == before
+    return err
+
+
+def test_a_workbook_of_the_wrong_kind_is_refused_before_solving(capsys, tmp_path):
+    err = refused_before_solving(capsys, tmp_path, "solve", TINY, "--out", tmp_path / "out", "--xlsx",
+                                 tmp_path / "plan.xls")
+    assert err == f"kgkc-opt: {tmp_path / 'plan.xls'}: the workbook is written as .xlsx\n"
+
+
+@pytest.mark.parametrize("where", ["under-a-file", "a-folder", "a-device", "inside-out"])
+def test_an_unwritable_workbook_is_refused_before_solving(capsys, tmp_path, where):
+    (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "plan.xlsx").mkdir()
+    xlsx = {"under-a-file": tmp_path / "notes.txt" / "plan.xlsx", "a-folder": tmp_path / "plan.xlsx",
+            "a-device": Path("/dev/null"), "inside-out": tmp_path / "out" / "plan.xlsx"}[where]
+    if where == "a-device":
+        with pytest.raises(OutputError, match="is a device, not a file"):
+            export.check_file(xlsx)
+        return
+    err = refused_before_solving(capsys, tmp_path, "solve", TINY, "--out", tmp_path / "out", "--xlsx", xlsx)
+    expected = {"under-a-file": "notes.txt is not a folder", "a-folder": "is a folder, expected a file name",
+                "inside-out": "lies in the output folder"}[where]
+    assert expected in err and str(xlsx) in err
+
+
+@pytest.mark.parametrize(("command", "out"), [
+    (["chart", "budget", TINY], "chart.gif"), (["report", TINY], "brief.docx"),
+    (["chart", "budget", TINY], "a-file/chart.png"), (["report", TINY], "a-file/brief.html"),
+    (["compare", TINY, TINY], "a-file/c.csv"), (["sweep", TINY, "--budget", "100,90"], "a-file/s.csv"),
+    (["reconstruct", FIXTURES / "tiny-program.yaml"], "a-file/r.csv"),
+])
+def test_every_command_checks_its_output_before_solving(capsys, tmp_path, command, out):
+    (tmp_path / "a-file").write_text("x\n", encoding="utf-8")
+    err = refused_before_solving(capsys, tmp_path, *command, "--out", tmp_path / out)
+    assert str(tmp_path / out) in err
+
+
+def hidden(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith("."))
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_failing_workbook_leaves_no_folder(capsys, tmp_path, monkeypatch, existing):
+    """solve --out DIR --xlsx FILE: the workbook fails as it is written; DIR is not left behind (or,
+    replaced with --force, is put back as it was), and no staging entry either."""
+    out_dir, xlsx = tmp_path / "out", tmp_path / "plan.xlsx"
+    if existing:
+        assert run(capsys, "solve", TINY, "--out", out_dir, "--xlsx", xlsx)[0] == 0
+    before = snapshot(tmp_path)
+    from kgkc_opt.report import workbook
+
+    def full(self, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(workbook.Workbook, "save", full)
+    code, out, err = run(capsys, "solve", SCENARIOS / "cut-20pct.yaml", "--out", out_dir, "--force", "--xlsx", xlsx)
+    assert code == 2 and err == f"kgkc-opt: {xlsx}: cannot write: No space left on device\n"
+    assert "Wrote" not in out
+    assert snapshot(tmp_path) == before and hidden(tmp_path) == []
+
+
+def test_a_failure_publishing_the_second_output_undoes_the_first(capsys, tmp_path, monkeypatch):
+    out_dir, xlsx = tmp_path / "out", tmp_path / "plan.xlsx"
+    assert run(capsys, "solve", TINY, "--out", out_dir, "--xlsx", xlsx)[0] == 0
+    before = snapshot(tmp_path)
+    real_replace = os.replace
+
+    def failing(src, dst):
+        if Path(dst) == xlsx:
+            raise OSError(5, "Input/output error")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(export.os, "replace", failing)
+    code, _, err = run(capsys, "solve", SCENARIOS / "cut-20pct.yaml", "--out", out_dir, "--force", "--xlsx", xlsx)
+    assert code == 2 and "Input/output error" in err
+    monkeypatch.undo()
+    assert snapshot(tmp_path) == before and hidden(tmp_path) == []
+
+
+def dead_pid() -> int:
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(child.stdout)
+
+
+def test_the_next_run_removes_what_a_killed_run_left(capsys, tmp_path):
+    """A run killed (SIGKILL) while it replaced DIR: the old folder moved aside, the new one staged.
+    The next run puts the old folder back, removes the staging, then does its own work."""
+    out_dir = tmp_path / "out"
+    assert run(capsys, "solve", TINY, "--out", out_dir)[0] == 0
+    script = (
+        "import os, signal, sys\n"
+        "from kgkc_opt.cli import app\n"
+        "from kgkc_opt.report import files\n"
+        "real = os.replace\n"
+        "def replace(src, dst):\n"
+        "    real(src, dst)\n"
+        "    if '.old.' in os.path.basename(dst):\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)  # killed with the old folder moved aside\n"
+        "files.os.replace = replace\n"
+        f"app.run(['solve', {str(SCENARIOS / 'cut-20pct.yaml')!r}, '--out', {str(out_dir)!r}, '--force'])\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    killed = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    left = hidden(tmp_path)
+    assert not out_dir.exists() and len(left) == 2, left  # .kgkc-...old.out and .kgkc-...new.out
+    assert {name.split(".")[2] for name in left} == {"old", "new"}
+    # another host's or a running process's entries are not ours to remove
+    alive = tmp_path / f".kgkc-{export._host()}-{os.getpid()}-0123abcd.new.out"
+    other_host = tmp_path / f".kgkc-00000000-{dead_pid()}-0123abcd.new.out"
+    alive.mkdir()
+    other_host.mkdir()
+    assert export.remove_stale(out_dir) and out_dir.is_dir()  # the old folder back in place
+    summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+    assert summary["scenario"] == "tiny-baseline"
+    assert hidden(tmp_path) == sorted([alive.name, other_host.name])
+    alive.rmdir()
+    other_host.rmdir()
+    # stale entries of a file output, left by a dead process, go on the next write
+    stale = tmp_path / f".kgkc-{export._host()}-{dead_pid()}-0123abcd.new.plan.csv"
+    stale.write_text("half", encoding="utf-8")
+    code, _, err = run(capsys, "reconstruct", FIXTURES / "tiny-program.yaml", "--out", tmp_path / "plan.csv")
+    assert code == 0, err
+    assert hidden(tmp_path) == [] and sorted(os.listdir(tmp_path)) == ["out", "plan.csv"]
+
+
+# ---- Ctrl-C never prints a traceback -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["at-exit", "after-main"])
+def test_a_ctrl_c_just_after_a_run_finished_prints_no_traceback(tmp_path, when):
+    """SIGINT as Python shuts down (an atexit hook, as a thread join would be), or just after ``main``
+    returned: the run's outputs are whole, and no traceback is printed."""
+    hook = {
+        "at-exit": "atexit.register(lambda: os.kill(os.getpid(), signal.SIGINT))\n",
+        "after-main": ("main = app.main\n"
+                       "def late(argv=None):\n"
+                       "    code = main(argv)\n"
+                       "    os.kill(os.getpid(), signal.SIGINT)\n"
+                       "    return code\n"
+                       "app.main = late\n"),
+    }[when]
+    script = ("import atexit, os, signal\nfrom kgkc_opt.cli import app\n" + hook
+              + f"app.run(['solve', {str(TINY)!r}, '--out', {str(tmp_path / 'out')!r}])\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+    assert done.returncode in (0, 130), done.stderr
+    assert (tmp_path / "out" / "summary.json").is_file() and hidden(tmp_path) == []
+
+
+def test_a_ctrl_c_during_a_run_exits_130_without_a_traceback(tmp_path):
+    script = ("import os, signal\nfrom kgkc_opt.analysis import plan\nfrom kgkc_opt.cli import app\n"
+              "solve = plan.solve\n"
+              "def interrupted(*a, **k):\n"
+              "    os.kill(os.getpid(), signal.SIGINT)\n"
+              "    return solve(*a, **k)\n"
+              "plan.solve = interrupted\n"
+              f"app.run(['solve', {str(TINY)!r}, '--out', {str(tmp_path / 'out')!r}])\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 130 and done.stderr == "kgkc-opt: interrupted\n", done.stderr
+    assert os.listdir(tmp_path) == []
+
+
+# ---- actuals of every year: nothing to plan, reported -------------------------------------------
+
+
+def test_actuals_of_every_year_plan_nothing_and_report(capsys, tmp_path):
+    (tmp_path / "tiny-program.yaml").write_bytes((FIXTURES / "tiny-program.yaml").read_bytes())
+    (tmp_path / "done.csv").write_text("task_id,year,quantity,spend\nA.1,2021,2,20\nA.1,2022,2,20\n"
+                                       "A.2,2023,1,20\n", encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: done\nprogram: tiny-program.yaml\nactuals: done.csv\n", encoding="utf-8")
+    code, out, err = run(capsys, "solve", scenario, "--out", tmp_path / "out", "--xlsx", tmp_path / "plan.xlsx")
+    assert code == 0 and err == "", err
+    assert "Nothing is left to plan: the actuals cover every year of the program (2021–2023)" in out
+    assert "executed up to 2023, nothing left to re-plan" in out
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "optimal"
+    result = kg.solve(kg.load_scenario(scenario))
+    assert result.plan == {} and len(result.budget) == 0
+    assert result.achievement.loc["A.1", "achieved"] == 4 and result.achievement.loc["A.2", "achieved"] == 1
+
+
+# ---- CBC where it is installed, without activation ----------------------------------------------
+
+
+def test_cbc_runs_from_the_venv_without_activation(tmp_path):
+    """``<venv>/bin/kgkc-opt solve ... --solver cbc`` with a PATH that has no cbc and no venv on it."""
+    script = Path(sys.executable).parent / "kgkc-opt"
+    if not script.is_file():
+        pytest.skip(f"kgkc-opt is not installed next to {sys.executable} (tests run from a source tree)")
+    assert pulp_model.find_cbc() is not None, "CBC is part of the test install (pip install -e '.[test]')"
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    done = subprocess.run([str(script), "solve", str(TINY), "--solver", "cbc"], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Status: optimal" in done.stdout and "CBC" in done.stdout
+
+
+def test_the_cbc_message_says_how_to_get_it():
+    message = pulp_model.CBC_MISSING
+    assert "pip install 'kgkc-opt[cbc]'" in message and sys.executable in message

@@ -5,12 +5,15 @@ the reference every difference is measured against:
 
 ``inputs``   key, one column per scenario: every figure that differs between the scenarios
              (caps per year, targets, weights, floors, tiers, carry-over, escalation, ...)
-``summary``  scenario: status, objective, objective_change, tasks_short, local_used, cofunding_used
+``summary``  scenario: status, policy, objective, objective_change, tasks_short, min_share (the
+             worst-served task's share), local_used, cofunding_used, cofunding_lost (what the
+             targets would mobilise in co-funding, less what the plan mobilises)
 ``tasks``    (scenario, task_id): target, achieved, share, shortfall, local_budget, cofunding,
              achieved_change, local_budget_change
 ``years``    (scenario, year, source): cap, used, slack, used_change
 ``allocation`` (scenario, task_id, year): quantity, local_budget, cofunding, quantity_change
 
+``compare_policies(scenario)`` plans one scenario under each cut policy and compares them.
 ``plan_actual_replan`` lines up, for a replanned scenario, the original plan, what was executed
 and the re-plan, per task and year.
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -89,14 +93,17 @@ def compare(results: Sequence[Result], scenarios: Sequence[Any]) -> Comparison:
         names = [f"{i + 1}:{n}" for i, n in enumerate(names)]
     ref = results[0]
     summary_rows, task_frames, year_frames, alloc_frames = [], [], [], []
-    for name, r in zip(names, results, strict=True):
-        row = {"scenario": name, "status": r.status.value, "objective": r.objective,
-               "objective_change": (r.objective - ref.objective)
-               if r.objective is not None and ref.objective is not None else None}
+    for name, r, scn in zip(names, results, scenarios, strict=True):
+        row: dict[str, Any] = {"scenario": name, "status": r.status.value, "policy": r.policy,
+                               "objective": r.objective if r.has_plan else None,
+                               "objective_change": (r.objective - ref.objective)
+                               if r.has_plan and ref.has_plan else None}
         if r.has_plan:
             row["tasks_short"] = int((r.achievement["shortfall"] > 0).sum())
+            row["min_share"] = float(r.achievement.loc[r.achievement["target"] > 0, "share"].min())
             row["local_used"] = float(r.budget.xs("local", level="source")["used"].sum())
             row["cofunding_used"] = float(r.budget.xs("cofunding", level="source")["used"].sum())
+            row["cofunding_lost"] = _cofunding_planned(scn) - row["cofunding_used"]
             money = r.allocation.groupby(level="task_id")[["local_budget", "cofunding"]].sum()
             tasks = r.achievement[["target", "achieved", "share", "shortfall"]].join(money).fillna(0.0)
             tasks.insert(0, "scenario", name)
@@ -130,6 +137,31 @@ def compare(results: Sequence[Result], scenarios: Sequence[Any]) -> Comparison:
     inputs = input_table(scenarios)
     inputs.columns = names
     return Comparison(tuple(names), inputs, summary, tasks, years, alloc)
+
+
+def _cofunding_planned(scenario: Scenario) -> float:
+    """The co-funding the scenario's targets would mobilise in full (its tasks' co-funding per unit
+    times their targets; under escalation, at the cheapest year's rate)."""
+    total = Fraction(0)
+    for task in scenario.program.tasks:
+        n = scenario.targets.get(task.id, 0)
+        if n:
+            total += n * min(scenario.unit_costs(task, y)[1] for y in task.years)
+    return float(total)
+
+
+#: The policies ``compare_policies`` lays side by side by default.
+POLICY_ORDER = ("most-targets", "fair", "keep-cofunding")
+
+
+def compare_policies(scenario: Scenario, policies: Sequence[str] = POLICY_ORDER, *,
+                     solver: str | None = None) -> Comparison:
+    """One scenario planned under each cut policy, side by side (the first is the reference):
+    what each gives up in tasks short, co-funding lost (``summary.cofunding_lost``: the co-funding
+    the targets would mobilise, less what the plan mobilises) and per-year spending."""
+    variants = [scenario.derive(name=f"{scenario.name} [{p}]", policy=p) for p in policies]
+    results = [solve(v, solver=solver) for v in variants]
+    return compare(results, variants)
 
 
 def plan_actual_replan(plan: Result, scenario: Any, replan: Result) -> pd.DataFrame:

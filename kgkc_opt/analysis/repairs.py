@@ -104,9 +104,15 @@ class LeastMoney:
 
 
 def _elastic(inp: ModelInput, *, lines: tuple[str, ...] = (), years: frozenset[int] | None = None,
-             floors: bool = False, goal_floors: Mapping[str, int] | None = None) -> LinearModel:
-    spec = Spec("elastic", "plan", elastic=Elastic(lines=frozenset(lines), years=years, floors=floors),
-                goal_floors=goal_floors)
+             floors: bool = False, goal_floors: Mapping[str, int] | None = None, space: str = "plan") -> LinearModel:
+    """The elastic model. When the goal asks for every unit of every task (floors at the
+    targets), the totals are known: they are fixed (the schedule's form, a far smaller search)."""
+    fixed = None
+    if space == "plan" and goal_floors is not None and all(
+            goal_floors.get(t.task_id, 0) >= t.target for t in inp.planned_tasks):
+        fixed = {t.task_id: t.remaining for t in inp.planned_tasks}
+    spec = Spec("elastic" if space == "plan" else "elastic_aggregate", space, fixed_totals=fixed,
+                elastic=Elastic(lines=frozenset(lines), years=years, floors=floors), goal_floors=goal_floors)
     return build(inp, spec, minimise="lowered_floors" if floors else "extra_money")
 
 
@@ -137,43 +143,101 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
                 goal_floors: Mapping[str, int] | None = None, solver: str = "highs", balance: bool = True,
                 ) -> tuple[Status, dict[tuple[str, int], int]]:
     """The least extra money (whole đồng, by (line, year)) that makes ``inp`` feasible with
-    ``goal_floors`` (default: its own floors). Status INFEASIBLE: no amount on these lines does."""
+    ``goal_floors`` (default: its own floors). Status INFEASIBLE: no amount on these lines does.
+
+    As the optimiser does: the elastic aggregate (totals, Hall rows with caps that may grow) gives
+    a least amount that no plan can beat; if a schedule of its totals exists with the caps raised
+    by it, that amount is the least, proved. Only otherwise the elastic model over the plan.
+    """
     backend = backend_for(solver)
+    agg = _elastic(inp, lines=lines, years=years, goal_floors=goal_floors, space="totals")
+    status, extra, totals = _solve_elastic(backend, agg)
+    if status == Status.INFEASIBLE:
+        return status, {}
+    if status == Status.OPTIMAL:
+        candidates = [(extra, totals)]
+        if balance and sum(extra.values()) and len(agg.extra["extra_money"]) > 1:
+            st2, again, totals2 = _solve_elastic(backend, _balanced(agg, sum(extra.values())))
+            if st2.has_plan and sum(again.values()) == sum(extra.values()):
+                candidates.insert(0, (again, totals2))
+        for amounts, sums in candidates:  # the balanced distribution first, if it can be scheduled
+            if _schedulable(raised(inp, amounts), sums, backend):
+                return Status.OPTIMAL, amounts
     m = _elastic(inp, lines=lines, years=years, goal_floors=goal_floors)
-    out = _solve_all_columns(backend, m)
-    if out is None:
-        return Status.INFEASIBLE, {}
-    extra = out
+    status, extra, _ = _solve_elastic(backend, m)
+    if not status.has_plan:
+        return status, {}
     total = sum(extra.values())
     if balance and total and len(m.extra["extra_money"]) > 1:
         again = _solve_all_columns(backend, _balanced(m, total))
         if again is not None and sum(again.values()) == total:
             extra = again
-    return Status.OPTIMAL, extra
+    return status, extra
+
+
+def raised(inp: ModelInput, extra: Mapping[tuple[str, int], int]) -> ModelInput:
+    """``inp`` with each (line, year) cap raised by ``extra`` whole đồng."""
+    local, cof = dict(inp.local_cap), dict(inp.cofunding_cap)
+    lines = list(inp.lines)
+    for (line, y), n in extra.items():
+        add = _money(n)
+        if line == "local":
+            local[y] += add
+        elif line == "cofunding":
+            cof[y] += add
+        else:
+            lines = [dataclasses.replace(ln, cap={**ln.cap, y: ln.cap[y] + add}) if ln.key == line else ln
+                     for ln in lines]
+    return dataclasses.replace(inp, local_cap=local, cofunding_cap=cof, lines=tuple(lines))
+
+
+def _schedulable(inp: ModelInput, totals: Mapping[str, int], backend: Any) -> bool:
+    """Whether a schedule of ``totals`` exists within ``inp``'s caps (the schedule model)."""
+    m = build(inp, Spec("schedule", "plan", fixed_totals=dict(totals)))
+    out = backend.solve(m, time_limit=ELASTIC_TIME_LIMIT, first_solution=True)
+    return bool(out.status.has_plan)
 
 
 def _solve_all_columns(backend: Any, m: LinearModel) -> dict[tuple[str, int], int] | None:
-    """Solve an elastic model; its extra money by (line, year) in whole đồng (None: infeasible)."""
+    """Solve an elastic model; its extra money by (line, year) in whole đồng (None: no plan)."""
+    status, extra, _ = _solve_elastic(backend, m)
+    return extra if status.has_plan else None
+
+
+def _solve_elastic(backend: Any, m: LinearModel) -> tuple[Status, dict[tuple[str, int], int], dict[str, int]]:
+    """Solve an elastic model: its status, extra money by (line, year) and, in the totals space,
+    the totals."""
     keep = dict(m.variables)
     m.variables = {("extra", key): j for key, j in m.extra["extra_money"].items()}
+    m.variables.update({("total", key): j for key, j in keep.items() if isinstance(key, str)})
     try:
         out = backend.solve(m, time_limit=ELASTIC_TIME_LIMIT)
     finally:
         m.variables = keep
     if not out.status.has_plan or out.values is None:
-        return None
-    return {key[1]: round(v) for key, v in out.values.items() if round(v)}
+        return out.status, {}, {}
+    extra = {key[1]: round(v) for key, v in out.values.items() if key[0] == "extra" and round(v)}
+    totals = {key[1]: round(v) for key, v in out.values.items() if key[0] == "total"}
+    return (Status.OPTIMAL if out.status == Status.OPTIMAL else Status.FEASIBLE), extra, totals
 
 
 def is_least(inp: ModelInput, extra: Mapping[tuple[str, int], int], *, lines: tuple[str, ...],
              years: frozenset[int] | None = None, goal_floors: Mapping[str, int] | None = None,
              solver: str = "highs") -> bool:
-    """True when one đồng less than ``extra`` in all leaves ``inp`` without a plan (proved by the solver)."""
+    """True when one đồng less than ``extra`` in all leaves ``inp`` without a plan, proved by the
+    solver (on the elastic aggregate, a relaxation, where that suffices; else the full model)."""
     total = sum(extra.values())
     if total <= 0:
         return True
-    m = _with_total_cap(_elastic(inp, lines=lines, years=years, goal_floors=goal_floors), total - 1)
-    return _solve_all_columns(backend_for(solver), m) is None
+    backend = backend_for(solver)
+    for space in ("totals", "plan"):
+        m = _with_total_cap(_elastic(inp, lines=lines, years=years, goal_floors=goal_floors, space=space), total - 1)
+        status, _, _ = _solve_elastic(backend, m)
+        if status == Status.INFEASIBLE:
+            return True  # proved: not merely "none found in the time allowed"
+        if status.has_plan:
+            return False
+    return False
 
 
 def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dict[str, int]]:

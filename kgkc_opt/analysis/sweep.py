@@ -19,6 +19,7 @@ See docs/performance.md.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
@@ -31,27 +32,53 @@ import pandas as pd
 
 from kgkc_opt.analysis.executors import Progress, run_jobs
 from kgkc_opt.errors import UsageError
+from kgkc_opt.inputs.reader import exact_number
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.money import to_fraction
 from kgkc_opt.solver.highs import LPCurve
 
+#: Most levels one sweep may have: each is a solve.
+MAX_LEVELS = 10_000
+#: Highest level, in percent of the scenario's caps (``sweep`` refuses a level above it).
+MAX_LEVEL = 1000
+_LEVEL = r"[0-9]+(?:\.[0-9]+)?"
+
 
 def parse_levels(text: str) -> list[float]:
-    """'100:40:-5' -> [100, 95, ..., 40] (inclusive); '100,80,60' -> [100, 80, 60]."""
+    """'100:40:-5' -> [100, 95, ..., 40] (up to STOP, inclusive); '100,80,60' -> [100, 80, 60].
+
+    Levels are percent of the scenario's caps, between 0 and ``MAX_LEVEL``, with at most 6
+    decimals; at most ``MAX_LEVELS`` of them. The number of levels of a range is computed from
+    its ends and step before any list is built: '100:40:-0.000001' is refused at once.
+    """
     text = text.strip()
-    if re.fullmatch(r"[\d.]+(,[\d.]+)*", text):
-        return [float(x) for x in text.split(",")]
-    m = re.fullmatch(r"([\d.]+):([\d.]+):(-?[\d.]+)", text)
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    usage = f"levels {shown!r}: expected START:STOP:STEP like 100:40:-5, or a list like 100,80,60"
+
+    def number(part: str) -> Fraction:
+        value = exact_number(part)
+        if isinstance(value, str):
+            raise UsageError(f"levels {shown!r}: {part[:40]} {value}")
+        if abs(value) > MAX_LEVEL:
+            raise UsageError(f"levels {shown!r}: {part[:40]}% is above {MAX_LEVEL}%; a level is a percentage "
+                             f"of the scenario's caps between 0% and {MAX_LEVEL}%")
+        return value
+
+    if re.fullmatch(f"{_LEVEL}(,{_LEVEL})*", text):
+        if text.count(",") >= MAX_LEVELS:
+            raise UsageError(f"levels {shown!r}: more than {MAX_LEVELS:,} levels")
+        return [float(number(x)) for x in text.split(",")]
+    m = re.fullmatch(f"({_LEVEL}):({_LEVEL}):(-?{_LEVEL})", text)
     if not m:
-        raise UsageError(f"levels {text!r}: expected START:STOP:STEP like 100:40:-5, or a list like 100,80,60")
-    start, stop, step = (float(g) for g in m.groups())
+        raise UsageError(usage)
+    start, stop, step = (number(g) for g in m.groups())
     if step == 0 or (stop - start) * step < 0:
-        raise UsageError(f"levels {text!r}: the step does not lead from {start:g} to {stop:g}")
-    n = round((stop - start) / step)
-    levels = [start + i * step for i in range(n + 1)]
-    if len(levels) > 10_000:
-        raise UsageError(f"levels {text!r}: more than 10,000 levels")
-    return [round(x, 9) for x in levels]
+        raise UsageError(f"levels {shown!r}: the step does not lead from {float(start):g} to {float(stop):g}")
+    count = math.floor((stop - start) / step) + 1
+    if count > MAX_LEVELS:
+        raise UsageError(f"levels {shown!r}: {count:,} levels, more than {MAX_LEVELS:,}; use a step of at least "
+                         f"{float(abs(stop - start) / (MAX_LEVELS - 1)):.6g}")
+    return [float(start + i * step) for i in range(count)]
 
 
 def _scaled(inp: ModelInput, budget: Fraction | dict[int, Fraction] | None,

@@ -21,7 +21,11 @@ def add_parsers(sub: Any) -> None:
                        description="Solve two or more scenarios and show what differs in their inputs "
                        "beside what it causes: objective, per-year money, per-task achievement and "
                        "which targets fall short. The first scenario is the reference.")
-    p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files (at least two)")
+    p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
+                   help="scenario files (at least two; one with --policies)")
+    p.add_argument("--policies", metavar="P1,P2,...",
+                   help="plan ONE scenario under each cut policy and compare them: most-targets, fair, "
+                        "keep-cofunding (e.g. --policies most-targets,fair,keep-cofunding)")
     p.add_argument("--out", metavar="FILE.csv", help="write the per-task comparison as CSV")
     p.add_argument("--solver", choices=("highs", "cbc"))
     text.add_lang(p)
@@ -107,12 +111,32 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from kgkc_opt.inputs.files import load_scenario
     from kgkc_opt.report import files as export
 
-    if len(args.scenarios) < 2:
-        raise UsageError("compare needs at least two scenario files")
-    scenarios = [load_scenario(p) for p in args.scenarios]
-    results = [solve(s, solver=args.solver) for s in scenarios]
-    comp = compare(results, scenarios)
-    text.compare(comp, scenarios, results, args.lang)
+    if args.policies:
+        from kgkc_opt.inputs.keys import POLICIES
+
+        policies = [p.strip() for p in args.policies.split(",") if p.strip()]
+        unknown = [p for p in policies if p not in POLICIES]
+        if unknown or len(policies) < 2 or len(args.scenarios) != 1:
+            raise UsageError("--policies takes one scenario and at least two of "
+                             f"{', '.join(POLICIES)} separated by commas"
+                             + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+        if args.out:
+            export.check_file(args.out)
+        scenario = load_scenario(args.scenarios[0])
+        # as analysis.compare.compare_policies does, keeping each variant and its result to print
+        scenarios = [scenario.derive(name=f"{scenario.name} [{p}]", policy=p) for p in policies]
+        results = [solve(s, solver=args.solver) for s in scenarios]
+        comp = compare(results, scenarios)
+        text.compare(comp, scenarios, results, args.lang, policies=policies)
+    else:
+        if len(args.scenarios) < 2:
+            raise UsageError("compare needs at least two scenario files")
+        if args.out:
+            export.check_file(args.out)
+        scenarios = [load_scenario(p) for p in args.scenarios]
+        results = [solve(s, solver=args.solver) for s in scenarios]
+        comp = compare(results, scenarios)
+        text.compare(comp, scenarios, results, args.lang)
     if args.out:
         frame = comp.tasks.reset_index()
         cols = ["scenario", "task_id", "target", "achieved", "share", "shortfall", "local_budget",
@@ -131,6 +155,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     budget = parse_levels(args.budget)
     cof = parse_levels(args.cofunding) if args.cofunding else None
+    if args.out:
+        export.check_file(args.out)
     n = len(budget) * (len(cof) if cof else 1)
     started = time.perf_counter()
     res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
@@ -161,6 +187,8 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     if args.seed is not None and not 0 <= args.seed < 2**32:
         raise UsageError(f"--seed {args.seed}: expected a whole number between 0 and 4294967295")
     scenario = load_scenario(args.scenario)
+    if args.out:
+        export.check_file(args.out)
     unc = scenario.uncertainty
     n = args.samples or (unc.samples if unc else 0)
     started = time.perf_counter()

@@ -9,12 +9,14 @@ error instead of the one-line message. docs/errors.md lists the messages.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import signal
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kgkc_opt._version import __version__
 from kgkc_opt.cli import text
@@ -67,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this long and report the best plan with its gap (default 60)")
     p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
                    help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
+    p.add_argument("--policy", choices=("most-targets", "fair", "keep-cofunding"),
+                   help="how to cut when money is short (default: the scenario's, else most-targets)")
+    p.add_argument("--structure", choices=("on", "off"),
+                   help="plan with the program's structure (cadences, linked tasks; default on) or without")
     from kgkc_opt.cli import documents as cli_outputs
 
     cli_outputs.add_solve_options(p)
@@ -145,6 +151,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def run(argv: Sequence[str] | None = None) -> NoReturn:
+    """The ``kgkc-opt`` program: ``main``, then exit. A Ctrl-C that lands once ``main`` has
+    finished (while Python shuts down, or between the last output and the exit) is ignored, and
+    one during ``main`` ends it with "interrupted" (exit 130): never a traceback."""
+    code = 130
+    try:
+        try:
+            code = main(argv)
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("kgkc-opt: interrupted", file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    sys.exit(code)
+
+
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from kgkc_opt.cli import analysis as cli_analysis
 
@@ -192,23 +217,33 @@ def cmd_solve(args: argparse.Namespace) -> int:
     from kgkc_opt.solver.status import Status
 
     scenario = load_scenario(args.scenario)
+    # every output is checked before solving, and written all or nothing
     if args.out:
         export.check_folder(args.out, force=args.force)
         _check_out_holds_no_input(args.out, scenario)
+    if args.xlsx:
+        export.check_file(args.xlsx, suffixes=(".xlsx",), kind="the workbook is written as .xlsx")
+        if args.out:
+            export.check_outside(args.xlsx, args.out)
     started = time.perf_counter()
-    run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method)
+    run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method,
+                    policy=args.policy, structure=args.structure)
     result = run.result
     seconds = time.perf_counter() - started
     print_result(result, scenario, seconds, args.lang)
     if run.replan is not None:
         _print_replan(scenario, run.replan, args.lang)
-    if args.out:
-        export.write_folder(args.out, run.files, force=args.force)
-        print()
-        text.wrote(f"{args.out}/", args.lang)
     from kgkc_opt.cli import documents as cli_outputs
 
-    cli_outputs.write_xlsx(args, result, scenario)
+    with export.all_or_nothing():
+        if args.out:
+            export.write_folder(args.out, run.files, force=args.force)
+        xlsx = cli_outputs.write_xlsx(args, result, scenario)
+    if args.out:
+        print()
+        text.wrote(f"{args.out}/", args.lang)
+    if xlsx:
+        text.wrote(args.xlsx, args.lang)
     if result.status == Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     if result.status == Status.NO_SOLUTION:
@@ -265,6 +300,8 @@ def cmd_reconstruct(args: argparse.Namespace) -> int:
     from kgkc_opt.inputs.files import load_program
     from kgkc_opt.report import files as export
 
+    if args.out:
+        export.check_file(args.out)
     program = load_program(args.program)
     rec = reconstruct(program, solver=args.solver)
     text.reconstruct(program, rec, args.lang)
@@ -297,4 +334,4 @@ def cmd_scenario_show(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -8,7 +8,6 @@ Registered on the main parser by ``kgkc_opt.cli``; each is a thin layer over ``k
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 COMMANDS = ("chart", "report")
@@ -72,28 +71,32 @@ def dispatch(args: argparse.Namespace) -> int | None:
     return None
 
 
-def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> None:
-    """After ``solve``: write the workbook if ``--xlsx`` was given and there is a plan."""
+def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> bool:
+    """After ``solve``: write the workbook if ``--xlsx`` was given and there is a plan (True)."""
     if not getattr(args, "xlsx", None):
-        return
-    from kgkc_opt.cli.text import t, wrote
+        return False
+    from kgkc_opt.cli.text import t
 
     if not result.has_plan:
         print(t(f"\nKhông có phương án: không ghi {args.xlsx}", f"\nNo plan: {args.xlsx} not written", args.lang))
-        return
+        return False
     from kgkc_opt.report import workbook as xlsx
 
     xlsx.write(result, scenario, args.xlsx, lang=args.lang)
-    wrote(args.xlsx, args.lang)
+    return True
 
 
 def _read_frame(path: str) -> Any:
+    import io
+
     import pandas as pd
 
     from kgkc_opt.errors import InputError
+    from kgkc_opt.inputs.files import read_text
 
+    text = read_text(path)  # a regular file of at most 5 MB, UTF-8
     try:
-        return pd.read_csv(path)
+        return pd.read_csv(io.StringIO(text))
     except (OSError, ValueError) as exc:
         raise InputError(f"{path}: cannot read the results table: {exc}") from None
 
@@ -103,7 +106,9 @@ def cmd_chart(args: argparse.Namespace) -> int:
     from kgkc_opt.inputs.files import load_program, load_scenario
     from kgkc_opt.inputs.scenario import baseline
     from kgkc_opt.report import charts, fmt
+    from kgkc_opt.report import files as export
 
+    export.check_file(args.out, suffixes=(".svg", ".png", ".pdf"), kind="charts are written as .svg, .png or .pdf")
     kind = args.kind
     lang = args.lang
     if kind in ("sweep", "montecarlo"):
@@ -149,12 +154,12 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from kgkc_opt.cli.text import wrote
-    from kgkc_opt.errors import OutputError
     from kgkc_opt.inputs.files import load_scenario
     from kgkc_opt.report import brief
+    from kgkc_opt.report import files as export
 
-    if Path(args.out).suffix.lower() not in (".html", ".htm", ".md", ".docx"):
-        raise OutputError(f"{args.out}: the brief is written as .docx, .html or .md")
+    export.check_file(args.out, suffixes=(".docx", ".html", ".htm", ".md"),
+                      kind="the brief is written as .docx, .html or .md")
     scenario = load_scenario(args.scenario)
     base = load_scenario(args.compare) if args.compare else None
     doc = brief.build(scenario, base, lang=args.lang, solver=args.solver, least=not args.no_least)

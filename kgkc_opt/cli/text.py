@@ -83,16 +83,23 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
                 f"Stopped at the time limit: the plan may be up to {gap} below the optimum.", lang))
     print()
     b = result.budget
+    if not len(b):
+        first, last = scenario.program.period
+        print(t(f"Không còn năm nào để lập kế hoạch: số liệu thực hiện đã có đủ các năm của chương trình "
+                f"({first}–{last}); dưới đây là kết quả đã thực hiện.",
+                f"Nothing is left to plan: the actuals cover every year of the program ({first}–{last}); "
+                "below is what was delivered.", lang))
     rows = []
     for y in sorted(b.index.get_level_values("year").unique()):
         loc, cof = b.loc[(y, "local")], b.loc[(y, "cofunding")]
         rows.append([str(y), n(loc.cap, lang), n(loc.used, lang),
                      fmt.share(loc.used / loc.cap, lang) if loc.cap else "–", n(cof.cap, lang), n(cof.used, lang)])
-    print(t("Kế hoạch vốn và sử dụng vốn theo năm (triệu đồng)", "Caps and use per year (million VND)", lang))
-    print(table(rows, [t("Năm", "Year", lang), t("KH vốn NS", "Local cap", lang), t("Đã phân bổ", "Used", lang),
-                       t("Tỷ lệ", "Use", lang), t("KH vốn đối ứng", "Co-funding cap", lang),
-                       t("Đã huy động", "Used", lang)], right=set(range(1, 6))))
-    print()
+    if rows:
+        print(t("Kế hoạch vốn và sử dụng vốn theo năm (triệu đồng)", "Caps and use per year (million VND)", lang))
+        print(table(rows, [t("Năm", "Year", lang), t("KH vốn NS", "Local cap", lang), t("Đã phân bổ", "Used", lang),
+                           t("Tỷ lệ", "Use", lang), t("KH vốn đối ứng", "Co-funding cap", lang),
+                           t("Đã huy động", "Used", lang)], right=set(range(1, 6))))
+        print()
     short = result.shortfalls
     if len(short) == 0:
         print(t("Mọi nhiệm vụ đều đạt mục tiêu.", "Every task meets its target.", lang))
@@ -112,9 +119,11 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
 def replan(scenario: Any, summary: Any, lang: str) -> None:
     """Plan vs actual vs re-plan per task (``analysis.compare.replan_summary``)."""
     years = scenario.planned_years()
-    print(t(f"\nKế hoạch, thực hiện và kế hoạch điều chỉnh (đã thực hiện đến năm {years[0] - 1}, "
-            f"lập lại kế hoạch {years[0]}–{years[-1]}):",
-            f"\nPlan vs actual vs re-plan (executed up to {years[0] - 1}, re-planned {years[0]}–{years[-1]}):", lang))
+    executed = years[0] - 1 if years else scenario.program.period[1]
+    again_vi = f"lập lại kế hoạch {years[0]}–{years[-1]}" if years else "không còn năm nào để lập lại kế hoạch"
+    again_en = f"re-planned {years[0]}–{years[-1]}" if years else "nothing left to re-plan"
+    print(t(f"\nKế hoạch, thực hiện và kế hoạch điều chỉnh (đã thực hiện đến năm {executed}, {again_vi}):",
+            f"\nPlan vs actual vs re-plan (executed up to {executed}, {again_en}):", lang))
     rows = [[tid, str(r.target), str(r.plan), str(r.actual), str(r.replan), str(r.delivered_and_replanned),
              str(r.short) if r.short else ""] for tid, r in summary.iterrows()]
     print(table(rows, [t("Mã", "Task", lang), t("Mục tiêu", "Target", lang), t("Kế hoạch", "Plan", lang),
@@ -198,8 +207,15 @@ def scenario_show(s: Any, lang: str) -> None:
 # compare, sweep, Monte Carlo, sensitivity
 
 
-def compare(comp: Any, scenarios: Sequence[Any], results: Sequence[Any], lang: str) -> None:
-    titles = [fmt.scenario_title(s, lang) for s in scenarios]
+def compare(comp: Any, scenarios: Sequence[Any], results: Sequence[Any], lang: str,
+            policies: Sequence[str] | None = None) -> None:
+    """Scenarios side by side; with ``policies``, one scenario planned under each cut policy."""
+    if policies:
+        print(t(f"Phương án “{fmt.scenario_title(scenarios[0], lang)}” theo từng cách cắt giảm khi thiếu vốn",
+                f"“{fmt.scenario_title(scenarios[0], lang)}” under each cut policy", lang))
+        titles = [fmt.policy(p, lang).capitalize() for p in policies]
+    else:
+        titles = [fmt.scenario_title(s, lang) for s in scenarios]
     labels = [f"({chr(ord('A') + i)})" for i in range(len(scenarios))]
     print(t("Các phương án (phương án đầu là gốc so sánh):", "Scenarios (the first is the reference):", lang))
     rows = []
@@ -208,19 +224,21 @@ def compare(comp: Any, scenarios: Sequence[Any], results: Sequence[Any], lang: s
             short = int((r.achievement["shortfall"] > 0).sum())
             local = float(r.budget.xs("local", level="source")["used"].sum())
             cof = float(r.budget.xs("cofunding", level="source")["used"].sum())
+            lost = comp.summary["cofunding_lost"].iloc[len(rows)] if "cofunding_lost" in comp.summary else float("nan")
             rows.append([label, title, fmt.status(r.status, lang).split(" (")[0], objective(r.objective, lang),
-                         str(short),
-                         n(local, lang), n(cof, lang)])
+                         str(short), n(local, lang), n(cof, lang), n(lost, lang) if lost == lost else "–"])
         else:
-            rows.append([label, title, fmt.status(r.status, lang), "–", "–", "–", "–"])
+            rows.append([label, title, fmt.status(r.status, lang), "–", "–", "–", "–", "–"])
     print(table(rows, ["", t("Phương án", "Scenario", lang), t("Kết quả", "Status", lang),
                        t("Tổng tỷ lệ đạt", "Objective", lang), t("Số NV thiếu", "Tasks short", lang),
-                       t("Vốn NS đã dùng", "Local used", lang), t("Vốn đối ứng", "Co-funding used", lang)],
-                right={3, 4, 5, 6}))
-    print(t("\nThay đổi của từng phương án so với quyết định:", "\nWhat each scenario changes:", lang))
-    for label, s in zip(labels, scenarios, strict=True):
-        lines = fmt.change_lines(s, lang) or [t("không thay đổi", "nothing", lang)]
-        print(f"  {label} " + "; ".join(lines))
+                       t("Vốn NS đã dùng", "Local used", lang), t("Vốn đối ứng", "Co-funding used", lang),
+                       t("Vốn đối ứng mất đi", "Co-funding lost", lang)],
+                right={3, 4, 5, 6, 7}))
+    if not policies:
+        print(t("\nThay đổi của từng phương án so với quyết định:", "\nWhat each scenario changes:", lang))
+        for label, s in zip(labels, scenarios, strict=True):
+            lines = fmt.change_lines(s, lang) or [t("không thay đổi", "nothing", lang)]
+            print(f"  {label} " + "; ".join(lines))
     for label, r in zip(labels, results, strict=True):
         if not r.has_plan:
             print(f"\n{label}: {fmt.status(r.status, lang)}.")

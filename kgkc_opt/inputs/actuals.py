@@ -8,25 +8,38 @@ one row per task and executed year: units delivered, and local budget spent (mil
 numbers with "." as the decimal point, e.g. 1234.5). ``actuals_from_text`` is pure: it checks every
 row against the program and raises ``ActualsError`` listing every problem (file, line, what was
 expected); the loader reads the file.
+
+A year with rows is an executed year, and re-planning starts after the last one: so the executed
+years must run without a gap from the program's first year (a year in which nothing was done is
+written as a row with quantity 0 and spend 0), never silently frozen as "executed, nothing
+delivered". Numbers are checked as written before any arithmetic (``reader.exact_number``), and a
+spend above the program's whole local budget is refused as a unit mistake (đồng for million VND).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import math
 import re
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
 from kgkc_opt.errors import ActualsError
 from kgkc_opt.inputs.program import Program
-from kgkc_opt.inputs.reader import MAX_MONEY, Collector
-from kgkc_opt.money import to_fraction
+from kgkc_opt.inputs.reader import (
+    MAX_MONEY,
+    Collector,
+    exact_number,
+    million_text,
+    separator_hint,
+    vietnamese_style,
+)
 
 HEADER = ("task_id", "year", "quantity", "spend")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_VIETNAMESE_NUMBER = re.compile(r"^\d{1,3}(\.\d{3})+(,\d+)?$|^\d+,\d+$")
+#: Quantities are whole units; at most this many in one row.
+MAX_QUANTITY = 10**7
+_PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 @dataclass(frozen=True)
@@ -61,20 +74,54 @@ class Actuals:
         return out
 
 
-def _number(c: Collector, text: str, where: str, what: str) -> Fraction | None:
+def _number(c: Collector, text: str, where: str, what: str, expected: str) -> Fraction | None:
+    """A plain number as written (no separators), exact; refused before any arithmetic when it is
+    beyond the bounds of ``reader.exact_number``."""
     text = text.strip()
-    if _VIETNAMESE_NUMBER.match(text):
-        c.error(where, f"{what}: {text!r} looks like Vietnamese notation; write plain numbers with "
-                       "'.' as the decimal point and no thousands separator (e.g. 1234.5)")
+    hint = separator_hint(text)
+    if hint:
+        kind = ("looks like Vietnamese notation; write plain numbers with '.' as the decimal point and no "
+                "thousands separator") if vietnamese_style(text) or "ambiguous" in hint else "is not a plain number"
+        c.error(where, f"{what}: {text!r} {kind}: {hint}")
         return None
     if not _PLAIN_NUMBER.match(text):
-        c.error(where, f"{what}: expected a number, got {text!r}")
+        c.error(where, f"{what}: expected a number, got {visible(text[:40])}")
         return None
-    value = float(text)
-    if not math.isfinite(value):
-        c.error(where, f"{what}: expected a finite number, got {text!r}")
+    number = exact_number(text)
+    if isinstance(number, str):
+        c.error(where, f"{what}: {text[:40]!r} {number}; expected {expected}")
         return None
-    return to_fraction(text)
+    return number
+
+
+def visible(text: str) -> str:
+    """``text`` quoted, with every invisible or look-alike character shown by its code point:
+    a second byte-order mark reads ``'<U+FEFF>task_id'``, not ``'task_id'``."""
+    shown = "".join(ch if ch == " " or (ch.isprintable() and unicodedata.category(ch) not in ("Cf", "Zs"))
+                    else f"<U+{ord(ch):04X}>" for ch in text)
+    return repr(shown)
+
+
+def _header_problem(cells: list[str]) -> str:
+    header = tuple(cell.strip().lower() for cell in cells)
+    got = ",".join(cell.strip() for cell in cells)
+    expected = ",".join(HEADER)
+    if sorted(header) == sorted(HEADER):
+        return f"the columns are in the wrong order: got {got}, expected {expected}"
+    if len(cells) == 1 and ";" in cells[0]:
+        return (f"the values are separated by ';' (as Excel saves CSV in a Vietnamese locale); expected ',' "
+                f"and the header {expected}, got {got}")
+    bare = tuple("".join(ch for ch in cell if unicodedata.category(ch) not in ("Cf", "Cc", "Zs")).strip().lower()
+                 for cell in cells)
+    if bare == HEADER:
+        marks = sorted({f"U+{ord(ch):04X}" for ch in got if unicodedata.category(ch) in ("Cf", "Cc", "Zs")
+                        and ch != " "})
+        what = ("a second byte-order mark (U+FEFF): the file was saved with a byte-order mark twice"
+                if got.startswith("\ufeff") else f"invisible characters ({', '.join(marks)})")
+        return (f"the header holds {what}: got {visible(got)}, expected {expected!r}; delete the line and "
+                "type it again, or save the file as UTF-8 without a byte-order mark")
+    shown = visible(got) if visible(got)[1:-1] != got else got
+    return f"expected the header {expected}, got {shown}"
 
 
 def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>") -> Actuals:
@@ -90,17 +137,10 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
         c.raise_if_any(ActualsError)
     header = tuple(cell.strip().lower() for cell in rows[0])
     if header != HEADER:
-        got = ",".join(cell.strip() for cell in rows[0])
-        if sorted(header) == sorted(HEADER):
-            c.error("line 1", f"the columns are in the wrong order: got {got}, "
-                              f"expected {','.join(HEADER)}")
-        elif len(rows[0]) == 1 and ";" in rows[0][0]:
-            c.error("line 1", f"the values are separated by ';' (as Excel saves CSV in a Vietnamese "
-                              f"locale); expected ',' and the header {','.join(HEADER)}, got {got}")
-        else:
-            c.error("line 1", f"expected the header {','.join(HEADER)}, got {got}")
+        c.error("line 1", _header_problem(rows[0]))
         c.raise_if_any(ActualsError)
     known = {t.id: t for t in program.tasks}
+    budget = sum((b.state for b in program.annual_budget.values()), Fraction(0))
     seen: set[tuple[str, int]] = set()
     out: list[ActualRow] = []
     for lineno, row in enumerate(rows[1:], start=2):
@@ -113,9 +153,9 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
         tid, year_text, qty_text, spend_text = (cell.strip() for cell in row)
         task = known.get(tid)
         if task is None:
-            c.error(where, f"unknown task id {tid!r}")
+            c.error(where, f"unknown task id {visible(tid[:40])}")
         year = None
-        if re.fullmatch(r"\d{4}", year_text):
+        if re.fullmatch(r"[0-9]{4}", year_text):
             year = int(year_text)
             if not program.period[0] <= year <= program.period[1]:
                 c.error(where, f"year {year} lies outside the program period "
@@ -124,14 +164,24 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
             elif task is not None and year not in task.years:
                 c.error(where, f"task {tid} may not run in {year} (its years: {task.years_text})")
         else:
-            c.error(where, f"year: expected a year like 2022, got {year_text!r}")
-        qty = _number(c, qty_text, where, "quantity")
+            c.error(where, f"year: expected a year like 2022, got {visible(year_text[:40])}")
+        qty = _number(c, qty_text, where, "quantity", "a whole number of units")
         if qty is not None and (qty.denominator != 1 or qty < 0):
-            c.error(where, f"quantity: expected a whole number of units of at least 0, got {qty_text!r}")
+            c.error(where, f"quantity: expected a whole number of units of at least 0, got {qty_text[:40]!r}")
             qty = None
-        spend = _number(c, spend_text, where, "spend")
+        elif qty is not None and qty > MAX_QUANTITY:
+            c.error(where, f"quantity: expected a whole number of units of at most {MAX_QUANTITY:,}, "
+                           f"got {qty_text[:40]!r}")
+            qty = None
+        spend = _number(c, spend_text, where, "spend", "an amount in million VND with at most 6 decimals (one đồng)")
         if spend is not None and (spend < 0 or spend > MAX_MONEY):
-            c.error(where, f"spend: expected an amount between 0 and {MAX_MONEY:,} million VND, got {spend_text!r}")
+            c.error(where, f"spend: expected an amount between 0 and {MAX_MONEY:,} million VND, got "
+                           f"{spend_text[:40]!r}{_in_dong(spend)}")
+            spend = None
+        elif spend is not None and spend > budget:
+            c.error(where, f"spend: {spend_text} million VND is more than the program's whole local budget "
+                           f"({million_text(budget)} million VND for {program.period[0]}–{program.period[1]}); "
+                           f"spend is in million VND (triệu đồng){_in_dong(spend)}")
             spend = None
         if task is None or year is None or qty is None or spend is None:
             continue
@@ -140,10 +190,25 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
             continue
         seen.add((tid, year))
         out.append(ActualRow(tid, year, int(qty), spend))
-    for tid, done in {r.task_id: 0 for r in out}.items():
-        del done
+    for tid in dict.fromkeys(r.task_id for r in out):
         total = sum(r.quantity for r in out if r.task_id == tid)
         if total > known[tid].quantity * 10:
             c.error("", f"task {tid}: {total} units executed, more than ten times its table quantity")
+    years = sorted({r.year for r in out})
+    gaps = [y for y in range(program.period[0], years[-1]) if y not in years] if years else []
+    if gaps and not c.problems:
+        listed = ", ".join(map(str, years))
+        missing = ", ".join(map(str, gaps))
+        c.error("", f"the actuals have rows for {listed} but none for {missing}: re-planning starts after the "
+                    f"last executed year, so {missing} would count as executed with nothing delivered; add the "
+                    f"rows of {missing} (for a year in which nothing was done, one row with quantity 0 and "
+                    f"spend 0, e.g. {out[0].task_id},{gaps[0]},0,0)")
     c.raise_if_any(ActualsError)
     return Actuals(source, tuple(out))
+
+
+def _in_dong(spend: Fraction) -> str:
+    """For a spend that looks like đồng: what it would be in million VND."""
+    if spend < 10**6:
+        return ""
+    return f": if {million_text(spend)} is in đồng, write {million_text(spend / 10**6).replace(',', '')}"

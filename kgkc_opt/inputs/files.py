@@ -1,8 +1,13 @@
 """File reading at the edge: YAML and CSV in, plain data out to the pure ``*_from_dict`` functions.
 
-This is the only module (with ``export``) that touches the filesystem. YAML is read with the safe
-loader only, with limits on size and on aliases (a "billion laughs" document is refused), text must
-be UTF-8 (a byte-order mark is accepted), and Vietnamese text is normalised to NFC so that a name
+This is the only module that reads files (``report.files`` writes them). Only regular files are
+read: a folder, a device (``/dev/zero``), a named pipe or a socket is refused before it is opened
+for reading, and no read goes past ``MAX_FILE_BYTES``. A file named inside another file
+(``extends``, ``program``, ``actuals``) that cannot be read is reported at that key of the file
+naming it. YAML is read with the safe loader only, with limits on size and on aliases (a "billion
+laughs" document is refused); a float keeps the text it was written as (``reader.WrittenFloat``),
+so that ``4.658`` can be told from ``4.6580`` and a task id ``2.10`` from ``2.1``. Text must be
+UTF-8 (a byte-order mark is accepted), and Vietnamese text is normalised to NFC so that a name
 typed with decomposed accents compares equal to the same name typed composed.
 """
 
@@ -10,16 +15,19 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
+import os
+import stat
 import unicodedata
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
 from kgkc_opt.errors import ActualsError, InputError, Problem, ProgramError, ScenarioError
 from kgkc_opt.inputs.program import Program, program_from_dict
-from kgkc_opt.inputs.reader import InputFile
+from kgkc_opt.inputs.reader import InputFile, WrittenFloat
 from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents
 
 #: Largest input file read, in bytes. A program or scenario is a few kB; 5 MB is a mistake.
@@ -39,30 +47,73 @@ def bundled_programs() -> list[str]:
     return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
-def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
-              record: list[InputFile] | None = None, role: str = "input", label: str | None = None) -> str:
-    """A text file's content, checked: exists, not a folder, not too large, UTF-8, NFC.
+#: What a path that is not a regular file is, for the message refusing it.
+_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"),
+          (stat.S_ISSOCK, "a socket"))
 
-    With ``record``, appends an ``InputFile`` (``label`` or the path, and the SHA-256 of the bytes
-    read) to it: a result's record names exactly the bytes it was computed from.
+
+def _not_a_file(mode: int) -> str | None:
+    """Why a file of this mode is not read, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "is a folder, expected a file"
+    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
+    return f"is {kind}, not a regular file"
+
+
+def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
+              record: list[InputFile] | None = None, role: str = "input", label: str | None = None,
+              named_by: tuple[str, str, str] | None = None) -> str:
+    """A text file's content, checked: a regular file, not too large, UTF-8, NFC.
+
+    Anything but a regular file is refused before it is opened for reading (a named pipe would
+    wait forever, ``/dev/zero`` never ends), and at most ``MAX_FILE_BYTES`` + 1 bytes are read.
+    ``named_by`` (file, key, the value as written) reports a file that cannot be read at the key
+    of the file that names it: ``s.yaml: actuals: /dev/zero: is a character device, not a regular
+    file``. With ``record``, appends an ``InputFile`` (``label`` or the path, and the SHA-256 of the
+    bytes read) to it: a result's record names exactly the bytes it was computed from.
     """
     p = Path(path)
     where = str(path)
 
-    def fail(message: str) -> None:
+    def fail(message: str) -> NoReturn:
+        if named_by is not None:
+            source, key, value = named_by
+            raise ScenarioError([Problem(source, key, f"{value}: {message}")])
         raise error_type([Problem(where, "", message)])
 
     try:
-        if not p.exists():
-            fail("no such file")
-        if p.is_dir():
-            fail("is a folder, expected a file")
-        size = p.stat().st_size
-        if size > MAX_FILE_BYTES:
-            fail(f"is {size:,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
-        raw = p.read_bytes()
+        why = _not_a_file(os.stat(p).st_mode)
+        if why:
+            fail(why)
+        # O_NONBLOCK: should the path have become a named pipe since, open does not wait for a writer
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(p, flags)
+    except FileNotFoundError:
+        fail("no such file")
     except (OSError, ValueError) as exc:  # permission denied, name too long, NUL in the name...
         fail(f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
+    try:
+        info = os.fstat(fd)
+        why = _not_a_file(info.st_mode)
+        if why:
+            fail(why)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as exc:
+        fail(f"cannot be read: {exc.strerror or exc}")
+    finally:
+        os.close(fd)
+    if size > MAX_FILE_BYTES:
+        fail(f"is {max(info.st_size, size):,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
+    raw = b"".join(chunks)
     text = decode_text(raw, where, error_type=error_type)
     if record is not None:
         record.append(InputFile(role, label if label is not None else str(path), hashlib.sha256(raw).hexdigest()))
@@ -169,17 +220,34 @@ class _LimitedSafeLoader(yaml.SafeLoader):
         # A key listed twice is an error, never a silent choice (PyYAML keeps the last). Keys
         # brought in by a merge (<<: *base) may be overridden: that is what merging is for.
         if isinstance(node, yaml.MappingNode):
-            first_line: dict[Any, int] = {}
+            first: dict[Any, tuple[Any, int]] = {}
             for key_node, _ in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
                     continue
                 key = self.construct_object(key_node)
-                if key in first_line:
+                if key in first:
+                    seen, line = first[key]
+                    if str(seen) != str(key) and isinstance(key, int | float):  # 2.10 and 2.1: one number
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"the key {key} is the number {float(key)!r}, as is the key {seen} on line "
+                            f"{line + 1} (YAML reads unquoted {seen} as a number); quote keys that are ids: "
+                            f"'{seen}', '{key}'", key_node.start_mark)
                     raise yaml.constructor.ConstructorError(
                         None, None, f"the key {key!r} is listed twice in this mapping (first on line "
-                        f"{first_line[key] + 1}); keep one", key_node.start_mark)
-                first_line[key] = key_node.start_mark.line
+                        f"{line + 1}); keep one", key_node.start_mark)
+                first[key] = (key, key_node.start_mark.line)
         return super().construct_mapping(node, deep=deep)
+
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        """A float that keeps the text it was written as (``reader.WrittenFloat``)."""
+        value = super().construct_yaml_float(node)
+        if isinstance(value, float) and math.isfinite(value):
+            return WrittenFloat(value, str(node.value))
+        return value
+
+
+_LimitedSafeLoader.add_constructor("tag:yaml.org,2002:float", _LimitedSafeLoader.construct_yaml_float)
 
 
 def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputError) -> Any:
@@ -208,8 +276,9 @@ def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputErr
 
 
 def read_yaml(path: str | Path, *, error_type: type[InputError] = InputError,
-              record: list[InputFile] | None = None, role: str = "input", label: str | None = None) -> Any:
-    text = read_text(path, error_type=error_type, record=record, role=role, label=label)
+              record: list[InputFile] | None = None, role: str = "input", label: str | None = None,
+              named_by: tuple[str, str, str] | None = None) -> Any:
+    text = read_text(path, error_type=error_type, record=record, role=role, label=label, named_by=named_by)
     return parse_yaml(text, str(path), error_type=error_type)
 
 
@@ -247,15 +316,16 @@ def load_scenario(path: str | Path) -> Scenario:
     (``Scenario.inputs``), for the record of a result.
     """
     records: list[InputFile] = []
-    documents = []
+    documents: list[tuple[str, Any]] = []
     seen: list[str] = []
     current = Path(path)
+    named_by: tuple[str, str, str] | None = None  # the file and key that named the current file
     while True:
         key = str(current.resolve()) if _exists(current) else str(current)
         if key in seen:
             chain = " → ".join([*(label for label, _ in documents), str(current)])
             raise ScenarioError([Problem(str(path), "extends", f"extends itself in a cycle: {chain}")])
-        data = read_yaml(current, error_type=ScenarioError, record=records, role="scenario")
+        data = read_yaml(current, error_type=ScenarioError, record=records, role="scenario", named_by=named_by)
         documents.append((str(current), data))
         seen.append(key)
         base = data.get("extends") if isinstance(data, dict) else None
@@ -268,6 +338,7 @@ def load_scenario(path: str | Path) -> Scenario:
             nxt = current.parent / nxt
         if not _exists(nxt):
             raise ScenarioError([Problem(str(current), "extends", f"no such file: {base}")])
+        named_by = (str(current), "extends", base)
         current = nxt
         if len(documents) > 20:
             raise ScenarioError([Problem(str(path), "extends", "more than 20 levels of extends")])
@@ -283,7 +354,7 @@ def load_scenario(path: str | Path) -> Scenario:
     if not isinstance(program_ref, str):
         raise ScenarioError(
             [Problem(str(ref_file), "program", f"expected a program name or path, got {program_ref!r}")])
-    program_path = resolve_program_path(program_ref, relative_to=Path(ref_file).parent)
+    program_path = resolve_program_path(program_ref, relative_to=Path(str(ref_file)).parent)
     assert program_path is not None
     if not _exists(program_path):
         raise ScenarioError(
@@ -293,7 +364,8 @@ def load_scenario(path: str | Path) -> Scenario:
         )
     program_label = program_ref if program_ref in bundled_programs() else str(program_path)
     program = program_from_dict(
-        read_yaml(program_path, error_type=ProgramError, record=records, role="program", label=program_label),
+        read_yaml(program_path, error_type=ProgramError, record=records, role="program", label=program_label,
+                  named_by=(str(ref_file), "program", program_ref)),
         source=program_label,
     )
     actuals_texts = {}
@@ -302,8 +374,9 @@ def load_scenario(path: str | Path) -> Scenario:
             actuals_path = Path(label).parent / data["actuals"]
             if not _exists(actuals_path):
                 raise ScenarioError([Problem(label, "actuals", f"no such file: {data['actuals']}")])
-            actuals_texts[label] = (str(actuals_path), read_text(actuals_path, error_type=ActualsError,
-                                                                 record=records, role="actuals"))
+            actuals_texts[label] = (str(actuals_path), read_text(
+                actuals_path, error_type=ActualsError, record=records, role="actuals",
+                named_by=(label, "actuals", data["actuals"])))
     scenario = scenario_from_documents(list(reversed(documents)), program, actuals_texts=actuals_texts)
     # recorded in the order the scenario applies them: the root of the extends chain first
     scenarios = [r for r in records if r.role == "scenario"]

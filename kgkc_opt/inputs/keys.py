@@ -281,7 +281,7 @@ class Key(ABC):
 def _year(c: Collector, key: object, where: str, years: tuple[int, ...], extra: str = "'all'") -> int | None:
     """A year key of a mapping (2024 or "2024") within the program period; None (reported) if not."""
     year = key if isinstance(key, int) and not isinstance(key, bool) else None
-    if isinstance(key, str) and key.strip().isdigit():
+    if isinstance(key, str) and key.strip().isascii() and key.strip().isdigit() and len(key.strip()) <= 4:
         year = int(key)
     if year is None:
         c.error(where, f"expected a year ({years[0]}–{years[-1]}) or {extra}, got {describe(key)}")
@@ -460,6 +460,47 @@ class Flag(Key):
     def show(self, text: str, lang: str) -> str:
         words = {"true": ("có", "yes"), "false": ("không", "no")}
         return words[text][0 if lang == "vi" else 1] if text in words else text
+
+
+class Switch(Flag):
+    """on (true) or off (false), on by default. Holds ``bool``."""
+
+    def initial(self, program: Program) -> bool:
+        return True
+
+    def example(self, program: Program) -> object:
+        return False
+
+    def show(self, text: str, lang: str) -> str:
+        words = {"true": ("bật", "on"), "false": ("tắt", "off")}
+        return words[text][0 if lang == "vi" else 1] if text in words else text
+
+
+@dataclass(frozen=True, kw_only=True)
+class Choice(Key):
+    """One of a fixed list of names. Holds ``str``."""
+
+    options: tuple[str, ...]
+    default_value: str
+
+    def initial(self, program: Program) -> str:
+        return self.default_value
+
+    def apply(self, d: Draft, c: Collector, data: object, where: str, source: str) -> None:
+        if not isinstance(data, str) or data not in self.options:
+            c.error(where, f"expected one of {', '.join(self.options)}, got {describe(data)}")
+            return
+        d.log(self.name, self._value(d), data, source)
+        d.values[self.name] = data
+
+    def example(self, program: Program) -> object:
+        return next(o for o in self.options if o != self.default_value)
+
+    def input_value(self, scn: ScenarioView) -> str:
+        return str(self._field(scn))
+
+    def rows(self, scn: ScenarioView) -> Iterator[tuple[str, str]]:
+        yield self.name, self.input_value(scn)
 
 
 def _plain(value: Fraction) -> int | float:
@@ -951,9 +992,30 @@ CARRY_OVER = Flag(
                "unspent local budget moves to the next year (default false, as budget law has it)"),
 )
 
+#: How to cut when money is short (``kgkc_opt.model.objectives``, docs/model.md "Cut policies").
+POLICIES = ("most-targets", "fair", "keep-cofunding")
+
+POLICY = Choice(
+    name="policy", field="policy", effect=SetsInputField("policy"), options=POLICIES,
+    default_value="most-targets",
+    label=Label("Phương án phân bổ khi thiếu vốn", "Cut policy", vi_short="Phương án phân bổ"),
+    doc=KeyDoc("most-targets / fair / keep-cofunding", "fair",
+               "how to cut when money is short: most targets met (default), the worst-served task first, "
+               "or the most enterprise co-funding kept"),
+)
+
+STRUCTURE = Switch(
+    name="structure", field="structure", effect=SetsInputField("structure"),
+    label=Label("Theo cách tổ chức thực hiện của Chương trình", "The program's structure",
+                vi_short="Cách tổ chức thực hiện"),
+    doc=KeyDoc("on / off", "off",
+               "plan with the program's structure (cadences, linked tasks; default on) or without it, to compare"),
+)
+
 #: The scenario keys, in the order they are applied within one group of changes.
 KEYS: tuple[Key, ...] = (
     NEW_TASKS, TARGETS, SUPPORT_SHARE, ESCALATION, BUDGET, COFUNDING, GROUP_CAPS, WEIGHTS, FLOORS, TIERS, CARRY_OVER,
+    POLICY, STRUCTURE,
 )
 
 

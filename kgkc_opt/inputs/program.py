@@ -15,7 +15,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.errors import ProgramError
-from kgkc_opt.inputs.reader import Collector, describe, join
+from kgkc_opt.inputs.reader import Collector, describe, join, million_text, show_number, written
 from kgkc_opt.inputs.structure import Structure, parse_structure
 
 if TYPE_CHECKING:
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
 FORMAT = "kgkc-program/1"
 QUALIFIERS = ("exact", "about", "more_than", "at_least")
 TASK_ID_RE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$")
-YEAR_RANGE_RE = re.compile(r"^\s*(\d{4})\s*[-–]\s*(\d{4})\s*$")
+YEAR_RANGE_RE = re.compile(r"^\s*([0-9]{4})\s*[-–]\s*([0-9]{4})\s*$")
+#: A year written as text: plain ASCII digits, at most 4 ("２０２１" and "²" are not years).
+YEAR_TEXT_RE = re.compile(r"^\s*[0-9]{1,4}\s*$")
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,7 @@ def parse_years(
             c.error(where, f"the range {value!r} ends before it starts")
             return None
         years = list(range(first, last + 1))
-    elif isinstance(value, str) and value.strip().isdigit():
+    elif isinstance(value, str) and YEAR_TEXT_RE.match(value):
         years = [int(value.strip())]
     elif isinstance(value, int) and not isinstance(value, bool):
         years = [value]
@@ -293,13 +295,15 @@ def parse_years(
     if outside:
         c.error(
             where,
-            f"years {', '.join(map(str, outside))} lie outside the program period {start}–{end}",
+            f"years {', '.join(map(show_number, outside))} lie outside the program period {start}–{end}",
         )
         return None
     return tuple(sorted(years)), annual
 
 
 def _cost(c: Collector, value: Any, where: str) -> Cost | None:
+    """A cost split (total, state, other), checked at the door: state and other each at most the
+    total (a state share above the total would be a negative co-funding)."""
     data = c.mapping(value, where)
     if data is None:
         return None
@@ -310,7 +314,13 @@ def _cost(c: Collector, value: Any, where: str) -> Cost | None:
     other = c.money(0 if other_value is None else other_value, join(where, "other"))
     if total is None or state is None or other is None:
         return None
-    return Cost(total=total, state=state, other=other)
+    ok = True
+    for key, part, name in (("state", state, "state (Vốn NS)"), ("other", other, "other (Vốn khác)")):
+        if part > total:
+            c.error(join(where, key), f"the {name} amount {million_text(part)} is above the total "
+                                      f"{million_text(total)}; total = state + other, so neither is above it")
+            ok = False
+    return Cost(total=total, state=state, other=other) if ok else None
 
 
 TASK_KEYS = (
@@ -328,8 +338,14 @@ def parse_task(
     td = c.mapping(t, where)
     if td is None:
         return None
-    tid = c.text(c.required(td, "id", where), join(where, "id"))
-    if tid is not None:
+    raw_id = c.required(td, "id", where)
+    tid = c.text(raw_id, join(where, "id"))
+    if tid is not None and isinstance(raw_id, int | float):
+        c.error(join(where, "id"), f"the id {written(raw_id)} is written as a number, and YAML reads numbers: "
+                                   f"2.10 becomes 2.1 (the same id as 2.1) and 010 becomes 8; quote the id: "
+                                   f"id: '{written(raw_id)}'")
+        tid = None
+    elif tid is not None:
         if not TASK_ID_RE.match(tid):
             c.error(join(where, "id"), f"expected an id like 'II.2', got {tid!r}")
         where = f"{where.split('[')[0]}[{tid}]"
@@ -442,7 +458,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             listed: set[int] = set()
             for key, row in ydata.items():
                 where = f"annual_budget.years.{key}"
-                if isinstance(key, str) and key.strip().isdigit():
+                if isinstance(key, str) and YEAR_TEXT_RE.match(key):
                     key = int(key.strip())
                 year = c.integer(key, where, minimum=1900, maximum=2200)
                 if year is None:
@@ -596,7 +612,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         op = rd.get("relation")
         if op not in RELATION_OPS:
             c.error(join(where, "relation"), f"expected one of {', '.join(RELATION_OPS)}, got {op!r}")
-        sides = []
+        sides: list[tuple[str, ...]] = []
         for side in ("left", "right"):
             ids = rd.get(side)
             if not isinstance(ids, list) or not ids:
@@ -618,7 +634,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             enforce = bool(c.boolean(rd.get("enforce", False), join(where, "enforce")))
             relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text, enforce))
 
-    structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks})
+    structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks},
+                                declared=frozenset(declared))
 
     c.raise_if_any(ProgramError)
     assert title is not None and period is not None

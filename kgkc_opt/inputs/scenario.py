@@ -98,6 +98,8 @@ class Scenario:
     carry_over: bool = False
     escalation: Escalation | None = None
     group_caps: Mapping[str, Mapping[int, Fraction]] = field(default_factory=dict)
+    policy: str = "most-targets"
+    structure: bool = True
     actuals: Actuals | None = None
     replan_from: int | None = None
     uncertainty: Uncertainty | None = None

@@ -82,9 +82,11 @@ class Structure:
         return None
 
 
-def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]], where: str = "structure"
-                    ) -> Structure:
-    """The ``structure`` section of a program; ``tasks`` maps each task id to its years."""
+def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]], where: str = "structure",
+                    declared: frozenset[str] = frozenset()) -> Structure:
+    """The ``structure`` section of a program; ``tasks`` maps each task id to its years.
+
+    ``declared``: ids of tasks that failed their own checks (reported there, not again here)."""
     if data is None:
         return Structure()
     doc = c.mapping(data, where)
@@ -101,7 +103,8 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
             c.error(kw, f"task ids are text: write '{key}' in quotes (YAML reads {key} as a number)")
             continue
         if tid not in tasks:
-            c.error(kw, f"unknown task id {tid!r}")
+            if tid not in declared:
+                c.error(kw, f"unknown task id {tid!r}")
             continue
         source = ""
         if isinstance(value, Mapping):
@@ -141,7 +144,8 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
                 c.error(join(lw, key), f"task ids are text: write '{tid}' in quotes")
                 ok = False
             elif tid not in tasks:
-                c.error(join(lw, key), f"unknown task id {tid!r}")
+                if tid not in declared:
+                    c.error(join(lw, key), f"unknown task id {tid!r}")
                 ok = False
         if ok and task == leader:
             c.error(lw, f"task {task} cannot be linked to itself")

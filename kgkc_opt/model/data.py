@@ -163,6 +163,10 @@ class ModelInput:
     #: the program's structure (hard rules of how it is carried out), empty when switched off
     links: tuple[LinkSpec, ...] = ()
     relations: tuple[RelationSpec, ...] = ()
+    #: how to cut when money is short (``model.objectives.POLICIES``)
+    policy: str = "most-targets"
+    #: whether the program's structure applies (``with_structure``)
+    structure: bool = True
 
     @property
     def planned_years(self) -> tuple[int, ...]:
@@ -277,8 +281,8 @@ def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelIn
         lines=tuple(lines),
         **fields,
     )
-    on = getattr(scenario, "structure", True) if structure is None else structure
-    return with_structure(inp, scenario.program) if on else inp
+    on = inp.structure if structure is None else structure
+    return with_structure(inp, program) if on else replace(inp, structure=False)
 
 
 def with_structure(inp: ModelInput, program: Program) -> ModelInput:

@@ -21,10 +21,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from kgkc_opt.inputs.keys import POLICIES
 from kgkc_opt.model.data import ModelInput, TaskSpec
 
-POLICIES = ("most-targets", "fair", "keep-cofunding")
-DEFAULT_POLICY = "most-targets"
+DEFAULT_POLICY = POLICIES[0]
 KINDS = ("shares", "min_share", "cofunding", "order")
 
 

@@ -123,7 +123,9 @@ class Builder:
                 self.q[(tid, y)] = self.m.col(f"q[{tid},{y}]", low, max(high, low), integer=spec.integer)
             self.m.variables = dict(self.q)
             return
-        bounds = task_upper_bounds(inp, self.years)
+        # what fits the caps bounds x, unless the caps may grow (the elastic aggregate)
+        bounds = task_upper_bounds(inp, self.years) if spec.elastic is None else \
+            {t.task_id: t.remaining for t in inp.planned_tasks}
         for t in inp.planned_tasks:
             if t.remaining <= 0 or not any(y in self.years for y in t.years):
                 continue
@@ -381,6 +383,16 @@ def _hall_rows(b: Builder) -> None:
     rounded = {ln.name: rounded_caps(inp, ln, years, columns) for ln in all_lines}
     by_id = b.tasks
     planned = set(years)
+    elastic = b.spec.elastic
+    grow: dict[str, dict[int, int]] = {}
+    if elastic is not None:
+        for ln in all_lines:
+            if ln.name in elastic.lines:
+                grow[ln.name] = {}
+                for y in years:
+                    if elastic.years is None or y in elastic.years:
+                        e = b.m.col(f"extra[{ln.name},{y}]", 0.0, INF, integer=True)
+                        b.extra[(ln.name, y)] = grow[ln.name][y] = e
     for s in year_sets(inp):
         inside = set(s)
         members_all = [by_id[tid] for tid in x if set(by_id[tid].years) & planned <= inside]
@@ -389,8 +401,15 @@ def _hall_rows(b: Builder) -> None:
         label = "+".join(str(y) for y in s)
         for ln in all_lines:
             members = [t for t in members_all if ln.touches(t.task_id)]
+            extra: list[tuple[int, Fraction]] = []
             if ln.cumulative:
                 cap = sum((ln.cap[y] for y in years if y <= max(s)), _ZERO) + ln.opening
+                extra = [(e, Fraction(-1, DONG)) for y, e in grow.get(ln.name, {}).items() if y <= max(s)]
+            elif ln.name in grow:
+                # caps that may grow: the caps as they are (a rounded cap plus extra money would not
+                # bound the lattice of the grown cap), and the extra of the years in S
+                cap = sum((ln.cap[y] for y in s), _ZERO)
+                extra = [(e, Fraction(-1, DONG)) for y, e in grow[ln.name].items() if y in inside]
             else:
                 cap = sum((rounded[ln.name][y] for y in s), _ZERO)
             # with year-dependent costs the cheapest year's cost keeps the row a relaxation
@@ -401,7 +420,7 @@ def _hall_rows(b: Builder) -> None:
             terms = [(j, a) for j, a in terms if a != 0]
             if not terms:
                 continue
-            b.row(ln.hall_key(label), terms, -INF, cap, ln.hall_prefix, ln.hall_source(inp, label))
+            b.row(ln.hall_key(label), terms + extra, -INF, cap, ln.hall_prefix, ln.hall_source(inp, label))
 
 
 # --- targets, floors ------------------------------------------------------------------------------
@@ -494,6 +513,17 @@ def _done(inp: ModelInput, tid: str) -> int:
             return t.done
     return 0
 
+
+#: The kinds of row (``RowInfo.kind``) each generator writes.
+ROW_KINDS: dict[str, frozenset[str]] = {
+    "events": frozenset({"events"}),
+    "money": frozenset({"local_cap", "cofunding_cap", "line_cap", "hall_local", "hall_cofunding", "hall_line",
+                        "fill", "match"}),
+    "targets": frozenset({"target", "total"}),
+    "floors": frozenset({"floor"}),
+    "links": frozenset({"link"}),
+    "relations": frozenset({"relation"}),
+}
 
 Generator = Callable[[Builder], None]
 #: Every constraint type, in the order a model is built (events register what the Hall rows need).

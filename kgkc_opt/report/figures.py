@@ -105,8 +105,10 @@ def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str 
         change = g["objective_change"].iloc[0]
         status = str(g["status"].iloc[0]) if "status" in g.columns else "optimal"
         has = change is not None and change == change
+        cof = g["cofunding_change"].iloc[0] if "cofunding_change" in g.columns else None
         raw.append({"year": year, "amount": float(str(amount)), "change": float(change) if has else None,
-                    "units": units, "status": status})
+                    "units": units, "status": status,
+                    "cofunding": float(cof) if cof is not None and cof == cof else None})
     rows: list[dict[str, Any]] = []
     for r in raw:
         every = str(r["year"]) == "all"
@@ -122,6 +124,8 @@ def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str 
         r["points"] = 100 * change / max_objective if change is not None and max_objective else None
         r["text"] = (fmt.gain_text(r["units"], program, lang, losses_first=r["amount"] < 0) if change is not None
                      else fmt.status(r["status"], lang))
+        if r["cofunding"]:  # the co-funding the plan mobilises moves with it
+            r["text"] += "; " + fmt.label("cofunding_moves", lang, v=fmt.money(r["cofunding"], lang, sign=True))
         r["label"] = gain_label(r["years"], r["amount"], lang, n_years=len(program.years) if program else 0)
         del r["key"], r["year"]
     return sorted(rows, key=lambda r: (r["years"] == ["all"], min(int(y) for y in r["years"]) if

@@ -193,6 +193,12 @@ def status(value: Any, lang: str = "vi") -> str:
 # scenarios in words: their titles and their changes, never their file names
 
 
+def policy(name: str, lang: str = "vi") -> str:
+    """A cut policy in words: "most-targets" -> "đạt nhiều mục tiêu nhất"."""
+    key = f"policy_{name}"
+    return label(key, lang) if key in LABELS else name
+
+
 def scenario_title(scenario: Any, lang: str = "vi") -> str:
     """The title outputs name a scenario by: its ``title`` in ``lang``; for a scenario without
     one, the decision as written, or what it changes ("Vốn ngân sách năm 2021–2025 giảm 20%")."""
@@ -345,6 +351,13 @@ def change_text(change: Any, scenario: Any, lang: str = "vi") -> str:
         return label("change_actuals", lang, years=years_text(years, lang))
     if head == "replan_from":
         return label("change_replan", lang, year=change.new)
+    if head == "policy":
+        return label("change_policy", lang, old=policy(change.old, lang), new=policy(change.new, lang))
+    if head == "structure":
+        on_off = {"on": label("structure_on", lang), "off": label("structure_off", lang),
+                  "true": label("structure_on", lang), "false": label("structure_off", lang)}
+        return label("change_structure", lang, old=on_off.get(change.old, change.old),
+                     new=on_off.get(change.new, change.new))
     group, _, year = rest.rpartition(".")
     if head == "group_caps" and year.isdigit():
         return _group_cap_text(group, [int(year)], change.old, change.new, lang)
@@ -407,9 +420,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "change_escalation_off": ("Không tính trượt giá", "No cost escalation"),
     "change_actuals": ("Số liệu đã thực hiện các năm {years}", "Actual results of {years}"),
     "change_replan": ("Lập lại kế hoạch từ năm {year}", "Re-planned from {year}"),
+    "change_policy": ("Cách cắt giảm khi thiếu vốn: {old} → {new}", "Cut policy: {old} → {new}"),
+    "change_structure": ("Lịch thực hiện và liên kết giữa các nhiệm vụ của chương trình: {old} → {new}",
+                         "The program's cadences and linked tasks: {old} → {new}"),
+    "structure_on": ("áp dụng", "applied"),
+    "structure_off": ("không áp dụng", "not applied"),
+    "policy_most-targets": ("đạt nhiều mục tiêu nhất", "most targets met"),
+    "policy_fair": ("công bằng, ưu tiên nhiệm vụ đạt thấp nhất", "fair, the worst-served task first"),
+    "policy_keep-cofunding": ("giữ nhiều vốn đối ứng nhất", "most co-funding kept"),
     "change_group_cap": ("Trần vốn ngân sách chi cho nhóm {group} {when}: {old} → {new}",
                          "Cap on the local budget of group {group} {when}: {old} → {new}"),
     "no_cap": ("không giới hạn", "none"),
+    "cofunding_moves": ("vốn đối ứng huy động {v}", "co-funding mobilised {v}"),
     # chart titles
     "title_budget": ("Kinh phí theo năm và nhóm nhiệm vụ so với kế hoạch vốn",
                      "Spending by year and task group against the annual caps"),

@@ -32,6 +32,7 @@ from kgkc_opt.analysis.compare import replan
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import InputError, Problem
 from kgkc_opt.inputs.files import bundled_programs, load_scenario, read_text, resolve_program_path
+from kgkc_opt.inputs.keys import POLICIES
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report.files import replan_csv, result_files
 from kgkc_opt.solver.backend import SOLVERS
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
 SUMMARY = "summary.json"
 #: The options of ``solve`` a recorded command may hold (each followed by its value).
-COMMAND_OPTIONS = ("--solver", "--method", "--time-limit")
+COMMAND_OPTIONS = ("--solver", "--method", "--time-limit", "--policy", "--structure")
 
 
 def versions() -> dict[str, str]:
@@ -63,12 +64,15 @@ def command_record(scenario_path: str, options: dict[str, Any]) -> list[str]:
                "--method", str(options["method"])]
     if options.get("time_limit") is not None:
         command += ["--time-limit", repr(float(options["time_limit"]))]
+    for flag in ("policy", "structure"):
+        if options.get(flag) is not None:
+            command += [f"--{flag}", str(options[flag])]
     return command
 
 
-def run_record(scenario_path: str, result: Result) -> dict[str, Any]:
+def run_record(scenario_path: str, result: Result, **flags: str | None) -> dict[str, Any]:
     """What ``solve --out`` adds to summary.json besides the inputs: the command and the versions."""
-    return {"command": command_record(scenario_path, dict(result.solver_options)), "versions": versions()}
+    return {"command": command_record(scenario_path, {**result.solver_options, **flags}), "versions": versions()}
 
 
 def input_records(scenario: Scenario) -> list[dict[str, str]]:
@@ -88,13 +92,22 @@ class SolveRun:
 
 
 def solve_run(scenario_path: str, scenario: Scenario, *, solver: str | None = None,
-              method: str = "decompose", time_limit: float | None = None) -> SolveRun:
-    """Solve a loaded scenario and build its result folder's files (the record included)."""
+              method: str = "decompose", time_limit: float | None = None, policy: str | None = None,
+              structure: str | None = None) -> SolveRun:
+    """Solve a loaded scenario and build its result folder's files (the record included).
+
+    ``policy`` and ``structure`` ("on"/"off") override the scenario's, as changes in its log.
+    """
+    if policy is not None or structure is not None:
+        scenario = scenario.derive(**({"policy": policy} if policy is not None else {}),
+                                   **({"structure": structure == "on"} if structure is not None else {}))
     result = solve(scenario, solver=solver, time_limit=time_limit, method=method)
     table = None
     if scenario.actuals is not None and result.has_plan:
         _plan, _again, table = replan(scenario, solver=solver, replanned=result)
-    files = result_files(result, extra={"inputs": input_records(scenario), **run_record(scenario_path, result)})
+    flags = {"policy": policy, "structure": structure}
+    files = result_files(result, extra={"inputs": input_records(scenario),
+                                        **run_record(scenario_path, result, **flags)})
     if table is not None:
         files["replan.csv"] = replan_csv(table)
     return SolveRun(scenario, result, table, files)
@@ -102,7 +115,8 @@ def solve_run(scenario_path: str, scenario: Scenario, *, solver: str | None = No
 
 def _command_options(command: list[str]) -> dict[str, Any]:
     flags = dict(zip(command[2::2], command[3::2], strict=True))
-    options: dict[str, Any] = {"solver": flags.get("--solver"), "method": flags.get("--method", "decompose")}
+    options: dict[str, Any] = {"solver": flags.get("--solver"), "method": flags.get("--method", "decompose"),
+                               "policy": flags.get("--policy"), "structure": flags.get("--structure")}
     if "--time-limit" in flags:
         options["time_limit"] = float(flags["--time-limit"])
     return options
@@ -246,7 +260,8 @@ def reproduce(folder: str | Path) -> Report:
     except ValueError:
         raise InputError([Problem(label, "command", "the recorded command is not valid: "
                                   + " ".join(report.command))]) from None
-    if options["method"] not in METHODS or options.get("solver") not in (None, *SOLVERS):
+    if options["method"] not in METHODS or options.get("solver") not in (None, *SOLVERS) or \
+            options.get("policy") not in (None, *POLICIES) or options.get("structure") not in (None, "on", "off"):
         raise InputError([Problem(label, "command", "the recorded command is not valid: "
                                   + " ".join(report.command))])
     run = solve_run(report.command[1], load_scenario(report.command[1]), **options)

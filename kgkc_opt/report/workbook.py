@@ -386,6 +386,7 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
 
     # the annual caps, the decision's where they differ, and what is left
     caps = result.budget
+    row_totals = rows[-1]["years"]  # the grand total's figures per year
     r = layout.total_row + 1
     changed = any(float(scenario.local_budget[y]) != float(decided.annual_budget[y].state) or
                   float(scenario.cofunding[y]) != float(decided.annual_budget[y].other) for y in years)
@@ -401,14 +402,16 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
             sheet.cell(r, layout.col(yi, 0), None)
             for part, source in ((1, "local"), (2, "cofunding")):
                 col = layout.col(yi, part)
-                cap = float(caps.loc[(y, source), "cap"])
+                # (a year not planned, as when actuals cover it, has no cap row: 0)
+                planned = (y, source) in caps.index
+                cap = float(caps.loc[(y, source), "cap"]) if planned else 0.0
                 if key == "cap":
                     sheet.cell(r, col, cap, italic=True, number_format=money_format(cap))
                 elif key == "decision":
                     value = float(decided.annual_budget[y].state if part == 1 else decided.annual_budget[y].other)
                     sheet.cell(r, col, value, italic=True, number_format=money_format(value), fill=DECISION_FILL)
                 else:
-                    used = float(caps.loc[(y, source), "used"])
+                    used = float(row_totals[y][part])  # what the formula subtracts: the total row
                     sheet.formula(r, col, f"{_ref(col, cap_row)}-{_ref(col, layout.total_row)}", cap - used,
                                   italic=True)
         sheet.cell(r, layout.period_col(0), None)
@@ -420,8 +423,8 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
             elif key == "decision":
                 value = float(sum((b.state if part == 1 else b.other) for b in decided.annual_budget.values()))
             else:
-                frame = caps.xs(source, level="source")
-                value = float(frame["cap"].sum() - frame["used"].sum())
+                value = float(caps.xs(source, level="source")["cap"].sum()) - sum(
+                    float(row_totals[y][part]) for y in years)
             sheet.formula(r, col, cells, value, italic=True, fill=DECISION_FILL if key == "decision" else None)
         _row_height(ws, r, (label, 30))
         r += 1

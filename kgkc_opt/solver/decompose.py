@@ -29,10 +29,9 @@ from kgkc_opt.errors import KgkcError
 from kgkc_opt.model.check import round_plan
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
-from kgkc_opt.model.objectives import DEFAULT_POLICY, Objective, policy_objectives
+from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.evenness import even_schedule
-from kgkc_opt.solver.highs import HighsBackend
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -84,8 +83,7 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
             " (the evenness of the schedule was not completed: time limit)"
         status = Status.OPTIMAL if ev.plan is not None else ev.status
         return Outcome(status, None, None, values, ev.seconds, True), note
-    guided = isinstance(backend, HighsBackend)
-    m = linear_full(inp, fixed_totals=totals, objective="spread" if guided else "feasibility")
+    m = linear_full(inp, fixed_totals=totals, objective="feasibility")
     return backend.solve(m, time_limit=clock.remaining(), first_solution=True), ""
 
 
@@ -95,7 +93,7 @@ def _values(inp: ModelInput, objectives: list[Objective], plan: dict[tuple[str, 
 
 def optimise(
     inp: ModelInput, *, solver: str | Backend = "highs", time_limit: float | None = DEFAULT_TIME_LIMIT,
-    method: str = "decompose", tie_break: bool = True, policy: str = DEFAULT_POLICY,
+    method: str = "decompose", tie_break: bool = True, policy: str | None = None,
 ) -> PlanOutcome:
     """Find the plan (no result dressing, no shadow prices): see the module docstring.
 
@@ -105,7 +103,7 @@ def optimise(
     if method not in METHODS:
         raise KgkcError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     backend = backend_for(solver) if isinstance(solver, str) else solver
-    objectives = policy_objectives(inp, policy)
+    objectives = policy_objectives(inp, policy or inp.policy)
     clock = _Clock(time_limit)
     timings: dict[str, float] = {}
     if not inp.columns():

@@ -5,8 +5,8 @@ tasks fall as evenly over their years as the money allows (each task's cadence, 
 ``TaskSpec.evenness_weight``). Proving the evenest schedule is an exact-packing search that took
 up to 8 s on the decision as written, so it is computed differently, and deterministically:
 
-1. a first schedule (the schedule model, HiGHS stopping at its first solution, fill rows
-   guiding it);
+1. a first schedule (the schedule model without an objective, HiGHS stopping at its first
+   solution, the fill rows guiding it);
 2. exchanges between pairs of years, each solved exactly: for a pair (a, b), every unit outside
    a and b stays, and the schedule model (the same rows: money, links, events, totals) chooses
    the units of a and b with the least unevenness. A pair is solved again only when one of its
@@ -33,7 +33,11 @@ from kgkc_opt.solver.status import Outcome, Status
 
 #: Most nodes a pair's exchange may search (a deterministic limit: the best schedule found within
 #: it is kept, the pass stays repeatable).
-PAIR_NODE_LIMIT = 2000
+PAIR_NODE_LIMIT = 200
+#: Most nodes the search for a first schedule guided by the evenness may take.
+FIRST_NODE_LIMIT = 500
+#: Most exchanges, in passes over the pairs of years (a deterministic bound on the work).
+MAX_PASSES = 2
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,14 @@ def even_schedule(inp: ModelInput, totals: dict[str, int], backend: object, *,
     def left() -> float | None:
         return None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
 
+    # the first schedule: guided by the evenness (a better start), within a node limit; where that
+    # finds none, without an objective (found faster where the packing is tight)
     m = linear_full(inp, fixed_totals=totals, objective="spread")
-    first: Outcome = backend.solve(m, time_limit=left(), first_solution=True)  # type: ignore[attr-defined]
+    first: Outcome = backend.solve(m, time_limit=left(), first_solution=True,  # type: ignore[attr-defined]
+                                   node_limit=FIRST_NODE_LIMIT)
+    if not first.status.has_plan:
+        feasible = linear_full(inp, fixed_totals=totals, objective="feasibility")
+        first = backend.solve(feasible, time_limit=left(), first_solution=True)  # type: ignore[attr-defined]
     if not first.status.has_plan or first.values is None:
         return Evenness(first.status, None, None, None, 0, time.perf_counter() - start, False)
     plan = round_plan(first.values)
@@ -89,9 +99,10 @@ def even_schedule(inp: ModelInput, totals: dict[str, int], backend: object, *,
     stale = {pair: True for pair in itertools.combinations(years, 2)}
     exchanges = 0
     complete = True
-    while score and any(stale.values()):
+    budget = MAX_PASSES * len(stale)
+    while score and any(stale.values()) and exchanges < budget:
         for pair in itertools.combinations(years, 2):
-            if not stale[pair] or not score:
+            if not stale[pair] or not score or exchanges >= budget:
                 continue
             if time_limit is not None and left() is not None and left() <= 0.01:  # type: ignore[operator]
                 complete = False

@@ -140,6 +140,9 @@ class HighsBackend:
                  ) -> tuple[Status, dict[str, float], dict[str, tuple[float, float]]]:
         """Solve an LP: its status, the dual of every row by key and, with ``ranging``, the
         interval of each row's bound over which its dual holds (HiGHS ranging; {} if unavailable)."""
+        if not m.col_names:  # nothing left to plan (every year executed): HiGHS would say "Empty"
+            status = Status.OPTIMAL if not _obviously_infeasible(m) else Status.INFEASIBLE
+            return status, dict.fromkeys(m.row_keys, 0.0), {}
         h = self.new_highs(None)
         h.passModel(highs_lp(m))
         h.run()

@@ -8,19 +8,22 @@ calls a time-limit stop "Optimal"): the status is read from the solver itself, f
 the ``highspy.Highs`` object PuLP leaves in ``problem.solverModel``, for CBC from PuLP's solution
 status. Values are read only once the status says there is a solution.
 
-CBC: the ``cbc`` program is looked for where ``pip install 'kgkc-opt[cbc]'`` puts it (the
-``cbcbox`` package, and the ``bin`` folder of the running interpreter, so a virtual environment
-need not be activated), then on PATH (``find_cbc``). CBC runs on one thread: with more it is not
-deterministic.
+CBC: the ``cbc`` program is looked for where the installs put it (``find_cbc``): the ``cbcbox``
+package (``pip install 'kgkc-opt[cbc]'``), the older cbc that PuLP 3 ships (Python 3.11; PuLP 4
+ships none), the ``bin`` folder of the running interpreter, then PATH: a virtual environment
+need not be activated. Without one, ``--solver cbc`` says the exact command that installs it
+(``CBC_MISSING``). CBC runs on one thread: with more it is not deterministic.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import re
 import shutil
 import sys
 import time
+import warnings
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -35,8 +38,8 @@ from kgkc_opt.solver.status import Outcome, Status
 if TYPE_CHECKING:
     import pulp
 
-CBC_MISSING = ("CBC is not installed: install it with  python -m pip install 'kgkc-opt[cbc]'  in the "
-               "environment kgkc-opt runs from (HiGHS, the default solver, needs nothing more)")
+CBC_MISSING = (f"CBC is not installed: install it with  {sys.executable} -m pip install 'kgkc-opt[cbc]'  "
+               "(the CBC extra, about 550 MB; HiGHS, the default solver, needs nothing more)")
 
 
 @dataclass
@@ -70,7 +73,7 @@ def find_cbc() -> str | None:
     """The path of the ``cbc`` program: from the cbcbox package, PuLP 3's own, next to the
     interpreter, on PATH."""
     try:
-        import cbcbox  # the binary of 'pip install kgkc-opt[cbc]' (pulp[cbc])
+        cbcbox: Any = importlib.import_module("cbcbox")  # the cbc of 'pip install kgkc-opt[cbc]' (pulp[cbc])
     except ImportError:
         pass
     else:
@@ -80,13 +83,14 @@ def find_cbc() -> str | None:
             path = None
         if path and Path(path).is_file():
             return str(path)
-    try:
-        import pulp
-    except ImportError:
-        pulp = None
+    pulp: Any = None
+    with contextlib.suppress(ImportError):
+        pulp = importlib.import_module("pulp")
     bundled = getattr(pulp, "PULP_CBC_CMD", None)  # PuLP 3 ships a cbc of its own
     if bundled is not None:
-        path = getattr(bundled(msg=False), "path", None)
+        with warnings.catch_warnings():  # PuLP 3.3 says PULP_CBC_CMD goes away in PuLP 4: its path is all we use
+            warnings.simplefilter("ignore", DeprecationWarning)
+            path = getattr(bundled(msg=False), "path", None)
         if path and Path(path).is_file():
             return str(path)
     for folder in (Path(sys.executable).parent, Path(sys.prefix) / "bin"):
@@ -120,11 +124,14 @@ class PulpBackend:
             return HighsBackend().version()
         from importlib import metadata
 
-        self.cbc_path()
-        try:
-            return f"CBC (cbcbox {metadata.version('cbcbox')})"
-        except metadata.PackageNotFoundError:
-            return "CBC"
+        path = Path(self.cbc_path())
+        for package in ("cbcbox", "pulp"):  # whose cbc it is: cbcbox's, or the one PuLP 3 ships
+            if package in path.parts:
+                try:
+                    return f"CBC ({package} {metadata.version(package)})"
+                except metadata.PackageNotFoundError:
+                    break
+        return "CBC"
 
     def _make(self, time_limit: float | None, warm: bool, is_mip: bool) -> Any:
         import pulp

@@ -58,6 +58,7 @@ class Result:
     _bound: float | None = field(default=None, repr=False)
     _gap: float | None = field(default=None, repr=False)
     _values: Mapping[str, Fraction] | None = field(default=None, repr=False, compare=False)
+    _exact: Fraction | None = field(default=None, repr=False, compare=False)
     _allocation: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     _achievement: pd.DataFrame | None = field(default=None, repr=False, compare=False)
     _budget: pd.DataFrame | None = field(default=None, repr=False, compare=False)
@@ -87,6 +88,13 @@ class Result:
         self._need_plan("the objective")
         assert self._objective is not None
         return self._objective
+
+    @property
+    def exact_objective(self) -> Fraction:
+        """The weighted share of targets met, as an exact fraction."""
+        self._need_plan("the objective")
+        assert self._exact is not None
+        return self._exact
 
     @property
     def bound(self) -> float:

@@ -24,7 +24,7 @@ from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.scenario import Scenario, baseline
 from kgkc_opt.model.check import achievement_value, check_plan
 from kgkc_opt.model.data import ModelInput, model_input
-from kgkc_opt.model.objectives import DEFAULT_POLICY, POLICIES
+from kgkc_opt.model.objectives import POLICIES
 from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.decompose import DEFAULT_TIME_LIMIT, OPTIMALITY_TOLERANCE, optimise
 from kgkc_opt.solver.prices import shadow_prices
@@ -81,18 +81,19 @@ def solve_scenario(
     if not isinstance(scenario, Scenario):
         raise TypeError(f"solve() takes a Scenario or a Program, not {type(scenario).__name__}")
     solver = solver or scenario.solver or "highs"
-    policy = policy or getattr(scenario, "policy", None) or DEFAULT_POLICY
-    if policy not in POLICIES:
+    if policy is not None and policy not in POLICIES:
         raise UsageError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
     backend = backend_for(solver)
     if time_limit is None:
         time_limit = scenario.time_limit or DEFAULT_TIME_LIMIT
     inp = model_input(scenario, structure=structure)
+    if policy is not None:
+        inp = dataclasses.replace(inp, policy=policy)
+    policy = inp.policy
     options = {"solver": solver, "time_limit": time_limit, "method": method, "tie_break": tie_break,
-               "mip_rel_gap": 0.0, "policy": policy}
+               "mip_rel_gap": 0.0}
     started = time.perf_counter()
-    outcome = optimise(inp, solver=backend, time_limit=time_limit, method=method, tie_break=tie_break,
-                       policy=policy)
+    outcome = optimise(inp, solver=backend, time_limit=time_limit, method=method, tie_break=tie_break)
     max_objective = float(sum((t.weight for t in inp.planned_tasks), Fraction(0)))
     common: dict[str, Any] = dict(
         scenario=scenario.name, program=scenario.program.id, solver=solver,
@@ -116,7 +117,7 @@ def solve_scenario(
     timings["total"] = time.perf_counter() - started
     allocation, achievement, budget = tables(scenario, inp, plan, prices)
     return Result(
-        status=outcome.status, message=outcome.message, timings=timings, _objective=float(value),
+        status=outcome.status, message=outcome.message, timings=timings, _objective=float(value), _exact=value,
         _bound=bound_f, _gap=gap, _values=dict(outcome.values), _allocation=allocation,
         _achievement=achievement, _budget=budget, _plan=dict(plan), **common,
     )

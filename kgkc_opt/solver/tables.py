@@ -8,21 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from kgkc_opt.model.check import evenness
 from kgkc_opt.model.data import ModelInput
 
+if TYPE_CHECKING:
+    from kgkc_opt.inputs.scenario import Scenario
+
 
 def tables(
-    scenario: Any, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[str, float]
+    scenario: Scenario, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[str, float]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     tasks = {t.task_id: t for t in inp.tasks}
+    declared = {t.id: t.years for t in scenario.program.tasks}
     rows = []
     for t in inp.tasks:
-        for y in t.years:
+        # every year the program lets the task run (a link may keep some at 0)
+        for y in declared.get(t.task_id, t.years):
             if y not in inp.local_cap:
                 continue
             q = plan.get((t.task_id, y), 0)
@@ -62,5 +67,6 @@ def tables(
                      "shadow_price": prices.get(f"cofunding_cap[{y}]", 0.0)})
         if inp.carry_over:
             carry = cap - local
-    budget = pd.DataFrame(rows).set_index(["year", "source"])
+    budget = pd.DataFrame(rows, columns=["year", "source", "cap", "used", "slack", "shadow_price"])
+    budget = budget.astype({"year": "int64"}).set_index(["year", "source"])  # no rows: nothing left to plan
     return allocation, achievement, budget

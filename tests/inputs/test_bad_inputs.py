@@ -1,20 +1,26 @@
 """The corpus of bad inputs (tests/bad_inputs/): one clear message each, never a traceback or output.
 
 Every file of the corpus (and a few made at run time: a file above the 5 MB limit, a missing file,
-a folder, a CSV with a 200 kB field) is fed to the command line the way a planner would: a program
-as the program of a scenario given to ``solve`` (and to ``audit``), a scenario to ``solve``, an
-actuals CSV as the actuals of a scenario. Each must end with exit code 2 and a message that names
-the file and, for each problem, the key path or line and what was expected (tests/bad_inputs/
-expected.yaml lists them, with the least number of problems reported), no traceback, and no output
-file created or modified: neither a new ``--out`` folder nor an existing one given with ``--force``.
+a folder, a named pipe, /dev/zero, a CSV with a 200 kB field) is fed to the command line the way a
+planner would: a program as the program of a scenario given to ``solve`` (and to ``audit``), a
+scenario to ``solve``, an actuals CSV as the actuals of a scenario. Each must end with exit code 2
+and a message that names the file and, for each problem, the key path or line and what was
+expected (tests/bad_inputs/expected.yaml lists them, with the least number of problems reported),
+no traceback, and no output file created or modified: neither a new ``--out`` folder nor an
+existing one given with ``--force``, nor a hidden staging entry; and within ``SECONDS`` (a command
+that would hang, as reading a named pipe does, is stopped after ``HANG_SECONDS`` and fails).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,6 +35,9 @@ CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 MANIFEST: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 GENERATED: dict = MANIFEST.pop("generated")
 ROLES = ("program", "scenario", "actuals")
+#: Longest a refusal may take (the issue asks for "a couple of seconds"; this allows a loaded machine).
+SECONDS = 5.0
+HANG_SECONDS = 20
 
 
 def corpus_files() -> list[str]:
@@ -53,9 +62,28 @@ def make(entry: str, how: str, folder: Path) -> Path:
         path.write_bytes(bytes(range(256)) * 4)
     elif how == "folder":
         path.mkdir()
+    elif how == "fifo":  # reading it would wait forever for a writer
+        os.mkfifo(path)
+    elif how == "dev-zero":  # reading it would never end
+        return Path("/dev/zero")
     else:
         assert how == "missing"
     return path
+
+
+@contextlib.contextmanager
+def no_hang(seconds: int = HANG_SECONDS) -> Iterator[None]:
+    """Fail (instead of hanging the suite) if the block runs longer than ``seconds``."""
+    def stop(signum, frame):
+        raise TimeoutError(f"still running after {seconds} s: the input was not refused")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -81,7 +109,7 @@ def problem_count(err: str) -> int:
 def test_the_corpus_is_listed_and_large_enough():
     on_disk = corpus_files()
     assert sorted(MANIFEST) == on_disk, "every corpus file needs an entry in expected.yaml (and back)"
-    assert len(on_disk) + len(GENERATED) >= 30
+    assert len(on_disk) + len(GENERATED) >= 90
     for role in ROLES:
         assert sum(e.startswith(role) for e in [*on_disk, *GENERATED]) >= 8, role
     # the repository stays small: the very large file is made at run time
@@ -120,7 +148,10 @@ def test_bad_input(entry, tmp_path, capsys, monkeypatch):
                 (work / "old").mkdir(exist_ok=True)
                 (work / "old" / "allocation.csv").write_text("an earlier plan\n", encoding="utf-8")
             before = snapshot(work)
-            code, out, err = run(capsys, [*argv, *extra])
+            started = time.perf_counter()
+            with no_hang():
+                code, out, err = run(capsys, [*argv, *extra])
+            assert time.perf_counter() - started < SECONDS, f"{entry}: took {time.perf_counter() - started:.1f} s"
             assert code == 2, f"{entry}: {' '.join(argv + extra)} exited {code}\n{err}"
             assert "Traceback" not in err and out == "", err
             assert err.startswith("kgkc-opt: ") and err.endswith("\n")

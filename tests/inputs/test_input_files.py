@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import os
+import pickle
+import socket
+import time
 import unicodedata
 from fractions import Fraction
 from pathlib import Path
@@ -12,6 +17,7 @@ from conftest import FIXTURES, ROOT
 import kgkc_opt as kg
 from kgkc_opt.errors import InputError, KgkcError, ProgramError, ScenarioError
 from kgkc_opt.inputs import files as loaders
+from kgkc_opt.inputs.reader import WrittenFloat
 
 TINY = (FIXTURES / "tiny-program.yaml").read_text(encoding="utf-8")
 
@@ -278,3 +284,147 @@ def test_extends_missing_file(tmp_path):
         kg.load_scenario(path)
     p = only_problem(info.value)
     assert p.source == str(path) and p.where == "extends" and "nowhere.yaml" in p.message
+
+
+# --- special files, read caps, the key that named a file ---------------------------------------
+
+
+def scenario_naming(tmp_path: Path, key: str, value: str) -> Path:
+    write(tmp_path / "tiny-program.yaml", TINY)
+    program = "" if key == "program" else "program: tiny-program.yaml\n"
+    return write(tmp_path / "s.yaml", f"name: s\n{program}{key}: '{value}'\n")
+
+
+@pytest.mark.parametrize("key", ["extends", "program", "actuals"])
+def test_dev_zero_is_refused_before_it_is_read_naming_the_key(tmp_path, key, monkeypatch):
+    read = []
+    real_read = loaders.os.read
+    monkeypatch.setattr(loaders.os, "read", lambda fd, n: (data := real_read(fd, n), read.append(len(data)))[0])
+    path = scenario_naming(tmp_path, key, "/dev/zero")
+    with pytest.raises(ScenarioError) as info:
+        kg.load_scenario(path)
+    p = only_problem(info.value)
+    assert (p.source, p.where) == (str(path), key)
+    assert p.message == "/dev/zero: is a character device, not a regular file"
+    assert sum(read) < 10_000  # only the scenario itself (and the program) were read
+
+
+@pytest.mark.parametrize("key", ["extends", "program", "actuals"])
+def test_a_named_pipe_is_refused_at_once(tmp_path, key):
+    os.mkfifo(tmp_path / "pipe")
+    path = scenario_naming(tmp_path, key, "pipe")
+    started = time.perf_counter()
+    with pytest.raises(ScenarioError) as info:
+        kg.load_scenario(path)  # reading a pipe with no writer would wait forever
+    assert time.perf_counter() - started < 2
+    p = only_problem(info.value)
+    assert (p.source, p.where, p.message) == (str(path), key, "pipe: is a named pipe, not a regular file")
+
+
+@pytest.mark.parametrize("key", ["extends", "program", "actuals"])
+def test_a_folder_named_by_a_key_is_reported_at_that_key(tmp_path, key):
+    (tmp_path / "plans").mkdir()
+    path = scenario_naming(tmp_path, key, "plans")
+    with pytest.raises(ScenarioError) as info:
+        kg.load_scenario(path)
+    p = only_problem(info.value)
+    assert (p.source, p.where, p.message) == (str(path), key, "plans: is a folder, expected a file")
+
+
+def test_a_socket_is_refused(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a socket's path is limited to about 100 bytes: bind a short one
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("s.yaml")
+        with pytest.raises(ScenarioError) as info:
+            kg.load_scenario("s.yaml")
+    assert only_problem(info.value).message == "is a socket, not a regular file"
+
+
+def test_reads_stop_at_the_limit(tmp_path, monkeypatch):
+    """Reading stops one byte past the limit, whatever size the file claims (it may grow while read)."""
+    monkeypatch.setattr(loaders, "MAX_FILE_BYTES", 1000)
+    path = write(tmp_path / "big.yaml", "name: x\n" + "# padding\n" * 5000)
+    read = []
+    real_read = loaders.os.read
+    monkeypatch.setattr(loaders.os, "read", lambda fd, n: (data := real_read(fd, n), read.append(len(data)))[0])
+    with pytest.raises(ScenarioError, match="limited to 1,000 bytes"):
+        kg.load_scenario(path)
+    assert sum(read) == 1001
+
+
+# --- numbers as written -------------------------------------------------------------------------
+
+
+def test_floats_keep_the_text_they_were_written_as():
+    data = loaders.parse_yaml("a: 4.658\nb: 2.10\nc: 1.0e+3\nd: .inf\ne: 17.88\n", "t.yaml")
+    assert data["a"] == 4.658 and str(data["a"]) == "4.658" and isinstance(data["a"], WrittenFloat)
+    assert data["b"] == 2.1 and str(data["b"]) == "2.10" and repr(data["b"]) == "2.1"
+    assert str(data["c"]) == "1.0e+3" and data["c"] == 1000.0
+    assert data["d"] == float("inf") and not isinstance(data["d"], WrittenFloat)
+    assert pickle.loads(pickle.dumps(data["b"])) == 2.1 and str(pickle.loads(pickle.dumps(data["b"]))) == "2.10"
+    assert copy.deepcopy(data)["e"].text == "17.88"
+
+
+@pytest.mark.parametrize(("written", "accepted"), [
+    ("4.658", None), ("47.585", None), ("8.000", None), ("17.880", None),
+    ("4.6580", Fraction(2329, 500)), ("17.88", Fraction(447, 25)), ("4192.2", Fraction(20961, 5)),
+    ("0.125", Fraction(1, 8)), ("4658", Fraction(4658)), ("1.5", Fraction(3, 2)), ("1234.567", Fraction(1234567, 1000)),
+])
+def test_money_written_the_vietnamese_way_is_refused_as_ambiguous(tmp_path, written, accepted):
+    text = TINY.replace("2021: {total: 102, state: 72", f"2021: {{total: 5000, state: {written}")
+    path = write(tmp_path / "p.yaml", text)
+    if accepted is None:
+        with pytest.raises(ProgramError) as info:
+            kg.load_program(path)
+        p = only_problem(info.value)
+        assert p.where == "annual_budget.years.2021.state"
+        assert p.message.startswith(f"{written} is ambiguous") and f"write {written.replace('.', '')}," in p.message
+    else:
+        assert kg.load_program(path).annual_budget[2021].state == accepted
+
+
+def test_the_hint_for_a_comma_is_itself_accepted(tmp_path):
+    """'4,938' is refused with two spellings; each is then read as what the hint says."""
+    text = TINY.replace("2021: {total: 102, state: 72", '2021: {total: 5000, state: "4,938"')
+    path = write(tmp_path / "p.yaml", text)
+    with pytest.raises(ProgramError) as info:
+        kg.load_program(path)
+    message = only_problem(info.value).message
+    assert "write 4938, or 4.9380 for the decimal" in message
+    for spelling, value in (("4938", Fraction(4938)), ("4.9380", Fraction(4938, 1000))):
+        write(path, TINY.replace("2021: {total: 102, state: 72", f"2021: {{total: 5000, state: {spelling}"))
+        assert kg.load_program(path).annual_budget[2021].state == value
+
+
+def test_numeric_task_ids_are_refused_and_quoted_ones_kept_apart(tmp_path):
+    numeric = TINY.replace("{id: A.1,", "{id: 2.1,").replace("{id: A.2,", "{id: 2.10,")
+    with pytest.raises(ProgramError) as info:
+        kg.load_program(write(tmp_path / "n.yaml", numeric))
+    messages = [f"{p.where}: {p.message}" for p in info.value.problems]
+    assert any(m.startswith("tasks[1].id: the id 2.10 is written as a number") and "id: '2.10'" in m
+               for m in messages), messages
+    assert not any("listed twice" in m for m in messages)
+    quoted = TINY.replace("{id: A.1,", "{id: '2.1',").replace("{id: A.2,", "{id: '2.10',").replace(
+        "tasks: [A.1]", "tasks: ['2.1']")
+    program = kg.load_program(write(tmp_path / "q.yaml", quoted))
+    assert program.task_ids[:2] == ("2.1", "2.10")
+    # a scenario may name one unquoted: 2.10 stays '2.10' (the text as written)
+    scenario = write(tmp_path / "s.yaml", "name: s\nprogram: q.yaml\ntargets: {2.10: 1}\n")
+    targets = kg.load_scenario(scenario).targets
+    assert (targets["2.10"], targets["2.1"]) == (1, 6)
+    # both unquoted in one mapping are the same number: refused, saying so
+    write(scenario, "name: s\nprogram: q.yaml\ntargets: {2.10: 1, 2.1: 5}\n")
+    with pytest.raises(ScenarioError) as info:
+        kg.load_scenario(scenario)
+    assert only_problem(info.value).message == (
+        "is not valid YAML: the key 2.1 is the number 2.1, as is the key 2.10 on line 3 (YAML reads unquoted "
+        "2.10 as a number); quote keys that are ids: '2.10', '2.1'")
+
+
+def test_a_state_share_above_the_total_is_refused(tmp_path):
+    text = TINY.replace("cost: {total: 160, state: 80, other: 80}", "cost: {total: 60, state: 80, other: 0}")
+    with pytest.raises(ProgramError) as info:
+        kg.load_program(write(tmp_path / "p.yaml", text))
+    p = only_problem(info.value)
+    assert p.where == "tasks[A.2].cost.state"
+    assert p.message.startswith("the state (Vốn NS) amount 80 is above the total 60")

@@ -242,14 +242,16 @@ QUOTED: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
     ("title.vi: required key is missing", _set(["title"], {"en": "x"})),
     ("title.fr: unknown key; expected one of: vi, en", _set(["title", "fr"], "x")),
     ("expected text, got ''", _set(["title", "vi"], "")),
-    ("expected an amount in million VND (a number), got '47.585'",
+    ("expected an amount in million VND (a number), got '47.585' (47.585 is ambiguous: written the Vietnamese "
+     "way ('.' between thousands) it is 47585, read as a decimal it is 47.585; write 47585, or 47.5850 for the "
+     "decimal)",
      _set([*ANNUAL_2026, "total"], "47.585")),
-    ("expected an amount in million VND (a number), got '1,5'",
+    ("expected an amount in million VND (a number), got '1,5' (Vietnamese notation? write 1.5: a '.' for decimals)",
      _set([*ANNUAL_2026, "total"], "1,5")),
     ("expected an amount in million VND (a number), got '-'", _set([*I1, "cost", "other"], "-")),
     ("expected an amount of at least 0 million VND, got -1", _set([*ANNUAL_2026, "total"], -1)),
-    ("amount 47585000000 million VND is beyond 1,000,000,000 million VND; amounts are in million "
-     "VND (triệu đồng)", _set([*ANNUAL_2026, "total"], 47585000000)),
+    ("amount 47585000000 million VND is beyond 1,000,000,000 million VND; amounts are in million VND (triệu "
+     "đồng): 47585000000 đồng would be 47,585 million", _set([*ANNUAL_2026, "total"], 47585000000)),
     ("support_rules.province_norm.max_state_share: expected a share between 0 and 1, got 30",
      _set(["support_rules", "province_norm", "max_state_share"], 30)),
     ('expected a share like 0.3 or "30%", got \'0.3\'',
@@ -315,7 +317,7 @@ QUOTED: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
     ("relations[0].relation: expected one of <=, >=, ==, got '<'", _relation(relation="<")),
     ("relations[0].left: unknown task id(s): X.1, Y.2", _relation(left=["X.1", "Y.2"])),
     ("relations[0].right: expected a non-empty list of task ids", _relation(right=[])),
-    ("relations[0].note: unknown key; expected one of: id, source, left, relation, right, text",
+    ("relations[0].note: unknown key; expected one of: id, source, left, relation, right, text, enforce",
      _relation(note="x")),
     ("relations: expected a list of relations", _set(["relations"], {"R01": {}})),
 ]
@@ -345,9 +347,10 @@ def test_problem_listing_is_real():
 
 
 def test_vietnamese_notation_audit_is_as_quoted():
-    """`2.800` copied as printed loads as 2.8; the page quotes what the audit then says."""
+    """2.8 for 2,800 (reaching the program as a float, as a file's `2.800` no longer can): the page
+    quotes what the audit then says."""
     data = minimal()
-    task(data, "II.1")["cost"] = yaml.safe_load("{total: 2.800, state: 1.400, other: 1.400}")
+    task(data, "II.1")["cost"] = yaml.safe_load("{total: 2.8, state: 1.4, other: 1.4}")
     findings = kg.audit(kg.program_from_dict(data, source=FILE))
     text = doc_text()
     quoted = {f.code for f in findings if f"[{f.severity}] {f.code}\n  {f.message}" in text}

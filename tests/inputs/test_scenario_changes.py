@@ -327,8 +327,13 @@ def test_tier_1_is_served_as_if_tier_2_did_not_exist():
     check_plan(only_tier1, best)
     tier1_value = tier_value(scenario, result, exclude=tier2)
     assert tier1_value == exact_objective(only_tier1, best) == 20
-    # and tier 2 gets what is left: the objective is the tier-1 optimum plus tier 2's best
-    assert exact_objective(scenario, result) - tier1_value == Fraction(23, 120)
+    # and tier 2 gets what is left: the objective is the tier-1 optimum plus tier 2's best. With the
+    # program's structure, district prizes (III.7) need district rounds (III.5, tier 2, 80 each),
+    # none of which fit: what is left pays 8 provincial prizes in the years of the provincial
+    # rounds (8/210); without the structure it paid 23 district prizes with no round (23/120)
+    assert exact_objective(scenario, result) - tier1_value == Fraction(8, 210)
+    plain = kg.solve(scenario, structure=False)
+    assert exact_objective(scenario, plain) - tier1_value == Fraction(23, 120)
 
 
 def test_without_tiers_the_same_cut_serves_tier_1_less():
@@ -413,7 +418,8 @@ def test_unknown_top_level_key_and_wrong_format(mini):
     found = problems({"format": "kgkc-scenario/2", "budgets": {2021: 5}}, mini)
     assert ("budgets", "unknown key; expected one of: format, name, title, description, program, extends, "
             "overrides, allow_overlap, actuals, replan_from, uncertainty, solve, new_tasks, targets, "
-            "support_share, escalation, budget, cofunding, group_caps, weights, floors, tiers, carry_over") in found
+            "support_share, escalation, budget, cofunding, group_caps, weights, floors, tiers, carry_over, policy, "
+            "structure") in found
     assert any(w == "format" for w, _ in found)
 
 

@@ -103,8 +103,9 @@ def test_remaining_counts_units_done():
     assert t.remaining == 5 and t.remaining_floor == 3
 
 
-def test_year_sets_are_unions_of_task_years(tiny_input):
-    assert year_sets(tiny_input) == [(2022,), (2021, 2023), (2021, 2022, 2023)]
+def test_year_sets_are_unions_of_task_years_and_single_years(tiny_input):
+    # unions of the tasks' year-sets, and every single year (events force spending into each)
+    assert year_sets(tiny_input) == [(2021,), (2022,), (2023,), (2021, 2023), (2021, 2022, 2023)]
 
 
 # --- rows, names, sources ---------------------------------------------------------------------

@@ -1,0 +1,100 @@
+"""Exact least amounts: the elastic model (the same rows as every model) gives whole đồng; every
+figure is verified by re-solving: it suffices, and one đồng less does not."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+
+import kgkc_opt as kg
+from kgkc_opt.analysis.repairs import DONG, explain_infeasible, is_least, least_extra, least_money, raised
+from kgkc_opt.model.data import model_input
+from kgkc_opt.solver.decompose import optimise
+
+
+def carry_program(cap_2021: float = 72, cap_2022: float = 10) -> kg.Program:
+    """Two years; task X (50 a unit, local budget) may run only in 2022; another task in 2021."""
+    return kg.program_from_dict({
+        "format": "kgkc-program/1", "id": "carry", "title": "carry", "period": {"start": 2021, "end": 2022},
+        "annual_budget": {"years": {2021: {"total": cap_2021, "state": cap_2021, "other": 0},
+                                    2022: {"total": cap_2022, "state": cap_2022, "other": 0}}},
+        "support_rules": {"norm": {"max_state_share": 1, "citation": "test"}},
+        "groups": [{"id": "A", "name": "A"}],
+        "tasks": [
+            {"id": "X", "group": "A", "name": "X", "unit": "u", "quantity": 2, "years": [2022],
+             "cost": {"total": 100, "state": 100, "other": 0}, "support_rule": "norm"},
+            {"id": "Y", "group": "A", "name": "Y", "unit": "u", "quantity": 1, "years": [2021],
+             "cost": {"total": 1, "state": 1, "other": 0}, "support_rule": "norm"},
+        ],
+    })
+
+
+def feasible(scenario: kg.Scenario) -> bool:
+    return optimise(model_input(scenario), tie_break=False).status.has_plan
+
+
+def test_carry_over_repairs_are_the_least_amounts():
+    """With carry-over, 2021's 72 reaches 2022: 18 more (in either year) lets the floor of 2 units
+    of 50 be met, and lowering the floor to 1 suffices (the repair model has the carry rows)."""
+    scenario = kg.baseline(carry_program()).derive("carry", floors={"X": 2}, carry_over=True)
+    assert not feasible(scenario)
+    explanation = explain_infeasible(scenario)
+    repairs = {r.kind: r for r in explanation.repairs}
+    money = repairs["extra-local"]
+    added = sum(Fraction(repr(v)) - scenario.local_budget[y] for y, v in money.changes["budget"].items())
+    assert added == 18
+    assert money.verified and money.minimal
+    assert repairs["lower-floors"].changes == {"floors": {"X": 1}}
+    assert repairs["lower-floors"].verified and repairs["lower-floors"].minimal
+    # and the figures are what re-solving says: 18 suffices, 18 less one đồng does not
+    assert feasible(scenario.derive(budget={2022: 10 + 18}))
+    assert not feasible(scenario.derive(budget={2022: float(Fraction(10) + 18 - Fraction(1, DONG))}))
+    assert feasible(scenario.derive(floors={"X": 1}))
+
+
+def test_caps_with_more_decimals_are_repaired_to_the_dong():
+    """Caps in fractions of a đồng: the least extra is whole đồng, rounded up, and suffices."""
+    scenario = kg.baseline(carry_program(72, 9.9999994)).derive("decimals", floors={"X": 2})
+    inp = model_input(scenario)
+    status, extra = least_extra(inp, lines=("local",))
+    assert status.has_plan
+    assert sum(extra.values()) == 90_000_001  # 2 x 50 - 9.9999994 = 90.0000006 million: 90,000,000.6 đồng
+    assert optimise(raised(inp, extra), tie_break=False).status.has_plan
+    less = {k: v - 1 if v == max(extra.values()) else v for k, v in extra.items()}
+    assert not optimise(raised(inp, less), tie_break=False).status.has_plan
+    assert is_least(inp, extra, lines=("local",))
+
+
+def test_the_decision_needs_one_million_more_in_any_single_year(baseline_scenario):
+    """The table needs 24,051 of local budget against 24,050: 1 million more, in any one year,
+    meets every target after re-planning (the old brief said "at least 3 million")."""
+    least = least_money(baseline_scenario)
+    assert least.total == 1 and least.verified
+    assert least.single_year == {y: Fraction(1) for y in range(2021, 2026)}
+    for year in range(2021, 2026):
+        more = baseline_scenario.derive(f"+1-{year}", budget={year: float(baseline_scenario.local_budget[year] + 1)})
+        assert kg.solve(more).shortfalls.empty
+
+
+def test_a_twenty_percent_cut_needs_4811_to_meet_every_target(cut20_scenario):
+    least = least_money(cut20_scenario, single_years=False)
+    assert least.total == 4811 and least.verified
+    total = sum(least.per_year.values(), Fraction(0))
+    assert total == 4811
+    changes = {y: float(cut20_scenario.local_budget[y] + v) for y, v in least.per_year.items()}
+    assert kg.solve(cut20_scenario.derive("4811 more", budget=changes)).shortfalls.empty
+
+
+def test_least_money_of_a_goal_no_money_reaches():
+    """Co-funding cannot buy local-budget tasks: no amount of co-funding meets every target."""
+    scenario = kg.baseline(carry_program()).derive("cof", floors={"X": 2})
+    least = least_money(scenario, source="cofunding", goal="feasible", single_years=False)
+    assert least.total is None
+
+
+@pytest.mark.parametrize("year", [2021, 2022])
+def test_single_year_minimum_is_checked_on_that_year(year):
+    scenario = kg.baseline(carry_program()).derive("y", floors={"X": 2}, carry_over=True)
+    least = least_money(scenario, goal="feasible")
+    assert least.single_year[year] == 18  # carried from 2021, or added in 2022
