@@ -8,7 +8,6 @@ import io
 import re
 import shutil
 import subprocess
-from fractions import Fraction
 
 import pytest
 from conftest import SCENARIOS
@@ -18,6 +17,7 @@ import kgkc_opt as kg
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import OutputError
 from kgkc_opt.report import brief, fmt
+
 
 @pytest.fixture(scope="module")
 def least(cut20_scenario):
