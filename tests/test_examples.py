@@ -251,7 +251,7 @@ def test_uncertain_cofunding_solves_as_its_base():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_example_from_the_cli(name, capsys):
     status, objective, short = EXPECTED[name]
-    code = main(["solve", str(example(name))])
+    code = main(["solve", str(example(name)), "--lang", "en"])
     out = capsys.readouterr().out
     assert f"Status: {status.value}" in out
     if status == Status.INFEASIBLE:
@@ -268,14 +268,14 @@ def test_example_from_the_cli(name, capsys):
         lines = out.splitlines()
         for tid, (got, target) in short.items():
             row = next(line for line in lines if line.startswith(f"{tid} "))
-            assert f"{got} of {target}" in row
+            assert f"{got}/{target} " in row
     else:
         assert "Every task meets its target." in out
 
 
 def test_replan_example_from_the_cli_writes_replan_csv(tmp_path, capsys):
     out_dir = tmp_path / "out"
-    assert main(["solve", str(example("replan-2023")), "--out", str(out_dir)]) == 0
+    assert main(["solve", str(example("replan-2023")), "--out", str(out_dir), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "Plan vs actual vs re-plan (executed up to 2022, re-planned 2023–2025):" in out
     table = out.split("Plan vs actual vs re-plan", 1)[1]

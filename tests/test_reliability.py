@@ -71,7 +71,7 @@ def test_time_limit_on_the_command_line(capsys, tmp_path):
     scenario = tmp_path / "cut-10.yaml"
     scenario.write_text('name: cut-10\nbudget: {all: "-10%"}\n', encoding="utf-8")
     code, out, err = run(capsys, "solve", scenario, "--method", "direct", "--time-limit", "0.5",
-                         "--out", tmp_path / "out")
+                         "--out", tmp_path / "out", "--lang", "en")
     assert code == 0, err
     assert "Status: feasible" in out
     assert "Stopped at the time limit: the plan may be up to" in out and "below the optimum" in out

@@ -11,6 +11,8 @@ import sys
 import time
 from typing import Any
 
+from kgkc_opt.cli import text
+
 COMMANDS = ("compare", "sweep", "montecarlo", "sensitivity")
 
 
@@ -26,6 +28,7 @@ def add_parsers(sub: Any) -> None:
                         "keep-cofunding (e.g. --policies most-targets,fair,keep-cofunding)")
     p.add_argument("--out", metavar="FILE.csv", help="write the per-task comparison as CSV")
     p.add_argument("--solver", choices=("highs", "cbc"))
+    text.add_lang(p)
 
     p = sub.add_parser("sweep", help="solve a scenario at many budget levels (the cut-order curve)",
                        description="Solve the scenario with its caps scaled to each level (percent of "
@@ -36,9 +39,11 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--budget", default="100", metavar="START:STOP:STEP",
                    help="local budget levels in percent, e.g. 100:40:-5 (13 levels) or 100,80,60")
     p.add_argument("--cofunding", metavar="START:STOP:STEP", help="co-funding levels in percent")
-    p.add_argument("--out", metavar="FILE.csv", help="write the tidy results as CSV")
+    p.add_argument("--out", metavar="FILE.csv", help="write the tidy results as CSV (with program_level: the "
+                   "budget level in percent of the program's own caps)")
     p.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    text.add_lang(p)
 
     p = sub.add_parser("montecarlo", help="probability of meeting each target under uncertain caps",
                        description="Draw the caps from the distributions in the scenario's "
@@ -50,13 +55,15 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--out", metavar="FILE.csv", help="write per-task probabilities as CSV")
     p.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    text.add_lang(p)
 
-    p = sub.add_parser("sensitivity", help="shadow prices, their ranges, and what 1 billion VND more buys",
-                       description="For each annual cap: the objective gained per extra million VND, the "
-                       "range of the cap over which that holds, and an exact sentence of what one "
-                       "billion VND more would fund; for each task its value per million and reduced cost.")
+    p = sub.add_parser("sensitivity", help="LP rates with their ranges, and what 1 billion VND more or less buys",
+                       description="For each annual cap: the LP rate (objective gained per extra million VND) "
+                       "and the range of the cap over which it holds; what 1 billion VND more or less in each "
+                       "year, or in every year, actually buys (exact re-solves); for each task its value per "
+                       "million and reduced cost.")
     p.add_argument("scenario", help="scenario file (YAML)")
-    p.add_argument("--lang", choices=("vi", "en"), default="en", help="language of the sentences")
+    text.add_lang(p)
     p.add_argument("--solver", choices=("highs", "cbc"))
 
 
@@ -105,7 +112,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from kgkc_opt.report import files as export
 
     if args.policies:
-        from kgkc_opt.analysis.compare import compare_policies
         from kgkc_opt.inputs.keys import POLICIES
 
         policies = [p.strip() for p in args.policies.split(",") if p.strip()]
@@ -116,8 +122,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
                              + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
         if args.out:
             export.check_file(args.out)
-        comp = compare_policies(load_scenario(args.scenarios[0]), policies, solver=args.solver)
-        results = []
+        scenario = load_scenario(args.scenarios[0])
+        # as analysis.compare.compare_policies does, keeping each variant and its result to print
+        scenarios = [scenario.derive(name=f"{scenario.name} [{p}]", policy=p) for p in policies]
+        results = [solve(s, solver=args.solver) for s in scenarios]
+        comp = compare(results, scenarios)
+        text.compare(comp, scenarios, results, args.lang, policies=policies)
     else:
         if len(args.scenarios) < 2:
             raise UsageError("compare needs at least two scenario files")
@@ -126,29 +136,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
         scenarios = [load_scenario(p) for p in args.scenarios]
         results = [solve(s, solver=args.solver) for s in scenarios]
         comp = compare(results, scenarios)
-    print("Scenarios (the first is the reference):")
-    print(comp.summary.to_string(float_format=lambda v: f"{v:,.6f}"))
-    print("\nInputs that differ:")
-    print(comp.inputs.to_string() if len(comp.inputs) else "  (none)")
-    for name, r in zip(comp.names, results, strict=False):
-        if not r.has_plan:
-            print(f"\n{name}: {r.status.value}; no plan to compare.")
-            if r.message:
-                print(r.message)
-    if len(comp.years):
-        print("\nLocal budget used per year (million VND):")
-        local = comp.years.xs("local", level="source")["used"].unstack("scenario")
-        local = local.reindex(columns=[n for n in comp.names if n in local.columns])
-        print(local.to_string(float_format=lambda v: f"{v:,.2f}"))
-        print("\nTasks short of target in any scenario (units achieved):")
-        short = comp.shortfalls()
-        print(short.to_string() if len(short) else "  (none)")
+        text.compare(comp, scenarios, results, args.lang)
     if args.out:
         frame = comp.tasks.reset_index()
         cols = ["scenario", "task_id", "target", "achieved", "share", "shortfall", "local_budget",
                 "cofunding", "achieved_change", "local_budget_change"]
         export.write_file(args.out, export.csv_text(cols, frame.to_dict("records")))
-        print(f"\nWrote {args.out}")
+        print()
+        text.wrote(args.out, args.lang)
     return 0
 
 
@@ -167,26 +162,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
                 progress=_Bar(f"sweep {n} scenarios"))
     seconds = time.perf_counter() - started
-    print(f"Sweep of {scenario.name!r}: {n} scenarios in {seconds:.1f} s")
-    obj = res.objectives
-    print("\nObjective (weighted share of targets met) per level:")
-    print(obj.to_string(index=False, float_format=lambda v: f"{v:.6g}"))
-    if cof is None:
-        table = res.table()
-        table = table[(table < 1 - 1e-9).any(axis=1)]
-        print("\nShare of target met, tasks that fall short at some level (columns: budget level %):")
-        print(table.to_string(float_format=lambda v: "100%" if v >= 1 - 1e-9 else f"{v:.1%}")
-              if len(table) else "  (every task met at every level)")
-        order = res.cut_order()
-        print("\nCut order (first to fall short first):")
-        for i, r in order.iterrows():
-            t = scenario.program.task(r.task_id)
-            print(f"  {i}. {r.task_id} {t.name.en}: first short at {r.falls_short_at:g}% "
-                  f"({r.share_there:.1%} met there, {r.share_at_lowest:.1%} at {min(budget):g}%)")
+    from kgkc_opt.report.figures import program_scale
+
+    scale = program_scale(scenario)
+    text.sweep(scenario, res, n, seconds, budget, scale, cof is not None, args.lang)
     if args.out:
-        cols = ["budget_level", "cofunding_level", "task_id", "target", "achieved", "share"]
-        export.write_file(args.out, export.csv_text(cols, res.frame.to_dict("records")))
-        print(f"\nWrote {args.out}")
+        cols = ["budget_level", "cofunding_level", "program_level", "task_id", "target", "achieved", "share"]
+        factor = scale if scale is not None else float("nan")
+        frame = res.frame.assign(program_level=res.frame["budget_level"] * factor)
+        export.write_file(args.out, export.csv_text(cols, frame.to_dict("records")))
+        print()
+        text.wrote(args.out, args.lang)
     return 0
 
 
@@ -209,17 +195,14 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     res = monte_carlo(scenario, samples=args.samples, seed=args.seed, solver=args.solver,
                       workers=args.workers, progress=_Bar(f"monte carlo {n} draws"))
     seconds = time.perf_counter() - started
-    print(f"Monte Carlo of {scenario.name!r}: {len(res.samples)} draws (seed {res.seed}) in {seconds:.1f} s")
-    q = res.objective_quantiles()
-    print("Objective quantiles: " + ", ".join(f"p{int(k * 100)} {v:.4f}" for k, v in q.items()))
+    text.montecarlo(scenario, res, seconds, args.lang)
     probs = res.probabilities
-    print("\nProbability of meeting each target (tasks below 100%):")
-    low = probs[probs["probability"] < 1]
-    print(low.to_string(float_format=lambda v: f"{v:.3f}") if len(low) else "  (every target met in every draw)")
     if args.out:
-        cols = ["task_id", "target", "probability", "mean_share", "p10_share"]
-        export.write_file(args.out, export.csv_text(cols, probs.reset_index().to_dict("records")))
-        print(f"\nWrote {args.out}")
+        cols = ["task_id", "target", "probability", "mean_share", "p10_share", "samples"]
+        frame = probs.reset_index().assign(samples=len(res.samples))
+        export.write_file(args.out, export.csv_text(cols, frame.to_dict("records")))
+        print()
+        text.wrote(args.out, args.lang)
     return 0
 
 
@@ -233,15 +216,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if not result.has_plan:
         print(result.message)
         return 1
-    sens = sensitivity(scenario, result)
-    caps = sens.caps[["cap", "used", "shadow_price", "holds_from", "holds_to", "extra_billion_objective"]]
-    print(f"Sensitivity of {scenario.name!r} (objective {result.objective:.6f}); money in million VND")
-    print("shadow_price: objective per extra million; holds_from/to: cap values over which it holds;")
-    print("extra_billion_objective: exact gain from 1,000 million more\n")
-    print(caps.to_string(float_format=lambda v: f"{v:,.6g}"))
-    print()
-    for s in sens.sentences(args.lang):
-        print(f"- {s}")
-    print("\nTasks (value per unit and per million; reduced cost at the shadow prices):")
-    print(sens.tasks.to_string(float_format=lambda v: f"{v:.6f}"))
+    sens = sensitivity(scenario, result, exact=False)
+    from kgkc_opt.report.figures import gains_table
+
+    text.sensitivity(scenario, result, sens, gains_table(scenario, result, solver=args.solver), args.lang)
     return 0

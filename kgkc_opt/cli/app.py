@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from kgkc_opt._version import __version__
+from kgkc_opt.cli import text
 from kgkc_opt.errors import KgkcError
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_ERROR, EXIT_NO_PLAN = 0, 1, 2, 3, 4
@@ -81,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "and source references. The program's data is left as the decision states it.")
     _program_arg(p)
     p.add_argument("--json", action="store_true", help="print the findings as JSON")
+    text.add_lang(p, "the findings")
     p.add_argument("--fail-on", choices=("error", "warning"),
                    help="exit with code 1 when a finding of this severity (or worse) is found")
     p.add_argument("--no-schedule", action="store_true",
@@ -93,17 +95,20 @@ def build_parser() -> argparse.ArgumentParser:
     _program_arg(p)
     p.add_argument("--out", metavar="FILE.csv", help="write the schedule as CSV")
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
+    text.add_lang(p)
 
     p = sub.add_parser("program", help="show a program's task table")
     psub = p.add_subparsers(dest="program_command", metavar="ACTION")
     ps = psub.add_parser("show", help="print the task table as encoded")
     _program_arg(ps)
     ps.add_argument("--csv", action="store_true", help="print CSV (id, unit, quantity, total, ns, other, years)")
+    text.add_lang(ps, "the table")
 
     p = sub.add_parser("scenario", help="show a scenario's effective settings")
     ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION")
     ss = ssub.add_parser("show", help="print the effective scenario and its change log")
     ss.add_argument("scenario", help="scenario file (YAML)")
+    text.add_lang(ss)
 
     from kgkc_opt.cli import analysis as cli_analysis
 
@@ -200,64 +205,9 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_INPUT
 
 
-def _table(rows: list[list[str]], header: list[str], right: set[int] | None = None) -> str:
-    right = right or set()
-    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    def line(r: list[str]) -> str:
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(r, widths, strict=True))).rstrip()
-    return "\n".join([line(header), line(["-" * w for w in widths]), *(line(r) for r in rows)])
-
-
-def _money(x: float) -> str:
-    return f"{x:,.2f}"
-
-
-def print_result(result: Any, scenario: Any, seconds: float) -> None:
-    from kgkc_opt.solver.result import Status
-
-    print(f"Scenario {result.scenario!r} on program {result.program!r}")
-    for change in result.changes:
-        print(f"  {change}")
-    status = result.status.value
-    print(f"Status: {status} ({result.method}, {result.solver_version}, {seconds:.2f} s)")
-    if not result.has_plan:
-        print(result.message)
-        return
-    gap = "0 (proven optimal)" if result.gap == 0 else f"{result.gap:.3e} (bound {result.bound:.6f})"
-    print(f"Objective: {result.objective:.6f} of {result.max_objective:g} "
-          f"(weighted share of targets met; gap {gap})")
-    print()
-    b = result.budget.reset_index()
-    if not len(b):
-        first, last = scenario.program.period
-        print(f"Nothing is left to plan: the actuals cover every year of the program ({first}–{last}); "
-              "below is what was delivered.")
-    rows = []
-    for y in sorted(b["year"].unique()):
-        loc = b[(b.year == y) & (b.source == "local")].iloc[0]
-        cof = b[(b.year == y) & (b.source == "cofunding")].iloc[0]
-        rows.append([str(y), _money(loc.cap), _money(loc.used), f"{loc.used / loc.cap:.1%}" if loc.cap else "-",
-                     f"{loc.shadow_price:.6f}", _money(cof.cap), _money(cof.used), f"{cof.shadow_price:.6f}"])
-    if rows:
-        print("Cap use per year (million VND; shadow price = objective gained per extra million)")
-        print(_table(rows, ["year", "local cap", "used", "use", "shadow", "co-fund cap", "used", "shadow"],
-                     right=set(range(1, 8))))
-    print()
-    short = result.shortfalls
-    if len(short) == 0:
-        print("Every task meets its target.")
-    else:
-        program = scenario.program
-        rows = []
-        for tid, r in short.iterrows():
-            t = program.task(tid)
-            rows.append([tid, t.name.en[:44], f"{int(r.achieved)} of {int(r.target)}", f"{r.share:.1%}",
-                         f"{int(r.shortfall)} {t.unit.en}"])
-        print(f"Tasks short of target ({len(rows)}):")
-        print(_table(rows, ["task", "name", "achieved", "share", "short by"], right={2, 3}))
-    if result.status == Status.FEASIBLE:
-        print(f"\nStopped at the time limit: the plan may be up to {result.gap:.2%} below the optimum.")
+def print_result(result: Any, scenario: Any, seconds: float, lang: str = "vi") -> None:
+    """The summary ``solve`` prints (``cli.text.solve``)."""
+    text.solve(result, scenario, seconds, lang)
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
@@ -280,9 +230,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
                     policy=args.policy, structure=args.structure)
     result = run.result
     seconds = time.perf_counter() - started
-    print_result(result, scenario, seconds)
+    print_result(result, scenario, seconds, args.lang)
     if run.replan is not None:
-        _print_replan(scenario, run.replan)
+        _print_replan(scenario, run.replan, args.lang)
     from kgkc_opt.cli import documents as cli_outputs
 
     with export.all_or_nothing():
@@ -290,9 +240,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
             export.write_folder(args.out, run.files, force=args.force)
         xlsx = cli_outputs.write_xlsx(args, result, scenario)
     if args.out:
-        print(f"\nWrote {args.out}/")
+        print()
+        text.wrote(f"{args.out}/", args.lang)
     if xlsx:
-        print(f"Wrote {args.xlsx}")
+        text.wrote(args.xlsx, args.lang)
     if result.status == Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     if result.status == Status.NO_SOLUTION:
@@ -300,19 +251,11 @@ def cmd_solve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_replan(scenario: Any, table: Any) -> None:
+def _print_replan(scenario: Any, table: Any, lang: str = "vi") -> None:
     """Print plan vs actual vs re-plan per task."""
     from kgkc_opt.analysis.compare import replan_summary
 
-    summary = replan_summary(table, scenario)
-    years = scenario.planned_years()
-    replanned = f"re-planned {years[0]}–{years[-1]}" if years else "nothing left to re-plan"
-    executed = years[0] - 1 if years else scenario.program.period[1]
-    print(f"\nPlan vs actual vs re-plan (executed up to {executed}, {replanned}):")
-    rows = [[tid, str(r.target), str(r.plan), str(r.actual), str(r.replan), str(r.delivered_and_replanned),
-             str(r.short) if r.short else ""] for tid, r in summary.iterrows()]
-    print(_table(rows, ["task", "target", "plan", "actual", "re-plan", "actual+re-plan", "short"],
-                 right={1, 2, 3, 4, 5, 6}))
+    text.replan(scenario, replan_summary(table, scenario), lang)
 
 
 def _check_out_holds_no_input(out: str, scenario: Any) -> None:
@@ -348,13 +291,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(json.dumps({"program": program.id, "findings": [f.to_dict() for f in findings]},
                          indent=2, ensure_ascii=False))
         return code
-    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-    print(f"Audit of {program.id!r} ({program.title.vi}): {counts['error']} errors, "
-          f"{counts['warning']} warnings, {counts['info']} notes")
-    for f in findings:
-        print(f"\n[{f.severity}] {f.code}\n  {f.message}")
-        for s in f.sources:
-            print(f"  ↳ {s}")
+    text.audit(program, findings, args.lang)
     return code
 
 
@@ -367,14 +304,10 @@ def cmd_reconstruct(args: argparse.Namespace) -> int:
         export.check_file(args.out)
     program = load_program(args.program)
     rec = reconstruct(program, solver=args.solver)
-    print(f"Reconstructed schedule of {program.id!r}: {rec.status.value}; total |difference| from the "
-          f"annual table {rec.total_deviation:,.3f} million VND")
-    rows = [[str(y), s, _money(r.annual_table), _money(r.reconstructed), f"{r.difference:+,.2f}"]
-            for (y, s), r in rec.comparison.iterrows()]
-    print(_table(rows, ["year", "column", "annual table", "schedule", "difference"], right={2, 3, 4}))
+    text.reconstruct(program, rec, args.lang)
     if args.out:
         export.write_file(args.out, export.frame_csv(rec.schedule, export.ALLOCATION_COLUMNS))
-        print(f"Wrote {args.out}")
+        text.wrote(args.out, args.lang)
     return EXIT_OK
 
 
@@ -389,29 +322,14 @@ def cmd_program_show(args: argparse.Namespace) -> int:
         sys.stdout.write(export.csv_text(["id", "unit", "quantity", "total", "ns", "other", "years"],
                                          frame.to_dict("records")))
         return EXIT_OK
-    print(f"{program.title.vi} ({program.id}), {program.period[0]}–{program.period[1]}; million VND")
-    rows = [[tid, r.name_en[:40], r.unit, str(r.quantity), _money(r.total), _money(r.ns), _money(r.other),
-             r.years_text] for tid, r in frame.iterrows()]
-    print(_table(rows, ["id", "task", "unit", "qty", "total", "state (NS)", "other", "years"],
-                 right={3, 4, 5, 6}))
+    text.program_show(program, args.lang)
     return EXIT_OK
 
 
 def cmd_scenario_show(args: argparse.Namespace) -> int:
     from kgkc_opt.inputs.files import load_scenario
 
-    s = load_scenario(args.scenario)
-    print(f"Scenario {s.name!r} on program {s.program.id!r}")
-    if s.description:
-        print(f"  {s.description}")
-    print(f"Files: {' ← '.join(reversed(s.sources))}")
-    print(f"Changes ({len(s.changes)}):")
-    for c in s.changes:
-        print(f"  {c}    [{c.source}]")
-    print("Effective caps (million VND):")
-    rows = [[str(y), _money(float(s.local_budget[y])), _money(float(s.cofunding[y]))] for y in s.program.years]
-    print(_table(rows, ["year", "local budget", "co-funding"], right={1, 2}))
-    print(f"carry-over of unspent local budget: {'on' if s.carry_over else 'off'}")
+    text.scenario_show(load_scenario(args.scenario), args.lang)
     return EXIT_OK
 
 

@@ -8,11 +8,10 @@ Registered on the main parser by ``kgkc_opt.cli``; each is a thin layer over ``k
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 COMMANDS = ("chart", "report")
-CHART_KINDS = ("budget", "achievement", "shadow", "difference", "sweep", "montecarlo")
+CHART_KINDS = ("budget", "achievement", "gains", "difference", "sweep", "montecarlo")
 
 
 def add_parsers(sub: Any) -> None:
@@ -21,7 +20,8 @@ def add_parsers(sub: Any) -> None:
         description="Draw one chart of a scenario for a proposal or report, in Vietnamese (default) "
         "or English. budget: local budget and co-funding by year and task group against the caps; "
         "achievement: share of each target met, against --compare (default: the program as "
-        "decided); shadow: the value of one more billion VND per year; difference: per-task change "
+        "decided); gains: what 1 billion VND more or less in each year, or every year, buys (exact "
+        "re-solves); difference: per-task change "
         "from --compare; sweep: the cut order as the budget shrinks (SCENARIO may be the CSV "
         "written by 'kgkc-opt sweep --out'); montecarlo: probability of meeting each target "
         "(SCENARIO may be the CSV written by 'kgkc-opt montecarlo --out').")
@@ -40,15 +40,18 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--solver", choices=("highs", "cbc"))
 
     p = sub.add_parser(
-        "report", help="write a scenario brief (HTML or Markdown, images embedded)",
-        description="Write a one-to-three-page brief of a scenario for a reader who has never seen "
-        "the toolkit: what it changes, the headline numbers, the charts, which targets fall short "
-        "and why, and the repair options. Self-contained: the charts are embedded.")
+        "report", help="write a scenario brief (Word, HTML or Markdown, images embedded)",
+        description="Write a brief of a scenario for a reader who has never seen the toolkit: what it "
+        "changes, the headline numbers, the charts, which targets fall short and why, what 1 billion VND "
+        "more or less buys, and the repair options. .docx: a Word annex to a proposal (Decree "
+        "30/2020/NĐ-CP layout); .html and .md are self-contained (the charts are embedded).")
     p.add_argument("scenario", metavar="SCENARIO", help="scenario file (YAML)")
     p.add_argument("--compare", metavar="BASE",
                    help="scenario to compare with (default: the program as decided)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language (default vi)")
-    p.add_argument("--out", required=True, metavar="FILE", help="output file: .html or .md")
+    p.add_argument("--out", required=True, metavar="FILE", help="output file: .docx, .html or .md")
+    p.add_argument("--no-least", action="store_true",
+                   help="leave out the least money that meets every target (the slowest figure to find)")
     p.add_argument("--solver", choices=("highs", "cbc"))
 
 
@@ -57,7 +60,7 @@ def add_solve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--xlsx", metavar="FILE.xlsx",
                    help="also write the plan as an Excel workbook laid out as the decision's annex")
     p.add_argument("--lang", choices=("vi", "en"), default="vi",
-                   help="language of the workbook (default vi)")
+                   help="language of the summary and the workbook (default vi)")
 
 
 def dispatch(args: argparse.Namespace) -> int | None:
@@ -72,8 +75,10 @@ def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> bool:
     """After ``solve``: write the workbook if ``--xlsx`` was given and there is a plan (True)."""
     if not getattr(args, "xlsx", None):
         return False
+    from kgkc_opt.cli.text import t
+
     if not result.has_plan:
-        print(f"\nNo plan: {args.xlsx} not written")
+        print(t(f"\nKhông có phương án: không ghi {args.xlsx}", f"\nNo plan: {args.xlsx} not written", args.lang))
         return False
     from kgkc_opt.report import workbook as xlsx
 
@@ -100,47 +105,64 @@ def cmd_chart(args: argparse.Namespace) -> int:
     from kgkc_opt.analysis.plan import solve
     from kgkc_opt.inputs.files import load_program, load_scenario
     from kgkc_opt.inputs.scenario import baseline
-    from kgkc_opt.report import charts
+    from kgkc_opt.report import charts, fmt
     from kgkc_opt.report import files as export
 
     export.check_file(args.out, suffixes=(".svg", ".png", ".pdf"), kind="charts are written as .svg, .png or .pdf")
     kind = args.kind
+    lang = args.lang
     if kind in ("sweep", "montecarlo"):
         if args.scenario.lower().endswith(".csv"):
-            frame, program, name = _read_frame(args.scenario), load_program(args.program), Path(args.scenario).stem
+            # a results CSV: its own columns say the levels of the program's caps (sweep) and the
+            # number of draws (Monte Carlo); the chart names no scenario (a file name is no title)
+            frame, program, name = _read_frame(args.scenario), load_program(args.program), ""
+            fig = charts.render(kind, program=program, frame=frame, lang=lang, size=args.size, name=name)
         else:
             scenario = load_scenario(args.scenario)
-            program, name = scenario.program, scenario.name
             from kgkc_opt.analysis import sweep
 
             if kind == "sweep":
                 frame = sweep.sweep(scenario, budget=sweep.parse_levels(args.budget), solver=args.solver or "highs")
             else:
                 frame = sweep.monte_carlo(scenario, solver=args.solver or "highs")
-        fig = charts.render(kind, program=program, frame=frame, lang=args.lang, size=args.size, name=name)
+            fig = charts.render(kind, program=scenario, frame=frame, lang=lang, size=args.size)
     else:
         scenario = load_scenario(args.scenario)
         result = solve(scenario, solver=args.solver)
-        base = None
+        base = base_scenario = None
         if args.compare:
-            base = solve(load_scenario(args.compare), solver=args.solver)
+            base_scenario = load_scenario(args.compare)
         elif kind == "difference" or (kind == "achievement" and scenario.changes):
-            base = solve(baseline(scenario.program), solver=args.solver)
-        fig = charts.render(kind, result, scenario.program, base=base, lang=args.lang, size=args.size)
+            base_scenario = baseline(scenario.program)
+        if base_scenario is not None:
+            base = solve(base_scenario, solver=args.solver)
+        frame = None
+        if kind == "gains":
+            from kgkc_opt.report.figures import gains_table
+
+            if not result.has_plan:
+                charts.render("budget", result, scenario)  # raises the no-plan error
+            frame = gains_table(scenario, result, solver=args.solver)
+        fig = charts.render(kind, result, scenario, base=base, frame=frame, lang=lang, size=args.size,
+                            base_name=fmt.scenario_title(base_scenario, lang) if base_scenario is not None else None)
     charts.save(fig, args.out)
-    print(f"Wrote {args.out}")
+    from kgkc_opt.cli.text import wrote
+
+    wrote(args.out, lang)
     return 0
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from kgkc_opt.cli.text import wrote
     from kgkc_opt.inputs.files import load_scenario
     from kgkc_opt.report import brief
     from kgkc_opt.report import files as export
 
-    export.check_file(args.out, suffixes=(".html", ".htm", ".md"), kind="the brief is written as .html or .md")
+    export.check_file(args.out, suffixes=(".docx", ".html", ".htm", ".md"),
+                      kind="the brief is written as .docx, .html or .md")
     scenario = load_scenario(args.scenario)
     base = load_scenario(args.compare) if args.compare else None
-    doc = brief.build(scenario, base, lang=args.lang, solver=args.solver)
+    doc = brief.build(scenario, base, lang=args.lang, solver=args.solver, least=not args.no_least)
     doc.write(args.out)
-    print(f"Wrote {args.out}")
+    wrote(args.out, args.lang)
     return 0 if doc.result.has_plan else 1

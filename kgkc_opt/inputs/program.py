@@ -66,6 +66,12 @@ class Group:
     id: str
     name: Text
     source: str
+    #: a short name for charts and narrow tables (optional; the full name is used without it)
+    short_name: Text | None = None
+
+    def label(self, lang: str = "vi", *, short: bool = False) -> str:
+        """The group's name in ``lang``; its short name when ``short`` and the program gives one."""
+        return (self.short_name if short and self.short_name is not None else self.name).get(lang)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,12 @@ class Task:
     support_rule: str
     source: str
     as_printed: Mapping[str, str] = field(default_factory=dict)
+    #: a short name for charts and narrow tables (optional; the full name is used without it)
+    short_name: Text | None = None
+
+    def label(self, lang: str = "vi", *, short: bool = False) -> str:
+        """The task's name in ``lang``; its short name when ``short`` and the program gives one."""
+        return (self.short_name if short and self.short_name is not None else self.name).get(lang)
 
     @property
     def unit_cost(self) -> Fraction:
@@ -145,8 +157,9 @@ NOTE_SEVERITIES = ("error", "warning", "info")
 @dataclass(frozen=True)
 class SourceNote:
     source: str
-    text: str
+    text: str  # English (the audit's language); ``texts`` has both languages
     severity: str
+    texts: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -312,7 +325,7 @@ def _cost(c: Collector, value: Any, where: str) -> Cost | None:
 
 TASK_KEYS = (
     "id", "group", "source", "name", "unit", "quantity", "cost", "years", "years_text",
-    "lead", "partner", "support_rule", "unit_as_printed", "name_as_printed",
+    "lead", "partner", "support_rule", "unit_as_printed", "name_as_printed", "short_name",
 )
 
 
@@ -341,6 +354,7 @@ def parse_task(
     if group is not None and groups and group not in {g.id for g in groups}:
         c.error(join(where, "group"), f"unknown group {group!r}; groups are {', '.join(g.id for g in groups)}")
     name = _text(c, c.required(td, "name", where), join(where, "name"))
+    short_name = _text(c, td["short_name"], join(where, "short_name")) if "short_name" in td else None
     unit = _text(c, c.required(td, "unit", where), join(where, "unit"))
     quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
     cost = _cost(c, c.required(td, "cost", where), join(where, "cost"))
@@ -367,7 +381,7 @@ def parse_task(
             ", ".join(str(y) for y in td["years"]) if isinstance(td["years"], list) else str(td["years"])),
         lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
         support_rule=rule, source=str(td.get("source", f"task {tid}")),
-        as_printed=printed,
+        as_printed=printed, short_name=short_name,
     )
 
 
@@ -497,13 +511,14 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         gd = c.mapping(g, where)
         if gd is None:
             continue
-        c.known_keys(gd, where, ("id", "name", "source"))
+        c.known_keys(gd, where, ("id", "name", "source", "short_name"))
         gid = c.text(c.required(gd, "id", where), join(where, "id"))
         name = _text(c, c.required(gd, "name", where), join(where, "name"))
+        short = _text(c, gd["short_name"], join(where, "short_name")) if "short_name" in gd else None
         if gid and name:
             if any(x.id == gid for x in groups):
                 c.error(join(where, "id"), f"group {gid!r} is listed twice")
-            groups.append(Group(gid, name, str(gd.get("source", f"group {gid}"))))
+            groups.append(Group(gid, name, str(gd.get("source", f"group {gid}")), short))
 
     tasks: list[Task] = []
     tdata = c.required(doc, "tasks", "")
@@ -573,13 +588,13 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         if nd is None:
             continue
         c.known_keys(nd, where, ("source", "text", "severity"))
-        note_text = c.text(c.required(nd, "text", where), join(where, "text"))
+        note_texts = _text(c, c.required(nd, "text", where), join(where, "text"))
         severity = nd.get("severity", "info")
         if severity not in NOTE_SEVERITIES:
             c.error(join(where, "severity"), f"expected one of {', '.join(NOTE_SEVERITIES)}, got {severity!r}")
             continue
-        if note_text:
-            notes.append(SourceNote(str(nd.get("source", "")), note_text, str(severity)))
+        if note_texts:
+            notes.append(SourceNote(str(nd.get("source", "")), note_texts.en, str(severity), note_texts))
 
     relations: list[Relation] = []
     rdocs = doc.get("relations", []) or []

@@ -36,7 +36,7 @@ from typing import Any
 from kgkc_opt.errors import ActualsError, Problem, ScenarioError
 from kgkc_opt.inputs.actuals import Actuals, actuals_from_text
 from kgkc_opt.inputs.keys import KEYS, Change, Draft, Escalation, escalated_costs, key_named
-from kgkc_opt.inputs.program import Program, Task
+from kgkc_opt.inputs.program import Program, Task, Text, _text
 from kgkc_opt.inputs.reader import Collector, InputFile, describe, join, parse_percent
 
 __all__ = [
@@ -49,11 +49,11 @@ FORMAT = "kgkc-scenario/1"
 #: (declared in ``kgkc_opt.inputs.keys``).
 CHANGE_SECTIONS = tuple(k.name for k in KEYS)
 DOCUMENT_SECTIONS = (
-    "format", "name", "description", "program", "extends", "overrides", "allow_overlap",
+    "format", "name", "title", "description", "program", "extends", "overrides", "allow_overlap",
     "actuals", "replan_from", "uncertainty", "solve",
 )
 #: Document sections ``Scenario.derive`` accepts besides the change keys.
-DERIVE_SETTINGS = ("description", "replan_from", "uncertainty")
+DERIVE_SETTINGS = ("title", "description", "replan_from", "uncertainty")
 SOLVE_KEYS = ("solver", "time_limit")
 DISTRIBUTIONS = {"normal": ("mean", "sd"), "uniform": ("low", "high"),
                  "triangular": ("low", "mode", "high")}
@@ -110,6 +110,10 @@ class Scenario:
     source_program: Program | None = field(default=None, repr=False, compare=False)
     #: the files this scenario was read from, with their SHA-256 (set by ``inputs.files.load_scenario``)
     inputs: tuple[InputFile, ...] = field(default=(), repr=False, compare=False)
+    #: the title outputs name the scenario by (``title:``, or ``name: {vi:, en:}``); not inherited
+    title: Text | None = None
+    #: the description in both languages (``description: {vi:, en:}``; a plain text serves both)
+    description_text: Text | None = None
 
     # ---- what the model sees ----------------------------------------------------------
 
@@ -166,10 +170,13 @@ class _State(Draft):
         self.name = scn.name
         self.description = scn.description
         self.source_program = scn.source_program or scn.program
+        self.title = scn.title
+        self.description_text = scn.description_text
 
     def freeze(self) -> Scenario:
         return replace(
             self.origin, name=self.name, description=self.description, program=self.program,
+            title=self.title, description_text=self.description_text,
             actuals=self.actuals, replan_from=self.replan_from, uncertainty=self.uncertainty,
             solver=self.solver, time_limit=self.time_limit, changes=tuple(self.changes),
             sources=tuple(self.sources), source_program=self.source_program,
@@ -247,13 +254,21 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
         c.error("format", f"expected {FORMAT!r}, got {describe(fmt)}")
+    st.title = None  # a title names one document's scenario: a scenario extending it has its own
     if "name" in doc:
         if isinstance(doc["name"], str) and doc["name"].strip():
             st.name = doc["name"].strip()
+        elif isinstance(doc["name"], Mapping):
+            st.title = _text(c, doc["name"], "name")
         else:
             c.error("name", f"expected text, got {describe(doc['name'])}")
+    if "title" in doc:
+        st.title = _text(c, doc["title"], "title")
     if "description" in doc:
-        st.description = str(doc["description"]).strip()
+        texts = _text(c, doc["description"], "description")
+        if texts is not None:
+            st.description_text = Text(texts.vi.strip(), texts.en.strip())
+            st.description = st.description_text.en
     allow = doc.get("allow_overlap", [])
     if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
         c.error("allow_overlap", "expected a list of keys like 'budget.2024'")

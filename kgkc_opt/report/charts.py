@@ -1,34 +1,43 @@
-"""Print-ready charts of plans, sweeps and Monte Carlo runs (matplotlib; the only module that imports it).
+"""Print-ready charts of plans, exact gains, sweeps and Monte Carlo runs (the only module that imports matplotlib).
 
 Each chart function returns a ``matplotlib.figure.Figure`` (shown inline in a notebook) and
 ``save(fig, "chart.svg")`` writes it for a document:
 
-==============  =====================================================================  ==========
+==============  =====================================================================  ==============
 function        shows                                                                  input
-==============  =====================================================================  ==========
+==============  =====================================================================  ==============
 ``budget``      local budget and co-funding by year, stacked by task group, vs caps    Result
-``achievement`` share of each task's target achieved, scenario vs baseline             Result(s)
+``achievement`` share of each task's target achieved, scenario vs a comparison         Result(s)
+``gains``       what 1 billion VND more or less in each year (or every year) buys      gains frame
+``difference``  per-task change in units and local budget between two scenarios       Result × 2
 ``sweep``       the cut order: each task's share as the budget shrinks                 sweep frame
-``montecarlo``  probability of meeting each target                                     MC frame
-``shadow``      shadow price of the local budget (and co-funding) by year              Result
-``difference``  per-task change in share and local budget between two scenarios        Result × 2
-==============  =====================================================================  ==========
+``montecarlo``  chance of meeting each target when caps vary                           MC frame
+==============  =====================================================================  ==============
 
-Frames are tidy: a sweep frame has columns ``level`` (budget in % of the program), ``task_id``,
-``share`` (0..1), ``objective``; a Monte Carlo frame ``task_id``, ``probability`` (0..1).
+Frames are tidy: a sweep frame has columns ``level`` (budget in % of the scenario's caps; the
+optional ``program_level`` gives it in % of the program's caps), ``task_id``, ``share`` (0..1);
+a Monte Carlo frame ``task_id``, ``probability`` (0..1); a gains frame ``source``, ``year``
+(``"all"``: every year), ``amount`` (million VND), ``objective_change``, ``task_id``, ``units``
+(one row per task whose units change; ``kgkc_opt.analysis.gains.gains_frame``).
 
-Print quality: sized for an A4 page (16 cm wide) or column (8 cm); PNG at 300 dpi; PDF with
-TrueType fonts embedded (``pdf.fonttype`` 42); SVG with text as paths (no font needed to view).
-One font everywhere, DejaVu Sans, which matplotlib ships and which has every Vietnamese glyph;
-the Okabe–Ito palette, which stays distinct under the common colour-vision deficiencies.
-Labels are Vietnamese by default (``lang="en"`` for English), numbers formatted per language.
+Print size is the figure's size: 16 cm wide for an A4 page, 8 cm for a column (``size=``), so a
+chart placed at that width prints every text at its stated size. No text is smaller than 8 pt
+(``MIN_PT``), no label is cut (long names wrap, and tasks and groups use the short names the
+program file gives them), and texts do not overlap; ``tests/report/test_charts.py`` measures
+this on the rendered figures. One number rule everywhere: money in whole million VND, shares in
+whole percent rounded down (``fmt.share``: "100%" only when a target is met).
+
+PNG at 300 dpi; PDF with TrueType fonts embedded (``pdf.fonttype`` 42); SVG with text as paths.
+One font, DejaVu Sans, which matplotlib ships and which has every Vietnamese glyph; the Okabe–Ito
+palette, distinct under the common colour-vision deficiencies. Labels are Vietnamese by default
+(``lang="en"`` for English), numbers formatted per language, and a scenario is named by its title
+(``fmt.scenario_title``), never by its file name.
 """
 
 from __future__ import annotations
 
 import io
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -37,46 +46,56 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MultipleLocator, ScalarFormatter
+from matplotlib.textpath import TextToPath
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from kgkc_opt.errors import InfeasibleError, KgkcError, NoSolutionError, OutputError
 from kgkc_opt.report import fmt
+from kgkc_opt.report.figures import gain_label, gains_rows, points_text, program_scale
 from kgkc_opt.report.files import write_file
+
+__all__ = ["KINDS", "achievement", "budget", "difference", "gain_label", "gains", "gains_rows", "montecarlo",
+           "points_text", "render", "save", "sweep", "to_bytes"]
 
 #: Okabe & Ito (2008): distinguishable with protanopia, deuteranopia and tritanopia.
 OKABE_ITO = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000")
 GROUP_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#CC79A7", "#F0E442", "#7F7F7F")
 BLUE, ORANGE, VERMILLION, GREY, LIGHT_GREY = "#0072B2", "#E69F00", "#D55E00", "#8C8C8C", "#D9D9D9"
 FONT = "DejaVu Sans"
+#: a white ground under words written across grid lines
+PLAIN = {"facecolor": "white", "edgecolor": "none", "pad": 0.6}
 
-#: Widths in inches: an A4 page inside 2.5 cm margins (16 cm), and one of two columns (8 cm).
+#: Widths in inches: an A4 page inside its margins (16 cm), and one of two columns (8 cm).
 WIDTHS = {"page": 16 / 2.54, "column": 8 / 2.54}
-#: Label wrap width (characters) per size.
-LABEL_WIDTH = {"page": 44, "column": 26}
 DPI = 300
 FORMATS = ("png", "svg", "pdf")
-KINDS = ("budget", "achievement", "shadow", "difference", "sweep", "montecarlo")
+KINDS = ("budget", "achievement", "gains", "difference", "sweep", "montecarlo")
+#: The smallest text at print size, in points (8 pt is the usual minimum for printed figures).
+MIN_PT = 8.0
+TEXT_PT, TITLE_PT, SUBTITLE_PT = 8.0, 10.0, 8.5
 
 STYLE: dict[str, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": [FONT],
-    "font.size": 8,
-    "axes.titlesize": 9.5,
+    "font.size": TEXT_PT,
+    "axes.titlesize": TEXT_PT,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
-    "axes.labelsize": 8,
+    "axes.labelsize": TEXT_PT,
     "axes.edgecolor": "#555555",
     "axes.linewidth": 0.6,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO)),
     "axes.unicode_minus": True,
-    "xtick.labelsize": 7.5,
-    "ytick.labelsize": 7.5,
+    "xtick.labelsize": TEXT_PT,
+    "ytick.labelsize": TEXT_PT,
     "xtick.major.width": 0.6,
     "ytick.major.width": 0.6,
-    "legend.fontsize": 7.5,
+    "legend.fontsize": TEXT_PT,
     "legend.frameon": False,
     "grid.color": "#E3E3E3",
     "grid.linewidth": 0.6,
@@ -105,95 +124,157 @@ class Chart(Figure):
         return to_bytes(self, "png", dpi=110)
 
 
+# ---------------------------------------------------------------------------------------------
+# text measured in points, and wrapped to a width without ever being cut
+
+_PATHS = TextToPath()
+
+
+def text_width(text: str, size: float = TEXT_PT, bold: bool = False) -> float:
+    """The width of one line of ``text`` in points, in the chart font at ``size``."""
+    if not text:
+        return 0.0
+    prop = FontProperties(family=FONT, size=size, weight="bold" if bold else "normal")
+    width, _, _ = _PATHS.get_text_width_height_descent(text, prop, ismath=False)
+    return 1.03 * float(width)  # the rendered text runs up to 2% wider than its outline
+
+
+def wrap_pt(text: str, width_pt: float, size: float = TEXT_PT, bold: bool = False) -> str:
+    """Wrap ``text`` at spaces into lines no wider than ``width_pt`` (a single word longer than the
+    width stays whole on its own line): nothing is ever cut or replaced by an ellipsis."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and text_width(trial, size, bold) > width_pt:
+                out.append(line)
+                line = word
+            else:
+                line = trial
+        out.append(line)
+    return "\n".join(out)
+
+
+def _width_pt(size: str) -> float:
+    return WIDTHS[size] * 72
+
+
 def _new_figure(size: str, height: float) -> Figure:
     if size not in WIDTHS:
         raise KgkcError(f"unknown chart size {size!r}; choose 'page' or 'column'")
     fig = Chart(figsize=(WIDTHS[size], height), layout="constrained")
-    fig.get_layout_engine().set(h_pad=0.04, w_pad=0.04, hspace=0.02, wspace=0.02)
+    fig.get_layout_engine().set(h_pad=0.04, w_pad=0.04, hspace=0.03, wspace=0.03)
     return fig
 
 
-def _header(fig: Figure, title: str, subtitle: str = "") -> None:
-    """A bold title and a plain grey subtitle above the chart, left-aligned with the figure."""
-    height, width = fig.get_figheight(), fig.get_figwidth()
-    # characters per line: DejaVu Sans averages about 0.55 em a character
-    title = fmt.wrap(title, int(width * 72 / (9.5 * 0.66)), 2)
-    subtitle = fmt.wrap(subtitle, int(width * 72 / (7.5 * 0.56)), 2) if subtitle else ""
-    top = 0.07 / height
-    fig.text(0.012, 1 - top, title, ha="left", va="top", fontsize=9.5, fontweight="bold")
-    used = 0.07 + 0.19 * (title.count("\n") + 1)
-    if subtitle:
-        fig.text(0.012, 1 - used / height, subtitle, ha="left", va="top", fontsize=7.5, color="#444444")
-        used += 0.15 * (subtitle.count("\n") + 1) + 0.02
-    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - (used + 0.02) / height))
+def _header(fig: Figure, title: str, subtitle: str = "", note: str = "") -> None:
+    """A bold title and a grey subtitle above the chart (and a note under the subtitle: notes go
+    here in charts with a legend at the bottom), wrapped to the figure's width."""
+    fig._kgkc_header = (title, subtitle, note)  # type: ignore[attr-defined]
+    _header_refit(fig)
 
 
-def _task_ticks(ax: Any, labels: list[str], fontsize: float = 6.5) -> None:
-    """Task labels on the y axis, each block's lines left-aligned (reads better than ragged)."""
-    ax.set_yticks(np.arange(len(labels)), labels, fontsize=fontsize)
-    fig = ax.get_figure(root=True)
+def _header_refit(fig: Figure) -> None:
+    """(Re)place the header for the figure's current height, each block under the last as rendered."""
+    spec = getattr(fig, "_kgkc_header", None)
+    if spec is None:
+        return
+    for text in getattr(fig, "_kgkc_header_texts", ()):
+        text.remove()
+    title, subtitle, note = spec
+    height = fig.get_figheight()
+    width = fig.get_figwidth() * 72 - 10
+    renderer = _renderer(fig)
+    texts = []
+    used = 0.05  # inches from the top
+    for content, size, colour, bold in ((title, TITLE_PT, "black", True), (subtitle, SUBTITLE_PT, "#444444", False),
+                                        (note, TEXT_PT, "#555555", False)):
+        if not content:
+            continue
+        content = wrap_pt(content, width, size, bold=bold)
+        text = fig.text(0.01, 1 - used / height, content, ha="left", va="top", fontsize=size, color=colour,
+                        fontweight="bold" if bold else "normal")
+        texts.append(text)
+        used += text.get_window_extent(renderer).height / fig.dpi + 0.05
+    fig._kgkc_header_texts = texts  # type: ignore[attr-defined]
+    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - (used + 0.04) / height))
+
+
+def _finish(fig: Figure) -> None:
+    """Wrap each axes' title and x-axis label to that axes' width, once the layout is known."""
+    fig.canvas.draw()
+    renderer = _renderer(fig)
+    for ax in fig.axes:
+        width = ax.get_window_extent(renderer).width * 72 / fig.dpi
+        label = ax.xaxis.label
+        if label.get_text():
+            label.set_text(wrap_pt(label.get_text().replace("\n", " "), max(0.94 * width, 60)))
+        for title in (ax.title, getattr(ax, "_left_title", ax.title)):
+            if title.get_text():
+                title.set_text(wrap_pt(title.get_text().replace("\n", " "), max(0.94 * width, 60),
+                                       bold=title.get_fontweight() == "bold"))
+
+
+def _note(fig: Figure, text: str) -> None:
+    """A grey note under the chart (in the layout, so it never overlaps the axes)."""
+    fig.supxlabel(wrap_pt(text, fig.get_figwidth() * 72 - 10), x=0.01, ha="left", fontsize=TEXT_PT,
+                  color="#555555")
+
+
+def _renderer(fig: Figure) -> Any:
     if getattr(fig.canvas, "get_renderer", None) is None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
-    renderer = fig.canvas.get_renderer()
-    texts = ax.get_yticklabels()
-    width = max((t.get_window_extent(renderer).width for t in texts), default=0) * 72 / fig.dpi
-    ax.tick_params(axis="y", pad=width + 3)
-    for text in texts:
+    return fig.canvas.get_renderer()
+
+
+def _task_ticks(ax: Any, labels: list[str]) -> None:
+    """Task labels on the y axis, each block's lines left-aligned (reads better than ragged)."""
+    ax.set_yticks(np.arange(len(labels)), labels)
+    width = max((text_width(line) for lab in labels for line in lab.split("\n")), default=0)
+    ax.tick_params(axis="y", pad=width + 3, length=0)
+    for text in ax.get_yticklabels():
         text.set_horizontalalignment("left")
-
-
-def _share_text(share: float, lang: str) -> str:
-    """A share in whole percent, never rounded up to 100 when the target is not met."""
-    pct = 100 * float(share)
-    if pct < 100 - 1e-9 and round(pct) >= 100:
-        return fmt.number(math.floor(pct * 10) / 10, lang, 1)
-    return fmt.number(round(pct), lang, 0)
-
-
-def _xlabel(ax: Any, text: str, size: str) -> None:
-    """An axis label, wrapped to the axes' width at column size."""
-    ax.set_xlabel(fmt.wrap(text, 100 if size == "page" else 26, 2))
-
-
-def _note(fig: Figure, text: str) -> None:
-    """A grey note at the bottom left (in the layout, so it never overlaps the axes)."""
-    fig.supxlabel(text, x=0.01, ha="left", fontsize=6.5, color="#555555")
-
-
-def _money_axis(ax: Any, lang: str, axis: str = "y") -> None:
-    formatter = FuncFormatter(lambda v, _pos: fmt.number(v, lang, 0))
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(formatter)
-
-
-def _percent_axis(ax: Any, lang: str, axis: str = "x", signed: bool = False) -> None:
-    formatter = FuncFormatter(lambda v, _pos: fmt.number(v, lang, 0, sign=signed))
-    (ax.xaxis if axis == "x" else ax.yaxis).set_major_formatter(formatter)
 
 
 def _program_of(obj: Any) -> Any:
     """A Program from a Program or a Scenario (or None)."""
     if obj is None:
         return None
-    return getattr(obj, "program", obj) if not hasattr(obj, "tasks") else obj
+    return obj if hasattr(obj, "tasks") else getattr(obj, "program", None)
 
 
-def _task_labels(task_ids: list[str], program: Any, lang: str, size: str) -> list[str]:
-    width = LABEL_WIDTH[size]
+def _name_of(obj: Any, lang: str, given: str | None) -> str:
+    """What to call the scenario: ``given``, else the title of ``obj`` when it is a Scenario."""
+    if given is not None:
+        return given
+    if obj is not None and hasattr(obj, "changes") and hasattr(obj, "program"):
+        return fmt.scenario_title(obj, lang)
+    return ""
+
+
+def _label_width(size: str) -> float:
+    """Points given to task labels on the y axis: about 40% of a page, half a column."""
+    return 0.36 * _width_pt(size) if size == "page" else 0.44 * _width_pt(size)
+
+
+def _task_labels(task_ids: Iterable[str], program: Any, lang: str, size: str) -> list[str]:
     labels = []
     for tid in task_ids:
         try:
             task = program.task(tid) if program is not None else None
         except KeyError:
             task = None
-        labels.append(fmt.task_label(task, lang, width) if task is not None else str(tid))
+        text = fmt.task_name(task, lang, short=True) if task is not None else str(tid)
+        labels.append(wrap_pt(text, _label_width(size)))
     return labels
 
 
 def _unit(program: Any, tid: str, lang: str) -> str:
     try:
-        return program.task(tid).unit.get(lang)
+        return str(program.task(tid).unit.get(lang))
     except (AttributeError, KeyError):
         return ""
 
@@ -207,15 +288,74 @@ def _need_plan(result: Any, what: str) -> None:
         raise NoSolutionError(message)
 
 
+def _annotate(ax: Any, text: str, xy: Any, **kwargs: Any) -> Any:
+    """An annotation kept out of the layout: where it goes is settled by ``_fit_xlim`` and the
+    figure's height, not by shrinking the axes around it."""
+    artist = ax.annotate(text, xy, **kwargs)
+    artist.set_in_layout(False)
+    return artist
+
+
+def _data_ticks(fig: Figure, ax: Any, values: Iterable[float], lang: str, signed: bool = True) -> None:
+    """Ticks only over the data's own range (plus zero), however far the axis extends for labels,
+    and no closer together than their labels allow."""
+    vals = [float(v) for v in values] + [0.0]
+    lo, hi = min(vals), max(vals)
+    span = (hi - lo) or 1.0
+    x0, x1 = ax.get_xlim()
+    width_pt = ax.get_window_extent(_renderer(fig)).width * 72 / fig.dpi
+    room = width_pt * span / max(x1 - x0, 1e-12)
+    label = max(text_width(fmt.number(round(v), lang, 0, sign=signed)) for v in (lo, hi))
+    bins = max(1, min(4, int(room / (label + 12))))
+    ticks = MaxNLocator(bins, symmetric=lo < 0 < hi).tick_values(lo, hi)
+    ax.set_xticks([t for t in ticks if lo - 0.15 * span <= t <= hi + 0.15 * span])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0, sign=signed)))
+
+
+def _whole(lang: str) -> FuncFormatter:
+    return FuncFormatter(lambda v, _pos: fmt.number(round(v), lang, 0))
+
+
+def _fit_xlim(fig: Figure, ax: Any, ends: list[tuple[float, str]], lo: float, hi: float,
+              pad_pt: float = 4.0) -> None:
+    """Widen the x range so that each label written outward from its bar end fits inside the axes.
+
+    ``ends``: (bar end, label text) pairs; a label goes right of a positive end, left of a negative.
+    A label needing a share f of the axes' width beyond its end gives lo ≤ (end − f·hi)/(1 − f)
+    (and the mirror for hi); both bounds are settled together in a few rounds.
+    """
+    ax.set_xlim(lo, hi)
+    fig.canvas.draw()  # the layout fixes the axes' width in points
+    width_pt = max(ax.get_window_extent(_renderer(fig)).width * 72 / fig.dpi, 1.0)
+    for _ in range(8):
+        new_lo, new_hi = lo, hi
+        for end, text in ends:
+            if not text:
+                continue
+            f = min((max(text_width(line) for line in text.split("\n")) + pad_pt + 2) / width_pt, 0.85)
+            if end >= 0:
+                new_hi = max(new_hi, (end - f * new_lo) / (1 - f))
+            else:
+                new_lo = min(new_lo, (end - f * new_hi) / (1 - f))
+        if abs(new_lo - lo) < 1e-9 and abs(new_hi - hi) < 1e-9:
+            break
+        lo, hi = new_lo, new_hi
+    ax.set_xlim(lo, hi)
+
+
 # ---------------------------------------------------------------------------------------------
 # budget by year
 
 
 def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", title: bool = True,
-           height: float | None = None) -> Figure:
-    """Local budget and co-funding used per year, stacked by task group, against the annual caps."""
+           height: float | None = None, name: str | None = None) -> Figure:
+    """Local budget and co-funding used per year, stacked by task group, against the annual caps.
+
+    ``program``: the Program, or the Scenario (whose title then names the chart).
+    """
     fmt.check_lang(lang)
     _need_plan(result, "budget")
+    name = _name_of(program, lang, name)
     program = _program_of(program)
     alloc = result.allocation.reset_index()
     group_of = {t.id: t.group for t in program.tasks}
@@ -224,13 +364,13 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
     years = sorted(result.budget.index.get_level_values("year").unique())
     by = alloc.groupby(["group", "year"])[["local_budget", "cofunding"]].sum()
     caps = result.budget
+    low_use: list[str] = []
     with style():
-        fig = _new_figure(size, height or (4.3 if size == "page" else 6.2))
+        fig = _new_figure(size, height or (4.6 if size == "page" else 7.4))
         axes = fig.subplots(1, 2, sharey=True) if size == "page" else fig.subplots(2, 1, sharey=True)
         x = np.arange(len(years))
         top = 0.0
-        for ax, column, source, key in ((axes[0], "local_budget", "local", "local"),
-                                        (axes[1], "cofunding", "cofunding", "cofunding")):
+        for ax, column, source in ((axes[0], "local_budget", "local"), (axes[1], "cofunding", "cofunding")):
             bottom = np.zeros(len(years))
             for gi, g in enumerate(groups):
                 values = np.array([by[column].get((g, y), 0.0) for y in years])
@@ -238,46 +378,48 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
                        edgecolor="white", linewidth=0.4, zorder=2)
                 bottom += values
             cap = np.array([caps.loc[(y, source), "cap"] for y in years])
-            for xi, c, used in zip(x, cap, bottom, strict=True):
+            ticks = []
+            for xi, y, c, used in zip(x, years, cap, bottom, strict=True):
                 ax.plot([xi - 0.4, xi + 0.4], [c, c], color="black", linewidth=1.4, zorder=3,
                         solid_capstyle="butt")
-                ax.annotate(fmt.number(c, lang, 0), (xi, c), xytext=(0, 2.5), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=6.5 if size == "page" else 6)
+                _annotate(ax, fmt.number(round(c), lang, 0), (xi, c), xytext=(0, 2), textcoords="offset points",
+                            ha="center", va="bottom", fontsize=TEXT_PT)
+                tick = str(y)
                 if c > 0 and used < c * 0.9:
-                    ax.annotate(_share_text(used / c, lang) + "%", (xi, used), xytext=(0, 1.5),
-                                textcoords="offset points", ha="center", va="bottom",
-                                fontsize=6, color="#333333")
+                    share = fmt.share(used / c, lang)
+                    tick += "\n" + share
+                    low_use.append(share)
+                ticks.append(tick)
             top = max(top, float(cap.max()), float(bottom.max()))
-            ax.set_title(fmt.label(key, lang), fontsize=8.5)
-            ax.set_xticks(x, [str(y) for y in years])
+            ax.set_title(fmt.label("local" if source == "local" else "cofunding_short", lang))
+            ax.set_xticks(x, ticks)
             ax.grid(axis="y", zorder=0)
             ax.set_axisbelow(True)
             ax.tick_params(axis="x", length=0)
         for ax in axes if size == "column" else axes[:1]:
             ax.set_ylabel(fmt.label("axis_money", lang))
-        axes[0].set_ylim(0, top * 1.1)
-        _money_axis(axes[0], lang)
-        width = 52 if size == "page" else 34
+        axes[0].set_ylim(0, top * 1.14)
+        axes[0].yaxis.set_major_formatter(_whole(lang))
+        axes[0].yaxis.set_major_locator(MaxNLocator(5))
+        columns = 2 if size == "page" else 1
+        width = _width_pt(size) / columns - 30
         handles = [Patch(facecolor=GROUP_COLOURS[i % len(GROUP_COLOURS)],
-                         label=fmt.wrap(f"{g.id}. {g.name.get(lang)}", width, 1))
+                         label=wrap_pt(fmt.group_name(g, lang, short=True), width))
                    for i, g in enumerate(program.groups)]
-        handles.append(matplotlib.lines.Line2D([], [], color="black", linewidth=1.4,
-                                               label=fmt.label("cap", lang)))
-        handles.append(Patch(facecolor="none", edgecolor="none",
-                             label="88% = tỷ lệ đã dùng so với trần (ghi khi dưới 90%)" if lang == "vi"
-                             else "88% = share of the cap used (where below 90%)"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=2 if size == "page" else 1,
-                   fontsize=6.5, handlelength=1.2, columnspacing=1.2, labelspacing=0.3)
+        handles.append(Line2D([], [], color="black", linewidth=1.4, label=fmt.label("cap", lang)))
+        fig.legend(handles=handles, loc="outside lower center", ncols=columns, handlelength=1.2,
+                   columnspacing=1.2, labelspacing=0.35)
+        note = fmt.label("used_below", lang) if low_use else ""
         if title:
             parts = []
             for source, key in (("local", "local_short"), ("cofunding", "cofunding_short")):
                 frame = caps.xs(source, level="source")
-                parts.append(f"{fmt.label(key, lang)} {fmt.number(frame['used'].sum(), lang, 0)}"
-                             f" / {fmt.number(frame['cap'].sum(), lang, 0)}")
-            used_word = "đã dùng / trần" if lang == "vi" else "used / cap"
-            sub = (f"{result.scenario} · {used_word} ({fmt.label('million_vnd', lang)}): "
-                   f"{'; '.join(parts)}")
-            _header(fig, fmt.label("title_budget", lang), sub)
+                parts.append(f"{fmt.label(key, lang)} {fmt.number(round(frame['used'].sum()), lang, 0)}"
+                             f" / {fmt.number(round(frame['cap'].sum()), lang, 0)}")
+            used_word = "đã dùng / kế hoạch vốn" if lang == "vi" else "used / cap"
+            sub = f"{used_word} ({fmt.label('million_vnd', lang)}): {'; '.join(parts)}"
+            _header(fig, fmt.label("title_budget", lang), f"{name} · {sub}" if name else sub, note)
+        _finish(fig)
     return fig
 
 
@@ -289,74 +431,78 @@ def achievement(
     result: Any, program: Any, base: Any = None, *, lang: str = "vi", size: str = "page",
     title: bool = True, names: tuple[str, str] | None = None, tasks: list[str] | None = None,
 ) -> Figure:
-    """Share of each task's target achieved; the baseline (``base``, a Result) drawn behind.
+    """Share of each task's target achieved; the comparison (``base``, a Result) drawn behind in grey.
 
-    ``tasks`` limits the chart to those task ids (the others are counted in a note).
+    ``tasks`` limits the chart to those task ids (the others are counted in the subtitle);
+    ``names``: (this scenario's title, the comparison's title) for the subtitle and legend.
     """
     fmt.check_lang(lang)
     _need_plan(result, "achievement")
+    own = _name_of(program, lang, None)
     program = _program_of(program)
     ach = result.achievement
     hidden = 0
     if tasks is not None:
         hidden = len(ach) - len([t for t in ach.index if t in set(tasks)])
         ach = ach[ach.index.isin(list(tasks))]
-    tids = list(ach.index)
+    tids = [str(t) for t in ach.index]
     base_ach = None
     if base is not None:
         _need_plan(base, "achievement")
         base_ach = base.achievement.reindex(tids)
     labels = _task_labels(tids, program, lang, size)
     n = len(tids)
+    rows = sum(max(1, lab.count("\n") + 1) for lab in labels)
     with style():
-        fig = _new_figure(size, 1.1 + 0.29 * max(n, 2))
+        fig = _new_figure(size, 1.9 + 0.2 * rows + 0.06 * n)
         ax = fig.subplots()
         y = np.arange(n)
         share = ach["share"].to_numpy() * 100
         short = ach["shortfall"].to_numpy() > 0
         if base_ach is not None:
-            ax.barh(y, base_ach["share"].to_numpy() * 100, 0.78, color=LIGHT_GREY, zorder=2)
+            ax.barh(y, base_ach["share"].to_numpy() * 100, 0.8, color=LIGHT_GREY, zorder=2)
         ax.barh(y, share, 0.46, color=[VERMILLION if s else BLUE for s in short], zorder=3)
-        for yi, tid, s, is_short in zip(y, tids, share, short, strict=True):
-            row = ach.loc[tid]
+        ends = []
+        for yi, tid, is_short in zip(y, tids, short, strict=True):
             if not is_short:
                 continue
+            row = ach.loc[tid]
             unit = _unit(program, tid, lang)
-            text = (f"{fmt.number(row['achieved'], lang)}/"
-                    f"{fmt.quantity(row['target'], unit, lang)} ({_share_text(s / 100, lang)}%)")
-            if len(text) > 21:  # the margin holds about 21 characters: share on a second line
-                text = text.replace(" (", "\n(")
-            if size == "column":
+            if size == "page":
+                text = (f"{fmt.number(row['achieved'], lang)}/{fmt.quantity(row['target'], unit, lang)} "
+                        f"({fmt.share(row['share'], lang)})")
+            else:
                 text = f"{fmt.number(row['achieved'], lang)}/{fmt.number(row['target'], lang)}"
-            ax.annotate(text, (101, yi), xytext=(2, 0),
-                        textcoords="offset points", va="center", fontsize=6.5, color=VERMILLION)
-        _task_ticks(ax, labels, 6.5 if size == "page" else 6)
+            _annotate(ax, text, (100, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                        fontsize=TEXT_PT, color=VERMILLION)
+            ends.append((100.0, text))
+        _task_ticks(ax, labels)
         ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xlim(0, 138 if size == "page" else 124)
         ax.set_xticks([0, 25, 50, 75, 100] if size == "page" else [0, 50, 100])
-        _percent_axis(ax, lang)
-        ax.xaxis.set_minor_locator(MultipleLocator(5))
+        ax.xaxis.set_major_formatter(_whole(lang))
         ax.grid(axis="x", zorder=0)
         ax.set_axisbelow(True)
         ax.axvline(100, color="#555555", linewidth=0.6, zorder=1)
-        ax.tick_params(axis="y", length=0)
-        _xlabel(ax, fmt.label("axis_share", lang), size)
+        ax.set_xlabel(wrap_pt(fmt.label("axis_share", lang), 0.5 * _width_pt(size)))
         _group_separators(ax, tids)
-        scenario_name, base_name = names or (result.scenario, base.scenario if base is not None else "")
+        scenario_name, base_name = names or (own, "")
         handles = [Patch(color=BLUE, label=fmt.label("met", lang)),
                    Patch(color=VERMILLION, label=fmt.label("short", lang))]
         if base_ach is not None:
-            handles.append(Patch(color=LIGHT_GREY, label=f"{fmt.label('baseline', lang)}: {base_name}"))
-        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles) if size == "page" else 2,
-                   fontsize=7)
+            legend_width = _width_pt(size) - 40 if size == "column" else _width_pt(size) / 2
+            handles.append(Patch(color=LIGHT_GREY, label=wrap_pt(base_name or fmt.label("as_decided", lang),
+                                                                 legend_width)))
+        fig.legend(handles=handles, loc="outside lower center", ncols=len(handles) if size == "page" else 1)
         if title:
             n_short = int(short.sum())
-            sub = (f"{scenario_name}: {n - n_short + hidden}/{n + hidden} " +
+            sub = (f"{n - n_short + hidden}/{n + hidden} " +
                    ("nhiệm vụ đạt mục tiêu" if lang == "vi" else "tasks meet their target"))
             if hidden:
                 sub += "; " + (f"{hidden} nhiệm vụ đạt 100% không vẽ" if lang == "vi"
                                else f"{hidden} tasks at 100% not shown")
-            _header(fig, fmt.label("title_achievement", lang), sub)
+            _header(fig, fmt.label("title_achievement", lang), f"{scenario_name}: {sub}" if scenario_name else sub)
+        _finish(fig)
+        _fit_xlim(fig, ax, ends, 0, 100)
     return fig
 
 
@@ -372,17 +518,26 @@ def _group_separators(ax: Any, tids: list[str]) -> None:
 # sweep: the cut order
 
 
-def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: str = "page",
-          title: bool = True, name: str = "") -> Figure:
+def sweep(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "page",
+          title: bool = True, name: str | None = None, scale: float | None = None) -> Figure:
     """The cut order of a budget sweep: which tasks fall short first as the budget shrinks.
 
-    ``frame``: columns level (budget in %), task_id, share (0..1), objective. Rows are the tasks
-    that fall short at some level, ordered by the highest level at which they do; the top panel
-    is the average share of all tasks' targets per level.
+    ``frame``: columns level (budget in % of the scenario's caps), task_id, share (0..1). The axis
+    is in % of the program's own caps: ``scale`` is the scenario's total local budget over the
+    program's (0.8 for a 20% cut), or the frame's ``program_level`` column gives it; the
+    scenario's own level (100% of its caps) is marked. ``program`` may be the Scenario itself.
+    Rows are the tasks that fall short at some level, ordered by the highest level at which they do;
+    the top panel is the average share of all targets per level.
     """
     fmt.check_lang(lang)
-    frame = sweep_frame(frame)
+    name = _name_of(program, lang, name)
+    if scale is None and program is not None and hasattr(program, "local_budget") and hasattr(program, "program"):
+        scale = program_scale(program)
     program = _program_of(program)
+    frame = sweep_frame(frame)
+    if scale is None and "program_level" in frame.columns:
+        ratios = (frame["program_level"] / frame["level"]).replace([np.inf, -np.inf], np.nan).dropna()
+        scale = float(ratios.iloc[0]) if len(ratios) else None
     table = frame.pivot_table(index="task_id", columns="level", values="share", aggfunc="mean")
     levels = sorted(table.columns, reverse=True)
     table = table[levels]
@@ -400,29 +555,45 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
     rows = sorted(cut.index, key=first_cut)
     cut = cut.loc[rows]
     mean = table.mean(axis=0)
+    labels = _task_labels(rows, program, lang, size)
+    shown = [lv * scale if scale is not None else lv for lv in levels]
+    tick_text = [fmt.number(round(v, 1), lang, None if abs(v - round(v)) > 1e-6 else 0) + "%" for v in shown]
     n = max(len(rows), 1)
+    lines = sum(lab.count("\n") + 1 for lab in labels) or 1
     with style():
-        fig = _new_figure(size, 1.9 + 0.3 * n)
-        axes = fig.subplots(2, 1, sharex=True, height_ratios=[1.1, max(n, 2)])
+        # cells hold their percentages when a cell is wide enough for "100" at 8 pt
+        plot_pt = _width_pt(size) - _label_width(size) - 30
+        numbers = plot_pt / max(len(levels), 1) >= text_width("100") + 4
+        fig = _new_figure(size, 2.9 + 0.2 * lines + 0.08 * n + (0 if numbers else 0.5))
+        axes = fig.subplots(2, 1, sharex=True, height_ratios=[1.3, max(lines, 2) * 0.7])
         top, ax = axes
         x = np.arange(len(levels))
         top.plot(x, mean.to_numpy() * 100, color=BLUE, marker="o", markersize=3, linewidth=1.4)
         low = float(np.floor(mean.min() * 10) * 10) if len(mean) else 0
-        top.set_ylim(min(low, 90), 101)
+        top.set_ylim(min(low, 90), 102)
+        top.yaxis.set_major_locator(MaxNLocator(3))
         top.grid(axis="y")
-        top.set_title(fmt.label("objective_line", lang), fontsize=8, fontweight="normal", loc="left")
-        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(v, lang, 0) + "%"))
+        top.set_title(fmt.label("objective_line", lang), fontweight="normal")
+        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0) + "%"))
+        own = [i for i, lv in enumerate(levels) if abs(lv - 100) < 1e-9]
+        for i in own:  # the scenario's own level: a dashed line above, a framed column below
+            top.axvline(i, color="#333333", linewidth=0.9, linestyle=(0, (4, 2)), zorder=4)
+            ax.add_patch(matplotlib.patches.Rectangle((i - 0.5, -0.5), 1, max(len(rows), 1), fill=False,
+                                                      edgecolor="#222222", linewidth=1.6, zorder=5, clip_on=False))
         if len(rows):
             data = np.ma.masked_where(cut.to_numpy() >= 1 - eps, cut.to_numpy() * 100)
             cmap = matplotlib.colormaps["cividis"].with_extremes(bad="white")
-            ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=100, interpolation="nearest")
-            for (i, j), v in np.ndenumerate(cut.to_numpy()):
-                if v < 1 - eps:
-                    text = _share_text(v, lang) if size == "page" else str(math.floor(100 * v + 1e-9))
-                    ax.text(j, i, text, ha="center", va="center",
-                            fontsize=6.5 if size == "page" and len(levels) <= 14 else 5,
-                            color="white" if v < 0.55 else "black")
-            _task_ticks(ax, _task_labels(rows, program, lang, size))
+            image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=100, interpolation="nearest")
+            if numbers:
+                for (i, j), v in np.ndenumerate(cut.to_numpy()):
+                    if v < 1 - eps:
+                        ax.text(j, i, fmt.share(v, lang).rstrip("%"), ha="center", va="center", fontsize=TEXT_PT,
+                                color="white" if v < 0.55 else "black")
+            else:
+                bar = fig.colorbar(image, ax=ax, location="bottom", shrink=0.8, aspect=30, pad=0.02)
+                bar.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0) + "%"))
+                bar.set_ticks([0, 50, 100])
+            _task_ticks(ax, labels)
             ax.set_xticks(np.arange(len(levels) + 1) - 0.5, minor=True)
             ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
             ax.grid(which="minor", color="#E3E3E3", linewidth=0.6)
@@ -432,34 +603,55 @@ def sweep(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: s
                 ax.spines[side].set_color("#BBBBBB")
         else:
             ax.set_yticks([])
-            ax.text(0.5, 0.5, fmt.label("tasks_full", lang, n=len(table)), transform=ax.transAxes,
-                    ha="center", va="center")
-        ax.set_xticks(x, [fmt.number(lv, lang) + "%" for lv in levels],
-                      rotation=0 if size == "page" else 90)
-        ax.tick_params(axis="y", length=0)
-        _xlabel(ax, fmt.label("axis_level", lang), size)
-        notes = [fmt.label("note_sweep", lang)]
-        if len(table) - len(rows):
+            ax.text(0.5, 0.5, wrap_pt(fmt.label("tasks_full", lang, n=len(table)), 0.7 * _width_pt(size)),
+                    transform=ax.transAxes, ha="center", va="center")
+        rotate = size == "column" or len(levels) > 14
+        ax.set_xticks(x, tick_text, rotation=90 if rotate else 0)
+        for i in own:
+            ax.get_xticklabels()[i].set_fontweight("bold")
+        top.tick_params(axis="x", length=0)
+        axis = fmt.label("axis_level" if scale is not None else "axis_level_scenario", lang)
+        ax.set_xlabel(wrap_pt(axis, _width_pt(size) - 20))
+        notes = []
+        if own:
+            notes.append(("Cột viền đậm, nhãn đậm: " if lang == "vi" else "Framed column, bold label: ")
+                         + fmt.label("scenario_level", lang))
+        if len(rows) and numbers:
+            notes.append(fmt.label("note_sweep", lang))
+        if len(rows) and len(table) - len(rows):
             notes.append(fmt.label("tasks_full", lang, n=len(table) - len(rows)))
-        _note(fig, fmt.wrap("; ".join(notes), 140 if size == "page" else 62, 3))
+        if notes:
+            _note(fig, "; ".join(notes))
         if title:
-            _header(fig, fmt.label("title_sweep", lang), name)
+            _header(fig, fmt.label("title_sweep", lang), name or "")
+        _finish(fig)
     return fig
 
 
 # ---------------------------------------------------------------------------------------------
-# Monte Carlo: probability of meeting each target
+# Monte Carlo: chance of meeting each target
 
 
-def montecarlo(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", size: str = "page",
-               title: bool = True, name: str = "", all_tasks: bool = False) -> Figure:
-    """Probability of meeting each task's target (``frame``: task_id, probability), lowest first.
+def montecarlo(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "page",
+               title: bool = True, name: str | None = None, all_tasks: bool = False,
+               samples: int | None = None, varies: str = "") -> Figure:
+    """Chance of meeting each task's target (``frame``: task_id, probability), lowest first.
 
-    Tasks certain to meet their target are summed up in a note unless ``all_tasks``.
+    The subtitle says what varies (``varies``, e.g. ``fmt.uncertainty_text``; taken from the
+    Scenario when ``program`` is one) and over how many draws (``samples``). Tasks certain to
+    meet their target are counted in a note unless ``all_tasks``.
     """
     fmt.check_lang(lang)
-    frame = montecarlo_frame(frame)
+    planned = None
+    if program is not None and getattr(program, "uncertainty", None) is not None:
+        varies = varies or fmt.uncertainty_text(program.uncertainty, lang)
+        planned = program.uncertainty.samples
+    name = _name_of(program, lang, name)
     program = _program_of(program)
+    frame = montecarlo_frame(frame)
+    if samples is None and "samples" in frame.columns:
+        samples = int(frame["samples"].iloc[0])
+    samples = samples or planned
     data = frame.groupby("task_id", sort=False)["probability"].mean()
     order = {str(t): i for i, t in enumerate(program.task_ids)} if program is not None else {}
     tids = sorted(data.index, key=lambda t: (data[t], order.get(str(t), 10**6)))
@@ -469,44 +661,47 @@ def montecarlo(frame: pd.DataFrame, program: Any = None, *, lang: str = "vi", si
     else:
         certain = []
     prob = np.array([data[t] for t in tids]) * 100
+    labels = _task_labels(tids, program, lang, size)
     n = len(tids)
+    lines = sum(lab.count("\n") + 1 for lab in labels)
     colours = [BLUE if p >= 90 else ORANGE if p >= 50 else VERMILLION for p in prob]
     with style():
-        fig = _new_figure(size, 1.5 + 0.3 * n)
+        fig = _new_figure(size, 2.2 + 0.2 * lines + 0.06 * n)
         ax = fig.subplots()
         y = np.arange(n)
         ax.barh(y, prob, 0.62, color=colours, zorder=3)
+        ends = []
         for yi, p in zip(y, prob, strict=True):
-            ax.annotate(_share_text(p / 100, lang) + "%", (p, yi), xytext=(2, 0), textcoords="offset points",
-                        va="center", fontsize=6.5)
+            text = fmt.share(p / 100, lang)
+            _annotate(ax, text, (p, yi), xytext=(3, 0), textcoords="offset points", va="center", fontsize=TEXT_PT)
+            ends.append((float(p), text))
         for ref in (50, 90):
             ax.axvline(ref, color=GREY, linewidth=0.7, linestyle=(0, (3, 2)), zorder=2)
-        _task_ticks(ax, _task_labels(tids, program, lang, size))
+        _task_ticks(ax, labels)
         ax.set_ylim(n - 0.5, -0.5)
-        ax.set_xlim(0, 109)
-        ax.set_xticks([0, 25, 50, 75, 90, 100] if size == "page" else [0, 50, 100])
-        _percent_axis(ax, lang)
+        ax.set_xticks([0, 25, 50, 75, 100] if size == "page" else [0, 50, 100])
+        ax.xaxis.set_major_formatter(_whole(lang))
         ax.grid(axis="x", zorder=0)
         ax.set_axisbelow(True)
-        ax.tick_params(axis="y", length=0)
-        _xlabel(ax, fmt.label("axis_probability", lang), size)
+        ax.set_xlabel(wrap_pt(fmt.label("axis_probability", lang), 0.5 * _width_pt(size)))
         handles = [Patch(color=BLUE, label=fmt.label("prob_high", lang)),
                    Patch(color=ORANGE, label=fmt.label("prob_mid", lang)),
                    Patch(color=VERMILLION, label=fmt.label("prob_low", lang))]
-        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=7)
-        if certain:
-            name = "; ".join(x for x in (name, fmt.label("tasks_certain", lang, n=len(certain))) if x)
+        fig.legend(handles=handles, loc="outside lower center", ncols=3)
+        note = fmt.label("tasks_certain", lang, n=len(certain)) if certain else ""
         if title:
-            _header(fig, fmt.label("title_montecarlo", lang), name)
+            parts = [p for p in (name, varies, fmt.label("samples", lang, n=fmt.number(samples, lang))
+                                 if samples else "") if p]
+            _header(fig, fmt.label("title_montecarlo", lang), " · ".join(parts), note)
+        _finish(fig)
+        _fit_xlim(fig, ax, ends, 0, 100)
     return fig
 
 
 def sweep_frame(data: Any) -> pd.DataFrame:
-    """A tidy sweep frame (level, task_id, share) from a frame, a CSV's frame or a SweepResult.
-
-    Accepts ``level`` or ``budget_level`` (as ``kgkc_opt.sweep`` writes it); in a two-dimensional
-    sweep only the rows at the highest co-funding level are kept.
-    """
+    """A tidy sweep frame (level, task_id, share[, program_level]) from a frame, a CSV's frame or a
+    SweepResult. Accepts ``level`` or ``budget_level`` (as ``analysis.sweep`` writes it); in a
+    two-dimensional sweep only the rows at the highest co-funding level are kept."""
     frame = getattr(data, "frame", data)
     if "level" not in frame.columns and "budget_level" in frame.columns:
         if "cofunding_level" in frame.columns and frame["cofunding_level"].nunique() > 1:
@@ -522,6 +717,8 @@ def montecarlo_frame(data: Any) -> pd.DataFrame:
     if "task_id" not in frame.columns and frame.index.name == "task_id":
         frame = frame.reset_index()
     _check_columns(frame, ("task_id", "probability"), "Monte Carlo")
+    if hasattr(data, "probabilities") and hasattr(data, "samples") and "samples" not in frame.columns:
+        frame = frame.assign(samples=len(data.samples))
     return frame.assign(task_id=frame["task_id"].astype(str))
 
 
@@ -533,79 +730,89 @@ def _check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# shadow prices by year
+# exact gains: what 1 billion VND more or less buys
 
 
-def shadow(result: Any, program: Any = None, *, lang: str = "vi", size: str = "page",
-           title: bool = True) -> Figure:
-    """What one more billion VND in each year would add to the objective (targets' worth)."""
+def gains(frame: pd.DataFrame, program: Any, *, max_objective: float, lang: str = "vi", size: str = "page",
+          title: bool = True, name: str | None = None, source: str = "local") -> Figure:
+    """What 1 billion VND more (or less) of the local budget in one year, or in every year, buys
+    (or costs), from exact re-solves: per row, which change it is, a bar for the change in the
+    average share of targets, and the units gained or given up per task in plain words
+    ("+3 cơ sở (II.2 Máy móc thiết bị tiên tiến)"). Years with the same effect share a row."""
     fmt.check_lang(lang)
-    _need_plan(result, "shadow-price")
-    b = result.budget
-    years = sorted(b.index.get_level_values("year").unique())
-    local = np.array([b.loc[(y, "local"), "shadow_price"] for y in years]) * 1000
-    cof = np.array([b.loc[(y, "cofunding"), "shadow_price"] for y in years]) * 1000
-    slack = np.array([b.loc[(y, "local"), "slack"] for y in years])
-    series = [(fmt.label("local_short", lang), local, BLUE)]
-    if np.any(np.abs(cof) > 1e-12):
-        series.append((fmt.label("cofunding_short", lang), cof, ORANGE))
+    name = _name_of(program, lang, name)
+    program = _program_of(program)
+    rows = gains_rows(frame, program, lang, source, max_objective)
+    if not rows:
+        raise KgkcError("the gains table has no rows to draw")
+    width = 0.96 * _width_pt(size) - 16
+    line = TEXT_PT * 1.3  # points per text line
     with style():
-        fig = _new_figure(size, 2.9 if size == "page" else 2.6)
+        blocks = []
+        for r in rows:
+            head = wrap_pt(r["label"], width, bold=True)
+            text = wrap_pt(r["text"], width)
+            blocks.append((head, text, head.count("\n") + 1, text.count("\n") + 1))
+        # in data units of one text line: heading, bar (1.6 lines), words, gap
+        spans = [h + 1.6 + t + 0.9 for _, _, h, t in blocks]
+        total = sum(spans)
+        fig = _new_figure(size, (2.2 if size == "page" else 2.8) + total * line / 72)
         ax = fig.subplots()
-        x = np.arange(len(years))
-        width = 0.6 / len(series)
-        top = max(float(max(s[1].max() for s in series)), 1e-9)
-        for i, (lab, values, colour) in enumerate(series):
-            pos = x + (i - (len(series) - 1) / 2) * width
-            ax.bar(pos, values, width * 0.92, color=colour, label=lab, zorder=3)
-            for xi, v in zip(pos, values, strict=True):
-                ax.annotate(_shadow_text(v, lang), (xi, v), xytext=(0, 2), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=6.5)
-        ticks = []
-        for y, s in zip(years, slack, strict=True):
-            if size == "column":  # no room for words under each year
-                left = fmt.number(s, lang, 2)
-            elif s > 1e-6:
-                left = fmt.label("slack", lang, v=fmt.number(s, lang, 2))
-            else:
-                left = fmt.label("binding", lang)
-            ticks.append(f"{y}\n{left}")
-        ax.set_xticks(x, ticks)
-        ax.tick_params(axis="x", length=0)
-        ax.set_ylim(0, top * 1.22)
-        ax.yaxis.set_major_formatter(_DecimalFormatter(lang))
-        ax.set_ylabel(fmt.wrap(fmt.label("axis_shadow", lang), 22 if size == "column" else 60))
-        ax.grid(axis="y", zorder=0)
+        points = np.array([r["points"] if r["points"] is not None else 0.0 for r in rows])
+        lim = max(float(np.abs(points).max()), 1e-9)
+        pos = 0.0
+        ends = []
+        for r, (head, text, h, _), span in zip(rows, blocks, spans, strict=True):
+            _annotate(ax, head, (0, pos), xycoords=("axes fraction", "data"), ha="left", va="top",
+                      fontsize=TEXT_PT, fontweight="bold", annotation_clip=False, zorder=6, bbox=PLAIN)
+            bar_y = pos + h + 0.8
+            colour = BLUE if r["amount"] > 0 else VERMILLION
+            ax.barh([bar_y], [points[len(ends)]], 1.0, color=colour, zorder=3)
+            value = points_text(points[len(ends)], lang) if r["points"] is not None else ""
+            if value:
+                v = points[len(ends)]
+                _annotate(ax, value, (v, bar_y), xytext=(4 if v >= 0 else -4, 0), textcoords="offset points",
+                            ha="left" if v >= 0 else "right", va="center", fontsize=TEXT_PT)
+            ends.append((float(points[len(ends)]), value))
+            _annotate(ax, text, (0, bar_y + 0.8), xycoords=("axes fraction", "data"), ha="left", va="top",
+                      fontsize=TEXT_PT, color="#222222", annotation_clip=False, zorder=6, bbox=PLAIN)
+            if pos > 0:
+                ax.axhline(pos - 0.45, color="#BBBBBB", linewidth=0.5, zorder=1)
+            pos += span
+        ax.set_ylim(pos - 0.5, -0.3)
+        ax.set_yticks([])
+        ax.spines["left"].set_visible(False)
+        ax.axvline(0, color="#555555", linewidth=0.7, zorder=4)
+        ax.xaxis.set_major_locator(MaxNLocator(5, symmetric=True))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v, 1), lang, None, sign=True)))
+        ax.grid(axis="x", zorder=0)
         ax.set_axisbelow(True)
-        if len(series) > 1:
-            ax.legend(loc="upper right", ncols=len(series))
-        under = ("dưới năm: vốn NS còn dư (triệu đồng)" if lang == "vi"
-                 else "under each year: local budget left (million VND)")
-        note = fmt.label("note_shadow", lang) + "; " + under
-        _note(fig, fmt.wrap(note, 62 if size == "column" else 140, 3))
+        ax.set_xlabel(fmt.label("axis_gains", lang))
         if title:
-            _header(fig, fmt.label("title_shadow", lang), result.scenario)
+            what = fmt.label("local" if source == "local" else "cofunding_short", lang)
+            sub = ("mỗi dòng là một lần tính lại phương án" if lang == "vi"
+                   else "each row is an exact re-solve of the plan")
+            title_text = fmt.label("title_gains", lang)
+            if source != "local":
+                title_text = title_text.replace(fmt.label("local", lang).lower(), what.lower())
+            _header(fig, title_text, f"{name} · {sub}" if name else sub)
+        _finish(fig)
+        _fit_xlim(fig, ax, ends, -lim * 1.05, lim * 1.05)
+        _fit_height(fig, ax, pos + 0.2, line)
     return fig
 
 
-class _DecimalFormatter(ScalarFormatter):
-    """Matplotlib's tick labels (same decimals on every tick), with the language's separators."""
-
-    def __init__(self, lang: str):
-        super().__init__(useOffset=False, useMathText=False)
-        self.set_scientific(False)
-        self.lang = lang
-
-    def __call__(self, x: float, pos: int | None = None) -> str:
-        text = super().__call__(x, pos)
-        return text.replace(".", ",") if self.lang == "vi" else text
-
-
-def _shadow_text(v: float, lang: str) -> str:
-    if v == 0:
-        return "0"
-    digits = max(0, min(4, 2 - math.floor(math.log10(abs(v)))))
-    return fmt.number(v, lang, digits)
+def _fit_height(fig: Figure, ax: Any, units: float, pt_per_unit: float) -> None:
+    """Grow or shrink the figure until ``ax`` is ``units`` text lines tall (texts placed in data
+    units of one line then neither overlap nor leave gaps)."""
+    for _ in range(3):
+        fig.canvas.draw()
+        have = ax.get_window_extent(_renderer(fig)).height * 72 / fig.dpi
+        need = units * pt_per_unit
+        if abs(have - need) < 1:
+            return
+        fig.set_figheight(fig.get_figheight() + (need - have) / 72)
+        _header_refit(fig)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -614,70 +821,100 @@ def _shadow_text(v: float, lang: str) -> str:
 
 def difference(
     result: Any, base: Any, program: Any, *, lang: str = "vi", size: str = "page", title: bool = True,
+    names: tuple[str, str] | None = None,
 ) -> Figure:
-    """Per task: change in share of target (points) and in local budget, ``result`` minus ``base``."""
+    """Per task: change in units achieved and in local budget, ``result`` minus ``base``.
+
+    On a page the two panels sit side by side with the task names on the left; in a column they
+    are stacked, and each task's name is written above its bar so that the bars get the width.
+    """
     fmt.check_lang(lang)
     _need_plan(result, "difference")
     _need_plan(base, "difference")
+    own = _name_of(program, lang, None)
     program = _program_of(program)
     diff = task_difference(result, base)
     changed = diff[(diff["share"].abs() > 1e-9) | (diff["local_budget"].abs() > 1e-6)]
-    tids = list(changed.index)
-    n = max(len(tids), 1)
+    tids = [str(t) for t in changed.index]
+    column = size == "column"
+    width = _width_pt(size) - 20 if column else _label_width(size)
+    labels = [wrap_pt(lab.replace("\n", " "), width) for lab in _task_labels(tids, program, lang, size)]
+    heights = [lab.count("\n") + 1 for lab in labels]
+    line = TEXT_PT * 1.3
     with style():
-        if size == "page":
-            fig = _new_figure(size, 1.5 + 0.36 * n)
-            axes = fig.subplots(1, 2, sharey=True)
-        else:
-            fig = _new_figure(size, 2.2 + 0.72 * n)
+        if column:
+            # per task, in text lines: its name, then its bar (1.5 lines), then a gap
+            ys, pos = [], 0.0
+            for h in heights:
+                ys.append(pos + h + 0.75)
+                pos += h + 1.5 + 0.5
+            span = max(pos, 2.0)
+            fig = _new_figure(size, 2.6 + 2 * span * line / 72)
             axes = fig.subplots(2, 1)
-        y = np.arange(len(tids))
+        else:
+            ys = list(np.arange(len(tids)))
+            span = 0.0
+            fig = _new_figure(size, 2.0 + 0.22 * sum(heights) + 0.08 * len(tids))
+            axes = fig.subplots(1, 2, sharey=True)
+        fits = []
         if tids:
             share = changed["share"].to_numpy() * 100
             money = changed["local_budget"].to_numpy()
             for ax, values, is_money in ((axes[0], share, False), (axes[1], money, True)):
                 colours = [BLUE if v >= 0 else VERMILLION for v in values]
-                ax.barh(y, values, 0.55, color=colours, zorder=3)
+                ax.barh(ys, values, 1.1 if column else 0.55, color=colours, zorder=3)
                 ax.axvline(0, color="#555555", linewidth=0.7, zorder=4)
-                lim = max(float(np.abs(values).max()), 1e-9) * 1.3
-                ax.set_xlim(-lim, lim)
                 ax.grid(axis="x", zorder=0)
                 ax.set_axisbelow(True)
-                for yi, tid, v in zip(y, tids, values, strict=True):
+                ends = []
+                for yi, tid, v in zip(ys, tids, values, strict=True):
                     if is_money:
-                        text = fmt.number(v, lang, 0 if abs(v) >= 100 else 2, sign=True)
+                        text = fmt.number(round(v), lang, 0, sign=True)
                     else:
-                        q = changed.loc[tid, "quantity"]
-                        unit = _unit(program, tid, lang)
-                        text = fmt.quantity(q, unit, lang, sign=True)
-                    inside = abs(v) > 0.45 * lim  # long bars carry their label inside, in white
-                    outward = (v >= 0) != inside
-                    ax.annotate(text, (v, yi), xytext=(3 if outward else -3, 0), textcoords="offset points",
-                                ha="left" if outward else "right", va="center", fontsize=6.5,
-                                color="white" if inside else "black", zorder=5)
-                ax.xaxis.set_major_formatter(FuncFormatter(
-                    lambda v, _p, m=is_money: fmt.number(v, lang, 0, sign=True)))
-                ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(5 if size == "page" else 4,
-                                                                         symmetric=True))
-            for ax in axes if size == "column" else axes[:1]:
-                _task_ticks(ax, _task_labels(tids, program, lang, "column"))
-                ax.set_ylim(len(tids) - 0.5, -0.5)
-                ax.tick_params(axis="y", length=0)
-            _group_separators(axes[0], tids)
-            _group_separators(axes[1], tids)
+                        text = fmt.quantity(changed.loc[tid, "quantity"], _unit(program, tid, lang), lang, sign=True)
+                    # every label right of the bar or of the zero line: one column of figures that never
+                    # crosses a bar or the axis
+                    _annotate(ax, text, (max(v, 0), yi), xytext=(4, 0), textcoords="offset points",
+                              ha="left", va="center", fontsize=TEXT_PT, zorder=5)
+                    ends.append((float(max(v, 0)), text))
+                lim = max(float(np.abs(values).max()), 1e-9)
+                lo = -lim * 0.1 if values.min() >= 0 else -lim
+                hi = lim * 0.1 if values.max() <= 0 else lim
+                ax.set_xlim(lo, hi)
+                fits.append((ax, ends, lo, hi, values))
+                if column:
+                    for yi, h, lab in zip(ys, heights, labels, strict=True):
+                        _annotate(ax, lab, (0, yi - 0.75 - h), xycoords=("axes fraction", "data"), ha="left",
+                                  va="top", fontsize=TEXT_PT, annotation_clip=False, zorder=6, bbox=PLAIN)
+                    ax.set_ylim(span - 0.3, -0.2)
+                    ax.set_yticks([])
+                    ax.spines["left"].set_visible(False)
+            if not column:
+                _task_ticks(axes[0], labels)
+                axes[0].set_ylim(len(tids) - 0.5, -0.5)
+                axes[1].tick_params(axis="y", length=0)
+                _group_separators(axes[0], tids)
+                _group_separators(axes[1], tids)
         else:
-            axes[0].set_yticks([])
-            axes[0].text(0.5, 0.5, fmt.label("no_difference", lang), transform=axes[0].transAxes,
-                         ha="center", va="center")
-        axes[0].tick_params(axis="y", length=0)
-        _xlabel(axes[0], fmt.label("axis_diff_share", lang), size)
-        _xlabel(axes[1], fmt.label("axis_diff_money", lang), size)
+            for ax in axes:
+                ax.set_yticks([])
+            axes[0].text(0.5, 0.5, wrap_pt(fmt.label("no_difference", lang), 0.4 * _width_pt(size)),
+                         transform=axes[0].transAxes, ha="center", va="center")
+        axes[0].set_xlabel(fmt.label("axis_diff_share", lang))
+        axes[1].set_xlabel(fmt.label("axis_diff_money", lang))
         others = len(diff) - len(tids)
         if others and tids:
             _note(fig, fmt.label("tasks_unchanged", lang, n=others))
         if title:
-            _header(fig, fmt.label("title_difference", lang),
-                    f"{result.scenario} {fmt.label('vs', lang)} {base.scenario}")
+            mine, theirs = names or (own, "")
+            sub = f"{mine} {fmt.label('vs', lang)} “{theirs}”" if mine and theirs else mine or theirs
+            _header(fig, fmt.label("title_difference", lang), sub)
+        _finish(fig)
+        if column and tids:
+            _fit_height(fig, axes[0], span - 0.1, line)
+        for ax, ends, lo, hi, values in fits:
+            _fit_xlim(fig, ax, ends, lo, hi)
+            _data_ticks(fig, ax, values, lang)
     return fig
 
 
@@ -713,7 +950,7 @@ def _metadata(kind: str) -> dict[str, Any]:
 
 
 def to_bytes(fig: Figure, kind: str = "png", dpi: int = DPI) -> bytes:
-    """The figure as PNG, SVG or PDF bytes, in the house style (fonts embedded)."""
+    """The figure as PNG, SVG or PDF bytes, in the house style (fonts embedded), at its print size."""
     kind = _format_of(f"x.{kind}")
     buffer = io.BytesIO()
     with style():
@@ -737,20 +974,29 @@ def save(fig: Figure, path: str | Path, *, dpi: int = DPI) -> Path:
 
 
 def render(kind: str, result: Any = None, program: Any = None, *, base: Any = None,
-           frame: Any = None, lang: str = "vi", size: str = "page",
-           name: str = "") -> Figure:
-    """Draw chart ``kind`` (one of KINDS) from a result (and base result) or a tidy frame."""
+           frame: Any = None, lang: str = "vi", size: str = "page", name: str | None = None,
+           base_name: str | None = None, **options: Any) -> Figure:
+    """Draw chart ``kind`` (one of KINDS) from a result (and base result) or a tidy frame.
+
+    ``program`` may be the Scenario (its title then names the chart); ``name``/``base_name``
+    override the titles; ``options`` go to the chart function (``samples``, ``varies``, ``scale``).
+    """
+    names = (name if name is not None else _name_of(program, lang, None), base_name or "")
     builders: dict[str, Callable[[], Figure]] = {
-        "budget": lambda: budget(result, program, lang=lang, size=size),
-        "achievement": lambda: achievement(result, program, base, lang=lang, size=size),
-        "shadow": lambda: shadow(result, program, lang=lang, size=size),
-        "difference": lambda: difference(result, base, program, lang=lang, size=size),
-        "sweep": lambda: sweep(_frame(frame, kind), program, lang=lang, size=size, name=name),
-        "montecarlo": lambda: montecarlo(_frame(frame, kind), program, lang=lang, size=size, name=name),
+        "budget": lambda: budget(result, program, lang=lang, size=size, name=name),
+        "achievement": lambda: achievement(result, program, base, lang=lang, size=size, names=names),
+        "gains": lambda: gains(_frame(frame, kind), program, lang=lang, size=size, name=name,
+                               max_objective=options.get("max_objective") or
+                               (result.max_objective if result is not None else 1.0)),
+        "difference": lambda: difference(result, base, program, lang=lang, size=size, names=names),
+        "sweep": lambda: sweep(_frame(frame, kind), program, lang=lang, size=size, name=name,
+                               scale=options.get("scale")),
+        "montecarlo": lambda: montecarlo(_frame(frame, kind), program, lang=lang, size=size, name=name,
+                                         samples=options.get("samples"), varies=options.get("varies", "")),
     }
     if kind not in builders:
         raise KgkcError(f"unknown chart {kind!r}; choose one of {', '.join(KINDS)}")
-    if kind in ("budget", "achievement", "shadow", "difference") and result is None:
+    if kind in ("budget", "achievement", "difference") and result is None:
         raise KgkcError(f"the {kind} chart needs a solved scenario")
     if kind == "difference" and base is None:
         raise KgkcError("the difference chart needs a second scenario to compare with (--compare)")

@@ -147,7 +147,7 @@ def test_explain_without_verifying_marks_nothing_verified():
 
 
 def test_cli_prints_the_repair_menu_and_exits_1(capsys):
-    code = main(["solve", str(example("floors-infeasible"))])
+    code = main(["solve", str(example("floors-infeasible")), "--lang", "en"])
     out = capsys.readouterr().out
     assert code == 1
     assert "Status: infeasible" in out

@@ -24,10 +24,17 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_solve_baseline(capsys):
     code, out, err = run(capsys, "solve", str(SCENARIOS / "baseline.yaml"))
     assert code == 0, err
-    assert "Status: optimal" in out
-    assert "Objective: 23.995238 of 24" in out
-    assert "III.8" in out and "209 of 210" in out
+    assert "Kết quả: tối ưu (đã chứng minh)" in out
+    assert "Tổng tỷ lệ hoàn thành mục tiêu: 23,995238 trên 24" in out
+    import kgkc_opt as kg
+    from kgkc_opt.report import fmt
+
+    used = kg.solve(kg.load_scenario(SCENARIOS / "baseline.yaml")).budget.loc[(2021, "local"), "used"]
+    assert "III.8" in out and "209/210 cơ sở" in out and fmt.number(used, "vi") in out
     assert err == ""
+    code, out, _ = run(capsys, "solve", str(SCENARIOS / "baseline.yaml"), "--lang", "en")
+    assert "Status: optimal (proven)" in out and "Objective: 23.995238 of 24" in out
+    assert "209/210 establishments" in out and "1 establishment" in out and fmt.number(used, "en") in out
 
 
 def test_solve_writes_the_folder(capsys, tmp_path):
@@ -41,7 +48,7 @@ def test_solve_writes_the_folder(capsys, tmp_path):
     assert summary["changes"][0] == "budget.2021: 4658 → 3726.4"
     roles = {r["role"] for r in summary["inputs"]}
     assert roles == {"scenario", "program"}
-    assert "budget.2021: 4658 → 3726.4" in out
+    assert "Vốn ngân sách các năm 2021–2025 giảm 20%" in out
 
 
 def test_existing_out_folder_needs_force(capsys, tmp_path):
@@ -83,7 +90,7 @@ def test_debug_shows_the_exception(tmp_path):
 def test_infeasible_scenario_exits_1(capsys):
     code, out, _ = run(capsys, "solve", str(FIXTURES / "tiny-infeasible.yaml"))
     assert code == 1
-    assert "Status: infeasible" in out
+    assert "không có phương án khả thi" in out
     assert "A.2" in out
 
 
@@ -107,8 +114,7 @@ def test_solve_options(capsys):
     code, out, _ = run(capsys, "solve", scenario, "--solver", "cbc", "--method", "direct",
                        "--time-limit", "30")
     assert code == 0
-    assert "Objective: 3.583333 of 4" in out
-    assert "CBC" in out
+    assert "Tổng tỷ lệ hoàn thành mục tiêu: 3,583333 trên 4" in out
 
 
 def test_audit_json(capsys):
@@ -124,6 +130,8 @@ def test_audit_json(capsys):
 def test_audit_text_of_a_program_file(capsys):
     code, out, _ = run(capsys, "audit", str(FIXTURES / "audit-faults.yaml"))
     assert code == 0
+    assert "[lỗi]" in out and "vượt mức tối đa" in out
+    code, out, _ = run(capsys, "audit", str(FIXTURES / "audit-faults.yaml"), "--lang", "en")
     assert "[error] row-sum" in out and "[error] legal-cap-exceeded" in out
 
 
@@ -159,7 +167,7 @@ def test_reconstruct(capsys, tmp_path):
     out_csv = tmp_path / "schedule.csv"
     code, out, _ = run(capsys, "reconstruct", "--out", str(out_csv))
     assert code == 0
-    assert "optimal" in out and "1.000 million VND" in out
+    assert "tối ưu" in out and "1 triệu đồng" in out
     rows = list(csv.reader(io.StringIO(out_csv.read_text(encoding="utf-8"))))
     assert rows[0] == ["task_id", "year", "quantity", "local_budget", "cofunding"]
 
@@ -167,11 +175,12 @@ def test_reconstruct(capsys, tmp_path):
 def test_scenario_show(capsys):
     code, out, _ = run(capsys, "scenario", "show", str(SCENARIOS / "cut-20pct.yaml"))
     assert code == 0
-    lines = [line.strip() for line in out.splitlines()]
-    for year, old, new in [(2021, "4658", "3726.4"), (2022, "4718", "3774.4"),
-                           (2025, "4898", "3918.4")]:
-        assert any(line.startswith(f"budget.{year}: {old} → {new}") for line in lines), year
-    assert "Changes (5):" in out
+    assert "Phương án: Giảm 20% vốn ngân sách mỗi năm" in out
+    assert "Thay đổi so với quyết định (1):" in out and "Vốn ngân sách các năm 2021–2025 giảm 20%" in out
+    for year, new in [(2021, "3.726,4"), (2022, "3.774,4"), (2025, "3.918,4")]:
+        assert any(line.startswith(str(year)) and new in line for line in out.splitlines()), year
+    code, out, _ = run(capsys, "scenario", "show", str(SCENARIOS / "cut-20pct.yaml"), "--lang", "en")
+    assert "Changes from the decision (1):" in out and "3,726.4" in out
 
 
 def test_no_command_prints_help(capsys):
@@ -196,7 +205,7 @@ def test_python_m_kgkc_opt_solve(tmp_path):
         cwd=ROOT, capture_output=True, text=True, encoding="utf-8", env=env, timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "Status: optimal" in proc.stdout
+    assert "Kết quả: tối ưu" in proc.stdout
     assert "Traceback" not in proc.stderr
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "optimal"

@@ -20,11 +20,11 @@ COMPARE_COLUMNS = ["scenario", "task_id", "target", "achieved", "share", "shortf
 
 def test_compare_writes_the_documented_csv(tmp_path, capsys):
     out = tmp_path / "cmp.csv"
-    code = main(["compare", str(example("baseline")), str(example("cut-20pct")), "--out", str(out)])
+    code = main(["compare", str(example("baseline")), str(example("cut-20pct")), "--out", str(out), "--lang", "en"])
     text = capsys.readouterr().out
     assert code == 0
     assert "Scenarios (the first is the reference):" in text
-    assert "Inputs that differ:" in text and "Tasks short of target in any scenario (units achieved):" in text
+    assert "What each scenario changes:" in text and "Tasks short of target in any scenario (units achieved):" in text
     assert f"Wrote {out}" in text
     assert csv_header(out) == COMPARE_COLUMNS
     rows = read_csv(out)
@@ -45,16 +45,17 @@ def test_compare_writes_the_documented_csv(tmp_path, capsys):
 def test_compare_prints_objectives_and_input_differences(capsys):
     assert main(["compare", str(example("baseline")), str(example("cut-2024-30pct"))]) == 0
     text = capsys.readouterr().out
-    assert "23.995238" in text and "23.821429" in text
-    inputs = text.split("Inputs that differ:")[1].split("Local budget used")[0]
-    assert "budget.2024" in inputs and "3456.6" in inputs
-    assert "budget.2023" not in inputs
+    assert "23,995238" in text and "23,821429" in text
+    assert "Theo Quyết định số 2454/QĐ-UBND" in text and "Giảm 30% vốn ngân sách năm 2024" in text
+    changes = text.split("Thay đổi của từng phương án so với quyết định:")[1].split("Vốn NS đã phân bổ")[0]
+    assert "(B) Vốn ngân sách năm 2024 giảm 30% (4.938 → 3.456,6 triệu đồng)" in changes
+    assert "2023" not in changes
 
 
 def test_compare_with_an_infeasible_scenario(capsys):
     code = main(["compare", str(example("baseline")), str(example("floors-infeasible"))])
     assert code == 0
-    assert "infeasible" in capsys.readouterr().out
+    assert "không có phương án khả thi" in capsys.readouterr().out
 
 
 # ---- sweep --------------------------------------------------------------------------------
@@ -63,22 +64,33 @@ def test_compare_with_an_infeasible_scenario(capsys):
 @pytest.mark.slow
 def test_sweep_prints_13_levels_and_the_cut_order(tmp_path, capsys):
     out = tmp_path / "sweep.csv"
-    code = main(["sweep", str(example("baseline")), "--budget", "100:40:-5", "--out", str(out)])
+    code = main(["sweep", str(example("baseline")), "--budget", "100:40:-5", "--out", str(out), "--lang", "en"])
     text = capsys.readouterr().out
     assert code == 0
-    assert "Sweep of 'baseline': 13 scenarios in " in text
+    assert "Sweep of “Decision 2454/QĐ-UBND as written”: 13 scenarios in " in text
     objectives = text.split("per level:")[1].split("Share of target met")[0]
-    level_lines = [line.split() for line in objectives.strip().splitlines()[1:]]
-    assert [int(parts[0]) for parts in level_lines] == list(range(100, 35, -5))
+    level_lines = [line.split() for line in objectives.strip().splitlines()[2:]]
+    assert [int(parts[0].rstrip("%")) for parts in level_lines] == list(range(100, 35, -5))
     assert all(parts[2] == "optimal" for parts in level_lines)
     order = text.split("Cut order (first to fall short first):")[1].split("Wrote")[0]
     lines = [line.strip() for line in order.strip().splitlines()]
+<<<<<<< HEAD
     assert lines[0].startswith("1. III.8 Provincial award prizes: first short at 100%")
     assert lines[1].startswith("2. II.2 Advanced machinery for establishments: first short at 95% (85.7% met there, "
                                "0.0% at 40%)")
     assert [line.split()[1] for line in lines] == ["III.8", "II.2", "VIII.6", "III.5", "II.1", "VI.1"]
     # the CSV: 13 levels × 24 tasks, objective exact and non-increasing as the budget falls
     assert csv_header(out) == ["budget_level", "cofunding_level", "task_id", "target", "achieved", "share"]
+=======
+    assert lines[0].startswith("1. III.8 Provincial prizes: first short at 100%")
+    assert lines[1].startswith("2. II.2 Advanced machinery: first short at 95% (85% met there, 0% at 40%)")
+    assert [line.split()[1] for line in lines] == ["III.8", "II.2", "VIII.6", "III.5", "II.1", "VI.1", "III.2"]
+    # the CSV: 13 levels × 24 tasks, objective exact and non-increasing as the budget falls; the level in %
+    # of the program's own caps beside it (the same for the decision as written)
+    assert csv_header(out) == ["budget_level", "cofunding_level", "program_level", "task_id", "target", "achieved",
+                               "share"]
+    assert all(r["program_level"] == r["budget_level"] for r in read_csv(out))
+>>>>>>> outputs
     rows = read_csv(out)
     assert len(rows) == 13 * 24
     per_level: dict[int, Fraction] = {}
@@ -95,8 +107,8 @@ def test_sweep_two_dimensional(tmp_path, capsys):
     assert main(["sweep", str(example("baseline")), "--budget", "100,80", "--cofunding", "100,60",
                  "--out", str(out), "--workers", "1"]) == 0
     text = capsys.readouterr().out
-    assert "Sweep of 'baseline': 4 scenarios in " in text
-    assert "Cut order" not in text  # a grid has no single cut order
+    assert ": 4 lần tính trong " in text
+    assert "Thứ tự cắt giảm" not in text  # a grid has no single cut order
     levels = {(r["budget_level"], r["cofunding_level"]) for r in read_csv(out)}
     assert levels == {("100", "100"), ("100", "60"), ("80", "100"), ("80", "60")}
 
@@ -107,13 +119,14 @@ def test_sweep_two_dimensional(tmp_path, capsys):
 def test_montecarlo_from_the_cli(tmp_path, capsys):
     out = tmp_path / "mc.csv"
     code = main(["montecarlo", str(example("uncertain-cofunding")), "--samples", "20", "--seed", "1",
-                 "--out", str(out)])
+                 "--out", str(out), "--lang", "en"])
     text = capsys.readouterr().out
     assert code == 0
-    assert "Monte Carlo of 'uncertain-cofunding': 20 draws (seed 1) in " in text
+    assert "Monte Carlo of “Uncertain co-funding”: 20 draws (seed 1) in " in text
+    assert "Co-funding each year varies uniformly between −50% and 0% of the scenario's figure" in text
     assert "Objective quantiles: p5 " in text and "p95 " in text
-    assert "Probability of meeting each target (tasks below 100%):" in text
-    assert csv_header(out) == ["task_id", "target", "probability", "mean_share", "p10_share"]
+    assert "Chance of meeting each target (tasks below 100%):" in text
+    assert csv_header(out) == ["task_id", "target", "probability", "mean_share", "p10_share", "samples"]
     rows = {r["task_id"]: r for r in read_csv(out)}
     assert len(rows) == 24
     assert float(rows["II.2"]["probability"]) == 0
@@ -129,19 +142,32 @@ def test_montecarlo_from_the_cli(tmp_path, capsys):
 
 
 def test_sensitivity_from_the_cli(capsys):
-    assert main(["sensitivity", str(example("cut-20pct"))]) == 0
+    assert main(["sensitivity", str(example("cut-20pct")), "--lang", "en"]) == 0
     text = capsys.readouterr().out
-    assert "Sensitivity of 'cut-20pct' (objective 23.415238); money in million VND" in text
-    assert "- 1 billion VND more local budget in 2021 would fund 3 more establishments of II.2" in text
-    sentences = [line for line in text.splitlines() if line.startswith("- 1 billion VND more")]
-    assert len(sentences) == 5
-    assert "Tasks (value per unit and per million; reduced cost at the shadow prices):" in text
+    assert "Sensitivity of “Local budget cut by 20% every year” (objective 23.415238); money in million VND" in text
+    assert "LP rates: objective gained per extra million VND, valid only within the range" in text
+    assert ("- 1 billion VND more in any one year (2021–2025): +3 establishments (II.2 Advanced machinery), "
+            "+1 person (VIII.6 Collaborators)") in text
+    sentences = [line for line in text.splitlines() if line.startswith("- 1 billion VND")]
+    assert len(sentences) == 4  # more and less, in any one year and in every year
+    assert "Tasks (value per unit and per million; reduced cost at the LP rates):" in text
 
 
 def test_sensitivity_in_vietnamese(capsys):
-    assert main(["sensitivity", str(example("cut-20pct")), "--lang", "vi"]) == 0
+    assert main(["sensitivity", str(example("cut-20pct"))]) == 0
     text = capsys.readouterr().out
-    assert "- Thêm 1 tỷ đồng vốn ngân sách địa phương năm 2021 sẽ thực hiện thêm 3 cơ sở (II.2)" in text
+    assert ("- Thêm 1 tỷ đồng vào một năm bất kỳ (2021–2025): +3 cơ sở (II.2 Máy móc thiết bị tiên tiến), "
+            "+1 người (VIII.6 Cộng tác viên khuyến công)") in text
+    # LP rates with their ranges, in Vietnamese numbers, as the API computes them
+    from kgkc_opt.analysis.sensitivity import sensitivity
+    from kgkc_opt.report import fmt
+
+    scenario, result = solved("cut-20pct")
+    caps = sensitivity(scenario, result, exact=False).caps
+    row = caps.loc[(2022, "local")]
+    assert fmt.number(row["shadow_price"], "vi", 6) in text
+    hi = "∞" if row["holds_to"] == float("inf") else fmt.number(row["holds_to"], "vi")
+    assert f"{fmt.number(row['holds_from'], 'vi')} – {hi}" in text
 
 
 def test_sensitivity_of_an_infeasible_scenario_exits_1(capsys):

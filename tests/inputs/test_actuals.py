@@ -227,7 +227,7 @@ def test_plan_actual_replan_of_the_example():
 
 def test_cli_replan_of_the_mini_scenario(tmp_path, capsys):
     out = tmp_path / "out"
-    assert main(["solve", str(fixture("mini-replan")), "--out", str(out)]) == 0
+    assert main(["solve", str(fixture("mini-replan")), "--out", str(out), "--lang", "en"]) == 0
     text = capsys.readouterr().out
     assert "Plan vs actual vs re-plan (executed up to 2021, re-planned 2022–2023):" in text
     rows = read_csv(out / "replan.csv")

@@ -416,7 +416,7 @@ def test_escalation_before_the_base_year_changes_nothing(mini):
 
 def test_unknown_top_level_key_and_wrong_format(mini):
     found = problems({"format": "kgkc-scenario/2", "budgets": {2021: 5}}, mini)
-    assert ("budgets", "unknown key; expected one of: format, name, description, program, extends, "
+    assert ("budgets", "unknown key; expected one of: format, name, title, description, program, extends, "
             "overrides, allow_overlap, actuals, replan_from, uncertainty, solve, new_tasks, targets, "
             "support_share, escalation, budget, cofunding, group_caps, weights, floors, tiers, carry_over, "
             "policy, structure") in found

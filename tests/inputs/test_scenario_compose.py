@@ -248,11 +248,11 @@ def test_derive_logs_like_a_file(tiny):
 
 
 def test_scenario_show_prints_the_change_log(capsys):
-    assert main(["scenario", "show", str(example("composed-shock"))]) == 0
+    assert main(["scenario", "show", str(example("composed-shock")), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     lines = [line.strip() for line in out.splitlines()]
-    assert "Scenario 'composed-shock' on program 'kien-giang-2021-2025'" in out
-    assert "Changes (11):" in out
+    assert "Scenario: The 20% cut with a 2024 shock and co-funding short" in out
+    assert "Change log (11):" in out
     shown = [line.split("    [")[0] for line in lines if "→" in line and "[" in line]
     assert shown == changes(load("composed-shock"))
     assert f"budget.2024: 4938 → 3950.4    [{example('cut-20pct')}]" in lines

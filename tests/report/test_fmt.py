@@ -63,21 +63,44 @@ def test_percent_quantity_years():
     assert fmt.years_text([]) == "–"
 
 
-def test_wrap_keeps_words_and_marks_cuts():
+def test_wrap_never_cuts():
     text = "Hỗ trợ cơ sở CNNT chuyển giao và ứng dụng máy móc thiết bị tiên tiến, tiến bộ khoa học kỹ thuật mới"
-    wrapped = fmt.wrap(text, 40, 2)
-    lines = wrapped.split("\n")
-    assert len(lines) == 2
-    assert all(len(line) <= 40 for line in lines)
-    assert wrapped.endswith("…")
-    assert fmt.wrap("ngắn", 40, 2) == "ngắn"
+    wrapped = fmt.wrap(text, 40)
+    assert wrapped.replace("\n", " ") == text and "…" not in wrapped
+    assert all(len(line) <= 40 for line in wrapped.split("\n"))
+    assert fmt.wrap("ngắn", 40) == "ngắn"
 
 
-def test_task_label(program):
-    label = fmt.task_label(program.task("II.2"), "vi", 40)
-    assert label.startswith("II.2  Hỗ trợ cơ sở CNNT")
-    assert fmt.task_label(program.task("II.2"), "en", 60) == "II.2  Advanced machinery for establishments"
-    assert fmt.task_label(program.task("II.2"), "en", 40) == "II.2  Advanced machinery for\nestablishments"
+def test_share_rule():
+    assert fmt.share(1.0) == "100%" and fmt.share(0.9952) == "99%" and fmt.share(0.4286) == "42%"
+    assert fmt.share(0.004) == "<1%" and fmt.share(0) == "0%" and fmt.share(float("nan")) == "–"
+
+
+def test_task_names(program):
+    assert fmt.task_name(program.task("II.2"), "vi", short=True) == "II.2 Máy móc thiết bị tiên tiến"
+    assert fmt.task_name(program.task("II.2"), "en", short=True) == "II.2 Advanced machinery"
+    assert fmt.task_name(program.task("II.2"), "vi").startswith("II.2 Hỗ trợ cơ sở CNNT")
+    assert fmt.group_name(program.group("I"), "vi", short=True) != fmt.group_name(program.group("VIII"), "vi",
+                                                                                 short=True)
+    assert fmt.gain_text({"II.2": 3, "VIII.6": 1}, program, "vi") == (
+        "+3 cơ sở (II.2 Máy móc thiết bị tiên tiến), +1 người (VIII.6 Cộng tác viên khuyến công)")
+    assert fmt.gain_text({"II.2": 3, "VIII.6": 1}, program, "en") == (
+        "+3 establishments (II.2 Advanced machinery), +1 person (VIII.6 Collaborators)")
+
+
+def test_scenario_titles_and_changes(program, cut20_scenario, baseline_scenario):
+    assert fmt.scenario_title(cut20_scenario, "vi") == "Giảm 20% vốn ngân sách mỗi năm"
+    assert fmt.scenario_title(cut20_scenario, "en") == "Local budget cut by 20% every year"
+    assert fmt.scenario_title(baseline_scenario, "vi") == "Theo quyết định phê duyệt chương trình"
+    derived = baseline_scenario.derive(name="cut-2024", budget={2024: "-30%"})
+    assert derived.title is None  # a derived scenario has no title: it is described by its changes
+    assert fmt.scenario_title(derived, "vi") == "Vốn ngân sách năm 2024 giảm 30% (4.938 → 3.456,6 triệu đồng)"
+    assert fmt.change_lines(cut20_scenario, "vi") == ["Vốn ngân sách các năm 2021–2025 giảm 20%"]
+    assert fmt.change_lines(cut20_scenario, "en") == ["Local budget in 2021–2025 down 20%"]
+    targets = baseline_scenario.derive(targets={"II.2": 40}, floors={"II.2": 40})
+    assert fmt.change_lines(targets, "vi") == ["Mục tiêu II.2 Máy móc thiết bị tiên tiến: 28 → 40 cơ sở",
+                                               "Mức tối thiểu phải thực hiện của II.2 Máy móc thiết bị tiên tiến: "
+                                               "0 → 40 cơ sở"]
 
 
 def test_labels_complete_in_both_languages():

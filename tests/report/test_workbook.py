@@ -1,35 +1,62 @@
-"""The Excel workbook: the annex table's layout, and totals equal to the solved totals."""
+"""The Excel workbook a clerk sends unchanged: the annex layout, totals as formulas whose values are
+cached in the file and equal to the solved totals, the decision's figures beside the plan's, notes
+from the change log, A4 landscape on every sheet.
+
+The formulas are checked twice: by a small evaluator here (SUM, + − * /, MIN, MAX, IF, ROUNDDOWN
+and references across sheets: all the workbook uses), which needs nothing installed; and by
+LibreOffice, which computes a copy of the file stripped of its cached values (skipped cleanly
+where LibreOffice is not installed).
+"""
 
 from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import shutil
+import subprocess
+import zipfile
 
 import pytest
 from conftest import SCENARIOS
 from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 import kgkc_opt as kg
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import NoSolutionError, OutputError
+from kgkc_opt.report import figures
 from kgkc_opt.report import workbook as xlsx
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 YEARS = [2021, 2022, 2023, 2024, 2025]
 FIRST_DATA_ROW = 6
+SHEETS = ["Phụ lục nhiệm vụ", "Phân kỳ theo năm", "Kế hoạch vốn", "Mức đạt mục tiêu", "Thông tin"]
 
 
 @pytest.fixture(scope="module")
-def workbook_path(tmp_path_factory, cut20_scenario, cut20_result):
-    path = tmp_path_factory.mktemp("xlsx") / "plan.xlsx"
-    xlsx.write(cut20_result, cut20_scenario, path)
-    return path
+def gains(cut20_scenario, cut20_result):
+    return figures.gains_table(cut20_scenario, cut20_result)
 
 
 @pytest.fixture(scope="module")
-def wb(workbook_path):
-    return load_workbook(workbook_path)
+def data(cut20_scenario, cut20_result, gains) -> bytes:
+    return xlsx.build(cut20_result, cut20_scenario, gains=gains).to_bytes()
+
+
+@pytest.fixture(scope="module")
+def wb(data):
+    return load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def values(data):
+    """What a reader that does not recalculate sees: the cached values."""
+    return load_workbook(io.BytesIO(data), data_only=True)
 
 
 def _annex_rows(ws):
-    """Data rows of the annex: (row number, kind) until the grand total."""
     rows = []
     for r in range(FIRST_DATA_ROW, ws.max_row + 1):
         tt, name = ws.cell(r, 1).value, ws.cell(r, 2).value
@@ -40,191 +67,266 @@ def _annex_rows(ws):
     return rows
 
 
+# --- a small evaluator of the workbook's formulas ------------------------------------------
+
+
+def evaluate(wb, sheet: str, ref: str, seen: frozenset = frozenset()) -> float:
+    """The value of cell ``ref`` on ``sheet``, computing formulas from the cells they refer to."""
+    value = wb[sheet][ref].value
+    if not (isinstance(value, str) and value.startswith("=")):
+        return 0.0 if value is None else float(value)
+    assert (sheet, ref) not in seen, "circular reference"
+    seen = seen | {(sheet, ref)}
+    expr = value[1:]
+
+    def cell(m: re.Match) -> str:
+        target = m.group(1) or m.group(2) or sheet
+        return repr(evaluate(wb, target, m.group(3), seen))
+
+    def rng(m: re.Match) -> str:
+        target = m.group(1) or sheet
+        c0, r0 = re.match(r"([A-Z]+)(\d+)", m.group(2)).groups()
+        c1, r1 = re.match(r"([A-Z]+)(\d+)", m.group(3)).groups()
+        cells = [evaluate(wb, target, f"{get_column_letter(c)}{r}", seen)
+                 for c in range(column_index_from_string(c0), column_index_from_string(c1) + 1)
+                 for r in range(int(r0), int(r1) + 1)]
+        return repr(sum(cells))
+
+    expr = re.sub(r"SUM\((?:'([^']+)'!)?([A-Z]+\d+):([A-Z]+\d+)\)", rng, expr)
+    expr = re.sub(r"(?:'([^']+)'!|([A-Za-z]+)!)?\b([A-Z]{1,3}\d+)\b", cell, expr)
+    expr = expr.replace("=", "==").replace("<>", "!=")
+    env = {"MIN": min, "MAX": max, "IF": lambda c, a, b: a if c else b,
+           "ROUNDDOWN": lambda x, d: math.floor(x * 10 ** d + 1e-9) / 10 ** d}
+    return float(eval(expr, {"__builtins__": {}}, env))
+
+
+def formula_cells(wb):
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if isinstance(c.value, str) and c.value.startswith("="):
+                    yield ws.title, c.coordinate
+
+
 def test_sheets_in_order(wb):
-    assert wb.sheetnames == ["Phụ lục nhiệm vụ", "Ngân sách theo năm", "Mức đạt mục tiêu", "Thông tin"]
+    assert wb.sheetnames == SHEETS
 
 
-def test_annex_header(wb):
-    ws = wb.worksheets[0]
-    assert ws["A1"].value.startswith("DANH MỤC CÁC NHIỆM VỤ CỤ THỂ CỦA CHƯƠNG TRÌNH KHUYẾN CÔNG")
-    assert "cut-20pct" in ws["A2"].value
-    top = [ws.cell(4, c).value for c in range(1, 11)]
-    assert top[:4] == ["TT", "Tên nhiệm vụ", "Đơn vị", "Số lượng"]
-    assert top[4].startswith("Dự kiến kinh phí")
-    assert top[7:] == ["Thời gian triển khai", "Cơ quan chủ trì", "Cơ quan phối hợp"]
-    assert [ws.cell(5, c).value for c in (5, 6, 7)] == ["Tổng số", "Vốn NS", "Vốn khác"]
-    for i, y in enumerate(YEARS):
-        col = 11 + 3 * i
-        assert ws.cell(4, col).value == f"Năm {y}"
-        assert [ws.cell(5, col + j).value for j in range(3)] == ["Số lượng", "Vốn NS", "Vốn khác"]
+def test_every_formula_has_its_value_cached_and_right(wb, values):
+    count = 0
+    for sheet, ref in formula_cells(wb):
+        cached = values[sheet][ref].value
+        assert cached is not None, (sheet, ref)  # shown without recalculation
+        assert cached == pytest.approx(evaluate(wb, sheet, ref), abs=1e-6), (sheet, ref, wb[sheet][ref].value)
+        count += 1
+    assert count > 300
 
 
-def test_annex_rows_follow_the_program(wb, program):
-    ws = wb.worksheets[0]
+def test_totals_are_formulas_equal_to_the_solved_totals(wb, values, cut20_result):
+    ws, v = wb[SHEETS[0]], values[SHEETS[0]]
     rows = _annex_rows(ws)
-    groups = [ws.cell(r, 1).value for r, k in rows if k == "group"]
-    assert groups == ROMAN
-    tasks = [r for r, k in rows if k == "task"]
-    assert len(tasks) == len(program.tasks)
-    names = [ws.cell(r, 2).value for r in tasks]
-    assert names == [t.name.vi for t in program.tasks]
-    # TT as the decision numbers it: blank for a group's single row, else the row number
-    tt = {t.id: ws.cell(r, 1).value for r, t in zip(tasks, program.tasks, strict=True)}
-    assert tt["I.1"] is None and tt["II.2"] == "2" and tt["VIII.6"] == "6" and tt["VI.1"] is None
-    units = [ws.cell(r, 3).value for r in tasks]
-    assert units == [t.unit.vi for t in program.tasks]
-    assert ws.cell(tasks[-1], 8).value == "2021-2025" and ws.cell(tasks[-1], 9).value == "Sở Công Thương"
-
-
-def test_totals_equal_the_solved_totals(wb, cut20_result):
-    ws = wb.worksheets[0]
-    alloc, budget = cut20_result.allocation, cut20_result.budget
-    rows = _annex_rows(ws)
-    total_row = rows[-1][0]
-    local = float(alloc["local_budget"].sum())
-    other = float(alloc["cofunding"].sum())
-    # to the million VND (and in fact to the đồng)
-    assert round(ws.cell(total_row, 6).value) == round(local)
-    assert round(ws.cell(total_row, 7).value) == round(other)
-    assert round(ws.cell(total_row, 5).value) == round(local + other)
-    assert ws.cell(total_row, 6).value == pytest.approx(local, abs=1e-6)
-    assert ws.cell(total_row, 7).value == pytest.approx(other, abs=1e-6)
-    for i, y in enumerate(YEARS):
-        col = 11 + 3 * i
-        assert ws.cell(total_row, col + 1).value == pytest.approx(budget.loc[(y, "local"), "used"], abs=1e-6)
-        assert ws.cell(total_row, col + 2).value == pytest.approx(budget.loc[(y, "cofunding"), "used"], abs=1e-6)
-        # the caps row under the total
-        assert ws.cell(total_row + 1, col + 1).value == pytest.approx(budget.loc[(y, "local"), "cap"])
-        assert ws.cell(total_row + 1, col + 2).value == pytest.approx(budget.loc[(y, "cofunding"), "cap"])
-
-
-def test_task_rows_and_subtotals(wb, cut20_result, program):
-    ws = wb.worksheets[0]
-    alloc = cut20_result.allocation
-    per_task = alloc.groupby(level="task_id").sum()
-    rows = _annex_rows(ws)
-    group_row, sums = None, None
-
-    def check_group():
-        if group_row is not None:
-            for col, value in sums.items():
-                assert ws.cell(group_row, col).value == pytest.approx(value, abs=1e-6)
-
-    for r, kind in rows[:-1]:
+    total = rows[-1][0]
+    for col in (6, 7, 9):
+        assert ws.cell(total, col).value.startswith("=")
+    used = cut20_result.budget.xs("local", level="source")["used"].sum()
+    cof = cut20_result.budget.xs("cofunding", level="source")["used"].sum()
+    assert v.cell(total, 7).value == pytest.approx(used, abs=1e-6)
+    assert v.cell(total, 9).value == pytest.approx(cof, abs=1e-6)
+    assert v.cell(total, 6).value == pytest.approx(used + cof, abs=1e-6)
+    for r, kind in rows:
         if kind == "group":
-            check_group()
-            group_row, sums = r, {c: 0.0 for c in range(5, 8)} | {11 + 3 * i + j: 0.0 for i in range(5) for j in (1, 2)}
-            assert ws.cell(r, 2).font.b and ws.cell(r, 6).font.b
-            assert ws.cell(r, 4).value is None  # units differ: no quantity on a group row
-            continue
-        name = ws.cell(r, 2).value
-        tid = next(t for t in per_task.index if program.task(t).name.vi == name)
-        assert ws.cell(r, 4).value == int(per_task.loc[tid, "quantity"])
-        assert ws.cell(r, 6).value == pytest.approx(per_task.loc[tid, "local_budget"], abs=1e-6)
-        assert ws.cell(r, 7).value == pytest.approx(per_task.loc[tid, "cofunding"], abs=1e-6)
-        assert ws.cell(r, 5).value == pytest.approx(ws.cell(r, 6).value + ws.cell(r, 7).value)
-        for i, y in enumerate(YEARS):
-            col = 11 + 3 * i
-            q = alloc["quantity"].get((tid, y), 0)
-            assert ws.cell(r, col).value == q
-        for col in sums:
-            sums[col] += ws.cell(r, col).value or 0
-    check_group()
-    # quantities per task equal the achievement table (nothing done before the plan here)
-    assert sum(ws.cell(r, 4).value for r, k in rows if k == "task") == int(cut20_result.achievement["achieved"].sum())
+            assert ws.cell(r, 7).value.startswith("=SUM(")
+    # year totals on the sheet by year are formulas too, equal to each year's use
+    years = wb[SHEETS[1]]
+    year_total = next(r for r in range(6, years.max_row + 1) if years.cell(r, 2).value == "TỔNG CỘNG")
+    for i, y in enumerate(YEARS):
+        col = 3 + 3 * i + 1
+        assert years.cell(year_total, col).value.startswith("=")
+        assert values[SHEETS[1]].cell(year_total, col).value == pytest.approx(
+            cut20_result.budget.loc[(y, "local"), "used"], abs=1e-6)
 
 
-def test_formatting_for_print(wb):
-    ws = wb.worksheets[0]
-    assert ws.freeze_panes == "C6"
-    assert ws.column_dimensions["B"].width >= 40
-    assert ws.page_setup.orientation == "landscape"
-    assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A3)
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
-    assert ws.print_title_rows == "$4:$5"
-    total_row = _annex_rows(ws)[-1][0]
-    assert ws.cell(total_row, 6).number_format.startswith("#,##0")
-    assert ws.cell(total_row, 2).font.b
-    assert ws.cell(FIRST_DATA_ROW + 1, 2).alignment.wrap_text
-    for sheet in wb.worksheets[1:3]:
-        assert sheet.freeze_panes is not None
-        assert int(sheet.page_setup.paperSize) == int(sheet.PAPERSIZE_A4)
+def test_a_clerks_edit_flows_into_the_totals(wb):
+    """Raise one task's 2021 money on the sheet by year: its annex row, group and total follow."""
+    years = wb[SHEETS[1]]
+    annex = wb[SHEETS[0]]
+    r = next(r for r in range(6, years.max_row + 1) if years.cell(r, 1).value == "II.2")
+    total = _annex_rows(annex)[-1][0]
+    before = evaluate(wb, SHEETS[0], f"G{total}")
+    old = years.cell(r, 4).value
+    years.cell(r, 4).value = old + 300
+    try:
+        assert evaluate(wb, SHEETS[0], f"G{total}") == pytest.approx(before + 300)
+        assert evaluate(wb, SHEETS[0], f"G{r}") == pytest.approx(evaluate(wb, SHEETS[1], f"S{r}"))
+    finally:
+        years.cell(r, 4).value = old
 
 
-def test_budget_sheet(wb, cut20_result):
-    ws = wb.worksheets[1]
-    b = cut20_result.budget
+def test_annex_header_and_theo_qd(wb, values):
+    ws = wb[SHEETS[0]]
+    assert ws["A1"].value.startswith("DANH MỤC CÁC NHIỆM VỤ CỤ THỂ CỦA CHƯƠNG TRÌNH KHUYẾN CÔNG")
+    assert "Giảm 20% vốn ngân sách mỗi năm" in ws["A2"].value and "cut-20pct" not in ws["A2"].value
+    top = [ws.cell(4, c).value for c in range(1, 14)]
+    assert top[:4] == ["TT", "Tên nhiệm vụ", "Đơn vị tính", "Số lượng"]
+    assert top[5].startswith("Dự kiến kinh phí")
+    assert top[9:] == ["Thời gian triển khai", "Cơ quan chủ trì", "Cơ quan phối hợp", "Ghi chú"]
+    assert [ws.cell(5, c).value for c in (4, 5, 6, 7, 8, 9)] == ["Kế hoạch", "Theo QĐ", "Tổng số", "Vốn NS",
+                                                               "Vốn NS theo QĐ", "Vốn khác"]
+    # II.2: the plan's 12 beside the decision's 28, and the note says why
+    r = next(r for r, kind in _annex_rows(ws) if kind == "task" and ws.cell(r, 2).value.startswith("Hỗ trợ cơ sở CNNT"))
+    assert values[SHEETS[0]].cell(r, 4).value == 12 and ws.cell(r, 5).value == 28
+    assert ws.cell(r, 8).value == 8400
+    assert "thiếu 16 cơ sở" in ws.cell(r, 13).value and "giảm 20%" in ws.cell(r, 13).value
+    # a task the plan carries out in full shows no decision's figure
+    first = next(r for r, kind in _annex_rows(ws) if kind == "task")
+    assert ws.cell(first, 5).value is None and ws.cell(first, 8).value is None
+
+
+def test_money_as_the_decision_writes_it(wb, values):
+    ws = wb[SHEETS[0]]
+    for r, _ in _annex_rows(ws):
+        for col in (6, 7, 9):
+            value = values[SHEETS[0]].cell(r, col).value
+            expected = xlsx.INT_FORMAT if abs(value - round(value)) < 5e-7 else xlsx.DECIMAL_FORMAT
+            assert ws.cell(r, col).number_format == expected
+    assert "0.00" not in xlsx.INT_FORMAT
+
+
+def test_every_sheet_prints_on_a4_landscape(wb):
+    for ws in wb.worksheets:
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4), ws.title
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert ws.page_setup.fitToHeight == 0
+    for title in SHEETS[:4]:
+        assert wb[title].print_title_rows, title
+
+
+def test_budget_sheet_with_the_decisions_caps_and_the_gains(wb, values, cut20_result, gains):
+    ws, v = wb[SHEETS[2]], values[SHEETS[2]]
     for i, y in enumerate(YEARS):
         r = 6 + i
         assert ws.cell(r, 1).value == y
-        assert ws.cell(r, 2).value == pytest.approx(b.loc[(y, "local"), "cap"])
-        assert ws.cell(r, 3).value == pytest.approx(b.loc[(y, "local"), "used"])
-        assert ws.cell(r, 4).value == pytest.approx(b.loc[(y, "local"), "slack"])
-        assert ws.cell(r, 6).value == pytest.approx(b.loc[(y, "local"), "shadow_price"] * 1000)
-        assert ws.cell(r, 7).value == pytest.approx(b.loc[(y, "cofunding"), "cap"])
-        assert ws.cell(r, 8).value == pytest.approx(b.loc[(y, "cofunding"), "used"])
-    total = 6 + len(YEARS)
-    assert ws.cell(total, 3).value == pytest.approx(b.xs("local", level="source")["used"].sum())
+        assert ws.cell(r, 2).value == pytest.approx(float(kg.load_program().annual_budget[y].state))
+        assert ws.cell(r, 3).value == pytest.approx(cut20_result.budget.loc[(y, "local"), "cap"])
+        assert v.cell(r, 4).value == pytest.approx(cut20_result.budget.loc[(y, "local"), "used"])
+    texts = [c for row in ws.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(t.startswith("Thêm 1 tỷ đồng") for t in texts)
+    plus = gains[(gains["year"] == 2021) & (gains["amount"] > 0)]
+    n = int(plus.loc[plus["task_id"] == "II.2", "units"].iloc[0])
+    assert any(f"+{n} cơ sở (II.2 Máy móc thiết bị tiên tiến)" in t for t in texts)
+    assert not any("Giá trị biên" in t or "shadow" in t.lower() for t in texts)
 
 
-def test_achievement_sheet(wb, cut20_result, program):
-    ws = wb.worksheets[2]
-    by_id = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1)}
-    assert set(by_id) == set(program.task_ids)
-    r = by_id["II.2"]
-    assert (ws.cell(r, 4).value, ws.cell(r, 5).value, ws.cell(r, 7).value) == (28, 12, 16)
-    assert ws.cell(r, 9).value == pytest.approx(16 * 300)
-    assert ws.cell(r, 5).font.color.rgb.endswith("C00000")
+def test_achievement_sheet(wb, values, cut20_result):
+    ws, v = wb[SHEETS[3]], values[SHEETS[3]]
+    for r in range(5, 5 + len(cut20_result.achievement)):
+        tid = ws.cell(r, 1).value
+        a = cut20_result.achievement.loc[tid]
+        assert ws.cell(r, 5).value == a["target"]
+        assert v.cell(r, 6).value == a["achieved"]
+        assert v.cell(r, 8).value == a["shortfall"]
+        assert v.cell(r, 7).value == pytest.approx(math.floor(min(1, a["achieved"] / a["target"]) * 100 + 1e-9) / 100)
 
 
 def test_record_sheet(wb, cut20_result):
-    ws = wb.worksheets[3]
-    values = [ws.cell(r, 2).value for r in range(1, ws.max_row + 1)]
-    assert "cut-20pct" in values
-    assert cut20_result.input_hash in values
-    assert "budget.2021: 4658 → 3726.4" in values
+    ws = wb[SHEETS[4]]
+    record = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(3, ws.max_row + 1)}
+    assert record["Phương án"] == "Giảm 20% vốn ngân sách mỗi năm"
+    assert record["Kết quả tính toán"] == "tối ưu (đã chứng minh)"
+    assert record["Thay đổi so với quyết định"] == "Vốn ngân sách các năm 2021–2025 giảm 20%"
+    assert record["Mã kiểm tra dữ liệu đầu vào"] == cut20_result.input_hash
 
 
-def test_english_workbook(tmp_path, cut20_scenario, cut20_result):
+def test_english_workbook(tmp_path, cut20_scenario, cut20_result, gains):
     path = tmp_path / "plan-en.xlsx"
-    xlsx.write(cut20_result, cut20_scenario, path, lang="en")
+    xlsx.write(cut20_result, cut20_scenario, path, lang="en", gains=gains)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Task annex", "Annual budget", "Achievement", "Record"]
-    ws = wb.worksheets[0]
-    assert [ws.cell(4, c).value for c in (1, 2, 3, 4)] == ["No.", "Task", "Unit", "Quantity"]
-    names = {ws.cell(r, 2).value for r in range(6, ws.max_row + 1)}
-    assert "Advanced machinery for establishments" in names and "GRAND TOTAL" in names
+    assert wb.sheetnames == ["Task annex", "By year", "Annual caps", "Achievement", "Record"]
+    assert wb.worksheets[0]["A1"].value.startswith("SPECIFIC TASKS OF THE")
+    assert "Local budget cut by 20% every year" in wb.worksheets[0]["A2"].value
 
 
 def test_baseline_matches_the_decision(tmp_path, baseline_scenario, baseline_result, program):
-    """As decided, the plan spends what the annex lists, less III.8's one unplaceable prize."""
-    rows = xlsx.annex_rows(baseline_result, baseline_scenario)
-    total = rows[-1]
-    alloc = baseline_result.allocation
-    assert total["local"] == pytest.approx(alloc["local_budget"].sum(), abs=1e-6)
-    assert total["other"] == pytest.approx(alloc["cofunding"].sum(), abs=1e-6)
-    by_id = {r["task_id"]: r for r in rows if r["kind"] == "task"}
-    assert by_id["II.2"]["quantity"] == 28 and by_id["II.2"]["local"] == pytest.approx(8400)
-    assert by_id["III.8"]["quantity"] == 209
+    book = xlsx.build(baseline_result, baseline_scenario)
+    values = load_workbook(io.BytesIO(book.to_bytes()), data_only=True)
+    ws = values[SHEETS[0]]
+    rows = _annex_rows(ws)
+    total = rows[-1][0]
+    used = float(baseline_result.budget.xs("local", level="source")["used"].sum())
+    assert ws.cell(total, 7).value == pytest.approx(used)
+    assert "Theo quyết định phê duyệt chương trình" in ws["A2"].value
 
 
 def test_errors(tmp_path, cut20_scenario, cut20_result):
     with pytest.raises(OutputError):
         xlsx.write(cut20_result, cut20_scenario, tmp_path / "plan.xls")
-    infeasible_scenario = kg.load_scenario(SCENARIOS / "floors-infeasible.yaml")
-    infeasible = kg.solve(infeasible_scenario)
+    infeasible = kg.solve(kg.load_scenario(SCENARIOS / "floors-infeasible.yaml"))
     with pytest.raises(NoSolutionError):
-        xlsx.workbook(infeasible, infeasible_scenario)
+        xlsx.build(infeasible, kg.load_scenario(SCENARIOS / "floors-infeasible.yaml"))
 
 
 def test_cli_solve_xlsx(capsys, tmp_path):
-    path = tmp_path / "plan.xlsx"
-    code = cli.main(["solve", str(SCENARIOS / "cut-20pct.yaml"), "--xlsx", str(path), "--lang", "en"])
-    out, err = capsys.readouterr()
-    assert code == 0, err
-    assert f"Wrote {path}" in out
-    assert load_workbook(path).sheetnames[0] == "Task annex"
-    missing = tmp_path / "none.xlsx"
-    code = cli.main(["solve", str(SCENARIOS / "floors-infeasible.yaml"), "--xlsx", str(missing)])
-    capsys.readouterr()
-    assert code == 1 and not missing.exists()
+    out = tmp_path / "plan.xlsx"
+    code = cli.main(["solve", str(SCENARIOS / "cut-20pct.yaml"), "--xlsx", str(out)])
+    text, _ = capsys.readouterr()
+    assert code == 0 and f"Đã ghi {out}" in text
+    assert load_workbook(out, data_only=True)[SHEETS[0]]["G6"].value == 125
+
+
+# --- LibreOffice: computes the formulas itself -------------------------------------------
+
+
+def _libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def _without_cached_values(data: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            content = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb"(</f>)<v>[^<]*</v>", rb"\1", content)
+            dst.writestr(item, content)
+    return out.getvalue()
+
+
+@pytest.mark.skipif(_libreoffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc)")
+def test_libreoffice_computes_the_same_totals(data, wb, values, tmp_path):
+    src = tmp_path / "plan.xlsx"
+    src.write_bytes(_without_cached_values(data))
+    # every sheet to its own CSV (the last filter option, -1: all sheets), numbers unformatted
+    options = "44,34,76,1,,1033,false,true,false,false,false,-1"
+    subprocess.run([_libreoffice(), f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    f"csv:Text - txt - csv (StarCalc):{options}", "--outdir", str(tmp_path), str(src)],
+                   capture_output=True, timeout=180, check=False)
+    checked = 0
+    for title in SHEETS[:4]:
+        found = list(tmp_path.glob(f"plan-{title}.csv"))
+        if not found:
+            pytest.skip("this LibreOffice cannot export every sheet to CSV")
+        with open(found[0], encoding="utf-8") as fh:
+            grid = list(csv.reader(fh))
+        for sheet, ref in formula_cells(wb):
+            if sheet != title:
+                continue
+            col, row = re.match(r"([A-Z]+)(\d+)", ref).groups()
+            text = grid[int(row) - 1][column_index_from_string(col) - 1]
+            number = float(text[:-1]) / 100 if text.endswith("%") else float(text)  # shares keep their % sign
+            assert number == pytest.approx(values[sheet][ref].value, abs=1e-6), (sheet, ref)
+            checked += 1
+    assert checked > 300
+
+
+@pytest.mark.skipif(_libreoffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc)")
+def test_workbook_prints_on_a4_in_libreoffice(data, tmp_path):
+    src = tmp_path / "plan.xlsx"
+    src.write_bytes(data)
+    subprocess.run([_libreoffice(), f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(src)], capture_output=True, timeout=180, check=False)
+    pdf = (tmp_path / "plan.pdf").read_bytes()
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes
+    assert all(abs(float(w) - 841.9) < 1 and abs(float(h) - 595.3) < 1 for w, h in boxes)  # A4 landscape

@@ -1,0 +1,167 @@
+"""The exact figures the documents show, in one place: what 1 billion VND more or less buys, and the
+least money that meets every target.
+
+``gains_table(scenario, result)`` is the tidy gains frame of ``kgkc_opt.analysis.gains``
+(``source, year, amount, status, objective_change, task_id, units``; ``year`` is ``"all"`` for
+every year): one exact re-solve per year, and one for every year at once, with the local budget
+cap 1,000 million VND higher and lower (by ``analysis.gains.exact_gains`` where that module is
+present, else by the same re-solves here). ``least(scenario)`` is the exact least extra local
+budget that meets every target (``analysis.repairs.least_money``). The brief, the workbook, the
+gains chart and ``kgkc-opt sensitivity`` all read these, so they always agree.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import pandas as pd
+
+from kgkc_opt.errors import KgkcError
+from kgkc_opt.report import fmt
+
+AMOUNT = Fraction(1000)  # million VND: one billion
+COLUMNS = ["source", "year", "amount", "status", "objective_change", "task_id", "units"]
+
+
+def _gains_module() -> Any:
+    try:
+        from kgkc_opt.analysis import gains  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return gains
+
+
+def gains_table(scenario: Any, result: Any, *, amount: Fraction = AMOUNT, solver: str | None = None) -> pd.DataFrame:
+    """Exact gains of ``amount`` more and less local budget in each year and in every year."""
+    module = _gains_module()
+    if module is not None:
+        found = module.exact_gains(scenario, result, amount=amount, sources=("local",), both_directions=True,
+                                   every_year=True, solver=solver)
+        return module.gains_frame(found)
+    return _resolved(scenario, result, amount, solver)
+
+
+def _resolved(scenario: Any, result: Any, amount: Fraction, solver: str | None) -> pd.DataFrame:
+    """The same table by plain re-solves (used until ``analysis.gains`` is available)."""
+    from kgkc_opt.analysis.plan import solve
+
+    rows: list[dict[str, Any]] = []
+    years = list(scenario.planned_years())
+    for year in [*years, "all"]:
+        for sign in (1, -1):
+            delta = amount * sign
+            caps = {y: scenario.local_budget[y] + delta for y in (years if year == "all" else [year])}
+            if any(v < 0 for v in caps.values()):
+                continue
+            alt = solve(scenario.derive(name=f"{scenario.name} {float(delta):+g} {year}",
+                                        budget={y: int(v) if v.denominator == 1 else float(v)
+                                                for y, v in caps.items()}), solver=solver)
+            base = {"source": "local", "year": year, "amount": float(delta), "status": alt.status.value}
+            if not alt.has_plan or result.objective is None or alt.objective is None:
+                rows.append({**base, "objective_change": None, "task_id": None, "units": 0})
+                continue
+            change = alt.objective - result.objective
+            a = result.achievement["achieved"]
+            b = alt.achievement["achieved"].reindex(a.index).fillna(0)
+            moved = [(str(t), int(d)) for t, d in (b - a).items() if int(d) != 0]
+            if not moved:
+                rows.append({**base, "objective_change": change, "task_id": None, "units": 0})
+            for tid, d in moved:
+                rows.append({**base, "objective_change": change, "task_id": tid, "units": d})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def least(scenario: Any, *, solver: str | None = None) -> Any:
+    """The exact least extra local budget that meets every target (``analysis.repairs.LeastMoney``:
+    in total, one way to spread it over the years, and each year alone), verified by re-solving."""
+    from kgkc_opt.analysis.repairs import least_money
+
+    return least_money(scenario, goal="all_targets", source="local", solver=solver)
+
+
+# ---------------------------------------------------------------------------------------------
+# the gains table as rows, in words (for the chart, the workbook, the brief and the command line)
+
+
+def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str = "local",
+               max_objective: float | None = None, *, merge: bool = True) -> list[dict[str, Any]]:
+    """The gains frame as rows for a chart or a table: years in order, then every year; more before
+    less. Each row: years (list; ["all"] for every year), amount, points (change in the average
+    share of targets, in points; None without ``max_objective``), change (objective change),
+    units (task_id -> change), status, text (the units in words), label (which money, in words).
+    With ``merge``, years whose change has the same effect share one row."""
+    missing = [c for c in ("source", "year", "amount", "objective_change") if c not in frame.columns]
+    if missing:
+        raise KgkcError(f"the gains table lacks column(s) {', '.join(missing)}")
+    f = frame[frame["source"] == source]
+    raw: list[dict[str, Any]] = []
+    for (year, amount), g in f.groupby(["year", "amount"], sort=False, dropna=False):
+        units: dict[str, int] = {}
+        if "task_id" in g.columns:
+            for tid, u in zip(g["task_id"], g["units"], strict=True):
+                if isinstance(tid, str) and u == u and int(u) != 0:
+                    units[tid] = int(u)
+        change = g["objective_change"].iloc[0]
+        status = str(g["status"].iloc[0]) if "status" in g.columns else "optimal"
+        has = change is not None and change == change
+        cof = g["cofunding_change"].iloc[0] if "cofunding_change" in g.columns else None
+        raw.append({"year": year, "amount": float(str(amount)), "change": float(change) if has else None,
+                    "units": units, "status": status,
+                    "cofunding": float(cof) if cof is not None and cof == cof else None})
+    rows: list[dict[str, Any]] = []
+    for r in raw:
+        every = str(r["year"]) == "all"
+        key = (every, r["amount"], tuple(sorted(r["units"].items())), None if r["change"] is None
+               else round(r["change"], 9), r["status"])
+        same = [x for x in rows if x["key"] == key] if merge and not every else []
+        if same:
+            same[0]["years"].append(r["year"])
+            continue
+        rows.append({**r, "key": key, "years": [r["year"]]})
+    for r in rows:
+        change = r["change"]
+        r["points"] = 100 * change / max_objective if change is not None and max_objective else None
+        r["text"] = (fmt.gain_text(r["units"], program, lang, losses_first=r["amount"] < 0) if change is not None
+                     else fmt.status(r["status"], lang))
+        if r["cofunding"]:  # the co-funding the plan mobilises moves with it
+            r["text"] += "; " + fmt.label("cofunding_moves", lang, v=fmt.money(r["cofunding"], lang, sign=True))
+        r["label"] = gain_label(r["years"], r["amount"], lang, n_years=len(program.years) if program else 0)
+        del r["key"], r["year"]
+    return sorted(rows, key=lambda r: (r["years"] == ["all"], min(int(y) for y in r["years"]) if
+                                       r["years"] != ["all"] else 0, r["amount"] < 0))
+
+
+def gain_label(years: list[Any], amount: float, lang: str, *, n_years: int = 0) -> str:
+    """Which change a gains row is: "Thêm 1 tỷ đồng vào một năm bất kỳ (2021–2025)",
+    "Bớt 1 tỷ đồng mỗi năm", "1 billion VND more in 2024"."""
+    more = amount > 0
+    size = fmt.number(abs(amount) / 1000, lang, None)
+    if lang == "vi":
+        head = f"{'Thêm' if more else 'Bớt'} {size} tỷ đồng"
+        if years == ["all"]:
+            return f"{head} mỗi năm"
+        ys = sorted(int(y) for y in years)
+        if len(ys) == 1:
+            return f"{head} {'vào' if more else 'của'} năm {ys[0]}"
+        return f"{head} {'vào' if more else 'của'} một năm bất kỳ ({fmt.years_text(ys, lang)})"
+    head = f"{size} billion VND {'more' if more else 'less'}"
+    if years == ["all"]:
+        return f"{head} every year"
+    ys = sorted(int(y) for y in years)
+    if len(ys) == 1:
+        return f"{head} in {ys[0]}"
+    return f"{head} in any one year ({fmt.years_text(ys, lang)})"
+
+
+def points_text(points: float, lang: str) -> str:
+    """A change in the average share of targets: "+0,6 điểm %" (one decimal)."""
+    return fmt.number(round(points, 1), lang, 1, sign=True) + (" điểm %" if lang == "vi" else " points")
+
+
+def program_scale(scenario: Any) -> float | None:
+    """The scenario's total local budget as a share of its program's (0.8 for a 20% cut)."""
+    program = getattr(scenario, "source_program", None) or scenario.program
+    total = sum(float(b.state) for b in program.annual_budget.values())
+    own = sum(float(v) for v in scenario.local_budget.values())
+    return own / total if total else None
