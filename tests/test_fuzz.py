@@ -149,6 +149,16 @@ OPS = ("drop", "replace", "add", "retype", "deep", "text", "number", "plausible"
        "plausible")
 
 
+def _plus_half(node: Any) -> Any:
+    """``node + 0.5`` for a number (an int too large for a float stays as it is)."""
+    if isinstance(node, int | float) and not isinstance(node, bool):
+        try:
+            return node + 0.5
+        except OverflowError:
+            return node
+    return node
+
+
 @st.composite
 def mutated(draw: st.DrawFn, base: Any) -> Any:
     """``base`` with one to four mutations at random places."""
@@ -172,7 +182,7 @@ def mutated(draw: st.DrawFn, base: Any) -> Any:
                 str(node), [node], {"value": node}, None, True, f"{node}%",
                 node * 10**12 if isinstance(node, int | float) and not isinstance(node, bool) else node,
                 -node if isinstance(node, int | float) and not isinstance(node, bool) else node,
-                node + 0.5 if isinstance(node, int | float) and not isinstance(node, bool) else node,
+                _plus_half(node),
             ]))
         elif op == "deep":
             new = nested(draw(st.integers(5, 300)), draw(SCALARS))

@@ -328,7 +328,7 @@ def test_an_unwritable_workbook_is_refused_before_solving(capsys, tmp_path, wher
 
 
 @pytest.mark.parametrize(("command", "out"), [
-    (["chart", "budget", TINY], "chart.gif"), (["report", TINY], "brief.docx"),
+    (["chart", "budget", TINY], "chart.gif"), (["report", TINY], "brief.pdf"),
     (["chart", "budget", TINY], "a-file/chart.png"), (["report", TINY], "a-file/brief.html"),
     (["compare", TINY, TINY], "a-file/c.csv"), (["sweep", TINY, "--budget", "100,90"], "a-file/s.csv"),
     (["reconstruct", FIXTURES / "tiny-program.yaml"], "a-file/r.csv"),
@@ -351,12 +351,16 @@ def test_a_failing_workbook_leaves_no_folder(capsys, tmp_path, monkeypatch, exis
     if existing:
         assert run(capsys, "solve", TINY, "--out", out_dir, "--xlsx", xlsx)[0] == 0
     before = snapshot(tmp_path)
-    from kgkc_opt.report import workbook
+    from kgkc_opt.report import files as report_files
 
-    def full(self, path):
-        raise OSError(28, "No space left on device")
+    real_write = report_files._write
 
-    monkeypatch.setattr(workbook.Workbook, "save", full)
+    def full(path, content):  # the disk fills up as the workbook (a zip file) is written
+        if isinstance(content, bytes) and content[:2] == b"PK":
+            raise OSError(28, "No space left on device")
+        return real_write(path, content)
+
+    monkeypatch.setattr(report_files, "_write", full)
     code, out, err = run(capsys, "solve", SCENARIOS / "cut-20pct.yaml", "--out", out_dir, "--force", "--xlsx", xlsx)
     assert code == 2 and err == f"kgkc-opt: {xlsx}: cannot write: No space left on device\n"
     assert "Wrote" not in out
@@ -476,7 +480,8 @@ def test_actuals_of_every_year_plan_nothing_and_report(capsys, tmp_path):
                                        "A.2,2023,1,20\n", encoding="utf-8")
     scenario = tmp_path / "s.yaml"
     scenario.write_text("name: done\nprogram: tiny-program.yaml\nactuals: done.csv\n", encoding="utf-8")
-    code, out, err = run(capsys, "solve", scenario, "--out", tmp_path / "out", "--xlsx", tmp_path / "plan.xlsx")
+    code, out, err = run(capsys, "solve", scenario, "--out", tmp_path / "out", "--xlsx", tmp_path / "plan.xlsx",
+                         "--lang", "en")
     assert code == 0 and err == "", err
     assert "Nothing is left to plan: the actuals cover every year of the program (2021–2023)" in out
     assert "executed up to 2023, nothing left to re-plan" in out
@@ -497,10 +502,12 @@ def test_cbc_runs_from_the_venv_without_activation(tmp_path):
         pytest.skip(f"kgkc-opt is not installed next to {sys.executable} (tests run from a source tree)")
     assert pulp_model.find_cbc() is not None, "CBC is part of the test install (pip install -e '.[test]')"
     env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    done = subprocess.run([str(script), "solve", str(TINY), "--solver", "cbc"], env=env, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run([str(script), "solve", str(TINY), "--solver", "cbc", "--lang", "en",
+                           "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    assert "Status: optimal" in done.stdout and "CBC" in done.stdout
+    assert "Status: optimal" in done.stdout
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["solver"] == "cbc" and summary["solver_version"].startswith("CBC")
 
 
 def test_the_cbc_message_says_how_to_get_it():

@@ -86,10 +86,11 @@ def result_files(result: Result, *, extra: Mapping[str, Any] | None = None) -> d
     """The result folder's files as text (what ``write_result`` writes)."""
     summary = result.summary() | dict(extra or {})
     files = {"summary.json": json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=False) + "\n"}
-    if result.has_plan:
-        files["allocation.csv"] = frame_csv(result.allocation, ALLOCATION_COLUMNS)
-        files["achievement.csv"] = frame_csv(result.achievement, ACHIEVEMENT_COLUMNS)
-        files["budget.csv"] = frame_csv(result.budget, BUDGET_COLUMNS, digits=9)
+    if result.has_plan:  # from the result's plain rows: no DataFrame is built
+        rows = result.rows
+        files["allocation.csv"] = csv_text(ALLOCATION_COLUMNS, (r._asdict() for r in rows.allocation))
+        files["achievement.csv"] = csv_text(ACHIEVEMENT_COLUMNS, (r._asdict() for r in rows.achievement))
+        files["budget.csv"] = csv_text(BUDGET_COLUMNS, (r._asdict() for r in rows.budget), digits=9)
     return files
 
 

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgkc_opt._version import __version__
-from kgkc_opt.analysis.compare import replan
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import InputError, Problem
 from kgkc_opt.inputs.files import bundled_programs, load_scenario, read_text, resolve_program_path
@@ -104,6 +103,8 @@ def solve_run(scenario_path: str, scenario: Scenario, *, solver: str | None = No
     result = solve(scenario, solver=solver, time_limit=time_limit, method=method)
     table = None
     if scenario.actuals is not None and result.has_plan:
+        from kgkc_opt.analysis.compare import replan  # pandas: only a scenario with actuals needs it
+
         _plan, _again, table = replan(scenario, solver=solver, replanned=result)
     flags = {"policy": policy, "structure": structure}
     files = result_files(result, extra={"inputs": input_records(scenario),

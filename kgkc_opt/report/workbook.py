@@ -419,11 +419,11 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
             col = layout.period_col(part)
             cells = "+".join(_ref(layout.col(yi, part), r) for yi in range(len(years)))
             if key == "cap":
-                value = float(caps.xs(source, level="source")["cap"].sum())
+                value = _cap_sum(caps, source)
             elif key == "decision":
                 value = float(sum((b.state if part == 1 else b.other) for b in decided.annual_budget.values()))
             else:
-                value = float(caps.xs(source, level="source")["cap"].sum()) - sum(
+                value = _cap_sum(caps, source) - sum(
                     float(row_totals[y][part]) for y in years)
             sheet.formula(r, col, cells, value, italic=True, fill=DECISION_FILL if key == "decision" else None)
         _row_height(ws, r, (label, 30))
@@ -589,8 +589,7 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
     sheet.cell(r, 1, fmt.label("grand_total", lang), bold=True, align="center", fill=TOTAL_FILL)
     for block, source in enumerate(("local", "cofunding")):
         col = 2 + 5 * block
-        frame = b.xs(source, level="source")
-        cap, used = float(frame["cap"].sum()), float(frame["used"].sum())
+        cap, used = _cap_sum(b, source), _cap_sum(b, source, "used")
         dec = float(sum((a.state if source == "local" else a.other) for a in decided.annual_budget.values()))
         for j, value in enumerate((dec, cap, used, cap - used)):
             sheet.formula(r, col + j, f"SUM({_ref(col + j, first)}:{_ref(col + j, last)})", value, bold=True,
@@ -826,6 +825,14 @@ def with_cached_values(data: bytes, wb: Workbook, cache: dict[tuple[str, str], f
             info.external_attr = item.external_attr
             target.writestr(info, content)
     return out.getvalue()
+
+
+def _cap_sum(caps: Any, source: str, column: str = "cap") -> float:
+    """A column of the budget table (``cap`` or ``used``) summed over the planned years of one
+    source (0 when the actuals cover every year and nothing is planned)."""
+    if not len(caps) or source not in caps.index.get_level_values("source"):
+        return 0.0
+    return float(caps.xs(source, level="source")[column].sum())
 
 
 def write(result: Any, scenario: Any, path: str | Path, *, lang: str = "vi", gains: Any = None) -> Path:

@@ -1,6 +1,8 @@
 """Typed solve results: a status enum and a frozen result whose plan is read only after its status.
 
-Tables are tidy pandas DataFrames with columns named after the model's dimensions:
+Tables are tidy pandas DataFrames with columns named after the model's dimensions, built from the
+result's plain rows (``Result.rows``, ``solver.tables``) the first time each is asked for: a solve
+that only writes files or prints (``kgkc-opt solve --out``) never imports pandas.
 
 ``allocation``   index (task_id, year); quantity, local_budget, cofunding   (money: million VND)
 ``achievement``  index task_id; target, achieved, share, shortfall, floor, weight, tier
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from kgkc_opt._version import __version__
 from kgkc_opt.errors import NoSolutionError
 from kgkc_opt.solver.status import Status
+from kgkc_opt.solver.tables import FRAMES, TableRows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,10 +62,10 @@ class Result:
     _gap: float | None = field(default=None, repr=False)
     _values: Mapping[str, Fraction] | None = field(default=None, repr=False, compare=False)
     _exact: Fraction | None = field(default=None, repr=False, compare=False)
-    _allocation: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-    _achievement: pd.DataFrame | None = field(default=None, repr=False, compare=False)
-    _budget: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+    _rows: TableRows | None = field(default=None, repr=False, compare=False)
     _plan: Mapping[tuple[str, int], int] | None = field(default=None, repr=False, compare=False)
+    #: the DataFrames built so far from ``_rows`` (not copied by ``dataclasses.replace``)
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def has_plan(self) -> bool:
@@ -117,22 +120,29 @@ class Result:
         return dict(self._values or {})
 
     @property
+    def rows(self) -> TableRows:
+        """The three tables as plain rows (named tuples; no pandas), in table order."""
+        self._need_plan("the tables")
+        assert self._rows is not None
+        return self._rows
+
+    def _frame(self, name: str, what: str) -> pd.DataFrame:
+        self._need_plan(what)
+        if name not in self._frames:
+            self._frames[name] = FRAMES[name](self.rows)
+        return self._frames[name]
+
+    @property
     def allocation(self) -> pd.DataFrame:
-        self._need_plan("the allocation")
-        assert self._allocation is not None
-        return self._allocation
+        return self._frame("allocation", "the allocation")
 
     @property
     def achievement(self) -> pd.DataFrame:
-        self._need_plan("the achievement table")
-        assert self._achievement is not None
-        return self._achievement
+        return self._frame("achievement", "the achievement table")
 
     @property
     def budget(self) -> pd.DataFrame:
-        self._need_plan("the budget table")
-        assert self._budget is not None
-        return self._budget
+        return self._frame("budget", "the budget table")
 
     @property
     def shortfalls(self) -> pd.DataFrame:
@@ -168,7 +178,7 @@ class Result:
             head += f", objective {self.objective:.6f} of {self.max_objective:g}"
             if self.gap:
                 head += f" (gap ≤ {self.gap:.2e})"
-            n_short = int((self.achievement["shortfall"] > 0).sum())
+            n_short = sum(1 for r in self.rows.achievement if r.shortfall > 0)
             head += f", {n_short} task(s) short of target"
         return head + ">"
 

@@ -2,10 +2,11 @@
 
 ``solve_scenario(scenario)`` is the solve stage's whole job: the model input of the scenario,
 ``decompose.optimise``, the exact re-check of the plan (``model.check``), the shadow prices and
-the tidy tables. It does not explain an infeasible scenario (that is analysis: the public
-``kgkc_opt.solve`` adds the explanation). ``input_hash`` fingerprints the model input and the
-solver options for ``reproduce``: it is derived from every field of ``ModelInput`` by reflection,
-so a new field cannot be left out of it.
+the rows of the tidy tables (their DataFrames are built when first asked for). It does not
+explain an infeasible scenario (that is analysis: the public ``kgkc_opt.solve`` adds the
+explanation). ``input_hash`` fingerprints the model input and the solver options for
+``reproduce``: it is derived from every field of ``ModelInput`` by reflection, so a new field
+cannot be left out of it.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from kgkc_opt.solver.decompose import DEFAULT_TIME_LIMIT, OPTIMALITY_TOLERANCE, 
 from kgkc_opt.solver.prices import shadow_prices
 from kgkc_opt.solver.result import Result
 from kgkc_opt.solver.status import Status
-from kgkc_opt.solver.tables import tables
+from kgkc_opt.solver.tables import table_rows
 
 
 def canonical(value: Any) -> Any:
@@ -115,9 +116,8 @@ def solve_scenario(
     prices = shadow_prices(inp, plan) if with_shadow_prices else {}
     timings = dict(outcome.timings)
     timings["total"] = time.perf_counter() - started
-    allocation, achievement, budget = tables(scenario, inp, plan, prices)
+    rows = table_rows(scenario, inp, plan, prices)
     return Result(
         status=outcome.status, message=outcome.message, timings=timings, _objective=float(value), _exact=value,
-        _bound=bound_f, _gap=gap, _values=dict(outcome.values), _allocation=allocation,
-        _achievement=achievement, _budget=budget, _plan=dict(plan), **common,
+        _bound=bound_f, _gap=gap, _values=dict(outcome.values), _rows=rows, _plan=dict(plan), **common,
     )

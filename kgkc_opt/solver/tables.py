@@ -1,5 +1,10 @@
 """Tidy tables of a plan: allocation, achievement and budget use (see ``result``).
 
+``table_rows`` computes the three tables as plain rows (named tuples, no pandas): what the result
+folder's CSV files and the command line print are written from. ``frames`` turns those rows into
+the tidy DataFrames of ``Result.allocation``, ``.achievement`` and ``.budget``; it is the only
+place here that imports pandas, and a ``Result`` calls it the first time a table is asked for.
+
 ``achievement.largest_year_share`` is the largest share of a task's planned units that falls in
 one year (1/n: perfectly even over n years; 1: all in one year; NaN: nothing planned).
 """
@@ -7,52 +12,90 @@ one year (1/n: perfectly even over n years; 1: all in one year; NaN: nothing pla
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
-
-import pandas as pd
+from typing import TYPE_CHECKING, NamedTuple
 
 from kgkc_opt.model.check import evenness
 from kgkc_opt.model.data import ModelInput
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from kgkc_opt.inputs.scenario import Scenario
 
 
-def tables(
+class AllocationRow(NamedTuple):
+    """Units of a task in a year and what they cost (million VND)."""
+
+    task_id: str
+    year: int
+    quantity: int
+    local_budget: float
+    cofunding: float
+
+
+class AchievementRow(NamedTuple):
+    """A task's target and what the plan (with the units delivered) achieves of it."""
+
+    task_id: str
+    target: int
+    achieved: int
+    share: float
+    shortfall: int
+    floor: int
+    weight: float
+    tier: int
+    largest_year_share: float
+
+
+class BudgetRow(NamedTuple):
+    """One money source in one year: its cap, what the plan uses, and the cap's shadow price."""
+
+    year: int
+    source: str
+    cap: float
+    used: float
+    slack: float
+    shadow_price: float
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """The rows of the three tables, in table order."""
+
+    allocation: tuple[AllocationRow, ...]
+    achievement: tuple[AchievementRow, ...]
+    budget: tuple[BudgetRow, ...]
+
+
+def table_rows(
     scenario: Scenario, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[str, float]
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+) -> TableRows:
+    """The rows of the allocation, achievement and budget tables of ``plan`` (no pandas)."""
     tasks = {t.task_id: t for t in inp.tasks}
     declared = {t.id: t.years for t in scenario.program.tasks}
-    rows = []
+    allocation = []
     for t in inp.tasks:
         # every year the program lets the task run (a link may keep some at 0)
         for y in declared.get(t.task_id, t.years):
             if y not in inp.local_cap:
                 continue
-            q = plan.get((t.task_id, y), 0)
-            rows.append({
-                "task_id": t.task_id, "year": y, "quantity": q,
-                "local_budget": float(t.local(y) * q), "cofunding": float(t.cofunding(y) * q),
-            })
-    allocation = pd.DataFrame(rows, columns=["task_id", "year", "quantity", "local_budget", "cofunding"])
-    allocation = allocation.astype({"quantity": "int64", "year": "int64"}).set_index(["task_id", "year"])
+            q = int(plan.get((t.task_id, y), 0))
+            allocation.append(AllocationRow(t.task_id, int(y), q, float(t.local(y) * q), float(t.cofunding(y) * q)))
 
     even = evenness(inp, plan)
-    rows = []
+    achievement = []
     for t in inp.tasks:
         achieved = t.done + sum(q for (tid, _), q in plan.items() if tid == t.task_id)
         # over-delivery (possible in actuals) is reported in 'achieved' but counts at most 100%
         share = Fraction(min(achieved, t.target), t.target) if t.target else Fraction(1 if achieved == 0 else 0)
-        rows.append({
-            "task_id": t.task_id, "target": t.target, "achieved": achieved, "share": float(share),
-            "shortfall": max(t.target - achieved, 0), "floor": t.floor, "weight": float(t.weight),
-            "tier": t.tier,
-            "largest_year_share": float(even[t.task_id]) if even[t.task_id] is not None else float("nan"),
-        })
-    achievement = pd.DataFrame(rows).set_index("task_id")
+        largest = even[t.task_id]
+        achievement.append(AchievementRow(
+            t.task_id, int(t.target), int(achieved), float(share), int(max(t.target - achieved, 0)), int(t.floor),
+            float(t.weight), int(t.tier), float(largest) if largest is not None else float("nan")))
 
-    rows = []
+    budget = []
     carry = inp.opening_carry if inp.carry_over else Fraction(0)
     for y in inp.years:
         if y not in inp.local_cap:
@@ -60,13 +103,44 @@ def tables(
         local = sum((tasks[tid].local(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
         cof = sum((tasks[tid].cofunding(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
         cap = inp.local_cap[y] + (carry if inp.carry_over else 0)
-        rows.append({"year": y, "source": "local", "cap": float(cap), "used": float(local),
-                     "slack": float(cap - local), "shadow_price": prices.get(f"local_cap[{y}]", 0.0)})
-        rows.append({"year": y, "source": "cofunding", "cap": float(inp.cofunding_cap[y]),
-                     "used": float(cof), "slack": float(inp.cofunding_cap[y] - cof),
-                     "shadow_price": prices.get(f"cofunding_cap[{y}]", 0.0)})
+        budget.append(BudgetRow(int(y), "local", float(cap), float(local), float(cap - local),
+                                float(prices.get(f"local_cap[{y}]", 0.0))))
+        budget.append(BudgetRow(int(y), "cofunding", float(inp.cofunding_cap[y]), float(cof),
+                                float(inp.cofunding_cap[y] - cof), float(prices.get(f"cofunding_cap[{y}]", 0.0))))
         if inp.carry_over:
             carry = cap - local
-    budget = pd.DataFrame(rows, columns=["year", "source", "cap", "used", "slack", "shadow_price"])
-    budget = budget.astype({"year": "int64"}).set_index(["year", "source"])  # no rows: nothing left to plan
-    return allocation, achievement, budget
+    return TableRows(tuple(allocation), tuple(achievement), tuple(budget))
+
+
+def allocation_frame(rows: TableRows) -> pd.DataFrame:
+    """index (task_id, year); quantity, local_budget, cofunding."""
+    import pandas as pd
+
+    frame = pd.DataFrame([r._asdict() for r in rows.allocation], columns=list(AllocationRow._fields))
+    return frame.astype({"quantity": "int64", "year": "int64"}).set_index(["task_id", "year"])
+
+
+def achievement_frame(rows: TableRows) -> pd.DataFrame:
+    """index task_id; target, achieved, share, shortfall, floor, weight, tier, largest_year_share."""
+    import pandas as pd
+
+    return pd.DataFrame([r._asdict() for r in rows.achievement]).set_index("task_id")
+
+
+def budget_frame(rows: TableRows) -> pd.DataFrame:
+    """index (year, source); cap, used, slack, shadow_price."""
+    import pandas as pd
+
+    frame = pd.DataFrame([r._asdict() for r in rows.budget], columns=list(BudgetRow._fields))
+    return frame.astype({"year": "int64"}).set_index(["year", "source"])  # no rows: nothing left to plan
+
+
+FRAMES = {"allocation": allocation_frame, "achievement": achievement_frame, "budget": budget_frame}
+
+
+def tables(
+    scenario: Scenario, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[str, float]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The three tables as DataFrames at once (``table_rows`` then the frames)."""
+    rows = table_rows(scenario, inp, plan, prices)
+    return allocation_frame(rows), achievement_frame(rows), budget_frame(rows)

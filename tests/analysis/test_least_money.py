@@ -13,8 +13,9 @@ from kgkc_opt.model.data import model_input
 from kgkc_opt.solver.decompose import optimise
 
 
-def carry_program(cap_2021: float = 72, cap_2022: float = 10) -> kg.Program:
-    """Two years; task X (50 a unit, local budget) may run only in 2022; another task in 2021."""
+def carry_program(cap_2021: float = 72, cap_2022: float = 10, quantity_x: int = 2) -> kg.Program:
+    """Two years; task X (100 for ``quantity_x`` units, local budget) may run only in 2022; another
+    task in 2021."""
     return kg.program_from_dict({
         "format": "kgkc-program/1", "id": "carry", "title": "carry", "period": {"start": 2021, "end": 2022},
         "annual_budget": {"years": {2021: {"total": cap_2021, "state": cap_2021, "other": 0},
@@ -22,7 +23,7 @@ def carry_program(cap_2021: float = 72, cap_2022: float = 10) -> kg.Program:
         "support_rules": {"norm": {"max_state_share": 1, "citation": "test"}},
         "groups": [{"id": "A", "name": "A"}],
         "tasks": [
-            {"id": "X", "group": "A", "name": "X", "unit": "u", "quantity": 2, "years": [2022],
+            {"id": "X", "group": "A", "name": "X", "unit": "u", "quantity": quantity_x, "years": [2022],
              "cost": {"total": 100, "state": 100, "other": 0}, "support_rule": "norm"},
             {"id": "Y", "group": "A", "name": "Y", "unit": "u", "quantity": 1, "years": [2021],
              "cost": {"total": 1, "state": 1, "other": 0}, "support_rule": "norm"},
@@ -53,13 +54,14 @@ def test_carry_over_repairs_are_the_least_amounts():
     assert feasible(scenario.derive(floors={"X": 1}))
 
 
-def test_caps_with_more_decimals_are_repaired_to_the_dong():
-    """Caps in fractions of a đồng: the least extra is whole đồng, rounded up, and suffices."""
-    scenario = kg.baseline(carry_program(72, 9.9999994)).derive("decimals", floors={"X": 2})
+def test_amounts_in_fractions_of_a_dong_are_repaired_to_the_dong_rounded_up():
+    """A unit cost of 100/3 million: two units need 66.666...67 million, a fraction of a đồng that
+    no cap can hold; the least extra is whole đồng, rounded up (never to the nearest), and suffices."""
+    scenario = kg.baseline(carry_program(72, 10, quantity_x=3)).derive("thirds", floors={"X": 2})
     inp = model_input(scenario)
     status, extra = least_extra(inp, lines=("local",))
     assert status.has_plan
-    assert sum(extra.values()) == 90_000_001  # 2 x 50 - 9.9999994 = 90.0000006 million: 90,000,000.6 đồng
+    assert sum(extra.values()) == 56_666_667  # 200/3 - 10 = 56.6666...6 million: 56,666,666.67 đồng
     assert optimise(raised(inp, extra), tie_break=False).status.has_plan
     less = {k: v - 1 if v == max(extra.values()) else v for k, v in extra.items()}
     assert not optimise(raised(inp, less), tie_break=False).status.has_plan

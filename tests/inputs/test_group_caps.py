@@ -91,7 +91,8 @@ def test_every_problem_is_reported_with_file_and_key_path(tiny):
                              "amount in million VND (the program sets no spending per group and year to take a "
                              "percentage of)"),
         ("overrides.o.group_caps.A", "amount 1000000000000 million VND is beyond 1,000,000,000 million VND; "
-                                     "amounts are in million VND (triệu đồng)"),
+                                     "amounts are in million VND (triệu đồng): 1000000000000 đồng would be "
+                                     "1,000,000 million"),
         ("overrides.o.group_caps.B", "expected an amount in million VND (a number), got a list"),
     ]
 

@@ -37,7 +37,7 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
 IDS = [k.name for k in KEYS]
 #: Scenario attributes that are not a key's value: the document's settings and provenance.
 NOT_KEYS = {"name", "description", "program", "actuals", "replan_from", "uncertainty", "solver", "time_limit",
-            "changes", "sources", "source_program", "inputs"}
+            "changes", "sources", "source_program", "inputs", "title", "description_text"}
 
 
 @pytest.fixture(scope="module")

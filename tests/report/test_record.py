@@ -196,7 +196,7 @@ def test_reproduce_refuses_a_record_that_would_write_elsewhere(capsys, project):
     summary.write_text(json.dumps(record), encoding="utf-8")
     code, _, err = run(capsys, "reproduce", "out")
     assert code == 2 and "command: expected solve SCENARIO with only the options --solver, --method, " \
-        "--time-limit, got solve plans/cut.yaml" in err
+        "--time-limit, --policy, --structure, got solve plans/cut.yaml" in err
     assert not Path("elsewhere").exists()
 
 
