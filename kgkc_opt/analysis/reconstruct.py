@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+EVEN_NODE_LIMIT = 500  # branch-and-bound nodes for the even cadence (HiGHS; deterministic)
+EVEN_TIME_LIMIT = 10.0  # seconds, a safety for CBC, which has no node limit here
+
+
 @dataclass(frozen=True)
 class Reconstruction:
     status: Status
@@ -68,8 +72,11 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 
         raise NoSolutionError(f"no schedule found ({out.status.value})")
     best = float(out.objective or 0.0)
     plan = {k: round(v) for k, v in out.values.items()}
-    # Second stage: among schedules as close as the best, the most even 'Hàng năm' cadence.
-    out2 = backend.solve(_build(inp, totals, best + 1e-6), time_limit=time_limit)
+    # Second stage: among schedules as close as the best, an even 'Hàng năm' cadence. Proving the
+    # most even one can take minutes; the search stops after EVEN_NODE_LIMIT nodes (the same answer
+    # on every run, unlike a time limit) and keeps the most even schedule found by then.
+    out2 = backend.solve(_build(inp, totals, best + 1e-6), time_limit=min(time_limit, EVEN_TIME_LIMIT),
+                         node_limit=EVEN_NODE_LIMIT)
     if out2.status.has_plan and out2.values is not None:
         plan = {k: round(v) for k, v in out2.values.items()}
     tasks = {t.task_id: t for t in inp.planned_tasks}

@@ -133,10 +133,12 @@ class PulpBackend:
                     break
         return "CBC"
 
-    def _make(self, time_limit: float | None, warm: bool, is_mip: bool) -> Any:
+    def _make(self, time_limit: float | None, warm: bool, is_mip: bool, node_limit: int | None = None) -> Any:
         import pulp
 
         options: dict[str, Any] = {"msg": False}
+        if node_limit is not None and is_mip:  # CBC's maxNodes, HiGHS's mip_max_nodes
+            options["maxNodes" if self.name == "cbc" else "mip_max_nodes"] = int(node_limit)
         if time_limit is not None:
             options["timeLimit"] = max(float(time_limit), 0.01)
         if is_mip:
@@ -148,7 +150,7 @@ class PulpBackend:
         return pulp.COIN_CMD(path=self.cbc_path(), threads=1, **options)
 
     def run(self, built: BuiltModel, *, time_limit: float | None = None,
-            warm_start: Mapping[Hashable, float] | None = None) -> Outcome:
+            warm_start: Mapping[Hashable, float] | None = None, node_limit: int | None = None) -> Outcome:
         """Solve a PuLP problem; values only when there is a solution."""
         import pulp
 
@@ -158,7 +160,7 @@ class PulpBackend:
             for key, var in built.variables.items():
                 if key in warm_start:
                     var.setInitialValue(warm_start[key])
-        solver = self._make(time_limit, bool(warm_start), is_mip)
+        solver = self._make(time_limit, bool(warm_start), is_mip, node_limit)
         start = time.perf_counter()
         quiet = quiet_stdout() if self.name == "highs" else contextlib.nullcontext()
         try:
@@ -181,10 +183,11 @@ class PulpBackend:
 
     def solve(self, m: LinearModel, *, time_limit: float | None = None,
               first_solution: bool = False, node_limit: int | None = None) -> Outcome:
-        """Solve a linear model through PuLP (``first_solution`` and ``node_limit`` are HiGHS-direct
-        options: ignored here)."""
-        del first_solution, node_limit
-        return self.run(to_pulp(m), time_limit=time_limit)
+        """Solve a linear model through PuLP. ``node_limit``: stop after this many branch-and-bound
+        nodes (CBC's maxNodes, HiGHS's mip_max_nodes); ``first_solution`` is a HiGHS-direct option,
+        ignored here (the node limit bounds the same searches)."""
+        del first_solution
+        return self.run(to_pulp(m), time_limit=time_limit, node_limit=node_limit)
 
 
 def to_pulp(m: LinearModel) -> BuiltModel:
