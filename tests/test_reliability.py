@@ -492,6 +492,21 @@ def test_actuals_of_every_year_plan_nothing_and_report(capsys, tmp_path):
     assert result.achievement.loc["A.1", "achieved"] == 4 and result.achievement.loc["A.2", "achieved"] == 1
 
 
+def test_a_reader_that_stops_early_does_not_stop_the_files(tmp_path):
+    """``kgkc-opt solve --out DIR | head -0``: the reader is gone before the summary is printed; the
+    folder is written whole all the same, the exit is 0, no traceback."""
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    reader = subprocess.Popen([sys.executable, "-m", "kgkc_opt", "solve", str(TINY), "--out", str(tmp_path / "out")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.close()  # before anything is printed (solving takes longer than this)
+    err = reader.stderr.read().decode()
+    assert reader.wait(timeout=300) == 0, err
+    assert "Traceback" not in err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "achievement.csv", "allocation.csv", "budget.csv", "summary.json"]
+
+
 # ---- CBC where it is installed, without activation ----------------------------------------------
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import sys
 import time
@@ -165,8 +166,15 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("kgkc-opt: interrupted", file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        try:
             stream.flush()
+        except BrokenPipeError:
+            # the reader stopped reading (`| head`): what is left unprinted goes nowhere, and the
+            # exit is main's (Python's docs, "Note on SIGPIPE"), not 120 at shutdown
+            with contextlib.suppress(OSError, ValueError):
+                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        except (OSError, ValueError):
+            pass
     sys.exit(code)
 
 
@@ -230,15 +238,16 @@ def cmd_solve(args: argparse.Namespace) -> int:
                     policy=args.policy, structure=args.structure)
     result = run.result
     seconds = time.perf_counter() - started
-    print_result(result, scenario, seconds, args.lang)
-    if run.replan is not None:
-        _print_replan(scenario, run.replan, args.lang)
     from kgkc_opt.cli import documents as cli_outputs
 
+    # the files first: a reader that stops reading the summary (`| head`) does not stop them
     with export.all_or_nothing():
         if args.out:
             export.write_folder(args.out, run.files, force=args.force)
         xlsx = cli_outputs.write_xlsx(args, result, scenario)
+    print_result(result, scenario, seconds, args.lang)
+    if run.replan is not None:
+        _print_replan(scenario, run.replan, args.lang)
     if args.out:
         print()
         text.wrote(f"{args.out}/", args.lang)

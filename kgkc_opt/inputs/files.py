@@ -20,6 +20,7 @@ import math
 import os
 import stat
 import unicodedata
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
@@ -66,27 +67,8 @@ def _not_a_file(mode: int) -> str | None:
     return f"is {kind}, not a regular file"
 
 
-def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
-              record: list[InputFile] | None = None, role: str = "input", label: str | None = None,
-              named_by: tuple[str, str, str] | None = None) -> str:
-    """A text file's content, checked: a regular file, not too large, UTF-8, NFC.
-
-    Anything but a regular file is refused before it is opened for reading (a named pipe would
-    wait forever, ``/dev/zero`` never ends), and at most ``MAX_FILE_BYTES`` + 1 bytes are read.
-    ``named_by`` (file, key, the value as written) reports a file that cannot be read at the key
-    of the file that names it: ``s.yaml: actuals: /dev/zero: is a character device, not a regular
-    file``. With ``record``, appends an ``InputFile`` (``label`` or the path, and the SHA-256 of the
-    bytes read) to it: a result's record names exactly the bytes it was computed from.
-    """
-    p = Path(path)
-    where = str(path)
-
-    def fail(message: str) -> NoReturn:
-        if named_by is not None:
-            source, key, value = named_by
-            raise ScenarioError([Problem(source, key, f"{value}: {message}")])
-        raise error_type([Problem(where, "", message)])
-
+def _read_guarded(p: Path, fail: Callable[[str], NoReturn]) -> bytes:
+    """A regular file's bytes, at most ``MAX_FILE_BYTES``; anything else is ``fail(why)``."""
     try:
         why = _not_a_file(os.stat(p).st_mode)
         if why:
@@ -117,7 +99,41 @@ def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
         os.close(fd)
     if size > MAX_FILE_BYTES:
         fail(f"is {max(info.st_size, size):,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
-    raw = b"".join(chunks)
+    return b"".join(chunks)
+
+
+def read_bytes(path: str | Path, *, error_type: type[InputError] = InputError) -> bytes:
+    """A file's bytes with the checks of ``read_text`` (a regular file, not too large), undecoded:
+    what a recorded SHA-256 is checked against."""
+
+    def fail(message: str) -> NoReturn:
+        raise error_type([Problem(str(path), "", message)])
+
+    return _read_guarded(Path(path), fail)
+
+
+def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
+              record: list[InputFile] | None = None, role: str = "input", label: str | None = None,
+              named_by: tuple[str, str, str] | None = None) -> str:
+    """A text file's content, checked: a regular file, not too large, UTF-8, NFC.
+
+    Anything but a regular file is refused before it is opened for reading (a named pipe would
+    wait forever, ``/dev/zero`` never ends), and at most ``MAX_FILE_BYTES`` + 1 bytes are read.
+    ``named_by`` (file, key, the value as written) reports a file that cannot be read at the key
+    of the file that names it: ``s.yaml: actuals: /dev/zero: is a character device, not a regular
+    file``. With ``record``, appends an ``InputFile`` (``label`` or the path, and the SHA-256 of the
+    bytes read) to it: a result's record names exactly the bytes it was computed from.
+    """
+    p = Path(path)
+    where = str(path)
+
+    def fail(message: str) -> NoReturn:
+        if named_by is not None:
+            source, key, value = named_by
+            raise ScenarioError([Problem(source, key, f"{value}: {message}")])
+        raise error_type([Problem(where, "", message)])
+
+    raw = _read_guarded(p, fail)
     text = decode_text(raw, where, error_type=error_type)
     if record is not None:
         record.append(InputFile(role, label if label is not None else str(path), hashlib.sha256(raw).hexdigest()))

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from kgkc_opt._version import __version__
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import InputError, Problem
-from kgkc_opt.inputs.files import bundled_programs, load_scenario, read_text, resolve_program_path
+from kgkc_opt.inputs.files import bundled_programs, load_scenario, read_bytes, read_text, resolve_program_path
 from kgkc_opt.inputs.keys import POLICIES
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report.files import replan_csv, result_files
@@ -124,7 +124,9 @@ def _command_options(command: list[str]) -> dict[str, Any]:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The SHA-256 of a file, read with the input checks (a folder, a device or a named pipe is an
+    InputError, never a read that waits or never ends)."""
+    return hashlib.sha256(read_bytes(path)).hexdigest()
 
 
 def input_path(record: dict[str, Any]) -> Path:
@@ -177,10 +179,10 @@ def check_inputs(record: dict[str, Any], label: str) -> None:
         path = input_path(rec)
         try:
             digest = sha256_of(path)
-        except (OSError, ValueError) as exc:
+        except InputError as exc:
             problems.append(Problem(str(rec["path"]), "", (
                 f"the {role} file recorded in {label} (inputs[{i}]) cannot be read "
-                f"({getattr(exc, 'strerror', None) or exc}); paths are relative to the folder "
+                f"({exc.problems[0].message}); paths are relative to the folder "
                 "`kgkc-opt solve` was run from: run `kgkc-opt reproduce` from there")))
             continue
         if digest != rec["sha256"]:

@@ -191,7 +191,14 @@ def _bound(m_extra: dict[str, object], out: Outcome) -> Fraction | None:
     if out.bound is None or not isinstance(info, tuple):
         return None
     _objective, scale, offset, _aux = info
-    return Fraction(offset) + Fraction(-out.bound / scale).limit_denominator(10**12)
+    lower = out.bound  # of the minimised, scaled objective
+    if abs(lower - round(lower)) <= 1e-9:
+        # HiGHS rounds the bound of an objective it finds integral up to a whole unit, and a
+        # bound within its tolerance of the unit below (-597359.99999999) can come back one unit
+        # too high (-597359 where the optimum is -597360; seen through PuLP 3). A whole-unit
+        # bound is therefore taken one unit lower: always a true bound, at most one unit loose.
+        lower = round(lower) - 1
+    return Fraction(offset) + Fraction(-lower / scale).limit_denominator(10**12)
 
 
 def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], clock: _Clock,

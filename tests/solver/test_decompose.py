@@ -345,3 +345,46 @@ def test_fallback_tiers_keep_each_tier_value():
     for tier in (1, 2):
         assert check.achievement_value(inp, fast.plan, tier=tier) == check.achievement_value(
             inp, direct.plan, tier=tier)
+
+
+class _OutOfTime:
+    """HiGHS that "runs out of time" where a real clock would on a slow machine, deterministically:
+    every schedule solve stops with no plan (as at its time limit), and the full model's first
+    objective stops at its first incumbent (status feasible)."""
+
+    name = "highs"
+
+    def __init__(self) -> None:
+        self.inner = HighsBackend()
+        self.kinds: list[str] = []
+
+    def solve(self, m, *, time_limit=None, first_solution=False, node_limit=None):
+        self.kinds.append(m.kind)
+        if m.kind == "schedule":
+            return decompose.Outcome(Status.NO_SOLUTION, None, None, None, 0.0, True)
+        if m.kind == "full":
+            return self.inner.solve(m, first_solution=True)
+        return self.inner.solve(m, time_limit=time_limit, first_solution=first_solution, node_limit=node_limit)
+
+    def version(self) -> str:
+        return self.inner.version()
+
+
+def test_a_decomposition_out_of_time_returns_the_best_plan_known_with_its_gap():
+    """The schedule stage finds nothing in time; the full model, stopped early, gives a plan: it is
+    returned (status feasible) with the aggregate's bound and a true gap, and every stage is timed."""
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml"))
+    optimum = decompose.optimise(inp)
+    assert optimum.status == Status.OPTIMAL
+    backend = _OutOfTime()
+    out = decompose.optimise(inp, solver=backend)
+    assert "schedule" in backend.kinds and "full" in backend.kinds
+    assert out.status == Status.FEASIBLE and out.plan, out.message
+    check.check_plan(inp, out.plan)  # a plan stopped early is still a valid plan
+    reached = out.values[next(iter(out.values))]
+    best = optimum.values[next(iter(optimum.values))]
+    assert out.bound is not None and reached <= best <= out.bound  # the bound is the aggregate's, a true bound
+    assert out.bound > reached  # a gap is reported, not hidden
+    assert "time limit" in out.message
+    assert "schedule" in out.timings and any(k.startswith("full[") for k in out.timings)
+    assert any(k.startswith("aggregate") for k in out.timings)
