@@ -7,10 +7,13 @@
 # (env -i HOME=$(mktemp -d) PATH=/usr/bin:/bin bash tests/run_all.sh): nothing is taken from PATH but
 # python3, and a Python >= 3.12 is looked for where pyenv and the usual installers put one.
 #
-#   bash tests/run_all.sh [--full-fuzz] [--serial] [PYTEST ARGUMENTS...]
+#   bash tests/run_all.sh [--full-fuzz] [--serial] [--everywhere] [PYTEST ARGUMENTS...]
 #
 #   --full-fuzz   the fuzz tests check all of their 11,500 documents (default: 2,300; tests/test_fuzz.py)
 #   --serial      one interpreter after the other (default: side by side on a machine with 2+ cores)
+#   --everywhere  the whole suite on every interpreter (default: see COMPAT_TESTS below)
+#
+# pytest runs in two worker processes (pytest-xdist) on a machine with 2+ cores.
 #
 # Environment: PYTHON (the first interpreter, default python3); KGKC_PY312 (the second, default: the
 # oldest Python >= 3.12 found), KGKC_PY312=none (the first only); MYPY_BLOCKING (see below).
@@ -24,12 +27,22 @@ cd "$(dirname "$0")/.."
 # this 1 once `mypy kgkc_opt` is clean (the single switch that makes mypy blocking).
 MYPY_BLOCKING="${MYPY_BLOCKING:-0}"
 
+# The whole suite runs on the newest interpreter (PuLP 4); the system python3 (Python 3.11, PuLP 3)
+# runs what depends on the interpreter and on PuLP: reading inputs, the models, the solvers (PuLP's
+# HiGHS and CBC), the analyses, the command line, the records and the reliability tests, except
+# those marked slow. Charts, briefs, workbooks, notebooks and the fuzz tests do not touch PuLP and
+# run once. --everywhere runs the whole suite on every interpreter.
+COMPAT_TESTS=(tests/inputs tests/model tests/solver tests/analysis tests/cli tests/report/test_record.py
+              tests/report/test_output_files.py tests/test_reliability.py tests/test_examples.py)
+
 serial=0
+everywhere=0
 pytest_args=()
 for arg in "$@"; do
   case "$arg" in
     --full-fuzz) export KGKC_FUZZ=full ;;
     --serial) serial=1 ;;
+    --everywhere) everywhere=1 ;;
     *) pytest_args+=("$arg") ;;
   esac
 done
@@ -112,21 +125,37 @@ check() {  # interpreter, work folder: lint, import contracts, type check, tests
   else
     echo "mypy: $errors errors (not blocking: MYPY_BLOCKING=0 in tests/run_all.sh)"
   fi
-  "$venv/bin/python" -m pytest -q -p no:cacheprovider --basetemp="$dir/pytest" ${pytest_args[@]+"${pytest_args[@]}"} \
+  local selection=()
+  if [ "${#pytest_args[@]}" -gt 0 ]; then
+    selection=("${pytest_args[@]}")
+  elif [ "$3" = compat ]; then
+    selection=(-m "not slow" "${COMPAT_TESTS[@]}")
+    echo "pytest: the PuLP-$(pulp_major "$venv") selection (${COMPAT_TESTS[*]}; not slow); --everywhere for all"
+  fi
+  if [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ] && "$venv/bin/python" -c 'import xdist' 2>/dev/null; then
+    selection=(-n 2 "${selection[@]+"${selection[@]}"}")  # two worker processes (pytest-xdist)
+  fi
+  "$venv/bin/python" -m pytest -q -p no:cacheprovider --basetemp="$dir/pytest" ${selection[@]+"${selection[@]}"} \
     || status=1
   return $status
 }
+
+pulp_major() { "$1/bin/python" -c 'import pulp; print(pulp.__version__.split(".")[0])'; }
 
 for py in "${interpreters[@]}"; do  # one after the other: both build the package in this folder
   install "$py"
 done
 echo "installed in $SECONDS s"
 
+role() {  # the first of two interpreters runs the PuLP-dependent selection, unless --everywhere
+  if [ "$1" = 0 ] && [ "${#interpreters[@]}" -gt 1 ] && [ "$everywhere" = 0 ]; then echo compat; else echo all; fi
+}
+
 status=0
 if [ "$serial" = 1 ] || [ "${#interpreters[@]}" = 1 ] || [ "$(nproc 2>/dev/null || echo 1)" -lt 2 ]; then
   i=0
   for py in "${interpreters[@]}"; do
-    check "$py" "$work/$i" || status=1
+    check "$py" "$work/$i" "$(role "$i")" || status=1
     i=$((i + 1))
   done
 else
@@ -135,7 +164,7 @@ else
   i=0
   for py in "${interpreters[@]}"; do
     mkdir -p "$work/$i"
-    (check "$py" "$work/$i" > "$work/$i.log" 2>&1) &
+    (check "$py" "$work/$i" "$(role "$i")" > "$work/$i.log" 2>&1) &
     pids+=($!)
     i=$((i + 1))
   done
