@@ -448,7 +448,8 @@ def test_a_ctrl_c_just_after_a_run_finished_prints_no_traceback(tmp_path, when):
                        "    return code\n"
                        "app.main = late\n"),
     }[when]
-    script = ("import atexit, os, signal\nfrom kgkc_opt.cli import app\n" + hook
+    script = ("import atexit, os, signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+              "from kgkc_opt.cli import app\n" + hook
               + f"app.run(['solve', {str(TINY)!r}, '--out', {str(tmp_path / 'out')!r}])\n")
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     done = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
@@ -458,7 +459,10 @@ def test_a_ctrl_c_just_after_a_run_finished_prints_no_traceback(tmp_path, when):
 
 
 def test_a_ctrl_c_during_a_run_exits_130_without_a_traceback(tmp_path):
-    script = ("import os, signal\nfrom kgkc_opt.analysis import plan\nfrom kgkc_opt.cli import app\n"
+    # Ctrl-C as in a terminal, even where the test runner's worker ignores SIGINT (pytest-xdist):
+    # a child inherits an ignored SIGINT, and Python then installs no KeyboardInterrupt handler
+    script = ("import os, signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+              "from kgkc_opt.analysis import plan\nfrom kgkc_opt.cli import app\n"
               "solve = plan.solve\n"
               "def interrupted(*a, **k):\n"
               "    os.kill(os.getpid(), signal.SIGINT)\n"

@@ -168,6 +168,12 @@ class PulpBackend:
                 returned = problem.solve(solver)
         except pulp.PulpSolverError as exc:
             raise SolverError(f"{self.name} failed on the {built.kind} model: {exc}") from exc
+        except KeyError:
+            # PuLP 3's HiGHS has no status for a stop at a node or solution limit (kSolutionLimit)
+            # and raises after it has assigned the values: the status is read from HiGHS below
+            if self.name != "highs" or not hasattr(problem, "solverModel"):
+                raise
+            returned = None
         seconds = time.perf_counter() - start
         if self.name == "highs":
             status, objective, bound = highs_status(problem.solverModel, is_mip)
