@@ -28,11 +28,12 @@ cd "$(dirname "$0")/.."
 MYPY_BLOCKING="${MYPY_BLOCKING:-0}"
 
 # The whole suite runs on the newest interpreter (PuLP 4); the system python3 (Python 3.11, PuLP 3)
-# runs what depends on the interpreter and on PuLP: reading inputs, the models, the solvers (PuLP's
-# HiGHS and CBC), the analyses, the command line, the records and the reliability tests, except
-# those marked slow. Charts, briefs, workbooks, notebooks and the fuzz tests do not touch PuLP and
-# run once. --everywhere runs the whole suite on every interpreter.
-COMPAT_TESTS=(tests/inputs tests/model tests/solver tests/analysis tests/cli tests/report/test_record.py
+# runs the tests of what differs between them: reading inputs, the models (golden LP files written by
+# PuLP), the solvers (PuLP's HiGHS and CBC beside HiGHS's arrays), the command line, the records
+# (HiGHS and CBC agree) and the reliability tests, except those marked slow. The analyses, charts,
+# briefs, workbooks, notebooks and fuzzing run on the same solver code and run once. --everywhere
+# runs the whole suite on every interpreter (about twice the time; run it before a release).
+COMPAT_TESTS=(tests/inputs tests/model tests/solver tests/cli/test_app.py tests/report/test_record.py
               tests/report/test_output_files.py tests/test_reliability.py tests/test_examples.py)
 
 serial=0
