@@ -98,7 +98,9 @@ def _read_frame(path: str) -> Any:
     try:
         return pd.read_csv(io.StringIO(text))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read the results table: {exc}") from None
+        # BUG (kept as is, reported): InputError takes Problems; a str is split into its characters,
+        # one "problem" per line. Intended: InputError([Problem(path, "", f"cannot read ...: {exc}")])
+        raise InputError(f"{path}: cannot read the results table: {exc}") from None  # type: ignore[arg-type]
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
