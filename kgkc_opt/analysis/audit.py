@@ -17,9 +17,10 @@ are possible but doubtful; ``info`` facts a reader of the figures should know.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kgkc_opt.analysis.reconstruct import reconstruct
 from kgkc_opt.inputs.program import Program
@@ -263,7 +264,7 @@ def _schedule_findings(program: Program) -> list[Finding]:
                         "the whole task table can be scheduled year by year to match the annual table exactly",
                         (program.annual_budget_source,))]
     parts = [f"{y} {'local budget' if s == 'local' else 'co-funding'} {r.difference:+,.2f}"
-             for (y, s), r in diffs.iterrows()]
+             for (y, s), r in cast("Iterator[tuple[tuple[int, str], pd.Series]]", diffs.iterrows())]
     return [Finding(
         "warning", "table-not-schedulable",
         f"no year-by-year schedule of the whole task table matches the annual table; the closest "

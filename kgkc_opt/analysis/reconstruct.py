@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kgkc_opt.errors import NoSolutionError
 from kgkc_opt.inputs.program import Program
@@ -71,14 +71,14 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 
     if not out.status.has_plan or out.values is None:
         raise NoSolutionError(f"no schedule found ({out.status.value})")
     best = float(out.objective or 0.0)
-    plan = {k: round(v) for k, v in out.values.items()}
+    plan = {k: round(v) for k, v in cast("dict[tuple[str, int], float]", out.values).items()}
     # Second stage: among schedules as close as the best, an even 'Hàng năm' cadence. Proving the
     # most even one can take minutes; the search stops after EVEN_NODE_LIMIT nodes (the same answer
     # on every run, unlike a time limit) and keeps the most even schedule found by then.
     out2 = backend.solve(_build(inp, totals, best + 1e-6), time_limit=min(time_limit, EVEN_TIME_LIMIT),
                          node_limit=EVEN_NODE_LIMIT)
     if out2.status.has_plan and out2.values is not None:
-        plan = {k: round(v) for k, v in out2.values.items()}
+        plan = {k: round(v) for k, v in cast("dict[tuple[str, int], float]", out2.values).items()}
     tasks = {t.task_id: t for t in inp.planned_tasks}
     rows = [{"task_id": tid, "year": y, "quantity": qty,
              "local_budget": float(tasks[tid].unit_local * qty),

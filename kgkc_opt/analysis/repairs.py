@@ -25,7 +25,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.model.data import ModelInput, model_input
@@ -156,7 +156,7 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
         return status, {}
     if status == Status.OPTIMAL:
         candidates = [(extra, totals)]
-        if balance and sum(extra.values()) and len(agg.extra["extra_money"]) > 1:
+        if balance and sum(extra.values()) != 0 and len(agg.extra["extra_money"]) > 1:
             st2, again, totals2 = _solve_elastic(backend, _balanced(agg, sum(extra.values())))
             if st2.has_plan and sum(again.values()) == sum(extra.values()):
                 candidates.insert(0, (again, totals2))
@@ -169,9 +169,9 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
         return status, {}
     total = sum(extra.values())
     if balance and total and len(m.extra["extra_money"]) > 1:
-        again = _solve_all_columns(backend, _balanced(m, total))
-        if again is not None and sum(again.values()) == total:
-            extra = again
+        balanced = _solve_all_columns(backend, _balanced(m, total))
+        if balanced is not None and sum(balanced.values()) == total:
+            extra = balanced
     return status, extra
 
 
@@ -249,7 +249,8 @@ def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dic
     m.variables = keep
     if not out.status.has_plan or out.values is None:
         return out.status, {}
-    lowered = {key[1]: round(v) for key, v in out.values.items() if round(v)}
+    values = cast("dict[tuple[str, str], float]", out.values)  # keyed ("lowered", task id), as set above
+    lowered = {key[1]: round(v) for key, v in values.items() if round(v)}
     for t in inp.planned_tasks:
         if t.task_id in (m.extra.get("unreachable_floors") or []):
             lowered[t.task_id] = max(t.floor - t.done, 0)

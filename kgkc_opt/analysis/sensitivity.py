@@ -17,9 +17,10 @@ is 300 million; a shadow price alone cannot say that 250 million more buys none)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -65,7 +66,7 @@ def sensitivity(scenario: Any, result: Result, *, solver: str | None = None, exa
     inp = model_input(scenario)
     prices, ranges = plan_lp_prices(inp, dict(result.plan), ranging=True)
     rows = []
-    for (year, source), r in result.budget.iterrows():
+    for (year, source), r in cast("Iterator[tuple[tuple[int, str], pd.Series]]", result.budget.iterrows()):
         key = f"{'local_cap' if source == 'local' else 'cofunding_cap'}[{year}]"
         price = prices.get(key, 0.0)
         price = 0.0 if abs(price) < 1e-12 else price

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Any
+from typing import Any, cast
 
 from kgkc_opt.cli import text
 
@@ -141,7 +141,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         frame = comp.tasks.reset_index()
         cols = ["scenario", "task_id", "target", "achieved", "share", "shortfall", "local_budget",
                 "cofunding", "achieved_change", "local_budget_change"]
-        export.write_file(args.out, export.csv_text(cols, frame.to_dict("records")))
+        export.write_file(args.out, export.csv_text(cols, cast("list[dict[str, Any]]", frame.to_dict("records"))))
         print()
         text.wrote(args.out, args.lang)
     return 0
@@ -170,7 +170,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         cols = ["budget_level", "cofunding_level", "program_level", "task_id", "target", "achieved", "share"]
         factor = scale if scale is not None else float("nan")
         frame = res.frame.assign(program_level=res.frame["budget_level"] * factor)
-        export.write_file(args.out, export.csv_text(cols, frame.to_dict("records")))
+        export.write_file(args.out, export.csv_text(cols, cast("list[dict[str, Any]]", frame.to_dict("records"))))
         print()
         text.wrote(args.out, args.lang)
     return 0
@@ -200,7 +200,7 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     if args.out:
         cols = ["task_id", "target", "probability", "mean_share", "p10_share", "samples"]
         frame = probs.reset_index().assign(samples=len(res.samples))
-        export.write_file(args.out, export.csv_text(cols, frame.to_dict("records")))
+        export.write_file(args.out, export.csv_text(cols, cast("list[dict[str, Any]]", frame.to_dict("records"))))
         print()
         text.wrote(args.out, args.lang)
     return 0

@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from kgkc_opt._version import __version__
 from kgkc_opt.cli import text
@@ -329,7 +329,7 @@ def cmd_program_show(args: argparse.Namespace) -> int:
     if args.csv:
         frame = frame.reset_index().rename(columns={"task_id": "id"})
         sys.stdout.write(export.csv_text(["id", "unit", "quantity", "total", "ns", "other", "years"],
-                                         frame.to_dict("records")))
+                                         cast("list[dict[str, Any]]", frame.to_dict("records"))))
         return EXIT_OK
     text.program_show(program, args.lang)
     return EXIT_OK

@@ -91,14 +91,14 @@ def _read_frame(path: str) -> Any:
 
     import pandas as pd
 
-    from kgkc_opt.errors import InputError
+    from kgkc_opt.errors import InputError, Problem
     from kgkc_opt.inputs.files import read_text
 
     text = read_text(path)  # a regular file of at most 5 MB, UTF-8
     try:
         return pd.read_csv(io.StringIO(text))
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: cannot read the results table: {exc}") from None
+        raise InputError([Problem(str(path), "", f"cannot read the results table: {exc}")]) from None
 
 
 def cmd_chart(args: argparse.Namespace) -> int:

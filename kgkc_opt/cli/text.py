@@ -218,7 +218,7 @@ def compare(comp: Any, scenarios: Sequence[Any], results: Sequence[Any], lang: s
         titles = [fmt.scenario_title(s, lang) for s in scenarios]
     labels = [f"({chr(ord('A') + i)})" for i in range(len(scenarios))]
     print(t("Các phương án (phương án đầu là gốc so sánh):", "Scenarios (the first is the reference):", lang))
-    rows = []
+    rows: list[list[str]] = []
     for label, title, r in zip(labels, titles, results, strict=True):
         if r.has_plan:
             short = int((r.achievement["shortfall"] > 0).sum())

@@ -282,15 +282,19 @@ class _LimitedSafeLoader(_Limits, yaml.SafeLoader):
         self._start_limits()
 
 
-_LimitedSafeLoader.add_constructor("tag:yaml.org,2002:float", _LimitedSafeLoader.construct_yaml_float)
+# (the stub types a constructor's first argument as one of PyYAML's own loader classes; any
+# loader class whose constructor it is works)
+_LimitedSafeLoader.add_constructor("tag:yaml.org,2002:float",
+                                   _LimitedSafeLoader.construct_yaml_float)  # type: ignore[type-var]
 
 try:  # libyaml's parser (the parser of yaml.CSafeLoader), where PyYAML was built with it
-    from yaml.cyaml import CParser as _CParser
+    from yaml._yaml import CParser as _CParser  # what yaml.cyaml imports it from
+    _HAVE_LIBYAML = True
 except ImportError:  # pragma: no cover - PyYAML without libyaml
-    _CParser = None
+    _HAVE_LIBYAML = False
 
 
-if _CParser is not None:
+if _HAVE_LIBYAML:
     class _LimitedCLoader(_Limits, Composer, _CParser, SafeConstructor, Resolver):  # type: ignore[misc]
         """The fast loader: libyaml's parser (C) makes the events, and PyYAML's composer and safe
         constructor make the values with the same limits as ``_LimitedSafeLoader``. (``yaml.CSafeLoader``
@@ -304,7 +308,8 @@ if _CParser is not None:
             Resolver.__init__(self)
             self._start_limits()
 
-    _LimitedCLoader.add_constructor("tag:yaml.org,2002:float", _LimitedCLoader.construct_yaml_float)
+    _LimitedCLoader.add_constructor("tag:yaml.org,2002:float",
+                                    _LimitedCLoader.construct_yaml_float)  # type: ignore[type-var]  # as above
     _LOADERS: tuple[type, ...] = (_LimitedCLoader, _LimitedSafeLoader)
 else:  # pragma: no cover
     _LOADERS = (_LimitedSafeLoader,)

@@ -136,16 +136,16 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
         task = d.get("task")
         leader = d.get("with")
         ok = True
-        for key, tid in (("task", task), ("with", leader)):
-            if tid is None:
+        for key, ref in (("task", task), ("with", leader)):
+            if ref is None:
                 c.error(join(lw, key), "required key is missing")
                 ok = False
-            elif not isinstance(tid, str):
-                c.error(join(lw, key), f"task ids are text: write '{tid}' in quotes")
+            elif not isinstance(ref, str):
+                c.error(join(lw, key), f"task ids are text: write '{ref}' in quotes")
                 ok = False
-            elif tid not in tasks:
-                if tid not in declared:
-                    c.error(join(lw, key), f"unknown task id {tid!r}")
+            elif ref not in tasks:
+                if ref not in declared:
+                    c.error(join(lw, key), f"unknown task id {ref!r}")
                 ok = False
         if ok and task == leader:
             c.error(lw, f"task {task} cannot be linked to itself")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kgkc_opt.model.data import ModelInput, TaskSpec
+from kgkc_opt.model.data import CapLine, ModelInput, TaskSpec
 from kgkc_opt.money import integral_row
 
 _ZERO = Fraction(0)
@@ -71,6 +71,11 @@ class Line:
         return f"{self.label}, {label}"
 
 
+def _extra_cost(ln: CapLine) -> Callable[[TaskSpec, int], Fraction]:
+    """The per-unit cost on the extra line ``ln``: 0 in a year it does not cap."""
+    return lambda t, y: ln.cost(t.task_id, y) if y in ln.cap else _ZERO
+
+
 def lines(inp: ModelInput) -> list[Line]:
     """The local budget, the co-funding and the extra lines of ``inp``, in row order."""
     out = [
@@ -83,7 +88,7 @@ def lines(inp: ModelInput) -> list[Line]:
         # a year the line does not cap costs it nothing (cap 0, cost 0: no row, no limit)
         caps = {y: extra.cap.get(y, _ZERO) for y in inp.local_cap}
         out.append(Line(extra.key, "line_cap", "hall_line",
-                        lambda t, y, ln=extra: ln.cost(t.task_id, y) if y in ln.cap else _ZERO, caps,
+                        _extra_cost(extra), caps,
                         label=extra.source or f"budget line {extra.key}", tasks=extra.task_ids))
     return out
 

@@ -40,15 +40,18 @@ import io
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import matplotlib
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.rcsetup import cycler  # matplotlib.cycler: the validating cycler
 from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -89,7 +92,7 @@ STYLE: dict[str, Any] = {
     "axes.linewidth": 0.6,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "axes.prop_cycle": matplotlib.cycler(color=list(OKABE_ITO)),
+    "axes.prop_cycle": cycler(color=list(OKABE_ITO)),
     "axes.unicode_minus": True,
     "xtick.labelsize": TEXT_PT,
     "ytick.labelsize": TEXT_PT,
@@ -160,11 +163,16 @@ def _width_pt(size: str) -> float:
     return WIDTHS[size] * 72
 
 
+def _layout_engine(fig: Figure) -> ConstrainedLayoutEngine:
+    """The figure's layout engine: every chart is made by ``_new_figure``, with the constrained layout."""
+    return cast(ConstrainedLayoutEngine, fig.get_layout_engine())
+
+
 def _new_figure(size: str, height: float) -> Figure:
     if size not in WIDTHS:
         raise KgkcError(f"unknown chart size {size!r}; choose 'page' or 'column'")
     fig = Chart(figsize=(WIDTHS[size], height), layout="constrained")
-    fig.get_layout_engine().set(h_pad=0.04, w_pad=0.04, hspace=0.03, wspace=0.03)
+    _layout_engine(fig).set(h_pad=0.04, w_pad=0.04, hspace=0.03, wspace=0.03)
     return fig
 
 
@@ -198,7 +206,7 @@ def _header_refit(fig: Figure) -> None:
         texts.append(text)
         used += text.get_window_extent(renderer).height / fig.dpi + 0.05
     fig._kgkc_header_texts = texts  # type: ignore[attr-defined]
-    fig.get_layout_engine().set(rect=(0, 0, 1, 1 - (used + 0.04) / height))
+    _layout_engine(fig).set(rect=(0, 0, 1, 1 - (used + 0.04) / height))
 
 
 def _finish(fig: Figure) -> None:
@@ -227,7 +235,7 @@ def _renderer(fig: Figure) -> Any:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         FigureCanvasAgg(fig)
-    return fig.canvas.get_renderer()
+    return cast(Any, fig.canvas).get_renderer()  # an Agg canvas (or one of its kind) by now
 
 
 def _task_ticks(ax: Any, labels: list[str]) -> None:
@@ -403,9 +411,9 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
         axes[0].yaxis.set_major_locator(MaxNLocator(5))
         columns = 2 if size == "page" else 1
         width = _width_pt(size) / columns - 30
-        handles = [Patch(facecolor=GROUP_COLOURS[i % len(GROUP_COLOURS)],
-                         label=wrap_pt(fmt.group_name(g, lang, short=True), width))
-                   for i, g in enumerate(program.groups)]
+        handles: list[Artist] = [Patch(facecolor=GROUP_COLOURS[i % len(GROUP_COLOURS)],
+                                       label=wrap_pt(fmt.group_name(g, lang, short=True), width))
+                                 for i, g in enumerate(program.groups)]
         handles.append(Line2D([], [], color="black", linewidth=1.4, label=fmt.label("cap", lang)))
         fig.legend(handles=handles, loc="outside lower center", ncols=columns, handlelength=1.2,
                    columnspacing=1.2, labelspacing=0.35)
@@ -761,7 +769,7 @@ def gains(frame: pd.DataFrame, program: Any, *, max_objective: float, lang: str 
         points = np.array([r["points"] if r["points"] is not None else 0.0 for r in rows])
         lim = max(float(np.abs(points).max()), 1e-9)
         pos = 0.0
-        ends = []
+        ends: list[tuple[float, str]] = []
         for r, (head, text, h, _), span in zip(rows, blocks, spans, strict=True):
             _annotate(ax, head, (0, pos), xycoords=("axes fraction", "data"), ha="left", va="top",
                       fontsize=TEXT_PT, fontweight="bold", annotation_clip=False, zorder=6, bbox=PLAIN)
@@ -871,7 +879,8 @@ def difference(
                     if is_money:
                         text = fmt.number(round(v), lang, 0, sign=True)
                     else:
-                        text = fmt.quantity(changed.loc[tid, "quantity"], _unit(program, tid, lang), lang, sign=True)
+                        units = cast("float | int", changed.loc[tid, "quantity"])
+                        text = fmt.quantity(units, _unit(program, tid, lang), lang, sign=True)
                     # every label right of the bar or of the zero line: one column of figures that never
                     # crosses a bar or the axis
                     _annotate(ax, text, (max(v, 0), yi), xytext=(4, 0), textcoords="offset points",

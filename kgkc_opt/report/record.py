@@ -98,7 +98,8 @@ def solve_run(scenario_path: str, scenario: Scenario, *, solver: str | None = No
     ``policy`` and ``structure`` ("on"/"off") override the scenario's, as changes in its log.
     """
     if policy is not None or structure is not None:
-        scenario = scenario.derive(**({"policy": policy} if policy is not None else {}),
+        # the name positionally (None: derive's default), so that only the changes go to **changes
+        scenario = scenario.derive(None, **({"policy": policy} if policy is not None else {}),
                                    **({"structure": structure == "on"} if structure is not None else {}))
     result = solve(scenario, solver=solver, time_limit=time_limit, method=method)
     table = None

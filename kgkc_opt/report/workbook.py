@@ -161,7 +161,9 @@ def _print_setup(ws: Worksheet, *, title_rows: str | None = None, last_col: int,
     """A4 landscape, one page wide, header rows repeated, page numbers in the footer."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    page_setup_pr = ws.sheet_properties.pageSetUpPr
+    assert page_setup_pr is not None  # openpyxl makes one with the worksheet's properties
+    page_setup_pr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.page_margins.left, ws.page_margins.right = 0.6, 0.4
@@ -171,9 +173,11 @@ def _print_setup(ws: Worksheet, *, title_rows: str | None = None, last_col: int,
     if title_rows:
         ws.print_title_rows = title_rows
     ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
-    ws.oddFooter.center.text = "&P / &N"
-    ws.oddFooter.center.font = FONT_NAME
-    ws.oddFooter.center.size = 10
+    footer = ws.oddFooter
+    assert footer is not None  # openpyxl makes one with the worksheet's header and footer
+    footer.center.text = "&P / &N"
+    footer.center.font = FONT_NAME
+    footer.center.size = 10
 
 
 def _lines(text: Any, width: float) -> int:

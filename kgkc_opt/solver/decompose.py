@@ -28,6 +28,7 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import cast
 
 from kgkc_opt.errors import KgkcError
 from kgkc_opt.model.check import check_plan, round_plan
@@ -84,13 +85,19 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     """
     if tie_break:
         ev = even_schedule(inp, totals, backend, time_limit=clock.remaining())
-        values = {k: float(v) for k, v in ev.plan.items()} if ev.plan is not None else None
+        values: dict[Hashable, float] | None = (
+            {k: float(v) for k, v in ev.plan.items()} if ev.plan is not None else None)
         note = "" if ev.status == Status.OPTIMAL or ev.plan is None else \
             " (the evenness of the schedule was not completed: time limit)"
         status = Status.OPTIMAL if ev.plan is not None else ev.status
         return Outcome(status, None, None, values, ev.seconds, True), note
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")
     return backend.solve(m, time_limit=clock.remaining(), first_solution=True), ""
+
+
+def _plan_values(values: dict[Hashable, float]) -> dict[tuple[str, int], float]:
+    """A schedule or full model's values: keyed by (task, year), as its variables are."""
+    return cast("dict[tuple[str, int], float]", values)
 
 
 def _values(inp: ModelInput, objectives: list[Objective], plan: dict[tuple[str, int], int]) -> dict[str, Fraction]:
@@ -140,7 +147,7 @@ def optimise(
             tag = ("[coupled]" if coupled else "") + (f"[cut {len(excluded)}]" if excluded else "")
             timings["schedule" + tag] = out.seconds
             if out.status.has_plan and out.values is not None:
-                plan = round_plan(out.values)
+                plan = round_plan(_plan_values(out.values))
                 check_plan(inp, plan)  # a solver's plan is re-checked exactly before it is used
                 values = _values(inp, objectives, plan)
                 if all(values[o.key] == v for o, v in keeps):
@@ -225,7 +232,7 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
                                    "stopped at the time limit before any plan was found", timings)
             status = Status.FEASIBLE
             break
-        plan = round_plan(out.values)
+        plan = round_plan(_plan_values(out.values))
         check_plan(inp, plan)  # before its value is kept as a bound for the next objective
         if backend.name != "highs":
             # HiGHS 1.16 returns a MIP start's columns in place of the optimum found from it (the
@@ -248,7 +255,7 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
         out, _note = _schedule(inp, totals, backend, clock, True)
         timings["schedule"] = out.seconds
         if out.status.has_plan and out.values is not None:
-            plan = round_plan(out.values)
+            plan = round_plan(_plan_values(out.values))
     values = _values(inp, objectives, plan)
     first = values[objectives[0].key]
     if status == Status.FEASIBLE and bound is not None and bound <= first:

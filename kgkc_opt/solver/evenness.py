@@ -24,6 +24,7 @@ import itertools
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import cast
 
 from kgkc_opt.model.check import round_plan
 from kgkc_opt.model.data import ModelInput
@@ -92,7 +93,7 @@ def even_schedule(inp: ModelInput, totals: dict[str, int], backend: object, *,
         first = backend.solve(feasible, time_limit=left(), first_solution=True)  # type: ignore[attr-defined]
     if not first.status.has_plan or first.values is None:
         return Evenness(first.status, None, None, None, 0, time.perf_counter() - start, False)
-    plan = round_plan(first.values)
+    plan = round_plan(cast("dict[tuple[str, int], float]", first.values))  # the variables are q[t,y]
     score = unevenness(inp, totals, plan)
     first_score = score
     years = list(inp.planned_years)

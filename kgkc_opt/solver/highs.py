@@ -295,23 +295,25 @@ class LPCurve:
         self.done = np.asarray([t.done for t in inp.planned_tasks], dtype=np.float64)
         self.done_value = float(sum((t.weight * Fraction(min(t.done, t.target), t.target) for t in inp.planned_tasks),
                                     Fraction(0)))
-        rows, base, opening, kind = [], [], [], []
+        rows, base, opening, kind, row_years = [], [], [], [], []
         for i, key in enumerate(m.row_keys):
             info = m.rows[key]
             if info.kind not in ("local_cap", "cofunding_cap"):
                 continue
+            assert info.year is not None  # a cap row is one year's
             cap = inp.local_cap[info.year] if info.kind == "local_cap" else inp.cofunding_cap[info.year]
             rows.append(i)
             base.append(float(cap))
             opening.append(m.row_upper[i] - float(cap))
             kind.append(info.kind)
+            row_years.append(info.year)
         self.rows = np.asarray(rows, dtype=np.int32)
         self.row_keys = [m.row_keys[i] for i in rows]
         self.base = np.asarray(base)
         self.opening = np.asarray(opening)
         self.is_local = np.asarray([k == "local_cap" for k in kind])
         year_pos = {y: i for i, y in enumerate(self.years)}
-        self.row_year = np.asarray([year_pos[m.rows[k].year] for k in self.row_keys], dtype=np.int64)
+        self.row_year = np.asarray([year_pos[y] for y in row_years], dtype=np.int64)
 
     def solve(self, local: Any = 1.0, cofunding: Any = 1.0) -> tuple[Status, float | None, np.ndarray, np.ndarray]:
         lf = np.broadcast_to(np.asarray(local, dtype=np.float64), (len(self.years),))

@@ -452,6 +452,15 @@ def test_cli_chart_errors(capsys, tmp_path):
     assert not (tmp_path / "x.png").exists()
 
 
+def test_an_unreadable_results_table_is_one_problem_naming_the_file(capsys, tmp_path):
+    bad = tmp_path / "sweep.csv"
+    bad.write_text('a,b\n"unclosed,1\n', encoding="utf-8")
+    code, out, err = run(capsys, "chart", "sweep", str(bad), "--out", str(tmp_path / "s.png"))
+    assert code == 2 and out == ""
+    assert err.startswith(f"kgkc-opt: {bad}: cannot read the results table: ") and err.count("\n") == 1, err
+    assert not (tmp_path / "s.png").exists()
+
+
 def test_solve_does_not_import_matplotlib(tmp_path):
     code = (
         "import sys, io, contextlib\n"
