@@ -29,13 +29,13 @@ cd "$(dirname "$0")/.."
 MYPY_BLOCKING="${MYPY_BLOCKING:-1}"
 
 # The whole suite runs on the newest interpreter (PuLP 4); the system python3 (Python 3.11, PuLP 3)
-# runs the tests of what differs between them: reading inputs, the models (golden LP files written by
-# PuLP), the solvers (PuLP's HiGHS and CBC beside HiGHS's arrays), the command line, the records
-# (HiGHS and CBC agree) and the reliability tests, except those marked slow. The analyses, charts,
-# briefs, workbooks, notebooks and fuzzing run on the same solver code and run once. --everywhere
-# runs the whole suite on every interpreter (about twice the time; run it before a release).
-COMPAT_TESTS=(tests/inputs tests/model tests/solver tests/cli/test_app.py tests/report/test_record.py
-              tests/report/test_output_files.py tests/test_reliability.py tests/test_examples.py)
+# runs the tests of what differs between them, PuLP: the models (golden LP files written by PuLP),
+# the solvers (PuLP's HiGHS and CBC beside HiGHS's arrays), the command line, the records (HiGHS and
+# CBC agree) and the reliability tests (CBC without activation, time limits and bounds), except those
+# marked slow. Everything else is pure Python on the same solver code: it runs once, and mypy on
+# each interpreter reads every module. --everywhere runs the whole suite on every interpreter (about
+# twice the time; run it before a release: on this stop's code, 1289 passed on Python 3.11/PuLP 3).
+COMPAT_TESTS=(tests/model tests/solver tests/cli/test_app.py tests/report/test_record.py tests/test_reliability.py)
 
 serial=0
 everywhere=0
