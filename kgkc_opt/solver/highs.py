@@ -62,6 +62,16 @@ def quiet_stdout() -> Iterator[None]:
         os.close(devnull)
 
 
+def default_threads() -> int | None:
+    """HiGHS's threads where none are asked for: ``KGKC_HIGHS_THREADS`` (a positive integer) if set,
+    else None (HiGHS's own choice). Every HiGHS of a process must use the same count (HiGHS keeps
+    one thread pool per process), so this one setting serves the HiGHS back-end and PuLP's HiGHS.
+    One thread solves these models as fast and uses about 30% less CPU (HiGHS's idle workers spin):
+    tests/run_all.sh sets 1."""
+    value = os.environ.get("KGKC_HIGHS_THREADS", "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else None
+
+
 class HighsBackend:
     """Solves ``LinearModel``s in HiGHS; owned by the caller (no process-wide settings).
 
@@ -72,11 +82,12 @@ class HighsBackend:
     name = "highs"
 
     def __init__(self, threads: int | None = None):
-        self.threads = threads
+        self._reset = threads is not None
+        self.threads = threads if threads is not None else default_threads()
         self._quiet = False
 
     def __enter__(self) -> HighsBackend:
-        if self.threads is not None:
+        if self._reset:
             reset = getattr(_highspy().Highs, "resetGlobalScheduler", None)
             if reset is not None:
                 reset(True)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.errors import SolverError, SolverUnavailableError
 from kgkc_opt.model.linear import INF, LinearModel, RowInfo
-from kgkc_opt.solver.highs import highs_status, quiet_stdout
+from kgkc_opt.solver.highs import default_threads, highs_status, quiet_stdout
 from kgkc_opt.solver.status import Outcome, Status
 
 if TYPE_CHECKING:
@@ -146,6 +146,9 @@ class PulpBackend:
         if warm:
             options["warmStart"] = True
         if self.name == "highs":
+            threads = default_threads()  # the same count as the HiGHS back-end's (one pool per process)
+            if threads is not None:
+                options["threads"] = threads
             return pulp.HiGHS(**options)
         return pulp.COIN_CMD(path=self.cbc_path(), threads=1, **options)
 
