@@ -403,6 +403,10 @@ def explain_infeasible(scenario: Scenario, *, solver: str = "highs", verify: boo
         status, extra = least_extra(inp, lines=lines, solver=solver)
         if status != Status.OPTIMAL or not extra:
             continue
+        if source == "both" and repairs and all(line == "local" for line, _y in extra):
+            # no co-funding in it: a least local-only repair, which extra-local already is (the same
+            # total; the split over the years may differ by a đồng between equal optima)
+            continue
         changes = _changes(scenario, extra)
         total = sum((_money(n) for n in extra.values()), Fraction(0))
         parts = [f"{_m(_money(n))} more {'local budget' if line == 'local' else 'co-funding'} in {y}"

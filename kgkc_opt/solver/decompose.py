@@ -253,7 +253,7 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
         for (tid, _), n in plan.items():
             totals[tid] = totals.get(tid, 0) + n
         out, _note = _schedule(inp, totals, backend, clock, True)
-        timings["schedule"] = out.seconds
+        timings["schedule[full]"] = out.seconds  # the full plan's tie-break (a failed "schedule" keeps its time)
         if out.status.has_plan and out.values is not None:
             plan = round_plan(_plan_values(out.values))
     values = _values(inp, objectives, plan)
