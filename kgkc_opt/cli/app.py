@@ -145,11 +145,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader (e.g. `| head`) stopped reading: not an error of ours
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
+        _to_devnull(sys.stdout)
         return EXIT_OK
+
+
+def _to_devnull(stream: Any) -> None:
+    """Send what is left of ``stream`` nowhere: its reader is gone (Python's docs, "Note on
+    SIGPIPE"), so that the exit is ours and not 120 when Python flushes it at shutdown."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
 
 
 def run(argv: Sequence[str] | None = None) -> NoReturn:
@@ -169,10 +173,7 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
         try:
             stream.flush()
         except BrokenPipeError:
-            # the reader stopped reading (`| head`): what is left unprinted goes nowhere, and the
-            # exit is main's (Python's docs, "Note on SIGPIPE"), not 120 at shutdown
-            with contextlib.suppress(OSError, ValueError):
-                os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+            _to_devnull(stream)  # the reader stopped reading (`| head`): the exit stays main's
         except (OSError, ValueError):
             pass
     sys.exit(code)

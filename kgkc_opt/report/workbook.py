@@ -423,11 +423,11 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
             col = layout.period_col(part)
             cells = "+".join(_ref(layout.col(yi, part), r) for yi in range(len(years)))
             if key == "cap":
-                value = _cap_sum(caps, source)
+                value = _source_sum(caps, source)
             elif key == "decision":
                 value = float(sum((b.state if part == 1 else b.other) for b in decided.annual_budget.values()))
             else:
-                value = _cap_sum(caps, source) - sum(
+                value = _source_sum(caps, source) - sum(
                     float(row_totals[y][part]) for y in years)
             sheet.formula(r, col, cells, value, italic=True, fill=DECISION_FILL if key == "decision" else None)
         _row_height(ws, r, (label, 30))
@@ -593,7 +593,7 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
     sheet.cell(r, 1, fmt.label("grand_total", lang), bold=True, align="center", fill=TOTAL_FILL)
     for block, source in enumerate(("local", "cofunding")):
         col = 2 + 5 * block
-        cap, used = _cap_sum(b, source), _cap_sum(b, source, "used")
+        cap, used = _source_sum(b, source), _source_sum(b, source, "used")
         dec = float(sum((a.state if source == "local" else a.other) for a in decided.annual_budget.values()))
         for j, value in enumerate((dec, cap, used, cap - used)):
             sheet.formula(r, col + j, f"SUM({_ref(col + j, first)}:{_ref(col + j, last)})", value, bold=True,
@@ -831,12 +831,12 @@ def with_cached_values(data: bytes, wb: Workbook, cache: dict[tuple[str, str], f
     return out.getvalue()
 
 
-def _cap_sum(caps: Any, source: str, column: str = "cap") -> float:
+def _source_sum(budget: Any, source: str, column: str = "cap") -> float:
     """A column of the budget table (``cap`` or ``used``) summed over the planned years of one
     source (0 when the actuals cover every year and nothing is planned)."""
-    if not len(caps) or source not in caps.index.get_level_values("source"):
+    if not len(budget) or source not in budget.index.get_level_values("source"):
         return 0.0
-    return float(caps.xs(source, level="source")[column].sum())
+    return float(budget.xs(source, level="source")[column].sum())
 
 
 def write(result: Any, scenario: Any, path: str | Path, *, lang: str = "vi", gains: Any = None) -> Path:
