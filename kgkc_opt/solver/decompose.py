@@ -144,8 +144,7 @@ def optimise(
             if len(keeps) < len(objectives):
                 break  # out of time: the full model takes over with the time left
             out, note = _schedule(inp, totals, backend, clock, tie_break)
-            tag = ("[coupled]" if coupled else "") + (f"[cut {len(excluded)}]" if excluded else "")
-            timings["schedule" + tag] = out.seconds
+            timings["schedule" + _stage_tag(coupled, excluded)] = out.seconds
             if out.status.has_plan and out.values is not None:
                 plan = round_plan(_plan_values(out.values))
                 check_plan(inp, plan)  # a solver's plan is re-checked exactly before it is used
@@ -166,6 +165,11 @@ def optimise(
                        result.values)
 
 
+def _stage_tag(coupled: bool, excluded: list[dict[str, int]]) -> str:
+    """The timing key's tag of a stage: "[coupled]" and "[cut N]" where they apply."""
+    return ("[coupled]" if coupled else "") + (f"[cut {len(excluded)}]" if excluded else "")
+
+
 def _aggregate_stages(inp: ModelInput, objectives: list[Objective], backend: Backend, clock: _Clock,
                       timings: dict[str, float], coupled: bool, excluded: list[dict[str, int]]
                       ) -> PlanOutcome | tuple[list[tuple[Objective, Fraction]], dict[str, int]]:
@@ -173,7 +177,7 @@ def _aggregate_stages(inp: ModelInput, objectives: list[Objective], backend: Bac
     ones: the values reached and the last totals (fewer values than objectives: out of time)."""
     keeps: list[tuple[Objective, Fraction]] = []
     totals: dict[str, int] = {}
-    suffix = ("[coupled]" if coupled else "") + (f"[cut {len(excluded)}]" if excluded else "")
+    suffix = _stage_tag(coupled, excluded)
     for objective in objectives:
         m = linear_aggregate(inp, objective=objective, keep=keeps, coupled=coupled, exclude=excluded)
         if m.extra.get("unreachable_floors"):
