@@ -82,16 +82,17 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         print(t(f"Dừng khi hết thời gian: phương án có thể thấp hơn tối ưu đến {gap}.",
                 f"Stopped at the time limit: the plan may be up to {gap} below the optimum.", lang))
     print()
-    b = result.budget
-    if not len(b):
+    rows_of = result.rows  # plain rows: printing a summary needs no pandas
+    if not rows_of.budget:
         first, last = scenario.program.period
         print(t(f"Không còn năm nào để lập kế hoạch: số liệu thực hiện đã có đủ các năm của chương trình "
                 f"({first}–{last}); dưới đây là kết quả đã thực hiện.",
                 f"Nothing is left to plan: the actuals cover every year of the program ({first}–{last}); "
                 "below is what was delivered.", lang))
+    caps = {(r.year, r.source): r for r in rows_of.budget}
     rows = []
-    for y in sorted(b.index.get_level_values("year").unique()):
-        loc, cof = b.loc[(y, "local")], b.loc[(y, "cofunding")]
+    for y in sorted({r.year for r in rows_of.budget}):
+        loc, cof = caps[(y, "local")], caps[(y, "cofunding")]
         rows.append([str(y), n(loc.cap, lang), n(loc.used, lang),
                      fmt.share(loc.used / loc.cap, lang) if loc.cap else "–", n(cof.cap, lang), n(cof.used, lang)])
     if rows:
@@ -100,16 +101,17 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
                            t("Tỷ lệ", "Use", lang), t("KH vốn đối ứng", "Co-funding cap", lang),
                            t("Đã huy động", "Used", lang)], right=set(range(1, 6))))
         print()
-    short = result.shortfalls
-    if len(short) == 0:
+    # the tasks short of target, largest share missing first (as ``Result.shortfalls``)
+    short = sorted((r for r in rows_of.achievement if r.shortfall > 0), key=lambda r: (r.share, -r.shortfall))
+    if not short:
         print(t("Mọi nhiệm vụ đều đạt mục tiêu.", "Every task meets its target.", lang))
     else:
         rows = []
-        for tid, r in short.iterrows():
-            task = program.task(tid)
+        for r in short:
+            task = program.task(r.task_id)
             unit = task.unit.get(lang)
             achieved = f"{int(r.achieved)}/{fmt.quantity(r.target, unit, lang)}"
-            rows.append([str(tid), task.label(lang, short=True), achieved,
+            rows.append([str(r.task_id), task.label(lang, short=True), achieved,
                          fmt.share(r.share, lang), fmt.quantity(r.shortfall, unit, lang)])
         print(t(f"Nhiệm vụ chưa đạt mục tiêu ({len(rows)}):", f"Tasks short of target ({len(rows)}):", lang))
         print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Đạt", "Achieved", lang),

@@ -49,10 +49,13 @@ Keep = Sequence[tuple[Objective, Fraction]]
 
 def build(inp: ModelInput, spec: Spec, *, maximise: Objective | None = None, keep: Keep = (),
           evenness: bool = False, minimise: str | None = None,
-          exclude: Sequence[Mapping[str, int]] = ()) -> LinearModel:
+          exclude: Sequence[Mapping[str, int]] = (), cap: tuple[Objective, Fraction] | None = None) -> LinearModel:
     """A model of ``inp``: ``spec``'s columns, every constraint type, the ``keep`` rows, and one
     objective: ``maximise`` an objective, the schedule's ``evenness``, or ``minimise`` one of
-    "extra_money" (whole đồng), "lowered_floors" (share of targets) or "mismatch" (million VND)."""
+    "extra_money" (whole đồng), "lowered_floors" (share of targets) or "mismatch" (million VND).
+    ``cap``: an objective and a value it cannot exceed (a bound proven elsewhere, e.g. by the
+    aggregate): the row cuts off nothing feasible and lets the solver stop as soon as a plan
+    reaches it."""
     b = Builder(inp, spec)
     b.columns()
     for _name, generator in GENERATORS:
@@ -61,6 +64,8 @@ def build(inp: ModelInput, spec: Spec, *, maximise: Objective | None = None, kee
         _keep(b, objective, value)
     for i, totals in enumerate(exclude):
         _exclude(b, totals, i)
+    if cap is not None:
+        _cap(b, *cap)
     if maximise is not None:
         _maximise(b, maximise)
     elif evenness:
@@ -125,6 +130,17 @@ def _keep(b: Builder, objective: Objective, value: Fraction) -> None:
     if terms:
         b.row(f"keep[{objective.key}]", terms, value - objective.offset(b.inp), INF, "keep",
               f"{objective.key} kept at its optimum")
+
+
+def _cap(b: Builder, objective: Objective, value: Fraction) -> None:
+    """A linear objective at most ``value`` (delivered units included): a proven upper bound.
+    (The smallest share has no linear form here; it is left uncapped.)"""
+    if objective.kind == "min_share":
+        return
+    terms = _terms(b, objective)
+    if terms:
+        b.row(f"cap[{objective.key}]", terms, -INF, value - objective.offset(b.inp), "keep",
+              f"{objective.key} at most its proven bound {value}")
 
 
 def _exclude(b: Builder, totals: Mapping[str, int], i: int) -> None:
@@ -201,18 +217,18 @@ def linear_full(
     inp: ModelInput, *, tier: int | None = None, tier_values: Mapping[int, Fraction] | None = None,
     lower: Mapping[tuple[str, int], int] | None = None, continuous: bool = False,
     fixed_totals: Mapping[str, int] | None = None, objective: str | Objective = "primary",
-    keep: Keep = (),
+    keep: Keep = (), cap: tuple[Objective, Fraction] | None = None,
 ) -> LinearModel:
     """The full model (``fixed_totals``: the schedule model; ``continuous``: an LP, with ``lower``
     the plan LP). ``objective``: an ``Objective``, "primary" (the weighted shares, of ``tier`` if
     given), "spread" (evenness, schedule only) or "feasibility"; ``tier_values`` keep earlier
-    tiers' weighted shares, ``keep`` any earlier objectives."""
+    tiers' weighted shares, ``keep`` any earlier objectives, ``cap`` a proven bound (``build``)."""
     kind = "schedule" if fixed_totals is not None else ("plan_lp" if lower is not None else
                                                         "lp" if continuous else "full")
     spec = Spec(kind, "plan", integer=not continuous, fixed_totals=fixed_totals, lower=lower)
     keeps = [*keep, *((Objective("shares", k), v) for k, v in (tier_values or {}).items())]
     if isinstance(objective, Objective):
-        return build(inp, spec, maximise=objective, keep=keeps)
+        return build(inp, spec, maximise=objective, keep=keeps, cap=cap)
     if objective == "primary":
         return build(inp, spec, maximise=Objective("shares", tier), keep=keeps)
     if objective == "spread":

@@ -8,11 +8,14 @@ default (``method="decompose"``):
    at their optima: upper bounds, and totals x;
 2. the schedule model with those totals fixed. If a schedule exists, its plan reaches every
    aggregate value, so it is optimal for every objective, proven by the bounds. Its own objective
-   is the evenness of each task's cadence (``tie_break``), which never changes the totals;
-3. if the schedule model proves that no schedule of those totals exists, they are excluded from
-   the aggregate by a no-good cut and 1–2 run again (up to ``MAX_CUTS`` times): every bound stays
-   valid, since the excluded totals cannot be planned. Then the same with the coupled relaxation
-   (each total also spread over its years under every yearly row);
+   is the evenness of each task's cadence (``tie_break``, ``solver.evenness``: deterministic, bounded
+   by counts, not time), which never changes the totals;
+3. if the schedule model proves that no schedule of those totals exists: first a probe, the full
+   model capped at the aggregate bound within ``PROBE_NODE_LIMIT`` nodes (where the aggregate is
+   weak it proves at once); else the totals are excluded from the aggregate by a no-good cut and
+   1–2 run again (up to ``MAX_CUTS`` times): every bound stays valid, since the excluded totals
+   cannot be planned. Then the same with the coupled relaxation (each total also spread over its
+   years under every yearly row);
 4. only if all that fails (or a stage runs out of time): the full model, objective by objective,
    with the best aggregate bound, then the schedule on its totals.
 
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import cast
 
@@ -36,13 +39,18 @@ from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
 from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
-from kgkc_opt.solver.evenness import even_schedule
+from kgkc_opt.solver.evenness import exchanges, local_search
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.status import Outcome, Status
 
 DEFAULT_TIME_LIMIT = 60.0
 #: Most totals with no schedule excluded (no-good cuts) before the full model takes over.
 MAX_CUTS = 20
+#: Most nodes the search for a first schedule guided by the evenness may take (a deterministic limit).
+FIRST_NODE_LIMIT = 500
+#: Nodes the full model may take when a schedule first proves impossible, before the cuts go on
+#: (a deterministic limit: where the aggregate is weak the full model often proves at once).
+PROBE_NODE_LIMIT = 200
 METHODS = ("decompose", "direct")
 #: A relative gap at or below this is reported as optimal.
 OPTIMALITY_TOLERANCE = 1e-9
@@ -77,22 +85,34 @@ class _Clock:
 
 
 def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: _Clock,
-              tie_break: bool) -> tuple[Outcome, str]:
-    """A schedule of the totals (the schedule model, fill-row form, see docs/model.md).
+              tie_break: bool, objectives: list[Objective]) -> tuple[Outcome, str]:
+    """A schedule of the totals (the schedule model, fill-row form, see docs/model.md), or the
+    proof that none exists: any schedule proves the bound.
 
-    With the tie-break, the evenest schedule the pair exchanges find (``solver.evenness``);
-    without it (sweeps), the first schedule: any schedule proves the bound.
+    Without the tie-break (sweeps), the first schedule the solver finds. With it, the evenest the
+    deterministic search of ``solver.evenness`` finds: the first schedule found with the
+    evenness guiding the search (within ``FIRST_NODE_LIMIT`` nodes; else the first found
+    without), its local search, exchanges between pairs of years where a recurring or 'Hàng
+    năm' task is still uneven, and the local search again.
     """
-    if tie_break:
-        ev = even_schedule(inp, totals, backend, time_limit=clock.remaining())
-        values: dict[Hashable, float] | None = (
-            {k: float(v) for k, v in ev.plan.items()} if ev.plan is not None else None)
-        note = "" if ev.status == Status.OPTIMAL or ev.plan is None else \
-            " (the evenness of the schedule was not completed: time limit)"
-        status = Status.OPTIMAL if ev.plan is not None else ev.status
-        return Outcome(status, None, None, values, ev.seconds, True), note
+    start = time.perf_counter()
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")
-    return backend.solve(m, time_limit=clock.remaining(), first_solution=True), ""
+    spread = linear_full(inp, fixed_totals=totals, objective="spread") if tie_break else m
+    out = backend.solve(spread, time_limit=clock.remaining(), first_solution=True,
+                        node_limit=FIRST_NODE_LIMIT if tie_break else None)
+    if tie_break and out.status == Status.NO_SOLUTION:
+        out = backend.solve(m, time_limit=clock.remaining(), first_solution=True)
+    if not tie_break or not out.status.has_plan or out.values is None:
+        return replace(out, seconds=time.perf_counter() - start), ""
+    ev = local_search(inp, totals, m, round_plan(_plan_values(out.values)), objectives)
+    left = clock.remaining()
+    plan, solved = exchanges(inp, totals, spread, ev.plan, backend,
+                             None if left is None else time.perf_counter() + left)
+    if plan != ev.plan:
+        ev = local_search(inp, totals, m, plan, objectives)
+    values: dict[Hashable, float] = {k: float(ev.plan.get(k, 0)) for k in m.variables}
+    note = "" if solved else " (the evenness search stopped at the time limit)"
+    return Outcome(Status.OPTIMAL, None, None, values, time.perf_counter() - start, True), note
 
 
 def _plan_values(values: dict[Hashable, float]) -> dict[tuple[str, int], float]:
@@ -131,6 +151,7 @@ def optimise(
 
     first_bound: Fraction | None = None
     excluded: list[dict[str, int]] = []
+    probe: PlanOutcome | None = None
     for coupled in (False, True):
         while True:
             stages = _aggregate_stages(inp, objectives, backend, clock, timings, coupled, excluded)
@@ -143,7 +164,7 @@ def optimise(
                 first_bound = keeps[0][1] if first_bound is None else min(first_bound, keeps[0][1])
             if len(keeps) < len(objectives):
                 break  # out of time: the full model takes over with the time left
-            out, note = _schedule(inp, totals, backend, clock, tie_break)
+            out, note = _schedule(inp, totals, backend, clock, tie_break, objectives)
             timings["schedule" + _stage_tag(coupled, excluded)] = out.seconds
             if out.status.has_plan and out.values is not None:
                 plan = round_plan(_plan_values(out.values))
@@ -156,13 +177,29 @@ def optimise(
                                        "optimal: the plan reaches the aggregate bounds" + note, timings, values)
             if out.status != Status.INFEASIBLE or len(excluded) >= MAX_CUTS:
                 break
+            if probe is None:
+                # the first totals with no schedule: where the aggregate is weak the full model,
+                # capped at the bound, often proves at once; within a node limit (deterministic)
+                probe = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound,
+                                node_limit=PROBE_NODE_LIMIT, tag="[probe]")
+                if probe.status == Status.OPTIMAL:
+                    return replace(probe, method="decompose+full", timings=timings)
             # proven: these totals have no schedule. Exclude them (a no-good cut) and solve the
             # aggregate again: every bound it gives still holds for the full model.
             excluded.append(totals)
     # No schedule reaches the aggregate's values: the full model (the first bound still holds).
     result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound)
+    if probe is not None and probe.plan is not None and (
+            result.plan is None or _lex(probe, objectives) > _lex(result, objectives)):
+        result = replace(probe, bound=result.bound if result.bound is not None else probe.bound,
+                         message="stopped at the time limit; the plan may not be optimal")
     return PlanOutcome(result.status, result.plan, result.bound, "decompose+full", result.message, timings,
                        result.values)
+
+
+def _lex(outcome: PlanOutcome, objectives: list[Objective]) -> tuple[Fraction, ...]:
+    """A plan's objective values in the policy's order (compared lexicographically)."""
+    return tuple(outcome.values[o.key] for o in objectives)
 
 
 def _stage_tag(coupled: bool, excluded: list[dict[str, int]]) -> str:
@@ -213,20 +250,24 @@ def _bound(m_extra: dict[str, object], out: Outcome) -> Fraction | None:
 
 
 def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], clock: _Clock,
-            timings: dict[str, float], tie_break: bool, upper: Fraction | None) -> PlanOutcome:
-    """The full model, objective by objective; ``upper``: a known bound on the first (the aggregate's)."""
+            timings: dict[str, float], tie_break: bool, upper: Fraction | None, *,
+            node_limit: int | None = None, tag: str = "") -> PlanOutcome:
+    """The full model, objective by objective; ``upper``: a known bound on the first (the
+    aggregate's), also a row of its model (the solver stops once a plan reaches it);
+    ``node_limit``: per objective (the probe of ``optimise``); ``tag``: of its timing keys."""
     keeps: list[tuple[Objective, Fraction]] = []
     plan: dict[tuple[str, int], int] | None = None
     status = Status.OPTIMAL
     bound: Fraction | None = None
     warm: dict[Hashable, float] | None = None
     for i, objective in enumerate(objectives):
-        built = linear_full(inp, objective=objective, keep=keeps)
+        cap = (objective, upper) if i == 0 and upper is not None else None
+        built = linear_full(inp, objective=objective, keep=keeps, cap=cap)
         if isinstance(backend, PulpBackend):
-            out = backend.run(to_pulp(built), time_limit=clock.remaining(), warm_start=warm)
+            out = backend.run(to_pulp(built), time_limit=clock.remaining(), warm_start=warm, node_limit=node_limit)
         else:
-            out = backend.solve(built, time_limit=clock.remaining())
-        timings[f"full[{objective.key}]"] = out.seconds
+            out = backend.solve(built, time_limit=clock.remaining(), node_limit=node_limit)
+        timings[f"full{tag}[{objective.key}]"] = out.seconds
         if out.status == Status.INFEASIBLE:
             return PlanOutcome(Status.INFEASIBLE, None, None, "direct",
                                "the floors and the program's rules cannot be met within the annual caps", timings)
@@ -256,8 +297,8 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
         totals: dict[str, int] = {}
         for (tid, _), n in plan.items():
             totals[tid] = totals.get(tid, 0) + n
-        out, _note = _schedule(inp, totals, backend, clock, True)
-        timings["schedule[full]"] = out.seconds  # the full plan's tie-break (a failed "schedule" keeps its time)
+        out, _note = _schedule(inp, totals, backend, clock, True, objectives)
+        timings[f"schedule[full{tag}]"] = out.seconds  # the full plan's tie-break (a failed "schedule" keeps its time)
         if out.status.has_plan and out.values is not None:
             plan = round_plan(_plan_values(out.values))
     values = _values(inp, objectives, plan)

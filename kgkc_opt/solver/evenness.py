@@ -2,56 +2,75 @@
 
 Any schedule of the optimal totals is an optimal plan; among them a planner wants the one whose
 tasks fall as evenly over their years as the money allows (each task's cadence, weighted:
-``TaskSpec.evenness_weight``). Proving the evenest schedule is an exact-packing search that took
-up to 8 s on the decision as written, so it is computed differently, and deterministically:
+``TaskSpec.evenness_weight``). Proving the evenest schedule is an exact-packing search (seconds on
+the decision as written, far more at scale), so it is improved instead, deterministically:
 
-1. a first schedule (the schedule model without an objective, HiGHS stopping at its first
-   solution, the fill rows guiding it);
-2. exchanges between pairs of years, each solved exactly: for a pair (a, b), every unit outside
-   a and b stays, and the schedule model (the same rows: money, links, events, totals) chooses
-   the units of a and b with the least unevenness. A pair is solved again only when one of its
-   years changed since, and a new schedule is kept only when it is strictly more even, so the
-   pass ends, in an order fixed by the years: the same input gives the same schedule.
+``local_search``: the schedule model's rows reduced to rows over q[t,y] alone (each slack column
+replaced by its defining equality; the ``fill`` rows, implied by the money rows, left out), in
+exact arithmetic (integer or binary-rational coefficients, exactly as the solver reads them), and
+moves, each kept only when every row still holds and the unevenness strictly falls:
 
-The result is *pair-optimal*: no exchange between any two years makes it more even. Every
-intermediate schedule satisfies every row of the model, and the caller re-checks the final one
-exactly. ``Evenness.proven`` is True only when the first schedule's evenness is already 0.
+- *shift*: k units of one task from year a to year b (the most units that still help first);
+- *exchange*: one unit of a task from a to b, with 1..``MAX_PARTNER_UNITS`` units of another task
+  moved b → a (to free the money) or a → b (a linked task moving with it).
+
+A task moves only between years in which each objective of the policy values its unit alike
+(co-funding under escalation does not), so no objective changes. Tasks are visited from the most
+uneven, years in order; the search ends when no move helps, or after ``MAX_CHECKS`` row checks (a
+count, not a time: the result does not depend on the machine).
+
+``exchanges``: for pairs of years in which a recurring or 'Hàng năm' task is off its band, the
+schedule model with every unit outside the two years fixed, solved within ``PAIR_NODE_LIMIT``
+nodes; kept only when strictly more even (one pass over the pairs). It repacks the money of two
+years at once, which single moves cannot do when every year's money is spent to the last unit.
+
+The caller re-checks the result exactly against the program (``model.check.check_plan``).
+``Evenness.proven`` is True when the unevenness is 0; ``Evenness.complete`` when no move helps (a
+local optimum), not that no schedule is more even.
 """
 
 from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from fractions import Fraction
+from typing import Union
 
-from kgkc_opt.model.check import round_plan
-from kgkc_opt.model.data import ModelInput
-from kgkc_opt.model.formulations import linear_full
+from kgkc_opt.model.data import ANNUAL_EVENNESS_WEIGHT, ModelInput
 from kgkc_opt.model.linear import LinearModel
-from kgkc_opt.solver.status import Outcome, Status
+from kgkc_opt.model.objectives import Objective
 
-#: Most nodes a pair's exchange may search (a deterministic limit: the best schedule found within
-#: it is kept, the pass stays repeatable).
-PAIR_NODE_LIMIT = 200
-#: Most nodes the search for a first schedule guided by the evenness may take.
-FIRST_NODE_LIMIT = 500
-#: Most exchanges, in passes over the pairs of years (a deterministic bound on the work).
-MAX_PASSES = 2
+#: Most row checks the local search may make (a deterministic bound on its work).
+MAX_CHECKS = 200_000
+#: Most units of the partner task an exchange moves.
+MAX_PARTNER_UNITS = 4
+PAIR_NODE_LIMIT = 10
+MAX_PASSES = 1
+#: Exchanges are solved only for pairs of years in which a task weighted at least this (a
+#: recurring payment, a 'Hàng năm' task) is off its band: the local search serves the rest.
+EXCHANGE_WEIGHT = ANNUAL_EVENNESS_WEIGHT
+
+Number = Union[int, Fraction]
 
 
 @dataclass(frozen=True)
 class Evenness:
-    """A schedule and how it was found."""
+    """A schedule made more even, and how."""
 
-    status: Status
-    plan: dict[tuple[str, int], int] | None
-    unevenness: int | None
-    first: int | None
-    exchanges: int
+    plan: dict[tuple[str, int], int]
+    unevenness: int
+    first: int
+    moves: int
+    checks: int
     seconds: float
-    proven: bool
+    complete: bool
+
+    @property
+    def proven(self) -> bool:
+        """No schedule is more even (the unevenness is 0)."""
+        return self.unevenness == 0
 
 
 def unevenness(inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[str, int], int]) -> int:
@@ -62,78 +81,283 @@ def unevenness(inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[s
 def uneven_years(inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[str, int], int]) -> dict[int, int]:
     """The schedule's unevenness by year (each year's share of ``unevenness``)."""
     out = {y: 0 for y in inp.planned_years}
-    planned = set(inp.planned_years)
-    for t in inp.planned_tasks:
-        years = [y for y in t.years if y in planned]
-        if not t.evenness_weight or len(years) < 2 or t.task_id not in totals:
-            continue
-        x = totals[t.task_id]
-        lo, hi = x // len(years), -(-x // len(years))
-        for y in years:
-            n = plan.get((t.task_id, y), 0)
-            out[y] += t.evenness_weight * (max(n - hi, 0) + max(lo - n, 0))
+    for task in _even_tasks(inp, totals, None):
+        for y in task.years:
+            out[y] += task.weight * task.dev(plan.get((task.tid, y), 0))
     return out
 
 
-def even_schedule(inp: ModelInput, totals: dict[str, int], backend: object, *,
-                  time_limit: float | None = None) -> Evenness:
-    """A schedule of ``totals``, pair-optimal in evenness (see the module docstring)."""
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class _Task:
+    tid: str
+    weight: int
+    years: tuple[int, ...]
+    lo: int
+    hi: int
 
-    def left() -> float | None:
-        return None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
+    def dev(self, n: int) -> int:
+        return max(n - self.hi, 0) + max(self.lo - n, 0)
 
-    # the first schedule: guided by the evenness (a better start), within a node limit; where that
-    # finds none, without an objective (found faster where the packing is tight)
-    m = linear_full(inp, fixed_totals=totals, objective="spread")
-    first: Outcome = backend.solve(m, time_limit=left(), first_solution=True,  # type: ignore[attr-defined]
-                                   node_limit=FIRST_NODE_LIMIT)
-    if not first.status.has_plan:
-        feasible = linear_full(inp, fixed_totals=totals, objective="feasibility")
-        first = backend.solve(feasible, time_limit=left(), first_solution=True)  # type: ignore[attr-defined]
-    if not first.status.has_plan or first.values is None:
-        return Evenness(first.status, None, None, None, 0, time.perf_counter() - start, False)
-    plan = round_plan(cast("dict[tuple[str, int], float]", first.values))  # the variables are q[t,y]
+    def delta(self, n_from: int, n_to: int, k: int) -> int:
+        """Change of the weighted unevenness when k units move from a year holding n_from to one
+        holding n_to."""
+        return self.weight * (self.dev(n_from - k) - self.dev(n_from) + self.dev(n_to + k) - self.dev(n_to))
+
+
+def _even_tasks(inp: ModelInput, totals: Mapping[str, int], m: LinearModel | None) -> list[_Task]:
+    """The tasks with a cadence preference, with their band [⌊x/n⌋, ⌈x/n⌉] (over the years in
+    which the model has their units, where a model is given)."""
+    planned = set(inp.planned_years)
+    out = []
+    for t in inp.planned_tasks:
+        if not t.evenness_weight or t.task_id not in totals:
+            continue
+        years = tuple(y for y in t.years if y in planned and (m is None or (t.task_id, y) in m.variables))
+        if len(years) < 2:
+            continue
+        x = totals[t.task_id]
+        out.append(_Task(t.task_id, t.evenness_weight, years, x // len(years), -(-x // len(years))))
+    return out
+
+
+def _exact(v: float) -> Number:
+    return int(v) if float(v).is_integer() else Fraction(v)
+
+
+class _Rows:
+    """The schedule model's rows over q alone, with their activity at the current schedule."""
+
+    def __init__(self, m: LinearModel, plan: Mapping[tuple[str, int], int]):
+        variables = set(m.variables.values())
+        # each other column (a slack) is defined by an equality row in which it is the only one
+        defined: dict[int, tuple[int, Number]] = {}
+        for r, cols in enumerate(m.row_index):
+            if m.row_lower[r] != m.row_upper[r]:
+                continue
+            others = [(j, a) for j, a in zip(cols, m.row_value[r], strict=True) if j not in variables]
+            if len(others) == 1 and others[0][1] and others[0][0] not in defined:
+                defined[others[0][0]] = (r, _exact(others[0][1]))
+        missing = [j for j in range(len(m.col_names)) if j not in variables and j not in defined]
+        self.supported = not missing
+        self.lower: list[Number | None] = []
+        self.upper: list[Number | None] = []
+        self.col_rows: dict[int, list[tuple[int, Number]]] = {j: [] for j in variables}
+        if not self.supported:
+            return
+        defining = {r for r, _ in defined.values()}
+
+        def expression(r: int) -> tuple[Number, dict[int, Number]]:
+            """Row r's q-part and the constant it adds once every slack is substituted."""
+            const: Number = 0
+            terms: dict[int, Number] = {}
+            for j, a in zip(m.row_index[r], m.row_value[r], strict=True):
+                a = _exact(a)
+                if j in variables:
+                    terms[j] = terms.get(j, 0) + a
+                    continue
+                c0, slack_terms = _slack(m, *defined[j], variables)
+                const += a * c0
+                for i, ai in slack_terms.items():
+                    terms[i] = terms.get(i, 0) + a * ai
+            return const, terms
+
+        def add(const: Number, terms: dict[int, Number], low: float, high: float) -> None:
+            r = len(self.lower)
+            self.lower.append(None if low == -float("inf") else _exact(low) - const)
+            self.upper.append(None if high == float("inf") else _exact(high) - const)
+            for j, a in terms.items():
+                if a:
+                    self.col_rows[j].append((r, a))
+
+        for r, key in enumerate(m.row_keys):
+            # fill rows only guide the solver: every schedule meeting the money rows meets them
+            if r not in defining and m.rows[key].kind != "fill":
+                const, terms = expression(r)
+                add(const, terms, m.row_lower[r], m.row_upper[r])
+        for j, (r, c) in defined.items():  # the slack's own bounds
+            const, terms = _slack(m, r, c, variables)
+            add(const, terms, m.col_lower[j], m.col_upper[j])
+        for j in variables:
+            add(0, {j: 1}, m.col_lower[j], m.col_upper[j])
+        self.activity: list[Number] = [0] * len(self.lower)
+        for (key, j) in m.variables.items():
+            n = plan.get(key, 0)
+            if n:
+                for r, a in self.col_rows[j]:
+                    self.activity[r] += a * n
+        self.checks = 0
+
+    def try_move(self, delta: Sequence[tuple[int, int]]) -> bool:
+        """Apply the change (column, units) if every row it touches still holds."""
+        new: dict[int, Number] = {}
+        for j, d in delta:
+            for r, a in self.col_rows[j]:
+                new[r] = new.get(r, self.activity[r]) + a * d
+        self.checks += len(new)
+        for r, v in new.items():
+            lo, hi = self.lower[r], self.upper[r]
+            if (lo is not None and v < lo) or (hi is not None and v > hi):
+                return False
+        for r, v in new.items():
+            self.activity[r] = v
+        return True
+
+
+def _slack(m: LinearModel, r: int, c: Number, variables: set[int]) -> tuple[Number, dict[int, Number]]:
+    """A slack defined by equality row r (its coefficient c there): (b_r − Σ a_i q_i) / c, as a
+    constant and q-terms."""
+    terms: dict[int, Number] = {}
+    for i, a in zip(m.row_index[r], m.row_value[r], strict=True):
+        if i in variables:
+            terms[i] = terms.get(i, 0) - Fraction(_exact(a)) / c
+    return Fraction(_exact(m.row_lower[r])) / c, terms
+
+
+def local_search(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
+                 start: Mapping[tuple[str, int], int], objectives: Sequence[Objective] = ()) -> Evenness:
+    """A schedule of ``totals`` at least as even as ``start`` (a schedule of ``m``, the schedule
+    model), by the local search of the module docstring."""
+    clock = time.perf_counter()
+    plan = {k: n for k, n in start.items() if n}
+    tasks = _even_tasks(inp, totals, m)
+    first = sum(t.weight * t.dev(plan.get((t.tid, y), 0)) for t in tasks for y in t.years)
+    rows = _Rows(m, plan)
+    if not rows.supported or not first:
+        return Evenness(plan, first, first, 0, 0, time.perf_counter() - clock, rows.supported)
+    specs = {t.task_id: t for t in inp.planned_tasks}
+
+    def same_value(tid: str, a: int, b: int) -> bool:
+        t = specs[tid]
+        return all(o.coefficient(inp, t, a) == o.coefficient(inp, t, b) for o in objectives)
+
+    partners = [(t.task_id, tuple(y for y in t.years if (t.task_id, y) in m.variables))
+                for t in inp.planned_tasks if totals.get(t.task_id, 0)]
+    band = {t.tid: t for t in tasks}
+    score, moves, complete = first, 0, True
+
+    def n(tid: str, y: int) -> int:
+        return plan.get((tid, y), 0)
+
+    def col(tid: str, y: int) -> int:
+        return m.variables[(tid, y)]
+
+    # a move that failed is tried again only once a year between its two has changed (every row
+    # a move touches lies in those years: money and links per year, carry-over cumulative)
+    version = {y: 0 for y in inp.planned_years}
+    failed: dict[tuple[str, int, int], tuple[int, ...]] = {}
+
+    def stamp(a: int, b: int) -> tuple[int, ...]:
+        lo, hi = min(a, b), max(a, b)
+        return tuple(v for y, v in version.items() if lo <= y <= hi)
+
+    def apply(changes: list[tuple[str, int, int]]) -> None:
+        years = [y for _, y, _ in changes]
+        for y in version:
+            if min(years) <= y <= max(years):
+                version[y] += 1
+        for tid, y, d in changes:
+            plan[(tid, y)] = n(tid, y) + d
+            if not plan[(tid, y)]:
+                del plan[(tid, y)]
+
+    def partner_delta(tid: str, a: int, b: int, k: int) -> int:
+        """Unevenness change of moving k units of tid from a to b (0 for a task without a band)."""
+        t = band.get(tid)
+        return t.delta(n(tid, a), n(tid, b), k) if t else 0
+
+    def improve_once() -> bool:
+        order = sorted(tasks, key=lambda t: -t.weight * sum(t.dev(n(t.tid, y)) for y in t.years))
+        for t in order:
+            if not any(t.dev(n(t.tid, y)) for y in t.years):
+                break
+            pairs = sorted(((t.delta(n(t.tid, a), n(t.tid, b), 1), a, b)
+                            for a in t.years for b in t.years if a != b and n(t.tid, a)),
+                           key=lambda p: p)
+            for d1, a, b in pairs:
+                if d1 >= 0 or rows.checks >= MAX_CHECKS:
+                    break
+                if not same_value(t.tid, a, b) or failed.get((t.tid, a, b)) == stamp(a, b):
+                    continue
+                # shift: the most units that still help, halving down to one
+                k = 1
+                while k < n(t.tid, a) and t.delta(n(t.tid, a), n(t.tid, b), k + 1) < t.delta(
+                        n(t.tid, a), n(t.tid, b), k):
+                    k += 1
+                while k >= 1:
+                    if rows.try_move([(col(t.tid, a), -k), (col(t.tid, b), k)]):
+                        apply([(t.tid, a, -k), (t.tid, b, k)])
+                        return True
+                    k //= 2
+                # exchange: one unit of t, with a partner moving back (to free the money) or
+                # along (a linked task)
+                for ptid, pyears in partners:
+                    if ptid == t.tid or a not in pyears or b not in pyears or not same_value(ptid, a, b):
+                        continue
+                    for src, dst in ((b, a), (a, b)):
+                        for kp in range(1, min(n(ptid, src), MAX_PARTNER_UNITS) + 1):
+                            if d1 + partner_delta(ptid, src, dst, kp) >= 0:
+                                break
+                            if rows.checks >= MAX_CHECKS:
+                                return False
+                            if rows.try_move([(col(t.tid, a), -1), (col(t.tid, b), 1),
+                                              (col(ptid, src), -kp), (col(ptid, dst), kp)]):
+                                apply([(t.tid, a, -1), (t.tid, b, 1), (ptid, src, -kp), (ptid, dst, kp)])
+                                return True
+                failed[(t.tid, a, b)] = stamp(a, b)
+        return False
+
+    while score and improve_once():
+        moves += 1
+        new = sum(t.weight * t.dev(n(t.tid, y)) for t in tasks for y in t.years)
+        assert new < score, "a move must make the schedule strictly more even"
+        score = new
+    if score and rows.checks >= MAX_CHECKS:
+        complete = False
+    return Evenness(dict(plan), score, first, moves, rows.checks, time.perf_counter() - clock, complete)
+
+
+def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, plan: dict[tuple[str, int], int],
+              backend: object, deadline: float | None = None) -> tuple[dict[tuple[str, int], int], bool]:
+    """Exchanges between pairs of years (module docstring): the schedule, and whether every pair
+    was solved before the ``deadline`` (a ``time.perf_counter()`` value; None: no limit)."""
+    from kgkc_opt.model.check import round_plan
     score = unevenness(inp, totals, plan)
-    first_score = score
     years = list(inp.planned_years)
     stale = {pair: True for pair in itertools.combinations(years, 2)}
-    exchanges = 0
-    complete = True
-    budget = MAX_PASSES * len(stale)
-    while score and any(stale.values()) and exchanges < budget:
+    count, budget = 0, MAX_PASSES * len(stale)
+    while score and any(stale.values()) and count < budget:
         for pair in itertools.combinations(years, 2):
-            if not stale[pair] or not score or exchanges >= budget:
+            if not stale[pair] or not score or count >= budget:
                 continue
-            if time_limit is not None and left() is not None and left() <= 0.01:  # type: ignore[operator]
-                complete = False
-                break
             stale[pair] = False
-            by_year = uneven_years(inp, totals, plan)
-            if not by_year[pair[0]] and not by_year[pair[1]]:
-                continue  # both years already even: an exchange between them cannot help
-            out = backend.solve(_exchange(m, plan, pair), time_limit=left(),  # type: ignore[attr-defined]
-                                node_limit=PAIR_NODE_LIMIT)
-            exchanges += 1
+            if not (_off(inp, totals, plan, pair[0]) or _off(inp, totals, plan, pair[1])):
+                continue
+            left = None if deadline is None else deadline - time.perf_counter()
+            if left is not None and left <= 0.01:
+                return plan, False
+            out = backend.solve(_fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT,  # type: ignore[attr-defined]
+                                time_limit=left)
+            count += 1
             if not out.status.has_plan or out.values is None:
                 continue
             new = round_plan(out.values)
             new_score = unevenness(inp, totals, new)
             if new_score < score:
-                changed = {y for k, n in new.items() if plan.get(k, 0) != n for y in (k[1],)}
-                plan, score = new, new_score
+                changed = {k[1] for k, v in new.items() if plan.get(k, 0) != v}
+                plan, score = {k: v for k, v in new.items() if v}, new_score
                 for other in stale:
                     if set(other) & changed:
                         stale[other] = True
-        else:
-            continue
-        break
-    status = Status.OPTIMAL if complete else Status.FEASIBLE
-    return Evenness(status, plan, score, first_score, exchanges, time.perf_counter() - start, score == 0)
+    return plan, True
 
 
-def _exchange(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:
-    """The schedule model with every unit outside the two years fixed at the plan."""
+def _off(inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[str, int], int], year: int) -> bool:
+    """A task weighted at least ``EXCHANGE_WEIGHT`` is off its band in the year."""
+    return any(t.weight >= EXCHANGE_WEIGHT and year in t.years and t.dev(plan.get((t.tid, year), 0))
+               for t in _even_tasks(inp, totals, None))
+
+
+def _fixed_outside(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:
     lower = list(m.col_lower)
     upper = list(m.col_upper)
     for (tid, y), j in m.variables.items():
