@@ -48,6 +48,16 @@ DEFAULT_TIME_LIMIT = 60.0
 MAX_CUTS = 20
 #: Most nodes the search for a first schedule guided by the evenness may take (a deterministic limit).
 FIRST_NODE_LIMIT = 500
+#: Largest schedule model (columns) whose start is guided by the evenness: the guided search's
+#: root grows much faster than the model (0.1-0.7 s at 217 columns, 20-25 s at 6,768); above it
+#: the local search starts from the first schedule found.
+GUIDED_MAX_COLUMNS = 2000
+#: The part of the time left a schedule search may take: if it finds no schedule in it, the full
+#: model has the rest (a plan is always known when the full model can find one).
+SCHEDULE_SHARE = 0.5
+#: The part of the whole time limit after which no new no-good cut is tried: the full model, with
+#: the best bound, has the rest (the national case spent its 60 s on cuts that each failed).
+CUTS_SHARE = 0.5
 #: Nodes the full model may take when a schedule first proves impossible, before the cuts go on
 #: (a deterministic limit: where the aggregate is weak the full model often proves at once).
 PROBE_NODE_LIMIT = 200
@@ -83,6 +93,15 @@ class _Clock:
             return None
         return max(self.limit - (time.perf_counter() - self.start), 0.01)
 
+    def past(self, fraction: float) -> bool:
+        """More than this part of the whole time limit is spent."""
+        return self.limit is not None and time.perf_counter() - self.start > fraction * self.limit
+
+    def share(self, fraction: float) -> float | None:
+        """A part of the time left (a stage that must leave time to the ones after it)."""
+        left = self.remaining()
+        return None if left is None else max(left * fraction, 0.01)
+
 
 def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: _Clock,
               tie_break: bool, objectives: list[Objective]) -> tuple[Outcome, str]:
@@ -91,17 +110,18 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
 
     Without the tie-break (sweeps), the first schedule the solver finds. With it, the evenest the
     deterministic search of ``solver.evenness`` finds: the first schedule found with the
-    evenness guiding the search (within ``FIRST_NODE_LIMIT`` nodes; else the first found
-    without), its local search, exchanges between pairs of years where a recurring or 'Hàng
+    evenness guiding the search (within ``FIRST_NODE_LIMIT`` nodes, up to ``GUIDED_MAX_COLUMNS``
+    columns; else the first found without), its local search, exchanges between pairs of years where a recurring or 'Hàng
     năm' task is still uneven, and the local search again.
     """
     start = time.perf_counter()
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")
     spread = linear_full(inp, fixed_totals=totals, objective="spread") if tie_break else m
-    out = backend.solve(spread, time_limit=clock.remaining(), first_solution=True,
-                        node_limit=FIRST_NODE_LIMIT if tie_break else None)
-    if tie_break and out.status == Status.NO_SOLUTION:
-        out = backend.solve(m, time_limit=clock.remaining(), first_solution=True)
+    guided = tie_break and len(spread.col_names) <= GUIDED_MAX_COLUMNS
+    out = backend.solve(spread if guided else m, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True,
+                        node_limit=FIRST_NODE_LIMIT if guided else None)
+    if guided and out.status == Status.NO_SOLUTION:
+        out = backend.solve(m, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""
     ev = local_search(inp, totals, m, round_plan(_plan_values(out.values)), objectives)
@@ -175,8 +195,8 @@ def optimise(
                         f"+{len(excluded)} cuts" if excluded else "")
                     return PlanOutcome(Status.OPTIMAL, plan, first_bound, method,
                                        "optimal: the plan reaches the aggregate bounds" + note, timings, values)
-            if out.status != Status.INFEASIBLE or len(excluded) >= MAX_CUTS:
-                break
+            if out.status != Status.INFEASIBLE or len(excluded) >= MAX_CUTS or clock.past(CUTS_SHARE):
+                break  # (past its share of the time, the full model has the rest)
             if probe is None:
                 # the first totals with no schedule: where the aggregate is weak the full model,
                 # capped at the bound, often proves at once; within a node limit (deterministic)

@@ -210,3 +210,16 @@ def test_python_m_kgkc_opt_solve(tmp_path):
     summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "optimal"
     assert summary["objective"] == pytest.approx(24 - 1 / 210, abs=1e-9)
+
+
+def test_solve_out_imports_no_pandas(tmp_path):
+    """A solve with its result folder is printed and written from plain rows (issue 13: pandas
+    only where a DataFrame is asked for)."""
+    code = ("import sys; from kgkc_opt import cli; "
+            f"code = cli.main(['solve', 'scenarios/baseline.yaml', '--out', {str(tmp_path / 'out')!r}]); "
+            "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS'); sys.exit(code)")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.rstrip().endswith("NO-PANDAS")
+    assert "Nhiệm vụ chưa đạt mục tiêu (1):" in proc.stdout and (tmp_path / "out" / "allocation.csv").exists()

@@ -388,3 +388,28 @@ def test_a_decomposition_out_of_time_returns_the_best_plan_known_with_its_gap():
     assert "time limit" in out.message
     assert "schedule" in out.timings and any(k.startswith("full[") for k in out.timings)
     assert any(k.startswith("aggregate") for k in out.timings)
+
+
+def test_a_weak_aggregate_is_settled_by_the_probe_not_by_cuts():
+    """Co-funding 20% short: the aggregate's totals have no schedule, and the full model capped at
+    the aggregate bound proves the optimum at once (it took 20 cuts and the coupled stage before)."""
+    inp = model_input(kg.baseline(kg.load_program(ROOT / "kgkc_opt" / "programs" / "kien-giang-2021-2025.yaml"))
+                      .derive("cof-20", cofunding={"all": "-20%"}))
+    out = decompose.optimise(inp)
+    assert out.status == Status.OPTIMAL and out.method == "decompose+full"
+    assert value(inp, out) == 23 + Fraction(11, 28)
+    assert any(k.startswith("full[probe][") for k in out.timings)
+    assert not any("[cut " in k for k in out.timings)
+
+
+def test_the_cap_row_bounds_the_objective_and_cuts_off_no_plan():
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml"))
+    shares = decompose.policy_objectives(inp, inp.policy)[0]
+    optimum = value(inp, decompose.optimise(inp, tie_break=False))
+    capped = linear_full(inp, objective=shares, cap=(shares, optimum))
+    assert capped.rows["cap[shares]"].kind == "keep"
+    out = HighsBackend().solve(capped)  # capped at the optimum: the optimum is still reached
+    assert out.status == Status.OPTIMAL and shares.value(inp, check.round_plan(out.values)) == optimum
+    lower = optimum - Fraction(1, 10)  # capped below it: the row holds
+    below = HighsBackend().solve(linear_full(inp, objective=shares, cap=(shares, lower)))
+    assert below.status == Status.OPTIMAL and shares.value(inp, check.round_plan(below.values)) <= lower
