@@ -178,9 +178,11 @@ def stages(timings: dict[str, float], wall: float, method: str, status: str, tie
         failed = sched[:-1]
     else:
         failed = []
-    # On the fallback the full model's plan gets its tie-break schedule under the key "schedule",
-    # the key of the first (failed) schedule: that figure is then the tie-break's, not the failure's.
-    overwritten = method.endswith("+full") and status == "optimal" and tie_break and "schedule" in timings
+    # The full model's tie-break schedule has its own key ("schedule[full]", "schedule[full[probe]]");
+    # before it had one it was stored under "schedule", the first failed schedule's key, and that
+    # figure was then the tie-break's, not the failure's.
+    overwritten = (method.endswith("+full") and status == "optimal" and tie_break and "schedule" in timings
+                   and not any(k.startswith("schedule[full") for k in timings))
     agg = sum(v for k, v in timings.items() if k.startswith("aggregate"))
     sch = sum(timings[k] for k in sched)
     full = sum(v for k, v in timings.items() if k.startswith("full["))

@@ -111,8 +111,8 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     Without the tie-break (sweeps), the first schedule the solver finds. With it, the evenest the
     deterministic search of ``solver.evenness`` finds: the first schedule found with the
     evenness guiding the search (within ``FIRST_NODE_LIMIT`` nodes, up to ``GUIDED_MAX_COLUMNS``
-    columns; else the first found without), its local search, exchanges between pairs of years where a recurring or 'Hàng
-    năm' task is still uneven, and the local search again.
+    columns; else the first found without), its local search, exchanges between pairs of years
+    where a recurring or 'Hàng năm' task is still uneven, and the local search again.
     """
     start = time.perf_counter()
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")

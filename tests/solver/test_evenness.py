@@ -63,7 +63,8 @@ def test_a_shift_spreads_an_annual_task_where_the_money_allows():
     m = linear_full(inp, fixed_totals={"A": 4}, objective="feasibility")
     ev = evenness.local_search(inp, {"A": 4}, m, {("A", 2021): 4})
     assert ev.plan == {("A", 2021): 2, ("A", 2022): 2}
-    assert ev.first == 5 * (2 + 2) and ev.unevenness == 0  # 'Hàng năm': weight 5, two units off in each year and ev.proven and ev.complete
+    assert ev.first == 5 * (2 + 2)  # 'Hàng năm': weight 5, two units off in each year
+    assert ev.unevenness == 0 and ev.proven and ev.complete
 
 
 def test_an_exchange_frees_the_money_when_every_year_is_spent():
