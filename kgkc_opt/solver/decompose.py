@@ -48,10 +48,11 @@ DEFAULT_TIME_LIMIT = 60.0
 MAX_CUTS = 20
 #: Most nodes the search for a first schedule guided by the evenness may take (a deterministic limit).
 FIRST_NODE_LIMIT = 500
-#: Largest schedule model (columns) whose start is guided by the evenness: the guided search's
-#: root grows much faster than the model (0.1-0.7 s at 217 columns, 20-25 s at 6,768); above it
-#: the local search starts from the first schedule found.
-GUIDED_MAX_COLUMNS = 2000
+#: Largest schedule model (columns, evenness columns included) whose start is guided by the
+#: evenness: the guided search's root grows much faster than the model (measured: 0.1-1 s at the
+#: decision's 217-260 columns, 5.4 s without a schedule at 1,710, 20-25 s at 6,768); above it the
+#: local search starts from the first schedule found.
+GUIDED_MAX_COLUMNS = 500
 #: The part of the time left a schedule search may take: if it finds no schedule in it, the full
 #: model has the rest (a plan is always known when the full model can find one).
 SCHEDULE_SHARE = 0.5

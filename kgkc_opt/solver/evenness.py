@@ -21,7 +21,8 @@ count, not a time: the result does not depend on the machine).
 
 ``exchanges``: for pairs of years in which a recurring or 'Hàng năm' task is off its band, the
 schedule model with every unit outside the two years fixed, solved within ``PAIR_NODE_LIMIT``
-nodes; kept only when strictly more even (one pass over the pairs). It repacks the money of two
+nodes; kept only when strictly more even (one pass over the pairs, at most ``EXCHANGES_PER_YEAR``
+per year). It repacks the money of two
 years at once, which single moves cannot do when every year's money is spent to the last unit.
 
 The caller re-checks the result exactly against the program (``model.check.check_plan``).
@@ -43,7 +44,7 @@ from kgkc_opt.model.linear import LinearModel
 from kgkc_opt.model.objectives import Objective
 
 #: Most row checks the local search may make (a deterministic bound on its work).
-MAX_CHECKS = 200_000
+MAX_CHECKS = 100_000
 #: Most units of the partner task an exchange moves.
 MAX_PARTNER_UNITS = 4
 #: Most nodes an exchange between two years may search (deterministic; 10 found the same
@@ -51,6 +52,8 @@ MAX_PARTNER_UNITS = 4
 PAIR_NODE_LIMIT = 10
 #: Passes over the pairs of years (a pair is solved again in a pass only when one of its years changed).
 MAX_PASSES = 1
+#: Most exchanges per planned year (5 years: every pair once; 10 years: 20 of the 45 pairs).
+EXCHANGES_PER_YEAR = 2
 #: Exchanges are solved only for pairs of years in which a task weighted at least this (a
 #: recurring payment, a 'Hàng năm' task) is off its band: the local search serves the rest.
 EXCHANGE_WEIGHT = ANNUAL_EVENNESS_WEIGHT
@@ -326,7 +329,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
     score = unevenness(inp, totals, plan)
     years = list(inp.planned_years)
     stale = {pair: True for pair in itertools.combinations(years, 2)}
-    count, budget = 0, MAX_PASSES * len(stale)
+    count, budget = 0, min(MAX_PASSES * len(stale), EXCHANGES_PER_YEAR * len(years))
     while score and any(stale.values()) and count < budget:
         for pair in itertools.combinations(years, 2):
             if not stale[pair] or not score or count >= budget:

@@ -238,7 +238,12 @@ def test_cbc_matches_highs_on_the_decision(baseline_scenario, baseline_result, c
 
 @pytest.mark.slow
 def test_cbc_shadow_prices_match_highs(baseline_result, cbc_baseline):
-    assert local_prices(cbc_baseline) == pytest.approx(local_prices(baseline_result), rel=1e-6)
+    """Both plans are optimal, but the evenness search runs on each solver, so the schedules may
+    differ: the year in which one more million buys part of the missing provincial prize (1/210 of
+    a target per 3 million: 1/630) is the plan's. The prices are the same, year for year sorted."""
+    highs, cbc = local_prices(baseline_result), local_prices(cbc_baseline)
+    assert sorted(cbc.values()) == pytest.approx(sorted(highs.values()), rel=1e-6)
+    assert sorted(highs.values()) == pytest.approx([0, 0, 0, 0, 1 / 630], rel=1e-9)
 
 
 def test_cbc_matches_highs_on_tiny_fixture(tiny_scenario):
