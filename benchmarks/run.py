@@ -63,6 +63,9 @@ GOAL_PROGRAM_S = 10.0       # the 400 x 10 program proven in under 10 s at any b
 GOAL_STRESS_N = 200         # at least 200 seeded random scenarios ...
 GOAL_STRESS_P99 = 0.5       # ... p99 under 0.5 s
 GOAL_STRESS_MAX = 2.0       # ... max under 2 s, all proven, checked against the plain model
+#: Where the plain model stops unproven at its stress limit, it runs again this long for the check
+#: ("checked against ... the plain model at zero gap, given time"); the timings keep the first run.
+STRESS_CHECK_LIMIT = 180.0
 GOAL_CLI_RATIO = 1.5        # solve --out at most 1.5x the bare import of pandas, pulp and highspy
 #: "much faster on the ones it [the plain model] does not [prove]": the issue gives no number;
 #: this benchmark reads it as at least 10x (a lower bound when the plain model stops at its limit).
@@ -311,8 +314,13 @@ def _worker_stress(spec: dict) -> None:
         p, ps = _timed(optimise, inp, method="direct", tie_break=False, time_limit=spec["plain_limit"])
         prim, prim_s = _timed(optimise, inp, tie_break=False, time_limit=spec["default_limit"])
         dsum, psum = _summary(d, ds, True), _summary(p, ps, False)
+        check = compare(dsum, psum)
+        if p.status.value == "feasible" and spec.get("check_limit"):
+            # "the plain model at zero gap, given time": the check (not the timing) gets a longer run
+            again, again_s = _timed(optimise, inp, method="direct", tie_break=False, time_limit=spec["check_limit"])
+            check = compare(dsum, _summary(again, again_s, False)) + f" (plain given {again_s:.0f} s)"
         _emit("ROW", {"seed": seed, "changes": changes, "default": dsum, "plain": psum,
-                      "primary": {"status": prim.status.value, "seconds": prim_s}, "check": compare(dsum, psum)})
+                      "primary": {"status": prim.status.value, "seconds": prim_s}, "check": check})
     _emit("RESULT", {"peak_mb": peak_mb()})
 
 
@@ -507,8 +515,9 @@ def bench_stress(quick: bool) -> dict:
               f"{fmt_stages(d['stages'])}; {ch}",
               flush=True)
 
-    res = run_worker({"kind": "stress", "seeds": [0, n], "default_limit": dl, "plain_limit": pl},
-                     timeout=n * (dl + pl) + 120, on_row=on_row)
+    res = run_worker({"kind": "stress", "seeds": [0, n], "default_limit": dl, "plain_limit": pl,
+                      "check_limit": STRESS_CHECK_LIMIT}, timeout=n * (dl + pl) + 4 * STRESS_CHECK_LIMIT + 120,
+                     on_row=on_row)
     PEAKS.append((f"stress, {n} scenarios in one process", res.get("peak_mb")))
     if "error" in res:
         print(f"stress worker: ERROR {res['error']} after {len(rows)} scenarios")
@@ -523,7 +532,9 @@ def bench_stress(quick: bool) -> dict:
     checks: dict[str, int] = {}
     for r in rows:
         checks[r["check"]] = checks.get(r["check"], 0) + 1
-    agree = sum(v for k, v in checks.items() if k in ("same", "infeasible (both)"))
+    # "same (plain given 40 s)": the plain model proved it only in its longer check run
+    agree = sum(v for k, v in checks.items() if k.split(" (plain given")[0] in ("same", "infeasible (both)"))
+    given = sum(v for k, v in checks.items() if "(plain given" in k)
     disagree = sum(v for k, v in checks.items() if k.startswith("DISAGREE"))
     plain_times = [r["plain"]["seconds"] for r in rows]
     pp = [r for r in rows if r["plain"]["status"] == "optimal"]
@@ -561,7 +572,8 @@ def bench_stress(quick: bool) -> dict:
          f"{len(proven)}/{len(rows)}", len(proven) == len(rows))
     goal("2e stress checked against the plain model" + subset,
          "every optimum equal to the plain model's (zero gap)",
-         f"{agree} equal; {checks.get('consistent (plain unproven)', 0)} where the plain model stopped at {pl:g} s "
+         f"{agree} equal ({given} of them proven by the plain model only when given up to {STRESS_CHECK_LIMIT:g} s); "
+         f"{sum(v for k, v in checks.items() if k.startswith('consistent'))} where the plain model stopped unproven "
          f"(consistent: its plan not better, its bound not below); "
          f"{sum(v for k, v in checks.items() if k.startswith('default'))} where the default stopped unproven; "
          f"{disagree} disagree", disagree == 0 and agree == len(rows),
