@@ -156,8 +156,8 @@ class _Rows:
             """Row r's q-part and the constant it adds once every slack is substituted."""
             const: Number = 0
             terms: dict[int, Number] = {}
-            for j, a in zip(m.row_index[r], m.row_value[r], strict=True):
-                a = _exact(a)
+            for j, value in zip(m.row_index[r], m.row_value[r], strict=True):
+                a = _exact(value)
                 if j in variables:
                     terms[j] = terms.get(j, 0) + a
                     continue
