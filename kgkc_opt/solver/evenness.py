@@ -19,7 +19,8 @@ A task moves only between years in which each objective of the policy values its
 uneven, years in order; the search ends when no move helps, or after ``MAX_CHECKS`` row checks (a
 count, not a time: the result does not depend on the machine).
 
-``exchanges``: for pairs of years in which a recurring or 'Hàng năm' task is off its band, the
+``exchanges``: for pairs of years between which a unit of a recurring or 'Hàng năm' task would make
+it more even (the local search could not move it: the money of both years is spent), the
 schedule model with every unit outside the two years fixed, solved within ``PAIR_NODE_LIMIT``
 nodes; kept only when strictly more even (one pass over the pairs, at most ``EXCHANGES_PER_YEAR``
 per year). It repacks the money of two
@@ -54,8 +55,9 @@ PAIR_NODE_LIMIT = 10
 MAX_PASSES = 1
 #: Most exchanges per planned year (5 years: every pair once; 10 years: 20 of the 45 pairs).
 EXCHANGES_PER_YEAR = 2
-#: Exchanges are solved only for pairs of years in which a task weighted at least this (a
-#: recurring payment, a 'Hàng năm' task) is off its band: the local search serves the rest.
+#: Exchanges are solved only for pairs of years between which a unit of a task weighted at least
+#: this (a recurring payment, a 'Hàng năm' task) would make it more even: the local search serves
+#: the rest.
 EXCHANGE_WEIGHT = ANNUAL_EVENNESS_WEIGHT
 
 Number = int | Fraction
@@ -327,6 +329,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
     """Exchanges between pairs of years (module docstring): the schedule, and whether every pair
     was solved before the ``deadline`` (a ``time.perf_counter()`` value; None: no limit)."""
     score = unevenness(inp, totals, plan)
+    heavy = [t for t in _even_tasks(inp, totals, spread) if t.weight >= EXCHANGE_WEIGHT]
     years = list(inp.planned_years)
     stale = {pair: True for pair in itertools.combinations(years, 2)}
     count, budget = 0, min(MAX_PASSES * len(stale), EXCHANGES_PER_YEAR * len(years))
@@ -335,7 +338,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
             if not stale[pair] or not score or count >= budget:
                 continue
             stale[pair] = False
-            if not (_off(inp, totals, plan, pair[0]) or _off(inp, totals, plan, pair[1])):
+            if not _helps(heavy, plan, *pair):
                 continue
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0.01:
@@ -356,10 +359,11 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
     return plan, True
 
 
-def _off(inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[str, int], int], year: int) -> bool:
-    """A task weighted at least ``EXCHANGE_WEIGHT`` is off its band in the year."""
-    return any(t.weight >= EXCHANGE_WEIGHT and year in t.years and t.dev(plan.get((t.tid, year), 0))
-               for t in _even_tasks(inp, totals, None))
+def _helps(heavy: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: int) -> bool:
+    """A unit of a recurring or 'Hàng năm' task moved between the two years would make it more even
+    (one year above its band and the other with room, or one below and the other above it)."""
+    return any(t.delta(plan.get((t.tid, x), 0), plan.get((t.tid, z), 0), 1) < 0
+               for t in heavy if a in t.years and b in t.years for x, z in ((a, b), (b, a)))
 
 
 def _fixed_outside(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:
