@@ -7,13 +7,18 @@ Registered on the main parser by ``kgkc_opt.cli``; each command is a thin layer 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+from collections.abc import Iterator
+from concurrent.futures import Executor
 from typing import Any, cast
 
 from kgkc_opt.cli import text
 
 COMMANDS = ("compare", "sweep", "montecarlo", "sensitivity")
+#: How long ``--executor dask`` waits for the scheduler before it says it cannot reach it.
+DASK_CONNECT_SECONDS = 10
 
 
 def add_parsers(sub: Any) -> None:
@@ -42,6 +47,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--out", metavar="FILE.csv", help="write the tidy results as CSV (with program_level: the "
                    "budget level in percent of the program's own caps)")
     p.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
+    _add_executor(p)
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     text.add_lang(p)
 
@@ -54,6 +60,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--seed", type=int, help="random seed (default: the scenario's)")
     p.add_argument("--out", metavar="FILE.csv", help="write per-task probabilities as CSV")
     p.add_argument("--workers", type=int, help="worker processes (default: the machine's cores)")
+    _add_executor(p)
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     text.add_lang(p)
 
@@ -65,6 +72,42 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("scenario", help="scenario file (YAML)")
     text.add_lang(p)
     p.add_argument("--solver", choices=("highs", "cbc"))
+
+
+def _add_executor(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="where the solves run: local worker processes (default), or the workers of a Dask "
+                        "cluster (needs --scheduler and kgkc-opt[dask] installed here and on every worker)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="the Dask scheduler's address, e.g. tcp://10.0.0.5:8786 (with --executor dask)")
+
+
+@contextlib.contextmanager
+def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
+    """The executor of ``--executor``: None (the local pool of ``--workers``) or a Dask client's."""
+    from kgkc_opt.errors import UsageError
+
+    if args.executor == "local":
+        if args.scheduler:
+            raise UsageError("--scheduler is for --executor dask")
+        yield None
+        return
+    if not args.scheduler:
+        raise UsageError("--executor dask needs --scheduler ADDRESS (the scheduler's address, e.g. "
+                         "tcp://10.0.0.5:8786: start one with 'dask scheduler', and 'dask worker ADDRESS' on each "
+                         "machine)")
+    if args.workers is not None:
+        raise UsageError("--workers is for --executor local: a Dask cluster has the workers it was started with")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError("--executor dask needs Dask: python -m pip install 'kgkc-opt[dask]'") from None
+    try:
+        client = Client(args.scheduler, timeout=DASK_CONNECT_SECONDS)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
+    with client:
+        yield client.get_executor()
 
 
 def dispatch(args: argparse.Namespace) -> int | None:
@@ -159,8 +202,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         export.check_file(args.out)
     n = len(budget) * (len(cof) if cof else 1)
     started = time.perf_counter()
-    res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
-                progress=_Bar(f"sweep {n} scenarios"))
+    with _executor(args) as executor:
+        res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
+                    executor=executor, progress=_Bar(f"sweep {n} scenarios"))
     seconds = time.perf_counter() - started
     from kgkc_opt.report.figures import program_scale
 
@@ -192,8 +236,9 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     unc = scenario.uncertainty
     n = args.samples or (unc.samples if unc else 0)
     started = time.perf_counter()
-    res = monte_carlo(scenario, samples=args.samples, seed=args.seed, solver=args.solver,
-                      workers=args.workers, progress=_Bar(f"monte carlo {n} draws"))
+    with _executor(args) as executor:
+        res = monte_carlo(scenario, samples=args.samples, seed=args.seed, solver=args.solver,
+                          workers=args.workers, executor=executor, progress=_Bar(f"monte carlo {n} draws"))
     seconds = time.perf_counter() - started
     text.montecarlo(scenario, res, seconds, args.lang)
     probs = res.probabilities

@@ -200,3 +200,38 @@ def test_bad_scenario_file_exits_2(capsys):
     assert main(["sweep", str(fixture("many-problems"))]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kgkc-opt: 14 problems found:")
+
+
+# ---- --executor dask ------------------------------------------------------------------------
+
+
+def test_executor_dask_needs_a_scheduler(capsys):
+    assert main(["sweep", str(example("baseline")), "--budget", "100", "--executor", "dask"]) == 2
+    assert "--executor dask needs --scheduler ADDRESS" in capsys.readouterr().err
+    assert main(["sweep", str(example("baseline")), "--budget", "100", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "--scheduler is for --executor dask" in capsys.readouterr().err
+
+
+def test_executor_dask_says_when_the_scheduler_cannot_be_reached(capsys, monkeypatch):
+    import kgkc_opt.cli.analysis as analysis
+
+    monkeypatch.setattr(analysis, "DASK_CONNECT_SECONDS", 1)
+    code = main(["montecarlo", str(example("uncertain-cofunding")), "--samples", "2", "--executor", "dask",
+                 "--scheduler", "tcp://127.0.0.1:9"])
+    assert code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_sweep_on_a_dask_cluster_gives_the_local_answer(tmp_path, capsys):
+    """The same sweep on a Dask cluster (here one in this process, threads) and on the local pool:
+    the same CSV, byte for byte."""
+    distributed = pytest.importorskip("distributed")
+    local, remote = tmp_path / "local.csv", tmp_path / "dask.csv"
+    args = ["sweep", str(example("baseline")), "--budget", "100,70", "--lang", "en"]
+    assert main([*args, "--out", str(local), "--workers", "1"]) == 0
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
+        assert main([*args, "--out", str(remote), "--executor", "dask", "--scheduler",
+                     cluster.scheduler_address]) == 0
+    capsys.readouterr()
+    assert remote.read_bytes() == local.read_bytes()
