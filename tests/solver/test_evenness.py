@@ -58,10 +58,16 @@ def _tiny(tasks: list[TaskSpec], local: dict[int, int]) -> ModelInput:
                       cofunding_cap={y: Fraction(0) for y in local}, carry_over=False, opening_carry=Fraction(0))
 
 
+def _searched(costs: dict[str, int], annual: str, local: dict[int, int], totals: dict[str, int],
+              start: dict[tuple[str, int], int]) -> evenness.Evenness:
+    """The local search on a tiny two-year program: tasks with their unit cost, one of them annual."""
+    inp = _tiny([TaskSpec(tid, tuple(local), totals[tid], Fraction(cost), Fraction(0), annual=tid == annual)
+                 for tid, cost in costs.items()], local)
+    return evenness.local_search(inp, totals, linear_full(inp, fixed_totals=totals, objective="feasibility"), start)
+
+
 def test_a_shift_spreads_an_annual_task_where_the_money_allows():
-    inp = _tiny([TaskSpec("A", (2021, 2022), 4, Fraction(1), Fraction(0), annual=True)], {2021: 4, 2022: 4})
-    m = linear_full(inp, fixed_totals={"A": 4}, objective="feasibility")
-    ev = evenness.local_search(inp, {"A": 4}, m, {("A", 2021): 4})
+    ev = _searched({"A": 1}, "A", {2021: 4, 2022: 4}, {"A": 4}, {("A", 2021): 4})
     assert ev.plan == {("A", 2021): 2, ("A", 2022): 2}
     assert ev.first == 5 * (2 + 2)  # 'Hàng năm': weight 5, two units off in each year
     assert ev.unevenness == 0 and ev.proven and ev.complete
@@ -69,22 +75,15 @@ def test_a_shift_spreads_an_annual_task_where_the_money_allows():
 
 def test_an_exchange_frees_the_money_when_every_year_is_spent():
     """Each year's money is spent to the last million: A can move only if B moves back."""
-    inp = _tiny([TaskSpec("A", (2021, 2022), 2, Fraction(3), Fraction(0), annual=True),
-                 TaskSpec("B", (2021, 2022), 2, Fraction(3), Fraction(0))], {2021: 6, 2022: 6})
-    m = linear_full(inp, fixed_totals={"A": 2, "B": 2}, objective="feasibility")
-    start = {("A", 2021): 2, ("B", 2022): 2}
-    ev = evenness.local_search(inp, {"A": 2, "B": 2}, m, start)
+    ev = _searched({"A": 3, "B": 3}, "A", {2021: 6, 2022: 6}, {"A": 2, "B": 2}, {("A", 2021): 2, ("B", 2022): 2})
     assert ev.plan == {("A", 2021): 1, ("A", 2022): 1, ("B", 2021): 1, ("B", 2022): 1}
     assert ev.unevenness == 0
 
 
 def test_no_move_breaks_a_cap():
     """The money allows no even schedule: the search keeps the start rather than break a cap."""
-    inp = _tiny([TaskSpec("A", (2021, 2022), 2, Fraction(3), Fraction(0), annual=True),
-                 TaskSpec("B", (2021, 2022), 1, Fraction(4), Fraction(0))], {2021: 6, 2022: 4})
-    m = linear_full(inp, fixed_totals={"A": 2, "B": 1}, objective="feasibility")
     start = {("A", 2021): 2, ("B", 2022): 1}
-    ev = evenness.local_search(inp, {"A": 2, "B": 1}, m, start)
+    ev = _searched({"A": 3, "B": 4}, "A", {2021: 6, 2022: 4}, {"A": 2, "B": 1}, start)
     assert ev.plan == start and ev.unevenness == ev.first == 10 and ev.complete
 
 
