@@ -31,7 +31,6 @@ import time
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import cast
 
 from kgkc_opt.errors import KgkcError
 from kgkc_opt.model.check import check_plan, round_plan
@@ -39,7 +38,7 @@ from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
 from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
-from kgkc_opt.solver.evenness import exchanges, local_search
+from kgkc_opt.solver.evenness import exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -117,15 +116,20 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     """
     start = time.perf_counter()
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")
-    spread = linear_full(inp, fixed_totals=totals, objective="spread") if tie_break else m
-    guided = tie_break and len(spread.col_names) <= GUIDED_MAX_COLUMNS
-    out = backend.solve(spread if guided else m, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True,
-                        node_limit=FIRST_NODE_LIMIT if guided else None)
+    # the evenness model has every column of m and more: built here only if it may guide the start,
+    # else only once a schedule exists (a cut loop's failed schedules never need it)
+    spread = linear_full(inp, fixed_totals=totals, objective="spread") \
+        if tie_break and len(m.col_names) <= GUIDED_MAX_COLUMNS else None
+    guided = spread is not None and len(spread.col_names) <= GUIDED_MAX_COLUMNS
+    out = backend.solve(spread if spread is not None and guided else m, time_limit=clock.share(SCHEDULE_SHARE),
+                        first_solution=True, node_limit=FIRST_NODE_LIMIT if guided else None)
     if guided and out.status == Status.NO_SOLUTION:
         out = backend.solve(m, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""
-    ev = local_search(inp, totals, m, round_plan(_plan_values(out.values)), objectives)
+    if spread is None:
+        spread = linear_full(inp, fixed_totals=totals, objective="spread")
+    ev = local_search(inp, totals, m, round_plan(plan_values(out.values)), objectives)
     left = clock.remaining()
     plan, solved = exchanges(inp, totals, spread, ev.plan, backend,
                              None if left is None else time.perf_counter() + left)
@@ -134,11 +138,6 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     values: dict[Hashable, float] = {k: float(ev.plan.get(k, 0)) for k in m.variables}
     note = "" if solved else " (the evenness search stopped at the time limit)"
     return Outcome(Status.OPTIMAL, None, None, values, time.perf_counter() - start, True), note
-
-
-def _plan_values(values: dict[Hashable, float]) -> dict[tuple[str, int], float]:
-    """A schedule or full model's values: keyed by (task, year), as its variables are."""
-    return cast("dict[tuple[str, int], float]", values)
 
 
 def _values(inp: ModelInput, objectives: list[Objective], plan: dict[tuple[str, int], int]) -> dict[str, Fraction]:
@@ -188,7 +187,7 @@ def optimise(
             out, note = _schedule(inp, totals, backend, clock, tie_break, objectives)
             timings["schedule" + _stage_tag(coupled, excluded)] = out.seconds
             if out.status.has_plan and out.values is not None:
-                plan = round_plan(_plan_values(out.values))
+                plan = round_plan(plan_values(out.values))
                 check_plan(inp, plan)  # a solver's plan is re-checked exactly before it is used
                 values = _values(inp, objectives, plan)
                 if all(values[o.key] == v for o, v in keeps):
@@ -298,7 +297,7 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
                                    "stopped at the time limit before any plan was found", timings)
             status = Status.FEASIBLE
             break
-        plan = round_plan(_plan_values(out.values))
+        plan = round_plan(plan_values(out.values))
         check_plan(inp, plan)  # before its value is kept as a bound for the next objective
         if backend.name != "highs":
             # HiGHS 1.16 returns a MIP start's columns in place of the optimum found from it (the
@@ -321,7 +320,7 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
         out, _note = _schedule(inp, totals, backend, clock, True, objectives)
         timings[f"schedule[full{tag}]"] = out.seconds  # the full plan's tie-break (a failed "schedule" keeps its time)
         if out.status.has_plan and out.values is not None:
-            plan = round_plan(_plan_values(out.values))
+            plan = round_plan(plan_values(out.values))
     values = _values(inp, objectives, plan)
     first = values[objectives[0].key]
     if status == Status.FEASIBLE and bound is not None and bound <= first:

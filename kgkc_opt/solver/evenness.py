@@ -35,14 +35,16 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
+from typing import cast
 
 from kgkc_opt.model.check import round_plan
 from kgkc_opt.model.data import ANNUAL_EVENNESS_WEIGHT, ModelInput
 from kgkc_opt.model.linear import LinearModel
 from kgkc_opt.model.objectives import Objective
+from kgkc_opt.solver.backend import Backend
 
 #: Most row checks the local search may make (a deterministic bound on its work).
 MAX_CHECKS = 100_000
@@ -83,7 +85,7 @@ class Evenness:
 
 def unevenness(inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[str, int], int]) -> int:
     """Σ_t weight_t · Σ_y how far q[t,y] lies outside [⌊x_t/n_t⌋, ⌈x_t/n_t⌉] (the schedule's objective)."""
-    return sum(uneven_years(inp, totals, plan).values())
+    return _score(_even_tasks(inp, totals, None), plan)
 
 
 def uneven_years(inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[str, int], int]) -> dict[int, int]:
@@ -110,6 +112,16 @@ class _Task:
         """Change of the weighted unevenness when k units move from a year holding n_from to one
         holding n_to."""
         return self.weight * (self.dev(n_from - k) - self.dev(n_from) + self.dev(n_to + k) - self.dev(n_to))
+
+
+def plan_values(values: Mapping[Hashable, float]) -> dict[tuple[str, int], float]:
+    """A plan-space model's values: keyed by (task, year), as its variables are."""
+    return cast("dict[tuple[str, int], float]", values)
+
+
+def _score(tasks: Sequence[_Task], plan: Mapping[tuple[str, int], int]) -> int:
+    """The unevenness of ``plan`` over ``tasks`` (``unevenness`` with the tasks already banded)."""
+    return sum(t.weight * t.dev(plan.get((t.tid, y), 0)) for t in tasks for y in t.years)
 
 
 def _even_tasks(inp: ModelInput, totals: Mapping[str, int], m: LinearModel | None) -> list[_Task]:
@@ -228,7 +240,7 @@ def local_search(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
     clock = time.perf_counter()
     plan = {k: n for k, n in start.items() if n}
     tasks = _even_tasks(inp, totals, m)
-    first = sum(t.weight * t.dev(plan.get((t.tid, y), 0)) for t in tasks for y in t.years)
+    first = _score(tasks, plan)
     rows = _Rows(m, plan)
     if not rows.supported or not first:
         return Evenness(plan, first, first, 0, 0, time.perf_counter() - clock, rows.supported)
@@ -241,7 +253,7 @@ def local_search(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
     partners = [(t.task_id, tuple(y for y in t.years if (t.task_id, y) in m.variables))
                 for t in inp.planned_tasks if totals.get(t.task_id, 0)]
     band = {t.tid: t for t in tasks}
-    score, moves, complete = first, 0, True
+    score, moves = first, 0
 
     def n(tid: str, y: int) -> int:
         return plan.get((tid, y), 0)
@@ -278,9 +290,8 @@ def local_search(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
         for t in order:
             if not any(t.dev(n(t.tid, y)) for y in t.years):
                 break
-            pairs = sorted(((t.delta(n(t.tid, a), n(t.tid, b), 1), a, b)
-                            for a in t.years for b in t.years if a != b and n(t.tid, a)),
-                           key=lambda p: p)
+            pairs = sorted((t.delta(n(t.tid, a), n(t.tid, b), 1), a, b)
+                           for a in t.years for b in t.years if a != b and n(t.tid, a))
             for d1, a, b in pairs:
                 if d1 >= 0 or rows.checks >= MAX_CHECKS:
                     break
@@ -316,20 +327,20 @@ def local_search(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
 
     while score and improve_once():
         moves += 1
-        new = sum(t.weight * t.dev(n(t.tid, y)) for t in tasks for y in t.years)
+        new = _score(tasks, plan)
         assert new < score, "a move must make the schedule strictly more even"
         score = new
-    if score and rows.checks >= MAX_CHECKS:
-        complete = False
+    complete = not score or rows.checks < MAX_CHECKS  # else stopped at the work limit
     return Evenness(dict(plan), score, first, moves, rows.checks, time.perf_counter() - clock, complete)
 
 
 def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, plan: dict[tuple[str, int], int],
-              backend: object, deadline: float | None = None) -> tuple[dict[tuple[str, int], int], bool]:
+              backend: Backend, deadline: float | None = None) -> tuple[dict[tuple[str, int], int], bool]:
     """Exchanges between pairs of years (module docstring): the schedule, and whether every pair
     was solved before the ``deadline`` (a ``time.perf_counter()`` value; None: no limit)."""
-    score = unevenness(inp, totals, plan)
-    heavy = [t for t in _even_tasks(inp, totals, spread) if t.weight >= EXCHANGE_WEIGHT]
+    tasks = _even_tasks(inp, totals, spread)
+    heavy = [t for t in tasks if t.weight >= EXCHANGE_WEIGHT]
+    score = _score(tasks, plan)
     years = list(inp.planned_years)
     stale = {pair: True for pair in itertools.combinations(years, 2)}
     count, budget = 0, min(MAX_PASSES * len(stale), EXCHANGES_PER_YEAR * len(years))
@@ -343,13 +354,12 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0.01:
                 return plan, False
-            out = backend.solve(_fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT,  # type: ignore[attr-defined]
-                                time_limit=left)
+            out = backend.solve(_fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT, time_limit=left)
             count += 1
             if not out.status.has_plan or out.values is None:
                 continue
-            new = round_plan(out.values)
-            new_score = unevenness(inp, totals, new)
+            new = round_plan(plan_values(out.values))
+            new_score = _score(tasks, new)
             if new_score < score:
                 changed = {k[1] for k, v in new.items() if plan.get(k, 0) != v}
                 plan, score = {k: v for k, v in new.items() if v}, new_score
