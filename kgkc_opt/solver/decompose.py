@@ -38,20 +38,16 @@ from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
 from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
-from kgkc_opt.solver.evenness import exchanges, local_search, plan_values
+from kgkc_opt.solver.evenness import BANDED_NODE_LIMIT, banded, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.status import Outcome, Status
 
 DEFAULT_TIME_LIMIT = 60.0
 #: Most totals with no schedule excluded (no-good cuts) before the full model takes over.
 MAX_CUTS = 20
-#: Most nodes the search for a first schedule guided by the evenness may take (a deterministic limit).
-FIRST_NODE_LIMIT = 500
-#: Largest schedule model (columns, evenness columns included) whose start is guided by the
-#: evenness: the guided search's root grows much faster than the model (measured: 0.1-1 s at the
-#: decision's 217-260 columns, 5.4 s without a schedule at 1,710, 20-25 s at 6,768); above it the
-#: local search starts from the first schedule found.
-GUIDED_MAX_COLUMNS = 500
+#: Largest schedule model (columns) whose start is the banded one (``evenness.banded``); above
+#: it the local search starts from the first schedule found.
+BANDED_MAX_COLUMNS = 300
 #: The part of the time left a schedule search may take: if it finds no schedule in it, the full
 #: model has the rest (a plan is always known when the full model can find one).
 SCHEDULE_SHARE = 0.5
@@ -104,26 +100,31 @@ class _Clock:
 
 
 def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: _Clock,
-              tie_break: bool, objectives: list[Objective]) -> tuple[Outcome, str]:
+              tie_break: bool, objectives: list[Objective], *, first: bool = True) -> tuple[Outcome, str]:
     """A schedule of the totals (the schedule model, fill-row form, see docs/model.md), or the
     proof that none exists: any schedule proves the bound.
 
     Without the tie-break (sweeps), the first schedule the solver finds. With it, the evenest the
-    deterministic search of ``solver.evenness`` finds: the first schedule found with the
-    evenness guiding the search (within ``FIRST_NODE_LIMIT`` nodes, up to ``GUIDED_MAX_COLUMNS``
-    columns; else the first found without), its local search, exchanges between pairs of years
-    where a recurring or 'Hàng năm' task is still uneven, and the local search again.
+    deterministic search of ``solver.evenness`` finds: the first schedule found with every
+    recurring or 'Hàng năm' task inside its band and the evenness guiding the rest (within
+    ``evenness.BANDED_NODE_LIMIT`` nodes, up to ``BANDED_MAX_COLUMNS`` columns; else the first
+    found without), its local search, exchanges between pairs of years where a recurring or
+    'Hàng năm' task is still uneven, and the local search again.
     """
     start = time.perf_counter()
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")
-    # the evenness model has every column of m and more: built here only if it may guide the start,
-    # else only once a schedule exists (a cut loop's failed schedules never need it)
-    spread = linear_full(inp, fixed_totals=totals, objective="spread") \
-        if tie_break and len(m.col_names) <= GUIDED_MAX_COLUMNS else None
-    guided = spread is not None and len(spread.col_names) <= GUIDED_MAX_COLUMNS
-    out = backend.solve(spread if spread is not None and guided else m, time_limit=clock.share(SCHEDULE_SHARE),
-                        first_solution=True, node_limit=FIRST_NODE_LIMIT if guided else None)
-    if guided and out.status == Status.NO_SOLUTION:
+    out: Outcome | None = None
+    spread = None
+    if tie_break and first and len(m.col_names) <= BANDED_MAX_COLUMNS:
+        spread = linear_full(inp, fixed_totals=totals, objective="spread")
+        for loose in (True, False):
+            start_model = banded(inp, totals, spread, loose=loose)
+            if start_model is not None:
+                out = backend.solve(start_model, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True,
+                                    node_limit=BANDED_NODE_LIMIT)
+                if out.status.has_plan:
+                    break
+    if out is None or not out.status.has_plan:
         out = backend.solve(m, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""
@@ -184,7 +185,8 @@ def optimise(
                 first_bound = keeps[0][1] if first_bound is None else min(first_bound, keeps[0][1])
             if len(keeps) < len(objectives):
                 break  # out of time: the full model takes over with the time left
-            out, note = _schedule(inp, totals, backend, clock, tie_break, objectives)
+            out, note = _schedule(inp, totals, backend, clock, tie_break, objectives,
+                                  first=not excluded and not coupled)
             timings["schedule" + _stage_tag(coupled, excluded)] = out.seconds
             if out.status.has_plan and out.values is not None:
                 plan = round_plan(plan_values(out.values))

@@ -5,6 +5,13 @@ tasks fall as evenly over their years as the money allows (each task's cadence, 
 ``TaskSpec.evenness_weight``). Proving the evenest schedule is an exact-packing search (seconds on
 the decision as written, far more at scale), so it is improved instead, deterministically:
 
+``banded``: the start. The evenness model with bounds holding every recurring or 'Hàng năm' task
+(weight at least ``EXCHANGE_WEIGHT``) inside its band [⌊x/n⌋, ⌈x/n⌉] and, ``loose``, every other
+even task within half its band again (``_Task.loose``). Where the money allows it (presolve says at
+once when it does not), the first schedule found is already even where a planner looks, and the
+evenness objective guides the rest. Searched within ``BANDED_NODE_LIMIT`` nodes; the caller tries
+the loose band, then the annual tasks' alone, then the first schedule found without.
+
 ``local_search``: the schedule model's rows reduced to rows over q[t,y] alone (each slack column
 replaced by its defining equality; the ``fill`` rows, implied by the money rows, left out), in
 exact arithmetic (integer or binary-rational coefficients, exactly as the solver reads them), and
@@ -19,8 +26,9 @@ A task moves only between years in which each objective of the policy values its
 uneven, years in order; the search ends when no move helps, or after ``MAX_CHECKS`` row checks (a
 count, not a time: the result does not depend on the machine).
 
-``exchanges``: for pairs of years between which a unit of a recurring or 'Hàng năm' task would make
-it more even (the local search could not move it: the money of both years is spent), the
+``exchanges``: for pairs of years between which a unit of a recurring or 'Hàng năm' task, or of a
+task with a lump or a gap (a year outside its loose band), would make it more even (the local
+search could not move it: the money of both years is spent), the
 schedule model with every unit outside the two years fixed, solved within ``PAIR_NODE_LIMIT``
 nodes; kept only when strictly more even (one pass over the pairs, at most ``EXCHANGES_PER_YEAR``
 per year). It repacks the money of two
@@ -46,8 +54,11 @@ from kgkc_opt.model.linear import LinearModel
 from kgkc_opt.model.objectives import Objective
 from kgkc_opt.solver.backend import Backend
 
+#: Most nodes the banded start may search (deterministic; where it finds no schedule within them
+#: the caller starts from the first schedule found without the band).
+BANDED_NODE_LIMIT = 50
 #: Most row checks the local search may make (a deterministic bound on its work).
-MAX_CHECKS = 100_000
+MAX_CHECKS = 50_000
 #: Most units of the partner task an exchange moves.
 MAX_PARTNER_UNITS = 4
 #: Most nodes an exchange between two years may search (deterministic; 10 found the same
@@ -57,9 +68,9 @@ PAIR_NODE_LIMIT = 10
 MAX_PASSES = 1
 #: Most exchanges per planned year (5 years: every pair once; 10 years: 20 of the 45 pairs).
 EXCHANGES_PER_YEAR = 2
-#: Exchanges are solved only for pairs of years between which a unit of a task weighted at least
-#: this (a recurring payment, a 'Hàng năm' task) would make it more even: the local search serves
-#: the rest.
+#: A task weighted at least this (a recurring payment, a 'Hàng năm' task) is held in its band by
+#: the banded start, and an exchange is solved for any pair of years between which one of its units
+#: would make it more even (for a lighter task only where a year lies outside its loose band).
 EXCHANGE_WEIGHT = ANNUAL_EVENNESS_WEIGHT
 
 Number = int | Fraction
@@ -107,6 +118,15 @@ class _Task:
 
     def dev(self, n: int) -> int:
         return max(n - self.hi, 0) + max(self.lo - n, 0)
+
+    @property
+    def loose(self) -> tuple[int, int]:
+        """The band widened by half: a year outside it is a lump (or a gap) a planner sees."""
+        return self.lo - self.lo // 2, self.hi + (self.hi + 1) // 2
+
+    def outside_loose(self, n: int) -> bool:
+        lo, hi = self.loose
+        return n < lo or n > hi
 
     def delta(self, n_from: int, n_to: int, k: int) -> int:
         """Change of the weighted unevenness when k units move from a year holding n_from to one
@@ -339,7 +359,6 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
     """Exchanges between pairs of years (module docstring): the schedule, and whether every pair
     was solved before the ``deadline`` (a ``time.perf_counter()`` value; None: no limit)."""
     tasks = _even_tasks(inp, totals, spread)
-    heavy = [t for t in tasks if t.weight >= EXCHANGE_WEIGHT]
     score = _score(tasks, plan)
     years = list(inp.planned_years)
     stale = {pair: True for pair in itertools.combinations(years, 2)}
@@ -349,7 +368,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
             if not stale[pair] or not score or count >= budget:
                 continue
             stale[pair] = False
-            if not _helps(heavy, plan, *pair):
+            if not _helps(tasks, plan, *pair):
                 continue
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0.01:
@@ -369,11 +388,45 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
     return plan, True
 
 
-def _helps(heavy: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: int) -> bool:
-    """A unit of a recurring or 'Hàng năm' task moved between the two years would make it more even
-    (one year above its band and the other with room, or one below and the other above it)."""
-    return any(t.delta(plan.get((t.tid, x), 0), plan.get((t.tid, z), 0), 1) < 0
-               for t in heavy if a in t.years and b in t.years for x, z in ((a, b), (b, a)))
+def banded(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, *, loose: bool) -> LinearModel | None:
+    """The evenness model ``spread`` with each recurring or 'Hàng năm' task's units held in its
+    band by their bounds and, with ``loose``, every other even task's within half its band again
+    (module docstring; a task that follows another's years, a prize after its round, only when
+    the other runs every year);
+    None when a bound already rules it out."""
+    tasks = _even_tasks(inp, totals, spread)
+    every_year = {t.tid for t in tasks if t.lo >= 1}
+    # a task that runs only in its leader's years is banded only when the leader runs every year
+    followers = {ln.task for ln in inp.links if ln.leader not in every_year}
+    lower = list(spread.col_lower)
+    upper = list(spread.col_upper)
+    for t in tasks:
+        if t.weight >= EXCHANGE_WEIGHT:
+            lo, hi = t.lo, t.hi
+        elif loose and t.tid not in followers:
+            lo, hi = t.loose
+        else:
+            continue
+        for y in t.years:
+            j = spread.variables[(t.tid, y)]
+            lower[j] = max(lower[j], float(lo))
+            upper[j] = min(upper[j], float(hi))
+            if lower[j] > upper[j]:
+                return None
+    return replace(spread, col_lower=lower, col_upper=upper)
+
+
+def _helps(tasks: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: int) -> bool:
+    """A unit moved between the two years would make a recurring or 'Hàng năm' task more even, or
+    another task whose units in one of them lie outside its loose band (``_Task.loose``)."""
+    for t in tasks:
+        if a not in t.years or b not in t.years:
+            continue
+        for x, z in ((a, b), (b, a)):
+            nx, nz = plan.get((t.tid, x), 0), plan.get((t.tid, z), 0)
+            if t.delta(nx, nz, 1) < 0 and (t.weight >= EXCHANGE_WEIGHT or t.outside_loose(nx) or t.outside_loose(nz)):
+                return True
+    return False
 
 
 def _fixed_outside(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:

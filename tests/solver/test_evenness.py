@@ -4,6 +4,7 @@ say on tiny programs where the answer is known."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -90,3 +91,56 @@ def test_no_move_breaks_a_cap():
 def test_the_tie_break_is_the_same_on_every_run():
     inp = model_input(kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml"))
     assert optimise(inp).plan == optimise(inp).plan
+
+
+def _three_years(tasks: list[TaskSpec], money: int, links=()) -> ModelInput:
+    local = {2021: money, 2022: money, 2023: money}
+    return replace(_tiny(tasks, local), links=tuple(links))
+
+
+def test_the_banded_start_holds_annual_tasks_in_their_band_and_the_others_within_half_again():
+    inp = _three_years([TaskSpec("A", (2021, 2022, 2023), 6, Fraction(1), Fraction(0), annual=True),
+                        TaskSpec("E", (2021, 2022, 2023), 12, Fraction(1), Fraction(0), cadence="even")], 100)
+    totals = {"A": 6, "E": 12}
+    spread = linear_full(inp, fixed_totals=totals, objective="spread")
+    col = spread.variables
+    tight = evenness.banded(inp, totals, spread, loose=False)
+    loose = evenness.banded(inp, totals, spread, loose=True)
+    assert tight is not None and loose is not None
+    for y in (2021, 2022, 2023):
+        # 'Hàng năm' (weight 5): exactly its band [2, 2]; the even task (weight 1) free, or [2, 6]
+        assert (tight.col_lower[col[("A", y)]], tight.col_upper[col[("A", y)]]) == (2, 2)
+        assert (tight.col_lower[col[("E", y)]], tight.col_upper[col[("E", y)]]) == (0, 12)
+        assert (loose.col_lower[col[("E", y)]], loose.col_upper[col[("E", y)]]) == (2, 6)
+    out = HighsBackend().solve(loose, first_solution=True)
+    assert out.status.has_plan and evenness.unevenness(inp, totals, check.round_plan(out.values)) <= 6
+
+
+def test_a_prize_is_banded_only_when_its_round_runs_every_year():
+    """A linked task (prizes after their round) may be lumped by its leader's years: banded only
+    when the leader's own band puts it in every year."""
+    from kgkc_opt.model.data import LinkSpec
+
+    def follower_bounds(rounds: int):
+        inp = _three_years([TaskSpec("R", (2021, 2022, 2023), rounds, Fraction(1), Fraction(0), cadence="even"),
+                            TaskSpec("P", (2021, 2022, 2023), 30, Fraction(1), Fraction(0), cadence="even")], 100,
+                           links=[LinkSpec("L:P<R", "P", "R", Fraction(20))])
+        totals = {"R": rounds, "P": 30}
+        spread = linear_full(inp, fixed_totals=totals, objective="spread")
+        b = evenness.banded(inp, totals, spread, loose=True)
+        assert b is not None
+        return {(b.col_lower[j], b.col_upper[j]) for (tid, _), j in spread.variables.items() if tid == "P"}
+
+    assert follower_bounds(3) == {(5, 15)}  # a round every year: prizes within half again of 10
+    assert follower_bounds(2) == {(0, 30)}  # two rounds in three years: the prizes follow them
+
+
+def test_pairs_of_years_are_repacked_for_annual_tasks_and_for_lumps_only():
+    even = evenness._Task("E", 1, (2021, 2022), 10, 10)
+    annual = evenness._Task("A", 5, (2021, 2022), 2, 2)
+    # an even task one unit off: the local search's work, no pair model
+    assert not evenness._helps([even], {("E", 2021): 11, ("E", 2022): 9}, 2021, 2022)
+    # a lump (16 > 10 + 5): worth repacking the two years
+    assert evenness._helps([even], {("E", 2021): 16, ("E", 2022): 4}, 2021, 2022)
+    # an annual task one unit off: always
+    assert evenness._helps([annual], {("A", 2021): 3, ("A", 2022): 1}, 2021, 2022)
