@@ -53,6 +53,7 @@ from kgkc_opt.model.data import ANNUAL_EVENNESS_WEIGHT, ModelInput
 from kgkc_opt.model.linear import LinearModel
 from kgkc_opt.model.objectives import Objective
 from kgkc_opt.solver.backend import Backend
+from kgkc_opt.solver.status import Outcome
 
 #: Most nodes the banded start may search (deterministic; where it finds no schedule within them
 #: the caller starts from the first schedule found without the band).
@@ -87,6 +88,12 @@ class Evenness:
     checks: int
     seconds: float
     complete: bool
+
+    @classmethod
+    def of(cls, inp: ModelInput, totals: Mapping[str, int], plan: Mapping[tuple[str, int], int]) -> Evenness:
+        """A schedule as it is (no search)."""
+        score = unevenness(inp, totals, plan)
+        return cls({k: n for k, n in plan.items() if n}, score, score, 0, 0, 0.0, False)
 
     @property
     def proven(self) -> bool:
@@ -390,10 +397,9 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
 
 def banded(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, *, loose: bool) -> LinearModel | None:
     """The evenness model ``spread`` with each recurring or 'Hàng năm' task's units held in its
-    band by their bounds and, with ``loose``, every other even task's within half its band again
-    (module docstring; a task that follows another's years, a prize after its round, only when
-    the other runs every year);
-    None when a bound already rules it out."""
+    band by their bounds and, with ``loose``, every other even task's within its loose band
+    (module docstring; a task that follows another's years, a prize after its round, only when the
+    other runs every year); None when a bound already rules it out."""
     tasks = _even_tasks(inp, totals, spread)
     every_year = {t.tid for t in tasks if t.lo >= 1}
     # a task that runs only in its leader's years is banded only when the leader runs every year
@@ -414,6 +420,20 @@ def banded(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, *, l
             if lower[j] > upper[j]:
                 return None
     return replace(spread, col_lower=lower, col_upper=upper)
+
+
+def banded_start(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, backend: Backend,
+                 time_limit: float | None = None) -> Outcome | None:
+    """The banded start (module docstring): the first schedule with the loose band, else with the
+    recurring and 'Hàng năm' tasks banded alone, within ``BANDED_NODE_LIMIT`` nodes each; None
+    when neither finds one."""
+    for loose in (True, False):
+        model = banded(inp, totals, spread, loose=loose)
+        if model is not None:
+            out = backend.solve(model, time_limit=time_limit, first_solution=True, node_limit=BANDED_NODE_LIMIT)
+            if out.status.has_plan:
+                return out
+    return None
 
 
 def _helps(tasks: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: int) -> bool:

@@ -144,3 +144,28 @@ def test_pairs_of_years_are_repacked_for_annual_tasks_and_for_lumps_only():
     assert evenness._helps([even], {("E", 2021): 16, ("E", 2022): 4}, 2021, 2022)
     # an annual task one unit off: always
     assert evenness._helps([annual], {("A", 2021): 3, ("A", 2022): 1}, 2021, 2022)
+
+
+def test_the_banded_start_on_the_decision_holds_every_annual_task_in_its_band():
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "baseline.yaml"))
+    totals = _totals(optimise(inp, tie_break=False).plan)
+    spread = linear_full(inp, fixed_totals=totals, objective="spread")
+    out = evenness.banded_start(inp, totals, spread, HighsBackend())
+    assert out is not None and out.values is not None
+    plan = check.round_plan(out.values)
+    check.check_plan(inp, plan)
+    annual = [t for t in evenness._even_tasks(inp, totals, spread) if t.weight >= evenness.EXCHANGE_WEIGHT]
+    assert {t.tid for t in annual} >= {"VIII.6", "I.1", "V.1"}
+    for t in annual:
+        assert all(t.lo <= plan.get((t.tid, y), 0) <= t.hi for y in t.years), t.tid
+
+
+def test_no_banded_start_where_the_money_cannot_hold_the_band():
+    """An annual task of 4 units over two years whose second year affords one unit: no band."""
+    inp = _tiny([TaskSpec("A", (2021, 2022), 4, Fraction(1), Fraction(0), annual=True)], {2021: 3, 2022: 1})
+    totals = {"A": 4}
+    assert evenness.banded_start(inp, totals, linear_full(inp, fixed_totals=totals, objective="spread"),
+                                 HighsBackend()) is None
+    plan = {("A", 2021): 3, ("A", 2022): 1}
+    as_is = evenness.Evenness.of(inp, totals, plan)
+    assert as_is.plan == plan and as_is.unevenness == as_is.first == 5 * 2 and as_is.moves == 0
