@@ -27,12 +27,12 @@ uneven, years in order; the search ends when no move helps, or after ``MAX_CHECK
 count, not a time: the result does not depend on the machine).
 
 ``exchanges``: for pairs of years between which a unit of a recurring or 'Hàng năm' task, or of a
-task with a lump or a gap (a year outside its loose band), would make it more even (the local
-search could not move it: the money of both years is spent), the
+task with a lump or a gap (``_Task.lumpy``; not a prize after rounds held only some years), would
+make it more even (the local search could not move it: the money of both years is spent), the
 schedule model with every unit outside the two years fixed, solved within ``PAIR_NODE_LIMIT``
 nodes; kept only when strictly more even (one pass over the pairs, at most ``EXCHANGES_PER_YEAR``
-per year). It repacks the money of two
-years at once, which single moves cannot do when every year's money is spent to the last unit.
+per year). It repacks the money of two years at once, which single moves cannot do when every
+year's money is spent to the last unit.
 
 The caller re-checks the result exactly against the program (``model.check.check_plan``).
 ``Evenness.proven`` is True when the unevenness is 0; ``Evenness.complete`` when no move helps (a
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import cast
@@ -71,7 +71,7 @@ MAX_PASSES = 1
 EXCHANGES_PER_YEAR = 2
 #: A task weighted at least this (a recurring payment, a 'Hàng năm' task) is held in its band by
 #: the banded start, and an exchange is solved for any pair of years between which one of its units
-#: would make it more even (for a lighter task only where a year lies outside its loose band).
+#: would make it more even (for a lighter task only where it has a lump or a gap: ``_Task.lumpy``).
 EXCHANGE_WEIGHT = ANNUAL_EVENNESS_WEIGHT
 
 Number = int | Fraction
@@ -128,12 +128,14 @@ class _Task:
 
     @property
     def loose(self) -> tuple[int, int]:
-        """The band widened by half: a year outside it is a lump (or a gap) a planner sees."""
+        """The band widened by half (rounded toward the band): the banded start's bounds of a
+        lighter task."""
         return self.lo - self.lo // 2, self.hi + (self.hi + 1) // 2
 
-    def outside_loose(self, n: int) -> bool:
-        lo, hi = self.loose
-        return n < lo or n > hi
+    def lumpy(self, n: int) -> bool:
+        """A year's units more than half the band's away from it (rounded away from the band): a
+        lump or a gap a planner sees, worth an exchange between two years."""
+        return n < self.lo // 2 or n > self.hi + (self.hi + 1) // 2
 
     def delta(self, n_from: int, n_to: int, k: int) -> int:
         """Change of the weighted unevenness when k units move from a year holding n_from to one
@@ -366,6 +368,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
     """Exchanges between pairs of years (module docstring): the schedule, and whether every pair
     was solved before the ``deadline`` (a ``time.perf_counter()`` value; None: no limit)."""
     tasks = _even_tasks(inp, totals, spread)
+    structural = _lumped_by_structure(inp, tasks)
     score = _score(tasks, plan)
     years = list(inp.planned_years)
     stale = {pair: True for pair in itertools.combinations(years, 2)}
@@ -375,7 +378,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
             if not stale[pair] or not score or count >= budget:
                 continue
             stale[pair] = False
-            if not _helps(tasks, plan, *pair):
+            if not _helps(tasks, plan, *pair, structural):
                 continue
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0.01:
@@ -395,15 +398,20 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
     return plan, True
 
 
+def _lumped_by_structure(inp: ModelInput, tasks: Sequence[_Task]) -> set[str]:
+    """Tasks that run only in the years of another task which does not run every year (prizes
+    after their rounds): their lumps are the structure, not the money."""
+    every_year = {t.tid for t in tasks if t.lo >= 1}
+    return {ln.task for ln in inp.links if ln.leader not in every_year}
+
+
 def banded(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, *, loose: bool) -> LinearModel | None:
     """The evenness model ``spread`` with each recurring or 'Hàng năm' task's units held in its
     band by their bounds and, with ``loose``, every other even task's within its loose band
     (module docstring; a task that follows another's years, a prize after its round, only when the
     other runs every year); None when a bound already rules it out."""
     tasks = _even_tasks(inp, totals, spread)
-    every_year = {t.tid for t in tasks if t.lo >= 1}
-    # a task that runs only in its leader's years is banded only when the leader runs every year
-    followers = {ln.task for ln in inp.links if ln.leader not in every_year}
+    followers = _lumped_by_structure(inp, tasks)
     lower = list(spread.col_lower)
     upper = list(spread.col_upper)
     for t in tasks:
@@ -436,15 +444,17 @@ def banded_start(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel
     return None
 
 
-def _helps(tasks: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: int) -> bool:
+def _helps(tasks: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: int,
+           structural: Collection[str] = ()) -> bool:
     """A unit moved between the two years would make a recurring or 'Hàng năm' task more even, or
-    another task whose units in one of them lie outside its loose band (``_Task.loose``)."""
+    another task with a lump or a gap in one of them (``_Task.lumpy``), unless
+    its lumps are the program's structure (``structural``: prizes after rounds not held every year)."""
     for t in tasks:
-        if a not in t.years or b not in t.years:
+        if a not in t.years or b not in t.years or (t.weight < EXCHANGE_WEIGHT and t.tid in structural):
             continue
         for x, z in ((a, b), (b, a)):
             nx, nz = plan.get((t.tid, x), 0), plan.get((t.tid, z), 0)
-            if t.delta(nx, nz, 1) < 0 and (t.weight >= EXCHANGE_WEIGHT or t.outside_loose(nx) or t.outside_loose(nz)):
+            if t.delta(nx, nz, 1) < 0 and (t.weight >= EXCHANGE_WEIGHT or t.lumpy(nx) or t.lumpy(nz)):
                 return True
     return False
 

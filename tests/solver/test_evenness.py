@@ -144,6 +144,11 @@ def test_pairs_of_years_are_repacked_for_annual_tasks_and_for_lumps_only():
     assert evenness._helps([even], {("E", 2021): 16, ("E", 2022): 4}, 2021, 2022)
     # an annual task one unit off: always
     assert evenness._helps([annual], {("A", 2021): 3, ("A", 2022): 1}, 2021, 2022)
+    # a light task of one a year missing one year: not a gap worth a pair model
+    single = evenness._Task("S", 1, (2021, 2022), 1, 1)
+    assert not evenness._helps([single], {("S", 2021): 2}, 2021, 2022)
+    # prizes after rounds held only some years: their lumps are the structure
+    assert not evenness._helps([even], {("E", 2021): 16, ("E", 2022): 4}, 2021, 2022, {"E"})
 
 
 def test_the_banded_start_on_the_decision_holds_every_annual_task_in_its_band():
