@@ -114,14 +114,13 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     """
     start = time.perf_counter()
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")
-    out: Outcome | None = None
+    out: Outcome | None = None  # a banded start: a schedule, or None
     spread = None
-    even_start = False
     if tie_break and first and len(m.col_names) <= BANDED_MAX_COLUMNS:
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
         out = banded_start(inp, totals, spread, backend, clock.share(SCHEDULE_SHARE))
-        even_start = out is not None
-    if out is None or not out.status.has_plan:
+    even_start = out is not None
+    if out is None:
         out = backend.solve(m, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""

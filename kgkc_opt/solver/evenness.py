@@ -135,7 +135,7 @@ class _Task:
     def lumpy(self, n: int) -> bool:
         """A year's units more than half the band's away from it (rounded away from the band): a
         lump or a gap a planner sees, worth an exchange between two years."""
-        return n < self.lo // 2 or n > self.hi + (self.hi + 1) // 2
+        return n < self.lo // 2 or n > self.loose[1]
 
     def delta(self, n_from: int, n_to: int, k: int) -> int:
         """Change of the weighted unevenness when k units move from a year holding n_from to one
@@ -411,7 +411,10 @@ def banded(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, *, l
     (module docstring; a task that follows another's years, a prize after its round, only when the
     other runs every year); None when a bound already rules it out."""
     tasks = _even_tasks(inp, totals, spread)
-    followers = _lumped_by_structure(inp, tasks)
+    return _banded(tasks, _lumped_by_structure(inp, tasks), spread, loose)
+
+
+def _banded(tasks: Sequence[_Task], followers: set[str], spread: LinearModel, loose: bool) -> LinearModel | None:
     lower = list(spread.col_lower)
     upper = list(spread.col_upper)
     for t in tasks:
@@ -435,8 +438,10 @@ def banded_start(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel
     """The banded start (module docstring): the first schedule with the loose band, else with the
     recurring and 'Hàng năm' tasks banded alone, within ``BANDED_NODE_LIMIT`` nodes each; None
     when neither finds one."""
+    tasks = _even_tasks(inp, totals, spread)
+    followers = _lumped_by_structure(inp, tasks)
     for loose in (True, False):
-        model = banded(inp, totals, spread, loose=loose)
+        model = _banded(tasks, followers, spread, loose)
         if model is not None:
             out = backend.solve(model, time_limit=time_limit, first_solution=True, node_limit=BANDED_NODE_LIMIT)
             if out.status.has_plan:

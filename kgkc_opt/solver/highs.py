@@ -146,24 +146,26 @@ class HighsBackend:
             status = Status.OPTIMAL if empty_ok else Status.INFEASIBLE
             value = 0.0 if empty_ok else None
             return Outcome(status, value, value, {} if empty_ok else None, time.perf_counter() - start, is_mip)
+        lp = highs_lp(m)  # built once, whatever the number of restarts
         if first_solution and node_limit is None and is_mip and len(m.col_names) <= FIRST_SOLUTION_RESTART_COLUMNS:
             # restarts (a count of nodes and fixed seeds: the same answer on every run)
             for seed, nodes in FIRST_SOLUTION_RESTARTS:
                 left = None if time_limit is None else time_limit - (time.perf_counter() - start)
                 if left is not None and left <= 0.01:
                     break
-                status, objective, bound, values = self._run(m, left, True, nodes, seed)
+                status, objective, bound, values = self._run(m, lp, left, True, nodes, seed)
                 if status.has_plan or status == Status.INFEASIBLE:
                     return Outcome(status, objective, bound, values, time.perf_counter() - start, is_mip)
             time_limit = None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
             seed = FIRST_SOLUTION_LAST_SEED
         else:
             seed = None
-        status, objective, bound, values = self._run(m, time_limit, first_solution, node_limit, seed)
+        status, objective, bound, values = self._run(m, lp, time_limit, first_solution, node_limit, seed)
         return Outcome(status, objective, bound, values, time.perf_counter() - start, is_mip)
 
-    def _run(self, m: LinearModel, time_limit: float | None, first_solution: bool, node_limit: int | None,
+    def _run(self, m: LinearModel, lp: Any, time_limit: float | None, first_solution: bool, node_limit: int | None,
              seed: int | None) -> tuple[Status, float | None, float | None, dict[Any, float] | None]:
+        """One HiGHS run of ``m`` (``lp``: its ``highs_lp``): status, objective, bound, values."""
         h = self.new_highs(time_limit)
         if first_solution:
             h.setOptionValue("mip_max_improving_sols", 1)
@@ -171,7 +173,7 @@ class HighsBackend:
             h.setOptionValue("mip_max_nodes", int(node_limit))
         if seed is not None:
             h.setOptionValue("random_seed", int(seed))
-        h.passModel(highs_lp(m))
+        h.passModel(lp)
         h.run()
         if h.getModelStatus() == _highspy().HighsModelStatus.kSolveError:
             # HiGHS 1.16 can end a MIP whose presolve empties it with "Solve error" (a postsolve

@@ -33,7 +33,8 @@ def test_a_restart_finds_the_schedule_the_first_seed_searches_long_for():
     the second seed of the restarts finds one within its 2,000."""
     m = _schedule_model(61)
     backend = HighsBackend(threads=1)
-    first = backend._run(m, None, True, highs.FIRST_SOLUTION_RESTARTS[0][1], highs.FIRST_SOLUTION_RESTARTS[0][0])
+    seed, nodes = highs.FIRST_SOLUTION_RESTARTS[0]
+    first = backend._run(m, highs.highs_lp(m), None, True, nodes, seed)
     assert first[0] == Status.NO_SOLUTION  # the first seed stops at its node limit without one
     out = backend.solve(m, first_solution=True)
     assert out.status.has_plan and out.values is not None
