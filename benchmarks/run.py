@@ -59,6 +59,8 @@ SCENARIOS = ROOT / "scenarios"
 
 # The goals of issue 13.
 GOAL_NATIONAL_S = 10.0      # the national case proven optimal in under 10 s
+GOAL_ANNUAL_SELECT_S = 1.0   # issue 15: 500 proposals selected and proven in under a second
+GOAL_ANNUAL_REASONS_S = 5.0  # ... reasons and least-extra figures "in a few seconds"
 GOAL_PROGRAM_S = 10.0       # the 400 x 10 program proven in under 10 s at any budget tightness
 GOAL_STRESS_N = 200         # at least 200 seeded random scenarios ...
 GOAL_STRESS_P99 = 0.5       # ... p99 under 0.5 s
@@ -269,6 +271,8 @@ def worker(spec: dict) -> None:
         _worker_scale(spec)
     elif kind == "sweeps":
         _worker_sweeps(spec)
+    elif kind == "annual":
+        _worker_annual(spec)
     else:
         raise SystemExit(f"unknown worker kind {kind}")
 
@@ -362,6 +366,58 @@ def _worker_sweeps(spec: dict) -> None:
     res = {"lp_sweep": bench_lp_sweep(spec["quick"]), "milp_sweep": bench_milp_sweep(10.0, spec["quick"])}
     res["peak_mb"] = peak_mb()
     _emit("RESULT", res)
+
+
+def _worker_annual(spec: dict) -> None:
+    """The annual plan on synthetic proposals: the selection (proven), then every reason and
+    verified least extra budget; the program's plan is solved first (not counted)."""
+    import synthetic
+
+    import kgkc_opt as kg
+    from kgkc_opt.analysis.annual import NOT_FUNDED
+
+    program = kg.load_program()
+    res: dict = {"rows": []}
+    for n in spec["sizes"]:
+        props = synthetic.proposals(program, spec["year"], n)
+        r, s = _timed(kg.annual, props, spec["year"], scenario=program,
+                      rules=kg.Rules(max_per_commune=3, min_per_region=1))
+        out = [d for d in r.decisions if d.status == NOT_FUNDED]
+        res["rows"].append({
+            "n": n, "status": r.status.value, "seconds": s, "plan": r.timings.get("program plan", 0.0),
+            "selection": r.timings.get("selection", 0.0), "reasons": r.timings.get("reasons", 0.0),
+            "funded": len(r.funded), "not_funded": len(out),
+            "with_figure": sum(d.least_extra is not None for d in out),
+            "funded_at_extra": sum(bool(d.funded_at_extra) for d in out),
+            "no_reason": sum(not d.reasons for d in out)})
+    res["peak_mb"] = peak_mb()
+    _emit("RESULT", res)
+
+
+def bench_annual(quick: bool) -> dict:
+    """Goal 7 (issue 15): 500 proposals selected and proven in under a second; reasons and least
+    extra budgets (each verified by solving again) in a few seconds."""
+    sizes = [60, 500] if not quick else [60]
+    print("\n== 7. The annual plan: synthetic proposals for 2024 (synthetic.proposals; one fresh process) ==")
+    r = run_worker({"kind": "annual", "year": 2024, "sizes": sizes}, timeout=600)
+    if "error" in r:
+        print(f"annual: ERROR {r['error']}")
+        goal("7 annual plan", "run", r["error"], False)
+        return r
+    print(f"{'proposals':>9s} {'status':8s} {'select s':>8s} {'reasons s':>9s} {'funded':>6s} {'not':>4s} "
+          f"{'figure':>6s} {'at extra':>8s}  (program plan first: not counted)")
+    for row in r["rows"]:
+        print(f"{row['n']:9d} {row['status']:8s} {row['selection']:8.3f} {row['reasons']:9.3f} {row['funded']:6d} "
+              f"{row['not_funded']:4d} {row['with_figure']:6d} {row['funded_at_extra']:8d}")
+    big = r["rows"][-1]
+    goal(f"7a annual selection, {big['n']} proposals", f"proven optimal in < {GOAL_ANNUAL_SELECT_S:g} s",
+         f"{big['status']} in {big['selection']:.3f} s", big["status"] == "optimal"
+         and big["selection"] < GOAL_ANNUAL_SELECT_S)
+    goal(f"7b annual reasons, {big['n']} proposals", f"every one not funded with a reason, least extra budgets "
+         f"verified by re-solving, in < {GOAL_ANNUAL_REASONS_S:g} s",
+         f"{big['not_funded']} reasons ({big['no_reason']} missing), {big['with_figure']} least-extra figures "
+         f"verified, in {big['reasons']:.2f} s", big["no_reason"] == 0 and big["reasons"] < GOAL_ANNUAL_REASONS_S)
+    return r
 
 
 def run_worker(spec: dict, *, timeout: float, on_row=None) -> dict:
@@ -904,7 +960,7 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="a smoke run on a small subset (under 2 minutes)")
     p.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
-    p.add_argument("--only", nargs="+", choices=("scenarios", "stress", "cli", "scale", "sweeps"),
+    p.add_argument("--only", nargs="+", choices=("scenarios", "stress", "cli", "scale", "sweeps", "annual"),
                    help="run only these sections")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -920,12 +976,12 @@ def main() -> int:
           f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f} at the start")
     print("Times are wall clock on this machine; where it is shared, the ratios (both sides measured in the same "
           "run, the same process where possible) matter more than the absolute times.")
-    sections = args.only or (["scenarios", "stress", "cli", "scale"] + ([] if args.quick else ["sweeps"]))
+    sections = args.only or (["scenarios", "stress", "cli", "scale"] + ([] if args.quick else ["sweeps"]) + ["annual"])
     report: dict = {"quick": args.quick, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
                     "python": sys.version.split()[0], **versions, "cores": os.cpu_count()}
     loads = [os.getloadavg()[0]]
     for name, fn in (("scenarios", bench_scenarios), ("stress", bench_stress), ("cli", bench_cli),
-                     ("scale", bench_scale), ("sweeps", bench_sweeps)):
+                     ("scale", bench_scale), ("sweeps", bench_sweeps), ("annual", bench_annual)):
         if name in sections:
             report[name] = fn(args.quick)
             loads.append(os.getloadavg()[0])

@@ -280,3 +280,27 @@ def write_program(path, tasks: int = 400, years: int = 10, *, seed: int = 2454) 
     text = yaml.dump(doc, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=120)
     _Path(path).write_text("# Synthetic program (invented figures), written by benchmarks/synthetic.py\n" + text,
                            encoding="utf-8")
+
+
+def proposals(program, year: int, n: int = 500, *, seed: int = 2454):
+    """``n`` synthetic proposals (đề án) for ``year`` of ``program``: the tasks establishments apply
+    for (every support rule but the province's own norm), totals from a tenth to twice the task's
+    unit cost, 30–70% requested (some above the legal cap), 60 communes in 12 regions, scores
+    40–95, a few incomplete dossiers and refused trims. For the annual plan's benchmark only."""
+    from kgkc_opt.inputs.proposals import Proposal, Proposals
+
+    rng = random.Random(seed)
+    tasks = [t for t in program.tasks if t.support_rule != "province_norm"] or list(program.tasks)
+    items = []
+    for i in range(n):
+        t = rng.choice(tasks)
+        unit = max(t.unit_cost, Fraction(20))
+        total = Fraction(round(float(unit) * rng.uniform(0.1, 2.0) * 10), 10)
+        requested = total * Fraction(rng.randint(30, 70), 100)
+        requested = Fraction(round(requested * 10), 10)
+        c = rng.randrange(60)
+        items.append(Proposal(
+            f"S{i:04d}", f"Đề án {i}", f"Cơ sở {i}", f"Xã {c:02d}", t.id, 1, total, requested, total - requested,
+            region=f"Khu vực {c % 12:02d}", score=Fraction(rng.randint(40, 95)), first_time=rng.random() < 0.3,
+            documents_complete=rng.random() > 0.05, accepts_trim=rng.random() > 0.1))
+    return Proposals(f"synthetic-{n}", tuple(items))

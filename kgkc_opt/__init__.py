@@ -22,6 +22,7 @@ Typical use in a notebook::
 from __future__ import annotations
 
 from kgkc_opt._version import __version__
+from kgkc_opt.analysis.annual import AnnualResult, Rules, annual
 from kgkc_opt.analysis.audit import Finding, audit
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import (
@@ -33,23 +34,25 @@ from kgkc_opt.errors import (
     OutputError,
     Problem,
     ProgramError,
+    ProposalsError,
     ScenarioError,
     SolutionCheckError,
     SolverError,
     SolverUnavailableError,
     UsageError,
 )
-from kgkc_opt.inputs.files import bundled_programs, load_program, load_scenario
+from kgkc_opt.inputs.files import bundled_programs, load_program, load_proposals, load_scenario
 from kgkc_opt.inputs.program import Program, program_from_dict
+from kgkc_opt.inputs.proposals import Proposal, Proposals
 from kgkc_opt.inputs.scenario import Change, Scenario, baseline, scenario_from_dict
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.solver.result import Result
 from kgkc_opt.solver.status import Status
 
 __all__ = [
-    "ActualsError", "Change", "Finding", "InfeasibleError", "InputError", "KgkcError", "ModelInput",
-    "NoSolutionError", "OutputError", "Problem", "Program", "ProgramError", "Result", "Scenario",
-    "ScenarioError", "SolutionCheckError", "SolverError", "SolverUnavailableError", "Status",
-    "UsageError", "__version__", "audit", "baseline", "bundled_programs", "load_program",
-    "load_scenario", "model_input", "program_from_dict", "scenario_from_dict", "solve",
+    "ActualsError", "AnnualResult", "Change", "Finding", "InfeasibleError", "InputError", "KgkcError", "ModelInput",
+    "NoSolutionError", "OutputError", "Problem", "Program", "ProgramError", "Proposal", "Proposals", "ProposalsError",
+    "Result", "Rules", "Scenario", "ScenarioError", "SolutionCheckError", "SolverError", "SolverUnavailableError",
+    "Status", "UsageError", "__version__", "annual", "audit", "baseline", "bundled_programs", "load_program",
+    "load_proposals", "load_scenario", "model_input", "program_from_dict", "scenario_from_dict", "solve",
 ]

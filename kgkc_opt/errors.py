@@ -8,7 +8,8 @@ code and prints its message without a traceback (``--debug`` shows it)::
     │   │                          every Problem found, not only the first
     │   ├── ProgramError           ... in a program file
     │   ├── ScenarioError          ... in a scenario file
-    │   └── ActualsError           ... in an actuals (executed years) CSV
+    │   ├── ActualsError           ... in an actuals (executed years) CSV
+    │   └── ProposalsError         ... in a proposals (đề án) file, CSV or xlsx
     ├── UsageError                 a command or API call was asked for something it cannot do with
     │                              these arguments, e.g. sweep levels "abc" (exit 2)
     ├── OutputError                an output cannot be written as asked, e.g. the folder exists and
@@ -68,6 +69,10 @@ class ScenarioError(InputError):
 
 class ActualsError(InputError):
     """An actuals CSV (what was executed in past years) is malformed."""
+
+
+class ProposalsError(InputError):
+    """A proposals (đề án) file for the annual plan is malformed."""
 
 
 class UsageError(KgkcError):

@@ -15,11 +15,14 @@ accents compares equal to the same name typed composed.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
+import io
 import math
 import os
 import stat
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -30,9 +33,10 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from kgkc_opt.errors import ActualsError, InputError, Problem, ProgramError, ScenarioError
+from kgkc_opt.errors import ActualsError, InputError, Problem, ProgramError, ProposalsError, ScenarioError
 from kgkc_opt.inputs.program import Program, program_from_dict
-from kgkc_opt.inputs.reader import InputFile, WrittenFloat
+from kgkc_opt.inputs.proposals import MAX_COLUMNS, Proposals, fold, proposals_from_csv_text, proposals_from_rows
+from kgkc_opt.inputs.reader import InputFile, WrittenFloat, ambiguous_hint
 from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents
 
 #: Largest input file read, in bytes. A program or scenario is a few kB; 5 MB is a mistake.
@@ -43,6 +47,13 @@ MAX_YAML_ALIASES = 100
 MAX_YAML_ALIAS_EXPANSION = 100_000
 #: Deepest nesting of lists and mappings; a program is about 5 levels deep.
 MAX_YAML_DEPTH = 100
+#: Most bytes the parts of an xlsx file may unpack to (a proposals workbook unpacks to well under 1 MB;
+#: a "zip bomb" of 5 MB can unpack to gigabytes).
+MAX_XLSX_UNPACKED = 100 * 1024 * 1024
+#: Most rows of a proposals sheet read (a province has tens to hundreds of proposals a year).
+MAX_XLSX_ROWS = 20_000
+#: Sheet names that hold the proposals, folded (else the first sheet is read).
+PROPOSAL_SHEETS = ("proposals", "de an")
 DEFAULT_PROGRAM = "kien-giang-2021-2025"
 
 
@@ -462,3 +473,105 @@ def load_scenario(path: str | Path) -> Scenario:
     scenarios = [r for r in records if r.role == "scenario"]
     others = [r for r in records if r.role != "scenario"]
     return dataclasses.replace(scenario, inputs=(*reversed(scenarios), *others))
+
+
+def load_proposals(path: str | Path, program: Program) -> Proposals:
+    """Load a proposals file (đề án of one year), checked against ``program``: CSV, UTF-8 with or
+    without a byte-order mark (',' separated with '.' decimals, or ';' separated with Vietnamese
+    numbers, as Excel saves CSV in a Vietnamese locale), or an Excel workbook (.xlsx: the sheet named
+    "proposals" or "đề án", else the first). Raises ``ProposalsError`` listing every problem."""
+    label = str(path)
+    raw = read_bytes(path, error_type=ProposalsError)
+    suffix = Path(label).suffix.casefold()
+    if suffix == ".xls" or raw.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ProposalsError([Problem(label, "", "is an Excel 97–2003 workbook (.xls); save it as .xlsx (Excel "
+                                                 "Workbook) or as CSV UTF-8")])
+    if suffix in (".xlsx", ".xlsm") or raw.startswith(b"PK\x03\x04"):
+        return _proposals_from_xlsx(raw, label, program)
+    return proposals_from_csv_text(_decode_csv(raw, label), program, source=label)
+
+
+def _decode_csv(raw: bytes, label: str) -> str:
+    """``decode_text``, with what a CSV that is not UTF-8 most likely is: Windows-1258 (or TCVN3),
+    as Excel saves "CSV (Comma delimited)" on a Vietnamese Windows."""
+    if not raw.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" not in raw:
+        try:
+            raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise ProposalsError([Problem(
+                label, f"line {line}", "is not UTF-8 text (perhaps Windows-1258 or TCVN3, as Excel saves "
+                "\"CSV (Comma delimited)\" on a Vietnamese Windows); save the file as UTF-8: in Excel, Save As "
+                "\"CSV UTF-8 (Comma delimited) (*.csv)\"")]) from None
+    return decode_text(raw, label, error_type=ProposalsError)
+
+
+def _xlsx_text(value: Any) -> str:
+    """A cell's value as the text the proposals reader reads: a number exactly as its shortest
+    decimal text (12.5 -> '12.5', never 12.4999...: ``repr`` of a float is the shortest text that
+    reads back as it), an int as itself. A numeric cell is never ambiguous: 4.658 is written
+    '4.6580', which the reader takes as the decimal (``reader.ambiguous_hint``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text + "0" if math.isfinite(value) and ambiguous_hint(text) else text
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _proposals_from_xlsx(raw: bytes, label: str, program: Program) -> Proposals:
+    import openpyxl  # (imported here: only a workbook needs it)
+
+    def fail(message: str, where: str = "") -> NoReturn:
+        raise ProposalsError([Problem(label, where, message)])
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        fail("is not a readable .xlsx workbook (the file is damaged, or not a workbook); save it again as .xlsx or "
+             "as CSV UTF-8")
+    if unpacked > MAX_XLSX_UNPACKED:
+        fail(f"unpacks to {unpacked:,} bytes; a proposals workbook is limited to {MAX_XLSX_UNPACKED:,}")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file
+        fail(f"is not a readable .xlsx workbook ({type(exc).__name__}); save it again as .xlsx or as CSV UTF-8")
+    try:
+        sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
+        chosen = next((ws for ws in sheets if fold(ws.title) in PROPOSAL_SHEETS), sheets[0] if sheets else None)
+        if chosen is None:
+            fail("has no worksheet")
+        source = label if len(book.worksheets) == 1 else f"{label} (sheet {chosen.title!r})"
+        rows: list[tuple[int, list[str]]] = []
+        try:
+            for number, values in enumerate(chosen.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True),
+                                            start=1):
+                if number > MAX_XLSX_ROWS:
+                    if any(v is not None for v in values):
+                        fail(f"has more than {MAX_XLSX_ROWS:,} rows; a proposals sheet is limited to "
+                             f"{MAX_XLSX_ROWS:,}", f"sheet {chosen.title!r}")
+                    continue
+                cells = [unicodedata.normalize("NFC", _xlsx_text(v)) for v in values]
+                if any(cell.strip() for cell in cells):
+                    rows.append((number, cells))
+        except ProposalsError:
+            raise
+        except Exception as exc:  # a damaged sheet
+            fail(f"the sheet {chosen.title!r} cannot be read ({type(exc).__name__}); save the workbook again")
+    finally:
+        book.close()
+    if not rows:
+        fail(f"the sheet {chosen.title!r} is empty; expected a header row naming the columns and one row per proposal")
+    (header_line, header), data = rows[0], rows[1:]
+    if len(header) > MAX_COLUMNS and header[MAX_COLUMNS].strip():
+        fail(f"has more than {MAX_COLUMNS} columns", f"row {header_line}")
+    width = max(len(header), 1)
+    data = [(n, cells + [""] * (width - len(cells))) for n, cells in data]
+    return proposals_from_rows(header, data, program, source=source, header_line=header_line, line_word="row")

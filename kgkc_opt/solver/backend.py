@@ -12,7 +12,8 @@ measure the decomposition against. ``backend_for(name)`` makes one and checks it
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Mapping
+from typing import Any, Protocol
 
 from kgkc_opt.errors import SolverUnavailableError
 from kgkc_opt.model.linear import LinearModel
@@ -27,7 +28,8 @@ class Backend(Protocol):
     name: str
 
     def solve(self, m: LinearModel, *, time_limit: float | None = None,
-              first_solution: bool = False, node_limit: int | None = None) -> Outcome: ...
+              first_solution: bool = False, node_limit: int | None = None,
+              options: Mapping[str, Any] | None = None) -> Outcome: ...
 
     def version(self) -> str: ...
 

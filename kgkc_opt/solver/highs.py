@@ -24,7 +24,7 @@ import math
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -130,12 +130,14 @@ class HighsBackend:
         return h
 
     def solve(self, m: LinearModel, *, time_limit: float | None = None,
-              first_solution: bool = False, node_limit: int | None = None) -> Outcome:
+              first_solution: bool = False, node_limit: int | None = None,
+              options: Mapping[str, Any] | None = None) -> Outcome:
         """Solve a linear model; an ``Outcome`` with values by ``m.variables`` key.
 
         ``first_solution``: stop at the first feasible solution (a schedule whose objective only
         guides the search); ``node_limit``: stop after this many branch-and-bound nodes (a limit
-        that, unlike time, gives the same answer on every run).
+        that, unlike time, gives the same answer on every run); ``options``: HiGHS options for
+        this solve (e.g. heuristics a family of small models does better without).
         """
         start = time.perf_counter()
         is_mip = m.is_mip
@@ -153,20 +155,23 @@ class HighsBackend:
                 left = None if time_limit is None else time_limit - (time.perf_counter() - start)
                 if left is not None and left <= 0.01:
                     break
-                status, objective, bound, values = self._run(m, lp, left, True, nodes, seed)
+                status, objective, bound, values = self._run(m, lp, left, True, nodes, seed, options)
                 if status.has_plan or status == Status.INFEASIBLE:
                     return Outcome(status, objective, bound, values, time.perf_counter() - start, is_mip)
             time_limit = None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.01)
             seed = FIRST_SOLUTION_LAST_SEED
         else:
             seed = None
-        status, objective, bound, values = self._run(m, lp, time_limit, first_solution, node_limit, seed)
+        status, objective, bound, values = self._run(m, lp, time_limit, first_solution, node_limit, seed, options)
         return Outcome(status, objective, bound, values, time.perf_counter() - start, is_mip)
 
     def _run(self, m: LinearModel, lp: Any, time_limit: float | None, first_solution: bool, node_limit: int | None,
-             seed: int | None) -> tuple[Status, float | None, float | None, dict[Any, float] | None]:
+             seed: int | None, options: Mapping[str, Any] | None = None
+             ) -> tuple[Status, float | None, float | None, dict[Any, float] | None]:
         """One HiGHS run of ``m`` (``lp``: its ``highs_lp``): status, objective, bound, values."""
         h = self.new_highs(time_limit)
+        for key, setting in (options or {}).items():
+            h.setOptionValue(key, setting)
         if first_solution:
             h.setOptionValue("mip_max_improving_sols", 1)
         if node_limit is not None:

@@ -191,11 +191,12 @@ class PulpBackend:
         return Outcome(status, objective, bound, values, seconds, is_mip)
 
     def solve(self, m: LinearModel, *, time_limit: float | None = None,
-              first_solution: bool = False, node_limit: int | None = None) -> Outcome:
+              first_solution: bool = False, node_limit: int | None = None,
+              options: Mapping[str, Any] | None = None) -> Outcome:
         """Solve a linear model through PuLP. ``node_limit``: stop after this many branch-and-bound
-        nodes (CBC's maxNodes, HiGHS's mip_max_nodes); ``first_solution`` is a HiGHS-direct option,
-        ignored here (the node limit bounds the same searches)."""
-        del first_solution
+        nodes (CBC's maxNodes, HiGHS's mip_max_nodes); ``first_solution`` and ``options`` are
+        HiGHS-direct options, ignored here (the node limit bounds the same searches)."""
+        del first_solution, options
         return self.run(to_pulp(m), time_limit=time_limit, node_limit=node_limit)
 
 

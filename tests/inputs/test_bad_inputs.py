@@ -9,6 +9,9 @@ expected (tests/bad_inputs/expected.yaml lists them, with the least number of pr
 no traceback, and no output file created or modified: neither a new ``--out`` folder nor an
 existing one given with ``--force``, nor a hidden staging entry; and within ``SECONDS`` (a command
 that would hang, as reading a named pipe does, is stopped after ``HANG_SECONDS`` and fails).
+
+A proposals file (``proposals/``, the annual plan's input) is fed to ``load_proposals`` with the
+bundled program, and must raise ``ProposalsError`` with the same kind of message.
 """
 
 from __future__ import annotations
@@ -28,20 +31,22 @@ import yaml
 from conftest import ROOT
 
 from kgkc_opt.cli import app as cli
-from kgkc_opt.errors import InputError
+from kgkc_opt.errors import InputError, ProposalsError
 from kgkc_opt.inputs import files as loaders
 
 CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 MANIFEST: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 GENERATED: dict = MANIFEST.pop("generated")
 ROLES = ("program", "scenario", "actuals")
+#: Roles whose files are fed to their loader (the API) rather than to a command.
+LOADED = ("proposals",)
 #: Longest a refusal may take (the issue asks for "a couple of seconds"; this allows a loaded machine).
 SECONDS = 5.0
 HANG_SECONDS = 20
 
 
 def corpus_files() -> list[str]:
-    return sorted(str(p.relative_to(CORPUS).as_posix()) for role in ROLES
+    return sorted(str(p.relative_to(CORPUS).as_posix()) for role in (*ROLES, *LOADED)
                   for p in (CORPUS / role).iterdir() if p.is_file())
 
 
@@ -129,7 +134,7 @@ def commands(role: str, path: Path, wrap: Path) -> list[list[str]]:
     return [["solve", str(scenario)]]
 
 
-@pytest.mark.parametrize("entry", sorted(MANIFEST) + sorted(GENERATED))
+@pytest.mark.parametrize("entry", [e for e in sorted(MANIFEST) + sorted(GENERATED) if e.split("/")[0] in ROLES])
 def test_bad_input(entry, tmp_path, capsys, monkeypatch):
     spec = MANIFEST.get(entry) or GENERATED[entry]
     role = entry.split("/")[0]
@@ -162,6 +167,21 @@ def test_bad_input(entry, tmp_path, capsys, monkeypatch):
             assert len(err.strip().splitlines()) == problem_count(err) + (problem_count(err) > 1)
             assert snapshot(work) == before, f"{entry}: an output was created or modified"
     assert not Path("/tmp/kgkc-pwned").exists()
+
+
+@pytest.mark.parametrize("entry", [e for e in sorted(MANIFEST) if e.split("/")[0] in LOADED])
+def test_bad_proposals(entry, program):
+    spec = MANIFEST[entry]
+    path = CORPUS / entry
+    started = time.perf_counter()
+    with no_hang(), pytest.raises(ProposalsError) as info:
+        loaders.load_proposals(path, program)
+    assert time.perf_counter() - started < SECONDS
+    err = str(info.value)
+    assert info.value.exit_code == 2 and all(p.source == str(path) for p in info.value.problems), err
+    for text in spec["expect"]:
+        assert text in err, f"{entry}: expected {text!r} in:\n{err}"
+    assert len(info.value.problems) >= spec.get("problems", 1), err
 
 
 def test_every_message_line_names_the_file_the_key_and_what_was_expected(capsys):

@@ -50,6 +50,6 @@ def test_no_restart_past_a_proof_of_infeasibility(monkeypatch):
     backend = HighsBackend(threads=1)
     seeds: list[int | None] = []
     run = backend._run
-    monkeypatch.setattr(backend, "_run", lambda *a: seeds.append(a[-1]) or run(*a))
+    monkeypatch.setattr(backend, "_run", lambda *a: seeds.append(a[5]) or run(*a))
     assert backend.solve(none, first_solution=True).status == Status.INFEASIBLE
     assert seeds == [highs.FIRST_SOLUTION_RESTARTS[0][0]]

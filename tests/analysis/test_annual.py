@@ -1,0 +1,328 @@
+"""The annual plan (kgkc_opt.analysis.annual): proposals selected within every rule, proven optimal
+against an independent enumeration, reasons for each proposal not funded, least extra budgets
+verified by enumeration, and the mid-year re-selection."""
+
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kgkc_opt as kg
+from kgkc_opt.analysis.annual import NOT_FUNDED, Rules, annual, legal_cap
+from kgkc_opt.inputs.proposals import Proposal, Proposals
+from kgkc_opt.model.selection import DONG, Candidate, SelectionInput, linear_selection, violations
+
+PROGRAM = kg.load_program()
+YEAR = 2024
+
+
+@pytest.fixture(scope="module")
+def plan_2024() -> dict[str, int]:
+    result = kg.solve(PROGRAM, with_shadow_prices=False)
+    return {t.id: result.plan.get((t.id, YEAR), 0) for t in PROGRAM.tasks}
+
+
+@pytest.fixture(scope="module")
+def left_2024() -> dict[str, int]:
+    """Units each task has left from 2024 on: its target less the plan's 2021–2023."""
+    result = kg.solve(PROGRAM, with_shadow_prices=False)
+    return {t.id: (t.quantity - sum(result.plan.get((t.id, y), 0) for y in range(2021, YEAR))
+                   if YEAR in t.years else 0) for t in PROGRAM.tasks}
+
+
+def prop(pid: str, task: str, total: int | F, requested: int | F, *, commune: str = "Xã A", region: str = "H1",
+         units: int = 1, score: int = 50, **kw: object) -> Proposal:
+    total, requested = F(total), F(requested)
+    return Proposal(pid, f"Đề án {pid}", f"Cơ sở {pid}", commune, task, units, total, requested,
+                    total - requested, region=region, score=F(score), **kw)  # type: ignore[arg-type]
+
+
+def planned_task(plan: dict[str, int], rule: str) -> str:
+    """A task planned in 2024 whose support rule is ``rule``."""
+    return next(t.id for t in PROGRAM.tasks if t.support_rule == rule and plan[t.id] > 0)
+
+
+# --- an independent model: every subset of the eligible proposals, checked in exact arithmetic ---
+
+def _feasible(result: kg.AnnualResult, chosen: set[str], budget: F, force: str | None = None) -> bool:
+    ds = {d.proposal.id: d for d in result.decisions}
+    if force is not None and force not in chosen:
+        return False
+    if sum((ds[i].support for i in chosen), F(0)) > budget:
+        return False
+    if result.cofunding is not None and sum((ds[i].cofunding for i in chosen), F(0)) > result.cofunding:
+        return False
+    units: dict[str, int] = {}
+    communes: dict[str, int] = {}
+    for i in chosen:
+        p = ds[i].proposal
+        units[p.task_id] = units.get(p.task_id, 0) + p.units
+        communes[p.commune] = communes.get(p.commune, 0) + 1
+    if any(n > result.remaining.get(t, 0) for t, n in units.items()):
+        return False
+    cap = result.rules.max_per_commune
+    return cap is None or all(n <= cap for n in communes.values())
+
+
+def _score(result: kg.AnnualResult, chosen: set[str]) -> tuple[F, F, F, F]:
+    ds = {d.proposal.id: d for d in result.decisions}
+    inp = kg.model_input(kg.baseline(PROGRAM))
+    w = {t.task_id: t.weight / t.target for t in inp.tasks if t.target}
+    units: dict[str, int] = {}
+    for i in chosen:
+        units[ds[i].proposal.task_id] = units.get(ds[i].proposal.task_id, 0) + ds[i].proposal.units
+    progress = sum((w.get(t, F(0)) * min(n, result.planned.get(t, 0)) for t, n in units.items()), F(0))
+    priority = sum((ds[i].proposal.score for i in chosen), F(0))
+    first = F(sum(ds[i].proposal.first_time for i in chosen))
+    reserve = -sum((ds[i].support for i in chosen), F(0))
+    return progress, priority, first, reserve
+
+
+def _eligible(result: kg.AnnualResult) -> list[str]:
+    return [d.proposal.id for d in result.decisions
+            if not (d.reasons and d.reasons[0].code in ("withdrawn", "documents_incomplete", "above_cap"))]
+
+
+def enumerate_best(result: kg.AnnualResult, budget: F) -> tuple[F, F, F, F]:
+    ids = _eligible(result)
+    best = None
+    for r in range(len(ids) + 1):
+        for combo in itertools.combinations(ids, r):
+            chosen = set(combo)
+            if _feasible(result, chosen, budget):
+                s = _score(result, chosen)
+                best = s if best is None or s > best else best
+    assert best is not None
+    return best
+
+
+def exists(result: kg.AnnualResult, budget: F, force: str) -> bool:
+    """A selection funding ``force`` within ``budget`` keeping progress and priority."""
+    ids = _eligible(result)
+    v = result.values
+    for r in range(len(ids) + 1):
+        for combo in itertools.combinations(ids, r):
+            chosen = set(combo)
+            if _feasible(result, chosen, budget, force):
+                s = _score(result, chosen)
+                if s[0] >= v["progress"] and s[1] >= v["priority"]:
+                    return True
+    return False
+
+
+def check_invariants(result: kg.AnnualResult) -> None:
+    """What must hold on every selection: caps, budget, quantities, a reason for each not funded."""
+    assert result.status == kg.Status.OPTIMAL
+    funded = [d for d in result.decisions if d.status != NOT_FUNDED]
+    assert sum((d.support for d in funded), F(0)) <= result.budget
+    for d in result.decisions:
+        cap = legal_cap(PROGRAM, d.proposal)
+        assert d.support == (d.proposal.requested if cap is None else min(d.proposal.requested, cap))
+        assert d.support + d.cofunding == d.proposal.total_cost
+        assert (d.status == "trimmed") == (d.status != NOT_FUNDED and d.support < d.proposal.requested)
+        if d.status == NOT_FUNDED:
+            assert d.reasons and all(r.text.vi and r.text.en for r in d.reasons)
+    for t, n in result.remaining.items():
+        assert sum(d.proposal.units for d in funded if d.proposal.task_id == t) <= n
+
+
+def test_selection_is_the_enumerated_optimum_and_every_figure_is_verified(plan_2024):
+    machine = planned_task(plan_2024, "advanced_machinery")
+    consult = planned_task(plan_2024, "consulting")
+    items = (
+        prop("M1", machine, 800, 400, score=90, commune="Xã A"),       # over 300: trimmed
+        prop("M2", machine, 500, 200, score=70, commune="Xã B"),
+        prop("M3", machine, 400, 150, score=60, commune="Xã C", first_time=True),
+        prop("M4", machine, 900, 450, score=95, commune="Xã D", accepts_trim=False),  # above cap, refuses
+        prop("C1", consult, 60, 30, score=80, commune="Xã A"),
+        prop("C2", consult, 70, 35, score=40, commune="Xã E"),
+        prop("C3", consult, 50, 25, score=85, commune="Xã F", documents_complete=False),
+        prop("C4", consult, 40, 20, score=30, commune="Xã G", withdrawn=True),
+    )
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(700), cap_cofunding=False))
+    check_invariants(result)
+    by = {d.proposal.id: d for d in result.decisions}
+    assert by["M1"].status == "trimmed" and by["M1"].support == 300 and by["M1"].cofunding == 500
+    assert by["M4"].reasons[0].code == "above_cap" and by["M4"].least_extra is None
+    assert by["C3"].reasons[0].code == "documents_incomplete"
+    assert by["C4"].reasons[0].code == "withdrawn"
+    best = enumerate_best(result, result.budget)
+    assert best == tuple(result.values[k] for k in ("progress", "priority", "first_time", "reserve"))
+    for d in result.decisions:
+        if d.status == NOT_FUNDED and d.least_extra is not None:
+            assert d.least_extra >= 0 and (d.least_extra / DONG).denominator == 1
+            assert exists(result, result.budget + d.least_extra, d.proposal.id)
+            if d.least_extra > 0:
+                assert not exists(result, result.budget + d.least_extra - DONG, d.proposal.id)
+        elif d.status == NOT_FUNDED and d.reasons[0].code not in ("above_cap", "documents_incomplete", "withdrawn"):
+            assert not exists(result, result.budget + F(10**6), d.proposal.id)
+
+
+def test_funded_at_extra_is_what_the_selection_does_with_that_budget(plan_2024):
+    consult = planned_task(plan_2024, "consulting")
+    n = plan_2024[consult]
+    items = tuple(prop(f"C{i}", consult, 60, 30, score=90 - i, commune=f"Xã {i}") for i in range(n + 1))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(45), cap_cofunding=False, check_extra=True))
+    assert any(d.least_extra is not None for d in result.decisions)
+    for d in result.decisions:
+        if d.least_extra is not None:
+            again = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                           rules=Rules(budget=F(45) + d.least_extra, cap_cofunding=False))
+            funded_again = {x.proposal.id for x in again.decisions if x.status != NOT_FUNDED}
+            assert d.funded_at_extra == (d.proposal.id in funded_again)
+
+
+def test_reasons_name_the_rule_and_who_outranked(plan_2024, left_2024):
+    brand = planned_task(plan_2024, "brand_building")
+    n = left_2024[brand]
+    items = tuple(prop(f"B{i}", brand, 60, 30, score=90 - i, commune=f"Xã {i}") for i in range(n + 2))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=Rules(budget=F(10**4), cap_cofunding=False))
+    over = [d for d in result.decisions if d.status == NOT_FUNDED]
+    assert len(over) == 2 and all([r.code for r in d.reasons] == ["quantity_met"] for d in over)
+    assert str(n) in over[0].reasons[0].text.vi and over[0].least_extra is None  # money does not lift it
+
+    consult = planned_task(plan_2024, "consulting")
+    items = tuple(prop(f"C{i}", consult, 60, 30, score=90 - i, commune="Xã A") for i in range(3))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(10**4), cap_cofunding=False, max_per_commune=1))
+    by = {d.proposal.id: d for d in result.decisions}
+    assert by["C0"].status != NOT_FUNDED
+    for pid in ("C1", "C2"):
+        assert [r.code for r in by[pid].reasons] == ["spread"] and by[pid].reasons[0].by == ("C0",)
+        assert by[pid].least_extra is None  # money does not lift a spread rule
+
+    tight = annual(Proposals("t", (prop("C2", consult, 60, 30, score=88, commune="Xã 2"),
+                                   prop("C3", consult, 60, 30, score=87, commune="Xã 3"))), YEAR, scenario=PROGRAM,
+                   rules=Rules(budget=F(40), cap_cofunding=False))
+    loser = next(d for d in tight.decisions if d.status == NOT_FUNDED)
+    assert loser.reasons[0].code == "outranked" and loser.reasons[0].by == ("C2",)
+    assert "C2" in loser.reasons[0].text.vi and "điểm" in loser.reasons[0].text.vi
+    assert loser.least_extra == F(20) and loser.funded_at_extra is None  # not asked (check_extra)
+
+
+def test_task_not_running_in_the_year_is_quantity_met(plan_2024):
+    idle = next(t.id for t in PROGRAM.tasks if YEAR not in t.years)
+    result = annual(Proposals("t", (prop("X", idle, 100, 50),)), YEAR, scenario=PROGRAM, rules=Rules(budget=F(500)))
+    d = result.decisions[0]
+    assert d.status == NOT_FUNDED and d.reasons[0].code == "quantity_met" and "does not run" in d.reasons[0].text.en
+
+
+def test_units_beyond_the_years_plan_count_no_progress_but_may_be_funded(plan_2024, left_2024):
+    consult = planned_task(plan_2024, "consulting")
+    n = plan_2024[consult]
+    assert left_2024[consult] > n
+    items = tuple(prop(f"C{i}", consult, 60, 30, score=50, commune=f"Xã {i}") for i in range(n + 1))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=Rules(budget=F(10**4), cap_cofunding=False))
+    assert all(d.status != NOT_FUNDED for d in result.decisions)  # ahead of the plan: priority pays for it
+    one = annual(Proposals("t", items[:n]), YEAR, scenario=PROGRAM, rules=Rules(budget=F(10**4), cap_cofunding=False))
+    assert result.values["progress"] == one.values["progress"]
+    assert result.values["priority"] == one.values["priority"] + 50
+
+
+def test_mid_year_reselection_keeps_started_and_drops_withdrawn(plan_2024, left_2024):
+    consult = planned_task(plan_2024, "consulting")
+    n = left_2024[consult]
+    items = [prop(f"C{i}", consult, 60, 30, score=90 - i, commune=f"Xã {i}") for i in range(n + 1)]
+    first = annual(Proposals("t", tuple(items)), YEAR, scenario=PROGRAM,
+                   rules=Rules(budget=F(10**4), cap_cofunding=False))
+    funded = [d.proposal.id for d in first.decisions if d.status != NOT_FUNDED]
+    out = [d.proposal.id for d in first.decisions if d.status == NOT_FUNDED]
+    assert len(funded) == n and len(out) == 1
+    # the lowest-scored funded one started; the best one withdraws; the one left out rises to 99
+    started, gone = funded[-1], funded[0]
+    items2 = []
+    for p in items:
+        if p.id == started:
+            p = Proposal(**{**p.__dict__, "started": True, "score": F(1)})
+        if p.id == gone:
+            p = Proposal(**{**p.__dict__, "withdrawn": True})
+        if p.id == out[0]:
+            p = Proposal(**{**p.__dict__, "score": F(99)})
+        items2.append(p)
+    again = annual(Proposals("t", tuple(items2)), YEAR, scenario=PROGRAM, previous=first,
+                   rules=Rules(budget=F(10**4), cap_cofunding=False))
+    by = {d.proposal.id: d for d in again.decisions}
+    assert by[started].status != NOT_FUNDED and by[gone].status == NOT_FUNDED and by[out[0]].status != NOT_FUNDED
+    changes = again.changes.set_index("proposal_id")
+    assert set(changes.index) == {gone, out[0]}
+    assert changes.loc[gone, "after"] == NOT_FUNDED and changes.loc[out[0], "before"] == NOT_FUNDED
+
+
+def test_started_stays_funded_even_when_outranked(plan_2024):
+    consult = planned_task(plan_2024, "consulting")
+    items = (prop("A", consult, 60, 30, score=10, started=True), prop("B", consult, 60, 30, score=99, commune="Xã B"))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM, previous={"A": "funded", "B": "not_funded"},
+                    rules=Rules(budget=F(30), cap_cofunding=False))
+    by = {d.proposal.id: d for d in result.decisions}
+    assert by["A"].status == "funded" and by["B"].status == NOT_FUNDED
+
+
+def test_spread_rules_that_cannot_hold_are_reported(plan_2024):
+    consult = planned_task(plan_2024, "consulting")
+    items = (prop("A", consult, 60, 30, region="H1"), prop("B", consult, 60, 30, region="H2", commune="Xã B"))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(30), cap_cofunding=False, min_per_region=1))
+    assert result.status == kg.Status.INFEASIBLE and "region" in result.message
+
+
+def test_same_commune_name_in_two_regions_is_two_communes(plan_2024):
+    consult = planned_task(plan_2024, "consulting")
+    items = (prop("A", consult, 60, 30, commune="Xã Bình An", region="Kiên Lương", score=90),
+             prop("B", consult, 60, 30, commune="Xã Bình An", region="Châu Thành", score=80))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(10**4), cap_cofunding=False, max_per_commune=1))
+    assert plan_2024[consult] >= 2 and all(d.status != NOT_FUNDED for d in result.decisions)
+
+
+def test_example_file_selection_keeps_every_rule():
+    proposals = kg.load_proposals(Path(__file__).parents[2] / "scenarios" / "proposals-2024.csv", PROGRAM)
+    result = annual(proposals, YEAR, scenario=PROGRAM, rules=Rules(max_per_commune=2, min_per_region=1))
+    check_invariants(result)
+    codes = {r.code for d in result.decisions for r in d.reasons}
+    assert {"above_cap", "documents_incomplete"} <= codes
+    assert any(d.status == "trimmed" for d in result.decisions)
+    figures = [d for d in result.decisions if d.least_extra is not None]
+    assert figures and all(d.least_extra > 0 or d.reasons[-1].code == "tie_break" for d in figures)
+
+
+def test_year_outside_the_program_is_a_usage_error():
+    with pytest.raises(kg.UsageError, match="2030"):
+        annual(Proposals("t", ()), 2030, scenario=PROGRAM)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(20, 400), st.integers(1, 9), st.integers(0, 100),
+                          st.booleans(), st.integers(0, 3)), min_size=1, max_size=8),
+       st.integers(0, 900), st.sampled_from([None, 1, 2]))
+def test_property_optimal_against_enumeration(plan_2024, rows, budget, per_commune):
+    tasks = [planned_task(plan_2024, r) for r in ("advanced_machinery", "consulting", "brand_building")]
+    items = tuple(
+        prop(f"P{i}", tasks[k], total, F(total * share, 10), score=score, first_time=first, commune=f"Xã {c}")
+        for i, (k, total, share, score, first, c) in enumerate(rows))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(budget), cap_cofunding=False, max_per_commune=per_commune))
+    check_invariants(result)
+    assert enumerate_best(result, result.budget) == tuple(
+        result.values[k] for k in ("progress", "priority", "first_time", "reserve"))
+
+
+def test_model_rows_are_exact_at_the_last_dong():
+    """The budget row is integral: a selection spending the budget to the last đồng is allowed,
+    one đồng more is not (no floating-point tolerance lets it through)."""
+    a = Candidate("a", "T", "c", "", 1, F(1234567891, 10**6), F(0))
+    b = Candidate("b", "T", "c", "", 1, F(1, 10**6), F(0))
+    exact = SelectionInput(2024, a.support + b.support, None, {"T": 2}, (a, b), {"T": 2}, {"T": F(1, 2)})
+    short = SelectionInput(2024, a.support + b.support - DONG, None, {"T": 2}, (a, b), {"T": 2}, {"T": F(1, 2)})
+    assert violations(exact, {"a", "b"}) == []
+    assert violations(short, {"a", "b"}) != []
+    m = linear_selection(short)
+    row = m.row_keys.index("budget")
+    assert all(float(v).is_integer() for v in m.row_value[row]) and float(m.row_upper[row]).is_integer()
+    assert sum(m.row_value[row]) > m.row_upper[row]
