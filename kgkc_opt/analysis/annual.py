@@ -8,8 +8,9 @@
    (min(max_state_share × total cost, max_state_per_unit × units)); a proposal above the cap
    that does not accept the trim, withdrawn, or with its documents incomplete is not eligible;
 3. selects, proven optimal, lexicographically (``model.selection.OBJECTIVES``): progress toward
-   the year's planned quantities (units beyond the year's plan count no progress), then the
-   proposals' priority scores, then first-time applicants, then the least local budget spent;
+   the year's planned quantities (units beyond the year's plan count no progress), then (mid-year)
+   the proposals funded before kept, then the proposals' priority scores, then first-time
+   applicants, then the least local budget spent;
    within the year's budget for proposals, its co-funding, the units each task has left (its
    target less what is done or planned before the year: a proposal may run ahead of the plan,
    never past the target), and the planner's spread rules (``Rules``);
@@ -67,6 +68,9 @@ MAX_NAMED = 5
 #: least extra budgets 4.6 s with HiGHS's defaults, 2.7 s without; the same figures).
 SELECTION_OPTIONS = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False, "mip_allow_restart": False}
 FUNDED, TRIMMED, NOT_FUNDED = "funded", "trimmed", "not_funded"
+#: The objectives a least-extra-budget selection must keep at the selection's values (the later
+#: ones, first-time applicants and reserve, are tie-breaks it may give up).
+KEPT_BY_FIGURES = ("progress", "kept", "priority")
 
 
 @dataclass(frozen=True)
@@ -240,8 +244,9 @@ def annual(
         fixed: bool | None = False if why is not None else None
         if fixed is None and p.started and (before is None or before.get(p.id, FUNDED) != NOT_FUNDED):
             fixed = True
+        kept = before is not None and before.get(p.id, NOT_FUNDED) != NOT_FUNDED
         candidates.append(Candidate(p.id, p.task_id, p.commune, p.region, p.units, support,
-                                    p.total_cost - support, p.score, p.first_time, fixed))
+                                    p.total_cost - support, p.score, p.first_time, fixed, kept))
     sin = SelectionInput(year, budget, cofunding, planned, tuple(candidates), remaining, weights, rules.max_per_commune,
                          rules.min_per_region)
     t = time.perf_counter()
@@ -316,8 +321,12 @@ def select(sin: SelectionInput, backend: Backend, *, budget: Fraction | None = N
     {}) when the rules cannot all hold (spread rules above what the money allows)."""
     keep: list[tuple[str, Fraction]] = []
     funded: frozenset[str] = frozenset()
+    pre = prepared if prepared is not None and prepared.sin is sin else Prepared(sin)
     for objective in OBJECTIVES:
-        m = linear_selection(sin, maximise=objective, keep=keep, budget=budget, prepared=prepared)
+        if not any(pre.objectives[objective][0]):
+            keep.append((objective, Fraction(0)))  # all coefficients 0: not a stage
+            continue
+        m = linear_selection(sin, maximise=objective, keep=keep, budget=budget, prepared=pre)
         out = backend.solve(m, options=SELECTION_OPTIONS)
         if out.status == Status.INFEASIBLE:
             return None, {}
@@ -370,7 +379,7 @@ def reasons_for(sin: SelectionInput, funded: frozenset[str], c: Candidate, runs:
         left = sin.budget - local
         out.append(Reason("outranked", Text(
             f"Không đủ kinh phí: còn {_m(left, 'vi')} triệu đồng, đề án cần {_m(c.support, 'vi')}; "
-            f"đã chọn đề án ưu tiên hơn: {listed_vi}.",
+            f"các đề án đã được chọn: {listed_vi}.",
             f"Outranked within the budget: {_m(left, 'en')} million VND left, it needs "
             f"{_m(c.support, 'en')}; funded instead: {listed_en}."), named))
     if sin.cofunding is not None and cof + c.cofunding > sin.cofunding:
@@ -394,7 +403,7 @@ class _Screen:
     def __init__(self, sin: SelectionInput, values: Mapping[str, Fraction], pre: Prepared, backend: Backend):
         self.compiled: Compiled | None = None
         if isinstance(backend, HighsBackend):
-            keep = [("progress", values["progress"]), ("priority", values["priority"])]
+            keep = [(k, values[k]) for k in KEPT_BY_FIGURES]
             m = linear_selection(sin, keep=keep, least_budget=True, prepared=pre)
             self.model = replace(m, col_integer=[False] * len(m.col_integer))
             self.compiled = Compiled(self.model, backend)
@@ -416,7 +425,7 @@ def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str
     funds ``c`` and keeps the progress and priority of the selection, verified by solving again;
     with ``check``, whether the selection made again with that budget funds it (else None).
     (None, None): no amount."""
-    keep = [("progress", values["progress"]), ("priority", values["priority"])]
+    keep = [(k, values[k]) for k in KEPT_BY_FIGURES]
     pre = prepared if prepared is not None else Prepared(sin)
     if screen is not None and screen.impossible(c.id):
         return None, None

@@ -28,9 +28,13 @@ The objectives, maximised lexicographically in this order (``OBJECTIVES``; docs/
 1. ``progress``: Σ_t w_t / target_t · g_t = Σ_t w_t / target_t · min(planned_t, Σ_{p of t} units_p f_p):
    the weighted share of the program's targets the funded units deliver, counted up to what the
    program plans for the year (the program's own objective, restricted to the year);
-2. ``priority``: Σ_p score_p f_p: the proposals' own priority;
-3. ``first_time``: the number of first-time applicants funded;
-4. ``reserve``: −Σ_p support_p f_p: the least local budget spent (the most kept in reserve).
+2. ``kept``: mid-year re-selection only, the number of proposals funded before that stay funded (a
+   funded proposal is dropped only when progress needs it; without an earlier selection it is 0);
+3. ``priority``: Σ_p score_p f_p: the proposals' own priority;
+4. ``first_time``: the number of first-time applicants funded;
+5. ``reserve``: −Σ_p support_p f_p: the least local budget spent (the most kept in reserve).
+
+An objective whose coefficients are all 0 (``kept`` in a first selection) is not a stage.
 
 Every coefficient is exact (``Fraction``), scaled to integers for the solver; ``value`` computes
 each objective exactly and ``violations`` re-checks a selection against every row exactly.
@@ -46,7 +50,7 @@ from fractions import Fraction
 from kgkc_opt.model.linear import INF, LinearModel, RowInfo
 from kgkc_opt.money import integral_row, lcm_of_denominators
 
-OBJECTIVES = ("progress", "priority", "first_time", "reserve")
+OBJECTIVES = ("progress", "kept", "priority", "first_time", "reserve")
 #: One đồng in million VND: the least-extra-budget figures are whole đồng, rounded up.
 DONG = Fraction(1, 10**6)
 
@@ -66,6 +70,8 @@ class Candidate:
     first_time: bool = False
     #: True: funded whatever (started); False: never funded (ineligible); None: to choose
     fixed: bool | None = None
+    #: funded in the earlier selection (mid-year re-selection)
+    kept: bool = False
 
     @property
     def place(self) -> str:
@@ -77,6 +83,8 @@ class Candidate:
         """The proposal's coefficient in an objective (progress is counted per task: 0 here)."""
         if objective == "progress":
             return Fraction(0)
+        if objective == "kept":
+            return Fraction(int(self.kept))
         if objective == "priority":
             return self.score
         if objective == "first_time":

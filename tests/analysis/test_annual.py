@@ -326,3 +326,20 @@ def test_model_rows_are_exact_at_the_last_dong():
     row = m.row_keys.index("budget")
     assert all(float(v).is_integer() for v in m.row_value[row]) and float(m.row_upper[row]).is_integer()
     assert sum(m.row_value[row]) > m.row_upper[row]
+
+
+def test_reselection_keeps_what_was_funded_before_a_higher_score(plan_2024, left_2024):
+    """Mid-year, a new proposal with a higher score does not push out one funded before (the
+    ``kept`` objective comes before priority); without the earlier selection it would."""
+    brand = planned_task(plan_2024, "brand_building")
+    n = left_2024[brand]
+    old = tuple(prop(f"B{i}", brand, 60, 30, score=50, commune=f"Xã {i}") for i in range(n))
+    new = prop("NEW", brand, 60, 30, score=99, commune="Xã mới")
+    rules = Rules(budget=F(10**4), cap_cofunding=False)
+    first = annual(Proposals("t", old), YEAR, scenario=PROGRAM, rules=rules)
+    assert all(d.status != NOT_FUNDED for d in first.decisions)
+    again = annual(Proposals("t", (*old, new)), YEAR, scenario=PROGRAM, rules=rules, previous=first)
+    assert {d.proposal.id for d in again.funded} == {p.id for p in old}
+    assert again.values["kept"] == n
+    fresh = annual(Proposals("t", (*old, new)), YEAR, scenario=PROGRAM, rules=rules)
+    assert "NEW" in {d.proposal.id for d in fresh.funded}
