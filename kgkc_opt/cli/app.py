@@ -16,7 +16,6 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, NoReturn, cast
 
 from kgkc_opt._version import __version__
@@ -112,15 +111,19 @@ def build_parser() -> argparse.ArgumentParser:
     text.add_lang(ss)
 
     from kgkc_opt.cli import analysis as cli_analysis
+    from kgkc_opt.cli import annual as cli_annual
 
-    p = sub.add_parser("reproduce", help="re-run a solve from its summary.json and compare the outputs",
+    cli_annual.add_parsers(sub)
+    p = sub.add_parser("reproduce", help="re-run a solve or an annual selection from its summary.json and "
+                       "compare the outputs",
                        description="Re-run the solve recorded in DIR/summary.json (written by "
-                       "'kgkc-opt solve --out DIR'): check that every input file still has its recorded "
-                       "SHA-256, solve again with the recorded options into a temporary folder and "
-                       "compare every file byte for byte. Prints OK (exit 0) or the files that differ "
-                       "(exit 1); a changed or missing input exits 2. Run it from the folder solve "
-                       "was run from (the recorded paths are relative to it). DIR is not modified.")
-    p.add_argument("folder", metavar="DIR", help="a result folder written by 'kgkc-opt solve --out'")
+                       "'kgkc-opt solve --out DIR' or 'kgkc-opt annual --out DIR'): check that every input "
+                       "file still has its recorded SHA-256, solve again with the recorded options into a "
+                       "temporary folder and compare every file byte for byte. Prints OK (exit 0) or the "
+                       "files that differ (exit 1); a changed or missing input exits 2. Run it from the folder "
+                       "the command was run from (the recorded paths are relative to it). DIR is not modified.")
+    p.add_argument("folder", metavar="DIR", help="a result folder written by 'kgkc-opt solve --out' or "
+                   "'kgkc-opt annual --out'")
 
     cli_analysis.add_parsers(sub)
     cli_outputs.add_parsers(sub)
@@ -190,6 +193,12 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     if args.command in cli_outputs.COMMANDS:
         code = cli_outputs.dispatch(args)
+        assert code is not None
+        return code
+    from kgkc_opt.cli import annual as cli_annual
+
+    if args.command in cli_annual.COMMANDS:
+        code = cli_annual.dispatch(args)
         assert code is not None
         return code
     if args.command == "solve":
@@ -270,15 +279,9 @@ def _print_replan(scenario: Any, table: Any, lang: str = "vi") -> None:
 
 def _check_out_holds_no_input(out: str, scenario: Any) -> None:
     """--out (with --force) replaces the folder: refuse one that holds an input of the scenario."""
-    from kgkc_opt.errors import OutputError
-    from kgkc_opt.report.record import input_path, input_records
+    from kgkc_opt.report.record import check_out_holds_no_input, input_records
 
-    folder = Path(out).resolve()
-    for record in input_records(scenario):
-        path = input_path(record).resolve()
-        if path.is_relative_to(folder):
-            raise OutputError(f"{out}: holds the {record['role']} file {record['path']}, which "
-                              "replacing the folder would delete; choose another folder")
+    check_out_holds_no_input(out, input_records(scenario))
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:

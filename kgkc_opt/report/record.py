@@ -15,6 +15,10 @@ and the versions of kgkc_opt, Python, PuLP, HiGHS and CBC. ``kgkc-opt reproduce 
 
 Versions that differ from the record are reported: a different solver version may find another
 of several optimal plans, and ``summary.json`` records the versions, so it differs too.
+
+``kgkc-opt annual PROPOSALS --year Y --out DIR`` keeps the same kind of record (the command as
+``report.annual.AnnualOptions`` writes it; the proposals file, the program or scenario files and
+the earlier selection with their SHA-256), and ``reproduce`` re-runs it through ``annual_run``.
 """
 
 from __future__ import annotations
@@ -29,10 +33,18 @@ from typing import TYPE_CHECKING, Any
 
 from kgkc_opt._version import __version__
 from kgkc_opt.analysis.plan import solve
-from kgkc_opt.errors import InputError, Problem
-from kgkc_opt.inputs.files import bundled_programs, load_scenario, read_bytes, read_text, resolve_program_path
+from kgkc_opt.errors import InputError, OutputError, Problem
+from kgkc_opt.inputs.files import (
+    DEFAULT_PROGRAM,
+    bundled_programs,
+    load_scenario,
+    read_bytes,
+    read_text,
+    resolve_program_path,
+)
 from kgkc_opt.inputs.keys import POLICIES
 from kgkc_opt.inputs.scenario import Scenario
+from kgkc_opt.report.annual import AnnualOptions, parse_command
 from kgkc_opt.report.files import replan_csv, result_files
 from kgkc_opt.solver.backend import SOLVERS
 from kgkc_opt.solver.decompose import METHODS
@@ -40,6 +52,8 @@ from kgkc_opt.solver.result import Result
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from kgkc_opt.analysis.annual import AnnualResult
 
 SUMMARY = "summary.json"
 #: The options of ``solve`` a recorded command may hold (each followed by its value).
@@ -115,6 +129,59 @@ def solve_run(scenario_path: str, scenario: Scenario, *, solver: str | None = No
     return SolveRun(scenario, result, table, files)
 
 
+@dataclass(frozen=True)
+class AnnualRun:
+    """One ``annual`` with everything its result folder holds."""
+
+    options: AnnualOptions
+    scenario: Scenario
+    result: AnnualResult
+    inputs: list[dict[str, str]]
+    files: dict[str, str | bytes]
+
+
+def annual_run(options: AnnualOptions) -> AnnualRun:
+    """Load the inputs of ``kgkc-opt annual``, select, and build its result folder's files (the
+    record included)."""
+    from kgkc_opt.analysis.annual import Rules, annual
+    from kgkc_opt.inputs.files import load_program, load_proposals
+    from kgkc_opt.inputs.previous import load_previous
+    from kgkc_opt.inputs.reader import InputFile
+    from kgkc_opt.inputs.scenario import baseline
+    from kgkc_opt.report.annual import annual_files
+
+    if options.scenario is not None:
+        scenario = load_scenario(options.scenario)
+        inputs = input_records(scenario)
+    else:
+        name = options.program or DEFAULT_PROGRAM
+        scenario = baseline(load_program(name))
+        program_record = {"role": "program", "path": name}
+        inputs = [{**program_record, "sha256": sha256_of(input_path(program_record))}]
+    proposals = load_proposals(options.proposals, scenario.program)
+    inputs.insert(0, {"role": "proposals", "path": options.proposals, "sha256": sha256_of(Path(options.proposals))})
+    previous = None
+    if options.previous is not None:
+        read: list[InputFile] = []
+        _, previous = load_previous(options.previous, record=read)
+        inputs += [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in read]
+    rules = Rules(max_per_commune=options.max_per_commune, min_per_region=options.min_per_region,
+                  cap_cofunding=options.cap_cofunding, budget=options.budget, check_extra=options.check_extra)
+    result = annual(proposals, options.year, scenario=scenario, rules=rules, previous=previous)
+    files = annual_files(result, scenario, options,
+                         extra={"inputs": inputs, "command": options.command(), "versions": versions()})
+    return AnnualRun(options, scenario, result, inputs, files)
+
+
+def check_out_holds_no_input(out: str | Path, records: list[dict[str, str]]) -> None:
+    """--out (with --force) replaces the folder: refuse one that holds an input file."""
+    folder = Path(out).resolve()
+    for record in records:
+        if input_path(record).resolve().is_relative_to(folder):
+            raise OutputError(f"{out}: holds the {record['role']} file {record['path']}, which "
+                              "replacing the folder would delete; choose another folder")
+
+
 def _command_options(command: list[str]) -> dict[str, Any]:
     flags = dict(zip(command[2::2], command[3::2], strict=True))
     options: dict[str, Any] = {"solver": flags.get("--solver"), "method": flags.get("--method", "decompose"),
@@ -149,11 +216,16 @@ def read_record(folder: str | Path) -> dict[str, Any]:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError([Problem(label, f"line {exc.lineno}", f"is not valid JSON: {exc.msg}")]) from None
-    problems = []
+    problems: list[Problem] = []
     if not isinstance(record, dict):
         raise InputError([Problem(label, "", "expected the record of a solve (a JSON object)")])
     command = record.get("command")
-    if not (isinstance(command, list) and len(command) >= 2 and command[0] == "solve"
+    if isinstance(command, list) and command[:1] == ["annual"]:
+        try:
+            parse_command(command, label)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    elif not (isinstance(command, list) and len(command) >= 2 and command[0] == "solve"
             and all(isinstance(a, str) for a in command)):
         problems.append(Problem(label, "command", "expected the recorded command, e.g. "
                                 "[\"solve\", \"scenarios/cut.yaml\", ...]; was this folder written by "
@@ -184,7 +256,7 @@ def check_inputs(record: dict[str, Any], label: str) -> None:
             problems.append(Problem(str(rec["path"]), "", (
                 f"the {role} file recorded in {label} (inputs[{i}]) cannot be read "
                 f"({exc.problems[0].message}); paths are relative to the folder "
-                "`kgkc-opt solve` was run from: run `kgkc-opt reproduce` from there")))
+                f"`kgkc-opt {record.get('command', ['solve'])[0]}` was run from: run `kgkc-opt reproduce` from there")))
             continue
         if digest != rec["sha256"]:
             problems.append(Problem(str(rec["path"]), "", (
@@ -246,8 +318,22 @@ def _files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+def _solve_again(command: list[str], label: str) -> SolveRun:
+    try:
+        options = _command_options(command)
+    except ValueError:
+        raise InputError([Problem(label, "command", "the recorded command is not valid: "
+                                  + " ".join(command))]) from None
+    if options["method"] not in METHODS or options.get("solver") not in (None, *SOLVERS) or \
+            options.get("policy") not in (None, *POLICIES) or options.get("structure") not in (None, "on", "off"):
+        raise InputError([Problem(label, "command", "the recorded command is not valid: "
+                                  + " ".join(command))])
+    return solve_run(command[1], load_scenario(command[1]), **options)
+
+
 def reproduce(folder: str | Path) -> Report:
-    """Re-run the solve recorded in ``folder/summary.json`` and compare outputs byte for byte."""
+    """Re-run the solve (or annual selection) recorded in ``folder/summary.json`` and compare outputs
+    byte for byte."""
     folder = Path(folder)
     label = str(folder / SUMMARY)
     record = read_record(folder)
@@ -259,18 +345,13 @@ def reproduce(folder: str | Path) -> Report:
         for name in sorted(set(recorded_versions) | set(now)):
             if recorded_versions.get(name) != now.get(name):
                 report.version_changes[name] = (recorded_versions.get(name), now.get(name))
-    try:
-        options = _command_options(report.command)
-    except ValueError:
-        raise InputError([Problem(label, "command", "the recorded command is not valid: "
-                                  + " ".join(report.command))]) from None
-    if options["method"] not in METHODS or options.get("solver") not in (None, *SOLVERS) or \
-            options.get("policy") not in (None, *POLICIES) or options.get("structure") not in (None, "on", "off"):
-        raise InputError([Problem(label, "command", "the recorded command is not valid: "
-                                  + " ".join(report.command))])
-    run = solve_run(report.command[1], load_scenario(report.command[1]), **options)
+    made: dict[str, str | bytes]
+    if report.command[0] == "annual":
+        made = dict(annual_run(parse_command(report.command, label)).files)
+    else:
+        made = dict(_solve_again(report.command, label).files)
     old = _files(folder)
-    new = {name: text.encode("utf-8") for name, text in run.files.items()}
+    new = {name: data if isinstance(data, bytes) else data.encode("utf-8") for name, data in made.items()}
     for name in sorted(set(old) | set(new)):
         if name not in new:
             report.missing.append(name)

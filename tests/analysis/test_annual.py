@@ -187,6 +187,7 @@ def test_reasons_name_the_rule_and_who_outranked(plan_2024, left_2024):
     over = [d for d in result.decisions if d.status == NOT_FUNDED]
     assert len(over) == 2 and all([r.code for r in d.reasons] == ["quantity_met"] for d in over)
     assert str(n) in over[0].reasons[0].text.vi and over[0].least_extra is None  # money does not lift it
+    assert over[0].reasons[0].text.en.startswith(f"Task {brand} has {n} units left from {YEAR}")
 
     consult = planned_task(plan_2024, "consulting")
     items = tuple(prop(f"C{i}", consult, 60, 30, score=90 - i, commune="Xã A") for i in range(3))

@@ -326,8 +326,9 @@ def test_x_marks_and_empty_cells(program):
     ("", "line 1", "is empty; expected a header row naming the columns: proposal_id, title"),
     (HEADER + "\n", "", "has no proposals: the header (line 1) is followed by no rows"),
     (ROW + "\n" + ROW + "\n", "line 1", "expected a header row naming the columns, got 'KG-01,Ứng dụng"),
-    (HEADER + ",ma_so_thue\n" + ROW + ",\n", "line 1", "unknown column 'ma_so_thue'; the columns are proposal_id, title, "
-     "applicant, commune, task_id, units, total_cost, requested, cofunding (required) and region, score"),
+    (HEADER + ",ma_so_thue\n" + ROW + ",\n", "line 1",
+     "unknown column 'ma_so_thue'; the columns are proposal_id, title, applicant, commune, task_id, units, "
+     "total_cost, requested, cofunding (required) and region, score"),
     (HEADER + ",reqested\n" + ROW + ",1\n", "line 1", "unknown column 'reqested'; did you mean requested?"),
     (HEADER.replace(",cofunding", "") + "\n" + ROW.rsplit(",", 1)[0] + "\n", "line 1",
      "the required column cofunding (or 'đối ứng', 'vốn đối ứng') is missing"),

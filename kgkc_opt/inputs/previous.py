@@ -1,0 +1,74 @@
+"""An earlier selection of the year, for the mid-year re-selection (``kgkc-opt annual --previous``).
+
+The earlier selection is the ``selection.csv`` that ``kgkc-opt annual --out DIR`` wrote: given a
+folder, its ``selection.csv`` is read; given a file, that file. Only two of its columns count:
+``proposal_id`` and ``status`` (funded, trimmed or not_funded); the others are read and ignored, so
+that a planner may open the file in Excel, add notes and save it as CSV UTF-8 again.
+``previous_from_text`` is pure and lists every problem at once (``InputError``); ``load_previous``
+reads the file, recording its SHA-256 for the result's record.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from kgkc_opt.errors import InputError, Problem
+from kgkc_opt.inputs.files import read_text
+from kgkc_opt.inputs.reader import InputFile
+
+SELECTION = "selection.csv"
+STATUSES = ("funded", "trimmed", "not_funded")
+
+
+def previous_path(path: str | Path) -> Path:
+    """The selection.csv an earlier output folder holds, or the file given."""
+    p = Path(path)
+    return p / SELECTION if p.is_dir() else p
+
+
+def previous_from_text(text: str, source: str) -> dict[str, str]:
+    """Each proposal's status in an earlier selection: {proposal_id: status}."""
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError([Problem(source, "", "is empty; expected the selection.csv of an earlier "
+                                  "'kgkc-opt annual --out' (columns proposal_id and status)")])
+    header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
+    missing = [name for name in ("proposal_id", "status") if name not in header]
+    if missing:
+        raise InputError([Problem(source, "line 1", f"has no column {' or '.join(missing)}; expected the "
+                                  "selection.csv of an earlier 'kgkc-opt annual --out'")])
+    at_id, at_status = header.index("proposal_id"), header.index("status")
+    problems: list[Problem] = []
+    out: dict[str, str] = {}
+    first_line: dict[str, int] = {}
+    for line, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        pid = cells[at_id].strip() if at_id < len(cells) else ""
+        status = cells[at_status].strip() if at_status < len(cells) else ""
+        if not pid:
+            problems.append(Problem(source, f"line {line}", "proposal_id is empty"))
+            continue
+        if status not in STATUSES:
+            problems.append(Problem(source, f"line {line}", f"status {status!r} of {pid}: expected one of "
+                                    f"{', '.join(STATUSES)}"))
+        key = pid.casefold()
+        if key in first_line:
+            problems.append(Problem(source, f"line {line}", f"{pid} is listed again (first at line "
+                                    f"{first_line[key]})"))
+            continue
+        first_line[key] = line
+        out[pid] = status
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def load_previous(path: str | Path, *, record: list[InputFile] | None = None) -> tuple[str, dict[str, str]]:
+    """(the file read, {proposal_id: status}) of an earlier selection: a folder or its selection.csv."""
+    csv_path = previous_path(path)
+    label = str(csv_path)
+    text = read_text(csv_path, record=record, role="previous", label=label)
+    return label, previous_from_text(text, label)

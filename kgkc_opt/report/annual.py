@@ -1,0 +1,177 @@
+"""The annual plan's result folder (``kgkc-opt annual --out DIR``) and the command that makes it.
+
+``annual_files(result, scenario, options, extra=...)`` gives the folder's files:
+
+``selection.csv``     one row per proposal (``analysis.annual.SELECTION_COLUMNS``), money exact
+``by_task.csv``       per task: planned units for the year, proposals, funded units and money
+``by_commune.csv``    per commune and region: proposals, funded, support
+``changes.csv``       with an earlier selection (``--previous``): each proposal whose status changed
+``annual-plan.xlsx``  the tables as a workbook (``report.annual_workbook``)
+``annual-plan.docx``  the brief an official can send (``report.annual_brief``)
+``summary.json``      the figures, the rules, and the record ``kgkc-opt reproduce DIR`` re-runs
+
+``AnnualOptions`` is the command as recorded in summary.json (``command()``) and read back from it
+(``parse_command``, which refuses anything but the options of ``annual``: a record never makes
+``reproduce`` write elsewhere). The words follow ``--lang``; the CSV columns and status codes do not.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from kgkc_opt.analysis.annual import AnnualResult, summary
+from kgkc_opt.errors import InputError, Problem
+from kgkc_opt.inputs.scenario import Scenario
+from kgkc_opt.report import fmt
+from kgkc_opt.report.annual_tables import counts, csv_files, exact
+from kgkc_opt.solver.status import Status
+
+WORKBOOK = "annual-plan.xlsx"
+BRIEF = "annual-plan.docx"
+SUMMARY = "summary.json"
+#: The options of ``annual`` a recorded command may hold, each followed by its value ...
+VALUE_OPTIONS = ("--year", "--program", "--scenario", "--lang", "--max-per-commune", "--min-per-region", "--budget",
+                 "--previous")
+#: ... and those without one.
+FLAG_OPTIONS = ("--no-cofunding-cap", "--check-extra")
+
+
+@dataclass(frozen=True)
+class AnnualOptions:
+    """What ``kgkc-opt annual`` was asked (paths as given: relative to the folder it ran from)."""
+
+    proposals: str
+    year: int
+    program: str | None = None
+    scenario: str | None = None
+    lang: str = "vi"
+    max_per_commune: int | None = None
+    min_per_region: int = 0
+    cap_cofunding: bool = True
+    budget: Fraction | None = None
+    previous: str | None = None
+    check_extra: bool = False
+
+    def command(self) -> list[str]:
+        """The ``kgkc-opt`` arguments that make the folder again (without ``--out``)."""
+        out = ["annual", self.proposals, "--year", str(self.year)]
+        out += ["--scenario", self.scenario] if self.scenario is not None else ["--program", self.program or ""]
+        out += ["--lang", self.lang]
+        if self.max_per_commune is not None:
+            out += ["--max-per-commune", str(self.max_per_commune)]
+        if self.min_per_region:
+            out += ["--min-per-region", str(self.min_per_region)]
+        if not self.cap_cofunding:
+            out.append("--no-cofunding-cap")
+        if self.budget is not None:
+            out += ["--budget", exact(self.budget)]
+        if self.previous is not None:
+            out += ["--previous", self.previous]
+        if self.check_extra:
+            out.append("--check-extra")
+        return out
+
+    def rules(self) -> dict[str, Any]:
+        return {"max_per_commune": self.max_per_commune, "min_per_region": self.min_per_region,
+                "cap_cofunding": self.cap_cofunding, "budget": None if self.budget is None else exact(self.budget),
+                "check_extra": self.check_extra}
+
+
+def whole(text: str, least: int) -> int:
+    """A whole number of at least ``least`` (ValueError otherwise)."""
+    value = int(text.strip())
+    if value < least:
+        raise ValueError(f"expected a whole number of at least {least}, got {text!r}")
+    return value
+
+
+def amount(text: str) -> Fraction:
+    """Million VND as written, exact, at least 0 and to the đồng at most (ValueError otherwise)."""
+    try:
+        value = Fraction(text.strip())
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"expected an amount in million VND such as 3295.3, got {text!r}") from None
+    if value < 0 or (value * 10**6).denominator != 1:
+        raise ValueError(f"expected an amount of at least 0, to the đồng (6 decimals at most), got {text!r}")
+    return value
+
+
+def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
+    """The options of a recorded ``annual`` command; InputError listing what is wrong with it."""
+    def bad(message: str) -> InputError:
+        return InputError([Problem(label, "command", message)])
+
+    if not (len(command) >= 2 and command[0] == "annual" and all(isinstance(a, str) for a in command)):
+        raise bad("expected the recorded command [\"annual\", PROPOSALS, \"--year\", YEAR, ...]")
+    values: dict[str, str] = {}
+    flags: set[str] = set()
+    rest = list(command[2:])
+    problems = []
+    while rest:
+        flag = rest.pop(0)
+        if flag in FLAG_OPTIONS:
+            flags.add(flag)
+        elif flag in VALUE_OPTIONS and rest and flag not in values:
+            values[flag] = rest.pop(0)
+        else:
+            problems.append(Problem(label, "command", f"expected annual PROPOSALS with only the options "
+                                    f"{', '.join(VALUE_OPTIONS + FLAG_OPTIONS)}, got {' '.join(command)}"))
+            break
+    if "--year" not in values:
+        problems.append(Problem(label, "command", "the recorded command has no --year"))
+    if ("--program" in values) == ("--scenario" in values):
+        problems.append(Problem(label, "command", "the recorded command names neither or both of --program and "
+                                "--scenario"))
+    if values.get("--lang", "vi") not in fmt.LANGS:
+        problems.append(Problem(label, "command", f"--lang {values['--lang']}: expected vi or en"))
+    parsed: dict[str, Any] = {}
+    for flag, key, read in (("--year", "year", lambda s: whole(s, 1)),
+                            ("--max-per-commune", "max_per_commune", lambda s: whole(s, 1)),
+                            ("--min-per-region", "min_per_region", lambda s: whole(s, 0)),
+                            ("--budget", "budget", amount)):
+        if flag in values:
+            try:
+                parsed[key] = read(values[flag])
+            except ValueError as exc:
+                problems.append(Problem(label, "command", f"{flag}: {exc}"))
+    if problems:
+        raise InputError(problems)
+    return AnnualOptions(command[1], program=values.get("--program"), scenario=values.get("--scenario"),
+                         lang=values.get("--lang", "vi"), cap_cofunding="--no-cofunding-cap" not in flags,
+                         previous=values.get("--previous"), check_extra="--check-extra" in flags, **parsed)
+
+
+def summary_record(result: AnnualResult, options: AnnualOptions, extra: Mapping[str, Any] | None = None
+                   ) -> dict[str, Any]:
+    """summary.json: the result's figures (money as exact decimals), the rules and ``extra`` (the
+    inputs with their SHA-256, the command, the versions)."""
+    record = summary(result)
+    local, cof = result.spent
+    n = counts(result)
+    record.update(budget=exact(result.budget), cofunding=None if result.cofunding is None else exact(result.cofunding),
+                  spent=exact(local), cofunding_spent=exact(cof), left=exact(result.budget - local),
+                  trimmed=n["trimmed"], rules=options.rules(), lang=options.lang)
+    if result.message and result.message != "optimal":
+        record["message"] = result.message
+    if result.previous is not None:
+        record["changes"] = len(result.changes)
+    return record | dict(extra or {})
+
+
+def annual_files(result: AnnualResult, scenario: Scenario, options: AnnualOptions, *,
+                 extra: Mapping[str, Any] | None = None) -> dict[str, str | bytes]:
+    """The result folder's files (only summary.json when the rules cannot all hold)."""
+    files: dict[str, str | bytes] = {
+        SUMMARY: json.dumps(summary_record(result, options, extra), indent=2, ensure_ascii=False) + "\n"}
+    if result.status != Status.OPTIMAL:
+        return files
+    from kgkc_opt.report import annual_brief, annual_workbook  # openpyxl and python-docx: only here
+
+    files.update(csv_files(result, options.lang))
+    files[WORKBOOK] = annual_workbook.to_bytes(result, scenario, options.lang)
+    files[BRIEF] = annual_brief.to_bytes(result, scenario, options.lang)
+    return files

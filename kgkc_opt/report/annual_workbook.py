@@ -1,0 +1,296 @@
+"""The annual plan as an Excel workbook (``annual-plan.xlsx``), in the house style of ``report.workbook``.
+
+Sheets (Vietnamese names and headings by default; English with ``lang="en"``):
+
+1. ``Tổng hợp``: the year, the program, where the budget comes from, what is spent and left, the
+   counts, the rules, and what the least extra budget means;
+2. ``Đề án``: one row per proposal, in the file's order: outcome, money (support, trim and
+   co-funding of the funded ones), the reason a proposal is not funded and its least extra budget;
+   filters on the header;
+3. ``Theo nhiệm vụ``: per task, the year's plan beside the proposals and what is funded;
+4. ``Theo xã``: per commune and region;
+5. ``Thay đổi`` (mid-year re-selection only): each proposal whose status changed.
+
+Totals are Excel formulas with their values cached (``report.workbook.with_cached_values``); the
+header rows are frozen and repeated on every printed page (A4 landscape, one page wide); money is
+in million VND, without decimals where an amount has none. ``to_bytes`` gives the same bytes for
+the same result (``annual_tables.stable_zip``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from openpyxl import Workbook
+
+from kgkc_opt.analysis.annual import NOT_FUNDED, AnnualResult
+from kgkc_opt.inputs.program import Text
+from kgkc_opt.inputs.scenario import Scenario
+from kgkc_opt.report import fmt
+from kgkc_opt.report.annual_tables import (
+    LEAST_EXTRA,
+    budget_text,
+    change_rows,
+    commune_rows,
+    counts,
+    heading,
+    rules_lines,
+    selection_rows,
+    stable_zip,
+    status_text,
+    task_label,
+    task_rows,
+)
+from kgkc_opt.report.workbook import (
+    BORDER,
+    INT_FORMAT,
+    TOTAL_FILL,
+    Book,
+    _font,
+    _header_cell,
+    _print_setup,
+    _ref,
+    _row_height,
+    _set_widths,
+    _Sheet,
+    _title,
+    money_format,
+)
+
+SHEETS = {
+    "summary": Text("Tổng hợp", "Summary"),
+    "selection": Text("Đề án", "Proposals"),
+    "tasks": Text("Theo nhiệm vụ", "By task"),
+    "communes": Text("Theo xã", "By commune"),
+    "changes": Text("Thay đổi", "Changes"),
+}
+NOT_FUNDED_COLOUR = "C00000"
+HEADER_ROW = 4
+CHOSEN_AGAIN = Text("“Chọn lại với kinh phí đó”: có, nếu tính lại danh mục với kinh phí tăng thêm đó thì đề án "
+                    "được chọn; không, nếu danh mục tính lại ưu tiên đề án khác.",
+                    "“Chosen again with it”: yes where the selection made again with that much more budget funds "
+                    "the proposal; no where it prefers other proposals.")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table sheet: the row's key, its heading, width, and how its cells read."""
+
+    key: str
+    width: float
+    kind: str = "text"  # text, wrap, centre, int, money
+    total: bool = False
+    title: str | None = None  # a heading other than ``annual_tables.heading(key)``
+
+
+def _value(value: Any, kind: str) -> Any:
+    if isinstance(value, Fraction):
+        return float(value)
+    if kind == "int" and value is not None:
+        return int(value)
+    return value
+
+
+def _table(sheet: _Sheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]], lang: str, *,
+           colour: Callable[[dict[str, Any]], str | None] = lambda row: None) -> int:
+    """Write a table from ``HEADER_ROW`` on: header, rows, and a total row where a column totals;
+    returns the total row (or the last row). ``colour(row)``: the colour of the row's status."""
+    ws = sheet.ws
+    _set_widths(ws, [c.width for c in columns])
+    for col, c in enumerate(columns, start=1):
+        _header_cell(ws, HEADER_ROW, col, c.title or heading(c.key, lang))
+    ws.row_dimensions[HEADER_ROW].height = 45
+    r = HEADER_ROW
+    for r, row in enumerate(rows, start=HEADER_ROW + 1):
+        for col, c in enumerate(columns, start=1):
+            value = _value(row.get(c.key), c.kind)
+            number_format = INT_FORMAT if c.kind == "int" else money_format(value) if c.kind == "money" else None
+            sheet.cell(r, col, value, number_format=number_format, wrap=c.kind == "wrap",
+                       align="center" if c.kind == "centre" else None,
+                       colour=colour(row) if c.key == "status" else None, bold=c.key == "status" and bool(colour(row)))
+        _row_height(ws, r, *((row.get(c.key), c.width) for c in columns if c.kind == "wrap"))
+    last = r
+    if any(c.total for c in columns) and rows:
+        r = last + 1
+        first = next(i for i, c in enumerate(columns, start=1) if c.total)
+        for col in range(1, first):
+            sheet.cell(r, col, None, fill=TOTAL_FILL)
+        if first > 2:
+            sheet.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=first - 1)
+        sheet.cell(r, 1, fmt.label("grand_total", lang), bold=True, fill=TOTAL_FILL, align="center")
+        for col, c in enumerate(columns[first - 1:], start=first):
+            if not c.total:
+                sheet.cell(r, col, None, fill=TOTAL_FILL)
+                continue
+            value = sum((_value(row.get(c.key), c.kind) or 0 for row in rows), 0)
+            span = f"{_ref(col, HEADER_ROW + 1)}:{_ref(col, last)}"
+            sheet.formula(r, col, f"SUM({span})", value, money=c.kind == "money", bold=True, fill=TOTAL_FILL)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{_ref(len(columns), last)}"
+    _print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", last_col=len(columns), last_row=r)
+    return r
+
+
+def _headings(ws: Any, title: str, note: str, last_col: int) -> None:
+    _title(ws, title, last_col, 1, height=22)
+    _title(ws, note, last_col, 2, size=11, bold=False, italic=True, height=30)
+
+
+def _t(vi: str, en: str, lang: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: str) -> str:
+    """The proposals; returns the cell of the total support of the funded ones."""
+    program = scenario.program
+    rows = []
+    for i, row in enumerate(selection_rows(result, lang), start=1):
+        funded = row["status"] != NOT_FUNDED
+        again = row["funded_at_extra"]
+        rows.append({**row, "tt": i, "task_id": task_label(program, row["task_id"], lang),
+                     "status_code": row["status"], "status": status_text(row["status"], lang),
+                     "support": row["support"] if funded else None, "trim": row["trim"] if funded else None,
+                     "cofunding": row["cofunding"] if funded else None,
+                     "funded_at_extra": None if again is None else fmt.label("yes" if again else "no", lang)})
+    columns = [Column("tt", 5, "centre"), Column("proposal_id", 12.5), Column("title", 34, "wrap"),
+               Column("applicant", 24, "wrap"), Column("commune", 15, "wrap"), Column("region", 13, "wrap"),
+               Column("task_id", 22, "wrap"), Column("status", 13, "wrap"), Column("units", 7, "int"),
+               Column("requested", 10.5, "money", True), Column("cap", 10.5, "money"),
+               Column("support", 10.5, "money", True), Column("trim", 10, "money", True),
+               Column("cofunding", 10.5, "money", True), Column("score", 7, "money"), Column("reason", 60, "wrap"),
+               Column("least_extra", 11, "money")]
+    if any(d.funded_at_extra is not None for d in result.decisions):
+        columns.append(Column("funded_at_extra", 10, "centre"))
+    _headings(sheet.ws, _t(f"DANH SÁCH ĐỀ ÁN KHUYẾN CÔNG NĂM {result.year} VÀ KẾT QUẢ LỰA CHỌN",
+                           f"PROPOSALS FOR {result.year} AND THE SELECTION", lang),
+              _t("(Đơn vị tính: triệu đồng; kinh phí hỗ trợ, điều chỉnh giảm và vốn đối ứng ghi cho các đề án "
+                 "được hỗ trợ)", "(Million VND; support, trim and co-funding of the funded proposals)", lang),
+              len(columns))
+    total = _table(sheet, columns, rows, lang,
+                   colour=lambda row: NOT_FUNDED_COLOUR if row.get("status_code") == NOT_FUNDED else None)
+    sheet.ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    return _ref(1 + next(i for i, c in enumerate(columns) if c.key == "support"), total)
+
+
+def _summary_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: str, support_total: str) -> None:
+    ws = sheet.ws
+    program = scenario.program
+    _set_widths(ws, [46, 14, 76])
+    heading_ = ws.cell(row=1, column=1, value=_t(f"KẾT QUẢ LỰA CHỌN ĐỀ ÁN KHUYẾN CÔNG NĂM {result.year}",
+                                                 f"THE SELECTION OF PROPOSALS FOR {result.year}", lang))
+    heading_.font = _font(True, size=13)
+    local, cof = result.spent
+    n = counts(result)
+    selection = SHEETS["selection"].get(lang)
+    lines: list[tuple[str, Any]] = [
+        (_t("Năm", "Year", lang), str(result.year)),
+        (_t("Chương trình", "Program", lang), f"{program.title.get(lang)} ({program.source_document})"),
+        (_t("Phương án kế hoạch của chương trình", "The program's plan", lang), fmt.scenario_title(scenario, lang)),
+        (_t("Kinh phí dành cho các đề án (triệu đồng)", "Budget for proposals (million VND)", lang), result.budget),
+        (_t("Đã bố trí cho các đề án được hỗ trợ (triệu đồng)", "Support of the funded proposals (million VND)",
+            lang), (f"'{selection}'!{support_total}", local)),
+        (_t("Còn lại (triệu đồng)", "Left (million VND)", lang), ("B6-B7", result.budget - local)),
+        (_t("Vốn đối ứng của các cơ sở được hỗ trợ (triệu đồng)", "Co-funding of the funded proposals (million VND)",
+            lang), cof),
+        (_t("Số đề án", "Proposals", lang), len(result.decisions)),
+        (_t("Được hỗ trợ theo đề nghị", "Funded as requested", lang), n["funded"]),
+        (_t("Được hỗ trợ, điều chỉnh giảm theo mức tối đa", "Funded, trimmed to the legal cap", lang), n["trimmed"]),
+        (_t("Không được hỗ trợ", "Not funded", lang), n["not_funded"]),
+        *([(_t("Đề án thay đổi kết quả so với lần chọn trước", "Proposals whose outcome changed since the earlier "
+               "selection", lang), len(change_rows(result, lang)))] if result.previous is not None else []),
+        (_t("Nguồn kinh phí", "Where the budget comes from", lang), budget_text(result, scenario, lang)),
+        (_t("Quy tắc lựa chọn", "Rules", lang), "\n".join(rules_lines(result, lang))),
+        (_t("Kết quả tính toán", "Solve status", lang), fmt.status(result.status, lang)),
+        (_t("Ghi chú", "Notes", lang), "\n".join([LEAST_EXTRA.get(lang)] + (
+            [CHOSEN_AGAIN.get(lang)] if any(d.funded_at_extra is not None for d in result.decisions) else []))),
+    ]
+    r = 3
+    for key, value in lines:  # figures in column B, words across B and C
+        sheet.cell(r, 1, key, bold=True, wrap=True)
+        if isinstance(value, tuple):
+            sheet.formula(r, 2, value[0], value[1])
+        elif isinstance(value, Fraction | int):
+            number = _value(value, "money")
+            sheet.cell(r, 2, number, number_format=money_format(number) if isinstance(value, Fraction)
+                       else INT_FORMAT)
+        else:
+            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+            sheet.cell(r, 2, value, wrap=True)
+            _row_height(ws, r, (value, 90), (key, 46))
+        if not isinstance(value, str):
+            sheet.cell(r, 3, None)
+        else:
+            ws.cell(row=r, column=3).border = BORDER
+        r += 1
+    _print_setup(ws, last_col=3, last_row=r - 1)
+
+
+def _tasks_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: str) -> None:
+    program = scenario.program
+    rows = [{**row, "task_name": task_label(program, row["task_id"], lang).split(" ", 1)[-1]}
+            for row in task_rows(result)]
+    columns = [Column("task_id", 8, "centre"), Column("task_name", 36, "wrap"),
+               Column("planned_units", 10, "int"), Column("remaining_units", 12, "int"),
+               Column("proposals", 9, "int", True), Column("funded", 9, "int", True),
+               Column("funded_units", 10, "int"), Column("requested", 12, "money", True),
+               Column("support", 12, "money", True), Column("cofunding", 12, "money", True)]
+    _headings(sheet.ws, _t(f"ĐỀ ÁN THEO NHIỆM VỤ CỦA CHƯƠNG TRÌNH NĂM {result.year}",
+                           f"PROPOSALS BY TASK OF THE PROGRAM, {result.year}", lang),
+              _t("(Đơn vị tính: triệu đồng; kế hoạch năm theo phương án kế hoạch của chương trình)",
+                 "(Million VND; the year's plan from the program's plan)", lang), len(columns))
+    _table(sheet, columns, rows, lang)
+    sheet.ws.freeze_panes = f"C{HEADER_ROW + 1}"
+
+
+def _communes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
+    columns = [Column("commune", 26, "wrap"), Column("region", 20, "wrap"), Column("proposals", 10, "int", True),
+               Column("funded", 10, "int", True), Column("support", 14, "money", True)]
+    _headings(sheet.ws, _t(f"ĐỀ ÁN THEO ĐỊA BÀN NĂM {result.year}", f"PROPOSALS BY COMMUNE, {result.year}", lang),
+              _t("(Đơn vị tính: triệu đồng)", "(Million VND)", lang), len(columns))
+    _table(sheet, columns, commune_rows(result), lang)
+    sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
+
+
+def _changes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
+    titles = {d.proposal.id: d.proposal.title for d in result.decisions}
+    rows = [{**row, "title": titles.get(row["proposal_id"], ""), "before": status_text(row["before"], lang),
+             "after": status_text(row["after"], lang)} for row in change_rows(result, lang)]
+    columns = [Column("proposal_id", 13), Column("title", 34, "wrap"), Column("before", 16, "wrap"),
+               Column("after", 16, "wrap"), Column("support", 12, "money", True), Column("reason", 60, "wrap")]
+    _headings(sheet.ws, _t(f"THAY ĐỔI SO VỚI LẦN CHỌN TRƯỚC, NĂM {result.year}",
+                           f"CHANGES FROM THE EARLIER SELECTION, {result.year}", lang),
+              _t("(Đơn vị tính: triệu đồng)", "(Million VND)", lang), len(columns))
+    _table(sheet, columns, rows, lang)
+    sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
+
+
+def build(result: AnnualResult, scenario: Scenario, lang: str = "vi") -> Book:
+    """The workbook of an annual selection, with the values of its formula cells."""
+    fmt.check_lang(lang)
+    wb = Workbook()
+    cache: dict[tuple[str, str], float] = {}
+    summary = wb.worksheets[0]
+    summary.title = SHEETS["summary"].get(lang)
+    selection = wb.create_sheet(SHEETS["selection"].get(lang))
+    support_total = _selection_sheet(_Sheet(selection, cache), result, scenario, lang)
+    _summary_sheet(_Sheet(summary, cache), result, scenario, lang, support_total)
+    _tasks_sheet(_Sheet(wb.create_sheet(SHEETS["tasks"].get(lang)), cache), result, scenario, lang)
+    _communes_sheet(_Sheet(wb.create_sheet(SHEETS["communes"].get(lang)), cache), result, lang)
+    if result.previous is not None:
+        _changes_sheet(_Sheet(wb.create_sheet(SHEETS["changes"].get(lang)), cache), result, lang)
+    for ws in wb.worksheets:
+        ws.sheet_view.zoomScale = 90
+    wb.active = 1  # opens on the proposals
+    wb.calculation.fullCalcOnLoad = True
+    wb.properties.title = _t(f"Lựa chọn đề án khuyến công năm {result.year}",
+                             f"Selection of industrial-promotion proposals, {result.year}", lang)
+    wb.properties.subject = scenario.program.title.get(lang)
+    wb.properties.creator = "kgkc-opt"
+    return Book(wb, cache)
+
+
+def to_bytes(result: AnnualResult, scenario: Scenario, lang: str = "vi") -> bytes:
+    """``annual-plan.xlsx``: the same bytes for the same result."""
+    return stable_zip(build(result, scenario, lang).to_bytes())
