@@ -360,8 +360,8 @@ def reasons_for(sin: SelectionInput, funded: frozenset[str], c: Candidate, runs:
             out.append(Reason("quantity_met", Text(
                 f"Nhiệm vụ {c.task_id} còn {units_left} đơn vị từ năm {sin.year} đến hết chương trình; "
                 f"các đề án được chọn đã chiếm {done}.",
-                f"Task {c.task_id} has {units_left} units left from {sin.year} to the end of the program; "
-                f"the funded proposals take {done}."),
+                f"Task {c.task_id} has {units_left} unit{'s' if units_left != 1 else ''} left from {sin.year} "
+                f"to the end of the program; the funded proposals take {done}."),
                 tuple(x.id for x in chosen if x.task_id == c.task_id)))
     if sin.max_per_commune is not None:
         same = [x.id for x in chosen if x.place == c.place]
