@@ -1,0 +1,770 @@
+"""Merging the programs of provinces that were merged into one program (docs/program-format.md,
+"Merging programs").
+
+Since 1 July 2025 Kiên Giang is part of the merged An Giang province: the merged province needs one
+program that holds what its predecessors' programs hold. ``merge_programs(programs, name=...)``
+builds it, side by side and traceable:
+
+- every task row keeps its figures, its years and its origin: its id becomes
+  ``<group>.<PREFIX>.<n>`` (``II.2`` of Kiên Giang becomes ``II.KG.2``: the format's ids are
+  letters and digits joined by dots, and the audit expects a task id to start with its group), and
+  its ``source`` becomes ``"<program id>, <source>"``;
+- groups with the same id and the same name are one group; a group id whose names differ is kept
+  once per program, as ``<group>.<PREFIX>``;
+- the annual table (per year and per column), its total row and ``stated_totals`` are summed,
+  exactly; the period covers every input's years (a year no input covers has 0);
+- targets, relations and links get the id ``<PREFIX>-<id>`` and point to the renamed tasks;
+- a support rule with the same id and the same caps, citation and confidence is one rule; the
+  same id with any of these different is a ``Conflict``: both are kept, as ``<id>@<PREFIX>``, and
+  each task keeps its own program's rule. Nothing is chosen silently;
+- on request only, ``combine`` merges rows of the same kind (same group, unit, support rule,
+  cadence and leader) into one row: quantities and costs summed, years joined, the source listing
+  every row. Targets that count combined rows are summed where that is exact.
+
+The merge writes what it did into the program as ``source_notes`` (source ``MERGE_SOURCE``), so
+that the audit of the merged file shows it. ``merge_artefacts(result, inputs)`` audits the merged
+program and returns every finding the inputs' own audits (with the same renaming) do not explain:
+a plain merge has none.
+
+Pure: programs in, a program document and its ``Program`` out; no file is read or written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from typing import Any
+
+from kgkc_opt.analysis.audit import Finding, audit
+from kgkc_opt.errors import UsageError
+from kgkc_opt.inputs.program import (
+    TASK_ID_RE,
+    Cost,
+    Group,
+    Program,
+    SourceNote,
+    SupportRule,
+    Target,
+    Task,
+    Text,
+    YearBudget,
+    program_from_dict,
+)
+from kgkc_opt.inputs.program_dict import program_to_dict
+from kgkc_opt.inputs.structure import Link, Structure
+
+#: A prefix (the origin code of a program's rows): letters and digits, e.g. KG, AG.
+PREFIX_RE = re.compile(r"^[A-Za-z0-9]+$")
+#: The source of the notes the merge writes into the merged program.
+MERGE_SOURCE = "kgkc-opt program merge"
+#: The longest period a program may have (the validator's limit).
+MAX_YEARS = 21
+
+
+#: The fields of a support rule, in Vietnamese (for a conflict's text).
+_FIELDS_VI = {"max_state_share": "tỷ lệ hỗ trợ tối đa", "max_state_per_unit": "mức hỗ trợ tối đa mỗi đơn vị",
+              "citation": "căn cứ", "confidence": "độ tin cậy"}
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """One support rule id with different caps, citations or confidence in two or more programs."""
+
+    rule: str
+    programs: tuple[str, ...]
+    kept_as: tuple[str, ...]
+    differences: tuple[str, ...]
+
+    def text(self, lang: str = "en") -> str:
+        diff, kept = "; ".join(self.differences), ", ".join(self.kept_as)
+        if lang == "vi":
+            diff = "; ".join(_FIELDS_VI.get(d.split(":", 1)[0], d.split(":", 1)[0]) + ":" + d.split(":", 1)[1]
+                             for d in self.differences)
+            return (f"Quy định hỗ trợ {self.rule} khác nhau giữa {' và '.join(self.programs)} ({diff}): giữ cả "
+                    f"hai, là {kept}; mỗi nhiệm vụ giữ quy định của chương trình gốc.")
+        return (f"support rule {self.rule} differs between {' and '.join(self.programs)} ({diff}): both are "
+                f"kept, as {kept}; each task keeps its own program's rule")
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """A merged program: the document (what ``write_program_yaml`` writes), the validated
+    ``Program``, the support-rule conflicts, and notes on what the merge did (``notes``; also in
+    the program's ``source_notes``). ``task_origins`` maps each merged task id to the
+    (program id, task id) rows it holds (two or more for a combined row); ``target_origins`` the
+    same for targets."""
+
+    program_dict: dict[str, Any]
+    program: Program
+    conflicts: tuple[Conflict, ...]
+    notes: tuple[Text, ...]
+    inputs: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = ()
+    task_origins: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    target_origins: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+
+    def tasks_of(self, program_id: str) -> tuple[str, ...]:
+        """The merged task ids holding a row of ``program_id``."""
+        return tuple(tid for tid in self.program.task_ids
+                     if any(p == program_id for p, _ in self.task_origins.get(tid, ())))
+
+
+# --- prefixes and renaming --------------------------------------------------------------------
+
+
+def default_prefix(program: Program) -> str:
+    """The initials of the province (``Kiên Giang`` -> ``KG``, ``An Giang (illustrative)`` ->
+    ``AG``), else of the program id's words (``kien-giang-2021-2025`` -> ``KG``)."""
+    for text in (re.sub(r"\(.*?\)", " ", program.province), program.id):
+        plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+        initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", plain)).upper()
+        if initials:
+            return initials
+    return "P"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How every id of every input is renamed (the same for the merge and for ``merge_artefacts``)."""
+
+    prefixes: tuple[str, ...]
+    groups: tuple[dict[str, str], ...]
+    rules: tuple[dict[str, str], ...]
+    tasks: tuple[dict[str, str], ...]
+    conflicts: tuple[Conflict, ...]
+    split_groups: tuple[str, ...]
+    #: the name each merged rule id keeps (the first program's), and the rule ids whose names differ
+    rule_names: dict[str, Text] = field(default_factory=dict)
+    renamed_rules: tuple[str, ...] = ()
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, Fraction):
+        return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+    return "none" if value is None else str(value)
+
+
+def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
+    problems: list[str] = []
+    if len(prefixes) != len(programs):
+        raise UsageError(f"{len(programs)} programs but {len(prefixes)} prefixes; give one prefix per program, "
+                         "in the programs' order")
+    for p in prefixes:
+        if not PREFIX_RE.match(p):
+            problems.append(f"the prefix {p!r} is not letters and digits only (e.g. KG, AG)")
+    seen: dict[str, str] = {}
+    for p, prog in zip(prefixes, programs, strict=True):
+        if p.upper() in seen:
+            problems.append(f"{seen[p.upper()]} and {prog.id} both get the prefix {p}; give a prefix for each "
+                            "program (--prefix)")
+        seen.setdefault(p.upper(), prog.id)
+    ids = [prog.id for prog in programs]
+    for pid in sorted({x for x in ids if ids.count(x) > 1}):
+        problems.append(f"two programs have the id {pid}; each row's source names its program by id, so each "
+                        "program needs its own")
+    if problems:
+        raise UsageError("\n".join(problems))
+
+    names: dict[str, set[Text]] = {}
+    for prog in programs:
+        for g in prog.groups:
+            names.setdefault(g.id, set()).add(g.name)
+    split = tuple(gid for gid, found in names.items() if len(found) > 1)
+    groups = tuple({g.id: f"{g.id}.{p}" if g.id in split else g.id for g in prog.groups}
+                   for p, prog in zip(prefixes, programs, strict=True))
+
+    rules: list[dict[str, str]] = [{} for _ in programs]
+    conflicts = []
+    rule_ids = list(dict.fromkeys(rid for prog in programs for rid in prog.support_rules))
+    rule_names: dict[str, Text] = {}
+    renamed_rules: list[str] = []
+    for rid in rule_ids:
+        having = [(i, prog.support_rules[rid]) for i, prog in enumerate(programs) if rid in prog.support_rules]
+        fields = ("max_state_share", "max_state_per_unit", "citation", "confidence")
+        differ = [f for f in fields if len({getattr(rule, f) for _, rule in having}) > 1]
+        for i, rule in having:
+            rules[i][rid] = f"{rid}@{prefixes[i]}" if differ else rid
+            rule_names.setdefault(rules[i][rid], rule.name)
+        if not differ and len({rule.name for _, rule in having}) > 1:
+            renamed_rules.append(rid)
+        if differ:
+            conflicts.append(Conflict(
+                rid, tuple(programs[i].id for i, _ in having), tuple(rules[i][rid] for i, _ in having),
+                tuple(f"{f}: " + " ≠ ".join(f"{_show(getattr(rule, f))} ({prefixes[i]})" for i, rule in having)
+                      for f in differ)))
+
+    tasks: list[dict[str, str]] = []
+    for p, prog in zip(prefixes, programs, strict=True):
+        tasks.append({t.id: (f"{t.group}.{p}.{t.id[len(t.group) + 1:]}" if t.id.startswith(t.group + ".")
+                             else f"{p}.{t.id}") for t in prog.tasks})
+    _check_unique(problems, "task", [tid for m in tasks for tid in m.values()])
+    _check_unique(problems, "group", list(dict.fromkeys(g for m in groups for g in m.values())))
+    _check_unique(problems, "support rule", list(dict.fromkeys(r for m in rules for r in m.values())))
+    if problems:
+        raise UsageError("\n".join(problems))
+    return _Plan(tuple(prefixes), groups, tuple(rules), tuple(tasks), tuple(conflicts), split, rule_names,
+                 tuple(renamed_rules))
+
+
+def _check_unique(problems: list[str], kind: str, ids: list[str]) -> None:
+    twice = sorted({x for x in ids if ids.count(x) > 1})
+    if twice:
+        problems.append(f"after renaming, the {kind} id(s) {', '.join(twice)} would be used twice; "
+                        "choose other prefixes (--prefix)")
+
+
+def _rename(program: Program, i: int, plan: _Plan) -> Program:
+    """``program`` with the ids and sources it has in the merged program (its own period kept)."""
+    prefix, pid = plan.prefixes[i], program.id
+    tmap, gmap, rmap = plan.tasks[i], plan.groups[i], plan.rules[i]
+
+    def src(source: str) -> str:
+        return f"{pid}, {source}" if source else pid
+
+    st = program.structure
+    return replace(
+        program,
+        stated_totals_source=src(program.stated_totals_source) if program.stated_totals is not None else "",
+        annual_budget_source=src(program.annual_budget_source),
+        support_rules={rmap[rid]: replace(rule, id=rmap[rid], name=plan.rule_names.get(rmap[rid], rule.name))
+                       for rid, rule in program.support_rules.items()},
+        groups=tuple(replace(g, id=gmap[g.id], source=src(g.source)) for g in program.groups),
+        tasks=tuple(replace(t, id=tmap[t.id], group=gmap[t.group], source=src(t.source),
+                            support_rule=rmap[t.support_rule]) for t in program.tasks),
+        targets=tuple(replace(tg, id=f"{prefix}-{tg.id}", source=src(tg.source),
+                              tasks=tuple(tmap[x] for x in tg.tasks)) for tg in program.targets),
+        source_notes=tuple(replace(n, source=src(n.source)) for n in program.source_notes),
+        relations=tuple(replace(r, id=f"{prefix}-{r.id}", source=src(r.source), left=tuple(tmap[x] for x in r.left),
+                                right=tuple(tmap[x] for x in r.right)) for r in program.relations),
+        structure=Structure(
+            cadence={tmap[k]: v for k, v in st.cadence.items()},
+            cadence_source={tmap[k]: src(v) for k, v in st.cadence_source.items()},
+            links=tuple(replace(ln, id=f"{prefix}-{ln.id}", task=tmap[ln.task], leader=tmap[ln.leader],
+                                source=src(ln.source)) for ln in st.links)),
+    )
+
+
+def _validated(program: Program, label: str) -> Program:
+    return program_from_dict(program_to_dict(program), source=label)
+
+
+def renamed_inputs(result: MergeResult, inputs: Sequence[Program]) -> list[Program]:
+    """Each input as it stands in ``result``: its ids and sources renamed, its own period kept."""
+    if tuple(p.id for p in inputs) != result.inputs:
+        raise UsageError(f"these are not the programs merged into {result.program.id}: "
+                         f"{', '.join(p.id for p in inputs)} (merged: {', '.join(result.inputs)})")
+    plan = _plan(inputs, result.prefixes)
+    return [_validated(_rename(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(inputs)]
+
+
+# --- the merge --------------------------------------------------------------------------------
+
+
+def _sum_cost(costs: Sequence[Cost]) -> Cost:
+    return Cost(sum((c.total for c in costs), Fraction(0)), sum((c.state for c in costs), Fraction(0)),
+                sum((c.other for c in costs), Fraction(0)))
+
+
+def _note(vi: str, en: str, severity: str = "info") -> SourceNote:
+    return SourceNote(MERGE_SOURCE, en, severity, Text(vi, en))
+
+
+def _years_text(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def merge_programs(
+    programs: Sequence[Program], *, name: str, title: Text | None = None,
+    combine: Sequence[tuple[str, ...]] = (), prefixes: Sequence[str] | None = None,
+    province: str | None = None,
+) -> MergeResult:
+    """Merge ``programs`` into one program named ``name`` (see the module docstring).
+
+    ``prefixes``: one origin code per program (default: the province's initials, ``KG``);
+    ``combine``: groups of task ids (merged ids like ``II.KG.2``, or ``KG-II.2``) to merge into one
+    row each; ``title`` and ``province`` default to those of the inputs, joined. Raises
+    ``UsageError`` for what cannot be merged as asked, listing every problem.
+    """
+    programs = list(programs)
+    if len(programs) < 2:
+        raise UsageError("merging needs at least two programs")
+    if not name.strip():
+        raise UsageError("the merged program needs a name (--name), e.g. an-giang-2021-2030")
+    prefixes = tuple(prefixes) if prefixes is not None else tuple(default_prefix(p) for p in programs)
+    plan = _plan(programs, prefixes)
+    renamed = [_validated(_rename(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(programs)]
+    start, end = min(p.period[0] for p in programs), max(p.period[1] for p in programs)
+    if end - start + 1 > MAX_YEARS:
+        raise UsageError(f"the merged period {start}–{end} spans {end - start + 1} years; a program spans at most "
+                         f"{MAX_YEARS}")
+    origins = {rn.id: (p.id, t.id) for p, r in zip(programs, renamed, strict=True) for t, rn in
+               zip(p.tasks, r.tasks, strict=True)}
+    target_origins = {rn.id: (p.id, tg.id) for p, r in zip(programs, renamed, strict=True)
+                      for tg, rn in zip(p.targets, r.targets, strict=True)}
+    merged, notes = _union(programs, renamed, plan, name, title, province, (start, end))
+    task_origins: dict[str, tuple[tuple[str, str], ...]] = {tid: (origins[tid],) for tid in merged.task_ids}
+    targets_of: dict[str, tuple[tuple[str, str], ...]] = {tg.id: (target_origins[tg.id],) for tg in merged.targets}
+    if combine:
+        merged, combined_notes, task_origins, targets_of = _combine(merged, combine, plan, programs,
+                                                                    task_origins, targets_of)
+        merged = replace(merged, source_notes=(*merged.source_notes, *combined_notes))
+        notes.extend(combined_notes)
+    document = program_to_dict(merged)
+    program = program_from_dict(document, source=f"merged program {name}")
+    return MergeResult(document, program, plan.conflicts, tuple(n.texts for n in notes if n.texts is not None),
+                       tuple(p.id for p in programs), prefixes, task_origins, targets_of)
+
+
+def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan, name: str,
+           title: Text | None, province: str | None, period: tuple[int, int]) -> tuple[Program, list[SourceNote]]:
+    """The renamed programs side by side, with summed money tables, and the merge's notes."""
+    start, end = period
+    ids = [p.id for p in programs]
+    pairs = ", ".join(f"{pid} ({prefix})" for pid, prefix in zip(ids, plan.prefixes, strict=True))
+    notes = [_note(
+        f"Chương trình hợp nhất bằng kgkc-opt từ {pairs}: mỗi nhiệm vụ giữ số liệu, thời gian và nguồn của "
+        "chương trình gốc, với mã <nhóm>.<mã gốc>.<số>; bảng kinh phí hằng năm và tổng kinh phí là tổng cộng "
+        "của các chương trình gốc.",
+        f"Merged by kgkc-opt from {pairs}: every task keeps its own program's figures, years and source, "
+        "with the id <group>.<prefix>.<number>; the annual table and the stated totals are the sums of theirs.")]
+    annual: dict[int, YearBudget] = {}
+    gaps = []
+    for y in range(start, end + 1):
+        rows = [p.annual_budget[y] for p in programs if y in p.annual_budget]
+        if not rows:
+            gaps.append(y)
+        cost = _sum_cost([Cost(b.total, b.state, b.other) for b in rows])
+        annual[y] = YearBudget(y, cost.total, cost.state, cost.other)
+    if gaps:
+        shown = ", ".join(map(str, gaps))
+        notes.append(_note(f"Không chương trình gốc nào có các năm {shown}: bảng kinh phí hằng năm ghi 0 cho "
+                           "các năm này.",
+                           f"No merged program covers {shown}: the annual table holds 0 for these years."))
+    stated = [p.stated_totals for p in programs]
+    stated_totals = _sum_cost([c for c in stated if c is not None]) if all(c is not None for c in stated) else None
+    totals = [p.annual_stated_total for p in programs]
+    annual_total = _sum_cost([c for c in totals if c is not None]) if all(c is not None for c in totals) else None
+    for label, values in (("stated_totals", stated), ("annual_budget.stated_total", totals)):
+        if any(v is None for v in values) and any(v is not None for v in values):
+            missing = ", ".join(p.id for p, v in zip(programs, values, strict=True) if v is None)
+            notes.append(_note(f"Không ghi {label}: {missing} không có số liệu này, nên không thể cộng.",
+                               f"{label} is left out: {missing} states none, so there is no sum to state."))
+
+    groups: dict[str, Group] = {}  # in the order of the inputs' group ids; a group kept apart next to its twin
+    for gid in dict.fromkeys(g.id for p in programs for g in p.groups):
+        for i, r in enumerate(renamed):
+            if gid not in plan.groups[i]:
+                continue
+            g = r.group(plan.groups[i][gid])
+            if g.id not in groups:
+                groups[g.id] = g
+                continue
+            old = groups[g.id]
+            groups[g.id] = replace(old, source=f"{old.source}; {g.source}",
+                                   short_name=old.short_name if old.short_name is not None else g.short_name)
+    for gid in plan.split_groups:
+        kept = ", ".join(m[gid] for m in plan.groups if gid in m)
+        notes.append(_note(f"Nhóm {gid} có tên khác nhau trong các chương trình gốc: giữ riêng từng nhóm, là {kept}.",
+                           f"Group {gid} has different names in the merged programs: each is kept, as {kept}."))
+    rules: dict[str, SupportRule] = {}
+    for r in renamed:
+        for rid, rule in r.support_rules.items():
+            rules.setdefault(rid, rule)
+    for rid in plan.renamed_rules:
+        notes.append(_note(
+            f"Quy định hỗ trợ {rid} có cùng mức trần và căn cứ nhưng tên khác nhau; giữ tên “{rules[rid].name.vi}”.",
+            f"Support rule {rid} has the same caps and citation but another name; the name "
+            f"'{rules[rid].name.en}' is kept."))
+
+    group_order = {gid: k for k, gid in enumerate(groups)}
+    tasks: list[tuple[int, int, int, Task]] = []
+    for i, (p, r) in enumerate(zip(programs, renamed, strict=True)):
+        dropped = []
+        for k, t in enumerate(r.tasks):
+            if t.annual and p.period != period:
+                t = replace(t, annual=False)
+                dropped.append(t.id)
+            tasks.append((group_order[t.group], i, k, t))
+        if dropped:
+            years = _years_text(*p.period)
+            notes.append(_note(
+                f"Các nhiệm vụ “Hàng năm” của {p.id} ({', '.join(dropped)}) được ghi với các năm {years} của "
+                f"chương trình gốc, vì giai đoạn hợp nhất là {start}–{end}.",
+                f"The 'Hàng năm' (every year) rows of {p.id} ({', '.join(dropped)}) are written with their own "
+                f"years {years}, since the merged period is {start}–{end}."))
+    cadence: dict[str, str] = {}
+    cadence_source: dict[str, str] = {}
+    for r in renamed:
+        cadence.update(r.structure.cadence)
+        cadence_source.update(r.structure.cadence_source)
+    program = Program(
+        id=name,
+        title=title or Text("Chương trình khuyến công hợp nhất từ: " + "; ".join(p.title.vi for p in programs),
+                            "Merged program of: " + "; ".join(p.title.en for p in programs)),
+        province=province if province is not None else " + ".join(dict.fromkeys(p.province for p in programs
+                                                                                 if p.province)),
+        period=period,
+        source_document="Merged by kgkc-opt from: " + "; ".join(
+            f"{p.id} ({p.source_document})" if p.source_document else p.id for p in programs),
+        illustrative=any(p.illustrative for p in programs),
+        stated_totals=stated_totals,
+        stated_totals_source="; ".join(r.stated_totals_source for r in renamed) if stated_totals else "",
+        annual_budget=annual,
+        annual_budget_source="; ".join(r.annual_budget_source for r in renamed),
+        annual_stated_total=annual_total,
+        support_rules=rules,
+        groups=tuple(groups.values()),
+        tasks=tuple(t for *_, t in sorted(tasks, key=lambda x: x[:3])),
+        targets=tuple(tg for r in renamed for tg in r.targets),
+        source_notes=(*(n for r in renamed for n in r.source_notes),
+                      *(_note(c.text("vi"), c.text("en"), "warning") for c in plan.conflicts), *notes),
+        relations=tuple(rel for r in renamed for rel in r.relations),
+        structure=Structure(cadence, cadence_source, tuple(ln for r in renamed for ln in r.structure.links)),
+    )
+    return program, notes
+
+
+# --- combining rows ---------------------------------------------------------------------------
+
+
+def _resolve(raw: str, program: Program, plan: _Plan) -> str | None:
+    """A task id of the merged program: ``II.KG.2`` as it is, or ``KG-II.2`` (prefix, original id)."""
+    tid = raw.strip()
+    if tid in program.task_ids:
+        return tid
+    if "-" in tid:
+        prefix, original = tid.split("-", 1)
+        for i, p in enumerate(plan.prefixes):
+            if p == prefix and original in plan.tasks[i]:
+                return plan.tasks[i][original]
+    return None
+
+
+def _combined_id(group: str, ids: Sequence[str]) -> str:
+    """``II`` + ``II.KG.2``, ``II.AG.2`` -> ``II.KG.AG.2``; else the parts joined (``III.KG.2.AG.1``)."""
+    parts = [tid[len(group) + 1:] if tid.startswith(group + ".") else tid for tid in ids]
+    split = [part.split(".", 1) for part in parts]
+    if all(len(s) == 2 for s in split) and len({s[1] for s in split}) == 1 and len({s[0] for s in split}) == len(split):
+        return f"{group}.{'.'.join(s[0] for s in split)}.{split[0][1]}"
+    return f"{group}.{'.'.join(parts)}"
+
+
+def _joined(values: Sequence[str], prefixes: Sequence[str] | None = None) -> str:
+    unique = list(dict.fromkeys(v for v in values if v))
+    if len(unique) <= 1 or prefixes is None:
+        return "; ".join(unique)
+    return "; ".join(f"{p}: {v}" for p, v in zip(prefixes, values, strict=True) if v)
+
+
+def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, programs: Sequence[Program],
+             task_origins: dict[str, tuple[tuple[str, str], ...]],
+             targets_of: dict[str, tuple[tuple[str, str], ...]]) -> tuple[
+                 Program, list[SourceNote], dict[str, tuple[tuple[str, str], ...]],
+                 dict[str, tuple[tuple[str, str], ...]]]:
+    problems: list[str] = []
+    sets: list[list[str]] = []
+    used: dict[str, int] = {}
+    for k, raw_ids in enumerate(combine):
+        ids: list[str] = []
+        found = len(problems)
+        for raw in raw_ids:
+            tid = _resolve(raw, program, plan)
+            if tid is None:
+                problems.append(f"combine: no task {raw!r} in the merged program (ids like II.KG.2, or KG-II.2)")
+            elif tid in used and used[tid] != k:
+                problems.append(f"combine: {tid} is listed in two combinations")
+            elif tid not in ids:
+                ids.append(tid)
+                used[tid] = k
+        if len(ids) < 2 and len(problems) == found:
+            problems.append(f"combine: {', '.join(raw_ids) or '(nothing)'} names fewer than two different tasks")
+        sets.append(ids)
+    if problems:
+        raise UsageError("\n".join(problems))
+    final: dict[str, str] = {}
+    combined: dict[str, list[str]] = {}
+    for ids in sets:
+        rows = [program.task(tid) for tid in ids]
+        first = rows[0]
+        cid = _combined_id(first.group, ids)
+        why = []
+        for label, get in (("groups", lambda t: t.group), ("units", lambda t: t.unit.vi if t.unit.vi == t.unit.en
+                                                                       else f"{t.unit.vi} ({t.unit.en})"),
+                           ("support rules", lambda t: t.support_rule),
+                           ("cadences", lambda t: program.structure.cadence_of(t.id))):
+            values = [get(t) for t in rows]
+            if len(set(values)) > 1:
+                why.append(f"{label} differ: " + " ≠ ".join(f"{v} ({t.id})" for v, t in zip(values, rows, strict=True)))
+        if not TASK_ID_RE.match(cid) or (cid in program.task_ids and cid not in ids):
+            why.append(f"the combined id {cid} is not free")
+        if why:
+            problems.append(f"cannot combine {' and '.join(ids)}: " + "; ".join(why))
+        for tid in ids:
+            final[tid] = cid
+        combined[cid] = ids
+    if problems:
+        raise UsageError("\n".join(problems))
+    for cid, ids in combined.items():
+        leaders = []
+        for tid in ids:
+            link = program.structure.leader_of(tid)
+            leaders.append(None if link is None else (final.get(link.leader, link.leader), link.per_unit))
+        if len(set(leaders)) > 1:
+            shown = " ≠ ".join(("follows nothing" if ld is None else f"follows {ld[0]}"
+                                + (f" (at most {_show(ld[1])} per unit)" if ld[1] is not None else "")) + f" ({tid})"
+                               for ld, tid in zip(leaders, ids, strict=True))
+            problems.append(f"cannot combine {' and '.join(ids)}: their links differ: {shown}; combine their "
+                            "leaders too, or leave them apart")
+        if any(ld is not None and ld[0] == cid for ld in leaders):
+            problems.append(f"cannot combine {' and '.join(ids)}: a task cannot be combined with its leader")
+    if problems:
+        raise UsageError("\n".join(problems))
+
+    notes: list[SourceNote] = []
+    prefix_of = {tid: plan.prefixes[[p.id for p in programs].index(task_origins[tid][0][0])] for tid in final}
+    tasks: list[Task] = []
+    for t in program.tasks:
+        if t.id not in final:
+            tasks.append(t)
+            continue
+        cid = final[t.id]
+        if cid in {x.id for x in tasks}:
+            continue
+        rows = [program.task(tid) for tid in combined[cid]]
+        pfx = [prefix_of[r.id] for r in rows]
+        printed = {key: _joined([r.as_printed.get(key, "") for r in rows], pfx)
+                   for key in dict.fromkeys(k for r in rows for k in r.as_printed)}
+        tasks.append(replace(
+            t, id=cid, quantity=sum(r.quantity for r in rows), cost=_sum_cost([r.cost for r in rows]),
+            years=tuple(sorted({y for r in rows for y in r.years})), annual=all(r.annual for r in rows),
+            years_text=_joined([r.years_text for r in rows], pfx), lead=_joined([r.lead for r in rows]),
+            partner=_joined([r.partner for r in rows]), source="; ".join(r.source for r in rows),
+            as_printed=printed, short_name=next((r.short_name for r in rows if r.short_name is not None), None)))
+        new = tasks[-1]
+        names = list(dict.fromkeys(r.name.en for r in rows))
+        unit_costs = list(dict.fromkeys(r.unit_cost for r in rows))
+        extra_en = f"; the names differ ({' / '.join(names)}), the first is kept" if len(names) > 1 else ""
+        extra_vi = "; tên khác nhau, giữ tên của dòng đầu" if len(names) > 1 else ""
+        if len(unit_costs) > 1:
+            costs = ", ".join(_show(c) for c in unit_costs)
+            extra_en += (f"; the unit costs differ ({costs}): the combined row's unit cost is their weighted "
+                         f"average {_show(new.unit_cost)}")
+            extra_vi += (f"; đơn giá khác nhau ({costs}): đơn giá của dòng gộp là "
+                         f"bình quân gia quyền {_show(new.unit_cost)}")
+        notes.append(_note(
+            f"Dòng {cid} gộp {', '.join(combined[cid])} theo yêu cầu: cộng số lượng và kinh phí, hợp các năm"
+            f"{extra_vi}.",
+            f"Row {cid} combines {', '.join(combined[cid])} on request: quantities and costs summed, years "
+            f"joined{extra_en}."))
+        task_origins[cid] = tuple(o for r in rows for o in task_origins.pop(r.id))
+
+    def ren(ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(final.get(x, x) for x in ids))
+
+    st = program.structure
+    cadence = {final.get(tid, tid): value for tid, value in st.cadence.items()}
+    cadence_source: dict[str, str] = {}
+    for tid, source in st.cadence_source.items():
+        key = final.get(tid, tid)
+        cadence_source[key] = f"{cadence_source[key]}; {source}" if key in cadence_source else source
+    links: dict[str, Link] = {}
+    for ln in st.links:
+        moved = replace(ln, task=final.get(ln.task, ln.task), leader=final.get(ln.leader, ln.leader))
+        if moved.task in links:
+            old = links[moved.task]
+            moved = replace(old, id=f"{old.id}+{ln.id}", source=f"{old.source}; {ln.source}")
+        links[moved.task] = moved
+    relations = tuple(replace(r, left=ren(r.left), right=ren(r.right)) for r in program.relations)
+    targets, target_notes = _combine_targets(list(program.targets), final, targets_of)
+    notes.extend(target_notes)
+    program = replace(program, tasks=tuple(tasks), targets=tuple(targets), relations=relations,
+                      structure=Structure(cadence, cadence_source, tuple(links.values())))
+    return program, notes, task_origins, targets_of
+
+
+_QUALIFIER_VI = {"exact": "đúng", "about": "khoảng", "at_least": "ít nhất", "more_than": "trên"}
+
+
+def _sum_qualifier(targets: Sequence[Target]) -> tuple[str, int] | None:
+    """The qualifier and figure of the sum of ``targets`` that holds whenever each of them holds
+    (and is not far exceeded when none of them is); None when there is none."""
+    kinds = {tg.qualifier for tg in targets}
+    total = sum(tg.quantity for tg in targets)
+    if kinds <= {"exact"}:
+        return "exact", total
+    if kinds <= {"exact", "about"}:
+        return "about", total  # |Σ planned - Σ N| ≤ 10% of the "about" figures ≤ 10% of Σ N
+    if kinds <= {"exact", "at_least"}:
+        return "at_least", total
+    if kinds <= {"exact", "at_least", "more_than"}:
+        more = sum(tg.qualifier == "more_than" for tg in targets)
+        return "more_than", total + more - 1  # each "more than N" is at least N + 1
+    return None
+
+
+def _combine_targets(before: list[Target], final: Mapping[str, str],
+                     targets_of: dict[str, tuple[tuple[str, str], ...]]) -> tuple[list[Target], list[SourceNote]]:
+    """The targets once rows are combined (``final``: row -> combined row). Targets that count the
+    same combined rows are summed into one target where the sum is exact (they count different
+    rows, and their qualifiers add up); the others are kept, with a note."""
+    combined = set(final.values())
+    targets = [replace(tg, tasks=tuple(dict.fromkeys(final.get(x, x) for x in tg.tasks))) for tg in before]
+    parent = list(range(len(targets)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            k = parent[k]
+        return k
+
+    for cid in combined:
+        members = [k for k, tg in enumerate(targets) if cid in tg.tasks]
+        for k in members[1:]:
+            parent[root(k)] = root(members[0])
+    components: dict[int, list[int]] = {}
+    for k, tg in enumerate(targets):
+        if set(tg.tasks) & combined:
+            components.setdefault(root(k), []).append(k)
+    notes: list[SourceNote] = []
+    replaced: dict[int, Target | None] = {}
+    for members in components.values():
+        group = [targets[k] for k in members]
+        ids = [tg.id for tg in group]
+        flat = [r for k in members for r in before[k].tasks]
+        summed = _sum_qualifier(group)
+        if len(group) == 1 or summed is None or len(set(flat)) != len(flat) \
+                or len({tg.unit_matches for tg in group}) > 1:
+            reason_en = ("it now also counts the rows combined with its own" if len(group) == 1 else
+                         "their qualifiers, units or rows do not allow an exact sum")
+            reason_vi = ("nay tính cả các dòng được gộp với dòng của nó" if len(group) == 1 else
+                         "loại mục tiêu, đơn vị hoặc các dòng không cho phép cộng chính xác")
+            notes.append(_note(f"Mục tiêu {', '.join(ids)} được giữ nguyên: {reason_vi}.",
+                               f"Target(s) {', '.join(ids)} kept as they are: {reason_en}.", "warning"))
+            continue
+        qualifier, quantity = summed
+        merged = Target(
+            id="+".join(ids), source="; ".join(tg.source for tg in group),
+            text=Text("; ".join(tg.text.vi for tg in group), "; ".join(tg.text.en for tg in group)),
+            quantity=quantity, qualifier=qualifier,
+            tasks=tuple(dict.fromkeys(x for tg in group for x in tg.tasks)), unit_matches=group[0].unit_matches)
+        replaced[members[0]] = merged
+        for k in members[1:]:
+            replaced[k] = None
+        targets_of[merged.id] = tuple(o for tg in group for o in targets_of.pop(tg.id))
+        notes.append(_note(f"Các mục tiêu {', '.join(ids)} được cộng thành {merged.id} ({_QUALIFIER_VI[qualifier]} "
+                           f"{quantity}) vì "
+                           "cùng tính các dòng được gộp.",
+                           f"Targets {', '.join(ids)} are summed into {merged.id} ({qualifier.replace('_', ' ')} "
+                           f"{quantity}): "
+                           "they count the combined rows."))
+    out = [replaced.get(k, tg) for k, tg in enumerate(targets)]
+    return [tg for tg in out if tg is not None], notes
+
+
+# --- what the merge itself adds to the audit --------------------------------------------------
+
+#: Findings about the whole table: the merged one sums the inputs' figures, so its message differs.
+_AGGREGATE = ("column-vs-stated-total", "column-vs-annual-table", "annual-row-sum", "annual-column-sum",
+              "stated-totals-disagree", "table-exceeds-annual-budget")
+_TASK_CODES = ("row-sum", "annual-cadence-impossible", "annual-cadence-uneven", "years-uneven", "zero-cost",
+               "unit-cost-not-round", "legal-share-exceeded", "legal-cap-exceeded", "legal-cap-reached")
+_TARGET_CODES = ("target-vs-table", "target-unit-mismatch", "target-far-exceeded")
+
+
+def _subject(f: Finding) -> str:
+    """The task or target a finding is about ("" for the others)."""
+    words = f.message.split()
+    if f.code in _TASK_CODES and words:
+        return words[0].rstrip(":")
+    if (f.code in _TARGET_CODES or f.code == "id-group-mismatch") and len(words) > 1:
+        return words[1]
+    return ""
+
+
+def _aggregate_key(f: Finding) -> str:
+    """Which column or year an aggregate finding is about."""
+    if f.code.startswith("column-vs"):
+        return f.sources[0] if f.sources else ""
+    if f.code == "annual-row-sum":
+        return f.message.split(":", 1)[0]
+    found = re.search(r"in column (\w+)|total \((\w+)\)|of (local budget|co-funding)", f.message)
+    return next((g for g in found.groups() if g), "") if found else ""
+
+
+@dataclass(frozen=True)
+class MergeAudit:
+    """The merged program's audit against its inputs' (``merge_audit``).
+
+    ``artefacts``: findings the merge itself caused (none for a plain merge); ``from_period``:
+    ``years-uneven`` notes on rows that run in every year of their own program but now in fewer
+    years than the merged period (the merge widens the period, not the rows); ``not_carried``: the
+    inputs' findings (renamed) that the merged audit no longer reports."""
+
+    artefacts: tuple[Finding, ...]
+    from_period: tuple[Finding, ...]
+    not_carried: tuple[Finding, ...]
+
+
+def merge_audit(result: MergeResult, inputs: Sequence[Program]) -> MergeAudit:
+    """Audit ``result.program`` and sort each finding: explained by an input's finding, caused by
+    the wider period, or caused by the merge (see ``merge_artefacts``)."""
+    renamed = renamed_inputs(result, inputs)
+    plan = _plan(inputs, result.prefixes)
+    index = {p.id: i for i, p in enumerate(inputs)}
+    rows = {tid: {plan.tasks[index[pid]][orig] for pid, orig in origin} for tid, origin in result.task_origins.items()}
+    members = {tid: {f"{result.prefixes[index[pid]]}-{orig}" for pid, orig in origin}
+               for tid, origin in result.target_origins.items()}
+    whole = {t.id for p, r in zip(inputs, renamed, strict=True) if p.period != result.program.period
+             for t in r.tasks if t.years == r.years}  # every year of its own program, fewer than the merged
+    before = [f for r in renamed for f in audit(r)]
+    after = [f for f in audit(result.program) if not (f.code == "source-text" and f.sources == (MERGE_SOURCE,))]
+    untargeted = {t.id for r in renamed if not r.targets for t in r.tasks}
+    for f in before:
+        if f.code == "task-without-target":
+            untargeted |= set(f.message.rsplit(": ", 1)[-1].split(", "))
+
+    def matches(a: Finding, b: Finding) -> bool:
+        if (a.code, b.code) == ("years-uneven", "annual-cadence-uneven"):  # 'Hàng năm' written as its years
+            return bool(_subject(b)) and _subject(b) in rows.get(_subject(a), {_subject(a)})
+        if a.severity != b.severity or a.code != b.code:
+            return False
+        if a.message == b.message or a.code == "task-without-target":
+            return True
+        if a.code in _AGGREGATE:
+            return _aggregate_key(a) == _aggregate_key(b)
+        subject = _subject(a)
+        if a.code in _TASK_CODES and len(rows.get(subject, ())) > 1:
+            return _subject(b) in rows[subject]  # a combined row: a finding of one of its rows
+        if a.code in _TARGET_CODES:
+            return _subject(b) in members.get(subject, {subject})
+        if a.code == "relation-violated":
+            return a.message.split(" is expected: ", 1)[-1] == b.message.split(" is expected: ", 1)[-1]
+        return False
+
+    def explained(a: Finding) -> bool:
+        if a.code == "task-without-target":
+            listed = a.message.rsplit(": ", 1)[-1].split(", ")
+            return all(r in untargeted for tid in listed for r in rows.get(tid, {tid}))
+        return any(matches(a, b) for b in before)
+
+    def widened(a: Finding) -> bool:
+        return a.code == "years-uneven" and all(r in whole for r in rows.get(_subject(a), {_subject(a)}))
+
+    unexplained = [a for a in after if not explained(a)]
+    return MergeAudit(tuple(a for a in unexplained if not widened(a)), tuple(a for a in unexplained if widened(a)),
+                      tuple(b for b in before if not any(matches(a, b) for a in after)))
+
+
+def merge_artefacts(result: MergeResult, inputs: Sequence[Program]) -> list[Finding]:
+    """The audit findings of the merged program that the merge itself caused: every finding of
+    ``audit(result.program)`` that no finding of the inputs' own audits (renamed as in the merge)
+    explains. Not artefacts: the merge's own notes (source ``MERGE_SOURCE``), and ``years-uneven``
+    notes on rows that run in every year of their own program (``MergeAudit.from_period``: the
+    merged period is longer than theirs). A finding about the whole table (a column, a year of the
+    annual table) is explained by one of the same kind about the same column or year in an input,
+    whose figures it sums; a finding about a combined row, or about a target summed over combined
+    rows, by one of the same kind about one of its rows or targets. A plain merge has no artefacts."""
+    return list(merge_audit(result, inputs).artefacts)

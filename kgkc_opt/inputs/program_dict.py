@@ -1,0 +1,212 @@
+"""A ``Program`` back as the document it was read from: the inverse of ``program_from_dict``.
+
+``program_to_dict(program)`` gives plain data (dicts, lists, text, numbers) that
+``program_from_dict`` reads back to an equal ``Program``: the same figures, texts, source
+references, short names, misprints as printed, targets, relations, structure and source notes.
+The keys follow the order of docs/program-format.md (the order of a hand-written file).
+
+Numbers stay exact. Whole amounts are ``int``; any other amount is a ``reader.WrittenFloat``
+whose text is the exact decimal (``4192.2``, ``17.88``), so ``program_from_dict`` reads it from
+that text, never from the binary float, and a YAML writer writes that text. An amount whose
+decimal reading looks like Vietnamese thousands (``4.658``) is written ``4.6580``, the form the
+validator accepts for the decimal. A share with more than six decimals is written as a
+percentage (``"12.3456789%"``).
+
+What the ``Program`` does not keep cannot come back: ``source.file`` (the name of the text the
+file was made from), comments, and whether a label was written as ``{vi, en}`` or as one string
+(a label whose two languages are the same is written as one string; both read back the same).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+from kgkc_opt.inputs.program import FORMAT, Program, SourceNote, Task, Text
+from kgkc_opt.inputs.reader import MAX_DECIMALS, WrittenFloat, ambiguous_hint
+from kgkc_opt.inputs.structure import Structure
+
+#: Most decimals ``decimal_text`` writes (beyond: the number is not a decimal of the format).
+_MAX_PLACES = 30
+
+
+def decimal_text(value: Fraction) -> str | None:
+    """The exact decimal text of ``value`` (``Fraction(41922, 10)`` -> ``'4192.2'``), or None when
+    it has no finite decimal expansion (1/3) or needs more than 30 decimals."""
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    for places in range(_MAX_PLACES + 1):
+        scaled = value * 10**places
+        if scaled.denominator == 1:
+            digits = str(scaled.numerator).rjust(places + 1, "0")
+            if not places:
+                return sign + digits
+            return f"{sign}{digits[:-places]}.{digits[-places:]}"
+    return None
+
+
+def number(value: Fraction | int) -> int | float:
+    """An exact number for a program document: an ``int`` when whole, else a ``WrittenFloat``
+    carrying the exact decimal (``4.6580`` rather than the ambiguous ``4.658``)."""
+    value = Fraction(value)
+    if value.denominator == 1:
+        return int(value)
+    text = decimal_text(value)
+    if text is None:
+        raise ValueError(f"{value} has no exact decimal form; a program holds decimals only")
+    if ambiguous_hint(text):
+        text += "0"  # '4.658' may be read as 4,658 (Vietnamese thousands); '4.6580' cannot
+    return WrittenFloat(float(value), text)
+
+
+def share(value: Fraction) -> int | float | str:
+    """A share for a program document: a number (``0.3``), or a percentage when the number would
+    need more decimals than the format accepts."""
+    text = decimal_text(value)
+    if text is not None and (value.denominator == 1 or len(text.split(".")[1]) <= MAX_DECIMALS):
+        return number(value)
+    percent = decimal_text(value * 100)
+    if percent is None:
+        raise ValueError(f"the share {value} has no exact decimal form")
+    return f"{percent}%"
+
+
+def text(value: Text) -> str | dict[str, str]:
+    """A label: one string when both languages say the same, else ``{vi, en}``."""
+    return value.vi if value.vi == value.en else {"vi": value.vi, "en": value.en}
+
+
+def years(task: Task) -> str | int | list[int]:
+    """Implementation years as the format writes them: ``annual``, a range, a year or a list."""
+    if task.annual:
+        return "annual"
+    if len(task.years) == 1:
+        return task.years[0]
+    if list(task.years) == list(range(task.years[0], task.years[-1] + 1)):
+        return f"{task.years[0]}-{task.years[-1]}"
+    return list(task.years)
+
+
+def cost(total: Fraction, state: Fraction, other: Fraction) -> dict[str, int | float]:
+    return {"total": number(total), "state": number(state), "other": number(other)}
+
+
+def task_to_dict(task: Task) -> dict[str, Any]:
+    """One task row, keys in the order of the bundled files."""
+    row: dict[str, Any] = {"id": task.id, "group": task.group, "source": task.source, "name": text(task.name)}
+    if task.short_name is not None:
+        row["short_name"] = text(task.short_name)
+    if "name" in task.as_printed:
+        row["name_as_printed"] = task.as_printed["name"]
+    row["unit"] = text(task.unit)
+    if "unit" in task.as_printed:
+        row["unit_as_printed"] = task.as_printed["unit"]
+    row["quantity"] = task.quantity
+    row["cost"] = cost(task.cost.total, task.cost.state, task.cost.other)
+    row["years"] = years(task)
+    row["years_text"] = task.years_text
+    if task.lead:
+        row["lead"] = task.lead
+    if task.partner:
+        row["partner"] = task.partner
+    row["support_rule"] = task.support_rule
+    return row
+
+
+def note_to_dict(note: SourceNote) -> dict[str, Any]:
+    return {"source": note.source,
+            "text": text(note.texts) if note.texts is not None else note.text,
+            "severity": note.severity}
+
+
+def structure_to_dict(structure: Structure) -> dict[str, Any]:
+    """The ``structure`` section (empty when the program states none)."""
+    out: dict[str, Any] = {}
+    if structure.cadence:
+        cadence: dict[str, Any] = {}
+        for tid, value in structure.cadence.items():
+            source = structure.cadence_source.get(tid, "")
+            cadence[tid] = {"cadence": value, "source": source} if source else value
+        out["cadence"] = cadence
+    if structure.links:
+        links = []
+        for link in structure.links:
+            item: dict[str, Any] = {"id": link.id, "task": link.task, "with": link.leader}
+            if link.per_unit is not None:
+                item["per_unit"] = number(link.per_unit)
+            item["source"] = link.source
+            if link.text_vi or link.text_en:
+                item["text"] = (link.text_vi if link.text_vi == link.text_en
+                                else {"vi": link.text_vi, "en": link.text_en})
+            links.append(item)
+        out["links"] = links
+    return out
+
+
+def program_to_dict(program: Program) -> dict[str, Any]:
+    """The document ``program_from_dict`` reads back to ``program`` (see the module docstring)."""
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "id": program.id,
+        "title": text(program.title),
+    }
+    if program.province:
+        doc["province"] = program.province
+    doc["period"] = {"start": program.period[0], "end": program.period[1]}
+    doc["money_unit"] = "million VND"
+    if program.source_document or program.illustrative:
+        source: dict[str, Any] = {}
+        if program.source_document:
+            source["document"] = program.source_document
+        source["illustrative"] = program.illustrative
+        doc["source"] = source
+    if program.stated_totals is not None:
+        st = program.stated_totals
+        doc["stated_totals"] = cost(st.total, st.state, st.other) | {"source": program.stated_totals_source}
+    annual: dict[str, Any] = {
+        "source": program.annual_budget_source,
+        "years": {y: cost(b.total, b.state, b.other) for y, b in sorted(program.annual_budget.items())},
+    }
+    if program.annual_stated_total is not None:
+        at = program.annual_stated_total
+        annual["stated_total"] = cost(at.total, at.state, at.other)
+    doc["annual_budget"] = annual
+    doc["support_rules"] = {
+        rid: {
+            "name": text(rule.name),
+            "max_state_share": share(rule.max_state_share),
+            "max_state_per_unit": None if rule.max_state_per_unit is None else number(rule.max_state_per_unit),
+            "citation": rule.citation,
+            "confidence": rule.confidence,
+        }
+        for rid, rule in program.support_rules.items()
+    }
+    groups = []
+    for g in program.groups:
+        group: dict[str, Any] = {"id": g.id, "source": g.source, "name": text(g.name)}
+        if g.short_name is not None:
+            group["short_name"] = text(g.short_name)
+        groups.append(group)
+    doc["groups"] = groups
+    doc["tasks"] = [task_to_dict(t) for t in program.tasks]
+    if program.targets:
+        doc["targets"] = [
+            {"id": tg.id, "source": tg.source, "text": text(tg.text), "quantity": tg.quantity,
+             "qualifier": tg.qualifier, "tasks": list(tg.tasks), "unit_matches": tg.unit_matches}
+            for tg in program.targets
+        ]
+    if program.source_notes:
+        doc["source_notes"] = [note_to_dict(n) for n in program.source_notes]
+    if program.relations:
+        relations = []
+        for r in program.relations:
+            item: dict[str, Any] = {"id": r.id, "source": r.source, "left": list(r.left), "relation": r.op,
+                                    "right": list(r.right), "text": text(r.text)}
+            if r.enforce:
+                item["enforce"] = True
+            relations.append(item)
+        doc["relations"] = relations
+    structure = structure_to_dict(program.structure)
+    if structure:
+        doc["structure"] = structure
+    return doc
