@@ -54,6 +54,7 @@ from kgkc_opt.model.selection import (
     value,
     violations,
 )
+from kgkc_opt.money import number
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.highs import Compiled, HighsBackend
 from kgkc_opt.solver.status import Status
@@ -141,6 +142,8 @@ class AnnualResult:
     previous: Mapping[str, str] | None = None
     #: units each task has left from the year on (the quantity rows' caps)
     remaining: Mapping[str, int] = field(default_factory=dict)
+    #: the year's whole local budget (``budget`` is its part for proposals, or the planner's figure)
+    local_budget: Fraction = Fraction(0)
     timings: Mapping[str, float] = field(default_factory=dict, compare=False)
     task_names: Mapping[str, Text] = field(default_factory=dict, compare=False)
 
@@ -176,8 +179,7 @@ class AnnualResult:
 
 def legal_cap(program: Program, proposal: Proposal) -> Fraction | None:
     """The most state support the proposal's task's support rule allows it (None: no cap)."""
-    task = next(t for t in program.tasks if t.id == proposal.task_id)
-    rule = program.support_rules.get(task.support_rule)
+    rule = program.support_rules.get(program.task(proposal.task_id).support_rule)
     if rule is None:
         return None
     cap = rule.max_state_share * proposal.total_cost
@@ -256,6 +258,7 @@ def annual(
     names = {tk.id: tk.name for tk in program.tasks}
     common = dict(year=year, program=program.id, scenario=scn.name, proposals_source=proposals.source,
                   budget=budget, cofunding=cofunding, planned=planned, remaining=remaining, rules=rules,
+                  local_budget=inp.local_cap.get(year, Fraction(0)),
                   previous=before,
                   task_names=names)
     if funded is None:
@@ -469,12 +472,9 @@ def _score(x: Fraction) -> str:
 
 
 def _m(x: Fraction, lang: str) -> str:
-    """Million VND for a sentence: thousands grouped, up to 3 decimals (the figure itself is exact
-    in the tables)."""
-    text = f"{float(x):,.3f}".rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text
+    """Million VND for a sentence: up to 3 decimals, the language's separators (the figure itself
+    is exact in the tables)."""
+    return number(x, lang, 3)
 
 
 def summary(result: AnnualResult) -> dict[str, Any]:
@@ -518,31 +518,33 @@ def selection_frame(result: AnnualResult, lang: str = "vi") -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
 
 
-def task_frame(result: AnnualResult) -> pd.DataFrame:
-    """Per task: planned units for the year, proposals, units and money funded."""
-    import pandas as pd
+TASK_COLUMNS = ("task_id", "planned_units", "remaining_units", "proposals", "funded", "funded_units", "requested",
+                "support", "cofunding")
+COMMUNE_COLUMNS = ("commune", "region", "proposals", "funded", "support")
+_MONEY = ("requested", "support", "cofunding")
 
-    rows = []
+
+def task_rows(result: AnnualResult) -> list[dict[str, Any]]:
+    """Per task (with proposals, or planned for the year): planned units for the year, units left,
+    proposals, units funded, money requested and funded (million VND, exact)."""
     tasks = sorted({d.proposal.task_id for d in result.decisions} | {t for t, n in result.planned.items() if n},
                    key=list(result.planned).index)
+    rows = []
     for t in tasks:
         ds = [d for d in result.decisions if d.proposal.task_id == t]
-        funded = [d for d in ds if d.status != "not_funded"]
+        funded = [d for d in ds if d.status != NOT_FUNDED]
         rows.append({
             "task_id": t, "planned_units": result.planned.get(t, 0), "remaining_units": result.remaining.get(t, 0),
             "proposals": len(ds), "funded": len(funded), "funded_units": sum(d.proposal.units for d in funded),
-            "requested": float(sum(d.proposal.requested for d in ds)),
-            "support": float(sum(d.support for d in funded)), "cofunding": float(sum(d.cofunding for d in funded)),
+            "requested": sum((d.proposal.requested for d in ds), Fraction(0)),
+            "support": sum((d.support for d in funded), Fraction(0)),
+            "cofunding": sum((d.cofunding for d in funded), Fraction(0)),
         })
-    return pd.DataFrame(rows, columns=["task_id", "planned_units", "remaining_units", "proposals", "funded",
-                                       "funded_units",
-                                       "requested", "support", "cofunding"])
+    return rows
 
 
-def commune_frame(result: AnnualResult) -> pd.DataFrame:
-    """Per commune (with its region): proposals, funded, support."""
-    import pandas as pd
-
+def commune_rows(result: AnnualResult) -> list[dict[str, Any]]:
+    """Per commune (with its region), in region order: proposals, funded, support (exact)."""
     count: dict[tuple[str, str], int] = {}
     funded: dict[tuple[str, str], int] = {}
     support: dict[tuple[str, str], Fraction] = {}
@@ -552,9 +554,26 @@ def commune_frame(result: AnnualResult) -> pd.DataFrame:
         if d.status != NOT_FUNDED:
             funded[place] = funded.get(place, 0) + 1
             support[place] = support.get(place, Fraction(0)) + d.support
-    rows = [{"commune": c, "region": r, "proposals": n, "funded": funded.get((r, c), 0),
-             "support": float(support.get((r, c), 0))} for (r, c), n in sorted(count.items())]
-    return pd.DataFrame(rows, columns=["commune", "region", "proposals", "funded", "support"])
+    return [{"commune": c, "region": r, "proposals": n, "funded": funded.get((r, c), 0),
+             "support": support.get((r, c), Fraction(0))} for (r, c), n in sorted(count.items())]
+
+
+def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
+    """Exact rows as a DataFrame: money as floats."""
+    import pandas as pd
+
+    return pd.DataFrame([{k: float(v) if k in _MONEY else v for k, v in row.items()} for row in rows],
+                        columns=list(columns))
+
+
+def task_frame(result: AnnualResult) -> pd.DataFrame:
+    """``task_rows`` as a DataFrame."""
+    return _frame(task_rows(result), TASK_COLUMNS)
+
+
+def commune_frame(result: AnnualResult) -> pd.DataFrame:
+    """``commune_rows`` as a DataFrame."""
+    return _frame(commune_rows(result), COMMUNE_COLUMNS)
 
 
 def changes_frame(result: AnnualResult) -> pd.DataFrame:

@@ -25,24 +25,7 @@ from typing import Any
 from kgkc_opt.inputs.program import FORMAT, Program, SourceNote, Task, Text
 from kgkc_opt.inputs.reader import MAX_DECIMALS, WrittenFloat, ambiguous_hint
 from kgkc_opt.inputs.structure import Structure
-
-#: Most decimals ``decimal_text`` writes (beyond: the number is not a decimal of the format).
-_MAX_PLACES = 30
-
-
-def decimal_text(value: Fraction) -> str | None:
-    """The exact decimal text of ``value`` (``Fraction(41922, 10)`` -> ``'4192.2'``), or None when
-    it has no finite decimal expansion (1/3) or needs more than 30 decimals."""
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    for places in range(_MAX_PLACES + 1):
-        scaled = value * 10**places
-        if scaled.denominator == 1:
-            digits = str(scaled.numerator).rjust(places + 1, "0")
-            if not places:
-                return sign + digits
-            return f"{sign}{digits[:-places]}.{digits[-places:]}"
-    return None
+from kgkc_opt.money import decimal_text
 
 
 def number(value: Fraction | int) -> int | float:

@@ -207,7 +207,7 @@ def build(result: AnnualResult, scenario: Scenario, lang: str = "vi") -> _Word:
     doc.p(_lead(result, lang), lead=True)
 
     doc.h2(_t("1. Kinh phí và nguyên tắc lựa chọn", "1. The budget and how proposals are selected", lang))
-    doc.p(budget_text(result, scenario, lang))
+    doc.p(budget_text(result, lang))
     doc.bullets(rules_lines(result, lang))
     doc.p(_t(
         "Các đề án được chọn bằng quy hoạch nguyên, kết quả tối ưu đã được chứng minh, theo thứ tự ưu tiên: (1) tiến "

@@ -19,9 +19,18 @@ from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.analysis.annual import NOT_FUNDED, SELECTION_COLUMNS, AnnualResult, selection_frame
+from kgkc_opt.analysis.annual import (
+    COMMUNE_COLUMNS,
+    NOT_FUNDED,
+    SELECTION_COLUMNS,
+    TASK_COLUMNS,
+    AnnualResult,
+    commune_rows,
+    selection_frame,
+    task_rows,
+)
 from kgkc_opt.inputs.program import Program, Text
-from kgkc_opt.inputs.scenario import Scenario
+from kgkc_opt.money import decimal_text
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import csv_text
 
@@ -29,9 +38,6 @@ SELECTION = "selection.csv"
 BY_TASK = "by_task.csv"
 BY_COMMUNE = "by_commune.csv"
 CHANGES = "changes.csv"
-TASK_COLUMNS = ("task_id", "planned_units", "remaining_units", "proposals", "funded", "funded_units", "requested",
-                "support", "cofunding")
-COMMUNE_COLUMNS = ("commune", "region", "proposals", "funded", "support")
 CHANGE_COLUMNS = ("proposal_id", "before", "after", "support", "reason")
 
 STATUS: dict[str, Text] = {
@@ -111,17 +117,7 @@ def exact(value: Fraction | int | None) -> str:
     if value is None:
         return ""
     x = Fraction(value)
-    rest, twos, fives = x.denominator, 0, 0
-    while rest % 2 == 0:
-        rest, twos = rest // 2, twos + 1
-    while rest % 5 == 0:
-        rest, fives = rest // 5, fives + 1
-    if rest != 1:
-        return str(x)
-    places = max(twos, fives)
-    digits = str(abs(x.numerator) * 10**places // x.denominator).rjust(places + 1, "0")
-    whole, decimals = (digits[:-places], digits[-places:].rstrip("0")) if places else (digits, "")
-    return ("-" if x < 0 else "") + whole + ("." + decimals if decimals else "")
+    return decimal_text(x) or str(x)
 
 
 def _cell(value: Any) -> str:
@@ -147,33 +143,6 @@ def selection_rows(result: AnnualResult, lang: str = "vi") -> list[dict[str, Any
         row.update(requested=d.proposal.requested, cap=d.cap, support=d.support, trim=d.trim, cofunding=d.cofunding,
                    score=d.proposal.score, least_extra=d.least_extra, funded_at_extra=d.funded_at_extra)
     return rows
-
-
-def _sums(result: AnnualResult, key: Any) -> dict[Any, dict[str, Fraction]]:
-    """Exact requested, support and co-funding per ``key(proposal)`` (support of funded ones only)."""
-    out: dict[Any, dict[str, Fraction]] = {}
-    for d in result.decisions:
-        s = out.setdefault(key(d.proposal), {"requested": Fraction(0), "support": Fraction(0),
-                                             "cofunding": Fraction(0)})
-        s["requested"] += d.proposal.requested
-        if d.status != NOT_FUNDED:
-            s["support"] += d.support
-            s["cofunding"] += d.cofunding
-    return out
-
-
-def task_rows(result: AnnualResult) -> list[dict[str, Any]]:
-    """``result.by_task`` with its money exact."""
-    sums = _sums(result, lambda p: p.task_id)
-    zero = {"requested": Fraction(0), "support": Fraction(0), "cofunding": Fraction(0)}
-    return [{**row, **sums.get(row["task_id"], zero)} for row in _records(result.by_task)]
-
-
-def commune_rows(result: AnnualResult) -> list[dict[str, Any]]:
-    """``result.by_commune`` with its money exact."""
-    sums = _sums(result, lambda p: (p.region, p.commune))
-    return [{**row, "support": sums[(row["region"], row["commune"])]["support"]}
-            for row in _records(result.by_commune)]
 
 
 def change_rows(result: AnnualResult, lang: str = "vi") -> list[dict[str, Any]]:
@@ -285,16 +254,14 @@ def counts(result: AnnualResult) -> Mapping[str, int]:
 # the budget and the rules in words (the workbook's summary sheet and the brief)
 
 
-def budget_text(result: AnnualResult, scenario: Scenario, lang: str) -> str:
+def budget_text(result: AnnualResult, lang: str) -> str:
     """Where the budget for proposals comes from, with its figures."""
     year, budget = result.year, result.budget
     if result.rules.budget is not None:
         return (f"Kinh phí dành cho các đề án năm {year} do người lập kế hoạch ấn định: {money(budget, lang)} triệu "
                 "đồng." if lang == "vi" else
                 f"The budget for proposals in {year} was set by the planner: {money(budget, lang)} million VND.")
-    from kgkc_opt.model.data import model_input
-
-    cap = model_input(scenario).local_cap.get(year, Fraction(0))
+    cap = result.local_budget
     if budget <= 0:
         return (f"Kế hoạch vốn ngân sách năm {year} ({money(cap, lang)} triệu đồng) đã dành hết cho các nhiệm vụ "
                 "không có đề án trong danh sách: không còn kinh phí cho các đề án." if lang == "vi" else

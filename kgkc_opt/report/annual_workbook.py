@@ -200,7 +200,7 @@ def _summary_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang
         (_t("Không được hỗ trợ", "Not funded", lang), n["not_funded"]),
         *([(_t("Đề án thay đổi kết quả so với lần chọn trước", "Proposals whose outcome changed since the earlier "
                "selection", lang), len(change_rows(result, lang)))] if result.previous is not None else []),
-        (_t("Nguồn kinh phí", "Where the budget comes from", lang), budget_text(result, scenario, lang)),
+        (_t("Nguồn kinh phí", "Where the budget comes from", lang), budget_text(result, lang)),
         (_t("Quy tắc lựa chọn", "Rules", lang), "\n".join(rules_lines(result, lang))),
         (_t("Kết quả tính toán", "Solve status", lang), fmt.status(result.status, lang)),
         (_t("Ghi chú", "Notes", lang), "\n".join([LEAST_EXTRA.get(lang)] + (

@@ -15,47 +15,9 @@ from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
 
-LANGS = ("vi", "en")
-MINUS = "\u2212"  # the typographic minus: DejaVu Sans has it, and it does not break lines
+from kgkc_opt.money import LANGS, MINUS, check_lang, number
 
-
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; choose 'vi' or 'en'")
-    return lang
-
-
-def _separators(lang: str) -> tuple[str, str]:
-    return (".", ",") if check_lang(lang) == "vi" else (",", ".")
-
-
-def number(
-    value: float | int | Fraction, lang: str = "vi", decimals: int | None = None, *,
-    sign: bool = False, strip: bool = True,
-) -> str:
-    """A number with the language's separators: number(4717.88, "vi") -> "4.717,88".
-
-    ``decimals=None`` shows up to 2 decimals and drops trailing zeros (4658 -> "4.658",
-    3726.4 -> "3.726,4"); an int ``decimals`` rounds to that many (``strip=False`` keeps zeros).
-    ``sign=True`` writes "+" before positive numbers. Negative numbers use the minus sign "−".
-    """
-    thousands, point = _separators(lang)
-    x = float(value)
-    if math.isnan(x):
-        return "–"
-    places = 2 if decimals is None else decimals
-    text = f"{abs(x):,.{places}f}"
-    if places and (decimals is None or strip):
-        text = text.rstrip("0").rstrip(".")
-    if not text.strip("0.,"):
-        text = text or "0"
-        negative = False
-    else:
-        negative = x < 0
-    text = text.replace(",", "\x00").replace(".", point).replace("\x00", thousands)
-    if negative:
-        return MINUS + text
-    return ("+" + text) if sign and x > 0 else text
+__all__ = ["LANGS", "MINUS", "check_lang", "number"]  # (kept here for the report modules that use them)
 
 
 def money(
