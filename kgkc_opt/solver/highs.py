@@ -23,6 +23,7 @@ import contextlib
 import math
 import os
 import sys
+import threading
 import time
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
@@ -56,23 +57,52 @@ def _highspy() -> Any:
     return highspy
 
 
+#: ``quiet_stdout``'s state, one per process as file descriptor 1 is: how many callers are inside
+#: and the descriptor the outermost one saved. Without it two threads interleaving (sweeps on a
+#: thread pool) left descriptor 1 on /dev/null for good: the second saved /dev/null as "the
+#: original" and restored it last (seen in CI: a thread-pool sweep's script printed nothing).
+_QUIET_LOCK = threading.Lock()
+_quiet_depth = 0
+_quiet_saved: int | None = None
+
+
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
-    """Send file descriptor 1 to /dev/null for the duration (HiGHS prints from C++, not Python)."""
+    """Send file descriptor 1 to /dev/null for the duration (HiGHS prints from C++, not Python).
+
+    Thread-safe and nestable: the first caller in redirects, the last one out restores."""
+    global _quiet_depth, _quiet_saved
+    with _QUIET_LOCK:
+        if _quiet_depth == 0:
+            _quiet_saved = _redirect_stdout()
+        _quiet_depth += 1
+    try:
+        yield
+    finally:
+        with _QUIET_LOCK:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _quiet_saved is not None:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stdout.flush()
+                os.dup2(_quiet_saved, 1)
+                os.close(_quiet_saved)
+                _quiet_saved = None
+
+
+def _redirect_stdout() -> int | None:
+    """Point descriptor 1 at /dev/null; the saved original, or None without a real stdout (some
+    notebook kernels: nothing to keep clean)."""
     try:
         sys.stdout.flush()
         saved = os.dup(1)
-    except (OSError, ValueError):  # no real stdout (some notebook kernels): nothing to keep clean
-        yield
-        return
+    except (OSError, ValueError):
+        return None
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, 1)
-        yield
     finally:
-        os.dup2(saved, 1)
-        os.close(saved)
         os.close(devnull)
+    return saved
 
 
 def default_threads() -> int | None:

@@ -3,6 +3,8 @@ a heavy-tailed search ends sooner and still gives the same answer on every run."
 
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import replace
 from fractions import Fraction
 from pathlib import Path
@@ -53,3 +55,51 @@ def test_no_restart_past_a_proof_of_infeasibility(monkeypatch):
     monkeypatch.setattr(backend, "_run", lambda *a: seeds.append(a[5]) or run(*a))
     assert backend.solve(none, first_solution=True).status == Status.INFEASIBLE
     assert seeds == [highs.FIRST_SOLUTION_RESTARTS[0][0]]
+
+
+# ---- quiet_stdout ------------------------------------------------------------------------------
+
+
+def _fd1_identity() -> tuple[int, int]:
+    st = os.fstat(1)
+    return st.st_dev, st.st_ino
+
+
+def test_quiet_stdout_restores_descriptor_1_when_threads_interleave():
+    # A enters, B enters inside A's window, A leaves first, B last: the order that once left
+    # descriptor 1 on /dev/null for the rest of the process (B had saved /dev/null as the original)
+    before = _fd1_identity()
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+    inside: dict[str, tuple[int, int]] = {}
+
+    def first() -> None:
+        with highs.quiet_stdout():
+            inside["a"] = _fd1_identity()
+            a_in.set()
+            b_in.wait(10)
+        a_out.set()
+
+    def second() -> None:
+        a_in.wait(10)
+        with highs.quiet_stdout():
+            b_in.set()
+            a_out.wait(10)
+            inside["b"] = _fd1_identity()  # still quiet: B is inside
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(20)
+    devnull = os.stat(os.devnull)
+    assert inside["a"] == inside["b"] == (devnull.st_dev, devnull.st_ino)
+    assert _fd1_identity() == before
+
+
+def test_quiet_stdout_nests():
+    before = _fd1_identity()
+    with highs.quiet_stdout():
+        with highs.quiet_stdout():
+            pass
+        assert _fd1_identity() != before  # the outer one is still quiet
+    assert _fd1_identity() == before
