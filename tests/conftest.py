@@ -8,6 +8,7 @@ strategy for small program documents (2–5 tasks, 2–3 years) that solve in mi
 
 from __future__ import annotations
 
+import datetime
 import math
 import sys
 from fractions import Fraction
@@ -71,15 +72,44 @@ def tiny_scenario() -> kg.Scenario:
 # --- exact re-checks -----------------------------------------------------------------------
 
 
+def _legal_costs(program: Any, task: Any, year: int) -> tuple[Fraction, Fraction]:
+    """(local, co-funding) per unit from the program's own figures: the local budget's part is the
+    state column less the other state sources; under a dated support rule, state support above the
+    strictest cap in force at any time of ``year`` comes off the local part (worked out here from
+    the rule's versions and dates, not by the code under test)."""
+    q = task.quantity
+    extra = sum((a for _, a in task.cost.extra), Fraction(0)) / q
+    local, other = task.cost.state / q - extra, task.cost.other / q
+    rule = program.support_rules[task.support_rule]
+    if rule.versions or rule.valid_from is not None or rule.valid_to is not None:
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        caps = []
+        for v in (rule, *rule.versions):
+            if (v.valid_from is None or v.valid_from <= last) and (v.valid_to is None or v.valid_to >= first):
+                cap = v.max_state_share * task.cost.total / q
+                caps.append(cap if v.max_state_per_unit is None else min(cap, v.max_state_per_unit))
+        if caps:
+            cut = min(max(local + extra - min(caps), Fraction(0)), local)
+            local, other = local - cut, other + cut
+    return local, other
+
+
 def _unit_costs(scenario: Any, task: Any, year: int) -> tuple[Fraction, Fraction]:
     """(local, co-funding) per unit of a task in a year, from the program's own figures."""
     if hasattr(scenario, "unit_costs"):  # escalation, if any, is the scenario's business
         local, other = scenario.unit_costs(task, year)
         if getattr(scenario, "escalation", None) is None:
-            assert local == task.cost.state / task.quantity
-            assert other == task.cost.total / task.quantity - task.cost.state / task.quantity
+            assert (local, other) == _legal_costs(scenario.program, task, year)
         return Fraction(local), Fraction(other)
     return task.cost.state / task.quantity, (task.cost.total - task.cost.state) / task.quantity
+
+
+def _credit(scenario: Any, tid: str, target: int) -> int:
+    """The units that earn a task's full share: a target range's minimum (while the scenario
+    keeps the program's target), else the target."""
+    task = scenario.program.task(tid)
+    low = getattr(task, "quantity_min", None)
+    return min(low, target) if low is not None and target == task.quantity else target
 
 
 def exact_objective(scenario: Any, result: kg.Result) -> Fraction:
@@ -91,7 +121,8 @@ def exact_objective(scenario: Any, result: kg.Result) -> Fraction:
         if target <= 0:
             continue
         weight = Fraction(weights.get(tid, Fraction(1)))
-        total += weight * Fraction(int(row["achieved"]), target)
+        credit = _credit(scenario, str(tid), target) if hasattr(scenario, "program") else target
+        total += weight * Fraction(min(int(row["achieved"]), credit), credit)
     return total
 
 
@@ -162,11 +193,12 @@ def assert_plan_valid(scenario: Any, result: kg.Result) -> None:
             assert achieved <= target, f"{tid}: {achieved} above its target {target}"
             assert achieved >= scenario.floors.get(tid, 0), f"{tid}: {achieved} below its floor"
         row = achievement.loc[tid]
+        credit = _credit(scenario, tid, target)
         assert int(row["target"]) == target
         assert int(row["achieved"]) == achieved
-        assert int(row["shortfall"]) == max(target - achieved, 0)
+        assert int(row["shortfall"]) == max(credit - achieved, 0)
         if target:
-            assert math.isclose(row["share"], achieved / target, rel_tol=1e-12)
+            assert math.isclose(row["share"], min(achieved, credit) / credit, rel_tol=1e-12)
 
     # Money: exact per year, every cap respected; the budget table agrees.
     carry = Fraction(getattr(inp, "opening_carry", 0)) if scenario.carry_over else Fraction(0)
@@ -196,6 +228,16 @@ def assert_plan_valid(scenario: Any, result: kg.Result) -> None:
             used = sum((_unit_costs(scenario, program.task(tid), y)[0] * q for (tid, y), q in plan.items()
                         if y == year and program.task(tid).group == group), Fraction(0))
             assert year not in caps or used <= caps[year], f"group {group} {year}: {used} above {caps[year]}"
+
+    # Other state sources (national funds, ...): each source's part of the units, per year, within
+    # the annual table's column (as a scenario's funding key leaves it).
+    for source in getattr(program, "extra_sources", ()):
+        for year in planned_years:
+            used = sum((dict(program.task(tid).cost.extra).get(source.id, Fraction(0)) / program.task(tid).quantity * q
+                        for (tid, y), q in plan.items() if y == year), Fraction(0))
+            cap = Fraction(scenario.funding[source.id][year])
+            assert used <= cap, f"{source.id} {year}: {used} used above {cap}"
+            assert math.isclose(budget.loc[(year, source.id), "used"], float(used), abs_tol=1e-6)
 
     # Objective: what the plan achieves, exactly.
     value = exact_objective(scenario, result)

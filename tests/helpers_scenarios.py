@@ -52,12 +52,17 @@ def solved(name: str) -> tuple[kg.Scenario, kg.Result]:
 
 
 def exact_objective(scenario: Any, result: kg.Result) -> Fraction:
-    """Σ_t w_t · achieved_t / T_t over tasks with a positive target, exactly."""
+    """Σ_t w_t · min(achieved_t, T_t) / T_t over tasks with a positive target, exactly (T_t: a target
+    range's minimum while the scenario keeps the program's target)."""
     total = Fraction(0)
     for tid, row in result.achievement.iterrows():
         target = int(row["target"])
         if target > 0:
-            total += Fraction(scenario.weights.get(tid, Fraction(1))) * Fraction(int(row["achieved"]), target)
+            task = scenario.program.task(str(tid))
+            low = task.quantity_min
+            credit = min(low, target) if low is not None and target == task.quantity else target
+            total += (Fraction(scenario.weights.get(tid, Fraction(1)))
+                      * Fraction(min(int(row["achieved"]), credit), credit))
     return total
 
 

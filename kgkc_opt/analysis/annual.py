@@ -177,11 +177,14 @@ class AnnualResult:
         return changes_frame(self)
 
 
-def legal_cap(program: Program, proposal: Proposal) -> Fraction | None:
-    """The most state support the proposal's task's support rule allows it (None: no cap)."""
+def legal_cap(program: Program, proposal: Proposal, year: int | None = None) -> Fraction | None:
+    """The most state support the proposal's task's support rule allows it (None: no cap): the
+    rule in force in ``year`` where the rule has dates (``SupportRule.for_year``)."""
     rule = program.support_rules.get(program.task(proposal.task_id).support_rule)
     if rule is None:
         return None
+    if year is not None:
+        rule = rule.for_year(year)
     cap = rule.max_state_share * proposal.total_cost
     if rule.max_state_per_unit is not None:
         cap = min(cap, rule.max_state_per_unit * proposal.units)
@@ -225,19 +228,19 @@ def annual(
     if rules.budget is not None:
         budget = rules.budget
     else:
-        department = sum((t.unit_local * plan.get((t.task_id, year), 0) for t in inp.tasks
+        department = sum((t.local(year) * plan.get((t.task_id, year), 0) for t in inp.tasks
                           if t.task_id not in served), Fraction(0))
         budget = max(inp.local_cap.get(year, Fraction(0)) - department, Fraction(0))
     cofunding = None
     if rules.cap_cofunding:
-        department_cof = sum((t.unit_cofunding * plan.get((t.task_id, year), 0) for t in inp.tasks
+        department_cof = sum((t.cofunding(year) * plan.get((t.task_id, year), 0) for t in inp.tasks
                               if t.task_id not in served), Fraction(0))
         cofunding = max(inp.cofunding_cap.get(year, Fraction(0)) - department_cof, Fraction(0))
     before = _previous(previous)
-    weights = {t.task_id: (t.weight / t.target if t.target else Fraction(0)) for t in inp.tasks}
+    weights = {t.task_id: (t.weight / t.credit if t.target else Fraction(0)) for t in inp.tasks}
     candidates, caps, refused = [], {}, {}
     for p in proposals.items:
-        cap = legal_cap(program, p)
+        cap = legal_cap(program, p, year)
         caps[p.id] = cap
         support = p.requested if cap is None else min(p.requested, cap)
         why = _ineligible(p, cap, support)

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, cast
 
+from kgkc_opt.analysis.audit_rules import rule_findings, source_findings
+from kgkc_opt.analysis.finding import Finding, m
 from kgkc_opt.analysis.reconstruct import reconstruct
-from kgkc_opt.inputs.program import Program
+from kgkc_opt.inputs.program import Program, quantity_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -31,30 +32,6 @@ if TYPE_CHECKING:
 SEVERITIES = ("error", "warning", "info")
 #: "about N" in a target is read as within this share of N.
 ABOUT_TOLERANCE = Fraction(1, 10)
-
-
-@dataclass(frozen=True)
-class Finding:
-    severity: str
-    code: str
-    message: str
-    sources: tuple[str, ...]
-
-    def __str__(self) -> str:
-        return f"[{self.severity}] {self.code}: {self.message} ({'; '.join(self.sources)})"
-
-    def to_dict(self) -> dict[str, object]:
-        return {"severity": self.severity, "code": self.code, "message": self.message,
-                "sources": list(self.sources)}
-
-
-def m(value: Fraction | int) -> str:
-    """Money for a message: 24.051 → '24,051'; 17.88 stays exact."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return f"{value.numerator:,}"
-    text = f"{float(value):,.4f}".rstrip("0").rstrip(".")
-    return text
 
 
 def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
@@ -134,7 +111,16 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
         rows = [program.task(tid) for tid in target.tasks]
         planned = sum(r.quantity for r in rows)
         refs = (target.source, *(r.source for r in rows))
-        row_text = " + ".join(f"{r.id} {r.quantity} {r.unit.vi}" for r in rows)
+        row_text = " + ".join(f"{r.id} {r.quantity_text} {r.unit.vi}" for r in rows)
+        if target.unit_matches and (target.quantity_min is not None or any(r.quantity_min for r in rows)):
+            # a range (in the target or a row): the table's range Σ minimum – Σ maximum against it
+            low = sum((r.quantity_min or r.quantity) for r in rows)
+            said = quantity_text(target.quantity, target.quantity_min)
+            table_range = quantity_text(planned, low if low < planned else None)
+            if (low, planned) != (target.quantity_min or target.quantity, target.quantity):
+                add(Finding("error", "target-vs-table",
+                            f"target {target.id} says {said}, the table plans {row_text} = {table_range}", refs))
+            continue
         if not target.unit_matches:
             add(Finding("info", "target-unit-mismatch",
                         f"target {target.id} ({target.quantity}, '{target.text.en}') does not count "
@@ -204,6 +190,8 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
             add(Finding("info", "unit-cost-not-round",
                         f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} million VND "
                         "per unit, an unusual figure for a cost norm", (t.source,)))
+        if rule.dated:
+            continue  # checked year by year against the version in force (audit_rules.rule_findings)
         share = t.cost.state / t.cost.total
         rule_ref = f"support rule {rule.id}: {rule.citation} [{rule.confidence}]"
         if share > rule.max_state_share and not (share == 1 and t.cost.other == 0):
@@ -243,6 +231,9 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
             add(Finding("warning", "relation-violated",
                         f"{' + '.join(rel.left)} = {left} but {' + '.join(rel.right)} = {right}, while "
                         f"{rel.op} is expected: {rel.text.en}", refs))
+
+    found.extend(source_findings(program))
+    found.extend(rule_findings(program))
 
     for note in program.source_notes:
         add(Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,

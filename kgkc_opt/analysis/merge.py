@@ -31,6 +31,7 @@ Pure: programs in, a program document and its ``Program`` out; no file is read o
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -41,8 +42,10 @@ from typing import Any
 from kgkc_opt.analysis.audit import Finding, audit
 from kgkc_opt.errors import UsageError
 from kgkc_opt.inputs.program import (
+    DEFAULT_SOURCES,
     TASK_ID_RE,
     Cost,
+    FundingSource,
     Group,
     Program,
     SourceNote,
@@ -66,7 +69,9 @@ MAX_YEARS = 21
 
 #: The fields of a support rule, in Vietnamese (for a conflict's text).
 _FIELDS_VI = {"max_state_share": "tỷ lệ hỗ trợ tối đa", "max_state_per_unit": "mức hỗ trợ tối đa mỗi đơn vị",
-              "citation": "căn cứ", "confidence": "độ tin cậy"}
+              "citation": "căn cứ", "confidence": "độ tin cậy", "authority": "cơ quan ban hành",
+              "jurisdiction": "phạm vi áp dụng", "valid_from": "hiệu lực từ", "valid_to": "hiệu lực đến",
+              "versions": "các lần sửa đổi"}
 
 
 @dataclass(frozen=True)
@@ -184,8 +189,9 @@ def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
     renamed_rules: list[str] = []
     for rid in rule_ids:
         having = [(i, prog.support_rules[rid]) for i, prog in enumerate(programs) if rid in prog.support_rules]
-        fields = ("max_state_share", "max_state_per_unit", "citation", "confidence")
-        differ = [f for f in fields if len({getattr(rule, f) for _, rule in having}) > 1]
+        fields = ("max_state_share", "max_state_per_unit", "citation", "confidence", "authority", "jurisdiction",
+                  "valid_from", "valid_to", "versions")
+        differ = [f for f in fields if len({_rule_field(rule, f) for _, rule in having}) > 1]
         for i, rule in having:
             rules[i][rid] = f"{rid}@{prefixes[i]}" if differ else rid
             rule_names.setdefault(rules[i][rid], rule.name)
@@ -194,7 +200,7 @@ def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
         if differ:
             conflicts.append(Conflict(
                 rid, tuple(programs[i].id for i, _ in having), tuple(rules[i][rid] for i, _ in having),
-                tuple(f"{f}: " + " ≠ ".join(f"{_show(getattr(rule, f))} ({prefixes[i]})" for i, rule in having)
+                tuple(f"{f}: " + " ≠ ".join(f"{_show(_rule_field(rule, f))} ({prefixes[i]})" for i, rule in having)
                       for f in differ)))
 
     tasks: list[dict[str, str]] = []
@@ -208,6 +214,15 @@ def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
         raise UsageError("\n".join(problems))
     return _Plan(tuple(prefixes), groups, tuple(rules), tuple(tasks), tuple(conflicts), split, rule_names,
                  tuple(renamed_rules))
+
+
+def _rule_field(rule: SupportRule, name: str) -> object:
+    """A field of a support rule as the conflict check compares it (later versions: their dates,
+    caps and citations, as text)."""
+    if name == "versions":
+        return "; ".join(f"{v.citation} from {v.valid_from}" for v in rule.versions) or "none"
+    value = getattr(rule, name)
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _check_unique(problems: list[str], kind: str, ids: list[str]) -> None:
@@ -230,7 +245,8 @@ def _rename(program: Program, i: int, plan: _Plan) -> Program:
         program,
         stated_totals_source=src(program.stated_totals_source) if program.stated_totals is not None else "",
         annual_budget_source=src(program.annual_budget_source),
-        support_rules={rmap[rid]: replace(rule, id=rmap[rid], name=plan.rule_names.get(rmap[rid], rule.name))
+        support_rules={rmap[rid]: replace(rule, id=rmap[rid], name=plan.rule_names.get(rmap[rid], rule.name),
+                                          versions=tuple(replace(v, id=rmap[rid]) for v in rule.versions))
                        for rid, rule in program.support_rules.items()},
         groups=tuple(replace(g, id=gmap[g.id], source=src(g.source)) for g in program.groups),
         tasks=tuple(replace(t, id=tmap[t.id], group=gmap[t.group], source=src(t.source),
@@ -265,8 +281,35 @@ def renamed_inputs(result: MergeResult, inputs: Sequence[Program]) -> list[Progr
 
 
 def _sum_cost(costs: Sequence[Cost]) -> Cost:
+    """The sum of cost splits, each other state source summed by its id."""
+    extra: dict[str, Fraction] = {}
+    for c in costs:
+        for sid, amount in c.extra:
+            extra[sid] = extra.get(sid, Fraction(0)) + amount
     return Cost(sum((c.total for c in costs), Fraction(0)), sum((c.state for c in costs), Fraction(0)),
-                sum((c.other for c in costs), Fraction(0)))
+                sum((c.other for c in costs), Fraction(0)), tuple(extra.items()))
+
+
+def merged_sources(programs: Sequence[Program]) -> tuple[FundingSource, ...]:
+    """The merged program's funding sources: the two default ones when no input names its own;
+    else the local budget and the enterprises' source as the first input that names them calls
+    them (a program with the default two maps onto them: its state column is its local budget,
+    its other column its co-funding), then every other state source by id, in order of first use."""
+    declared = [p for p in programs if p.sources_declared]
+    if not declared:
+        return DEFAULT_SOURCES
+    first = declared[0].funding_sources
+    local = next(s for s in first if s.kind == "local")
+    enterprise = next(s for s in first if s.kind == "enterprise")
+    ids: dict[str, FundingSource] = {}
+    for p in declared:
+        for s in p.extra_sources:
+            if s.id in (local.id, enterprise.id):
+                raise UsageError(f"{p.id} names a state source {s.id!r}, which {declared[0].id} uses for its "
+                                 f"{'local budget' if s.id == local.id else 'enterprise contribution'}: rename "
+                                 "one in its file before merging")
+            ids.setdefault(s.id, s)
+    return (local, *ids.values(), enterprise)
 
 
 def _note(vi: str, en: str, severity: str = "info") -> SourceNote:
@@ -337,8 +380,8 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
         rows = [p.annual_budget[y] for p in programs if y in p.annual_budget]
         if not rows:
             gaps.append(y)
-        cost = _sum_cost([Cost(b.total, b.state, b.other) for b in rows])
-        annual[y] = YearBudget(y, cost.total, cost.state, cost.other)
+        cost = _sum_cost([Cost(b.total, b.state, b.other, b.extra) for b in rows])
+        annual[y] = YearBudget(y, cost.total, cost.state, cost.other, cost.extra)
     if gaps:
         shown = ", ".join(map(str, gaps))
         notes.append(_note(f"Không chương trình gốc nào có các năm {shown}: bảng kinh phí hằng năm ghi 0 cho "
@@ -424,6 +467,7 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
                       *(_note(c.text("vi"), c.text("en"), "warning") for c in plan.conflicts), *notes),
         relations=tuple(rel for r in renamed for rel in r.relations),
         structure=Structure(cadence, cadence_source, tuple(ln for r in renamed for ln in r.structure.links)),
+        funding_sources=merged_sources(programs),
     )
     return program, notes
 
@@ -668,9 +712,14 @@ def _combine_targets(before: list[Target], final: Mapping[str, str],
 
 #: Findings about the whole table: the merged one sums the inputs' figures, so its message differs.
 _AGGREGATE = ("column-vs-stated-total", "column-vs-annual-table", "annual-row-sum", "annual-column-sum",
-              "stated-totals-disagree", "table-exceeds-annual-budget")
+              "stated-totals-disagree", "table-exceeds-annual-budget", "source-vs-annual-table",
+              "source-vs-stated-total")
+#: Findings that summarise the whole program (recomputed for the merged one): explained by the
+#: same summary in an input.
+_SUMMARY = ("funding-sources",)
 _TASK_CODES = ("row-sum", "annual-cadence-impossible", "annual-cadence-uneven", "years-uneven", "zero-cost",
-               "unit-cost-not-round", "legal-share-exceeded", "legal-cap-exceeded", "legal-cap-reached")
+               "unit-cost-not-round", "legal-share-exceeded", "legal-cap-exceeded", "legal-cap-reached",
+               "legal-cap-in-force")
 _TARGET_CODES = ("target-vs-table", "target-unit-mismatch", "target-far-exceeded")
 
 
@@ -686,7 +735,7 @@ def _subject(f: Finding) -> str:
 
 def _aggregate_key(f: Finding) -> str:
     """Which column or year an aggregate finding is about."""
-    if f.code.startswith("column-vs"):
+    if f.code.startswith(("column-vs", "source-vs")):
         return f.sources[0] if f.sources else ""
     if f.code == "annual-row-sum":
         return f.message.split(":", 1)[0]
@@ -731,7 +780,7 @@ def merge_audit(result: MergeResult, inputs: Sequence[Program]) -> MergeAudit:
             return bool(_subject(b)) and _subject(b) in rows.get(_subject(a), {_subject(a)})
         if a.severity != b.severity or a.code != b.code:
             return False
-        if a.message == b.message or a.code == "task-without-target":
+        if a.message == b.message or a.code in ("task-without-target", *_SUMMARY):
             return True
         if a.code in _AGGREGATE:
             return _aggregate_key(a) == _aggregate_key(b)

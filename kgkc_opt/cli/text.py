@@ -90,16 +90,24 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
                 f"Nothing is left to plan: the actuals cover every year of the program ({first}–{last}); "
                 "below is what was delivered.", lang))
     caps = {(r.year, r.source): r for r in rows_of.budget}
+    # the program's other state sources (national funds, ...), each with its cap and use
+    others = [s for s in scenario.program.extra_sources if any(src == s.id for _, src in caps)]
     rows = []
     for y in sorted({r.year for r in rows_of.budget}):
         loc, cof = caps[(y, "local")], caps[(y, "cofunding")]
-        rows.append([str(y), n(loc.cap, lang), n(loc.used, lang),
-                     fmt.share(loc.used / loc.cap, lang) if loc.cap else "–", n(cof.cap, lang), n(cof.used, lang)])
+        row = [str(y), n(loc.cap, lang), n(loc.used, lang),
+               fmt.share(loc.used / loc.cap, lang) if loc.cap else "–", n(cof.cap, lang), n(cof.used, lang)]
+        for s in others:
+            other = caps.get((y, s.id))
+            row += [n(other.cap, lang), n(other.used, lang)] if other is not None else ["–", "–"]
+        rows.append(row)
     if rows:
+        heads = [t("Năm", "Year", lang), t("KH vốn NS", "Local cap", lang), t("Đã phân bổ", "Used", lang),
+                 t("Tỷ lệ", "Use", lang), t("KH vốn đối ứng", "Co-funding cap", lang), t("Đã huy động", "Used", lang)]
+        for s in others:
+            heads += [t(f"KH {s.name.vi}", f"{s.name.en} cap", lang), t("Đã phân bổ", "Used", lang)]
         print(t("Kế hoạch vốn và sử dụng vốn theo năm (triệu đồng)", "Caps and use per year (million VND)", lang))
-        print(table(rows, [t("Năm", "Year", lang), t("KH vốn NS", "Local cap", lang), t("Đã phân bổ", "Used", lang),
-                           t("Tỷ lệ", "Use", lang), t("KH vốn đối ứng", "Co-funding cap", lang),
-                           t("Đã huy động", "Used", lang)], right=set(range(1, 6))))
+        print(table(rows, heads, right=set(range(1, len(heads)))))
         print()
     # the tasks short of target, largest share missing first (as ``Result.shortfalls``)
     short = sorted((r for r in rows_of.achievement if r.shortfall > 0), key=lambda r: (r.share, -r.shortfall))
@@ -110,7 +118,7 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         for r in short:
             task = program.task(r.task_id)
             unit = task.unit.get(lang)
-            achieved = f"{int(r.achieved)}/{fmt.quantity(r.target, unit, lang)}"
+            achieved = f"{int(r.achieved)}/{fmt.target(r.target, r.target_min, unit, lang)}"
             rows.append([str(r.task_id), task.label(lang, short=True), achieved,
                          fmt.share(r.share, lang), fmt.quantity(r.shortfall, unit, lang)])
         print(t(f"Nhiệm vụ chưa đạt mục tiêu ({len(rows)}):", f"Tasks short of target ({len(rows)}):", lang))

@@ -156,7 +156,8 @@ class AddsCapLines:
 @dataclass(frozen=True)
 class LineSpec:
     """One extra money line as a key declares it: ``cost`` is "local" (the local budget a unit
-    uses in the year, escalation included) or "cofunding"."""
+    uses in the year, escalation included), "cofunding", or "source:<id>" (what the program's
+    state source <id> pays for a unit)."""
 
     key: str
     tasks: tuple[str, ...]
@@ -563,10 +564,16 @@ class SupportShare(Key):
                 c.error(kw, f"task {tid} has no cost to share")
                 continue
             new_state = task.cost.total * share
+            if new_state < task.cost.state - task.cost.local:
+                c.error(kw, f"a state share of {fmt_percent(share)} for {tid} is less than its other state sources "
+                            f"already pay ({fmt_value(task.cost.state - task.cost.local)} million VND); the local "
+                            "budget's part cannot be negative")
+                continue
             if check_rule(c, kw, task, d.program, new_state / task.quantity, share):
                 d.log(f"{self.name}.{tid}", fmt_percent(task.cost.state / task.cost.total), fmt_percent(share),
                       source)
-                d.replace_task(replace(task, cost=Cost(task.cost.total, new_state, task.cost.total - new_state)))
+                d.replace_task(replace(task, cost=Cost(task.cost.total, new_state, task.cost.total - new_state,
+                                                       task.cost.extra)))
 
     def example(self, program: Program) -> object:
         task = next((t for t in program.tasks if t.cost.total and t.cost.state), program.tasks[0])
@@ -606,21 +613,36 @@ class Escalation:
 
 
 def escalated_costs(task: Task, year: int, esc: Escalation | None, program: Program) -> tuple[Fraction, Fraction]:
-    """Per-unit (local, co-funding) cost in a year: total cost escalated, state share kept.
+    """Per-unit (local budget, co-funding) cost in a year.
 
-    With ``above_cap="hold_at_cap"`` the state's support stops at the legal per-unit cap and the
+    Escalation grows the local budget's and the co-funding's parts, the state share kept; other
+    state sources (national funds, ...) pay their stated amount per unit. With
+    ``above_cap="hold_at_cap"`` the state's support stops at the legal per-unit cap and the
     enterprise pays the rest (validation has already rejected it otherwise).
+
+    A dated support rule (``SupportRule.dated``) then applies the rule in force in ``year``
+    (``SupportRule.for_year``): state support above min(share × unit cost, per-unit cap) comes off
+    the local budget's part and the enterprise pays it. An undated rule is not applied here: the
+    program's split is its own data and the audit reports a row above its cap.
     """
-    local, other = task.unit_state, task.unit_other
-    if esc is None or (esc.tasks is not None and task.id not in esc.tasks) or year <= esc.base_year:
-        return local, other
-    factor = (1 + esc.rate) ** (year - esc.base_year)
-    total = task.unit_cost * factor
-    state = local * factor
+    local, other = task.unit_local, task.unit_other
+    extra = task.unit_state - local
     rule = program.support_rules[task.support_rule]
-    if esc.above_cap == "hold_at_cap" and rule.max_state_per_unit is not None:
-        state = min(state, rule.max_state_per_unit)
-    return state, total - state
+    if not (esc is None or (esc.tasks is not None and task.id not in esc.tasks) or year <= esc.base_year):
+        factor = (1 + esc.rate) ** (year - esc.base_year)
+        local, other = local * factor, other * factor
+        per_unit = rule.for_year(year).max_state_per_unit
+        if esc.above_cap == "hold_at_cap" and per_unit is not None:
+            held = max(min(local, per_unit - extra), Fraction(0))
+            local, other = held, other + local - held
+    if rule.dated:
+        in_force = rule.for_year(year)
+        cap = in_force.max_state_share * (local + other + extra)
+        if in_force.max_state_per_unit is not None:
+            cap = min(cap, in_force.max_state_per_unit)
+        cut = min(max(local + extra - cap, Fraction(0)), local)
+        local, other = local - cut, other + cut
+    return local, other
 
 
 def describe_escalation(esc: Escalation | None) -> str:
@@ -696,6 +718,85 @@ def _parse_escalation(c: Collector, data: object, where: str, program: Program) 
     if rate is None or base is None:
         return None
     return Escalation(rate, base, tasks, above)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SourceMoney(Key):
+    """The annual amounts of the program's other state sources (national khuyến công funds, ...),
+    each as ``budget`` is for the local budget: ``{national: {all: "-50%", 2027: 3000}}``. Each
+    source is a money line of the model (``line_cap[funding.<id>,y]``) whose per-unit cost is the
+    source's part of the task's unit cost; the local budget and the co-funding keep their own keys
+    (``budget``, ``cofunding``). Holds ``Mapping[str, Mapping[int, Fraction]]``: source id -> year
+    -> amount, every year."""
+
+    def initial(self, program: Program) -> dict[str, dict[int, Fraction]]:
+        return {s.id: {y: b.amount(s) for y, b in program.annual_budget.items()} for s in program.extra_sources}
+
+    def amounts(self, scn: ScenarioView) -> Mapping[str, Mapping[int, Fraction]]:
+        return cast(Mapping[str, Mapping[int, Fraction]], self._field(scn))
+
+    def apply(self, d: Draft, c: Collector, data: object, where: str, source: str) -> None:
+        section = c.mapping(data, where)
+        if section is None:
+            return
+        program = d.program
+        current = {k: dict(v) for k, v in cast(Mapping[str, Mapping[int, Fraction]], self._value(d)).items()}
+        for key, value in section.items():
+            sid, sw = str(key), join(where, key)
+            if sid not in current:
+                named = {s.id: s.kind for s in program.funding_sources}
+                hint = (f"; the {named[sid]} source {sid!r} is changed with "
+                        f"{'budget' if named[sid] == 'local' else 'cofunding'}") if sid in named else ""
+                c.error(sw, f"unknown state source {sid!r}; the program's other state sources are "
+                            f"{', '.join(current) or '(none)'}{hint}")
+                continue
+            years = c.mapping(value, sw)
+            if years is None:
+                continue
+            amounts = current[sid]
+            updates: dict[int, Fraction] = {}
+            if "all" in years:
+                for y in program.years:
+                    new = _money_change(c, years["all"], join(sw, "all"), amounts[y])
+                    if new is None:
+                        break
+                    updates[y] = new
+            for ykey, yvalue in years.items():
+                if ykey == "all":
+                    continue
+                year = _year(c, ykey, join(sw, ykey), program.years)
+                if year is not None:
+                    new = _money_change(c, yvalue, join(sw, ykey), amounts[year])
+                    if new is not None:
+                        updates[year] = new
+            for y, new in sorted(updates.items()):
+                d.log(f"{self.name}.{sid}.{y}", amounts[y], new, source)
+                amounts[y] = new
+        d.values[self.name] = current
+
+    def example(self, program: Program) -> object:
+        return {s.id: {"all": "-10%"} for s in program.extra_sources[:1]}
+
+    def cap_lines(self, scn: ScenarioView) -> tuple[LineSpec, ...]:
+        program = scn.program
+        return tuple(
+            LineSpec(key=f"{self.name}.{s.id}",
+                     tasks=tuple(t.id for t in program.tasks if t.cost.amount(s)),
+                     cap=self.amounts(scn)[s.id], cost=f"source:{s.id}",
+                     source=f"{program.annual_budget_source}, {s.name.en}")
+            for s in program.extra_sources
+        )
+
+    def rows(self, scn: ScenarioView) -> Iterator[tuple[str, str]]:
+        for sid, amounts in self.amounts(scn).items():
+            for y in scn.program.years:
+                yield f"{self.name}.{sid}.{y}", fmt_value(amounts[y])
+
+    def row_label(self, part: str, lang: str) -> str:
+        sid, _, year = part.rpartition(".")
+        return f"Vốn {sid} năm {year}" if lang == "vi" else f"{sid} funds {year}"
+
+    percent_change: bool = True
 
 
 def _fmt_cap(cap: Fraction | None) -> str:
@@ -873,9 +974,10 @@ def _escalation_within_caps(scn: ScenarioView, c: Collector) -> None:
     for task in scn.program.tasks:
         if esc.tasks is not None and task.id not in esc.tasks:
             continue
-        rule = scn.program.support_rules[task.support_rule]
         for y in task.years:
-            state, _ = escalated_costs(task, y, esc, scn.program)
+            rule = scn.program.support_rules[task.support_rule].for_year(y)
+            local, _ = escalated_costs(task, y, esc, scn.program)
+            state = local + task.unit_state - task.unit_local
             if rule.max_state_per_unit is not None and state > rule.max_state_per_unit:
                 c.error("escalation", f"{task.id} in {y}: escalated state support of {fmt_value(state)} million VND "
                                       f"per {task.unit.en} exceeds the legal cap of "
@@ -939,7 +1041,7 @@ ESCALATION = EscalationKey(
 )
 
 BUDGET = YearMoney(
-    name="budget", field="local_budget", effect=CapsMoney("local_cap"), column="state",
+    name="budget", field="local_budget", effect=CapsMoney("local_cap"), column="local",
     aliases=("local_budget",),
     label=Label("Vốn ngân sách địa phương", "Local budget", vi_short="Vốn NS"),
     doc=KeyDoc("per year (or `all`): an amount, or a percentage of the current figure",
@@ -959,6 +1061,16 @@ GROUP_CAPS = GroupCaps(
     doc=KeyDoc("group id: an amount for every year, or per year (or `all`): an amount, a percentage of the cap "
                "in force, or `none`", '{III: 800, VIII: {2024: 300}}',
                "the most local budget the group's tasks may use in a year; a year not given is not capped"),
+)
+
+FUNDING = SourceMoney(
+    name="funding", field="funding", effect=AddsCapLines(),
+    label=Label("Vốn từ các nguồn nhà nước khác", "Other state sources", vi_short="Nguồn khác",
+                en_short="Other source"),
+    doc=KeyDoc("source id: per year (or `all`): an amount, or a percentage of the current figure",
+               '{national: {all: "-50%"}}',
+               "the program's other state sources (e.g. national funds) per year; a program with the two "
+               "default sources has none"),
 )
 
 WEIGHTS = PerTask[Fraction](
@@ -1014,8 +1126,8 @@ STRUCTURE = Switch(
 
 #: The scenario keys, in the order they are applied within one group of changes.
 KEYS: tuple[Key, ...] = (
-    NEW_TASKS, TARGETS, SUPPORT_SHARE, ESCALATION, BUDGET, COFUNDING, GROUP_CAPS, WEIGHTS, FLOORS, TIERS, CARRY_OVER,
-    POLICY, STRUCTURE,
+    NEW_TASKS, TARGETS, SUPPORT_SHARE, ESCALATION, BUDGET, COFUNDING, FUNDING, GROUP_CAPS, WEIGHTS, FLOORS, TIERS,
+    CARRY_OVER, POLICY, STRUCTURE,
 )
 
 

@@ -8,9 +8,10 @@ docs/program-format.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -40,18 +41,66 @@ class Text:
         return self.en if lang == "en" else self.vi
 
 
+#: What a funding source is: the province's own budget (the model's local line: the ``budget``
+#: scenario key, carry-over), another state source (national khuyến công funds, ...: a line of its
+#: own), or the enterprises' contribution (co-funding: the ``cofunding`` key).
+SOURCE_KINDS = ("local", "state", "enterprise")
+
+
+@dataclass(frozen=True)
+class FundingSource:
+    """One funding source of a program: a column of its task table and of its annual table."""
+
+    id: str
+    name: Text
+    kind: str
+    source: str = ""
+
+
+#: The sources of a program that names none: the two columns of Decision 2454's tables.
+DEFAULT_SOURCES = (
+    FundingSource("state", Text("Vốn ngân sách địa phương", "Local budget"), "local"),
+    FundingSource("other", Text("Vốn khác (doanh nghiệp đối ứng)", "Other sources (co-funding)"), "enterprise"),
+)
+
+
 @dataclass(frozen=True)
 class Cost:
-    """A cost split, million VND: total = state (local budget, Vốn NS) + other (co-funding)."""
+    """A cost split, million VND: total = state (all state money, Vốn NS) + other (co-funding).
+
+    ``extra``: the state money from sources other than the local budget (national khuyến công
+    funds, ...), by source id; empty for a program with the two default sources. The local budget's
+    part is ``state − Σ extra``."""
 
     total: Fraction
     state: Fraction
     other: Fraction
+    extra: tuple[tuple[str, Fraction], ...] = ()
+
+    @property
+    def local(self) -> Fraction:
+        """The local budget's part."""
+        return self.state - sum((a for _, a in self.extra), Fraction(0))
+
+    def amount(self, source: FundingSource) -> Fraction:
+        """The part paid by ``source``."""
+        if source.kind == "local":
+            return self.local
+        if source.kind == "enterprise":
+            return self.other
+        return dict(self.extra).get(source.id, Fraction(0))
 
 
 @dataclass(frozen=True)
 class SupportRule:
-    """The most the state may pay for one unit of a kind of support, with its legal basis."""
+    """The most the state may pay for one unit of a kind of support, with its legal basis.
+
+    A rule may change over time: ``valid_from`` / ``valid_to`` (inclusive dates, None: open) bound
+    this version, ``versions`` holds the later ones (each a ``SupportRule`` of the same id), and
+    ``authority`` / ``jurisdiction`` say who set it (the Ministry of Finance for the country, a
+    province's People's Council for that province). ``for_year(y)`` is the rule a plan applies in
+    year y: the strictest of the versions in force at any time of that year (a unit paid in any
+    month of it is lawful)."""
 
     id: str
     name: Text
@@ -59,6 +108,42 @@ class SupportRule:
     max_state_per_unit: Fraction | None
     citation: str
     confidence: str
+    authority: str = ""
+    jurisdiction: str = ""
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    versions: tuple[SupportRule, ...] = ()
+
+    @property
+    def history(self) -> tuple[SupportRule, ...]:
+        """Every version, this one first."""
+        return (replace(self, versions=()), *self.versions)
+
+    def in_force(self, year: int) -> tuple[SupportRule, ...]:
+        """The versions in force at some time of ``year``."""
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return tuple(v for v in self.history
+                     if (v.valid_from is None or v.valid_from <= last) and (v.valid_to is None or v.valid_to >= first))
+
+    def for_year(self, year: int) -> SupportRule:
+        """The rule a plan applies in ``year``: the strictest of the versions in force in it (the
+        smallest share and the smallest per-unit cap, their citations joined); this rule itself
+        when none is in force (the audit reports such a year)."""
+        found = self.in_force(year)
+        if not found:
+            return replace(self, versions=())
+        if len(found) == 1:
+            return found[0]
+        caps = [v.max_state_per_unit for v in found if v.max_state_per_unit is not None]
+        return replace(found[0], max_state_share=min(v.max_state_share for v in found),
+                       max_state_per_unit=min(caps) if caps else None,
+                       citation="; ".join(v.citation for v in found), valid_from=found[0].valid_from,
+                       valid_to=found[-1].valid_to)
+
+    @property
+    def dated(self) -> bool:
+        """Whether the rule states when it is in force (or has versions)."""
+        return bool(self.versions) or self.valid_from is not None or self.valid_to is not None
 
 
 @dataclass(frozen=True)
@@ -94,10 +179,26 @@ class Task:
     as_printed: Mapping[str, str] = field(default_factory=dict)
     #: a short name for charts and narrow tables (optional; the full name is used without it)
     short_name: Text | None = None
+    #: a target range's minimum (``quantity: {min, max}``; ``quantity`` is the maximum), else None
+    quantity_min: int | None = None
 
     def label(self, lang: str = "vi", *, short: bool = False) -> str:
         """The task's name in ``lang``; its short name when ``short`` and the program gives one."""
         return (self.short_name if short and self.short_name is not None else self.name).get(lang)
+
+    @property
+    def quantity_text(self) -> str:
+        """The quantity as the decision writes it: ``300–400`` for a range, else ``300``."""
+        return quantity_text(self.quantity, self.quantity_min)
+
+    @property
+    def unit_local(self) -> Fraction:
+        """Local budget per unit (the model's local line)."""
+        return self.cost.local / self.quantity if self.quantity else Fraction(0)
+
+    def unit_source(self, source: FundingSource) -> Fraction:
+        """What ``source`` pays for one unit."""
+        return self.cost.amount(source) / self.quantity if self.quantity else Fraction(0)
 
     @property
     def unit_cost(self) -> Fraction:
@@ -106,7 +207,7 @@ class Task:
 
     @property
     def unit_state(self) -> Fraction:
-        """Local budget per unit (s_t)."""
+        """State money per unit (s_t; the local budget's unless the program has other state sources)."""
         return self.cost.state / self.quantity if self.quantity else Fraction(0)
 
     @property
@@ -117,10 +218,24 @@ class Task:
 
 @dataclass(frozen=True)
 class YearBudget:
+    """One row of the annual table; ``extra`` as in ``Cost`` (the other state sources' columns)."""
+
     year: int
     total: Fraction
     state: Fraction
     other: Fraction
+    extra: tuple[tuple[str, Fraction], ...] = ()
+
+    @property
+    def local(self) -> Fraction:
+        return self.state - sum((a for _, a in self.extra), Fraction(0))
+
+    def amount(self, source: FundingSource) -> Fraction:
+        return Cost(self.total, self.state, self.other, self.extra).amount(source)
+
+
+def quantity_text(quantity: int, minimum: int | None, sep: str = "–") -> str:
+    return f"{minimum}{sep}{quantity}" if minimum is not None else str(quantity)
 
 
 @dataclass(frozen=True)
@@ -134,6 +249,8 @@ class Target:
     qualifier: str
     tasks: tuple[str, ...]
     unit_matches: bool
+    #: a range's minimum (``quantity: {min, max}``; ``quantity`` is the maximum), else None
+    quantity_min: int | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +302,24 @@ class Program:
     origin: str = ""
     relations: tuple[Relation, ...] = ()
     structure: Structure = field(default_factory=Structure)
+    #: the funding sources, in the tables' column order (``DEFAULT_SOURCES`` unless declared)
+    funding_sources: tuple[FundingSource, ...] = DEFAULT_SOURCES
+
+    @property
+    def sources_declared(self) -> bool:
+        """Whether the program names its own sources (else the two columns state / other)."""
+        return self.funding_sources != DEFAULT_SOURCES
+
+    @property
+    def extra_sources(self) -> tuple[FundingSource, ...]:
+        """The state sources besides the local budget (each a money line of its own)."""
+        return tuple(s for s in self.funding_sources if s.kind == "state")
+
+    def source_named(self, source_id: str) -> FundingSource:
+        for s in self.funding_sources:
+            if s.id == source_id:
+                return s
+        raise KeyError(source_id)
 
     @property
     def years(self) -> tuple[int, ...]:
@@ -301,26 +436,183 @@ def parse_years(
     return tuple(sorted(years)), annual
 
 
-def _cost(c: Collector, value: Any, where: str) -> Cost | None:
-    """A cost split (total, state, other), checked at the door: state and other each at most the
-    total (a state share above the total would be a negative co-funding)."""
+def _cost(c: Collector, value: Any, where: str,
+          sources: tuple[FundingSource, ...] = DEFAULT_SOURCES) -> Cost | None:
+    """A cost split, checked at the door: ``{total, state, other}`` for a program with the two
+    default sources, else ``{total, <source id>: amount, ...}`` (a source not written pays 0).
+    No part may be above the total (a state share above the total would be a negative
+    co-funding). Whether the parts add up to the total is the audit's business."""
     data = c.mapping(value, where)
     if data is None:
         return None
-    c.known_keys(data, where, ("total", "state", "other"))
-    total = c.money(c.required(data, "total", where), join(where, "total"))
-    state = c.money(c.required(data, "state", where), join(where, "state"))
-    other_value = data.get("other")
-    other = c.money(0 if other_value is None else other_value, join(where, "other"))
-    if total is None or state is None or other is None:
-        return None
+    if sources == DEFAULT_SOURCES:
+        c.known_keys(data, where, ("total", "state", "other"))
+        total = c.money(c.required(data, "total", where), join(where, "total"))
+        state = c.money(c.required(data, "state", where), join(where, "state"))
+        other_value = data.get("other")
+        other = c.money(0 if other_value is None else other_value, join(where, "other"))
+        if total is None or state is None or other is None:
+            return None
+        parts = [("state", state, "state (Vốn NS)"), ("other", other, "other (Vốn khác)")]
+        extra: list[tuple[str, Fraction]] = []
+    else:
+        c.known_keys(data, where, ("total", *(s.id for s in sources)))
+        total = c.money(c.required(data, "total", where), join(where, "total"))
+        amounts = {s.id: c.money(data.get(s.id, 0), join(where, s.id)) for s in sources}
+        if total is None or any(a is None for a in amounts.values()):
+            return None
+        got = {k: a for k, a in amounts.items() if a is not None}
+        state = sum((got[s.id] for s in sources if s.kind != "enterprise"), Fraction(0))
+        other = sum((got[s.id] for s in sources if s.kind == "enterprise"), Fraction(0))
+        extra = [(s.id, got[s.id]) for s in sources if s.kind == "state"]
+        parts = [(s.id, got[s.id], f"{s.id} ({s.name.en})") for s in sources]
     ok = True
-    for key, part, name in (("state", state, "state (Vốn NS)"), ("other", other, "other (Vốn khác)")):
+    for key, part, name in parts:
         if part > total:
             c.error(join(where, key), f"the {name} amount {million_text(part)} is above the total "
-                                      f"{million_text(total)}; total = state + other, so neither is above it")
+                                      f"{million_text(total)}; the total is the sum of the sources, so none is "
+                                      "above it")
             ok = False
-    return Cost(total=total, state=state, other=other) if ok else None
+    return Cost(total=total, state=state, other=other, extra=tuple(extra)) if ok else None
+
+
+def _quantity(c: Collector, value: Any, where: str) -> tuple[int, int | None] | None:
+    """A quantity: a whole number, or a range ``{min: 300, max: 400}`` -> (max, min)."""
+    if isinstance(value, Mapping):
+        c.known_keys(value, where, ("min", "max"))
+        low = c.integer(c.required(value, "min", where), join(where, "min"), minimum=1)
+        high = c.integer(c.required(value, "max", where), join(where, "max"), minimum=1)
+        if low is None or high is None:
+            return None
+        if low > high:
+            c.error(where, f"the range's minimum {low} is above its maximum {high}")
+            return None
+        return high, (low if low < high else None)
+    n = c.integer(value, where, minimum=1)
+    return None if n is None else (n, None)
+
+
+def _date(c: Collector, value: Any, where: str) -> dt.date | None:
+    """A date: YAML's own (2026-01-01 unquoted) or ISO text."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    c.error(where, f"expected a date like 2026-01-01, got {describe(value)}")
+    return None
+
+
+RULE_KEYS = ("max_state_share", "max_state_per_unit", "citation", "confidence", "authority", "jurisdiction",
+             "valid_from", "valid_to")
+
+
+def _rule_version(c: Collector, r: Mapping[Any, Any], where: str, rid: str, name: Text | None,
+                  base: SupportRule | None) -> SupportRule | None:
+    """One version of a support rule; a later version (``base`` given) keeps what it does not
+    restate, except its citation, authority and dates, which are its own."""
+    if base is None:
+        share = c.share(c.required(r, "max_state_share", where), join(where, "max_state_share"))
+    else:
+        share = (c.share(r["max_state_share"], join(where, "max_state_share")) if "max_state_share" in r
+                 else base.max_state_share)
+    per_unit = base.max_state_per_unit if base is not None else None
+    if "max_state_per_unit" in r:
+        per_unit = None if r["max_state_per_unit"] is None else \
+            c.money(r["max_state_per_unit"], join(where, "max_state_per_unit"))
+    citation = c.text(c.required(r, "citation", where), join(where, "citation"))
+    confidence = c.text(r.get("confidence", base.confidence if base else "unknown"), join(where, "confidence")) \
+        or "unknown"
+    authority = c.text(r.get("authority", ""), join(where, "authority"), allow_empty=True) or ""
+    jurisdiction = c.text(r.get("jurisdiction", ""), join(where, "jurisdiction"), allow_empty=True) or ""
+    start = _date(c, r["valid_from"], join(where, "valid_from")) if r.get("valid_from") is not None else None
+    end = _date(c, r["valid_to"], join(where, "valid_to")) if r.get("valid_to") is not None else None
+    if base is not None and start is None and "valid_from" not in r:
+        c.error(join(where, "valid_from"), "a change of a support rule needs the date it is in force from")
+    if start is not None and end is not None and end < start:
+        c.error(join(where, "valid_to"), f"ends ({end}) before it starts ({start})")
+        return None
+    if name is None or share is None or not citation:
+        return None
+    return SupportRule(rid, name, share, per_unit, citation, confidence, authority, jurisdiction, start, end)
+
+
+def _support_rule(c: Collector, r: Mapping[Any, Any], where: str, rid: str) -> SupportRule | None:
+    """A support rule and its later versions (``changes``, in date order). A version without
+    ``valid_to`` ends the day before the next one starts; versions may not overlap."""
+    c.known_keys(r, where, ("name", *RULE_KEYS, "changes"))
+    name = _text(c, r.get("name", rid), join(where, "name"))
+    first = _rule_version(c, r, where, rid, name, None)
+    changes = r.get("changes") or []
+    if not isinstance(changes, list):
+        c.error(join(where, "changes"), f"expected a list of later versions, got {describe(changes)}")
+        return first
+    versions: list[SupportRule] = [first] if first is not None else []
+    for i, change in enumerate(changes):
+        cw = f"{join(where, 'changes')}[{i}]"
+        cd = c.mapping(change, cw)
+        if cd is None or not versions:
+            continue
+        c.known_keys(cd, cw, RULE_KEYS)
+        version = _rule_version(c, cd, cw, rid, name, versions[-1])
+        if version is None or version.valid_from is None:
+            continue
+        before = versions[-1]
+        if before.valid_from is not None and version.valid_from <= before.valid_from:
+            c.error(join(cw, "valid_from"), f"{version.valid_from} is not after the previous version's start "
+                                             f"({before.valid_from}); list the changes in date order")
+            continue
+        if before.valid_to is None:
+            versions[-1] = replace(before, valid_to=version.valid_from - dt.timedelta(days=1))
+        elif before.valid_to >= version.valid_from:
+            c.error(join(cw, "valid_from"), f"{version.valid_from} overlaps the previous version, in force "
+                                             f"until {before.valid_to}")
+            continue
+        versions.append(version)
+    if not versions:
+        return None
+    return replace(versions[0], versions=tuple(versions[1:]))
+
+
+def _funding_sources(c: Collector, value: Any) -> tuple[FundingSource, ...]:
+    """The ``funding_sources`` list: ids, names, kinds; exactly one ``local`` and one
+    ``enterprise`` source (their columns are the budget and co-funding of every model)."""
+    if not isinstance(value, list) or not value:
+        c.error("funding_sources", f"expected a non-empty list of sources, got {describe(value)}")
+        return DEFAULT_SOURCES
+    out: list[FundingSource] = []
+    complete = True
+    for i, item in enumerate(value):
+        where = f"funding_sources[{i}]"
+        sd = c.mapping(item, where)
+        if sd is None:
+            complete = False
+            continue
+        c.known_keys(sd, where, ("id", "name", "kind", "source"))
+        sid = c.text(c.required(sd, "id", where), join(where, "id"))
+        name = _text(c, c.required(sd, "name", where), join(where, "name"))
+        kind = sd.get("kind")
+        if kind not in SOURCE_KINDS:
+            c.error(join(where, "kind"), f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+            complete, kind = False, "state"  # kept under its id: its columns are not also reported as unknown
+        if sid is not None and (not re.match(r"^[a-z][a-z0-9_]*$", sid) or sid == "total"):
+            c.error(join(where, "id"), f"expected a lower-case name like 'national' (not 'total'), got {sid!r}")
+            complete = False
+            continue
+        if sid and any(s.id == sid for s in out):
+            c.error(join(where, "id"), f"source {sid!r} is listed twice")
+            continue
+        if sid:
+            out.append(FundingSource(sid, name or Text(sid, sid), str(kind), str(sd.get("source", ""))))
+    for kind in ("local", "enterprise"):
+        count = sum(s.kind == kind for s in out)
+        if count != 1 and complete:
+            c.error("funding_sources", f"expected exactly one source of kind {kind!r}, got {count}")
+    return tuple(out) if out else DEFAULT_SOURCES
 
 
 TASK_KEYS = (
@@ -332,7 +624,7 @@ TASK_KEYS = (
 def parse_task(
     c: Collector, t: Any, where: str, *, groups: tuple[Group, ...] | list[Group],
     rules: Mapping[str, SupportRule], period: tuple[int, int] | None,
-    declared_rules: frozenset[str] = frozenset(),
+    declared_rules: frozenset[str] = frozenset(), sources: tuple[FundingSource, ...] = DEFAULT_SOURCES,
 ) -> Task | None:
     """One task row (also used for tasks a scenario adds); None (problems recorded) if unusable."""
     td = c.mapping(t, where)
@@ -356,8 +648,9 @@ def parse_task(
     name = _text(c, c.required(td, "name", where), join(where, "name"))
     short_name = _text(c, td["short_name"], join(where, "short_name")) if "short_name" in td else None
     unit = _text(c, c.required(td, "unit", where), join(where, "unit"))
-    quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
-    cost = _cost(c, c.required(td, "cost", where), join(where, "cost"))
+    quantity_range = _quantity(c, c.required(td, "quantity", where), join(where, "quantity"))
+    quantity, quantity_min = quantity_range if quantity_range is not None else (None, None)
+    cost = _cost(c, c.required(td, "cost", where), join(where, "cost"), sources)
     years = parse_years(c, c.required(td, "years", where), join(where, "years"), period)
     rule = c.text(c.required(td, "support_rule", where), join(where, "support_rule"))
     if rule is not None and rule not in rules and rule not in declared_rules:
@@ -381,7 +674,7 @@ def parse_task(
             ", ".join(str(y) for y in td["years"]) if isinstance(td["years"], list) else str(td["years"])),
         lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
         support_rule=rule, source=str(td.get("source", f"task {tid}")),
-        as_printed=printed, short_name=short_name,
+        as_printed=printed, short_name=short_name, quantity_min=quantity_min,
     )
 
 
@@ -400,7 +693,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     allowed = (
         "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
         "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
-        "structure",
+        "structure", "funding_sources",
     )
     c.known_keys(doc, "", allowed)
     fmt = doc.get("format", FORMAT)
@@ -428,6 +721,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             else:
                 period = (start, end)
 
+    sources = _funding_sources(c, doc["funding_sources"]) if "funding_sources" in doc else DEFAULT_SOURCES
+
     source_doc, illustrative = "", False
     if "source" in doc:
         sdata = c.mapping(doc["source"], "source")
@@ -440,9 +735,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     if "stated_totals" in doc:
         sdata = c.mapping(doc["stated_totals"], "stated_totals")
         if sdata is not None:
-            c.known_keys(sdata, "stated_totals", ("total", "state", "other", "source"))
             stated_totals = _cost(
-                c, {k: v for k, v in sdata.items() if k != "source"}, "stated_totals"
+                c, {k: v for k, v in sdata.items() if k != "source"}, "stated_totals", sources
             )
             stated_source = str(sdata.get("source", "stated totals"))
 
@@ -470,9 +764,9 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                 if period and not period[0] <= year <= period[1]:
                     c.error(where, f"year {year} lies outside the program period {period[0]}–{period[1]}")
                     continue
-                cost = _cost(c, row, where)
+                cost = _cost(c, row, where, sources)
                 if cost is not None:
-                    annual[year] = YearBudget(year, cost.total, cost.state, cost.other)
+                    annual[year] = YearBudget(year, cost.total, cost.state, cost.other, cost.extra)
             if period:
                 missing = [y for y in range(period[0], period[1] + 1) if y not in listed]
                 if missing:
@@ -481,7 +775,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                         f"no budget for {', '.join(map(str, missing))}; every year of the period needs one",
                     )
         if "stated_total" in adata:
-            annual_total = _cost(c, adata["stated_total"], "annual_budget.stated_total")
+            annual_total = _cost(c, adata["stated_total"], "annual_budget.stated_total", sources)
 
     rules: dict[str, SupportRule] = {}
     rdata = c.mapping(doc.get("support_rules", {}), "support_rules")
@@ -491,16 +785,9 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             r = c.mapping(rule, where)
             if r is None:
                 continue
-            c.known_keys(r, where, ("name", "max_state_share", "max_state_per_unit", "citation", "confidence"))
-            name = _text(c, r.get("name", str(rid)), join(where, "name"))
-            share = c.share(c.required(r, "max_state_share", where), join(where, "max_state_share"))
-            per_unit = None
-            if r.get("max_state_per_unit") is not None:
-                per_unit = c.money(r["max_state_per_unit"], join(where, "max_state_per_unit"))
-            citation = c.text(c.required(r, "citation", where), join(where, "citation"))
-            confidence = c.text(r.get("confidence", "unknown"), join(where, "confidence")) or "unknown"
-            if name and share is not None and citation:
-                rules[str(rid)] = SupportRule(str(rid), name, share, per_unit, citation, confidence)
+            parsed_rule = _support_rule(c, r, where, str(rid))
+            if parsed_rule is not None:
+                rules[str(rid)] = parsed_rule
 
     groups: list[Group] = []
     gdata = c.required(doc, "groups", "")
@@ -528,7 +815,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         c.error("tasks", "the program has no tasks")
     for i, t in enumerate(tdata if isinstance(tdata, list) else []):
         task = parse_task(c, t, f"tasks[{i}]", groups=groups, rules=rules, period=period,
-                          declared_rules=frozenset(str(k) for k in rdata or {}))
+                          declared_rules=frozenset(str(k) for k in rdata or {}), sources=sources)
         if task is None:
             continue
         if any(x.id == task.id for x in tasks):
@@ -553,7 +840,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         c.known_keys(td, where, ("id", "source", "text", "quantity", "qualifier", "tasks", "unit_matches"))
         tid = c.text(c.required(td, "id", where), join(where, "id"))
         text = _text(c, c.required(td, "text", where), join(where, "text"))
-        quantity = c.integer(c.required(td, "quantity", where), join(where, "quantity"), minimum=1)
+        target_range = _quantity(c, c.required(td, "quantity", where), join(where, "quantity"))
+        quantity, target_min = target_range if target_range is not None else (None, None)
         if tid is not None and any(x.id == tid for x in targets):
             c.error(join(where, "id"), f"target {tid!r} is listed twice")
         qualifier = td.get("qualifier", "exact")
@@ -574,7 +862,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             targets.append(
                 Target(tid, str(td.get("source", tid)), text, quantity, str(qualifier),
                        tuple(str(x) for x in task_list),
-                       bool(c.boolean(td.get("unit_matches", True), join(where, "unit_matches"))))
+                       bool(c.boolean(td.get("unit_matches", True), join(where, "unit_matches"))), target_min)
             )
 
     notes: list[SourceNote] = []
@@ -646,5 +934,5 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         annual_budget=dict(sorted(annual.items())), annual_budget_source=annual_source,
         annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
         tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
-        relations=tuple(relations), structure=structure,
+        relations=tuple(relations), structure=structure, funding_sources=sources,
     )

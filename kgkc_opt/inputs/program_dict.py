@@ -22,7 +22,17 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.inputs.program import FORMAT, Program, SourceNote, Task, Text
+from kgkc_opt.inputs.program import (
+    DEFAULT_SOURCES,
+    FORMAT,
+    Cost,
+    FundingSource,
+    Program,
+    SourceNote,
+    SupportRule,
+    Task,
+    Text,
+)
 from kgkc_opt.inputs.reader import MAX_DECIMALS, WrittenFloat, ambiguous_hint
 from kgkc_opt.inputs.structure import Structure
 from kgkc_opt.money import decimal_text
@@ -70,11 +80,46 @@ def years(task: Task) -> str | int | list[int]:
     return list(task.years)
 
 
-def cost(total: Fraction, state: Fraction, other: Fraction) -> dict[str, int | float]:
-    return {"total": number(total), "state": number(state), "other": number(other)}
+def cost(value: Cost, sources: tuple[FundingSource, ...] = DEFAULT_SOURCES) -> dict[str, int | float]:
+    """A cost split: ``{total, state, other}``, or ``{total, <source id>: amount}`` for a program
+    that names its sources (every source written, 0 included)."""
+    if sources == DEFAULT_SOURCES:
+        return {"total": number(value.total), "state": number(value.state), "other": number(value.other)}
+    return {"total": number(value.total)} | {s.id: number(value.amount(s)) for s in sources}
 
 
-def task_to_dict(task: Task) -> dict[str, Any]:
+def quantity(high: int, low: int | None) -> int | dict[str, int]:
+    return high if low is None else {"min": low, "max": high}
+
+
+def _version(rule: SupportRule, first: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if first:
+        out["name"] = text(rule.name)
+    if rule.valid_from is not None:
+        out["valid_from"] = rule.valid_from.isoformat()
+    if rule.valid_to is not None:
+        out["valid_to"] = rule.valid_to.isoformat()
+    out["max_state_share"] = share(rule.max_state_share)
+    out["max_state_per_unit"] = None if rule.max_state_per_unit is None else number(rule.max_state_per_unit)
+    out["citation"] = rule.citation
+    out["confidence"] = rule.confidence
+    if rule.authority:
+        out["authority"] = rule.authority
+    if rule.jurisdiction:
+        out["jurisdiction"] = rule.jurisdiction
+    return out
+
+
+def rule_to_dict(rule: SupportRule) -> dict[str, Any]:
+    """A support rule, its later versions under ``changes`` (each written in full)."""
+    out = _version(rule, True)
+    if rule.versions:
+        out["changes"] = [_version(v, False) for v in rule.versions]
+    return out
+
+
+def task_to_dict(task: Task, sources: tuple[FundingSource, ...] = DEFAULT_SOURCES) -> dict[str, Any]:
     """One task row, keys in the order of the bundled files."""
     row: dict[str, Any] = {"id": task.id, "group": task.group, "source": task.source, "name": text(task.name)}
     if task.short_name is not None:
@@ -84,8 +129,8 @@ def task_to_dict(task: Task) -> dict[str, Any]:
     row["unit"] = text(task.unit)
     if "unit" in task.as_printed:
         row["unit_as_printed"] = task.as_printed["unit"]
-    row["quantity"] = task.quantity
-    row["cost"] = cost(task.cost.total, task.cost.state, task.cost.other)
+    row["quantity"] = quantity(task.quantity, task.quantity_min)
+    row["cost"] = cost(task.cost, sources)
     row["years"] = years(task)
     row["years_text"] = task.years_text
     if task.lead:
@@ -143,27 +188,23 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             source["document"] = program.source_document
         source["illustrative"] = program.illustrative
         doc["source"] = source
+    sources = program.funding_sources
+    if program.sources_declared:
+        doc["funding_sources"] = [
+            {"id": s.id, "name": text(s.name), "kind": s.kind} | ({"source": s.source} if s.source else {})
+            for s in sources
+        ]
     if program.stated_totals is not None:
-        st = program.stated_totals
-        doc["stated_totals"] = cost(st.total, st.state, st.other) | {"source": program.stated_totals_source}
+        doc["stated_totals"] = cost(program.stated_totals, sources) | {"source": program.stated_totals_source}
     annual: dict[str, Any] = {
         "source": program.annual_budget_source,
-        "years": {y: cost(b.total, b.state, b.other) for y, b in sorted(program.annual_budget.items())},
+        "years": {y: cost(Cost(b.total, b.state, b.other, b.extra), sources)
+                  for y, b in sorted(program.annual_budget.items())},
     }
     if program.annual_stated_total is not None:
-        at = program.annual_stated_total
-        annual["stated_total"] = cost(at.total, at.state, at.other)
+        annual["stated_total"] = cost(program.annual_stated_total, sources)
     doc["annual_budget"] = annual
-    doc["support_rules"] = {
-        rid: {
-            "name": text(rule.name),
-            "max_state_share": share(rule.max_state_share),
-            "max_state_per_unit": None if rule.max_state_per_unit is None else number(rule.max_state_per_unit),
-            "citation": rule.citation,
-            "confidence": rule.confidence,
-        }
-        for rid, rule in program.support_rules.items()
-    }
+    doc["support_rules"] = {rid: rule_to_dict(rule) for rid, rule in program.support_rules.items()}
     groups = []
     for g in program.groups:
         group: dict[str, Any] = {"id": g.id, "source": g.source, "name": text(g.name)}
@@ -171,10 +212,11 @@ def program_to_dict(program: Program) -> dict[str, Any]:
             group["short_name"] = text(g.short_name)
         groups.append(group)
     doc["groups"] = groups
-    doc["tasks"] = [task_to_dict(t) for t in program.tasks]
+    doc["tasks"] = [task_to_dict(t, sources) for t in program.tasks]
     if program.targets:
         doc["targets"] = [
-            {"id": tg.id, "source": tg.source, "text": text(tg.text), "quantity": tg.quantity,
+            {"id": tg.id, "source": tg.source, "text": text(tg.text),
+             "quantity": quantity(tg.quantity, tg.quantity_min),
              "qualifier": tg.qualifier, "tasks": list(tg.tasks), "unit_matches": tg.unit_matches}
             for tg in program.targets
         ]

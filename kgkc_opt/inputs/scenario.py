@@ -98,6 +98,7 @@ class Scenario:
     carry_over: bool = False
     escalation: Escalation | None = None
     group_caps: Mapping[str, Mapping[int, Fraction]] = field(default_factory=dict)
+    funding: Mapping[str, Mapping[int, Fraction]] = field(default_factory=dict)
     policy: str = "most-targets"
     structure: bool = True
     actuals: Actuals | None = None

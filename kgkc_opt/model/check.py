@@ -151,7 +151,7 @@ def achievement_value(inp: ModelInput, plan: Mapping[tuple[str, int], int], *, t
     for t in inp.planned_tasks:
         if tier is not None and t.tier != tier:
             continue
-        value += t.weight * Fraction(min(t.done + totals.get(t.task_id, 0), t.target), t.target)
+        value += t.weight * Fraction(min(t.done + totals.get(t.task_id, 0), t.credit), t.credit)
     return value
 
 
@@ -160,5 +160,5 @@ def totals_value(inp: ModelInput, totals: Mapping[str, int], tier: int | None) -
     for t in inp.planned_tasks:
         if tier is not None and t.tier != tier:
             continue
-        value += t.weight * Fraction(min(t.done + totals.get(t.task_id, 0), t.target), t.target)
+        value += t.weight * Fraction(min(t.done + totals.get(t.task_id, 0), t.credit), t.credit)
     return value

@@ -53,6 +53,14 @@ class TaskSpec:
     #: how the units fall over the years (``inputs.structure.CADENCES``, or "any": no preference);
     #: None: "even" for a 'Hàng năm' task, else "any" (the model without the program's structure)
     cadence: str | None = None
+    #: a target range's minimum (the target is its maximum): full credit at the minimum, further
+    #: units counted by a later objective (``model.objectives``); None: a point target
+    minimum: int | None = None
+
+    @property
+    def credit(self) -> int:
+        """The units that earn the task's full share: the range's minimum, else the target."""
+        return self.target if self.minimum is None else min(self.minimum, self.target)
 
     @property
     def effective_cadence(self) -> str:
@@ -207,8 +215,8 @@ class ModelInput:
         ]
 
     def achievement_coefficients(self) -> dict[str, Fraction]:
-        """w_t / T_t: what one more unit of task t adds to the objective."""
-        return {t.task_id: t.weight / t.target for t in self.planned_tasks}
+        """w_t / T_t: what one more unit of task t adds to the objective (T_t: a range's minimum)."""
+        return {t.task_id: t.weight / t.credit for t in self.planned_tasks}
 
     def objective_scale(self) -> int:
         """D: the objective is multiplied by D so its coefficients are integers (1 if too large)."""
@@ -252,25 +260,37 @@ def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelIn
     specs = []
     for task in program.tasks:
         per_task: dict[str, Any] = {name: key.task_value(scenario, task) for name, key in task_keys}
+        target = per_task.get("target", task.quantity)
         specs.append(TaskSpec(
-            task_id=task.id, years=task.years, unit_local=task.unit_state, unit_cofunding=task.unit_other,
+            task_id=task.id, years=task.years, unit_local=task.unit_local, unit_cofunding=task.unit_other,
             annual=task.annual, done=done.get(task.id, 0),
-            yearly_costs={y: scenario.unit_costs(task, y) for y in task.years} if by_year else None,
+            yearly_costs={y: scenario.unit_costs(task, y) for y in task.years}
+            if by_year or program.support_rules[task.support_rule].dated else None,
+            # a scenario that sets a range task's target states a point target
+            minimum=task.quantity_min if target == task.quantity else None,
             **{"target": task.quantity, **per_task},
         ))
     lines = []
     for key in line_keys:
         for line in key.cap_lines(scenario):
             members = [spec for spec in specs if spec.task_id in line.tasks]
-            local = line.cost == "local"
             cap = {y: line.cap[y] for y in planned if y in line.cap}
             if not cap:
                 continue  # it caps only years that are no longer planned
+            if line.cost.startswith("source:"):
+                # a state source's part of a unit: the same every year (escalation and dated rules
+                # change the local budget's and the co-funding's parts only)
+                src = program.source_named(line.cost.removeprefix("source:"))
+                lines.append(CapLine(key=line.key, source=line.source, cap=cap,
+                                     unit_cost={spec.task_id: program.task(spec.task_id).unit_source(src)
+                                                for spec in members}))
+                continue
+            local = line.cost == "local"
             lines.append(CapLine(
                 key=line.key, source=line.source, cap=cap,
                 unit_cost={spec.task_id: spec.unit_local if local else spec.unit_cofunding for spec in members},
                 yearly_cost={(spec.task_id, y): spec.local(y) if local else spec.cofunding(y)
-                             for spec in members for y in spec.years} if by_year else None,
+                             for spec in members if spec.yearly_costs is not None for y in spec.years} or None,
             ))
     opening = Fraction(0)
     if scenario.actuals is not None and fields.get("carry_over"):

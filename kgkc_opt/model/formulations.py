@@ -81,11 +81,22 @@ def build(inp: ModelInput, spec: Spec, *, maximise: Objective | None = None, kee
 
 
 def _terms(b: Builder, objective: Objective) -> list[tuple[int, Fraction]]:
-    """(column, exact coefficient) of a linear objective over the model's units."""
+    """(column, exact coefficient) of a linear objective over the model's units. The shares of a
+    task with a target range count its units up to the minimum only: a column ``credited[t]`` ≤
+    its units and ≤ the minimum (less what is done) carries them (``Builder.credited``)."""
     scope = {t.task_id: t for t in objective.scope(b.inp)}
+    ranged = {tid for tid, t in scope.items() if t.credit < t.target} if objective.kind == "shares" else set()
     if b.plan:
-        return [(j, objective.coefficient(b.inp, scope[tid], y)) for (tid, y), j in b.q.items() if tid in scope]
-    return [(j, objective.coefficient(b.inp, scope[tid], None)) for tid, j in b.x.items() if tid in scope]
+        terms = [(j, objective.coefficient(b.inp, scope[tid], y)) for (tid, y), j in b.q.items()
+                 if tid in scope and tid not in ranged]
+    else:
+        terms = [(j, objective.coefficient(b.inp, scope[tid], None)) for tid, j in b.x.items()
+                 if tid in scope and tid not in ranged]
+    for tid in sorted(ranged):
+        j = b.credited(scope[tid])
+        if j is not None:
+            terms.append((j, objective.coefficient(b.inp, scope[tid], None)))
+    return terms
 
 
 def _scale(values: Sequence[Fraction], integer: bool) -> int:
@@ -103,7 +114,7 @@ def _maximise(b: Builder, objective: Objective) -> None:
             terms = b.count(t.task_id)
             if not terms:
                 continue
-            b.row(f"min_share[{t.task_id}]", [*terms, (z, Fraction(-t.target))], -t.done, INF, "objective",
+            b.row(f"min_share[{t.task_id}]", [*terms, (z, Fraction(-t.credit))], -t.done, INF, "objective",
                   f"the smallest share: task {t.task_id}", task_id=t.task_id)
         m.objective_scale = 1
         m.extra["objective"] = (objective, 1, Fraction(0), z)
@@ -120,7 +131,7 @@ def _keep(b: Builder, objective: Objective, value: Fraction) -> None:
     """Keep an earlier objective at its optimum ``value`` (delivered units included)."""
     if objective.kind == "min_share":
         for t in objective.scope(b.inp):
-            need = math.ceil(value * t.target) - t.done
+            need = math.ceil(value * t.credit) - t.done
             terms = b.count(t.task_id)
             if need > 0 and terms:
                 b.row(f"keep[{objective.key},{t.task_id}]", terms, need, INF, "keep",

@@ -8,11 +8,16 @@ among plans of equal value the one returned is chosen by a documented rule, not 
     most-targets    per tier: the weighted share of targets met, Σ w_t·min(n_t, T_t)/T_t
     fair            per tier: the smallest share of any task (max–min), then the weighted shares
     keep-cofunding  per tier: the enterprise co-funding mobilised, Σ o_t·n_t, then the shares
+    (ranges)        per tier, last: ``beyond_minimum``, Σ over range tasks w_t·n_t/(M_t − m_t)
     (all)           then ``order``: Σ (N − rank_t)·n_t, units of tasks earlier in the table first
 
 n_t counts units delivered (actuals) and planned; T_t is the target, w_t the weight, o_t the
-co-funding per unit (per year under escalation). Each objective's coefficients are exact
-fractions; ``value`` computes its exact value for a plan or for totals.
+co-funding per unit (per year under escalation). A target range {min m_t, max M_t} has
+T_t = m_t in the shares (full credit at the minimum) and M_t as the most units planned; its
+units above the minimum count only in ``beyond_minimum``, after every other objective of the
+tier: a unit above a range's minimum never displaces a unit toward any task's target. Each
+objective's coefficients are exact fractions; ``value`` computes its exact value for a plan or
+for totals.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from kgkc_opt.inputs.keys import POLICIES
 from kgkc_opt.model.data import ModelInput, TaskSpec
 
 DEFAULT_POLICY = POLICIES[0]
-KINDS = ("shares", "min_share", "cofunding", "order")
+KINDS = ("shares", "min_share", "cofunding", "beyond_minimum", "order")
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,9 @@ class Objective:
         """What one more unit of ``t`` in ``year`` adds (``year`` None: the largest over its planned
         years, which keeps a totals-space objective an upper bound). min_share: 0 (not linear)."""
         if self.kind == "shares":
-            return t.weight / t.target
+            return t.weight / t.credit
+        if self.kind == "beyond_minimum":
+            return t.weight / (t.target - t.credit) if t.credit < t.target else Fraction(0)
         if self.kind == "cofunding":
             if year is not None:
                 return t.cofunding(year)
@@ -76,11 +83,14 @@ class Objective:
                 per_year[key] = n
         scope = self.scope(inp)
         if self.kind == "min_share":
-            shares = [Fraction(min(t.done + planned.get(t.task_id, 0), t.target), t.target) for t in scope]
+            shares = [Fraction(min(t.done + planned.get(t.task_id, 0), t.credit), t.credit) for t in scope]
             return min(shares) if shares else Fraction(1)
         if self.kind == "shares":
-            return sum((t.weight * Fraction(min(t.done + planned.get(t.task_id, 0), t.target), t.target)
+            return sum((t.weight * Fraction(min(t.done + planned.get(t.task_id, 0), t.credit), t.credit)
                         for t in scope), Fraction(0))
+        if self.kind == "beyond_minimum":
+            return sum((self.coefficient(inp, t, None) * (t.done + planned.get(t.task_id, 0)) for t in scope),
+                       Fraction(0))
         if self.kind == "cofunding":
             if per_year or not planned:
                 return sum((t.cofunding(y) * n for (tid, y), n in per_year.items()
@@ -103,5 +113,7 @@ def policy_objectives(inp: ModelInput, policy: str = DEFAULT_POLICY) -> list[Obj
             out += [Objective("cofunding", scope), Objective("shares", scope)]
         else:
             out.append(Objective("shares", scope))
+        if any(t.credit < t.target for t in inp.planned_tasks if scope is None or t.tier == scope):
+            out.append(Objective("beyond_minimum", scope))
     out.append(Objective("order"))
     return out

@@ -102,6 +102,8 @@ class Builder:
     lowered: dict[str, int] = field(default_factory=dict)
     mismatch: dict[str, tuple[int, int]] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)
+    #: a range task's units up to its minimum, by task (``credited``)
+    credit: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.m = LinearModel(self.spec.kind)
@@ -156,6 +158,20 @@ class Builder:
                 cols = [(c, Fraction(1)) for (t2, _), c in self.q.items() if t2 == tid]
                 self.row(f"split[{tid}]", [*cols, (j, Fraction(-1))], 0, 0, "split",
                          f"task {tid}: the total spread over its years", task_id=tid)
+
+    def credited(self, t: TaskSpec) -> int | None:
+        """The column of task ``t``'s planned units that count toward its range's minimum:
+        0 ≤ credited[t] ≤ min − done and credited[t] ≤ its planned units (created once)."""
+        if t.task_id not in self.credit:
+            terms = self.count(t.task_id)
+            if not terms:
+                return None
+            j = self.m.col(f"credited[{t.task_id}]", 0.0, float(max(t.credit - t.done, 0)),
+                           integer=self.spec.integer)
+            self.row(f"credited[{t.task_id}]", [(j, Fraction(1)), *((c, -a) for c, a in terms)], -INF, 0,
+                     "objective", f"task {t.task_id}: units up to the range's minimum", task_id=t.task_id)
+            self.credit[t.task_id] = j
+        return self.credit[t.task_id]
 
     def count(self, tid: str) -> list[tuple[int, Fraction]]:
         """The units of task ``tid`` the model plans, as terms (Σ_y q[t,y], or x[t])."""

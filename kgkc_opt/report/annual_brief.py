@@ -123,7 +123,7 @@ def _trims(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str) -> N
              "The support of these proposals is trimmed to the legal cap; the applicant's co-funding covers the "
              "trim. Each applicant accepts the trim.", lang), keep=True)
     rows = [[d.proposal.id, d.proposal.task_id, money(d.proposal.total_cost, lang), money(d.proposal.requested, lang),
-             money(d.cap or 0, lang), money(d.trim, lang), legal_basis(program, d.proposal.task_id, lang)]
+             money(d.cap or 0, lang), money(d.trim, lang), legal_basis(program, d.proposal.task_id, lang, result.year)]
             for d in trimmed]
     header = [heading("proposal_id", lang), heading("task_id", lang), _t("Tổng kinh phí", "Total cost", lang),
               _t("Đề nghị", "Asked", lang), _t("Hỗ trợ tối đa", "Cap", lang), _t("Giảm", "Trim", lang),

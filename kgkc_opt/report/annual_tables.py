@@ -192,7 +192,7 @@ def task_label(program: Program, task_id: str, lang: str) -> str:
         return task_id
 
 
-def legal_basis(program: Program, task_id: str, lang: str) -> str:
+def legal_basis(program: Program, task_id: str, lang: str, year: int | None = None) -> str:
     """The support rule of a task in words, with its legal document: 'Thông tư 28/2018/TT-BTC:
     Ứng dụng máy móc thiết bị tiên tiến, hỗ trợ tối đa 50% tổng kinh phí, không quá 300 triệu
     đồng/cơ sở'. In English the program's citation is given as it is written."""
@@ -203,6 +203,8 @@ def legal_basis(program: Program, task_id: str, lang: str) -> str:
     rule = program.support_rules.get(task.support_rule)
     if rule is None:
         return ""
+    if year is not None:
+        rule = rule.for_year(year)  # the version in force in the plan's year
     share = fmt.percent(rule.max_state_share, lang, 0 if (100 * rule.max_state_share).denominator == 1 else 1)
     unit = fmt.unit_word(task.unit.get(lang), 1, lang)
     if lang == "vi":

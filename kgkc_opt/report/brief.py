@@ -64,6 +64,8 @@ class Shortfall:
     cost_per_point: float  # local budget per 1% of the target (per unit of weight)
     rank: int  # 1 = dearest per point among the planned tasks
     n_tasks: int
+    #: a target range's minimum (the share and shortfall are of it), else the target
+    target_min: int | None = None
 
     @property
     def money_local(self) -> float:
@@ -157,7 +159,7 @@ def shortfalls(scenario: Any, result: Any, lang: str = "vi") -> list[Shortfall]:
     for tid, row in ach.iterrows():
         task = program.task(str(tid))
         if row["target"] > 0 and row["weight"] > 0:
-            costs[str(tid)] = float(task.unit_state) * row["target"] / row["weight"] / 100
+            costs[str(tid)] = float(task.unit_local) * row["target_min"] / row["weight"] / 100
     ranked = sorted(costs, key=lambda t: -costs[t])
     out = []
     for tid, row in result.shortfalls.iterrows():
@@ -167,11 +169,11 @@ def shortfalls(scenario: Any, result: Any, lang: str = "vi") -> list[Shortfall]:
         out.append(Shortfall(
             task_id=tid, name=task.name.get(lang), unit=task.unit.get(lang), target=int(row["target"]),
             achieved=int(row["achieved"]), shortfall=int(row["shortfall"]), share=float(row["share"]),
-            years=years, unit_local=float(task.unit_state), unit_other=float(task.unit_other),
+            years=years, unit_local=float(task.unit_local), unit_other=float(task.unit_other),
             local_slack=tuple(float(budget.loc[(y, "local"), "slack"]) for y in years),
             other_slack=tuple(float(budget.loc[(y, "cofunding"), "slack"]) for y in years),
             cost_per_point=costs.get(tid, 0.0), rank=ranked.index(tid) + 1 if tid in costs else 0,
-            n_tasks=len(ranked),
+            n_tasks=len(ranked), target_min=int(row["target_min"]),
         ))
     return out
 
@@ -351,7 +353,8 @@ def _summary(brief: Brief) -> str:
         parts.append(_t(f"(Phương án so sánh: {bmet}/{n} nhiệm vụ, {_avg(b, lang)}.)",
                         f"(Comparison: {bmet} of {n} tasks, {_avg(b, lang)}.)", lang))
     if brief.shortfalls:
-        items = ", ".join(f"{s.task_id} ({fmt.number(s.achieved, lang)}/{fmt.quantity(s.target, s.unit, lang)})"
+        items = ", ".join(f"{s.task_id} ({fmt.number(s.achieved, lang)}/"
+                          f"{fmt.target(s.target, s.target_min, s.unit, lang)})"
                           for s in brief.shortfalls)
         parts.append(_t(f"Chưa đạt: {items}.", f"Short: {items}.", lang))
         least = brief.least
@@ -447,9 +450,9 @@ def _gain_rows(brief: Brief) -> list[list[str]]:
 
 def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
     unit1 = fmt.unit_word(s.unit, 1, lang)
-    out = [_t(f"Đạt {fmt.number(s.achieved, lang)}/{fmt.quantity(s.target, s.unit, lang)} "
+    out = [_t(f"Đạt {fmt.number(s.achieved, lang)}/{fmt.target(s.target, s.target_min, s.unit, lang)} "
               f"({fmt.share(s.share, lang)}), còn thiếu {fmt.quantity(s.shortfall, s.unit, lang)}.",
-              f"Achieves {fmt.number(s.achieved, lang)} of {fmt.quantity(s.target, s.unit, lang)} "
+              f"Achieves {fmt.number(s.achieved, lang)} of {fmt.target(s.target, s.target_min, s.unit, lang)} "
               f"({fmt.share(s.share, lang)}), short by {fmt.quantity(s.shortfall, s.unit, lang)}.", lang)]
     tight_local = [y for y, sl in zip(s.years, s.local_slack, strict=True) if sl < s.unit_local - EPS]
     tight_other = [y for y, sl in zip(s.years, s.other_slack, strict=True)

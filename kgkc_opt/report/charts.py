@@ -224,7 +224,8 @@ def achievement(
             row = ach.loc[tid]
             unit = _unit(program, tid, lang)
             if size == "page":
-                text = (f"{fmt.number(row['achieved'], lang)}/{fmt.quantity(row['target'], unit, lang)} "
+                text = (f"{fmt.number(row['achieved'], lang)}/"
+                        f"{fmt.target(row['target'], row.get('target_min'), unit, lang)} "
                         f"({fmt.share(row['share'], lang)})")
             else:
                 text = f"{fmt.number(row['achieved'], lang)}/{fmt.number(row['target'], lang)}"

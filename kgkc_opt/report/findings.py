@@ -61,6 +61,33 @@ def _unit_vi(program: Any, tid: str) -> str:
         return "đơn vị"
 
 
+def _rule_name(program: Any, rule_id: str) -> str:
+    rule = _rule(program, rule_id)
+    return str(rule.name.vi) if rule is not None else rule_id
+
+
+def _date_vi(text: str) -> str:
+    """2026-01-01 -> 01/01/2026."""
+    parts = text.split("-")
+    return f"{parts[2]}/{parts[1]}/{parts[0]}" if len(parts) == 3 else text
+
+
+def _source_vi(program: Any, source_id: str) -> str:
+    for s in getattr(program, "funding_sources", ()):
+        if s.id == source_id:
+            return f"“{s.name.vi}”"
+    return source_id
+
+
+def _sources_vi(program: Any, text: str) -> str:
+    """'National funds 42 (12.2%), Local budget 183 (53.0%)' with the sources' Vietnamese names."""
+    out = text
+    for s in getattr(program, "funding_sources", ()):
+        out = out.replace(f"{s.name.en} ", f"{s.name.vi} ")
+    out = re.sub(r"\((\d+)\.(\d)%\)", r"(\1,\2%)", out)
+    return re.sub(rf"(?<=[^\w(])({NUMBER})(?= \()", lambda m: _n(m[1]), out)
+
+
 Translator = Callable[[re.Match[str], Any], str]
 
 PATTERNS: dict[str, list[tuple[str, Translator]]] = {
@@ -99,6 +126,8 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
         r"^target (\S+) \((\d+), '.*'\) does not count the same thing as (.+): the figures cannot be compared$",
         lambda m, p: f"Mục tiêu {_target(p, m[1])} không đếm cùng đơn vị với {_rows(m[3])}: không so sánh được")],
     "target-vs-table": [
+        (r"^target (\S+) says (\d+–\d+|\d+), the table plans (.+) = (\d+–\d+|\d+)$",
+         lambda m, p: f"Mục tiêu {_target(p, m[1])} là {m[2]}, phụ lục bố trí {_rows(m[3])} = {m[4]}"),
         (r"^target (\S+) says (\d+), the table plans (.+) = (\d+)$",
          lambda m, p: f"Mục tiêu {_target(p, m[1])} là {m[2]}, phụ lục bố trí {_rows(m[3])} = {m[4]}"),
         (r"^target (\S+) says about (\d+), the table plans (.+) = (\d+) \(([+\-−]?\d+)%\)$",
@@ -166,6 +195,38 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
         lambda m, p: "Không có cách phân kỳ toàn bộ phụ lục nhiệm vụ theo năm khớp đúng bảng kinh phí hằng năm; "
                      f"cách gần nhất vẫn lệch tổng cộng {_n(m[1])} triệu đồng: " + "; ".join(
                          _schedule_part(x) for x in m[2].split("; ")))],
+    "legal-cap-in-force": [(
+        rf"^(\S+): ({NUMBER}) million VND of state support per (.+) \((\d+)%\) is above the ({NUMBER}) the rule in "
+        rf"force allows in (.+); the plan pays at most ({NUMBER}) from the local budget's part then and the "
+        r"establishment the rest$",
+        lambda m, p: f"{m[1]}: ngân sách hỗ trợ {_n(m[2])} triệu đồng mỗi {_unit_vi(p, m[1])} ({m[4]}%), vượt mức "
+                     f"{_n(m[5])} triệu đồng theo quy định có hiệu lực trong năm {m[6]}; kế hoạch các năm đó chỉ bố "
+                     f"trí tối đa {_n(m[7])} triệu đồng (giảm phần ngân sách địa phương), cơ sở đối ứng phần còn lại")],
+    "rule-versions": [(
+        r"^support rule (\S+) changes during the program: (.+)$",
+        lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” thay đổi trong giai đoạn chương trình: "
+                     f"{m[2].replace(' – …', ' trở đi')}")],
+    "rule-not-in-force": [(
+        r"^support rule (\S+) has no version in force in (.+); the plan cannot say what the state may pay then$",
+        lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” không có văn bản nào có hiệu lực trong năm {m[2]}; "
+                     "không xác định được mức hỗ trợ tối đa của Nhà nước")],
+    "rule-changes-mid-year": [(
+        r"^support rule (\S+) changes on (\S+): in (\d+) both versions are in force, and the plan applies the "
+        r"stricter$",
+        lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” thay đổi từ ngày {_date_vi(m[2])}: năm {m[3]} có "
+                     "hai văn bản cùng có hiệu lực, kế hoạch áp dụng mức thấp hơn")],
+    "funding-sources": [(
+        rf"^(\d+) funding sources in the task table \(({NUMBER}) in all\): (.+)$",
+        lambda m, p: f"Phụ lục nhiệm vụ có {m[1]} nguồn vốn (tổng {_n(m[2])} triệu đồng): {_sources_vi(p, m[3])}")],
+    "source-vs-annual-table": [(
+        rf"^the task table's column (\S+) \(.+\) sums to ({NUMBER}), the annual table's years to ({NUMBER}) "
+        rf"\(difference ({NUMBER})\)$",
+        lambda m, p: f"Cột {_source_vi(p, m[1])} của phụ lục nhiệm vụ cộng lại bằng {_n(m[2])}, các năm của bảng "
+                     f"kinh phí hằng năm cộng lại bằng {_n(m[3])} (chênh lệch {_n(m[4])})")],
+    "source-vs-stated-total": [(
+        rf"^the task table's column (\S+) \(.+\) sums to ({NUMBER}), but the program states ({NUMBER})$",
+        lambda m, p: f"Cột {_source_vi(p, m[1])} của phụ lục nhiệm vụ cộng lại bằng {_n(m[2])}, trong khi chương "
+                     f"trình ghi {_n(m[3])}")],
 }
 
 

@@ -50,6 +50,13 @@ def quantity(value: float | int, unit: str, lang: str = "vi", *, sign: bool = Fa
     return f"{number(value, lang, 0, sign=sign)} {unit_word(unit, value, lang)}".strip()
 
 
+def target(value: float | int, minimum: float | int | None, unit: str, lang: str = "vi") -> str:
+    """A target with its unit, a range as the decision writes it: "4–6 cơ sở", else "6 cơ sở"."""
+    if minimum is None or int(minimum) >= int(value):
+        return quantity(value, unit, lang)
+    return f"{number(minimum, lang, 0)}–{quantity(value, unit, lang)}"
+
+
 def unit_word(unit: str, count: float | int | Fraction, lang: str = "vi") -> str:
     """A unit as it reads after a count: "cơ sở"; "establishment" / "establishments"."""
     unit = unit.strip()

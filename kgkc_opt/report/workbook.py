@@ -677,18 +677,20 @@ def _achievement_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _Years
     for tid, a in ach.iterrows():
         tid = str(tid)
         task = program.task(tid)
-        target, achieved = int(a["target"]), int(a["achieved"])
+        # a target range counts in full at its minimum: the shares and shortfalls below are of it
+        target, achieved = int(a.get("target_min", a["target"])), int(a["achieved"])
         short = int(a["shortfall"]) > 0
         colour = "C00000" if short else None
         try:
-            dec_target: int | None = decided.task(tid).quantity
+            dec_task = decided.task(tid)
+            dec_target: int | str | None = dec_task.quantity_text if dec_task.quantity_min else dec_task.quantity
         except KeyError:
             dec_target = None
         sheet.cell(r, 1, tid, align="center")
         sheet.cell(r, 2, task.name.get(lang), wrap=True)
         sheet.cell(r, 3, task.unit.get(lang), align="center")
-        sheet.cell(r, 4, dec_target, number_format=INT_FORMAT,
-                   fill=DECISION_FILL if dec_target is not None and dec_target != target else None)
+        sheet.cell(r, 4, dec_target, number_format=INT_FORMAT, align="center" if isinstance(dec_target, str) else None,
+                   fill=DECISION_FILL if isinstance(dec_target, int) and dec_target != target else None)
         sheet.cell(r, 5, target, number_format=INT_FORMAT)
         if tid in annex_row and by_id[tid]["quantity"] == achieved:
             sheet.formula(r, 6, _sheet_ref(annex_title, 4, annex_row[tid]), achieved, money=False, colour=colour,
@@ -704,6 +706,10 @@ def _achievement_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _Years
         sheet.cell(r, 9, unit_state, number_format=money_format(unit_state))
         sheet.formula(r, 10, f"{_ref(8, r)}*{_ref(9, r)}", unit_state * max(0, target - achieved), colour=colour)
         note = by_id.get(tid, {}).get("notes", "")
+        if target < int(a["target"]):
+            note = "; ".join(x for x in (note, _t(
+                f"Mục tiêu là khoảng {target}–{int(a['target'])}: đạt đủ khi đạt mức tối thiểu {target}",
+                f"The target is a range {target}–{int(a['target'])}: met in full at its minimum {target}", lang)) if x)
         sheet.cell(r, 11, note or None, wrap=True, size=10)
         _row_height(ws, r, (task.name.get(lang), 36), (note, 30))
         r += 1

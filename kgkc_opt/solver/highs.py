@@ -374,7 +374,7 @@ class LPCurve:
         self.q_cols = np.asarray([m.variables[k] for k in keys], dtype=np.int64)
         self.q_task = np.asarray([position[k[0]] for k in keys], dtype=np.int64)
         self.done = np.asarray([t.done for t in inp.planned_tasks], dtype=np.float64)
-        self.done_value = float(sum((t.weight * Fraction(min(t.done, t.target), t.target) for t in inp.planned_tasks),
+        self.done_value = float(sum((t.weight * Fraction(min(t.done, t.credit), t.credit) for t in inp.planned_tasks),
                                     Fraction(0)))
         rows, base, opening, kind, row_years = [], [], [], [], []
         for i, key in enumerate(m.row_keys):

@@ -47,6 +47,8 @@ class AchievementRow(NamedTuple):
     weight: float
     tier: int
     largest_year_share: float
+    #: the units that earn the full share: a target range's minimum, else the target
+    target_min: int
 
 
 class BudgetRow(NamedTuple):
@@ -88,12 +90,13 @@ def table_rows(
     achievement = []
     for t in inp.tasks:
         achieved = t.done + sum(q for (tid, _), q in plan.items() if tid == t.task_id)
-        # over-delivery (possible in actuals) is reported in 'achieved' but counts at most 100%
-        share = Fraction(min(achieved, t.target), t.target) if t.target else Fraction(1 if achieved == 0 else 0)
+        # over-delivery (possible in actuals) is reported in 'achieved' but counts at most 100%; a
+        # range's share is of its minimum (full credit there, docs/model.md)
+        share = Fraction(min(achieved, t.credit), t.credit) if t.target else Fraction(1 if achieved == 0 else 0)
         largest = even[t.task_id]
         achievement.append(AchievementRow(
-            t.task_id, int(t.target), int(achieved), float(share), int(max(t.target - achieved, 0)), int(t.floor),
-            float(t.weight), int(t.tier), float(largest) if largest is not None else float("nan")))
+            t.task_id, int(t.target), int(achieved), float(share), int(max(t.credit - achieved, 0)), int(t.floor),
+            float(t.weight), int(t.tier), float(largest) if largest is not None else float("nan"), int(t.credit)))
 
     budget = []
     carry = inp.opening_carry if inp.carry_over else Fraction(0)
@@ -107,6 +110,13 @@ def table_rows(
                                 float(prices.get(f"local_cap[{y}]", 0.0))))
         budget.append(BudgetRow(int(y), "cofunding", float(inp.cofunding_cap[y]), float(cof),
                                 float(inp.cofunding_cap[y] - cof), float(prices.get(f"cofunding_cap[{y}]", 0.0))))
+        for line in inp.lines:
+            # the program's other state sources (national funds, ...): one row each, named by source id
+            if not line.key.startswith("funding.") or y not in line.cap:
+                continue
+            used = sum((line.cost(tid, y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+            budget.append(BudgetRow(int(y), line.key.removeprefix("funding."), float(line.cap[y]), float(used),
+                                    float(line.cap[y] - used), float(prices.get(f"line_cap[{line.key},{y}]", 0.0))))
         if inp.carry_over:
             carry = cap - local
     return TableRows(tuple(allocation), tuple(achievement), tuple(budget))
@@ -121,7 +131,8 @@ def allocation_frame(rows: TableRows) -> pd.DataFrame:
 
 
 def achievement_frame(rows: TableRows) -> pd.DataFrame:
-    """index task_id; target, achieved, share, shortfall, floor, weight, tier, largest_year_share."""
+    """index task_id; target, achieved, share, shortfall, floor, weight, tier, largest_year_share,
+    target_min (a range's minimum, else the target; share and shortfall are of it)."""
     import pandas as pd
 
     return pd.DataFrame([r._asdict() for r in rows.achievement]).set_index("task_id")

@@ -405,3 +405,50 @@ def test_random_merges_are_valid_exact_and_free_of_artefacts(first_doc, second_d
             parts = [getattr(p.annual_budget[y], col) for p in (first, second) if y in p.annual_budget]
             assert getattr(b, col) == sum(parts, Fraction(0))
     assert merge_artefacts(result, [first, second]) == []
+
+
+# ---- programs with their own funding sources, ranges and dated rules --------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_sources() -> kg.Program:
+    return kg.load_program(FIXTURES / "tiny-sources.yaml")
+
+
+def test_a_three_source_program_merges_with_a_two_source_one(kien_giang, with_sources):
+    result = merge_programs([kien_giang, with_sources], name="merged-2021-2027", province="An Giang")
+    merged = result.program
+    # the two-source program's state column is its local budget, its other column its co-funding
+    assert [(s.id, s.kind) for s in merged.funding_sources] == [("local", "local"), ("national", "state"),
+                                                                ("establishments", "enterprise")]
+    national = merged.source_named("national")
+    for y in merged.years:
+        rows = [p.annual_budget[y] for p in (kien_giang, with_sources) if y in p.annual_budget]
+        row = merged.annual_budget[y]
+        assert row.amount(national) == sum((b.amount(national) for b in rows if b.extra), Fraction(0))
+        assert row.local == sum((b.local for b in rows), Fraction(0))
+        assert row.other == sum((b.other for b in rows), Fraction(0))
+    # the rows keep their sources and ranges; the rule keeps its versions, renamed with it
+    a2 = next(t for t in merged.tasks if t.source.endswith("task A.2") or (t.id.endswith(".2") and t.quantity_min))
+    assert a2.quantity_min == 4 and a2.cost.amount(national) == 30
+    rule = merged.support_rules[a2.support_rule]
+    assert rule.versions and all(v.id == rule.id for v in rule.versions)
+    assert rule.for_year(2026).max_state_per_unit == 15
+    # valid (it round-trips through the file format) and no artefact of the merge in its audit
+    assert kg.program_from_dict(program_to_dict(merged), source=merged.origin) == merged
+    assert merge_artefacts(result, [kien_giang, with_sources]) == []
+    assert not [f for f in kg.audit(merged) if f.code in ("source-vs-annual-table", "source-vs-stated-total")]
+    solve_checked(kg.baseline(merged))
+
+
+def test_state_source_ids_may_not_clash_with_the_local_or_enterprise_source(with_sources):
+    doc = program_to_dict(with_sources)
+    doc["id"] = "other"
+    doc["funding_sources"][0]["id"] = "local2"
+    doc["funding_sources"][1]["id"] = "national"   # its local budget is called 'national'
+    for section in (doc["stated_totals"], doc["annual_budget"]["stated_total"], *doc["annual_budget"]["years"].values(),
+                    *(t["cost"] for t in doc["tasks"])):
+        section["local2"], section["national"] = section.pop("national"), section.pop("local")
+    other = kg.program_from_dict(doc)
+    with pytest.raises(UsageError, match=r"names a state source 'local2'|uses for its local budget"):
+        merge_programs([other, with_sources], name="x", prefixes=["OT", "TN"])

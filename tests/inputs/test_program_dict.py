@@ -21,7 +21,8 @@ import kgkc_opt as kg
 from kgkc_opt.inputs.program_dict import decimal_text, number, program_to_dict, share
 from kgkc_opt.inputs.reader import WrittenFloat
 
-FIXTURE_PROGRAMS = ["tiny-program.yaml", "tiny-structured.yaml", "audit-faults.yaml", "scenarios/mini-program.yaml"]
+FIXTURE_PROGRAMS = ["tiny-program.yaml", "tiny-structured.yaml", "audit-faults.yaml", "scenarios/mini-program.yaml",
+                    "tiny-sources.yaml"]
 
 
 def round_trip(program: kg.Program) -> kg.Program:

@@ -281,7 +281,8 @@ QUOTED: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
     ("support_rules.province_norm.citation: required key is missing",
      _pop(["support_rules", "province_norm", "citation"])),
     ("support_rules.province_norm.legal_basis: unknown key; expected one of: name, "
-     "max_state_share, max_state_per_unit, citation, confidence",
+     "max_state_share, max_state_per_unit, citation, confidence, authority, jurisdiction, valid_from, valid_to, "
+     "changes",
      _set(["support_rules", "province_norm", "legal_basis"], "x")),
     ("groups: required key is missing", _pop(["groups"])),
     ("groups[2].id: group 'I' is listed twice",

@@ -418,7 +418,7 @@ def test_unknown_top_level_key_and_wrong_format(mini):
     found = problems({"format": "kgkc-scenario/2", "budgets": {2021: 5}}, mini)
     assert ("budgets", "unknown key; expected one of: format, name, title, description, program, extends, "
             "overrides, allow_overlap, actuals, replan_from, uncertainty, solve, new_tasks, targets, "
-            "support_share, escalation, budget, cofunding, group_caps, weights, floors, tiers, carry_over, "
+            "support_share, escalation, budget, cofunding, funding, group_caps, weights, floors, tiers, carry_over, "
             "policy, structure") in found
     assert any(w == "format" for w, _ in found)
 

@@ -155,8 +155,8 @@ def test_setting_a_key_to_its_current_value_still_counts_as_setting_it(tiny):
 
 def test_within_a_group_sections_apply_in_the_documented_order(tiny):
     assert CHANGE_SECTIONS == ("new_tasks", "targets", "support_share", "escalation", "budget",
-                               "cofunding", "group_caps", "weights", "floors", "tiers", "carry_over", "policy",
-                               "structure")
+                               "cofunding", "funding", "group_caps", "weights", "floors", "tiers", "carry_over",
+                               "policy", "structure")
     # written in reverse order in the file; applied (and logged) in CHANGE_SECTIONS order
     doc = {"carry_over": True, "tiers": {"B.1": 2}, "floors": {"A.1": 1}, "weights": {"A.1": 2},
            "cofunding": {2021: 1}, "budget": {2021: 1},
