@@ -146,8 +146,9 @@ def _frames(inp: ModelInput, keys: list[dict[str, Any]],
             if t.target <= 0:
                 continue
             achieved = t.done + out["totals"].get(t.task_id, 0) if out["objective"] is not None else None
+            # a range's share is of its minimum (full credit there)
             rows.append({**key, "task_id": t.task_id, "target": t.target, "achieved": achieved,
-                         "share": min(achieved / t.target, 1.0) if achieved is not None else float("nan")})
+                         "share": min(achieved / t.credit, 1.0) if achieved is not None else float("nan")})
     return pd.DataFrame(rows), pd.DataFrame(objs)
 
 
@@ -211,11 +212,12 @@ def lp_sweep(scenario: Any, *, budget: Iterable[float] | None = None,
         if obj is not None:
             objective[i], totals[i], prices[i] = obj, tot, pr
     targets = np.asarray([t.target for t in inp.planned_tasks], dtype=np.float64)
+    credits = np.asarray([t.credit for t in inp.planned_tasks], dtype=np.float64)
     b = np.repeat([lv[0] for lv in levels], k)
     c = np.repeat([lv[1] for lv in levels], k)
     frame = pd.DataFrame({"budget_level": b, "cofunding_level": c, "task_id": np.tile(curve.task_ids, n),
                           "target": np.tile(targets, n), "achieved": totals.ravel(),
-                          "share": (totals / targets).ravel()})
+                          "share": np.minimum(totals / credits, 1.0).ravel()})
     objectives = pd.DataFrame({"budget_level": [lv[0] for lv in levels],
                                "cofunding_level": [lv[1] for lv in levels], "status": status,
                                "objective": objective})

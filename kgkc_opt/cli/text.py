@@ -179,15 +179,22 @@ def reconstruct(program: Any, rec: Any, lang: str) -> None:
 
 
 def program_show(program: Any, lang: str) -> None:
+    """The task table as read: a column per funding source where the program names its own, a
+    range quantity as written (4–6)."""
     print(t(f"{program.title.vi}; đơn vị tính: triệu đồng", f"{program.title.en}; million VND", lang))
+    declared = program.sources_declared
+    money_heads = ([s.name.get(lang) for s in program.funding_sources] if declared else
+                   [t("Vốn NS", "State (NS)", lang), t("Vốn khác", "Other", lang)])
     rows = []
     for task in program.tasks:
         years = task.years_text if lang == "vi" else ("annual" if task.annual else fmt.years_text(task.years, "en"))
-        rows.append([task.id, task.label(lang, short=True), task.unit.get(lang), str(task.quantity),
-                     n(task.cost.total, lang), n(task.cost.state, lang), n(task.cost.other, lang), years])
+        parts = ([task.cost.amount(s) for s in program.funding_sources] if declared
+                 else [task.cost.state, task.cost.other])
+        rows.append([task.id, task.label(lang, short=True), task.unit.get(lang), task.quantity_text,
+                     n(task.cost.total, lang), *(n(a, lang) for a in parts), years])
     print(table(rows, [t("Mã", "Id", lang), t("Nhiệm vụ", "Task", lang), t("Đơn vị", "Unit", lang),
-                       t("SL", "Qty", lang), t("Tổng số", "Total", lang), t("Vốn NS", "State (NS)", lang),
-                       t("Vốn khác", "Other", lang), t("Thời gian", "Years", lang)], right={3, 4, 5, 6}))
+                       t("SL", "Qty", lang), t("Tổng số", "Total", lang), *money_heads, t("Thời gian", "Years", lang)],
+                right=set(range(3, 5 + len(money_heads)))))
 
 
 def scenario_show(s: Any, lang: str) -> None:
@@ -206,9 +213,12 @@ def scenario_show(s: Any, lang: str) -> None:
         for c in s.changes:
             print(f"  {c}    [{c.source}]")
     print(t("Kế hoạch vốn của phương án (triệu đồng):", "Effective caps (million VND):", lang))
-    rows = [[str(y), n(s.local_budget[y], lang), n(s.cofunding[y], lang)] for y in s.program.years]
+    others = s.program.extra_sources  # other state sources (national funds, ...)
+    rows = [[str(y), n(s.local_budget[y], lang), n(s.cofunding[y], lang),
+             *(n(s.funding[o.id][y], lang) for o in others)] for y in s.program.years]
     print(table(rows, [t("Năm", "Year", lang), t("Vốn ngân sách", "Local budget", lang),
-                       t("Vốn đối ứng", "Co-funding", lang)], right={1, 2}))
+                       t("Vốn đối ứng", "Co-funding", lang), *(o.name.get(lang) for o in others)],
+                right=set(range(1, 3 + len(others)))))
     print(t(f"Chuyển vốn NS chưa sử dụng sang năm sau: {'có' if s.carry_over else 'không'}",
             f"Carry-over of unspent local budget: {'on' if s.carry_over else 'off'}", lang))
 
