@@ -409,14 +409,23 @@ def _headline(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     lang, r, b = brief.lang, brief.result, brief.base_result
     has_base = b is not None and b.has_plan
 
+    # the program's other state sources (national funds, ...): one row each, used / cap
+    others = list(getattr(brief.scenario.program, "extra_sources", ()))
+
+    def used_of(res: Any, source: str) -> str:
+        if source not in res.budget.index.get_level_values("source"):
+            return "–"
+        rows = res.budget.xs(source, level="source")
+        return f"{fmt.number(rows['used'].sum(), lang)} / {fmt.number(rows['cap'].sum(), lang)}"
+
     def figures(res: Any) -> list[str]:
         loc = res.budget.xs("local", level="source")
-        cof = res.budget.xs("cofunding", level="source")
         ach = res.achievement
         return [
             fmt.number(loc["cap"].sum(), lang),
             f"{fmt.number(loc['used'].sum(), lang)} ({fmt.share(loc['used'].sum() / loc['cap'].sum(), lang)})",
-            f"{fmt.number(cof['used'].sum(), lang)} / {fmt.number(cof['cap'].sum(), lang)}",
+            used_of(res, "cofunding"),
+            *(used_of(res, o.id) for o in others),
             f"{int((ach['shortfall'] == 0).sum())}/{len(ach)}",
             _avg(res, lang),
         ]
@@ -424,6 +433,8 @@ def _headline(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     labels = [_t("Kế hoạch vốn ngân sách cả giai đoạn (triệu đồng)", "Local budget, whole period (million VND)", lang),
               _t("Vốn ngân sách đã phân bổ (triệu đồng)", "Local budget allocated (million VND)", lang),
               _t("Vốn đối ứng huy động / kế hoạch (triệu đồng)", "Co-funding used / cap (million VND)", lang),
+              *(_t(f"{o.name.vi} đã phân bổ / kế hoạch (triệu đồng)", f"{o.name.en} used / cap (million VND)", lang)
+                for o in others),
               _t("Nhiệm vụ đạt mục tiêu", "Tasks meeting their target", lang),
               _t("Mức hoàn thành bình quân", "Average share of targets", lang)]
     mine = figures(r)
