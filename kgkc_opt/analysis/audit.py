@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from fractions import Fraction
 from typing import TYPE_CHECKING, cast
 
-from kgkc_opt.analysis.audit_rules import rule_findings, source_findings
+from kgkc_opt.analysis.audit_rules import geography_findings, rule_findings, source_findings
 from kgkc_opt.analysis.finding import Finding, m
 from kgkc_opt.analysis.reconstruct import reconstruct
 from kgkc_opt.inputs.program import Program, quantity_text
@@ -234,6 +234,7 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
 
     found.extend(source_findings(program))
     found.extend(rule_findings(program))
+    found.extend(geography_findings(program))
 
     for note in program.source_notes:
         add(Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,

@@ -19,6 +19,7 @@ import datetime as dt
 from fractions import Fraction
 
 from kgkc_opt.analysis.finding import Finding, m
+from kgkc_opt.inputs.areas import district_wording
 from kgkc_opt.inputs.program import Program, SupportRule
 
 
@@ -113,4 +114,38 @@ def rule_findings(program: Program) -> list[Finding]:
                                    f"({float(share):.0%}) is above the {m(cap)} the rule in force allows in "
                                    f"{_years(years)}; the plan pays at most {m(cap)} from the local budget's part "
                                    "then and the establishment the rest", (t.source, cite)))
+    return out
+
+
+def geography_findings(program: Program) -> list[Finding]:
+    """After the 2025 reform: rows that still name the district level, and the units declared.
+
+    Rows that name districts ("cấp huyện", "UBND các huyện") and may run in 2026 or later get one
+    warning listing them; rows that end in 2025 (Decision 2454's: the reform happened during the
+    program, its rows stay as decided) one note.
+    A declared geography is summarised: units by kind and regions."""
+    out: list[Finding] = []
+    named = [t for t in program.tasks
+             if any(district_wording(x) for x in (t.name.vi, t.name.en, t.lead, t.partner))]
+    late = [t.id for t in named if max(t.years) >= 2026]  # rows that may run after the reform
+    early = [t.id for t in named if max(t.years) < 2026 and max(t.years) >= 2025]
+    if late:
+        out.append(Finding("warning", "district-level",
+                           f"{len(late)} task rows name the district level, abolished on 1 July 2025: "
+                           f"{', '.join(late)}; organise them per region, commune, ward or special zone, or "
+                           "for the province (level, areas)",
+                           ("Annex task table", *(program.task(tid).source for tid in late[:3]))))
+    if early:
+        out.append(Finding("info", "district-level",
+                           f"{len(early)} task rows name the district level, abolished on 1 July 2025: "
+                           f"{', '.join(early)}; to plan them after 2025, carry them over per region, commune, "
+                           "ward or special zone",
+                           ("Annex task table", *(program.task(tid).source for tid in early[:3]))))
+    geo = program.geography
+    if geo.units or geo.regions:
+        names = {"commune": "communes", "ward": "wards", "special_zone": "special zones"}
+        kinds = ", ".join(f"{n} {names[k]}" for k, n in geo.counts().items())
+        out.append(Finding("info", "geography",
+                           f"{len(geo.units)} commune-level units ({kinds or 'none listed'}); "
+                           f"{len(geo.regions)} regions", (geo.source or "geography",)))
     return out

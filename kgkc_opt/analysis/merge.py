@@ -716,7 +716,7 @@ _AGGREGATE = ("column-vs-stated-total", "column-vs-annual-table", "annual-row-su
               "source-vs-stated-total")
 #: Findings that summarise the whole program (recomputed for the merged one): explained by the
 #: same summary in an input.
-_SUMMARY = ("funding-sources",)
+_SUMMARY = ("funding-sources", "district-level", "geography")
 _TASK_CODES = ("row-sum", "annual-cadence-impossible", "annual-cadence-uneven", "years-uneven", "zero-cost",
                "unit-cost-not-round", "legal-share-exceeded", "legal-cap-exceeded", "legal-cap-reached",
                "legal-cap-in-force")

@@ -8,16 +8,19 @@ docs/program-format.md.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.errors import ProgramError
+from kgkc_opt.inputs.areas import TASK_AREA_KEYS, Geography, parse_geography, parse_task_area
 from kgkc_opt.inputs.reader import Collector, describe, join, million_text, show_number, written
 from kgkc_opt.inputs.structure import Structure, parse_structure
+from kgkc_opt.inputs.support_rules import SupportRule, parse_support_rule
+from kgkc_opt.inputs.text import Text
+from kgkc_opt.inputs.text import parse_text as _text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,17 +31,6 @@ TASK_ID_RE = re.compile(r"^[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$")
 YEAR_RANGE_RE = re.compile(r"^\s*([0-9]{4})\s*[-–]\s*([0-9]{4})\s*$")
 #: A year written as text: plain ASCII digits, at most 4 ("２０２１" and "²" are not years).
 YEAR_TEXT_RE = re.compile(r"^\s*[0-9]{1,4}\s*$")
-
-
-@dataclass(frozen=True)
-class Text:
-    """A label in Vietnamese and English."""
-
-    vi: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.vi
 
 
 #: What a funding source is: the province's own budget (the model's local line: the ``budget``
@@ -92,61 +84,6 @@ class Cost:
 
 
 @dataclass(frozen=True)
-class SupportRule:
-    """The most the state may pay for one unit of a kind of support, with its legal basis.
-
-    A rule may change over time: ``valid_from`` / ``valid_to`` (inclusive dates, None: open) bound
-    this version, ``versions`` holds the later ones (each a ``SupportRule`` of the same id), and
-    ``authority`` / ``jurisdiction`` say who set it (the Ministry of Finance for the country, a
-    province's People's Council for that province). ``for_year(y)`` is the rule a plan applies in
-    year y: the strictest of the versions in force at any time of that year (a unit paid in any
-    month of it is lawful)."""
-
-    id: str
-    name: Text
-    max_state_share: Fraction
-    max_state_per_unit: Fraction | None
-    citation: str
-    confidence: str
-    authority: str = ""
-    jurisdiction: str = ""
-    valid_from: dt.date | None = None
-    valid_to: dt.date | None = None
-    versions: tuple[SupportRule, ...] = ()
-
-    @property
-    def history(self) -> tuple[SupportRule, ...]:
-        """Every version, this one first."""
-        return (replace(self, versions=()), *self.versions)
-
-    def in_force(self, year: int) -> tuple[SupportRule, ...]:
-        """The versions in force at some time of ``year``."""
-        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        return tuple(v for v in self.history
-                     if (v.valid_from is None or v.valid_from <= last) and (v.valid_to is None or v.valid_to >= first))
-
-    def for_year(self, year: int) -> SupportRule:
-        """The rule a plan applies in ``year``: the strictest of the versions in force in it (the
-        smallest share and the smallest per-unit cap, their citations joined); this rule itself
-        when none is in force (the audit reports such a year)."""
-        found = self.in_force(year)
-        if not found:
-            return replace(self, versions=())
-        if len(found) == 1:
-            return found[0]
-        caps = [v.max_state_per_unit for v in found if v.max_state_per_unit is not None]
-        return replace(found[0], max_state_share=min(v.max_state_share for v in found),
-                       max_state_per_unit=min(caps) if caps else None,
-                       citation="; ".join(v.citation for v in found), valid_from=found[0].valid_from,
-                       valid_to=found[-1].valid_to)
-
-    @property
-    def dated(self) -> bool:
-        """Whether the rule states when it is in force (or has versions)."""
-        return bool(self.versions) or self.valid_from is not None or self.valid_to is not None
-
-
-@dataclass(frozen=True)
 class Group:
     id: str
     name: Text
@@ -181,6 +118,9 @@ class Task:
     short_name: Text | None = None
     #: a target range's minimum (``quantity: {min, max}``; ``quantity`` is the maximum), else None
     quantity_min: int | None = None
+    #: where the task is organised (``inputs.areas``): a level and the regions or units named
+    level: str | None = None
+    areas: tuple[str, ...] = ()
 
     def label(self, lang: str = "vi", *, short: bool = False) -> str:
         """The task's name in ``lang``; its short name when ``short`` and the program gives one."""
@@ -304,6 +244,8 @@ class Program:
     structure: Structure = field(default_factory=Structure)
     #: the funding sources, in the tables' column order (``DEFAULT_SOURCES`` unless declared)
     funding_sources: tuple[FundingSource, ...] = DEFAULT_SOURCES
+    #: commune-level units and regions after the 2025 reform (empty when the file has none)
+    geography: Geography = field(default_factory=Geography)
 
     @property
     def sources_declared(self) -> bool:
@@ -372,21 +314,6 @@ class Program:
 
 
 # ---------------------------------------------------------------------------------------------
-
-
-def _text(c: Collector, value: Any, where: str) -> Text | None:
-    if isinstance(value, str):
-        return Text(vi=value, en=value)
-    data = c.mapping(value, where)
-    if data is None:
-        return None
-    c.known_keys(data, where, ("vi", "en"))
-    vi = c.text(c.required(data, "vi", where), join(where, "vi"))
-    en = data.get("en", vi)
-    en_text = c.text(en, join(where, "en")) if en is not None else vi
-    if vi is None:
-        return None
-    return Text(vi=vi, en=en_text or vi)
 
 
 def parse_years(
@@ -492,92 +419,6 @@ def _quantity(c: Collector, value: Any, where: str) -> tuple[int, int | None] | 
     return None if n is None else (n, None)
 
 
-def _date(c: Collector, value: Any, where: str) -> dt.date | None:
-    """A date: YAML's own (2026-01-01 unquoted) or ISO text."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    c.error(where, f"expected a date like 2026-01-01, got {describe(value)}")
-    return None
-
-
-RULE_KEYS = ("max_state_share", "max_state_per_unit", "citation", "confidence", "authority", "jurisdiction",
-             "valid_from", "valid_to")
-
-
-def _rule_version(c: Collector, r: Mapping[Any, Any], where: str, rid: str, name: Text | None,
-                  base: SupportRule | None) -> SupportRule | None:
-    """One version of a support rule; a later version (``base`` given) keeps what it does not
-    restate, except its citation, authority and dates, which are its own."""
-    if base is None:
-        share = c.share(c.required(r, "max_state_share", where), join(where, "max_state_share"))
-    else:
-        share = (c.share(r["max_state_share"], join(where, "max_state_share")) if "max_state_share" in r
-                 else base.max_state_share)
-    per_unit = base.max_state_per_unit if base is not None else None
-    if "max_state_per_unit" in r:
-        per_unit = None if r["max_state_per_unit"] is None else \
-            c.money(r["max_state_per_unit"], join(where, "max_state_per_unit"))
-    citation = c.text(c.required(r, "citation", where), join(where, "citation"))
-    confidence = c.text(r.get("confidence", base.confidence if base else "unknown"), join(where, "confidence")) \
-        or "unknown"
-    authority = c.text(r.get("authority", ""), join(where, "authority"), allow_empty=True) or ""
-    jurisdiction = c.text(r.get("jurisdiction", ""), join(where, "jurisdiction"), allow_empty=True) or ""
-    start = _date(c, r["valid_from"], join(where, "valid_from")) if r.get("valid_from") is not None else None
-    end = _date(c, r["valid_to"], join(where, "valid_to")) if r.get("valid_to") is not None else None
-    if base is not None and start is None and "valid_from" not in r:
-        c.error(join(where, "valid_from"), "a change of a support rule needs the date it is in force from")
-    if start is not None and end is not None and end < start:
-        c.error(join(where, "valid_to"), f"ends ({end}) before it starts ({start})")
-        return None
-    if name is None or share is None or not citation:
-        return None
-    return SupportRule(rid, name, share, per_unit, citation, confidence, authority, jurisdiction, start, end)
-
-
-def _support_rule(c: Collector, r: Mapping[Any, Any], where: str, rid: str) -> SupportRule | None:
-    """A support rule and its later versions (``changes``, in date order). A version without
-    ``valid_to`` ends the day before the next one starts; versions may not overlap."""
-    c.known_keys(r, where, ("name", *RULE_KEYS, "changes"))
-    name = _text(c, r.get("name", rid), join(where, "name"))
-    first = _rule_version(c, r, where, rid, name, None)
-    changes = r.get("changes") or []
-    if not isinstance(changes, list):
-        c.error(join(where, "changes"), f"expected a list of later versions, got {describe(changes)}")
-        return first
-    versions: list[SupportRule] = [first] if first is not None else []
-    for i, change in enumerate(changes):
-        cw = f"{join(where, 'changes')}[{i}]"
-        cd = c.mapping(change, cw)
-        if cd is None or not versions:
-            continue
-        c.known_keys(cd, cw, RULE_KEYS)
-        version = _rule_version(c, cd, cw, rid, name, versions[-1])
-        if version is None or version.valid_from is None:
-            continue
-        before = versions[-1]
-        if before.valid_from is not None and version.valid_from <= before.valid_from:
-            c.error(join(cw, "valid_from"), f"{version.valid_from} is not after the previous version's start "
-                                             f"({before.valid_from}); list the changes in date order")
-            continue
-        if before.valid_to is None:
-            versions[-1] = replace(before, valid_to=version.valid_from - dt.timedelta(days=1))
-        elif before.valid_to >= version.valid_from:
-            c.error(join(cw, "valid_from"), f"{version.valid_from} overlaps the previous version, in force "
-                                             f"until {before.valid_to}")
-            continue
-        versions.append(version)
-    if not versions:
-        return None
-    return replace(versions[0], versions=tuple(versions[1:]))
-
-
 def _funding_sources(c: Collector, value: Any) -> tuple[FundingSource, ...]:
     """The ``funding_sources`` list: ids, names, kinds; exactly one ``local`` and one
     ``enterprise`` source (their columns are the budget and co-funding of every model)."""
@@ -617,7 +458,7 @@ def _funding_sources(c: Collector, value: Any) -> tuple[FundingSource, ...]:
 
 TASK_KEYS = (
     "id", "group", "source", "name", "unit", "quantity", "cost", "years", "years_text",
-    "lead", "partner", "support_rule", "unit_as_printed", "name_as_printed", "short_name",
+    "lead", "partner", "support_rule", "unit_as_printed", "name_as_printed", "short_name", *TASK_AREA_KEYS,
 )
 
 
@@ -625,6 +466,7 @@ def parse_task(
     c: Collector, t: Any, where: str, *, groups: tuple[Group, ...] | list[Group],
     rules: Mapping[str, SupportRule], period: tuple[int, int] | None,
     declared_rules: frozenset[str] = frozenset(), sources: tuple[FundingSource, ...] = DEFAULT_SOURCES,
+    geography: Geography | None = None,
 ) -> Task | None:
     """One task row (also used for tasks a scenario adds); None (problems recorded) if unusable."""
     td = c.mapping(t, where)
@@ -653,6 +495,7 @@ def parse_task(
     cost = _cost(c, c.required(td, "cost", where), join(where, "cost"), sources)
     years = parse_years(c, c.required(td, "years", where), join(where, "years"), period)
     rule = c.text(c.required(td, "support_rule", where), join(where, "support_rule"))
+    level, areas = parse_task_area(c, td, where, geography or Geography())
     if rule is not None and rule not in rules and rule not in declared_rules:
         # (a rule that is declared but itself wrong has its own problem reported)
         c.error(
@@ -674,7 +517,7 @@ def parse_task(
             ", ".join(str(y) for y in td["years"]) if isinstance(td["years"], list) else str(td["years"])),
         lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
         support_rule=rule, source=str(td.get("source", f"task {tid}")),
-        as_printed=printed, short_name=short_name, quantity_min=quantity_min,
+        as_printed=printed, short_name=short_name, quantity_min=quantity_min, level=level, areas=areas,
     )
 
 
@@ -693,7 +536,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     allowed = (
         "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
         "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
-        "structure", "funding_sources",
+        "structure", "funding_sources", "geography",
     )
     c.known_keys(doc, "", allowed)
     fmt = doc.get("format", FORMAT)
@@ -722,6 +565,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                 period = (start, end)
 
     sources = _funding_sources(c, doc["funding_sources"]) if "funding_sources" in doc else DEFAULT_SOURCES
+    geography = parse_geography(c, doc.get("geography"))
 
     source_doc, illustrative = "", False
     if "source" in doc:
@@ -785,7 +629,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             r = c.mapping(rule, where)
             if r is None:
                 continue
-            parsed_rule = _support_rule(c, r, where, str(rid))
+            parsed_rule = parse_support_rule(c, r, where, str(rid))
             if parsed_rule is not None:
                 rules[str(rid)] = parsed_rule
 
@@ -815,7 +659,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         c.error("tasks", "the program has no tasks")
     for i, t in enumerate(tdata if isinstance(tdata, list) else []):
         task = parse_task(c, t, f"tasks[{i}]", groups=groups, rules=rules, period=period,
-                          declared_rules=frozenset(str(k) for k in rdata or {}), sources=sources)
+                          declared_rules=frozenset(str(k) for k in rdata or {}), sources=sources,
+                          geography=geography)
         if task is None:
             continue
         if any(x.id == task.id for x in tasks):
@@ -934,5 +779,5 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         annual_budget=dict(sorted(annual.items())), annual_budget_source=annual_source,
         annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
         tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
-        relations=tuple(relations), structure=structure, funding_sources=sources,
+        relations=tuple(relations), structure=structure, funding_sources=sources, geography=geography,
     )

@@ -22,6 +22,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from kgkc_opt.inputs.areas import geography_to_dict
 from kgkc_opt.inputs.program import (
     DEFAULT_SOURCES,
     FORMAT,
@@ -138,6 +139,10 @@ def task_to_dict(task: Task, sources: tuple[FundingSource, ...] = DEFAULT_SOURCE
     if task.partner:
         row["partner"] = task.partner
     row["support_rule"] = task.support_rule
+    if task.level is not None:
+        row["level"] = task.level
+    if task.areas:
+        row["areas"] = list(task.areas)
     return row
 
 
@@ -234,4 +239,7 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     structure = structure_to_dict(program.structure)
     if structure:
         doc["structure"] = structure
+    geography = geography_to_dict(program.geography)
+    if geography is not None:
+        doc["geography"] = geography
     return doc

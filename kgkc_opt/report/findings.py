@@ -88,6 +88,13 @@ def _sources_vi(program: Any, text: str) -> str:
     return re.sub(rf"(?<=[^\w(])({NUMBER})(?= \()", lambda m: _n(m[1]), out)
 
 
+def _kinds_vi(text: str) -> str:
+    """'85 communes, 14 wards, 3 special zones' -> '85 xã, 14 phường, 3 đặc khu'."""
+    for en, vi in (("special zones", "đặc khu"), ("communes", "xã"), ("wards", "phường"), ("none listed", "chưa liệt kê")):
+        text = text.replace(en, vi)
+    return text
+
+
 Translator = Callable[[re.Match[str], Any], str]
 
 PATTERNS: dict[str, list[tuple[str, Translator]]] = {
@@ -227,6 +234,19 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
         rf"^the task table's column (\S+) \(.+\) sums to ({NUMBER}), but the program states ({NUMBER})$",
         lambda m, p: f"Cột {_source_vi(p, m[1])} của phụ lục nhiệm vụ cộng lại bằng {_n(m[2])}, trong khi chương "
                      f"trình ghi {_n(m[3])}")],
+    "district-level": [
+        (r"^(\d+) task rows name the district level, abolished on 1 July 2025: (.+); organise them per region, "
+         r"commune, ward or special zone, or for the province \(level, areas\)$",
+         lambda m, p: f"{m[1]} nhiệm vụ còn ghi cấp huyện (đã bỏ từ ngày 01/7/2025): {m[2]}; tổ chức lại theo vùng, "
+                      "theo xã, phường, đặc khu hoặc cấp tỉnh (level, areas)"),
+        (r"^(\d+) task rows name the district level, abolished on 1 July 2025: (.+); to plan them after 2025, "
+         r"carry them over per region, commune, ward or special zone$",
+         lambda m, p: f"{m[1]} nhiệm vụ ghi cấp huyện (đã bỏ từ ngày 01/7/2025): {m[2]}; nếu lập kế hoạch sau năm "
+                      "2025, chuyển các nhiệm vụ này sang cấp vùng, xã, phường hoặc đặc khu"),
+    ],
+    "geography": [(
+        r"^(\d+) commune-level units \((.+)\); (\d+) regions$",
+        lambda m, p: f"{m[1]} đơn vị hành chính cấp xã ({_kinds_vi(m[2])}); {m[3]} vùng")],
 }
 
 

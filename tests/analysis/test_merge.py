@@ -284,7 +284,10 @@ def test_combining_other_unit_costs_is_reported_as_an_artefact(kien_giang, examp
     result = merge_programs([kien_giang, example], name="ag", combine=[("KG-II.2", "AG-II.2")])
     assert any("weighted average" in n.en for n in result.notes)
     artefacts = merge_artefacts(result, [kien_giang, example])
-    assert [(f.code, f.message.split(":")[0]) for f in artefacts] == [("unit-cost-not-round", "II.KG.AG.2")]
+    # and the combined row, Kiên Giang's "UBND các huyện, TP" as partner, now runs after 2025: a row
+    # that names the district level after the reform (a real consequence of combining, said as such)
+    assert sorted((f.code, f.message.split(":")[-1 if f.code == "district-level" else 0].split(";")[0].strip())
+                  for f in artefacts) == [("district-level", "II.KG.AG.2"), ("unit-cost-not-round", "II.KG.AG.2")]
 
 
 # --- prefixes, groups, periods --------------------------------------------------------------------

@@ -233,7 +233,8 @@ ANNUAL_2026 = ["annual_budget", "years", 2026]
 # (quote as it appears on the page, change to the minimal example)
 QUOTED: list[tuple[str, Callable[[dict[str, Any]], object]]] = [
     ("tasks[I.1].budget: unknown key; expected one of: id, group, source, name, unit, quantity, "
-     "cost, years, years_text, lead, partner, support_rule, unit_as_printed, name_as_printed, short_name",
+     "cost, years, years_text, lead, partner, support_rule, unit_as_printed, name_as_printed, short_name, level, "
+     "areas",
      _set([*I1, "budget"], 1)),
     ("tasks[I.1].quantity: expected a whole number, got '09'", _set([*I1, "quantity"], "09")),
     ("expected a whole number, got 2.5", _set([*I1, "quantity"], 2.5)),
