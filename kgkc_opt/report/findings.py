@@ -90,7 +90,8 @@ def _sources_vi(program: Any, text: str) -> str:
 
 def _kinds_vi(text: str) -> str:
     """'85 communes, 14 wards, 3 special zones' -> '85 xã, 14 phường, 3 đặc khu'."""
-    for en, vi in (("special zones", "đặc khu"), ("communes", "xã"), ("wards", "phường"), ("none listed", "chưa liệt kê")):
+    pairs = (("special zones", "đặc khu"), ("communes", "xã"), ("wards", "phường"), ("none listed", "chưa liệt kê"))
+    for en, vi in pairs:
         text = text.replace(en, vi)
     return text
 

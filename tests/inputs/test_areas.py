@@ -21,7 +21,8 @@ from kgkc_opt.inputs.reader import Collector
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 GEO = {
     "source": "test resolution",
-    "regions": [{"id": "islands", "name": {"vi": "Vùng biển đảo", "en": "Islands"}}, {"id": "main", "name": "Đất liền"}],
+    "regions": [{"id": "islands", "name": {"vi": "Vùng biển đảo", "en": "Islands"}},
+                {"id": "main", "name": "Đất liền"}],
     "units": [
         {"id": "phu-quoc", "name": {"vi": "Đặc khu Phú Quốc", "en": "Phú Quốc special zone"}, "kind": "special_zone",
          "region": "islands"},
