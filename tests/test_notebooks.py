@@ -15,10 +15,10 @@ nbclient = pytest.importorskip("nbclient")
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 EXPECTED = ["01-baseline", "02-budget-cut", "03-replan-with-actuals", "04-sweeps-and-uncertainty", "05-new-program",
-            "06-annual-plan"]
+            "06-annual-plan", "07-drafting-a-2026-2030-program"]
 
 
-def test_all_six_notebooks_are_there():
+def test_all_seven_notebooks_are_there():
     names = sorted(p.stem for p in NOTEBOOKS.glob("*.ipynb"))
     assert names == EXPECTED
 

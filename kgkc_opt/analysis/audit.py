@@ -255,7 +255,8 @@ def _schedule_findings(program: Program) -> list[Finding]:
         return [Finding("info", "table-schedulable",
                         "the whole task table can be scheduled year by year to match the annual table exactly",
                         (program.annual_budget_source,))]
-    parts = [f"{y} {'local budget' if s == 'local' else 'co-funding'} {r.difference:+,.2f}"
+    names = {"local": "local budget", "cofunding": "co-funding"}
+    parts = [f"{y} {names.get(s, f'source {s}')} {r.difference:+,.2f}"
              for (y, s), r in cast("Iterator[tuple[tuple[int, str], pd.Series]]", diffs.iterrows())]
     return [Finding(
         "warning", "table-not-schedulable",
@@ -276,11 +277,14 @@ def _capacity_findings(program: Program) -> list[Finding]:
             covered = [ts for ts in task_sets if set(ts) <= set(s)]
             if covered and set().union(*covered) == set(s):
                 subsets.append(s)
+    # the local budget, the co-funding, and each other state source (its own column and line)
+    columns = [(lambda c: c.local, "local budget"), (lambda c: c.other, "co-funding"),
+               *((lambda c, src=src: c.amount(src), f"source {src.id}") for src in program.extra_sources)]
     for s in subsets:
         members = [t for t in program.tasks if set(t.years) <= set(s)]
-        for col, label in (("state", "local budget"), ("other", "co-funding")):
-            need = sum((getattr(t.cost, col) for t in members), Fraction(0))
-            have = sum((getattr(annual[y], col) for y in s if y in annual), Fraction(0))
+        for part, label in columns:
+            need = sum((part(t.cost) for t in members), Fraction(0))
+            have = sum((part(annual[y]) for y in s if y in annual), Fraction(0))
             if need > have:
                 span = "the whole period" if len(s) == len(years) else "years " + ", ".join(map(str, s))
                 out.append(Finding(

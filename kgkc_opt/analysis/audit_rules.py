@@ -112,8 +112,9 @@ def rule_findings(program: Program) -> list[Finding]:
                 out.append(Finding("warning", "legal-cap-in-force",
                                    f"{t.id}: {m(t.unit_state)} million VND of state support per {t.unit.en} "
                                    f"({float(share):.0%}) is above the {m(cap)} the rule in force allows in "
-                                   f"{_years(years)}; the plan pays at most {m(cap)} from the local budget's part "
-                                   "then and the establishment the rest", (t.source, cite)))
+                                   f"{_years(years)}; the plan then pays at most {m(cap)} of state support a unit, "
+                                   f"{m(min(t.unit_state - cap, t.unit_local))} less from the local budget, and the "
+                                   "establishment the rest", (t.source, cite)))
     return out
 
 

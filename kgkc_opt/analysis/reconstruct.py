@@ -81,18 +81,23 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 
         plan = {k: round(v) for k, v in cast("dict[tuple[str, int], float]", out2.values).items()}
     tasks = {t.task_id: t for t in inp.planned_tasks}
     rows = [{"task_id": tid, "year": y, "quantity": qty,
-             "local_budget": float(tasks[tid].unit_local * qty),
-             "cofunding": float(tasks[tid].unit_cofunding * qty)}
+             "local_budget": float(tasks[tid].local(y) * qty),
+             "cofunding": float(tasks[tid].cofunding(y) * qty)}
             for task in program.tasks for tid, y in ((task.id, y) for y in task.years)
             for qty in (plan.get((tid, y), 0),)]
     schedule = pd.DataFrame(rows).set_index(["task_id", "year"])
     comp = []
     total_dev = Fraction(0)
+    # the local budget, the co-funding and each other state source (national funds, ...): the
+    # schedule's money per year against the annual table's column, as the model matched them
+    sources = [line for line in inp.lines if line.key.startswith("funding.")]
     for y in inp.years:
-        for source, cap, attr in (("local", inp.local_cap[y], "unit_local"),
-                                  ("cofunding", inp.cofunding_cap[y], "unit_cofunding")):
-            spent = sum((getattr(tasks[tid], attr) * qty for (tid, yy), qty in plan.items() if yy == y),
-                        Fraction(0))
+        columns = [("local", inp.local_cap[y], lambda t, yy: t.local(yy)),
+                   ("cofunding", inp.cofunding_cap[y], lambda t, yy: t.cofunding(yy)),
+                   *((line.key.removeprefix("funding."), line.cap.get(y, Fraction(0)),
+                      lambda t, yy, line=line: line.cost(t.task_id, yy)) for line in sources)]
+        for source, cap, cost in columns:
+            spent = sum((cost(tasks[tid], yy) * qty for (tid, yy), qty in plan.items() if yy == y), Fraction(0))
             total_dev += abs(spent - cap)
             comp.append({"year": y, "source": source, "annual_table": float(cap),
                          "reconstructed": float(spent), "difference": float(spent - cap)})

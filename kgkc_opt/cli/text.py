@@ -124,6 +124,22 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         print(t(f"Nhiệm vụ chưa đạt mục tiêu ({len(rows)}):", f"Tasks short of target ({len(rows)}):", lang))
         print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Đạt", "Achieved", lang),
                            t("Tỷ lệ", "Share", lang), t("Còn thiếu", "Short by", lang)], right={2, 3}))
+    # targets written as ranges: where each plan lands in its range (the minimum counts in full)
+    ranged = [r for r in rows_of.achievement if r.target_min < r.target]
+    if ranged:
+        print()
+        print(t(f"Mục tiêu theo khoảng ({len(ranged)}): đạt mức tối thiểu là đạt mục tiêu",
+                f"Targets written as ranges ({len(ranged)}): the minimum meets the target", lang))
+        rows = []
+        for r in ranged:
+            task = program.task(r.task_id)
+            unit = task.unit.get(lang)
+            above = max(int(r.achieved) - int(r.target_min), 0)
+            rows.append([str(r.task_id), task.label(lang, short=True), fmt.target(r.target, r.target_min, unit, lang),
+                         fmt.number(int(r.achieved), lang), fmt.number(above, lang)])
+        print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Khoảng", "Range", lang),
+                           t("Kế hoạch", "Planned", lang), t("Vượt mức tối thiểu", "Above the minimum", lang)],
+                    right={2, 3, 4}))
 
 
 def replan(scenario: Any, summary: Any, lang: str) -> None:

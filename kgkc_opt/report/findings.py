@@ -123,11 +123,12 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
                                              f"{_n(m[2])}, văn bản ghi {_n(m[3])}")],
     "table-exceeds-annual-budget": [(
         rf"^the tasks that must run in (the whole period|years [\d, ]+) need ({NUMBER}) million VND of "
-        rf"(local budget|co-funding), the annual table provides ({NUMBER}): the table cannot be carried out in full "
-        rf"\(short by ({NUMBER})\)$",
+        rf"(local budget|co-funding|source \S+), the annual table provides ({NUMBER}): the table cannot be carried "
+        rf"out in full \(short by ({NUMBER})\)$",
         lambda m, p: (f"Các nhiệm vụ phải thực hiện trong "
                       f"{'cả giai đoạn' if m[1] == 'the whole period' else 'các năm ' + m[1][6:]} cần "
-                      f"{_n(m[2])} triệu đồng {'vốn NS' if m[3] == 'local budget' else 'vốn đối ứng'}, bảng kinh "
+                      f"{_n(m[2])} triệu đồng "
+                      f"{_column_vi(p, m[3])}, bảng kinh "
                       f"phí hằng năm chỉ bố trí {_n(m[4])}: không thể thực hiện đủ toàn bộ phụ lục "
                       f"(thiếu {_n(m[5])})"))],
     "target-unit-mismatch": [(
@@ -205,11 +206,12 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
                          _schedule_part(x) for x in m[2].split("; ")))],
     "legal-cap-in-force": [(
         rf"^(\S+): ({NUMBER}) million VND of state support per (.+) \((\d+)%\) is above the ({NUMBER}) the rule in "
-        rf"force allows in (.+); the plan pays at most ({NUMBER}) from the local budget's part then and the "
-        r"establishment the rest$",
+        rf"force allows in (.+); the plan then pays at most ({NUMBER}) of state support a unit, ({NUMBER}) less "
+        r"from the local budget, and the establishment the rest$",
         lambda m, p: f"{m[1]}: ngân sách hỗ trợ {_n(m[2])} triệu đồng mỗi {_unit_vi(p, m[1])} ({m[4]}%), vượt mức "
-                     f"{_n(m[5])} triệu đồng theo quy định có hiệu lực trong năm {m[6]}; kế hoạch các năm đó chỉ bố "
-                     f"trí tối đa {_n(m[7])} triệu đồng (giảm phần ngân sách địa phương), cơ sở đối ứng phần còn lại")],
+                     f"{_n(m[5])} triệu đồng theo quy định có hiệu lực trong năm {m[6]}; kế hoạch các năm đó chỉ hỗ "
+                     f"trợ tối đa {_n(m[7])} triệu đồng mỗi {_unit_vi(p, m[1])} (ngân sách địa phương giảm "
+                     f"{_n(m[8])} triệu đồng), cơ sở đối ứng phần còn lại")],
     "rule-versions": [(
         r"^support rule (\S+) changes during the program: (.+)$",
         lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” thay đổi trong giai đoạn chương trình: "
@@ -239,7 +241,7 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
         (r"^(\d+) task rows name the district level, abolished on 1 July 2025: (.+); organise them per region, "
          r"commune, ward or special zone, or for the province \(level, areas\)$",
          lambda m, p: f"{m[1]} nhiệm vụ còn ghi cấp huyện (đã bỏ từ ngày 01/7/2025): {m[2]}; tổ chức lại theo vùng, "
-                      "theo xã, phường, đặc khu hoặc cấp tỉnh (level, areas)"),
+                      "theo xã, phường, đặc khu hoặc cấp tỉnh (ghi rõ cấp tổ chức và địa bàn của nhiệm vụ)"),
         (r"^(\d+) task rows name the district level, abolished on 1 July 2025: (.+); to plan them after 2025, "
          r"carry them over per region, commune, ward or special zone$",
          lambda m, p: f"{m[1]} nhiệm vụ ghi cấp huyện (đã bỏ từ ngày 01/7/2025): {m[2]}; nếu lập kế hoạch sau năm "
@@ -251,12 +253,20 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
 }
 
 
+def _column_vi(program: Any, label: str) -> str:
+    """'local budget' -> 'vốn NS'; 'source national' -> the source's Vietnamese name."""
+    if label.startswith("source "):
+        return _source_vi(program, label.removeprefix("source "))
+    return "vốn NS" if label == "local budget" else "vốn đối ứng"
+
+
 def _schedule_part(text: str) -> str:
-    m = re.match(rf"^(\d+) (local budget|co-funding) ({NUMBER})$", text.replace("+", ""))
+    m = re.match(rf"^(\d+) (local budget|co-funding|source \S+) ({NUMBER})$", text.replace("+", ""))
     if not m:
         return text
     sign = "+" if not m[3].startswith(("-", "−")) else ""
-    return f"năm {m[1]} {'vốn NS' if m[2] == 'local budget' else 'vốn đối ứng'} {sign}{_n(m[3])}"
+    column = {"local budget": "vốn NS", "co-funding": "vốn đối ứng"}.get(m[2], f"nguồn {m[2].removeprefix('source ')}")
+    return f"năm {m[1]} {column} {sign}{_n(m[3])}"
 
 
 def _relation(m: re.Match[str], program: Any) -> str:

@@ -240,7 +240,7 @@ def test_same_bytes_across_processes(tmp_path, scenario):
 
 #: Example scenarios that take more than 5 s with CBC on a CI machine (measured): not compared.
 SLOW_WITH_CBC = {"floors-infeasible", "priorities-cut-30pct", "composed-shock", "example-2026-2030",
-                 "machinery-42"}
+                 "an-giang-2026-2030", "machinery-42"}
 CBC_CASES = [*sorted(SCENARIOS.glob("*.yaml")), FIXTURES / "tiny-baseline.yaml", FIXTURES / "tiny-infeasible.yaml"]
 
 
