@@ -41,6 +41,7 @@ from typing import Any
 
 from kgkc_opt.analysis.audit import Finding, audit
 from kgkc_opt.errors import UsageError
+from kgkc_opt.inputs.areas import Geography, Region, Unit
 from kgkc_opt.inputs.program import (
     DEFAULT_SOURCES,
     TASK_ID_RE,
@@ -150,7 +151,7 @@ class _Plan:
 def _show(value: Any) -> str:
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
-    return "none" if value is None else str(value)
+    return "none" if value is None or value == "" else str(value)
 
 
 def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
@@ -288,6 +289,28 @@ def _sum_cost(costs: Sequence[Cost]) -> Cost:
             extra[sid] = extra.get(sid, Fraction(0)) + amount
     return Cost(sum((c.total for c in costs), Fraction(0)), sum((c.state for c in costs), Fraction(0)),
                 sum((c.other for c in costs), Fraction(0)), tuple(extra.items()))
+
+
+def merged_geography(programs: Sequence[Program]) -> Geography:
+    """The inputs' regions and units together (a unit listed by two inputs must be the same unit)."""
+    regions: dict[str, Region] = {}
+    units: dict[str, Unit] = {}
+
+    def add(into: dict[str, Any], item: Region | Unit, kind: str, program: Program) -> None:
+        if item.id in into and into[item.id] != item:
+            raise UsageError(f"{program.id} lists the {kind} {item.id!r} differently from another program: "
+                             "make the two entries the same (or rename one) before merging")
+        into.setdefault(item.id, item)
+
+    for p in programs:
+        for region in p.geography.regions:
+            add(regions, region, "region", p)
+        for unit in p.geography.units:
+            add(units, unit, "unit", p)
+    if set(regions) & set(units):
+        raise UsageError(f"an id names both a region and a unit: {', '.join(sorted(set(regions) & set(units)))}")
+    source = "; ".join(dict.fromkeys(p.geography.source for p in programs if p.geography.source))
+    return Geography(source, tuple(regions.values()), tuple(units.values()))
 
 
 def merged_sources(programs: Sequence[Program]) -> tuple[FundingSource, ...]:
@@ -468,6 +491,7 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
         relations=tuple(rel for r in renamed for rel in r.relations),
         structure=Structure(cadence, cadence_source, tuple(ln for r in renamed for ln in r.structure.links)),
         funding_sources=merged_sources(programs),
+        geography=merged_geography(programs),
     )
     return program, notes
 

@@ -455,3 +455,21 @@ def test_state_source_ids_may_not_clash_with_the_local_or_enterprise_source(with
     other = kg.program_from_dict(doc)
     with pytest.raises(UsageError, match=r"names a state source 'local2'|uses for its local budget"):
         merge_programs([other, with_sources], name="x", prefixes=["OT", "TN"])
+
+
+def test_kien_giang_and_the_illustrative_an_giang_merge_without_artefacts(kien_giang):
+    """The issue's check: kien-giang-2021-2025 with a 2026–2030 program of three sources, ranges, a
+    dated rule and a geography gives a valid program whose audit has no finding caused by the merge."""
+    an_giang = kg.load_program("an-giang-2026-2030-illustrative")
+    result = merge_programs([kien_giang, an_giang], name="an-giang-2021-2030", province="An Giang")
+    merged = result.program
+    assert merge_artefacts(result, [kien_giang, an_giang]) == []
+    assert kg.program_from_dict(program_to_dict(merged), source=merged.origin) == merged
+    assert [s.id for s in merged.funding_sources] == ["local", "national", "establishments"]
+    assert merged.geography == an_giang.geography
+    machinery = next(t for t in merged.tasks if t.id == "II.AG.2")
+    assert machinery.quantity_text == "56–75"
+    assert merged.support_rules[machinery.support_rule].for_year(2028).max_state_per_unit == 250
+    national = merged.source_named("national")
+    assert sum(b.amount(national) for b in merged.annual_budget.values()) == \
+        sum(b.amount(national) for b in an_giang.annual_budget.values())
