@@ -162,6 +162,6 @@ def points_text(points: float, lang: str) -> str:
 def program_scale(scenario: Any) -> float | None:
     """The scenario's total local budget as a share of its program's (0.8 for a 20% cut)."""
     program = getattr(scenario, "source_program", None) or scenario.program
-    total = sum(float(b.state) for b in program.annual_budget.values())
+    total = sum(float(b.local) for b in program.annual_budget.values())
     own = sum(float(v) for v in scenario.local_budget.values())
     return own / total if total else None

@@ -246,7 +246,7 @@ def annex_rows(result: Any, scenario: Any, lang: str = "vi") -> list[dict[str, A
                 "short": fmt.task_name(task, lang, short=True), "unit": task.unit.get(lang),
                 "quantity": int(sum(v[0] for v in ys.values())), "local": local, "other": other, "years": ys,
                 "decision_quantity": original.quantity if original is not None else None,
-                "decision_local": float(original.cost.state) if original is not None else None,
+                "decision_local": float(original.cost.local) if original is not None else None,
                 "time": task.years_text if lang == "vi" else _years_en(task),
                 "lead": task.lead, "partner": task.partner, "notes": notes.get(task.id, ""),
             })
@@ -392,7 +392,7 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
     caps = result.budget
     row_totals = rows[-1]["years"]  # the grand total's figures per year
     r = layout.total_row + 1
-    changed = any(float(scenario.local_budget[y]) != float(decided.annual_budget[y].state) or
+    changed = any(float(scenario.local_budget[y]) != float(decided.annual_budget[y].local) or
                   float(scenario.cofunding[y]) != float(decided.annual_budget[y].other) for y in years)
     cap_row = r
     lines = [("cap", _t("Kế hoạch vốn năm của phương án", "The scenario's annual caps", lang))]
@@ -412,7 +412,7 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
                 if key == "cap":
                     sheet.cell(r, col, cap, italic=True, number_format=money_format(cap))
                 elif key == "decision":
-                    value = float(decided.annual_budget[y].state if part == 1 else decided.annual_budget[y].other)
+                    value = float(decided.annual_budget[y].local if part == 1 else decided.annual_budget[y].other)
                     sheet.cell(r, col, value, italic=True, number_format=money_format(value), fill=DECISION_FILL)
                 else:
                     used = float(row_totals[y][part])  # what the formula subtracts: the total row
@@ -425,7 +425,7 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
             if key == "cap":
                 value = _source_sum(caps, source)
             elif key == "decision":
-                value = float(sum((b.state if part == 1 else b.other) for b in decided.annual_budget.values()))
+                value = float(sum((b.local if part == 1 else b.other) for b in decided.annual_budget.values()))
             else:
                 value = _source_sum(caps, source) - sum(
                     float(row_totals[y][part]) for y in years)
@@ -575,7 +575,7 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
             col = 2 + 5 * block
             cap, used = float(row["cap"]), float(row["used"])
             annual = decided.annual_budget.get(int(y))
-            dec = float(annual.state if source == "local" else annual.other) if annual is not None else None
+            dec = float(annual.local if source == "local" else annual.other) if annual is not None else None
             differs = dec is not None and abs(dec - cap) > 1e-9
             sheet.cell(r, col, dec, number_format=money_format(dec), fill=DECISION_FILL if differs else None)
             sheet.cell(r, col + 1, cap, number_format=money_format(cap))
@@ -594,7 +594,7 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
     for block, source in enumerate(("local", "cofunding")):
         col = 2 + 5 * block
         cap, used = _source_sum(b, source), _source_sum(b, source, "used")
-        dec = float(sum((a.state if source == "local" else a.other) for a in decided.annual_budget.values()))
+        dec = float(sum((a.local if source == "local" else a.other) for a in decided.annual_budget.values()))
         for j, value in enumerate((dec, cap, used, cap - used)):
             sheet.formula(r, col + j, f"SUM({_ref(col + j, first)}:{_ref(col + j, last)})", value, bold=True,
                           fill=TOTAL_FILL)
