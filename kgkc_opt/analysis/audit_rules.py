@@ -130,18 +130,14 @@ def geography_findings(program: Program) -> list[Finding]:
              if any(district_wording(x) for x in (t.name.vi, t.name.en, t.lead, t.partner))]
     late = [t.id for t in named if max(t.years) >= 2026]  # rows that may run after the reform
     early = [t.id for t in named if max(t.years) < 2026 and max(t.years) >= 2025]
-    if late:
-        out.append(Finding("warning", "district-level",
-                           f"{len(late)} task rows name the district level, abolished on 1 July 2025: "
-                           f"{', '.join(late)}; organise them per region, commune, ward or special zone, or "
-                           "for the province (level, areas)",
-                           ("Annex task table", *(program.task(tid).source for tid in late[:3]))))
-    if early:
-        out.append(Finding("info", "district-level",
-                           f"{len(early)} task rows name the district level, abolished on 1 July 2025: "
-                           f"{', '.join(early)}; to plan them after 2025, carry them over per region, commune, "
-                           "ward or special zone",
-                           ("Annex task table", *(program.task(tid).source for tid in early[:3]))))
+    advice = {"warning": "organise them per region, commune, ward or special zone, or for the province (level, areas)",
+              "info": "to plan them after 2025, carry them over per region, commune, ward or special zone"}
+    for severity, ids in (("warning", late), ("info", early)):
+        if ids:
+            out.append(Finding(severity, "district-level",
+                               f"{len(ids)} task rows name the district level, abolished on 1 July 2025: "
+                               f"{', '.join(ids)}; {advice[severity]}",
+                               ("Annex task table", *(program.task(tid).source for tid in ids[:3]))))
     geo = program.geography
     if geo.units or geo.regions:
         names = {"commune": "communes", "ward": "wards", "special_zone": "special zones"}

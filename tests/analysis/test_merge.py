@@ -24,10 +24,9 @@ from kgkc_opt.analysis.merge import (
     MERGE_SOURCE,
     MergeResult,
     default_prefix,
-    merge_artefacts,
-    merge_audit,
     merge_programs,
 )
+from kgkc_opt.analysis.merge_audit import merge_artefacts, merge_audit
 from kgkc_opt.errors import UsageError
 from kgkc_opt.inputs.program import Cost, Task
 from kgkc_opt.inputs.program_dict import program_to_dict
