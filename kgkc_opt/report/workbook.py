@@ -550,19 +550,34 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
     decided = getattr(scenario, "source_program", None) or program
     b = result.budget
     years = sorted(b.index.get_level_values("year").unique())
-    last_col = 11
+    # a block per money line: the local budget, the co-funding, then each other state source
+    # (national funds, ...) the plan has rows for
+    present = set(b.index.get_level_values("source")) if len(b) else set()
+    others = [src for src in program.extra_sources if src.id in present]
+    blocks = ["local", "cofunding", *(src.id for src in others)]
+    by_id = {src.id: src for src in others}
+
+    def decided_amount(annual: Any, source: str) -> float:
+        if source == "local":
+            return float(annual.local)
+        if source == "cofunding":
+            return float(annual.other)
+        return float(annual.amount(by_id[source]))
+
+    last_col = 1 + 5 * len(blocks)
     _title(ws, _t("KẾ HOẠCH VỐN VÀ SỬ DỤNG VỐN THEO NĂM", "ANNUAL CAPS AND THEIR USE", lang), last_col, 1, height=22)
     _title(ws, _t(f"(Phương án: {fmt.scenario_title(scenario, lang)}; đơn vị tính: triệu đồng)",
                   f"(Scenario: {fmt.scenario_title(scenario, lang)}; million VND)", lang), last_col, 2,
            size=BODY_PT, bold=False, italic=True, height=30)
-    _set_widths(ws, [12] + [11, 12, 12, 11, 10] * 2)
+    _set_widths(ws, [12] + [11, 12, 12, 11, 10] * len(blocks))
     h1, h2 = 4, 5
     _header_cell(ws, h1, 1, fmt.label("year", lang), merge_down=True)
     sub = [fmt.label("decision", lang), _t("Phương án", "Scenario", lang), _t("Đã phân bổ", "Used", lang),
            _t("Còn lại", "Left", lang), _t("Tỷ lệ sử dụng", "Share used", lang)]
-    for block, key in enumerate(("local", "cofunding")):
+    for block, key in enumerate(blocks):
         col = 2 + 5 * block
-        _header_cell(ws, h1, col, fmt.label("local" if key == "local" else "cofunding", lang), merge_right=5)
+        heading = fmt.label(key, lang) if key in ("local", "cofunding") else by_id[key].name.get(lang)
+        _header_cell(ws, h1, col, heading, merge_right=5)
         for j, text in enumerate(sub):
             _header_cell(ws, h2, col + j, text)
     ws.row_dimensions[h2].height = 30
@@ -570,16 +585,18 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
     first = r
     for y in years:
         sheet.cell(r, 1, int(y), align="center", number_format="0")
-        for block, source in enumerate(("local", "cofunding")):
+        for block, source in enumerate(blocks):
             row = b.loc[(y, source)]
             col = 2 + 5 * block
             cap, used = float(row["cap"]), float(row["used"])
             annual = decided.annual_budget.get(int(y))
-            dec = float(annual.local if source == "local" else annual.other) if annual is not None else None
+            dec = decided_amount(annual, source) if annual is not None else None
             differs = dec is not None and abs(dec - cap) > 1e-9
             sheet.cell(r, col, dec, number_format=money_format(dec), fill=DECISION_FILL if differs else None)
             sheet.cell(r, col + 1, cap, number_format=money_format(cap))
             try:
+                if block > 1:  # the annex sheet has the local and co-funding columns only
+                    raise ValueError
                 year_index = layout.years.index(int(y))
                 ref = _sheet_ref(layout.title, layout.col(year_index, 1 + block), layout.total_row)
                 sheet.formula(r, col + 2, ref, used)
@@ -591,10 +608,10 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
         r += 1
     last = r - 1
     sheet.cell(r, 1, fmt.label("grand_total", lang), bold=True, align="center", fill=TOTAL_FILL)
-    for block, source in enumerate(("local", "cofunding")):
+    for block, source in enumerate(blocks):
         col = 2 + 5 * block
         cap, used = _source_sum(b, source), _source_sum(b, source, "used")
-        dec = float(sum((a.local if source == "local" else a.other) for a in decided.annual_budget.values()))
+        dec = sum(decided_amount(a, source) for a in decided.annual_budget.values())
         for j, value in enumerate((dec, cap, used, cap - used)):
             sheet.formula(r, col + j, f"SUM({_ref(col + j, first)}:{_ref(col + j, last)})", value, bold=True,
                           fill=TOTAL_FILL)

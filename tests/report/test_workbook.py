@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import SCENARIOS
@@ -330,3 +331,26 @@ def test_workbook_prints_on_a4_in_libreoffice(data, tmp_path):
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
     assert boxes
     assert all(abs(float(w) - 841.9) < 1 and abs(float(h) - 595.3) < 1 for w, h in boxes)  # A4 landscape
+
+
+def test_a_program_with_other_state_sources_and_ranges():
+    """The three-source fixture cut to half its national funds: the budget sheet has a block per
+    source (the decision's column beside the scenario's cap and use), the achievement sheet writes
+    the range as the decision does and counts the share of its minimum."""
+    program = kg.load_program(Path(__file__).resolve().parents[1] / "fixtures" / "tiny-sources.yaml")
+    scenario = kg.baseline(program).derive("half", funding={"national": {"all": "-50%"}})
+    result = kg.solve(scenario)
+    book = load_workbook(io.BytesIO(xlsx.build(result, scenario).to_bytes()), data_only=True)
+    ws = book[SHEETS[2]]
+    assert ws.cell(4, 12).value == "Kinh phí khuyến công quốc gia"
+    for i, y in enumerate([2025, 2026, 2027]):
+        r = 6 + i
+        assert ws.cell(r, 2).value == pytest.approx(float(program.annual_budget[y].local))  # 61, not the state 75
+        assert ws.cell(r, 12).value == 14                                                  # the decision's column
+        assert ws.cell(r, 13).value == pytest.approx(result.budget.loc[(y, "national"), "cap"]) == 7
+        assert ws.cell(r, 14).value == pytest.approx(result.budget.loc[(y, "national"), "used"])
+    ach = book[SHEETS[3]]
+    row = next(r for r in range(5, 8) if ach.cell(r, 1).value == "A.2")
+    assert ach.cell(row, 4).value == "4–6" and ach.cell(row, 5).value == 4
+    achieved = int(result.achievement.loc["A.2", "achieved"])
+    assert ach.cell(row, 8).value == max(4 - achieved, 0)
