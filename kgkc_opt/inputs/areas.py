@@ -27,6 +27,7 @@ is the exact inverse of ``parse_geography``'s input.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -45,6 +46,14 @@ DISTRICT_WORDS = ("district", "huyen", "thi xa", "thanh pho thuoc tinh", "cap hu
 CARRY_OVER = ('districts no longer exist after 1 July 2025; use a region, a commune, ward or special zone, '
               'or the province (docs/program-format.md, "Carrying a pre-2025 program over")')
 TASK_AREA_KEYS = ("level", "areas")
+#: A kind or level written as a district-level unit: "quận" and "thành phố" (a provincial city,
+#: "TP") are refused as a kind or level only; in free text they may name other things (``district_wording``).
+_DISTRICT_KINDS = ("quan", "thanh pho", "tp")
+#: A kind written in Vietnamese: what to write instead.
+_VIETNAMESE_KINDS = {"xa": "commune", "phuong": "ward", "dac khu": "special_zone"}
+_WORD = re.compile(r"[^\W_]+")
+TOWNSHIP = ("townships (thị trấn) no longer exist after 1 July 2025: each became part of a commune (xã) or a "
+            "ward (phường); write commune or ward")
 
 
 @dataclass(frozen=True)
@@ -104,20 +113,30 @@ def plain(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
 
 
+def _words(text: str) -> str:
+    """The words of a label between single spaces: "UBND (huyện)/TP" -> " ubnd huyện tp "."""
+    return " " + " ".join(_WORD.findall(text)) + " "
+
+
 def district_wording(text: str) -> bool:
     """Whether a label names the abolished district level ("cấp huyện", "UBND các huyện", ...)."""
-    words = f" {plain(text).replace(',', ' ').replace('.', ' ')} "
-    exact = f" {unicodedata.normalize('NFC', text).lower().replace(',', ' ')} "
+    words = _words(plain(text))
+    exact = _words(unicodedata.normalize("NFC", text).lower())
     return any(f" {w} " in words or f" {w}s " in words for w in DISTRICT_WORDS) or " quận " in exact
 
 
 def _kind(c: Collector, value: Any, where: str, allowed: tuple[str, ...]) -> str | None:
     if isinstance(value, str) and value in allowed:
         return value
-    if isinstance(value, str) and (district_wording(value) or plain(value) == "quan"):
+    written = _words(plain(value)).strip() if isinstance(value, str) else ""
+    if isinstance(value, str) and (district_wording(value) or written in _DISTRICT_KINDS):
         c.error(where, f"{value!r}: {CARRY_OVER}")
         return None
-    c.error(where, f"expected one of {', '.join(allowed)}, got {describe(value)}")
+    if written == "thi tran":
+        c.error(where, f"{value!r}: {TOWNSHIP}")
+        return None
+    hint = f" (write {_VIETNAMESE_KINDS[written]} for {value})" if written in _VIETNAMESE_KINDS else ""
+    c.error(where, f"expected one of {', '.join(allowed)}, got {describe(value)}{hint}")
     return None
 
 
@@ -150,9 +169,10 @@ def parse_geography(c: Collector, value: Any, where: str = "geography") -> Geogr
         c.known_keys(rd, rw, ("id", "name", "source"))
         rid = _ident(c, rd, rw, seen, "region")
         name = parse_text(c, c.required(rd, "name", rw), join(rw, "name"))
+        source_text = _optional_text(c, rd, "source", rw)
         if rid and name:
-            regions.append(Region(rid, name, str(rd.get("source", ""))))
-    region_ids = {r.id for r in regions}
+            regions.append(Region(rid, name, source_text))
+    region_ids = [r.id for r in regions]
     units: list[Unit] = []
     for i, item in enumerate(_list(c, data.get("units", []), join(where, "units"))):
         uw = f"{where}.units[{i}]"
@@ -167,10 +187,17 @@ def parse_geography(c: Collector, value: Any, where: str = "geography") -> Geogr
         if region is not None and str(region) not in region_ids:
             c.error(join(uw, "region"), f"unknown region {region!r}; regions are {', '.join(region_ids) or '(none)'}")
             region = None
+        formerly = _optional_text(c, ud, "formerly", uw)
+        unit_source = _optional_text(c, ud, "source", uw)
         if uid and name and kind:
-            units.append(Unit(uid, name, kind, None if region is None else str(region),
-                              str(ud.get("formerly", "")), str(ud.get("source", ""))))
+            units.append(Unit(uid, name, kind, None if region is None else str(region), formerly, unit_source))
     return Geography(source, tuple(regions), tuple(units))
+
+
+def _optional_text(c: Collector, data: Mapping[Any, Any], key: str, where: str) -> str:
+    """An optional text (empty when absent or empty); a list or a mapping is refused, not written out."""
+    value = data.get(key)
+    return "" if value is None else c.text(value, join(where, key), allow_empty=True) or ""
 
 
 def _list(c: Collector, value: Any, where: str) -> list[Any]:
@@ -192,11 +219,14 @@ def parse_task_area(c: Collector, td: Mapping[Any, Any], where: str,
         elif geography.is_empty:
             c.error(join(where, "areas"), "names areas, but the program declares no geography")
         else:
-            for a in value:
-                if str(a) not in geography.ids:
-                    c.error(join(where, "areas"), f"unknown region or unit {a!r}")
+            for i, a in enumerate(value):
+                aw = f"{join(where, 'areas')}[{i}]"
+                if isinstance(a, bool) or not isinstance(a, str | int):
+                    c.error(aw, f"expected the id of a region or unit, got {describe(a)}")
+                elif str(a) not in geography.ids:
+                    c.error(aw, f"unknown region or unit {a!r}")
                 elif str(a) in areas:
-                    c.error(join(where, "areas"), f"{a!r} is listed twice")
+                    c.error(aw, f"{a!r} is listed twice")
                 else:
                     areas.append(str(a))
     return level, tuple(areas)

@@ -62,8 +62,8 @@ def test_units_regions_and_task_areas_load_and_round_trip():
     ({"level": "Huyện"}, "tasks[B.1].level: 'Huyện': districts no longer exist"),
     ({"level": "quận"}, "tasks[B.1].level: 'quận': districts no longer exist"),
     ({"level": "town"}, "tasks[B.1].level: expected one of province, region, commune, ward, special_zone, got 'town'"),
-    ({"areas": ["nowhere"]}, "tasks[B.1].areas: unknown region or unit 'nowhere'"),
-    ({"areas": ["main", "main"]}, "tasks[B.1].areas: 'main' is listed twice"),
+    ({"areas": ["nowhere"]}, "tasks[B.1].areas[0]: unknown region or unit 'nowhere'"),
+    ({"areas": ["main", "main"]}, "tasks[B.1].areas[1]: 'main' is listed twice"),
     ({"areas": []}, "tasks[B.1].areas: expected a non-empty list of region or unit ids"),
 ])
 def test_task_level_and_area_problems(change, expected):
