@@ -90,11 +90,11 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float = 
     total_dev = Fraction(0)
     # the local budget, the co-funding and each other state source (national funds, ...): the
     # schedule's money per year against the annual table's column, as the model matched them
-    sources = [line for line in inp.lines if line.key.startswith("funding.")]
+    sources = [line for line in inp.lines if line.funding_source is not None]
     for y in inp.years:
         columns = [("local", inp.local_cap[y], lambda t, yy: t.local(yy)),
                    ("cofunding", inp.cofunding_cap[y], lambda t, yy: t.cofunding(yy)),
-                   *((line.key.removeprefix("funding."), line.cap.get(y, Fraction(0)),
+                   *((line.funding_source, line.cap.get(y, Fraction(0)),
                       lambda t, yy, line=line: line.cost(t.task_id, yy)) for line in sources)]
         for source, cap, cost in columns:
             spent = sum((cost(tasks[tid], yy) * qty for (tid, yy), qty in plan.items() if yy == y), Fraction(0))

@@ -124,27 +124,17 @@ def summary(result: Any, checked: Any, programs: Sequence[Any], lang: str) -> No
     print(text.table(rows, [t("Năm", "Year", lang), t("Tổng số", "Total", lang), t("Vốn NS", "State (NS)", lang),
                             t("Vốn khác", "Other", lang)], right={1, 2, 3}))
     print()
-    if result.conflicts:
-        print(t(f"Xung đột quy định hỗ trợ ({len(result.conflicts)}):",
-                f"Support-rule conflicts ({len(result.conflicts)}):", lang))
-        for c in result.conflicts:
-            print(f"  - {c.text(lang)}")
-    else:
-        print(t("Xung đột quy định hỗ trợ: không có.", "Support-rule conflicts: none.", lang))
+    _listed([c.text(lang) for c in result.conflicts], lang, ("Xung đột quy định hỗ trợ", "Support-rule conflicts"),
+            ("Xung đột quy định hỗ trợ: không có.", "Support-rule conflicts: none."))
     if result.notes:
         print(t("Ghi chú về việc hợp nhất:", "Notes on the merge:", lang))
         for note in result.notes:
             print(f"  - {note.get(lang)}")
     print()
-    if checked.artefacts:
-        print(t(f"Phát hiện do chính việc hợp nhất gây ra ({len(checked.artefacts)}):",
-                f"Audit findings caused by the merge itself ({len(checked.artefacts)}):", lang))
-        for f in checked.artefacts:
-            print(f"  - {_code(f, lang)}{finding_text(f, merged, lang)}")
-    else:
-        print(t("Phát hiện do chính việc hợp nhất gây ra: không có (so với kết quả rà soát của các chương trình gốc).",
-                "Audit findings caused by the merge itself: none (against the audits of the merged programs).",
-                lang))
+    _listed([f"{_code(f, lang)}{finding_text(f, merged, lang)}" for f in checked.artefacts], lang,
+            ("Phát hiện do chính việc hợp nhất gây ra", "Audit findings caused by the merge itself"),
+            ("Phát hiện do chính việc hợp nhất gây ra: không có (so với kết quả rà soát của các chương trình gốc).",
+             "Audit findings caused by the merge itself: none (against the audits of the merged programs)."))
     if checked.from_period:
         ids, count = ", ".join(f.message.split(":", 1)[0] for f in checked.from_period), len(checked.from_period)
         print(t(f"Ghi chú do giai đoạn hợp nhất dài hơn (số lượng không chia đều theo năm, {count}): {ids}",
@@ -159,3 +149,13 @@ def summary(result: Any, checked: Any, programs: Sequence[Any], lang: str) -> No
 def _code(finding: Any, lang: str) -> str:
     """The finding's code in English output (the codes are identifiers, not words: not in Vietnamese)."""
     return f"[{finding.code}] " if lang == "en" else ""
+
+
+def _listed(items: list[str], lang: str, title: tuple[str, str], none: tuple[str, str]) -> None:
+    """A titled list with its count ("Title (n):" then "  - item"), or the sentence for none."""
+    if not items:
+        print(t(*none, lang))
+        return
+    print(t(f"{title[0]} ({len(items)}):", f"{title[1]} ({len(items)}):", lang))
+    for item in items:
+        print(f"  - {item}")

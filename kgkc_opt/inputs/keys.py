@@ -30,7 +30,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import Generic, Protocol, TypeVar, cast
+from typing import Any, Generic, Protocol, TypeVar, cast
 
 from kgkc_opt.inputs.actuals import Actuals
 from kgkc_opt.inputs.program import Cost, Program, Task, parse_task
@@ -164,6 +164,11 @@ class LineSpec:
     cap: Mapping[int, Fraction]
     cost: str
     source: str
+
+    @property
+    def funding_source(self) -> str | None:
+        """The program's state source this line is the column of ("source:<id>" lines), else None."""
+        return self.cost.removeprefix("source:") if self.cost.startswith("source:") else None
 
 
 Effect = SetsTaskField | CapsMoney | SetsInputField | ChangesProgram | ChangesUnitCosts | AddsCapLines
@@ -308,6 +313,29 @@ def _money_change(c: Collector, value: object, where: str, old: Fraction) -> Fra
     return c.money(value, where)
 
 
+def _year_updates(c: Collector, section: Mapping[Any, Any], where: str, years: tuple[int, ...],
+                  current: Mapping[int, Fraction]) -> list[tuple[int, Fraction]]:
+    """The new amounts of ``{all: ..., 2024: ...}`` (an amount or a percentage of the current
+    one), in year order; a year named on its own overrides ``all`` for that year."""
+    updates: dict[int, Fraction] = {}
+    if "all" in section:
+        for y in years:
+            new = _money_change(c, section["all"], join(where, "all"), current[y])
+            if new is None:
+                break  # the same value is wrong for every year: say it once
+            updates[y] = new
+    for key, value in section.items():
+        if key == "all":
+            continue
+        year = _year(c, key, join(where, key), years)
+        if year is None or year not in current:
+            continue
+        new = _money_change(c, value, join(where, key), current[year])
+        if new is not None:
+            updates[year] = new
+    return sorted(updates.items())
+
+
 # ---- kinds -------------------------------------------------------------------------------------
 
 
@@ -331,25 +359,8 @@ class YearMoney(Key):
         section = c.mapping(data, where)
         if section is None:
             return
-        years = d.program.years
         current = dict(self._get(d))
-        updates: dict[int, Fraction] = {}
-        if "all" in section:
-            for y in years:
-                new = _money_change(c, section["all"], join(where, "all"), current[y])
-                if new is None:
-                    break  # the same value is wrong for every year: say it once
-                updates[y] = new
-        for key, value in section.items():
-            if key == "all":
-                continue
-            year = _year(c, key, join(where, key), years)
-            if year is None or year not in current:
-                continue
-            new = _money_change(c, value, join(where, key), current[year])
-            if new is not None:
-                updates[year] = new  # a year named on its own overrides 'all' for that year
-        for y, new in sorted(updates.items()):
+        for y, new in _year_updates(c, section, where, d.program.years, current):
             d.log(f"{self.name}.{y}", current[y], new, source)
             current[y] = new
         d.values[self.name] = current
@@ -754,22 +765,7 @@ class SourceMoney(Key):
             if years is None:
                 continue
             amounts = current[sid]
-            updates: dict[int, Fraction] = {}
-            if "all" in years:
-                for y in program.years:
-                    new = _money_change(c, years["all"], join(sw, "all"), amounts[y])
-                    if new is None:
-                        break
-                    updates[y] = new
-            for ykey, yvalue in years.items():
-                if ykey == "all":
-                    continue
-                year = _year(c, ykey, join(sw, ykey), program.years)
-                if year is not None:
-                    new = _money_change(c, yvalue, join(sw, ykey), amounts[year])
-                    if new is not None:
-                        updates[year] = new
-            for y, new in sorted(updates.items()):
+            for y, new in _year_updates(c, years, sw, program.years, amounts):
                 d.log(f"{self.name}.{sid}.{y}", amounts[y], new, source)
                 amounts[y] = new
         d.values[self.name] = current

@@ -144,6 +144,8 @@ class CapLine:
     cap: Mapping[int, Fraction]
     source: str = ""
     yearly_cost: Mapping[tuple[str, int], Fraction] | None = None
+    #: the program's funding source whose annual column this line is (national funds, ...), else None
+    funding_source: str | None = None
 
     def cost(self, task_id: str, year: int) -> Fraction:
         if self.yearly_cost is not None and (task_id, year) in self.yearly_cost:
@@ -271,18 +273,19 @@ def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelIn
             **{"target": task.quantity, **per_task},
         ))
     lines = []
+    by_id = {task.id: task for task in program.tasks}
     for key in line_keys:
         for line in key.cap_lines(scenario):
             members = [spec for spec in specs if spec.task_id in line.tasks]
             cap = {y: line.cap[y] for y in planned if y in line.cap}
             if not cap:
                 continue  # it caps only years that are no longer planned
-            if line.cost.startswith("source:"):
+            if line.funding_source is not None:
                 # a state source's part of a unit: the same every year (escalation and dated rules
                 # change the local budget's and the co-funding's parts only)
-                src = program.source_named(line.cost.removeprefix("source:"))
-                lines.append(CapLine(key=line.key, source=line.source, cap=cap,
-                                     unit_cost={spec.task_id: program.task(spec.task_id).unit_source(src)
+                src = program.source_named(line.funding_source)
+                lines.append(CapLine(key=line.key, source=line.source, cap=cap, funding_source=src.id,
+                                     unit_cost={spec.task_id: by_id[spec.task_id].unit_source(src)
                                                 for spec in members}))
                 continue
             local = line.cost == "local"

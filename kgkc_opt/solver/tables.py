@@ -112,10 +112,10 @@ def table_rows(
                                 float(inp.cofunding_cap[y] - cof), float(prices.get(f"cofunding_cap[{y}]", 0.0))))
         for line in inp.lines:
             # the program's other state sources (national funds, ...): one row each, named by source id
-            if not line.key.startswith("funding.") or y not in line.cap:
+            if line.funding_source is None or y not in line.cap:
                 continue
             used = sum((line.cost(tid, y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
-            budget.append(BudgetRow(int(y), line.key.removeprefix("funding."), float(line.cap[y]), float(used),
+            budget.append(BudgetRow(int(y), line.funding_source, float(line.cap[y]), float(used),
                                     float(line.cap[y] - used), float(prices.get(f"line_cap[{line.key},{y}]", 0.0))))
         if inp.carry_over:
             carry = cap - local
