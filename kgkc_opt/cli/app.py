@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any, NoReturn, cast
 
 from kgkc_opt._version import __version__
-from kgkc_opt.cli import text
+from kgkc_opt.cli import help_words, text
 from kgkc_opt.errors import KgkcError
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_ERROR, EXIT_NO_PLAN = 0, 1, 2, 3, 4
@@ -134,8 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = help_words.run_language(argv)  # help, usage errors and argparse's words in the run's language
+    with help_words.argparse_language(lang):
+        parser = build_parser()
+        help_words.translate_parser(parser, lang)
+        args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT

@@ -1,0 +1,73 @@
+"""The wording catalogue: what the toolkit says, one catalogue per language.
+
+English is the language of the code: a message's English text is its key (its ``msgid``, as in
+gettext). Each other language has one catalogue, ``kgkc_opt/locale/<lang>.po`` (gettext's text
+format, which translators' tools such as Poedit read and write), mapping the English text to its
+translation. ``say(text, lang)`` gives the text in ``lang``; an entry that is missing falls back to
+the English text, and a test (tests/test_words.py) fails on any user-facing text without an entry.
+
+Only the standard library is imported, so the command line can word its help before anything heavy
+is loaded.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from importlib import resources
+
+#: The languages the toolkit speaks; the first is the default of the command line and the API.
+LANGUAGES = ("vi", "en")
+DEFAULT_LANGUAGE = "vi"
+
+
+def read_po(text: str) -> dict[str, str]:
+    """The entries of a gettext ``.po`` text: msgid → msgstr (the header and empty msgstrs left out).
+
+    Supports what this project writes: ``#`` comments, ``msgid``/``msgstr`` each followed by one or
+    more double-quoted C strings on their own lines (concatenated), blank lines between entries.
+    """
+    entries: dict[str, str] = {}
+    key: str | None = None
+    parts: dict[str, list[str]] = {"msgid": [], "msgstr": []}
+    current: list[str] | None = None
+
+    def close() -> None:
+        nonlocal key
+        msgid, msgstr = "".join(parts["msgid"]), "".join(parts["msgstr"])
+        if msgid and msgstr:
+            entries[msgid] = msgstr
+        parts["msgid"], parts["msgstr"] = [], []
+        key = None
+
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("msgid "):
+            if parts["msgid"] or parts["msgstr"]:
+                close()
+            key, current, line = "msgid", parts["msgid"], line[len("msgid "):]
+        elif line.startswith("msgstr "):
+            key, current, line = "msgstr", parts["msgstr"], line[len("msgstr "):]
+        if current is None or not (line.startswith('"') and line.endswith('"')):
+            raise ValueError(f"line {number}: expected msgid, msgstr or a quoted string, got {raw!r}")
+        current.append(ast.literal_eval(line))
+    close()
+    return entries
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, str]:
+    """The catalogue of ``lang`` (empty for English, the language of the code)."""
+    if lang == "en":
+        return {}
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
+    text = resources.files("kgkc_opt").joinpath("locale", f"{lang}.po").read_text(encoding="utf-8")
+    return read_po(text)
+
+
+def say(text: str, lang: str) -> str:
+    """``text`` (English, the key) in ``lang``; the English text where the catalogue has no entry."""
+    return catalogue(lang).get(text, text) if lang != "en" else text
