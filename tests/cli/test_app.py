@@ -223,3 +223,22 @@ def test_solve_out_imports_no_pandas(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.rstrip().endswith("NO-PANDAS")
     assert "Nhiệm vụ chưa đạt mục tiêu (1):" in proc.stdout and (tmp_path / "out" / "allocation.csv").exists()
+
+
+def test_solve_refuses_a_rule_not_in_force_and_audit_reports_it(capsys, tmp_path):
+    """Issue 22.6: a dated rule whose first version starts after a planned year (2026-03-01, the
+    program from 2025): solve stops at the door naming the scenario, the task, the rule and the
+    year (exit 2, one line); audit, which reads the program alone, reports it as an error."""
+    text = (FIXTURES / "tiny-sources.yaml").read_text(encoding="utf-8")
+    text = text.replace(text[text.index("    changes:\n      - valid_from: 2026-01-01"):text.index("groups:")], "")
+    (tmp_path / "late.yaml").write_text(text.replace("valid_from: 2018-01-01", "valid_from: 2026-03-01"),
+                                        encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: late\nprogram: late.yaml\n", encoding="utf-8")
+    code, out, err = run(capsys, "solve", str(scenario), "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith(f"kgkc-opt: {scenario}: program: task A.2 is planned in 2025, but "
+                                                   "its support rule machinery has no version in force in 2025")
+    code, out, err = run(capsys, "audit", str(tmp_path / "late.yaml"), "--lang", "en", "--no-schedule",
+                         "--fail-on", "error")
+    assert code == 1 and "rule-not-in-force" in out and "no version in force in 2025" in out
