@@ -21,33 +21,57 @@ Typical use in a notebook::
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from kgkc_opt._version import __version__
-from kgkc_opt.analysis.annual import AnnualResult, Rules, annual
-from kgkc_opt.analysis.audit import Finding, audit
-from kgkc_opt.analysis.plan import solve
-from kgkc_opt.errors import (
-    ActualsError,
-    InfeasibleError,
-    InputError,
-    KgkcError,
-    NoSolutionError,
-    OutputError,
-    Problem,
-    ProgramError,
-    ProposalsError,
-    ScenarioError,
-    SolutionCheckError,
-    SolverError,
-    SolverUnavailableError,
-    UsageError,
-)
-from kgkc_opt.inputs.files import bundled_programs, load_program, load_proposals, load_scenario
-from kgkc_opt.inputs.program import Program, program_from_dict
-from kgkc_opt.inputs.proposals import Proposal, Proposals
-from kgkc_opt.inputs.scenario import Change, Scenario, baseline, scenario_from_dict
-from kgkc_opt.model.data import ModelInput, model_input
-from kgkc_opt.solver.result import Result
-from kgkc_opt.solver.status import Status
+
+#: Where each public name lives. A name is imported on first use (``kg.solve``, ``from kgkc_opt
+#: import solve``), so that ``import kgkc_opt`` stays light: the command line's entry point
+#: (``kgkc_opt.cli.app:run``) starts at once and handles a Ctrl-C while the rest loads.
+_PUBLIC = {
+    **dict.fromkeys(("AnnualResult", "Rules", "annual"), "kgkc_opt.analysis.annual"),
+    **dict.fromkeys(("Finding", "audit"), "kgkc_opt.analysis.audit"),
+    "solve": "kgkc_opt.analysis.plan",
+    **dict.fromkeys(("ActualsError", "InfeasibleError", "InputError", "KgkcError", "NoSolutionError", "OutputError",
+                     "Problem", "ProgramError", "ProposalsError", "ScenarioError", "SolutionCheckError", "SolverError",
+                     "SolverUnavailableError", "UsageError"), "kgkc_opt.errors"),
+    **dict.fromkeys(("bundled_programs", "load_program", "load_proposals", "load_scenario"), "kgkc_opt.inputs.files"),
+    **dict.fromkeys(("Program", "program_from_dict"), "kgkc_opt.inputs.program"),
+    **dict.fromkeys(("Proposal", "Proposals"), "kgkc_opt.inputs.proposals"),
+    **dict.fromkeys(("Change", "Scenario", "baseline", "scenario_from_dict"), "kgkc_opt.inputs.scenario"),
+    **dict.fromkeys(("ModelInput", "model_input"), "kgkc_opt.model.data"),
+    "Result": "kgkc_opt.solver.result",
+    "Status": "kgkc_opt.solver.status",
+}
+
+if TYPE_CHECKING:  # what the names are, for type checkers and editors
+    from kgkc_opt.analysis.annual import AnnualResult, Rules, annual
+    from kgkc_opt.analysis.audit import Finding, audit
+    from kgkc_opt.analysis.plan import solve
+    from kgkc_opt.errors import (
+        ActualsError,
+        InfeasibleError,
+        InputError,
+        KgkcError,
+        NoSolutionError,
+        OutputError,
+        Problem,
+        ProgramError,
+        ProposalsError,
+        ScenarioError,
+        SolutionCheckError,
+        SolverError,
+        SolverUnavailableError,
+        UsageError,
+    )
+    from kgkc_opt.inputs.files import bundled_programs, load_program, load_proposals, load_scenario
+    from kgkc_opt.inputs.program import Program, program_from_dict
+    from kgkc_opt.inputs.proposals import Proposal, Proposals
+    from kgkc_opt.inputs.scenario import Change, Scenario, baseline, scenario_from_dict
+    from kgkc_opt.model.data import ModelInput, model_input
+    from kgkc_opt.solver.result import Result
+    from kgkc_opt.solver.status import Status
 
 __all__ = [
     "ActualsError", "AnnualResult", "Change", "Finding", "InfeasibleError", "InputError", "KgkcError", "ModelInput",
@@ -56,3 +80,17 @@ __all__ = [
     "Status", "UsageError", "__version__", "annual", "audit", "baseline", "bundled_programs", "load_program",
     "load_proposals", "load_scenario", "model_input", "program_from_dict", "scenario_from_dict", "solve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its module on first use (then kept here)."""
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kgkc_opt' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_PUBLIC})

@@ -17,6 +17,11 @@ to be lowered by whole units (``lower_floor[t]``). So every figure is exact:
 Every figure is verified by solving again: the scenario with the repair applied has a plan (and
 meets the goal), and the same model with one đồng less in total (or each lowered floor one unit
 higher) has none: a figure is called a minimum only when both re-solves agree (``minimal``).
+
+A repair's amounts are printed to the thousand đồng (``SHOWN_DECIMALS`` decimals of million VND),
+each rounded UP at that precision (``shown``), never to the nearest: the repair a planner copies is
+the repair that was verified (its ``changes`` carry the amounts as printed), so it is enough as
+printed. A "need at least" figure of a conflict is rounded down, for the same reason.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ from kgkc_opt.solver.decompose import optimise
 from kgkc_opt.solver.status import Status
 
 SOURCES = {"local": ("local",), "cofunding": ("cofunding",), "both": ("local", "cofunding")}
+#: Decimals of million VND a repair's amounts are printed with (3: to the thousand đồng).
+SHOWN_DECIMALS = 3
 #: time allowed to each elastic solve
 ELASTIC_TIME_LIMIT = 30.0
 
@@ -45,9 +52,11 @@ ELASTIC_TIME_LIMIT = 30.0
 class Repair:
     """One way to make the scenario feasible.
 
-    ``changes``: the scenario sections to apply (``Scenario.derive(**changes)``); ``verified``: the
-    repaired scenario was solved again and has a plan; ``minimal``: one đồng less (or each floor
-    one unit higher) was solved again and has none.
+    ``changes``: the scenario sections to apply (``Scenario.derive(**changes)``), with the amounts
+    as printed in ``summary`` (each least amount rounded up to ``SHOWN_DECIMALS`` decimals);
+    ``verified``: the repaired scenario (``changes``, as printed) was solved again and has a plan;
+    ``minimal``: one đồng less than the least amounts before rounding (or each floor one unit
+    higher) was solved again and has none.
     """
 
     kind: str
@@ -281,15 +290,15 @@ def least_money(scenario: Scenario, *, goal: str = "all_targets", source: str = 
     single: dict[int, Fraction | None] = {}
     verified = True
     if verify:
-        verified = _suffices(scenario, extra, goal, solver) and is_least(inp, extra, lines=lines, goal_floors=floors,
-                                                                         solver=solver)
+        verified = _suffices(scenario, _exact(extra), goal, solver) and is_least(
+            inp, extra, lines=lines, goal_floors=floors, solver=solver)
     if single_years:
         for y in inp.planned_years:
             st, alone = least_extra(inp, lines=lines, years=frozenset({y}), goal_floors=floors, solver=solver,
                                     balance=False)
             single[y] = sum((_money(v) for v in alone.values()), Fraction(0)) if st == Status.OPTIMAL else None
             if verify and st == Status.OPTIMAL:
-                verified = verified and _suffices(scenario, alone, goal, solver) and is_least(
+                verified = verified and _suffices(scenario, _exact(alone), goal, solver) and is_least(
                     inp, alone, lines=lines, years=frozenset({y}), goal_floors=floors, solver=solver)
     total = sum(per_year.values(), Fraction(0))
     return LeastMoney(goal, source, total, per_year, single, verified)
@@ -302,12 +311,30 @@ def _by_year(extra: Mapping[tuple[str, int], int]) -> dict[int, Fraction]:
     return out
 
 
-def _changes(scenario: Scenario, extra: Mapping[tuple[str, int], int]) -> dict[str, Any]:
-    """The scenario sections that raise the caps by ``extra`` (exact decimals: whole đồng)."""
+def _exact(extra: Mapping[tuple[str, int], int]) -> dict[tuple[str, int], Fraction]:
+    """Whole đồng by (line, year) as million VND."""
+    return {key: _money(n) for key, n in extra.items()}
+
+
+def shown(amount: Fraction, decimals: int = SHOWN_DECIMALS) -> Fraction:
+    """An amount a repair needs, as printed: rounded UP to ``decimals`` decimals of million VND
+    (``decimals=3``: the thousand đồng), so that the printed figure is enough as printed."""
+    scale = 10**decimals
+    return Fraction(-((-amount.numerator * scale) // amount.denominator), scale)
+
+
+def shown_text(amount: Fraction, decimals: int = SHOWN_DECIMALS) -> str:
+    """``shown(amount)`` as text: 170.029458 -> '170.03' (trailing zeros dropped, nothing rounded)."""
+    text = f"{shown(amount, decimals):,.{decimals}f}"  # exact: a Fraction formats its own digits
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _changes(scenario: Scenario, amounts: Mapping[tuple[str, int], Fraction]) -> dict[str, Any]:
+    """The scenario sections that raise the caps by ``amounts`` (million VND, exact decimals)."""
     changes: dict[str, dict[int, float]] = {}
-    for (line, y), n in sorted(extra.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+    for (line, y), add in sorted(amounts.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         section, caps = ("budget", scenario.local_budget) if line == "local" else ("cofunding", scenario.cofunding)
-        value = caps[y] + _money(n)
+        value = caps[y] + add
         as_float = float(value)
         if Fraction(repr(as_float)) != value:  # pragma: no cover - amounts beyond 10^9 million
             raise ValueError(f"{value} cannot be written exactly")
@@ -315,10 +342,11 @@ def _changes(scenario: Scenario, extra: Mapping[tuple[str, int], int]) -> dict[s
     return changes
 
 
-def _suffices(scenario: Scenario, extra: Mapping[tuple[str, int], int], goal: str, solver: str) -> bool:
-    """Solve the scenario again with the caps raised: a plan (meeting every target, for that goal)."""
+def _suffices(scenario: Scenario, amounts: Mapping[tuple[str, int], Fraction], goal: str, solver: str) -> bool:
+    """Solve the scenario again with the caps raised by ``amounts`` (million VND): a plan (meeting
+    every target, for that goal)."""
     try:
-        repaired = scenario.derive(name=f"{scenario.name}+least", **_changes(scenario, extra))
+        repaired = scenario.derive(name=f"{scenario.name}+least", **_changes(scenario, amounts))
     except Exception:  # a change the scenario refuses is not a repair
         return False
     inp = model_input(repaired)
@@ -340,6 +368,11 @@ def _m(value: Fraction | float) -> str:
     return f"{float(value):,.3f}".rstrip("0").rstrip(".")
 
 
+def _at_least(value: Fraction) -> str:
+    """A lower bound as printed: rounded down to the thousand đồng (true as read)."""
+    return _m(-shown(-value))
+
+
 def _conflicts(inp: ModelInput) -> list[str]:
     out = []
     years = [y for y in inp.years if y in inp.local_cap]
@@ -357,14 +390,14 @@ def _conflicts(inp: ModelInput) -> list[str]:
         need_local += local
         need_cof += cof
         out.append(f"floor {t.task_id}: {t.remaining_floor} unit(s) in {', '.join(map(str, open_years))} "
-                   f"need at least {_m(local)} local budget and {_m(cof)} co-funding (million VND)")
+                   f"need at least {_at_least(local)} local budget and {_at_least(cof)} co-funding (million VND)")
     have_local = sum((inp.local_cap[y] for y in years), Fraction(0)) + inp.opening_carry
     have_cof = sum((inp.cofunding_cap[y] for y in years), Fraction(0))
     if need_local > have_local:
-        out.append(f"together the floors need at least {_m(need_local)} local budget; the planned years "
+        out.append(f"together the floors need at least {_at_least(need_local)} local budget; the planned years "
                    f"provide {_m(have_local)}")
     if need_cof > have_cof:
-        out.append(f"together the floors need at least {_m(need_cof)} co-funding; the planned years "
+        out.append(f"together the floors need at least {_at_least(need_cof)} co-funding; the planned years "
                    f"provide {_m(have_cof)}")
     closed = any("none of its years" in line for line in out)
     if not closed and len(out) == sum(1 for t in inp.planned_tasks if t.remaining_floor):
@@ -389,7 +422,7 @@ def _line_conflicts(inp: ModelInput, years: list[int]) -> list[str]:
         text = (f"{line.source or line.key}: at most {caps} (million VND); the floors of "
                 f"{', '.join(t.task_id for t in floored)} draw on it")
         if need:
-            text += f", those that can only use capped years at least {_m(need)} in all"
+            text += f", those that can only use capped years at least {_at_least(need)} in all"
         out.append(text)
     return out
 
@@ -407,16 +440,18 @@ def explain_infeasible(scenario: Scenario, *, solver: str = "highs", verify: boo
             # no co-funding in it: a least local-only repair, which extra-local already is (the same
             # total; the split over the years may differ by a đồng between equal optima)
             continue
-        changes = _changes(scenario, extra)
-        total = sum((_money(n) for n in extra.values()), Fraction(0))
-        parts = [f"{_m(_money(n))} more {'local budget' if line == 'local' else 'co-funding'} in {y}"
-                 for (line, y), n in sorted(extra.items(), key=lambda kv: (kv[0][0] != "local", kv[0][1]))]
-        summary = f"raise the caps by {_m(total)} million VND in all: " + "; ".join(parts)
+        # the amounts as printed (the least, rounded up at the precision shown): what is verified
+        amounts = {key: shown(_money(n)) for key, n in extra.items()}
+        changes = _changes(scenario, amounts)
+        total = sum(amounts.values(), Fraction(0))
+        parts = [f"{shown_text(a)} more {'local budget' if line == 'local' else 'co-funding'} in {y}"
+                 for (line, y), a in sorted(amounts.items(), key=lambda kv: (kv[0][0] != "local", kv[0][1]))]
+        summary = f"raise the caps by {shown_text(total)} million VND in all: " + "; ".join(parts)
         if any(r.changes == changes for r in repairs):
             continue
         ok = minimal = False
         if verify:
-            ok = _suffices(scenario, extra, "feasible", solver)
+            ok = _suffices(scenario, amounts, "feasible", solver)
             minimal = ok and is_least(inp, extra, lines=lines, solver=solver)
         repairs.append(Repair(kind, summary, changes, float(total), ok, minimal))
 

@@ -8,7 +8,8 @@ error instead of the one-line message. docs/errors.md lists the messages.
 
 from __future__ import annotations
 
-import argparse
+# Only light modules are imported before ``run`` starts (argparse, the errors and everything else
+# inside it), so that a Ctrl-C while the rest loads is handled by ``run`` (issue 22.12).
 import contextlib
 import json
 import os
@@ -16,11 +17,13 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
-from typing import Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from kgkc_opt._version import __version__
-from kgkc_opt.cli import help_words, text
-from kgkc_opt.errors import KgkcError
+from kgkc_opt.cli import text
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK, EXIT_INFEASIBLE, EXIT_INPUT, EXIT_ERROR, EXIT_NO_PLAN = 0, 1, 2, 3, 4
 
@@ -36,6 +39,8 @@ Money is in million VND (triệu đồng)."""
 
 def _seconds(text: str) -> float:
     """argparse type of --time-limit: a number of seconds, more than 0 and finite."""
+    import argparse
+
     try:
         value = float(text)
     except ValueError:
@@ -51,6 +56,8 @@ def _program_arg(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(prog="kgkc-opt", description=DESCRIPTION,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"kgkc-opt {__version__}")
@@ -134,6 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from kgkc_opt.cli import help_words
+    from kgkc_opt.errors import KgkcError
+
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = help_words.run_language(argv)  # help, usage errors and argparse's words in the run's language
     with help_words.argparse_language(lang):
@@ -145,18 +155,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     try:
         return _dispatch(args, parser)
-    except KgkcError as exc:
-        if args.debug:
-            raise
-        print(f"kgkc-opt: {exc}", file=sys.stderr)
-        return exc.exit_code
     except KeyboardInterrupt:
         print("kgkc-opt: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if _interrupted(exc):  # e.g. a C extension's import turns a Ctrl-C into an ImportError
+            print("kgkc-opt: interrupted", file=sys.stderr)
+            return 130
+        if args.debug or not isinstance(exc, KgkcError):
+            raise
+        print(f"kgkc-opt: {exc}", file=sys.stderr)
+        return exc.exit_code
     except BrokenPipeError:
         # the reader (e.g. `| head`) stopped reading: not an error of ours
         _to_devnull(sys.stdout)
         return EXIT_OK
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` comes of a Ctrl-C: a KeyboardInterrupt among its causes and contexts (a
+    pybind11 module, such as HiGHS's, reports a Ctrl-C during its import as an ImportError, which
+    a caller may turn into "not installed")."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        stack += [e.__cause__, e.__context__]
+    return False
 
 
 def _to_devnull(stream: Any) -> None:
@@ -169,13 +199,20 @@ def _to_devnull(stream: Any) -> None:
 def run(argv: Sequence[str] | None = None) -> NoReturn:
     """The ``kgkc-opt`` program: ``main``, then exit. A Ctrl-C that lands once ``main`` has
     finished (while Python shuts down, or between the last output and the exit) is ignored, and
-    one during ``main`` ends it with "interrupted" (exit 130): never a traceback."""
+    one during ``main`` ends it with "interrupted" (exit 130): never a traceback. That includes
+    the time the toolkit's modules load: ``import kgkc_opt`` and this module import nothing heavy
+    (the package's names load on first use), so loading happens here. An error that comes of a
+    Ctrl-C (an ImportError a C extension raised for it) is an interrupt too."""
     code = 130
     try:
         try:
             code = main(argv)
         finally:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except Exception as exc:
+        if not _interrupted(exc):
+            raise
+        print("kgkc-opt: interrupted", file=sys.stderr)
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         print("kgkc-opt: interrupted", file=sys.stderr)

@@ -9,11 +9,13 @@ named by its title (``fmt.scenario_title``), never by its file name. The command
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.report import fmt
+
+if TYPE_CHECKING:
+    import argparse  # (imported by the parser, once ``cli.app.run`` has started)
 
 
 def add_lang(p: argparse.ArgumentParser, what: str = "the output") -> None:

@@ -367,8 +367,9 @@ def _cost(c: Collector, value: Any, where: str,
           sources: tuple[FundingSource, ...] = DEFAULT_SOURCES) -> Cost | None:
     """A cost split, checked at the door: ``{total, state, other}`` for a program with the two
     default sources, else ``{total, <source id>: amount, ...}`` (a source not written pays 0).
-    No part may be above the total (a state share above the total would be a negative
-    co-funding). Whether the parts add up to the total is the audit's business."""
+    No part may be above the total, nor the state sources together (the co-funding is the total
+    less the state money: it would be negative). Whether the parts add up to the total is the
+    audit's business."""
     data = c.mapping(value, where)
     if data is None:
         return None
@@ -400,6 +401,13 @@ def _cost(c: Collector, value: Any, where: str,
                                       f"{million_text(total)}; the total is the sum of the sources, so none is "
                                       "above it")
             ok = False
+    if ok and state > total:  # each state source within the total, together above it
+        paying = [(key, part) for (key, part, _), s in zip(parts, sources, strict=True) if s.kind != "enterprise"]
+        terms = " + ".join(f"{key} {million_text(part)}" for key, part in paying if part)
+        c.error(where, f"the state sources together ({terms} = {million_text(state)}) are above the total "
+                       f"{million_text(total)}: the co-funding (the total less the state sources) would be "
+                       f"{million_text(total - state)}; the state sources together are at most the total")
+        ok = False
     return Cost(total=total, state=state, other=other, extra=tuple(extra)) if ok else None
 
 

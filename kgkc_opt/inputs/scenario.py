@@ -41,7 +41,7 @@ from kgkc_opt.inputs.reader import Collector, InputFile, describe, join, parse_p
 
 __all__ = [
     "CHANGE_SECTIONS", "Change", "Distribution", "Escalation", "Scenario", "Uncertainty", "baseline",
-    "derive_scenario", "escalated_costs", "scenario_from_dict", "scenario_from_documents",
+    "derive_scenario", "escalated_costs", "require_rules_in_force", "scenario_from_dict", "scenario_from_documents",
 ]
 
 FORMAT = "kgkc-scenario/1"
@@ -344,6 +344,40 @@ def _check_consistency(st: _State, c: Collector) -> None:
         key.check(scn, c)
 
 
+def _rules_not_in_force(scn: Scenario, c: Collector) -> None:
+    """A task planned in a year in which its dated support rule has no version in force: refused.
+
+    The plan would pay state support in that year under a rule that does not exist then (the
+    audit's ``rule-not-in-force``): no figure of it could be cited. Only what the scenario plans
+    counts: the planned years (a re-plan's remaining ones), a task with units left to plan and
+    state support to pay."""
+    program, planned = scn.program, set(scn.planned_years())
+    done = scn.actuals.done() if scn.actuals is not None else {}
+    for task in program.tasks:
+        rule = program.support_rules.get(task.support_rule)
+        left = scn.targets.get(task.id, 0) - done.get(task.id, 0)
+        if rule is None or not rule.dated or task.cost.state == 0 or left <= 0:
+            continue
+        missing = [y for y in task.years if y in planned and not rule.in_force(y)]
+        if not missing:
+            continue
+        years = ", ".join(map(str, missing))
+        spans = "; ".join(f"{v.citation}, in force {v.valid_from or '…'} – {v.valid_to or '…'}" for v in rule.history)
+        c.error("program", f"task {task.id} is planned in {years}, but its support rule {rule.id} has no version in "
+                           f"force in {years} (its versions: {spans}; support_rules.{rule.id} of program "
+                           f"{program.id}): the plan cannot say what the state may pay then. Add the version in force "
+                           f"then to the program, or leave the task out of the plan (targets: {{{task.id}: 0}})")
+
+
+def require_rules_in_force(scn: Scenario) -> None:
+    """Raise ``ScenarioError`` when ``scn`` plans a task in a year in which its support rule has no
+    version in force (a scenario read from a file or derived is checked on reading; this is for
+    one made in code, e.g. the baseline of a program)."""
+    c = Collector(f"<scenario {scn.name}>")
+    _rules_not_in_force(scn, c)
+    c.raise_if_any(ScenarioError)
+
+
 def scenario_from_documents(
     documents: list[tuple[str, Any]], program: Program, *,
     actuals_texts: Mapping[str, tuple[str, str]] | None = None,
@@ -361,6 +395,10 @@ def scenario_from_documents(
         c = Collector(label)
         _apply_document(st, label, data, c, (actuals_texts or {}).get(label))
         _check_consistency(st, c)
+        problems.extend(c.distinct())
+    if documents:  # the scenario as a whole, once, at the file given
+        c = Collector(documents[-1][0])
+        _rules_not_in_force(st.freeze(), c)
         problems.extend(c.distinct())
     if problems:
         raise ScenarioError(problems)
@@ -391,5 +429,6 @@ def derive_scenario(scn: Scenario, *, name: str | None = None, **changes: object
     c = Collector(label)
     _apply_document(st, label, doc, c, None)
     _check_consistency(st, c)
+    _rules_not_in_force(st.freeze(), c)
     c.raise_if_any(ScenarioError)
     return st.freeze()

@@ -22,7 +22,7 @@ from typing import Any
 
 from kgkc_opt.errors import UsageError
 from kgkc_opt.inputs.program import Program
-from kgkc_opt.inputs.scenario import Scenario, baseline
+from kgkc_opt.inputs.scenario import Scenario, baseline, require_rules_in_force
 from kgkc_opt.model.check import achievement_value, check_plan
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.objectives import POLICIES
@@ -81,6 +81,7 @@ def solve_scenario(
         scenario = baseline(scenario)
     if not isinstance(scenario, Scenario):
         raise TypeError(f"solve() takes a Scenario or a Program, not {type(scenario).__name__}")
+    require_rules_in_force(scenario)  # a scenario made in code has not been checked on reading
     solver = solver or scenario.solver or "highs"
     if policy is not None and policy not in POLICIES:
         raise UsageError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")

@@ -155,3 +155,53 @@ def test_cli_prints_the_repair_menu_and_exits_1(capsys):
     assert "Repairs, smallest change first:" in out
     assert "  1. lower the floors: II.2 from 28 to 22; III.5 from 45 to 44 [verified]" in out
     assert "  2. raise the caps by 1,775 million VND in all: " in out
+
+
+# --- a repair is enough as printed ----------------------------------------------------------------
+
+#: Issue 22.11: the least amounts are 170.029458 (2021) and 60.003... (2023) million VND; shown to the
+#: nearest thousand đồng (170.029) the 2021 cap held 469.999... < 470 and the repair did not repair.
+AS_PRINTED = """\
+name: repair-as-printed
+extends: {baseline}
+budget: {{2021: "-93.5601%", 2023: "-97.9331%"}}
+floors: {{III.4: 3, VIII.4: 1}}
+"""
+
+
+def test_money_repair_is_enough_as_printed(tmp_path):
+    from kgkc_opt.analysis.repairs import SOURCES, least_extra, shown, shown_text
+    from kgkc_opt.model.rows import DONG
+
+    path = tmp_path / "as-printed.yaml"
+    path.write_text(AS_PRINTED.format(baseline=example("baseline").as_posix()), encoding="utf-8")
+    scenario = kg.load_scenario(path)
+    explanation = kg.solve(scenario).explanation
+    repair = next(r for r in explanation.repairs if r.kind == "extra-local")
+    assert repair.verified
+    _, extra = least_extra(model_input(scenario), lines=SOURCES["local"])
+    least = {y: Fraction(n, DONG) for (_line, y), n in extra.items()}
+    printed = {y: shown(v) for y, v in least.items()}  # the number the planner reads, computed as displayed
+    assert any(p != v for p, v in zip(printed.values(), least.values(), strict=True))  # some were rounded
+    assert all(v <= p < v + Fraction(1, 1000) for p, v in zip(printed.values(), least.values(), strict=True))
+    for y, amount in printed.items():
+        assert f"{shown_text(amount)} more local budget in {y}" in repair.summary
+    assert repair.summary.startswith(f"raise the caps by {shown_text(sum(printed.values()))} million VND in all: ")
+    # the repair carries the amounts as printed, and they repair the scenario applied by hand
+    caps = {y: scenario.local_budget[y] + amount for y, amount in printed.items()}
+    assert repair.changes == {"budget": {y: float(v) for y, v in caps.items()}}
+    assert is_feasible(scenario.derive("as-printed", budget={y: float(v) for y, v in caps.items()}))
+    # what the menu used to print (the nearest thousand đồng) is not enough: the rounding matters here
+    nearest = {y: scenario.local_budget[y] + Fraction(round(v * 1000), 1000) for y, v in least.items()}
+    assert not is_feasible(scenario.derive("nearest", budget={y: float(v) for y, v in nearest.items()}))
+
+
+def test_shown_amounts_round_up_at_the_precision_shown():
+    from kgkc_opt.analysis.repairs import shown, shown_text
+
+    assert shown(Fraction("170.029458")) == Fraction("170.03")
+    assert shown(Fraction("170.029")) == Fraction("170.029")  # already at the precision: unchanged
+    assert shown(Fraction(1, 3)) == Fraction("0.334")
+    assert shown(Fraction("0.0000001")) == Fraction("0.001")
+    assert shown_text(Fraction("1234.5000001")) == "1,234.501"
+    assert shown_text(Fraction(1775)) == "1,775"

@@ -6,8 +6,11 @@ import csv
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, ROOT, SCENARIOS
@@ -223,3 +226,111 @@ def test_solve_out_imports_no_pandas(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.rstrip().endswith("NO-PANDAS")
     assert "Nhiệm vụ chưa đạt mục tiêu (1):" in proc.stdout and (tmp_path / "out" / "allocation.csv").exists()
+
+
+def test_solve_refuses_a_rule_not_in_force_and_audit_reports_it(capsys, tmp_path):
+    """Issue 22.6: a dated rule whose first version starts after a planned year (2026-03-01, the
+    program from 2025): solve stops at the door naming the scenario, the task, the rule and the
+    year (exit 2, one line); audit, which reads the program alone, reports it as an error."""
+    text = (FIXTURES / "tiny-sources.yaml").read_text(encoding="utf-8")
+    text = text.replace(text[text.index("    changes:\n      - valid_from: 2026-01-01"):text.index("groups:")], "")
+    (tmp_path / "late.yaml").write_text(text.replace("valid_from: 2018-01-01", "valid_from: 2026-03-01"),
+                                        encoding="utf-8")
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: late\nprogram: late.yaml\n", encoding="utf-8")
+    code, out, err = run(capsys, "solve", str(scenario), "--lang", "en")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith(f"kgkc-opt: {scenario}: program: task A.2 is planned in 2025, but "
+                                                   "its support rule machinery has no version in force in 2025")
+    code, out, err = run(capsys, "audit", str(tmp_path / "late.yaml"), "--lang", "en", "--no-schedule",
+                         "--fail-on", "error")
+    assert code == 1 and "rule-not-in-force" in out and "no version in force in 2025" in out
+
+
+# --- Ctrl-C: one line, exit 130, nothing left (issue 22.12) ----------------------------------------
+
+#: The console script of this interpreter's environment (what a user types), if installed.
+CONSOLE_SCRIPT = Path(sys.executable).parent / "kgkc-opt"
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime
+
+
+def _interrupt(command: list[str], out: Path, library: str, cpu_after: int = 0) -> subprocess.CompletedProcess:
+    """Run ``command`` and send it SIGINT once ``library`` (a shared object) is loaded and it has
+    used ``cpu_after`` more clock ticks of CPU: moments named by what the process has done, not by
+    the clock, so the test says the same on a loaded machine. The process is stopped (SIGSTOP) at
+    that moment and the SIGINT lands when it continues: it cannot finish in between."""
+    proc = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), text=True,
+                            encoding="utf-8", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        start = None
+        while proc.poll() is None:
+            if start is None and library in Path(f"/proc/{proc.pid}/maps").read_text():
+                start = _cpu_ticks(proc.pid)
+            if start is not None and _cpu_ticks(proc.pid) >= start + cpu_after:
+                os.kill(proc.pid, signal.SIGSTOP)
+                break
+            time.sleep(0.001)
+        assert proc.poll() is None, f"the command ended before the moment ({library}, +{cpu_after} ticks)"
+        os.kill(proc.pid, signal.SIGINT)
+        os.kill(proc.pid, signal.SIGCONT)
+        stdout, stderr = proc.communicate(timeout=600)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return subprocess.CompletedProcess(command, proc.returncode, stdout, stderr)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc (Linux)")
+@pytest.mark.parametrize(("library", "cpu_after"), [
+    ("yaml/_yaml", 0),                  # while the modules load (the first library `run` imports)
+    ("numpy/_core/_multiarray", 0),     # deeper in the imports
+    ("highspy/_core", 0),               # the solver loaded, the model being built
+    ("highspy/_core", 30),              # mid-solve: 0.3 s of CPU later
+])
+@pytest.mark.parametrize("entry", ["console-script", "python -m"])
+def test_ctrl_c_ends_with_one_line_and_exit_130(tmp_path, library, cpu_after, entry):
+    if entry == "console-script" and not CONSOLE_SCRIPT.exists():
+        pytest.skip("kgkc-opt is not installed in this environment")
+    start = [str(CONSOLE_SCRIPT)] if entry == "console-script" else [sys.executable, "-m", "kgkc_opt"]
+    out = tmp_path / "out"
+    done = _interrupt([*start, "solve", "scenarios/priorities-cut-30pct.yaml", "--out", str(out)], out, library,
+                      cpu_after)
+    assert (done.returncode, done.stderr, done.stdout) == (130, "kgkc-opt: interrupted\n", "")
+    assert list(tmp_path.iterdir()) == []  # no result folder, no hidden staging entry
+
+
+def test_the_entry_point_loads_nothing_heavy_before_it_runs():
+    """``run`` handles a Ctrl-C from its first line; what the console script imports before calling
+    it (``kgkc_opt``, ``kgkc_opt.cli.app``) must stay light, or a Ctrl-C there is a traceback."""
+    code = ("import sys; import kgkc_opt.cli.app; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('numpy', 'pandas', 'yaml', 'highspy', 'pulp', 'argparse', 'dataclasses') "
+            "or m.startswith(('kgkc_opt.inputs', 'kgkc_opt.model', 'kgkc_opt.solver', 'kgkc_opt.analysis'))))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)), timeout=300)
+    assert (proc.returncode, proc.stdout.strip()) == (0, "[]"), proc.stderr
+
+
+def test_an_error_that_comes_of_a_ctrl_c_is_an_interrupt(capsys, monkeypatch):
+    """pybind11 (HiGHS's binding) turns a Ctrl-C during its import into an ImportError, which the
+    solver check reports as "HiGHS is not installed": it is an interrupt (130), not that."""
+    from kgkc_opt.errors import SolverUnavailableError
+
+    def solve(args):
+        try:
+            try:
+                raise KeyboardInterrupt
+            except KeyboardInterrupt as exc:
+                raise ImportError("initialization failed") from exc
+        except ImportError:
+            raise SolverUnavailableError("HiGHS is not installed") from None
+
+    monkeypatch.setattr(cli, "cmd_solve", solve)
+    code, out, err = run(capsys, "solve", str(SCENARIOS / "baseline.yaml"))
+    assert (code, out, err) == (130, "", "kgkc-opt: interrupted\n")
+    assert cli._interrupted(ValueError()) is False

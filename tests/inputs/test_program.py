@@ -364,3 +364,60 @@ def test_arithmetic_slips_are_not_loading_errors():
     doc["tasks"][0]["cost"] = {"total": 100, "state": 60, "other": 30}
     t = kg.program_from_dict(doc).task("A.1")
     assert (t.cost.total, t.cost.state, t.cost.other) == (100, 60, 30)
+
+
+# --- the arithmetic of named funding sources, at the door -----------------------------------------
+
+
+def _sources_doc() -> dict[str, Any]:
+    from conftest import ROOT
+
+    return copy.deepcopy(read_yaml(ROOT / "tests" / "fixtures" / "tiny-sources.yaml"))
+
+
+def test_state_sources_together_above_the_total_are_refused_everywhere():
+    """Each source within the total, the state sources together above it: the co-funding a plan
+    computes (total less state) would be negative. Refused in a task, an annual row, the annual
+    table's total row and the stated totals, every one listed and located."""
+    doc = _sources_doc()
+    doc["tasks"][0]["cost"] = {"total": 60, "national": 50, "local": 48}
+    doc["annual_budget"]["years"][2026] = {"total": 115, "national": 60, "local": 61}
+    doc["annual_budget"]["stated_total"] = {"total": 345, "national": 300, "local": 183}
+    doc["stated_totals"] = {"total": 345, "national": 200, "local": 183, "source": "test text"}
+    found = dict(problems(doc))
+    assert found == {
+        "tasks[A.1].cost": "the state sources together (national 50 + local 48 = 98) are above the total 60: the "
+                         "co-funding (the total less the state sources) would be -38; the state sources together "
+                         "are at most the total",
+        "annual_budget.years.2026": "the state sources together (national 60 + local 61 = 121) are above the total "
+                                    "115: the co-funding (the total less the state sources) would be -6; the state "
+                                    "sources together are at most the total",
+        "annual_budget.stated_total": "the state sources together (national 300 + local 183 = 483) are above the "
+                                      "total 345: the co-funding (the total less the state sources) would be -138; "
+                                      "the state sources together are at most the total",
+        "stated_totals": "the state sources together (national 200 + local 183 = 383) are above the total 345: the "
+                         "co-funding (the total less the state sources) would be -38; the state sources together "
+                         "are at most the total",
+    }
+
+
+def test_state_sources_one_dong_above_the_total_are_refused():
+    doc = _sources_doc()
+    assert kg.program_from_dict(copy.deepcopy(doc)).task("A.1").unit_other == 0  # 12 + 48 = 60: allowed
+    doc["tasks"][0]["cost"] = {"total": 60, "national": 12, "local": 48.000001}
+    ((where, message),) = problems(doc)
+    assert where == "tasks[A.1].cost"
+    assert "(national 12 + local 48.000001 = 48.000001" not in message  # the sum is the exact sum
+    assert "= 60.000001) are above the total 60" in message
+    assert "would be -0.000001" in message
+
+
+def test_a_source_not_declared_is_an_unknown_key_with_the_others():
+    doc = _sources_doc()
+    doc["tasks"][1]["cost"]["provincial"] = 5
+    doc["tasks"][0]["cost"] = {"total": 60, "national": 61}
+    found = problems(doc)
+    unknown = "unknown key; expected one of: total, national, local, establishments"
+    assert ("tasks[A.2].cost.provincial", unknown) in found
+    assert any(w == "tasks[A.1].cost.national" and "above the total 60" in m for w, m in found)
+    assert len(found) == 2  # a source above the total is not also reported as the state sources together

@@ -205,3 +205,59 @@ def test_all_problems_of_a_document_are_listed(program):
 
 def test_not_a_mapping(tiny_program):
     assert problems([1, 2], tiny_program)[0][0] == ""
+
+
+# --- a support rule with no version in force in a planned year (issue 22.6) -----------------------
+
+
+def _rule_starting_late(tmp_path, valid_from: str = "2026-03-01"):
+    """tiny-sources.yaml with the machinery rule (A.2, planned 2025–2027) in force only from
+    ``valid_from``: no version covers 2025."""
+    text = (FIXTURES / "tiny-sources.yaml").read_text(encoding="utf-8")
+    changes = text[text.index("    changes:\n      - valid_from: 2026-01-01"):text.index("groups:")]
+    text = text.replace(changes, "").replace("    valid_from: 2018-01-01\n", f"    valid_from: {valid_from}\n")
+    path = tmp_path / "late-rule.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_task_planned_where_its_rule_is_not_in_force_is_refused(tmp_path):
+    program_path = _rule_starting_late(tmp_path)
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text("name: late\nprogram: late-rule.yaml\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        kg.load_scenario(scenario)
+    (problem,) = info.value.problems
+    assert (problem.source, problem.where) == (str(scenario), "program")
+    assert problem.message.startswith("task A.2 is planned in 2025, but its support rule machinery has no version in "
+                                      "force in 2025 (its versions: test circular, in force 2026-03-01 – …; "
+                                      "support_rules.machinery of program tiny-sources)")
+    # the audit, which reads the program alone, still reports it (and does not stop)
+    from kgkc_opt.analysis.audit_rules import rule_findings
+
+    assert "rule-not-in-force" in [f.code for f in rule_findings(kg.load_program(program_path))]
+
+
+def test_the_api_refuses_a_program_solved_as_its_baseline(tmp_path):
+    program = kg.load_program(_rule_starting_late(tmp_path))
+    with pytest.raises(ScenarioError, match=r"task A\.2 is planned in 2025, but its support rule machinery"):
+        kg.solve(program)
+    with pytest.raises(ScenarioError, match="no version in force in 2025"):
+        kg.solve(kg.baseline(program))
+
+
+def test_every_year_without_a_rule_is_named(tmp_path):
+    program = kg.load_program(_rule_starting_late(tmp_path, "2027-01-01"))
+    ((where, message),) = problems({}, program)
+    assert where == "program"
+    assert message.startswith("task A.2 is planned in 2025, 2026, but its support rule machinery has no version in "
+                              "force in 2025, 2026 (its versions: test circular, in force 2027-01-01 – …;")
+
+
+@pytest.mark.parametrize("change", [{"targets": {"A.2": 0}}, {"replan_from": 2026}])
+def test_a_scenario_that_does_not_plan_the_year_is_accepted(tmp_path, change):
+    program = kg.load_program(_rule_starting_late(tmp_path))
+    scenario = kg.scenario_from_dict(change, program)
+    assert kg.solve(scenario).has_plan
+    with pytest.raises(ScenarioError, match=r"task A\.2 is planned in 2025"):  # derive checks it as a file
+        scenario.derive("again", targets={"A.2": 4}, replan_from=2025)
