@@ -507,20 +507,20 @@ def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
         else:
             where = _t(f"ở các năm {years} cùng lúc (một năm riêng lẻ không đủ)",
                        f"in {years} together (no single year alone)", lang)
-        return _t(f"Thiếu vốn: thêm {money} {where} thì {reaches}.", f"Money binds: with more {money} {where}, "
+        return _t(f"Thiếu vốn: nếu thêm {money} {where}, {reaches}.", f"Money binds: with more {money} {where}, "
                   f"{reaches}.", lang)
     link = _link(brief, c.ids[0]) if c.kind in ("link", "per_round", "leader_target") and c.ids else None
     if c.kind == "link" and link is not None:
         text = link.text_vi if lang == "vi" else link.text_en
         return _t(f"Nguyên nhân là quy định {link.id} của chương trình: {text} ({link.source}). Bỏ riêng quy định "
-                  f"này thì {reaches}.",
+                  f"này, {reaches}.",
                   f"The cause is the program's rule {link.id}: {text} ({link.source}). With this rule alone "
                   f"relaxed, {reaches}.", lang)
     if c.kind == "per_round" and link is not None:
         per = fmt.number(link.per_unit, lang)
         lead = program.task(link.leader)
         each = fmt.unit_word(str(lead.unit.get(lang)), 1, lang)
-        return _t(f"Giới hạn {per} mỗi {each} {link.leader} của quy định {link.id}: bỏ riêng giới hạn này thì "
+        return _t(f"Giới hạn {per} mỗi {each} {link.leader} của quy định {link.id}: bỏ riêng giới hạn này, "
                   f"{reaches}.",
                   f"The limit of {per} per {each} of {link.leader} (rule {link.id}): with this limit alone relaxed, "
                   f"{reaches}.", lang)
@@ -528,7 +528,7 @@ def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
         leader = program.task(link.leader)
         name = fmt.task_name(leader, lang, short=True)
         return _t(f"Số đợt của {name} theo mục tiêu ({fmt.quantity(leader.quantity, leader.unit.vi, lang)}): thêm "
-                  f"{c.amount} đợt thì {reaches}.",
+                  f"{c.amount} đợt, {reaches}.",
                   f"The number of {name} ({fmt.quantity(leader.quantity, leader.unit.en, lang)} as targeted): with "
                   f"{c.amount} more, {reaches}.", lang)
     words = {
@@ -544,7 +544,7 @@ def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
                        "The time limit (the plan was not proven optimal)"),
     }
     vi, en = words.get(c.kind, (c.kind, c.kind))
-    return _t(f"{vi}: bỏ riêng ràng buộc này thì {reaches}.", f"{en}: with it alone relaxed, {reaches}.", lang)
+    return _t(f"{vi}: bỏ riêng ràng buộc này, {reaches}.", f"{en}: with it alone relaxed, {reaches}.", lang)
 
 
 def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
@@ -631,13 +631,14 @@ def _against_budget(brief: Brief) -> list[str]:
     out = []
     for a in brief.study.against_budget:
         unit = _unit(brief, a.task_id, lang)
-        freed = fmt.gain_text(dict(a.freed_by), program, lang)
+        freed = ", ".join(f"{tid} ({fmt.quantity(n, str(program.task(tid).unit.get(lang)), lang, sign=True)})"
+                          for tid, n in a.freed_by)
         out.append(_t(
             f"{a.task_id}: {fmt.quantity(a.achieved, unit, lang)}, so với {fmt.number(a.base_achieved, lang)} ở "
-            f"phương án “{base}”, dù vốn bị cắt: việc cắt giảm {freed} giải phóng {fmt.money(a.freed_money, lang)} "
+            f"phương án “{base}”, dù vốn bị cắt: phần cắt giảm của {freed} giải phóng {fmt.money(a.freed_money, lang)} "
             f"vốn ngân sách, phương án dùng một phần cho {a.task_id} (cả hai phương án đều là tối ưu).",
             f"{a.task_id}: {fmt.quantity(a.achieved, unit, lang)} against {fmt.number(a.base_achieved, lang)} in "
-            f"“{base}” although money is cut: cutting {freed} frees {fmt.money(a.freed_money, lang)} of local "
+            f"“{base}” although money is cut: the cut of {freed} frees {fmt.money(a.freed_money, lang)} of local "
             f"budget, part of which the plan spends on {a.task_id} (both plans are optimal).", lang))
     return out
 
@@ -670,8 +671,10 @@ def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
         rows.append([name, short, fmt.number(s.money_local, lang), fmt.number(s.money_other, lang),
                      fmt.years_text(s.years, lang)])
     if sum(1 for s in brief.shortfalls if _money_helps(brief, s.task_id)) > 1:
-        rows.append([_t("Cộng theo đơn giá (không phải số vốn ít nhất)", "Total at unit costs (not the least money)",
-                        lang), "", fmt.number(study.gap_local, lang), fmt.number(study.gap_other, lang), ""])
+        label = (_t("Cộng theo đơn giá (không phải số vốn ít nhất)", "Total at unit costs (not the least money)", lang)
+                 if study.least is not None and study.least.total is not None
+                 else _t("Cộng theo đơn giá phụ lục", "Total at the annex's unit costs", lang))
+        rows.append([label, "", fmt.number(study.gap_local, lang), fmt.number(study.gap_other, lang), ""])
     return header, rows, {2, 3}
 
 
@@ -680,12 +683,14 @@ def _repair_notes(brief: Brief) -> list[str]:
     notes = [_t(
         "Bổ sung vốn: bảng ghi kinh phí của phần còn thiếu theo đơn giá của phụ lục (số đơn vị thiếu × vốn NS một "
         "đơn vị), xếp từ ít đến nhiều; khoản bổ sung phải bố trí vào năm nhiệm vụ được triển khai và đủ cho trọn "
-        "đơn vị. Số vốn ít nhất để đạt mọi mục tiêu (tính lại phương án) có thể khác tổng này.",
+        "đơn vị.",
         "More money: the table gives the money of each gap at the annex's unit costs (units short × local budget "
-        "per unit), smallest first; it must fall in a year the task may run, in whole units. The least money that "
-        "meets every target (the plan solved again) can differ from their total.", lang)]
+        "per unit), smallest first; it must fall in a year the task may run, in whole units.", lang)]
     least = study.least
     if least is not None and least.total is not None:
+        notes[0] += _t(" Số vốn ít nhất để đạt mọi mục tiêu (tính lại phương án) có thể khác tổng này.",
+                       " The least money that meets every target (the plan solved again) can differ from their "
+                       "total.", lang)
         proven = least.verified
         per_year = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in sorted(least.per_year.items()) if v)
         notes.append(_t(

@@ -63,12 +63,32 @@ def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str 
         r["points"] = 100 * change / max_objective if change is not None and max_objective else None
         r["text"] = (fmt.gain_text(r["units"], program, lang, losses_first=r["amount"] < 0) if change is not None
                      else fmt.status(r["status"], lang))
+        if change is not None:
+            r["text"] += freed_text(r["units"], r["amount"], program, lang)
         if r["cofunding"]:  # the co-funding the plan mobilises moves with it
             r["text"] += "; " + fmt.label("cofunding_moves", lang, v=fmt.money(r["cofunding"], lang, sign=True))
         r["label"] = gain_label(r["years"], r["amount"], lang, n_years=len(program.years) if program else 0)
         del r["key"], r["year"]
     return sorted(rows, key=lambda r: (r["years"] == ["all"], min(int(y) for y in r["years"]) if
                                        r["years"] != ["all"] else 0, r["amount"] < 0))
+
+
+def freed_text(units: dict[str, int], amount: float, program: Any, lang: str) -> str:
+    """For a change that moves a task against the money (a gain with less money, a loss with more):
+    "; +1 III.8 is paid with the money freed by cutting II.2" (both from the same exact re-solve)."""
+    gained = [t for t, n in units.items() if n > 0]
+    lost = [t for t, n in units.items() if n < 0]
+    if not (gained and lost) or program is None:
+        return ""
+    if amount < 0:
+        return _t(f"; phần tăng của {', '.join(gained)} được trả bằng vốn giải phóng khi cắt {', '.join(lost)}",
+                  f"; {', '.join(gained)} gains, paid with the money freed by cutting {', '.join(lost)}", lang)
+    return _t(f"; {', '.join(lost)} giảm để dành vốn cho {', '.join(gained)} (tối ưu hơn)",
+              f"; {', '.join(lost)} gives way so the money goes further on {', '.join(gained)}", lang)
+
+
+def _t(vi: str, en: str, lang: str) -> str:
+    return vi if lang == "vi" else en
 
 
 def gain_label(years: list[Any], amount: float, lang: str, *, n_years: int = 0) -> str:
