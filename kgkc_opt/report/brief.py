@@ -511,8 +511,8 @@ def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
                   f"{reaches}.", lang)
     link = _link(brief, c.ids[0]) if c.kind in ("link", "per_round", "leader_target") and c.ids else None
     if c.kind == "link" and link is not None:
-        text = link.text_vi if lang == "vi" else link.text_en
-        return _t(f"Nguyên nhân là quy định {link.id} của chương trình: {text} ({link.source}). Bỏ riêng quy định "
+        text = (link.text_vi if lang == "vi" else link.text_en).rstrip(".")
+        return _t(f"Nguyên nhân là quy định {link.id} của chương trình: {text}. Bỏ riêng quy định "
                   f"này, {reaches}.",
                   f"The cause is the program's rule {link.id}: {text} ({link.source}). With this rule alone "
                   f"relaxed, {reaches}.", lang)
