@@ -187,7 +187,8 @@ def explain_shortfalls(scenario: Scenario, result: Result, *, solver: str | None
         return helped
 
     # money: each kind in every planned year, then each year alone for a kind that helps
-    kinds: list[tuple[CauseKind, str]] = [("local", ""), ("cofunding", "")] + [("line", ln.key) for ln in inp.lines]
+    kinds: list[tuple[CauseKind, str]] = [("local", ""), ("cofunding", "")]
+    kinds += [("line", ln.key) for ln in inp.lines]
     for kind, key in kinds:
         helped = trial(kind, _money(kind, planned, key), (key,) if key else (), planned)
         if helped and refine_years and len(planned) > 1:

@@ -84,7 +84,8 @@ def study(scenario: Scenario, base: Scenario | None = None, *, result: Result | 
             carry = _units_gained(result, alt) if alt.has_plan else None
     explanations = explain_shortfalls(scenario, result, solver=solver) if explain and short else {}
     against: tuple[AgainstBudget, ...] = ()
-    if budget is not None and budget.change < 0 and base_result is not None and base_result.has_plan:
+    if budget is not None and budget.change < 0 and base is not None and base_result is not None \
+            and base_result.has_plan:
         against = against_budget(scenario, result, base, base_result)
     outcomes: tuple[PolicyOutcome, ...] = ()
     if policies and budget is not None and budget.change < 0:

@@ -574,8 +574,8 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
     tight_local = [y for y, sl in zip(s.years, s.local_slack, strict=True) if sl < s.unit_local]
     tight_other = [y for y, sl in zip(s.years, s.other_slack, strict=True) if s.unit_other and sl < s.unit_other]
     if tight_local and "local" in kinds:
-        left = [sl for y, sl in zip(s.years, s.local_slack, strict=True) if y in tight_local]
-        lo, hi = min(left), max(left)
+        slack = [sl for y, sl in zip(s.years, s.local_slack, strict=True) if y in tight_local]
+        lo, hi = min(slack), max(slack)
         text = fmt.number(lo, lang) if hi - lo < 0.005 else f"{fmt.number(lo, lang)}–{fmt.number(hi, lang)}"
         all_years = len(tight_local) == len(s.years)
         out.append(_t(

@@ -43,7 +43,7 @@ def test_replan_prizes_are_short_because_of_the_award_round_link(replan):
 
 
 def test_money_would_not_help_is_proved(replan):
-    scenario, result, found = replan
+    scenario, _result, found = replan
     ex = found["III.8"]
     assert ex.money_helps is False and ex.achieved_with_money == 152
     years = scenario.planned_years()
