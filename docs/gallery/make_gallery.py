@@ -25,7 +25,9 @@ from pathlib import Path
 
 import kgkc_opt as kg
 from kgkc_opt.analysis import sweep
-from kgkc_opt.report import brief, charts, figures, fmt, workbook
+from kgkc_opt.analysis.gains import gains_table
+from kgkc_opt.analysis.study import study
+from kgkc_opt.report import brief, charts, fmt, workbook
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -54,7 +56,7 @@ def main() -> int:
     cut = kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml")
     mc_scenario = kg.load_scenario(ROOT / "scenarios" / "uncertain-cofunding.yaml")
     result, base_result = kg.solve(cut), kg.solve(base)
-    gains = figures.gains_table(cut, result)
+    gains = gains_table(cut, result)
     swept = sweep.sweep(cut, budget=sweep.parse_levels("100:40:-5"), workers=1)
     mc = sweep.monte_carlo(mc_scenario, workers=1)
     for old in HERE.glob("*.png"):
@@ -109,7 +111,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         xlsx_pages = _pages(lambda p: workbook.write(result, cut, p, gains=gains), folder / "workbook.xlsx", "workbook")
-        docx = brief.build(cut, base, result=result, base_result=base_result, gains=gains)
+        docx = brief.build(study(cut, base, result=result, base_result=base_result, gains=gains))
         docx_pages = _pages(docx.write, folder / "brief.docx", "brief")
     if xlsx_pages:
         lines += ["## The workbook (`kgkc-opt solve scenarios/cut-20pct.yaml --xlsx plan.xlsx`)", "",

@@ -103,7 +103,7 @@ def compare(results: Sequence[Result], scenarios: Sequence[Any]) -> Comparison:
             row["min_share"] = float(r.achievement.loc[r.achievement["target"] > 0, "share"].min())
             row["local_used"] = float(r.budget.xs("local", level="source")["used"].sum())
             row["cofunding_used"] = float(r.budget.xs("cofunding", level="source")["used"].sum())
-            row["cofunding_lost"] = _cofunding_planned(scn) - row["cofunding_used"]
+            row["cofunding_lost"] = float(cofunding_planned(scn)) - row["cofunding_used"]
             money = r.allocation.groupby(level="task_id")[["local_budget", "cofunding"]].sum()
             tasks = r.achievement[["target", "achieved", "share", "shortfall"]].join(money).fillna(0.0)
             tasks.insert(0, "scenario", name)
@@ -139,7 +139,7 @@ def compare(results: Sequence[Result], scenarios: Sequence[Any]) -> Comparison:
     return Comparison(tuple(names), inputs, summary, tasks, years, alloc)
 
 
-def _cofunding_planned(scenario: Scenario) -> float:
+def cofunding_planned(scenario: Scenario) -> Fraction:
     """The co-funding the scenario's targets would mobilise in full (its tasks' co-funding per unit
     times their targets; under escalation, at the cheapest year's rate)."""
     total = Fraction(0)
@@ -147,7 +147,7 @@ def _cofunding_planned(scenario: Scenario) -> float:
         n = scenario.targets.get(task.id, 0)
         if n:
             total += n * min(scenario.unit_costs(task, y)[1] for y in task.years)
-    return float(total)
+    return total
 
 
 #: The policies ``compare_policies`` lays side by side by default.

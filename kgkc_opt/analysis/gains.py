@@ -25,7 +25,7 @@ from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.solver.result import Result
 from kgkc_opt.solver.status import Status
 
-__all__ = ["BILLION", "Gain", "LeastMoney", "exact_gains", "gains_frame", "least_money"]
+__all__ = ["BILLION", "Gain", "LeastMoney", "exact_gains", "gains_frame", "gains_table", "least_money"]
 
 BILLION = Fraction(1000)
 SECTIONS = {"local": "budget", "cofunding": "cofunding"}
@@ -117,3 +117,12 @@ def gains_frame(gains: Iterable[Gain]) -> pd.DataFrame:
             rows.append({**base, "task_id": tid, "units": n})
     return pd.DataFrame(rows, columns=["source", "year", "amount", "status", "objective_change",
                                        "cofunding_change", "task_id", "units"])
+
+
+def gains_table(scenario: Scenario, result: Result, *, amount: Fraction | int = BILLION,
+                solver: str | None = None) -> pd.DataFrame:
+    """The exact gains of ``amount`` more and less local budget in each year and in every year,
+    as the tidy frame the documents read (``gains_frame``; ``year`` "all" for every year)."""
+    found = exact_gains(scenario, result, amount=amount, sources=("local",), both_directions=True,
+                        every_year=True, solver=solver)
+    return gains_frame(found)

@@ -55,6 +55,13 @@ def _describe_gain(scenario: Any, base: Result, more: Result, lang: str) -> str:
         else:
             unit = t.unit.en + ("s" if abs(d) > 1 and not t.unit.en.endswith("s") else "")
             parts.append(f"{abs(int(d))} {'more' if d > 0 else 'fewer'} {unit} of {tid} ({t.name.en})")
+    gained = [str(t) for t, d in diff.items() if d > 0]
+    lost = [str(t) for t, d in diff.items() if d < 0]
+    if gained and lost:  # a task moves against the money: say whose units pay for it
+        if lang == "vi":
+            parts.append(f"phần tăng của {', '.join(gained)} được trả bằng vốn giải phóng khi cắt {', '.join(lost)}")
+        else:
+            parts.append(f"the gain of {', '.join(gained)} is paid with money freed by cutting {', '.join(lost)}")
     return ", ".join(parts)
 
 

@@ -262,7 +262,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(result.message)
         return 1
     sens = sensitivity(scenario, result, exact=False)
-    from kgkc_opt.report.figures import gains_table
+    from kgkc_opt.analysis.gains import gains_table
 
     text.sensitivity(scenario, result, sens, gains_table(scenario, result, solver=args.solver), args.lang)
     return 0

@@ -1,8 +1,10 @@
 """The document commands of ``kgkc-opt``: ``chart`` and ``report``, and ``solve --xlsx``.
 
-Registered on the main parser by ``kgkc_opt.cli``; each is a thin layer over ``kgkc_opt.charts``
-(imported only here, lazily: ``kgkc-opt solve`` never loads matplotlib), ``kgkc_opt.brief`` and
-``kgkc_opt.xlsx``. Files are written atomically.
+Registered on the main parser by ``kgkc_opt.cli``; each is a thin layer over ``report.charts``
+(imported only here, lazily: ``kgkc-opt solve`` never loads matplotlib), ``report.brief`` (which
+renders the study ``analysis.study.study`` computes) and ``report.workbook``. The figures are
+computed here, through the analysis floor, and handed to the report floor, which never solves.
+Files are written atomically.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--out", required=True, metavar="FILE", help="output file: .docx, .html or .md")
     p.add_argument("--no-least", action="store_true",
                    help="leave out the least money that meets every target (the slowest figure to find)")
+    p.add_argument("--policy", choices=("most-targets", "fair", "keep-cofunding"),
+                   help="how to cut when money is short (default: the scenario's, else most-targets); a brief "
+                   "of a scenario that cuts money shows every policy side by side first")
     p.add_argument("--solver", choices=("highs", "cbc"))
 
 
@@ -80,9 +85,10 @@ def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> bool:
     if not result.has_plan:
         print(t(f"\nKhông có phương án: không ghi {args.xlsx}", f"\nNo plan: {args.xlsx} not written", args.lang))
         return False
+    from kgkc_opt.analysis.gains import gains_table
     from kgkc_opt.report import workbook as xlsx
 
-    xlsx.write(result, scenario, args.xlsx, lang=args.lang)
+    xlsx.write(result, scenario, args.xlsx, lang=args.lang, gains=gains_table(scenario, result))
     return True
 
 
@@ -138,7 +144,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
             base = solve(base_scenario, solver=args.solver)
         frame = None
         if kind == "gains":
-            from kgkc_opt.report.figures import gains_table
+            from kgkc_opt.analysis.gains import gains_table
 
             if not result.has_plan:
                 charts.render("budget", result, scenario)  # raises the no-plan error
@@ -153,6 +159,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from kgkc_opt.analysis.study import study
     from kgkc_opt.cli.text import wrote
     from kgkc_opt.inputs.files import load_scenario
     from kgkc_opt.report import brief
@@ -162,7 +169,9 @@ def cmd_report(args: argparse.Namespace) -> int:
                       kind="the brief is written as .docx, .html or .md")
     scenario = load_scenario(args.scenario)
     base = load_scenario(args.compare) if args.compare else None
-    doc = brief.build(scenario, base, lang=args.lang, solver=args.solver, least=not args.no_least)
+    found = study(scenario, base, solver=args.solver, least_money_=not args.no_least,
+                  policy=getattr(args, "policy", None))
+    doc = brief.build(found, lang=args.lang)
     doc.write(args.out)
     wrote(args.out, args.lang)
     return 0 if doc.result.has_plan else 1

@@ -1,45 +1,39 @@
 """A scenario brief: one to three pages for a reader who has never seen the toolkit.
 
-``build(scenario, base=...)`` solves the scenario (and the base it is compared with: by default the
-program as decided), works out why each target falls short and what would close it, and returns
-a ``Brief``: ``brief.html()`` is a self-contained page (charts embedded as PNG, A4 print styles),
-``brief.markdown()`` the same content as Markdown, and ``brief.docx()`` a Word document laid out
-as an annex (phụ lục) to a proposal (tờ trình) by the rules for administrative documents of Decree
-30/2020/NĐ-CP: A4, Times New Roman 13 pt, margins top and bottom 20 mm, left 30 mm, right 15 mm,
-page numbers at the top centre; tables in the language's number format; charts at their print
-width (16 cm), so their text prints at its stated size.
+``build(study)`` renders a ``ScenarioStudy`` (``analysis.study.study``: the scenario and its
+comparison solved, why each target falls short, what 1 billion VND more or less buys, the least
+money, the policies side by side) and returns a ``Brief``: ``brief.html()`` is a self-contained
+page (charts embedded as PNG, A4 print styles), ``brief.markdown()`` the same content as Markdown,
+and ``brief.docx()`` a Word document laid out as an annex (phụ lục) to a proposal (tờ trình) by
+the rules for administrative documents of Decree 30/2020/NĐ-CP (``report.brief_writers``). This
+module never solves: every figure it prints is one value of the study, worded here.
 
-Every figure is exact: why a target falls short is said in the program's terms (which years'
-budget is used up, what one more percent of the target costs compared with the other tasks);
-what 1 billion VND more or less in each year, or in every year, buys comes from exact re-solves
-(``report.figures.gains_table``); the least extra money that meets every target is the verified
-minimum of ``analysis.gains.least_money`` where that analysis is available, and otherwise the
-brief gives the money of each shortfall (units short × local budget per unit) without calling it
-a minimum. A scenario is named by its title in the chosen language, never by its file name.
+For a scenario that cuts money the brief leads with the choice: the plan under each cut policy
+side by side, and which one follows and why. A re-plan compares the remaining years with the
+decision's remaining years. Why a target falls short is the cause the study proved by solving
+again with that cause alone relaxed (money in given years, a rule of the program's structure, a
+floor, ...); "more money would not help" is said only when the study proved it. A scenario is
+named by its title in the chosen language, never by its file name.
 """
 
 from __future__ import annotations
 
-import base64
-import html as html_lib
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgkc_opt.analysis.plan import solve
+from kgkc_opt.analysis.study_types import MONEY_KINDS, Cause, ScenarioStudy, Shortfall
 from kgkc_opt.errors import OutputError
 from kgkc_opt.inputs.keys import change_key
-from kgkc_opt.inputs.scenario import baseline
 from kgkc_opt.report import fmt
+from kgkc_opt.report.brief_writers import BODY_PT, FONT, MARGINS_MM, PAGE_MM
+from kgkc_opt.report.brief_writers import Doc as _Doc
+from kgkc_opt.report.brief_writers import Word as _Word
 from kgkc_opt.report.files import write_file
 
+__all__ = ["BODY_PT", "CHART_CM", "FONT", "MARGINS_MM", "PAGE_MM", "Brief", "build"]
+
 EPS = 1e-6
-#: Decree 30/2020/NĐ-CP: A4, margins (mm) top/bottom 20–25, left 30–35, right 15–20; Times New Roman 13–14 pt
-PAGE_MM = (210, 297)
-MARGINS_MM = {"top": 20, "bottom": 20, "left": 30, "right": 15}
-FONT = "Times New Roman"
-BODY_PT = 13
 CHART_CM = {"page": 16.0, "column": 8.0}
 
 
@@ -47,47 +41,45 @@ def _t(vi: str, en: str, lang: str) -> str:
     return vi if lang == "vi" else en
 
 
-@dataclass(frozen=True)
-class Shortfall:
-    task_id: str
-    name: str
-    unit: str
-    target: int
-    achieved: int
-    shortfall: int
-    share: float
-    years: tuple[int, ...]
-    unit_local: float
-    unit_other: float
-    local_slack: tuple[float, ...]  # per year of the task, local budget left
-    other_slack: tuple[float, ...]
-    cost_per_point: float  # local budget per 1% of the target (per unit of weight)
-    rank: int  # 1 = dearest per point among the planned tasks
-    n_tasks: int
-    #: a target range's minimum (the share and shortfall are of it), else the target
-    target_min: int | None = None
-
-    @property
-    def money_local(self) -> float:
-        return self.shortfall * self.unit_local
-
-    @property
-    def money_other(self) -> float:
-        return self.shortfall * self.unit_other
-
-
 @dataclass
 class Brief:
+    """A rendered study: the study, the language and the charts."""
+
+    study: ScenarioStudy
     lang: str
-    scenario: Any
-    result: Any
-    base: Any = None
-    base_result: Any = None
-    shortfalls: list[Shortfall] = field(default_factory=list)
-    gains: Any = None  # the exact gains table (report.figures.gains_table), or None
-    least: Any = None  # analysis.gains.LeastMoney for every target, where available
-    carry_over: tuple[tuple[str, int], ...] | None = None
     images: dict[str, tuple[bytes, float]] = field(default_factory=dict)  # key -> (PNG, print width in cm)
+
+    @property
+    def scenario(self) -> Any:
+        return self.study.scenario
+
+    @property
+    def result(self) -> Any:
+        return self.study.result
+
+    @property
+    def base(self) -> Any:
+        return self.study.base
+
+    @property
+    def base_result(self) -> Any:
+        return self.study.base_result
+
+    @property
+    def shortfalls(self) -> tuple[Shortfall, ...]:
+        return self.study.shortfalls
+
+    @property
+    def gains(self) -> Any:
+        return self.study.gains
+
+    @property
+    def least(self) -> Any:
+        return self.study.least
+
+    @property
+    def carry_over(self) -> tuple[tuple[str, int], ...] | None:
+        return self.study.carry_over
 
     def html(self) -> str:
         return _render(self, _Doc("html", self.lang)).text()
@@ -111,78 +103,13 @@ class Brief:
         raise OutputError(f"{path}: the brief is written as .html, .md or .docx")
 
 
-# ---------------------------------------------------------------------------------------------
-# analysis
-
-
-def build(scenario: Any, base: Any = None, *, lang: str = "vi", result: Any = None,
-          base_result: Any = None, charts: bool = True, solver: str | None = None, gains: Any = None,
-          least: Any = True) -> Brief:
-    """Solve and analyse ``scenario`` against ``base`` (default: the program as decided).
-
-    ``gains``: the exact gains table, if already computed; ``least``: True to compute the least
-    money that meets every target (``analysis.repairs.least_money``, the slowest part), False to
-    leave it out, or a ``LeastMoney`` already computed.
-    """
-    from kgkc_opt.report import figures
-
+def build(study: ScenarioStudy, *, lang: str = "vi", charts: bool = True) -> Brief:
+    """The brief of a study (``analysis.study.study``), in ``lang``; ``charts``: draw the charts."""
     fmt.check_lang(lang)
-    if base is None and scenario.changes:
-        base = baseline(scenario.program)
-    result = result or solve(scenario, solver=solver)
-    if base is not None and base_result is None:
-        base_result = solve(base, solver=solver)
-    brief = Brief(lang=lang, scenario=scenario, result=result, base=base, base_result=base_result)
-    if not result.has_plan:
-        return brief
-    brief.shortfalls = shortfalls(scenario, result, lang)
-    brief.gains = gains if gains is not None else figures.gains_table(scenario, result, solver=solver)
-    if brief.shortfalls:
-        if least is True:
-            brief.least = figures.least(scenario, solver=solver)
-        elif least is not False:
-            brief.least = least
-        if not scenario.carry_over:
-            alt = solve(scenario.derive(name=f"{scenario.name} + carry-over", carry_over=True), solver=solver)
-            brief.carry_over = _gains(result, alt) if alt.has_plan else None
-    if charts:
+    brief = Brief(study, lang)
+    if charts and study.result.has_plan:
         brief.images = _charts(brief)
     return brief
-
-
-def shortfalls(scenario: Any, result: Any, lang: str = "vi") -> list[Shortfall]:
-    """Each task short of its target, with the figures that explain it (largest gap first)."""
-    program = scenario.program
-    ach = result.achievement
-    budget = result.budget
-    costs = {}
-    for tid, row in ach.iterrows():
-        task = program.task(str(tid))
-        if row["target"] > 0 and row["weight"] > 0:
-            costs[str(tid)] = float(task.unit_local) * row["target_min"] / row["weight"] / 100
-    ranked = sorted(costs, key=lambda t: -costs[t])
-    out = []
-    for tid, row in result.shortfalls.iterrows():
-        tid = str(tid)
-        task = program.task(tid)
-        years = tuple(y for y in task.years if (y, "local") in budget.index)
-        out.append(Shortfall(
-            task_id=tid, name=task.name.get(lang), unit=task.unit.get(lang), target=int(row["target"]),
-            achieved=int(row["achieved"]), shortfall=int(row["shortfall"]), share=float(row["share"]),
-            years=years, unit_local=float(task.unit_local), unit_other=float(task.unit_other),
-            local_slack=tuple(float(budget.loc[(y, "local"), "slack"]) for y in years),
-            other_slack=tuple(float(budget.loc[(y, "cofunding"), "slack"]) for y in years),
-            cost_per_point=costs.get(tid, 0.0), rank=ranked.index(tid) + 1 if tid in costs else 0,
-            n_tasks=len(ranked), target_min=int(row["target_min"]),
-        ))
-    return out
-
-
-def _gains(result: Any, alt: Any) -> tuple[tuple[str, int], ...]:
-    a, b = result.achievement["achieved"], alt.achievement["achieved"]
-    diff = (b - a.reindex(b.index).fillna(0)).astype(int)
-    changed = [(str(t), int(d)) for t, d in diff.items() if d != 0]
-    return tuple(sorted(changed, key=lambda x: -x[1]))
 
 
 def _charts(brief: Brief) -> dict[str, tuple[bytes, float]]:
@@ -230,6 +157,7 @@ def _render(brief: Brief, doc: Any) -> Any:
     doc.meta(f"{program.title.get(lang)} ({program.source_document}){compare}")
     if r.has_plan:
         doc.p(_summary(brief), lead=True)
+        _policies(brief, doc)
 
     doc.h2(_t("1. Phương án thay đổi gì", "1. What the scenario changes", lang))
     text = fmt.description(scn, lang)
@@ -286,8 +214,13 @@ def _render(brief: Brief, doc: Any) -> Any:
     if not brief.shortfalls:
         doc.p(_t("Mọi nhiệm vụ đều đạt mục tiêu.", "Every task meets its target.", lang))
     for s in brief.shortfalls:
-        doc.h3(f"{s.task_id}. {s.name}")
+        doc.h3(f"{s.task_id}. {program.task(s.task_id).name.get(lang)}")
         doc.bullets(_why(s, brief, lang))
+    against = _against_budget(brief)
+    if against:
+        doc.p(_t("Nhiệm vụ đạt cao hơn dù vốn bị cắt giảm:", "Tasks that do better although money is cut:", lang),
+              keep=True)
+        doc.bullets(against)
     figure("difference")
     gain_rows = _gain_rows(brief)
     if gain_rows:
@@ -309,12 +242,14 @@ def _render(brief: Brief, doc: Any) -> Any:
         "cho tổng tỷ lệ hoàn thành mục tiêu (mỗi nhiệm vụ tối đa 100%) là lớn nhất, không vượt kế hoạch vốn ngân "
         "sách và vốn đối ứng của các cơ sở từng năm; kinh phí một đơn vị (vốn NS và vốn khác) lấy từ phụ lục của "
         "quyết định. Số liệu “thêm hoặc bớt 1 tỷ đồng” có được bằng cách tính lại toàn bộ phương án với kế hoạch "
-        "vốn thay đổi. Tỷ lệ hoàn thành ghi theo phần trăm nguyên, làm tròn xuống (100% nghĩa là đạt đủ mục tiêu). "
+        "vốn thay đổi; nguyên nhân của mỗi nhiệm vụ chưa đạt được xác định bằng cách bỏ riêng từng ràng buộc rồi "
+        "tính lại. Tỷ lệ hoàn thành ghi theo phần trăm nguyên, làm tròn xuống (100% nghĩa là đạt đủ mục tiêu). "
         "Số tiền tính bằng triệu đồng (1 tỷ đồng = 1.000 triệu đồng).",
         "The plan comes from an integer program: each year's local budget is allocated across the tasks to "
         "maximise the sum of the shares of targets met (each at most 100%), within each year's caps on the local "
         "budget and on co-funding by establishments; per-unit costs come from the decision's annex. The figures "
-        "for 1 billion VND more or less come from solving the whole plan again with the cap changed. Shares are "
+        "for 1 billion VND more or less come from solving the whole plan again with the cap changed; the cause of "
+        "each shortfall is found by relaxing one constraint alone and solving again. Shares are "
         "whole percent rounded down (100% means met). Money in million VND (1 billion = 1,000 million).",
         lang), small=True)
     doc.p(_t(f"Kết quả tính toán: {fmt.status(r.status, lang)}; mã kiểm tra dữ liệu đầu vào {r.input_hash[:19]}….",
@@ -326,46 +261,110 @@ def _avg(res: Any, lang: str) -> str:
     return fmt.share(res.objective / res.max_objective, lang)
 
 
+POLICY_AIM = {
+    "most-targets": ("đạt nhiều mục tiêu nhất có thể", "meets as many targets as it can"),
+    "fair": ("nâng mức hoàn thành của nhiệm vụ đạt thấp nhất trước", "raises the worst-served task's share first"),
+    "keep-cofunding": ("giữ nhiều nhất vốn đối ứng của các cơ sở", "keeps the most co-funding by establishments"),
+}
+
+
+def _policies(brief: Brief, doc: Any) -> None:
+    """The choice, first: the plan under each cut policy side by side, and which one follows and why."""
+    lang, study = brief.lang, brief.study
+    if not study.policies:
+        return
+    program = brief.scenario.program
+    chosen = brief.result.policy
+    doc.h2(_t("Lựa chọn cách cắt giảm khi thiếu vốn", "The choice: how to cut when money is short", lang))
+    rows = []
+    for o in study.policies:
+        name = fmt.policy(o.policy, lang) + (_t(" (phương án dưới đây)", " (the plan below)", lang)
+                                             if o.policy == chosen else "")
+        if not o.has_plan:
+            rows.append([name, fmt.status(o.status, lang), "", "", ""])
+            continue
+        cut = ", ".join(f"{tid} {fmt.quantity(-n, program.task(tid).unit.get(lang), lang, sign=True)}"
+                        for tid, n in o.short[:3]) or _t("không", "none", lang)
+        rows.append([name, f"{o.met}/{o.n_tasks} ({fmt.share(o.average_share, lang)})", cut,
+                     fmt.number(o.cofunding_lost, lang), fmt.number(o.local_used, lang)])
+    doc.table([_t("Cách cắt giảm", "Policy", lang), _t("Nhiệm vụ đạt mục tiêu (bình quân)", "Targets met (average)",
+                                                         lang),
+               _t("Nhiệm vụ bị cắt nhiều nhất", "Tasks cut most", lang),
+               _t("Vốn đối ứng mất đi (triệu đồng)", "Co-funding lost (million VND)", lang),
+               _t("Vốn ngân sách sử dụng (triệu đồng)", "Local budget used (million VND)", lang)], rows,
+              numeric={3, 4})
+    aim = POLICY_AIM.get(chosen, (chosen, chosen))
+    why = {"option": _t("do người lập phương án chọn (--policy)", "as the planner chose (--policy)", lang),
+           "scenario": _t("như tệp phương án quy định", "as the scenario file sets", lang),
+           "default": _t("cách mặc định", "the default", lang)}[study.policy_reason]
+    others = ", ".join(o.policy for o in study.policies if o.policy != chosen)
+    doc.p(_t(f"Phương án trình bày dưới đây theo cách “{fmt.policy(chosen, lang)}” ({why}): cách này {aim[0]}. "
+             f"Mỗi dòng của bảng là một lần tính lại phương án; để lập theo cách khác, chạy lại với --policy "
+             f"({others}).",
+             f"The plan below follows “{fmt.policy(chosen, lang)}” ({why}): it {aim[1]}. Each row of the table is "
+             f"the plan solved again under that policy; to follow another, run again with --policy ({others}).",
+             lang))
+
+
 def _summary(brief: Brief) -> str:
-    lang, r = brief.lang, brief.result
+    lang, r, study = brief.lang, brief.result, brief.study
     ach = r.achievement
     n, met = len(ach), int((ach["shortfall"] == 0).sum())
-    local = r.budget.xs("local", level="source")
     parts = []
     b = brief.base_result
     base_title = fmt.scenario_title(brief.base, lang) if brief.base is not None else ""
-    if b is not None and b.has_plan:
-        base_cap = float(b.budget.xs("local", level="source")["cap"].sum())
-        delta = float(local["cap"].sum()) - base_cap
-        if abs(delta) > EPS:
-            word = _t("giảm" if delta < 0 else "tăng", "down" if delta < 0 else "up", lang)
-            pct = fmt.percent(abs(delta) / base_cap, lang, 0) if base_cap else ""
-            parts.append(_t(f"Kế hoạch vốn ngân sách cả giai đoạn {word} {fmt.money(abs(delta), lang)} ({pct}) so "
-                            f"với phương án “{base_title}”.",
-                            f"The local budget for the period is {word} {fmt.money(abs(delta), lang)} ({pct}) on "
-                            f"“{base_title}”.", lang))
-    parts.append(_t(f"Với kế hoạch vốn ngân sách {fmt.money(local['cap'].sum(), lang)}, phương án đạt mục tiêu ở "
-                    f"{met}/{n} nhiệm vụ, mức hoàn thành bình quân {_avg(r, lang)}.",
-                    f"With a local budget of {fmt.money(local['cap'].sum(), lang)}, the plan meets the target of "
-                    f"{met} of {n} tasks; average share of targets {_avg(r, lang)}.", lang))
+    budget = study.budget
+    if budget is not None and budget.replan_from is not None:
+        done = [y for y in brief.scenario.program.years if y < budget.replan_from]
+        yrs = fmt.years_text(budget.years, lang)
+        parts.append(_t(f"Đây là phương án lập lại kế hoạch các năm {yrs} sau khi đã thực hiện "
+                        f"{fmt.years_text(done, lang)}.",
+                        f"This is a re-plan of {yrs} after the years carried out ({fmt.years_text(done, lang)}).",
+                        lang))
+    if budget is not None and b is not None and b.has_plan:
+        scope = (_t(f"các năm {fmt.years_text(budget.years, lang)}", f"for {fmt.years_text(budget.years, lang)}", lang)
+                 if budget.replan_from is not None else _t("cả giai đoạn", "for the period", lang))
+        if budget.change:
+            word = _t("giảm" if budget.change < 0 else "tăng", "down" if budget.change < 0 else "up", lang)
+            pct = f" ({fmt.percent(abs(budget.change) / budget.base_cap, lang, 0)})" if budget.base_cap else ""
+            parts.append(_t(f"Kế hoạch vốn ngân sách {scope} {word} {fmt.money(abs(budget.change), lang)}{pct} so "
+                            f"với phương án “{base_title}” cùng các năm đó.",
+                            f"The local budget {scope} is {word} {fmt.money(abs(budget.change), lang)}{pct} on "
+                            f"“{base_title}” for the same years.", lang))
+        elif budget.replan_from is not None:
+            parts.append(_t(f"Kế hoạch vốn ngân sách các năm này không đổi so với phương án “{base_title}”.",
+                            f"The local budget of these years is unchanged from “{base_title}”.", lang))
+    parts.append(_t(f"Với kế hoạch vốn ngân sách {fmt.money(budget.cap if budget else _cap(r), lang)}, phương án đạt "
+                    f"mục tiêu ở {met}/{n} nhiệm vụ, mức hoàn thành bình quân {_avg(r, lang)}.",
+                    f"With a local budget of {fmt.money(budget.cap if budget else _cap(r), lang)}, the plan meets the "
+                    f"target of {met} of {n} tasks; average share of targets {_avg(r, lang)}.", lang))
     if b is not None and b.has_plan:
         bmet = int((b.achievement["shortfall"] == 0).sum())
         parts.append(_t(f"(Phương án so sánh: {bmet}/{n} nhiệm vụ, {_avg(b, lang)}.)",
                         f"(Comparison: {bmet} of {n} tasks, {_avg(b, lang)}.)", lang))
     if brief.shortfalls:
         items = ", ".join(f"{s.task_id} ({fmt.number(s.achieved, lang)}/"
-                          f"{fmt.target(s.target, s.target_min, s.unit, lang)})"
+                          f"{fmt.target(s.target, s.target_min, _unit(brief, s.task_id, lang), lang)})"
                           for s in brief.shortfalls)
         parts.append(_t(f"Chưa đạt: {items}.", f"Short: {items}.", lang))
-        least = brief.least
-        if least is not None and getattr(least, "total", None) is not None:
-            proven = getattr(least, "verified", False)
+        least = study.least
+        if least is not None and least.total is not None:
+            proven = least.verified
             parts.append(_t(
-                f"Cần bổ sung {'ít nhất' if proven else 'khoảng'} {fmt.money(least.total, lang)} vốn ngân sách để "
-                "đạt mọi mục tiêu" + (" (đã kiểm tra: ít hơn 1 đồng thì không đủ)." if proven else "."),
-                f"{'At least' if proven else 'About'} {fmt.money(least.total, lang)} more local budget would meet "
-                "every target" + (" (checked: one đồng less does not)." if proven else "."), lang))
+                f"Cần bổ sung {'ít nhất' if proven else 'khoảng'} {fmt.money(least.total, lang)} vốn ngân sách "
+                "(tổng các năm) để đạt mọi mục tiêu"
+                + (" (đã kiểm tra: ít hơn 1 đồng thì không đủ)." if proven else "."),
+                f"{'At least' if proven else 'About'} {fmt.money(least.total, lang)} more local budget (all years "
+                "together) would meet every target" + (" (checked: one đồng less does not)." if proven else "."), lang))
     return " ".join(parts)
+
+
+def _cap(r: Any) -> float:
+    return float(r.budget.xs("local", level="source")["cap"].sum())
+
+
+def _unit(brief: Brief, task_id: str, lang: str) -> str:
+    return str(brief.scenario.program.task(task_id).unit.get(lang))
 
 
 def _change_rows(scn: Any, lang: str) -> list[list[str]]:
@@ -412,14 +411,22 @@ def _headline(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     # the program's other state sources (national funds, ...): one row each, used / cap
     others = list(getattr(brief.scenario.program, "extra_sources", ()))
 
+    budget = brief.study.budget
+    replan = budget is not None and budget.replan_from is not None
+    years = set(budget.years) if budget is not None and replan else None
+
+    def rows_of(res: Any, source: str) -> Any:
+        rows = res.budget.xs(source, level="source")
+        return rows[rows.index.isin(years)] if years is not None else rows
+
     def used_of(res: Any, source: str) -> str:
         if source not in res.budget.index.get_level_values("source"):
             return "–"
-        rows = res.budget.xs(source, level="source")
+        rows = rows_of(res, source)
         return f"{fmt.number(rows['used'].sum(), lang)} / {fmt.number(rows['cap'].sum(), lang)}"
 
     def figures(res: Any) -> list[str]:
-        loc = res.budget.xs("local", level="source")
+        loc = rows_of(res, "local")
         ach = res.achievement
         return [
             fmt.number(loc["cap"].sum(), lang),
@@ -430,7 +437,10 @@ def _headline(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
             _avg(res, lang),
         ]
 
-    labels = [_t("Kế hoạch vốn ngân sách cả giai đoạn (triệu đồng)", "Local budget, whole period (million VND)", lang),
+    span = fmt.years_text(sorted(years), lang) if years is not None else ""
+    labels = [_t(f"Kế hoạch vốn ngân sách {span} (triệu đồng)", f"Local budget, {span} (million VND)", lang) if replan
+              else _t("Kế hoạch vốn ngân sách cả giai đoạn (triệu đồng)", "Local budget, whole period (million VND)",
+                      lang),
               _t("Vốn ngân sách đã phân bổ (triệu đồng)", "Local budget allocated (million VND)", lang),
               _t("Vốn đối ứng huy động / kế hoạch (triệu đồng)", "Co-funding used / cap (million VND)", lang),
               *(_t(f"{o.name.vi} đã phân bổ / kế hoạch (triệu đồng)", f"{o.name.en} used / cap (million VND)", lang)
@@ -459,34 +469,129 @@ def _gain_rows(brief: Brief) -> list[list[str]]:
     return out
 
 
+
+
+def _money_word(c: Cause, brief: Brief, lang: str) -> str:
+    if c.kind == "cofunding":
+        return _t("vốn đối ứng của cơ sở", "co-funding by establishments", lang)
+    if c.kind == "line":
+        return _t(f"vốn của nguồn {c.ids[0]}", f"money of the line {c.ids[0]}", lang)
+    if c.ids == ("all",):
+        return _t("mọi nguồn vốn cùng lúc", "money of every kind together", lang)
+    return _t("vốn ngân sách", "local budget", lang)
+
+
+def _reaches(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
+    unit = _unit(brief, s.task_id, lang)
+    return _t(f"tính lại phương án thì nhiệm vụ đạt {fmt.number(c.achieved, lang)}/"
+              f"{fmt.target(s.target, s.target_min, unit, lang)}",
+              f"the plan solved again reaches {fmt.number(c.achieved, lang)} of "
+              f"{fmt.target(s.target, s.target_min, unit, lang)}", lang)
+
+
+def _link(brief: Brief, link_id: str) -> Any:
+    return next((ln for ln in brief.scenario.program.structure.links if ln.id == link_id), None)
+
+
+def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
+    """One proven cause of a shortfall in words (the study's codes and values)."""
+    program = brief.scenario.program
+    reaches = _reaches(c, s, brief, lang)
+    if c.kind in MONEY_KINDS:
+        money = _money_word(c, brief, lang)
+        years = fmt.years_text(c.years, lang)
+        if c.alone and len(c.years) > 1:
+            where = _t(f"vào một năm bất kỳ trong {years}", f"in any one of {years}", lang)
+        elif c.alone:
+            where = _t(f"vào năm {years}", f"in {years}", lang)
+        else:
+            where = _t(f"ở các năm {years} cùng lúc (một năm riêng lẻ không đủ)",
+                       f"in {years} together (no single year alone)", lang)
+        return _t(f"Thiếu vốn: nếu thêm {money} {where}, {reaches}.", f"Money binds: with more {money} {where}, "
+                  f"{reaches}.", lang)
+    link = _link(brief, c.ids[0]) if c.kind in ("link", "per_round", "leader_target") and c.ids else None
+    if c.kind == "link" and link is not None:
+        text = (link.text_vi if lang == "vi" else link.text_en).rstrip(".")
+        return _t(f"Nguyên nhân là quy định {link.id} của chương trình: {text}. Bỏ riêng quy định "
+                  f"này, {reaches}.",
+                  f"The cause is the program's rule {link.id}: {text} ({link.source}). With this rule alone "
+                  f"relaxed, {reaches}.", lang)
+    if c.kind == "per_round" and link is not None:
+        per = fmt.number(link.per_unit, lang)
+        lead = program.task(link.leader)
+        each = fmt.unit_word(str(lead.unit.get(lang)), 1, lang)
+        return _t(f"Giới hạn {per} mỗi {each} {link.leader} của quy định {link.id}: bỏ riêng giới hạn này, "
+                  f"{reaches}.",
+                  f"The limit of {per} per {each} of {link.leader} (rule {link.id}): with this limit alone relaxed, "
+                  f"{reaches}.", lang)
+    if c.kind == "leader_target" and link is not None:
+        leader = program.task(link.leader)
+        name = fmt.task_name(leader, lang, short=True)
+        return _t(f"Số đợt của {name} theo mục tiêu ({fmt.quantity(leader.quantity, leader.unit.vi, lang)}): thêm "
+                  f"{c.amount} đợt, {reaches}.",
+                  f"The number of {name} ({fmt.quantity(leader.quantity, leader.unit.en, lang)} as targeted): with "
+                  f"{c.amount} more, {reaches}.", lang)
+    words = {
+        "cadence": (f"Nhịp thực hiện của {', '.join(c.ids)} (mỗi năm được liệt kê một đợt)",
+                    f"The cadence of {', '.join(c.ids)} (one event in each listed year)"),
+        "relation": (f"Ràng buộc {', '.join(c.ids)} giữa các nhiệm vụ",
+                     f"The relation {', '.join(c.ids)} between tasks"),
+        "structure": ("Các quy định về cách thực hiện chương trình (cùng lúc, không quy định riêng lẻ nào)",
+                      "The program's rules of how it is carried out (together; no single rule alone)"),
+        "floors": (f"Mức tối thiểu phải thực hiện của {', '.join(c.ids)}", f"The floors of {', '.join(c.ids)}"),
+        "tiers": ("Thứ tự ưu tiên giữa các nhiệm vụ", "The priority tiers"),
+        "time_limit": ("Giới hạn thời gian tính toán (phương án chưa được chứng minh tối ưu)",
+                       "The time limit (the plan was not proven optimal)"),
+    }
+    vi, en = words.get(c.kind, (c.kind, c.kind))
+    return _t(f"{vi}: bỏ riêng ràng buộc này, {reaches}.", f"{en}: with it alone relaxed, {reaches}.", lang)
+
+
 def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
-    unit1 = fmt.unit_word(s.unit, 1, lang)
-    out = [_t(f"Đạt {fmt.number(s.achieved, lang)}/{fmt.target(s.target, s.target_min, s.unit, lang)} "
-              f"({fmt.share(s.share, lang)}), còn thiếu {fmt.quantity(s.shortfall, s.unit, lang)}.",
-              f"Achieves {fmt.number(s.achieved, lang)} of {fmt.target(s.target, s.target_min, s.unit, lang)} "
-              f"({fmt.share(s.share, lang)}), short by {fmt.quantity(s.shortfall, s.unit, lang)}.", lang)]
-    tight_local = [y for y, sl in zip(s.years, s.local_slack, strict=True) if sl < s.unit_local - EPS]
-    tight_other = [y for y, sl in zip(s.years, s.other_slack, strict=True)
-                   if s.unit_other > EPS and sl < s.unit_other - EPS]
-    if tight_local:
-        lo = min(sl for y, sl in zip(s.years, s.local_slack, strict=True) if y in tight_local)
-        hi = max(sl for y, sl in zip(s.years, s.local_slack, strict=True) if y in tight_local)
-        left = fmt.number(lo, lang) if abs(hi - lo) < 0.005 else f"{fmt.number(lo, lang)}–{fmt.number(hi, lang)}"
+    unit = _unit(brief, s.task_id, lang)
+    unit1 = fmt.unit_word(unit, 1, lang)
+    out = [_t(f"Đạt {fmt.number(s.achieved, lang)}/{fmt.target(s.target, s.target_min, unit, lang)} "
+              f"({fmt.share(s.share, lang)}), còn thiếu {fmt.quantity(s.shortfall, unit, lang)}.",
+              f"Achieves {fmt.number(s.achieved, lang)} of {fmt.target(s.target, s.target_min, unit, lang)} "
+              f"({fmt.share(s.share, lang)}), short by {fmt.quantity(s.shortfall, unit, lang)}.", lang)]
+    ex = brief.study.explanations.get(s.task_id)
+    kinds = {c.kind for c in ex.causes} if ex is not None else {"local", "cofunding"}
+    if ex is not None:
+        out += [cause_text(c, s, brief, lang) for c in ex.structural]
+        if ex.money_helps is False:
+            left = brief.study.unspent_local
+            out.append(_t(
+                f"Thêm vốn không giúp được: tính lại với vốn ngân sách và vốn đối ứng không hạn chế ở mọi năm, "
+                f"nhiệm vụ vẫn chỉ đạt {fmt.number(ex.achieved_with_money or 0, lang)}"
+                + (f" (phương án còn {fmt.money(left, lang)} vốn ngân sách chưa sử dụng)." if left > 0 else "."),
+                f"More money would not help: solved again with unlimited local budget and co-funding in every year, "
+                f"it still reaches only {fmt.number(ex.achieved_with_money or 0, lang)}"
+                + (f" ({fmt.money(left, lang)} of local budget is left unspent)." if left > 0 else "."), lang))
+        out += [cause_text(c, s, brief, lang) for c in ex.causes if c.kind in MONEY_KINDS]
+        if not ex.causes:
+            out.append(_t("Không ràng buộc riêng lẻ nào, khi được bỏ riêng, làm giảm khoản thiếu này.",
+                          "No single constraint, relaxed alone, reduces this shortfall.", lang))
+    tight_local = [y for y, sl in zip(s.years, s.local_slack, strict=True) if sl < s.unit_local]
+    tight_other = [y for y, sl in zip(s.years, s.other_slack, strict=True) if s.unit_other and sl < s.unit_other]
+    if tight_local and "local" in kinds:
+        slack = [sl for y, sl in zip(s.years, s.local_slack, strict=True) if y in tight_local]
+        lo, hi = min(slack), max(slack)
+        text = fmt.number(lo, lang) if hi - lo < 0.005 else f"{fmt.number(lo, lang)}–{fmt.number(hi, lang)}"
         all_years = len(tight_local) == len(s.years)
         out.append(_t(
             f"Vốn ngân sách {'mọi năm nhiệm vụ được triển khai' if all_years else 'các năm'} "
-            f"({fmt.years_text(tight_local, lang)}) đã phân bổ hết: mỗi năm chỉ còn {left} triệu đồng, "
+            f"({fmt.years_text(tight_local, lang)}) đã phân bổ hết: mỗi năm chỉ còn {text} triệu đồng, "
             f"không đủ cho thêm một {unit1} ({fmt.money(s.unit_local, lang)} vốn ngân sách).",
             f"The local budget of {'every year the task may run' if all_years else 'the years'} "
-            f"({fmt.years_text(tight_local, lang)}) is spent: {left} million VND or less is left in each, "
+            f"({fmt.years_text(tight_local, lang)}) is spent: {text} million VND or less is left in each, "
             f"less than one more {unit1} costs ({fmt.money(s.unit_local, lang)} of local budget).", lang))
-    if tight_other:
+    if tight_other and "cofunding" in kinds:
         out.append(_t(
             f"Vốn đối ứng của cơ sở các năm {fmt.years_text(tight_other, lang)} không đủ cho thêm một {unit1} "
             f"({fmt.money(s.unit_other, lang)}).",
             f"Co-funding in {fmt.years_text(tight_other, lang)} cannot cover one more {unit1} "
             f"({fmt.money(s.unit_other, lang)}).", lang))
-    if s.rank and s.rank <= 3 and s.shortfall > 1:
+    if s.rank and s.rank <= 3 and s.shortfall > 1 and "local" in kinds:
         place = _t("cao nhất" if s.rank == 1 else f"cao thứ {s.rank}",
                    "the highest" if s.rank == 1 else f"the {_ordinal(s.rank)} highest", lang)
         out.append(_t(
@@ -496,26 +601,45 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
             f"Each 1% of this target costs {fmt.money(s.cost_per_point, lang)} of local budget, {place} of "
             f"{s.n_tasks} tasks. The plan maximises the average share of targets met, so when money is short the "
             "dearest task per percent gives way first.", lang))
-    elif tight_local:
-        out.append(_t(
-            "Khoản thiếu nhỏ: sau khi bố trí các nhiệm vụ khác, phần vốn lẻ còn lại của từng năm không đủ cho một "
-            f"{unit1} trọn vẹn, và vốn chưa sử dụng của năm này không được chuyển sang năm sau.",
-            "A small gap: once the other tasks are funded, what is left in each year is less than one "
-            f"whole {unit1}, and unspent money does not carry over to the next year.", lang))
+    best = _best_gain(brief, s.task_id, lang)
+    if best is not None:
+        gained, row = best
+        out.append(_t(f"{row['label']} sẽ hỗ trợ thêm được {fmt.quantity(gained, unit, lang)} cho nhiệm vụ này "
+                      "(tính lại phương án).",
+                      f"{row['label']} would fund {fmt.quantity(gained, unit, lang)} more of this task "
+                      "(plan solved again).", lang))
+    return out
+
+
+def _best_gain(brief: Brief, task_id: str, lang: str) -> tuple[int, dict[str, Any]] | None:
     from kgkc_opt.report.figures import gains_rows
 
-    if brief.gains is not None and len(brief.gains):
-        best = None
-        for row in gains_rows(brief.gains, brief.scenario.program, lang, "local", brief.result.max_objective):
-            gained = row["units"].get(s.task_id, 0)
-            if row["amount"] > 0 and row["years"] != ["all"] and gained > 0 and (best is None or gained > best[0]):
-                best = (gained, row)
-        if best is not None:
-            gained, row = best
-            out.append(_t(f"{row['label']} sẽ hỗ trợ thêm được {fmt.quantity(gained, s.unit, lang)} cho nhiệm vụ này "
-                          "(tính lại phương án).",
-                          f"{row['label']} would fund {fmt.quantity(gained, s.unit, lang)} more of this task "
-                          "(plan solved again).", lang))
+    if brief.gains is None or not len(brief.gains):
+        return None
+    best = None
+    for row in gains_rows(brief.gains, brief.scenario.program, lang, "local", brief.result.max_objective):
+        gained = row["units"].get(task_id, 0)
+        if row["amount"] > 0 and row["years"] != ["all"] and gained > 0 and (best is None or gained > best[0]):
+            best = (gained, row)
+    return best
+
+
+def _against_budget(brief: Brief) -> list[str]:
+    """Tasks that do better after a cut, each with the cut that freed the money (both plans solved)."""
+    lang, program = brief.lang, brief.scenario.program
+    base = fmt.scenario_title(brief.base, lang) if brief.base is not None else ""
+    out = []
+    for a in brief.study.against_budget:
+        unit = _unit(brief, a.task_id, lang)
+        freed = ", ".join(f"{tid} ({fmt.quantity(n, str(program.task(tid).unit.get(lang)), lang, sign=True)})"
+                          for tid, n in a.freed_by)
+        out.append(_t(
+            f"{a.task_id}: {fmt.quantity(a.achieved, unit, lang)}, so với {fmt.number(a.base_achieved, lang)} ở "
+            f"phương án “{base}”, dù vốn bị cắt: phần cắt giảm của {freed} giải phóng {fmt.money(a.freed_money, lang)} "
+            f"vốn ngân sách, phương án dùng một phần cho {a.task_id} (cả hai phương án đều là tối ưu).",
+            f"{a.task_id}: {fmt.quantity(a.achieved, unit, lang)} against {fmt.number(a.base_achieved, lang)} in "
+            f"“{base}” although money is cut: the cut of {freed} frees {fmt.money(a.freed_money, lang)} of local "
+            f"budget, part of which the plan spends on {a.task_id} (both plans are optimal).", lang))
     return out
 
 
@@ -523,353 +647,100 @@ def _ordinal(n: int) -> str:
     return {2: "2nd", 3: "3rd"}.get(n, f"{n}th")
 
 
-def _gain_text(gains: tuple[tuple[str, int], ...], program: Any, lang: str) -> str:
-    return fmt.gain_text(dict(gains), program, lang)
+def _money_helps(brief: Brief, task_id: str) -> bool:
+    ex = brief.study.explanations.get(task_id)
+    return ex is None or ex.money_helps is not False
 
 
 def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
-    lang = brief.lang
+    lang, study = brief.lang, brief.study
     header = [_t("Nhiệm vụ", "Task", lang), _t("Còn thiếu", "Short by", lang),
-              _t("Vốn NS tương ứng (triệu đồng)", "Local budget of the gap (million VND)", lang),
+              _t("Vốn NS của phần thiếu theo đơn giá phụ lục (triệu đồng)",
+                 "Local budget of the gap at the annex's unit cost (million VND)", lang),
               _t("Vốn đối ứng tương ứng (triệu đồng)", "Co-funding of the gap (million VND)", lang),
               _t("Năm có thể bố trí", "Years it may run", lang)]
     rows = []
     program = brief.scenario.program
     for s in sorted(brief.shortfalls, key=lambda s: (s.money_local, s.task_id)):
-        rows.append([fmt.task_name(program.task(s.task_id), lang, short=True), fmt.quantity(s.shortfall, s.unit, lang),
-                     fmt.number(s.money_local, lang), fmt.number(s.money_other, lang), fmt.years_text(s.years, lang)])
-    if len(rows) > 1:
-        rows.append([_t("Cộng", "Total", lang), "", fmt.number(sum(s.money_local for s in brief.shortfalls), lang),
-                     fmt.number(sum(s.money_other for s in brief.shortfalls), lang), ""])
+        name = fmt.task_name(program.task(s.task_id), lang, short=True)
+        short = fmt.quantity(s.shortfall, _unit(brief, s.task_id, lang), lang)
+        if not _money_helps(brief, s.task_id):
+            rows.append([name, short, "–", "–", _t("thêm vốn không giúp được (mục 3)",
+                                                   "more money would not help (section 3)", lang)])
+            continue
+        rows.append([name, short, fmt.number(s.money_local, lang), fmt.number(s.money_other, lang),
+                     fmt.years_text(s.years, lang)])
+    if sum(1 for s in brief.shortfalls if _money_helps(brief, s.task_id)) > 1:
+        label = (_t("Cộng theo đơn giá (không phải số vốn ít nhất)", "Total at unit costs (not the least money)", lang)
+                 if study.least is not None and study.least.total is not None
+                 else _t("Cộng theo đơn giá phụ lục", "Total at the annex's unit costs", lang))
+        rows.append([label, "", fmt.number(study.gap_local, lang), fmt.number(study.gap_other, lang), ""])
     return header, rows, {2, 3}
 
 
 def _repair_notes(brief: Brief) -> list[str]:
-    lang, program = brief.lang, brief.scenario.program
+    lang, program, study = brief.lang, brief.scenario.program, brief.study
     notes = [_t(
-        "Bổ sung vốn: bảng ghi kinh phí của phần còn thiếu (số đơn vị thiếu × vốn NS một đơn vị theo phụ lục), xếp "
-        "từ ít đến nhiều; khoản bổ sung phải bố trí vào năm nhiệm vụ được triển khai và đủ cho trọn đơn vị.",
-        "More money: the table gives the money of each gap (units short × local budget per unit, from the annex), "
-        "smallest first; it must fall in a year the task may run, in whole units.", lang)]
-    least = brief.least
-    if least is not None and getattr(least, "total", None) is not None:
-        proven = getattr(least, "verified", False)
+        "Bổ sung vốn: bảng ghi kinh phí của phần còn thiếu theo đơn giá của phụ lục (số đơn vị thiếu × vốn NS một "
+        "đơn vị), xếp từ ít đến nhiều; khoản bổ sung phải bố trí vào năm nhiệm vụ được triển khai và đủ cho trọn "
+        "đơn vị.",
+        "More money: the table gives the money of each gap at the annex's unit costs (units short × local budget "
+        "per unit), smallest first; it must fall in a year the task may run, in whole units.", lang)]
+    least = study.least
+    if least is not None and least.total is not None:
+        notes[0] += _t(" Số vốn ít nhất để đạt mọi mục tiêu (tính lại phương án) có thể khác tổng này.",
+                       " The least money that meets every target (the plan solved again) can differ from their "
+                       "total.", lang)
+        proven = least.verified
         per_year = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in sorted(least.per_year.items()) if v)
         notes.append(_t(
-            f"Số vốn ngân sách tăng thêm {'ít nhất' if proven else 'cần'} để đạt mọi mục tiêu: "
-            f"{fmt.money(least.total, lang)}" + (f" (một cách phân bổ: {per_year})" if per_year else "") +
+            f"Số vốn ngân sách tăng thêm {'ít nhất' if proven else 'cần'} để đạt mọi mục tiêu, tổng các năm: "
+            f"{fmt.money(least.total, lang)}" + (f" (bố trí theo năm: {per_year})" if per_year else "") +
             (", đã kiểm tra bằng cách tính lại: ít hơn 1 đồng thì không đủ." if proven else "."),
-            f"{'The least' if proven else 'The'} extra local budget that meets every target: "
-            f"{fmt.money(least.total, lang)}" + (f" (one way to spread it: {per_year})" if per_year else "") +
+            f"{'The least' if proven else 'The'} extra local budget that meets every target, all years together: "
+            f"{fmt.money(least.total, lang)}" + (f" (spread by year: {per_year})" if per_year else "") +
             (", checked by solving again: one đồng less does not suffice." if proven else "."), lang))
-        single = getattr(least, "single_year", {}) or {}
-        alone = [(y, v) for y, v in sorted(single.items()) if v is not None]
+        alone = [(y, v) for y, v in sorted(least.single_year.items()) if v is not None]
         if alone:
             parts = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in alone)
-            missing = [y for y, v in sorted(single.items()) if v is None]
+            missing = [y for y, v in sorted(least.single_year.items()) if v is None]
             notes.append(_t(
-                f"Nếu bố trí trọn vào một năm, số vốn ít nhất là: {parts}"
+                f"Nếu bố trí trọn vào một năm, số vốn ít nhất trong năm đó là: {parts}"
                 + (f"; riêng năm {fmt.years_text(missing, lang)} thì không đủ." if missing else "."),
-                f"All of it in one year, the least is: {parts}"
+                f"All of it in one year, the least in that year is: {parts}"
                 + (f"; {fmt.years_text(missing, lang)} alone cannot." if missing else "."), lang))
-    cof_slack = float(brief.result.budget.xs("cofunding", level="source")["slack"].sum())
-    need_other = sum(s.money_other for s in brief.shortfalls)
-    if need_other > EPS:
+    need_other, cof_slack = study.gap_other, study.unspent_cofunding
+    if need_other > 0:
         notes.append(_t(
             f"Vốn đối ứng của cơ sở: cần {fmt.money(need_other, lang)}; kế hoạch vốn đối ứng của phương án còn "
-            f"{fmt.money(cof_slack, lang)} chưa sử dụng" + ("." if cof_slack + EPS >= need_other else
-                                                         ", phải huy động thêm."),
+            f"{fmt.money(cof_slack, lang)} chưa sử dụng"
+            + ("." if cof_slack >= need_other else ", phải huy động thêm."),
             f"Co-funding by establishments: {fmt.money(need_other, lang)} needed; the scenario's co-funding caps "
-            f"have {fmt.money(cof_slack, lang)} unused" + ("." if cof_slack + EPS >= need_other
-                                                           else "; more must be raised."), lang))
+            f"have {fmt.money(cof_slack, lang)} unused"
+            + ("." if cof_slack >= need_other else "; more must be raised."),
+            lang))
     if brief.carry_over is not None:
         if any(d > 0 for _, d in brief.carry_over):
             notes.append(_t(
                 "Không cần thêm vốn: nếu được chuyển vốn NS chưa sử dụng sang năm sau, phương án hỗ trợ thêm được "
-                f"{_gain_text(brief.carry_over, program, lang)}.",
+                f"{fmt.gain_text(dict(brief.carry_over), program, lang)} (tính lại phương án).",
                 "Without new money: carrying unspent local budget over to the next year would fund "
-                f"{_gain_text(brief.carry_over, program, lang)}.", lang))
+                f"{fmt.gain_text(dict(brief.carry_over), program, lang)} (plan solved again).", lang))
         else:
             notes.append(_t(
-                "Chuyển vốn NS chưa sử dụng sang năm sau không cải thiện kết quả (phần vốn còn lại quá nhỏ).",
-                "Carrying unspent local budget over to the next year would not help (too little is left).", lang))
-    targets = ", ".join(f"{s.task_id}: {fmt.quantity(s.achieved, s.unit, lang)}" for s in brief.shortfalls)
+                "Chuyển vốn NS chưa sử dụng sang năm sau không cải thiện kết quả (đã tính lại phương án với "
+                "chuyển vốn).",
+                "Carrying unspent local budget over to the next year would not help (the plan solved again with "
+                "carry-over gains nothing).", lang))
+    for s in brief.shortfalls:
+        ex = study.explanations.get(s.task_id)
+        for c in ex.structural if ex is not None else ():
+            notes.append(_t(f"Hoặc điều chỉnh quy định cho {s.task_id} (đã kiểm tra bằng cách tính lại): ",
+                            f"Or change the rule for {s.task_id} (checked by solving again): ", lang)
+                         + cause_text(c, s, brief, lang))
+            break
+    targets = ", ".join(f"{s.task_id}: {fmt.quantity(s.achieved, _unit(brief, s.task_id, lang), lang)}"
+                        for s in brief.shortfalls)
     notes.append(_t(f"Hoặc điều chỉnh mục tiêu trong tờ trình bằng mức phương án đạt được ({targets}).",
                     f"Or revise the targets in the proposal to what the plan achieves ({targets}).", lang))
     return notes
-
-
-# ---------------------------------------------------------------------------------------------
-# document writers: HTML and Markdown (_Doc), Word (_Word); the same calls build all three
-
-CSS = """
-@page { size: A4; margin: 20mm 15mm 20mm 30mm; }
-body { font-family: "Times New Roman", "DejaVu Serif", serif; font-size: 13pt; line-height: 1.3;
-       color: #111; max-width: 174mm; margin: 12px auto; }
-h1 { font-size: 14pt; margin: 6pt 0 2pt 0; text-align: center; }
-p.annex { text-align: center; margin: 0 0 6pt 0; }
-h2 { font-size: 13.5pt; margin: 14pt 0 4pt 0; border-bottom: 1px solid #888; padding-bottom: 1pt;
-     break-after: avoid; }
-h3 { font-size: 12pt; margin: 8pt 0 2pt 0; break-after: avoid; }
-p { margin: 4pt 0; text-align: justify; }
-p.meta { color: #444; font-size: 12pt; margin-bottom: 8pt; text-align: center; }
-p.lead { font-size: 11.5pt; background: #F3F6FA; border-left: 3px solid #0072B2; padding: 5pt 8pt; }
-p.small { font-size: 9.5pt; color: #444; } p.keep { break-after: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: 10pt; margin: 4pt 0 6pt 0;
-        break-inside: avoid; }
-th, td { border: 1px solid #999; padding: 2pt 5pt; vertical-align: top; }
-th { background: #DDEBF7; text-align: center; }
-td.num { text-align: right; white-space: nowrap; }
-ul { margin: 2pt 0 4pt 0; padding-left: 18pt; } li { margin: 1pt 0; }
-figure { margin: 6pt 0; break-inside: avoid; }
-figure img { width: 100%; height: auto; }
-figcaption { font-size: 9.5pt; color: #444; }
-pre { white-space: pre-wrap; font-size: 9.5pt; }
-"""
-
-
-
-
-class _Doc:
-    def __init__(self, kind: str, lang: str = "vi"):
-        self.kind = kind
-        self.lang = lang
-        self.parts: list[str] = []
-        self.title = ""
-
-    def _e(self, text: str) -> str:
-        return html_lib.escape(text, quote=False) if self.kind == "html" else _md_escape(text)
-
-    def annex(self, label: str, note: str) -> None:
-        if self.kind == "html":
-            self.parts.append(f'<p class="annex"><b>{self._e(label)}</b><br><i>{self._e(note)}</i></p>')
-        else:
-            self.parts.append(f"**{self._e(label)}**  \n*{self._e(note)}*\n")
-
-    def h1(self, text: str) -> None:
-        self.title = text
-        self.parts.append(f"<h1>{self._e(text)}</h1>" if self.kind == "html" else f"# {text}\n")
-
-    def h2(self, text: str) -> None:
-        self.parts.append(f"<h2>{self._e(text)}</h2>" if self.kind == "html" else f"## {text}\n")
-
-    def h3(self, text: str) -> None:
-        self.parts.append(f"<h3>{self._e(text)}</h3>" if self.kind == "html" else f"### {self._e(text)}\n")
-
-    def meta(self, text: str) -> None:
-        self.parts.append(f'<p class="meta">{self._e(text)}</p>' if self.kind == "html" else f"*{self._e(text)}*\n")
-
-    def p(self, text: str, *, lead: bool = False, small: bool = False, keep: bool = False) -> None:
-        if self.kind == "html":
-            cls = ' class="lead"' if lead else ' class="small"' if small else ' class="keep"' if keep else ""
-            self.parts.append(f"<p{cls}>{self._e(text)}</p>")
-        else:
-            self.parts.append((f"> {self._e(text)}" if lead else self._e(text)) + "\n")
-
-    def pre(self, text: str) -> None:
-        self.parts.append(f"<pre>{self._e(text)}</pre>" if self.kind == "html" else f"```\n{text}\n```\n")
-
-    def bullets(self, items: list[str]) -> None:
-        if self.kind == "html":
-            self.parts.append("<ul>" + "".join(f"<li>{self._e(i)}</li>" for i in items) + "</ul>")
-        else:
-            self.parts.append("\n".join(f"- {self._e(i)}" for i in items) + "\n")
-
-    def table(self, header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> None:
-        numeric = numeric or set()
-        if self.kind == "html":
-            head = "".join(f"<th>{self._e(h)}</th>" for h in header)
-            body = "".join(
-                "<tr>" + "".join(f'<td class="num">{self._e(c)}</td>' if i in numeric else f"<td>{self._e(c)}</td>"
-                                 for i, c in enumerate(row)) + "</tr>" for row in rows)
-            self.parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        else:
-            align = ["---:" if i in numeric else "---" for i in range(len(header))]
-            lines = ["| " + " | ".join(self._e(h) for h in header) + " |", "| " + " | ".join(align) + " |"]
-            lines += ["| " + " | ".join(self._e(c) for c in row) + " |" for row in rows]
-            self.parts.append("\n".join(lines) + "\n")
-
-    def image(self, png: bytes, caption: str, width_cm: float = 16.0) -> None:
-        uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
-        if self.kind == "html":
-            self.parts.append(f'<figure style="width: {width_cm:g}cm; max-width: 100%"><img src="{uri}" '
-                              f'alt="{html_lib.escape(caption)}"><figcaption>{self._e(caption)}</figcaption></figure>')
-        else:
-            self.parts.append(f"![{_md_escape(caption)}]({uri})\n\n*{_md_escape(caption)}*\n")
-
-    def text(self) -> str:
-        if self.kind == "html":
-            return (f"<!DOCTYPE html>\n<html lang=\"{self.lang}\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    f"<title>{html_lib.escape(self.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-                    + "\n".join(self.parts) + "\n</body>\n</html>\n")
-        return "\n".join(self.parts)
-
-
-class _Word:
-    """The brief as a .docx annex (python-docx), by Decree 30/2020/NĐ-CP: A4, Times New Roman 13 pt,
-    margins 20/20/30/15 mm (top/bottom/left/right), page numbers at the top centre from page 2."""
-
-    def __init__(self, lang: str = "vi"):
-        from docx import Document
-        from docx.shared import Mm, Pt
-
-        self.lang = lang
-        self.doc = Document()
-        section = self.doc.sections[0]
-        section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
-        section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-        section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-        section.header_distance = section.footer_distance = Mm(10)
-        for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet", "Table Grid"):
-            try:
-                style = self.doc.styles[name]
-            except KeyError:
-                continue
-            self._font(style, bold=True if name.startswith("Heading") else None)
-            style.font.size = Pt(BODY_PT)
-        self.doc.styles["Normal"].paragraph_format.space_after = Pt(4)
-        self.doc.styles["Normal"].paragraph_format.line_spacing = 1.1
-        for level in (1, 2, 3):
-            fmt_ = self.doc.styles[f"Heading {level}"].paragraph_format
-            fmt_.space_before, fmt_.space_after = Pt(10 if level < 3 else 6), Pt(4)
-            fmt_.keep_with_next = True
-        self.doc.core_properties.author = "kgkc-opt"
-        self._page_numbers(section)
-
-    @staticmethod
-    def _font(style: Any, bold: bool | None = None) -> None:
-        from docx.oxml.ns import qn
-        from docx.shared import RGBColor
-
-        style.font.name = FONT
-        style.font.color.rgb = RGBColor(0, 0, 0)
-        if bold is not None:
-            style.font.bold = bold
-            style.font.italic = False
-        fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-            fonts.attrib.pop(qn(attr), None)
-        for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-            fonts.set(qn(attr), FONT)
-
-    def _page_numbers(self, section: Any) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-
-        section.different_first_page_header_footer = True
-        paragraph = section.header.paragraphs[0]
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run()
-        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-            if kind:
-                el = OxmlElement("w:fldChar")
-                el.set(qn("w:fldCharType"), kind)
-            else:
-                el = OxmlElement("w:instrText")
-                el.set(qn("xml:space"), "preserve")
-                el.text = text
-            run._r.append(el)
-
-    def _para(self, text: str = "", *, bold: bool = False, italic: bool = False, align: str | None = None,
-              size: float = BODY_PT, indent: bool = False, style: str | None = None, keep: bool = False) -> Any:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Cm, Pt
-
-        p = self.doc.add_paragraph(style=style)
-        if text:
-            run = p.add_run(text)
-            run.bold, run.italic = bold or None, italic or None
-            run.font.size = Pt(size)
-        if align:
-            p.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-                           "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
-        if indent:
-            p.paragraph_format.first_line_indent = Cm(1)
-        if keep:
-            p.paragraph_format.keep_with_next = True
-        return p
-
-    def annex(self, label: str, note: str) -> None:
-        self._para(label, bold=True, align="center", size=14).paragraph_format.space_after = 0
-        self._para(note, italic=True, align="center")
-
-    def h1(self, text: str) -> None:
-        p = self._para(text, bold=True, align="center", size=14, style="Heading 1")
-        p.paragraph_format.space_before = 0
-
-    def h2(self, text: str) -> None:
-        self.doc.add_heading(text, level=2)
-
-    def h3(self, text: str) -> None:
-        self.doc.add_heading(text, level=3)
-
-    def meta(self, text: str) -> None:
-        self._para(text, italic=True, align="center")
-
-    def p(self, text: str, *, lead: bool = False, small: bool = False, keep: bool = False) -> None:
-        self._para(text, bold=lead, italic=small, align="justify", indent=not small, keep=keep)
-
-    def pre(self, text: str) -> None:
-        for line in text.splitlines():
-            self._para(line)
-
-    def bullets(self, items: list[str]) -> None:
-        for item in items:
-            p = self._para(f"- {item}", align="justify")
-            p.paragraph_format.first_line_indent = None
-            from docx.shared import Cm
-
-            p.paragraph_format.left_indent = Cm(0.6)
-            p.paragraph_format.first_line_indent = Cm(-0.4)
-
-    def table(self, header: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> None:
-        from docx.enum.table import WD_TABLE_ALIGNMENT
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-
-        numeric = numeric or set()
-        table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
-        table.style = self.doc.styles["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for r, values in enumerate([header, *rows]):
-            cells = table.rows[r].cells
-            for c, value in enumerate(values):
-                paragraph = cells[c].paragraphs[0]
-                run = paragraph.add_run(str(value))
-                run.font.size = Pt(BODY_PT - 1)
-                run.bold = r == 0 or None
-                paragraph.paragraph_format.space_after = Pt(0)
-                if r == 0:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                elif c in numeric:
-                    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        header_row = table.rows[0]._tr.get_or_add_trPr()
-        repeat = OxmlElement("w:tblHeader")
-        repeat.set(qn("w:val"), "true")
-        header_row.append(repeat)
-        self._para("").paragraph_format.space_after = Pt(2)
-
-    def image(self, png: bytes, caption: str, width_cm: float = 16.0) -> None:
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.shared import Cm
-
-        self.doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
-        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
-        self._para(caption, italic=True, align="center")
-
-    def bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        self.doc.core_properties.title = next(
-            (p.text for p in self.doc.paragraphs if p.style is not None and p.style.name == "Heading 1"), "")
-        self.doc.save(buffer)
-        return buffer.getvalue()
-
-
-def _md_escape(text: str) -> str:
-    for ch in ("\\", "|", "*", "_", "[", "]", "<", ">"):
-        text = text.replace(ch, "\\" + ch)
-    return text

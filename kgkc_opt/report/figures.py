@@ -1,18 +1,14 @@
-"""The exact figures the documents show, in one place: what 1 billion VND more or less buys, and the
-least money that meets every target.
+"""The gains table in words, in one place: what 1 billion VND more or less buys.
 
-``gains_table(scenario, result)`` is the tidy gains frame of ``kgkc_opt.analysis.gains``
-(``source, year, amount, status, objective_change, task_id, units``; ``year`` is ``"all"`` for
-every year): one exact re-solve per year, and one for every year at once, with the local budget
-cap 1,000 million VND higher and lower (by ``analysis.gains.exact_gains`` where that module is
-present, else by the same re-solves here). ``least(scenario)`` is the exact least extra local
-budget that meets every target (``analysis.repairs.least_money``). The brief, the workbook, the
-gains chart and ``kgkc-opt sensitivity`` all read these, so they always agree.
+The table itself is computed by the analysis floor (``analysis.gains.gains_table``: the tidy
+frame ``source, year, amount, status, objective_change, cofunding_change, task_id, units``;
+``year`` is ``"all"`` for every year; one exact re-solve per row). This module only words it: the
+brief, the workbook, the gains chart and ``kgkc-opt sensitivity`` all read these rows, so they
+always agree. It never solves.
 """
 
 from __future__ import annotations
 
-from fractions import Fraction
 from typing import Any
 
 import pandas as pd
@@ -20,64 +16,7 @@ import pandas as pd
 from kgkc_opt.errors import KgkcError
 from kgkc_opt.report import fmt
 
-AMOUNT = Fraction(1000)  # million VND: one billion
 COLUMNS = ["source", "year", "amount", "status", "objective_change", "task_id", "units"]
-
-
-def _gains_module() -> Any:
-    try:
-        from kgkc_opt.analysis import gains  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return gains
-
-
-def gains_table(scenario: Any, result: Any, *, amount: Fraction = AMOUNT, solver: str | None = None) -> pd.DataFrame:
-    """Exact gains of ``amount`` more and less local budget in each year and in every year."""
-    module = _gains_module()
-    if module is not None:
-        found = module.exact_gains(scenario, result, amount=amount, sources=("local",), both_directions=True,
-                                   every_year=True, solver=solver)
-        return module.gains_frame(found)
-    return _resolved(scenario, result, amount, solver)
-
-
-def _resolved(scenario: Any, result: Any, amount: Fraction, solver: str | None) -> pd.DataFrame:
-    """The same table by plain re-solves (used until ``analysis.gains`` is available)."""
-    from kgkc_opt.analysis.plan import solve
-
-    rows: list[dict[str, Any]] = []
-    years = list(scenario.planned_years())
-    for year in [*years, "all"]:
-        for sign in (1, -1):
-            delta = amount * sign
-            caps = {y: scenario.local_budget[y] + delta for y in (years if year == "all" else [year])}
-            if any(v < 0 for v in caps.values()):
-                continue
-            alt = solve(scenario.derive(name=f"{scenario.name} {float(delta):+g} {year}",
-                                        budget={y: int(v) if v.denominator == 1 else float(v)
-                                                for y, v in caps.items()}), solver=solver)
-            base = {"source": "local", "year": year, "amount": float(delta), "status": alt.status.value}
-            if not alt.has_plan or result.objective is None or alt.objective is None:
-                rows.append({**base, "objective_change": None, "task_id": None, "units": 0})
-                continue
-            change = alt.objective - result.objective
-            a = result.achievement["achieved"]
-            b = alt.achievement["achieved"].reindex(a.index).fillna(0)
-            moved = [(str(t), int(d)) for t, d in (b - a).items() if int(d) != 0]
-            if not moved:
-                rows.append({**base, "objective_change": change, "task_id": None, "units": 0})
-            for tid, d in moved:
-                rows.append({**base, "objective_change": change, "task_id": tid, "units": d})
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def least(scenario: Any, *, solver: str | None = None) -> Any:
-    """The exact least extra local budget that meets every target (``analysis.repairs.LeastMoney``:
-    in total, one way to spread it over the years, and each year alone), verified by re-solving."""
-    from kgkc_opt.analysis.repairs import least_money
-
-    return least_money(scenario, goal="all_targets", source="local", solver=solver)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,12 +63,32 @@ def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str 
         r["points"] = 100 * change / max_objective if change is not None and max_objective else None
         r["text"] = (fmt.gain_text(r["units"], program, lang, losses_first=r["amount"] < 0) if change is not None
                      else fmt.status(r["status"], lang))
+        if change is not None:
+            r["text"] += freed_text(r["units"], r["amount"], program, lang)
         if r["cofunding"]:  # the co-funding the plan mobilises moves with it
             r["text"] += "; " + fmt.label("cofunding_moves", lang, v=fmt.money(r["cofunding"], lang, sign=True))
         r["label"] = gain_label(r["years"], r["amount"], lang, n_years=len(program.years) if program else 0)
         del r["key"], r["year"]
     return sorted(rows, key=lambda r: (r["years"] == ["all"], min(int(y) for y in r["years"]) if
                                        r["years"] != ["all"] else 0, r["amount"] < 0))
+
+
+def freed_text(units: dict[str, int], amount: float, program: Any, lang: str) -> str:
+    """For a change that moves a task against the money (a gain with less money, a loss with more):
+    "; +1 III.8 is paid with the money freed by cutting II.2" (both from the same exact re-solve)."""
+    gained = [t for t, n in units.items() if n > 0]
+    lost = [t for t, n in units.items() if n < 0]
+    if not (gained and lost) or program is None:
+        return ""
+    if amount < 0:
+        return _t(f"; phần tăng của {', '.join(gained)} được trả bằng vốn giải phóng khi cắt {', '.join(lost)}",
+                  f"; {', '.join(gained)} gains, paid with the money freed by cutting {', '.join(lost)}", lang)
+    return _t(f"; {', '.join(lost)} giảm để dành vốn cho {', '.join(gained)} (tối ưu hơn)",
+              f"; {', '.join(lost)} gives way so the money goes further on {', '.join(gained)}", lang)
+
+
+def _t(vi: str, en: str, lang: str) -> str:
+    return vi if lang == "vi" else en
 
 
 def gain_label(years: list[Any], amount: float, lang: str, *, n_years: int = 0) -> str:

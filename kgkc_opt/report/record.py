@@ -1,4 +1,7 @@
-"""Re-running a solve from its record, and checking that it gives the same bytes.
+"""The record of a run (summary.json) and what ``reproduce`` compares: read, checked, reported.
+
+The run workflows themselves (``solve_run``, ``annual_run``, ``reproduce``) are in
+``kgkc_opt.cli.runs``, above this floor: this module never solves.
 
 ``kgkc-opt solve SCENARIO --out DIR`` records in ``DIR/summary.json`` everything needed to make the
 plan again: the command (scenario path as given, solver, time limit, method), every input file
@@ -10,7 +13,7 @@ and the versions of kgkc_opt, Python, PuLP, HiGHS and CBC. ``kgkc-opt reproduce 
    changed or missing file is listed; exit 2). Paths are as they were given to ``solve``: run
    ``reproduce`` from the folder ``solve`` was run from;
 3. solves the recorded scenario again with the recorded options, through the same API call as
-   ``solve --out`` (``solve_run``), and compares every file it would write byte for byte with
+   ``solve --out`` (``cli.runs.solve_run``), and compares every file it would write byte for byte with
    ``DIR``: ``OK`` (exit 0) or the files that differ (exit 1). Nothing in ``DIR`` is touched.
 
 Versions that differ from the record are reported: a different solver version may find another
@@ -18,7 +21,7 @@ of several optimal plans, and ``summary.json`` records the versions, so it diffe
 
 ``kgkc-opt annual PROPOSALS --year Y --out DIR`` keeps the same kind of record (the command as
 ``report.annual.AnnualOptions`` writes it; the proposals file, the program or scenario files and
-the earlier selection with their SHA-256), and ``reproduce`` re-runs it through ``annual_run``.
+the earlier selection with their SHA-256), and ``reproduce`` re-runs it through ``cli.runs.annual_run``.
 """
 
 from __future__ import annotations
@@ -29,31 +32,14 @@ import sys
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from kgkc_opt._version import __version__
-from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import InputError, OutputError, Problem
-from kgkc_opt.inputs.files import (
-    DEFAULT_PROGRAM,
-    bundled_programs,
-    load_scenario,
-    read_bytes,
-    read_text,
-    resolve_program_path,
-)
-from kgkc_opt.inputs.keys import POLICIES
+from kgkc_opt.inputs.files import bundled_programs, read_bytes, read_text, resolve_program_path
 from kgkc_opt.inputs.scenario import Scenario
-from kgkc_opt.report.annual import AnnualOptions, parse_command
-from kgkc_opt.report.files import replan_csv, result_files
-from kgkc_opt.solver.backend import SOLVERS
-from kgkc_opt.solver.decompose import METHODS
+from kgkc_opt.report.annual import parse_command
 from kgkc_opt.solver.result import Result
-
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from kgkc_opt.analysis.annual import AnnualResult
 
 SUMMARY = "summary.json"
 #: The options of ``solve`` a recorded command may hold (each followed by its value).
@@ -93,86 +79,6 @@ def input_records(scenario: Scenario) -> list[dict[str, str]]:
     return [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in scenario.inputs]
 
 
-@dataclass(frozen=True)
-class SolveRun:
-    """One ``solve`` with everything its result folder holds: what ``solve --out`` writes and
-    what ``reproduce`` makes again."""
-
-    scenario: Scenario
-    result: Result
-    replan: pd.DataFrame | None
-    files: dict[str, str]
-
-
-def solve_run(scenario_path: str, scenario: Scenario, *, solver: str | None = None,
-              method: str = "decompose", time_limit: float | None = None, policy: str | None = None,
-              structure: str | None = None) -> SolveRun:
-    """Solve a loaded scenario and build its result folder's files (the record included).
-
-    ``policy`` and ``structure`` ("on"/"off") override the scenario's, as changes in its log.
-    """
-    if policy is not None or structure is not None:
-        # the name positionally (None: derive's default), so that only the changes go to **changes
-        scenario = scenario.derive(None, **({"policy": policy} if policy is not None else {}),
-                                   **({"structure": structure == "on"} if structure is not None else {}))
-    result = solve(scenario, solver=solver, time_limit=time_limit, method=method)
-    table = None
-    if scenario.actuals is not None and result.has_plan:
-        from kgkc_opt.analysis.compare import replan  # pandas: only a scenario with actuals needs it
-
-        _plan, _again, table = replan(scenario, solver=solver, replanned=result)
-    flags = {"policy": policy, "structure": structure}
-    files = result_files(result, extra={"inputs": input_records(scenario),
-                                        **run_record(scenario_path, result, **flags)})
-    if table is not None:
-        files["replan.csv"] = replan_csv(table)
-    return SolveRun(scenario, result, table, files)
-
-
-@dataclass(frozen=True)
-class AnnualRun:
-    """One ``annual`` with everything its result folder holds."""
-
-    options: AnnualOptions
-    scenario: Scenario
-    result: AnnualResult
-    inputs: list[dict[str, str]]
-    files: dict[str, str | bytes]
-
-
-def annual_run(options: AnnualOptions) -> AnnualRun:
-    """Load the inputs of ``kgkc-opt annual``, select, and build its result folder's files (the
-    record included)."""
-    from kgkc_opt.analysis.annual import Rules, annual
-    from kgkc_opt.inputs.files import load_program, load_proposals
-    from kgkc_opt.inputs.previous import load_previous
-    from kgkc_opt.inputs.reader import InputFile
-    from kgkc_opt.inputs.scenario import baseline
-    from kgkc_opt.report.annual import annual_files
-
-    if options.scenario is not None:
-        scenario = load_scenario(options.scenario)
-        inputs = input_records(scenario)
-    else:
-        name = options.program or DEFAULT_PROGRAM
-        scenario = baseline(load_program(name))
-        program_record = {"role": "program", "path": name}
-        inputs = [{**program_record, "sha256": sha256_of(input_path(program_record))}]
-    proposals = load_proposals(options.proposals, scenario.program)
-    inputs.insert(0, {"role": "proposals", "path": options.proposals, "sha256": sha256_of(Path(options.proposals))})
-    previous = None
-    if options.previous is not None:
-        read: list[InputFile] = []
-        _, previous = load_previous(options.previous, record=read)
-        inputs += [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in read]
-    rules = Rules(max_per_commune=options.max_per_commune, min_per_region=options.min_per_region,
-                  cap_cofunding=options.cap_cofunding, budget=options.budget, check_extra=options.check_extra)
-    result = annual(proposals, options.year, scenario=scenario, rules=rules, previous=previous)
-    files = annual_files(result, scenario, options,
-                         extra={"inputs": inputs, "command": options.command(), "versions": versions()})
-    return AnnualRun(options, scenario, result, inputs, files)
-
-
 def check_out_holds_no_input(out: str | Path, records: list[dict[str, str]]) -> None:
     """--out (with --force) replaces the folder: refuse one that holds an input file."""
     folder = Path(out).resolve()
@@ -180,15 +86,6 @@ def check_out_holds_no_input(out: str | Path, records: list[dict[str, str]]) -> 
         if input_path(record).resolve().is_relative_to(folder):
             raise OutputError(f"{out}: holds the {record['role']} file {record['path']}, which "
                               "replacing the folder would delete; choose another folder")
-
-
-def _command_options(command: list[str]) -> dict[str, Any]:
-    flags = dict(zip(command[2::2], command[3::2], strict=True))
-    options: dict[str, Any] = {"solver": flags.get("--solver"), "method": flags.get("--method", "decompose"),
-                               "policy": flags.get("--policy"), "structure": flags.get("--structure")}
-    if "--time-limit" in flags:
-        options["time_limit"] = float(flags["--time-limit"])
-    return options
 
 
 def sha256_of(path: Path) -> str:
@@ -303,7 +200,7 @@ class Report:
         return out
 
 
-def _summary_difference(old: bytes, new: bytes) -> str:
+def summary_difference(old: bytes, new: bytes) -> str:
     try:
         a, b = json.loads(old), json.loads(new)
     except (ValueError, UnicodeDecodeError):
@@ -314,53 +211,5 @@ def _summary_difference(old: bytes, new: bytes) -> str:
     return f"keys {', '.join(keys)}" if keys else "formatting"
 
 
-def _files(folder: Path) -> dict[str, bytes]:
+def output_files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
-
-
-def _solve_again(command: list[str], label: str) -> SolveRun:
-    try:
-        options = _command_options(command)
-    except ValueError:
-        raise InputError([Problem(label, "command", "the recorded command is not valid: "
-                                  + " ".join(command))]) from None
-    if options["method"] not in METHODS or options.get("solver") not in (None, *SOLVERS) or \
-            options.get("policy") not in (None, *POLICIES) or options.get("structure") not in (None, "on", "off"):
-        raise InputError([Problem(label, "command", "the recorded command is not valid: "
-                                  + " ".join(command))])
-    return solve_run(command[1], load_scenario(command[1]), **options)
-
-
-def reproduce(folder: str | Path) -> Report:
-    """Re-run the solve (or annual selection) recorded in ``folder/summary.json`` and compare outputs
-    byte for byte."""
-    folder = Path(folder)
-    label = str(folder / SUMMARY)
-    record = read_record(folder)
-    check_inputs(record, label)
-    report = Report(str(folder), list(record["command"]))
-    recorded_versions = record.get("versions") or {}
-    now = versions()
-    if isinstance(recorded_versions, dict):
-        for name in sorted(set(recorded_versions) | set(now)):
-            if recorded_versions.get(name) != now.get(name):
-                report.version_changes[name] = (recorded_versions.get(name), now.get(name))
-    made: dict[str, str | bytes]
-    if report.command[0] == "annual":
-        made = dict(annual_run(parse_command(report.command, label)).files)
-    else:
-        made = dict(_solve_again(report.command, label).files)
-    old = _files(folder)
-    new = {name: data if isinstance(data, bytes) else data.encode("utf-8") for name, data in made.items()}
-    for name in sorted(set(old) | set(new)):
-        if name not in new:
-            report.missing.append(name)
-        elif name not in old:
-            report.extra.append(name)
-        elif old[name] == new[name]:
-            report.identical.append(name)
-        else:
-            report.differing.append(name)
-            if name == SUMMARY:
-                report.details[name] = _summary_difference(old[name], new[name])
-    return report

@@ -788,16 +788,13 @@ class Book:
 def build(result: Any, scenario: Any, *, lang: str = "vi", gains: Any = None) -> Book:
     """The plan of ``result`` (solved from ``scenario``) as a workbook with its formula values.
 
-    ``gains``: the exact gains table (``report.figures.gains_table``); computed when not given.
+    ``gains``: the exact gains table (``analysis.gains.gains_table``); without it the workbook has
+    no gains block (this module never solves).
     """
     fmt.check_lang(lang)
     if not result.has_plan:
         raise NoSolutionError(f"scenario {result.scenario!r} has no plan ({result.status.value}); "
                               "no workbook can be written")
-    if gains is None:
-        from kgkc_opt.report.figures import gains_table
-
-        gains = gains_table(scenario, result)
     wb = Workbook()
     index = 0 if lang == "vi" else 1
     annex = wb.worksheets[0]

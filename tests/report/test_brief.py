@@ -14,6 +14,7 @@ from conftest import SCENARIOS
 from PIL import Image
 
 import kgkc_opt as kg
+from kgkc_opt.analysis import study
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import OutputError
 from kgkc_opt.report import brief, fmt
@@ -22,15 +23,18 @@ from kgkc_opt.report import brief, fmt
 @pytest.fixture(scope="module")
 def least(cut20_scenario):
     """The least money that meets every target of the 20% cut (``analysis.repairs.least_money``)."""
-    from kgkc_opt.report import figures
-
-    return figures.least(cut20_scenario)
+    return study.least(cut20_scenario)
 
 
 @pytest.fixture(scope="module")
-def cut20_brief(cut20_scenario, cut20_result, baseline_result, least):
-    return brief.build(cut20_scenario, result=cut20_result, base_result=baseline_result,
-                       base=kg.baseline(cut20_scenario.program), least=least)
+def cut20_study(cut20_scenario, cut20_result, baseline_result, least):
+    return study.study(cut20_scenario, kg.baseline(cut20_scenario.program), result=cut20_result,
+                       base_result=baseline_result, least_money_=least)
+
+
+@pytest.fixture(scope="module")
+def cut20_brief(cut20_study):
+    return brief.build(cut20_study)
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +108,12 @@ def test_shortfalls_and_why(cut20_html, cut20_brief, cut20_result, cut20_scenari
     s = next(x for x in cut20_brief.shortfalls if x.task_id == "II.2")
     assert s.local_slack == pytest.approx(slack)
     assert "Đạt 74/75 người (98%), còn thiếu 1 người." in text
-    assert "phần vốn lẻ còn lại của từng năm không đủ cho một người trọn vẹn" in text
+    # the cause, proven by solving again with more money in one year (the study's re-solve, here read
+    # off an independent one)
+    more_2023 = kg.solve(cut20_scenario.derive(budget={2023: float(cut20_scenario.local_budget[2023]) + 1000}))
+    assert int(more_2023.achievement.loc["VIII.6", "achieved"]) == 75
+    assert ("Thiếu vốn: nếu thêm vốn ngân sách vào một năm bất kỳ trong 2021–2025, tính lại phương án thì nhiệm "
+            "vụ đạt 75/75 người.") in text
     # 1 billion VND more, by solving again: read off an independent re-solve
     more = kg.solve(cut20_scenario.derive(budget={2021: float(cut20_scenario.local_budget[2021]) + 1000}))
     gained = int(more.achievement.loc["II.2", "achieved"]) - 12
@@ -132,20 +141,26 @@ def test_repair_options(cut20_html, cut20_brief, least):
     assert "II.2: 12 cơ sở, VIII.6: 74 người" in text
     # the least money, as least_money found and verified it (issue 11: 4,811 meets every target)
     assert least.verified and least.total == 4811
-    assert "Cần bổ sung ít nhất 4.811 triệu đồng vốn ngân sách để đạt mọi mục tiêu (đã kiểm tra" in text
+    assert "Cần bổ sung ít nhất 4.811 triệu đồng vốn ngân sách (tổng các năm) để đạt mọi mục tiêu (đã kiểm tra" in text
+    # one figure, one value: the least money is one figure; the table's total is labelled as the gaps at unit costs
+    assert text.count("4.811 triệu đồng") >= 2 and "Cộng theo đơn giá (không phải số vốn ít nhất)" in text
     for year, amount in least.per_year.items():
         assert f"{year}: {fmt.money(amount)}" in text
 
 
-def test_an_unverified_least_amount_is_not_called_a_minimum(cut20_scenario, cut20_result, baseline_result, least):
+def test_an_unverified_least_amount_is_not_called_a_minimum(cut20_scenario, cut20_result, baseline_result, least,
+                                                           cut20_study):
     from dataclasses import replace
 
-    b = brief.build(cut20_scenario, result=cut20_result, base_result=baseline_result, charts=False,
-                    base=kg.baseline(cut20_scenario.program), least=replace(least, verified=False))
+    def quick(found):
+        return study.study(cut20_scenario, kg.baseline(cut20_scenario.program), result=cut20_result,
+                           base_result=baseline_result, gains=cut20_study.gains, least_money_=found,
+                           policies=False, explain=False)
+
+    b = brief.build(quick(replace(least, verified=False)), charts=False)
     text = _text(b.html())
     assert "Cần bổ sung khoảng 4.811 triệu đồng" in text and "ít nhất 4.811" not in text
-    none = brief.build(cut20_scenario, result=cut20_result, base_result=baseline_result, charts=False,
-                       base=kg.baseline(cut20_scenario.program), least=False)
+    none = brief.build(quick(False), charts=False)
     assert "ít nhất" not in _text(none.html()) and "tối thiểu" not in _text(none.html())
 
 
@@ -160,9 +175,8 @@ def test_markdown(cut20_brief, tmp_path):
         cut20_brief.write(tmp_path / "brief.pdf")
 
 
-def test_english(cut20_scenario, cut20_result, baseline_result):
-    b = brief.build(cut20_scenario, base=kg.baseline(cut20_scenario.program), result=cut20_result,
-                    base_result=baseline_result, lang="en", charts=False, least=False)
+def test_english(cut20_study):
+    b = brief.build(cut20_study, lang="en", charts=False)
     text = _text(b.html())
     assert "Scenario brief: Local budget cut by 20% every year" in text
     assert "19,240" in text and "4,817.88" in text
@@ -172,7 +186,7 @@ def test_english(cut20_scenario, cut20_result, baseline_result):
 
 
 def test_baseline_brief(baseline_scenario, baseline_result):
-    b = brief.build(baseline_scenario, result=baseline_result, charts=False)
+    b = brief.build(study.study(baseline_scenario, result=baseline_result, least_money_=False), charts=False)
     assert b.base is None
     text = _text(b.html())
     assert "Phương án giữ nguyên mọi số liệu của quyết định." in text
@@ -225,8 +239,8 @@ def test_docx_opens_and_holds_its_tables_and_pictures(cut20_docx, cut20_brief):
             assert run.font.size is None or 12 <= run.font.size.pt <= 14, (p.text, run.font.size.pt)
     for name in ("Heading 1", "Heading 2", "Heading 3"):
         assert doc.styles[name].font.name == "Times New Roman"
-    # the tables: what changes, headline numbers, gains, repairs; Vietnamese number format
-    assert len(doc.tables) == 4
+    # the tables: the policies, what changes, headline numbers, gains, repairs; Vietnamese number format
+    assert len(doc.tables) == 5
     cells = ["|".join(c.text for c in row.cells) for t in doc.tables for row in t.rows]
     assert any("Vốn ngân sách năm 2021|4.658|3.726,4|−931,6 (−20%)" in c for c in cells)
     assert any("4.817,88" in c for c in cells)
@@ -264,3 +278,61 @@ def test_docx_prints_on_a4_in_libreoffice(cut20_docx, tmp_path):
     assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
     assert 2 <= pages <= 6
+
+
+# --- the choice first, like with like, causes proven ---------------------------------------------
+
+
+def test_brief_leads_with_the_policies_side_by_side(cut20_html, cut20_docx, cut20_study, cut20_scenario):
+    from docx import Document
+
+    text = _text(cut20_html)
+    choice = text.index("Lựa chọn cách cắt giảm khi thiếu vốn")
+    assert choice < text.index("1. Phương án thay đổi gì")
+    assert [o.policy for o in cut20_study.policies] == ["most-targets", "fair", "keep-cofunding"]
+    # each row is the plan under that policy: read one off an independent solve
+    fair = kg.solve(cut20_scenario.derive(policy="fair"))
+    row = next(o for o in cut20_study.policies if o.policy == "fair")
+    assert row.met == int((fair.achievement["shortfall"] == 0).sum())
+    assert f"{row.met}/24" in text[choice:] and "(phương án dưới đây)" in text
+    assert "theo cách “đạt nhiều mục tiêu nhất” (cách mặc định)" in text and "--policy" in text
+    first = Document(io.BytesIO(cut20_docx)).tables[0]
+    assert "Cách cắt giảm" in first.rows[0].cells[0].text and len(first.rows) == 4
+
+
+def test_a_result_against_the_budget_names_the_cut_that_freed_the_money(cut20_study, cut20_result, baseline_result):
+    # III.8 is 209/210 at the full budget and 210/210 after the cut: both plans are optimal
+    assert int(baseline_result.achievement.loc["III.8", "achieved"]) == 209
+    assert int(cut20_result.achievement.loc["III.8", "achieved"]) == 210
+    (a,) = [x for x in cut20_study.against_budget if x.task_id == "III.8"]
+    assert dict(a.freed_by)["II.2"] == -16 and a.freed_money > 0
+    text = _text(brief.build(cut20_study, lang="en", charts=False).html())
+    assert "III.8: 210 establishments against 209" in text and "the cut of II.2 (−16 establishments" in text
+
+
+@pytest.fixture(scope="module")
+def replan_study():
+    scenario = kg.load_scenario(SCENARIOS / "replan-2023.yaml")
+    return study.study(scenario, least_money_=False)
+
+
+def test_a_replan_compares_the_remaining_years(replan_study):
+    b = replan_study.budget
+    assert b.years == (2023, 2024, 2025) and b.replan_from == 2023 and b.change == 0
+    assert b.base_cap == sum(replan_study.base.local_budget[y] for y in (2023, 2024, 2025))
+    text = _text(brief.build(replan_study, lang="en", charts=False).html())
+    assert "This is a re-plan of 2023–2025 after the years carried out (2021–2022)." in text
+    assert "unchanged" in text and "is down" not in text and "39%" not in text
+    assert not replan_study.policies  # nothing was cut: no choice of how to cut
+
+
+def test_a_replan_shortfall_is_blamed_on_its_rule_not_money(replan_study):
+    ex = replan_study.explanations["III.8"]
+    assert ex.money_helps is False and ex.achieved_with_money == 152
+    assert {c.kind for c in ex.causes} >= {"link"} and all(c.reduces_by == 58 for c in ex.structural)
+    text = _text(brief.build(replan_study, lang="en", charts=False).html())
+    assert "The cause is the program's rule L01" in text
+    assert "More money would not help: solved again with unlimited local budget and co-funding" in text
+    assert "too little is left" not in text
+    # the repair table does not price a gap that money cannot close
+    assert "more money would not help (section 3)" in text

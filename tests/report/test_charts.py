@@ -84,9 +84,9 @@ def mc_frame(program) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def cut20_gains(cut20_scenario, cut20_result) -> pd.DataFrame:
-    from kgkc_opt.report import figures
+    from kgkc_opt.analysis.gains import gains_table
 
-    return figures.gains_table(cut20_scenario, cut20_result)
+    return gains_table(cut20_scenario, cut20_result)
 
 
 def _draw(kind, lang, size, *, cut20_scenario, cut20_result, baseline_result, cut20_sweep, mc_scenario,

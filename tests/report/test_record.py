@@ -22,8 +22,8 @@ from conftest import FIXTURES, OBJECTIVE_TOLERANCE, ROOT, SCENARIOS, assert_plan
 
 import kgkc_opt as kg
 from kgkc_opt.cli import app as cli
+from kgkc_opt.cli import runs as reproduce
 from kgkc_opt.report import files as export
-from kgkc_opt.report import record as reproduce
 from kgkc_opt.solver.result import Status
 
 FILES = {"allocation.csv", "achievement.csv", "budget.csv", "summary.json"}

@@ -17,8 +17,10 @@ from language_check import english_words
 from openpyxl import load_workbook
 
 import kgkc_opt as kg
+from kgkc_opt.analysis import study
+from kgkc_opt.analysis.gains import gains_table
 from kgkc_opt.cli import app as cli
-from kgkc_opt.report import brief, charts, figures, workbook
+from kgkc_opt.report import brief, charts, workbook
 
 matplotlib.use("Agg")
 NAMES = sorted({p.stem for p in SCENARIOS.glob("*.yaml")} | {"kien-giang-2021-2025"})
@@ -41,19 +43,19 @@ def test_the_checker_finds_what_the_issue_found():
 
 @pytest.fixture(scope="module")
 def gains(cut20_scenario, cut20_result):
-    return figures.gains_table(cut20_scenario, cut20_result)
+    return gains_table(cut20_scenario, cut20_result)
 
 
 @pytest.fixture(scope="module")
 def cut20_brief(cut20_scenario, cut20_result, baseline_result, gains):
     from fractions import Fraction
 
-    from kgkc_opt.analysis.repairs import LeastMoney
+    from kgkc_opt.analysis.study_types import Least
 
-    least = LeastMoney("all_targets", "local", Fraction(4811), {2021: Fraction(9621, 10)},
-                       {2021: Fraction(120276, 25), 2025: None}, verified=True)
-    return brief.build(cut20_scenario, result=cut20_result, base_result=baseline_result,
-                       base=kg.load_scenario(SCENARIOS / "baseline.yaml"), gains=gains, least=least)
+    least = Least(Fraction(4811), {2021: Fraction(9621, 10)}, {2021: Fraction(120276, 25), 2025: None}, verified=True)
+    found = study.study(cut20_scenario, kg.load_scenario(SCENARIOS / "baseline.yaml"), result=cut20_result,
+                        base_result=baseline_result, gains=gains, least_money_=least)
+    return brief.build(found)
 
 
 def test_brief_html_and_markdown(cut20_brief):

@@ -25,9 +25,9 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 import kgkc_opt as kg
+from kgkc_opt.analysis.gains import gains_table
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import NoSolutionError, OutputError
-from kgkc_opt.report import figures
 from kgkc_opt.report import workbook as xlsx
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
@@ -38,7 +38,7 @@ SHEETS = ["Phụ lục nhiệm vụ", "Phân kỳ theo năm", "Kế hoạch vố
 
 @pytest.fixture(scope="module")
 def gains(cut20_scenario, cut20_result):
-    return figures.gains_table(cut20_scenario, cut20_result)
+    return gains_table(cut20_scenario, cut20_result)
 
 
 @pytest.fixture(scope="module")
