@@ -397,6 +397,11 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
         c.error(f"{line_word} {header_line}", f"is empty; expected a header row naming the columns: "
                                               f"{', '.join(REQUIRED)} (required), {', '.join(OPTIONAL)}")
         c.raise_if_any(ProposalsError)
+    named = [cell for cell in header if cell.strip()]
+    if len(named) > MAX_COLUMNS:
+        c.error(f"{line_word} {header_line}", f"names {len(named):,} columns; a proposals table has at most "
+                                              f"{MAX_COLUMNS} ({_known_columns()})")
+        c.raise_if_any(ProposalsError)
     table = _Table(c, header, header_line, data, line_word)
     if not table.ok:
         c.raise_if_any(ProposalsError)

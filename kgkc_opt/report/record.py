@@ -158,7 +158,7 @@ def annual_run(options: AnnualOptions) -> AnnualRun:
         scenario = baseline(load_program(name))
         program_record = {"role": "program", "path": name}
         inputs = [{**program_record, "sha256": sha256_of(input_path(program_record))}]
-    proposals = load_proposals(options.proposals, scenario.program)
+    proposals = load_proposals(options.proposals, scenario.program, sheet=options.sheet)
     inputs.insert(0, {"role": "proposals", "path": options.proposals, "sha256": sha256_of(Path(options.proposals))})
     previous = None
     if options.previous is not None:
