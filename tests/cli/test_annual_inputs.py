@@ -195,3 +195,58 @@ def test_budget_beyond_any_budget_is_refused(project, capsys, budget):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "Traceback" not in err and "argument --budget: expected an amount" in err
+
+
+# ---- an earlier selection (--previous) -----------------------------------------------------
+
+
+@pytest.fixture
+def selected(project, capsys):
+    write_proposals(project / "proposals.csv")
+    code, _, err = run(capsys, "annual", "proposals.csv", "--year", "2024", "--budget", BUDGET, "--out", "out")
+    assert code == 0, err
+    return project / "out"
+
+
+def test_a_selection_with_a_cell_of_200000_characters_is_one_line(selected, capsys):
+    text = (selected / "selection.csv").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[3] = lines[3] + ',"' + "x" * 200_000 + '"'
+    (selected / "selection.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = run(capsys, "annual", "proposals.csv", "--year", "2024", "--budget", BUDGET, "--previous", "out")
+    assert code == 2 and out == ""
+    assert one_line(err) == (f"kgkc-opt: {Path('out') / 'selection.csv'}: line 4: is not a valid selection.csv (field "
+                             "larger than field limit (131072)); expected the selection.csv of an earlier 'kgkc-opt "
+                             "annual --out'")
+
+
+def test_a_selection_of_another_year_is_refused_naming_both_years(selected, capsys):
+    summary = json.loads((selected / "summary.json").read_text(encoding="utf-8"))
+    summary["year"] = 2023
+    (selected / "summary.json").write_text(json.dumps(summary), encoding="utf-8")
+    for given in ("out", "out/selection.csv"):
+        code, out, err = run(capsys, "annual", "proposals.csv", "--year", "2024", "--budget", BUDGET,
+                             "--previous", given)
+        assert code == 2 and out == ""
+        assert one_line(err) == (f"kgkc-opt: {Path('out') / 'selection.csv'}: is the selection of 2023 (its "
+                                 "summary.json says so), not of 2024, the year selected for: --previous takes an "
+                                 "earlier selection of the same year")
+    (selected / "summary.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    code, _, err = run(capsys, "annual", "proposals.csv", "--year", "2024", "--budget", BUDGET, "--previous", "out")
+    assert code == 2
+    assert one_line(err).endswith("summary.json: is not the summary.json of an earlier 'kgkc-opt annual --out' (it "
+                                  "records no year); the year of the earlier selection cannot be checked")
+    # a selection.csv on its own (copied out of its folder) has no year to check: taken as given
+    (selected / "summary.json").unlink()
+    code, _, err = run(capsys, "annual", "proposals.csv", "--year", "2024", "--budget", BUDGET, "--previous", "out")
+    assert code == 0, err
+
+
+def test_ids_of_an_earlier_selection_match_ignoring_case(selected, project, capsys):
+    text = (selected / "selection.csv").read_text(encoding="utf-8")
+    (selected / "selection.csv").write_text(text.replace("KG-2024-00", "kg-2024-00"), encoding="utf-8")
+    code, _, err = run(capsys, "annual", "proposals.csv", "--year", "2024", "--budget", BUDGET, "--previous", "out",
+                         "--out", "again")
+    assert code == 0, err
+    changes = list(csv.DictReader(io.StringIO((project / "again" / "changes.csv").read_text(encoding="utf-8"))))
+    assert changes == []  # the same proposals, the same outcome: nothing new, nothing removed
