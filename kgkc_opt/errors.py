@@ -46,8 +46,13 @@ class KgkcError(Exception):
     exit_code = 3
 
 
+#: Most problems an InputError's message lists (the rest are counted; ``problems`` holds them all).
+MAX_PROBLEMS_SHOWN = 20
+
+
 class InputError(KgkcError):
-    """One or more problems in an input file; the message lists all of them."""
+    """One or more problems in an input file; ``problems`` holds all of them, the message lists the
+    first ``MAX_PROBLEMS_SHOWN`` and counts the others."""
 
     exit_code = 2
 
@@ -55,7 +60,9 @@ class InputError(KgkcError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         count = len(self.problems)
         head = f"{count} problem{'s' if count != 1 else ''} found:" if count > 1 else ""
-        lines = [str(p) for p in self.problems]
+        lines = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if count > MAX_PROBLEMS_SHOWN:
+            lines.append(f"... and {count - MAX_PROBLEMS_SHOWN:,} more (the first {MAX_PROBLEMS_SHOWN} are shown)")
         super().__init__("\n".join([head, *lines]) if head else "\n".join(lines))
 
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kgkc_opt.analysis import eligibility
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import SolutionCheckError, SolverError, UsageError
 from kgkc_opt.inputs.program import Program, Text
@@ -210,6 +211,8 @@ def annual(
     unknown = sorted({p.task_id for p in proposals.items} - {t.id for t in program.tasks})
     if unknown:
         raise UsageError(f"annual: proposals name tasks not in {program.id}: {', '.join(unknown)}")
+    # eligibility and priority under the program's rule packs in force in the year (analysis.eligibility)
+    proposals, not_eligible = eligibility.apply(proposals, program.eligibility, year)
     backend = backend_for(solver) if isinstance(solver, str) else solver
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -243,7 +246,8 @@ def annual(
         cap = legal_cap(program, p, year)
         caps[p.id] = cap
         support = p.requested if cap is None else min(p.requested, cap)
-        why = _ineligible(p, cap, support)
+        why = _ineligible(p, cap, support) or (Reason("not_eligible", not_eligible[p.id]) if p.id in not_eligible
+                                               else None)
         if why is not None:
             refused[p.id] = why
         fixed: bool | None = False if why is not None else None

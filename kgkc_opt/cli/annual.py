@@ -9,7 +9,11 @@ result folder atomically, all or nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import sys
+import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 from kgkc_opt.cli import text
@@ -39,6 +43,26 @@ def _amount(value: str) -> Any:
         return amount(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+#: Seconds after which a selection still running says so (on a terminal's stderr only: what the
+#: command prints on stdout, and what it writes, never depend on the clock).
+PROGRESS_AFTER = 3.0
+
+
+@contextlib.contextmanager
+def _progress_note(note: str) -> Iterator[None]:
+    """One line on stderr when the work inside takes more than ``PROGRESS_AFTER`` seconds."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    timer = threading.Timer(PROGRESS_AFTER, lambda: print(f"kgkc-opt annual: {note}", file=sys.stderr, flush=True))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
 
 
 def add_parsers(sub: Any) -> None:
@@ -72,6 +96,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--budget", type=_amount, metavar="AMOUNT",
                    help="the budget for proposals in million VND (default: the year's local budget less what "
                    "the plan spends on the tasks no proposal serves)")
+    p.add_argument("--sheet", metavar="NAME",
+                   help="the sheet of an .xlsx PROPOSALS file to read (default: the visible sheet named 'proposals' "
+                   "or 'đề án', else the only visible sheet holding values; a hidden sheet is read only when named)")
     p.add_argument("--check-extra", action="store_true",
                    help="for each least extra budget, also make the selection again with it and say whether it "
                    "funds the proposal (slower: the whole selection is solved once more per figure)")
@@ -98,11 +125,14 @@ def cmd_annual(args: argparse.Namespace) -> int:
                             "kien-giang-2021-2025"), scenario=args.scenario, lang=args.lang,
                             max_per_commune=args.max_per_commune, min_per_region=args.min_per_region,
                             cap_cofunding=not args.no_cofunding_cap, budget=args.budget, previous=args.previous,
-                            check_extra=args.check_extra)
+                            check_extra=args.check_extra, sheet=args.sheet)
     if args.out:
         export.check_folder(args.out, force=args.force)
     started = time.perf_counter()
-    run = annual_run(options)
+    with _progress_note(t("Đang lựa chọn đề án và tính lý do, kinh phí bổ sung ít nhất cho từng đề án...",
+                              "Selecting the proposals and working out each one's reasons and least extra "
+                              "budget...", args.lang)):
+        run = annual_run(options)
     seconds = time.perf_counter() - started
     with export.all_or_nothing():
         if args.out:

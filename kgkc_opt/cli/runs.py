@@ -97,7 +97,7 @@ def annual_run(options: AnnualOptions) -> AnnualRun:
     record included)."""
     from kgkc_opt.analysis.annual import Rules, annual
     from kgkc_opt.inputs.files import load_program, load_proposals
-    from kgkc_opt.inputs.previous import load_previous
+    from kgkc_opt.inputs.previous import aligned, load_previous
     from kgkc_opt.inputs.reader import InputFile
     from kgkc_opt.inputs.scenario import baseline
     from kgkc_opt.report.annual import annual_files
@@ -110,12 +110,13 @@ def annual_run(options: AnnualOptions) -> AnnualRun:
         scenario = baseline(load_program(name))
         program_record = {"role": "program", "path": name}
         inputs = [{**program_record, "sha256": sha256_of(input_path(program_record))}]
-    proposals = load_proposals(options.proposals, scenario.program)
+    proposals = load_proposals(options.proposals, scenario.program, sheet=options.sheet)
     inputs.insert(0, {"role": "proposals", "path": options.proposals, "sha256": sha256_of(Path(options.proposals))})
     previous = None
     if options.previous is not None:
         read: list[InputFile] = []
-        _, previous = load_previous(options.previous, record=read)
+        _, previous = load_previous(options.previous, record=read, year=options.year)
+        previous = aligned(previous, (p.id for p in proposals.items))  # (ids match ignoring case)
         inputs += [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in read]
     rules = Rules(max_per_commune=options.max_per_commune, min_per_region=options.min_per_region,
                   cap_cofunding=options.cap_cofunding, budget=options.budget, check_extra=options.check_extra)

@@ -20,6 +20,7 @@ import hashlib
 import io
 import math
 import os
+import re
 import stat
 import unicodedata
 import zipfile
@@ -54,6 +55,9 @@ MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 MAX_XLSX_ROWS = 20_000
 #: Sheet names that hold the proposals, folded (else the first sheet is read).
 PROPOSAL_SHEETS = ("proposals", "de an")
+#: Most sheets or merged ranges named in one message.
+MAX_LISTED = 20
+_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]{1,3}[0-9]{1,7}(?::[A-Z]{1,3}[0-9]{1,7})?)\"")
 DEFAULT_PROGRAM = "kien-giang-2021-2025"
 
 
@@ -475,11 +479,13 @@ def load_scenario(path: str | Path) -> Scenario:
     return dataclasses.replace(scenario, inputs=(*reversed(scenarios), *others))
 
 
-def load_proposals(path: str | Path, program: Program) -> Proposals:
+def load_proposals(path: str | Path, program: Program, *, sheet: str | None = None) -> Proposals:
     """Load a proposals file (đề án of one year), checked against ``program``: CSV, UTF-8 with or
     without a byte-order mark (',' separated with '.' decimals, or ';' separated with Vietnamese
     numbers, as Excel saves CSV in a Vietnamese locale), or an Excel workbook (.xlsx: the sheet named
-    "proposals" or "đề án", else the first). Raises ``ProposalsError`` listing every problem."""
+    ``sheet``, else the visible sheet named "proposals" or "đề án", else the only visible sheet holding
+    values; never a hidden sheet unless named; merged cells in the table refused). Raises
+    ``ProposalsError`` listing every problem."""
     label = str(path)
     raw = read_bytes(path, error_type=ProposalsError)
     suffix = Path(label).suffix.casefold()
@@ -487,7 +493,10 @@ def load_proposals(path: str | Path, program: Program) -> Proposals:
         raise ProposalsError([Problem(label, "", "is an Excel 97–2003 workbook (.xls); save it as .xlsx (Excel "
                                                  "Workbook) or as CSV UTF-8")])
     if suffix in (".xlsx", ".xlsm") or raw.startswith(b"PK\x03\x04"):
-        return _proposals_from_xlsx(raw, label, program)
+        return _proposals_from_xlsx(raw, label, program, sheet)
+    if sheet is not None:
+        raise ProposalsError([Problem(label, "", f"is a CSV file, which has no sheets: --sheet {sheet!r} names a "
+                                                 "sheet of an .xlsx workbook; leave it out")])
     return proposals_from_csv_text(_decode_csv(raw, label), program, source=label)
 
 
@@ -525,7 +534,66 @@ def _xlsx_text(value: Any) -> str:
     return str(value)
 
 
-def _proposals_from_xlsx(raw: bytes, label: str, program: Program) -> Proposals:
+def _merged_ranges(archive: zipfile.ZipFile, sheet_path: str | None) -> list[tuple[str, int, int]]:
+    """The merged ranges of a sheet as written in its XML (openpyxl's read-only sheets do not give
+    them): (the range as written, its first row, its last row)."""
+    if not sheet_path:
+        return []
+    try:
+        xml = archive.read(sheet_path.lstrip("/"))
+    except (KeyError, OSError, zipfile.BadZipFile, EOFError):
+        return []
+    out = []
+    for match in _MERGE_CELL.finditer(xml):
+        ref = match.group(1).decode("ascii")
+        rows = [int(n) for n in re.findall(r"[0-9]+", ref)]
+        out.append((ref, min(rows), max(rows)))
+    return out
+
+
+def _choose_sheet(book: Any, sheet: str | None, fail: Callable[..., NoReturn]) -> Any:
+    """The sheet to read: the one named by ``sheet`` (``--sheet``), else the visible sheet named
+    "proposals" or "đề án", else the only visible sheet that holds any value. A hidden sheet is never
+    read unless named; several visible sheets holding values and none named: refused, listing them."""
+    sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
+    if not sheets:
+        fail("has no worksheet")
+    names = ", ".join(repr(ws.title) for ws in sheets[:MAX_LISTED]) + (
+        f", ... ({len(sheets)} in all)" if len(sheets) > MAX_LISTED else "")
+    if sheet is not None:
+        wanted = unicodedata.normalize("NFC", sheet).strip()
+        found = ([ws for ws in sheets if ws.title == wanted]
+                 or [ws for ws in sheets if fold(ws.title) == fold(wanted)])
+        if not found:
+            fail(f"has no sheet named {wanted!r}; its sheets are {names}")
+        return found[0]
+    visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
+    hidden = [ws.title for ws in sheets if ws not in visible]
+    hidden_note = (f" (hidden sheets are never read unless named with --sheet: {', '.join(map(repr, hidden))})"
+                   if hidden else "")
+    named = [ws for ws in visible if fold(ws.title) in PROPOSAL_SHEETS]
+    if named:
+        return named[0]
+    if not visible:
+        fail(f"has no visible sheet; name the sheet to read with --sheet{hidden_note}")
+    used = [ws for ws in visible if _holds_values(ws)]
+    if len(used) > 1:
+        listed = ", ".join(repr(ws.title) for ws in used[:MAX_LISTED]) + (
+            f", ... ({len(used)} in all)" if len(used) > MAX_LISTED else "")
+        fail(f"has {len(used)} visible sheets holding values ({listed}); name the one to read with --sheet, or "
+             f"name it 'proposals' or 'đề án'{hidden_note}")
+    return (used or visible)[0]
+
+
+def _holds_values(ws: Any) -> bool:
+    """Whether a sheet has any non-empty cell in its first rows (a notes sheet left empty does not)."""
+    for values in ws.iter_rows(max_row=MAX_XLSX_ROWS, max_col=MAX_COLUMNS + 1, values_only=True):
+        if any(v is not None and str(v).strip() for v in values):
+            return True
+    return False
+
+
+def _proposals_from_xlsx(raw: bytes, label: str, program: Program, sheet: str | None = None) -> Proposals:
     import openpyxl  # (imported here: only a workbook needs it)
 
     def fail(message: str, where: str = "") -> NoReturn:
@@ -544,34 +612,46 @@ def _proposals_from_xlsx(raw: bytes, label: str, program: Program) -> Proposals:
     except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file
         fail(f"is not a readable .xlsx workbook ({type(exc).__name__}); save it again as .xlsx or as CSV UTF-8")
     try:
-        sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
-        chosen = next((ws for ws in sheets if fold(ws.title) in PROPOSAL_SHEETS), sheets[0] if sheets else None)
-        if chosen is None:
-            fail("has no worksheet")
+        chosen = _choose_sheet(book, sheet, fail)
         source = label if len(book.worksheets) == 1 else f"{label} (sheet {chosen.title!r})"
-        rows: list[tuple[int, list[str]]] = []
-        try:
-            for number, values in enumerate(chosen.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True),
-                                            start=1):
-                if number > MAX_XLSX_ROWS:
-                    if any(v is not None for v in values):
-                        fail(f"has more than {MAX_XLSX_ROWS:,} rows; a proposals sheet is limited to "
-                             f"{MAX_XLSX_ROWS:,}", f"sheet {chosen.title!r}")
-                    continue
-                cells = [unicodedata.normalize("NFC", _xlsx_text(v)) for v in values]
-                if any(cell.strip() for cell in cells):
-                    rows.append((number, cells))
-        except ProposalsError:
-            raise
-        except Exception as exc:  # a damaged sheet
-            fail(f"the sheet {chosen.title!r} cannot be read ({type(exc).__name__}); save the workbook again")
+        rows = _sheet_rows(chosen, fail)
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            merged = _merged_ranges(archive, getattr(chosen, "_worksheet_path", None))
     finally:
         book.close()
     if not rows:
         fail(f"the sheet {chosen.title!r} is empty; expected a header row naming the columns and one row per proposal")
     (header_line, header), data = rows[0], rows[1:]
+    in_table = [ref for ref, _, last in merged if last >= header_line]
+    if in_table:
+        shown = ", ".join(in_table[:MAX_LISTED]) + (f", ... ({len(in_table)} in all)" if len(in_table) > MAX_LISTED
+                                                     else "")
+        raise ProposalsError([Problem(source, f"sheet {chosen.title!r}", f"has merged cells in the table: {shown}; a "
+                                      "merged range keeps its value in its first cell only, so the other rows would "
+                                      "read as empty: unmerge them and write the value in every row")])
     if len(header) > MAX_COLUMNS and header[MAX_COLUMNS].strip():
         fail(f"has more than {MAX_COLUMNS} columns", f"row {header_line}")
     width = max(len(header), 1)
     data = [(n, cells + [""] * (width - len(cells))) for n, cells in data]
     return proposals_from_rows(header, data, program, source=source, header_line=header_line, line_word="row")
+
+
+def _sheet_rows(chosen: Any, fail: Callable[..., NoReturn]) -> list[tuple[int, list[str]]]:
+    """The non-empty rows of a sheet, (row number, cells as text), at most ``MAX_XLSX_ROWS``."""
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for number, values in enumerate(chosen.iter_rows(min_row=1, max_col=MAX_COLUMNS + 1, values_only=True),
+                                        start=1):
+            if number > MAX_XLSX_ROWS:
+                if any(v is not None for v in values):
+                    fail(f"has more than {MAX_XLSX_ROWS:,} rows; a proposals sheet is limited to "
+                         f"{MAX_XLSX_ROWS:,}", f"sheet {chosen.title!r}")
+                continue
+            cells = [unicodedata.normalize("NFC", _xlsx_text(v)) for v in values]
+            if any(cell.strip() for cell in cells):
+                rows.append((number, cells))
+    except ProposalsError:
+        raise
+    except Exception as exc:  # a damaged sheet
+        fail(f"the sheet {chosen.title!r} cannot be read ({type(exc).__name__}); save the workbook again")
+    return rows

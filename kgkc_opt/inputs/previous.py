@@ -6,12 +6,21 @@ folder, its ``selection.csv`` is read; given a file, that file. Only two of its 
 that a planner may open the file in Excel, add notes and save it as CSV UTF-8 again.
 ``previous_from_text`` is pure and lists every problem at once (``InputError``); ``load_previous``
 reads the file, recording its SHA-256 for the result's record.
+
+An earlier selection is of one year: where its folder's ``summary.json`` lies beside the
+selection.csv, the year it records must be the year selected for (``year=``), else the file is
+refused naming both years (a selection of 2023 is not what was funded before in 2024). A
+selection.csv without a summary.json beside it (copied out, edited) has no recorded year to check.
+Ids are matched ignoring case, as the proposals file's ids are unique ignoring case (``aligned``:
+"kg-2024-001" in the earlier selection is the proposal "KG-2024-001" of the file).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from kgkc_opt.errors import InputError, Problem
@@ -19,6 +28,7 @@ from kgkc_opt.inputs.files import read_text
 from kgkc_opt.inputs.reader import InputFile
 
 SELECTION = "selection.csv"
+SUMMARY = "summary.json"
 STATUSES = ("funded", "trimmed", "not_funded")
 
 
@@ -30,7 +40,12 @@ def previous_path(path: str | Path) -> Path:
 
 def previous_from_text(text: str, source: str) -> dict[str, str]:
     """Each proposal's status in an earlier selection: {proposal_id: status}."""
-    rows = list(csv.reader(io.StringIO(text)))
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # a field beyond the csv module's limit (131,072 characters), a NUL...
+        raise InputError([Problem(source, f"line {reader.line_num}", f"is not a valid selection.csv ({exc}); expected "
+                                  "the selection.csv of an earlier 'kgkc-opt annual --out'")]) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError([Problem(source, "", "is empty; expected the selection.csv of an earlier "
                                   "'kgkc-opt annual --out' (columns proposal_id and status)")])
@@ -66,9 +81,39 @@ def previous_from_text(text: str, source: str) -> dict[str, str]:
     return out
 
 
-def load_previous(path: str | Path, *, record: list[InputFile] | None = None) -> tuple[str, dict[str, str]]:
-    """(the file read, {proposal_id: status}) of an earlier selection: a folder or its selection.csv."""
+def recorded_year(text: str, source: str) -> int:
+    """The year a summary.json records (``InputError`` when it records none)."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        data = None
+    year = data.get("year") if isinstance(data, dict) else None
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise InputError([Problem(source, "", "is not the summary.json of an earlier 'kgkc-opt annual --out' (it "
+                                  "records no year); the year of the earlier selection cannot be checked")])
+    return year
+
+
+def load_previous(path: str | Path, *, record: list[InputFile] | None = None,
+                  year: int | None = None) -> tuple[str, dict[str, str]]:
+    """(the file read, {proposal_id: status}) of an earlier selection: a folder or its selection.csv.
+    With ``year``, the summary.json beside it (where there is one) must record that year."""
     csv_path = previous_path(path)
     label = str(csv_path)
     text = read_text(csv_path, record=record, role="previous", label=label)
-    return label, previous_from_text(text, label)
+    statuses = previous_from_text(text, label)
+    summary = csv_path.parent / SUMMARY
+    if year is not None and summary.is_file():
+        before = recorded_year(read_text(summary), str(summary))
+        if before != year:
+            raise InputError([Problem(label, "", f"is the selection of {before} (its {SUMMARY} says so), not of "
+                                      f"{year}, the year selected for: --previous takes an earlier selection of the "
+                                      "same year")])
+    return label, statuses
+
+
+def aligned(previous: Mapping[str, str], ids: Iterable[str]) -> dict[str, str]:
+    """``previous`` with each id spelt as in ``ids`` (the proposals file) where they match ignoring
+    case; ids not in the file are kept as written (they are "no longer in the file")."""
+    spelt = {pid.casefold(): pid for pid in ids}
+    return {spelt.get(pid.casefold(), pid): status for pid, status in previous.items()}

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.errors import ProgramError
 from kgkc_opt.inputs.areas import TASK_AREA_KEYS, Geography, parse_geography, parse_task_area
+from kgkc_opt.inputs.eligibility import RulePack, parse_rule_packs
 from kgkc_opt.inputs.reader import Collector, describe, join, million_text, show_number, written
 from kgkc_opt.inputs.structure import Structure, parse_structure
 from kgkc_opt.inputs.support_rules import SupportRule, parse_support_rule
@@ -246,6 +247,8 @@ class Program:
     funding_sources: tuple[FundingSource, ...] = DEFAULT_SOURCES
     #: commune-level units and regions after the 2025 reform (empty when the file has none)
     geography: Geography = field(default_factory=Geography)
+    #: who may be supported and who comes first, per legal text and date (``inputs.eligibility``)
+    eligibility: tuple[RulePack, ...] = ()
 
     @property
     def sources_declared(self) -> bool:
@@ -544,7 +547,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     allowed = (
         "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
         "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
-        "structure", "funding_sources", "geography",
+        "structure", "funding_sources", "geography", "eligibility",
     )
     c.known_keys(doc, "", allowed)
     fmt = doc.get("format", FORMAT)
@@ -777,6 +780,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
 
     structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks},
                                 declared=frozenset(declared))
+    eligibility = parse_rule_packs(c, doc.get("eligibility"))
 
     c.raise_if_any(ProgramError)
     assert title is not None and period is not None
@@ -788,4 +792,5 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
         tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
         relations=tuple(relations), structure=structure, funding_sources=sources, geography=geography,
+        eligibility=eligibility,
     )

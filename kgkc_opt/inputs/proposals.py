@@ -34,11 +34,19 @@ import difflib
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from kgkc_opt.errors import ProposalsError
 from kgkc_opt.inputs.actuals import visible
+from kgkc_opt.inputs.eligibility import (
+    FLAG_FIELDS,
+    KIND_FIELDS,
+    Profile,
+    kind_problem,
+    kind_value,
+)
 from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.reader import (
     MAX_MONEY,
@@ -85,6 +93,11 @@ class Proposal:
     withdrawn: bool = False
     #: the file's line (CSV) or row (xlsx) the proposal was read from, for messages
     line: int = 0
+    #: what the file says of the applicant (its kind, place, craft village, ...; None: not said),
+    #: judged by the program's rule packs (``analysis.eligibility``)
+    profile: Profile = field(default_factory=Profile)
+    #: the part of ``score`` given by the rule packs' priority clauses (0 as read from the file)
+    priority_points: Fraction = Fraction(0)
 
 
 @dataclass(frozen=True)
@@ -125,6 +138,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "accepts_trim": ("chấp nhận điều chỉnh",),
     "started": ("đã triển khai",),
     "withdrawn": ("rút", "đã rút"),
+    # the applicant's profile (inputs.eligibility.Profile), judged by the program's rule packs
+    "applicant_kind": ("loại hình", "loại hình đơn vị", "loại hình cơ sở", "đối tượng"),
+    "location_kind": ("loại địa bàn", "loại đơn vị hành chính cấp xã"),
+    "province_kind": ("loại đơn vị hành chính cấp tỉnh", "tỉnh hay thành phố"),
+    "craft_village": ("làng nghề", "thuộc làng nghề"),
+    "women_owned": ("phụ nữ làm chủ", "do phụ nữ làm chủ", "nữ làm chủ"),
+    "ethnic_minority": ("lao động dân tộc thiểu số", "sử dụng lao động dân tộc thiểu số", "dân tộc thiểu số",
+                        "ethnic_minority_employees"),
+    "disadvantaged_area": ("địa bàn khó khăn", "vùng khó khăn", "địa bàn đặc biệt khó khăn"),
 }
 REQUIRED = ("proposal_id", "title", "applicant", "commune", "task_id", "units", "total_cost", "requested",
             "cofunding")
@@ -378,6 +400,22 @@ class _Row:
             self.c.error(self.where("score"), f"expected a score of at least 0, got {written!r}")
         return value if value is not None and value >= 0 else Fraction(0)
 
+    def profile(self, marks: dict[str, bool]) -> Profile:
+        """The applicant's profile as the file states it: kinds by name, yes/no facts (an empty cell:
+        not stated, or no in a column marked with 'x')."""
+        values: dict[str, Any] = {}
+        for name in KIND_FIELDS:
+            written = self.table.cell(self.cells, name)
+            if written:
+                values[name] = kind_value(name, written)
+                if values[name] is None:
+                    self.c.error(self.where(name), kind_problem(name, written))
+        for name in FLAG_FIELDS:
+            written = self.table.cell(self.cells, name)
+            if written or (name in self.table.index and marks[name]):
+                values[name] = _flag(self.c, written, self.where(name), False, marks[name])
+        return Profile(**values)
+
     def grouping(self, name: str) -> str:
         """A text that groups proposals (commune, region, priority group): runs of spaces made one,
         so that 'Xã  Bình An' is not a commune of its own."""
@@ -397,6 +435,11 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
         c.error(f"{line_word} {header_line}", f"is empty; expected a header row naming the columns: "
                                               f"{', '.join(REQUIRED)} (required), {', '.join(OPTIONAL)}")
         c.raise_if_any(ProposalsError)
+    named = [cell for cell in header if cell.strip()]
+    if len(named) > MAX_COLUMNS:
+        c.error(f"{line_word} {header_line}", f"names {len(named):,} columns; a proposals table has at most "
+                                              f"{MAX_COLUMNS} ({_known_columns()})")
+        c.raise_if_any(ProposalsError)
     table = _Table(c, header, header_line, data, line_word)
     if not table.ok:
         c.raise_if_any(ProposalsError)
@@ -404,7 +447,7 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
         c.error("", f"has no proposals: the header ({line_word} {header_line}) is followed by no rows")
     tasks = {t.id: t.id for t in program.tasks}
     tasks_folded = {t.id.casefold(): t.id for t in program.tasks}
-    marks = {name: any(fold(table.cell(cells, name)) == "x" for _, cells in data) for name in FLAGS}
+    marks = {name: any(fold(table.cell(cells, name)) == "x" for _, cells in data) for name in (*FLAGS, *FLAG_FIELDS)}
     seen: dict[str, tuple[int, str]] = {}
     out: list[Proposal] = []
     for n, cells in data:
@@ -438,6 +481,7 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
         score = row.score(decimal_comma)
         flags = {name: _flag(c, table.cell(cells, name), row.where(name), default, marks[name])
                  for name, default in FLAGS.items()}
+        profile = row.profile(marks)
         if flags["started"] and flags["withdrawn"]:
             c.error(row.where("withdrawn"), "a proposal cannot be both started and withdrawn; keep one of them")
         if len(c.problems) > before or units is None or len(money) < len(MONEY):
@@ -448,7 +492,7 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
             region=row.grouping("region"), score=score, priority_group=row.grouping("priority_group"),
             first_time=bool(flags["first_time"]), documents_complete=bool(flags["documents_complete"]),
             accepts_trim=bool(flags["accepts_trim"]), started=bool(flags["started"]),
-            withdrawn=bool(flags["withdrawn"]), line=n))
+            withdrawn=bool(flags["withdrawn"]), line=n, profile=profile))
     c.raise_if_any(ProposalsError)
     return Proposals(source, tuple(out))
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from kgkc_opt.analysis.annual import AnnualResult, summary
 from kgkc_opt.errors import InputError, Problem
+from kgkc_opt.inputs.reader import MAX_MONEY, exact_number
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report import fmt
 from kgkc_opt.report.annual_tables import counts, csv_files, exact
@@ -35,7 +36,7 @@ BRIEF = "annual-plan.docx"
 SUMMARY = "summary.json"
 #: The options of ``annual`` a recorded command may hold, each followed by its value ...
 VALUE_OPTIONS = ("--year", "--program", "--scenario", "--lang", "--max-per-commune", "--min-per-region", "--budget",
-                 "--previous")
+                 "--previous", "--sheet")
 #: ... and those without one.
 FLAG_OPTIONS = ("--no-cofunding-cap", "--check-extra")
 
@@ -55,6 +56,8 @@ class AnnualOptions:
     budget: Fraction | None = None
     previous: str | None = None
     check_extra: bool = False
+    #: the sheet of an .xlsx proposals file to read (``--sheet``; None: the only visible one)
+    sheet: str | None = None
 
     def command(self) -> list[str]:
         """The ``kgkc-opt`` arguments that make the folder again (without ``--out``)."""
@@ -73,6 +76,8 @@ class AnnualOptions:
             out += ["--previous", self.previous]
         if self.check_extra:
             out.append("--check-extra")
+        if self.sheet is not None:
+            out += ["--sheet", self.sheet]
         return out
 
     def rules(self) -> dict[str, Any]:
@@ -90,13 +95,18 @@ def whole(text: str, least: int) -> int:
 
 
 def amount(text: str) -> Fraction:
-    """Million VND as written, exact, at least 0 and to the đồng at most (ValueError otherwise)."""
-    try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"expected an amount in million VND such as 3295.3, got {text!r}") from None
-    if value < 0 or (value * 10**6).denominator != 1:
-        raise ValueError(f"expected an amount of at least 0, to the đồng (6 decimals at most), got {text!r}")
+    """Million VND as written, exact, at least 0 and to the đồng at most, bounded as every money input
+    (``inputs.reader.exact_number`` and ``MAX_MONEY``); ValueError otherwise."""
+    value = exact_number(text.strip()[:100])
+    if isinstance(value, str) and "beyond" in value:
+        value = Fraction(MAX_MONEY + 1)  # (refused below with the range)
+    if isinstance(value, str) or len(text.strip()) > 100:
+        raise ValueError(f"expected an amount in million VND such as 3295.3, to the đồng (6 decimals at most), got "
+                         f"{text[:40]!r}{'...' if len(text) > 40 else ''}" + (f": it {value}" if isinstance(value, str)
+                                                                              and value != "is not a number" else ""))
+    if value < 0 or value > MAX_MONEY:
+        raise ValueError(f"expected an amount from 0 to {MAX_MONEY:,} million VND (amounts are in million VND, triệu "
+                         f"đồng), got {text!r}")
     return value
 
 
@@ -142,7 +152,8 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
         raise InputError(problems)
     return AnnualOptions(command[1], program=values.get("--program"), scenario=values.get("--scenario"),
                          lang=values.get("--lang", "vi"), cap_cofunding="--no-cofunding-cap" not in flags,
-                         previous=values.get("--previous"), check_extra="--check-extra" in flags, **parsed)
+                         previous=values.get("--previous"), check_extra="--check-extra" in flags,
+                         sheet=values.get("--sheet"), **parsed)
 
 
 def summary_record(result: AnnualResult, options: AnnualOptions, extra: Mapping[str, Any] | None = None

@@ -45,6 +45,7 @@ from kgkc_opt._version import __version__
 from kgkc_opt.errors import NoSolutionError, OutputError
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import write_file
+from kgkc_opt.report.xlsx_text import as_text
 
 FONT_NAME = "Times New Roman"  # the font of the decision itself; has every Vietnamese glyph
 BODY_PT, HEAD_PT, TITLE_PT = 11, 11, 13
@@ -96,7 +97,7 @@ class _Sheet:
              number_format: str | None = None, wrap: bool = False, align: str | None = None,
              fill: PatternFill | None = None, border: bool = True, colour: str | None = None,
              size: float = BODY_PT) -> Any:
-        c = self.ws.cell(row=row, column=col, value=value)
+        c = as_text(self.ws.cell(row=row, column=col, value=value))  # (a text is never a formula)
         c.font = _font(bold, italic, size, colour)
         if number_format:
             c.number_format = number_format
@@ -113,7 +114,8 @@ class _Sheet:
                 number_format: str | None = None, **style: Any) -> Any:
         """A formula cell; ``value`` is what it evaluates to, kept as its cached value."""
         fmt_ = number_format or (money_format(value) if money else INT_FORMAT)
-        c = self.cell(row, col, "=" + formula, number_format=fmt_, align="right", **style)
+        c = self.cell(row, col, None, number_format=fmt_, align="right", **style)
+        c.value = "=" + formula
         self.cache[(self.ws.title, c.coordinate)] = float(value)
         return c
 
@@ -134,7 +136,7 @@ def _set_widths(ws: Worksheet, widths: Sequence[float]) -> None:
 def _title(ws: Worksheet, text: str, last_col: int, row: int = 1, *, size: float = TITLE_PT,
            bold: bool = True, italic: bool = False, height: float | None = None) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
-    c = ws.cell(row=row, column=1, value=text)
+    c = as_text(ws.cell(row=row, column=1, value=text))
     c.font = _font(bold=bold, italic=italic, size=size)
     c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     if height:
@@ -152,7 +154,7 @@ def _header_cell(ws: Worksheet, row: int, col: int, text: str, *, merge_down: bo
             c = ws.cell(row=rr, column=cc)
             c.border = BORDER
             c.fill = HEADER_FILL
-    c = ws.cell(row=row, column=col, value=text)
+    c = as_text(ws.cell(row=row, column=col, value=text))
     c.font = _font(bold=True, size=HEAD_PT)
     c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
