@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -110,6 +111,14 @@ def put(ws: Worksheet, row: int, col: int, value: Any, *, number_format: str | N
     return cell
 
 
+def _lines(value: Any, width: int) -> int:
+    """About how many lines a wrapped text takes in a column ``width`` characters wide (Excel and
+    LibreOffice do not grow a row to its text when they open a file written without heights)."""
+    if not isinstance(value, str):
+        return 1
+    return sum(max(1, math.ceil(len(part) * 1.05 / max(width - 1, 1))) for part in value.split("\n"))
+
+
 def _decimals(value: Any) -> int:
     text = str(value)  # a WrittenFloat's text is its exact decimal
     return len(text.split(".")[1].rstrip("0")) if "." in text and "e" not in text.lower() else 0
@@ -117,7 +126,7 @@ def _decimals(value: Any) -> int:
 
 def _number_format(value: Any) -> str:
     places = _decimals(value)
-    return "#,##0" if places == 0 else "#,##0." + "0" * places
+    return '#,##0;-#,##0;"-"' if places == 0 else "#,##0." + "0" * places
 
 
 def _share_format(value: Any) -> str:
@@ -149,11 +158,14 @@ def _years(value: Any) -> Any:
 class _Table:
     """A table sheet: title, note, header (vi / en), the row of keys, then rows of values by key."""
 
-    def __init__(self, wb: Workbook, role: str, columns: Sequence[Column], title: str, note: str):
+    def __init__(self, wb: Workbook, role: str, columns: Sequence[Column], title: str, note: str,
+                 print_to: str | None = None):
         self.ws = wb.create_sheet(SHEETS[role])
         self.columns = list(columns)
         self.row = FIRST_ROW
-        ws, last = self.ws, len(self.columns)
+        #: the printed page holds the columns up to ``print_to`` (all when None)
+        self.width = next((j for j, c in enumerate(self.columns, start=1) if c.key == print_to), len(self.columns))
+        ws, last = self.ws, self.width
         ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=max(last, 2))
         put(ws, TITLE_ROW, 1, title).font = _font(bold=True, size=13)
         ws.merge_cells(start_row=NOTE_ROW, start_column=1, end_row=NOTE_ROW, end_column=max(last, 2))
@@ -182,21 +194,27 @@ class _Table:
         row = self.row
         for j, column in enumerate(self.columns, start=1):
             value = values.get(column.key)
-            cell = put(self.ws, row, j, value,
-                       number_format=_share_format(value) if column.kind == "share" and value is not None
-                       and not isinstance(value, str) else None)
+            number_format = "0" if column.key == "year" else None
+            if column.kind == "share" and value is not None and not isinstance(value, str):
+                number_format = _share_format(value)
+            cell = put(self.ws, row, j, value, number_format=number_format)
             cell.font = _font(bold=bold)
             cell.border = BORDER
-            cell.alignment = Alignment(vertical="top", wrap_text=column.kind in ("text", "list"))
+            cell.alignment = Alignment(vertical="top", wrap_text=column.kind in ("text", "list"),
+                                       horizontal="center" if column.kind in ("years", "choice", "bool") else None)
             if fill is not None:
                 cell.fill = fill
+        self.ws.row_dimensions[row].height = 15 * max(_lines(values.get(c.key), c.width) for c in self.columns)
         self.row += 1
         return row
 
     def finish(self, links: Mapping[str, str] | None = None) -> None:
         """Borders, text formats and data validation on the rows written and ``SPARE_ROWS`` more.
-        ``links``: column key -> a range on another sheet the column's values come from."""
+        ``links``: column key -> a range on another sheet the column's values come from. The
+        printed page holds the rows written (an empty table: 20 empty rows)."""
         last = self.row + SPARE_ROWS
+        printed = self.row - 1 if self.row > FIRST_ROW else FIRST_ROW + 19
+        self.ws.print_area = f"A1:{get_column_letter(self.width)}{printed}"
         for j, column in enumerate(self.columns, start=1):
             letter = get_column_letter(j)
             for row in range(self.row, last):
@@ -272,6 +290,7 @@ def _program_sheet(wb: Workbook, document: Mapping[str, Any]) -> None:
         row = table.add({"key": field.key, "item": f"{field.vi} / {field.en}", "value": values.get(field.key)})
         table.ws.cell(row=row, column=1).font = _font(size=9, colour="808080")
         if field.kind == "int":
+            table.ws.cell(row=row, column=3).number_format = "0"  # a year, not 2,026
             dv = DataValidation(type="whole", operator="between", formula1="1900", formula2="2200")
             table.ws.add_data_validation(dv)
             dv.add(f"C{row}")
@@ -288,7 +307,8 @@ def _tasks_sheet(wb: Workbook, document: Mapping[str, Any], sources: list[tuple[
                    "Đơn vị tính: triệu đồng. Dòng nhóm (I, II, ...): chỉ ghi mã và tên nhóm, không ghi đơn vị, số "
                    "lượng, kinh phí. Số lượng là khoảng: ghi cả tối thiểu và tối đa. Ghi số không có dấu phân cách "
                    "hàng nghìn. / Money in million VND. A group row (I, II, ...) has only the group's id and name. A "
-                   "range: write the minimum and the maximum. Type plain numbers.")
+                   "range: write the minimum and the maximum. Type plain numbers.",
+                   print_to="partner")  # the printed page: the decision's annex
     groups = {g["id"]: g for g in document.get("groups") or []}
     written: set[str] = set()
 
