@@ -679,10 +679,27 @@ def program_document_from_xlsx(raw: bytes, label: str, *, lang: str = "vi") -> t
         program = program_from_dict(doc, source=label)
     except ProgramError as exc:
         located = [Problem(p.source, reader.locate(p.where), _message(p.message, lang)) for p in exc.problems]
-        raise ProgramError([*reader.problems, *located]) from None
+        raise ProgramError(_in_sheet_order([*reader.problems, *located])) from None
     if reader.problems:
-        raise ProgramError(reader.problems)
+        raise ProgramError(_in_sheet_order(reader.problems))
     return program, doc
+
+
+_CELL = re.compile(r"'(?P<sheet>[^']+)', (?:ô|cell) (?P<col>[A-Z]+)(?P<row>[0-9]+)")
+
+
+def _in_sheet_order(problems: list[Problem]) -> list[Problem]:
+    """The problems sheet by sheet (in the workbook's order), then row by row, cell by cell;
+    problems of no cell first."""
+    order = {name: i for i, name in enumerate(SHEETS.values())}
+
+    def key(p: Problem) -> tuple[int, int, int, int]:
+        m = _CELL.search(p.where)
+        if m is None:
+            return (0, 0, 0, 0)
+        return (1, order.get(m["sheet"], len(order)), int(m["row"]), len(m["col"]) * 100 + ord(m["col"][-1]))
+
+    return sorted(problems, key=key)
 
 
 def load_program_xlsx(path: str | Path, *, lang: str = "vi") -> Program:

@@ -226,3 +226,19 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
     assert not any(b"<f>" in s or b"<f " in s for s in sheets)
     back = program_document_from_xlsx(raw, "p.xlsx")[0]
     assert back.tasks[0].lead == "=HYPERLINK(\"http://example.com\")" and back.tasks[0].partner == "-"
+
+
+def test_the_problems_docs_program_format_quotes_are_what_import_prints() -> None:
+    from conftest import ROOT
+
+    page = (ROOT / "docs" / "program-format.md").read_text(encoding="utf-8")
+    quoted = re.search(r"<!-- workbook-problems -->\n```text\n(.*?)\n```", page, re.DOTALL)
+    assert quoted is not None
+    d = drafted()
+    tasks = d.keys("tasks")
+    d.sheet("tasks").cell(row=FIRST_ROW + 1, column=tasks["cost.local"], value="2.000")
+    d.sheet("tasks").cell(row=FIRST_ROW + 3, column=tasks["id"], value=2.1)
+    d.set_row("annual", FIRST_ROW + 1, year=2026)
+    with pytest.raises(ProgramError) as info:
+        program_document_from_xlsx(d.bytes(), "draft.xlsx")
+    assert f"kgkc-opt: {info.value}" == quoted.group(1)
