@@ -104,15 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     text.add_lang(p)
 
-    p = sub.add_parser("program", help="show a program's task table, or merge the programs of merged provinces")
+    p = sub.add_parser("program", help="show a program's task table, merge the programs of merged provinces, or "
+                       "draft one in Excel (template, import, export)")
     psub = p.add_subparsers(dest="program_command", metavar="ACTION")
     ps = psub.add_parser("show", help="print the task table as encoded")
     _program_arg(ps)
     ps.add_argument("--csv", action="store_true", help="print CSV (id, unit, quantity, total, ns, other, years)")
     text.add_lang(ps, "the table")
+    from kgkc_opt.cli import program_xlsx
     from kgkc_opt.cli.program_merge import add_merge_parser
 
     add_merge_parser(psub)
+    program_xlsx.add_parsers(psub)
 
     p = sub.add_parser("scenario", help="show a scenario's effective settings")
     ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION")
@@ -258,9 +261,13 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             from kgkc_opt.cli.program_merge import cmd_merge
 
             return cmd_merge(args)
+        from kgkc_opt.cli import program_xlsx
+
+        if args.program_command in program_xlsx.ACTIONS:
+            return program_xlsx.dispatch(args)
         if args.program_command != "show":
             print("usage: kgkc-opt program show [PROGRAM] [--csv] | kgkc-opt program merge A B [...] --name NAME "
-                  "--out FILE.yaml", file=sys.stderr)
+                  "--out FILE.yaml | kgkc-opt program template|import|export ...", file=sys.stderr)
             return EXIT_INPUT
         return cmd_program_show(args)
     if args.command == "scenario":
