@@ -248,25 +248,32 @@ def chart_figures(session: Session) -> list[Any]:
     return figs
 
 
-def compare_policies(session: Session) -> pd.DataFrame:
+def compare_policies(session: Session) -> Any:
     """The scenario under each cut policy, side by side (``analysis.compare.compare_policies``)."""
     from kgkc_opt.analysis.compare import compare_policies as side_by_side
+
+    session.comparison = side_by_side(build_scenario(session))
+    return session.comparison
+
+
+def policies_frame(session: Session) -> pd.DataFrame:
+    """One row per policy: the objective, the tasks short (achieved/target), the money used and lost."""
     from kgkc_opt.report import fmt
 
-    scenario = build_scenario(session)
-    comparison = side_by_side(scenario)
-    session.comparison = comparison
-    lang = session.lang
-    summary = comparison.summary
+    comparison, lang = session.comparison, session.lang
+    if comparison is None:
+        return pd.DataFrame()
     short = comparison.shortfalls()
     rows = []
-    for name, row in summary.iterrows():
+    for name, row in comparison.summary.iterrows():
+        gaps = [f"{tid} {int(v)}/{int(short.loc[tid, 'target'])}" for tid, v in short[name].items()
+                if v < short.loc[tid, "target"]] if name in short else []
         rows.append({t("policy", lang): fmt.policy(str(row["policy"]), lang),
-                     "objective": round(float(row["objective"]), 4), "tasks_short": int(row["tasks_short"]),
-                     "local_used": float(row["local_used"]), "cofunding_lost": float(row["cofunding_lost"]),
-                     t("short", lang): ", ".join(f"{tid} {int(v)}/{int(short.loc[tid, 'target'])}"
-                                                 for tid, v in short[name].items()
-                                                 if v < short.loc[tid, "target"]) if name in short else ""})
+                     t("objective", lang): round(float(row["objective"]), 4),
+                     t("tasks_short", lang): int(row["tasks_short"]),
+                     t("local_used", lang): float(row["local_used"]),
+                     t("cofunding_lost", lang): float(row["cofunding_lost"]),
+                     t("short", lang): ", ".join(gaps)})
     return pd.DataFrame(rows)
 
 

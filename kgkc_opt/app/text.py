@@ -5,6 +5,8 @@ from __future__ import annotations
 LANGS = ("vi", "en")
 
 WORDS: dict[str, tuple[str, str]] = {
+    "serving": ("Ứng dụng đang chạy tại {url} (chỉ máy này truy cập được). Bấm Ctrl+C để dừng.",
+                "The app runs at {url} (reachable from this computer only). Press Ctrl+C to stop."),
     "title": ("Lập kế hoạch khuyến công", "Khuyến công planning"),
     "subtitle": ("Chọn chương trình, thay đổi vốn và mục tiêu, xem phương án phân bổ; tiền tính bằng triệu đồng.",
                  "Choose a program, change the money and the targets, see the plan; money in million VND."),
@@ -61,6 +63,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "compare_help": ("Cùng một kịch bản, lập theo từng cách cắt giảm: thiếu nhiệm vụ nào, mất bao nhiêu vốn "
                      "đối ứng.", "One scenario planned under each cut policy: which tasks fall short, how much "
                      "co-funding is lost."),
+    "objective": ("Tổng tỷ lệ hoàn thành", "Sum of shares met"),
+    "tasks_short": ("Số nhiệm vụ thiếu", "Tasks short"),
+    "local_used": ("Vốn ngân sách dùng", "Local budget used"),
+    "cofunding_lost": ("Vốn đối ứng mất", "Co-funding lost"),
     "proposals_upload": ("Tải lên danh sách đề án (CSV hoặc xlsx, tối đa 5 MB)",
                          "Upload the proposals (CSV or xlsx, at most 5 MB)"),
     "annual_year": ("Năm xét chọn", "Year"),
