@@ -23,6 +23,9 @@ WORDS: dict[str, tuple[str, str]] = {
                        "Or upload a program file (YAML, at most 5 MB)"),
     "loaded": ("Đang dùng: {title} ({tasks} nhiệm vụ, {first}–{last})",
                "In use: {title} ({tasks} tasks, {first}–{last})"),
+    "program_uploaded": ("Đã đọc chương trình từ tệp {name}.", "Program read from {name}."),
+    "money_set": ("Đã ghi: {source}, năm {year}: {value}. Bấm \"Lập phương án\" để tính lại.",
+                  "Noted: {source}, {year}: {value}. Press \"Make the plan\" to solve again."),
     "money_help": ("Mỗi ô là vốn của một năm: để trống là giữ nguyên; ghi \"-30%\" để giảm 30%, \"+10%\" để tăng "
                    "10%, hoặc ghi số tiền (triệu đồng).",
                    "Each cell is one year's money: leave it empty to keep it; write \"-30%\" for 30% less, \"+10%\" "

@@ -96,7 +96,8 @@ class App:
         use = pn.widgets.Button(name=t("use_bundled", lang), button_type="primary", css_classes=["kg-use"])
         use.on_click(lambda _e: self.act(lambda: actions.choose_program(s, choice.value)))
         upload = pn.widgets.FileInput(accept=",".join(actions.uploads.program_suffixes()), css_classes=["kg-upload-program"])
-        upload.param.watch(lambda e: self.act(lambda: actions.upload_program(s, upload.filename or "", e.new)), "value")
+        upload.param.watch(lambda e: self.act(lambda: actions.upload_program(s, upload.filename or "", e.new),
+                                              t("program_uploaded", lang, name=upload.filename)), "value")
         parts: list[Any] = [pn.Row(choice, use), pn.pane.Markdown(t("upload_program", lang)), upload]
         if s.program is not None:
             p = s.program
@@ -118,8 +119,9 @@ class App:
                 box = pn.widgets.TextInput(name=f"{year} ({fmt.number(float(amounts.get(year, 0)), lang)})",
                                            value=s.money.get(key, {}).get(year, ""), placeholder="-30%", width=130,
                                            css_classes=[f"kg-money-{key.replace('.', '-')}-{year}"])
-                box.param.watch(lambda e, k=key, y=year: self.act(lambda: actions.set_money(s, k, y, e.new)),
-                                "value")
+                box.param.watch(lambda e, k=key, y=year, n=name: self.act(
+                    lambda: actions.set_money(s, k, y, e.new),
+                    t("money_set", lang, source=n, year=y, value=e.new or "—")), "value")
                 inputs.append(box)
             rows += [pn.pane.Markdown(f"**{name}**"), pn.Row(*inputs)]
         policy = pn.widgets.RadioBoxGroup(options={t(p, lang): p for p in POLICIES}, value=s.policy, inline=True,
