@@ -19,7 +19,7 @@ import yaml
 
 from kgkc_opt.app import uploads
 from kgkc_opt.app.state import Session
-from kgkc_opt.app.text import t
+from kgkc_opt.app.text import WORDS, t
 from kgkc_opt.app.uploads import AppError
 from kgkc_opt.errors import KgkcError
 
@@ -287,6 +287,7 @@ def upload_proposals(session: Session, filename: str, raw: bytes) -> int:
     suffix = uploads.checked_upload(filename, raw, uploads.PROPOSAL_SUFFIXES, session.lang)
     program = ensure_program(session)
     path = uploads.save(session.folder, "proposals", suffix, raw)
+    session.uploaded[str(path)] = Path(filename).name
     try:
         proposals = load_proposals(path, program)
     except Exception:
@@ -317,9 +318,12 @@ def annual_frame(session: Session) -> pd.DataFrame:
 
     if session.annual is None:
         return pd.DataFrame()
-    frame = selection_frame(session.annual.result, session.lang)
-    return frame[["proposal_id", "task_id", "commune", "applicant", "status", "units", "requested", "support",
-                  "reason"]]
+    lang = session.lang
+    frame = selection_frame(session.annual.result, lang)
+    frame = frame[["proposal_id", "task_id", "commune", "applicant", "status", "units", "requested", "support",
+                   "reason"]].copy()
+    frame["status"] = [t(f"status_{v}", lang) if f"status_{v}" in WORDS else v for v in frame["status"]]
+    return frame.rename(columns={c: t(f"col_{c}", lang) for c in frame.columns})
 
 
 def annual_headline(session: Session) -> str:
@@ -394,6 +398,9 @@ def error_text(exc: BaseException, session: Session) -> str:
     if isinstance(exc, AppError):
         return str(exc)
     if isinstance(exc, KgkcError):
-        detail = str(exc).replace(f"{session.folder}/", "")
+        detail = str(exc)
+        for path, name in session.uploaded.items():
+            detail = detail.replace(path, name)
+        detail = detail.replace(f"{session.folder}/", "")
         return f"{t('err_input', session.lang)}\n{detail}"
     return t("err_internal", session.lang, kind=type(exc).__name__)

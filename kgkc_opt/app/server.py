@@ -54,10 +54,10 @@ def serve(*, port: int = 5006, host: str = LOCAL, open_browser: bool = True, lan
     from kgkc_opt.app.text import t
 
     pn.extension("tabulator")
-    pn.config.inline = False  # scripts from this server's /static, never from a CDN
+    # scripts and styles come from this server's /static (Panel's default when serving), never from a CDN
     origins = [f"{host}:{port}"] + ([f"localhost:{port}"] if host == LOCAL else [])
     url = f"http://{host}:{port}/"
     print(t("serving", lang, url=url), flush=True)
     sys.stdout.flush()
-    pn.serve(lambda: _page(lang), port=port, address=host, show=open_browser, websocket_origin=origins, title=t("title", lang),
-             threaded=False, print=False, websocket_max_message_size=20 * 1024 * 1024)
+    pn.serve(lambda: _page(lang), port=port, address=host, show=open_browser, websocket_origin=origins,
+             title=t("title", lang), threaded=False, print=False, websocket_max_message_size=20 * 1024 * 1024)

@@ -42,6 +42,7 @@ class Session:
     proposals_label: str = ""
     proposals_count: int = 0
     annual: Any = None  # report.record.AnnualRun
+    uploaded: dict[str, str] = field(default_factory=dict)  # saved path -> the name the planner uploaded
     error: str = ""  # the one message the page shows, in the page's language
     notice: str = ""
 

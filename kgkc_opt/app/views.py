@@ -7,6 +7,7 @@ a test drives carries a CSS class ``kg-...`` (``tests/app/test_app_e2e.py``).
 
 from __future__ import annotations
 
+import html
 import io
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,7 @@ table { border-collapse: collapse; font-size: 13px; }
 th, td { border: 1px solid #ccc; padding: 2px 6px; }
 th { background: #eef3f8; }
 td { text-align: right; }
+td:nth-child(-n+2) { text-align: left; }
 """]
 
 
@@ -68,7 +70,8 @@ class App:
                         pn.Column(pn.pane.Markdown(f"**{t('language', lang)}**"), switch), sizing_mode="stretch_width")
         parts: list[Any] = [header]
         if s.error:
-            parts.append(pn.pane.Alert(f"**{t('error', lang)}:** " + s.error.replace("\n", "  \n"),
+            message = html.escape(s.error).replace("\n", "<br>")
+            parts.append(pn.pane.Alert(f"**{t('error', lang)}:** {message}",
                                        alert_type="danger", css_classes=["kg-error"], sizing_mode="stretch_width"))
         elif s.notice:
             parts.append(pn.pane.Alert(s.notice, alert_type="success", css_classes=["kg-notice"],
@@ -95,7 +98,8 @@ class App:
                                    value=s.program_ref if s.program_ref in names else names[0])
         use = pn.widgets.Button(name=t("use_bundled", lang), button_type="primary", css_classes=["kg-use"])
         use.on_click(lambda _e: self.act(lambda: actions.choose_program(s, choice.value)))
-        upload = pn.widgets.FileInput(accept=",".join(actions.uploads.program_suffixes()), css_classes=["kg-upload-program"])
+        upload = pn.widgets.FileInput(accept=",".join(actions.uploads.program_suffixes()),
+                                      css_classes=["kg-upload-program"])
         upload.param.watch(lambda e: self.act(lambda: actions.upload_program(s, upload.filename or "", e.new),
                                               t("program_uploaded", lang, name=upload.filename)), "value")
         parts: list[Any] = [pn.Row(choice, use), pn.pane.Markdown(t("upload_program", lang)), upload]
@@ -134,11 +138,15 @@ class App:
                                      css_classes=["kg-targets"], sizing_mode="stretch_width")
         table.on_edit(lambda e: self.act(lambda: actions.set_target(s, str(table.value.loc[e.row, "task"]), e.value)))
         solve = pn.widgets.Button(name=t("solve", lang), button_type="success", css_classes=["kg-solve"])
-        solve.on_click(lambda _e: self.act(lambda: (actions.solve_plan(s), self._go("tab_plan"))))
+        solve.on_click(lambda _e: self.act(lambda: self._solve()))
         reset = pn.widgets.Button(name=t("reset", lang), css_classes=["kg-reset"])
         reset.on_click(lambda _e: self.act(lambda: self._reset()))
         rows += [pn.pane.Markdown(t("targets_help", lang)), table, pn.Row(solve, reset)]
         return pn.Column(*rows, sizing_mode="stretch_width")
+
+    def _solve(self) -> None:
+        actions.solve_plan(self.session)
+        self._go("tab_plan")
 
     def _set_policy(self, policy: str) -> None:
         self.session.policy = policy

@@ -57,10 +57,9 @@ def app_url() -> Iterator[str]:
         for _ in range(600):  # until it answers (at most ~5 minutes on a loaded machine), or it died
             if proc.poll() is not None:
                 pytest.fail(f"kgkc-opt app ended with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:
+                    break
             time.sleep(0.5)
         else:
             pytest.fail("kgkc-opt app did not answer")
@@ -207,7 +206,8 @@ def test_policies_and_annual_selection(page: Any, shots: Path) -> None:
     _shot(page, shots, "4-policies")
 
     _tab(page, "5. Xét chọn")
-    page.locator(".kg-upload-proposals input[type=file]").set_input_files(str(ROOT / "scenarios" / "proposals-2024.csv"))
+    proposals = ROOT / "scenarios" / "proposals-2024.csv"
+    page.locator(".kg-upload-proposals input[type=file]").set_input_files(str(proposals))
     page.get_by_text("proposals-2024.csv").first.wait_for()
     page.locator(".kg-annual-run button").click()
     page.locator(".kg-selection table").wait_for()
