@@ -140,6 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_analysis.add_parsers(sub)
     cli_outputs.add_parsers(sub)
+    from kgkc_opt.app.server import add_parser as add_app_parser
+
+    add_app_parser(sub)
     return parser
 
 
@@ -248,6 +251,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         code = cli_annual.dispatch(args)
         assert code is not None
         return code
+    if args.command == "app":
+        from kgkc_opt.app.server import cmd_app
+
+        return cmd_app(args)
     if args.command == "solve":
         return cmd_solve(args)
     if args.command == "reproduce":
