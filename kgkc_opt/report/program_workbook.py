@@ -25,6 +25,7 @@ empty template (three funding sources named as a 2026–2030 program names them,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -70,8 +71,10 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
-#: Rows under the data that keep the validation and the borders, for the planner's new rows.
-SPARE_ROWS = 200
+#: Rows under the data that keep the validation, for the planner's new rows; the first
+#: ``BORDERED_ROWS`` of them are drawn as the table's rows.
+SPARE_ROWS = 500
+BORDERED_ROWS = 20
 YES_NO = ("có", "không")
 #: The sources a template names (a 2026–2030 program's three columns; delete the national one if unused).
 TEMPLATE_SOURCES = [
@@ -84,6 +87,7 @@ TEMPLATE_SOURCES = [
 TEMPLATE_YEARS = (2026, 2027, 2028, 2029, 2030)
 
 
+@functools.cache
 def _font(bold: bool = False, italic: bool = False, size: float = 11, colour: str | None = None) -> Font:
     return Font(name=FONT_NAME, bold=bold, italic=italic, size=size, color=colour)
 
@@ -217,11 +221,14 @@ class _Table:
         self.ws.print_area = f"A1:{get_column_letter(self.width)}{printed}"
         for j, column in enumerate(self.columns, start=1):
             letter = get_column_letter(j)
-            for row in range(self.row, last):
+            text = column.kind in ("id", "text", "list", "years", "choice")
+            if text:  # a cell typed anywhere in the column stays text (2.10, 2026-2030)
+                self.ws.column_dimensions[letter].number_format = "@"
+            for row in range(self.row, self.row + BORDERED_ROWS):  # empty rows drawn as the table's
                 cell = self.ws.cell(row=row, column=j)
                 cell.border = BORDER
                 cell.font = _font()
-                if column.kind in ("id", "text", "list", "years", "choice"):
+                if text:
                     cell.number_format = "@"
             validation = _validation(column, (links or {}).get(column.key))
             if validation is not None:
