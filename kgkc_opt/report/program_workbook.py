@@ -404,7 +404,7 @@ def _date(value: Any) -> Any:
 
 
 def _simple_sheets(wb: Workbook, document: Mapping[str, Any]) -> None:
-    """Targets, cadences, links, relations, source notes, geography."""
+    """Targets, cadences, links."""
     task_ids = f"'{SHEETS['tasks']}'!$A${FIRST_ROW}:$A${FIRST_ROW + 500}"
     table = _Table(wb, "targets", TARGET_COLUMNS, "MỤC TIÊU CỤ THỂ / SPECIFIC TARGETS",
                    "Mỗi mục tiêu của văn bản một dòng, với các nhiệm vụ nó tính (mã, cách nhau bởi dấu phẩy). / One "
@@ -433,6 +433,10 @@ def _simple_sheets(wb: Workbook, document: Mapping[str, Any]) -> None:
                    "per_unit": link.get("per_unit"), "source": link.get("source"), "text_vi": text_vi,
                    "text_en": text_en})
     table.finish({"task": task_ids, "with": task_ids})
+
+
+def _other_sheets(wb: Workbook, document: Mapping[str, Any]) -> None:
+    """Relations, source notes, geography."""
     table = _Table(wb, "relations", RELATION_COLUMNS, "QUAN HỆ GIỮA CÁC NHIỆM VỤ / RELATIONS",
                    "Tổng số lượng vế trái so với vế phải (<=, >=, =); rà soát kiểm tra, bắt buộc khi lập kế hoạch nếu "
                    "ghi 'có'. / The left side's total quantity against the right side's; checked by the audit, "
@@ -497,6 +501,7 @@ def program_workbook(document: Mapping[str, Any] | None = None) -> Workbook:
     _annual_sheet(wb, document, sources, template)
     _rules_sheet(wb, document)
     _simple_sheets(wb, document)
+    _other_sheets(wb, document)
     wb.properties.creator = "kgkc-opt"
     title = document.get("title")
     wb.properties.title = _text_pair(title)[0] if title is not None else "Chương trình khuyến công (mẫu)"
