@@ -120,7 +120,7 @@ def _lines(value: Any, width: int) -> int:
     LibreOffice do not grow a row to its text when they open a file written without heights)."""
     if not isinstance(value, str):
         return 1
-    return sum(max(1, math.ceil(len(part) * 1.05 / max(width - 1, 1))) for part in value.split("\n"))
+    return sum(max(1, math.ceil(len(part) * 0.85 / max(width - 1, 1))) for part in value.split("\n"))
 
 
 def _decimals(value: Any) -> int:
@@ -208,7 +208,10 @@ class _Table:
                                        horizontal="center" if column.kind in ("years", "choice", "bool") else None)
             if fill is not None:
                 cell.fill = fill
-        self.ws.row_dimensions[row].height = 15 * max(_lines(values.get(c.key), c.width) for c in self.columns)
+        # as tall as the printed columns' text (a long reference beyond them would make the annex a
+        # page of white; it stays whole in its cell)
+        printed = self.columns[:self.width]
+        self.ws.row_dimensions[row].height = 15 * max(_lines(values.get(c.key), c.width) for c in printed)
         self.row += 1
         return row
 
