@@ -272,3 +272,21 @@ def test_anything_typed_in_any_cell_gives_a_program_or_a_program_error() -> None
         except Exception as exc:  # anything else is a bug
             failures.append(f"case {case}: {type(exc).__name__}: {exc}")
     assert failures == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("libreoffice") is None, reason="needs LibreOffice")
+def test_a_workbook_saved_again_by_an_office_suite_reads_back_the_same(tmp_path) -> None:
+    """What a planner does: open the exported workbook in an office suite and save it. LibreOffice
+    (headless, its own profile in tmp_path) writes the cells its own way; the program is unchanged."""
+    import subprocess
+
+    program = load_program("an-giang-2026-2030-illustrative")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ag.xlsx").write_bytes(workbook_bytes(program_to_dict(program)))
+    subprocess.run(["libreoffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(tmp_path / "in" / "ag.xlsx")],
+                   check=True, capture_output=True, timeout=600)
+    saved = (tmp_path / "out" / "ag.xlsx").read_bytes()
+    assert saved != (tmp_path / "in" / "ag.xlsx").read_bytes()
+    assert program_to_dict(program_document_from_xlsx(saved, "ag.xlsx")[0]) == program_to_dict(program)
