@@ -139,3 +139,21 @@ def test_relative_links_point_to_files_that_exist(page: str) -> None:
         if "://" in target:
             continue
         assert ((ROOT / page).parent / target).exists(), f"{page}: link to {target}"
+
+
+def test_the_first_result_the_readmes_show_is_what_the_solve_prints() -> None:
+    """The lines of the first result (the time aside) are the baseline solve's, in the same order."""
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert app.main(["solve", str(ROOT / "scenarios" / "baseline.yaml")]) == 0
+    printed = [re.sub(r"[0-9]+,[0-9]+ giây", "T giây", line) for line in out.getvalue().splitlines()]
+    for name in READMES:
+        text = (ROOT / name).read_text(encoding="utf-8")
+        block = re.search(r"```text\n(Phương án:.*?)\n```", text, re.DOTALL)
+        assert block is not None, name
+        shown = [re.sub(r"[0-9]+,[0-9]+ giây", "T giây", line) for line in block.group(1).splitlines()]
+        position = 0
+        for line in shown:
+            if line == "...":
+                continue
+            assert line in printed[position:], f"{name}: {line!r} is not printed (after line {position})"
+            position = printed.index(line, position) + 1

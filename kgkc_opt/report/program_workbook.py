@@ -25,6 +25,7 @@ empty template (three funding sources named as a 2026–2030 program names them,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 from collections.abc import Mapping, Sequence
@@ -70,8 +71,10 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")
-#: Rows under the data that keep the validation and the borders, for the planner's new rows.
-SPARE_ROWS = 200
+#: Rows under the data that keep the validation, for the planner's new rows; the first
+#: ``BORDERED_ROWS`` of them are drawn as the table's rows.
+SPARE_ROWS = 500
+BORDERED_ROWS = 20
 YES_NO = ("có", "không")
 #: The sources a template names (a 2026–2030 program's three columns; delete the national one if unused).
 TEMPLATE_SOURCES = [
@@ -84,6 +87,7 @@ TEMPLATE_SOURCES = [
 TEMPLATE_YEARS = (2026, 2027, 2028, 2029, 2030)
 
 
+@functools.cache
 def _font(bold: bool = False, italic: bool = False, size: float = 11, colour: str | None = None) -> Font:
     return Font(name=FONT_NAME, bold=bold, italic=italic, size=size, color=colour)
 
@@ -116,7 +120,7 @@ def _lines(value: Any, width: int) -> int:
     LibreOffice do not grow a row to its text when they open a file written without heights)."""
     if not isinstance(value, str):
         return 1
-    return sum(max(1, math.ceil(len(part) * 1.05 / max(width - 1, 1))) for part in value.split("\n"))
+    return sum(max(1, math.ceil(len(part) * 0.85 / max(width - 1, 1))) for part in value.split("\n"))
 
 
 def _decimals(value: Any) -> int:
@@ -204,7 +208,10 @@ class _Table:
                                        horizontal="center" if column.kind in ("years", "choice", "bool") else None)
             if fill is not None:
                 cell.fill = fill
-        self.ws.row_dimensions[row].height = 15 * max(_lines(values.get(c.key), c.width) for c in self.columns)
+        # as tall as the printed columns' text (a long reference beyond them would make the annex a
+        # page of white; it stays whole in its cell)
+        printed = self.columns[:self.width]
+        self.ws.row_dimensions[row].height = 15 * max(_lines(values.get(c.key), c.width) for c in printed)
         self.row += 1
         return row
 
@@ -217,11 +224,14 @@ class _Table:
         self.ws.print_area = f"A1:{get_column_letter(self.width)}{printed}"
         for j, column in enumerate(self.columns, start=1):
             letter = get_column_letter(j)
-            for row in range(self.row, last):
+            text = column.kind in ("id", "text", "list", "years", "choice")
+            if text:  # a cell typed anywhere in the column stays text (2.10, 2026-2030)
+                self.ws.column_dimensions[letter].number_format = "@"
+            for row in range(self.row, self.row + BORDERED_ROWS):  # empty rows drawn as the table's
                 cell = self.ws.cell(row=row, column=j)
                 cell.border = BORDER
                 cell.font = _font()
-                if column.kind in ("id", "text", "list", "years", "choice"):
+                if text:
                     cell.number_format = "@"
             validation = _validation(column, (links or {}).get(column.key))
             if validation is not None:
@@ -397,7 +407,7 @@ def _date(value: Any) -> Any:
 
 
 def _simple_sheets(wb: Workbook, document: Mapping[str, Any]) -> None:
-    """Targets, cadences, links, relations, source notes, geography."""
+    """Targets, cadences, links."""
     task_ids = f"'{SHEETS['tasks']}'!$A${FIRST_ROW}:$A${FIRST_ROW + 500}"
     table = _Table(wb, "targets", TARGET_COLUMNS, "MỤC TIÊU CỤ THỂ / SPECIFIC TARGETS",
                    "Mỗi mục tiêu của văn bản một dòng, với các nhiệm vụ nó tính (mã, cách nhau bởi dấu phẩy). / One "
@@ -426,6 +436,10 @@ def _simple_sheets(wb: Workbook, document: Mapping[str, Any]) -> None:
                    "per_unit": link.get("per_unit"), "source": link.get("source"), "text_vi": text_vi,
                    "text_en": text_en})
     table.finish({"task": task_ids, "with": task_ids})
+
+
+def _other_sheets(wb: Workbook, document: Mapping[str, Any]) -> None:
+    """Relations, source notes, geography."""
     table = _Table(wb, "relations", RELATION_COLUMNS, "QUAN HỆ GIỮA CÁC NHIỆM VỤ / RELATIONS",
                    "Tổng số lượng vế trái so với vế phải (<=, >=, =); rà soát kiểm tra, bắt buộc khi lập kế hoạch nếu "
                    "ghi 'có'. / The left side's total quantity against the right side's; checked by the audit, "
@@ -490,6 +504,7 @@ def program_workbook(document: Mapping[str, Any] | None = None) -> Workbook:
     _annual_sheet(wb, document, sources, template)
     _rules_sheet(wb, document)
     _simple_sheets(wb, document)
+    _other_sheets(wb, document)
     wb.properties.creator = "kgkc-opt"
     title = document.get("title")
     wb.properties.title = _text_pair(title)[0] if title is not None else "Chương trình khuyến công (mẫu)"

@@ -242,3 +242,51 @@ def test_the_problems_docs_program_format_quotes_are_what_import_prints() -> Non
     with pytest.raises(ProgramError) as info:
         program_document_from_xlsx(d.bytes(), "draft.xlsx")
     assert f"kgkc-opt: {info.value}" == quoted.group(1)
+
+
+def test_anything_typed_in_any_cell_gives_a_program_or_a_program_error() -> None:
+    """Hostile cells (text, numbers of every size, dates, yes/no, formulas' text, nothing) in every
+    sheet: the reader never fails with anything but a ``ProgramError`` (no traceback for a planner)."""
+    import datetime as dt
+    import random
+
+    raw = workbook_bytes(program_to_dict(load_program(FIXTURES / "tiny-sources.yaml")))
+    values = [None, "", " ", "abc", "=1+1", "-", "2.000", "1,5", "30%", "130%", "Hàng năm", "2026-2030",
+              "2021, 2023", "II.1", "có", "x", 0, -1, 1.5, 4.658, 10**20, 1e-9, float("inf"), True,
+              dt.datetime(2026, 1, 1), dt.date(2025, 7, 1), "[stated_total]", "cost.x", "id"]
+    rng = random.Random(2026)  # the same cells on every run
+    failures = []
+    for case in range(25):
+        book = openpyxl.load_workbook(io.BytesIO(raw))
+        for _ in range(3):
+            ws = book.worksheets[rng.randrange(1, len(book.worksheets))]
+            row, col = rng.randrange(KEY_ROW, KEY_ROW + 8), rng.randrange(1, 12)
+            value = rng.choice(values)
+            ws.cell(row=row, column=col).value = value if not isinstance(value, float) or value == value else None
+        out = io.BytesIO()
+        book.save(out)
+        try:
+            program_document_from_xlsx(out.getvalue(), "fuzz.xlsx", lang=rng.choice(["vi", "en"]))
+        except ProgramError as exc:
+            assert exc.problems and all(p.source == "fuzz.xlsx" for p in exc.problems)
+        except Exception as exc:  # anything else is a bug
+            failures.append(f"case {case}: {type(exc).__name__}: {exc}")
+    assert failures == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(__import__("shutil").which("libreoffice") is None, reason="needs LibreOffice")
+def test_a_workbook_saved_again_by_an_office_suite_reads_back_the_same(tmp_path) -> None:
+    """What a planner does: open the exported workbook in an office suite and save it. LibreOffice
+    (headless, its own profile in tmp_path) writes the cells its own way; the program is unchanged."""
+    import subprocess
+
+    program = load_program("an-giang-2026-2030-illustrative")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ag.xlsx").write_bytes(workbook_bytes(program_to_dict(program)))
+    subprocess.run(["libreoffice", f"-env:UserInstallation=file://{tmp_path}/profile", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(tmp_path / "in" / "ag.xlsx")],
+                   check=True, capture_output=True, timeout=600)
+    saved = (tmp_path / "out" / "ag.xlsx").read_bytes()
+    assert saved != (tmp_path / "in" / "ag.xlsx").read_bytes()
+    assert program_to_dict(program_document_from_xlsx(saved, "ag.xlsx")[0]) == program_to_dict(program)
