@@ -269,10 +269,10 @@ def policies_frame(session: Session) -> pd.DataFrame:
         gaps = [f"{tid} {int(v)}/{int(short.loc[tid, 'target'])}" for tid, v in short[name].items()
                 if v < short.loc[tid, "target"]] if name in short else []
         rows.append({t("policy", lang): fmt.policy(str(row["policy"]), lang),
-                     t("objective", lang): round(float(row["objective"]), 4),
+                     t("objective", lang): fmt.number(float(row["objective"]), lang, 4),
                      t("tasks_short", lang): int(row["tasks_short"]),
-                     t("local_used", lang): float(row["local_used"]),
-                     t("cofunding_lost", lang): float(row["cofunding_lost"]),
+                     t("local_used", lang): fmt.number(float(row["local_used"]), lang),
+                     t("cofunding_lost", lang): fmt.number(float(row["cofunding_lost"]), lang),
                      t("short", lang): ", ".join(gaps)})
     return pd.DataFrame(rows)
 
@@ -315,6 +315,7 @@ def run_annual(session: Session, year: int) -> Any:
 
 def annual_frame(session: Session) -> pd.DataFrame:
     from kgkc_opt.analysis.annual import selection_frame
+    from kgkc_opt.report import fmt
 
     if session.annual is None:
         return pd.DataFrame()
@@ -323,6 +324,8 @@ def annual_frame(session: Session) -> pd.DataFrame:
     frame = frame[["proposal_id", "task_id", "commune", "applicant", "status", "units", "requested", "support",
                    "reason"]].copy()
     frame["status"] = [t(f"status_{v}", lang) if f"status_{v}" in WORDS else v for v in frame["status"]]
+    for column in ("requested", "support"):
+        frame[column] = [fmt.number(float(v), lang) for v in frame[column]]
     return frame.rename(columns={c: t(f"col_{c}", lang) for c in frame.columns})
 
 
