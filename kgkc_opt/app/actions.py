@@ -47,7 +47,7 @@ def upload_program(session: Session, filename: str, raw: bytes) -> None:
 
 def _use(session: Session, program: Any, ref: str, label: str) -> None:
     session.program, session.program_ref, session.program_label = program, ref, label
-    session.money, session.targets = {}, {}
+    session.money, session.targets, session.decided = {}, {}, None
     session.proposals_file, session.proposals_count, session.proposals_label = None, 0, ""
     session.clear_results()
 
@@ -172,8 +172,13 @@ def solve_plan(session: Session) -> Any:
     result = solve(scenario)
     session.seconds = time.perf_counter() - started
     session.scenario, session.result = scenario, result
-    session.base_result = solve(baseline(scenario.program)) if scenario.changes and result.has_plan else None
+    session.base_result = None
+    if scenario.changes and result.has_plan:
+        if session.decided is None:
+            session.decided = solve(baseline(scenario.program))
+        session.base_result = session.decided
     session.comparison = session.annual = session.gains = None
+    session.figures = {}
     return result
 
 
@@ -240,12 +245,14 @@ def chart_figures(session: Session) -> list[Any]:
     result, lang = session.result, session.lang
     if result is None or not result.has_plan:
         return []
-    program = session.scenario.program
-    figs = [charts.budget(result, program, lang=lang),
-            charts.achievement(result, program, base=session.base_result, lang=lang)]
-    if session.base_result is not None:
-        figs.append(charts.difference(result, session.base_result, program, lang=lang))
-    return figs
+    if lang not in session.figures:
+        program = session.scenario.program
+        figs = [charts.budget(result, program, lang=lang),
+                charts.achievement(result, program, base=session.base_result, lang=lang)]
+        if session.base_result is not None:
+            figs.append(charts.difference(result, session.base_result, program, lang=lang))
+        session.figures[lang] = figs
+    return session.figures[lang]
 
 
 def compare_policies(session: Session) -> Any:

@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,19 @@ def test_upload_cut_plan_brief_error_english(page: Any, shots: Path, tmp_path: P
 
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "2024" in text and "30%" in text
+    with page.expect_download(timeout=SLOW) as download:
+        page.locator(".kg-dl-workbook button").click()
+    download.value.save_as(tmp_path / "plan.xlsx")
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames
+    with page.expect_download(timeout=SLOW) as download:
+        page.locator(".kg-dl-record button").click()
+    download.value.save_as(tmp_path / "record.zip")
+    with zipfile.ZipFile(tmp_path / "record.zip") as archive:
+        allocation = archive.read("result/allocation.csv").decode()
+        assert "budget:\n  2024: -30%" in archive.read("scenario.yaml").decode()
+    assert "II.2" in allocation
 
     _tab(page, "1. Chương trình")
     bad = tmp_path / "chuong-trinh-loi.yaml"

@@ -50,6 +50,9 @@ def test_solve_moves_to_the_plan(app: App) -> None:
     assert app.layout.select(lambda o: "kg-plan" in (getattr(o, "css_classes", None) or []))
 
 
-def test_view_for_notebooks() -> None:
+def test_view_for_notebooks(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the session's folder, removed with tmp_path
     layout = view(lang="en")
     assert t("title", "en") in _markdown(layout)
