@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from language_check import english_words
 
 import kgkc_opt as kg
 from kgkc_opt.app import actions
@@ -28,7 +30,15 @@ def session() -> Session:
 
 def test_every_text_in_both_languages() -> None:
     for key, (vi, en) in WORDS.items():
-        assert (vi and en and vi != en) or key in ("title",), key
+        assert vi and en and vi != en, key
+        assert re.findall(r"\{(\w+)", vi) == re.findall(r"\{(\w+)", en) or key == "err_size", key
+
+
+def test_vietnamese_texts_have_no_english_words() -> None:
+    # names a Vietnamese text uses as they are
+    names = {"YAML", "MB", "CSV", "xlsx", "Word", "Excel", "zip", "Ctrl", "byte"}
+    for key, (vi, _en) in WORDS.items():
+        assert [w for w in english_words(re.sub(r"\{[^}]*\}", "", vi)) if w not in names] == [], key
 
 
 @pytest.mark.parametrize(("text", "entry"), [("", None), (" -30% ", "-30%"), ("10%", "+10%"), ("3500", 3500),
