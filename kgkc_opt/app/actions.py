@@ -80,6 +80,8 @@ def money_entry(text: str) -> str | int | float | None:
     text = text.strip().replace(" ", "")
     if not text:
         return None
+    if len(text) > 24 or "e" in text.casefold():  # no exponents: "1e999999999" is no amount of money
+        raise ValueError(text)
     if text.endswith("%"):
         number = Decimal(text[:-1].lstrip("+"))  # InvalidOperation is a ValueError
         if not number.is_finite():

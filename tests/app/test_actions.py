@@ -47,7 +47,7 @@ def test_money_entry(text: str, entry: object) -> None:
     assert actions.money_entry(text) == entry
 
 
-@pytest.mark.parametrize("text", ["abc", "-5", "30%%", "nan", "-"])
+@pytest.mark.parametrize("text", ["abc", "-5", "30%%", "nan", "-", "1e999999999", "Infinity", "9" * 30])
 def test_money_entry_refused_in_the_page_language(session: Session, text: str) -> None:
     session.lang = "en"
     with pytest.raises(AppError, match="is not an amount"):
@@ -71,6 +71,13 @@ def test_cut_2024_is_the_scenario_file_and_its_plan(session: Session) -> None:
     short = actions.shortfall_frame(session)
     assert list(short[t("task", "vi")]) == list(expected.shortfalls.index)
     assert len(actions.chart_figures(session)) == 3
+
+
+def test_hostile_percentage_refused_by_the_scenario_reader(session: Session) -> None:
+    actions.set_money(session, "budget", 2024, "+100000000000000%")  # a percentage: checked by the reader
+    with pytest.raises(Exception) as caught:
+        actions.solve_plan(session)
+    assert "budget.2024" in actions.error_text(caught.value, session)
 
 
 def test_bad_target_refused(session: Session) -> None:
