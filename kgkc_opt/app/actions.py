@@ -47,7 +47,7 @@ def upload_program(session: Session, filename: str, raw: bytes) -> None:
 
 def _use(session: Session, program: Any, ref: str, label: str) -> None:
     session.program, session.program_ref, session.program_label = program, ref, label
-    session.money, session.targets = {}, {}
+    session.money, session.targets, session.decided = {}, {}, None
     session.proposals_file, session.proposals_count, session.proposals_label = None, 0, ""
     session.clear_results()
 
@@ -80,6 +80,8 @@ def money_entry(text: str) -> str | int | float | None:
     text = text.strip().replace(" ", "")
     if not text:
         return None
+    if len(text) > 24 or "e" in text.casefold():  # no exponents: "1e999999999" is no amount of money
+        raise ValueError(text)
     if text.endswith("%"):
         number = Decimal(text[:-1].lstrip("+"))  # InvalidOperation is a ValueError
         if not number.is_finite():
@@ -172,8 +174,13 @@ def solve_plan(session: Session) -> Any:
     result = solve(scenario)
     session.seconds = time.perf_counter() - started
     session.scenario, session.result = scenario, result
-    session.base_result = solve(baseline(scenario.program)) if scenario.changes and result.has_plan else None
+    session.base_result = None
+    if scenario.changes and result.has_plan:
+        if session.decided is None:
+            session.decided = solve(baseline(scenario.program))
+        session.base_result = session.decided
     session.comparison = session.annual = session.gains = None
+    session.figures = {}
     return result
 
 
@@ -240,12 +247,14 @@ def chart_figures(session: Session) -> list[Any]:
     result, lang = session.result, session.lang
     if result is None or not result.has_plan:
         return []
-    program = session.scenario.program
-    figs = [charts.budget(result, program, lang=lang),
-            charts.achievement(result, program, base=session.base_result, lang=lang)]
-    if session.base_result is not None:
-        figs.append(charts.difference(result, session.base_result, program, lang=lang))
-    return figs
+    if lang not in session.figures:
+        program = session.scenario.program
+        figs = [charts.budget(result, program, lang=lang),
+                charts.achievement(result, program, base=session.base_result, lang=lang)]
+        if session.base_result is not None:
+            figs.append(charts.difference(result, session.base_result, program, lang=lang))
+        session.figures[lang] = figs
+    return session.figures[lang]
 
 
 def compare_policies(session: Session) -> Any:
@@ -269,10 +278,10 @@ def policies_frame(session: Session) -> pd.DataFrame:
         gaps = [f"{tid} {int(v)}/{int(short.loc[tid, 'target'])}" for tid, v in short[name].items()
                 if v < short.loc[tid, "target"]] if name in short else []
         rows.append({t("policy", lang): fmt.policy(str(row["policy"]), lang),
-                     t("objective", lang): round(float(row["objective"]), 4),
+                     t("objective", lang): fmt.number(float(row["objective"]), lang, 4),
                      t("tasks_short", lang): int(row["tasks_short"]),
-                     t("local_used", lang): float(row["local_used"]),
-                     t("cofunding_lost", lang): float(row["cofunding_lost"]),
+                     t("local_used", lang): fmt.number(float(row["local_used"]), lang),
+                     t("cofunding_lost", lang): fmt.number(float(row["cofunding_lost"]), lang),
                      t("short", lang): ", ".join(gaps)})
     return pd.DataFrame(rows)
 
@@ -315,6 +324,7 @@ def run_annual(session: Session, year: int) -> Any:
 
 def annual_frame(session: Session) -> pd.DataFrame:
     from kgkc_opt.analysis.annual import selection_frame
+    from kgkc_opt.report import fmt
 
     if session.annual is None:
         return pd.DataFrame()
@@ -323,6 +333,8 @@ def annual_frame(session: Session) -> pd.DataFrame:
     frame = frame[["proposal_id", "task_id", "commune", "applicant", "status", "units", "requested", "support",
                    "reason"]].copy()
     frame["status"] = [t(f"status_{v}", lang) if f"status_{v}" in WORDS else v for v in frame["status"]]
+    for column in ("requested", "support"):
+        frame[column] = [fmt.number(float(v), lang) for v in frame[column]]
     return frame.rename(columns={c: t(f"col_{c}", lang) for c in frame.columns})
 
 

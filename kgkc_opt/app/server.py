@@ -5,6 +5,7 @@ script and style from the local Panel installation (no CDN: it works with no int
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from typing import Any
 
@@ -41,8 +42,23 @@ def _page(lang: str) -> Any:
     from kgkc_opt.app.views import App
 
     app = App(Session(lang=lang))
-    pn.state.on_session_destroyed(lambda _context: app.session.close())
+    _OPEN.append(app.session)
+
+    def closed(_context: Any) -> None:
+        app.session.close()
+        if app.session in _OPEN:
+            _OPEN.remove(app.session)
+
+    pn.state.on_session_destroyed(closed)
     return app.layout
+
+
+#: the sessions of the open browser tabs: their temporary folders are removed when the server stops
+_OPEN: list[Any] = []
+
+
+def _stop(_signum: int, _frame: Any) -> None:
+    raise SystemExit(0)
 
 
 def serve(*, port: int = 5006, host: str = LOCAL, open_browser: bool = True, lang: str = "vi") -> None:
@@ -59,5 +75,12 @@ def serve(*, port: int = 5006, host: str = LOCAL, open_browser: bool = True, lan
     url = f"http://{host}:{port}/"
     print(t("serving", lang, url=url), flush=True)
     sys.stdout.flush()
-    pn.serve(lambda: _page(lang), port=port, address=host, show=open_browser, websocket_origin=origins,
-             title=t("title", lang), threaded=False, print=False, websocket_max_message_size=20 * 1024 * 1024)
+    signal.signal(signal.SIGTERM, _stop)  # a stop by the system (or a test) still removes the folders
+    try:
+        pn.serve(lambda: _page(lang), port=port, address=host, show=open_browser, websocket_origin=origins,
+                 title=t("title", lang), threaded=False, print=False,
+                 websocket_max_message_size=20 * 1024 * 1024)
+    finally:
+        for session in list(_OPEN):
+            session.close()
+        _OPEN.clear()

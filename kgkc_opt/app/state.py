@@ -38,6 +38,8 @@ class Session:
     seconds: float = 0.0
     comparison: Any = None
     gains: Any = None  # report.figures.gains_table of the plan, computed for the first download
+    figures: dict[str, list[Any]] = field(default_factory=dict)  # the plan's charts, by language
+    decided: Any = None  # the plan of the program as decided (to compare with), once per program
     proposals_file: Path | None = None
     proposals_label: str = ""
     proposals_count: int = 0
@@ -49,6 +51,7 @@ class Session:
     def clear_results(self) -> None:
         """Forget what was computed from the previous inputs."""
         self.scenario = self.result = self.base_result = self.comparison = self.annual = self.gains = None
+        self.figures = {}
         self.seconds = 0.0
 
     def close(self) -> None:

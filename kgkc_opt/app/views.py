@@ -16,7 +16,7 @@ import pandas as pd
 import panel as pn
 
 from kgkc_opt.app import actions
-from kgkc_opt.app.state import POLICIES, Session
+from kgkc_opt.app.state import DEFAULT_PROGRAM, POLICIES, Session
 from kgkc_opt.app.text import t
 
 TABS = ("tab_program", "tab_money", "tab_plan", "tab_policies", "tab_annual", "tab_downloads")
@@ -45,10 +45,20 @@ class App:
     # --- running an action -------------------------------------------------------------------
 
     def act(self, action: Callable[[], Any], notice: str = "") -> None:
-        """Run ``action``; its error becomes the page's one message; then draw the page again."""
+        """Run ``action``; its error becomes the page's one message; then draw the page again.
+
+        In a served page the page first shows that it is working (the spinner reaches the browser
+        when this callback returns) and the action runs on the next tick; in a notebook, at once."""
+        doc = pn.state.curdoc
+        if doc is None or doc.session_context is None:
+            self._run(action, notice)
+            return
+        self.layout.loading = True
+        doc.add_next_tick_callback(lambda: self._run(action, notice))
+
+    def _run(self, action: Callable[[], Any], notice: str) -> None:
         s = self.session
         s.error, s.notice = "", ""
-        self.layout.loading = True
         try:
             action()
             s.notice = notice
@@ -64,7 +74,7 @@ class App:
     def render(self) -> None:
         s, lang = self.session, self.session.lang
         switch = pn.widgets.RadioButtonGroup(options={"Tiếng Việt": "vi", "English": "en"}, value=lang,
-                                             button_type="primary", button_style="outline", css_classes=["kg-lang"])
+                                             color="primary", variant="outline", css_classes=["kg-lang"])
         switch.param.watch(lambda e: self.act(lambda: setattr(s, "lang", e.new)), "value")
         header = pn.Row(pn.pane.Markdown(f"# {t('title', lang)}\n{t('subtitle', lang)}", sizing_mode="stretch_width"),
                         pn.Column(pn.pane.Markdown(f"**{t('language', lang)}**"), switch), sizing_mode="stretch_width")
@@ -79,7 +89,7 @@ class App:
         builders = (self.program_tab, self.money_tab, self.plan_tab, self.policies_tab, self.annual_tab,
                     self.downloads_tab)
         tabs = pn.Tabs(*[(t(key, lang), build()) for key, build in zip(TABS, builders, strict=True)],
-                       active=self.active, dynamic=False, css_classes=["kg-tabs"], sizing_mode="stretch_width")
+                       active=self.active, dynamic=True, css_classes=["kg-tabs"], sizing_mode="stretch_width")
         tabs.param.watch(self._tab_changed, "active")
         parts.append(tabs)
         self.layout.objects = parts
@@ -94,9 +104,9 @@ class App:
 
         s, lang = self.session, self.session.lang
         names = bundled_programs()
-        choice = pn.widgets.Select(name=t("bundled", lang), options=names, css_classes=["kg-bundled"],
-                                   value=s.program_ref if s.program_ref in names else names[0])
-        use = pn.widgets.Button(name=t("use_bundled", lang), button_type="primary", css_classes=["kg-use"])
+        choice = pn.widgets.Select(label=t("bundled", lang), options=names, css_classes=["kg-bundled"],
+                                   value=s.program_ref if s.program_ref in names else DEFAULT_PROGRAM)
+        use = pn.widgets.Button(label=t("use_bundled", lang), color="primary", css_classes=["kg-use"])
         use.on_click(lambda _e: self.act(lambda: actions.choose_program(s, choice.value)))
         upload = pn.widgets.FileInput(accept=",".join(actions.uploads.program_suffixes()),
                                       css_classes=["kg-upload-program"])
@@ -106,7 +116,7 @@ class App:
         if s.program is not None:
             p = s.program
             parts.append(pn.pane.Markdown("**" + t("loaded", lang, title=p.title.get(lang), tasks=len(p.tasks),
-                                                   first=p.years[0], last=p.years[-1]) + "**",
+                                                   first=p.years[0], last=p.years[-1], label=s.program_label) + "**",
                                           css_classes=["kg-loaded"]))
         return pn.Column(*parts)
 
@@ -120,7 +130,7 @@ class App:
         for key, name, amounts in actions.money_sources(s):
             inputs = []
             for year in s.program.years:
-                box = pn.widgets.TextInput(name=f"{year} ({fmt.number(float(amounts.get(year, 0)), lang)})",
+                box = pn.widgets.TextInput(label=f"{year} ({fmt.number(float(amounts.get(year, 0)), lang)})",
                                            value=s.money.get(key, {}).get(year, ""), placeholder="-30%", width=130,
                                            css_classes=[f"kg-money-{key.replace('.', '-')}-{year}"])
                 box.param.watch(lambda e, k=key, y=year, n=name: self.act(
@@ -137,9 +147,9 @@ class App:
                                      titles={c: t(c, lang) for c in ("task", "name", "unit", "target", "new_target")},
                                      css_classes=["kg-targets"], sizing_mode="stretch_width")
         table.on_edit(lambda e: self.act(lambda: actions.set_target(s, str(table.value.loc[e.row, "task"]), e.value)))
-        solve = pn.widgets.Button(name=t("solve", lang), button_type="success", css_classes=["kg-solve"])
+        solve = pn.widgets.Button(label=t("solve", lang), color="success", css_classes=["kg-solve"])
         solve.on_click(lambda _e: self.act(lambda: self._solve()))
-        reset = pn.widgets.Button(name=t("reset", lang), css_classes=["kg-reset"])
+        reset = pn.widgets.Button(label=t("reset", lang), css_classes=["kg-reset"])
         reset.on_click(lambda _e: self.act(lambda: self._reset()))
         rows += [pn.pane.Markdown(t("targets_help", lang)), table, pn.Row(solve, reset)]
         return pn.Column(*rows, sizing_mode="stretch_width")
@@ -161,7 +171,7 @@ class App:
         parts: list[Any] = [pn.pane.Markdown(f"**{actions.headline(s)}**", css_classes=["kg-headline"])]
         if s.result is None or not s.result.has_plan:
             if s.result is None:
-                solve = pn.widgets.Button(name=t("solve", lang), button_type="success", css_classes=["kg-solve-plan"])
+                solve = pn.widgets.Button(label=t("solve", lang), color="success", css_classes=["kg-solve-plan"])
                 solve.on_click(lambda _e: self.act(lambda: actions.solve_plan(s)))
                 parts.append(solve)
             return pn.Column(*parts)
@@ -176,7 +186,7 @@ class App:
 
     def policies_tab(self) -> Any:
         s, lang = self.session, self.session.lang
-        run = pn.widgets.Button(name=t("compare", lang), button_type="primary", css_classes=["kg-compare"])
+        run = pn.widgets.Button(label=t("compare", lang), color="primary", css_classes=["kg-compare"])
         run.on_click(lambda _e: self.act(lambda: actions.compare_policies(s)))
         parts: list[Any] = [pn.pane.Markdown(t("compare_help", lang)), run]
         if s.comparison is not None:
@@ -189,9 +199,9 @@ class App:
         upload.param.watch(lambda e: self.act(lambda: actions.upload_proposals(s, upload.filename or "", e.new)),
                            "value")
         years = list(s.program.years) if s.program is not None else []
-        year = pn.widgets.Select(name=t("annual_year", lang), options=years, css_classes=["kg-annual-year"],
+        year = pn.widgets.Select(label=t("annual_year", lang), options=years, css_classes=["kg-annual-year"],
                                  value=years[min(3, len(years) - 1)] if years else None)
-        run = pn.widgets.Button(name=t("annual_run", lang), button_type="primary", css_classes=["kg-annual-run"])
+        run = pn.widgets.Button(label=t("annual_run", lang), color="primary", css_classes=["kg-annual-run"])
         run.on_click(lambda _e: self.act(lambda: actions.run_annual(s, int(year.value))))
         parts: list[Any] = [pn.pane.Markdown(t("proposals_upload", lang)), upload]
         if s.proposals_file is not None:
@@ -208,7 +218,7 @@ class App:
                  actions.workbook_xlsx), ("dl_record", "ket-qua.zip", actions.record_zip))
         for key, filename, make in files:
             parts.append(pn.widgets.FileDownload(callback=self._download(make), filename=filename, label=t(key, lang),
-                                                 button_type="primary", disabled=s.result is None,
+                                                 color="primary", disabled=s.result is None,
                                                  css_classes=[f"kg-{key.replace('_', '-')}"], width=360))
         return pn.Column(*parts)
 

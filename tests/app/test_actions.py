@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import pytest
+from language_check import english_words
 
 import kgkc_opt as kg
 from kgkc_opt.app import actions
@@ -28,7 +30,15 @@ def session() -> Session:
 
 def test_every_text_in_both_languages() -> None:
     for key, (vi, en) in WORDS.items():
-        assert (vi and en and vi != en) or key in ("title",), key
+        assert vi and en and vi != en, key
+        assert re.findall(r"\{(\w+)", vi) == re.findall(r"\{(\w+)", en) or key == "err_size", key
+
+
+def test_vietnamese_texts_have_no_english_words() -> None:
+    # names a Vietnamese text uses as they are
+    names = {"YAML", "MB", "CSV", "xlsx", "Word", "Excel", "zip", "Ctrl", "byte"}
+    for key, (vi, _en) in WORDS.items():
+        assert [w for w in english_words(re.sub(r"\{[^}]*\}", "", vi)) if w not in names] == [], key
 
 
 @pytest.mark.parametrize(("text", "entry"), [("", None), (" -30% ", "-30%"), ("10%", "+10%"), ("3500", 3500),
@@ -37,7 +47,7 @@ def test_money_entry(text: str, entry: object) -> None:
     assert actions.money_entry(text) == entry
 
 
-@pytest.mark.parametrize("text", ["abc", "-5", "30%%", "nan", "-"])
+@pytest.mark.parametrize("text", ["abc", "-5", "30%%", "nan", "-", "1e999999999", "Infinity", "9" * 30])
 def test_money_entry_refused_in_the_page_language(session: Session, text: str) -> None:
     session.lang = "en"
     with pytest.raises(AppError, match="is not an amount"):
@@ -61,6 +71,13 @@ def test_cut_2024_is_the_scenario_file_and_its_plan(session: Session) -> None:
     short = actions.shortfall_frame(session)
     assert list(short[t("task", "vi")]) == list(expected.shortfalls.index)
     assert len(actions.chart_figures(session)) == 3
+
+
+def test_hostile_percentage_refused_by_the_scenario_reader(session: Session) -> None:
+    actions.set_money(session, "budget", 2024, "+100000000000000%")  # a percentage: checked by the reader
+    with pytest.raises(Exception) as caught:
+        actions.solve_plan(session)
+    assert "budget.2024" in actions.error_text(caught.value, session)
 
 
 def test_bad_target_refused(session: Session) -> None:

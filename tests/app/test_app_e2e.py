@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -126,9 +127,9 @@ def _solve(page: Any) -> float:
     return time.perf_counter() - started
 
 
-def _shot(page: Any, shots: Path, name: str) -> None:
+def _shot(page: Any, shots: Path, name: str, *, full_page: bool = True) -> None:
     page.wait_for_timeout(500)  # the page settles (fonts, charts)
-    page.screenshot(path=str(shots / f"app-{name}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"app-{name}.png"), full_page=full_page)
 
 
 def _whole(text: str) -> int:
@@ -179,6 +180,19 @@ def test_upload_cut_plan_brief_error_english(page: Any, shots: Path, tmp_path: P
 
     text = "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
     assert "2024" in text and "30%" in text
+    with page.expect_download(timeout=SLOW) as download:
+        page.locator(".kg-dl-workbook button").click()
+    download.value.save_as(tmp_path / "plan.xlsx")
+    import openpyxl
+
+    assert openpyxl.load_workbook(tmp_path / "plan.xlsx").sheetnames
+    with page.expect_download(timeout=SLOW) as download:
+        page.locator(".kg-dl-record button").click()
+    download.value.save_as(tmp_path / "record.zip")
+    with zipfile.ZipFile(tmp_path / "record.zip") as archive:
+        allocation = archive.read("result/allocation.csv").decode()
+        assert "budget:\n  2024: -30%" in archive.read("scenario.yaml").decode()
+    assert "II.2" in allocation
 
     _tab(page, "1. Chương trình")
     bad = tmp_path / "chuong-trinh-loi.yaml"
@@ -198,11 +212,22 @@ def test_upload_cut_plan_brief_error_english(page: Any, shots: Path, tmp_path: P
 
 
 def test_policies_and_annual_selection(page: Any, shots: Path) -> None:
+    _tab(page, "2. Vốn")
+    box = page.locator(".kg-money-budget-2024 input")
+    box.fill("-30%")
+    box.press("Enter")
+    page.locator(".kg-notice", has_text="-30%").wait_for()
     _tab(page, "4. So sánh")
     page.locator(".kg-compare button").click()
     table = page.locator(".kg-policies table")
     table.wait_for()
     assert table.locator("tbody tr").count() == 3
+    cut = kg.baseline(kg.load_program()).derive("cut", budget={2024: "-30%"})
+    from kgkc_opt.analysis.compare import compare_policies
+
+    summary = compare_policies(cut).summary
+    shown = [int(_whole(r.locator("td").nth(2).inner_text())) for r in table.locator("tbody tr").all()]
+    assert shown == [int(v) for v in summary["tasks_short"]]  # tasks short under each policy, as the API finds
     _shot(page, shots, "4-policies")
 
     _tab(page, "5. Xét chọn")
@@ -212,6 +237,7 @@ def test_policies_and_annual_selection(page: Any, shots: Path) -> None:
     page.locator(".kg-annual-run button").click()
     page.locator(".kg-selection table").wait_for()
     program = kg.load_program()
-    chosen = kg.annual(kg.load_proposals(ROOT / "scenarios" / "proposals-2024.csv", program), 2024, scenario=program)
+    chosen = kg.annual(kg.load_proposals(proposals, program), 2024, scenario=cut)
     assert f"Được hỗ trợ {len(chosen.funded)}/{len(chosen.decisions)} đề án" in _text(page.locator(".kg-annual"))
-    _shot(page, shots, "5-annual")
+    page.set_viewport_size({"width": 1360, "height": 1300})
+    _shot(page, shots, "5-annual", full_page=False)  # the top: 60 proposals make a page 4,500 px long
