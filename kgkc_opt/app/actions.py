@@ -33,16 +33,16 @@ def choose_program(session: Session, name: str) -> None:
 
 
 def upload_program(session: Session, filename: str, raw: bytes) -> None:
-    """Use an uploaded program file (YAML)."""
+    """Use an uploaded program file (YAML, or the program workbook .xlsx)."""
     suffix = uploads.checked_upload(filename, raw, uploads.program_suffixes(), session.lang)
     label = Path(filename).name
     path = uploads.save(session.folder, "program", suffix, raw)
     try:
-        program = uploads.read_program(path, label)
+        program = uploads.read_program(path, label, session.lang)
     except Exception:
         path.unlink(missing_ok=True)
         raise
-    _use(session, program, path.name, label)
+    _use(session, program, path.with_suffix(".yaml").name if suffix == ".xlsx" else path.name, label)
 
 
 def _use(session: Session, program: Any, ref: str, label: str) -> None:

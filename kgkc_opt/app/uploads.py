@@ -12,7 +12,7 @@ from kgkc_opt.errors import ProgramError
 #: the package's limit for every input file (``kgkc_opt.inputs.files.MAX_FILE_BYTES``)
 from kgkc_opt.inputs.files import MAX_FILE_BYTES
 
-PROGRAM_SUFFIXES = (".yaml", ".yml")
+PROGRAM_SUFFIXES = (".yaml", ".yml", ".xlsx")
 PROPOSAL_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -21,7 +21,9 @@ class AppError(Exception):
 
 
 def program_suffixes() -> tuple[str, ...]:
-    """What a program upload may be: YAML (the program format, docs/program-format.md)."""
+    """What a program upload may be: YAML (the program format, docs/program-format.md) or the
+    program workbook (``kgkc-opt program template``; docs/program-format.md, "Drafting a program in
+    Excel")."""
     return PROGRAM_SUFFIXES
 
 
@@ -43,10 +45,20 @@ def save(folder: Path, stem: str, suffix: str, raw: bytes) -> Path:
     return path
 
 
-def read_program(path: Path, label: str) -> Any:
-    """Read an uploaded program file (in the session's folder) with the package's readers."""
+def read_program(path: Path, label: str, lang: str = "vi") -> Any:
+    """Read an uploaded program file (in the session's folder) with the package's readers. A
+    workbook is read by the program workbook's reader (every problem at its sheet and cell, in
+    ``lang``) and written beside it as ``program.yaml``, the file the session's scenarios name."""
     from kgkc_opt.inputs.files import decode_text, parse_yaml
     from kgkc_opt.inputs.program import program_from_dict
 
+    if path.suffix == ".xlsx":
+        from kgkc_opt.inputs.program_xlsx import program_document_from_xlsx
+        from kgkc_opt.report.program_file import write_program_yaml
+
+        program, document = program_document_from_xlsx(path.read_bytes(), label, lang=lang)
+        write_program_yaml(document, path.with_suffix(".yaml"), force=True)
+        path.unlink()
+        return program
     text = decode_text(path.read_bytes(), label, error_type=ProgramError)
     return program_from_dict(parse_yaml(text, label, error_type=ProgramError), source=label)

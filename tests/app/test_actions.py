@@ -94,6 +94,34 @@ def test_upload_program_checked_and_kept_in_the_temporary_folder(session: Sessio
     assert result.plan == kg.solve(kg.load_program(FIXTURES / "tiny-program.yaml")).plan
 
 
+def test_a_program_workbook_upload_is_read_and_planned_as_its_yaml(session: Session) -> None:
+    from kgkc_opt.inputs.program_dict import program_to_dict
+    from kgkc_opt.report.program_workbook import program_workbook
+
+    program = kg.load_program(FIXTURES / "tiny-program.yaml")
+    buffer = io.BytesIO()
+    program_workbook(program_to_dict(program)).save(buffer)
+    actions.upload_program(session, "chuong-trinh.xlsx", buffer.getvalue())
+    assert program_to_dict(session.program) == program_to_dict(program)
+    assert sorted(p.name for p in session.folder.iterdir()) == ["program.yaml"]  # the workbook is not kept
+    assert actions.solve_plan(session).plan == kg.solve(program).plan
+
+
+def test_a_bad_program_workbook_names_its_sheet_and_cell(session: Session) -> None:
+    from kgkc_opt.inputs.program_dict import program_to_dict
+    from kgkc_opt.report.program_workbook import program_workbook
+
+    book = program_workbook(program_to_dict(kg.load_program(FIXTURES / "tiny-program.yaml")))
+    tasks = next(ws for ws in book.worksheets if "Nhiệm vụ" in ws.title)
+    cell = next(c for row in tasks.iter_rows() for c in row if isinstance(c.value, int | float) and c.value > 0)
+    cell.value = "nhiều"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(Exception, match=re.escape(cell.coordinate)):
+        actions.upload_program(session, "sai.xlsx", buffer.getvalue())
+    assert not list(session.folder.iterdir())
+
+
 @pytest.mark.parametrize(("name", "raw", "message"), [
     ("program.txt", b"id: x", "File type not accepted"),
     ("program.yaml", b"x" * (MAX_FILE_BYTES + 1), "too large"),
