@@ -36,6 +36,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 SLOW = 300_000  # ms: a solve, a brief or a selection on a heavily loaded machine
 
 if not Path(CHROMIUM).exists():
+    if os.environ.get("KGKC_REQUIRE_BROWSER") == "1":  # CI (.ci/run) installs it: missing there is a failure
+        pytest.fail("KGKC_REQUIRE_BROWSER=1 but Debian's chromium is not installed", pytrace=False)
     pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
 pytest.importorskip("panel", reason="the app extra is not installed (pip install -e '.[app]')")
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
