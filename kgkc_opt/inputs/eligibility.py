@@ -50,8 +50,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.inputs.reader import Collector, describe, join
+from kgkc_opt.inputs.reader import Collector, WrittenFloat, describe, join
 from kgkc_opt.inputs.text import Text, parse_text
+from kgkc_opt.money import decimal_text
 
 #: The kinds of applicant, each with its names in both languages and the other names a cell may give.
 APPLICANT_KINDS: dict[str, tuple[Text, tuple[str, ...]]] = {
@@ -340,3 +341,47 @@ def parse_rule_packs(c: Collector, value: Any, where: str = "eligibility") -> tu
             continue
         packs.append(pack)
     return tuple(packs)
+
+
+# ---- back to a program document (inputs.program_dict) ---------------------------------------
+
+
+def _label(value: Text) -> str | dict[str, str]:
+    return value.vi if value.vi == value.en else {"vi": value.vi, "en": value.en}
+
+
+def _conditions_to_dict(conditions: tuple[tuple[str, frozenset[str | bool]], ...]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field, accepted in conditions:
+        if field in FLAG_FIELDS:
+            (out[field],) = accepted  # (a flag condition holds one value)
+        else:
+            out[field] = [k for k in KIND_FIELDS[field] if k in accepted]
+    return out
+
+
+def packs_to_dict(packs: tuple[RulePack, ...]) -> list[dict[str, Any]]:
+    """The ``eligibility`` list of a program document that ``parse_rule_packs`` reads back to ``packs``."""
+    out = []
+    for pack in packs:
+        doc: dict[str, Any] = {"id": pack.id, "name": _label(pack.name), "citation": pack.citation}
+        doc.update({k: v for k, v in (("authority", pack.authority), ("jurisdiction", pack.jurisdiction),
+                                      ("province_kind", pack.province_kind), ("valid_from", pack.valid_from),
+                                      ("valid_to", pack.valid_to)) if v})
+        doc.update(illustrative=pack.illustrative, confidence=pack.confidence, clauses=[])
+        for clause in pack.clauses:
+            item: dict[str, Any] = {"clause": clause.cite}
+            if clause.text is not None:
+                item["text"] = _label(clause.text)
+            if clause.when:
+                item["when"] = _conditions_to_dict(clause.when)
+            if clause.points is None:
+                item["require_any"] = _conditions_to_dict(clause.any_of)
+            else:
+                points = clause.points
+                item["priority"] = int(points) if points.denominator == 1 else WrittenFloat(
+                    float(points), decimal_text(points) or repr(float(points)))
+                item["if_any"] = _conditions_to_dict(clause.any_of)
+            doc["clauses"].append(item)
+        out.append(doc)
+    return out

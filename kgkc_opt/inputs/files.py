@@ -619,6 +619,12 @@ def _proposals_from_xlsx(raw: bytes, label: str, program: Program, sheet: str | 
             merged = _merged_ranges(archive, getattr(chosen, "_worksheet_path", None))
     finally:
         book.close()
+    uncomputed = _uncomputed_formulas(raw, chosen.title)
+    if uncomputed:
+        raise ProposalsError([Problem(source, where, f"holds a formula ({_shown_formula(formula)}) saved without its "
+                                      "value (by a program that does not compute formulas): open the workbook in "
+                                      "Excel or LibreOffice and save it again, or write the value")
+                              for where, formula in uncomputed])
     if not rows:
         fail(f"the sheet {chosen.title!r} is empty; expected a header row naming the columns and one row per proposal")
     (header_line, header), data = rows[0], rows[1:]
@@ -634,6 +640,36 @@ def _proposals_from_xlsx(raw: bytes, label: str, program: Program, sheet: str | 
     width = max(len(header), 1)
     data = [(n, cells + [""] * (width - len(cells))) for n, cells in data]
     return proposals_from_rows(header, data, program, source=source, header_line=header_line, line_word="row")
+
+
+def _shown_formula(formula: str) -> str:
+    return formula[:40] + ("..." if len(formula) > 40 else "")
+
+
+def _uncomputed_formulas(raw: bytes, title: str) -> list[tuple[str, str]]:
+    """The cells of the sheet that hold a formula saved without its value (which would read as an
+    empty cell): (where, the formula). A workbook written by a program that does not compute
+    formulas keeps only the formula."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    out: list[tuple[str, str]] = []
+    formulas = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
+    values = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        rows = zip(formulas[title].iter_rows(max_row=MAX_XLSX_ROWS, max_col=MAX_COLUMNS + 1, values_only=True),
+                   values[title].iter_rows(max_row=MAX_XLSX_ROWS, max_col=MAX_COLUMNS + 1, values_only=True),
+                   strict=False)
+        for number, (written, computed) in enumerate(rows, start=1):
+            for j, formula in enumerate(written):
+                if isinstance(formula, str) and formula.startswith("=") and (j >= len(computed) or computed[j] is None):
+                    out.append((f"row {number}, column {get_column_letter(j + 1)}", formula))
+    except Exception:  # (the sheet was read once already: never a reason to refuse the file)
+        return out
+    finally:
+        formulas.close()
+        values.close()
+    return out
 
 
 def _sheet_rows(chosen: Any, fail: Callable[..., NoReturn]) -> list[tuple[int, list[str]]]:

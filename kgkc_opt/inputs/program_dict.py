@@ -23,6 +23,7 @@ from fractions import Fraction
 from typing import Any
 
 from kgkc_opt.inputs.areas import geography_to_dict
+from kgkc_opt.inputs.eligibility import packs_to_dict
 from kgkc_opt.inputs.program import (
     DEFAULT_SOURCES,
     FORMAT,
@@ -242,4 +243,6 @@ def program_to_dict(program: Program) -> dict[str, Any]:
     geography = geography_to_dict(program.geography)
     if geography is not None:
         doc["geography"] = geography
+    if program.eligibility:
+        doc["eligibility"] = packs_to_dict(program.eligibility)
     return doc

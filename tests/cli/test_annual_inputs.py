@@ -250,3 +250,40 @@ def test_ids_of_an_earlier_selection_match_ignoring_case(selected, project, caps
     assert code == 0, err
     changes = list(csv.DictReader(io.StringIO((project / "again" / "changes.csv").read_text(encoding="utf-8"))))
     assert changes == []  # the same proposals, the same outcome: nothing new, nothing removed
+
+
+# ---- the progress line ---------------------------------------------------------------------
+
+
+class _Terminal(io.StringIO):
+    """A stderr that is a terminal and says when it is written to."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        import threading
+
+        self.written = threading.Event()
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        n = super().write(text)
+        self.written.set()
+        return n
+
+
+def test_a_long_selection_says_so_on_a_terminal_only(monkeypatch):
+    from kgkc_opt.cli import annual as cli_annual
+
+    monkeypatch.setattr(cli_annual, "PROGRESS_AFTER", 0.0)
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with cli_annual._progress_note("Selecting..."):
+        assert terminal.written.wait(600)  # (the work inside outlasts the note's delay)
+    assert terminal.getvalue() == "kgkc-opt annual: Selecting...\n"
+    piped = io.StringIO()
+    monkeypatch.setattr("sys.stderr", piped)
+    with cli_annual._progress_note("Selecting..."):
+        pass
+    assert piped.getvalue() == ""  # not a terminal: what is captured never depends on the clock

@@ -122,3 +122,16 @@ def test_an_unknown_kind_names_the_cell(program):
     assert info.value.problems[0].message.startswith("expected one of sme (doanh nghiệp nhỏ và vừa), cooperative")
     assert info.value.problems[1].message == "expected yes or no (có/không, x or empty, true/false, 1/0), got 'có lẽ'"
     assert "did you mean cooperative?" in info.value.problems[0].message
+
+
+def test_packs_round_trip_through_a_program_document():
+    from kgkc_opt.inputs.eligibility import packs_to_dict
+
+    pack = edited(valid_to="2030-12-31", clauses=[
+        {"clause": "Điều 1", "text": {"vi": "Ai", "en": "Who"}, "when": {"province_kind": "city"},
+         "require_any": {"location_kind": ["xã", "đặc khu"]}},
+        {"clause": "Điều 2", "priority": 2.5, "if_any": {"disadvantaged_area": True, "women_owned": False}}])
+    (first,), problems = read([pack])
+    assert problems == []
+    (again,), problems = read(packs_to_dict((first,)))
+    assert problems == [] and again == first

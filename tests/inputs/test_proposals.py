@@ -179,6 +179,37 @@ def test_xlsx_problems_name_the_row_and_float_noise_is_refused(program, tmp_path
         ("row 3, applicant", "is empty; a proposal needs a value here")]
 
 
+def test_xlsx_formula_saved_without_its_value_is_refused_with_its_value_read(program, tmp_path):
+    rows = [HEADER.split(","), ["KG-01", "Máy sấy", "Cơ sở A", "Xã Bình An", "II.2", 1, "=H2+I2", 300, 520]]
+    path = xlsx_twin(tmp_path / "p.xlsx", rows)  # (openpyxl saves a formula without its value)
+    with pytest.raises(ProposalsError) as info:
+        kg.load_proposals(path, program)
+    assert [(p.where, p.message) for p in info.value.problems] == [
+        ("row 2, column G", "holds a formula (=H2+I2) saved without its value (by a program that does not compute "
+                            "formulas): open the workbook in Excel or LibreOffice and save it again, or write the "
+                            "value")]
+    # as Excel saves it, with the value: read
+    computed = with_sheet_text(path, b"<f>H2+I2</f><v></v>", b"<f>H2+I2</f><v>820</v>")
+    (proposal,) = kg.load_proposals(computed, program).items
+    assert proposal.total_cost == 820
+
+
+def test_xlsx_hidden_sheets_and_merged_cells(program, tmp_path):
+    rows = [HEADER.split(","), ROW.split(","), ROW.replace("KG-01", "KG-02").split(",")]
+    path = xlsx_twin(tmp_path / "p.xlsx", rows, sheets=("Cũ", "Mới"), target=1)
+    book = openpyxl.load_workbook(path)
+    for row in rows:
+        book["Cũ"].append(row)
+    book["Cũ"].sheet_state = "hidden"
+    book.save(path)
+    assert len(kg.load_proposals(path, program)) == 2  # the visible sheet
+    assert kg.load_proposals(path, program, sheet="cũ").source.endswith("(sheet 'Cũ')")
+    book["Mới"].merge_cells("D2:D3")
+    book.save(path)
+    with pytest.raises(ProposalsError, match=r"sheet 'Mới': has merged cells in the table: D2:D3; a merged range"):
+        kg.load_proposals(path, program)
+
+
 def test_xlsx_sheet_named_proposals_is_chosen_else_the_first(program, tmp_path):
     rows = [HEADER.split(","), ROW.split(",")]
     first = kg.load_proposals(xlsx_twin(tmp_path / "a.xlsx", rows, sheets=("Năm 2024", "Ghi chú")), program)
