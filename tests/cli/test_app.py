@@ -334,3 +334,15 @@ def test_an_error_that_comes_of_a_ctrl_c_is_an_interrupt(capsys, monkeypatch):
     code, out, err = run(capsys, "solve", str(SCENARIOS / "baseline.yaml"))
     assert (code, out, err) == (130, "", "kgkc-opt: interrupted\n")
     assert cli._interrupted(ValueError()) is False
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ("[" * 100_000 + "]" * 100_000, "summary.json: is not a record: it is nested 100,000 levels deep"),
+    ('{"command": ' + "9" * 10_000 + "}", "summary.json: is not valid JSON: Exceeds the limit"),
+    ("\x00" * 10, "summary.json: is a binary file"),
+])
+def test_reproduce_refuses_a_hostile_summary_in_one_line(capsys, tmp_path, content, fragment):
+    (tmp_path / "summary.json").write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "reproduce", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("kgkc-opt: ") and fragment in err
