@@ -164,6 +164,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("kgkc-opt: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader (e.g. `| head`) stopped reading: not an error of ours
+        _to_devnull(sys.stdout)
+        return EXIT_OK
     except Exception as exc:
         if _interrupted(exc):  # e.g. a C extension's import turns a Ctrl-C into an ImportError
             print("kgkc-opt: interrupted", file=sys.stderr)
@@ -172,10 +176,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"kgkc-opt: {exc}", file=sys.stderr)
         return exc.exit_code
-    except BrokenPipeError:
-        # the reader (e.g. `| head`) stopped reading: not an error of ours
-        _to_devnull(sys.stdout)
-        return EXIT_OK
 
 
 def _interrupted(exc: BaseException) -> bool:

@@ -92,7 +92,19 @@ def write_xlsx(args: argparse.Namespace, result: Any, scenario: Any) -> bool:
     return True
 
 
-def _read_frame(path: str) -> Any:
+#: A results CSV's columns per chart: (required, numeric with their (low, high) bounds).
+_RESULT_COLUMNS = {
+    "sweep": (("level", "task_id", "share"), {"level": (0, 10_000), "budget_level": (0, 10_000),
+                                               "cofunding_level": (0, 10_000), "program_level": (0, 10_000),
+                                               "share": (0, 1)}),
+    "montecarlo": (("task_id", "probability"), {"probability": (0, 1), "mean_share": (0, 1), "p10_share": (0, 1),
+                                                "samples": (1, 10**9)}),
+}
+
+
+def _read_frame(path: str, kind: str) -> Any:
+    """A results CSV (written by ``kgkc-opt sweep/montecarlo --out``), checked at the door: its
+    columns, and each number finite and within its bounds (every problem listed, at its line)."""
     import io
 
     import pandas as pd
@@ -102,9 +114,30 @@ def _read_frame(path: str) -> Any:
 
     text = read_text(path)  # a regular file of at most 5 MB, UTF-8
     try:
-        return pd.read_csv(io.StringIO(text))
+        frame = pd.read_csv(io.StringIO(text))
     except (OSError, ValueError) as exc:
         raise InputError([Problem(str(path), "", f"cannot read the results table: {exc}")]) from None
+    required, numbers = _RESULT_COLUMNS[kind]
+    have = {*frame.columns, *(["level"] if "budget_level" in frame.columns else [])}  # as sweep --out writes it
+    missing = [c for c in required if c not in have]
+    if missing:
+        raise InputError([Problem(str(path), "line 1", f"lacks the column(s) {', '.join(missing)}: expected the table "
+                                  f"'kgkc-opt {kind} --out' writes ({', '.join(required)})")])
+    if frame.empty:
+        raise InputError([Problem(str(path), "", f"has no rows; expected the table 'kgkc-opt {kind} --out' writes")])
+    problems = []
+    for column, (low, high) in numbers.items():
+        if column not in frame.columns:
+            continue
+        values = pd.to_numeric(frame[column], errors="coerce")
+        for row, (got, value) in enumerate(zip(frame[column], values, strict=True), start=2):
+            if not low <= value <= high:  # NaN (not a number) fails too
+                problems.append(Problem(str(path), f"line {row}, column {column}",
+                                        f"expected a number from {low} to {high:,}, got {str(got)[:40]!r}"))
+        frame[column] = values
+    if problems:
+        raise InputError(problems[:20])
+    return frame
 
 
 def cmd_chart(args: argparse.Namespace) -> int:
@@ -121,7 +154,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
         if args.scenario.lower().endswith(".csv"):
             # a results CSV: its own columns say the levels of the program's caps (sweep) and the
             # number of draws (Monte Carlo); the chart names no scenario (a file name is no title)
-            frame, program, name = _read_frame(args.scenario), load_program(args.program), ""
+            frame, program, name = _read_frame(args.scenario, kind), load_program(args.program), ""
             fig = charts.render(kind, program=program, frame=frame, lang=lang, size=args.size, name=name)
         else:
             scenario = load_scenario(args.scenario)

@@ -18,6 +18,8 @@ import dataclasses
 import datetime
 import hashlib
 import io
+import itertools
+import json
 import math
 import os
 import re
@@ -48,6 +50,8 @@ MAX_YAML_ALIASES = 100
 MAX_YAML_ALIAS_EXPANSION = 100_000
 #: Deepest nesting of lists and mappings; a program is about 5 levels deep.
 MAX_YAML_DEPTH = 100
+#: Deepest nesting of arrays and objects in a JSON file read (a summary.json is about 4 levels deep).
+MAX_JSON_DEPTH = 100
 #: Most bytes the parts of an xlsx file may unpack to (a proposals workbook unpacks to well under 1 MB;
 #: a "zip bomb" of 5 MB can unpack to gigabytes).
 MAX_XLSX_UNPACKED = 100 * 1024 * 1024
@@ -134,10 +138,12 @@ def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
 
     Anything but a regular file is refused before it is opened for reading (a named pipe would
     wait forever, ``/dev/zero`` never ends), and at most ``MAX_FILE_BYTES`` + 1 bytes are read.
-    ``named_by`` (file, key, the value as written) reports a file that cannot be read at the key
-    of the file that names it: ``s.yaml: actuals: /dev/zero: is a character device, not a regular
-    file``. With ``record``, appends an ``InputFile`` (``label`` or the path, and the SHA-256 of the
-    bytes read) to it: a result's record names exactly the bytes it was computed from.
+    ``named_by`` (file, key, the value as written) reports a file that cannot be read, or is not
+    text (binary, UTF-16, not UTF-8), at the key of the file that names it: ``s.yaml: actuals:
+    /dev/zero: is a character device, not a regular file``, ``s.yaml: program: /proc/self/environ:
+    is a binary file, expected UTF-8 text``. With ``record``, appends an ``InputFile`` (``label``
+    or the path, and the SHA-256 of the bytes read) to it: a result's record names exactly the
+    bytes it was computed from.
     """
     p = Path(path)
     where = str(path)
@@ -149,7 +155,14 @@ def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
         raise error_type([Problem(where, "", message)])
 
     raw = _read_guarded(p, fail)
-    text = decode_text(raw, where, error_type=error_type)
+    try:
+        text = decode_text(raw, where, error_type=error_type)
+    except InputError as exc:
+        if named_by is None:
+            raise
+        # not a text file at all (``program: /proc/self/environ``): said at the key that names it
+        first = exc.problems[0]
+        fail(f"{first.where}: {first.message}" if first.where else first.message)
     if record is not None:
         record.append(InputFile(role, label if label is not None else str(path), hashlib.sha256(raw).hexdigest()))
     return text
@@ -375,6 +388,43 @@ def read_yaml(path: str | Path, *, error_type: type[InputError] = InputError,
               named_by: tuple[str, str, str] | None = None) -> Any:
     text = read_text(path, error_type=error_type, record=record, role=role, label=label, named_by=named_by)
     return parse_yaml(text, str(path), error_type=error_type)
+
+
+#: A JSON string (possessive: each character is looked at once; an unclosed one runs to the end), or a
+#: bracket: one left-to-right pass, whatever the text.
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]++|\\.)*+"?|[\[\]{}]', re.DOTALL)
+
+
+def _json_depth(text: str) -> int:
+    """How deeply ``text``'s arrays and objects nest (brackets inside strings do not count)."""
+    brackets = (b for b in _JSON_TOKEN.findall(text) if b in ("[", "]", "{", "}"))
+    return max(itertools.accumulate(1 if b in "[{" else -1 for b in brackets), default=0)
+
+
+def read_json(path: str | Path, *, error_type: type[InputError] = InputError) -> Any:
+    """A JSON file (e.g. a result's summary.json), read with the checks of ``read_text`` (a regular
+    file, at most ``MAX_FILE_BYTES``, UTF-8) and refused, not crashed on, when it nests deeper than
+    ``MAX_JSON_DEPTH`` (100,000 ``[`` would exhaust the parser's recursion), holds a number too
+    long to read, NaN or Infinity, or is not JSON."""
+    label = str(path)
+    text = read_text(path, error_type=error_type)
+
+    def fail(where: str, message: str) -> NoReturn:
+        raise error_type([Problem(label, where, message)])
+
+    depth = _json_depth(text)
+    if depth > MAX_JSON_DEPTH:
+        fail("", f"is not a record: it is nested {depth:,} levels deep; at most {MAX_JSON_DEPTH} are read")
+
+    def constant(name: str) -> NoReturn:
+        fail("", f"is not valid JSON: {name} is not a number")
+
+    try:
+        return json.loads(text, parse_constant=constant)
+    except json.JSONDecodeError as exc:
+        fail(f"line {exc.lineno}", f"is not valid JSON: {exc.msg}")
+    except (ValueError, RecursionError) as exc:  # an integer of 5,000 digits; nesting, should the guard miss it
+        fail("", f"is not valid JSON: {str(exc).split(';')[0] or type(exc).__name__}")
 
 
 def resolve_program_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path | None:

@@ -36,7 +36,19 @@ from typing import Any
 
 from kgkc_opt._version import __version__
 from kgkc_opt.errors import InputError, OutputError, Problem
+<<<<<<< HEAD
 from kgkc_opt.inputs.files import bundled_programs, read_bytes, read_text, resolve_program_path
+=======
+from kgkc_opt.inputs.files import (
+    DEFAULT_PROGRAM,
+    bundled_programs,
+    load_scenario,
+    read_bytes,
+    read_json,
+    resolve_program_path,
+)
+from kgkc_opt.inputs.keys import POLICIES
+>>>>>>> h3-door
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report.annual import parse_command
 from kgkc_opt.solver.result import Result
@@ -108,11 +120,7 @@ def read_record(folder: str | Path) -> dict[str, Any]:
     """``folder/summary.json``, checked to be a record ``reproduce`` can use."""
     path = Path(folder) / SUMMARY
     label = str(path)
-    text = read_text(path)
-    try:
-        record = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError([Problem(label, f"line {exc.lineno}", f"is not valid JSON: {exc.msg}")]) from None
+    record = read_json(path)  # checked at the door: size, depth, valid JSON (inputs.files)
     problems: list[Problem] = []
     if not isinstance(record, dict):
         raise InputError([Problem(label, "", "expected the record of a solve (a JSON object)")])

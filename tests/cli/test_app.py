@@ -334,3 +334,35 @@ def test_an_error_that_comes_of_a_ctrl_c_is_an_interrupt(capsys, monkeypatch):
     code, out, err = run(capsys, "solve", str(SCENARIOS / "baseline.yaml"))
     assert (code, out, err) == (130, "", "kgkc-opt: interrupted\n")
     assert cli._interrupted(ValueError()) is False
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    ("[" * 100_000 + "]" * 100_000, "summary.json: is not a record: it is nested 100,000 levels deep"),
+    ('{"command": ' + "9" * 10_000 + "}", "summary.json: is not valid JSON: Exceeds the limit"),
+    ("\x00" * 10, "summary.json: is a binary file"),
+])
+def test_reproduce_refuses_a_hostile_summary_in_one_line(capsys, tmp_path, content, fragment):
+    (tmp_path / "summary.json").write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "reproduce", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("kgkc-opt: ") and fragment in err
+
+
+@pytest.mark.parametrize(("kind", "content", "expected"), [
+    ("sweep", "level,task_id,share\nabc,I.1,xyz\n",
+     ["sweep.csv: line 2, column level: expected a number from 0 to 10,000, got 'abc'",
+      "sweep.csv: line 2, column share: expected a number from 0 to 1, got 'xyz'"]),
+    ("sweep", "level,task_id,share\n", ["sweep.csv: has no rows"]),
+    ("sweep", 'x,y\n"' + "a" * 300_000 + '",1\n', ["sweep.csv: line 1: lacks the column(s) level, task_id, share"]),
+    ("montecarlo", "task_id,probability\nI.1,1.5\n",
+     ["sweep.csv: line 2, column probability: expected a number from 0 to 1, got '1.5'"]),
+])
+def test_a_results_csv_for_a_chart_is_checked_at_the_door(capsys, tmp_path, kind, content, expected):
+    """A results table given to ``chart`` in place of a scenario: a string where a number belongs
+    was a TypeError traceback, a missing column exit 3 without the file's name."""
+    path = tmp_path / "sweep.csv"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = run(capsys, "chart", kind, str(path), "--out", str(tmp_path / "c.png"))
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err and all(line in err for line in expected), err
+    assert not (tmp_path / "c.png").exists()

@@ -428,3 +428,70 @@ def test_a_state_share_above_the_total_is_refused(tmp_path):
     p = only_problem(info.value)
     assert p.where == "tasks[A.2].cost.state"
     assert p.message.startswith("the state (Vốn NS) amount 80 is above the total 60")
+
+
+# --- JSON at the door (a result's summary.json, read by reproduce) --------------------------------
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("[" * 100_000 + "]" * 100_000, "is not a record: it is nested 100,000 levels deep; at most 100 are read"),
+    ('{"a": ' + "[" * 101 + "]" * 101 + "}", "nested 102 levels deep"),
+    ('{"a": ' + "1" * 5000 + "}", "is not valid JSON: Exceeds the limit (4300 digits)"),
+    ('{"a": NaN}', "is not valid JSON: NaN is not a number"),
+    ('{"a": -Infinity}', "is not valid JSON: -Infinity is not a number"),
+    ('{"a": [1, 2}', "line 1: is not valid JSON: "),
+    ('"' + '\\"' * 1_000_000, "line 1: is not valid JSON: Unterminated string"),
+])
+def test_read_json_refuses_what_would_crash_or_mislead(tmp_path, text, fragment):
+    path = tmp_path / "summary.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        loaders.read_json(path)
+    (problem,) = info.value.problems
+    assert problem.source == str(path) and fragment in str(problem)
+
+
+def test_read_json_counts_only_brackets_outside_strings(tmp_path):
+    path = tmp_path / "summary.json"
+    deep = "[" * 99 + "]" * 99  # with the object around it, as deep as allowed (100)
+    path.write_text('{"text": "' + "[" * 500 + '\\"{", "deep": ' + deep + "}", encoding="utf-8")
+    assert loaders.read_json(path)["text"] == "[" * 500 + '"{'
+
+
+@pytest.mark.parametrize("special", ["folder", "fifo", "/dev/zero", "binary"])
+def test_read_json_reads_only_a_regular_text_file(tmp_path, special):
+    path = tmp_path / "summary.json"
+    if special == "folder":
+        path.mkdir()
+    elif special == "fifo":
+        os.mkfifo(path)
+    elif special == "binary":
+        path.write_bytes(b"{\x00}")
+    else:
+        path = Path(special)
+    with pytest.raises(InputError):
+        loaders.read_json(path)
+
+
+# --- a file named by a scenario that is not text: said at the key that named it ------------------
+
+
+@pytest.mark.parametrize(("content", "fragment"), [
+    (None, "program: /proc/self/environ: is a binary file, expected UTF-8 text"),
+    (b"\xff\xfeh\x00i\x00", "program: prog.yaml: is UTF-16 text"),
+    (b"format: kgkc-program/1\nid: caf\xe9\n", "program: prog.yaml: line 2: is not UTF-8 text"),
+])
+def test_a_program_that_is_not_text_is_refused_at_the_scenarios_key(tmp_path, content, fragment):
+    scenario = tmp_path / "s.yaml"
+    if content is None:
+        if not Path("/proc/self/environ").exists():
+            pytest.skip("needs /proc")
+        scenario.write_text("program: /proc/self/environ\n", encoding="utf-8")
+    else:
+        (tmp_path / "prog.yaml").write_bytes(content)
+        scenario.write_text("program: prog.yaml\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        kg.load_scenario(scenario)
+    (problem,) = info.value.problems
+    assert (problem.source, problem.where) == (str(scenario), "program")
+    assert fragment in str(problem)
