@@ -294,13 +294,13 @@ def _policies(brief: Brief, doc: Any) -> None:
                _t("Vốn ngân sách sử dụng (triệu đồng)", "Local budget used (million VND)", lang)], rows,
               numeric={3, 4})
     aim = POLICY_AIM.get(chosen, (chosen, chosen))
-    why = {"option": _t("do người lập phương án chọn (--policy)", "as the planner chose (--policy)", lang),
+    why = {"option": _t("do người lập phương án chọn", "as the planner chose (--policy)", lang),
            "scenario": _t("như tệp phương án quy định", "as the scenario file sets", lang),
            "default": _t("cách mặc định", "the default", lang)}[study.policy_reason]
     others = ", ".join(o.policy for o in study.policies if o.policy != chosen)
     doc.p(_t(f"Phương án trình bày dưới đây theo cách “{fmt.policy(chosen, lang)}” ({why}): cách này {aim[0]}. "
-             f"Mỗi dòng của bảng là một lần tính lại phương án; để lập theo cách khác, chạy lại với --policy "
-             f"({others}).",
+             "Mỗi dòng của bảng là một lần tính lại phương án; để lập theo cách khác, chọn cách đó khi chạy lại "
+             "lệnh lập bản tóm tắt.",
              f"The plan below follows “{fmt.policy(chosen, lang)}” ({why}): it {aim[1]}. Each row of the table is "
              f"the plan solved again under that policy; to follow another, run again with --policy ({others}).",
              lang))
