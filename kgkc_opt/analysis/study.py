@@ -13,6 +13,7 @@ and never solves. Money is exact (``Fraction``, million VND).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -30,12 +31,13 @@ from kgkc_opt.analysis.study_types import (
     PolicyReason,
     ScenarioStudy,
     Shortfall,
+    SweepStep,
 )
 from kgkc_opt.inputs.scenario import Scenario, baseline
 from kgkc_opt.model.data import model_input
 from kgkc_opt.solver.result import Result
 
-__all__ = ["ScenarioStudy", "least", "policy_outcome", "shortfalls", "study"]
+__all__ = ["ScenarioStudy", "least", "policy_outcome", "shortfalls", "study", "sweep_against_budget"]
 
 
 def least(scenario: Scenario, *, solver: str | None = None) -> Least:
@@ -229,4 +231,22 @@ def compare_policies(scenario: Scenario, result: Result, policies: Sequence[str]
         res = result if p == result.policy else solve(scenario.derive(f"{scenario.name} [{p}]", policy=p),
                                                        solver=solver)
         out.append(policy_outcome(scenario.derive(None, policy=p), res, p))
+    return tuple(out)
+
+
+def sweep_against_budget(frame: Any) -> tuple[SweepStep, ...]:
+    """The steps of a one-dimensional sweep (``analysis.sweep``'s tidy frame) where a task achieves
+    more with less money, each with the tasks whose units fell at that step (no solve: the levels
+    are solved already)."""
+    levels = sorted({float(v) for v in frame["budget_level"]}, reverse=True)
+    by = {(float(r.budget_level), str(r.task_id)): int(r.achieved)
+          for r in frame[["budget_level", "task_id", "achieved"]].itertuples()}
+    tasks = list(dict.fromkeys(str(t) for t in frame["task_id"]))
+    out = []
+    for hi, lo in itertools.pairwise(levels):
+        change = {t: by.get((lo, t), 0) - by.get((hi, t), 0) for t in tasks}
+        freed = tuple(sorted(((t, d) for t, d in change.items() if d < 0), key=lambda x: (x[1], x[0])))
+        for t, d in change.items():
+            if d > 0:
+                out.append(SweepStep(hi, lo, t, by.get((hi, t), 0), by.get((lo, t), 0), freed))
     return tuple(out)

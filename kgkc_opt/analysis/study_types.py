@@ -117,6 +117,19 @@ class AgainstBudget:
 
 
 @dataclass(frozen=True)
+class SweepStep:
+    """In a sweep, a task that achieves more at a lower budget level than at the level above it:
+    the tasks whose units fell at the same step freed the money (both levels solved)."""
+
+    level: float
+    lower_level: float
+    task_id: str
+    achieved: int
+    lower_achieved: int
+    freed_by: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class BudgetComparison:
     """The local budget of the scenario beside its comparison's, over the same years."""
 
