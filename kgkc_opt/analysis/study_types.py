@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -203,7 +203,6 @@ class ScenarioStudy:
     #: local budget and co-funding left unused by the plan (million VND)
     unspent_local: Fraction = Fraction(0)
     unspent_cofunding: Fraction = Fraction(0)
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def cuts_money(self) -> bool:
