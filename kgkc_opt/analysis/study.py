@@ -26,6 +26,7 @@ from kgkc_opt.analysis.repairs import LeastMoney, least_money
 from kgkc_opt.analysis.study_types import (
     AgainstBudget,
     BudgetComparison,
+    GapCheck,
     Least,
     PolicyOutcome,
     PolicyReason,
@@ -93,14 +94,38 @@ def study(scenario: Scenario, base: Scenario | None = None, *, result: Result | 
     if policies and budget is not None and budget.change < 0:
         outcomes = compare_policies(scenario, result, solver=solver)
     unspent_local, unspent_cof = unspent(scenario, result)
-    # the gaps more money can close (not those more money provably cannot)
+    # the gaps more money can close (not those more money provably cannot); local budget only where
+    # more local budget is a proven cause, and each such gap applied as a repair and solved again
     money = [s for s in short if s.task_id not in explanations or explanations[s.task_id].money_helps is not False]
+    local = [s for s in money if s.task_id not in explanations
+             or any(c.kind == "local" for c in explanations[s.task_id].causes)]
+    checks = gap_checks(scenario, result, local, explanations, solver=solver) if explain else {}
     return ScenarioStudy(
         scenario, result, base, base_result, shortfalls=short, explanations=explanations, gains=table,
         least=found, carry_over=carry, budget=budget, against_budget=against, policies=outcomes,
-        policy_reason=reason, gap_local=sum((s.money_local for s in money), Fraction(0)),
+        policy_reason=reason, gap_checks=checks, gap_local=sum((s.money_local for s in local), Fraction(0)),
         gap_other=sum((s.money_other for s in money), Fraction(0)), unspent_local=unspent_local,
         unspent_cofunding=unspent_cof)
+
+
+def gap_checks(scenario: Scenario, result: Result, short: Sequence[Shortfall], explanations: Any, *,
+               solver: str | None = None) -> dict[str, GapCheck]:
+    """Each priced gap (units short × local budget per unit) applied in the first year more local
+    budget alone was proven to help, and solved again: kept only where the shortfall falls."""
+    out = {}
+    for s in short:
+        ex = explanations.get(s.task_id)
+        years = [c.years[0] for c in (ex.causes if ex is not None else ()) if c.kind == "local" and c.alone]
+        if not years or not s.money_local:
+            continue
+        year = years[0]
+        again = solve(scenario.derive(f"{scenario.name} + gap {s.task_id}",
+                                      budget={year: float(scenario.local_budget[year] + s.money_local)}),
+                      solver=solver, tie_break=False, with_shadow_prices=False, explain=False)
+        achieved = int(again.achievement["achieved"].get(s.task_id, 0)) if again.has_plan else s.achieved
+        if achieved > s.achieved:
+            out[s.task_id] = GapCheck(s.task_id, year, s.money_local, achieved)
+    return out
 
 
 def shortfalls(scenario: Scenario, result: Result) -> list[Shortfall]:

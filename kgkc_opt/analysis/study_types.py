@@ -117,6 +117,17 @@ class AgainstBudget:
 
 
 @dataclass(frozen=True)
+class GapCheck:
+    """A priced gap applied as a repair: ``amount`` more local budget in ``year``, solved again;
+    the task then achieves ``achieved`` (more than the plan: the repair reduces the shortfall)."""
+
+    task_id: str
+    year: int
+    amount: Fraction
+    achieved: int
+
+
+@dataclass(frozen=True)
 class SweepStep:
     """In a sweep, a task that achieves more at a lower budget level than at the level above it:
     the tasks whose units fell at the same step freed the money (both levels solved)."""
@@ -197,7 +208,10 @@ class ScenarioStudy:
     against_budget: tuple[AgainstBudget, ...] = ()
     policies: tuple[PolicyOutcome, ...] = ()
     policy_reason: PolicyReason = "default"
-    #: the gaps at the annex's unit costs, summed (not the least money: see ``least``)
+    #: each priced gap that was applied and solved again (task id -> check); only verified repairs
+    gap_checks: Mapping[str, GapCheck] = field(default_factory=dict)
+    #: the gaps at the annex's unit costs, summed (not the least money: see ``least``); local
+    #: budget only for tasks more local budget proves to help, co-funding for those money helps
     gap_local: Fraction = Fraction(0)
     gap_other: Fraction = Fraction(0)
     #: local budget and co-funding left unused by the plan (million VND)

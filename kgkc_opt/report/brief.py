@@ -668,6 +668,11 @@ def _money_helps(brief: Brief, task_id: str) -> bool:
     return ex is None or ex.money_helps is not False
 
 
+def _local_helps(brief: Brief, task_id: str) -> bool:
+    ex = brief.study.explanations.get(task_id)
+    return ex is None or any(c.kind == "local" for c in ex.causes)
+
+
 def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     lang, study = brief.lang, brief.study
     header = [_t("Nhiệm vụ", "Task", lang), _t("Còn thiếu", "Short by", lang),
@@ -684,8 +689,8 @@ def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
             rows.append([name, short, "–", "–", _t("thêm vốn không giúp được (mục 3)",
                                                    "more money would not help (section 3)", lang)])
             continue
-        rows.append([name, short, fmt.number(s.money_local, lang), fmt.number(s.money_other, lang),
-                     fmt.years_text(s.years, lang)])
+        local = fmt.number(s.money_local, lang) if _local_helps(brief, s.task_id) else "–"
+        rows.append([name, short, local, fmt.number(s.money_other, lang), fmt.years_text(s.years, lang)])
     if sum(1 for s in brief.shortfalls if _money_helps(brief, s.task_id)) > 1:
         label = (_t("Cộng theo đơn giá (không phải số vốn ít nhất)", "Total at unit costs (not the least money)", lang)
                  if study.least is not None and study.least.total is not None
@@ -732,6 +737,13 @@ def _repair_notes(brief: Brief) -> list[str]:
         "đơn vị.",
         "More money: the table gives the money of each gap at the annex's unit costs (units short × local budget "
         "per unit), smallest first; it must fall in a year the task may run, in whole units.", lang)]
+    for check in study.gap_checks.values():
+        unit = _unit(brief, check.task_id, lang)
+        notes.append(_t(
+            f"Đã kiểm tra: thêm {fmt.money(check.amount, lang)} vốn ngân sách năm {check.year}, tính lại phương án thì "
+            f"{check.task_id} đạt {fmt.quantity(check.achieved, unit, lang)}.",
+            f"Checked: {fmt.money(check.amount, lang)} more local budget in {check.year}, the plan solved again, "
+            f"gives {check.task_id} {fmt.quantity(check.achieved, unit, lang)}.", lang))
     notes += _least_notes(brief, notes)
     need_other, cof_slack = study.gap_other, study.unspent_cofunding
     if need_other > 0:
