@@ -151,94 +151,117 @@ def _merge_years(causes: list[Cause]) -> list[Cause]:
     return out
 
 
+class _Explainer:
+    """The trials of one explanation: each relaxes one cause and records whom it helps."""
+
+    def __init__(self, scenario: Scenario, inp: ModelInput, run: _Solver, short: dict[str, tuple[int, int]]):
+        self.scenario, self.inp, self.run, self.short = scenario, inp, run, short
+        self.found: dict[str, list[Cause]] = {tid: [] for tid in short}
+
+    def gain(self, achieved: Mapping[str, int] | None, tid: str) -> int:
+        if achieved is None:
+            return 0
+        old, gap = self.short[tid]
+        return max(0, min(achieved.get(tid, 0), old + gap) - old)
+
+    def trial(self, kind: CauseKind, relax: Relax, ids: tuple[str, ...] = (), years: tuple[int, ...] = (),
+              amount: int = 0, only: frozenset[str] | None = None, time_limit: float | None = None) -> set[str]:
+        achieved = self.run.achieved(relax, time_limit=time_limit)
+        helped = set()
+        for tid in (only if only is not None else self.short):
+            g = self.gain(achieved, tid)
+            if g > 0 and achieved is not None:
+                self.found[tid].append(Cause(kind, ids, years, achieved.get(tid, 0), g, amount))
+                helped.add(tid)
+        return helped
+
+    def money(self, refine_years: bool) -> None:
+        """Each kind of money in every planned year; for a kind that helps, each year alone."""
+        planned = self.inp.planned_years
+        kinds: list[tuple[CauseKind, str]] = [("local", ""), ("cofunding", "")]
+        kinds += [("line", ln.key) for ln in self.inp.lines]
+        for kind, key in kinds:
+            ids = (key,) if key else ()
+            helped = self.trial(kind, _money(kind, planned, key), ids, planned)
+            if not (helped and refine_years and len(planned) > 1):
+                continue
+            whole = {tid: self.found[tid].pop() for tid in helped}
+            for y in planned:
+                self.trial(kind, _money(kind, (y,), key), ids, (y,), only=frozenset(helped))
+            for tid in helped:
+                self.found[tid] = _merge_years(self.found[tid])
+                if not any(c.kind == kind and c.ids == ids for c in self.found[tid]):
+                    self.found[tid].append(whole[tid])  # no single year suffices alone: all together
+
+    def structure(self) -> None:
+        """Each rule of the program's structure that concerns a task short of target; then the
+        whole structure off, only for a shortfall no single rule explains."""
+        inp, short = self.inp, self.short
+        free = {t.task_id: t.years for t in model_input(self.scenario, structure=False).tasks}
+        for link in inp.links:
+            if link.task not in short and link.leader not in short:
+                continue
+            ids = (link.key.split(":")[0], link.task, link.leader)
+            self.trial("link", _drop_link(link.key, free), ids)
+            if link.per_unit:
+                self.trial("per_round", _no_per_round(link.key), ids)
+                if link.task in short:
+                    by = int(-(-short[link.task][1] // link.per_unit))  # rounds that would carry the gap
+                    self.trial("leader_target", _raise_target(link.leader, by), ids, amount=by)
+        for t in inp.planned_tasks:
+            if t.task_id in short and t.effective_cadence == "events":
+                self.trial("cadence", _no_cadence(t.task_id), (t.task_id,))
+        for rel in inp.relations:
+            if set(rel.left + rel.right) & set(short):
+                self.trial("relation", _no_relation(rel.key), (rel.key,))
+        unexplained = [tid for tid in short if not any(c.kind not in MONEY_KINDS for c in self.found[tid])]
+        if unexplained and (inp.links or inp.relations or any(t.cadence for t in inp.tasks)):
+            unstructured = dataclasses.replace(model_input(self.scenario, structure=False), policy=inp.policy)
+            self.trial("structure", lambda _inp: unstructured, only=frozenset(unexplained))
+
+    def others(self, optimal: bool) -> None:
+        """The other tasks' floors, the priority tiers, and the time limit of an unproven plan."""
+        inp = self.inp
+        floored = tuple(t.task_id for t in inp.planned_tasks if t.remaining_floor > 0 and t.task_id not in self.short)
+        if floored:
+            self.trial("floors", _no_floors(floored), floored)
+        if len(inp.tiers()) > 1:
+            self.trial("tiers", _one_tier)
+        if not optimal:
+            self.trial("time_limit", lambda i: i, time_limit=max(10 * self.run.time_limit, DEFAULT_TIME_LIMIT))
+
+    def explanations(self, with_money: Mapping[str, int] | None) -> dict[str, ShortfallExplanation]:
+        out = {}
+        for tid, (_old, gap) in self.short.items():
+            causes = self.found[tid]
+            money_helps = any(c.kind in MONEY_KINDS for c in causes)
+            if not money_helps and with_money is not None and self.gain(with_money, tid) > 0:
+                money_helps = True  # only every kind of money together helps
+                causes.append(Cause("local", ("all",), self.inp.planned_years, with_money.get(tid, 0),
+                                    self.gain(with_money, tid)))
+            out[tid] = ShortfallExplanation(tid, gap, tuple(sorted(causes, key=lambda c: -c.reduces_by)),
+                                            money_helps, None if with_money is None else with_money.get(tid, 0))
+        return out
+
+
 def explain_shortfalls(scenario: Scenario, result: Result, *, solver: str | None = None,
                        refine_years: bool = True) -> dict[str, ShortfallExplanation]:
     """For each task short of its target in ``result``, the causes whose relaxation alone reduces
     its shortfall, each proven by solving again (see the module docstring)."""
     if not result.has_plan:
         return {}
-    rows = result.shortfalls
     short = {str(tid): (int(r["achieved"]), int(r["shortfall"]))
-             for tid, r in rows.iterrows() if int(r["shortfall"]) > 0}
+             for tid, r in result.shortfalls.iterrows() if int(r["shortfall"]) > 0}
     if not short:
         return {}
     inp = model_input(scenario)
     if result.policy and result.policy != inp.policy:
         inp = dataclasses.replace(inp, policy=result.policy)
     run = _Solver(inp, solver or result.solver or "highs", scenario.time_limit or DEFAULT_TIME_LIMIT)
-    planned = inp.planned_years
-    found: dict[str, list[Cause]] = {tid: [] for tid in short}
-
-    def gain(achieved: Mapping[str, int] | None, tid: str) -> int:
-        if achieved is None:
-            return 0
-        old, gap = short[tid]
-        return max(0, min(achieved.get(tid, 0), old + gap) - old)
-
-    def trial(kind: CauseKind, relax: Relax, ids: tuple[str, ...] = (), years: tuple[int, ...] = (),
-              amount: int = 0, only: frozenset[str] | None = None, **kw: float) -> set[str]:
-        achieved = run.achieved(relax, **kw)
-        helped = set()
-        for tid in (only if only is not None else short):
-            g = gain(achieved, tid)
-            if g > 0 and achieved is not None:
-                found[tid].append(Cause(kind, ids, years, achieved.get(tid, 0), g, amount))
-                helped.add(tid)
-        return helped
-
-    # money: each kind in every planned year, then each year alone for a kind that helps
-    kinds: list[tuple[CauseKind, str]] = [("local", ""), ("cofunding", "")]
-    kinds += [("line", ln.key) for ln in inp.lines]
-    for kind, key in kinds:
-        helped = trial(kind, _money(kind, planned, key), (key,) if key else (), planned)
-        if helped and refine_years and len(planned) > 1:
-            whole = {tid: found[tid].pop() for tid in helped}
-            for y in planned:
-                trial(kind, _money(kind, (y,), key), (key,) if key else (), (y,), only=frozenset(helped))
-            for tid in helped:
-                found[tid] = _merge_years(found[tid])
-            for tid in helped:  # no single year suffices alone: the money of every year together
-                if not any(c.kind == kind and (c.ids == ((key,) if key else ())) for c in found[tid]):
-                    found[tid].append(whole[tid])
-    with_money = run.achieved(_all_money(planned))
-    # the program's structure: each rule that concerns a task short of target
+    ex = _Explainer(scenario, inp, run, short)
+    ex.money(refine_years)
+    with_money = run.achieved(_all_money(inp.planned_years))
     if inp.structure:
-        free = {t.task_id: t.years for t in model_input(scenario, structure=False).tasks}
-        for link in inp.links:
-            if link.task not in short and link.leader not in short:
-                continue
-            ids = (link.key.split(":")[0], link.task, link.leader)
-            trial("link", _drop_link(link.key, free), ids)
-            if link.per_unit:
-                trial("per_round", _no_per_round(link.key), ids)
-                if link.task in short:
-                    by = -(-short[link.task][1] // link.per_unit)  # rounds that would carry the gap
-                    trial("leader_target", _raise_target(link.leader, int(by)), ids, amount=int(by))
-        for t in inp.planned_tasks:
-            if t.task_id in short and t.effective_cadence == "events":
-                trial("cadence", _no_cadence(t.task_id), (t.task_id,))
-        for rel in inp.relations:
-            if set(rel.left + rel.right) & set(short):
-                trial("relation", _no_relation(rel.key), (rel.key,))
-        unexplained = [tid for tid in short if not any(c.kind not in MONEY_KINDS for c in found[tid])]
-        if unexplained and (inp.links or inp.relations or any(t.cadence for t in inp.tasks)):
-            unstructured = dataclasses.replace(model_input(scenario, structure=False), policy=inp.policy)
-            trial("structure", lambda _inp: unstructured, only=frozenset(unexplained))
-    floored = tuple(t.task_id for t in inp.planned_tasks if t.remaining_floor > 0 and t.task_id not in short)
-    if floored:
-        trial("floors", _no_floors(floored), floored)
-    if len(inp.tiers()) > 1:
-        trial("tiers", _one_tier)
-    if result.status != Status.OPTIMAL:
-        trial("time_limit", lambda i: i, time_limit=max(10 * run.time_limit, DEFAULT_TIME_LIMIT))
-    out = {}
-    for tid, (_old, gap) in short.items():
-        money_helps = any(c.kind in MONEY_KINDS for c in found[tid])
-        if not money_helps and gain(with_money, tid) > 0:
-            money_helps = True  # only every kind of money together helps
-            assert with_money is not None
-            found[tid].append(Cause("local", ("all",), planned, with_money.get(tid, 0), gain(with_money, tid)))
-        out[tid] = ShortfallExplanation(
-            tid, gap, tuple(sorted(found[tid], key=lambda c: -c.reduces_by)), money_helps,
-            None if with_money is None else with_money.get(tid, 0))
-    return out
+        ex.structure()
+    ex.others(result.status == Status.OPTIMAL)
+    return ex.explanations(with_money)

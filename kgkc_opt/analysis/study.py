@@ -13,6 +13,7 @@ and never solves. Money is exact (``Fraction``, million VND).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
@@ -25,17 +26,19 @@ from kgkc_opt.analysis.repairs import LeastMoney, least_money
 from kgkc_opt.analysis.study_types import (
     AgainstBudget,
     BudgetComparison,
+    GapCheck,
     Least,
     PolicyOutcome,
     PolicyReason,
     ScenarioStudy,
     Shortfall,
+    SweepStep,
 )
 from kgkc_opt.inputs.scenario import Scenario, baseline
 from kgkc_opt.model.data import model_input
 from kgkc_opt.solver.result import Result
 
-__all__ = ["ScenarioStudy", "least", "policy_outcome", "shortfalls", "study"]
+__all__ = ["ScenarioStudy", "least", "policy_outcome", "shortfalls", "study", "sweep_against_budget"]
 
 
 def least(scenario: Scenario, *, solver: str | None = None) -> Least:
@@ -91,14 +94,38 @@ def study(scenario: Scenario, base: Scenario | None = None, *, result: Result | 
     if policies and budget is not None and budget.change < 0:
         outcomes = compare_policies(scenario, result, solver=solver)
     unspent_local, unspent_cof = unspent(scenario, result)
-    # the gaps more money can close (not those more money provably cannot)
+    # the gaps more money can close (not those more money provably cannot); local budget only where
+    # more local budget is a proven cause, and each such gap applied as a repair and solved again
     money = [s for s in short if s.task_id not in explanations or explanations[s.task_id].money_helps is not False]
+    local = [s for s in money if s.task_id not in explanations
+             or any(c.kind == "local" for c in explanations[s.task_id].causes)]
+    checks = gap_checks(scenario, result, local, explanations, solver=solver) if explain else {}
     return ScenarioStudy(
         scenario, result, base, base_result, shortfalls=short, explanations=explanations, gains=table,
         least=found, carry_over=carry, budget=budget, against_budget=against, policies=outcomes,
-        policy_reason=reason, gap_local=sum((s.money_local for s in money), Fraction(0)),
+        policy_reason=reason, gap_checks=checks, gap_local=sum((s.money_local for s in local), Fraction(0)),
         gap_other=sum((s.money_other for s in money), Fraction(0)), unspent_local=unspent_local,
         unspent_cofunding=unspent_cof)
+
+
+def gap_checks(scenario: Scenario, result: Result, short: Sequence[Shortfall], explanations: Any, *,
+               solver: str | None = None) -> dict[str, GapCheck]:
+    """Each priced gap (units short × local budget per unit) applied in the first year more local
+    budget alone was proven to help, and solved again: kept only where the shortfall falls."""
+    out = {}
+    for s in short:
+        ex = explanations.get(s.task_id)
+        years = [c.years[0] for c in (ex.causes if ex is not None else ()) if c.kind == "local" and c.alone]
+        if not years or not s.money_local:
+            continue
+        year = years[0]
+        again = solve(scenario.derive(f"{scenario.name} + gap {s.task_id}",
+                                      budget={year: float(scenario.local_budget[year] + s.money_local)}),
+                      solver=solver, tie_break=False, with_shadow_prices=False, explain=False)
+        achieved = int(again.achievement["achieved"].get(s.task_id, 0)) if again.has_plan else s.achieved
+        if achieved > s.achieved:
+            out[s.task_id] = GapCheck(s.task_id, year, s.money_local, achieved)
+    return out
 
 
 def shortfalls(scenario: Scenario, result: Result) -> list[Shortfall]:
@@ -229,4 +256,22 @@ def compare_policies(scenario: Scenario, result: Result, policies: Sequence[str]
         res = result if p == result.policy else solve(scenario.derive(f"{scenario.name} [{p}]", policy=p),
                                                        solver=solver)
         out.append(policy_outcome(scenario.derive(None, policy=p), res, p))
+    return tuple(out)
+
+
+def sweep_against_budget(frame: Any) -> tuple[SweepStep, ...]:
+    """The steps of a one-dimensional sweep (``analysis.sweep``'s tidy frame) where a task achieves
+    more with less money, each with the tasks whose units fell at that step (no solve: the levels
+    are solved already)."""
+    levels = sorted({float(v) for v in frame["budget_level"]}, reverse=True)
+    by = {(float(r.budget_level), str(r.task_id)): int(r.achieved)
+          for r in frame[["budget_level", "task_id", "achieved"]].itertuples()}
+    tasks = list(dict.fromkeys(str(t) for t in frame["task_id"]))
+    out = []
+    for hi, lo in itertools.pairwise(levels):
+        change = {t: by.get((lo, t), 0) - by.get((hi, t), 0) for t in tasks}
+        freed = tuple(sorted(((t, d) for t, d in change.items() if d < 0), key=lambda x: (x[1], x[0])))
+        for t, d in change.items():
+            if d > 0:
+                out.append(SweepStep(hi, lo, t, by.get((hi, t), 0), by.get((lo, t), 0), freed))
     return tuple(out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,6 +117,30 @@ class AgainstBudget:
 
 
 @dataclass(frozen=True)
+class GapCheck:
+    """A priced gap applied as a repair: ``amount`` more local budget in ``year``, solved again;
+    the task then achieves ``achieved`` (more than the plan: the repair reduces the shortfall)."""
+
+    task_id: str
+    year: int
+    amount: Fraction
+    achieved: int
+
+
+@dataclass(frozen=True)
+class SweepStep:
+    """In a sweep, a task that achieves more at a lower budget level than at the level above it:
+    the tasks whose units fell at the same step freed the money (both levels solved)."""
+
+    level: float
+    lower_level: float
+    task_id: str
+    achieved: int
+    lower_achieved: int
+    freed_by: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True)
 class BudgetComparison:
     """The local budget of the scenario beside its comparison's, over the same years."""
 
@@ -184,13 +208,15 @@ class ScenarioStudy:
     against_budget: tuple[AgainstBudget, ...] = ()
     policies: tuple[PolicyOutcome, ...] = ()
     policy_reason: PolicyReason = "default"
-    #: the gaps at the annex's unit costs, summed (not the least money: see ``least``)
+    #: each priced gap that was applied and solved again (task id -> check); only verified repairs
+    gap_checks: Mapping[str, GapCheck] = field(default_factory=dict)
+    #: the gaps at the annex's unit costs, summed (not the least money: see ``least``); local
+    #: budget only for tasks more local budget proves to help, co-funding for those money helps
     gap_local: Fraction = Fraction(0)
     gap_other: Fraction = Fraction(0)
     #: local budget and co-funding left unused by the plan (million VND)
     unspent_local: Fraction = Fraction(0)
     unspent_cofunding: Fraction = Fraction(0)
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def cuts_money(self) -> bool:

@@ -210,6 +210,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     scale = program_scale(scenario)
     text.sweep(scenario, res, n, seconds, budget, scale, cof is not None, args.lang)
+    if cof is None:
+        _sweep_against_budget(res.frame, args.lang)
     if args.out:
         cols = ["budget_level", "cofunding_level", "program_level", "task_id", "target", "achieved", "share"]
         factor = scale if scale is not None else float("nan")
@@ -218,6 +220,24 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         print()
         text.wrote(args.out, args.lang)
     return 0
+
+
+def _sweep_against_budget(frame: Any, lang: str) -> None:
+    """One line per task that achieves more with less money, naming the cut that freed the money."""
+    from kgkc_opt.analysis.study import sweep_against_budget
+    from kgkc_opt.report import fmt
+
+    steps = sweep_against_budget(frame)
+    if not steps:
+        return
+    print(text.t("\nNhiệm vụ đạt cao hơn khi vốn ít hơn (cả hai mức đều là phương án tối ưu):",
+                 "\nTasks that achieve more with less money (both levels are optimal plans):", lang))
+    for s in steps:
+        freed = ", ".join(f"{tid} {fmt.number(d, lang, sign=True)}" for tid, d in s.freed_by) or "–"
+        print(text.t(f"  {s.task_id}: {s.achieved} → {s.lower_achieved} khi giảm từ {fmt.number(s.level, lang)}% "
+                     f"xuống {fmt.number(s.lower_level, lang)}%: vốn giải phóng khi cắt {freed}",
+                     f"  {s.task_id}: {s.achieved} → {s.lower_achieved} from {fmt.number(s.level, lang)}% to "
+                     f"{fmt.number(s.lower_level, lang)}%: paid with the money freed by cutting {freed}", lang))
 
 
 def cmd_montecarlo(args: argparse.Namespace) -> int:

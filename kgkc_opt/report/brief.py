@@ -174,21 +174,7 @@ def _render(brief: Brief, doc: Any) -> Any:
         doc.bullets(fmt.change_lines(scn, lang))
 
     if not r.has_plan:
-        doc.h2(_t("2. Không có phương án", "2. No plan", lang))
-        doc.p(_t(f"Không tìm được phương án phân bổ ({fmt.status(r.status, lang)}).",
-                 f"The scenario has no feasible plan ({fmt.status(r.status, lang)}).", lang))
-        explanation = r.explanation
-        if explanation is not None and getattr(explanation, "conflicts", None):
-            doc.p(_t("Các yêu cầu bắt buộc mâu thuẫn nhau:", "The hard requirements conflict:", lang), keep=True)
-            doc.bullets(list(explanation.conflicts))
-            repairs = list(getattr(explanation, "repairs", ()))
-            if repairs:
-                doc.h2(_t("3. Phương án khắc phục", "3. Repair options", lang))
-                doc.p(_t("Xếp từ thay đổi nhỏ nhất:", "Smallest change first:", lang), keep=True)
-                doc.bullets([str(x) for x in repairs])
-        elif r.message:
-            doc.pre(r.message)
-        return doc
+        return _no_plan(doc, r, lang)
 
     doc.h2(_t("2. Kết quả chính", "2. Headline numbers", lang))
     doc.table(*_headline(brief))
@@ -236,6 +222,30 @@ def _render(brief: Brief, doc: Any) -> Any:
         doc.table(*_repair_table(brief))
         doc.bullets(_repair_notes(brief))
 
+    _how_to_read(doc, r, lang)
+    return doc
+
+
+def _no_plan(doc: Any, r: Any, lang: str) -> Any:
+    """The scenario has no plan: why, and the verified repairs."""
+    doc.h2(_t("2. Không có phương án", "2. No plan", lang))
+    doc.p(_t(f"Không tìm được phương án phân bổ ({fmt.status(r.status, lang)}).",
+             f"The scenario has no feasible plan ({fmt.status(r.status, lang)}).", lang))
+    explanation = r.explanation
+    if explanation is not None and getattr(explanation, "conflicts", None):
+        doc.p(_t("Các yêu cầu bắt buộc mâu thuẫn nhau:", "The hard requirements conflict:", lang), keep=True)
+        doc.bullets(list(explanation.conflicts))
+        repairs = list(getattr(explanation, "repairs", ()))
+        if repairs:
+            doc.h2(_t("3. Phương án khắc phục", "3. Repair options", lang))
+            doc.p(_t("Xếp từ thay đổi nhỏ nhất:", "Smallest change first:", lang), keep=True)
+            doc.bullets([str(x) for x in repairs])
+    elif r.message:
+        doc.pre(r.message)
+    return doc
+
+
+def _how_to_read(doc: Any, r: Any, lang: str) -> None:
     doc.h2(_t("Cách đọc", "How to read this", lang))
     doc.p(_t(
         "Phương án được tính bằng quy hoạch nguyên: vốn ngân sách của từng năm được phân bổ cho các nhiệm vụ sao "
@@ -254,7 +264,6 @@ def _render(brief: Brief, doc: Any) -> Any:
         lang), small=True)
     doc.p(_t(f"Kết quả tính toán: {fmt.status(r.status, lang)}; mã kiểm tra dữ liệu đầu vào {r.input_hash[:19]}….",
              f"Solve: {fmt.status(r.status, lang)}; input hash {r.input_hash[:19]}….", lang), small=True)
-    return doc
 
 
 def _avg(res: Any, lang: str) -> str:
@@ -294,13 +303,13 @@ def _policies(brief: Brief, doc: Any) -> None:
                _t("Vốn ngân sách sử dụng (triệu đồng)", "Local budget used (million VND)", lang)], rows,
               numeric={3, 4})
     aim = POLICY_AIM.get(chosen, (chosen, chosen))
-    why = {"option": _t("do người lập phương án chọn (--policy)", "as the planner chose (--policy)", lang),
+    why = {"option": _t("do người lập phương án chọn", "as the planner chose (--policy)", lang),
            "scenario": _t("như tệp phương án quy định", "as the scenario file sets", lang),
            "default": _t("cách mặc định", "the default", lang)}[study.policy_reason]
     others = ", ".join(o.policy for o in study.policies if o.policy != chosen)
     doc.p(_t(f"Phương án trình bày dưới đây theo cách “{fmt.policy(chosen, lang)}” ({why}): cách này {aim[0]}. "
-             f"Mỗi dòng của bảng là một lần tính lại phương án; để lập theo cách khác, chạy lại với --policy "
-             f"({others}).",
+             "Mỗi dòng của bảng là một lần tính lại phương án; để lập theo cách khác, chọn cách đó khi chạy lại "
+             "lệnh lập bản tóm tắt.",
              f"The plan below follows “{fmt.policy(chosen, lang)}” ({why}): it {aim[1]}. Each row of the table is "
              f"the plan solved again under that policy; to follow another, run again with --policy ({others}).",
              lang))
@@ -555,7 +564,7 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
               f"Achieves {fmt.number(s.achieved, lang)} of {fmt.target(s.target, s.target_min, unit, lang)} "
               f"({fmt.share(s.share, lang)}), short by {fmt.quantity(s.shortfall, unit, lang)}.", lang)]
     ex = brief.study.explanations.get(s.task_id)
-    kinds = {c.kind for c in ex.causes} if ex is not None else {"local", "cofunding"}
+    kinds: set[str] = {c.kind for c in ex.causes} if ex is not None else {"local", "cofunding"}
     if ex is not None:
         out += [cause_text(c, s, brief, lang) for c in ex.structural]
         if ex.money_helps is False:
@@ -571,6 +580,20 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
         if not ex.causes:
             out.append(_t("Không ràng buộc riêng lẻ nào, khi được bỏ riêng, làm giảm khoản thiếu này.",
                           "No single constraint, relaxed alone, reduces this shortfall.", lang))
+    out += _money_facts(s, unit1, kinds, lang)
+    best = _best_gain(brief, s.task_id, lang)
+    if best is not None:
+        gained, row = best
+        out.append(_t(f"{row['label']} sẽ hỗ trợ thêm được {fmt.quantity(gained, unit, lang)} cho nhiệm vụ này "
+                      "(tính lại phương án).",
+                      f"{row['label']} would fund {fmt.quantity(gained, unit, lang)} more of this task "
+                      "(plan solved again).", lang))
+    return out
+
+
+def _money_facts(s: Shortfall, unit1: str, kinds: set[str], lang: str) -> list[str]:
+    """What is left of the money the shortfall's proven causes name (facts of the plan)."""
+    out: list[str] = []
     tight_local = [y for y, sl in zip(s.years, s.local_slack, strict=True) if sl < s.unit_local]
     tight_other = [y for y, sl in zip(s.years, s.other_slack, strict=True) if s.unit_other and sl < s.unit_other]
     if tight_local and "local" in kinds:
@@ -601,13 +624,6 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
             f"Each 1% of this target costs {fmt.money(s.cost_per_point, lang)} of local budget, {place} of "
             f"{s.n_tasks} tasks. The plan maximises the average share of targets met, so when money is short the "
             "dearest task per percent gives way first.", lang))
-    best = _best_gain(brief, s.task_id, lang)
-    if best is not None:
-        gained, row = best
-        out.append(_t(f"{row['label']} sẽ hỗ trợ thêm được {fmt.quantity(gained, unit, lang)} cho nhiệm vụ này "
-                      "(tính lại phương án).",
-                      f"{row['label']} would fund {fmt.quantity(gained, unit, lang)} more of this task "
-                      "(plan solved again).", lang))
     return out
 
 
@@ -652,6 +668,11 @@ def _money_helps(brief: Brief, task_id: str) -> bool:
     return ex is None or ex.money_helps is not False
 
 
+def _local_helps(brief: Brief, task_id: str) -> bool:
+    ex = brief.study.explanations.get(task_id)
+    return ex is None or any(c.kind == "local" for c in ex.causes)
+
+
 def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     lang, study = brief.lang, brief.study
     header = [_t("Nhiệm vụ", "Task", lang), _t("Còn thiếu", "Short by", lang),
@@ -668,8 +689,8 @@ def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
             rows.append([name, short, "–", "–", _t("thêm vốn không giúp được (mục 3)",
                                                    "more money would not help (section 3)", lang)])
             continue
-        rows.append([name, short, fmt.number(s.money_local, lang), fmt.number(s.money_other, lang),
-                     fmt.years_text(s.years, lang)])
+        local = fmt.number(s.money_local, lang) if _local_helps(brief, s.task_id) else "–"
+        rows.append([name, short, local, fmt.number(s.money_other, lang), fmt.years_text(s.years, lang)])
     if sum(1 for s in brief.shortfalls if _money_helps(brief, s.task_id)) > 1:
         label = (_t("Cộng theo đơn giá (không phải số vốn ít nhất)", "Total at unit costs (not the least money)", lang)
                  if study.least is not None and study.least.total is not None
@@ -678,22 +699,18 @@ def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     return header, rows, {2, 3}
 
 
-def _repair_notes(brief: Brief) -> list[str]:
-    lang, program, study = brief.lang, brief.scenario.program, brief.study
-    notes = [_t(
-        "Bổ sung vốn: bảng ghi kinh phí của phần còn thiếu theo đơn giá của phụ lục (số đơn vị thiếu × vốn NS một "
-        "đơn vị), xếp từ ít đến nhiều; khoản bổ sung phải bố trí vào năm nhiệm vụ được triển khai và đủ cho trọn "
-        "đơn vị.",
-        "More money: the table gives the money of each gap at the annex's unit costs (units short × local budget "
-        "per unit), smallest first; it must fall in a year the task may run, in whole units.", lang)]
-    least = study.least
+def _least_notes(brief: Brief, notes: list[str]) -> list[str]:
+    """The least money that meets every target: all years together, spread by year, one year alone
+    (each labelled as what it is); the first note says the gaps' total is not that figure."""
+    lang, least = brief.lang, brief.study.least
+    out: list[str] = []
     if least is not None and least.total is not None:
         notes[0] += _t(" Số vốn ít nhất để đạt mọi mục tiêu (tính lại phương án) có thể khác tổng này.",
                        " The least money that meets every target (the plan solved again) can differ from their "
                        "total.", lang)
         proven = least.verified
         per_year = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in sorted(least.per_year.items()) if v)
-        notes.append(_t(
+        out.append(_t(
             f"Số vốn ngân sách tăng thêm {'ít nhất' if proven else 'cần'} để đạt mọi mục tiêu, tổng các năm: "
             f"{fmt.money(least.total, lang)}" + (f" (bố trí theo năm: {per_year})" if per_year else "") +
             (", đã kiểm tra bằng cách tính lại: ít hơn 1 đồng thì không đủ." if proven else "."),
@@ -704,11 +721,30 @@ def _repair_notes(brief: Brief) -> list[str]:
         if alone:
             parts = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in alone)
             missing = [y for y, v in sorted(least.single_year.items()) if v is None]
-            notes.append(_t(
+            out.append(_t(
                 f"Nếu bố trí trọn vào một năm, số vốn ít nhất trong năm đó là: {parts}"
                 + (f"; riêng năm {fmt.years_text(missing, lang)} thì không đủ." if missing else "."),
                 f"All of it in one year, the least in that year is: {parts}"
                 + (f"; {fmt.years_text(missing, lang)} alone cannot." if missing else "."), lang))
+    return out
+
+
+def _repair_notes(brief: Brief) -> list[str]:
+    lang, program, study = brief.lang, brief.scenario.program, brief.study
+    notes = [_t(
+        "Bổ sung vốn: bảng ghi kinh phí của phần còn thiếu theo đơn giá của phụ lục (số đơn vị thiếu × vốn NS một "
+        "đơn vị), xếp từ ít đến nhiều; khoản bổ sung phải bố trí vào năm nhiệm vụ được triển khai và đủ cho trọn "
+        "đơn vị.",
+        "More money: the table gives the money of each gap at the annex's unit costs (units short × local budget "
+        "per unit), smallest first; it must fall in a year the task may run, in whole units.", lang)]
+    for check in study.gap_checks.values():
+        unit = _unit(brief, check.task_id, lang)
+        notes.append(_t(
+            f"Đã kiểm tra: thêm {fmt.money(check.amount, lang)} vốn ngân sách năm {check.year}, tính lại phương án thì "
+            f"{check.task_id} đạt {fmt.quantity(check.achieved, unit, lang)}.",
+            f"Checked: {fmt.money(check.amount, lang)} more local budget in {check.year}, the plan solved again, "
+            f"gives {check.task_id} {fmt.quantity(check.achieved, unit, lang)}.", lang))
+    notes += _least_notes(brief, notes)
     need_other, cof_slack = study.gap_other, study.unspent_cofunding
     if need_other > 0:
         notes.append(_t(

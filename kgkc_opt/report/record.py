@@ -36,19 +36,7 @@ from typing import Any
 
 from kgkc_opt._version import __version__
 from kgkc_opt.errors import InputError, OutputError, Problem
-<<<<<<< HEAD
-from kgkc_opt.inputs.files import bundled_programs, read_bytes, read_text, resolve_program_path
-=======
-from kgkc_opt.inputs.files import (
-    DEFAULT_PROGRAM,
-    bundled_programs,
-    load_scenario,
-    read_bytes,
-    read_json,
-    resolve_program_path,
-)
-from kgkc_opt.inputs.keys import POLICIES
->>>>>>> h3-door
+from kgkc_opt.inputs.files import bundled_programs, read_bytes, read_json, resolve_program_path
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report.annual import parse_command
 from kgkc_opt.solver.result import Result

@@ -55,3 +55,40 @@ def test_no_policy_table_when_nothing_is_cut():
     scenario = kg.load_scenario(SCENARIOS / "replan-2023.yaml")
     found = st.study(scenario, least_money_=False, explain=False)
     assert found.budget.change == 0 and found.budget.replan_from == 2023 and found.policies == ()
+
+
+def test_a_sweep_step_against_the_budget_names_the_cut(baseline_scenario):
+    from kgkc_opt.analysis.sweep import sweep
+
+    frame = sweep(baseline_scenario, budget=[90, 85], workers=1).frame
+    steps = st.sweep_against_budget(frame)
+    (step,) = [s for s in steps if s.task_id == "III.8"]
+    assert (step.level, step.lower_level) == (90, 85) and step.lower_achieved > step.achieved
+    # independently: at 85% III.8 has more units and the tasks named as cut have fewer
+    hi = kg.solve(baseline_scenario.derive(budget={y: float(v * Fraction(90, 100))
+                                                   for y, v in baseline_scenario.local_budget.items()}))
+    lo = kg.solve(baseline_scenario.derive(budget={y: float(v * Fraction(85, 100))
+                                                   for y, v in baseline_scenario.local_budget.items()}))
+    for tid, d in step.freed_by:
+        assert int(lo.achievement.loc[tid, "achieved"]) - int(hi.achievement.loc[tid, "achieved"]) == d < 0
+    assert int(lo.achievement.loc["III.8", "achieved"]) == step.lower_achieved
+
+
+def test_each_priced_gap_is_a_repair_that_reduces_the_shortfall(cut20_scenario, cut20_result):
+    found = st.study(cut20_scenario, result=cut20_result, least_money_=False, policies=False)
+    assert set(found.gap_checks) == {"II.2", "VIII.6"}
+    for tid, check in found.gap_checks.items():
+        s = next(x for x in found.shortfalls if x.task_id == tid)
+        assert check.amount == s.money_local
+        again = kg.solve(cut20_scenario.derive(budget={check.year: float(cut20_scenario.local_budget[check.year]
+                                                                          + check.amount)}))
+        assert int(again.achievement.loc[tid, "achieved"]) > s.achieved
+
+
+def test_a_gap_money_cannot_close_is_not_priced():
+    scenario = kg.load_scenario(SCENARIOS / "replan-2023.yaml")
+    found = st.study(scenario, least_money_=False, policies=False)
+    assert found.explanations["III.8"].money_helps is False
+    assert "III.8" not in found.gap_checks
+    # II.2 is short of co-funding, not local budget: its local gap is not priced either
+    assert found.gap_local == 0 and found.gap_other == 2700

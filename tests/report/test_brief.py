@@ -295,7 +295,7 @@ def test_brief_leads_with_the_policies_side_by_side(cut20_html, cut20_docx, cut2
     row = next(o for o in cut20_study.policies if o.policy == "fair")
     assert row.met == int((fair.achievement["shortfall"] == 0).sum())
     assert f"{row.met}/24" in text[choice:] and "(phương án dưới đây)" in text
-    assert "theo cách “đạt nhiều mục tiêu nhất” (cách mặc định)" in text and "--policy" in text
+    assert "theo cách “đạt nhiều mục tiêu nhất” (cách mặc định)" in text and "chọn cách đó khi chạy lại" in text
     first = Document(io.BytesIO(cut20_docx)).tables[0]
     assert "Cách cắt giảm" in first.rows[0].cells[0].text and len(first.rows) == 4
 
