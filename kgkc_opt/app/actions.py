@@ -179,7 +179,7 @@ def solve_plan(session: Session) -> Any:
         if session.decided is None:
             session.decided = solve(baseline(scenario.program))
         session.base_result = session.decided
-    session.comparison = session.annual = session.gains = None
+    session.comparison = session.annual = session.study = None
     session.figures = {}
     return result
 
@@ -224,19 +224,33 @@ def headline(session: Session) -> str:
 
 
 def shortfall_frame(session: Session) -> pd.DataFrame:
-    """The tasks short of their target and why (the brief's reasons)."""
+    """The tasks short of their target and why: the brief's reasons, from the plan's study (each
+    cause proven by solving again with it alone relaxed)."""
     from kgkc_opt.report import brief
 
     result, lang = session.result, session.lang
     if result is None or not result.has_plan or result.shortfalls.empty:
         return pd.DataFrame()
-    doc = brief.Brief(lang=lang, scenario=session.scenario, result=result)
+    from kgkc_opt.report import fmt
+
     rows = []
-    for s in brief.shortfalls(session.scenario, result, lang):
-        why = brief._why(s, doc, lang)
-        rows.append({t("task", lang): s.task_id, t("name", lang): s.name, t("target", lang): s.target,
+    for s, why in brief.shortfall_reasons(brief.build(_study(session), lang=lang, charts=False)):
+        name = fmt.task_name(session.scenario.program.task(s.task_id), lang, short=True, with_id=False)
+        rows.append({t("task", lang): s.task_id, t("name", lang): name, t("target", lang): s.target,
                      t("achieved", lang): s.achieved, t("short", lang): s.shortfall, t("why", lang): " ".join(why)})
     return pd.DataFrame(rows)
+
+
+def _study(session: Session) -> Any:
+    """The plan's study (``analysis.study``), once per plan: the shortfall reasons, the brief and the
+    workbook's gains all come from it. The least money for every target is left out (the slowest
+    figure; the command line's ``report`` computes it)."""
+    from kgkc_opt.analysis.study import study
+
+    if session.study is None:
+        session.study = study(session.scenario, result=session.result, base_result=session.base_result,
+                              least_money_=False)
+    return session.study
 
 
 def chart_figures(session: Session) -> list[Any]:
@@ -311,7 +325,7 @@ def upload_proposals(session: Session, filename: str, raw: bytes) -> int:
 def run_annual(session: Session, year: int) -> Any:
     """The annual selection (``kgkc-opt annual``) of the uploaded proposals within the scenario."""
     from kgkc_opt.report.annual import AnnualOptions
-    from kgkc_opt.report.record import annual_run
+    from kgkc_opt.runs import annual_run
 
     if session.proposals_file is None:
         raise AppError(t("err_no_proposals", session.lang))
@@ -361,9 +375,7 @@ def brief_docx(session: Session) -> bytes:
     from kgkc_opt.report import brief
 
     _need_plan(session)
-    doc = brief.build(session.scenario, lang=session.lang, result=session.result,
-                      base_result=session.base_result, least=False, gains=_gains(session))
-    return doc.docx()
+    return brief.build(_study(session), lang=session.lang).docx()
 
 
 def workbook_xlsx(session: Session) -> bytes:
@@ -371,23 +383,14 @@ def workbook_xlsx(session: Session) -> bytes:
     from kgkc_opt.report import workbook
 
     _need_plan(session)
-    return bytes(workbook.build(session.result, session.scenario, lang=session.lang, gains=_gains(session)).to_bytes())
-
-
-def _gains(session: Session) -> Any:
-    """What 1 billion VND more or less buys (exact re-solves), once per plan: the brief and the
-    workbook both show it."""
-    from kgkc_opt.report.figures import gains_table
-
-    if session.gains is None:
-        session.gains = gains_table(session.scenario, session.result)
-    return session.gains
+    return bytes(workbook.build(session.result, session.scenario, lang=session.lang,
+                                gains=_study(session).gains).to_bytes())
 
 
 def record_zip(session: Session) -> bytes:
     """The result folder ``kgkc-opt solve --out`` writes (with its record), and the scenario and
     program files it was made from, as a zip."""
-    from kgkc_opt.report.record import solve_run
+    from kgkc_opt.runs import solve_run
 
     _need_plan(session)
     path = session.folder / "scenario.yaml"

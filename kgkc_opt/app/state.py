@@ -37,20 +37,20 @@ class Session:
     base_result: Any = None
     seconds: float = 0.0
     comparison: Any = None
-    gains: Any = None  # report.figures.gains_table of the plan, computed for the first download
+    study: Any = None  # analysis.study.ScenarioStudy of the plan: why tasks fall short, gains, policies (once)
     figures: dict[str, list[Any]] = field(default_factory=dict)  # the plan's charts, by language
     decided: Any = None  # the plan of the program as decided (to compare with), once per program
     proposals_file: Path | None = None
     proposals_label: str = ""
     proposals_count: int = 0
-    annual: Any = None  # report.record.AnnualRun
+    annual: Any = None  # runs.AnnualRun
     uploaded: dict[str, str] = field(default_factory=dict)  # saved path -> the name the planner uploaded
     error: str = ""  # the one message the page shows, in the page's language
     notice: str = ""
 
     def clear_results(self) -> None:
         """Forget what was computed from the previous inputs."""
-        self.scenario = self.result = self.base_result = self.comparison = self.annual = self.gains = None
+        self.scenario = self.result = self.base_result = self.comparison = self.annual = self.study = None
         self.figures = {}
         self.seconds = 0.0
 

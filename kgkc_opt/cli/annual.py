@@ -1,7 +1,7 @@
 """``kgkc-opt annual``: which proposals (đề án) to fund in one year, and why not the others.
 
 Registered on the main parser by ``kgkc_opt.cli``; a thin layer over ``kgkc_opt.analysis.annual``
-(through ``cli.runs.annual_run``, which ``kgkc-opt reproduce`` runs again) and the files of
+(through ``runs.annual_run``, which ``kgkc-opt reproduce`` runs again) and the files of
 ``report.annual``. Prints a summary in Vietnamese (default) or English; ``--out DIR`` writes the
 result folder atomically, all or nothing.
 """
@@ -115,10 +115,10 @@ def dispatch(args: argparse.Namespace) -> int | None:
 
 
 def cmd_annual(args: argparse.Namespace) -> int:
-    from kgkc_opt.cli.runs import annual_run
     from kgkc_opt.report import files as export
     from kgkc_opt.report.annual import AnnualOptions
     from kgkc_opt.report.record import check_out_holds_no_input
+    from kgkc_opt.runs import annual_run
     from kgkc_opt.solver.status import Status
 
     options = AnnualOptions(args.proposals, args.year, program=None if args.scenario else (args.program or

@@ -292,9 +292,9 @@ def print_result(result: Any, scenario: Any, seconds: float, lang: str = "vi") -
 
 
 def cmd_solve(args: argparse.Namespace) -> int:
-    from kgkc_opt.cli.runs import solve_run
     from kgkc_opt.inputs.files import load_scenario
     from kgkc_opt.report import files as export
+    from kgkc_opt.runs import solve_run
     from kgkc_opt.solver.status import Status
 
     scenario = load_scenario(args.scenario)
@@ -348,7 +348,7 @@ def _check_out_holds_no_input(out: str, scenario: Any) -> None:
 
 
 def cmd_reproduce(args: argparse.Namespace) -> int:
-    from kgkc_opt.cli.runs import reproduce
+    from kgkc_opt.runs import reproduce
 
     report = reproduce(args.folder)
     print("\n".join(report.lines()))

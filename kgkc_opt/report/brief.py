@@ -591,6 +591,12 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
     return out
 
 
+def shortfall_reasons(brief: Brief) -> list[tuple[Shortfall, list[str]]]:
+    """Each task short of its target with the sentences the brief prints to say why (its proven
+    causes, what money is left, what a billion more buys), in the brief's language."""
+    return [(s, _why(s, brief, brief.lang)) for s in brief.shortfalls]
+
+
 def _money_facts(s: Shortfall, unit1: str, kinds: set[str], lang: str) -> list[str]:
     """What is left of the money the shortfall's proven causes name (facts of the plan)."""
     out: list[str] = []

@@ -1,7 +1,7 @@
 """The record of a run (summary.json) and what ``reproduce`` compares: read, checked, reported.
 
 The run workflows themselves (``solve_run``, ``annual_run``, ``reproduce``) are in
-``kgkc_opt.cli.runs``, above this floor: this module never solves.
+``kgkc_opt.runs``, above this floor: this module never solves.
 
 ``kgkc-opt solve SCENARIO --out DIR`` records in ``DIR/summary.json`` everything needed to make the
 plan again: the command (scenario path as given, solver, time limit, method), every input file
@@ -13,7 +13,7 @@ and the versions of kgkc_opt, Python, PuLP, HiGHS and CBC. ``kgkc-opt reproduce 
    changed or missing file is listed; exit 2). Paths are as they were given to ``solve``: run
    ``reproduce`` from the folder ``solve`` was run from;
 3. solves the recorded scenario again with the recorded options, through the same API call as
-   ``solve --out`` (``cli.runs.solve_run``), and compares every file it would write byte for byte with
+   ``solve --out`` (``runs.solve_run``), and compares every file it would write byte for byte with
    ``DIR``: ``OK`` (exit 0) or the files that differ (exit 1). Nothing in ``DIR`` is touched.
 
 Versions that differ from the record are reported: a different solver version may find another
@@ -21,7 +21,7 @@ of several optimal plans, and ``summary.json`` records the versions, so it diffe
 
 ``kgkc-opt annual PROPOSALS --year Y --out DIR`` keeps the same kind of record (the command as
 ``report.annual.AnnualOptions`` writes it; the proposals file, the program or scenario files and
-the earlier selection with their SHA-256), and ``reproduce`` re-runs it through ``cli.runs.annual_run``.
+the earlier selection with their SHA-256), and ``reproduce`` re-runs it through ``runs.annual_run``.
 """
 
 from __future__ import annotations

@@ -21,8 +21,8 @@ import pytest
 from conftest import FIXTURES, OBJECTIVE_TOLERANCE, ROOT, SCENARIOS, assert_plan_valid
 
 import kgkc_opt as kg
+from kgkc_opt import runs as reproduce
 from kgkc_opt.cli import app as cli
-from kgkc_opt.cli import runs as reproduce
 from kgkc_opt.report import files as export
 from kgkc_opt.solver.result import Status
 

@@ -4,7 +4,8 @@
 included); ``annual_run`` loads the inputs of ``kgkc-opt annual``, selects and builds its files;
 ``reproduce`` re-runs the solve (or selection) recorded in a folder's ``summary.json`` and compares
 every file byte for byte (see ``report.record`` for the record and the comparison). They sit
-above the report floor because they solve: ``report`` only renders and writes.
+above the report floor because they solve (``report`` only renders and writes), and below the
+command line and the web app, which both run them.
 """
 
 from __future__ import annotations
