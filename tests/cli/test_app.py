@@ -296,6 +296,7 @@ def _interrupt(command: list[str], out: Path, library: str, cpu_after: int = 0) 
 def test_ctrl_c_ends_with_one_line_and_exit_130(tmp_path, library, cpu_after, entry):
     if entry == "console-script" and not CONSOLE_SCRIPT.exists():
         pytest.skip("kgkc-opt is not installed in this environment")
+    pytest.importorskip({"yaml/_yaml": "yaml._yaml", "highspy/_core": "highspy._core"}.get(library, "numpy"))
     start = [str(CONSOLE_SCRIPT)] if entry == "console-script" else [sys.executable, "-m", "kgkc_opt"]
     out = tmp_path / "out"
     done = _interrupt([*start, "solve", "scenarios/priorities-cut-30pct.yaml", "--out", str(out)], out, library,
