@@ -89,7 +89,7 @@ def test_notebook_runs_and_its_outputs_are_current(name):
         nbformat.write(nb, path)
         return
     committed = [c for c in stored.cells if c.cell_type == "code"]
-    assert all(c.get("outputs") for c in committed if c.source.strip()), (
+    assert any(c.get("outputs") for c in committed), (  # (a cell that only imports prints nothing)
         f"{name}: committed without outputs; run KGKC_NOTEBOOKS_WRITE=1 pytest {__file__}")
     for i, (new, old) in enumerate(zip(code, committed, strict=True)):
         assert visible(new) == visible(old), (
