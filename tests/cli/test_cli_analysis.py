@@ -73,6 +73,9 @@ def test_sweep_prints_13_levels_and_the_cut_order(tmp_path, capsys):
     assert [int(parts[0].rstrip("%")) for parts in level_lines] == list(range(100, 35, -5))
     assert all(parts[2] == "optimal" for parts in level_lines)
     order = text.split("Cut order (first to fall short first):")[1].split("Wrote")[0]
+    order, against = order.split("Tasks that achieve more with less money (both levels are optimal plans):")
+    # III.8 falls short at 100% and is met again lower down: the line says which cut paid for it
+    assert "III.8: 208 → 210 from 90% to 85%: paid with the money freed by cutting II.2" in against
     lines = [line.strip() for line in order.strip().splitlines()]
     assert lines[0].startswith("1. III.8 Provincial prizes: first short at 100%")
     assert lines[1].startswith("2. II.2 Advanced machinery: first short at 95% (85% met there, 0% at 40%)")
