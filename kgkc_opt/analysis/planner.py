@@ -188,14 +188,14 @@ def draft_from_plan(program: Program, result: Result, *, split: bool = True, id:
     splits = _splits(program)
     sources = [s.id for s in program.funding_sources]
     spent: dict[int, dict[str, Fraction]] = {}
-    for (tid, year), units in result.plan.items():
-        for s, amount in splits[tid][year].items():
-            spent.setdefault(year, dict.fromkeys(sources, Fraction(0)))[s] += amount * units
-    for s in program.funding_sources:
-        label = {"local": "local", "enterprise": "cofunding"}.get(s.kind, s.id)
+    for (tid, year), count in result.plan.items():
+        for sid, amount in splits[tid][year].items():
+            spent.setdefault(year, dict.fromkeys(sources, Fraction(0)))[sid] += amount * count
+    for source in program.funding_sources:
+        label = {"local": "local", "enterprise": "cofunding"}.get(source.kind, source.id)
         used = result.budget.xs(label, level="source")["used"]
-        if any(abs(float(spent[y][s.id]) - used[y]) > 1e-6 for y in spent):
-            raise SolutionCheckError(f"draft_from_plan: the plan's spending of {s.id} differs from the solve's")
+        if any(abs(float(spent[y][source.id]) - used[y]) > 1e-6 for y in spent):
+            raise SolutionCheckError(f"draft_from_plan: the plan's spending of {source.id} differs from the solve's")
     doc = program_to_dict(program)
     rows, split_ids = [], []
     for row in doc["tasks"]:
