@@ -31,8 +31,11 @@ from kgkc_opt._version import __version__
 #: (``kgkc_opt.cli.app:run``) starts at once and handles a Ctrl-C while the rest loads.
 _PUBLIC = {
     **dict.fromkeys(("AnnualResult", "Rules", "annual"), "kgkc_opt.analysis.annual"),
-    **dict.fromkeys(("Finding", "audit"), "kgkc_opt.analysis.audit"),
+    **dict.fromkeys(("Finding", "audit", "findings_frame"), "kgkc_opt.analysis.audit"),
     "solve": "kgkc_opt.analysis.plan",
+    **dict.fromkeys(("Draft", "draft_from_plan", "proposals_frame", "revise", "unit_cost_table", "unit_costs",
+                     "with_envelope"),
+                    "kgkc_opt.analysis.planner"),
     **dict.fromkeys(("ActualsError", "InfeasibleError", "InputError", "KgkcError", "NoSolutionError", "OutputError",
                      "Problem", "ProgramError", "ProposalsError", "ScenarioError", "SolutionCheckError", "SolverError",
                      "SolverUnavailableError", "UsageError"), "kgkc_opt.errors"),
@@ -47,8 +50,17 @@ _PUBLIC = {
 
 if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from kgkc_opt.analysis.annual import AnnualResult, Rules, annual
-    from kgkc_opt.analysis.audit import Finding, audit
+    from kgkc_opt.analysis.audit import Finding, audit, findings_frame
     from kgkc_opt.analysis.plan import solve
+    from kgkc_opt.analysis.planner import (
+        Draft,
+        draft_from_plan,
+        proposals_frame,
+        revise,
+        unit_cost_table,
+        unit_costs,
+        with_envelope,
+    )
     from kgkc_opt.errors import (
         ActualsError,
         InfeasibleError,
@@ -74,11 +86,13 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
     from kgkc_opt.solver.status import Status
 
 __all__ = [
-    "ActualsError", "AnnualResult", "Change", "Finding", "InfeasibleError", "InputError", "KgkcError", "ModelInput",
-    "NoSolutionError", "OutputError", "Problem", "Program", "ProgramError", "Proposal", "Proposals", "ProposalsError",
-    "Result", "Rules", "Scenario", "ScenarioError", "SolutionCheckError", "SolverError", "SolverUnavailableError",
-    "Status", "UsageError", "__version__", "annual", "audit", "baseline", "bundled_programs", "load_program",
-    "load_proposals", "load_scenario", "model_input", "program_from_dict", "scenario_from_dict", "solve",
+    "ActualsError", "AnnualResult", "Change", "Draft", "Finding", "InfeasibleError", "InputError", "KgkcError",
+    "ModelInput", "NoSolutionError", "OutputError", "Problem", "Program", "ProgramError", "Proposal", "Proposals",
+    "ProposalsError", "Result", "Rules", "Scenario", "ScenarioError", "SolutionCheckError", "SolverError",
+    "SolverUnavailableError", "Status", "UsageError", "__version__", "annual", "audit", "baseline",
+    "bundled_programs", "draft_from_plan", "findings_frame", "load_program", "load_proposals", "load_scenario",
+    "model_input", "program_from_dict", "proposals_frame", "revise", "scenario_from_dict", "solve",
+    "unit_cost_table", "unit_costs", "with_envelope",
 ]
 
 
