@@ -194,7 +194,8 @@ def test_budget_beyond_any_budget_is_refused(project, capsys, budget):
         cli.main(["annual", "p.csv", "--year", "2024", "--budget", budget])
     assert exc.value.code == 2
     err = capsys.readouterr().err
-    assert "Traceback" not in err and "argument --budget: expected an amount" in err
+    assert "Traceback" not in err and "--budget: expected an amount" in err
+    assert "lỗi: tham số --budget" in err  # argparse's words in the run's language (Vietnamese by default)
 
 
 # ---- an earlier selection (--previous) -----------------------------------------------------

@@ -225,7 +225,7 @@ def test_bad_arguments_exit_2(project, capsys):
         with pytest.raises(SystemExit) as exc:
             cli.main(["annual", "proposals.csv", "--year", "2024", *argv])
         assert exc.value.code == 2, argv
-        assert "usage: kgkc-opt annual" in capsys.readouterr().err
+        assert "cách dùng: kgkc-opt annual" in capsys.readouterr().err  # (Vietnamese by default)
 
 
 def test_an_existing_folder_needs_force(selected, capsys):
