@@ -66,7 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--solver", choices=("highs", "cbc"), help="MILP solver (default: highs)")
     p.add_argument("--time-limit", type=_seconds, metavar="SECONDS",
-                   help="stop after this long and report the best plan with its gap (default 60)")
+                   help="stop after this long and report the best plan with its gap (default: no time "
+                   "limit; every stage is bounded by counts, so any machine gives the same plan)")
     p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
                    help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
     p.add_argument("--policy", choices=("most-targets", "fair", "keep-cofunding"),

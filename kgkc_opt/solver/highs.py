@@ -105,14 +105,19 @@ def _redirect_stdout() -> int | None:
     return saved
 
 
-def default_threads() -> int | None:
+#: HiGHS's threads unless ``KGKC_HIGHS_THREADS`` says otherwise: a fixed count, not HiGHS's own
+#: choice (which follows the machine's cores), so that a search bounded by nodes ends at the same
+#: node, with the same plan, on every machine.
+DEFAULT_THREADS = 1
+
+
+def default_threads() -> int:
     """HiGHS's threads where none are asked for: ``KGKC_HIGHS_THREADS`` (a positive integer) if set,
-    else None (HiGHS's own choice). Every HiGHS of a process must use the same count (HiGHS keeps
-    one thread pool per process), so this one setting serves the HiGHS back-end and PuLP's HiGHS.
-    One thread solves these models as fast and uses about 30% less CPU (HiGHS's idle workers spin):
-    tests/run_all.sh sets 1."""
+    else ``DEFAULT_THREADS``. Every HiGHS of a process must use the same count (HiGHS keeps one
+    thread pool per process), so this one setting serves the HiGHS back-end and PuLP's HiGHS. One
+    thread solves these models as fast and uses about 30% less CPU (HiGHS's idle workers spin)."""
     value = os.environ.get("KGKC_HIGHS_THREADS", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_THREADS
 
 
 class HighsBackend:
