@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="how to cut when money is short (default: the scenario's, else most-targets)")
     p.add_argument("--structure", choices=("on", "off"),
                    help="plan with the program's structure (cadences, linked tasks; default on) or without")
+    p.add_argument("--write-model", metavar="FILE.lp|FILE.mps",
+                   help="also write the model solved (the full model, the policy's first objective, "
+                   "readable names) as an LP or MPS file for another solver")
     from kgkc_opt.cli import documents as cli_outputs
 
     cli_outputs.add_solve_options(p)
@@ -252,6 +255,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         export.check_file(args.xlsx, suffixes=(".xlsx",), kind="the workbook is written as .xlsx")
         if args.out:
             export.check_outside(args.xlsx, args.out)
+    if args.write_model:
+        export.check_file(args.write_model, suffixes=(".lp", ".mps"), kind="the model is written as .lp or .mps")
+        if args.out:
+            export.check_outside(args.write_model, args.out)
     started = time.perf_counter()
     run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method,
                     policy=args.policy, structure=args.structure)
@@ -264,6 +271,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if args.out:
             export.write_folder(args.out, run.files, force=args.force)
         xlsx = cli_outputs.write_xlsx(args, result, scenario)
+        if args.write_model:
+            _write_model(args.write_model, run.scenario)
     print_result(result, scenario, seconds, args.lang)
     if run.replan is not None:
         _print_replan(scenario, run.replan, args.lang)
@@ -272,11 +281,24 @@ def cmd_solve(args: argparse.Namespace) -> int:
         text.wrote(f"{args.out}/", args.lang)
     if xlsx:
         text.wrote(args.xlsx, args.lang)
+    if args.write_model:
+        text.wrote(args.write_model, args.lang)
     if result.status == Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     if result.status == Status.NO_SOLUTION:
         return EXIT_NO_PLAN
     return EXIT_OK
+
+
+def _write_model(path: str, scenario: Any) -> None:
+    """``--write-model``: the full model of the scenario solved (``solver.export``), LP or MPS by
+    the name's suffix (checked before solving)."""
+    from pathlib import Path
+
+    from kgkc_opt.report import files as export
+    from kgkc_opt.solver.export import model_text
+
+    export.write_file(path, model_text(scenario, Path(path).suffix.lower().lstrip(".")))
 
 
 def _print_replan(scenario: Any, table: Any, lang: str = "vi") -> None:
