@@ -21,10 +21,10 @@ Typical use in a notebook::
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from kgkc_opt._version import __version__
-from kgkc_opt.analysis.annual import AnnualResult, Rules, annual
-from kgkc_opt.analysis.audit import Finding, audit
-from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import (
     ActualsError,
     InfeasibleError,
@@ -41,13 +41,51 @@ from kgkc_opt.errors import (
     SolverUnavailableError,
     UsageError,
 )
-from kgkc_opt.inputs.files import bundled_programs, load_program, load_proposals, load_scenario
-from kgkc_opt.inputs.program import Program, program_from_dict
-from kgkc_opt.inputs.proposals import Proposal, Proposals
-from kgkc_opt.inputs.scenario import Change, Scenario, baseline, scenario_from_dict
-from kgkc_opt.model.data import ModelInput, model_input
-from kgkc_opt.solver.result import Result
-from kgkc_opt.solver.status import Status
+
+if TYPE_CHECKING:
+    from kgkc_opt.analysis.annual import AnnualResult, Rules, annual
+    from kgkc_opt.analysis.audit import Finding, audit
+    from kgkc_opt.analysis.plan import solve
+    from kgkc_opt.inputs.files import bundled_programs, load_program, load_proposals, load_scenario
+    from kgkc_opt.inputs.program import Program, program_from_dict
+    from kgkc_opt.inputs.proposals import Proposal, Proposals
+    from kgkc_opt.inputs.scenario import Change, Scenario, baseline, scenario_from_dict
+    from kgkc_opt.model.data import ModelInput, model_input
+    from kgkc_opt.solver.result import Result
+    from kgkc_opt.solver.status import Status
+
+#: Where each public name lives. They are imported when first used (module ``__getattr__``), so
+#: ``import kgkc_opt`` (and the command line's start) loads no solver, NumPy, pandas or YAML until
+#: something needs them.
+_LAZY = {
+    "AnnualResult": "kgkc_opt.analysis.annual", "Rules": "kgkc_opt.analysis.annual",
+    "annual": "kgkc_opt.analysis.annual",
+    "Finding": "kgkc_opt.analysis.audit", "audit": "kgkc_opt.analysis.audit",
+    "solve": "kgkc_opt.analysis.plan",
+    "bundled_programs": "kgkc_opt.inputs.files", "load_program": "kgkc_opt.inputs.files",
+    "load_proposals": "kgkc_opt.inputs.files", "load_scenario": "kgkc_opt.inputs.files",
+    "Program": "kgkc_opt.inputs.program", "program_from_dict": "kgkc_opt.inputs.program",
+    "Proposal": "kgkc_opt.inputs.proposals", "Proposals": "kgkc_opt.inputs.proposals",
+    "Change": "kgkc_opt.inputs.scenario", "Scenario": "kgkc_opt.inputs.scenario",
+    "baseline": "kgkc_opt.inputs.scenario", "scenario_from_dict": "kgkc_opt.inputs.scenario",
+    "ModelInput": "kgkc_opt.model.data", "model_input": "kgkc_opt.model.data",
+    "Result": "kgkc_opt.solver.result",
+    "Status": "kgkc_opt.solver.status",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kgkc_opt' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # once imported, an ordinary attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "ActualsError", "AnnualResult", "Change", "Finding", "InfeasibleError", "InputError", "KgkcError", "ModelInput",
