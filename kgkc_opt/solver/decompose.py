@@ -59,6 +59,11 @@ BANDED_MAX_COLUMNS = 300
 #: ``method="direct"``): a run with no time limit ends on every machine at the same node, with its
 #: true gap when it is not proven by then.
 FULL_NODE_LIMIT = 20_000
+#: Nodes the search for a first schedule of the totals may take after its restarts
+#: (``highs.FIRST_SOLUTION_RESTARTS``); found nothing by then, the totals go on as if they had no
+#: schedule but without a cut (the full model, with the bound, decides). A count in place of the
+#: half of the time left it had: the same path on every machine.
+SCHEDULE_NODE_LIMIT = 50_000
 #: Nodes the full model may take when a schedule first proves impossible, before the cuts go on
 #: (a deterministic limit: where the aggregate is weak the full model often proves at once).
 PROBE_NODE_LIMIT = 200
@@ -134,7 +139,7 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         out = banded_start(inp, totals, spread, backend, clock.remaining())
     even_start = out is not None
     if out is None:
-        out = backend.solve(m, time_limit=clock.remaining(), first_solution=True)
+        out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""
     if spread is None:
