@@ -132,6 +132,23 @@ def test_no_solver_run_has_a_time_limit_unless_the_user_gives_one(solver_time_li
     assert solver_time_limits and all(t is not None and 0 < t <= 600 for t in solver_time_limits)
 
 
+def test_a_stop_at_a_node_limit_says_so_not_the_time_limit(capsys, monkeypatch, tmp_path):
+    """Without a time limit a search ends on its counts; the full model's (here cut to 1 node) is a
+    stop like a time limit's, reported as what it is, with a true gap."""
+    from kgkc_opt.solver import decompose
+
+    monkeypatch.setattr(decompose, "FULL_NODE_LIMIT", 1)
+    scenario = tmp_path / "cut-10.yaml"
+    scenario.write_text('name: cut-10\nbudget: {all: "-10%"}\n', encoding="utf-8")
+    code, out, err = run(capsys, "solve", scenario, "--method", "direct", "--out", tmp_path / "out", "--lang", "en")
+    assert code == 0, err
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "feasible" and "node limit" in summary["message"]
+    assert summary["bound"] > summary["objective"] and summary["solver_options"]["time_limit"] is None
+    assert "Status: feasible, stopped at a node limit (not proven optimal)" in out
+    assert "Stopped at a node limit: the plan may be up to" in out and "time limit" not in out
+
+
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "abc", "-inf"])
 def test_a_time_limit_must_be_positive_and_finite(capsys, value):
     with pytest.raises(SystemExit) as info:
