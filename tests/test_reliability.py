@@ -8,12 +8,14 @@ existing output folder is never left half-overwritten, and ``--force`` is needed
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -78,6 +80,73 @@ def test_time_limit_on_the_command_line(capsys, tmp_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["status"] == "feasible" and summary["gap"] > 0
     assert summary["solver_options"]["time_limit"] == 0.5
+
+
+# ---- no result depends on the clock -------------------------------------------------------------
+
+
+@pytest.fixture
+def clock_jumps(monkeypatch):
+    """``time.perf_counter`` jumps 1,000 s forward at every call: the slowest machine there is,
+    deterministically (HiGHS's own clock is not moved: see ``solver_time_limits``)."""
+    real = time.perf_counter
+    calls = itertools.count(1)
+    monkeypatch.setattr(time, "perf_counter", lambda: real() + 1000.0 * next(calls))
+
+
+@pytest.fixture
+def solver_time_limits(monkeypatch) -> list[float | None]:
+    """The time limit of every HiGHS run (the back-end's ``solve``) made while the test runs."""
+    seen: list[float | None] = []
+    solve = HighsBackend.solve
+
+    def spy(self, m, *, time_limit=None, **kwargs):
+        seen.append(time_limit)
+        return solve(self, m, time_limit=time_limit, **kwargs)
+
+    monkeypatch.setattr(HighsBackend, "solve", spy)
+    return seen
+
+
+@pytest.mark.parametrize("name", ["cut-20pct", "priorities-cut-30pct", "an-giang-2026-2030"])
+def test_no_plan_depends_on_the_clock(name, request):
+    """The same plan with the clock jumping 1,000 s at every reading (the aggregate and schedule
+    path, the probe's, and 20 no-good cuts then the coupled stage): no stage is given a share of
+    the time, and there is no time limit unless the user gives one."""
+    scenario = kg.load_scenario(SCENARIOS / f"{name}.yaml")
+    quiet = kg.solve(scenario, with_shadow_prices=False)
+    request.getfixturevalue("clock_jumps")
+    slow = kg.solve(scenario, with_shadow_prices=False)
+    assert slow.status == quiet.status == Status.OPTIMAL, slow.message
+    assert (slow.method, slow.message) == (quiet.method, quiet.message)
+    assert dict(slow.plan) == dict(quiet.plan)
+    assert slow.objective_values == quiet.objective_values
+    assert slow.solver_options["time_limit"] is None
+
+
+def test_no_solver_run_has_a_time_limit_unless_the_user_gives_one(solver_time_limits, cut20_scenario):
+    kg.solve(cut20_scenario, with_shadow_prices=False)
+    assert solver_time_limits and set(solver_time_limits) == {None}
+    solver_time_limits.clear()
+    kg.solve(cut20_scenario, with_shadow_prices=False, time_limit=600)  # the user's: every run has it
+    assert solver_time_limits and all(t is not None and 0 < t <= 600 for t in solver_time_limits)
+
+
+def test_a_stop_at_a_node_limit_says_so_not_the_time_limit(capsys, monkeypatch, tmp_path):
+    """Without a time limit a search ends on its counts; the full model's (here cut to 1 node) is a
+    stop like a time limit's, reported as what it is, with a true gap."""
+    from kgkc_opt.solver import decompose
+
+    monkeypatch.setattr(decompose, "FULL_NODE_LIMIT", 1)
+    scenario = tmp_path / "cut-10.yaml"
+    scenario.write_text('name: cut-10\nbudget: {all: "-10%"}\n', encoding="utf-8")
+    code, out, err = run(capsys, "solve", scenario, "--method", "direct", "--out", tmp_path / "out", "--lang", "en")
+    assert code == 0, err
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "feasible" and "node limit" in summary["message"]
+    assert summary["bound"] > summary["objective"] and summary["solver_options"]["time_limit"] is None
+    assert "Status: feasible, stopped at a node limit (not proven optimal)" in out
+    assert "Stopped at a node limit: the plan may be up to" in out and "time limit" not in out
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", "abc", "-inf"])

@@ -25,7 +25,8 @@ def solve(
     """Solve a scenario (or a program, taken as its baseline) and return a typed ``Result``.
 
     ``solver``: "highs" (default) or "cbc"; ``time_limit`` in seconds (default: the scenario's,
-    else 60); ``method``: "decompose" (default, exact) or "direct" (the plain model). An
+    else none: every stage is bounded by counts, so the plan does not depend on the machine);
+    ``method``: "decompose" (default, exact) or "direct" (the plain model). An
     infeasible scenario returns a Result with status INFEASIBLE and, with ``explain``, an
     explanation with verified repairs; it does not raise. ``policy`` ("most-targets", "fair",
     "keep-cofunding") says how to cut when money is short; ``structure=False`` plans without the

@@ -73,13 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace DIR if it exists")
     p.add_argument("--solver", choices=("highs", "cbc"), help="MILP solver (default: highs)")
     p.add_argument("--time-limit", type=_seconds, metavar="SECONDS",
-                   help="stop after this long and report the best plan with its gap (default 60)")
+                   help="stop after this long and report the best plan with its gap (default: no time "
+                   "limit; every stage is bounded by counts, so any machine gives the same plan)")
     p.add_argument("--method", choices=("decompose", "direct"), default="decompose",
                    help="decompose (default): exact aggregate-then-schedule; direct: the plain model")
     p.add_argument("--policy", choices=("most-targets", "fair", "keep-cofunding"),
                    help="how to cut when money is short (default: the scenario's, else most-targets)")
     p.add_argument("--structure", choices=("on", "off"),
                    help="plan with the program's structure (cadences, linked tasks; default on) or without")
+    p.add_argument("--write-model", metavar="FILE.lp|FILE.mps",
+                   help="also write the model solved (the full model, the policy's first objective, "
+                   "readable names) as an LP or MPS file for another solver")
     from kgkc_opt.cli import documents as cli_outputs
 
     cli_outputs.add_solve_options(p)
@@ -306,6 +310,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         export.check_file(args.xlsx, suffixes=(".xlsx",), kind="the workbook is written as .xlsx")
         if args.out:
             export.check_outside(args.xlsx, args.out)
+    if args.write_model:
+        export.check_file(args.write_model, suffixes=(".lp", ".mps"), kind="the model is written as .lp or .mps")
+        if args.out:
+            export.check_outside(args.write_model, args.out)
     started = time.perf_counter()
     run = solve_run(args.scenario, scenario, solver=args.solver, time_limit=args.time_limit, method=args.method,
                     policy=args.policy, structure=args.structure)
@@ -318,6 +326,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if args.out:
             export.write_folder(args.out, run.files, force=args.force)
         xlsx = cli_outputs.write_xlsx(args, result, scenario)
+        if args.write_model:
+            _write_model(args.write_model, run.scenario)
     print_result(result, scenario, seconds, args.lang)
     if run.replan is not None:
         _print_replan(scenario, run.replan, args.lang)
@@ -326,11 +336,24 @@ def cmd_solve(args: argparse.Namespace) -> int:
         text.wrote(f"{args.out}/", args.lang)
     if xlsx:
         text.wrote(args.xlsx, args.lang)
+    if args.write_model:
+        text.wrote(args.write_model, args.lang)
     if result.status == Status.INFEASIBLE:
         return EXIT_INFEASIBLE
     if result.status == Status.NO_SOLUTION:
         return EXIT_NO_PLAN
     return EXIT_OK
+
+
+def _write_model(path: str, scenario: Any) -> None:
+    """``--write-model``: the full model of the scenario solved (``solver.export``), LP or MPS by
+    the name's suffix (checked before solving)."""
+    from pathlib import Path
+
+    from kgkc_opt.report import files as export
+    from kgkc_opt.solver.export import model_text
+
+    export.write_file(path, model_text(scenario, Path(path).suffix.lower().lstrip(".")))
 
 
 def _print_replan(scenario: Any, table: Any, lang: str = "vi") -> None:

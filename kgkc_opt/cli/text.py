@@ -70,8 +70,12 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         print(t("Thay đổi so với quyết định:", "Changes from the decision:", lang))
         for text in lines:
             print(f"  - {text}")
-    print(f"{t('Kết quả', 'Status', lang)}: {fmt.status(result.status, lang)}, {n(round(seconds, 2), lang)} "
-          f"{t('giây', 's', lang)}")
+    # a stop at a node limit (no time limit given: solver.decompose) is not a stop at the time limit
+    by_nodes = "node limit" in result.message
+    status = (t("khả thi, dừng ở giới hạn số nút tìm kiếm (chưa chứng minh tối ưu)",
+                "feasible, stopped at a node limit (not proven optimal)", lang)
+              if by_nodes and result.has_plan else fmt.status(result.status, lang))
+    print(f"{t('Kết quả', 'Status', lang)}: {status}, {n(round(seconds, 2), lang)} {t('giây', 's', lang)}")
     if not result.has_plan:
         print(result.message)
         return
@@ -81,8 +85,12 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
             "(weighted share of targets met)", lang))
     if result.gap:
         gap = fmt.percent(result.gap, lang, 2)
-        print(t(f"Dừng khi hết thời gian: phương án có thể thấp hơn tối ưu đến {gap}.",
-                f"Stopped at the time limit: the plan may be up to {gap} below the optimum.", lang))
+        if by_nodes:
+            print(t(f"Dừng ở giới hạn số nút tìm kiếm: phương án có thể thấp hơn tối ưu đến {gap}.",
+                    f"Stopped at a node limit: the plan may be up to {gap} below the optimum.", lang))
+        else:
+            print(t(f"Dừng khi hết thời gian: phương án có thể thấp hơn tối ưu đến {gap}.",
+                    f"Stopped at the time limit: the plan may be up to {gap} below the optimum.", lang))
     print()
     rows_of = result.rows  # plain rows: printing a summary needs no pandas
     if not rows_of.budget:

@@ -16,12 +16,16 @@ default (``method="decompose"``):
    1–2 run again (up to ``MAX_CUTS`` times): every bound stays valid, since the excluded totals
    cannot be planned. Then the same with the coupled relaxation (each total also spread over its
    years under every yearly row);
-4. only if all that fails (or a stage runs out of time): the full model, objective by objective,
-   with the best aggregate bound, then the schedule on its totals.
+4. only if all that fails (or the user's time limit stops a stage): the full model, objective by
+   objective, with the best aggregate bound, within ``FULL_NODE_LIMIT`` nodes each, then the
+   schedule on its totals.
 
 ``method="direct"`` solves the full model only, as a plain PuLP problem (for comparison).
-Every stage is timed (``PlanOutcome.timings``, fallbacks included). The whole has one time
-budget; whatever happens, the best plan known is returned with its proven gap (status
+Every stage is timed (``PlanOutcome.timings``, fallbacks included). Stages stop on counts (nodes,
+row checks, exchanges, cuts), never on a share of the clock: without a time limit (the default)
+the same input gives the same plan on any machine. A time limit, only when the user gives one, is
+the whole run's; with it the full model's first plan is found first (``_first_plan``), so that
+whatever stage the limit stops, the best plan known is returned with its proven gap (status
 ``feasible``), never "no plan" when one is known.
 """
 
@@ -42,18 +46,24 @@ from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_se
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.status import Outcome, Status
 
-DEFAULT_TIME_LIMIT = 60.0
+#: No wall-clock limit unless the user gives one (``--time-limit``, ``solve.time_limit``, the API's
+#: ``time_limit``): every stage is bounded by counts (nodes, row checks, exchanges, cuts), so the
+#: same input gives the same plan on any machine at any load (docs/model.md, "Limits").
+DEFAULT_TIME_LIMIT: float | None = None
 #: Most totals with no schedule excluded (no-good cuts) before the full model takes over.
 MAX_CUTS = 20
 #: Largest schedule model (columns) whose start is the banded one (``evenness.banded``); above
 #: it the local search starts from the first schedule found.
 BANDED_MAX_COLUMNS = 300
-#: The part of the time left a schedule search may take: if it finds no schedule in it, the full
-#: model has the rest (a plan is always known when the full model can find one).
-SCHEDULE_SHARE = 0.5
-#: The part of the whole time limit after which no new no-good cut is tried: the full model, with
-#: the best bound, has the rest (the national case spent its 60 s on cuts that each failed).
-CUTS_SHARE = 0.5
+#: Nodes the full model may search per objective as the last resort (and as the plain model of
+#: ``method="direct"``): a run with no time limit ends on every machine at the same node, with its
+#: true gap when it is not proven by then.
+FULL_NODE_LIMIT = 20_000
+#: Nodes the search for a first schedule of the totals may take after its restarts
+#: (``highs.FIRST_SOLUTION_RESTARTS``); found nothing by then, the totals go on as if they had no
+#: schedule but without a cut (the full model, with the bound, decides). A count in place of the
+#: half of the time left it had: the same path on every machine.
+SCHEDULE_NODE_LIMIT = 50_000
 #: Nodes the full model may take when a schedule first proves impossible, before the cuts go on
 #: (a deterministic limit: where the aggregate is weak the full model often proves at once).
 PROBE_NODE_LIMIT = 200
@@ -80,6 +90,9 @@ class PlanOutcome:
 
 
 class _Clock:
+    """The user's time limit (None: none), the only wall-clock limit of a solve: every stage is
+    given the time left (never a share of it), and otherwise stops on its own counts."""
+
     def __init__(self, limit: float | None):
         self.start = time.perf_counter()
         self.limit = limit
@@ -89,14 +102,19 @@ class _Clock:
             return None
         return max(self.limit - (time.perf_counter() - self.start), 0.01)
 
-    def past(self, fraction: float) -> bool:
-        """More than this part of the whole time limit is spent."""
-        return self.limit is not None and time.perf_counter() - self.start > fraction * self.limit
+    def deadline(self) -> float | None:
+        """The limit as a ``time.perf_counter()`` value (None: no limit)."""
+        return None if self.limit is None else self.start + self.limit
 
-    def share(self, fraction: float) -> float | None:
-        """A part of the time left (a stage that must leave time to the ones after it)."""
-        left = self.remaining()
-        return None if left is None else max(left * fraction, 0.01)
+    def out(self) -> bool:
+        """The time limit has passed (never without one)."""
+        return self.limit is not None and time.perf_counter() - self.start >= self.limit
+
+    def stop_message(self) -> str:
+        """Why a search stopped short of a proof: the time limit, else a node limit."""
+        if self.out():
+            return "stopped at the time limit; the plan may not be optimal"
+        return "stopped at a node limit; the plan may not be optimal"
 
 
 def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: _Clock,
@@ -118,10 +136,10 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     spread = None
     if tie_break and first and len(m.col_names) <= BANDED_MAX_COLUMNS:
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
-        out = banded_start(inp, totals, spread, backend, clock.share(SCHEDULE_SHARE))
+        out = banded_start(inp, totals, spread, backend, clock.remaining())
     even_start = out is not None
     if out is None:
-        out = backend.solve(m, time_limit=clock.share(SCHEDULE_SHARE), first_solution=True)
+        out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""
     if spread is None:
@@ -131,13 +149,11 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     # the local search stalls where every year's money is spent, measured: 50,000 checks for 8%)
     ev = local_search(inp, totals, m, first_plan, objectives) if even_start \
         else Evenness.of(inp, totals, first_plan)
-    left = clock.remaining()
-    plan, solved = exchanges(inp, totals, spread, ev.plan, backend,
-                             None if left is None else time.perf_counter() + left)
+    plan, solved = exchanges(inp, totals, spread, ev.plan, backend, clock.deadline())
     if plan != ev.plan or not even_start:
         ev = local_search(inp, totals, m, plan, objectives)
     values: dict[Hashable, float] = {k: float(ev.plan.get(k, 0)) for k in m.variables}
-    note = "" if solved else " (the evenness search stopped at the time limit)"
+    note = "" if solved and not clock.out() else " (the evenness search stopped at the time limit)"
     return Outcome(Status.OPTIMAL, None, None, values, time.perf_counter() - start, True), note
 
 
@@ -169,6 +185,7 @@ def optimise(
                            timings, _values(inp, objectives, {}))
     if method == "direct":
         return _direct(inp, PulpBackend(backend.name), objectives, clock, timings, tie_break, None)
+    safety = _first_plan(inp, backend, objectives, clock, timings) if clock.limit is not None else None
 
     first_bound: Fraction | None = None
     excluded: list[dict[str, int]] = []
@@ -197,8 +214,8 @@ def optimise(
                         f"+{len(excluded)} cuts" if excluded else "")
                     return PlanOutcome(Status.OPTIMAL, plan, first_bound, method,
                                        "optimal: the plan reaches the aggregate bounds" + note, timings, values)
-            if out.status != Status.INFEASIBLE or len(excluded) >= MAX_CUTS or clock.past(CUTS_SHARE):
-                break  # (past its share of the time, the full model has the rest)
+            if out.status != Status.INFEASIBLE or len(excluded) >= MAX_CUTS or clock.out():
+                break  # (past the user's time limit: the best plan known, below)
             if probe is None:
                 # the first totals with no schedule: where the aggregate is weak the full model,
                 # capped at the bound, often proves at once; within a node limit (deterministic)
@@ -211,12 +228,30 @@ def optimise(
             excluded.append(totals)
     # No schedule reaches the aggregate's values: the full model (the first bound still holds).
     result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound)
-    if probe is not None and probe.plan is not None and (
-            result.plan is None or _lex(probe, objectives) > _lex(result, objectives)):
-        result = replace(probe, bound=result.bound if result.bound is not None else probe.bound,
-                         message="stopped at the time limit; the plan may not be optimal")
+    for known in (probe, safety):  # the best plan known, with the best bound known
+        if known is not None and known.plan is not None and (
+                result.plan is None or _lex(known, objectives) > _lex(result, objectives)):
+            result = replace(known, bound=result.bound if result.bound is not None else known.bound,
+                             message=clock.stop_message())
     return PlanOutcome(result.status, result.plan, result.bound, "decompose+full", result.message, timings,
                        result.values)
+
+
+def _first_plan(inp: ModelInput, backend: Backend, objectives: list[Objective], clock: _Clock,
+                timings: dict[str, float]) -> PlanOutcome | None:
+    """With a time limit, the full model's first plan before anything else, so that a plan is
+    known whichever stage the limit stops (only a fallback: it never changes a plan the stages
+    finish). None with CBC (PuLP has no first-solution stop) or when none is found in the time."""
+    if isinstance(backend, PulpBackend):
+        return None
+    out = backend.solve(linear_full(inp, objective=objectives[0]), time_limit=clock.remaining(), first_solution=True)
+    timings["first plan"] = out.seconds
+    if not out.status.has_plan or out.values is None:
+        return None
+    plan = round_plan(plan_values(out.values))
+    check_plan(inp, plan)
+    return PlanOutcome(Status.FEASIBLE, plan, None, "decompose+full", clock.stop_message(), timings,
+                       _values(inp, objectives, plan))
 
 
 def _lex(outcome: PlanOutcome, objectives: list[Objective]) -> tuple[Fraction, ...]:
@@ -276,7 +311,9 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
             node_limit: int | None = None, tag: str = "") -> PlanOutcome:
     """The full model, objective by objective; ``upper``: a known bound on the first (the
     aggregate's), also a row of its model (the solver stops once a plan reaches it);
-    ``node_limit``: per objective (the probe of ``optimise``); ``tag``: of its timing keys."""
+    ``node_limit``: per objective (the probe of ``optimise``; default ``FULL_NODE_LIMIT``);
+    ``tag``: of its timing keys."""
+    node_limit = FULL_NODE_LIMIT if node_limit is None else node_limit
     keeps: list[tuple[Objective, Fraction]] = []
     plan: dict[tuple[str, int], int] | None = None
     status = Status.OPTIMAL
@@ -296,7 +333,7 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
         if not out.status.has_plan or out.values is None:
             if plan is None:
                 return PlanOutcome(Status.NO_SOLUTION, None, upper, "direct",
-                                   "stopped at the time limit before any plan was found", timings)
+                                   clock.stop_message().split(";")[0] + " before any plan was found", timings)
             status = Status.FEASIBLE
             break
         plan = round_plan(plan_values(out.values))
@@ -329,6 +366,6 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
         status = Status.OPTIMAL if len(keeps) == len(objectives) else status
     if status == Status.OPTIMAL:
         bound = first
-    message = "optimal" if status == Status.OPTIMAL else "stopped at the time limit; the plan may not be optimal"
+    message = "optimal" if status == Status.OPTIMAL else clock.stop_message()
     return PlanOutcome(status, plan, bound, "direct", message, timings, values)
 

@@ -41,7 +41,7 @@ from kgkc_opt.solver.status import Outcome, Status
 #: in this many nodes: the nodes it needs vary with HiGHS's random seed by up to 50 times on the
 #: same model (measured on the schedule model of one level of the baseline's budget sweep: 23,481
 #: nodes and 7.0 s with seed 0, 540 nodes and 0.28 s with seed 3). Each (seed, node limit) in turn,
-#: then ``FIRST_SOLUTION_LAST_SEED`` without a node limit; counts and fixed seeds: the same answer
+#: then ``FIRST_SOLUTION_LAST_SEED`` within the caller's node limit (if any); counts and fixed seeds: the same answer
 #: on every run.
 FIRST_SOLUTION_RESTARTS = ((0, 2000), (3, 2000))
 FIRST_SOLUTION_LAST_SEED = 0
@@ -105,14 +105,19 @@ def _redirect_stdout() -> int | None:
     return saved
 
 
-def default_threads() -> int | None:
+#: HiGHS's threads unless ``KGKC_HIGHS_THREADS`` says otherwise: a fixed count, not HiGHS's own
+#: choice (which follows the machine's cores), so that a search bounded by nodes ends at the same
+#: node, with the same plan, on every machine.
+DEFAULT_THREADS = 1
+
+
+def default_threads() -> int:
     """HiGHS's threads where none are asked for: ``KGKC_HIGHS_THREADS`` (a positive integer) if set,
-    else None (HiGHS's own choice). Every HiGHS of a process must use the same count (HiGHS keeps
-    one thread pool per process), so this one setting serves the HiGHS back-end and PuLP's HiGHS.
-    One thread solves these models as fast and uses about 30% less CPU (HiGHS's idle workers spin):
-    tests/run_all.sh sets 1."""
+    else ``DEFAULT_THREADS``. Every HiGHS of a process must use the same count (HiGHS keeps one
+    thread pool per process), so this one setting serves the HiGHS back-end and PuLP's HiGHS. One
+    thread solves these models as fast and uses about 30% less CPU (HiGHS's idle workers spin)."""
     value = os.environ.get("KGKC_HIGHS_THREADS", "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else None
+    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_THREADS
 
 
 class HighsBackend:
@@ -153,6 +158,7 @@ class HighsBackend:
             self._quiet = True
         h.setOptionValue("output_flag", False)
         h.setOptionValue("mip_rel_gap", 0.0)
+        h.setOptionValue("random_seed", 0)  # HiGHS's default, fixed here: node-bounded searches repeat
         if self.threads is not None:
             h.setOptionValue("threads", self.threads)
         if time_limit is not None:
@@ -166,7 +172,8 @@ class HighsBackend:
 
         ``first_solution``: stop at the first feasible solution (a schedule whose objective only
         guides the search); ``node_limit``: stop after this many branch-and-bound nodes (a limit
-        that, unlike time, gives the same answer on every run); ``options``: HiGHS options for
+        that, unlike time, gives the same answer on every run; with ``first_solution``, one above
+        the restarts' counts bounds the last seed's run after them); ``options``: HiGHS options for
         this solve (e.g. heuristics a family of small models does better without).
         """
         start = time.perf_counter()
@@ -179,7 +186,8 @@ class HighsBackend:
             value = 0.0 if empty_ok else None
             return Outcome(status, value, value, {} if empty_ok else None, time.perf_counter() - start, is_mip)
         lp = highs_lp(m)  # built once, whatever the number of restarts
-        if first_solution and node_limit is None and is_mip and len(m.col_names) <= FIRST_SOLUTION_RESTART_COLUMNS:
+        restarts = node_limit is None or node_limit > max(nodes for _seed, nodes in FIRST_SOLUTION_RESTARTS)
+        if first_solution and restarts and is_mip and len(m.col_names) <= FIRST_SOLUTION_RESTART_COLUMNS:
             # restarts (a count of nodes and fixed seeds: the same answer on every run)
             for seed, nodes in FIRST_SOLUTION_RESTARTS:
                 left = None if time_limit is None else time_limit - (time.perf_counter() - start)

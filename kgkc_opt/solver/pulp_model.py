@@ -146,9 +146,7 @@ class PulpBackend:
         if warm:
             options["warmStart"] = True
         if self.name == "highs":
-            threads = default_threads()  # the same count as the HiGHS back-end's (one pool per process)
-            if threads is not None:
-                options["threads"] = threads
+            options["threads"] = default_threads()  # the HiGHS back-end's count (one pool per process)
             return pulp.HiGHS(**options)
         return pulp.COIN_CMD(path=self.cbc_path(), threads=1, **options)
 

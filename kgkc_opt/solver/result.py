@@ -38,8 +38,9 @@ class Result:
     objective values and the tables exist only when the status is optimal or feasible; asking
     for them otherwise raises ``NoSolutionError`` saying why.
 
-    ``objective`` is the weighted share of targets met (whatever the policy); ``bound`` and
-    ``gap`` concern the policy's first objective (the weighted share for "most-targets");
+    ``objective`` is the weighted share of targets met (whatever the policy and the tiers);
+    ``bound`` and ``gap`` are of the same quantity: a proven upper bound on it at the policy's
+    optimum (never below the plan's own), and the relative gap between them (``solver.bounds``);
     ``objective_values`` holds the exact value of every objective of the policy, in order.
     """
 
@@ -101,14 +102,14 @@ class Result:
 
     @property
     def bound(self) -> float:
-        """A proven upper bound on the policy's first objective."""
+        """A proven upper bound on ``objective`` at the policy's optimum (never below ``objective``)."""
         self._need_plan("the bound")
         assert self._bound is not None
         return self._bound
 
     @property
     def gap(self) -> float:
-        """The proven relative gap of the policy's first objective (0: optimal)."""
+        """(bound − objective) / objective: how far below the optimum the plan may be (0: optimal)."""
         self._need_plan("the gap")
         assert self._gap is not None
         return self._gap

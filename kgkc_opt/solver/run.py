@@ -27,6 +27,7 @@ from kgkc_opt.model.check import achievement_value, check_plan
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.objectives import POLICIES
 from kgkc_opt.solver.backend import backend_for
+from kgkc_opt.solver.bounds import share_bound
 from kgkc_opt.solver.decompose import DEFAULT_TIME_LIMIT, OPTIMALITY_TOLERANCE, optimise
 from kgkc_opt.solver.prices import shadow_prices
 from kgkc_opt.solver.result import Result
@@ -86,7 +87,7 @@ def solve_scenario(
     if policy is not None and policy not in POLICIES:
         raise UsageError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
     backend = backend_for(solver)
-    if time_limit is None:
+    if time_limit is None:  # no wall-clock limit unless the user gives one (docs/model.md, "Limits")
         time_limit = scenario.time_limit or DEFAULT_TIME_LIMIT
     inp = model_input(scenario, structure=structure)
     if policy is not None:
@@ -108,10 +109,10 @@ def solve_scenario(
     plan = outcome.plan
     check_plan(inp, plan)
     value = achievement_value(inp, plan)
-    first = outcome.values[next(iter(outcome.values))] if outcome.values else value
-    bound = outcome.bound if outcome.bound is not None else first
-    bound_f = float(max(Fraction(bound), first))
-    gap = 0.0 if outcome.status == Status.OPTIMAL else (bound_f - float(first)) / max(abs(float(first)), 1e-9)
+    # the bound and the gap are of the objective reported, A (solver.bounds), tiers or not
+    bound = share_bound(inp, value, outcome.status, outcome.bound, outcome.values, backend, policy)
+    bound_f = float(bound)
+    gap = 0.0 if outcome.status == Status.OPTIMAL else float((bound - value) / max(abs(value), Fraction(1, 10**9)))
     if gap <= OPTIMALITY_TOLERANCE:
         gap = 0.0
     prices = shadow_prices(inp, plan) if with_shadow_prices else {}

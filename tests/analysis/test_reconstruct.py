@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+import time
 from fractions import Fraction
 
 import pytest
 
 from kgkc_opt.analysis.reconstruct import reconstruct
+from kgkc_opt.solver.highs import HighsBackend
 from kgkc_opt.solver.result import Status
 
 
@@ -81,3 +84,24 @@ def test_tiny_fixture(tiny_program):
     assert r.total_deviation == 49.0
     for t in tiny_program.tasks:
         assert int(r.schedule.loc[t.id]["quantity"].sum()) == t.quantity
+
+
+def test_the_schedule_does_not_depend_on_the_clock(program, rec, monkeypatch):
+    """The same schedule with the clock jumping 1,000 s at every reading (a very slow machine):
+    the even cadence is bounded by nodes, and no solver run is given a time limit (on a loaded
+    machine a 10 s limit used to win: I.1 came out [0, 0, 5, 0, 0])."""
+    limits: list[float | None] = []
+    solve = HighsBackend.solve
+
+    def spy(self, m, *, time_limit=None, **kwargs):
+        limits.append(time_limit)
+        return solve(self, m, time_limit=time_limit, **kwargs)
+
+    real = time.perf_counter
+    calls = itertools.count(1)
+    monkeypatch.setattr(time, "perf_counter", lambda: real() + 1000.0 * next(calls))
+    monkeypatch.setattr(HighsBackend, "solve", spy)
+    slow = reconstruct(program)
+    assert limits == [None, None]  # the best match, then the even cadence: counts only
+    assert slow.schedule.equals(rec.schedule) and slow.comparison.equals(rec.comparison)
+    assert [int(slow.schedule.loc[("I.1", y), "quantity"]) for y in range(2021, 2026)] == [1] * 5
