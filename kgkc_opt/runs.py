@@ -91,6 +91,8 @@ class AnnualRun:
     result: AnnualResult
     inputs: list[dict[str, str]]
     files: dict[str, str | bytes]
+    #: with --national-what-if: the selection with the national money as given, half, none
+    whatif: list[Any] | None = None
 
 
 def annual_run(options: AnnualOptions) -> AnnualRun:
@@ -119,12 +121,26 @@ def annual_run(options: AnnualOptions) -> AnnualRun:
         _, previous = load_previous(options.previous, record=read, year=options.year)
         previous = aligned(previous, (p.id for p in proposals.items))  # (ids match ignoring case)
         inputs += [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in read]
+    approved = None
+    if options.national_approved is not None:
+        from kgkc_opt.inputs.national import load_approvals
+
+        read_n: list[InputFile] = []
+        approved = load_approvals(options.national_approved, record=read_n)
+        inputs += [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in read_n]
     rules = Rules(max_per_commune=options.max_per_commune, min_per_region=options.min_per_region,
-                  cap_cofunding=options.cap_cofunding, budget=options.budget, check_extra=options.check_extra)
+                  cap_cofunding=options.cap_cofunding, budget=options.budget, check_extra=options.check_extra,
+                  rule=options.rule, year_plan=options.year_plan, national=options.national,
+                  national_approved=approved, national_fallback=options.national_fallback)
     result = annual(proposals, options.year, scenario=scenario, rules=rules, previous=previous)
-    files = annual_files(result, scenario, options,
+    whatif = None
+    if options.national_whatif and result.national is not None:
+        from kgkc_opt.analysis.annual_whatif import national_whatif
+
+        whatif = national_whatif(proposals, options.year, scenario, rules, base=result, previous=previous)
+    files = annual_files(result, scenario, options, whatif=whatif,
                          extra={"inputs": inputs, "command": options.command(), "versions": versions()})
-    return AnnualRun(options, scenario, result, inputs, files)
+    return AnnualRun(options, scenario, result, inputs, files, whatif)
 
 
 def _command_options(command: list[str]) -> dict[str, Any]:

@@ -39,13 +39,16 @@ FUNDED = {"KG-2024-001", "KG-2024-003", "KG-2024-005", "KG-2024-006", "KG-2024-0
 
 
 def write_proposals(path: Path, *, withdrawn: tuple[str, ...] = (), started: tuple[str, ...] = (),
-                    extra_rows: tuple[str, ...] = ()) -> Path:
-    """The proposals file at ``path``; ``withdrawn`` and ``started`` mark proposals so (mid-year)."""
-    lines = [HEADER]
+                    extra_rows: tuple[str, ...] = (), national: tuple[str, ...] | None = None) -> Path:
+    """The proposals file at ``path``; ``withdrawn`` and ``started`` mark proposals so (mid-year);
+    ``national``: a channel column, these proposals registered for the national program."""
+    lines = [HEADER + (",channel" if national is not None else "")]
     for pid, row in ROWS.items():
         cells = row.split(",")
         cells[-2] = "có" if pid in started else cells[-2]
         cells[-1] = "có" if pid in withdrawn else cells[-1]
+        if national is not None:
+            cells.append("quốc gia" if pid in national else "địa phương")
         lines.append(f"{pid},{','.join(cells)}")
     lines.extend(extra_rows)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

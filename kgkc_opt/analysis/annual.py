@@ -38,6 +38,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from kgkc_opt.analysis import eligibility
+from kgkc_opt.analysis.annual_channels import candidates_local, candidates_national, national_money, national_reason
+from kgkc_opt.analysis.annual_frames import (  # noqa: F401 (the tables, re-exported)
+    COMMUNE_COLUMNS,
+    SELECTION_COLUMNS,
+    TASK_COLUMNS,
+    changes_frame,
+    commune_frame,
+    commune_rows,
+    selection_frame,
+    task_frame,
+    task_rows,
+)
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import SolutionCheckError, SolverError, UsageError
 from kgkc_opt.inputs.program import Program, Text
@@ -46,12 +58,14 @@ from kgkc_opt.inputs.scenario import Scenario, baseline
 from kgkc_opt.model.data import model_input
 from kgkc_opt.model.selection import (
     DONG,
-    OBJECTIVES,
+    RULES,
     Candidate,
     Prepared,
     SelectionInput,
     linear_selection,
+    merit_stage,
     spent,
+    stage_score,
     value,
     violations,
 )
@@ -71,8 +85,18 @@ MAX_NAMED = 5
 SELECTION_OPTIONS = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False, "mip_allow_restart": False}
 FUNDED, TRIMMED, NOT_FUNDED = "funded", "trimmed", "not_funded"
 #: The objectives a least-extra-budget selection must keep at the selection's values (the later
-#: ones, first-time applicants and reserve, are tie-breaks it may give up).
+#: ones, first-time applicants and reserve, are tie-breaks it may give up); with the merit rule,
+#: also the merit stages of the proposal's score and above (``figure_keep``).
 KEPT_BY_FIGURES = ("progress", "kept", "priority")
+#: How the year's plan frames the selection (``Rules.year_plan``): ``frame`` (default): a task's
+#: units are at most its plan for the year, then the money left funds further proposals in merit
+#: order up to the units left in the period (each marked ``beyond_plan``); ``strict``: the plan
+#: caps each task and the money left is kept; ``free``: one selection up to the period's units
+#: left, units beyond the year's plan counting no progress (the earlier rule).
+YEAR_PLANS = ("frame", "strict", "free")
+#: Most selections the exact "one đồng less" check cuts off (each one the solver found within its
+#: tolerance but that breaks the budget in exact arithmetic) before it gives up with an error.
+MAX_CUTS = 50
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,21 @@ class Rules:
     #: for each least extra budget, also make the whole selection again with it and say whether it
     #: funds the proposal (``Decision.funded_at_extra``; four more solves per figure)
     check_extra: bool = False
+    #: the rule after progress: ``merit`` (lexicographic order of scores: fund from the top of the
+    #: list) or ``sum-of-scores`` (the highest total score) (``model.selection.RULES``)
+    rule: str = "merit"
+    #: how the year's plan frames the selection (``YEAR_PLANS``)
+    year_plan: str = "frame"
+    #: the national money for the national proposals (million VND; ``analysis.annual_channels``)
+    national: Fraction | None = None
+    #: the Ministry's approvals: {proposal_id: approved national support} (in place of ``national``)
+    national_approved: Mapping[str, Fraction] | None = None
+    #: a national proposal not funded nationally may fall back to local money
+    national_fallback: bool = False
+    #: the part of the national money that arrives (the what-if: 1, ½, 0)
+    national_share: Fraction = Fraction(1)
+    #: compute the least extra budgets (the what-if's selections do without them)
+    figures: bool = True
 
 
 @dataclass(frozen=True)
@@ -114,6 +153,10 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     least_extra: Fraction | None = None
     funded_at_extra: bool | None = None
+    #: funded beyond its task's plan for the year, with money left after every plan was served
+    beyond_plan: bool = False
+    #: the money that funds it (or would): "national" or "local" (a national proposal may fall back)
+    source: str = "local"
 
     @property
     def trim(self) -> Fraction:
@@ -147,6 +190,8 @@ class AnnualResult:
     local_budget: Fraction = Fraction(0)
     timings: Mapping[str, float] = field(default_factory=dict, compare=False)
     task_names: Mapping[str, Text] = field(default_factory=dict, compare=False)
+    #: the national money that arrives for the national proposals (None: the file has none)
+    national: Fraction | None = None
 
     @property
     def funded(self) -> tuple[Decision, ...]:
@@ -154,14 +199,20 @@ class AnnualResult:
 
     @property
     def spent(self) -> tuple[Fraction, Fraction]:
-        """(local budget, co-funding) of the funded proposals, exact."""
-        return (sum((d.support for d in self.funded), Fraction(0)),
-                sum((d.cofunding for d in self.funded), Fraction(0)))
+        """(local budget, co-funding) of the proposals funded from local money, exact."""
+        local = [d for d in self.funded if d.source == "local"]
+        return (sum((d.support for d in local), Fraction(0)), sum((d.cofunding for d in local), Fraction(0)))
+
+    @property
+    def spent_national(self) -> Fraction:
+        """The national money of the proposals funded from it, exact."""
+        return sum((d.support for d in self.funded if d.source == "national"), Fraction(0))
 
     @property
     def selection(self) -> pd.DataFrame:
         """One row per proposal: proposal_id, task_id, commune, region, status, requested,
-        support, trim, cofunding, score, reason, least_extra, funded_at_extra (million VND)."""
+        support, trim, cofunding, score, reason, least_extra, funded_at_extra, beyond_year_plan
+        (million VND)."""
         return selection_frame(self)
 
     @property
@@ -239,65 +290,184 @@ def annual(
         department_cof = sum((t.cofunding(year) * plan.get((t.task_id, year), 0) for t in inp.tasks
                               if t.task_id not in served), Fraction(0))
         cofunding = max(inp.cofunding_cap.get(year, Fraction(0)) - department_cof, Fraction(0))
+    if rules.rule not in RULES or rules.year_plan not in YEAR_PLANS:
+        raise UsageError(f"annual: rule {rules.rule!r}, year plan {rules.year_plan!r}: expected a rule of "
+                         f"{', '.join(RULES)} and a year plan of {', '.join(YEAR_PLANS)}")
     before = _previous(previous)
     weights = {t.task_id: (t.weight / t.credit if t.target else Fraction(0)) for t in inp.tasks}
-    candidates, caps, refused = [], {}, {}
-    for p in proposals.items:
-        cap = legal_cap(program, p, year)
-        caps[p.id] = cap
-        support = p.requested if cap is None else min(p.requested, cap)
-        why = _ineligible(p, cap, support) or (Reason("not_eligible", not_eligible[p.id]) if p.id in not_eligible
-                                               else None)
-        if why is not None:
-            refused[p.id] = why
-        fixed: bool | None = False if why is not None else None
-        if fixed is None and p.started and (before is None or before.get(p.id, FUNDED) != NOT_FUNDED):
-            fixed = True
-        kept = before is not None and before.get(p.id, NOT_FUNDED) != NOT_FUNDED
-        candidates.append(Candidate(p.id, p.task_id, p.commune, p.region, p.units, support,
-                                    p.total_cost - support, p.score, p.first_time, fixed, kept))
+    candidates, caps, refused = _candidates(proposals, program, year, before, not_eligible)
+    national = _national(proposals, candidates, refused, rules,
+                         SelectionInput(year, Fraction(0), None, planned, (), remaining, weights, rules.max_per_commune,
+                                        0, rules.rule), backend)
+    if national is not None:
+        candidates = candidates_local(candidates, national.ids, national.funded, rules.national_fallback)
     sin = SelectionInput(year, budget, cofunding, planned, tuple(candidates), remaining, weights, rules.max_per_commune,
-                         rules.min_per_region)
+                         rules.min_per_region, rules.rule)
+    frame = _year_frame(sin, rules.year_plan)
     t = time.perf_counter()
-    pre = Prepared(sin)
-    funded, values = select(sin, backend, prepared=pre)
+    funded, within = choose(frame, sin, rules.year_plan, backend)
     timings["selection"] = time.perf_counter() - t
     names = {tk.id: tk.name for tk in program.tasks}
     common = dict(year=year, program=program.id, scenario=scn.name, proposals_source=proposals.source,
                   budget=budget, cofunding=cofunding, planned=planned, remaining=remaining, rules=rules,
                   local_budget=inp.local_cap.get(year, Fraction(0)),
-                  previous=before,
+                  previous=before, national=None if national is None else national_money(rules),
                   task_names=names)
     if funded is None:
         return AnnualResult(Status.INFEASIBLE, decisions=(), values={}, timings=timings,
-                            message=_infeasible_message(sin), **common)  # type: ignore[arg-type]
+                            message=_infeasible_message(frame), **common)  # type: ignore[arg-type]
     t = time.perf_counter()
-    by_id = {c.id: c for c in sin.candidates}
-    screen = _Screen(sin, values, pre, backend)
+    # the reasons and figures are those of the rules the whole selection keeps: the period's units
+    # left where units beyond the year's plan may be funded, the year's plan where they may not
+    whole = sin if rules.year_plan != "strict" else frame
+    values = {k: value(whole, k, funded) for k in whole.objectives()}
+    pre = Prepared(whole)
+    by_id = {c.id: c for c in whole.candidates}
+    screen = _Screen(whole, values, pre, backend) if rules.figures else None
     runs = {t.task_id for t in inp.tasks if year in t.years}
+    chosen, used = [x for x in whole.candidates if x.id in funded], spent(whole, funded)  # computed once
     decisions = []
     for p in proposals.items:
         c = by_id[p.id]
+        if national is not None and p.id in national.funded:
+            n = national.candidates[p.id]
+            decisions.append(Decision(p, TRIMMED if n.support < p.requested else FUNDED, n.support, n.cofunding,
+                                      caps[p.id], beyond_plan=p.id not in national.within, source="national"))
+            continue
+        source = "national" if p.channel == "national" and not rules.national_fallback else "local"
         if p.id in funded:
             status = TRIMMED if c.support < p.requested else FUNDED
-            decisions.append(Decision(p, status, c.support, c.cofunding, caps[p.id]))
+            decisions.append(Decision(p, status, c.support, c.cofunding, caps[p.id],
+                                      beyond_plan=p.id not in within, source=source))
             continue
         if p.id in refused:
-            reasons, extra, at_extra = [refused[p.id]], None, None
+            reasons, extra, at_extra = list(refused[p.id]), None, None
         else:
-            reasons = reasons_for(sin, funded, c, runs)
-            extra, at_extra = least_extra(sin, funded, values, c, backend, pre, screen, rules.check_extra)
+            reasons = reasons_for(whole, funded, c, runs, strict=rules.year_plan == "strict", _chosen=chosen,
+                                  _spent=used)
+            extra, at_extra = (least_extra(whole, funded, values, c, backend, pre, screen, rules.check_extra,
+                                           frame=frame if rules.year_plan == "frame" else None,
+                                           _known=(chosen, used))
+                               if rules.figures else (None, None))
             if extra == 0:  # an equally good selection funds it: it lost on the later objectives
-                reasons.append(Reason("tie_break", Text(
-                    "Một phương án cùng tiến độ và cùng tổng điểm ưu tiên có tài trợ đề án này; đề án không "
-                    "được chọn theo tiêu chí sau (đơn vị lần đầu, kinh phí dự phòng).",
-                    "A selection with the same progress and total priority funds it; it lost on the later "
-                    "criteria (first-time applicants, money kept in reserve).")))
+                reasons.append(_tie_break(rules.rule, rules.year_plan == "frame"))
         decisions.append(Decision(p, NOT_FUNDED, c.support, c.cofunding, caps[p.id], tuple(reasons), extra,
-                                  at_extra))
+                                  at_extra, source=source))
     timings["reasons"] = time.perf_counter() - t
     return AnnualResult(Status.OPTIMAL, decisions=tuple(decisions), values=values, timings=timings,
                         message="optimal", **common)  # type: ignore[arg-type]
+
+
+def _candidates(proposals: Proposals, program: Program, year: int, before: Mapping[str, str] | None,
+                not_eligible: Mapping[str, Text]
+                ) -> tuple[list[Candidate], dict[str, Fraction | None], dict[str, list[Reason]]]:
+    """Each proposal as the model sees it (support trimmed to its legal cap), the caps, and the
+    reasons of those not eligible."""
+    candidates, caps, refused = [], {}, {}
+    for p in proposals.items:
+        cap = legal_cap(program, p, year)
+        caps[p.id] = cap
+        support = p.requested if cap is None else min(p.requested, cap)
+        why = _ineligible(p, cap, support)
+        if p.id in not_eligible:  # under the program's rule packs (analysis.eligibility), with its clauses
+            why.append(Reason("not_eligible", not_eligible[p.id]))
+        if why:
+            refused[p.id] = why
+        fixed: bool | None = False if why else None
+        if fixed is None and p.started and (before is None or before.get(p.id, FUNDED) != NOT_FUNDED):
+            fixed = True
+        kept = before is not None and before.get(p.id, NOT_FUNDED) != NOT_FUNDED
+        candidates.append(Candidate(p.id, p.task_id, p.commune, p.region, p.units, support,
+                                    p.total_cost - support, p.score, p.first_time, fixed, kept))
+    return candidates, caps, refused
+
+
+@dataclass(frozen=True)
+class _National:
+    """The national step: the national proposals, those funded from national money (and within
+    the year's plan), and each one's candidate at its national support."""
+
+    ids: frozenset[str]
+    funded: frozenset[str]
+    within: frozenset[str]
+    candidates: Mapping[str, Candidate]
+
+
+def _national(proposals: Proposals, candidates: list[Candidate], refused: dict[str, list[Reason]], rules: Rules,
+              shape: SelectionInput, backend: Backend) -> _National | None:
+    """Select the national proposals within the national money (``analysis.annual_channels``); those
+    funded by neither channel get their reason in ``refused``. None: the file has no national ones."""
+    ids = frozenset(p.id for p in proposals.items if p.channel == "national")
+    if not ids:
+        return None
+    sin = replace(shape, budget=national_money(rules), candidates=tuple(candidates_national(candidates, ids, rules)))
+    funded, within = choose(_year_frame(sin, rules.year_plan), sin, rules.year_plan, backend)
+    if funded is None:  # started national proposals above the national money: none funded nationally
+        funded, within = frozenset(), frozenset()
+    left = sin.budget - spent(sin, funded)[0]
+    if not rules.national_fallback:
+        for c in candidates:
+            if c.id in ids and c.id not in funded and c.id not in refused:
+                code, text = national_reason(c, rules, left)
+                refused[c.id] = [Reason(code, text)]
+    return _National(ids, funded, within, {c.id: c for c in sin.candidates})
+
+
+def _year_frame(sin: SelectionInput, year_plan: str) -> SelectionInput:
+    """The selection within the year's plan: each task's units at most its plan for the year (or
+    what its started proposals already take), never past the period's units left; ``free``: the
+    period's units left (the earlier rule)."""
+    if year_plan == "free":
+        return sin
+    started: dict[str, int] = {}
+    for c in sin.candidates:
+        if c.fixed is True:
+            started[c.task_id] = started.get(c.task_id, 0) + c.units
+    caps = {t: min(n, max(sin.planned.get(t, 0), started.get(t, 0))) for t, n in sin.remaining.items()}
+    return replace(sin, remaining=caps)
+
+
+def choose(frame: SelectionInput, whole: SelectionInput, year_plan: str, backend: Backend, *,
+           budget: Fraction | None = None) -> tuple[frozenset[str] | None, frozenset[str]]:
+    """The selection (None: the rules cannot all hold) and its part within the year's plan: first
+    within ``frame``; with ``frame``, the money left then funds further proposals (``whole``: up to
+    the period's units left) in the same order, the first part kept."""
+    funded, _ = select(frame, backend, budget=budget)
+    if funded is None or year_plan != "frame":
+        return funded, funded or frozenset()
+    fixed = tuple(replace(c, fixed=True) if c.id in funded else c for c in whole.candidates)
+    more, _ = select(replace(whole, candidates=fixed), backend, budget=budget)
+    if more is None:  # cannot happen: the first part keeps every rule of the second
+        raise SolutionCheckError("the selection beyond the year's plan lost the selection within it")
+    return more, funded
+
+
+def _tie_break(rule: str, framed: bool) -> Reason:
+    """Why a proposal whose least extra budget is 0 is not funded."""
+    if rule == "merit" and framed:
+        return Reason("tie_break", Text(
+            "Một phương án trong kinh phí hiện có, cùng tiến độ, giữ mọi đề án điểm cao hơn đã được chọn và cùng số "
+            "đề án cùng điểm, có tài trợ đề án này bằng cách thay các đề án thực hiện kế hoạch năm; kế hoạch năm "
+            "được bố trí trước theo thứ tự điểm, hoặc một đề án cùng điểm được ưu tiên theo tiêu chí sau (đơn vị "
+            "lần đầu, kinh phí dự phòng).",
+            "A selection within the budget, with the same progress, every funded proposal with a higher score and "
+            "as many of its own score, funds it by changing the proposals that serve the year's plan; the year's "
+            "plan is served first, "
+            "in order of score, or a proposal of the same score was preferred on the later criteria (first-time "
+            "applicants, money kept in reserve)."))
+    if rule == "merit":
+        return Reason("tie_break", Text(
+            "Một phương án cùng tiến độ, giữ mọi đề án điểm cao hơn đã được chọn và cùng số đề án cùng điểm có tài "
+            "trợ đề án này; một đề án cùng điểm được ưu tiên theo tiêu chí sau (đơn vị lần đầu, kinh phí dự "
+            "phòng).",
+            "A selection with the same progress, every funded proposal with a higher score and as many of its own "
+            "score funds it; a proposal of the same score was preferred on the later criteria (first-time "
+            "applicants, money kept in reserve)."))
+    return Reason("tie_break", Text(
+        "Một phương án cùng tiến độ và cùng tổng điểm ưu tiên có tài trợ đề án này; đề án không "
+        "được chọn theo tiêu chí sau (đơn vị lần đầu, kinh phí dự phòng).",
+        "A selection with the same progress and total priority funds it; it lost on the later "
+        "criteria (first-time applicants, money kept in reserve)."))
 
 
 def _previous(previous: AnnualResult | Mapping[str, str] | None) -> dict[str, str] | None:
@@ -308,35 +478,58 @@ def _previous(previous: AnnualResult | Mapping[str, str] | None) -> dict[str, st
     return dict(previous)
 
 
-def _ineligible(p: Proposal, cap: Fraction | None, support: Fraction) -> Reason | None:
+def _ineligible(p: Proposal, cap: Fraction | None, support: Fraction) -> list[Reason]:
+    """Every reason the proposal may not be funded ([] when it may)."""
+    out = []
     if p.withdrawn:
-        return Reason("withdrawn", Text("Đề án đã rút.", "The proposal was withdrawn."))
+        out.append(Reason("withdrawn", Text("Đề án đã rút.", "The proposal was withdrawn.")))
     if not p.documents_complete:
-        return Reason("documents_incomplete", Text("Hồ sơ chưa đầy đủ.", "Its documents are incomplete."))
+        out.append(Reason("documents_incomplete", Text("Hồ sơ chưa đầy đủ.", "Its documents are incomplete.")))
     if cap is not None and p.requested > cap and not p.accepts_trim:
-        return Reason("above_cap", Text(
+        out.append(Reason("above_cap", Text(
             f"Kinh phí đề nghị {_m(p.requested, 'vi')} vượt mức hỗ trợ tối đa {_m(cap, 'vi')} triệu đồng "
             "và đơn vị không chấp nhận điều chỉnh.",
             f"The support requested, {_m(p.requested, 'en')}, is above the legal cap of "
-            f"{_m(cap, 'en')} million VND and the applicant does not accept a trim."))
+            f"{_m(cap, 'en')} million VND and the applicant does not accept a trim.")))
     if support <= 0:
-        return Reason("no_support", Text("Nhiệm vụ không có mức hỗ trợ cho đề án này.",
-                                         "Its task's support rule allows it no support."))
-    return None
+        out.append(Reason("no_support", Text("Nhiệm vụ không có mức hỗ trợ cho đề án này.",
+                                             "Its task's support rule allows it no support.")))
+    return out
 
 
 def select(sin: SelectionInput, backend: Backend, *, budget: Fraction | None = None,
            prepared: Prepared | None = None) -> tuple[frozenset[str] | None, dict[str, Fraction]]:
     """The lexicographic selection: the funded proposals and each objective's exact value; (None,
-    {}) when the rules cannot all hold (spread rules above what the money allows)."""
+    {}) when the rules cannot all hold (spread rules above what the money allows). Consecutive
+    merit stages are solved together where their weights stay small (``_merit_block``)."""
     keep: list[tuple[str, Fraction]] = []
     funded: frozenset[str] = frozenset()
     pre = prepared if prepared is not None and prepared.sin is sin else Prepared(sin)
-    for objective in OBJECTIVES:
-        if not any(pre.objectives[objective][0]):
+    stages = list(sin.objectives())
+    open_: dict[Fraction, int] = {}
+    for c in sin.candidates:
+        if c.fixed is not False:
+            open_[c.score] = open_.get(c.score, 0) + 1
+    i = 0
+    while i < len(stages):
+        objective = stages[i]
+        if not any(pre.objective(objective)[0]):
             keep.append((objective, Fraction(0)))  # all coefficients 0: not a stage
+            i += 1
             continue
-        m = linear_selection(sin, maximise=objective, keep=keep, budget=budget, prepared=pre)
+        level = stage_score(objective)
+        if level is not None and funded and all(c.id in funded for c in sin.candidates
+                                                if c.score == level and c.fixed is not False):
+            # the selection so far funds every proposal of this score: the stage's optimum, proven
+            keep.append((objective, value(sin, objective, funded)))
+            i += 1
+            continue
+        block = _merit_block(stages, i, open_) if level is not None else []
+        if len(block) > 1:
+            m = linear_selection(sin, keep=keep, budget=budget, prepared=pre, weighted=block)
+        else:
+            block = [(objective, 1)]
+            m = linear_selection(sin, maximise=objective, keep=keep, budget=budget, prepared=pre)
         out = backend.solve(m, options=SELECTION_OPTIONS)
         if out.status == Status.INFEASIBLE:
             return None, {}
@@ -346,52 +539,58 @@ def select(sin: SelectionInput, backend: Backend, *, budget: Fraction | None = N
         problems = violations(sin, funded, budget=budget)
         if problems:
             raise SolutionCheckError(f"the solver's selection breaks {'; '.join(problems)}")
-        keep.append((objective, value(sin, objective, funded)))
+        keep += [(name, value(sin, name, funded)) for name, _ in block]
+        i += len(block)
     return funded, dict(keep)
 
 
-def reasons_for(sin: SelectionInput, funded: frozenset[str], c: Candidate, runs: Collection[str]) -> list[Reason]:
+#: The largest objective value of merit stages solved together: their weights make a higher score
+#: dominate every lower one (w_i = Π_{j>i} (n_j + 1)), kept small enough to be exact in the solver.
+MERIT_BLOCK = 2**20
+
+
+def _merit_block(stages: list[str], i: int, open_: Mapping[Fraction, int]) -> list[tuple[str, int]]:
+    """The merit stages from ``stages[i]`` on that one weighted objective maximises exactly in
+    lexicographic order: weights with Σ_{j>i} n_j w_j < w_i, the largest value under
+    ``MERIT_BLOCK``."""
+    levels: list[tuple[str, int]] = []
+    product = 1
+    for name in stages[i:]:
+        level = stage_score(name)
+        if level is None:
+            break
+        n = open_.get(level, 0)
+        if product * (n + 1) > MERIT_BLOCK and levels:
+            break
+        levels.append((name, n))
+        product *= n + 1
+    weights, w = [], 1
+    for name, n in reversed(levels):
+        weights.append((name, w))
+        w *= n + 1
+    return list(reversed(weights))
+
+
+def reasons_for(sin: SelectionInput, funded: frozenset[str], c: Candidate, runs: Collection[str], *,
+                strict: bool = False, _chosen: list[Candidate] | None = None,
+                _spent: tuple[Fraction, Fraction] | None = None) -> list[Reason]:
     """Why an eligible proposal is not in the selection, each rule it would break if added
-    (``runs``: the tasks the program may run in the year)."""
+    (``runs``: the tasks the program may run in the year; ``strict``: the quantity rows are the
+    year's plan)."""
     out: list[Reason] = []
-    chosen = [x for x in sin.candidates if x.id in funded]
-    units_left = sin.remaining.get(c.task_id, 0)
-    done = sum(x.units for x in chosen if x.task_id == c.task_id)
-    if done + c.units > units_left:
-        if c.task_id not in runs:
-            out.append(Reason("quantity_met", Text(
-                f"Nhiệm vụ {c.task_id} không thực hiện trong năm {sin.year} theo chương trình.",
-                f"Task {c.task_id} does not run in {sin.year} under the program.")))
-        elif units_left == 0:
-            out.append(Reason("quantity_met", Text(
-                f"Mục tiêu của nhiệm vụ {c.task_id} đã được bố trí đủ trước năm {sin.year}.",
-                f"Task {c.task_id}'s target is already planned before {sin.year}.")))
-        else:
-            out.append(Reason("quantity_met", Text(
-                f"Nhiệm vụ {c.task_id} còn {units_left} đơn vị từ năm {sin.year} đến hết chương trình; "
-                f"các đề án được chọn đã chiếm {done}.",
-                f"Task {c.task_id} has {units_left} unit{'s' if units_left != 1 else ''} left from {sin.year} "
-                f"to the end of the program; the funded proposals take {done}."),
-                tuple(x.id for x in chosen if x.task_id == c.task_id)))
+    chosen = [x for x in sin.candidates if x.id in funded] if _chosen is None else _chosen
+    quantity = _quantity_reason(sin, chosen, c, runs, strict)
+    if quantity is not None:
+        out.append(quantity)
     if sin.max_per_commune is not None:
         same = [x.id for x in chosen if x.place == c.place]
         if len(same) >= sin.max_per_commune:
             out.append(Reason("spread", Text(
                 f"{c.place} đã có {len(same)} đề án được chọn (tối đa {sin.max_per_commune}).",
                 f"{c.place} already has {len(same)} funded (at most {sin.max_per_commune})."), tuple(same)))
-    local, cof = spent(sin, funded)
+    local, cof = spent(sin, funded) if _spent is None else _spent
     if local + c.support > sin.budget:
-        rivals = sorted((x for x in chosen if x.fixed is not True),
-                        key=lambda x: (x.task_id != c.task_id, x.score, x.id))
-        named = tuple(x.id for x in rivals[:MAX_NAMED])
-        listed_vi = ", ".join(f"{x.id} ({_score(x.score)} điểm)" for x in rivals[:MAX_NAMED])
-        listed_en = ", ".join(f"{x.id} (score {_score(x.score)})" for x in rivals[:MAX_NAMED])
-        left = sin.budget - local
-        out.append(Reason("outranked", Text(
-            f"Không đủ kinh phí: còn {_m(left, 'vi')} triệu đồng, đề án cần {_m(c.support, 'vi')}; "
-            f"các đề án đã được chọn: {listed_vi}.",
-            f"Outranked within the budget: {_m(left, 'en')} million VND left, it needs "
-            f"{_m(c.support, 'en')}; funded instead: {listed_en}."), named))
+        out.append(_money_reason(sin, chosen, c, sin.budget - local))
     if sin.cofunding is not None and cof + c.cofunding > sin.cofunding:
         out.append(Reason("cofunding", Text(
             f"Vượt vốn đối ứng của năm: còn {_m(sin.cofunding - cof, 'vi')} triệu đồng, đề án cần "
@@ -405,41 +604,135 @@ def reasons_for(sin: SelectionInput, funded: frozenset[str], c: Candidate, runs:
     return out
 
 
+def _quantity_reason(sin: SelectionInput, chosen: list[Candidate], c: Candidate, runs: Collection[str],
+                     strict: bool) -> Reason | None:
+    units_left = sin.remaining.get(c.task_id, 0)
+    done = sum(x.units for x in chosen if x.task_id == c.task_id)
+    if done + c.units <= units_left:
+        return None
+    if c.task_id not in runs:
+        return Reason("quantity_met", Text(
+            f"Nhiệm vụ {c.task_id} không thực hiện trong năm {sin.year} theo chương trình.",
+            f"Task {c.task_id} does not run in {sin.year} under the program."))
+    if units_left == 0 and not strict:
+        return Reason("quantity_met", Text(
+            f"Mục tiêu của nhiệm vụ {c.task_id} đã được bố trí đủ trước năm {sin.year}.",
+            f"Task {c.task_id}'s target is already planned before {sin.year}."))
+    named = tuple(x.id for x in chosen if x.task_id == c.task_id)
+    s = "s" if units_left != 1 else ""
+    if strict:
+        return Reason("quantity_met", Text(
+            f"Kế hoạch năm {sin.year} của nhiệm vụ {c.task_id} là {units_left} đơn vị; các đề án được chọn đã "
+            f"chiếm {done}.",
+            f"Task {c.task_id}'s plan for {sin.year} is {units_left} unit{s}; the funded proposals take {done}."),
+            named)
+    return Reason("quantity_met", Text(
+        f"Nhiệm vụ {c.task_id} còn {units_left} đơn vị từ năm {sin.year} đến hết chương trình; "
+        f"các đề án được chọn đã chiếm {done}.",
+        f"Task {c.task_id} has {units_left} unit{s} left from {sin.year} "
+        f"to the end of the program; the funded proposals take {done}."), named)
+
+
+def _money_reason(sin: SelectionInput, chosen: list[Candidate], c: Candidate, left: Fraction) -> Reason:
+    """Not enough money left: ``outranked`` naming the funded proposals with a higher score (its
+    own task's first, then the lowest-scored), or, where none has a higher score, ``budget``."""
+    rivals = sorted((x for x in chosen if x.fixed is not True and x.score > c.score),
+                    key=lambda x: (x.task_id != c.task_id, x.score, x.id))
+    head_vi = f"Không đủ kinh phí: còn {_m(left, 'vi')} triệu đồng, đề án cần {_m(c.support, 'vi')}"
+    head_en = f"Not enough money left: {_m(left, 'en')} million VND, it needs {_m(c.support, 'en')}"
+    if rivals:
+        named = tuple(x.id for x in rivals[:MAX_NAMED])
+        listed_vi = ", ".join(f"{x.id} ({_score(x.score, 'vi')} điểm)" for x in rivals[:MAX_NAMED])
+        listed_en = ", ".join(f"{x.id} (score {_score(x.score, 'en')})" for x in rivals[:MAX_NAMED])
+        more = len(rivals) - len(named)
+        return Reason("outranked", Text(
+            f"{head_vi}; các đề án điểm cao hơn đã được chọn: {listed_vi}" + (f" và {more} đề án khác." if more
+                                                                              else "."),
+            f"{head_en}; funded with a higher score: {listed_en}" + (f" and {more} more." if more else ".")),
+            named)
+    if sin.rule == "merit":
+        return Reason("budget", Text(
+            f"{head_vi}; không đề án nào điểm cao hơn được chọn thay: kinh phí còn lại dành cho kế hoạch năm "
+            "của các nhiệm vụ, được ưu tiên trước điểm.",
+            f"{head_en}; no proposal with a higher score is funded in its place: the money serves the year's "
+            "plan of the tasks, which comes before scores."))
+    return Reason("budget", Text(
+        f"{head_vi}; phương án có tổng điểm cao nhất chọn các đề án khác.",
+        f"{head_en}; the selection with the highest total score funds others."))
+
+
+def figure_keep(sin: SelectionInput, values: Mapping[str, Fraction], c: Candidate | None = None
+                ) -> list[tuple[str, Fraction]]:
+    """What a least-extra-budget selection keeps at the selection's values: progress, kept and
+    priority (the total score), or with the merit rule, the number funded at ``c``'s score (every
+    merit level when ``c`` is None); with the merit rule it also keeps every funded proposal with a
+    higher score (``figure_fund``): a lower-scored proposal may make way for ``c``, a higher-scored
+    one may not, and one of its own score only for it."""
+    if c is not None and sin.rule == "merit":
+        own = merit_stage(c.score)
+        return [(k, values[k]) for k in (*KEPT_BY_FIGURES, own) if k in values]
+    return [(k, values[k]) for k in sin.objectives()
+            if k in KEPT_BY_FIGURES or (c is None and stage_score(k) is not None)]
+
+
+def figure_fund(sin: SelectionInput, funded: frozenset[str], c: Candidate) -> frozenset[str]:
+    """The funded proposals a least-extra-budget selection keeps funded: with the merit rule, those
+    with a higher score than ``c`` (none with the total score)."""
+    if sin.rule != "merit":
+        return frozenset()
+    return frozenset(x.id for x in sin.candidates if x.id in funded and x.score > c.score)
+
+
 class _Screen:
     """The least-budget model's LP relaxation, compiled once (HiGHS): where it has no solution
     with a proposal forced funded, neither has the integer model (a sound proof, about 1 ms
-    instead of a MIP's 20 ms on 500 proposals); elsewhere the integer model decides."""
+    instead of a MIP's 20 ms on 500 proposals); elsewhere the integer model decides. With the
+    merit rule the rows of the score levels below the proposal's are lifted for its solve."""
 
     def __init__(self, sin: SelectionInput, values: Mapping[str, Fraction], pre: Prepared, backend: Backend):
         self.compiled: Compiled | None = None
+        self.sin = sin
         if isinstance(backend, HighsBackend):
-            keep = [(k, values[k]) for k in KEPT_BY_FIGURES]
-            m = linear_selection(sin, keep=keep, least_budget=True, prepared=pre)
+            m = linear_selection(sin, keep=figure_keep(sin, values), least_budget=True, prepared=pre)
             self.model = replace(m, col_integer=[False] * len(m.col_integer))
             self.compiled = Compiled(self.model, backend)
+            self.levels = [(self.compiled.row_of[f"keep[{k}]"], level) for k, _ in figure_keep(sin, values)
+                           if (level := stage_score(k)) is not None]
 
-    def impossible(self, proposal_id: str) -> bool:
+    def impossible(self, c: Candidate, fund: Collection[str] = ()) -> bool:
         if self.compiled is None:
             return False
-        j = np.array([self.model.variables[proposal_id]])
-        self.compiled.set_col_bounds(j, np.array([1.0]), np.array([1.0]))
+        lifted = np.array([row for row, level in self.levels if level != c.score], dtype=np.int64)
+        if len(lifted):
+            self.compiled.set_row_upper(lifted, np.full(len(lifted), np.inf))
+        j = np.array([self.model.variables[i] for i in (c.id, *sorted(fund))])
+        self.compiled.set_col_bounds(j, np.ones(len(j)), np.ones(len(j)))
         status, _ = self.compiled.solve()
-        self.compiled.set_col_bounds(j, np.array([self.model.col_lower[j[0]]]), np.array([self.model.col_upper[j[0]]]))
+        self.compiled.set_col_bounds(j, np.asarray(self.model.col_lower)[j], np.asarray(self.model.col_upper)[j])
+        if len(lifted):
+            self.compiled.set_row_upper(lifted, self.compiled.row_upper[lifted])
         return status == Status.INFEASIBLE
 
 
 def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str, Fraction], c: Candidate,
                 backend: Backend, prepared: Prepared | None = None, screen: _Screen | None = None,
-                check: bool = False) -> tuple[Fraction | None, bool | None]:
+                check: bool = False, frame: SelectionInput | None = None,
+                _known: tuple[list[Candidate], tuple[Fraction, Fraction]] | None = None
+                ) -> tuple[Fraction | None, bool | None]:
     """The least extra local budget (million VND, whole đồng, rounded up) with which a selection
-    funds ``c`` and keeps the progress and priority of the selection, verified by solving again;
-    with ``check``, whether the selection made again with that budget funds it (else None).
+    funds ``c`` and keeps the progress and priority of the selection (``figure_keep``), proven
+    least in exact arithmetic (``_exactly_least``); with ``check``, whether the selection made
+    again with that budget (``choose``; ``frame``: the year's plan first) funds it (else None).
     (None, None): no amount."""
-    keep = [(k, values[k]) for k in KEPT_BY_FIGURES]
+    keep = figure_keep(sin, values, c)
+    fund = (figure_fund(sin, funded, c) if _known is None or sin.rule != "merit"
+            else frozenset(x.id for x in _known[0] if x.score > c.score))
     pre = prepared if prepared is not None else Prepared(sin)
-    if screen is not None and screen.impossible(c.id):
+    if screen is not None and screen.impossible(c, fund):
         return None, None
-    m = linear_selection(sin, keep=keep, force=c.id, least_budget=True, prepared=pre)
+    if _swap_witness(sin, funded, c, keep, fund, _known):  # 0 is the least: a selection checked exactly shows it
+        return Fraction(0), (None if not check else _funded_again(sin, c, Fraction(0), frame, backend))
+    m = linear_selection(sin, keep=keep, force=c.id, least_budget=True, prepared=pre, fund=fund)
     out = backend.solve(m, options=SELECTION_OPTIONS)
     if out.status == Status.INFEASIBLE:
         return None, None
@@ -448,18 +741,71 @@ def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str
     chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
     local, _ = spent(sin, chosen)
     extra = _round_up(max(local - sin.budget, Fraction(0)))
-    problems = violations(sin, chosen, budget=sin.budget + extra)
-    if problems or c.id not in chosen or any(value(sin, k, chosen) < v for k, v in keep):
-        raise SolutionCheckError(f"the least-budget selection for {c.id} does not hold: {'; '.join(problems)}")
-    if extra > 0:  # one đồng less: no selection funds it without giving up progress or priority
-        less = linear_selection(sin, keep=keep, force=c.id, budget=sin.budget + extra - DONG, prepared=pre)
-        if backend.solve(less, options=SELECTION_OPTIONS).status != Status.INFEASIBLE:
-            raise SolutionCheckError(f"the least extra budget for {c.id} is not the least: "
-                                     f"{extra - DONG} also funds it")
+    if not _holds(sin, chosen, c, keep, sin.budget + extra, fund):
+        raise SolutionCheckError(f"the least-budget selection for {c.id} does not hold: "
+                                 f"{'; '.join(violations(sin, chosen, budget=sin.budget + extra))}")
+    extra = _exactly_least(sin, c, keep, fund, extra, backend, pre)
     if not check:
         return extra, None
-    again, _ = select(sin, backend, budget=sin.budget + extra, prepared=pre)
-    return extra, again is not None and c.id in again
+    return extra, _funded_again(sin, c, extra, frame, backend)
+
+
+def _funded_again(sin: SelectionInput, c: Candidate, extra: Fraction, frame: SelectionInput | None,
+                  backend: Backend) -> bool:
+    """Whether the selection made again with ``extra`` more funds ``c``."""
+    again, _ = choose(frame if frame is not None else sin, sin, "frame" if frame is not None else "free", backend,
+                      budget=sin.budget + extra)
+    return again is not None and c.id in again
+
+
+def _swap_witness(sin: SelectionInput, funded: frozenset[str], c: Candidate, keep: list[tuple[str, Fraction]],
+                  fund: Collection[str], known: tuple[list[Candidate], tuple[Fraction, Fraction]] | None = None
+                  ) -> bool:
+    """A selection within the budget that funds ``c`` and keeps ``keep``, found by adding ``c`` in
+    the place of one funded proposal with a score no higher (checked in exact arithmetic): its least
+    extra budget is then 0, without a solve."""
+    chosen, (local, cof) = known or ([x for x in sin.candidates if x.id in funded], spent(sin, funded))
+    lower = [x for x in chosen if x.fixed is not True and x.score <= c.score
+             and local - x.support + c.support <= sin.budget  # the money first: a cheap necessary test
+             and (sin.cofunding is None or cof - x.cofunding + c.cofunding <= sin.cofunding)]
+    return any(_holds(sin, (funded - {x.id}) | {c.id}, c, keep, sin.budget, fund) for x in lower)
+
+
+def _holds(sin: SelectionInput, chosen: frozenset[str], c: Candidate, keep: list[tuple[str, Fraction]],
+           budget: Fraction, fund: Collection[str] = ()) -> bool:
+    """In exact arithmetic: ``chosen`` funds ``c`` and ``fund``, keeps every rule within ``budget``
+    and every value of ``keep``."""
+    return (c.id in chosen and chosen >= set(fund) and not violations(sin, chosen, budget=budget)
+            and all(value(sin, k, chosen) >= v for k, v in keep))
+
+
+def _exactly_least(sin: SelectionInput, c: Candidate, keep: list[tuple[str, Fraction]], fund: Collection[str],
+                   extra: Fraction, backend: Backend, pre: Prepared) -> Fraction:
+    """``extra`` proven least in exact arithmetic: the model with one đồng less must have no
+    solution. A solution the solver finds there is checked exactly: if it holds, it costs less
+    and the figure comes down to it; if it breaks the budget by less than the solver's tolerance
+    (a row of a hundred million đồng, one đồng over), it is cut off and the model solved again,
+    at most ``MAX_CUTS`` times. The solver's "no solution" is sound (its tolerance only widens
+    what it accepts)."""
+    cuts: list[frozenset[str]] = []
+    while extra > 0:
+        less = linear_selection(sin, keep=keep, force=c.id, budget=sin.budget + extra - DONG, prepared=pre,
+                                exclude=cuts, fund=fund)
+        out = backend.solve(less, options=SELECTION_OPTIONS)
+        if out.status == Status.INFEASIBLE:
+            return extra
+        if out.status != Status.OPTIMAL or out.values is None:
+            raise SolverError(f"the least budget for {c.id} stopped before it was proven ({out.status.value})")
+        found = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
+        if _holds(sin, found, c, keep, sin.budget + extra - DONG, fund):
+            extra = _round_up(max(spent(sin, found)[0] - sin.budget, Fraction(0)))  # a cheaper one: come down
+        elif len(cuts) < MAX_CUTS:
+            cuts.append(found)
+        else:
+            raise SolutionCheckError(f"the least extra budget for {c.id} could not be proven least in exact "
+                                     f"arithmetic after {MAX_CUTS} selections the solver accepted within its "
+                                     "tolerance")
+    return extra
 
 
 def _round_up(x: Fraction) -> Fraction:
@@ -474,8 +820,9 @@ def _infeasible_message(sin: SelectionInput) -> str:
             + (f": at least {sin.min_per_region} per region in {len(regions)} regions" if regions else ""))
 
 
-def _score(x: Fraction) -> str:
-    return str(int(x)) if x.denominator == 1 else f"{float(x):g}"
+def _score(x: Fraction, lang: str = "en") -> str:
+    """A score for a sentence: 88, 77.5 (77,5 in Vietnamese)."""
+    return number(x, lang, 2)
 
 
 def _m(x: Fraction, lang: str) -> str:
@@ -495,107 +842,3 @@ def summary(result: AnnualResult) -> dict[str, Any]:
         "funded": len(result.funded), "not_funded": len(result.decisions) - len(result.funded),
         "values": {k: str(v) for k, v in result.values.items()},
     }
-
-
-# The tidy tables (pandas imported only when a table is asked for): named after the selection
-# model's dimensions (proposal_id, task_id, commune); money in million VND as floats (the exact
-# figures stay in AnnualResult.decisions).
-
-SELECTION_COLUMNS = ("proposal_id", "task_id", "commune", "region", "applicant", "title", "status", "units",
-                     "requested", "cap", "support", "trim", "cofunding", "score", "reason_code", "reason",
-                     "least_extra", "funded_at_extra")
-
-
-def selection_frame(result: AnnualResult, lang: str = "vi") -> pd.DataFrame:
-    import pandas as pd
-
-    rows = []
-    for d in result.decisions:
-        p = d.proposal
-        rows.append({
-            "proposal_id": p.id, "task_id": p.task_id, "commune": p.commune, "region": p.region,
-            "applicant": p.applicant, "title": p.title, "status": d.status, "units": p.units,
-            "requested": float(p.requested), "cap": None if d.cap is None else float(d.cap),
-            "support": float(d.support), "trim": float(d.trim), "cofunding": float(d.cofunding),
-            "score": float(p.score), "reason_code": ";".join(r.code for r in d.reasons),
-            "reason": d.reason_text(lang),
-            "least_extra": None if d.least_extra is None else float(d.least_extra),
-            "funded_at_extra": d.funded_at_extra,
-        })
-    return pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
-
-
-TASK_COLUMNS = ("task_id", "planned_units", "remaining_units", "proposals", "funded", "funded_units", "requested",
-                "support", "cofunding")
-COMMUNE_COLUMNS = ("commune", "region", "proposals", "funded", "support")
-_MONEY = ("requested", "support", "cofunding")
-
-
-def task_rows(result: AnnualResult) -> list[dict[str, Any]]:
-    """Per task (with proposals, or planned for the year): planned units for the year, units left,
-    proposals, units funded, money requested and funded (million VND, exact)."""
-    tasks = sorted({d.proposal.task_id for d in result.decisions} | {t for t, n in result.planned.items() if n},
-                   key=list(result.planned).index)
-    rows = []
-    for t in tasks:
-        ds = [d for d in result.decisions if d.proposal.task_id == t]
-        funded = [d for d in ds if d.status != NOT_FUNDED]
-        rows.append({
-            "task_id": t, "planned_units": result.planned.get(t, 0), "remaining_units": result.remaining.get(t, 0),
-            "proposals": len(ds), "funded": len(funded), "funded_units": sum(d.proposal.units for d in funded),
-            "requested": sum((d.proposal.requested for d in ds), Fraction(0)),
-            "support": sum((d.support for d in funded), Fraction(0)),
-            "cofunding": sum((d.cofunding for d in funded), Fraction(0)),
-        })
-    return rows
-
-
-def commune_rows(result: AnnualResult) -> list[dict[str, Any]]:
-    """Per commune (with its region), in region order: proposals, funded, support (exact)."""
-    count: dict[tuple[str, str], int] = {}
-    funded: dict[tuple[str, str], int] = {}
-    support: dict[tuple[str, str], Fraction] = {}
-    for d in result.decisions:
-        place = (d.proposal.region, d.proposal.commune)
-        count[place] = count.get(place, 0) + 1
-        if d.status != NOT_FUNDED:
-            funded[place] = funded.get(place, 0) + 1
-            support[place] = support.get(place, Fraction(0)) + d.support
-    return [{"commune": c, "region": r, "proposals": n, "funded": funded.get((r, c), 0),
-             "support": support.get((r, c), Fraction(0))} for (r, c), n in sorted(count.items())]
-
-
-def _frame(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> pd.DataFrame:
-    """Exact rows as a DataFrame: money as floats."""
-    import pandas as pd
-
-    return pd.DataFrame([{k: float(v) if k in _MONEY else v for k, v in row.items()} for row in rows],
-                        columns=list(columns))
-
-
-def task_frame(result: AnnualResult) -> pd.DataFrame:
-    """``task_rows`` as a DataFrame."""
-    return _frame(task_rows(result), TASK_COLUMNS)
-
-
-def commune_frame(result: AnnualResult) -> pd.DataFrame:
-    """``commune_rows`` as a DataFrame."""
-    return _frame(commune_rows(result), COMMUNE_COLUMNS)
-
-
-def changes_frame(result: AnnualResult) -> pd.DataFrame:
-    """Mid-year re-selection: proposals whose status changed since ``result.previous``."""
-    import pandas as pd
-
-    rows = []
-    before = result.previous or {}
-    for d in result.decisions:
-        old = before.get(d.proposal.id, "new")
-        if result.previous is not None and old != d.status:
-            rows.append({"proposal_id": d.proposal.id, "before": old, "after": d.status,
-                         "support": float(d.support) if d.status != "not_funded" else 0.0,
-                         "reason": d.reason_text()})
-    for pid in sorted(set(before) - {d.proposal.id for d in result.decisions}):
-        rows.append({"proposal_id": pid, "before": before[pid], "after": "removed", "support": 0.0,
-                     "reason": "không còn trong hồ sơ / no longer in the file"})
-    return pd.DataFrame(rows, columns=["proposal_id", "before", "after", "support", "reason"])

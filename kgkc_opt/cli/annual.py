@@ -102,6 +102,28 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--check-extra", action="store_true",
                    help="for each least extra budget, also make the selection again with it and say whether it "
                    "funds the proposal (slower: the whole selection is solved once more per figure)")
+    p.add_argument("--rule", choices=("merit", "sum-of-scores"), default="merit",
+                   help="after progress toward the year's plan: merit (default: lexicographic order of scores, fund "
+                   "from the top of the list: a proposal is left out only where no selection keeping every higher "
+                   "score funds it) or sum-of-scores (the highest total score, the earlier rule)")
+    p.add_argument("--year-plan", choices=("frame", "strict", "free"), default="frame",
+                   help="frame (default): each task's units at most its plan for the year, then the money left funds "
+                   "further proposals in merit order up to the units left in the period, each marked beyond the "
+                   "year's plan; strict: the year's plan caps each task and the money left is kept; free: up to the "
+                   "period's units left in one selection (the earlier rule)")
+    national = p.add_mutually_exclusive_group()
+    national.add_argument("--national-envelope", type=_amount, metavar="AMOUNT",
+                          help="the national money (million VND) for the proposals whose channel is national: they "
+                          "are selected within it first, by the same rules; without it or --national-approved a "
+                          "national proposal has no national money")
+    national.add_argument("--national-approved", metavar="CSV",
+                          help="the Ministry's approvals: a CSV with the columns proposal_id and approved (national "
+                          "support, million VND); a national proposal not listed is not approved")
+    p.add_argument("--national-fallback", action="store_true",
+                   help="a national proposal not funded from national money may be funded from local money")
+    p.add_argument("--national-what-if", action="store_true",
+                   help="also select with the national money as given, half of it and none (late or absent), and "
+                   "say what changes and what it costs the local budget (national_whatif.csv)")
     p.add_argument("--previous", metavar="DIR_OR_SELECTION_CSV",
                    help="mid-year re-selection: an earlier output folder (its selection.csv) or a selection.csv; "
                    "started proposals stay funded, those funded before are kept where progress allows, withdrawn "
@@ -125,7 +147,10 @@ def cmd_annual(args: argparse.Namespace) -> int:
                             "kien-giang-2021-2025"), scenario=args.scenario, lang=args.lang,
                             max_per_commune=args.max_per_commune, min_per_region=args.min_per_region,
                             cap_cofunding=not args.no_cofunding_cap, budget=args.budget, previous=args.previous,
-                            check_extra=args.check_extra, sheet=args.sheet)
+                            check_extra=args.check_extra, sheet=args.sheet, rule=args.rule,
+                            year_plan=args.year_plan, national=args.national_envelope,
+                            national_approved=args.national_approved, national_fallback=args.national_fallback,
+                            national_whatif=args.national_what_if)
     if args.out:
         export.check_folder(args.out, force=args.force)
     started = time.perf_counter()
@@ -139,6 +164,8 @@ def cmd_annual(args: argparse.Namespace) -> int:
             check_out_holds_no_input(args.out, run.inputs)
             export.write_folder(args.out, run.files, force=args.force)
     summary(run.result, run.scenario, seconds, args.lang)
+    if run.whatif:
+        whatif_summary(run.whatif, args.lang)
     if args.out:
         print()
         text.wrote(f"{args.out}/", args.lang)
@@ -178,6 +205,15 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
            if result.cofunding is not None else "")
     print(t(f"Vốn đối ứng của các cơ sở được hỗ trợ: {money(cof, lang)}{cap} {mvnd}.",
             f"Co-funding of the funded proposals: {money(cof, lang)}{cap} {mvnd}.", lang))
+    if result.national is not None:
+        n_funded = [d for d in result.funded if d.source == "national"]
+        fallback = [d for d in result.funded if d.source == "local" and d.proposal.channel == "national"]
+        print(t(f"Kinh phí khuyến công quốc gia: {money(result.national, lang)} {mvnd}; đã bố trí "
+                f"{money(result.spent_national, lang)} cho {len(n_funded)} đề án quốc gia"
+                + (f"; {len(fallback)} đề án quốc gia dùng kinh phí địa phương" if fallback else "") + ".",
+                f"National money: {money(result.national, lang)} {mvnd}; {money(result.spent_national, lang)} "
+                f"funds {len(n_funded)} national proposals"
+                + (f"; {len(fallback)} national proposals fall back to local money" if fallback else "") + ".", lang))
     print(t(f"Được hỗ trợ: {n['funded'] + n['trimmed']}/{len(result.decisions)} đề án ({n['funded']} theo đề nghị, "
             f"{n['trimmed']} điều chỉnh giảm theo mức hỗ trợ tối đa); không được hỗ trợ: {n['not_funded']}.",
             f"Funded: {n['funded'] + n['trimmed']} of {len(result.decisions)} proposals ({n['funded']} as requested, "
@@ -186,6 +222,13 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
     if trimmed:
         print(t("Điều chỉnh giảm: ", "Trimmed: ", lang) + "; ".join(
             f"{d.proposal.id} {money(d.proposal.requested, lang)} → {money(d.support, lang)}" for d in trimmed))
+    beyond = sorted((d for d in result.decisions if d.beyond_plan), key=lambda d: (-d.proposal.score, d.proposal.id))
+    if beyond:
+        print(t(f"Ngoài kế hoạch năm {result.year} (kinh phí còn lại sau khi bố trí đủ kế hoạch năm, theo thứ tự "
+                "điểm): ", f"Beyond the plan for {result.year} (money left once every task's plan is served, in "
+                "order of score): ", lang) + "; ".join(
+            f"{d.proposal.id} ({d.proposal.task_id}, {text.n(float(d.proposal.score), lang)} "
+            f"{t('điểm', 'points', lang)}, {money(d.support, lang)})" for d in beyond))
     refused = [d for d in result.decisions if d.status == "not_funded"]
     if refused:
         print(t(f"\nĐề án không được hỗ trợ ({len(refused)}):", f"\nProposals not funded ({len(refused)}):", lang))
@@ -211,3 +254,21 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
                   + (f" ({why})" if why else ""))
         if not len(changes):
             print(t("  (không có)", "  (none)", lang))
+
+
+def whatif_summary(cases: Any, lang: str) -> None:
+    """The national what-if: each case's national money, who falls back, what it costs, who is lost."""
+    from kgkc_opt.report.annual_tables import money
+
+    print(t("\nNếu kinh phí quốc gia chậm, thiếu hoặc không có:", "\nIf the national money is late, partial or absent:",
+            lang))
+    for w in cases:
+        print(t(f"- {w.name.get(lang)} ({money(w.national, lang)} triệu đồng): {len(w.funded_national)} đề án "
+                "quốc gia; "
+                f"{len(w.fallback)} chuyển sang kinh phí địa phương ({money(w.fallback_money, lang)} triệu đồng); "
+                f"{len(w.lost)} không được hỗ trợ; đề án địa phương mất chỗ: {', '.join(w.displaced) or 'không'}.",
+                f"- {w.name.get(lang)} ({money(w.national, lang)} million VND): {len(w.funded_national)} national "
+                f"proposals funded; {len(w.fallback)} fall back to local money "
+                f"({money(w.fallback_money, lang)} million VND); {len(w.lost)} not funded; local proposals "
+                f"displaced: {', '.join(w.displaced) or 'none'}.",
+                lang))

@@ -91,6 +91,9 @@ class Proposal:
     #: mid-year re-selection: already started (kept funded), or withdrawn (never funded)
     started: bool = False
     withdrawn: bool = False
+    #: the program it is registered for: "national" (the national program, Form 2, approved by the
+    #: Ministry) or "local" (the province's program; the default)
+    channel: str = "local"
     #: the file's line (CSV) or row (xlsx) the proposal was read from, for messages
     line: int = 0
     #: what the file says of the applicant (its kind, place, craft village, ...; None: not said),
@@ -147,6 +150,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "ethnic_minority": ("lao động dân tộc thiểu số", "sử dụng lao động dân tộc thiểu số", "dân tộc thiểu số",
                         "ethnic_minority_employees"),
     "disadvantaged_area": ("địa bàn khó khăn", "vùng khó khăn", "địa bàn đặc biệt khó khăn"),
+    "channel": ("kênh", "chương trình", "nguồn kinh phí"),
 }
 REQUIRED = ("proposal_id", "title", "applicant", "commune", "task_id", "units", "total_cost", "requested",
             "cofunding")
@@ -492,7 +496,8 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
             region=row.grouping("region"), score=score, priority_group=row.grouping("priority_group"),
             first_time=bool(flags["first_time"]), documents_complete=bool(flags["documents_complete"]),
             accepts_trim=bool(flags["accepts_trim"]), started=bool(flags["started"]),
-            withdrawn=bool(flags["withdrawn"]), line=n, profile=profile))
+            withdrawn=bool(flags["withdrawn"]), line=n, profile=profile,
+            channel=channel_of(c, table.cell(cells, "channel"), row.where("channel"))))
     c.raise_if_any(ProposalsError)
     return Proposals(source, tuple(out))
 
@@ -535,3 +540,19 @@ def proposals_from_csv_text(text: str, program: Program, *, source: str = "<prop
     (header_line, header), data = rows[0], rows[1:]
     return proposals_from_rows(header, data, program, source=source, decimal_comma=sep == ";",
                                header_line=header_line)
+
+
+# ---- the channel column: national or local program ---------------------------------------------
+
+#: What a ``channel`` cell may say (folded: no case, no accents), and the channel it names.
+CHANNELS = {"national": "national", "quoc gia": "national", "trung uong": "national", "tw": "national",
+            "ctkcqg": "national", "local": "local", "dia phuong": "local", "dp": "local", "": "local"}
+
+
+def channel_of(c: Collector, text: str, where: str) -> str:
+    """The channel a cell names ("local" when empty); a problem at ``where`` otherwise."""
+    channel = CHANNELS.get(" ".join(fold(text).replace(".", " ").split()))
+    if channel is None:
+        c.error(where, f"{visible(text)}: expected national (quốc gia, trung ương) or local (địa phương)")
+        return "local"
+    return channel

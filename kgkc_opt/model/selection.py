@@ -30,7 +30,11 @@ The objectives, maximised lexicographically in this order (``OBJECTIVES``; docs/
    program plans for the year (the program's own objective, restricted to the year);
 2. ``kept``: mid-year re-selection only, the number of proposals funded before that stay funded (a
    funded proposal is dropped only when progress needs it; without an earlier selection it is 0);
-3. ``priority``: Σ_p score_p f_p: the proposals' own priority;
+3. merit (``SelectionInput.rule``): with the rule ``merit`` (the default), one stage per score
+   level from the highest down, ``merit:<score>`` = the number of proposals of that score funded:
+   the selection is best in lexicographic order of scores (a proposal is left out only when no
+   selection keeping every higher score level funds it: "fund from the top of the list"); with
+   the rule ``sum-of-scores``, one stage ``priority``: Σ_p score_p f_p, the proposals' total score;
 4. ``first_time``: the number of first-time applicants funded;
 5. ``reserve``: −Σ_p support_p f_p: the least local budget spent (the most kept in reserve).
 
@@ -51,6 +55,10 @@ from kgkc_opt.model.linear import INF, LinearModel, RowInfo
 from kgkc_opt.money import integral_row, lcm_of_denominators
 
 OBJECTIVES = ("progress", "kept", "priority", "first_time", "reserve")
+#: The selection rules: lexicographic merit order of scores (default), or the total score.
+RULES = ("merit", "sum-of-scores")
+#: A merit stage's name: ``merit:<score>`` (the number of proposals of that score funded).
+MERIT = "merit:"
 #: One đồng in million VND: the least-extra-budget figures are whole đồng, rounded up.
 DONG = Fraction(1, 10**6)
 
@@ -91,6 +99,8 @@ class Candidate:
             return Fraction(int(self.first_time))
         if objective == "reserve":
             return -self.support
+        if objective.startswith(MERIT):
+            return Fraction(int(self.score == Fraction(objective[len(MERIT):])))
         raise ValueError(f"unknown objective {objective!r}; the objectives are {', '.join(OBJECTIVES)}")
 
 
@@ -110,6 +120,25 @@ class SelectionInput:
     unit_progress: Mapping[str, Fraction]
     max_per_commune: int | None = None
     min_per_region: int = 0
+    #: the selection rule after progress (and kept): ``RULES``
+    rule: str = "merit"
+
+    def objectives(self) -> tuple[str, ...]:
+        """The stages in order: progress, kept, the rule's stages (``merit:<score>`` per score level
+        from the highest, or ``priority``), first_time, reserve (computed once per input)."""
+        cached = self.__dict__.get("_objectives")
+        if cached is None:
+            cached = self._objectives_now()
+            object.__setattr__(self, "_objectives", cached)
+        return cached
+
+    def _objectives_now(self) -> tuple[str, ...]:
+        if self.rule == "sum-of-scores":
+            return OBJECTIVES
+        if self.rule != "merit":
+            raise ValueError(f"unknown selection rule {self.rule!r}; the rules are {', '.join(RULES)}")
+        levels = sorted({c.score for c in self.candidates if c.fixed is not False}, reverse=True)
+        return ("progress", "kept", *(merit_stage(s) for s in levels), "first_time", "reserve")
 
     def regions(self) -> dict[str, int]:
         """Each region with the fewest proposals the spread rule asks for in it (0: none asked):
@@ -121,6 +150,16 @@ class SelectionInput:
             if c.region:
                 open_[c.region] = open_.get(c.region, 0) + (c.fixed is not False)
         return {r: min(self.min_per_region, n) for r, n in sorted(open_.items()) if n}
+
+
+def merit_stage(score: Fraction) -> str:
+    """The merit stage of a score level: ``merit:<score>`` (exact: ``merit:163/2``)."""
+    return f"{MERIT}{score}"
+
+
+def stage_score(objective: str) -> Fraction | None:
+    """The score level of a merit stage (None: not a merit stage)."""
+    return Fraction(objective[len(MERIT):]) if objective.startswith(MERIT) else None
 
 
 def units(sin: SelectionInput, funded: Collection[str]) -> dict[str, int]:
@@ -199,8 +238,8 @@ class Prepared:
     def __init__(self, sin: SelectionInput):
         self.sin = sin
         self.tasks = sorted({c.task_id for c in sin.candidates}, key=[c.task_id for c in sin.candidates].index)
-        self.objectives = {o: _integers([c.coefficient(o) for c in sin.candidates]) for o in OBJECTIVES
-                           if o != "progress"}
+        #: each objective's integer coefficients and scale, computed when first asked (``objective``)
+        self.objectives: dict[str, tuple[list[int], Fraction]] = {}
         #: progress: one coefficient per task (its g_t column)
         self.objectives["progress"] = _integers([sin.unit_progress.get(t, Fraction(0)) for t in self.tasks])
         self.support = [c.support for c in sin.candidates]
@@ -210,6 +249,17 @@ class Prepared:
             self.cofunding, self.cofunding_bound, _ = integral_row([c.cofunding for c in sin.candidates],
                                                                    sin.cofunding)
         self._budget: dict[Fraction, tuple[list[int], int]] = {}
+
+    def objective(self, name: str) -> tuple[list[int], Fraction]:
+        """An objective's coefficients as integers (one per candidate; per task for progress) and
+        the factor they were scaled by."""
+        if name not in self.objectives:
+            level = stage_score(name)
+            if level is not None:  # a merit stage: 1 for the proposals of that score
+                self.objectives[name] = ([int(c.score == level) for c in self.sin.candidates], Fraction(1))
+            else:
+                self.objectives[name] = _integers([c.coefficient(name) for c in self.sin.candidates])
+        return self.objectives[name]
 
     def budget(self, cap: Fraction) -> tuple[list[int], int]:
         if cap not in self._budget:
@@ -221,13 +271,17 @@ class Prepared:
 def linear_selection(
     sin: SelectionInput, *, maximise: str | None = None, keep: Sequence[tuple[str, Fraction]] = (),
     force: str | None = None, budget: Fraction | None = None, least_budget: bool = False,
-    prepared: Prepared | None = None,
+    prepared: Prepared | None = None, exclude: Sequence[Collection[str]] = (),
+    weighted: Sequence[tuple[str, int]] = (), fund: Collection[str] = (),
 ) -> LinearModel:
     """The selection model (module docstring). ``maximise``: an objective of ``OBJECTIVES`` (None:
     feasibility); ``keep``: earlier objectives held at their values; ``force``: a proposal fixed
     funded; ``budget``: the local budget in place of the year's; ``least_budget``: a column δ ≥ 0
     of extra local budget (million VND) added to the budget row and minimised (then ``maximise``
-    must be None); ``prepared``: ``Prepared(sin)``, when many models are built from one input."""
+    must be None); ``prepared``: ``Prepared(sin)``, when many models are built from one input;
+    ``exclude``: selections (sets of proposal ids) cut off (no-good cuts); ``weighted``: objectives
+    maximised together with integer weights (``maximise`` then None); ``fund``: proposals fixed
+    funded (the least extra budget's: those of the selection with a higher score)."""
     if least_budget and maximise is not None:
         raise ValueError("the least-budget model has its own objective")
     pre = prepared if prepared is not None and prepared.sin is sin else Prepared(sin)
@@ -237,7 +291,7 @@ def linear_selection(
         lo, hi = 0.0, 1.0
         if c.fixed is False:
             hi = 0.0
-        elif c.fixed is True or c.id == force:
+        elif c.fixed is True or c.id == force or c.id in fund:
             lo = 1.0
         cols[c.id] = m.col(f"f[{c.id}]", lo, hi, integer=True)
     m.variables = dict(cols)
@@ -253,17 +307,28 @@ def linear_selection(
         return [counted[t] for t in pre.tasks] if name == "progress" else [cols[i] for i in ids]
 
     for name, kept in keep:
-        coefficients, scale = pre.objectives[name]
+        coefficients, scale = pre.objective(name)
         bound = kept * scale  # exact: the value is reached by a selection, so it is an integer
         if bound.denominator != 1:
             raise ValueError(f"kept value of {name} is not reached by any selection: {kept}")
-        terms = [(j, float(a)) for j, a in zip(columns(name), coefficients, strict=True) if a]
-        m.row(f"keep[{name}]", terms, float(bound), INF, RowInfo(f"keep[{name}]", "keep", f"objective {name}"))
+        # written as −objective ≤ −value: a row whose upper bound a compiled model can lift
+        terms = [(j, -float(a)) for j, a in zip(columns(name), coefficients, strict=True) if a]
+        m.row(f"keep[{name}]", terms, -INF, -float(bound), RowInfo(f"keep[{name}]", "keep", f"objective {name}"))
+    for cut, chosen in enumerate(exclude):
+        # no-good cut: not this selection (Σ_{p in it} (1 − f_p) + Σ_{p not in it} f_p ≥ 1)
+        terms = [(cols[i], -1.0 if i in chosen else 1.0) for i in ids]
+        m.row(f"exclude[{cut}]", terms, 1.0 - sum(1 for i in ids if i in chosen), INF,
+              RowInfo(f"exclude[{cut}]", "cut", "a selection found not to hold in exact arithmetic"))
     if maximise is not None:
-        coefficients, scale = pre.objectives[maximise]
+        coefficients, scale = pre.objective(maximise)
         for j, a in zip(columns(maximise), coefficients, strict=True):
             m.col_cost[j] = -float(a)
         m.extra["objective"] = (maximise, scale)
+    for name, weight in weighted:  # several merit stages at once: integer weights, each dominating
+        coefficients, _ = pre.objective(name)
+        for j, a in zip(columns(name), coefficients, strict=True):
+            m.col_cost[j] -= float(a * weight)
+        m.extra["objective"] = ("weighted", Fraction(1))
     return m
 
 

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.analysis.annual import AnnualResult, summary
+from kgkc_opt.analysis.annual import YEAR_PLANS, AnnualResult, summary
 from kgkc_opt.errors import InputError, Problem
 from kgkc_opt.inputs.reader import MAX_MONEY, exact_number
 from kgkc_opt.inputs.scenario import Scenario
+from kgkc_opt.model.selection import RULES
 from kgkc_opt.report import fmt
 from kgkc_opt.report.annual_tables import counts, csv_files, exact
 from kgkc_opt.solver.status import Status
@@ -36,9 +37,9 @@ BRIEF = "annual-plan.docx"
 SUMMARY = "summary.json"
 #: The options of ``annual`` a recorded command may hold, each followed by its value ...
 VALUE_OPTIONS = ("--year", "--program", "--scenario", "--lang", "--max-per-commune", "--min-per-region", "--budget",
-                 "--previous", "--sheet")
+                 "--previous", "--sheet", "--rule", "--year-plan", "--national-envelope", "--national-approved")
 #: ... and those without one.
-FLAG_OPTIONS = ("--no-cofunding-cap", "--check-extra")
+FLAG_OPTIONS = ("--no-cofunding-cap", "--check-extra", "--national-fallback", "--national-what-if")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,17 @@ class AnnualOptions:
     check_extra: bool = False
     #: the sheet of an .xlsx proposals file to read (``--sheet``; None: the only visible one)
     sheet: str | None = None
+    #: the selection rule after progress (``analysis.annual.Rules.rule``)
+    rule: str = "merit"
+    #: how the year's plan frames the selection (``analysis.annual.Rules.year_plan``)
+    year_plan: str = "frame"
+    #: the national money for the national proposals (million VND)
+    national: Fraction | None = None
+    #: the Ministry's approvals (a CSV: proposal_id, approved)
+    national_approved: str | None = None
+    national_fallback: bool = False
+    #: select again with the national money half and absent, and say what changes
+    national_whatif: bool = False
 
     def command(self) -> list[str]:
         """The ``kgkc-opt`` arguments that make the folder again (without ``--out``)."""
@@ -78,12 +90,28 @@ class AnnualOptions:
             out.append("--check-extra")
         if self.sheet is not None:
             out += ["--sheet", self.sheet]
+        if self.rule != "merit":
+            out += ["--rule", self.rule]
+        if self.year_plan != "frame":
+            out += ["--year-plan", self.year_plan]
+        if self.national is not None:
+            out += ["--national-envelope", exact(self.national)]
+        if self.national_approved is not None:
+            out += ["--national-approved", self.national_approved]
+        if self.national_fallback:
+            out.append("--national-fallback")
+        if self.national_whatif:
+            out.append("--national-what-if")
         return out
 
     def rules(self) -> dict[str, Any]:
         return {"max_per_commune": self.max_per_commune, "min_per_region": self.min_per_region,
                 "cap_cofunding": self.cap_cofunding, "budget": None if self.budget is None else exact(self.budget),
-                "check_extra": self.check_extra}
+                "check_extra": self.check_extra, "rule": self.rule, "year_plan": self.year_plan,
+                **({"national": None if self.national is None else exact(self.national),
+                    "national_approved": self.national_approved, "national_fallback": self.national_fallback,
+                    "national_whatif": self.national_whatif}
+                   if self.national is not None or self.national_approved is not None else {})}
 
 
 def whole(text: str, least: int) -> int:
@@ -138,11 +166,14 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
                                 "--scenario"))
     if values.get("--lang", "vi") not in fmt.LANGS:
         problems.append(Problem(label, "command", f"--lang {values['--lang']}: expected vi or en"))
+    for flag, allowed in (("--rule", RULES), ("--year-plan", YEAR_PLANS)):
+        if values.get(flag, allowed[0]) not in allowed:
+            problems.append(Problem(label, "command", f"{flag} {values[flag]}: expected {' or '.join(allowed)}"))
     parsed: dict[str, Any] = {}
     for flag, key, read in (("--year", "year", lambda s: whole(s, 1)),
                             ("--max-per-commune", "max_per_commune", lambda s: whole(s, 1)),
                             ("--min-per-region", "min_per_region", lambda s: whole(s, 0)),
-                            ("--budget", "budget", amount)):
+                            ("--budget", "budget", amount), ("--national-envelope", "national", amount)):
         if flag in values:
             try:
                 parsed[key] = read(values[flag])
@@ -153,7 +184,12 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
     return AnnualOptions(command[1], program=values.get("--program"), scenario=values.get("--scenario"),
                          lang=values.get("--lang", "vi"), cap_cofunding="--no-cofunding-cap" not in flags,
                          previous=values.get("--previous"), check_extra="--check-extra" in flags,
-                         sheet=values.get("--sheet"), **parsed)
+                         sheet=values.get("--sheet"),
+                         rule=values.get("--rule", "merit"), year_plan=values.get("--year-plan", "frame"),
+                         national_approved=values.get("--national-approved"),
+                         national_fallback="--national-fallback" in flags,
+                         national_whatif="--national-what-if" in flags,
+                         **parsed)
 
 
 def summary_record(result: AnnualResult, options: AnnualOptions, extra: Mapping[str, Any] | None = None
@@ -170,11 +206,14 @@ def summary_record(result: AnnualResult, options: AnnualOptions, extra: Mapping[
         record["message"] = result.message
     if result.previous is not None:
         record["changes"] = len(result.changes)
+    if result.national is not None:
+        record.update(national=exact(result.national), national_spent=exact(result.spent_national))
     return record | dict(extra or {})
 
 
 def annual_files(result: AnnualResult, scenario: Scenario, options: AnnualOptions, *,
-                 extra: Mapping[str, Any] | None = None) -> dict[str, str | bytes]:
+                 extra: Mapping[str, Any] | None = None, whatif: Sequence[Any] | None = None
+                 ) -> dict[str, str | bytes]:
     """The result folder's files (only summary.json when the rules cannot all hold)."""
     files: dict[str, str | bytes] = {
         SUMMARY: json.dumps(summary_record(result, options, extra), indent=2, ensure_ascii=False) + "\n"}
@@ -182,7 +221,7 @@ def annual_files(result: AnnualResult, scenario: Scenario, options: AnnualOption
         return files
     from kgkc_opt.report import annual_brief, annual_workbook  # openpyxl and python-docx: only here
 
-    files.update(csv_files(result, options.lang))
+    files.update(csv_files(result, options.lang, whatif))
     files[WORKBOOK] = annual_workbook.to_bytes(result, scenario, options.lang)
-    files[BRIEF] = annual_brief.to_bytes(result, scenario, options.lang)
+    files[BRIEF] = annual_brief.to_bytes(result, scenario, options.lang, whatif)
     return files

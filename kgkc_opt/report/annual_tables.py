@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -29,6 +29,7 @@ from kgkc_opt.analysis.annual import (
     selection_frame,
     task_rows,
 )
+from kgkc_opt.analysis.annual_whatif import whatif_rows
 from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.money import decimal_text
 from kgkc_opt.report import fmt
@@ -39,6 +40,9 @@ BY_TASK = "by_task.csv"
 BY_COMMUNE = "by_commune.csv"
 CHANGES = "changes.csv"
 CHANGE_COLUMNS = ("proposal_id", "before", "after", "support", "reason")
+WHATIF = "national_whatif.csv"
+WHATIF_COLUMNS = ("case", "national", "funded_national", "fallback", "fallback_money", "lost", "displaced",
+                  "local_spent")
 
 STATUS: dict[str, Text] = {
     "funded": Text("được hỗ trợ", "funded"),
@@ -74,6 +78,8 @@ HEADINGS: dict[str, Text] = {
     "proposals": Text("Số đề án", "Proposals"),
     "funded": Text("Được hỗ trợ", "Funded"),
     "funded_units": Text("Số lượng được hỗ trợ", "Units funded"),
+    "beyond_plan_units": Text("Trong đó ngoài kế hoạch năm", "Of which beyond the year's plan"),
+    "beyond_year_plan": Text("Ngoài kế hoạch năm", "Beyond the year's plan"),
     "before": Text("Lần chọn trước", "Before"),
     "after": Text("Lần chọn này", "Now"),
     "basis": Text("Căn cứ", "Legal basis"),
@@ -83,12 +89,14 @@ HEADINGS: dict[str, Text] = {
 LEAST_EXTRA = Text(
     "Kinh phí bổ sung ít nhất: số vốn ngân sách địa phương tăng thêm ít nhất để đề án được hỗ trợ mà không "
     "làm giảm tiến độ thực hiện kế hoạch năm, số đề án của lần chọn trước được giữ lại (khi chọn lại giữa năm) hay "
-    "tổng điểm ưu tiên của danh mục đã chọn (làm tròn lên đến đồng); "
+    "thứ tự điểm của danh mục đã chọn (theo thứ tự điểm: giữ mọi đề án điểm cao hơn đã được chọn và cùng số đề án "
+    "cùng điểm; theo tổng điểm: tổng điểm ưu tiên) (làm tròn lên đến đồng); "
     "đã kiểm tra bằng cách tính lại: với số kinh phí đó có một danh mục như vậy, ít hơn 1 đồng thì không có. "
     "Dấu “–”: không số kinh phí nào hỗ trợ được đề án theo cách đó (xem lý do).",
     "Least extra budget: the least extra local budget with which the proposal can be funded without giving up "
     "any of the selection's progress toward the year's plan, the proposals it keeps from the earlier selection "
-    "(mid-year) or its priority (in whole đồng, rounded up); "
+    "(mid-year) or its priority (merit order: every funded proposal with a higher score stays funded, as many of "
+    "its own score; sum of scores: the total score) (in whole đồng, rounded up); "
     "verified by solving again: with that amount such a selection exists, with one đồng less none does. "
     "“–”: no amount of local budget funds it that way (see the reason).")
 #: What ``funded_at_extra`` says (marked * in the brief).
@@ -100,6 +108,16 @@ CHOSEN_AGAIN = Text(
 
 #: Why a proposal is funded now and was not before (mid-year re-selection).
 CHOSEN_NOW = Text("Được chọn khi tính lại danh mục.", "Chosen when the selection was made again.")
+
+
+#: What a funded proposal beyond the year's plan is (the brief, the workbook and the summary say it).
+BEYOND_PLAN = Text(
+    "Ngoài kế hoạch năm: sau khi bố trí đủ kế hoạch năm của các nhiệm vụ (theo thứ tự điểm), kinh phí còn lại hỗ "
+    "trợ thêm các đề án theo thứ tự điểm, trong số lượng còn lại của chương trình; các đề án này thực hiện trước "
+    "phần kế hoạch của các năm sau.",
+    "Beyond the year's plan: after every task's plan for the year is served (in order of score), the money left "
+    "funds further proposals in order of score, within the units the program has left; they deliver part of a "
+    "later year's plan early.")
 
 
 def status_text(code: str, lang: str) -> str:
@@ -165,13 +183,16 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     return csv_text(columns, ({c: _cell(row[c]) for c in columns} for row in rows))
 
 
-def csv_files(result: AnnualResult, lang: str = "vi") -> dict[str, str]:
-    """selection.csv, by_task.csv, by_commune.csv and, with an earlier selection, changes.csv."""
+def csv_files(result: AnnualResult, lang: str = "vi", whatif: Sequence[Any] | None = None) -> dict[str, str]:
+    """selection.csv, by_task.csv, by_commune.csv, with an earlier selection changes.csv, and
+    with the national what-if national_whatif.csv."""
     files = {SELECTION: _csv(SELECTION_COLUMNS, selection_rows(result, lang)),
              BY_TASK: _csv(TASK_COLUMNS, task_rows(result)),
              BY_COMMUNE: _csv(COMMUNE_COLUMNS, commune_rows(result))}
     if result.previous is not None:
         files[CHANGES] = _csv(CHANGE_COLUMNS, change_rows(result, lang))
+    if whatif:
+        files[WHATIF] = _csv(WHATIF_COLUMNS, whatif_rows(whatif, lang))
     return files
 
 
@@ -281,6 +302,23 @@ def rules_lines(result: AnnualResult, lang: str) -> list[str]:
     """The rules the selection kept besides the legal caps, the budget and the year's plan."""
     rules, out = result.rules, []
     vi = lang == "vi"
+    if rules.rule == "merit":
+        out.append("Sau tiến độ kế hoạch năm, chọn theo thứ tự điểm từ cao xuống: một đề án chỉ không được chọn khi "
+                   "không phương án nào giữ được các đề án điểm cao hơn mà vẫn hỗ trợ được nó" if vi else
+                   "After progress toward the year's plan, proposals are chosen in order of score from the top: one "
+                   "is left out only where no selection that keeps the higher-scored ones can fund it")
+    else:
+        out.append("Sau tiến độ kế hoạch năm, chọn tổng điểm cao nhất" if vi else
+                   "After progress toward the year's plan, the highest total score")
+    out.append({"frame": ("Số lượng mỗi nhiệm vụ không vượt kế hoạch năm; kinh phí còn lại hỗ trợ thêm đề án theo thứ "
+                          "tự điểm, trong số lượng còn lại của chương trình (ghi rõ từng đề án)" if vi else
+                          "Each task's units at most its plan for the year; the money left funds further proposals "
+                          "in order of score, within the units the program has left (each one shown)"),
+                "strict": ("Số lượng mỗi nhiệm vụ không vượt kế hoạch năm; kinh phí còn lại để dự phòng" if vi else
+                           "Each task's units at most its plan for the year; the money left is kept in reserve"),
+                "free": ("Số lượng mỗi nhiệm vụ không vượt số còn lại của chương trình (có thể vượt kế hoạch năm)"
+                         if vi else "Each task's units at most what the program has left (it may run past the "
+                         "year's plan)")}[rules.year_plan])
     if rules.max_per_commune is not None:
         out.append(f"Mỗi xã, phường được hỗ trợ tối đa {rules.max_per_commune} đề án" if vi else
                    f"At most {rules.max_per_commune} proposal{'s' if rules.max_per_commune != 1 else ''} funded per "

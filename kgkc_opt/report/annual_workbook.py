@@ -31,6 +31,7 @@ from kgkc_opt.inputs.program import Text
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report import fmt
 from kgkc_opt.report.annual_tables import (
+    BEYOND_PLAN,
     LEAST_EXTRA,
     budget_text,
     change_rows,
@@ -149,8 +150,11 @@ def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, la
     for i, row in enumerate(selection_rows(result, lang), start=1):
         funded = row["status"] != NOT_FUNDED
         again = row["funded_at_extra"]
+        status = status_text(row["status"], lang)
+        if row["beyond_year_plan"]:
+            status += _t("; ngoài kế hoạch năm", "; beyond the year's plan", lang)
         rows.append({**row, "tt": i, "task_id": task_label(program, row["task_id"], lang),
-                     "status_code": row["status"], "status": status_text(row["status"], lang),
+                     "status_code": row["status"], "status": status,
                      "support": row["support"] if funded else None, "trim": row["trim"] if funded else None,
                      "cofunding": row["cofunding"] if funded else None,
                      "funded_at_extra": None if again is None else fmt.label("yes" if again else "no", lang)})
@@ -204,6 +208,7 @@ def _summary_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang
         (_t("Quy tắc lựa chọn", "Rules", lang), "\n".join(rules_lines(result, lang))),
         (_t("Kết quả tính toán", "Solve status", lang), fmt.status(result.status, lang)),
         (_t("Ghi chú", "Notes", lang), "\n".join([LEAST_EXTRA.get(lang)] + (
+            [BEYOND_PLAN.get(lang)] if any(d.beyond_plan for d in result.decisions) else []) + (
             [CHOSEN_AGAIN.get(lang)] if any(d.funded_at_extra is not None for d in result.decisions) else []))),
     ]
     r = 3
@@ -234,7 +239,8 @@ def _tasks_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: 
     columns = [Column("task_id", 8, "centre"), Column("task_name", 36, "wrap"),
                Column("planned_units", 10, "int"), Column("remaining_units", 12, "int"),
                Column("proposals", 9, "int", True), Column("funded", 9, "int", True),
-               Column("funded_units", 10, "int"), Column("requested", 12, "money", True),
+               Column("funded_units", 10, "int"), Column("beyond_plan_units", 11, "int", True),
+               Column("requested", 12, "money", True),
                Column("support", 12, "money", True), Column("cofunding", 12, "money", True)]
     _headings(sheet.ws, _t(f"ĐỀ ÁN THEO NHIỆM VỤ CỦA CHƯƠNG TRÌNH NĂM {result.year}",
                            f"PROPOSALS BY TASK OF THE PROGRAM, {result.year}", lang),

@@ -84,14 +84,16 @@ def test_the_folder_and_its_exact_money(selected):
         assert r["reason"].strip() and r["reason_code"]
     incomplete = next(r for r in not_funded if r["proposal_id"] == "KG-2024-008")
     assert incomplete["reason_code"] == "documents_incomplete" and incomplete["least_extra"] == ""
-    assert all(r["least_extra"] for r in not_funded if r["proposal_id"] != "KG-2024-008")
+    # merit order: II.1's one unit is KG-2024-001's (score 80); no money funds KG-2024-002 (70) in its place
+    assert next(r for r in not_funded if r["proposal_id"] == "KG-2024-002")["least_extra"] == ""
+    assert all(r["least_extra"] for r in not_funded if r["proposal_id"] not in ("KG-2024-008", "KG-2024-002"))
     by_task = {r["task_id"]: r for r in rows(folder / "by_task.csv")}
     assert by_task["II.2"]["support"] == "530.5" and by_task["II.2"]["funded"] == "2"
     assert sum(Fraction(r["support"]) for r in rows(folder / "by_commune.csv")) == spent
     assert summary["command"][:2] == ["annual", "proposals.csv"] and "--out" not in summary["command"]
     assert [r["role"] for r in summary["inputs"]] == ["proposals", "program"]
     assert summary["rules"] == {"max_per_commune": None, "min_per_region": 0, "cap_cofunding": True,
-                                "budget": "1200", "check_extra": False}
+                                "budget": "1200", "check_extra": False, "rule": "merit", "year_plan": "frame"}
 
 
 def test_vietnamese_by_default(selected):
@@ -100,7 +102,7 @@ def test_vietnamese_by_default(selected):
     assert "Được hỗ trợ: 5/9 đề án (4 theo đề nghị, 1 điều chỉnh giảm theo mức hỗ trợ tối đa)" in out
     assert "KG-2024-001 700 → 600" in out
     assert "- KG-2024-008 (nhiệm vụ IV.1, cần 25 triệu đồng): Hồ sơ chưa đầy đủ." in out
-    assert "Kinh phí bổ sung ít nhất: 65 triệu đồng" in out  # KG-2024-004
+    assert "Kinh phí bổ sung ít nhất: 295,5 triệu đồng" in out  # KG-2024-004: 300 less the 4.5 left
     assert "đã kiểm tra bằng cách tính lại" in out
     assert english_words(out) == [], out
     reasons = {r["proposal_id"]: r["reason"] for r in rows(folder / "selection.csv")}
@@ -114,7 +116,7 @@ def test_english_on_request(project, capsys):
     assert code == 0, err
     assert "Budget for proposals: 1,200 million VND; spent 1,195.5, left 4.5 million VND." in out
     assert "Funded: 5 of 9 proposals (4 as requested, 1 trimmed to the legal cap); not funded: 4." in out
-    assert "Least extra budget: 65 million VND" in out
+    assert "Least extra budget: 295.5 million VND" in out
     assert "Kinh phí" not in out and "triệu đồng" not in out
     reasons = {r["proposal_id"]: r["reason"] for r in rows(project / "out" / "selection.csv")}
     assert reasons["KG-2024-008"] == "Its documents are incomplete."
@@ -128,7 +130,7 @@ def test_the_budget_of_the_plan_and_the_rules(project, capsys):
     assert code == 0, err
     summary = json.loads((project / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["rules"] == {"max_per_commune": 1, "min_per_region": 0, "cap_cofunding": False, "budget": None,
-                                "check_extra": False}
+                                "check_extra": False, "rule": "merit", "year_plan": "frame"}
     assert summary["cofunding"] is None
     assert Fraction(summary["budget"]) > 1200  # the year's local budget less the Department's own tasks
     command = summary["command"]
@@ -260,3 +262,49 @@ def test_check_extra_fills_the_column_and_is_reproduced(project, capsys):
     assert "--check-extra" in json.loads((project / "out" / "summary.json").read_text())["command"]
     code, _, err = run(capsys, "reproduce", "out")
     assert code == 0, err
+
+
+def test_two_channels_with_the_national_money_cut_to_zero(tmp_path, monkeypatch, capsys):
+    """National proposals: an envelope funds the best of them; cut to zero, the what-if shows what
+    falls back to local money and what it costs; the brief lists each channel apart."""
+    from docx import Document
+
+    write_proposals(tmp_path / "p.csv", national=("KG-2024-001", "KG-2024-002", "KG-2024-004"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "annual", "p.csv", "--year", "2024", "--budget", BUDGET, "--national-envelope",
+                         "600", "--national-fallback", "--national-what-if", "--lang", "en", "--out", "out")
+    assert code == 0, err
+    table = {r["proposal_id"]: r for r in rows(tmp_path / "out" / "selection.csv")}
+    assert table["KG-2024-001"]["channel"] == "national" and table["KG-2024-001"]["source"] == "national"
+    assert table["KG-2024-003"]["channel"] == "local" and table["KG-2024-003"]["source"] == "local"
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["national"] == "600" and summary["national_spent"] == "600"
+    assert Fraction(summary["spent"]) == sum(Fraction(r["support"]) for r in table.values()
+                                             if r["status"] != "not_funded" and r["source"] == "local")
+    whatif = rows(tmp_path / "out" / "national_whatif.csv")
+    assert [w["case"] for w in whatif] == ["as given", "half", "late or absent"]
+    absent = whatif[-1]
+    assert absent["national"] == "0" and absent["funded_national"] == "0" and int(absent["fallback"]) >= 1
+    assert Fraction(absent["fallback_money"]) > 0  # what the cut costs the local budget
+    assert "If the national money is late, partial or absent:" in out
+    text = "\n".join(p.text for p in Document(str(tmp_path / "out" / "annual-plan.docx")).paragraphs)
+    assert "2.1. National program: national money 600 million VND" in text and "2.2. Local program" in text
+    assert "2.3. If the national money is late, partial or absent" in text
+    code, out, _ = run(capsys, "reproduce", "out")
+    assert code == 0, out
+    (tmp_path / "approved.csv").write_text("proposal_id,approved\nKG-2024-002,400\n", encoding="utf-8")
+    code, out, err = run(capsys, "annual", "p.csv", "--year", "2024", "--budget", BUDGET, "--national-approved",
+                         "approved.csv", "--lang", "en", "--out", "out2")
+    assert code == 0, err
+    table = {r["proposal_id"]: r for r in rows(tmp_path / "out2" / "selection.csv")}
+    assert table["KG-2024-002"]["source"] == "national" and table["KG-2024-002"]["support"] == "400"
+    assert table["KG-2024-001"]["status"] == "not_funded" and table["KG-2024-001"]["reason_code"] == "national"
+    assert "Not approved by the Ministry" in table["KG-2024-001"]["reason"]
+
+
+def test_a_channel_that_is_neither_is_refused_at_its_cell(tmp_path, monkeypatch, capsys):
+    path = write_proposals(tmp_path / "p.csv", national=())
+    path.write_text(path.read_text(encoding="utf-8").replace("địa phương\n", "tỉnh bạn\n", 1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "annual", "p.csv", "--year", "2024")
+    assert code == 2 and "line 2" in err and "channel" in err and "national" in err

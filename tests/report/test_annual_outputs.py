@@ -136,10 +136,10 @@ def test_brief_in_vietnamese(result):
     reasons = {r[1]: (r[5], r[6]) for r in refused[1:]}
     assert set(reasons) == {"KG-2024-002", "KG-2024-004", "KG-2024-008", "KG-2024-009"}
     assert reasons["KG-2024-008"] == ("Hồ sơ chưa đầy đủ.", "–")
-    assert reasons["KG-2024-004"][1] == "65"
+    assert reasons["KG-2024-004"][1] == "295,5"  # merit: every funded proposal scores above its 60
     assert ("số vốn ngân sách địa phương tăng thêm ít nhất để đề án được hỗ trợ mà không làm giảm tiến độ thực "
-            "hiện kế hoạch năm, số đề án của lần chọn trước được giữ lại (khi chọn lại giữa năm) hay tổng điểm ưu "
-            "tiên của danh mục đã chọn") in text
+            "hiện kế hoạch năm, số đề án của lần chọn trước được giữ lại (khi chọn lại giữa năm) hay thứ tự điểm "
+            "của danh mục đã chọn") in text
     assert "đã kiểm tra bằng cách tính lại" in text
     assert [r[0] for r in by_task[1:]] == ["II.1 Mô hình trình diễn kỹ thuật", "II.2 Máy móc thiết bị tiên tiến",
                                            "III.3 Xây dựng thương hiệu", "IV.1 Mẫu mã, bao bì"]
