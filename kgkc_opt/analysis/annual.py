@@ -30,15 +30,21 @@ statuses) as ``previous``; proposals marked started stay funded, withdrawn ones 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from kgkc_opt.analysis import eligibility
 from kgkc_opt.analysis.annual_channels import candidates_local, candidates_national, national_money, national_reason
+from kgkc_opt.analysis.annual_figures import (  # noqa: F401 (least_extra, MAX_CUTS: re-exported)
+    MAX_CUTS,
+    SELECTION_OPTIONS,
+    _round_up,
+    _Screen,
+    figure_keep,
+    least_extra,
+)
 from kgkc_opt.analysis.annual_frames import (  # noqa: F401 (the tables, re-exported)
     COMMUNE_COLUMNS,
     SELECTION_COLUMNS,
@@ -57,13 +63,11 @@ from kgkc_opt.inputs.proposals import Proposal, Proposals
 from kgkc_opt.inputs.scenario import Scenario, baseline
 from kgkc_opt.model.data import model_input
 from kgkc_opt.model.selection import (
-    DONG,
     RULES,
     Candidate,
     Prepared,
     SelectionInput,
     linear_selection,
-    merit_stage,
     spent,
     stage_score,
     value,
@@ -71,7 +75,6 @@ from kgkc_opt.model.selection import (
 )
 from kgkc_opt.money import number
 from kgkc_opt.solver.backend import Backend, backend_for
-from kgkc_opt.solver.highs import Compiled, HighsBackend
 from kgkc_opt.solver.status import Status
 
 if TYPE_CHECKING:
@@ -79,24 +82,13 @@ if TYPE_CHECKING:
 
 #: Most proposals named in an "outranked by" reason.
 MAX_NAMED = 5
-#: HiGHS options of every selection model: its small knapsacks are proven faster without the
-#: RINS/RENS sub-MIPs and restarts (measured on the example file's 60 proposals: reasons and
-#: least extra budgets 4.6 s with HiGHS's defaults, 2.7 s without; the same figures).
-SELECTION_OPTIONS = {"mip_heuristic_run_rins": False, "mip_heuristic_run_rens": False, "mip_allow_restart": False}
 FUNDED, TRIMMED, NOT_FUNDED = "funded", "trimmed", "not_funded"
-#: The objectives a least-extra-budget selection must keep at the selection's values (the later
-#: ones, first-time applicants and reserve, are tie-breaks it may give up); with the merit rule,
-#: also the merit stages of the proposal's score and above (``figure_keep``).
-KEPT_BY_FIGURES = ("progress", "kept", "priority")
 #: How the year's plan frames the selection (``Rules.year_plan``): ``frame`` (default): a task's
 #: units are at most its plan for the year, then the money left funds further proposals in merit
 #: order up to the units left in the period (each marked ``beyond_plan``); ``strict``: the plan
 #: caps each task and the money left is kept; ``free``: one selection up to the period's units
 #: left, units beyond the year's plan counting no progress (the earlier rule).
 YEAR_PLANS = ("frame", "strict", "free")
-#: Most selections the exact "one đồng less" check cuts off (each one the solver found within its
-#: tolerance but that breaks the budget in exact arithmetic) before it gives up with an error.
-MAX_CUTS = 50
 
 
 @dataclass(frozen=True)
@@ -345,8 +337,9 @@ def annual(
         else:
             reasons = reasons_for(whole, funded, c, runs, strict=rules.year_plan == "strict", _chosen=chosen,
                                   _spent=used)
-            extra, at_extra = (least_extra(whole, funded, values, c, backend, pre, screen, rules.check_extra,
-                                           frame=frame if rules.year_plan == "frame" else None,
+            again = (_again(whole, c, frame if rules.year_plan == "frame" else None, backend)
+                     if rules.check_extra else None)
+            extra, at_extra = (least_extra(whole, funded, values, c, backend, pre, screen, again=again,
                                            _known=(chosen, used))
                                if rules.figures else (None, None))
             if extra == 0:  # an equally good selection funds it: it lost on the later objectives
@@ -661,157 +654,16 @@ def _money_reason(sin: SelectionInput, chosen: list[Candidate], c: Candidate, le
         f"{head_en}; the selection with the highest total score funds others."))
 
 
-def figure_keep(sin: SelectionInput, values: Mapping[str, Fraction], c: Candidate | None = None
-                ) -> list[tuple[str, Fraction]]:
-    """What a least-extra-budget selection keeps at the selection's values: progress, kept and
-    priority (the total score), or with the merit rule, the number funded at ``c``'s score (every
-    merit level when ``c`` is None); with the merit rule it also keeps every funded proposal with a
-    higher score (``figure_fund``): a lower-scored proposal may make way for ``c``, a higher-scored
-    one may not, and one of its own score only for it."""
-    if c is not None and sin.rule == "merit":
-        own = merit_stage(c.score)
-        return [(k, values[k]) for k in (*KEPT_BY_FIGURES, own) if k in values]
-    return [(k, values[k]) for k in sin.objectives()
-            if k in KEPT_BY_FIGURES or (c is None and stage_score(k) is not None)]
+def _again(sin: SelectionInput, c: Candidate, frame: SelectionInput | None, backend: Backend
+           ) -> Callable[[Fraction], bool]:
+    """Whether the selection made again with some more budget funds ``c`` (``frame``: the year's
+    plan first)."""
+    def funds(extra: Fraction) -> bool:
+        again, _ = choose(frame if frame is not None else sin, sin, "frame" if frame is not None else "free",
+                          backend, budget=sin.budget + extra)
+        return again is not None and c.id in again
 
-
-def figure_fund(sin: SelectionInput, funded: frozenset[str], c: Candidate) -> frozenset[str]:
-    """The funded proposals a least-extra-budget selection keeps funded: with the merit rule, those
-    with a higher score than ``c`` (none with the total score)."""
-    if sin.rule != "merit":
-        return frozenset()
-    return frozenset(x.id for x in sin.candidates if x.id in funded and x.score > c.score)
-
-
-class _Screen:
-    """The least-budget model's LP relaxation, compiled once (HiGHS): where it has no solution
-    with a proposal forced funded, neither has the integer model (a sound proof, about 1 ms
-    instead of a MIP's 20 ms on 500 proposals); elsewhere the integer model decides. With the
-    merit rule the rows of the score levels below the proposal's are lifted for its solve."""
-
-    def __init__(self, sin: SelectionInput, values: Mapping[str, Fraction], pre: Prepared, backend: Backend):
-        self.compiled: Compiled | None = None
-        self.sin = sin
-        if isinstance(backend, HighsBackend):
-            m = linear_selection(sin, keep=figure_keep(sin, values), least_budget=True, prepared=pre)
-            self.model = replace(m, col_integer=[False] * len(m.col_integer))
-            self.compiled = Compiled(self.model, backend)
-            self.levels = [(self.compiled.row_of[f"keep[{k}]"], level) for k, _ in figure_keep(sin, values)
-                           if (level := stage_score(k)) is not None]
-
-    def impossible(self, c: Candidate, fund: Collection[str] = ()) -> bool:
-        if self.compiled is None:
-            return False
-        lifted = np.array([row for row, level in self.levels if level != c.score], dtype=np.int64)
-        if len(lifted):
-            self.compiled.set_row_upper(lifted, np.full(len(lifted), np.inf))
-        j = np.array([self.model.variables[i] for i in (c.id, *sorted(fund))])
-        self.compiled.set_col_bounds(j, np.ones(len(j)), np.ones(len(j)))
-        status, _ = self.compiled.solve()
-        self.compiled.set_col_bounds(j, np.asarray(self.model.col_lower)[j], np.asarray(self.model.col_upper)[j])
-        if len(lifted):
-            self.compiled.set_row_upper(lifted, self.compiled.row_upper[lifted])
-        return status == Status.INFEASIBLE
-
-
-def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str, Fraction], c: Candidate,
-                backend: Backend, prepared: Prepared | None = None, screen: _Screen | None = None,
-                check: bool = False, frame: SelectionInput | None = None,
-                _known: tuple[list[Candidate], tuple[Fraction, Fraction]] | None = None
-                ) -> tuple[Fraction | None, bool | None]:
-    """The least extra local budget (million VND, whole đồng, rounded up) with which a selection
-    funds ``c`` and keeps the progress and priority of the selection (``figure_keep``), proven
-    least in exact arithmetic (``_exactly_least``); with ``check``, whether the selection made
-    again with that budget (``choose``; ``frame``: the year's plan first) funds it (else None).
-    (None, None): no amount."""
-    keep = figure_keep(sin, values, c)
-    fund = (figure_fund(sin, funded, c) if _known is None or sin.rule != "merit"
-            else frozenset(x.id for x in _known[0] if x.score > c.score))
-    pre = prepared if prepared is not None else Prepared(sin)
-    if screen is not None and screen.impossible(c, fund):
-        return None, None
-    if _swap_witness(sin, funded, c, keep, fund, _known):  # 0 is the least: a selection checked exactly shows it
-        return Fraction(0), (None if not check else _funded_again(sin, c, Fraction(0), frame, backend))
-    m = linear_selection(sin, keep=keep, force=c.id, least_budget=True, prepared=pre, fund=fund)
-    out = backend.solve(m, options=SELECTION_OPTIONS)
-    if out.status == Status.INFEASIBLE:
-        return None, None
-    if out.status != Status.OPTIMAL or out.values is None:
-        raise SolverError(f"the least budget for {c.id} stopped before it was proven ({out.status.value})")
-    chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
-    local, _ = spent(sin, chosen)
-    extra = _round_up(max(local - sin.budget, Fraction(0)))
-    if not _holds(sin, chosen, c, keep, sin.budget + extra, fund):
-        raise SolutionCheckError(f"the least-budget selection for {c.id} does not hold: "
-                                 f"{'; '.join(violations(sin, chosen, budget=sin.budget + extra))}")
-    extra = _exactly_least(sin, c, keep, fund, extra, backend, pre)
-    if not check:
-        return extra, None
-    return extra, _funded_again(sin, c, extra, frame, backend)
-
-
-def _funded_again(sin: SelectionInput, c: Candidate, extra: Fraction, frame: SelectionInput | None,
-                  backend: Backend) -> bool:
-    """Whether the selection made again with ``extra`` more funds ``c``."""
-    again, _ = choose(frame if frame is not None else sin, sin, "frame" if frame is not None else "free", backend,
-                      budget=sin.budget + extra)
-    return again is not None and c.id in again
-
-
-def _swap_witness(sin: SelectionInput, funded: frozenset[str], c: Candidate, keep: list[tuple[str, Fraction]],
-                  fund: Collection[str], known: tuple[list[Candidate], tuple[Fraction, Fraction]] | None = None
-                  ) -> bool:
-    """A selection within the budget that funds ``c`` and keeps ``keep``, found by adding ``c`` in
-    the place of one funded proposal with a score no higher (checked in exact arithmetic): its least
-    extra budget is then 0, without a solve."""
-    chosen, (local, cof) = known or ([x for x in sin.candidates if x.id in funded], spent(sin, funded))
-    lower = [x for x in chosen if x.fixed is not True and x.score <= c.score
-             and local - x.support + c.support <= sin.budget  # the money first: a cheap necessary test
-             and (sin.cofunding is None or cof - x.cofunding + c.cofunding <= sin.cofunding)]
-    return any(_holds(sin, (funded - {x.id}) | {c.id}, c, keep, sin.budget, fund) for x in lower)
-
-
-def _holds(sin: SelectionInput, chosen: frozenset[str], c: Candidate, keep: list[tuple[str, Fraction]],
-           budget: Fraction, fund: Collection[str] = ()) -> bool:
-    """In exact arithmetic: ``chosen`` funds ``c`` and ``fund``, keeps every rule within ``budget``
-    and every value of ``keep``."""
-    return (c.id in chosen and chosen >= set(fund) and not violations(sin, chosen, budget=budget)
-            and all(value(sin, k, chosen) >= v for k, v in keep))
-
-
-def _exactly_least(sin: SelectionInput, c: Candidate, keep: list[tuple[str, Fraction]], fund: Collection[str],
-                   extra: Fraction, backend: Backend, pre: Prepared) -> Fraction:
-    """``extra`` proven least in exact arithmetic: the model with one đồng less must have no
-    solution. A solution the solver finds there is checked exactly: if it holds, it costs less
-    and the figure comes down to it; if it breaks the budget by less than the solver's tolerance
-    (a row of a hundred million đồng, one đồng over), it is cut off and the model solved again,
-    at most ``MAX_CUTS`` times. The solver's "no solution" is sound (its tolerance only widens
-    what it accepts)."""
-    cuts: list[frozenset[str]] = []
-    while extra > 0:
-        less = linear_selection(sin, keep=keep, force=c.id, budget=sin.budget + extra - DONG, prepared=pre,
-                                exclude=cuts, fund=fund)
-        out = backend.solve(less, options=SELECTION_OPTIONS)
-        if out.status == Status.INFEASIBLE:
-            return extra
-        if out.status != Status.OPTIMAL or out.values is None:
-            raise SolverError(f"the least budget for {c.id} stopped before it was proven ({out.status.value})")
-        found = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
-        if _holds(sin, found, c, keep, sin.budget + extra - DONG, fund):
-            extra = _round_up(max(spent(sin, found)[0] - sin.budget, Fraction(0)))  # a cheaper one: come down
-        elif len(cuts) < MAX_CUTS:
-            cuts.append(found)
-        else:
-            raise SolutionCheckError(f"the least extra budget for {c.id} could not be proven least in exact "
-                                     f"arithmetic after {MAX_CUTS} selections the solver accepted within its "
-                                     "tolerance")
-    return extra
-
-
-def _round_up(x: Fraction) -> Fraction:
-    """Up to whole đồng (repairs are rounded up, never to the nearest)."""
-    units = -(-x.numerator * 10**6 // x.denominator)
-    return Fraction(units, 10**6)
+    return funds
 
 
 def _infeasible_message(sin: SelectionInput) -> str:
