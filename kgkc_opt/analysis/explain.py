@@ -28,7 +28,7 @@ from fractions import Fraction
 from kgkc_opt.analysis.study_types import MONEY_KINDS, Cause, CauseKind, ShortfallExplanation
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.model.data import ModelInput, model_input
-from kgkc_opt.solver.decompose import DEFAULT_TIME_LIMIT, optimise
+from kgkc_opt.solver.decompose import optimise
 from kgkc_opt.solver.result import Result
 from kgkc_opt.solver.status import Status
 
@@ -120,7 +120,7 @@ class _Solver:
 
     inp: ModelInput
     solver: str
-    time_limit: float
+    time_limit: float | None  # the user's (None: none; the stages are bounded by counts)
     solves: int = 0
 
     def achieved(self, relax: Relax, *, time_limit: float | None = None) -> dict[str, int] | None:
@@ -227,8 +227,8 @@ class _Explainer:
             self.trial("floors", _no_floors(floored), floored)
         if len(inp.tiers()) > 1:
             self.trial("tiers", _one_tier)
-        if not optimal:
-            self.trial("time_limit", lambda i: i, time_limit=max(10 * self.run.time_limit, DEFAULT_TIME_LIMIT))
+        if not optimal and self.run.time_limit is not None:  # a user's time limit stopped it: ten times as long
+            self.trial("time_limit", lambda i: i, time_limit=10 * self.run.time_limit)
 
     def explanations(self, with_money: Mapping[str, int] | None) -> dict[str, ShortfallExplanation]:
         out = {}
@@ -257,7 +257,7 @@ def explain_shortfalls(scenario: Scenario, result: Result, *, solver: str | None
     inp = model_input(scenario)
     if result.policy and result.policy != inp.policy:
         inp = dataclasses.replace(inp, policy=result.policy)
-    run = _Solver(inp, solver or result.solver or "highs", scenario.time_limit or DEFAULT_TIME_LIMIT)
+    run = _Solver(inp, solver or result.solver or "highs", scenario.time_limit)
     ex = _Explainer(scenario, inp, run, short)
     ex.money(refine_years)
     with_money = run.achieved(_all_money(inp.planned_years))
