@@ -5,7 +5,8 @@ The workbook has the decision's annex layout, one sheet per part of a program fi
 (docs/program-format.md, "Drafting a program in Excel"): the program's title and period, its funding
 sources, the task table (group rows, units, quantities or ranges, cost per source, years), the
 annual table per source, the targets, the support rules (a rule's later versions on the rows
-under it), cadences, links, relations, source notes and geography. ``SHEETS`` and the column lists
+under it), the eligibility rule packs (``inputs.program_xlsx_eligibility``), cadences, links,
+relations, source notes and geography. ``SHEETS`` and the column lists
 are the layout: ``report.program_workbook`` writes it, this module reads it.
 
 Every table sheet has a header row (Vietnamese and English) and, under it, a row of column keys
@@ -38,8 +39,10 @@ from typing import Any
 from kgkc_opt.errors import Problem, ProgramError
 from kgkc_opt.inputs.files import MAX_XLSX_UNPACKED, read_bytes
 from kgkc_opt.inputs.program import FORMAT, Program, program_from_dict
+from kgkc_opt.inputs.program_xlsx_eligibility import eligibility_packs
 from kgkc_opt.inputs.program_xlsx_layout import (
     CADENCE_COLUMNS,
+    ELIGIBILITY_COLUMNS,
     FIRST_ROW,
     GEOGRAPHY_COLUMNS,
     KEY_ROW,
@@ -596,6 +599,20 @@ def _geography(sheet: _Sheet | None, reader: WorkbookReader, source: Any) -> dic
     return {k: x for k, x in (("source", source), ("regions", regions), ("units", units)) if x}
 
 
+def _eligibility(sheet: _Sheet | None, reader: WorkbookReader) -> list[dict[str, Any]]:
+    """The rule packs of the eligibility sheet (``inputs.program_xlsx_eligibility``)."""
+    if sheet is None:
+        return []
+
+    def problem(row: int, key: str, vi: str, en: str) -> None:
+        reader.problem(sheet.cell(row, key), _t(vi, en, reader.lang))
+
+    def record(row: int, path: str, fields: dict[str, str]) -> None:
+        _record(reader, sheet, row, path, fields)
+
+    return eligibility_packs(_table(sheet, reader, ELIGIBILITY_COLUMNS), problem, record)
+
+
 def build_document(sheets: dict[str, _Sheet], reader: WorkbookReader) -> dict[str, Any]:
     """The program document the sheets hold (checked by ``program_from_dict`` afterwards)."""
     p = _program_sheet(sheets["program"], reader) if "program" in sheets else {}
@@ -635,7 +652,8 @@ def build_document(sheets: dict[str, _Sheet], reader: WorkbookReader) -> dict[st
                        {k: k for k in ("id", "source", "left", "relation", "right", "enforce")} | _TEXT_FIELDS)
     for key, value in (("targets", targets), ("source_notes", notes), ("relations", relations),
                        ("structure", _structure(sheets, reader)),
-                       ("geography", _geography(sheets.get("geography"), reader, p.get("geography_source")))):
+                       ("geography", _geography(sheets.get("geography"), reader, p.get("geography_source"))),
+                       ("eligibility", _eligibility(sheets.get("eligibility"), reader))):
         if value:
             doc[key] = value
     return doc
@@ -671,7 +689,8 @@ def program_document_from_xlsx(raw: bytes, label: str, *, lang: str = "vi") -> t
     for path, role in (("", "program"), ("tasks", "tasks"), ("groups", "tasks"), ("annual_budget", "annual"),
                        ("support_rules", "rules"), ("funding_sources", "sources"), ("targets", "targets"),
                        ("relations", "relations"), ("source_notes", "notes"), ("structure.cadence", "cadences"),
-                       ("structure.links", "links"), ("geography", "geography"), ("period", "program")):
+                       ("structure.links", "links"), ("geography", "geography"), ("period", "program"),
+                       ("eligibility", "eligibility")):
         if role in sheets:
             reader.cells.setdefault(path, sheets[role].where(f"A{FIRST_ROW}"))
     doc = build_document(sheets, reader)

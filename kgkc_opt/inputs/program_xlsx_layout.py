@@ -7,6 +7,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from kgkc_opt.inputs.eligibility import FIELD_NAMES, FLAG_FIELDS, KIND_FIELDS, PROVINCE_KINDS
+
 #: The sheets, by role: (name). A sheet is found by its name, or by either half of it
 #: ("Nhiệm vụ" or "Tasks"), case and accents ignored.
 SHEETS = {
@@ -16,6 +18,7 @@ SHEETS = {
     "tasks": "Nhiệm vụ - Tasks",
     "annual": "Kinh phí năm - Annual",
     "rules": "Định mức - Support rules",
+    "eligibility": "Đối tượng - Eligibility",
     "targets": "Mục tiêu - Targets",
     "cadences": "Nhịp độ - Cadences",
     "links": "Liên kết - Links",
@@ -44,7 +47,7 @@ class Column:
     key: str
     vi: str
     en: str
-    kind: str = "text"  # text, id, money, int, share, bool, date, list, years, choice
+    kind: str = "text"  # text, id, money, int, share, bool, date, list, years, choice, points
     width: int = 14
     choices: tuple[str, ...] = ()
     required: bool = False
@@ -199,10 +202,48 @@ GEOGRAPHY_COLUMNS = (
     Column("source", "Căn cứ", "Reference", width=28),
 )
 
+
+def _condition_columns(prefix: str, vi: str, en: str) -> tuple[Column, ...]:
+    """A clause's conditions, one column a fact: kinds (comma-separated) or yes/no."""
+    return tuple(Column(f"{prefix}.{field}", f"{vi}: {FIELD_NAMES[field].vi}", f"{en}: {FIELD_NAMES[field].en}",
+                        "bool" if field in FLAG_FIELDS else "list", 16,
+                        () if field in FLAG_FIELDS else tuple(KIND_FIELDS[field]))
+                 for field in (*KIND_FIELDS, *FLAG_FIELDS))
+
+
+#: The eligibility sheet: one row a clause; a pack's own cells on its first row, its other clauses
+#: on the rows under it with the same id.
+ELIGIBILITY_PACK_COLUMNS = (
+    Column("id", "Mã bộ quy tắc (dòng lặp lại: khoản tiếp theo)", "Rule pack id (repeated: its next clause)", "id",
+           22, required=True),
+    Column("name_vi", "Tên bộ quy tắc", "Pack name (Vietnamese)", width=30),
+    Column("name_en", "Tên tiếng Anh", "Pack name (English)", width=26),
+    Column("citation", "Căn cứ pháp lý (văn bản)", "Legal basis (the text)", width=34, required=True),
+    Column("authority", "Cơ quan ban hành", "Authority", width=16),
+    Column("jurisdiction", "Phạm vi áp dụng", "Jurisdiction", width=14),
+    Column("province_kind", "Loại đơn vị cấp tỉnh: province tỉnh, city thành phố trực thuộc TW",
+           "Kind of province: province or city", "choice", 14, tuple(PROVINCE_KINDS)),
+    Column("valid_from", "Hiệu lực từ (ngày)", "In force from (date)", "date", 13),
+    Column("valid_to", "Hiệu lực đến (ngày)", "In force until (date)", "date", 13),
+    Column("illustrative", "Minh họa (có/không)", "Illustrative (yes/no)", "bool", 11),
+    Column("confidence", "Độ tin cậy", "Confidence", width=14),
+)
+ELIGIBILITY_CLAUSE_COLUMNS = (
+    Column("clause", "Khoản (điều, khoản của văn bản)", "Clause (of the text)", width=26, required=True),
+    Column("text_vi", "Nội dung khoản", "What the clause says (Vietnamese)", width=36),
+    Column("text_en", "Nội dung (tiếng Anh)", "What it says (English)", width=30),
+    Column("priority", "Điểm ưu tiên (trống: điều kiện bắt buộc)", "Priority points (empty: a requirement)",
+           "points", 12),
+    *_condition_columns("any", "Đủ điều kiện/được ưu tiên nếu", "Eligible/priority if any"),
+    *_condition_columns("when", "Chỉ áp dụng khi", "Applies only when"),
+)
+ELIGIBILITY_COLUMNS = ELIGIBILITY_PACK_COLUMNS + ELIGIBILITY_CLAUSE_COLUMNS
+
 #: The fixed column lists of the table sheets (tasks and annual depend on the sources).
 FIXED_COLUMNS: dict[str, tuple[Column, ...]] = {
     "sources": SOURCE_COLUMNS, "targets": TARGET_COLUMNS, "rules": RULE_COLUMNS, "cadences": CADENCE_COLUMNS,
     "links": LINK_COLUMNS, "relations": RELATION_COLUMNS, "notes": NOTE_COLUMNS, "geography": GEOGRAPHY_COLUMNS,
+    "eligibility": ELIGIBILITY_COLUMNS,
 }
 
 

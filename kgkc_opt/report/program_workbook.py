@@ -5,13 +5,15 @@ The layout is ``inputs.program_xlsx_layout``'s: an instructions sheet first (Vie
 beside it), then the program's title and period, its funding sources, the task table in the
 decision's annex layout (group rows in bold, units, quantities or min–max ranges, the cost per
 source, years, lead and partners), the annual table per source with the two stated totals under
-it, the targets, the support rules (a rule's later versions on the rows under it), cadences,
+it, the targets, the support rules (a rule's later versions on the rows under it), the
+eligibility rule packs (one row a clause, a pack's own cells on its first row), cadences,
 links, relations, source notes and geography. Every table sheet has a header row in both languages
 and a row of column keys under it (gray), by which the reader finds the columns.
 
 What Excel can check as a planner types is checked there (data validation): lists for kinds,
 cadences, qualifiers, severities, relations, levels and yes/no; whole numbers for quantities and
-years; amounts of at least 0; shares between 0 and 1; dates. Every text is written as text, never
+years; amounts of at least 0; shares between 0 and 1; priority points; dates; a prompt listing
+the kinds a cell of several kinds takes. Every text is written as text, never
 as a formula (a cell typed ``=...`` stays the characters typed), and id and year columns are
 formatted as text so that Excel does not turn ``2.10`` into 2.1 or ``2026-2030`` into a date.
 Numbers are written exactly (the document's decimal, shown with as many decimals as it has).
@@ -38,9 +40,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kgkc_opt.inputs.eligibility import MAX_POINTS
 from kgkc_opt.inputs.program_xlsx_layout import (
     CADENCE_COLUMNS,
     DEFAULT_COST_SOURCES,
+    ELIGIBILITY_COLUMNS,
     FIRST_ROW,
     GEOGRAPHY_COLUMNS,
     HEAD_ROW,
@@ -244,7 +248,8 @@ def _validation(column: Column, source: str | None) -> DataValidation | None:
     vi_en = {"money": ("Số tiền (triệu đồng), không âm", "An amount in million VND, at least 0"),
              "int": ("Số nguyên dương", "A whole number, at least 1"),
              "share": ("Tỷ lệ từ 0 đến 1 (vd. 50%)", "A share from 0 to 1 (e.g. 50%)"),
-             "date": ("Một ngày (vd. 2026-01-01)", "A date (e.g. 2026-01-01)")}
+             "date": ("Một ngày (vd. 2026-01-01)", "A date (e.g. 2026-01-01)"),
+             "points": (f"Điểm từ 0 đến {MAX_POINTS}", f"Points from 0 to {MAX_POINTS}")}
     if source is not None:
         dv = DataValidation(type="list", formula1=source, allow_blank=True, errorStyle="warning")
     elif column.kind == "choice":
@@ -259,6 +264,13 @@ def _validation(column: Column, source: str | None) -> DataValidation | None:
         dv = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="1", allow_blank=True)
     elif column.kind == "share":
         dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
+    elif column.kind == "points":
+        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2=str(MAX_POINTS),
+                            allow_blank=True)
+    elif column.kind == "list" and column.choices:  # several kinds in a cell: a prompt, not a list
+        dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=column.key,
+                            prompt=", ".join(column.choices)[:250])
+        return dv
     elif column.kind == "date":
         dv = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     else:
@@ -475,6 +487,34 @@ def _other_sheets(wb: Workbook, document: Mapping[str, Any]) -> None:
     table.finish()
 
 
+def _conditions(prefix: str, conditions: Mapping[str, Any] | None) -> dict[str, Any]:
+    return {f"{prefix}.{field}": ", ".join(value) if isinstance(value, list) else value
+            for field, value in (conditions or {}).items()}
+
+
+def _eligibility_sheet(wb: Workbook, document: Mapping[str, Any]) -> None:
+    table = _Table(wb, "eligibility", ELIGIBILITY_COLUMNS, "ĐỐI TƯỢNG VÀ ƯU TIÊN / ELIGIBILITY AND PRIORITY",
+                   "Mỗi khoản một dòng. Tên, căn cứ, ngày hiệu lực của bộ quy tắc ghi ở dòng đầu; các khoản tiếp theo "
+                   "ghi ngay dưới, cùng mã, để trống các ô đó. Có điểm ưu tiên: khoản ưu tiên; không có: điều kiện bắt "
+                   "buộc (đủ điều kiện nếu một trong các cột any.* đúng). / One row a clause; the pack's own cells on "
+                   "its first row, its next clauses under it with the same id. With points: a priority; without: a "
+                   "requirement (eligible if one of the any.* columns holds).")
+    for pack in document.get("eligibility") or []:
+        name_vi, name_en = _text_pair(pack.get("name"))
+        first = {"name_vi": name_vi, "name_en": name_en, "valid_from": _date(pack.get("valid_from")),
+                 "valid_to": _date(pack.get("valid_to"))} | {
+            k: pack.get(k) for k in ("citation", "authority", "jurisdiction", "province_kind", "illustrative",
+                                     "confidence")}
+        for clause in pack.get("clauses") or []:
+            text_vi, text_en = _text_pair(clause["text"]) if clause.get("text") is not None else (None, None)
+            table.add(first | {"id": pack.get("id"), "clause": clause.get("clause"), "text_vi": text_vi,
+                               "text_en": text_en, "priority": clause.get("priority"),
+                               **_conditions("any", clause.get("require_any") or clause.get("if_any")),
+                               **_conditions("when", clause.get("when"))})
+            first = {}
+    table.finish()
+
+
 def _sources_sheet(wb: Workbook, document: Mapping[str, Any]) -> None:
     table = _Table(wb, "sources", SOURCE_COLUMNS, "NGUỒN VỐN / FUNDING SOURCES",
                    "Mỗi nguồn một dòng; mỗi nguồn có một cột kinh phí ở trang Nhiệm vụ và trang Kinh phí năm (mã cột "
@@ -503,6 +543,7 @@ def program_workbook(document: Mapping[str, Any] | None = None) -> Workbook:
     _tasks_sheet(wb, document, sources)
     _annual_sheet(wb, document, sources, template)
     _rules_sheet(wb, document)
+    _eligibility_sheet(wb, document)
     _simple_sheets(wb, document)
     _other_sheets(wb, document)
     wb.properties.creator = "kgkc-opt"

@@ -5,15 +5,18 @@ from __future__ import annotations
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kgkc_opt.inputs.eligibility import APPLICANT_KINDS, LOCATION_KINDS, PROVINCE_KINDS
 from kgkc_opt.inputs.program_xlsx_layout import PROGRAM_TOTAL, SHEETS, STATED_TOTAL
 
 #: (Vietnamese, English) paragraphs; a pair whose Vietnamese starts with "#" is a heading.
 INSTRUCTIONS: tuple[tuple[str, str], ...] = (
     ("# Sổ tính chương trình khuyến công", "# Industrial-promotion program workbook"),
     ("Sổ tính này ghi một chương trình khuyến công theo bố cục phụ lục của quyết định: danh mục nhiệm vụ, kinh "
-     "phí theo năm và theo nguồn, mục tiêu, định mức hỗ trợ. Điền xong, chuyển thành tệp chương trình và kiểm tra:",
+     "phí theo năm và theo nguồn, mục tiêu, định mức hỗ trợ, đối tượng và ưu tiên. Điền xong, chuyển thành tệp "
+     "chương trình và kiểm tra:",
      "This workbook holds one industrial-promotion program in the layout of the decision's annex: the task table, "
-     "the annual table per funding source, the targets and the support rules. Once filled in, convert and check it:"),
+     "the annual table per funding source, the targets, the support rules, and who may be supported. Once filled "
+     "in, convert and check it:"),
     ("kgkc-opt program import chuong-trinh.xlsx --out chuong-trinh.yaml\nkgkc-opt audit chuong-trinh.yaml",
      "kgkc-opt program import program.xlsx --out program.yaml\nkgkc-opt audit program.yaml --lang en"),
     ("Nếu có lỗi, lệnh import liệt kê tất cả, mỗi lỗi kèm trang tính và ô (vd. trang 'Nhiệm vụ - Tasks', ô F12).",
@@ -56,6 +59,20 @@ INSTRUCTIONS: tuple[tuple[str, str], ...] = (
      "trong giai đoạn ghi ở dòng dưới, cùng mã, với ngày hiệu lực.",
      "The state's legal support caps (share and per unit) with their legal basis; a change during the period on "
      "the row under it, with the same id and the date it is in force from."),
+    (f"{SHEETS['eligibility']}: đối tượng được hỗ trợ và ưu tiên theo văn bản (không bắt buộc), mỗi khoản một "
+     "dòng. Dòng đầu của một bộ quy tắc ghi mã, tên, căn cứ pháp lý, ngày hiệu lực; các khoản tiếp theo ghi ngay "
+     "dưới, cùng mã, để trống các ô đó. Khoản có điểm ưu tiên là khoản ưu tiên (cộng điểm); không có điểm là điều "
+     "kiện bắt buộc. Cột any.*: đủ điều kiện (hoặc được cộng điểm) nếu một trong các điều kiện đúng; cột when.*: "
+     "khoản chỉ áp dụng khi mọi điều kiện đúng. Loại hình đơn vị (applicant_kind): "
+     f"{', '.join(APPLICANT_KINDS)}; địa bàn (location_kind): {', '.join(LOCATION_KINDS)}; cấp tỉnh "
+     f"(province_kind): {', '.join(PROVINCE_KINDS)}; ghi nhiều loại cách nhau bởi dấu phẩy (hoặc tên tiếng Việt, "
+     "vd. hợp tác xã). Các cột làng nghề, phụ nữ làm chủ, dân tộc thiểu số, địa bàn khó khăn: có/không.",
+     "Who may be supported, and who comes first, under a legal text (optional), one row a clause. A rule "
+     "pack's first row holds its id, name, legal basis and dates; its further clauses go on the rows right under "
+     "it with the same id, those cells empty. A clause with priority points adds them; one without is a "
+     "requirement. The any.* columns: eligible (or given the points) if one of them holds; the when.* columns: the "
+     "clause concerns only proposals for which all of them hold. Kinds (canonical, or the Vietnamese name) "
+     "separated by commas; the craft-village, women-owned, ethnic-minority and disadvantaged-area columns: yes/no."),
     (f"{SHEETS['cadences']}, {SHEETS['links']}, {SHEETS['relations']}: cách thực hiện (không bắt buộc): nhịp độ "
      "của nhiệm vụ, nhiệm vụ đi theo nhiệm vụ khác, quan hệ giữa số lượng.",
      "How the program is carried out (optional): cadences, tasks that follow other tasks, relations between "

@@ -7,6 +7,7 @@ audits and solves; problems are collected and placed at their sheet and cell, in
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -24,6 +25,7 @@ from kgkc_opt.inputs.files import bundled_programs, load_program
 from kgkc_opt.inputs.program_dict import program_to_dict
 from kgkc_opt.inputs.program_xlsx import cell_value, program_document_from_xlsx
 from kgkc_opt.inputs.program_xlsx_layout import FIRST_ROW, KEY_ROW, SHEETS
+from kgkc_opt.inputs.proposals import proposals_from_csv_text
 from kgkc_opt.inputs.reader import WrittenFloat
 from kgkc_opt.report.program_workbook import workbook_bytes
 
@@ -290,3 +292,79 @@ def test_a_workbook_saved_again_by_an_office_suite_reads_back_the_same(tmp_path)
     saved = (tmp_path / "out" / "ag.xlsx").read_bytes()
     assert saved != (tmp_path / "in" / "ag.xlsx").read_bytes()
     assert program_to_dict(program_document_from_xlsx(saved, "ag.xlsx")[0]) == program_to_dict(program)
+
+
+# --- eligibility rule packs typed in the template -----------------------------------------------
+
+
+def with_eligibility() -> Draft:
+    """The drafted program with a rule pack typed on the eligibility sheet: a requirement (who) and,
+    on the row under it with the same id, a priority (2.5 points) for women-owned establishments
+    in a commune."""
+    d = drafted()
+    d.row("eligibility", id="draft-rules", name_vi="Đối tượng hỗ trợ (thử)", name_en="Who may be supported (draft)",
+          citation="Nghị quyết thử 01/2026", province_kind="tỉnh", valid_from=dt.datetime(2025, 10, 15),
+          illustrative="có", clause="Điều 2", text_vi="Hỗ trợ doanh nghiệp nhỏ và vừa, hợp tác xã; cơ sở làng nghề.",
+          text_en="SMEs and cooperatives; craft-village establishments.",
+          any__applicant_kind="sme, Hợp tác xã", any__craft_village="có")
+    d.row("eligibility", id="draft-rules", clause="Điều 3", priority=2.5, any__women_owned="có",
+          when__location_kind="xã")
+    return d
+
+
+INTENDED_PACK = {
+    "id": "draft-rules", "name": {"vi": "Đối tượng hỗ trợ (thử)", "en": "Who may be supported (draft)"},
+    "citation": "Nghị quyết thử 01/2026", "province_kind": "province", "valid_from": dt.date(2025, 10, 15),
+    "illustrative": True, "confidence": "unknown",
+    "clauses": [{"clause": "Điều 2", "text": {"vi": "Hỗ trợ doanh nghiệp nhỏ và vừa, hợp tác xã; cơ sở làng nghề.",
+                                              "en": "SMEs and cooperatives; craft-village establishments."},
+                 "require_any": {"applicant_kind": ["sme", "cooperative"], "craft_village": True}},
+                {"clause": "Điều 3", "when": {"location_kind": ["commune"]}, "priority": 2.5,
+                 "if_any": {"women_owned": True}}]}
+
+
+def test_a_rule_pack_typed_in_the_template_is_the_intended_document_and_judges_the_annual_selection() -> None:
+    program, _ = program_document_from_xlsx(with_eligibility().bytes(), "draft.xlsx")
+    assert program_to_dict(program)["eligibility"] == [INTENDED_PACK]
+    assert program_to_dict(round_trip(program)) == program_to_dict(program)
+    (clause_who, clause_women) = program.eligibility[0].clauses
+    assert clause_women.points == Fraction(5, 2) and clause_who.points is None
+    text = ("proposal_id,title,applicant,commune,task_id,units,total_cost,requested,cofunding,score,applicant_kind,"
+            "craft_village,women_owned\n"
+            "P-1,Máy sấy,HTX Tân Hội,Xã Tân Hội,II.1,1,200,100,100,70,hợp tác xã,,có\n"
+            "P-2,Máy đóng gói,Công ty Lớn,Phường Một,II.1,1,200,100,100,90,doanh nghiệp lớn,không,không\n")
+    result = kg.annual(proposals_from_csv_text(text, program, source="p.csv"), 2026, scenario=program)
+    by_id = {d.proposal.id: d for d in result.decisions}
+    assert by_id["P-2"].status == "not_funded" and [r.code for r in by_id["P-2"].reasons] == ["not_eligible"]
+    assert "Điều 2" in by_id["P-2"].reason_text("vi") and "Nghị quyết thử 01/2026" in by_id["P-2"].reason_text("en")
+    assert by_id["P-1"].status == "funded" and by_id["P-1"].proposal.priority_points == Fraction(5, 2)
+
+
+def test_mistakes_on_the_eligibility_sheet_are_placed_at_their_cells() -> None:
+    d = with_eligibility()
+    keys = d.keys("eligibility")
+    letter = {k: openpyxl.utils.get_column_letter(j) for k, j in keys.items()}
+    d.set_row("eligibility", FIRST_ROW, any__applicant_kind="doanh nghiep nho va vuaa")
+    d.set_row("eligibility", FIRST_ROW + 1, citation="Văn bản khác")
+    for key in ("priority", "any.women_owned"):  # (now a requirement of no facts)
+        d.sheet("eligibility").cell(row=FIRST_ROW + 1, column=keys[key]).value = None
+    d.row("eligibility", id="other", clause="Điều 1", any__craft_village="có")  # no citation
+    d.row("eligibility", id="draft-rules", clause="Điều 4", any__craft_village="có")  # listed again, not under it
+    with pytest.raises(ProgramError) as info:
+        program_document_from_xlsx(d.bytes(), "draft.xlsx", lang="en")
+    text = "\n".join(str(p) for p in info.value.problems)
+    sheet = f"sheet '{SHEETS['eligibility']}'"
+    assert f"{sheet}, cell {letter['any.applicant_kind']}{FIRST_ROW} " \
+           "(eligibility[0].clauses[0].require_any.applicant_kind[0]): expected one of sme" in text
+    assert "did you mean sme?" in text
+    assert f"{sheet}, cell {letter['citation']}{FIRST_ROW + 1}: a rule pack's own cells" in text
+    assert f"{sheet}, cell {letter['any.applicant_kind']}{FIRST_ROW + 1} " \
+           "(eligibility[0].clauses[1].require_any): expected at least one condition" in text
+    assert f"{sheet}, cell {letter['citation']}{FIRST_ROW + 2} (eligibility[1].citation): required key" in text
+    assert f"{sheet}, cell A{FIRST_ROW + 3}: rule pack 'draft-rules' is listed above" in text
+    with pytest.raises(ProgramError) as vi:
+        program_document_from_xlsx(d.bytes(), "draft.xlsx")
+    vi_text = "\n".join(str(p) for p in vi.value.problems)
+    assert len(vi.value.problems) == len(info.value.problems)
+    assert f"trang '{SHEETS['eligibility']}', ô {letter['citation']}{FIRST_ROW + 1}: các ô của bộ quy tắc" in vi_text
+    assert "bộ quy tắc 'draft-rules' đã có ở trên" in vi_text
