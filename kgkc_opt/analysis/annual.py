@@ -238,7 +238,7 @@ def legal_cap(program: Program, proposal: Proposal, year: int | None = None) -> 
 def annual(
     proposals: Proposals, year: int, *, scenario: Scenario | Program | None = None, rules: Rules | None = None,
     previous: AnnualResult | Mapping[str, str] | None = None, solver: str | Backend = "highs",
-    time_limit: float | None = 60.0,
+    time_limit: float | None = None,
 ) -> AnnualResult:
     """Select the proposals to fund in ``year`` (module docstring)."""
     rules = rules or Rules()

@@ -44,8 +44,10 @@ from kgkc_opt.solver.status import Status
 SOURCES = {"local": ("local",), "cofunding": ("cofunding",), "both": ("local", "cofunding")}
 #: Decimals of million VND a repair's amounts are printed with (3: to the thousand đồng).
 SHOWN_DECIMALS = 3
-#: time allowed to each elastic solve
-ELASTIC_TIME_LIMIT = 30.0
+#: Nodes allowed to each elastic (least-change) model: a count, so that a repair is the same on any
+#: machine at any load (no wall-clock limit: docs/model.md, "Limits"). The re-solves that verify a
+#: repair go through ``optimise``, whose stages are bounded by counts too.
+ELASTIC_NODE_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -203,7 +205,7 @@ def raised(inp: ModelInput, extra: Mapping[tuple[str, int], int]) -> ModelInput:
 def _schedulable(inp: ModelInput, totals: Mapping[str, int], backend: Any) -> bool:
     """Whether a schedule of ``totals`` exists within ``inp``'s caps (the schedule model)."""
     m = build(inp, Spec("schedule", "plan", fixed_totals=dict(totals)))
-    out = backend.solve(m, time_limit=ELASTIC_TIME_LIMIT, first_solution=True)
+    out = backend.solve(m, first_solution=True, node_limit=ELASTIC_NODE_LIMIT)
     return bool(out.status.has_plan)
 
 
@@ -220,7 +222,7 @@ def _solve_elastic(backend: Any, m: LinearModel) -> tuple[Status, dict[tuple[str
     m.variables = {("extra", key): j for key, j in m.extra["extra_money"].items()}
     m.variables.update({("total", key): j for key, j in keep.items() if isinstance(key, str)})
     try:
-        out = backend.solve(m, time_limit=ELASTIC_TIME_LIMIT)
+        out = backend.solve(m, node_limit=ELASTIC_NODE_LIMIT)
     finally:
         m.variables = keep
     if not out.status.has_plan or out.values is None:
@@ -254,7 +256,7 @@ def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dic
     m = _elastic(inp, floors=True)
     keep = dict(m.variables)
     m.variables = {("lowered", tid): j for tid, j in m.extra["lowered_floors"].items()}
-    out = backend_for(solver).solve(m, time_limit=ELASTIC_TIME_LIMIT)
+    out = backend_for(solver).solve(m, node_limit=ELASTIC_NODE_LIMIT)
     m.variables = keep
     if not out.status.has_plan or out.values is None:
         return out.status, {}
@@ -350,7 +352,7 @@ def _suffices(scenario: Scenario, amounts: Mapping[tuple[str, int], Fraction], g
     except Exception:  # a change the scenario refuses is not a repair
         return False
     inp = model_input(repaired)
-    outcome = optimise(inp, solver=solver, time_limit=ELASTIC_TIME_LIMIT, tie_break=False)
+    outcome = optimise(inp, solver=solver, time_limit=None, tie_break=False)
     if not outcome.status.has_plan or outcome.plan is None:
         return False
     if goal == "all_targets":
@@ -479,4 +481,4 @@ def _feasible(scenario: Scenario, solver: str) -> bool:
         inp = model_input(scenario)
     except Exception:
         return False
-    return optimise(inp, solver=solver, time_limit=ELASTIC_TIME_LIMIT, tie_break=False).status.has_plan
+    return optimise(inp, solver=solver, time_limit=None, tie_break=False).status.has_plan

@@ -169,7 +169,7 @@ def _input(scenario: Any) -> tuple[str, ModelInput]:
 
 def sweep(
     scenario: Any, *, budget: Iterable[float] | None = None, cofunding: Iterable[float] | None = None,
-    solver: str = "highs", time_limit: float | None = 60.0, executor: Executor | None = None,
+    solver: str = "highs", time_limit: float | None = None, executor: Executor | None = None,
     workers: int | None = None, progress: Progress | None = None,
 ) -> SweepResult:
     """Solve the scenario with its caps scaled to each level (percent of its own caps).
@@ -262,7 +262,7 @@ def _draw(rng: np.random.Generator, dist: Any, size: int) -> np.ndarray:
 
 def monte_carlo(
     scenario: Any, *, samples: int | None = None, seed: int | None = None, solver: str = "highs",
-    time_limit: float | None = 60.0, executor: Executor | None = None, workers: int | None = None,
+    time_limit: float | None = None, executor: Executor | None = None, workers: int | None = None,
     progress: Progress | None = None,
 ) -> MonteCarloResult:
     """Draw the caps from the scenario's ``uncertainty`` section and solve each draw."""
