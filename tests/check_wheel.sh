@@ -43,7 +43,7 @@ in_wheel = zipfile.ZipFile(wheel).namelist()
 in_sdist = [n.split("/", 1)[1] for n in tarfile.open(sdist).getnames() if "/" in n]
 missing = [f"wheel: kgkc_opt/programs/{p}" for p in programs if f"kgkc_opt/programs/{p}" not in in_wheel]
 missing += [f"sdist: kgkc_opt/programs/{p}" for p in programs if f"kgkc_opt/programs/{p}" not in in_sdist]
-missing += [f"wheel: {n}" for n in ("kgkc_opt/py.typed",) if n not in in_wheel]
+missing += [f"wheel: {n}" for n in ("kgkc_opt/py.typed", "kgkc_opt/locale/vi.po") if n not in in_wheel]
 missing += ["wheel: LICENSE"] if not any(n.endswith("/LICENSE") for n in in_wheel) else []
 missing += [f"sdist: {n}" for n in ("README.md", "LICENSE", "pyproject.toml") if n not in in_sdist]
 if missing:
@@ -66,6 +66,7 @@ kgkc="$work/venv/bin/kgkc-opt"
 "$work/venv/bin/python" -c "import kgkc_opt, sys; assert '$repo' not in kgkc_opt.__file__, kgkc_opt.__file__; print('kgkc_opt from', kgkc_opt.__file__)"
 "$kgkc" solve baseline.yaml | tee solve.txt
 grep -q "tối ưu (đã chứng minh)" solve.txt
+"$kgkc" solve --help | grep -q "cách dùng: kgkc-opt solve"  # the wording catalogue is in the wheel
 for program in $("$work/venv/bin/python" -c "from kgkc_opt.inputs.files import bundled_programs; print(*bundled_programs())"); do
   "$kgkc" audit "$program" --no-schedule > /dev/null
   echo "audit $program: ok"
