@@ -29,6 +29,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any, cast
 
@@ -327,7 +328,8 @@ def shown(amount: Fraction, decimals: int = SHOWN_DECIMALS) -> Fraction:
 
 def shown_text(amount: Fraction, decimals: int = SHOWN_DECIMALS) -> str:
     """``shown(amount)`` as text: 170.029458 -> '170.03' (trailing zeros dropped, nothing rounded)."""
-    text = f"{shown(amount, decimals):,.{decimals}f}"  # exact: a Fraction formats its own digits
+    value = shown(amount, decimals)  # a whole number of 10^-decimals: exact as a Decimal
+    text = f"{Decimal(value.numerator) / Decimal(value.denominator):,.{decimals}f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 

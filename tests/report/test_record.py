@@ -249,8 +249,9 @@ def test_highs_and_cbc_agree(path):
     scenario = kg.load_scenario(path)
     highs = kg.solve(scenario, solver="highs")
     cbc = kg.solve(scenario, solver="cbc", time_limit=30)
-    if cbc.status != highs.status and cbc.status == Status.FEASIBLE:
-        pytest.skip("CBC stopped at its time limit on this machine")
+    if cbc.status != highs.status and cbc.status in (Status.FEASIBLE, Status.NO_SOLUTION) \
+            and "time limit" in cbc.message:  # a busy machine: CBC's 30 s ran out, with or without a plan
+        pytest.skip(f"CBC stopped at its time limit on this machine ({cbc.status.value})")
     assert cbc.status == highs.status
     assert highs.solver == "highs" and cbc.solver == "cbc"
     if highs.has_plan:
