@@ -36,7 +36,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from kgkc_opt.errors import KgkcError
+from kgkc_opt.errors import KgkcError, SolutionCheckError
 from kgkc_opt.model.check import check_plan, round_plan
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
@@ -249,7 +249,12 @@ def _first_plan(inp: ModelInput, backend: Backend, objectives: list[Objective], 
     if not out.status.has_plan or out.values is None:
         return None
     plan = round_plan(plan_values(out.values))
-    check_plan(inp, plan)
+    try:
+        check_plan(inp, plan)
+    except SolutionCheckError:
+        # Only a fallback: values a time limit cut off before any feasible plan (seen on a busy
+        # machine on an infeasible scenario: a floor broken) are no plan, and the stages go on.
+        return None
     return PlanOutcome(Status.FEASIBLE, plan, None, "decompose+full", clock.stop_message(), timings,
                        _values(inp, objectives, plan))
 
