@@ -210,20 +210,6 @@ PACK_KEYS = ("id", "name", "citation", "authority", "jurisdiction", "province_ki
 CLAUSE_KEYS = ("clause", "text", "when", "require_any", "priority", "if_any")
 
 
-def _date(c: Collector, value: Any, where: str) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    c.error(where, f"expected a date like 2025-10-15, got {describe(value)}")
-    return None
-
-
 def _values(c: Collector, field: str, value: Any, where: str) -> frozenset[str | bool] | None:
     """The values a condition on ``field`` accepts: kinds (a list or one), or yes/no for a flag."""
     if field in FLAG_FIELDS:
@@ -308,8 +294,8 @@ def _pack(c: Collector, value: Any, where: str) -> RulePack | None:
         province_kind = kind_value("province_kind", raw) if isinstance(raw, str) else None
         if province_kind is None:
             c.error(join(where, "province_kind"), kind_problem("province_kind", str(raw)))
-    start = _date(c, data["valid_from"], join(where, "valid_from")) if data.get("valid_from") is not None else None
-    end = _date(c, data["valid_to"], join(where, "valid_to")) if data.get("valid_to") is not None else None
+    start, end = (None if data.get(k) is None else c.date(data[k], join(where, k), example="2025-10-15")
+                  for k in ("valid_from", "valid_to"))
     if start is not None and end is not None and end < start:
         c.error(join(where, "valid_to"), f"ends ({end}) before it starts ({start})")
     raw_clauses = c.required(data, "clauses", where)

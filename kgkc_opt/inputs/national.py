@@ -17,7 +17,7 @@ from pathlib import Path
 from kgkc_opt.errors import InputError, Problem
 from kgkc_opt.inputs.files import read_text
 from kgkc_opt.inputs.proposals import fold
-from kgkc_opt.inputs.reader import InputFile
+from kgkc_opt.inputs.reader import InputFile, exact_number
 
 ID_HEADERS = ("proposal_id", "ma de an")
 AMOUNT_HEADERS = ("approved", "kinh phi duoc duyet", "duoc duyet")
@@ -49,9 +49,8 @@ def approvals_from_text(text: str, source: str) -> dict[str, Fraction]:
         if pid in out:
             problems.append(Problem(source, f"line {line}", f"{pid} is listed twice"))
             continue
-        try:
-            amount = Fraction(written)
-        except (ValueError, ZeroDivisionError):
+        amount = exact_number(written)  # checked before any Fraction is built (1e-999999999 is refused)
+        if isinstance(amount, str):
             problems.append(Problem(source, f"line {line}", f"approved {written!r} of {pid}: expected an amount "
                                     "in million VND such as 150.5"))
             continue
@@ -61,8 +60,7 @@ def approvals_from_text(text: str, source: str) -> dict[str, Fraction]:
             continue
         out[pid] = amount
     if problems:
-        raise InputError(problems[:20] + ([Problem(source, "", f"and {len(problems) - 20} more problems")]
-                                          if len(problems) > 20 else []))
+        raise InputError(problems)  # (the error shows the first 20 and counts the rest)
     return out
 
 

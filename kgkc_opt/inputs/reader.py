@@ -15,6 +15,7 @@ with the two readings it may have (``number_hint``, ``ambiguous_hint``).
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -260,6 +261,20 @@ class Collector:
 
     def error(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.source, where, message))
+
+    def date(self, value: Any, where: str, *, example: str = "2026-01-01") -> dt.date | None:
+        """A date: YAML's own (2026-01-01 unquoted) or ISO text; else a problem (and None)."""
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.error(where, f"expected a date like {example}, got {describe(value)}")
+        return None
 
     def raise_if_any(self, error_type: type[InputError]) -> None:
         if self.problems:

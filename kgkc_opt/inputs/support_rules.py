@@ -69,21 +69,6 @@ class SupportRule:
         return bool(self.versions) or self.valid_from is not None or self.valid_to is not None
 
 
-def _date(c: Collector, value: Any, where: str) -> dt.date | None:
-    """A date: YAML's own (2026-01-01 unquoted) or ISO text."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    c.error(where, f"expected a date like 2026-01-01, got {describe(value)}")
-    return None
-
-
 RULE_KEYS = ("max_state_share", "max_state_per_unit", "citation", "confidence", "authority", "jurisdiction",
              "valid_from", "valid_to")
 
@@ -106,8 +91,8 @@ def _rule_version(c: Collector, r: Mapping[Any, Any], where: str, rid: str, name
         or "unknown"
     authority = c.text(r.get("authority", ""), join(where, "authority"), allow_empty=True) or ""
     jurisdiction = c.text(r.get("jurisdiction", ""), join(where, "jurisdiction"), allow_empty=True) or ""
-    start = _date(c, r["valid_from"], join(where, "valid_from")) if r.get("valid_from") is not None else None
-    end = _date(c, r["valid_to"], join(where, "valid_to")) if r.get("valid_to") is not None else None
+    start = c.date(r["valid_from"], join(where, "valid_from")) if r.get("valid_from") is not None else None
+    end = c.date(r["valid_to"], join(where, "valid_to")) if r.get("valid_to") is not None else None
     if base is not None and start is None and "valid_from" not in r:
         c.error(join(where, "valid_from"), "a change of a support rule needs the date it is in force from")
     if start is not None and end is not None and end < start:
