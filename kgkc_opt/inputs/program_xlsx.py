@@ -68,6 +68,7 @@ from kgkc_opt.inputs.program_xlsx_layout import (
     task_columns,
 )
 from kgkc_opt.inputs.reader import WrittenFloat, ambiguous_hint
+from kgkc_opt.words import say
 
 
 def cell_value(value: Any) -> Any:
@@ -106,17 +107,24 @@ class _Sheet:
         key_row = next((i for i, row in enumerate(rows[:10])
                         if any(isinstance(v, str) and v.strip() in firsts for v in row[:3])), None)
         if key_row is None:
-            reader.problem(self.where(f"A{KEY_ROW}"), _t(
-                "không tìm thấy dòng mã cột (dòng dưới tiêu đề, vd. id, name_vi); lấy lại mẫu bằng kgkc-opt program "
-                "template", "no row of column keys (the row under the header, e.g. id, name_vi); get a fresh "
-                "template with kgkc-opt program template", reader.lang))
+            reader.problem(
+                self.where(f"A{KEY_ROW}"),
+                say(
+                    "no row of column keys (the row under the header, "
+                    "e.g. id, name_vi); get a fresh template with "
+                    "kgkc-opt program template",
+                    reader.lang,
+                ),
+            )
             return
         for j, key in enumerate(rows[key_row]):
             if isinstance(key, str) and key.strip():
                 name = key.strip()
                 if name in self.keys.values():
-                    reader.problem(self.where(f"{_letter(j)}{key_row + 1}"), _t(
-                        f"mã cột {name!r} có hai lần", f"the column key {name!r} is given twice", reader.lang))
+                    reader.problem(
+                        self.where(f"{_letter(j)}{key_row + 1}"),
+                        say("the column key {name!r} is given twice", reader.lang).format(name=name),
+                    )
                     continue
                 self.keys[j] = name
         for i, row in enumerate(rows[key_row + 1:], start=key_row + 2):
@@ -126,7 +134,7 @@ class _Sheet:
         self.key_line = key_row + 1
 
     def where(self, ref: str) -> str:
-        return _t(f"trang '{self.title}', ô {ref}", f"sheet '{self.title}', cell {ref}", self.reader.lang)
+        return say("sheet '{title}', cell {ref}", self.reader.lang).format(title=self.title, ref=ref)
 
     def cell(self, row: int, key: str) -> str:
         column = next((j for j, k in self.keys.items() if k == key), None)
@@ -135,9 +143,12 @@ class _Sheet:
     def check_keys(self, allowed: list[str], prefix_ok: tuple[str, ...] = ()) -> None:
         for j, key in self.keys.items():
             if key not in allowed and not key.startswith(prefix_ok):
-                self.reader.problem(self.where(f"{_letter(j)}{self.key_line}"), _t(
-                    f"mã cột {key!r} không có trong mẫu; các mã là: {', '.join(allowed)}",
-                    f"unknown column key {key!r}; the keys are: {', '.join(allowed)}", self.reader.lang))
+                self.reader.problem(
+                    self.where(f"{_letter(j)}{self.key_line}"),
+                    say("unknown column key {key!r}; the keys are: {join}", self.reader.lang).format(
+                        key=key, join=", ".join(allowed)
+                    ),
+                )
 
 
 def _letter(index: int) -> str:
@@ -173,22 +184,37 @@ def _open(raw: bytes, reader: WorkbookReader) -> Any:
     """The openpyxl workbook of ``raw``, checked: a zip that does not unpack to gigabytes."""
     import openpyxl  # (imported here: only a workbook needs it)
 
-    unreadable = _t("không đọc được tệp .xlsx (tệp hỏng hoặc không phải sổ tính Excel); lưu lại dưới dạng .xlsx",
-                    "is not a readable .xlsx workbook (the file is damaged, or not a workbook); save it again "
-                    "as .xlsx", reader.lang)
+    unreadable = say(
+        "is not a readable .xlsx workbook (the file is damaged, or not a workbook); save it again as .xlsx", reader.lang
+    )
     if raw.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ProgramError([Problem(reader.label, "", _t(
-            "là sổ tính Excel 97–2003 (.xls); lưu lại dưới dạng .xlsx (Excel Workbook)",
-            "is an Excel 97–2003 workbook (.xls); save it as .xlsx (Excel Workbook)", reader.lang))])
+        raise ProgramError(
+            [
+                Problem(
+                    reader.label,
+                    "",
+                    say("is an Excel 97–2003 workbook (.xls); save it as .xlsx (Excel Workbook)", reader.lang),
+                )
+            ]
+        )
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         raise ProgramError([Problem(reader.label, "", unreadable)]) from None
     if unpacked > MAX_XLSX_UNPACKED:
-        raise ProgramError([Problem(reader.label, "", _t(
-            f"giải nén ra {unpacked:,} byte; sổ tính chương trình giới hạn {MAX_XLSX_UNPACKED:,}",
-            f"unpacks to {unpacked:,} bytes; a program workbook is limited to {MAX_XLSX_UNPACKED:,}", reader.lang))])
+        raise ProgramError(
+            [
+                Problem(
+                    reader.label,
+                    "",
+                    say(
+                        "unpacks to {unpacked:,} bytes; a program workbook is limited to {MAX_XLSX_UNPACKED:,}",
+                        reader.lang,
+                    ).format(unpacked=unpacked, MAX_XLSX_UNPACKED=MAX_XLSX_UNPACKED),
+                )
+            ]
+        )
     try:
         return openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds on a damaged or foreign file
@@ -210,15 +236,14 @@ def _sheets(book: Any, reader: WorkbookReader) -> dict[str, _Sheet]:
         ws = by_name.get(role)
         if ws is None:
             if role in REQUIRED_SHEETS:
-                reader.problem("", _t(f"thiếu trang '{SHEETS[role]}'", f"the sheet '{SHEETS[role]}' is missing",
-                                      reader.lang))
+                reader.problem("", say("the sheet '{SHEETS}' is missing", reader.lang).format(SHEETS=SHEETS[role]))
             continue
         rows: list[tuple[Any, ...]] = []
         for number, row in enumerate(ws.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
             if number > MAX_ROWS:
                 if any(v is not None for v in row):
-                    reader.problem(_t(f"trang '{ws.title}'", f"sheet '{ws.title}'", reader.lang), _t(
-                        f"có hơn {MAX_ROWS:,} dòng", f"has more than {MAX_ROWS:,} rows", reader.lang))
+                    where = say("sheet '{title}'", reader.lang).format(title=ws.title)
+                    reader.problem(where, say("has more than {MAX_ROWS:,} rows", reader.lang).format(MAX_ROWS=MAX_ROWS))
                 break
             rows.append(tuple(row))
         out[role] = _Sheet(reader, role, ws.title, rows)
@@ -257,10 +282,13 @@ def _list(value: Any) -> Any:
 def _years(value: Any, where: str, reader: WorkbookReader) -> Any:
     """Years as the format reads them: "annual"/"Hàng năm", a range text, a year, "2026, 2028" -> a list."""
     if isinstance(value, dt.date | dt.datetime):
-        reader.problem(where, _t(
-            "Excel đã đổi ô này thành ngày tháng; định dạng ô là Văn bản (Text) rồi ghi lại, vd. 2026-2030",
-            "Excel turned this cell into a date; format the cell as Text and type it again, e.g. 2026-2030",
-            reader.lang))
+        reader.problem(
+            where,
+            say(
+                "Excel turned this cell into a date; format the cell as Text and type it again, e.g. 2026-2030",
+                reader.lang,
+            ),
+        )
         return None
     if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{4}\s*([,;]\s*[0-9]{4}\s*)+", value):
         return [int(y) for y in re.split(r"[,;]", value)]
@@ -274,10 +302,13 @@ def _id(value: Any, where: str, reader: WorkbookReader) -> Any:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        reader.problem(where, _t(
-            f"mã {value} là một số trong Excel (2.10 sẽ thành 2.1); định dạng ô là Văn bản (Text) rồi ghi lại mã",
-            f"the id {value} is a number in Excel (2.10 becomes 2.1); format the cell as Text and type the id again",
-            reader.lang))
+        reader.problem(
+            where,
+            say(
+                "the id {value} is a number in Excel (2.10 becomes 2.1); format the cell as Text and type the id again",
+                reader.lang,
+            ).format(value=value),
+        )
         return str(value)
     return str(value)
 
@@ -332,9 +363,10 @@ def _program_sheet(sheet: _Sheet, reader: WorkbookReader) -> dict[str, Any]:
         if key is None:
             continue
         if key not in known:
-            reader.problem(sheet.cell(row, "key"), _t(
-                f"mục {key!r} không có trong mẫu; các mục là: {', '.join(known)}",
-                f"unknown item {key!r}; the items are: {', '.join(known)}", reader.lang))
+            reader.problem(
+                sheet.cell(row, "key"),
+                say("unknown item {key!r}; the items are: {join}", reader.lang).format(key=key, join=", ".join(known)),
+            )
             continue
         column = next(c for c in PROGRAM_FIELDS if c.key == key)
         value = _convert(sheet, row, {"value": cells.get("value")}, [Column("value", "", "", column.kind)],
@@ -387,11 +419,16 @@ def _tasks(sheet: _Sheet, reader: WorkbookReader) -> tuple[list[dict[str, Any]],
         if _group_row(v):
             extra = [k for k, x in v.items() if x is not None and k not in _GROUP_KEYS]
             if extra:
-                reader.problem(sheet.cell(row, extra[0]), _t(
-                    "dòng nhóm (không có đơn vị, số lượng, kinh phí) chỉ ghi mã, tên, tên ngắn và căn cứ của nhóm; "
-                    "một dòng nhiệm vụ cần đơn vị tính, số lượng và kinh phí",
-                    "a group row (no unit, quantity or money) holds the group's id, name, short name and reference "
-                    "only; a task row needs its unit, quantity and cost", reader.lang))
+                reader.problem(
+                    sheet.cell(row, extra[0]),
+                    say(
+                        "a group row (no unit, quantity or money) "
+                        "holds the group's id, name, short name and "
+                        "reference only; a task row needs its unit, "
+                        "quantity and cost",
+                        reader.lang,
+                    ),
+                )
             group: dict[str, Any] = {}
             for key, value in (("id", v.get("id")), ("source", v.get("source")),
                                ("name", _text(v.get("name_vi"), v.get("name_en"))),
@@ -443,13 +480,15 @@ def _annual(sheet: _Sheet | None, reader: WorkbookReader, source: Any) -> tuple[
         label = v.get("year")
         if isinstance(label, int) and not isinstance(label, bool):
             if label in years:
-                reader.problem(sheet.cell(row, "year"), _t(f"năm {label} có hai dòng", f"year {label} is listed twice",
-                                                           reader.lang))
+                reader.problem(
+                    sheet.cell(row, "year"), say("year {label} is listed twice", reader.lang).format(label=label)
+                )
                 continue
             if v.get("source") is not None:
-                reader.problem(sheet.cell(row, "source"), _t(
-                    "căn cứ của bảng kinh phí năm ghi ở trang Chương trình (annual_source)",
-                    "the annual table's reference goes on the Program sheet (annual_source)", reader.lang))
+                reader.problem(
+                    sheet.cell(row, "source"),
+                    say("the annual table's reference goes on the Program sheet (annual_source)", reader.lang),
+                )
             years[label] = _cost(v)
             _record(reader, sheet, row, f"annual_budget.years.{label}", {"": "year"} | fields)
         elif isinstance(label, str) and (STATED_TOTAL in label or PROGRAM_TOTAL in label) and not _cost(v) \
@@ -463,10 +502,13 @@ def _annual(sheet: _Sheet | None, reader: WorkbookReader, source: Any) -> tuple[
             _put(stated, "source", v.get("source"))
             _record(reader, sheet, row, "stated_totals", fields | {"source": "source"})
         else:
-            reader.problem(sheet.cell(row, "year"), _t(
-                f"cần một năm (vd. 2026) hoặc dòng tổng {STATED_TOTAL}/{PROGRAM_TOTAL}, có {label!r}",
-                f"expected a year (e.g. 2026) or a total row {STATED_TOTAL}/{PROGRAM_TOTAL}, got {label!r}",
-                reader.lang))
+            reader.problem(
+                sheet.cell(row, "year"),
+                say(
+                    "expected a year (e.g. 2026) or a total row {STATED_TOTAL}/{PROGRAM_TOTAL}, got {label!r}",
+                    reader.lang,
+                ).format(STATED_TOTAL=STATED_TOTAL, PROGRAM_TOTAL=PROGRAM_TOTAL, label=label),
+            )
     annual["years"] = years
     return annual, stated
 
@@ -498,21 +540,27 @@ def _rules(sheet: _Sheet | None, reader: WorkbookReader) -> dict[str, Any]:
                 del version["max_state_per_unit"]  # (an empty cell: as the version before)
             changes = rules[rid].setdefault("changes", [])
             if v.get("name_vi") is not None or v.get("name_en") is not None:
-                reader.problem(sheet.cell(row, "name_vi"), _t(
-                    "dòng thay đổi về sau của một định mức không ghi lại tên (tên ở dòng đầu)",
-                    "a later version of a rule has no name of its own (the name is on the rule's first row)",
-                    reader.lang))
+                reader.problem(
+                    sheet.cell(row, "name_vi"),
+                    say(
+                        "a later version of a rule has no name of its own (the name is on the rule's first row)",
+                        reader.lang,
+                    ),
+                )
             _record(reader, sheet, row, f"support_rules.{rid}.changes[{len(changes)}]", fields)
             changes.append(version)
             continue
         if rid is None:
             rid = f"?{row}"
-            reader.problem(sheet.cell(row, "id"), _t("thiếu mã định mức", "the rule's id is missing", reader.lang))
+            reader.problem(sheet.cell(row, "id"), say("the rule's id is missing", reader.lang))
         elif rid in rules:
-            reader.problem(sheet.cell(row, "id"), _t(
-                f"định mức {rid!r} đã có ở trên; các thay đổi về sau ghi ngay dưới dòng đầu của nó",
-                f"rule {rid!r} is listed above; its later versions go on the rows right under its first row",
-                reader.lang))
+            reader.problem(
+                sheet.cell(row, "id"),
+                say(
+                    "rule {rid!r} is listed above; its later versions go on the rows right under its first row",
+                    reader.lang,
+                ).format(rid=rid),
+            )
             last = None
             continue
         name = _text(v.get("name_vi"), v.get("name_en"))
@@ -561,11 +609,10 @@ def _structure(sheets: dict[str, _Sheet], reader: WorkbookReader) -> dict[str, A
         assert sheet is not None
         tid = v.get("task")
         if not isinstance(tid, str):
-            reader.problem(sheet.cell(row, "task"), _t("thiếu mã nhiệm vụ", "the task id is missing", reader.lang))
+            reader.problem(sheet.cell(row, "task"), say('the task id is missing', reader.lang))
             continue
         if tid in cadence:
-            reader.problem(sheet.cell(row, "task"), _t(f"nhiệm vụ {tid} có hai dòng nhịp độ",
-                                                       f"task {tid} has two cadence rows", reader.lang))
+            reader.problem(sheet.cell(row, "task"), say('task {tid} has two cadence rows', reader.lang).format(tid=tid))
             continue
         value = v.get("cadence")
         cadence[tid] = {"cadence": value, "source": v["source"]} if v.get("source") is not None else value
@@ -681,9 +728,17 @@ def program_document_from_xlsx(raw: bytes, label: str, *, lang: str = "vi") -> t
     except ProgramError:
         raise
     except Exception as exc:  # a damaged sheet
-        raise ProgramError([Problem(label, "", _t(
-            f"không đọc được một trang tính ({type(exc).__name__}); lưu lại sổ tính",
-            f"a sheet cannot be read ({type(exc).__name__}); save the workbook again", lang))]) from None
+        raise ProgramError(
+            [
+                Problem(
+                    label,
+                    "",
+                    say("a sheet cannot be read ({__name__}); save the workbook again", lang).format(
+                        __name__=type(exc).__name__
+                    ),
+                )
+            ]
+        ) from None
     finally:
         book.close()
     for path, role in (("", "program"), ("tasks", "tasks"), ("groups", "tasks"), ("annual_budget", "annual"),

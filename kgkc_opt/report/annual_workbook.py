@@ -60,6 +60,7 @@ from kgkc_opt.report.workbook import (
     _title,
     money_format,
 )
+from kgkc_opt.words import say
 
 SHEETS = {
     "summary": Text("Tổng hợp", "Summary"),
@@ -152,7 +153,7 @@ def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, la
         again = row["funded_at_extra"]
         status = status_text(row["status"], lang)
         if row["beyond_year_plan"]:
-            status += _t("; ngoài kế hoạch năm", "; beyond the year's plan", lang)
+            status += say("; beyond the year's plan", lang)
         rows.append({**row, "tt": i, "task_id": task_label(program, row["task_id"], lang),
                      "status_code": row["status"], "status": status,
                      "support": row["support"] if funded else None, "trim": row["trim"] if funded else None,
@@ -167,11 +168,12 @@ def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, la
                Column("least_extra", 11, "money")]
     if any(d.funded_at_extra is not None for d in result.decisions):
         columns.append(Column("funded_at_extra", 10, "centre"))
-    _headings(sheet.ws, _t(f"DANH SÁCH ĐỀ ÁN KHUYẾN CÔNG NĂM {result.year} VÀ KẾT QUẢ LỰA CHỌN",
-                           f"PROPOSALS FOR {result.year} AND THE SELECTION", lang),
-              _t("(Đơn vị tính: triệu đồng; kinh phí hỗ trợ, điều chỉnh giảm và vốn đối ứng ghi cho các đề án "
-                 "được hỗ trợ)", "(Million VND; support, trim and co-funding of the funded proposals)", lang),
-              len(columns))
+    _headings(
+        sheet.ws,
+        say("PROPOSALS FOR {year} AND THE SELECTION", lang).format(year=result.year),
+        say("(Million VND; support, trim and co-funding of the funded proposals)", lang),
+        len(columns),
+    )
     total = _table(sheet, columns, rows, lang,
                    colour=lambda row: NOT_FUNDED_COLOUR if row.get("status_code") == NOT_FUNDED else None)
     sheet.ws.freeze_panes = f"C{HEADER_ROW + 1}"
@@ -182,34 +184,41 @@ def _summary_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang
     ws = sheet.ws
     program = scenario.program
     _set_widths(ws, [46, 14, 76])
-    heading_ = ws.cell(row=1, column=1, value=_t(f"KẾT QUẢ LỰA CHỌN ĐỀ ÁN KHUYẾN CÔNG NĂM {result.year}",
-                                                 f"THE SELECTION OF PROPOSALS FOR {result.year}", lang))
+    heading_ = ws.cell(
+        row=1, column=1, value=say("THE SELECTION OF PROPOSALS FOR {year}", lang).format(year=result.year)
+    )
     heading_.font = _font(True, size=13)
     local, cof = result.spent
     n = counts(result)
     selection = SHEETS["selection"].get(lang)
     lines: list[tuple[str, Any]] = [
-        (_t("Năm", "Year", lang), str(result.year)),
-        (_t("Chương trình", "Program", lang), f"{program.title.get(lang)} ({program.source_document})"),
-        (_t("Phương án kế hoạch của chương trình", "The program's plan", lang), fmt.scenario_title(scenario, lang)),
-        (_t("Kinh phí dành cho các đề án (triệu đồng)", "Budget for proposals (million VND)", lang), result.budget),
-        (_t("Đã bố trí cho các đề án được hỗ trợ (triệu đồng)", "Support of the funded proposals (million VND)",
-            lang), (f"'{selection}'!{support_total}", local)),
-        (_t("Còn lại (triệu đồng)", "Left (million VND)", lang), ("B6-B7", result.budget - local)),
-        (_t("Vốn đối ứng của các cơ sở được hỗ trợ (triệu đồng)", "Co-funding of the funded proposals (million VND)",
-            lang), cof),
-        (_t("Số đề án", "Proposals", lang), len(result.decisions)),
-        (_t("Được hỗ trợ theo đề nghị", "Funded as requested", lang), n["funded"]),
-        (_t("Được hỗ trợ, điều chỉnh giảm theo mức tối đa", "Funded, trimmed to the legal cap", lang), n["trimmed"]),
-        (_t("Không được hỗ trợ", "Not funded", lang), n["not_funded"]),
-        *([(_t("Đề án thay đổi kết quả so với lần chọn trước", "Proposals whose outcome changed since the earlier "
-               "selection", lang), len(change_rows(result, lang)))] if result.previous is not None else []),
-        (_t("Nguồn kinh phí", "Where the budget comes from", lang), budget_text(result, lang)),
-        (_t("Quy tắc lựa chọn", "Rules", lang), "\n".join(rules_lines(result, lang))),
-        (_t("Kết quả tính toán", "Solve status", lang), fmt.status(result.status, lang)),
-        (_t("Ghi chú", "Notes", lang), "\n".join([LEAST_EXTRA.get(lang)] + (
-            [BEYOND_PLAN.get(lang)] if any(d.beyond_plan for d in result.decisions) else []) + (
-            [CHOSEN_AGAIN.get(lang)] if any(d.funded_at_extra is not None for d in result.decisions) else []))),
+        (say("Year", lang), str(result.year)),
+        (say("Program", lang), f"{program.title.get(lang)} ({program.source_document})"),
+        (say("The program's plan", lang), fmt.scenario_title(scenario, lang)),
+        (say("Budget for proposals (million VND)", lang), result.budget),
+        (say("Support of the funded proposals (million VND)", lang), (f"'{selection}'!{support_total}", local)),
+        (say("Left (million VND)", lang), ("B6-B7", result.budget - local)),
+        (say("Co-funding of the funded proposals (million VND)", lang), cof),
+        (say("Proposals", lang), len(result.decisions)),
+        (say("Funded as requested", lang), n["funded"]),
+        (say("Funded, trimmed to the legal cap", lang), n["trimmed"]),
+        (say("Not funded", lang), n["not_funded"]),
+        *(
+            [(say("Proposals whose outcome changed since the earlier selection", lang), len(change_rows(result, lang)))]
+            if result.previous is not None
+            else []
+        ),
+        (say("Where the budget comes from", lang), budget_text(result, lang)),
+        (say("Rules", lang), "\n".join(rules_lines(result, lang))),
+        (say("Solve status", lang), fmt.status(result.status, lang)),
+        (
+            say("Notes", lang),
+            "\n".join(
+                [LEAST_EXTRA.get(lang)]
+                + ([BEYOND_PLAN.get(lang)] if any(d.beyond_plan for d in result.decisions) else [])
+                + ([CHOSEN_AGAIN.get(lang)] if any(d.funded_at_extra is not None for d in result.decisions) else [])
+            ),
+        ),
     ]
     r = 3
     for key, value in lines:  # figures in column B, words across B and C
@@ -242,10 +251,12 @@ def _tasks_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: 
                Column("funded_units", 10, "int"), Column("beyond_plan_units", 11, "int", True),
                Column("requested", 12, "money", True),
                Column("support", 12, "money", True), Column("cofunding", 12, "money", True)]
-    _headings(sheet.ws, _t(f"ĐỀ ÁN THEO NHIỆM VỤ CỦA CHƯƠNG TRÌNH NĂM {result.year}",
-                           f"PROPOSALS BY TASK OF THE PROGRAM, {result.year}", lang),
-              _t("(Đơn vị tính: triệu đồng; kế hoạch năm theo phương án kế hoạch của chương trình)",
-                 "(Million VND; the year's plan from the program's plan)", lang), len(columns))
+    _headings(
+        sheet.ws,
+        say("PROPOSALS BY TASK OF THE PROGRAM, {year}", lang).format(year=result.year),
+        say("(Million VND; the year's plan from the program's plan)", lang),
+        len(columns),
+    )
     _table(sheet, columns, rows, lang)
     sheet.ws.freeze_panes = f"C{HEADER_ROW + 1}"
 
@@ -253,8 +264,12 @@ def _tasks_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: 
 def _communes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
     columns = [Column("commune", 26, "wrap"), Column("region", 20, "wrap"), Column("proposals", 10, "int", True),
                Column("funded", 10, "int", True), Column("support", 14, "money", True)]
-    _headings(sheet.ws, _t(f"ĐỀ ÁN THEO ĐỊA BÀN NĂM {result.year}", f"PROPOSALS BY COMMUNE, {result.year}", lang),
-              _t("(Đơn vị tính: triệu đồng)", "(Million VND)", lang), len(columns))
+    _headings(
+        sheet.ws,
+        say("PROPOSALS BY COMMUNE, {year}", lang).format(year=result.year),
+        say("(Million VND)", lang),
+        len(columns),
+    )
     _table(sheet, columns, commune_rows(result), lang)
     sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
 
@@ -265,9 +280,12 @@ def _changes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
              "after": status_text(row["after"], lang)} for row in change_rows(result, lang)]
     columns = [Column("proposal_id", 13), Column("title", 34, "wrap"), Column("before", 16, "wrap"),
                Column("after", 16, "wrap"), Column("support", 12, "money", True), Column("reason", 60, "wrap")]
-    _headings(sheet.ws, _t(f"THAY ĐỔI SO VỚI LẦN CHỌN TRƯỚC, NĂM {result.year}",
-                           f"CHANGES FROM THE EARLIER SELECTION, {result.year}", lang),
-              _t("(Đơn vị tính: triệu đồng)", "(Million VND)", lang), len(columns))
+    _headings(
+        sheet.ws,
+        say("CHANGES FROM THE EARLIER SELECTION, {year}", lang).format(year=result.year),
+        say("(Million VND)", lang),
+        len(columns),
+    )
     _table(sheet, columns, rows, lang)
     sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
 
@@ -290,8 +308,7 @@ def build(result: AnnualResult, scenario: Scenario, lang: str = "vi") -> Book:
         ws.sheet_view.zoomScale = 90
     wb.active = 1  # opens on the proposals
     wb.calculation.fullCalcOnLoad = True
-    wb.properties.title = _t(f"Lựa chọn đề án khuyến công năm {result.year}",
-                             f"Selection of industrial-promotion proposals, {result.year}", lang)
+    wb.properties.title = say('Selection of industrial-promotion proposals, {year}', lang).format(year=result.year)
     wb.properties.subject = scenario.program.title.get(lang)
     wb.properties.creator = "kgkc-opt"
     return Book(wb, cache)

@@ -30,6 +30,7 @@ from kgkc_opt.report.brief_writers import BODY_PT, FONT, MARGINS_MM, PAGE_MM
 from kgkc_opt.report.brief_writers import Doc as _Doc
 from kgkc_opt.report.brief_writers import Word as _Word
 from kgkc_opt.report.files import write_file
+from kgkc_opt.words import say
 
 __all__ = ["BODY_PT", "CHART_CM", "FONT", "MARGINS_MM", "PAGE_MM", "Brief", "build"]
 
@@ -146,47 +147,46 @@ def _render(brief: Brief, doc: Any) -> Any:
     lang, scn, r = brief.lang, brief.scenario, brief.result
     program = scn.program
     title = fmt.scenario_title(scn, lang)
-    doc.annex(_t("PHỤ LỤC", "ANNEX", lang),
-              _t("(Kèm theo Tờ trình số ……/TTr-SCT ngày …… tháng …… năm …… của Sở Công Thương)",
-                 "(to Proposal No. ……/TTr-SCT of …… by the Department of Industry and Trade)", lang))
-    doc.h1(_t(f"TÓM TẮT PHƯƠNG ÁN: {title.upper()}", f"Scenario brief: {title}", lang))
+    doc.annex(
+        say("ANNEX", lang), say("(to Proposal No. ……/TTr-SCT of …… by the Department of Industry and Trade)", lang)
+    )
+    doc.h1(say('Scenario brief: {title}', lang).format(title=title, upper=title.upper()))
     compare = ""
     if brief.base is not None:
-        compare = _t(f"; so sánh với phương án “{fmt.scenario_title(brief.base, lang)}”",
-                     f"; compared with “{fmt.scenario_title(brief.base, lang)}”", lang)
+        compare = say("; compared with “{scenario_title}”", lang).format(
+            scenario_title=fmt.scenario_title(brief.base, lang)
+        )
     doc.meta(f"{program.title.get(lang)} ({program.source_document}){compare}")
     if r.has_plan:
         doc.p(_summary(brief), lead=True)
         _policies(brief, doc)
 
-    doc.h2(_t("1. Phương án thay đổi gì", "1. What the scenario changes", lang))
+    doc.h2(say('1. What the scenario changes', lang))
     text = fmt.description(scn, lang)
     if text:
         doc.p(text)
     rows = _change_rows(scn, lang)
     if rows:
-        doc.table([_t("Nội dung", "Item", lang), _t("Theo quyết định", "Decision", lang),
-                   _t("Phương án", "Scenario", lang), _t("Chênh lệch", "Change", lang)], rows, numeric={1, 2, 3})
+        doc.table(
+            [say("Item", lang), say("Decision", lang), say("Scenario", lang), say("Difference", lang)],
+            rows,
+            numeric={1, 2, 3},
+        )
     elif not scn.changes:
-        doc.p(_t("Phương án giữ nguyên mọi số liệu của quyết định.",
-                 "The scenario keeps every figure of the decision.", lang))
+        doc.p(say('The scenario keeps every figure of the decision.', lang))
     else:
         doc.bullets(fmt.change_lines(scn, lang))
 
     if not r.has_plan:
         return _no_plan(doc, r, lang)
 
-    doc.h2(_t("2. Kết quả chính", "2. Headline numbers", lang))
+    doc.h2(say('2. Headline numbers', lang))
     doc.table(*_headline(brief))
     captions = {
-        "budget": _t("Hình 1. Kinh phí theo năm so với kế hoạch vốn.", "Figure 1. Spending by year against the caps.",
-                     lang),
-        "achievement": _t("Hình 2. Các nhiệm vụ chưa đạt mục tiêu (nền xám: phương án so sánh).",
-                          "Figure 2. Tasks short of target (grey: the comparison).", lang),
-        "difference": _t("Hình 3. Chênh lệch theo nhiệm vụ so với phương án so sánh.",
-                         "Figure 3. Per-task difference from the comparison.", lang),
-        "gains": _t("Hình 4. Tăng hoặc giảm 1 tỷ đồng vốn ngân sách: thêm hoặc bớt được gì (tính lại phương án).",
-                    "Figure 4. 1 billion VND more or less: what it buys or costs (plan solved again).", lang),
+        "budget": say("Figure 1. Spending by year against the caps.", lang),
+        "achievement": say("Figure 2. Tasks short of target (grey: the comparison).", lang),
+        "difference": say("Figure 3. Per-task difference from the comparison.", lang),
+        "gains": say("Figure 4. 1 billion VND more or less: what it buys or costs (plan solved again).", lang),
     }
 
     def figure(key: str) -> None:
@@ -195,30 +195,31 @@ def _render(brief: Brief, doc: Any) -> Any:
             doc.image(png, captions[key], width)
 
     figure("budget")
-    doc.h2(_t("3. Nhiệm vụ chưa đạt mục tiêu và nguyên nhân", "3. Targets that fall short, and why", lang))
+    doc.h2(say('3. Targets that fall short, and why', lang))
     figure("achievement")
     if not brief.shortfalls:
-        doc.p(_t("Mọi nhiệm vụ đều đạt mục tiêu.", "Every task meets its target.", lang))
+        doc.p(say('Every task meets its target.', lang))
     for s in brief.shortfalls:
         doc.h3(f"{s.task_id}. {program.task(s.task_id).name.get(lang)}")
         doc.bullets(_why(s, brief, lang))
     against = _against_budget(brief)
     if against:
-        doc.p(_t("Nhiệm vụ đạt cao hơn dù vốn bị cắt giảm:", "Tasks that do better although money is cut:", lang),
+        doc.p(say('Tasks that do better although money is cut:', lang),
               keep=True)
         doc.bullets(against)
     figure("difference")
     gain_rows = _gain_rows(brief)
     if gain_rows:
-        doc.p(_t("Tăng hoặc giảm 1 tỷ đồng vốn ngân sách (mỗi dòng là một lần tính lại phương án):",
-                 "1 billion VND more or less local budget (each row solves the plan again):", lang), keep=True)
-        doc.table([_t("Thay đổi", "Change", lang),
-                   _t("Thêm được (+) hoặc bớt đi (−)", "Gained (+) or given up (−)", lang),
-                   _t("Mức hoàn thành bình quân", "Average share of targets", lang)], gain_rows, numeric={2})
+        doc.p(say("1 billion VND more or less local budget (each row solves the plan again):", lang), keep=True)
+        doc.table(
+            [say("Change", lang), say("Gained (+) or given up (−)", lang), say("Average share of targets", lang)],
+            gain_rows,
+            numeric={2},
+        )
     figure("gains")
 
     if brief.shortfalls:
-        doc.h2(_t("4. Phương án khắc phục", "4. Repair options", lang))
+        doc.h2(say('4. Repair options', lang))
         doc.table(*_repair_table(brief))
         doc.bullets(_repair_notes(brief))
 
@@ -228,17 +229,16 @@ def _render(brief: Brief, doc: Any) -> Any:
 
 def _no_plan(doc: Any, r: Any, lang: str) -> Any:
     """The scenario has no plan: why, and the verified repairs."""
-    doc.h2(_t("2. Không có phương án", "2. No plan", lang))
-    doc.p(_t(f"Không tìm được phương án phân bổ ({fmt.status(r.status, lang)}).",
-             f"The scenario has no feasible plan ({fmt.status(r.status, lang)}).", lang))
+    doc.h2(say("2. No plan", lang))
+    doc.p(say('The scenario has no feasible plan ({status}).', lang).format(status=fmt.status(r.status, lang)))
     explanation = r.explanation
     if explanation is not None and getattr(explanation, "conflicts", None):
-        doc.p(_t("Các yêu cầu bắt buộc mâu thuẫn nhau:", "The hard requirements conflict:", lang), keep=True)
+        doc.p(say('The hard requirements conflict:', lang), keep=True)
         doc.bullets(list(explanation.conflicts))
         repairs = list(getattr(explanation, "repairs", ()))
         if repairs:
-            doc.h2(_t("3. Phương án khắc phục", "3. Repair options", lang))
-            doc.p(_t("Xếp từ thay đổi nhỏ nhất:", "Smallest change first:", lang), keep=True)
+            doc.h2(say("3. Repair options", lang))
+            doc.p(say('Smallest change first:', lang), keep=True)
             doc.bullets([str(x) for x in repairs])
     elif r.message:
         doc.pre(r.message)
@@ -246,24 +246,26 @@ def _no_plan(doc: Any, r: Any, lang: str) -> Any:
 
 
 def _how_to_read(doc: Any, r: Any, lang: str) -> None:
-    doc.h2(_t("Cách đọc", "How to read this", lang))
-    doc.p(_t(
-        "Phương án được tính bằng quy hoạch nguyên: vốn ngân sách của từng năm được phân bổ cho các nhiệm vụ sao "
-        "cho tổng tỷ lệ hoàn thành mục tiêu (mỗi nhiệm vụ tối đa 100%) là lớn nhất, không vượt kế hoạch vốn ngân "
-        "sách và vốn đối ứng của các cơ sở từng năm; kinh phí một đơn vị (vốn NS và vốn khác) lấy từ phụ lục của "
-        "quyết định. Số liệu “thêm hoặc bớt 1 tỷ đồng” có được bằng cách tính lại toàn bộ phương án với kế hoạch "
-        "vốn thay đổi; nguyên nhân của mỗi nhiệm vụ chưa đạt được xác định bằng cách bỏ riêng từng ràng buộc rồi "
-        "tính lại. Tỷ lệ hoàn thành ghi theo phần trăm nguyên, làm tròn xuống (100% nghĩa là đạt đủ mục tiêu). "
-        "Số tiền tính bằng triệu đồng (1 tỷ đồng = 1.000 triệu đồng).",
-        "The plan comes from an integer program: each year's local budget is allocated across the tasks to "
-        "maximise the sum of the shares of targets met (each at most 100%), within each year's caps on the local "
-        "budget and on co-funding by establishments; per-unit costs come from the decision's annex. The figures "
-        "for 1 billion VND more or less come from solving the whole plan again with the cap changed; the cause of "
-        "each shortfall is found by relaxing one constraint alone and solving again. Shares are "
-        "whole percent rounded down (100% means met). Money in million VND (1 billion = 1,000 million).",
-        lang), small=True)
-    doc.p(_t(f"Kết quả tính toán: {fmt.status(r.status, lang)}; mã kiểm tra dữ liệu đầu vào {r.input_hash[:19]}….",
-             f"Solve: {fmt.status(r.status, lang)}; input hash {r.input_hash[:19]}….", lang), small=True)
+    doc.h2(say("How to read this", lang))
+    doc.p(
+        say(
+            "The plan comes from an integer program: each year's local budget is allocated across the "
+            "tasks to maximise the sum of the shares of targets met (each at most 100%), within each "
+            "year's caps on the local budget and on co-funding by establishments; per-unit costs come from "
+            "the decision's annex. The figures for 1 billion VND more or less come from solving the whole "
+            "plan again with the cap changed; the cause of each shortfall is found by relaxing one "
+            "constraint alone and solving again. Shares are whole percent rounded down (100% means met). "
+            "Money in million VND (1 billion = 1,000 million).",
+            lang,
+        ),
+        small=True,
+    )
+    doc.p(
+        say("Solve: {status}; input hash {input_hash}….", lang).format(
+            status=fmt.status(r.status, lang), input_hash=r.input_hash[:19]
+        ),
+        small=True,
+    )
 
 
 def _avg(res: Any, lang: str) -> str:
@@ -284,35 +286,43 @@ def _policies(brief: Brief, doc: Any) -> None:
         return
     program = brief.scenario.program
     chosen = brief.result.policy
-    doc.h2(_t("Lựa chọn cách cắt giảm khi thiếu vốn", "The choice: how to cut when money is short", lang))
+    doc.h2(say('The choice: how to cut when money is short', lang))
     rows = []
     for o in study.policies:
-        name = fmt.policy(o.policy, lang) + (_t(" (phương án dưới đây)", " (the plan below)", lang)
+        name = fmt.policy(o.policy, lang) + (say(' (the plan below)', lang)
                                              if o.policy == chosen else "")
         if not o.has_plan:
             rows.append([name, fmt.status(o.status, lang), "", "", ""])
             continue
         cut = ", ".join(f"{tid} {fmt.quantity(-n, program.task(tid).unit.get(lang), lang, sign=True)}"
-                        for tid, n in o.short[:3]) or _t("không", "none", lang)
+                        for tid, n in o.short[:3]) or say('none', lang)
         rows.append([name, f"{o.met}/{o.n_tasks} ({fmt.share(o.average_share, lang)})", cut,
                      fmt.number(o.cofunding_lost, lang), fmt.number(o.local_used, lang)])
-    doc.table([_t("Cách cắt giảm", "Policy", lang), _t("Nhiệm vụ đạt mục tiêu (bình quân)", "Targets met (average)",
-                                                         lang),
-               _t("Nhiệm vụ bị cắt nhiều nhất", "Tasks cut most", lang),
-               _t("Vốn đối ứng mất đi (triệu đồng)", "Co-funding lost (million VND)", lang),
-               _t("Vốn ngân sách sử dụng (triệu đồng)", "Local budget used (million VND)", lang)], rows,
-              numeric={3, 4})
+    doc.table(
+        [
+            say("Policy", lang),
+            say("Targets met (average)", lang),
+            say("Tasks cut most", lang),
+            say("Co-funding lost (million VND)", lang),
+            say("Local budget used (million VND)", lang),
+        ],
+        rows,
+        numeric={3, 4},
+    )
     aim = POLICY_AIM.get(chosen, (chosen, chosen))
-    why = {"option": _t("do người lập phương án chọn", "as the planner chose (--policy)", lang),
-           "scenario": _t("như tệp phương án quy định", "as the scenario file sets", lang),
-           "default": _t("cách mặc định", "the default", lang)}[study.policy_reason]
+    why = {
+        "option": say("as the planner chose (--policy)", lang),
+        "scenario": say("as the scenario file sets", lang),
+        "default": say("the default", lang),
+    }[study.policy_reason]
     others = ", ".join(o.policy for o in study.policies if o.policy != chosen)
-    doc.p(_t(f"Phương án trình bày dưới đây theo cách “{fmt.policy(chosen, lang)}” ({why}): cách này {aim[0]}. "
-             "Mỗi dòng của bảng là một lần tính lại phương án; để lập theo cách khác, chọn cách đó khi chạy lại "
-             "lệnh lập bản tóm tắt.",
-             f"The plan below follows “{fmt.policy(chosen, lang)}” ({why}): it {aim[1]}. Each row of the table is "
-             f"the plan solved again under that policy; to follow another, run again with --policy ({others}).",
-             lang))
+    doc.p(
+        say(
+            "The plan below follows “{policy}” ({why}): it {aim}. Each row of the table is the plan solved "
+            "again under that policy; to follow another, run again with --policy ({others}).",
+            lang,
+        ).format(policy=fmt.policy(chosen, lang), why=why, aim=aim[1], others=others, aim2=aim[0])
+    )
 
 
 def _summary(brief: Brief) -> str:
@@ -326,36 +336,48 @@ def _summary(brief: Brief) -> str:
     if budget is not None and budget.replan_from is not None:
         done = [y for y in brief.scenario.program.years if y < budget.replan_from]
         yrs = fmt.years_text(budget.years, lang)
-        parts.append(_t(f"Đây là phương án lập lại kế hoạch các năm {yrs} sau khi đã thực hiện "
-                        f"{fmt.years_text(done, lang)}.",
-                        f"This is a re-plan of {yrs} after the years carried out ({fmt.years_text(done, lang)}).",
-                        lang))
+        parts.append(
+            say("This is a re-plan of {yrs} after the years carried out ({years_text}).", lang).format(
+                yrs=yrs, years_text=fmt.years_text(done, lang)
+            )
+        )
     if budget is not None and b is not None and b.has_plan:
-        scope = (_t(f"các năm {fmt.years_text(budget.years, lang)}", f"for {fmt.years_text(budget.years, lang)}", lang)
-                 if budget.replan_from is not None else _t("cả giai đoạn", "for the period", lang))
+        scope = (
+            say("for {years_text}", lang).format(years_text=fmt.years_text(budget.years, lang))
+            if budget.replan_from is not None
+            else say("for the period", lang)
+        )
         if budget.change:
             word = _t("giảm" if budget.change < 0 else "tăng", "down" if budget.change < 0 else "up", lang)
             pct = f" ({fmt.percent(abs(budget.change) / budget.base_cap, lang, 0)})" if budget.base_cap else ""
-            parts.append(_t(f"Kế hoạch vốn ngân sách {scope} {word} {fmt.money(abs(budget.change), lang)}{pct} so "
-                            f"với phương án “{base_title}” cùng các năm đó.",
-                            f"The local budget {scope} is {word} {fmt.money(abs(budget.change), lang)}{pct} on "
-                            f"“{base_title}” for the same years.", lang))
+            parts.append(
+                say(
+                    "The local budget {scope} is {word} {money}{pct} on “{base_title}” for the same years.", lang
+                ).format(
+                    scope=scope, word=word, money=fmt.money(abs(budget.change), lang), pct=pct, base_title=base_title
+                )
+            )
         elif budget.replan_from is not None:
-            parts.append(_t(f"Kế hoạch vốn ngân sách các năm này không đổi so với phương án “{base_title}”.",
-                            f"The local budget of these years is unchanged from “{base_title}”.", lang))
-    parts.append(_t(f"Với kế hoạch vốn ngân sách {fmt.money(budget.cap if budget else _cap(r), lang)}, phương án đạt "
-                    f"mục tiêu ở {met}/{n} nhiệm vụ, mức hoàn thành bình quân {_avg(r, lang)}.",
-                    f"With a local budget of {fmt.money(budget.cap if budget else _cap(r), lang)}, the plan meets the "
-                    f"target of {met} of {n} tasks; average share of targets {_avg(r, lang)}.", lang))
+            parts.append(
+                say("The local budget of these years is unchanged from “{base_title}”.", lang).format(
+                    base_title=base_title
+                )
+            )
+    parts.append(
+        say(
+            "With a local budget of {money}, the plan meets the target of {met} of {n} tasks; "
+            "average share of targets {_avg}.",
+            lang,
+        ).format(money=fmt.money(budget.cap if budget else _cap(r), lang), met=met, n=n, _avg=_avg(r, lang))
+    )
     if b is not None and b.has_plan:
         bmet = int((b.achievement["shortfall"] == 0).sum())
-        parts.append(_t(f"(Phương án so sánh: {bmet}/{n} nhiệm vụ, {_avg(b, lang)}.)",
-                        f"(Comparison: {bmet} of {n} tasks, {_avg(b, lang)}.)", lang))
+        parts.append(say("(Comparison: {bmet} of {n} tasks, {_avg}.)", lang).format(bmet=bmet, n=n, _avg=_avg(b, lang)))
     if brief.shortfalls:
         items = ", ".join(f"{s.task_id} ({fmt.number(s.achieved, lang)}/"
                           f"{fmt.target(s.target, s.target_min, _unit(brief, s.task_id, lang), lang)})"
                           for s in brief.shortfalls)
-        parts.append(_t(f"Chưa đạt: {items}.", f"Short: {items}.", lang))
+        parts.append(say('Short: {items}.', lang).format(items=items))
         least = study.least
         if least is not None and least.total is not None:
             proven = least.verified
@@ -388,12 +410,12 @@ def _change_rows(scn: Any, lang: str) -> list[list[str]]:
             task = scn.program.task(key)
         who = fmt.task_name(task, lang, short=True) if task is not None else key
         names = {
-            "budget": _t(f"Vốn ngân sách năm {key}", f"Local budget {key}", lang),
-            "cofunding": _t(f"Vốn đối ứng năm {key}", f"Co-funding {key}", lang),
-            "targets": _t(f"Mục tiêu {who}", f"Target {who}", lang),
-            "weights": _t(f"Trọng số {who}", f"Weight {who}", lang),
-            "floors": _t(f"Mức tối thiểu phải thực hiện {who}", f"Floor {who}", lang),
-            "tiers": _t(f"Thứ tự ưu tiên {who}", f"Priority tier {who}", lang),
+            "budget": say("Local budget {key}", lang).format(key=key),
+            "cofunding": say("Co-funding {key}", lang).format(key=key),
+            "targets": say("Target {who}", lang).format(who=who),
+            "weights": say("Weight {who}", lang).format(who=who),
+            "floors": say("Floor {who}", lang).format(who=who),
+            "tiers": say("Priority tier {who}", lang).format(who=who),
         }
         registered, part = change_key(c)
         name = names.get(area) or (registered.row_label(part, lang) if registered is not None else None)
@@ -447,17 +469,18 @@ def _headline(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
         ]
 
     span = fmt.years_text(sorted(years), lang) if years is not None else ""
-    labels = [_t(f"Kế hoạch vốn ngân sách {span} (triệu đồng)", f"Local budget, {span} (million VND)", lang) if replan
-              else _t("Kế hoạch vốn ngân sách cả giai đoạn (triệu đồng)", "Local budget, whole period (million VND)",
-                      lang),
-              _t("Vốn ngân sách đã phân bổ (triệu đồng)", "Local budget allocated (million VND)", lang),
-              _t("Vốn đối ứng huy động / kế hoạch (triệu đồng)", "Co-funding used / cap (million VND)", lang),
-              *(_t(f"{o.name.vi} đã phân bổ / kế hoạch (triệu đồng)", f"{o.name.en} used / cap (million VND)", lang)
-                for o in others),
-              _t("Nhiệm vụ đạt mục tiêu", "Tasks meeting their target", lang),
-              _t("Mức hoàn thành bình quân", "Average share of targets", lang)]
+    labels = [
+        say("Local budget, {span} (million VND)", lang).format(span=span)
+        if replan
+        else say("Local budget, whole period (million VND)", lang),
+        say("Local budget allocated (million VND)", lang),
+        say("Co-funding used / cap (million VND)", lang),
+        *(say("{en} used / cap (million VND)", lang).format(en=o.name.en, vi=o.name.vi) for o in others),
+        say("Tasks meeting their target", lang),
+        say("Average share of targets", lang),
+    ]
     mine = figures(r)
-    header = [_t("Chỉ tiêu", "Figure", lang), fmt.scenario_title(brief.scenario, lang)]
+    header = [say('Figure', lang), fmt.scenario_title(brief.scenario, lang)]
     if has_base:
         header.append(fmt.scenario_title(brief.base, lang))
         rows = [[lab, m, t] for lab, m, t in zip(labels, mine, figures(b), strict=True)]
@@ -482,20 +505,19 @@ def _gain_rows(brief: Brief) -> list[list[str]]:
 
 def _money_word(c: Cause, brief: Brief, lang: str) -> str:
     if c.kind == "cofunding":
-        return _t("vốn đối ứng của cơ sở", "co-funding by establishments", lang)
+        return say('co-funding by establishments', lang)
     if c.kind == "line":
-        return _t(f"vốn của nguồn {c.ids[0]}", f"money of the line {c.ids[0]}", lang)
+        return say('money of the line {ids}', lang).format(ids=c.ids[0])
     if c.ids == ("all",):
-        return _t("mọi nguồn vốn cùng lúc", "money of every kind together", lang)
-    return _t("vốn ngân sách", "local budget", lang)
+        return say("money of every kind together", lang)
+    return say('local budget', lang)
 
 
 def _reaches(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
     unit = _unit(brief, s.task_id, lang)
-    return _t(f"tính lại phương án thì nhiệm vụ đạt {fmt.number(c.achieved, lang)}/"
-              f"{fmt.target(s.target, s.target_min, unit, lang)}",
-              f"the plan solved again reaches {fmt.number(c.achieved, lang)} of "
-              f"{fmt.target(s.target, s.target_min, unit, lang)}", lang)
+    return say("the plan solved again reaches {number} of {target}", lang).format(
+        number=fmt.number(c.achieved, lang), target=fmt.target(s.target, s.target_min, unit, lang)
+    )
 
 
 def _link(brief: Brief, link_id: str) -> Any:
@@ -510,36 +532,37 @@ def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
         money = _money_word(c, brief, lang)
         years = fmt.years_text(c.years, lang)
         if c.alone and len(c.years) > 1:
-            where = _t(f"vào một năm bất kỳ trong {years}", f"in any one of {years}", lang)
+            where = say('in any one of {years}', lang).format(years=years)
         elif c.alone:
-            where = _t(f"vào năm {years}", f"in {years}", lang)
+            where = say('in {years}', lang).format(years=years)
         else:
-            where = _t(f"ở các năm {years} cùng lúc (một năm riêng lẻ không đủ)",
-                       f"in {years} together (no single year alone)", lang)
-        return _t(f"Thiếu vốn: nếu thêm {money} {where}, {reaches}.", f"Money binds: with more {money} {where}, "
-                  f"{reaches}.", lang)
+            where = say("in {years} together (no single year alone)", lang).format(years=years)
+        return say("Money binds: with more {money} {where}, {reaches}.", lang).format(
+            money=money, where=where, reaches=reaches
+        )
     link = _link(brief, c.ids[0]) if c.kind in ("link", "per_round", "leader_target") and c.ids else None
     if c.kind == "link" and link is not None:
         text = (link.text_vi if lang == "vi" else link.text_en).rstrip(".")
-        return _t(f"Nguyên nhân là quy định {link.id} của chương trình: {text}. Bỏ riêng quy định "
-                  f"này, {reaches}.",
-                  f"The cause is the program's rule {link.id}: {text} ({link.source}). With this rule alone "
-                  f"relaxed, {reaches}.", lang)
+        return say(
+            "The cause is the program's rule {id}: {text} ({source}). With this rule alone relaxed, {reaches}.", lang
+        ).format(id=link.id, text=text, source=link.source, reaches=reaches)
     if c.kind == "per_round" and link is not None:
         per = fmt.number(link.per_unit, lang)
         lead = program.task(link.leader)
         each = fmt.unit_word(str(lead.unit.get(lang)), 1, lang)
-        return _t(f"Giới hạn {per} mỗi {each} {link.leader} của quy định {link.id}: bỏ riêng giới hạn này, "
-                  f"{reaches}.",
-                  f"The limit of {per} per {each} of {link.leader} (rule {link.id}): with this limit alone relaxed, "
-                  f"{reaches}.", lang)
+        return say(
+            "The limit of {per} per {each} of {leader} (rule {id}): with this limit alone relaxed, {reaches}.", lang
+        ).format(per=per, each=each, leader=link.leader, id=link.id, reaches=reaches)
     if c.kind == "leader_target" and link is not None:
         leader = program.task(link.leader)
         name = fmt.task_name(leader, lang, short=True)
-        return _t(f"Số đợt của {name} theo mục tiêu ({fmt.quantity(leader.quantity, leader.unit.vi, lang)}): thêm "
-                  f"{c.amount} đợt, {reaches}.",
-                  f"The number of {name} ({fmt.quantity(leader.quantity, leader.unit.en, lang)} as targeted): with "
-                  f"{c.amount} more, {reaches}.", lang)
+        return say("The number of {name} ({quantity} as targeted): with {amount} more, {reaches}.", lang).format(
+            name=name,
+            quantity=fmt.quantity(leader.quantity, leader.unit.en, lang),
+            amount=c.amount,
+            reaches=reaches,
+            quantity2=fmt.quantity(leader.quantity, leader.unit.vi, lang),
+        )
     words = {
         "cadence": (f"Nhịp thực hiện của {', '.join(c.ids)} (mỗi năm được liệt kê một đợt)",
                     f"The cadence of {', '.join(c.ids)} (one event in each listed year)"),
@@ -553,16 +576,20 @@ def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
                        "The time limit (the plan was not proven optimal)"),
     }
     vi, en = words.get(c.kind, (c.kind, c.kind))
-    return _t(f"{vi}: bỏ riêng ràng buộc này, {reaches}.", f"{en}: with it alone relaxed, {reaches}.", lang)
+    return say('{en}: with it alone relaxed, {reaches}.', lang).format(en=en, reaches=reaches, vi=vi)
 
 
 def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
     unit = _unit(brief, s.task_id, lang)
     unit1 = fmt.unit_word(unit, 1, lang)
-    out = [_t(f"Đạt {fmt.number(s.achieved, lang)}/{fmt.target(s.target, s.target_min, unit, lang)} "
-              f"({fmt.share(s.share, lang)}), còn thiếu {fmt.quantity(s.shortfall, unit, lang)}.",
-              f"Achieves {fmt.number(s.achieved, lang)} of {fmt.target(s.target, s.target_min, unit, lang)} "
-              f"({fmt.share(s.share, lang)}), short by {fmt.quantity(s.shortfall, unit, lang)}.", lang)]
+    out = [
+        say("Achieves {number} of {target} ({share}), short by {quantity}.", lang).format(
+            number=fmt.number(s.achieved, lang),
+            target=fmt.target(s.target, s.target_min, unit, lang),
+            share=fmt.share(s.share, lang),
+            quantity=fmt.quantity(s.shortfall, unit, lang),
+        )
+    ]
     ex = brief.study.explanations.get(s.task_id)
     kinds: set[str] = {c.kind for c in ex.causes} if ex is not None else {"local", "cofunding"}
     if ex is not None:
@@ -578,16 +605,16 @@ def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
                 + (f" ({fmt.money(left, lang)} of local budget is left unspent)." if left > 0 else "."), lang))
         out += [cause_text(c, s, brief, lang) for c in ex.causes if c.kind in MONEY_KINDS]
         if not ex.causes:
-            out.append(_t("Không ràng buộc riêng lẻ nào, khi được bỏ riêng, làm giảm khoản thiếu này.",
-                          "No single constraint, relaxed alone, reduces this shortfall.", lang))
+            out.append(say('No single constraint, relaxed alone, reduces this shortfall.', lang))
     out += _money_facts(s, unit1, kinds, lang)
     best = _best_gain(brief, s.task_id, lang)
     if best is not None:
         gained, row = best
-        out.append(_t(f"{row['label']} sẽ hỗ trợ thêm được {fmt.quantity(gained, unit, lang)} cho nhiệm vụ này "
-                      "(tính lại phương án).",
-                      f"{row['label']} would fund {fmt.quantity(gained, unit, lang)} more of this task "
-                      "(plan solved again).", lang))
+        out.append(
+            say("{row} would fund {quantity} more of this task (plan solved again).", lang).format(
+                row=row["label"], quantity=fmt.quantity(gained, unit, lang)
+            )
+        )
     return out
 
 
@@ -607,29 +634,37 @@ def _money_facts(s: Shortfall, unit1: str, kinds: set[str], lang: str) -> list[s
         lo, hi = min(slack), max(slack)
         text = fmt.number(lo, lang) if hi - lo < 0.005 else f"{fmt.number(lo, lang)}–{fmt.number(hi, lang)}"
         all_years = len(tight_local) == len(s.years)
-        out.append(_t(
-            f"Vốn ngân sách {'mọi năm nhiệm vụ được triển khai' if all_years else 'các năm'} "
-            f"({fmt.years_text(tight_local, lang)}) đã phân bổ hết: mỗi năm chỉ còn {text} triệu đồng, "
-            f"không đủ cho thêm một {unit1} ({fmt.money(s.unit_local, lang)} vốn ngân sách).",
-            f"The local budget of {'every year the task may run' if all_years else 'the years'} "
-            f"({fmt.years_text(tight_local, lang)}) is spent: {text} million VND or less is left in each, "
-            f"less than one more {unit1} costs ({fmt.money(s.unit_local, lang)} of local budget).", lang))
+        out.append(
+            say(
+                "The local budget of {value} ({years_text}) is spent: {text} million VND or less is "
+                "left in each, less than one more {unit1} costs ({money} of local budget).",
+                lang,
+            ).format(
+                value="every year the task may run" if all_years else "the years",
+                years_text=fmt.years_text(tight_local, lang),
+                text=text,
+                unit1=unit1,
+                money=fmt.money(s.unit_local, lang),
+                value2="mọi năm nhiệm vụ được triển khai" if all_years else "các năm",
+            )
+        )
     if tight_other and "cofunding" in kinds:
-        out.append(_t(
-            f"Vốn đối ứng của cơ sở các năm {fmt.years_text(tight_other, lang)} không đủ cho thêm một {unit1} "
-            f"({fmt.money(s.unit_other, lang)}).",
-            f"Co-funding in {fmt.years_text(tight_other, lang)} cannot cover one more {unit1} "
-            f"({fmt.money(s.unit_other, lang)}).", lang))
+        out.append(
+            say("Co-funding in {years_text} cannot cover one more {unit1} ({money}).", lang).format(
+                years_text=fmt.years_text(tight_other, lang), unit1=unit1, money=fmt.money(s.unit_other, lang)
+            )
+        )
     if s.rank and s.rank <= 3 and s.shortfall > 1 and "local" in kinds:
         place = _t("cao nhất" if s.rank == 1 else f"cao thứ {s.rank}",
                    "the highest" if s.rank == 1 else f"the {_ordinal(s.rank)} highest", lang)
-        out.append(_t(
-            f"Mỗi 1% mục tiêu của nhiệm vụ này cần {fmt.money(s.cost_per_point, lang)} vốn ngân sách, {place} trong "
-            f"{s.n_tasks} nhiệm vụ. Phương án ưu tiên tổng tỷ lệ hoàn thành các mục tiêu nên khi thiếu vốn, nhiệm vụ "
-            "tốn kém nhất trên mỗi 1% mục tiêu được giảm trước.",
-            f"Each 1% of this target costs {fmt.money(s.cost_per_point, lang)} of local budget, {place} of "
-            f"{s.n_tasks} tasks. The plan maximises the average share of targets met, so when money is short the "
-            "dearest task per percent gives way first.", lang))
+        out.append(
+            say(
+                "Each 1% of this target costs {money} of local budget, {place} of {n_tasks} tasks. "
+                "The plan maximises the average share of targets met, so when money is short the "
+                "dearest task per percent gives way first.",
+                lang,
+            ).format(money=fmt.money(s.cost_per_point, lang), place=place, n_tasks=s.n_tasks)
+        )
     return out
 
 
@@ -655,13 +690,21 @@ def _against_budget(brief: Brief) -> list[str]:
         unit = _unit(brief, a.task_id, lang)
         freed = ", ".join(f"{tid} ({fmt.quantity(n, str(program.task(tid).unit.get(lang)), lang, sign=True)})"
                           for tid, n in a.freed_by)
-        out.append(_t(
-            f"{a.task_id}: {fmt.quantity(a.achieved, unit, lang)}, so với {fmt.number(a.base_achieved, lang)} ở "
-            f"phương án “{base}”, dù vốn bị cắt: phần cắt giảm của {freed} giải phóng {fmt.money(a.freed_money, lang)} "
-            f"vốn ngân sách, phương án dùng một phần cho {a.task_id} (cả hai phương án đều là tối ưu).",
-            f"{a.task_id}: {fmt.quantity(a.achieved, unit, lang)} against {fmt.number(a.base_achieved, lang)} in "
-            f"“{base}” although money is cut: the cut of {freed} frees {fmt.money(a.freed_money, lang)} of local "
-            f"budget, part of which the plan spends on {a.task_id} (both plans are optimal).", lang))
+        out.append(
+            say(
+                "{task_id}: {quantity} against {number} in “{base}” although money is cut: the cut of "
+                "{freed} frees {money} of local budget, part of which the plan spends on {task_id} "
+                "(both plans are optimal).",
+                lang,
+            ).format(
+                task_id=a.task_id,
+                quantity=fmt.quantity(a.achieved, unit, lang),
+                number=fmt.number(a.base_achieved, lang),
+                base=base,
+                freed=freed,
+                money=fmt.money(a.freed_money, lang),
+            )
+        )
     return out
 
 
@@ -681,26 +724,27 @@ def _local_helps(brief: Brief, task_id: str) -> bool:
 
 def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     lang, study = brief.lang, brief.study
-    header = [_t("Nhiệm vụ", "Task", lang), _t("Còn thiếu", "Short by", lang),
-              _t("Vốn NS của phần thiếu theo đơn giá phụ lục (triệu đồng)",
-                 "Local budget of the gap at the annex's unit cost (million VND)", lang),
-              _t("Vốn đối ứng tương ứng (triệu đồng)", "Co-funding of the gap (million VND)", lang),
-              _t("Năm có thể bố trí", "Years it may run", lang)]
+    header = [
+        say("Task", lang),
+        say("Short by", lang),
+        say("Local budget of the gap at the annex's unit cost (million VND)", lang),
+        say("Co-funding of the gap (million VND)", lang),
+        say("Years it may run", lang),
+    ]
     rows = []
     program = brief.scenario.program
     for s in sorted(brief.shortfalls, key=lambda s: (s.money_local, s.task_id)):
         name = fmt.task_name(program.task(s.task_id), lang, short=True)
         short = fmt.quantity(s.shortfall, _unit(brief, s.task_id, lang), lang)
         if not _money_helps(brief, s.task_id):
-            rows.append([name, short, "–", "–", _t("thêm vốn không giúp được (mục 3)",
-                                                   "more money would not help (section 3)", lang)])
+            rows.append([name, short, "–", "–", say('more money would not help (section 3)', lang)])
             continue
         local = fmt.number(s.money_local, lang) if _local_helps(brief, s.task_id) else "–"
         rows.append([name, short, local, fmt.number(s.money_other, lang), fmt.years_text(s.years, lang)])
     if sum(1 for s in brief.shortfalls if _money_helps(brief, s.task_id)) > 1:
-        label = (_t("Cộng theo đơn giá (không phải số vốn ít nhất)", "Total at unit costs (not the least money)", lang)
+        label = (say('Total at unit costs (not the least money)', lang)
                  if study.least is not None and study.least.total is not None
-                 else _t("Cộng theo đơn giá phụ lục", "Total at the annex's unit costs", lang))
+                 else say("Total at the annex's unit costs", lang))
         rows.append([label, "", fmt.number(study.gap_local, lang), fmt.number(study.gap_other, lang), ""])
     return header, rows, {2, 3}
 
@@ -711,9 +755,9 @@ def _least_notes(brief: Brief, notes: list[str]) -> list[str]:
     lang, least = brief.lang, brief.study.least
     out: list[str] = []
     if least is not None and least.total is not None:
-        notes[0] += _t(" Số vốn ít nhất để đạt mọi mục tiêu (tính lại phương án) có thể khác tổng này.",
-                       " The least money that meets every target (the plan solved again) can differ from their "
-                       "total.", lang)
+        notes[0] += say(
+            " The least money that meets every target (the plan solved again) can differ from their total.", lang
+        )
         proven = least.verified
         per_year = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in sorted(least.per_year.items()) if v)
         out.append(_t(
@@ -737,19 +781,26 @@ def _least_notes(brief: Brief, notes: list[str]) -> list[str]:
 
 def _repair_notes(brief: Brief) -> list[str]:
     lang, program, study = brief.lang, brief.scenario.program, brief.study
-    notes = [_t(
-        "Bổ sung vốn: bảng ghi kinh phí của phần còn thiếu theo đơn giá của phụ lục (số đơn vị thiếu × vốn NS một "
-        "đơn vị), xếp từ ít đến nhiều; khoản bổ sung phải bố trí vào năm nhiệm vụ được triển khai và đủ cho trọn "
-        "đơn vị.",
-        "More money: the table gives the money of each gap at the annex's unit costs (units short × local budget "
-        "per unit), smallest first; it must fall in a year the task may run, in whole units.", lang)]
+    notes = [
+        say(
+            "More money: the table gives the money of each gap at the annex's unit costs (units short × "
+            "local budget per unit), smallest first; it must fall in a year the task may run, in whole "
+            "units.",
+            lang,
+        )
+    ]
     for check in study.gap_checks.values():
         unit = _unit(brief, check.task_id, lang)
-        notes.append(_t(
-            f"Đã kiểm tra: thêm {fmt.money(check.amount, lang)} vốn ngân sách năm {check.year}, tính lại phương án thì "
-            f"{check.task_id} đạt {fmt.quantity(check.achieved, unit, lang)}.",
-            f"Checked: {fmt.money(check.amount, lang)} more local budget in {check.year}, the plan solved again, "
-            f"gives {check.task_id} {fmt.quantity(check.achieved, unit, lang)}.", lang))
+        notes.append(
+            say(
+                "Checked: {money} more local budget in {year}, the plan solved again, gives {task_id} {quantity}.", lang
+            ).format(
+                money=fmt.money(check.amount, lang),
+                year=check.year,
+                task_id=check.task_id,
+                quantity=fmt.quantity(check.achieved, unit, lang),
+            )
+        )
     notes += _least_notes(brief, notes)
     need_other, cof_slack = study.gap_other, study.unspent_cofunding
     if need_other > 0:
@@ -763,26 +814,34 @@ def _repair_notes(brief: Brief) -> list[str]:
             lang))
     if brief.carry_over is not None:
         if any(d > 0 for _, d in brief.carry_over):
-            notes.append(_t(
-                "Không cần thêm vốn: nếu được chuyển vốn NS chưa sử dụng sang năm sau, phương án hỗ trợ thêm được "
-                f"{fmt.gain_text(dict(brief.carry_over), program, lang)} (tính lại phương án).",
-                "Without new money: carrying unspent local budget over to the next year would fund "
-                f"{fmt.gain_text(dict(brief.carry_over), program, lang)} (plan solved again).", lang))
+            notes.append(
+                say(
+                    "Without new money: carrying unspent local budget over to the next year would "
+                    "fund {gain_text} (plan solved again).",
+                    lang,
+                ).format(gain_text=fmt.gain_text(dict(brief.carry_over), program, lang))
+            )
         else:
-            notes.append(_t(
-                "Chuyển vốn NS chưa sử dụng sang năm sau không cải thiện kết quả (đã tính lại phương án với "
-                "chuyển vốn).",
-                "Carrying unspent local budget over to the next year would not help (the plan solved again with "
-                "carry-over gains nothing).", lang))
+            notes.append(
+                say(
+                    "Carrying unspent local budget over to the next year would not help (the plan "
+                    "solved again with carry-over gains nothing).",
+                    lang,
+                )
+            )
     for s in brief.shortfalls:
         ex = study.explanations.get(s.task_id)
         for c in ex.structural if ex is not None else ():
-            notes.append(_t(f"Hoặc điều chỉnh quy định cho {s.task_id} (đã kiểm tra bằng cách tính lại): ",
-                            f"Or change the rule for {s.task_id} (checked by solving again): ", lang)
-                         + cause_text(c, s, brief, lang))
+            notes.append(
+                say("Or change the rule for {task_id} (checked by solving again): ", lang).format(task_id=s.task_id)
+                + cause_text(c, s, brief, lang)
+            )
             break
     targets = ", ".join(f"{s.task_id}: {fmt.quantity(s.achieved, _unit(brief, s.task_id, lang), lang)}"
                         for s in brief.shortfalls)
-    notes.append(_t(f"Hoặc điều chỉnh mục tiêu trong tờ trình bằng mức phương án đạt được ({targets}).",
-                    f"Or revise the targets in the proposal to what the plan achieves ({targets}).", lang))
+    notes.append(
+        say("Or revise the targets in the proposal to what the plan achieves ({targets}).", lang).format(
+            targets=targets
+        )
+    )
     return notes

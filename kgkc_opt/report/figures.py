@@ -15,6 +15,7 @@ import pandas as pd
 
 from kgkc_opt.errors import KgkcError
 from kgkc_opt.report import fmt
+from kgkc_opt.words import say
 
 COLUMNS = ["source", "year", "amount", "status", "objective_change", "task_id", "units"]
 
@@ -81,10 +82,12 @@ def freed_text(units: dict[str, int], amount: float, program: Any, lang: str) ->
     if not (gained and lost) or program is None:
         return ""
     if amount < 0:
-        return _t(f"; phần tăng của {', '.join(gained)} được trả bằng vốn giải phóng khi cắt {', '.join(lost)}",
-                  f"; {', '.join(gained)} gains, paid with the money freed by cutting {', '.join(lost)}", lang)
-    return _t(f"; {', '.join(lost)} giảm để dành vốn cho {', '.join(gained)} (tối ưu hơn)",
-              f"; {', '.join(lost)} gives way so the money goes further on {', '.join(gained)}", lang)
+        return say("; {join} gains, paid with the money freed by cutting {join2}", lang).format(
+            join=", ".join(gained), join2=", ".join(lost)
+        )
+    return say("; {join} gives way so the money goes further on {join2}", lang).format(
+        join=", ".join(lost), join2=", ".join(gained)
+    )
 
 
 def _t(vi: str, en: str, lang: str) -> str:

@@ -46,6 +46,7 @@ from kgkc_opt.errors import NoSolutionError, OutputError
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import write_file
 from kgkc_opt.report.xlsx_text import as_text
+from kgkc_opt.words import say
 
 FONT_NAME = "Times New Roman"  # the font of the decision itself; has every Vietnamese glyph
 BODY_PT, HEAD_PT, TITLE_PT = 11, 11, 13
@@ -291,10 +292,9 @@ def task_notes(result: Any, scenario: Any, lang: str = "vi") -> dict[str, str]:
         if short <= 0:
             continue
         unit = program.task(str(tid)).unit.get(lang)
-        text = _t(f"Chưa đạt mục tiêu: thiếu {fmt.quantity(short, unit, lang)}",
-                  f"Short of target by {fmt.quantity(short, unit, lang)}", lang)
+        text = say('Short of target by {quantity}', lang).format(quantity=fmt.quantity(short, unit, lang))
         if causes:
-            text += _t(f", do {causes[0].lower() + causes[1:]}", f", because: {causes}", lang)
+            text += say(', because: {causes}', lang).format(causes=causes, lower=causes[0].lower() + causes[1:])
         out.setdefault(str(tid), []).append(text)
     return {tid: "; ".join(parts) for tid, parts in out.items()}
 
@@ -326,19 +326,28 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
     years = list(program.years)
     last_col = 2 + 3 * (len(years) + 1)
     layout = _YearsLayout(ws.title, 6, {}, 0, years)
-    _title(ws, _t("PHÂN KỲ THỰC HIỆN THEO NĂM", "THE PLAN BY YEAR", lang), last_col, 1, height=20)
-    _title(ws, _t(f"(Phương án: {fmt.scenario_title(scenario, lang)}; đơn vị tính: triệu đồng)",
-                  f"(Scenario: {fmt.scenario_title(scenario, lang)}; million VND)", lang),
-           last_col, 2, size=BODY_PT, bold=False, italic=True, height=30)
+    _title(ws, say("THE PLAN BY YEAR", lang), last_col, 1, height=20)
+    _title(
+        ws,
+        say("(Scenario: {scenario_title}; million VND)", lang).format(
+            scenario_title=fmt.scenario_title(scenario, lang)
+        ),
+        last_col,
+        2,
+        size=BODY_PT,
+        bold=False,
+        italic=True,
+        height=30,
+    )
     h1, h2 = 4, 5
     _header_cell(ws, h1, 1, fmt.label("tt", lang), merge_down=True)
     _header_cell(ws, h1, 2, fmt.label("task", lang), merge_down=True)
     for i, y in enumerate([*years, None]):
         col = 3 + 3 * i
-        _header_cell(ws, h1, col, fmt.label("year_n", lang, y=y) if y else _t("Cả giai đoạn", "Whole period", lang),
+        _header_cell(ws, h1, col, fmt.label("year_n", lang, y=y) if y else say('Whole period', lang),
                      merge_right=3)
         for j, key in enumerate(("quantity", "state_capital", "other_capital")):
-            _header_cell(ws, h2, col + j, _t("SL", "Qty", lang) if key == "quantity" else fmt.label(key, lang))
+            _header_cell(ws, h2, col + j, say('Qty', lang) if key == "quantity" else fmt.label(key, lang))
     ws.row_dimensions[h2].height = 30
     _set_widths(ws, [6, 30] + [6.5, 9.5, 9.5] * len(years) + [7, 10.5, 10.5])
 
@@ -397,10 +406,10 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
     changed = any(float(scenario.local_budget[y]) != float(decided.annual_budget[y].local) or
                   float(scenario.cofunding[y]) != float(decided.annual_budget[y].other) for y in years)
     cap_row = r
-    lines = [("cap", _t("Kế hoạch vốn năm của phương án", "The scenario's annual caps", lang))]
+    lines = [("cap", say("The scenario's annual caps", lang))]
     if changed:
-        lines.append(("decision", _t("Kế hoạch vốn năm theo QĐ", "The decision's annual caps", lang)))
-    lines.append(("left", _t("Còn lại chưa phân bổ", "Left unallocated", lang)))
+        lines.append(("decision", say("The decision's annual caps", lang)))
+    lines.append(("left", say('Left unallocated', lang)))
     for key, label in lines:
         sheet.cell(r, 1, None)
         sheet.cell(r, 2, label, italic=True, wrap=True, fill=DECISION_FILL if key == "decision" else None)
@@ -434,11 +443,16 @@ def _years_sheet(sheet: _Sheet, rows: list[dict[str, Any]], result: Any, scenari
             sheet.formula(r, col, cells, value, italic=True, fill=DECISION_FILL if key == "decision" else None)
         _row_height(ws, r, (label, 30))
         r += 1
-    ws.cell(row=r + 1, column=2, value=_t(
-        "Số lượng và kinh phí của từng nhiệm vụ theo năm là số liệu của phương án; các dòng nhóm, dòng tổng, "
-        "cột cả giai đoạn và dòng còn lại là công thức, tự cập nhật khi sửa số liệu.",
-        "Per-task figures by year are the plan's; group rows, totals, the whole-period columns and the row of "
-        "what is left are formulas that follow any edit.", lang)).font = _font(italic=True, size=10)
+    ws.cell(
+        row=r + 1,
+        column=2,
+        value=say(
+            "Per-task figures by year are the plan's; group rows, totals, the "
+            "whole-period columns and the row of what is left are formulas "
+            "that follow any edit.",
+            lang,
+        ),
+    ).font = _font(italic=True, size=10)
     ws.freeze_panes = "C6"  # below the header rows, right of the task names
     _print_setup(ws, title_rows=f"{h1}:{h2}", last_col=last_col, last_row=r + 1)
     return layout
@@ -456,9 +470,18 @@ def _annex_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _YearsLayout
     heading = ("DANH MỤC CÁC NHIỆM VỤ CỤ THỂ CỦA " + title.upper() if lang == "vi"
                else "SPECIFIC TASKS OF THE " + title.upper())
     _title(ws, heading, last_col, 1, height=36)
-    _title(ws, _t(f"(Phương án: {fmt.scenario_title(scenario, lang)}; căn cứ {program.source_document})",
-                  f"(Scenario: {fmt.scenario_title(scenario, lang)}; based on {program.source_document})", lang),
-           last_col, 2, size=BODY_PT, bold=False, italic=True, height=30)
+    _title(
+        ws,
+        say("(Scenario: {scenario_title}; based on {source_document})", lang).format(
+            scenario_title=fmt.scenario_title(scenario, lang), source_document=program.source_document
+        ),
+        last_col,
+        2,
+        size=BODY_PT,
+        bold=False,
+        italic=True,
+        height=30,
+    )
     h1, h2 = 4, 5
     decision = fmt.label("decision", lang)
     plan = fmt.label("plan", lang)
@@ -527,13 +550,18 @@ def _annex_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _YearsLayout
     last = r0 + len(rows) - 1
     note_row = last + 2
     ws.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=last_col)
-    c = ws.cell(row=note_row, column=1, value=_t(
-        "Ghi chú: Số lượng và kinh phí theo phương án phân bổ của kịch bản, tính bằng triệu đồng; cột “Theo QĐ” "
-        "ghi số liệu của quyết định ở những dòng phương án khác quyết định. Dòng nhóm (I–VIII) và dòng tổng "
-        "cộng là công thức cộng các dòng nhiệm vụ; số liệu từng năm ở trang “Phân kỳ theo năm”.",
-        "Notes: quantities and money as planned under the scenario, in million VND; the “Decision” columns give "
-        "the decision's figure wherever the plan differs. Group rows (I–VIII) and the grand total are formulas "
-        "over the task rows; the figures by year are on the sheet “By year”.", lang))
+    c = ws.cell(
+        row=note_row,
+        column=1,
+        value=say(
+            "Notes: quantities and money as planned under the "
+            "scenario, in million VND; the “Decision” columns give the "
+            "decision's figure wherever the plan differs. Group rows "
+            "(I–VIII) and the grand total are formulas over the task "
+            "rows; the figures by year are on the sheet “By year”.",
+            lang,
+        ),
+    )
     c.font = _font(italic=True, size=10)
     c.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[note_row].height = 30
@@ -567,15 +595,29 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
         return float(annual.amount(by_id[source]))
 
     last_col = 1 + 5 * len(blocks)
-    _title(ws, _t("KẾ HOẠCH VỐN VÀ SỬ DỤNG VỐN THEO NĂM", "ANNUAL CAPS AND THEIR USE", lang), last_col, 1, height=22)
-    _title(ws, _t(f"(Phương án: {fmt.scenario_title(scenario, lang)}; đơn vị tính: triệu đồng)",
-                  f"(Scenario: {fmt.scenario_title(scenario, lang)}; million VND)", lang), last_col, 2,
-           size=BODY_PT, bold=False, italic=True, height=30)
+    _title(ws, say("ANNUAL CAPS AND THEIR USE", lang), last_col, 1, height=22)
+    _title(
+        ws,
+        say("(Scenario: {scenario_title}; million VND)", lang).format(
+            scenario_title=fmt.scenario_title(scenario, lang)
+        ),
+        last_col,
+        2,
+        size=BODY_PT,
+        bold=False,
+        italic=True,
+        height=30,
+    )
     _set_widths(ws, [12] + [11, 12, 12, 11, 10] * len(blocks))
     h1, h2 = 4, 5
     _header_cell(ws, h1, 1, fmt.label("year", lang), merge_down=True)
-    sub = [fmt.label("decision", lang), _t("Phương án", "Scenario", lang), _t("Đã phân bổ", "Used", lang),
-           _t("Còn lại", "Left", lang), _t("Tỷ lệ sử dụng", "Share used", lang)]
+    sub = [
+        fmt.label("decision", lang),
+        say("Scenario", lang),
+        say("Used", lang),
+        say("Left", lang),
+        say("Share used", lang),
+    ]
     for block, key in enumerate(blocks):
         col = 2 + 5 * block
         heading = fmt.label(key, lang) if key in ("local", "cofunding") else by_id[key].name.get(lang)
@@ -626,24 +668,26 @@ def _budget_sheet(sheet: _Sheet, layout: _YearsLayout, result: Any, scenario: An
         from kgkc_opt.report.figures import gains_rows
 
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
-        c = ws.cell(row=r, column=1, value=_t("TĂNG HOẶC GIẢM 1 TỶ ĐỒNG VỐN NGÂN SÁCH: THÊM HOẶC BỚT ĐƯỢC GÌ",
-                                              "1 BILLION VND MORE OR LESS LOCAL BUDGET: WHAT IT BUYS OR COSTS", lang))
+        c = ws.cell(row=r, column=1, value=say('1 BILLION VND MORE OR LESS LOCAL BUDGET: WHAT IT BUYS OR COSTS', lang))
         c.font = _font(bold=True, size=12)
         r += 1
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
-        c = ws.cell(row=r, column=1, value=_t(
-            "Mỗi dòng là một lần tính lại phương án với kế hoạch vốn thay đổi như ghi; mức hoàn thành bình quân tính "
-            "bằng điểm phần trăm.",
-            "Each row re-solves the plan with the cap changed as stated; the average share of targets in points.",
-            lang))
+        c = ws.cell(
+            row=r,
+            column=1,
+            value=say(
+                "Each row re-solves the plan with the cap changed as stated; the average share of targets in points.",
+                lang,
+            ),
+        )
         c.font = _font(italic=True, size=10)
         r += 1
         head = r
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=3)
-        _header_cell(ws, r, 1, _t("Thay đổi", "Change", lang), merge_right=3)
-        _header_cell(ws, r, 4, _t("Mức hoàn thành bình quân (điểm %)", "Average share of targets (points)", lang),
+        _header_cell(ws, r, 1, say("Change", lang), merge_right=3)
+        _header_cell(ws, r, 4, say('Average share of targets (points)', lang),
                      merge_right=2)
-        _header_cell(ws, r, 6, _t("Thêm được (+) hoặc bớt đi (−)", "Gained (+) or given up (−)", lang),
+        _header_cell(ws, r, 6, say('Gained (+) or given up (−)', lang),
                      merge_right=6)
         ws.row_dimensions[r].height = 30
         r += 1
@@ -675,16 +719,23 @@ def _achievement_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _Years
     ach = result.achievement
     annex_title = SHEETS["annex"][0 if lang == "vi" else 1]
     last_col = 11
-    _title(ws, _t("MỨC ĐẠT MỤC TIÊU THEO NHIỆM VỤ", "TARGET ACHIEVEMENT PER TASK", lang), last_col, 1, height=22)
+    _title(ws, say('TARGET ACHIEVEMENT PER TASK', lang), last_col, 1, height=22)
     title = fmt.scenario_title(scenario, lang)
-    _title(ws, _t(f"(Phương án: {title})", f"(Scenario: {title})", lang), last_col, 2, size=BODY_PT, bold=False,
+    _title(ws, say('(Scenario: {title})', lang).format(title=title), last_col, 2, size=BODY_PT, bold=False,
            italic=True, height=30)
-    heads = [_t("Mã", "Id", lang), fmt.label("task_name", lang), fmt.label("unit", lang),
-             _t("Mục tiêu theo QĐ", "Decision's target", lang), _t("Mục tiêu của phương án", "Scenario's target", lang),
-             _t("Đạt", "Achieved", lang), _t("Tỷ lệ đạt", "Share", lang), _t("Còn thiếu", "Short by", lang),
-             _t("Vốn NS một đơn vị (triệu đồng)", "Local budget per unit (million VND)", lang),
-             _t("Vốn NS tương ứng phần còn thiếu (triệu đồng)", "Local budget of the shortfall (million VND)", lang),
-             fmt.label("notes", lang)]
+    heads = [
+        say("Id", lang),
+        fmt.label("task_name", lang),
+        fmt.label("unit", lang),
+        say("Decision's target", lang),
+        say("Scenario's target", lang),
+        say("Achieved", lang),
+        say("Share", lang),
+        say("Short by", lang),
+        say("Local budget per unit (million VND)", lang),
+        say("Local budget of the shortfall (million VND)", lang),
+        fmt.label("notes", lang),
+    ]
     _set_widths(ws, [8, 36, 9, 9.5, 10, 8, 8, 8, 11, 13, 30])
     for col, text in enumerate(heads, start=1):
         _header_cell(ws, 4, col, text)
@@ -726,9 +777,16 @@ def _achievement_sheet(sheet: _Sheet, rows: list[dict[str, Any]], layout: _Years
         sheet.formula(r, 10, f"{_ref(8, r)}*{_ref(9, r)}", unit_state * max(0, target - achieved), colour=colour)
         note = by_id.get(tid, {}).get("notes", "")
         if target < int(a["target"]):
-            note = "; ".join(x for x in (note, _t(
-                f"Mục tiêu là khoảng {target}–{int(a['target'])}: đạt đủ khi đạt mức tối thiểu {target}",
-                f"The target is a range {target}–{int(a['target'])}: met in full at its minimum {target}", lang)) if x)
+            note = "; ".join(
+                x
+                for x in (
+                    note,
+                    say("The target is a range {target}–{int}: met in full at its minimum {target}", lang).format(
+                        target=target, int=int(a["target"])
+                    ),
+                )
+                if x
+            )
         sheet.cell(r, 11, note or None, wrap=True, size=10)
         _row_height(ws, r, (task.name.get(lang), 36), (note, 30))
         r += 1
@@ -745,20 +803,22 @@ def _record_sheet(sheet: _Sheet, result: Any, scenario: Any, lang: str) -> None:
     _set_widths(ws, [32, 100])
     changes = fmt.change_lines(scenario, lang)
     rows = [
-        (_t("Phương án", "Scenario", lang), fmt.scenario_title(scenario, lang)),
-        (_t("Mô tả", "Description", lang), fmt.description(scenario, lang)),
-        (_t("Chương trình", "Program", lang), scenario.program.title.get(lang)),
-        (_t("Văn bản gốc", "Source document", lang), scenario.program.source_document),
-        (_t("Thay đổi so với quyết định", "Changes from the decision", lang),
-         "\n".join(changes) if changes else _t("không có", "none", lang)),
-        (_t("Kết quả tính toán", "Solve status", lang), fmt.status(result.status, lang)),
-        (_t("Tổng tỷ lệ hoàn thành mục tiêu", "Objective (sum of target shares)", lang),
-         f"{fmt.number(result.objective, lang, 6)} / {fmt.number(result.max_objective, lang)}"
-         if result.objective is not None else "–"),
-        (_t("Công cụ tính toán", "Computed with", lang), f"kgkc-opt {__version__}; {result.solver_version}"),
-        (_t("Mã kiểm tra dữ liệu đầu vào", "Input hash", lang), result.input_hash),
+        (say("Scenario", lang), fmt.scenario_title(scenario, lang)),
+        (say("Description", lang), fmt.description(scenario, lang)),
+        (say("Program", lang), scenario.program.title.get(lang)),
+        (say("Source document", lang), scenario.program.source_document),
+        (say("Changes from the decision", lang), "\n".join(changes) if changes else say("none", lang)),
+        (say("Solve status", lang), fmt.status(result.status, lang)),
+        (
+            say("Objective (sum of target shares)", lang),
+            f"{fmt.number(result.objective, lang, 6)} / {fmt.number(result.max_objective, lang)}"
+            if result.objective is not None
+            else "–",
+        ),
+        (say("Computed with", lang), f"kgkc-opt {__version__}; {result.solver_version}"),
+        (say("Input hash", lang), result.input_hash),
     ]
-    heading = ws.cell(row=1, column=1, value=_t("THÔNG TIN PHƯƠNG ÁN", "RECORD OF THE PLAN", lang))
+    heading = ws.cell(row=1, column=1, value=say('RECORD OF THE PLAN', lang))
     heading.font = _font(True, size=TITLE_PT)
     r = 3
     for key, value in rows:
