@@ -18,10 +18,10 @@ from typing import Any
 
 import kgkc_opt as kg
 from kgkc_opt.model.data import model_input
+from tests.support.paths import FIXTURES as _ALL_FIXTURES
+from tests.support.paths import SCENARIOS
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "scenarios"
+FIXTURES = _ALL_FIXTURES / "scenarios"
 ACTUALS = FIXTURES / "actuals"
 
 
