@@ -597,8 +597,3 @@ GENERATORS: tuple[tuple[str, Generator], ...] = (
     ("relations", relations),
 )
 
-
-def integral(terms: list[tuple[int, Fraction]], cap: Fraction) -> tuple[list[int], int, Fraction]:
-    """``money.integral_row`` over (column, coefficient) terms (for callers writing their own rows)."""
-    coefs, bound, scale = integral_row([a for _, a in terms], cap)
-    return coefs, bound, scale
