@@ -1,5 +1,5 @@
 """Shared helpers of the scenario, what-if and analysis tests (test_scenario_*.py, test_actuals.py,
-test_compare.py, test_sweep.py, test_diagnose.py, test_sensitivity.py, test_cli_analysis.py,
+test_compare.py, test_sweep.py, test_diagnose.py, test_sensitivity.py, cli/test_analysis.py,
 test_examples.py).
 
 Solves of the shipped example scenarios are cached per test process (``solved``), so that a file
