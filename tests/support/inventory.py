@@ -69,3 +69,16 @@ def walk_functions(name: str, node: ast.AST, prefix: str = "") -> Iterator[Funct
             yield from walk_functions(name, child, f"{prefix}{child.name}.")
         else:
             yield from walk_functions(name, child, prefix)
+
+
+def where_tested(name: str) -> Path:
+    """Where a module's tests live: ``kgkc_opt.model.rows`` -> tests/model/test_rows.py,
+    ``kgkc_opt.money`` -> tests/test_money.py."""
+    parts = name.split(".")[1:]
+    return ROOT.joinpath("tests", *parts[:-1], f"test_{parts[-1]}.py")
+
+
+def without_tests() -> list[str]:
+    """The package's modules (package ``__init__`` files left out) that have no test module."""
+    return [name for name, path in modules().items()
+            if path.name != "__init__.py" and not where_tested(name).exists()]
