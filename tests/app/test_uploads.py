@@ -45,5 +45,5 @@ def test_a_saved_upload_gets_our_name_and_reads_as_a_program(tmp_path: Path) -> 
 
 def test_a_bad_program_upload_says_where(tmp_path: Path) -> None:
     path = save(tmp_path, "program", ".yaml", b"format: kgkc-program/1\nid: x\n")
-    with pytest.raises(ProgramError, match="upload.yaml"):
+    with pytest.raises(ProgramError, match=r"upload\.yaml"):
         read_program(path, "upload.yaml")
