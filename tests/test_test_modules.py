@@ -45,7 +45,6 @@ NOT_YET = {
     "kgkc_opt.report.findings": "tests/analysis/test_audit_rules.py, tests/cli/test_app.py",
     "kgkc_opt.report.program_file": "tests/cli/test_program_merge.py",
     "kgkc_opt.report.program_workbook_help": "tests/report/test_program_workbook.py",
-    "kgkc_opt.runs": "tests/cli/test_app.py, tests/report/test_record.py, tests/cli/test_annual.py",
 }
 
 
