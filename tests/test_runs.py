@@ -28,7 +28,7 @@ def test_a_solve_run_makes_the_result_folder_files_with_the_command(in_root: Non
     summary = json.loads(run.files["summary.json"])
     assert summary["command"][:2] == ["solve", SCENARIO]
     assert summary["status"] == run.result.status.value == "optimal"
-    assert [r["path"] for r in summary["inputs"]][0].endswith("tiny-baseline.yaml")
+    assert summary["inputs"][0]["path"].endswith("tiny-baseline.yaml")
 
 
 def test_a_policy_given_to_the_run_is_a_logged_change(in_root: None) -> None:
