@@ -32,7 +32,6 @@ NOT_YET = {
     "kgkc_opt.inputs.previous": "tests/report/test_annual_outputs.py, tests/cli/test_annual.py",
     "kgkc_opt.inputs.program_xlsx_eligibility": "tests/inputs/test_program_xlsx.py",
     "kgkc_opt.inputs.program_xlsx_layout": "tests/inputs/test_program_xlsx.py, tests/report/test_program_workbook.py",
-    "kgkc_opt.inputs.reader": "tests/inputs/test_program.py, test_files.py, test_areas_readers.py",
     "kgkc_opt.model.selection": "tests/analysis/test_annual.py",
     "kgkc_opt.report.annual": "tests/report/test_annual_outputs.py, tests/cli/test_annual.py",
     "kgkc_opt.report.annual_brief": "tests/report/test_annual_outputs.py",
