@@ -30,7 +30,6 @@ NOT_YET = {
     "kgkc_opt.cli.documents": "tests/cli/test_app.py, tests/report/test_brief.py, tests/report/test_workbook.py",
     "kgkc_opt.inputs.program_xlsx_eligibility": "tests/inputs/test_program_xlsx.py",
     "kgkc_opt.inputs.program_xlsx_layout": "tests/inputs/test_program_xlsx.py, tests/report/test_program_workbook.py",
-    "kgkc_opt.model.selection": "tests/analysis/test_annual.py",
     "kgkc_opt.report.annual": "tests/report/test_annual_outputs.py, tests/cli/test_annual.py",
     "kgkc_opt.report.annual_brief": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.annual_tables": "tests/report/test_annual_outputs.py",
