@@ -35,7 +35,6 @@ NOT_YET = {
     "kgkc_opt.report.annual_tables": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.annual_workbook": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.brief_writers": "tests/report/test_brief.py",
-    "kgkc_opt.report.findings": "tests/analysis/test_audit_rules.py, tests/cli/test_app.py",
     "kgkc_opt.report.program_workbook_help": "tests/report/test_program_workbook.py",
 }
 
