@@ -33,7 +33,6 @@ NOT_YET = {
     "kgkc_opt.report.annual_tables": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.annual_workbook": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.brief_writers": "tests/report/test_brief.py",
-    "kgkc_opt.report.program_workbook_help": "tests/report/test_program_workbook.py",
 }
 
 
