@@ -26,7 +26,6 @@ NOT_YET = {
     "kgkc_opt.analysis.annual_figures": "tests/analysis/test_annual.py (least extra budgets)",
     "kgkc_opt.analysis.annual_frames": "tests/analysis/test_annual.py and tests/report/test_annual_outputs.py",
     "kgkc_opt.analysis.annual_whatif": "tests/analysis/test_annual.py (the national what-if)",
-    "kgkc_opt.inputs.program_xlsx_eligibility": "tests/inputs/test_program_xlsx.py",
     "kgkc_opt.report.annual": "tests/report/test_annual_outputs.py, tests/cli/test_annual.py",
     "kgkc_opt.report.annual_brief": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.annual_tables": "tests/report/test_annual_outputs.py",
