@@ -20,7 +20,9 @@ NO_LOGIC = {
 }
 
 #: Modules with logic whose own test module is still to be written, each with where it is tested
-#: today. The list may only shrink: the test below fails on an entry that has its test module.
+#: today: the annual plan's modules and the brief's writers, which other branches are reshaping
+#: (issue 23: an AnnualStudy; the signable documents) and whose test modules come with that work.
+#: The list may only shrink: the test below fails on an entry that has its test module.
 NOT_YET = {
     "kgkc_opt.analysis.annual_channels": "tests/analysis/test_annual.py (national and local channels)",
     "kgkc_opt.analysis.annual_figures": "tests/analysis/test_annual.py (least extra budgets)",
