@@ -13,10 +13,11 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from conftest import SCENARIOS, assert_plan_valid
 
 import kgkc_opt as kg
 from kgkc_opt.model.data import model_input
+from tests.support.checks import assert_plan_valid
+from tests.support.paths import SCENARIOS
 
 NAME = "an-giang-2026-2030-illustrative"
 MACHINERY = "II.2"

@@ -8,7 +8,11 @@ import re
 from fractions import Fraction
 
 import pytest
-from helpers_scenarios import (
+
+import kgkc_opt as kg
+from kgkc_opt.cli.app import main
+from kgkc_opt.solver.result import Status
+from tests.support.scenarios import (
     SCENARIOS,
     achieved,
     check_plan,
@@ -21,10 +25,6 @@ from helpers_scenarios import (
     solved,
     spend_by_year,
 )
-
-import kgkc_opt as kg
-from kgkc_opt.cli.app import main
-from kgkc_opt.solver.result import Status
 
 BASE_LOCAL = {2021: 4658, 2022: 4718, 2023: 4838, 2024: 4938, 2025: 4898}
 BASE_COFUNDING = {2021: 3405, 2022: 7040, 2023: 2840, 2024: 7375, 2025: 2875}

@@ -31,7 +31,6 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -45,6 +44,7 @@ from kgkc_opt.inputs.program import Program, program_from_dict
 from kgkc_opt.inputs.reader import MAX_MONEY, WrittenFloat
 from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents
 from kgkc_opt.model.data import model_input
+from tests.support.paths import FIXTURES
 
 PROGRAM_DOC: dict[str, Any] = yaml.safe_load((FIXTURES / "tiny-program.yaml").read_text(encoding="utf-8"))
 TINY = program_from_dict(PROGRAM_DOC, source="tiny-program.yaml")
@@ -208,7 +208,7 @@ def weighted(*choices: tuple[int, st.SearchStrategy[Any]]) -> st.SearchStrategy[
 
 
 def program_docs() -> st.SearchStrategy[Any]:
-    from conftest import small_programs
+    from tests.support.strategies import small_programs
 
     return weighted((5, mutated(PROGRAM_DOC)), (2, small_programs().flatmap(mutated)), (1, small_programs()),
                     (1, JUNK))

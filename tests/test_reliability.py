@@ -20,7 +20,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, SCENARIOS, assert_plan_valid
 
 import kgkc_opt as kg
 from kgkc_opt.cli import app as cli
@@ -31,6 +30,8 @@ from kgkc_opt.solver import pulp_model
 from kgkc_opt.solver.highs import HighsBackend
 from kgkc_opt.solver.pulp_model import PulpBackend
 from kgkc_opt.solver.result import Status
+from tests.support.checks import assert_plan_valid
+from tests.support.paths import FIXTURES, SCENARIOS
 
 TINY = FIXTURES / "tiny-baseline.yaml"
 

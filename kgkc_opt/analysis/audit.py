@@ -17,14 +17,15 @@ are possible but doubtful; ``info`` facts a reader of the figures should know.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from typing import TYPE_CHECKING, cast
 
 from kgkc_opt.analysis.audit_rules import geography_findings, rule_findings, source_findings
 from kgkc_opt.analysis.finding import Finding, m
 from kgkc_opt.analysis.reconstruct import reconstruct
-from kgkc_opt.inputs.program import Program, quantity_text
+from kgkc_opt.inputs.program import Program, Target, Task, quantity_text
+from kgkc_opt.inputs.support_rules import SupportRule
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,6 +35,11 @@ SEVERITIES = ("error", "warning", "info")
 ABOUT_TOLERANCE = Fraction(1, 10)
 
 
+#: the rules ``audit`` applies, in the order their findings are listed (within a severity): each reads
+#: the program and yields its findings, as consistency-check suites list their checks
+Rule = Callable[[Program], Iterable[Finding]]
+
+
 def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
     """Every finding about ``program``, errors first, in a stable order.
 
@@ -41,210 +47,240 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
     scheduled year by year within the annual table (``reconstruct``), and reports the years and
     columns where even the closest schedule cannot match it.
     """
-    found: list[Finding] = []
-    add = found.append
-    tasks = program.tasks
-    table_src = "Annex task table"
+    rules = (*RULES, _schedule_findings) if schedule else RULES
+    found = [finding for rule in rules for finding in rule(program)]
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    return sorted(found, key=lambda f: order[f.severity])
 
-    # --- row arithmetic --------------------------------------------------------------------
-    for t in tasks:
+
+TABLE_SOURCE = "Annex task table"
+COLUMN_NAMES = {"total": "Tổng số (total)", "state": "Vốn NS (state budget)", "other": "Vốn khác (other)"}
+COLUMNS = ("total", "state", "other")
+
+
+def _row_sums(program: Program) -> Iterator[Finding]:
+    """Each task row: total = state + other."""
+    for t in program.tasks:
         if t.cost.total != t.cost.state + t.cost.other:
-            add(Finding("error", "row-sum",
-                        f"{t.id}: total {m(t.cost.total)} ≠ state {m(t.cost.state)} + other "
-                        f"{m(t.cost.other)} (= {m(t.cost.state + t.cost.other)})", (t.source,)))
+            yield Finding("error", "row-sum",
+                          f"{t.id}: total {m(t.cost.total)} ≠ state {m(t.cost.state)} + other "
+                          f"{m(t.cost.other)} (= {m(t.cost.state + t.cost.other)})", (t.source,))
 
-    # --- column sums ------------------------------------------------------------------------
-    sums = {
-        "total": sum((t.cost.total for t in tasks), Fraction(0)),
-        "state": sum((t.cost.state for t in tasks), Fraction(0)),
-        "other": sum((t.cost.other for t in tasks), Fraction(0)),
-    }
-    col_names = {"total": "Tổng số (total)", "state": "Vốn NS (state budget)", "other": "Vốn khác (other)"}
+
+def _column_sums(program: Program) -> dict[str, Fraction]:
+    return {col: sum((getattr(t.cost, col) for t in program.tasks), Fraction(0)) for col in COLUMNS}
+
+
+def _annual_sums(program: Program) -> dict[str, Fraction]:
+    return {col: sum((getattr(b, col) for b in program.annual_budget.values()), Fraction(0)) for col in COLUMNS}
+
+
+def _columns_against_totals(program: Program) -> Iterator[Finding]:
+    """The task table's column sums against the stated totals and against the annual table's."""
+    sums, annual_sums = _column_sums(program), _annual_sums(program)
     if program.stated_totals is not None:
-        for col in ("total", "state", "other"):
+        for col in COLUMNS:
             stated = getattr(program.stated_totals, col)
             if sums[col] != stated:
-                add(Finding("error", "column-vs-stated-total",
-                            f"the task table's {col_names[col]} column sums to {m(sums[col])}, "
-                            f"but the program states {m(stated)} (difference {m(sums[col] - stated)})",
-                            (f"{table_src}, column {col_names[col]}", program.stated_totals_source)))
-    annual = program.annual_budget
-    annual_sums = {
-        "total": sum((b.total for b in annual.values()), Fraction(0)),
-        "state": sum((b.state for b in annual.values()), Fraction(0)),
-        "other": sum((b.other for b in annual.values()), Fraction(0)),
-    }
-    for col in ("total", "state", "other"):
+                yield Finding("error", "column-vs-stated-total",
+                              f"the task table's {COLUMN_NAMES[col]} column sums to {m(sums[col])}, "
+                              f"but the program states {m(stated)} (difference {m(sums[col] - stated)})",
+                              (f"{TABLE_SOURCE}, column {COLUMN_NAMES[col]}", program.stated_totals_source))
+    for col in COLUMNS:
         if sums[col] != annual_sums[col]:
-            add(Finding("error", "column-vs-annual-table",
-                        f"the task table's {col_names[col]} column sums to {m(sums[col])}, the annual "
-                        f"table's years to {m(annual_sums[col])} (difference {m(sums[col] - annual_sums[col])})",
-                        (f"{table_src}, column {col_names[col]}", program.annual_budget_source)))
+            yield Finding("error", "column-vs-annual-table",
+                          f"the task table's {COLUMN_NAMES[col]} column sums to {m(sums[col])}, the annual "
+                          f"table's years to {m(annual_sums[col])} (difference {m(sums[col] - annual_sums[col])})",
+                          (f"{TABLE_SOURCE}, column {COLUMN_NAMES[col]}", program.annual_budget_source))
 
-    # --- the annual table itself ------------------------------------------------------------
-    for y, b in annual.items():
+
+def _annual_table(program: Program) -> Iterator[Finding]:
+    """The annual table itself: each year's row, its total row, and its total against the text's."""
+    for y, b in program.annual_budget.items():
         if b.total != b.state + b.other:
-            add(Finding("error", "annual-row-sum",
-                        f"{y}: total {m(b.total)} ≠ local {m(b.state)} + other {m(b.other)}",
-                        (f"{program.annual_budget_source}, {y}",)))
+            yield Finding("error", "annual-row-sum",
+                          f"{y}: total {m(b.total)} ≠ local {m(b.state)} + other {m(b.other)}",
+                          (f"{program.annual_budget_source}, {y}",))
     if program.annual_stated_total is not None:
-        for col in ("total", "state", "other"):
+        annual_sums = _annual_sums(program)
+        for col in COLUMNS:
             stated = getattr(program.annual_stated_total, col)
             if annual_sums[col] != stated:
-                add(Finding("error", "annual-column-sum",
-                            f"the annual table's years sum to {m(annual_sums[col])} in column {col}, "
-                            f"its total row says {m(stated)}",
-                            (f"{program.annual_budget_source}, total row",)))
+                yield Finding("error", "annual-column-sum",
+                              f"the annual table's years sum to {m(annual_sums[col])} in column {col}, "
+                              f"its total row says {m(stated)}",
+                              (f"{program.annual_budget_source}, total row",))
     if program.stated_totals is not None and program.annual_stated_total is not None:
-        for col in ("total", "state", "other"):
+        for col in COLUMNS:
             a, b2 = getattr(program.annual_stated_total, col), getattr(program.stated_totals, col)
             if a != b2:
-                add(Finding("error", "stated-totals-disagree",
-                            f"the annual table's total ({col}) is {m(a)}, the text states {m(b2)}",
-                            (program.annual_budget_source, program.stated_totals_source)))
+                yield Finding("error", "stated-totals-disagree",
+                              f"the annual table's total ({col}) is {m(a)}, the text states {m(b2)}",
+                              (program.annual_budget_source, program.stated_totals_source))
 
-    # --- can the table be carried out within the annual table? ------------------------------
-    found.extend(_capacity_findings(program))
 
-    # --- targets against the table ----------------------------------------------------------
+def _targets(program: Program) -> Iterator[Finding]:
+    """Each specific target against the task rows it concerns."""
     for target in program.targets:
-        rows = [program.task(tid) for tid in target.tasks]
-        planned = sum(r.quantity for r in rows)
-        refs = (target.source, *(r.source for r in rows))
-        row_text = " + ".join(f"{r.id} {r.quantity_text} {r.unit.vi}" for r in rows)
-        if target.unit_matches and (target.quantity_min is not None or any(r.quantity_min for r in rows)):
-            # a range (in the target or a row): the table's range Σ minimum – Σ maximum against it
-            low = sum((r.quantity_min or r.quantity) for r in rows)
-            said = quantity_text(target.quantity, target.quantity_min)
-            table_range = quantity_text(planned, low if low < planned else None)
-            if (low, planned) != (target.quantity_min or target.quantity, target.quantity):
-                add(Finding("error", "target-vs-table",
-                            f"target {target.id} says {said}, the table plans {row_text} = {table_range}", refs))
-            continue
-        if not target.unit_matches:
-            add(Finding("info", "target-unit-mismatch",
-                        f"target {target.id} ({target.quantity}, '{target.text.en}') does not count "
-                        f"the same thing as {row_text}: the figures cannot be compared", refs))
-            continue
-        q = target.qualifier
-        if q == "exact" and planned != target.quantity:
-            add(Finding("error", "target-vs-table",
-                        f"target {target.id} says {target.quantity}, the table plans {row_text} = {planned}",
-                        refs))
-        elif q == "about" and abs(planned - target.quantity) > ABOUT_TOLERANCE * target.quantity:
-            add(Finding("error", "target-vs-table",
-                        f"target {target.id} says about {target.quantity}, the table plans {row_text} = "
-                        f"{planned} ({(planned - target.quantity) / target.quantity:+.0%})", refs))
-        elif q == "more_than" and planned <= target.quantity:
-            add(Finding("error", "target-vs-table",
-                        f"target {target.id} says more than {target.quantity}, the table plans only "
-                        f"{row_text} = {planned}", refs))
-        elif q == "at_least" and planned < target.quantity:
-            add(Finding("error", "target-vs-table",
-                        f"target {target.id} says at least {target.quantity}, the table plans {row_text} = {planned}",
-                        refs))
-        elif q in ("more_than", "at_least") and planned > 2 * target.quantity:
-            says = "more than" if q == "more_than" else "at least"
-            add(Finding("info", "target-far-exceeded",
-                        f"target {target.id} says {says} {target.quantity}; the table funds "
-                        f"{row_text} = {planned}, {planned / target.quantity:.1f}× as many", refs))
-    targeted = {tid for tg in program.targets for tid in tg.tasks}
-    untargeted = [t.id for t in tasks if t.id not in targeted]
-    if program.targets and untargeted:
-        add(Finding("info", "task-without-target",
-                    f"{len(untargeted)} task rows have no specific target in the text: {', '.join(untargeted)}",
-                    (table_src,)))
+        finding = _target_finding(program, target)
+        if finding is not None:
+            yield finding
 
-    # --- years and cadence ------------------------------------------------------------------
+
+def _target_finding(program: Program, target: Target) -> Finding | None:
+    rows = [program.task(tid) for tid in target.tasks]
+    planned = sum(r.quantity for r in rows)
+    refs = (target.source, *(r.source for r in rows))
+    row_text = " + ".join(f"{r.id} {r.quantity_text} {r.unit.vi}" for r in rows)
+    if target.unit_matches and (target.quantity_min is not None or any(r.quantity_min for r in rows)):
+        # a range (in the target or a row): the table's range Σ minimum – Σ maximum against it
+        low = sum((r.quantity_min or r.quantity) for r in rows)
+        said = quantity_text(target.quantity, target.quantity_min)
+        table_range = quantity_text(planned, low if low < planned else None)
+        if (low, planned) != (target.quantity_min or target.quantity, target.quantity):
+            return Finding("error", "target-vs-table",
+                           f"target {target.id} says {said}, the table plans {row_text} = {table_range}", refs)
+        return None
+    if not target.unit_matches:
+        return Finding("info", "target-unit-mismatch",
+                       f"target {target.id} ({target.quantity}, '{target.text.en}') does not count "
+                       f"the same thing as {row_text}: the figures cannot be compared", refs)
+    return _qualified_target_finding(target, planned, row_text, refs)
+
+
+def _qualified_target_finding(target: Target, planned: int, row_text: str, refs: tuple[str, ...]) -> Finding | None:
+    """A target with a qualifier (exact, about, more than, at least) against the table's count."""
+    q = target.qualifier
+    if q == "exact" and planned != target.quantity:
+        return Finding("error", "target-vs-table",
+                       f"target {target.id} says {target.quantity}, the table plans {row_text} = {planned}",
+                       refs)
+    if q == "about" and abs(planned - target.quantity) > ABOUT_TOLERANCE * target.quantity:
+        return Finding("error", "target-vs-table",
+                       f"target {target.id} says about {target.quantity}, the table plans {row_text} = "
+                       f"{planned} ({(planned - target.quantity) / target.quantity:+.0%})", refs)
+    if q == "more_than" and planned <= target.quantity:
+        return Finding("error", "target-vs-table",
+                       f"target {target.id} says more than {target.quantity}, the table plans only "
+                       f"{row_text} = {planned}", refs)
+    if q == "at_least" and planned < target.quantity:
+        return Finding("error", "target-vs-table",
+                       f"target {target.id} says at least {target.quantity}, the table plans {row_text} = {planned}",
+                       refs)
+    if q in ("more_than", "at_least") and planned > 2 * target.quantity:
+        says = "more than" if q == "more_than" else "at least"
+        return Finding("info", "target-far-exceeded",
+                       f"target {target.id} says {says} {target.quantity}; the table funds "
+                       f"{row_text} = {planned}, {planned / target.quantity:.1f}× as many", refs)
+    return None
+
+
+def _tasks_without_target(program: Program) -> Iterator[Finding]:
+    targeted = {tid for tg in program.targets for tid in tg.tasks}
+    untargeted = [t.id for t in program.tasks if t.id not in targeted]
+    if program.targets and untargeted:
+        yield Finding("info", "task-without-target",
+                      f"{len(untargeted)} task rows have no specific target in the text: {', '.join(untargeted)}",
+                      (TABLE_SOURCE,))
+
+
+def _years_and_cadence(program: Program) -> Iterator[Finding]:
+    """'Hàng năm' quantities that cannot be spread evenly, and tasks whose allowed years force an
+    uneven spread."""
     n_years = len(program.years)
-    for t in tasks:
+    for t in program.tasks:
         n = len(t.years)
         if t.annual:
             if t.quantity < n_years:
-                add(Finding("warning", "annual-cadence-impossible",
-                            f"{t.id} is to run every year (‘{t.years_text}’) but has only {t.quantity} "
-                            f"{t.unit.vi} for {n_years} years: at least {n_years - t.quantity} year(s) get none",
-                            (t.source,)))
+                yield Finding("warning", "annual-cadence-impossible",
+                              f"{t.id} is to run every year (‘{t.years_text}’) but has only {t.quantity} "
+                              f"{t.unit.vi} for {n_years} years: at least {n_years - t.quantity} year(s) get none",
+                              (t.source,))
             elif t.quantity % n_years:
                 lo, hi = t.quantity // n_years, t.quantity // n_years + 1
-                add(Finding("info", "annual-cadence-uneven",
-                            f"{t.id}: {t.quantity} {t.unit.vi} every year over {n_years} years cannot be "
-                            f"even: {t.quantity % n_years} year(s) get {hi}, the others {lo}", (t.source,)))
+                yield Finding("info", "annual-cadence-uneven",
+                              f"{t.id}: {t.quantity} {t.unit.vi} every year over {n_years} years cannot be "
+                              f"even: {t.quantity % n_years} year(s) get {hi}, the others {lo}", (t.source,))
         elif n < n_years and t.quantity > n and t.quantity % n:
-            add(Finding("info", "years-uneven",
-                        f"{t.id}: {t.quantity} {t.unit.vi} in {n} allowed year(s) ({t.years_text}): "
-                        f"at least one year holds {t.quantity // n + 1}", (t.source,)))
+            yield Finding("info", "years-uneven",
+                          f"{t.id}: {t.quantity} {t.unit.vi} in {n} allowed year(s) ({t.years_text}): "
+                          f"at least one year holds {t.quantity // n + 1}", (t.source,))
 
-    # --- unit costs and legal caps ----------------------------------------------------------
-    for t in tasks:
-        rule = program.support_rules[t.support_rule]
+
+def _unit_costs_and_caps(program: Program) -> Iterator[Finding]:
+    """Each task's unit cost, and its state support against its (undated) support rule's caps."""
+    for t in program.tasks:
         if t.cost.total == 0:
-            add(Finding("warning", "zero-cost", f"{t.id} costs nothing", (t.source,)))
+            yield Finding("warning", "zero-cost", f"{t.id} costs nothing", (t.source,))
             continue
-        if (t.unit_cost * 1000).denominator != 1:
-            add(Finding("info", "unit-cost-not-round",
-                        f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} per unit "
-                        "is not a whole number of thousand VND", (t.source,)))
-        elif t.unit_cost.denominator != 1 and t.quantity > 1 and (t.unit_cost * 100).denominator == 1 \
-                and (t.unit_cost * 10).denominator != 1:
-            add(Finding("info", "unit-cost-not-round",
-                        f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} million VND "
-                        "per unit, an unusual figure for a cost norm", (t.source,)))
-        if rule.dated:
-            continue  # checked year by year against the version in force (audit_rules.rule_findings)
-        share = t.cost.state / t.cost.total
-        rule_ref = f"support rule {rule.id}: {rule.citation} [{rule.confidence}]"
-        if share > rule.max_state_share and not (share == 1 and t.cost.other == 0):
-            add(Finding("error", "legal-share-exceeded",
-                        f"{t.id}: the state pays {float(share):.0%} of the cost, above the "
-                        f"{float(rule.max_state_share):.0%} "
-                        f"allowed for {rule.name.en}", (t.source, rule_ref)))
-        if rule.max_state_per_unit is not None:
-            if t.unit_state > rule.max_state_per_unit:
-                add(Finding("error", "legal-cap-exceeded",
-                            f"{t.id}: {m(t.unit_state)} million VND of state support per {t.unit.en}, above the "
-                            f"cap of {m(rule.max_state_per_unit)}", (t.source, rule_ref)))
-            elif t.unit_state == rule.max_state_per_unit:
-                add(Finding("info", "legal-cap-reached",
-                            f"{t.id}: state support of {m(t.unit_state)} per {t.unit.en} is exactly the cap; "
-                            "any cost increase must be borne by the enterprise", (t.source, rule_ref)))
-        if share == 1 and t.cost.other == 0 and rule.max_state_share < 1:
-            add(Finding("error", "legal-share-exceeded",
-                        f"{t.id} is fully state-paid, but {rule.name.en} allows at most "
-                        f"{float(rule.max_state_share):.0%}", (t.source, rule_ref)))
+        yield from _unit_cost(t)
+        rule = program.support_rules[t.support_rule]
+        if not rule.dated:  # a dated rule: checked year by year against the version in force (audit_rules)
+            yield from _legal_caps(t, rule)
 
-    # --- groups and ids ---------------------------------------------------------------------
+
+def _unit_cost(t: Task) -> Iterator[Finding]:
+    if (t.unit_cost * 1000).denominator != 1:
+        yield Finding("info", "unit-cost-not-round",
+                      f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} per unit "
+                      "is not a whole number of thousand VND", (t.source,))
+    elif t.unit_cost.denominator != 1 and t.quantity > 1 and (t.unit_cost * 100).denominator == 1 \
+            and (t.unit_cost * 10).denominator != 1:
+        yield Finding("info", "unit-cost-not-round",
+                      f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} million VND "
+                      "per unit, an unusual figure for a cost norm", (t.source,))
+
+
+def _legal_caps(t: Task, rule: SupportRule) -> Iterator[Finding]:
+    share = t.cost.state / t.cost.total
+    rule_ref = f"support rule {rule.id}: {rule.citation} [{rule.confidence}]"
+    if share > rule.max_state_share and not (share == 1 and t.cost.other == 0):
+        yield Finding("error", "legal-share-exceeded",
+                      f"{t.id}: the state pays {float(share):.0%} of the cost, above the "
+                      f"{float(rule.max_state_share):.0%} "
+                      f"allowed for {rule.name.en}", (t.source, rule_ref))
+    if rule.max_state_per_unit is not None:
+        if t.unit_state > rule.max_state_per_unit:
+            yield Finding("error", "legal-cap-exceeded",
+                          f"{t.id}: {m(t.unit_state)} million VND of state support per {t.unit.en}, above the "
+                          f"cap of {m(rule.max_state_per_unit)}", (t.source, rule_ref))
+        elif t.unit_state == rule.max_state_per_unit:
+            yield Finding("info", "legal-cap-reached",
+                          f"{t.id}: state support of {m(t.unit_state)} per {t.unit.en} is exactly the cap; "
+                          "any cost increase must be borne by the enterprise", (t.source, rule_ref))
+    if share == 1 and t.cost.other == 0 and rule.max_state_share < 1:
+        yield Finding("error", "legal-share-exceeded",
+                      f"{t.id} is fully state-paid, but {rule.name.en} allows at most "
+                      f"{float(rule.max_state_share):.0%}", (t.source, rule_ref))
+
+
+def _groups_and_ids(program: Program) -> Iterator[Finding]:
     for g in program.groups:
-        if not any(t.group == g.id for t in tasks):
-            add(Finding("warning", "empty-group", f"group {g.id} has no tasks", (g.source,)))
-    for t in tasks:
+        if not any(t.group == g.id for t in program.tasks):
+            yield Finding("warning", "empty-group", f"group {g.id} has no tasks", (g.source,))
+    for t in program.tasks:
         if not t.id.startswith(t.group + "."):
-            add(Finding("warning", "id-group-mismatch", f"task {t.id} is in group {t.group}", (t.source,)))
+            yield Finding("warning", "id-group-mismatch", f"task {t.id} is in group {t.group}", (t.source,))
 
-    # --- relations the program's own text implies between rows ------------------------------
+
+def _relations(program: Program) -> Iterator[Finding]:
+    """The relations the program's own text implies between rows."""
     for rel in program.relations:
         left = sum(program.task(tid).quantity for tid in rel.left)
         right = sum(program.task(tid).quantity for tid in rel.right)
         holds = {"<=": left <= right, ">=": left >= right, "==": left == right}[rel.op]
         if not holds:
             refs = (rel.source, *(program.task(tid).source for tid in (*rel.left, *rel.right)))
-            add(Finding("warning", "relation-violated",
-                        f"{' + '.join(rel.left)} = {left} but {' + '.join(rel.right)} = {right}, while "
-                        f"{rel.op} is expected: {rel.text.en}", refs))
+            yield Finding("warning", "relation-violated",
+                          f"{' + '.join(rel.left)} = {left} but {' + '.join(rel.right)} = {right}, while "
+                          f"{rel.op} is expected: {rel.text.en}", refs)
 
-    found.extend(source_findings(program))
-    found.extend(rule_findings(program))
-    found.extend(geography_findings(program))
 
+def _source_notes(program: Program) -> Iterator[Finding]:
+    """The notes recorded from the source text, as findings."""
     for note in program.source_notes:
-        add(Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,
-                    (note.source,)))
-
-    if schedule:
-        found.extend(_schedule_findings(program))
-
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(found, key=lambda f: order[f.severity])
+        yield Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,
+                      (note.source,))
 
 
 def _schedule_findings(program: Program) -> list[Finding]:
@@ -294,6 +330,24 @@ def _capacity_findings(program: Program) -> list[Finding]:
                     f"(short by {m(need - have)})",
                     (f"Annex task table, {len(members)} task(s)", program.annual_budget_source)))
     return out
+
+
+RULES: tuple[Rule, ...] = (
+    _row_sums,
+    _columns_against_totals,
+    _annual_table,
+    _capacity_findings,  # can the table be carried out within the annual table?
+    _targets,
+    _tasks_without_target,
+    _years_and_cadence,
+    _unit_costs_and_caps,
+    _groups_and_ids,
+    _relations,
+    source_findings,  # audit_rules: the decision's sources, dated support rules, geography
+    rule_findings,
+    geography_findings,
+    _source_notes,
+)
 
 
 def findings_frame(findings: list[Finding]) -> pd.DataFrame:

@@ -387,7 +387,6 @@ def merge_programs(
 def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan, name: str,
            title: Text | None, province: str | None, period: tuple[int, int]) -> tuple[Program, list[SourceNote]]:
     """The renamed programs side by side, with summed money tables, and the merge's notes."""
-    start, end = period
     ids = [p.id for p in programs]
     pairs = ", ".join(f"{pid} ({prefix})" for pid, prefix in zip(ids, plan.prefixes, strict=True))
     notes = [_note(
@@ -396,71 +395,11 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
         "của các chương trình gốc.",
         f"Merged by kgkc-opt from {pairs}: every task keeps its own program's figures, years and source, "
         "with the id <group>.<prefix>.<number>; the annual table and the stated totals are the sums of theirs.")]
-    annual: dict[int, YearBudget] = {}
-    gaps = []
-    for y in range(start, end + 1):
-        rows = [p.annual_budget[y] for p in programs if y in p.annual_budget]
-        if not rows:
-            gaps.append(y)
-        cost = _sum_cost([Cost(b.total, b.state, b.other, b.extra) for b in rows])
-        annual[y] = YearBudget(y, cost.total, cost.state, cost.other, cost.extra)
-    if gaps:
-        shown = ", ".join(map(str, gaps))
-        notes.append(_note(f"Không chương trình gốc nào có các năm {shown}: bảng kinh phí hằng năm ghi 0 cho "
-                           "các năm này.",
-                           f"No merged program covers {shown}: the annual table holds 0 for these years."))
-    stated = [p.stated_totals for p in programs]
-    stated_totals = _sum_cost([c for c in stated if c is not None]) if all(c is not None for c in stated) else None
-    totals = [p.annual_stated_total for p in programs]
-    annual_total = _sum_cost([c for c in totals if c is not None]) if all(c is not None for c in totals) else None
-    for label, values in (("stated_totals", stated), ("annual_budget.stated_total", totals)):
-        if any(v is None for v in values) and any(v is not None for v in values):
-            missing = ", ".join(p.id for p, v in zip(programs, values, strict=True) if v is None)
-            notes.append(_note(f"Không ghi {label}: {missing} không có số liệu này, nên không thể cộng.",
-                               f"{label} is left out: {missing} states none, so there is no sum to state."))
-
-    groups: dict[str, Group] = {}  # in the order of the inputs' group ids; a group kept apart next to its twin
-    for gid in dict.fromkeys(g.id for p in programs for g in p.groups):
-        for i, r in enumerate(renamed):
-            if gid not in plan.groups[i]:
-                continue
-            g = r.group(plan.groups[i][gid])
-            if g.id not in groups:
-                groups[g.id] = g
-                continue
-            old = groups[g.id]
-            groups[g.id] = replace(old, source=f"{old.source}; {g.source}",
-                                   short_name=old.short_name if old.short_name is not None else g.short_name)
-    for gid in plan.split_groups:
-        kept = ", ".join(m[gid] for m in plan.groups if gid in m)
-        notes.append(_note(f"Nhóm {gid} có tên khác nhau trong các chương trình gốc: giữ riêng từng nhóm, là {kept}.",
-                           f"Group {gid} has different names in the merged programs: each is kept, as {kept}."))
-    rules: dict[str, SupportRule] = {}
-    for r in renamed:
-        for rid, rule in r.support_rules.items():
-            rules.setdefault(rid, rule)
-    for rid in plan.renamed_rules:
-        notes.append(_note(
-            f"Quy định hỗ trợ {rid} có cùng mức trần và căn cứ nhưng tên khác nhau; giữ tên “{rules[rid].name.vi}”.",
-            f"Support rule {rid} has the same caps and citation but another name; the name "
-            f"'{rules[rid].name.en}' is kept."))
-
-    group_order = {gid: k for k, gid in enumerate(groups)}
-    tasks: list[tuple[int, int, int, Task]] = []
-    for i, (p, r) in enumerate(zip(programs, renamed, strict=True)):
-        dropped = []
-        for k, t in enumerate(r.tasks):
-            if t.annual and p.period != period:
-                t = replace(t, annual=False)
-                dropped.append(t.id)
-            tasks.append((group_order[t.group], i, k, t))
-        if dropped:
-            years = _years_text(*p.period)
-            notes.append(_note(
-                f"Các nhiệm vụ “Hàng năm” của {p.id} ({', '.join(dropped)}) được ghi với các năm {years} của "
-                f"chương trình gốc, vì giai đoạn hợp nhất là {start}–{end}.",
-                f"The 'Hàng năm' (every year) rows of {p.id} ({', '.join(dropped)}) are written with their own "
-                f"years {years}, since the merged period is {start}–{end}."))
+    annual = _union_annual(programs, period, notes)
+    stated_totals, annual_total = _union_stated(programs, notes)
+    groups = _union_groups(programs, renamed, plan, notes)
+    rules = _union_rules(renamed, plan, notes)
+    tasks = _union_tasks(programs, renamed, groups, period, notes)
     cadence: dict[str, str] = {}
     cadence_source: dict[str, str] = {}
     for r in renamed:
@@ -483,7 +422,7 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
         annual_stated_total=annual_total,
         support_rules=rules,
         groups=tuple(groups.values()),
-        tasks=tuple(t for *_, t in sorted(tasks, key=lambda x: x[:3])),
+        tasks=tasks,
         targets=tuple(tg for r in renamed for tg in r.targets),
         source_notes=(*(n for r in renamed for n in r.source_notes),
                       *(_note(c.text("vi"), c.text("en"), "warning") for c in plan.conflicts), *notes),
@@ -493,6 +432,101 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
         geography=merged_geography(programs),
     )
     return program, notes
+
+
+def _union_annual(programs: Sequence[Program], period: tuple[int, int],
+                  notes: list[SourceNote]) -> dict[int, YearBudget]:
+    """The annual table: each year of the merged period, the sum of the programs' rows (0 where
+    none has the year, with a note)."""
+    start, end = period
+    annual: dict[int, YearBudget] = {}
+    gaps = []
+    for y in range(start, end + 1):
+        rows = [p.annual_budget[y] for p in programs if y in p.annual_budget]
+        if not rows:
+            gaps.append(y)
+        cost = _sum_cost([Cost(b.total, b.state, b.other, b.extra) for b in rows])
+        annual[y] = YearBudget(y, cost.total, cost.state, cost.other, cost.extra)
+    if gaps:
+        shown = ", ".join(map(str, gaps))
+        notes.append(_note(f"Không chương trình gốc nào có các năm {shown}: bảng kinh phí hằng năm ghi 0 cho "
+                           "các năm này.",
+                           f"No merged program covers {shown}: the annual table holds 0 for these years."))
+    return annual
+
+
+def _union_stated(programs: Sequence[Program], notes: list[SourceNote]) -> tuple[Cost | None, Cost | None]:
+    """The stated totals and the annual table's total row, summed where every program states them."""
+    stated = [p.stated_totals for p in programs]
+    stated_totals = _sum_cost([c for c in stated if c is not None]) if all(c is not None for c in stated) else None
+    totals = [p.annual_stated_total for p in programs]
+    annual_total = _sum_cost([c for c in totals if c is not None]) if all(c is not None for c in totals) else None
+    for label, values in (("stated_totals", stated), ("annual_budget.stated_total", totals)):
+        if any(v is None for v in values) and any(v is not None for v in values):
+            missing = ", ".join(p.id for p, v in zip(programs, values, strict=True) if v is None)
+            notes.append(_note(f"Không ghi {label}: {missing} không có số liệu này, nên không thể cộng.",
+                               f"{label} is left out: {missing} states none, so there is no sum to state."))
+    return stated_totals, annual_total
+
+
+def _union_groups(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
+                  notes: list[SourceNote]) -> dict[str, Group]:
+    """The groups, in the order of the inputs' group ids; a group kept apart next to its twin."""
+    groups: dict[str, Group] = {}
+    for gid in dict.fromkeys(g.id for p in programs for g in p.groups):
+        for i, r in enumerate(renamed):
+            if gid not in plan.groups[i]:
+                continue
+            g = r.group(plan.groups[i][gid])
+            if g.id not in groups:
+                groups[g.id] = g
+                continue
+            old = groups[g.id]
+            groups[g.id] = replace(old, source=f"{old.source}; {g.source}",
+                                   short_name=old.short_name if old.short_name is not None else g.short_name)
+    for gid in plan.split_groups:
+        kept = ", ".join(m[gid] for m in plan.groups if gid in m)
+        notes.append(_note(f"Nhóm {gid} có tên khác nhau trong các chương trình gốc: giữ riêng từng nhóm, là {kept}.",
+                           f"Group {gid} has different names in the merged programs: each is kept, as {kept}."))
+    return groups
+
+
+def _union_rules(renamed: Sequence[Program], plan: _Plan, notes: list[SourceNote]) -> dict[str, SupportRule]:
+    """The support rules, the first of each id kept (the plan renamed those that differ)."""
+    rules: dict[str, SupportRule] = {}
+    for r in renamed:
+        for rid, rule in r.support_rules.items():
+            rules.setdefault(rid, rule)
+    for rid in plan.renamed_rules:
+        notes.append(_note(
+            f"Quy định hỗ trợ {rid} có cùng mức trần và căn cứ nhưng tên khác nhau; giữ tên “{rules[rid].name.vi}”.",
+            f"Support rule {rid} has the same caps and citation but another name; the name "
+            f"'{rules[rid].name.en}' is kept."))
+    return rules
+
+
+def _union_tasks(programs: Sequence[Program], renamed: Sequence[Program], groups: Mapping[str, Group],
+                 period: tuple[int, int], notes: list[SourceNote]) -> tuple[Task, ...]:
+    """The tasks in group order, then input order; an 'every year' task of a program whose period
+    is not the merged one keeps its own years instead."""
+    start, end = period
+    group_order = {gid: k for k, gid in enumerate(groups)}
+    tasks: list[tuple[int, int, int, Task]] = []
+    for i, (p, r) in enumerate(zip(programs, renamed, strict=True)):
+        dropped = []
+        for k, t in enumerate(r.tasks):
+            if t.annual and p.period != period:
+                t = replace(t, annual=False)
+                dropped.append(t.id)
+            tasks.append((group_order[t.group], i, k, t))
+        if dropped:
+            years = _years_text(*p.period)
+            notes.append(_note(
+                f"Các nhiệm vụ “Hàng năm” của {p.id} ({', '.join(dropped)}) được ghi với các năm {years} của "
+                f"chương trình gốc, vì giai đoạn hợp nhất là {start}–{end}.",
+                f"The 'Hàng năm' (every year) rows of {p.id} ({', '.join(dropped)}) are written with their own "
+                f"years {years}, since the merged period is {start}–{end}."))
+    return tuple(t for *_, t in sorted(tasks, key=lambda x: x[:3]))
 
 
 # --- combining rows ---------------------------------------------------------------------------
@@ -527,11 +561,42 @@ def _joined(values: Sequence[str], prefixes: Sequence[str] | None = None) -> str
     return "; ".join(f"{p}: {v}" for p, v in zip(prefixes, values, strict=True) if v)
 
 
+Origins = dict[str, tuple[tuple[str, str], ...]]
+
+
 def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, programs: Sequence[Program],
-             task_origins: dict[str, tuple[tuple[str, str], ...]],
-             targets_of: dict[str, tuple[tuple[str, str], ...]]) -> tuple[
-                 Program, list[SourceNote], dict[str, tuple[tuple[str, str], ...]],
-                 dict[str, tuple[tuple[str, str], ...]]]:
+             task_origins: Origins, targets_of: Origins) -> tuple[Program, list[SourceNote], Origins, Origins]:
+    """``program`` with each set of rows in ``combine`` merged into one row, and the notes saying so.
+    Raises UsageError listing every set that cannot be combined."""
+    sets = _combine_sets(program, combine, plan)
+    final, combined = _combined_ids(program, sets)
+    _check_links(program, final, combined)
+    prefix_of = {tid: plan.prefixes[[p.id for p in programs].index(task_origins[tid][0][0])] for tid in final}
+    notes: list[SourceNote] = []
+    tasks: list[Task] = []
+    for t in program.tasks:
+        if t.id not in final:
+            tasks.append(t)
+        elif final[t.id] not in {x.id for x in tasks}:
+            cid = final[t.id]
+            rows = [program.task(tid) for tid in combined[cid]]
+            tasks.append(_combined_row(t, cid, rows, [prefix_of[r.id] for r in rows]))
+            notes.append(_combined_note(cid, combined[cid], rows, tasks[-1]))
+            task_origins[cid] = tuple(o for r in rows for o in task_origins.pop(r.id))
+
+    def ren(ids: Sequence[str]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(final.get(x, x) for x in ids))
+
+    relations = tuple(replace(r, left=ren(r.left), right=ren(r.right)) for r in program.relations)
+    targets, target_notes = _combine_targets(list(program.targets), final, targets_of)
+    notes.extend(target_notes)
+    program = replace(program, tasks=tuple(tasks), targets=tuple(targets), relations=relations,
+                      structure=_combined_structure(program.structure, final))
+    return program, notes, task_origins, targets_of
+
+
+def _combine_sets(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan) -> list[list[str]]:
+    """Each requested set as task ids of the merged program; every id must name a task, once."""
     problems: list[str] = []
     sets: list[list[str]] = []
     used: dict[str, int] = {}
@@ -552,12 +617,18 @@ def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, 
         sets.append(ids)
     if problems:
         raise UsageError("\n".join(problems))
+    return sets
+
+
+def _combined_ids(program: Program, sets: Sequence[list[str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(row -> combined row, combined row -> its rows); the rows of a set must share their group,
+    unit, support rule and cadence, and the combined id must be free."""
+    problems: list[str] = []
     final: dict[str, str] = {}
     combined: dict[str, list[str]] = {}
     for ids in sets:
         rows = [program.task(tid) for tid in ids]
-        first = rows[0]
-        cid = _combined_id(first.group, ids)
+        cid = _combined_id(rows[0].group, ids)
         why = []
         for label, get in (("groups", lambda t: t.group), ("units", lambda t: t.unit.vi if t.unit.vi == t.unit.en
                                                                        else f"{t.unit.vi} ({t.unit.en})"),
@@ -575,6 +646,12 @@ def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, 
         combined[cid] = ids
     if problems:
         raise UsageError("\n".join(problems))
+    return final, combined
+
+
+def _check_links(program: Program, final: Mapping[str, str], combined: Mapping[str, list[str]]) -> None:
+    """The rows of a set must follow the same leader (combined too), and never one another."""
+    problems: list[str] = []
     for cid, ids in combined.items():
         leaders = []
         for tid in ids:
@@ -591,48 +668,39 @@ def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, 
     if problems:
         raise UsageError("\n".join(problems))
 
-    notes: list[SourceNote] = []
-    prefix_of = {tid: plan.prefixes[[p.id for p in programs].index(task_origins[tid][0][0])] for tid in final}
-    tasks: list[Task] = []
-    for t in program.tasks:
-        if t.id not in final:
-            tasks.append(t)
-            continue
-        cid = final[t.id]
-        if cid in {x.id for x in tasks}:
-            continue
-        rows = [program.task(tid) for tid in combined[cid]]
-        pfx = [prefix_of[r.id] for r in rows]
-        printed = {key: _joined([r.as_printed.get(key, "") for r in rows], pfx)
-                   for key in dict.fromkeys(k for r in rows for k in r.as_printed)}
-        tasks.append(replace(
-            t, id=cid, quantity=sum(r.quantity for r in rows), cost=_sum_cost([r.cost for r in rows]),
-            years=tuple(sorted({y for r in rows for y in r.years})), annual=all(r.annual for r in rows),
-            years_text=_joined([r.years_text for r in rows], pfx), lead=_joined([r.lead for r in rows]),
-            partner=_joined([r.partner for r in rows]), source="; ".join(r.source for r in rows),
-            as_printed=printed, short_name=next((r.short_name for r in rows if r.short_name is not None), None)))
-        new = tasks[-1]
-        names = list(dict.fromkeys(r.name.en for r in rows))
-        unit_costs = list(dict.fromkeys(r.unit_cost for r in rows))
-        extra_en = f"; the names differ ({' / '.join(names)}), the first is kept" if len(names) > 1 else ""
-        extra_vi = "; tên khác nhau, giữ tên của dòng đầu" if len(names) > 1 else ""
-        if len(unit_costs) > 1:
-            costs = ", ".join(_show(c) for c in unit_costs)
-            extra_en += (f"; the unit costs differ ({costs}): the combined row's unit cost is their weighted "
-                         f"average {_show(new.unit_cost)}")
-            extra_vi += (f"; đơn giá khác nhau ({costs}): đơn giá của dòng gộp là "
-                         f"bình quân gia quyền {_show(new.unit_cost)}")
-        notes.append(_note(
-            f"Dòng {cid} gộp {', '.join(combined[cid])} theo yêu cầu: cộng số lượng và kinh phí, hợp các năm"
-            f"{extra_vi}.",
-            f"Row {cid} combines {', '.join(combined[cid])} on request: quantities and costs summed, years "
-            f"joined{extra_en}."))
-        task_origins[cid] = tuple(o for r in rows for o in task_origins.pop(r.id))
 
-    def ren(ids: Sequence[str]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(final.get(x, x) for x in ids))
+def _combined_row(first: Task, cid: str, rows: Sequence[Task], pfx: Sequence[str]) -> Task:
+    """One row for ``rows``: quantities and costs summed, years joined, texts joined by origin."""
+    printed = {key: _joined([r.as_printed.get(key, "") for r in rows], pfx)
+               for key in dict.fromkeys(k for r in rows for k in r.as_printed)}
+    return replace(
+        first, id=cid, quantity=sum(r.quantity for r in rows), cost=_sum_cost([r.cost for r in rows]),
+        years=tuple(sorted({y for r in rows for y in r.years})), annual=all(r.annual for r in rows),
+        years_text=_joined([r.years_text for r in rows], pfx), lead=_joined([r.lead for r in rows]),
+        partner=_joined([r.partner for r in rows]), source="; ".join(r.source for r in rows),
+        as_printed=printed, short_name=next((r.short_name for r in rows if r.short_name is not None), None))
 
-    st = program.structure
+
+def _combined_note(cid: str, ids: Sequence[str], rows: Sequence[Task], new: Task) -> SourceNote:
+    names = list(dict.fromkeys(r.name.en for r in rows))
+    unit_costs = list(dict.fromkeys(r.unit_cost for r in rows))
+    extra_en = f"; the names differ ({' / '.join(names)}), the first is kept" if len(names) > 1 else ""
+    extra_vi = "; tên khác nhau, giữ tên của dòng đầu" if len(names) > 1 else ""
+    if len(unit_costs) > 1:
+        costs = ", ".join(_show(c) for c in unit_costs)
+        extra_en += (f"; the unit costs differ ({costs}): the combined row's unit cost is their weighted "
+                     f"average {_show(new.unit_cost)}")
+        extra_vi += (f"; đơn giá khác nhau ({costs}): đơn giá của dòng gộp là "
+                     f"bình quân gia quyền {_show(new.unit_cost)}")
+    return _note(
+        f"Dòng {cid} gộp {', '.join(ids)} theo yêu cầu: cộng số lượng và kinh phí, hợp các năm"
+        f"{extra_vi}.",
+        f"Row {cid} combines {', '.join(ids)} on request: quantities and costs summed, years "
+        f"joined{extra_en}.")
+
+
+def _combined_structure(st: Structure, final: Mapping[str, str]) -> Structure:
+    """The cadences and links with combined rows renamed (two links of one combined row joined)."""
     cadence = {final.get(tid, tid): value for tid, value in st.cadence.items()}
     cadence_source: dict[str, str] = {}
     for tid, source in st.cadence_source.items():
@@ -645,12 +713,7 @@ def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, 
             old = links[moved.task]
             moved = replace(old, id=f"{old.id}+{ln.id}", source=f"{old.source}; {ln.source}")
         links[moved.task] = moved
-    relations = tuple(replace(r, left=ren(r.left), right=ren(r.right)) for r in program.relations)
-    targets, target_notes = _combine_targets(list(program.targets), final, targets_of)
-    notes.extend(target_notes)
-    program = replace(program, tasks=tuple(tasks), targets=tuple(targets), relations=relations,
-                      structure=Structure(cadence, cadence_source, tuple(links.values())))
-    return program, notes, task_origins, targets_of
+    return Structure(cadence, cadence_source, tuple(links.values()))
 
 
 _QUALIFIER_VI = {"exact": "đúng", "about": "khoảng", "at_least": "ít nhất", "more_than": "trên"}

@@ -56,6 +56,7 @@ def _program_arg(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The command line: every command's parser, in the order ``--help`` lists them."""
     import argparse
 
     parser = argparse.ArgumentParser(prog="kgkc-opt", description=DESCRIPTION,
@@ -63,7 +64,26 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"kgkc-opt {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _add_solve(sub)
+    _add_audit(sub)
+    _add_reconstruct(sub)
+    _add_program(sub)
+    _add_scenario(sub)
+    from kgkc_opt.cli import analysis as cli_analysis
+    from kgkc_opt.cli import annual as cli_annual
+    from kgkc_opt.cli import documents as cli_outputs
 
+    cli_annual.add_parsers(sub)
+    _add_reproduce(sub)
+    cli_analysis.add_parsers(sub)
+    cli_outputs.add_parsers(sub)
+    from kgkc_opt.app.server import add_parser as add_app_parser
+
+    add_app_parser(sub)
+    return parser
+
+
+def _add_solve(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("solve", help="solve a scenario and print (or write) the plan",
                        description="Solve a scenario: allocate each year's local budget across the "
                        "tasks to meet as much of the targets as the caps allow.")
@@ -88,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_outputs.add_solve_options(p)
 
+
+def _add_audit(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("audit", help="check a program's figures for internal consistency",
                        description="List every inconsistency in a program's figures, with severity "
                        "and source references. The program's data is left as the decision states it.")
@@ -100,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="skip the check that the whole table can be scheduled within the annual table "
                    "(the only check that runs the solver)")
 
+
+def _add_reconstruct(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("reconstruct", help="schedule the whole task table against the annual table",
                        description="Find an integer year-by-year schedule of every task row that "
                        "matches the annual budget table as closely as possible, and show how close.")
@@ -108,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--solver", choices=("highs", "cbc"), default="highs")
     text.add_lang(p)
 
+
+def _add_program(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("program", help="show a program's task table, merge the programs of merged provinces, or "
                        "draft one in Excel (template, import, export)")
     psub = p.add_subparsers(dest="program_command", metavar="ACTION")
@@ -121,16 +147,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_merge_parser(psub)
     program_xlsx.add_parsers(psub)
 
+
+def _add_scenario(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("scenario", help="show a scenario's effective settings")
     ssub = p.add_subparsers(dest="scenario_command", metavar="ACTION")
     ss = ssub.add_parser("show", help="print the effective scenario and its change log")
     ss.add_argument("scenario", help="scenario file (YAML)")
     text.add_lang(ss)
 
-    from kgkc_opt.cli import analysis as cli_analysis
-    from kgkc_opt.cli import annual as cli_annual
 
-    cli_annual.add_parsers(sub)
+def _add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("reproduce", help="re-run a solve or an annual selection from its summary.json and "
                        "compare the outputs",
                        description="Re-run the solve recorded in DIR/summary.json (written by "
@@ -141,13 +167,6 @@ def build_parser() -> argparse.ArgumentParser:
                        "the command was run from (the recorded paths are relative to it). DIR is not modified.")
     p.add_argument("folder", metavar="DIR", help="a result folder written by 'kgkc-opt solve --out' or "
                    "'kgkc-opt annual --out'")
-
-    cli_analysis.add_parsers(sub)
-    cli_outputs.add_parsers(sub)
-    from kgkc_opt.app.server import add_parser as add_app_parser
-
-    add_app_parser(sub)
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -62,6 +62,16 @@ def _task(program: Any, tid: str, lang: str) -> str:
 def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
     """The summary of a solve: what the scenario changes, the status, each year's caps and use,
     and the tasks short of target."""
+    if not _solve_heading(result, scenario, seconds, lang):
+        return
+    rows_of = result.rows  # plain rows: printing a summary needs no pandas
+    _caps_and_use(rows_of, scenario, lang)
+    _short_of_target(rows_of, scenario.program, lang)
+    _ranged_targets(rows_of, scenario.program, lang)
+
+
+def _solve_heading(result: Any, scenario: Any, seconds: float, lang: str) -> bool:
+    """The scenario, its changes, the status and the objective; False when there is no plan to show."""
     program = scenario.program
     print(f"{t('Phương án', 'Scenario', lang)}: {fmt.scenario_title(scenario, lang)}")
     print(f"{t('Chương trình', 'Program', lang)}: {program.title.get(lang)}")
@@ -78,7 +88,7 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
     print(f"{t('Kết quả', 'Status', lang)}: {status}, {n(round(seconds, 2), lang)} {t('giây', 's', lang)}")
     if not result.has_plan:
         print(result.message)
-        return
+        return False
     print(t(f"Tổng tỷ lệ hoàn thành mục tiêu: {objective(result.objective, lang)} trên "
             f"{n(result.max_objective, lang)} (mỗi nhiệm vụ tối đa 1)",
             f"Objective: {objective(result.objective, lang)} of {n(result.max_objective, lang)} "
@@ -92,7 +102,11 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
             print(t(f"Dừng khi hết thời gian: phương án có thể thấp hơn tối ưu đến {gap}.",
                     f"Stopped at the time limit: the plan may be up to {gap} below the optimum.", lang))
     print()
-    rows_of = result.rows  # plain rows: printing a summary needs no pandas
+    return True
+
+
+def _caps_and_use(rows_of: Any, scenario: Any, lang: str) -> None:
+    """Each year's caps and use: the local budget, the co-funding and the program's other state sources."""
     if not rows_of.budget:
         first, last = scenario.program.period
         print(t(f"Không còn năm nào để lập kế hoạch: số liệu thực hiện đã có đủ các năm của chương trình "
@@ -119,37 +133,44 @@ def solve(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         print(t("Kế hoạch vốn và sử dụng vốn theo năm (triệu đồng)", "Caps and use per year (million VND)", lang))
         print(table(rows, heads, right=set(range(1, len(heads)))))
         print()
-    # the tasks short of target, largest share missing first (as ``Result.shortfalls``)
+
+
+def _short_of_target(rows_of: Any, program: Any, lang: str) -> None:
+    """The tasks short of target, largest share missing first (as ``Result.shortfalls``)."""
     short = sorted((r for r in rows_of.achievement if r.shortfall > 0), key=lambda r: (r.share, -r.shortfall))
     if not short:
         print(t("Mọi nhiệm vụ đều đạt mục tiêu.", "Every task meets its target.", lang))
-    else:
-        rows = []
-        for r in short:
-            task = program.task(r.task_id)
-            unit = task.unit.get(lang)
-            achieved = f"{int(r.achieved)}/{fmt.target(r.target, r.target_min, unit, lang)}"
-            rows.append([str(r.task_id), task.label(lang, short=True), achieved,
-                         fmt.share(r.share, lang), fmt.quantity(r.shortfall, unit, lang)])
-        print(t(f"Nhiệm vụ chưa đạt mục tiêu ({len(rows)}):", f"Tasks short of target ({len(rows)}):", lang))
-        print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Đạt", "Achieved", lang),
-                           t("Tỷ lệ", "Share", lang), t("Còn thiếu", "Short by", lang)], right={2, 3}))
-    # targets written as ranges: where each plan lands in its range (the minimum counts in full)
+        return
+    rows = []
+    for r in short:
+        task = program.task(r.task_id)
+        unit = task.unit.get(lang)
+        achieved = f"{int(r.achieved)}/{fmt.target(r.target, r.target_min, unit, lang)}"
+        rows.append([str(r.task_id), task.label(lang, short=True), achieved,
+                     fmt.share(r.share, lang), fmt.quantity(r.shortfall, unit, lang)])
+    print(t(f"Nhiệm vụ chưa đạt mục tiêu ({len(rows)}):", f"Tasks short of target ({len(rows)}):", lang))
+    print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Đạt", "Achieved", lang),
+                       t("Tỷ lệ", "Share", lang), t("Còn thiếu", "Short by", lang)], right={2, 3}))
+
+
+def _ranged_targets(rows_of: Any, program: Any, lang: str) -> None:
+    """Targets written as ranges: where each plan lands in its range (the minimum counts in full)."""
     ranged = [r for r in rows_of.achievement if r.target_min < r.target]
-    if ranged:
-        print()
-        print(t(f"Mục tiêu theo khoảng ({len(ranged)}): đạt mức tối thiểu là đạt mục tiêu",
-                f"Targets written as ranges ({len(ranged)}): the minimum meets the target", lang))
-        rows = []
-        for r in ranged:
-            task = program.task(r.task_id)
-            unit = task.unit.get(lang)
-            above = max(int(r.achieved) - int(r.target_min), 0)
-            rows.append([str(r.task_id), task.label(lang, short=True), fmt.target(r.target, r.target_min, unit, lang),
-                         fmt.number(int(r.achieved), lang), fmt.number(above, lang)])
-        print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Khoảng", "Range", lang),
-                           t("Kế hoạch", "Planned", lang), t("Vượt mức tối thiểu", "Above the minimum", lang)],
-                    right={2, 3, 4}))
+    if not ranged:
+        return
+    print()
+    print(t(f"Mục tiêu theo khoảng ({len(ranged)}): đạt mức tối thiểu là đạt mục tiêu",
+            f"Targets written as ranges ({len(ranged)}): the minimum meets the target", lang))
+    rows = []
+    for r in ranged:
+        task = program.task(r.task_id)
+        unit = task.unit.get(lang)
+        above = max(int(r.achieved) - int(r.target_min), 0)
+        rows.append([str(r.task_id), task.label(lang, short=True), fmt.target(r.target, r.target_min, unit, lang),
+                     fmt.number(int(r.achieved), lang), fmt.number(above, lang)])
+    print(table(rows, [t("Mã", "Task", lang), t("Nhiệm vụ", "Name", lang), t("Khoảng", "Range", lang),
+                       t("Kế hoạch", "Planned", lang), t("Vượt mức tối thiểu", "Above the minimum", lang)],
+                right={2, 3, 4}))
 
 
 def replan(scenario: Any, summary: Any, lang: str) -> None:

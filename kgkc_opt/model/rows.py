@@ -39,7 +39,7 @@ from fractions import Fraction
 from kgkc_opt.model.data import ModelInput, TaskSpec
 from kgkc_opt.model.linear import INF, LinearModel, RowInfo
 from kgkc_opt.model.lines import Line, lines, planned_years, rounded_caps, task_upper_bounds, year_sets
-from kgkc_opt.money import integral_row, lcm_of_denominators
+from kgkc_opt.money import lcm_of_denominators
 
 _ZERO = Fraction(0)
 #: Exact integer money data above this (2^50) is no longer exact in a double: such a line keeps
@@ -597,8 +597,3 @@ GENERATORS: tuple[tuple[str, Generator], ...] = (
     ("relations", relations),
 )
 
-
-def integral(terms: list[tuple[int, Fraction]], cap: Fraction) -> tuple[list[int], int, Fraction]:
-    """``money.integral_row`` over (column, coefficient) terms (for callers writing their own rows)."""
-    coefs, bound, scale = integral_row([a for _, a in terms], cap)
-    return coefs, bound, scale

@@ -294,23 +294,9 @@ def sweep(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "pag
     if scale is None and "program_level" in frame.columns:
         ratios = (frame["program_level"] / frame["level"]).replace([np.inf, -np.inf], np.nan).dropna()
         scale = float(ratios.iloc[0]) if len(ratios) else None
-    table = frame.pivot_table(index="task_id", columns="level", values="share", aggfunc="mean")
-    levels = sorted(table.columns, reverse=True)
-    table = table[levels]
-    order = [str(t) for t in program.task_ids] if program is not None else list(table.index)
-    order = [t for t in order if t in table.index] + [t for t in table.index if t not in order]
-    table = table.loc[order]
-    eps = 1e-9
-    cut = table[(table < 1 - eps).any(axis=1)]
-
-    def first_cut(tid: str) -> tuple[float, float]:
-        row = cut.loc[tid]
-        below = [lv for lv in levels if row[lv] < 1 - eps]
-        return (-max(below), float(row[levels[-1]]))
-
-    rows = sorted(cut.index, key=first_cut)
-    cut = cut.loc[rows]
-    mean = table.mean(axis=0)
+    table, cut = _sweep_tables(frame, program)
+    levels: list[Any] = list(table.columns)
+    rows = list(cut.index)
     labels = _task_labels(rows, program, lang, size)
     shown = [lv * scale if scale is not None else lv for lv in levels]
     tick_text = [fmt.number(round(v, 1), lang, None if abs(v - round(v)) > 1e-6 else 0) + "%" for v in shown]
@@ -324,39 +310,14 @@ def sweep(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "pag
         axes = fig.subplots(2, 1, sharex=True, height_ratios=[1.3, max(lines, 2) * 0.7])
         top, ax = axes
         x = np.arange(len(levels))
-        top.plot(x, mean.to_numpy() * 100, color=BLUE, marker="o", markersize=3, linewidth=1.4)
-        low = float(np.floor(mean.min() * 10) * 10) if len(mean) else 0
-        top.set_ylim(min(low, 90), 102)
-        top.yaxis.set_major_locator(MaxNLocator(3))
-        top.grid(axis="y")
-        top.set_title(fmt.label("objective_line", lang), fontweight="normal")
-        top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0) + "%"))
+        _sweep_mean_panel(top, x, table.mean(axis=0), lang)
         own = [i for i, lv in enumerate(levels) if abs(lv - 100) < 1e-9]
         for i in own:  # the scenario's own level: a dashed line above, a framed column below
             top.axvline(i, color="#333333", linewidth=0.9, linestyle=(0, (4, 2)), zorder=4)
             ax.add_patch(matplotlib.patches.Rectangle((i - 0.5, -0.5), 1, max(len(rows), 1), fill=False,
                                                       edgecolor="#222222", linewidth=1.6, zorder=5, clip_on=False))
         if len(rows):
-            data = np.ma.masked_where(cut.to_numpy() >= 1 - eps, cut.to_numpy() * 100)
-            cmap = matplotlib.colormaps["cividis"].with_extremes(bad="white")
-            image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=100, interpolation="nearest")
-            if numbers:
-                for (i, j), v in np.ndenumerate(cut.to_numpy()):
-                    if v < 1 - eps:
-                        ax.text(j, i, fmt.share(v, lang).rstrip("%"), ha="center", va="center", fontsize=TEXT_PT,
-                                color="white" if v < 0.55 else "black")
-            else:
-                bar = fig.colorbar(image, ax=ax, location="bottom", shrink=0.8, aspect=30, pad=0.02)
-                bar.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0) + "%"))
-                bar.set_ticks([0, 50, 100])
-            _task_ticks(ax, labels)
-            ax.set_xticks(np.arange(len(levels) + 1) - 0.5, minor=True)
-            ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
-            ax.grid(which="minor", color="#E3E3E3", linewidth=0.6)
-            ax.tick_params(which="minor", length=0)
-            for side in ("top", "right", "left", "bottom"):
-                ax.spines[side].set_visible(True)
-                ax.spines[side].set_color("#BBBBBB")
+            _sweep_cells(fig, ax, cut, labels, numbers=numbers, lang=lang)
         else:
             ax.set_yticks([])
             ax.text(0.5, 0.5, wrap_pt(fmt.label("tasks_full", lang, n=len(table)), 0.7 * _width_pt(size)),
@@ -382,6 +343,65 @@ def sweep(frame: Any, program: Any = None, *, lang: str = "vi", size: str = "pag
             _header(fig, fmt.label("title_sweep", lang), name or "")
         _finish(fig)
     return fig
+
+
+_FULL = 1 - 1e-9  # a share below this falls short of its target
+
+
+def _sweep_tables(frame: pd.DataFrame, program: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every task's share per level, highest level first, in the program's task order; the tasks
+    that fall short at some level, ordered by the highest level at which they do)."""
+    table = frame.pivot_table(index="task_id", columns="level", values="share", aggfunc="mean")
+    levels: list[Any] = sorted(table.columns, reverse=True)
+    table = table[levels]
+    order = [str(t) for t in program.task_ids] if program is not None else list(table.index)
+    order = [t for t in order if t in table.index] + [t for t in table.index if t not in order]
+    table = table.loc[order]
+    cut = table[(table < _FULL).any(axis=1)]
+
+    def first_cut(tid: str) -> tuple[float, float]:
+        row = cut.loc[tid]
+        below = [lv for lv in levels if row[lv] < _FULL]
+        return (-max(below), float(row[levels[-1]]))
+
+    return table, cut.loc[sorted(cut.index, key=first_cut)]
+
+
+def _sweep_mean_panel(top: Any, x: Any, mean: pd.Series, lang: str) -> None:
+    """The top panel: the average share of all targets per level."""
+    top.plot(x, mean.to_numpy() * 100, color=BLUE, marker="o", markersize=3, linewidth=1.4)
+    low = float(np.floor(mean.min() * 10) * 10) if len(mean) else 0
+    top.set_ylim(min(low, 90), 102)
+    top.yaxis.set_major_locator(MaxNLocator(3))
+    top.grid(axis="y")
+    top.set_title(fmt.label("objective_line", lang), fontweight="normal")
+    top.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0) + "%"))
+
+
+def _sweep_cells(fig: Figure, ax: Any, cut: pd.DataFrame, labels: list[str], *, numbers: bool, lang: str) -> None:
+    """The lower panel: a cell per task and level, coloured by its share (white where full), with
+    its percentage written in it, or a colour bar below when the cells are too narrow."""
+    data = np.ma.masked_where(cut.to_numpy() >= _FULL, cut.to_numpy() * 100)
+    cmap = matplotlib.colormaps["cividis"].with_extremes(bad="white")
+    image = ax.imshow(data, aspect="auto", cmap=cmap, vmin=0, vmax=100, interpolation="nearest")
+    if numbers:
+        for (i, j), v in np.ndenumerate(cut.to_numpy()):
+            if v < _FULL:
+                ax.text(j, i, fmt.share(v, lang).rstrip("%"), ha="center", va="center", fontsize=TEXT_PT,
+                        color="white" if v < 0.55 else "black")
+    else:
+        bar = fig.colorbar(image, ax=ax, location="bottom", shrink=0.8, aspect=30, pad=0.02)
+        bar.ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: fmt.number(round(v), lang, 0) + "%"))
+        bar.set_ticks([0, 50, 100])
+    _task_ticks(ax, labels)
+    levels, rows = cut.shape[1], cut.shape[0]
+    ax.set_xticks(np.arange(levels + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(rows + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="#E3E3E3", linewidth=0.6)
+    ax.tick_params(which="minor", length=0)
+    for side in ("top", "right", "left", "bottom"):
+        ax.spines[side].set_visible(True)
+        ax.spines[side].set_color("#BBBBBB")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,54 +618,19 @@ def difference(
     heights = [lab.count("\n") + 1 for lab in labels]
     line = TEXT_PT * 1.3
     with style():
-        if column:
-            # per task, in text lines: its name, then its bar (1.5 lines), then a gap
-            ys, pos = [], 0.0
-            for h in heights:
-                ys.append(pos + h + 0.75)
-                pos += h + 1.5 + 0.5
-            span = max(pos, 2.0)
-            fig = _new_figure(size, 2.6 + 2 * span * line / 72)
-            axes = fig.subplots(2, 1)
-        else:
-            ys = list(np.arange(len(tids)))
-            span = 0.0
-            fig = _new_figure(size, 2.0 + 0.22 * sum(heights) + 0.08 * len(tids))
-            axes = fig.subplots(1, 2, sharey=True)
+        fig, axes, ys, span = _difference_figure(size, heights, line)
         fits = []
         if tids:
             share = changed["share"].to_numpy() * 100
             money = changed["local_budget"].to_numpy()
             for ax, values, is_money in ((axes[0], share, False), (axes[1], money, True)):
-                colours = [BLUE if v >= 0 else VERMILLION for v in values]
-                ax.barh(ys, values, 1.1 if column else 0.55, color=colours, zorder=3)
-                ax.axvline(0, color="#555555", linewidth=0.7, zorder=4)
-                ax.grid(axis="x", zorder=0)
-                ax.set_axisbelow(True)
-                ends = []
-                for yi, tid, v in zip(ys, tids, values, strict=True):
-                    if is_money:
-                        text = fmt.number(round(v), lang, 0, sign=True)
-                    else:
-                        units = cast("float | int", changed.loc[tid, "quantity"])
-                        text = fmt.quantity(units, _unit(program, tid, lang), lang, sign=True)
-                    # every label right of the bar or of the zero line: one column of figures that never
-                    # crosses a bar or the axis
-                    _annotate(ax, text, (max(v, 0), yi), xytext=(4, 0), textcoords="offset points",
-                              ha="left", va="center", fontsize=TEXT_PT, zorder=5)
-                    ends.append((float(max(v, 0)), text))
-                lim = max(float(np.abs(values).max()), 1e-9)
-                lo = -lim * 0.1 if values.min() >= 0 else -lim
-                hi = lim * 0.1 if values.max() <= 0 else lim
-                ax.set_xlim(lo, hi)
-                fits.append((ax, ends, lo, hi, values))
+                texts = [fmt.number(round(v), lang, 0, sign=True) if is_money else
+                         fmt.quantity(cast("float | int", changed.loc[tid, "quantity"]), _unit(program, tid, lang),
+                                      lang, sign=True)
+                         for tid, v in zip(tids, values, strict=True)]
+                fits.append(_difference_bars(ax, ys, values, texts, column=column))
                 if column:
-                    for yi, h, lab in zip(ys, heights, labels, strict=True):
-                        _annotate(ax, lab, (0, yi - 0.75 - h), xycoords=("axes fraction", "data"), ha="left",
-                                  va="top", fontsize=TEXT_PT, annotation_clip=False, zorder=6, bbox=PLAIN)
-                    ax.set_ylim(span - 0.3, -0.2)
-                    ax.set_yticks([])
-                    ax.spines["left"].set_visible(False)
+                    _names_above_bars(ax, ys, heights, labels, span)
             if not column:
                 _task_ticks(axes[0], labels)
                 axes[0].set_ylim(len(tids) - 0.5, -0.5)
@@ -673,6 +658,54 @@ def difference(
             _fit_xlim(fig, ax, ends, lo, hi)
             _data_ticks(fig, ax, values, lang)
     return fig
+
+
+def _difference_figure(size: str, heights: list[int], line: float) -> tuple[Figure, Any, list[Any], float]:
+    """(figure, its two panels, each task's bar position, the column layout's height in text lines).
+    In a column, per task in text lines: its name, then its bar (1.5 lines), then a gap."""
+    if size == "column":
+        ys, pos = [], 0.0
+        for h in heights:
+            ys.append(pos + h + 0.75)
+            pos += h + 1.5 + 0.5
+        span = max(pos, 2.0)
+        fig = _new_figure(size, 2.6 + 2 * span * line / 72)
+        return fig, fig.subplots(2, 1), ys, span
+    fig = _new_figure(size, 2.0 + 0.22 * sum(heights) + 0.08 * len(heights))
+    return fig, fig.subplots(1, 2, sharey=True), list(np.arange(len(heights))), 0.0
+
+
+def _difference_bars(ax: Any, ys: list[Any], values: Any, texts: list[str], *,
+                     column: bool) -> tuple[Any, list[tuple[float, str]], float, float, Any]:
+    """One panel's bars (blue up, vermillion down), each labelled; returns what ``_fit_xlim`` and
+    ``_data_ticks`` need once the figure is laid out."""
+    colours = [BLUE if v >= 0 else VERMILLION for v in values]
+    ax.barh(ys, values, 1.1 if column else 0.55, color=colours, zorder=3)
+    ax.axvline(0, color="#555555", linewidth=0.7, zorder=4)
+    ax.grid(axis="x", zorder=0)
+    ax.set_axisbelow(True)
+    ends = []
+    for yi, v, text in zip(ys, values, texts, strict=True):
+        # every label right of the bar or of the zero line: one column of figures that never
+        # crosses a bar or the axis
+        _annotate(ax, text, (max(v, 0), yi), xytext=(4, 0), textcoords="offset points",
+                  ha="left", va="center", fontsize=TEXT_PT, zorder=5)
+        ends.append((float(max(v, 0)), text))
+    lim = max(float(np.abs(values).max()), 1e-9)
+    lo = -lim * 0.1 if values.min() >= 0 else -lim
+    hi = lim * 0.1 if values.max() <= 0 else lim
+    ax.set_xlim(lo, hi)
+    return ax, ends, lo, hi, values
+
+
+def _names_above_bars(ax: Any, ys: list[Any], heights: list[int], labels: list[str], span: float) -> None:
+    """In a column: each task's name above its bar, the bars given the panel's width."""
+    for yi, h, lab in zip(ys, heights, labels, strict=True):
+        _annotate(ax, lab, (0, yi - 0.75 - h), xycoords=("axes fraction", "data"), ha="left",
+                  va="top", fontsize=TEXT_PT, annotation_clip=False, zorder=6, bbox=PLAIN)
+    ax.set_ylim(span - 0.3, -0.2)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
 
 
 def task_difference(result: Any, base: Any) -> pd.DataFrame:

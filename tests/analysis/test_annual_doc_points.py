@@ -6,10 +6,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from annual_proposals import write_proposals
 
 import kgkc_opt as kg
 from kgkc_opt.solver.status import Status
+from tests.support.annual_proposals import write_proposals
 
 #: a III.8 proposal (provincial prizes) alone in its region
 III_8 = "KG-2024-010,Chi thưởng sản phẩm tiêu biểu,Cơ sở Mười,Xã Mười,Khu Mười,III.8,1,10,5,5,50,,có,có,có,không,không"

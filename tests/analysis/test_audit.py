@@ -7,10 +7,10 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from conftest import FIXTURES
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.audit import SEVERITIES, findings_frame, m
+from tests.support.paths import FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pandas as pd
 import pytest
-from helpers_scenarios import exact_objective, solved
 
 from kgkc_opt.analysis.compare import compare, input_table
+from tests.support.scenarios import exact_objective, solved
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from conftest import SCENARIOS
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.gains import BILLION, exact_gains, gains_frame
+from tests.support.paths import SCENARIOS
 
 
 def test_a_billion_more_buys_the_one_prize_the_decision_is_short(baseline_scenario, baseline_result):

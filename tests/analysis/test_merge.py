@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, small_programs, solve_checked
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,6 +29,9 @@ from kgkc_opt.analysis.merge_audit import merge_artefacts, merge_audit
 from kgkc_opt.errors import UsageError
 from kgkc_opt.inputs.program import Cost, Task
 from kgkc_opt.inputs.program_dict import program_to_dict
+from tests.support.checks import solve_checked
+from tests.support.paths import FIXTURES
+from tests.support.strategies import small_programs
 
 KG, EXAMPLE = "kien-giang-2021-2025", "example-2026-2030"
 

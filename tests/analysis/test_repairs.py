@@ -6,7 +6,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from helpers_scenarios import check_plan, example, fixture, solved
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.repairs import Explanation, explain_infeasible
@@ -14,6 +13,7 @@ from kgkc_opt.cli.app import main
 from kgkc_opt.model.data import model_input
 from kgkc_opt.solver.decompose import optimise
 from kgkc_opt.solver.result import Status
+from tests.support.scenarios import check_plan, example, fixture, solved
 
 
 def is_feasible(scenario: kg.Scenario) -> bool:

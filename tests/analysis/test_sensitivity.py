@@ -7,10 +7,10 @@ import math
 from fractions import Fraction
 
 import pytest
-from helpers_scenarios import exact_objective, solved
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.sensitivity import Sensitivity, sensitivity
+from tests.support.scenarios import exact_objective, solved
 
 
 @pytest.fixture(scope="module")

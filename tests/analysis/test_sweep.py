@@ -11,7 +11,6 @@ from fractions import Fraction
 
 import pandas as pd
 import pytest
-from helpers_scenarios import exact_objective, example, fixture, load, solved
 
 import kgkc_opt as kg
 from kgkc_opt.analysis import sweep as sweep_module
@@ -19,6 +18,7 @@ from kgkc_opt.analysis.executors import SolvePool, run_jobs
 from kgkc_opt.analysis.sweep import monte_carlo, parse_levels, sweep
 from kgkc_opt.errors import KgkcError
 from kgkc_opt.model.data import model_input
+from tests.support.scenarios import exact_objective, example, fixture, load, solved
 
 LEVELS = [100.0, 95.0, 90.0, 85.0, 80.0, 75.0, 70.0, 65.0, 60.0, 55.0, 50.0, 45.0, 40.0]
 # exact objective of the baseline at each budget level (weights 1: Σ achieved / target)

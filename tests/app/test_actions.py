@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from language_check import english_words
 
 import kgkc_opt as kg
 from kgkc_opt.app import actions
@@ -16,6 +15,7 @@ from kgkc_opt.app.state import Session
 from kgkc_opt.app.text import WORDS, t
 from kgkc_opt.app.uploads import AppError
 from kgkc_opt.inputs.files import MAX_FILE_BYTES
+from tests.support.language import english_words
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

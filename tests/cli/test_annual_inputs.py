@@ -13,10 +13,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from annual_proposals import BUDGET, HEADER, ROWS, write_proposals
 
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import MAX_PROBLEMS_SHOWN
+from tests.support.annual_proposals import BUDGET, HEADER, ROWS, write_proposals
 
 
 def run(capsys, *argv: object) -> tuple[int, str, str]:

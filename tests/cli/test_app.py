@@ -13,9 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT, SCENARIOS
 
 from kgkc_opt.cli import app as cli
+from tests.support.paths import FIXTURES, ROOT, SCENARIOS
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -14,7 +14,6 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
 
 import kgkc_opt as kg
 from kgkc_opt._version import __version__
@@ -25,6 +24,7 @@ from kgkc_opt.errors import KgkcError, OutputError, ProgramError, UsageError
 from kgkc_opt.inputs.program import Text
 from kgkc_opt.inputs.program_dict import program_to_dict
 from kgkc_opt.report.program_file import program_yaml_text, write_program_yaml
+from tests.support.paths import FIXTURES
 
 KG, EXAMPLE = "kien-giang-2021-2025", "example-2026-2030"
 
@@ -194,7 +194,7 @@ def test_kgkc_opt_program_merge_end_to_end(capsys, tmp_path):
 
 
 def test_the_vietnamese_summary_is_vietnamese(capsys, tmp_path):
-    from language_check import english_words
+    from tests.support.language import english_words
 
     _, text = merge(capsys, KG, EXAMPLE, "--name", "an-giang-2021-2030", "--out", str(tmp_path / "m.yaml"),
                     "--combine", "KG-II.2,AG-II.2")

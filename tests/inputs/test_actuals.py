@@ -8,7 +8,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers_scenarios import ACTUALS, check_plan, fixture, plan_totals, read_csv, solved
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.compare import replan, replan_summary
@@ -17,6 +16,7 @@ from kgkc_opt.errors import ActualsError, ScenarioError
 from kgkc_opt.inputs.actuals import HEADER, actuals_from_text
 from kgkc_opt.inputs.scenario import scenario_from_documents
 from kgkc_opt.model.data import model_input
+from tests.support.scenarios import ACTUALS, check_plan, fixture, plan_totals, read_csv, solved
 
 
 @pytest.fixture(scope="module")

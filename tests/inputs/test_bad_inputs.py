@@ -28,11 +28,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
 
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import InputError, ProposalsError
 from kgkc_opt.inputs import files as loaders
+from tests.support.paths import ROOT
 
 CORPUS = Path(__file__).resolve().parents[1] / "bad_inputs"
 MANIFEST: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))

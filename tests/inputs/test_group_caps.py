@@ -9,11 +9,11 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from conftest import FIXTURES
 
 import kgkc_opt as kg
 from kgkc_opt.errors import ScenarioError
 from kgkc_opt.inputs.scenario import scenario_from_documents
+from tests.support.paths import FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import FIXTURES
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.compare import input_table
@@ -32,6 +31,7 @@ from kgkc_opt.inputs.keys import (
 )
 from kgkc_opt.inputs.scenario import CHANGE_SECTIONS, DERIVE_SETTINGS, Scenario, baseline
 from kgkc_opt.model.data import ModelInput, TaskSpec, model_input
+from tests.support.paths import FIXTURES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
 IDS = [k.name for k in KEYS]

@@ -370,7 +370,7 @@ def test_arithmetic_slips_are_not_loading_errors():
 
 
 def _sources_doc() -> dict[str, Any]:
-    from conftest import ROOT
+    from tests.support.paths import ROOT
 
     return copy.deepcopy(read_yaml(ROOT / "tests" / "fixtures" / "tiny-sources.yaml"))
 

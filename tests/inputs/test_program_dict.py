@@ -14,12 +14,13 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, small_programs
 from hypothesis import HealthCheck, given, settings
 
 import kgkc_opt as kg
 from kgkc_opt.inputs.program_dict import decimal_text, number, program_to_dict, share
 from kgkc_opt.inputs.reader import WrittenFloat
+from tests.support.paths import FIXTURES
+from tests.support.strategies import small_programs
 
 FIXTURE_PROGRAMS = ["tiny-program.yaml", "tiny-structured.yaml", "audit-faults.yaml", "scenarios/mini-program.yaml",
                     "tiny-sources.yaml"]

@@ -16,7 +16,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from conftest import FIXTURES, assert_plan_valid
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.audit import audit
@@ -28,6 +27,8 @@ from kgkc_opt.inputs.program_xlsx_layout import FIRST_ROW, KEY_ROW, SHEETS
 from kgkc_opt.inputs.proposals import proposals_from_csv_text
 from kgkc_opt.inputs.reader import WrittenFloat
 from kgkc_opt.report.program_workbook import workbook_bytes
+from tests.support.checks import assert_plan_valid
+from tests.support.paths import FIXTURES
 
 
 def round_trip(program: kg.Program) -> kg.Program:
@@ -231,7 +232,7 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
 
 
 def test_the_problems_docs_program_format_quotes_are_what_import_prints() -> None:
-    from conftest import ROOT
+    from tests.support.paths import ROOT
 
     page = (ROOT / "docs" / "program-format.md").read_text(encoding="utf-8")
     quoted = re.search(r"<!-- workbook-problems -->\n```text\n(.*?)\n```", page, re.DOTALL)

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import SCENARIOS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,6 +32,7 @@ from kgkc_opt.inputs.proposals import (
     proposals_from_rows,
 )
 from kgkc_opt.inputs.reader import ambiguous_hint
+from tests.support.paths import SCENARIOS
 
 EXAMPLE = SCENARIOS / "proposals-2024.csv"
 HEADER = "proposal_id,title,applicant,commune,task_id,units,total_cost,requested,cofunding"

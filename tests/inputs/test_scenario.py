@@ -6,11 +6,11 @@ import dataclasses
 from fractions import Fraction
 
 import pytest
-from conftest import FIXTURES, SCENARIOS
 
 import kgkc_opt as kg
 from kgkc_opt.errors import ScenarioError
 from kgkc_opt.model.data import model_input
+from tests.support.paths import FIXTURES, SCENARIOS
 
 
 def problems(doc, program, source="s.yaml") -> list[tuple[str, str]]:

@@ -7,7 +7,12 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from helpers_scenarios import (
+
+import kgkc_opt as kg
+from kgkc_opt.errors import ScenarioError
+from kgkc_opt.inputs.scenario import scenario_from_documents
+from kgkc_opt.model.data import model_input
+from tests.support.scenarios import (
     check_plan,
     exact_objective,
     example,
@@ -17,11 +22,6 @@ from helpers_scenarios import (
     solved,
     spend_by_year,
 )
-
-import kgkc_opt as kg
-from kgkc_opt.errors import ScenarioError
-from kgkc_opt.inputs.scenario import scenario_from_documents
-from kgkc_opt.model.data import model_input
 
 MACHINERY_CITATION = "Thông tư 28/2018/TT-BTC (≤ 50%, ≤ 300 triệu đồng/cơ sở"
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from helpers_scenarios import example, fixture, load
 
 import kgkc_opt as kg
 from kgkc_opt.cli.app import main
 from kgkc_opt.errors import ScenarioError
 from kgkc_opt.inputs.scenario import CHANGE_SECTIONS, scenario_from_documents
 from kgkc_opt.model.data import model_input
+from tests.support.scenarios import example, fixture, load
 
 
 def changes(scenario: kg.Scenario) -> list[str]:

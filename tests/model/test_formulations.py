@@ -7,10 +7,8 @@ from fractions import Fraction
 
 import pulp
 import pytest
-from conftest import assert_plan_valid, exact_objective, small_programs
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from support import build_aggregate, build_full, run_pulp
 
 import kgkc_opt as kg
 from kgkc_opt.model.data import ModelInput, TaskSpec, model_input
@@ -18,6 +16,9 @@ from kgkc_opt.model.formulations import year_sets
 from kgkc_opt.money import integral_row, lcm_of_denominators, to_fraction
 from kgkc_opt.solver.pulp_model import pulp_name
 from kgkc_opt.solver.result import Status
+from tests.support.checks import assert_plan_valid, exact_objective
+from tests.support.models import build_aggregate, build_full, run_pulp
+from tests.support.strategies import small_programs
 
 
 @pytest.fixture(scope="module")

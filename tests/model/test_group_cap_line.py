@@ -8,7 +8,6 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from conftest import FIXTURES, assert_plan_valid, plan_of
 
 import kgkc_opt as kg
 from kgkc_opt.errors import SolutionCheckError
@@ -16,6 +15,8 @@ from kgkc_opt.inputs.scenario import scenario_from_documents
 from kgkc_opt.model.check import check_plan
 from kgkc_opt.model.data import model_input
 from kgkc_opt.solver.result import Status
+from tests.support.checks import assert_plan_valid, plan_of
+from tests.support.paths import FIXTURES
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,14 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES
-from support import lp_text
 
 import kgkc_opt as kg
 from kgkc_opt.model.data import model_input
 from kgkc_opt.model.formulations import Elastic, Spec, build
 from kgkc_opt.model.objectives import Objective
 from kgkc_opt.model.rows import GENERATORS, ROW_KINDS
+from tests.support.models import lp_text
+from tests.support.paths import FIXTURES
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -17,7 +17,7 @@ from kgkc_opt.inputs.program import SupportRule, Text
 from kgkc_opt.inputs.scenario import baseline
 from kgkc_opt.model.data import model_input
 from kgkc_opt.model.objectives import Objective, policy_objectives
-from tests.conftest import solve_checked
+from tests.support.checks import solve_checked
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -10,9 +10,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from annual_proposals import BUDGET, FUNDED, write_proposals
 from docx import Document
-from language_check import english_words
 from openpyxl import load_workbook
 
 import kgkc_opt as kg
@@ -21,6 +19,8 @@ from kgkc_opt.inputs.previous import load_previous, previous_from_text
 from kgkc_opt.report import annual_brief, annual_workbook
 from kgkc_opt.report.annual import AnnualOptions, annual_files, parse_command
 from kgkc_opt.report.annual_tables import exact, legal_basis, selection_rows, stable_zip
+from tests.support.annual_proposals import BUDGET, FUNDED, write_proposals
+from tests.support.language import english_words
 
 PROGRAM = kg.load_program()
 SCENARIO = kg.baseline(PROGRAM)

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 
 import pytest
-from conftest import SCENARIOS
 from PIL import Image
 
 import kgkc_opt as kg
@@ -18,6 +17,7 @@ from kgkc_opt.analysis import study
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import OutputError
 from kgkc_opt.report import brief, fmt
+from tests.support.paths import SCENARIOS
 
 
 @pytest.fixture(scope="module")

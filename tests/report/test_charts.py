@@ -17,7 +17,6 @@ from contextlib import contextmanager
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import ROOT, SCENARIOS
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
@@ -27,6 +26,7 @@ import kgkc_opt as kg
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import InfeasibleError, KgkcError, OutputError
 from kgkc_opt.report import charts, fmt
+from tests.support.paths import ROOT, SCENARIOS
 
 matplotlib.use("Agg")  # no pyplot is used, but no display either
 LANGS = ("vi", "en")

@@ -18,13 +18,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, OBJECTIVE_TOLERANCE, ROOT, SCENARIOS, assert_plan_valid
 
 import kgkc_opt as kg
 from kgkc_opt import runs as reproduce
 from kgkc_opt.cli import app as cli
 from kgkc_opt.report import files as export
 from kgkc_opt.solver.result import Status
+from tests.support.checks import OBJECTIVE_TOLERANCE, assert_plan_valid
+from tests.support.paths import FIXTURES, ROOT, SCENARIOS
 
 FILES = {"allocation.csv", "achievement.csv", "budget.csv", "summary.json"}
 

@@ -12,8 +12,6 @@ import re
 
 import matplotlib
 import pytest
-from conftest import ROOT, SCENARIOS
-from language_check import english_words
 from openpyxl import load_workbook
 
 import kgkc_opt as kg
@@ -21,6 +19,8 @@ from kgkc_opt.analysis import study
 from kgkc_opt.analysis.gains import gains_table
 from kgkc_opt.cli import app as cli
 from kgkc_opt.report import brief, charts, workbook
+from tests.support.language import english_words
+from tests.support.paths import ROOT, SCENARIOS
 
 matplotlib.use("Agg")
 NAMES = sorted({p.stem for p in SCENARIOS.glob("*.yaml")} | {"kien-giang-2021-2025"})

@@ -20,7 +20,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import SCENARIOS
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
@@ -29,6 +28,7 @@ from kgkc_opt.analysis.gains import gains_table
 from kgkc_opt.cli import app as cli
 from kgkc_opt.errors import NoSolutionError, OutputError
 from kgkc_opt.report import workbook as xlsx
+from tests.support.paths import SCENARIOS
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII"]
 YEARS = [2021, 2022, 2023, 2024, 2025]

@@ -22,7 +22,6 @@ import pytest
 import synthetic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import build_full, row_duals, run_pulp
 
 import kgkc_opt as kg
 from kgkc_opt.analysis import sweep
@@ -36,6 +35,7 @@ from kgkc_opt.solver import decompose, prices
 from kgkc_opt.solver.highs import HighsBackend
 from kgkc_opt.solver.pulp_model import PulpBackend, pulp_name, to_pulp
 from kgkc_opt.solver.status import Status
+from tests.support.models import build_full, row_duals, run_pulp
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECT_LIMIT = 10.0  # the plain model proves the easy cases in well under 1 s; the hard ones never do
@@ -194,7 +194,7 @@ def test_fast_path_matches_the_plain_model_on_random_programs(doc):
 
 
 def _small_programs():
-    from conftest import small_programs
+    from tests.support.strategies import small_programs
 
     return small_programs()
 

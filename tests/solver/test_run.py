@@ -10,19 +10,15 @@ from fractions import Fraction
 
 import pulp
 import pytest
-from conftest import (
-    FIXTURES,
-    assert_plan_valid,
-    exact_objective,
-    small_programs,
-    solve_checked,
-)
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import kgkc_opt as kg
 from kgkc_opt.errors import KgkcError, NoSolutionError, SolverUnavailableError
 from kgkc_opt.solver.result import Status
+from tests.support.checks import assert_plan_valid, exact_objective, solve_checked
+from tests.support.paths import FIXTURES
+from tests.support.strategies import small_programs
 
 PROPERTY_SETTINGS = settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]

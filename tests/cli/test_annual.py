@@ -12,11 +12,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from annual_proposals import BUDGET, FUNDED, HEADER, write_proposals
-from language_check import english_words
 
 from kgkc_opt.analysis.annual import SELECTION_COLUMNS
 from kgkc_opt.cli import app as cli
+from tests.support.annual_proposals import BUDGET, FUNDED, HEADER, write_proposals
+from tests.support.language import english_words
 
 FILES = {"selection.csv", "by_task.csv", "by_commune.csv", "annual-plan.xlsx", "annual-plan.docx", "summary.json"}
 MONEY = ("requested", "cap", "support", "trim", "cofunding", "least_extra")

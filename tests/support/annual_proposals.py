@@ -1,4 +1,4 @@
-"""A small proposals file for the annual plan's command and outputs tests (tests/cli/test_cli_annual.py,
+"""A small proposals file for the annual plan's command and outputs tests (tests/cli/test_annual.py,
 tests/report/test_annual_outputs.py): nine proposals for 2024 on tasks of the bundled program.
 
 With ``--budget 1200`` the selection is known by hand: one demonstration model is left in 2024

@@ -6,10 +6,10 @@ import itertools
 from fractions import Fraction
 
 import pytest
-from helpers_scenarios import csv_header, exact_objective, example, fixture, read_csv, solved
 
 from kgkc_opt.analysis.sweep import monte_carlo
 from kgkc_opt.cli.app import main
+from tests.support.scenarios import csv_header, exact_objective, example, fixture, read_csv, solved
 
 COMPARE_COLUMNS = ["scenario", "task_id", "target", "achieved", "share", "shortfall", "local_budget", "cofunding",
                    "achieved_change", "local_budget_change"]

@@ -8,11 +8,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, solve_checked
 
 import kgkc_opt as kg
 from kgkc_opt.errors import OutputError
 from kgkc_opt.report import files as export
+from tests.support.checks import solve_checked
+from tests.support.paths import FIXTURES
 
 FILES = {"allocation.csv", "achievement.csv", "budget.csv", "summary.json"}
 

@@ -1,5 +1,5 @@
 """Shared helpers of the scenario, what-if and analysis tests (test_scenario_*.py, test_actuals.py,
-test_compare.py, test_sweep.py, test_diagnose.py, test_sensitivity.py, test_cli_analysis.py,
+test_compare.py, test_sweep.py, test_diagnose.py, test_sensitivity.py, cli/test_analysis.py,
 test_examples.py).
 
 Solves of the shipped example scenarios are cached per test process (``solved``), so that a file
@@ -18,10 +18,10 @@ from typing import Any
 
 import kgkc_opt as kg
 from kgkc_opt.model.data import model_input
+from tests.support.paths import FIXTURES as _ALL_FIXTURES
+from tests.support.paths import SCENARIOS
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "scenarios"
+FIXTURES = _ALL_FIXTURES / "scenarios"
 ACTUALS = FIXTURES / "actuals"
 
 

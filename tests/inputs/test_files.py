@@ -12,12 +12,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 import kgkc_opt as kg
 from kgkc_opt.errors import InputError, KgkcError, ProgramError, ScenarioError
 from kgkc_opt.inputs import files as loaders
 from kgkc_opt.inputs.reader import WrittenFloat
+from tests.support.paths import FIXTURES, ROOT
 
 TINY = (FIXTURES / "tiny-program.yaml").read_text(encoding="utf-8")
 

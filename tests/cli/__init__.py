@@ -1,0 +1,2 @@
+"""Tests of kgkc_opt.cli (a package: test modules are named after the modules they test, and
+two floors may both have a test_<module>.py)."""
