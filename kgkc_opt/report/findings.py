@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from kgkc_opt.report import fmt
+from kgkc_opt.report.law_words import instrument
 
 SEVERITY = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"), "info": ("ghi chú", "note")}
 COLUMNS = {"Tổng số (total)": "Tổng số", "Vốn NS (state budget)": "Vốn NS", "Vốn khác (other)": "Vốn khác",
@@ -320,7 +321,7 @@ def source_text(ref: str, program: Any = None, lang: str = "vi") -> str:
     if m:
         rule = _rule(program, m[1])
         name = rule.name.vi if rule is not None else m[1]
-        document = re.split(r" \(|, as ", m[2])[0].replace(" amended by ", " được sửa đổi bởi ")
+        document = instrument(m[2], "vi")  # the instruments, without the program file's English notes
         return f"Quy định hỗ trợ “{name}”: {document}"
     for pattern, build in SOURCE_PATTERNS:
         match = re.match(pattern, ref)

@@ -200,6 +200,14 @@ def _fraction(text: str) -> Fraction | None:
         return None
 
 
+def _values(change: Any) -> tuple[Fraction | None, Fraction | None]:
+    """A logged change's old and new figures as exact numbers (the change log carries them)."""
+    old, new = getattr(change, "old_value", None), getattr(change, "new_value", None)
+    if old is None and new is None:  # a change read back from text (a record) carries only its text
+        return _fraction(change.old), _fraction(change.new)
+    return old, new
+
+
 def _money_change(kind: str, years: list[int], old: Fraction, new: Fraction, lang: str,
                   each: bool) -> str:
     what = label(kind, lang)
@@ -230,7 +238,7 @@ def change_lines(scenario: Any, lang: str = "vi") -> list[str]:
             group_caps.setdefault((group, c.old, c.new), []).append(int(year))
             continue
         if head in ("budget", "cofunding") and rest.isdigit():
-            old, new = _fraction(c.old), _fraction(c.new)
+            old, new = _values(c)
             if old is not None and new is not None:
                 ratio = (new - old) / old if old else None
                 money.setdefault((head, ratio), []).append((int(rest), old, new))
@@ -282,7 +290,7 @@ def change_text(change: Any, scenario: Any, lang: str = "vi") -> str:
     name = task_name(t, lang, short=True) if t is not None else rest
     unit = t.unit.get(lang) if t is not None else ""
     if head in ("budget", "cofunding") and rest.isdigit():
-        old, new = _fraction(change.old), _fraction(change.new)
+        old, new = _values(change)
         if old is not None and new is not None:
             kind = "local_budget_words" if head == "budget" else "cofunding_words"
             return _money_change(kind, [int(rest)], old, new, lang, False)
