@@ -67,6 +67,19 @@ def _rule_name(program: Any, rule_id: str) -> str:
     return str(rule.name.vi) if rule is not None else rule_id
 
 
+def _versions_vi(program: Any, rule_id: str, spans: str) -> str:
+    """A rule's versions in Vietnamese: each instrument (``law_words.instrument``) and when it is in force."""
+    rule = _rule(program, rule_id)
+    if rule is None:
+        return spans.replace(" – …", " trở đi")
+
+    def when(v: Any) -> str:
+        start = _date_vi(str(v.valid_from)) if v.valid_from else "…"
+        return f"từ {start} đến {_date_vi(str(v.valid_to))}" if v.valid_to else f"từ {start} trở đi"
+
+    return "; ".join(f"{instrument(v.citation, 'vi')} ({when(v)})" for v in rule.history)
+
+
 def _date_vi(text: str) -> str:
     """2026-01-01 -> 01/01/2026."""
     parts = text.split("-")
@@ -216,7 +229,7 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
     "rule-versions": [(
         r"^support rule (\S+) changes during the program: (.+)$",
         lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” thay đổi trong giai đoạn chương trình: "
-                     f"{m[2].replace(' – …', ' trở đi')}")],
+                     f"{_versions_vi(p, m[1], m[2])}")],
     "rule-not-in-force": [(
         r"^support rule (\S+) has no version in force in (.+); the plan cannot say what the state may pay then$",
         lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” không có văn bản nào có hiệu lực trong năm {m[2]}; "

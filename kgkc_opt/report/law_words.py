@@ -22,8 +22,8 @@ from kgkc_opt.words import say
 ENGLISH = frozenset({
     "amended", "amount", "amounts", "as", "available", "before", "by", "checked", "cited", "citing", "circular",
     "circulars", "cluster", "for", "from", "here", "hypothetical", "illustration", "in", "industrial", "level",
-    "lines", "merged", "no", "not", "of", "pending", "province", "provinces", "re-checked", "read", "regulation",
-    "replaced", "reported", "such", "text", "the", "to", "unconfirmed", "up", "exists", "against"
+    "lines", "merged", "national", "no", "not", "of", "pending", "province", "provinces", "re-checked", "read",
+    "regulation", "replaced", "reported", "such", "text", "the", "to", "unconfirmed", "up", "exists", "against"
 })
 _AMENDED = re.compile(r",?\s+amended by\s+")
 #: Where a citation's instrument ends and the maintainers' notes begin.
