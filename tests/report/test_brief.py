@@ -342,7 +342,7 @@ def test_docx_prints_on_a4_in_libreoffice(cut20_docx, tmp_path):
     boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
     assert boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", data))
-    assert 2 <= pages <= 6
+    assert 2 <= pages <= 7  # (short tables are kept on one page whole, which may leave a page's foot blank)
 
 
 # --- the choice first, like with like, causes proven ---------------------------------------------
