@@ -401,14 +401,12 @@ def _policies(brief: Brief, doc: Any) -> None:
     )
 
 
-def _summary(brief: Brief) -> str:
-    lang, r, study = brief.lang, brief.result, brief.study
-    ach = r.achievement
-    n, met = len(ach), int((ach["shortfall"] == 0).sum())
-    parts = []
-    b = brief.base_result
+def _budget_sentences(brief: Brief) -> list[str]:
+    """The summary's first sentences: a re-plan's years, and the local budget against the comparison's."""
+    lang, study, b = brief.lang, brief.study, brief.base_result
     base_title = fmt.scenario_title(brief.base, lang) if brief.base is not None else ""
     budget = study.budget
+    parts = []
     if budget is not None and budget.replan_from is not None:
         done = [y for y in brief.scenario.program.years if y < budget.replan_from]
         yrs = fmt.years_text(budget.years, lang)
@@ -439,6 +437,16 @@ def _summary(brief: Brief) -> str:
                     base_title=base_title
                 )
             )
+    return parts
+
+
+def _summary(brief: Brief) -> str:
+    lang, r, study = brief.lang, brief.result, brief.study
+    ach = r.achievement
+    n, met = len(ach), int((ach["shortfall"] == 0).sum())
+    b = brief.base_result
+    budget = study.budget
+    parts = _budget_sentences(brief)
     parts.append(
         say(
             "With a local budget of {money}, the plan meets the target of {met} of {n} tasks; "

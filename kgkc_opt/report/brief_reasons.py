@@ -323,6 +323,13 @@ def repair_notes(brief: Brief) -> list[str]:
                     lang,
                 )
             )
+    return notes + _rule_and_target_notes(brief)
+
+
+def _rule_and_target_notes(brief: Brief) -> list[str]:
+    """The repairs without money: a rule to change (proven), or the targets revised."""
+    lang, study = brief.lang, brief.study
+    notes = []
     for s in brief.shortfalls:
         ex = study.explanations.get(s.task_id)
         for c in ex.structural if ex is not None else ():

@@ -189,7 +189,8 @@ class Doc:
             return (f"<!DOCTYPE html>\n<html lang=\"{self.lang}\">\n<head>\n<meta charset=\"utf-8\">\n{meta}"
                     f"<title>{html_lib.escape(self.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
                     + "\n".join(self.parts) + "\n</body>\n</html>\n")
-        comment = "" if prov is None or not prov.text() else "\n<!--\n" + prov.text().replace("--", "- -") + "\n-->\n"
+        note = "" if prov is None else prov.text(self.lang)
+        comment = "\n<!--\n" + note.replace("--", "- -") + "\n-->\n" if note else ""
         return "\n".join(self.parts) + comment
 
 
@@ -377,7 +378,7 @@ class Word:
         buffer = io.BytesIO()
         self.doc.core_properties.title = next(
             (p.text for p in self.doc.paragraphs if p.style is not None and p.style.name == "Heading 1"), "")
-        set_provenance(self.doc, self.provenance, subject=self.subject)
+        set_provenance(self.doc, self.provenance, subject=self.subject, lang=self.lang)
         self.doc.save(buffer)
         return buffer.getvalue()
 

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kgkc_opt.words import say
+
 #: A table of at most this many rows is kept on one page whole (with its caption); a longer one
 #: keeps only its last ``KEEP_LAST`` rows together, so that its total row is never alone.
 KEEP_WHOLE_ROWS = 16
@@ -47,20 +49,20 @@ class Provenance:
     def command_text(self) -> str:
         return shlex.join(self.command)
 
-    def text(self) -> str:
-        """One paragraph of the three, for a property that holds free text."""
+    def text(self, lang: str = "en") -> str:
+        """The three, one a line, for a property that holds free text."""
         parts = []
         if self.check_code:
             code = self.check_code.removeprefix("sha256:")
-            parts.append(f"check code (sha256 of the inputs): {code}")
+            parts.append(say("Check code (SHA-256 of the inputs): {code}", lang).format(code=code))
         if self.versions:
-            parts.append(f"computed with: {self.versions_text()}")
+            parts.append(say("Computed with: {versions}", lang).format(versions=self.versions_text()))
         if self.command:
-            parts.append(f"command: {self.command_text()}")
+            parts.append(say("Command: {command}", lang).format(command=self.command_text()))
         return "\n".join(parts)
 
 
-def set_provenance(doc: Any, provenance: Provenance | None, *, subject: str = "") -> None:
+def set_provenance(doc: Any, provenance: Provenance | None, *, subject: str = "", lang: str = "en") -> None:
     """The provenance in the core properties of ``doc`` (a python-docx Document): ``identifier``
     the check code, ``keywords`` the versions, ``comments`` all three, ``subject`` what it is."""
     props = doc.core_properties
@@ -74,7 +76,7 @@ def set_provenance(doc: Any, provenance: Provenance | None, *, subject: str = ""
         props.identifier = code if code.startswith("sha256:") else f"sha256:{code}"
     if provenance.versions:
         _long_property(props, "keywords", provenance.versions_text())
-    _long_property(props, "description", provenance.text())  # (shown as "Comments")
+    _long_property(props, "description", provenance.text(lang))  # (shown as "Comments")
 
 
 def _long_property(props: Any, name: str, text: str) -> None:
