@@ -53,8 +53,8 @@ class Provenance:
         """The three, one a line, for a property that holds free text."""
         parts = []
         if self.check_code:
-            code = self.check_code.removeprefix("sha256:")
-            parts.append(say("Check code (SHA-256 of the inputs): {code}", lang).format(code=code))
+            code = self.check_code if self.check_code.startswith("sha256:") else f"sha256:{self.check_code}"
+            parts.append(say("Check code of the inputs: {code}", lang).format(code=code))
         if self.versions:
             parts.append(say("Computed with: {versions}", lang).format(versions=self.versions_text()))
         if self.command:
