@@ -100,3 +100,16 @@ def test_the_annex_heading_takes_the_settings_and_leaves_blanks_where_left_out()
     label, note = annex_heading(full, "en")
     assert (label, note) == ("ANNEX II",
                              "(to Proposal No. 15/TTr-SCT of 1 December 2026 by Sở Công Thương tỉnh An Giang)")
+
+
+def test_html_and_markdown_carry_the_provenance_outside_the_body():
+    prov = Provenance.of("sha256:" + "cd" * 32, {"kgkc_opt": "0.2.0"}, ["kgkc-opt", "report", "x.yaml"])
+    html = Doc("html", "vi", prov)
+    html.p("body")
+    text = html.text()
+    head, body = text.split("<body>")
+    assert "cd" * 32 in head and "cd" * 32 not in body and 'name="kgkc-opt:command"' in head
+    md = Doc("md", "vi", prov)
+    md.p("body")
+    text = md.text()
+    assert text.startswith("body") and "<!--\nMã kiểm tra dữ liệu đầu vào: sha256:" + "cd" * 32 in text
