@@ -14,6 +14,12 @@ decision's remaining years. Why a target falls short is the cause the study prov
 again with that cause alone relaxed (money in given years, a rule of the program's structure, a
 floor, ...); "more money would not help" is said only when the study proved it. A scenario is
 named by its title in the chosen language, never by its file name.
+
+A document a clerk sends unchanged: tables and figures numbered in order by the writer, rows kept
+whole, the issuing details from ``settings`` (``inputs.document_settings``; blanks where left out),
+"DỰ THẢO" and "the draft program" for a program not adopted, one line when the plan uses support
+rules whose amounts are unconfirmed (``analysis.law``), and the check code, versions and command in
+the document's properties (``provenance``), never in its body (docs/documents.md).
 """
 
 from __future__ import annotations
