@@ -57,6 +57,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--policy", choices=("most-targets", "fair", "keep-cofunding"),
                    help="how to cut when money is short (default: the scenario's, else most-targets); a brief "
                    "of a scenario that cuts money shows every policy side by side first")
+    p.add_argument("--document-settings", metavar="FILE.yaml",
+                   help="the issuing body, proposal number, annex number, date, signer and draft status "
+                   "of the document (YAML, see docs/documents.md); blanks to fill in by hand where left out")
     p.add_argument("--solver", choices=("highs", "cbc"))
 
 
@@ -200,11 +203,39 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     export.check_file(args.out, suffixes=(".docx", ".html", ".htm", ".md"),
                       kind="the brief is written as .docx, .html or .md")
+    settings = None
+    if getattr(args, "document_settings", None):
+        from kgkc_opt.inputs.document_settings import load_document_settings
+
+        settings = load_document_settings(args.document_settings)  # checked before the slow study
     scenario = load_scenario(args.scenario)
     base = load_scenario(args.compare) if args.compare else None
     found = study(scenario, base, solver=args.solver, least_money_=not args.no_least,
                   policy=getattr(args, "policy", None))
-    doc = brief.build(found, lang=args.lang)
+    doc = brief.build(found, lang=args.lang, settings=settings, provenance=_provenance(found.result, args))
     doc.write(args.out)
     wrote(args.out, args.lang)
     return 0 if doc.result.has_plan else 1
+
+
+def _report_command(args: argparse.Namespace) -> list[str]:
+    """The ``kgkc-opt report`` command that writes the brief again (as given)."""
+    command = ["kgkc-opt", "report", str(args.scenario)]
+    for flag in ("compare", "lang", "policy", "document_settings", "solver", "out"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            command += [f"--{flag.replace('_', '-')}", str(value)]
+    if getattr(args, "no_least", False):
+        command.append("--no-least")
+    return command
+
+
+def _provenance(result: Any, args: argparse.Namespace) -> Any:
+    """The check code of the inputs, the versions and this command, for the document's properties."""
+    from kgkc_opt.report.docx_layout import Provenance
+    from kgkc_opt.report.record import versions
+
+    found = dict(versions())
+    if getattr(result, "solver_version", ""):
+        found["solver"] = str(result.solver_version)
+    return Provenance.of(getattr(result, "input_hash", "") or "", found, _report_command(args))

@@ -49,6 +49,9 @@ class Change:
     old: str
     new: str
     source: str
+    #: the old and new figures as exact numbers (None: the value is not a number: text, yes/no)
+    old_value: Fraction | None = None
+    new_value: Fraction | None = None
 
     def __str__(self) -> str:
         return f"{self.key}: {self.old} → {self.new}"
@@ -61,6 +64,13 @@ def fmt_value(value: object) -> str:
     if isinstance(value, bool):
         return str(value).lower()
     return str(value)
+
+
+def exact_value(value: object) -> Fraction | None:
+    """A logged figure as an exact number (a document computes with it), None when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int | Fraction):
+        return None
+    return Fraction(value)
 
 
 def fmt_percent(value: Fraction) -> str:
@@ -93,11 +103,15 @@ class Draft:
         #: key paths set by the group of changes being applied (overlap detection)
         self.touched: set[str] = set()
 
-    def log(self, key: str, old: object, new: object, source: str) -> None:
-        """Record that ``key`` was set; log it if the figure changed."""
+    def log(self, key: str, old: object, new: object, source: str,
+            values: tuple[object, object] | None = None) -> None:
+        """Record that ``key`` was set; log it if the figure changed (``values``: the exact figures
+        when ``old`` and ``new`` are already text)."""
         self.touched.add(key)
         if fmt_value(old) != fmt_value(new):
-            self.changes.append(Change(key, fmt_value(old), fmt_value(new), source))
+            exact = (old, new) if values is None else values
+            self.changes.append(Change(key, fmt_value(old), fmt_value(new), source,
+                                       exact_value(exact[0]), exact_value(exact[1])))
 
     def add_tasks(self, tasks: tuple[Task, ...]) -> None:
         """Add tasks to the program; keys that give every task a value give the new ones theirs."""
@@ -850,7 +864,8 @@ class GroupCaps(Key):
                         break  # the same value is wrong for every year: say it once
                     updates[y] = new
             for y, new in sorted(updates.items()):
-                d.log(f"{self.name}.{gid}.{y}", _fmt_cap(current.get(y)), _fmt_cap(new), source)
+                d.log(f"{self.name}.{gid}.{y}", _fmt_cap(current.get(y)), _fmt_cap(new), source,
+                      values=(current.get(y), new))
                 if new is None:
                     current.pop(y, None)
                 else:

@@ -25,6 +25,8 @@ from typing import Any
 
 from kgkc_opt.analysis.annual import NOT_FUNDED, TRIMMED, AnnualResult
 from kgkc_opt.analysis.annual_channels import by_channel
+from kgkc_opt.analysis.law import unconfirmed_rules
+from kgkc_opt.inputs.document_settings import DocumentSettings
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report import fmt
 from kgkc_opt.report.annual_tables import (
@@ -44,6 +46,8 @@ from kgkc_opt.report.annual_tables import (
     task_rows,
 )
 from kgkc_opt.report.brief import _Word
+from kgkc_opt.report.brief_writers import annex_heading, draft_mark
+from kgkc_opt.report.law_words import caveat
 from kgkc_opt.words import say
 
 TABLE_PT = 10
@@ -54,13 +58,12 @@ def _t(vi: str, en: str, lang: str) -> str:
 
 
 def _table(doc: _Word, header: list[str], rows: list[list[str]], widths_cm: Sequence[float], *,
-           numeric: set[int], total: bool = False, who: int | None = None) -> None:
+           numeric: set[int], total: bool = False, who: int | None = None, caption: str = "") -> None:
     """A table of the brief's writer, in a smaller type, with its column widths (cm); the last row
     in bold when it is a total; in column ``who``, a second line (the applicant) in italics."""
-    from docx.oxml import OxmlElement
     from docx.shared import Cm, Pt
 
-    doc.table(header, rows, numeric=numeric)
+    doc.table(header, rows, numeric=numeric, caption=caption, total=total)  # numbered, rows kept whole
     table = doc.doc.tables[-1]
     if who is not None:
         for row in table.rows[1:]:
@@ -72,8 +75,6 @@ def _table(doc: _Word, header: list[str], rows: list[list[str]], widths_cm: Sequ
                 paragraph.add_run(title).add_break()
                 paragraph.add_run(applicant).italic = True
     table.autofit = False
-    for row in table.rows[1:]:  # a row is never split across two pages
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for column, width in zip(table.columns, widths_cm, strict=True):
         column.width = Cm(width)  # the grid, which LibreOffice follows; Word follows the cells'
     for r, row in enumerate(table.rows):
@@ -119,7 +120,8 @@ def _funded_table(doc: _Word, result: AnnualResult, scenario: Scenario, lang: st
         say("Support", lang),
         say("Trim", lang),
     ]
-    _table(doc, header, rows, [1.0, 2.5, 4.5, 2.4, 1.5, 1.5, 1.8, 1.3], numeric={5, 6, 7}, total=True, who=2)
+    _table(doc, header, rows, [1.0, 2.5, 4.5, 2.4, 1.5, 1.5, 1.8, 1.3], numeric={5, 6, 7}, total=True, who=2,
+           caption=say("The funded proposals", lang))
     beyond = sorted((d for d in funded if d.beyond_plan), key=lambda d: (-d.proposal.score, d.proposal.id))
     if beyond:
         listed = ", ".join(f"{d.proposal.id} ({d.proposal.task_id}, {fmt.number(d.proposal.score, lang)})"
@@ -159,7 +161,11 @@ def _trims(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str) -> N
         say("Trim", lang),
         heading("basis", lang),
     ]
-    _table(doc, header, rows, [2.5, 1.5, 1.5, 1.4, 1.4, 1.3, 6.9], numeric={2, 3, 4, 5})
+    _table(doc, header, rows, [2.5, 1.5, 1.5, 1.4, 1.4, 1.3, 6.9], numeric={2, 3, 4, 5},
+           caption=say("Trims to the legal cap", lang))
+    line = caveat(unconfirmed_rules(program, {(d.proposal.task_id, result.year): 1 for d in trimmed}), program, lang)
+    if line:
+        doc.p(line, small=True)
 
 
 def _not_funded(doc: _Word, result: AnnualResult, lang: str) -> None:
@@ -181,7 +187,8 @@ def _not_funded(doc: _Word, result: AnnualResult, lang: str) -> None:
         say("Reasons", lang),
         say("Least extra", lang),
     ]
-    _table(doc, header, rows, [1.0, 2.5, 3.6, 1.5, 1.4, 5.0, 1.5], numeric={4, 6}, who=2)
+    _table(doc, header, rows, [1.0, 2.5, 3.6, 1.5, 1.4, 5.0, 1.5], numeric={4, 6}, who=2,
+           caption=say("The proposals not funded", lang))
     doc.p(LEAST_EXTRA.get(lang), small=True)
     if any(d.funded_at_extra for d in refused):
         doc.p(CHOSEN_AGAIN.get(lang), small=True)
@@ -200,7 +207,8 @@ def _by_task(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str) ->
         say("Beyond the plan", lang),
         heading("support", lang),
     ]
-    _table(doc, header, rows, [5.3, 1.7, 1.5, 1.7, 2.0, 1.8, 2.5], numeric={1, 2, 3, 4, 5, 6})
+    _table(doc, header, rows, [5.3, 1.7, 1.5, 1.7, 2.0, 1.8, 2.5], numeric={1, 2, 3, 4, 5, 6},
+           caption=say("By task of the program", lang))
 
 
 def _changes(doc: _Word, result: AnnualResult, lang: str) -> None:
@@ -211,7 +219,8 @@ def _changes(doc: _Word, result: AnnualResult, lang: str) -> None:
         return
     header = [heading("proposal_id", lang), heading("before", lang), heading("after", lang),
               say('Reasons', lang)]
-    _table(doc, header, rows, [2.5, 3.0, 3.0, 8.0], numeric=set())
+    _table(doc, header, rows, [2.5, 3.0, 3.0, 8.0], numeric=set(),
+           caption=say("Changes from the earlier selection", lang))
 
 
 def _lead(result: AnnualResult, lang: str) -> str:
@@ -306,21 +315,20 @@ def _channels(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str, w
             say("Not funded", lang),
             say("Local displaced", lang),
         ]
-        _table(doc, header, rows, [2.6, 2.0, 1.8, 1.8, 2.4, 1.8, 4.1], numeric={1, 2, 3, 4, 5})
+        _table(doc, header, rows, [2.6, 2.0, 1.8, 1.8, 2.4, 1.8, 4.1], numeric={1, 2, 3, 4, 5},
+               caption=say("If the national money is late, partial or absent", lang))
 
 
-def build(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Sequence[Any] | None = None) -> _Word:
+def build(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Sequence[Any] | None = None,
+          settings: DocumentSettings | None = None) -> _Word:
     fmt.check_lang(lang)
     program = scenario.program
-    doc = _Word(lang)
-    doc.annex(
-        say("ANNEX", lang),
-        say(
-            "(to Proposal No. ……/TTr-SCT of …… by the Department of Industry and Trade on the "
-            "industrial-promotion proposals of {year})",
-            lang,
-        ).format(year=result.year),
-    )
+    settings = settings or DocumentSettings()
+    doc = _Word(lang, subject=say("Industrial-promotion proposals funded in {year}", lang).format(year=result.year))
+    if settings.is_draft(program.illustrative):
+        doc.draft(draft_mark(lang))
+    doc.annex(*annex_heading(settings, lang, say("on the industrial-promotion proposals of {year}", lang).format(
+        year=result.year)))
     doc.h1(say('Industrial-promotion proposals funded in {year}', lang).format(year=result.year))
     doc.meta(f"{program.title.get(lang)} ({program.source_document})")
     doc.p(_lead(result, lang), lead=True)
@@ -359,9 +367,12 @@ def build(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Se
         ),
         small=True,
     )
+    if settings.signer or settings.signer_title:
+        doc.signature(settings.signer_title, settings.signer)
     return doc
 
 
-def to_bytes(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Sequence[Any] | None = None) -> bytes:
+def to_bytes(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Sequence[Any] | None = None,
+             settings: DocumentSettings | None = None) -> bytes:
     """``annual-plan.docx``: the same bytes for the same result."""
-    return stable_zip(build(result, scenario, lang, whatif).bytes())
+    return stable_zip(build(result, scenario, lang, whatif, settings).bytes())

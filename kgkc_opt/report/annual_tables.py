@@ -34,6 +34,7 @@ from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.money import decimal_text
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import csv_text
+from kgkc_opt.report.law_words import instrument
 
 SELECTION = "selection.csv"
 BY_TASK = "by_task.csv"
@@ -232,7 +233,7 @@ def legal_basis(program: Program, task_id: str, lang: str, year: int | None = No
         text = f"{rule.name.vi}, hỗ trợ tối đa {share} tổng kinh phí"
         if rule.max_state_per_unit is not None:
             text += f", không quá {fmt.number(rule.max_state_per_unit, lang)} triệu đồng/{unit}"
-        document = rule.citation.split(" (")[0].strip()
+        document = instrument(rule.citation, lang)  # the instruments, without the file's English notes
         return f"{document}: {text}" if document else text
     text = f"{rule.name.en}, at most {share} of the total cost"
     if rule.max_state_per_unit is not None:

@@ -14,6 +14,12 @@ decision's remaining years. Why a target falls short is the cause the study prov
 again with that cause alone relaxed (money in given years, a rule of the program's structure, a
 floor, ...); "more money would not help" is said only when the study proved it. A scenario is
 named by its title in the chosen language, never by its file name.
+
+A document a clerk sends unchanged: tables and figures numbered in order by the writer, rows kept
+whole, the issuing details from ``settings`` (``inputs.document_settings``; blanks where left out),
+"DỰ THẢO" and "the draft program" for a program not adopted, one line when the plan uses support
+rules whose amounts are unconfirmed (``analysis.law``), and the check code, versions and command in
+the document's properties (``provenance``), never in its body (docs/documents.md).
 """
 
 from __future__ import annotations
@@ -22,24 +28,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgkc_opt.analysis.study_types import MONEY_KINDS, Cause, ScenarioStudy, Shortfall
+from kgkc_opt.analysis.law import unconfirmed_rules
+from kgkc_opt.analysis.study_types import ScenarioStudy, Shortfall
 from kgkc_opt.errors import OutputError
+from kgkc_opt.inputs.document_settings import DocumentSettings
 from kgkc_opt.inputs.keys import change_key
 from kgkc_opt.report import fmt
-from kgkc_opt.report.brief_writers import BODY_PT, FONT, MARGINS_MM, PAGE_MM
+from kgkc_opt.report.brief_reasons import (
+    against_budget_lines,
+    cause_text,
+    local_helps,
+    money_helps,
+    repair_notes,
+    shortfall_reasons,
+    unit_of,
+    why,
+)
+from kgkc_opt.report.brief_writers import BODY_PT, FONT, MARGINS_MM, PAGE_MM, annex_heading, draft_mark
 from kgkc_opt.report.brief_writers import Doc as _Doc
 from kgkc_opt.report.brief_writers import Word as _Word
+from kgkc_opt.report.docx_layout import Provenance
 from kgkc_opt.report.files import write_file
+from kgkc_opt.report.law_words import caveat
 from kgkc_opt.words import say
 
-__all__ = ["BODY_PT", "CHART_CM", "FONT", "MARGINS_MM", "PAGE_MM", "Brief", "build"]
+__all__ = ["BODY_PT", "CHART_CM", "FONT", "MARGINS_MM", "PAGE_MM", "Brief", "build", "cause_text",
+           "shortfall_reasons"]
 
 EPS = 1e-6
 CHART_CM = {"page": 16.0, "column": 8.0}
-
-
-def _t(vi: str, en: str, lang: str) -> str:
-    return vi if lang == "vi" else en
 
 
 @dataclass
@@ -49,6 +66,10 @@ class Brief:
     study: ScenarioStudy
     lang: str
     images: dict[str, tuple[bytes, float]] = field(default_factory=dict)  # key -> (PNG, print width in cm)
+    #: the issuing details (issuer, number, annex, date, signer, draft); blanks where left out
+    settings: DocumentSettings = field(default_factory=DocumentSettings)
+    #: the check code, versions and command, for the document's properties (never its body)
+    provenance: Provenance | None = None
 
     @property
     def scenario(self) -> Any:
@@ -83,14 +104,16 @@ class Brief:
         return self.study.carry_over
 
     def html(self) -> str:
-        return _render(self, _Doc("html", self.lang)).text()
+        return _render(self, _Doc("html", self.lang, self.provenance)).text()
 
     def markdown(self) -> str:
-        return _render(self, _Doc("md", self.lang)).text()
+        return _render(self, _Doc("md", self.lang, self.provenance)).text()
 
     def docx(self) -> bytes:
         """The brief as a Word document (.docx bytes), an annex to a proposal (Decree 30/2020/NĐ-CP)."""
-        return _render(self, _Word(self.lang)).bytes()
+        title = fmt.scenario_title(self.scenario, self.lang)
+        subject = say("Scenario brief: {title}", self.lang).format(title=title, upper=title.upper())
+        return _render(self, _Word(self.lang, self.provenance, subject)).bytes()
 
     def write(self, path: str | Path) -> Path:
         """Write the brief as .html, .md or .docx (by suffix), atomically."""
@@ -104,10 +127,15 @@ class Brief:
         raise OutputError(f"{path}: the brief is written as .html, .md or .docx")
 
 
-def build(study: ScenarioStudy, *, lang: str = "vi", charts: bool = True) -> Brief:
-    """The brief of a study (``analysis.study.study``), in ``lang``; ``charts``: draw the charts."""
+def build(study: ScenarioStudy, *, lang: str = "vi", charts: bool = True,
+          settings: DocumentSettings | None = None, provenance: Provenance | None = None) -> Brief:
+    """The brief of a study (``analysis.study.study``), in ``lang``; ``charts``: draw the charts;
+    ``settings``: the issuing details (``inputs.document_settings``), blanks where None;
+    ``provenance``: the check code, versions and command, written in the document's properties."""
     fmt.check_lang(lang)
-    brief = Brief(study, lang)
+    if provenance is None and study.result.input_hash:
+        provenance = Provenance(check_code=study.result.input_hash)
+    brief = Brief(study, lang, settings=settings or DocumentSettings(), provenance=provenance)
     if charts and study.result.has_plan:
         brief.images = _charts(brief)
     return brief
@@ -144,70 +172,114 @@ def _charts(brief: Brief) -> dict[str, tuple[bytes, float]]:
 
 
 def _render(brief: Brief, doc: Any) -> Any:
-    lang, scn, r = brief.lang, brief.scenario, brief.result
-    program = scn.program
+    """The brief as one list of blocks, section by section (the writer ``doc`` numbers the tables
+    and figures in the order they come)."""
+    _heading(brief, doc)
+    _changes(brief, doc)
+    if not brief.result.has_plan:
+        _no_plan(doc, brief.result, brief.lang)
+    else:
+        _headline_section(brief, doc)
+        _shortfall_section(brief, doc)
+        _gain_section(brief, doc)
+        if brief.shortfalls:
+            doc.h2(say("4. Repair options", brief.lang))
+            header, rows, numeric = _repair_table(brief)
+            total = len(rows) > 1 and rows[-1][1] == ""
+            doc.table(header, rows, numeric, caption=say("The money of each gap", brief.lang), total=total)
+            doc.bullets(repair_notes(brief))
+        _caveat(brief, doc)
+        _how_to_read(doc, brief.result, brief.lang, _draft_program(brief))
+    _signature(brief, doc)
+    return doc
+
+
+def _draft_program(brief: Brief) -> bool:
+    """Whether the program is not adopted (an illustrative program, a draft): the brief then
+    speaks of the draft program where it would speak of the decision."""
+    return bool(getattr(brief.scenario.program, "illustrative", False))
+
+
+def _heading(brief: Brief, doc: Any) -> None:
+    """The draft mark, the annex label and the proposal it goes with (document settings), the
+    title, the program, and (with a plan) the summary and the choice of policy."""
+    lang, scn, settings = brief.lang, brief.scenario, brief.settings
+    if settings.is_draft(_draft_program(brief)):
+        doc.draft(draft_mark(lang))
+    doc.annex(*annex_heading(settings, lang))
     title = fmt.scenario_title(scn, lang)
-    doc.annex(
-        say("ANNEX", lang), say("(to Proposal No. ……/TTr-SCT of …… by the Department of Industry and Trade)", lang)
-    )
-    doc.h1(say('Scenario brief: {title}', lang).format(title=title, upper=title.upper()))
+    doc.h1(say("Scenario brief: {title}", lang).format(title=title, upper=title.upper()))
     compare = ""
     if brief.base is not None:
         compare = say("; compared with “{scenario_title}”", lang).format(
             scenario_title=fmt.scenario_title(brief.base, lang)
         )
-    doc.meta(f"{program.title.get(lang)} ({program.source_document}){compare}")
-    if r.has_plan:
+    doc.meta(f"{scn.program.title.get(lang)} ({scn.program.source_document}){compare}")
+    if brief.result.has_plan:
         doc.p(_summary(brief), lead=True)
         _policies(brief, doc)
 
-    doc.h2(say('1. What the scenario changes', lang))
+
+def _changes(brief: Brief, doc: Any) -> None:
+    lang, scn = brief.lang, brief.scenario
+    draft = _draft_program(brief)
+    doc.h2(say("1. What the scenario changes", lang))
     text = fmt.description(scn, lang)
     if text:
         doc.p(text)
     rows = _change_rows(scn, lang)
     if rows:
         doc.table(
-            [say("Item", lang), say("Decision", lang), say("Scenario", lang), say("Difference", lang)],
+            [say("Item", lang), say("Draft program" if draft else "Decision", lang), say("Scenario", lang),
+             say("Difference", lang)],
             rows,
             numeric={1, 2, 3},
+            caption=say("What the scenario changes", lang),
         )
     elif not scn.changes:
-        doc.p(say('The scenario keeps every figure of the decision.', lang))
+        doc.p(say("The scenario keeps every figure of the draft program." if draft
+                  else "The scenario keeps every figure of the decision.", lang))
     else:
         doc.bullets(fmt.change_lines(scn, lang))
 
-    if not r.has_plan:
-        return _no_plan(doc, r, lang)
 
-    doc.h2(say('2. Headline numbers', lang))
-    doc.table(*_headline(brief))
+def _figure(brief: Brief, doc: Any, key: str) -> None:
     captions = {
-        "budget": say("Figure 1. Spending by year against the caps.", lang),
-        "achievement": say("Figure 2. Tasks short of target (grey: the comparison).", lang),
-        "difference": say("Figure 3. Per-task difference from the comparison.", lang),
-        "gains": say("Figure 4. 1 billion VND more or less: what it buys or costs (plan solved again).", lang),
+        "budget": "Spending by year against the caps.",
+        "achievement": "Tasks short of target (grey: the comparison).",
+        "difference": "Per-task difference from the comparison.",
+        "gains": "1 billion VND more or less: what it buys or costs (plan solved again).",
     }
+    if key in brief.images:
+        png, width = brief.images[key]
+        doc.image(png, say(captions[key], brief.lang), width)
 
-    def figure(key: str) -> None:
-        if key in brief.images:
-            png, width = brief.images[key]
-            doc.image(png, captions[key], width)
 
-    figure("budget")
-    doc.h2(say('3. Targets that fall short, and why', lang))
-    figure("achievement")
+def _headline_section(brief: Brief, doc: Any) -> None:
+    doc.h2(say("2. Headline numbers", brief.lang))
+    header, rows, numeric = _headline(brief)
+    doc.table(header, rows, numeric, caption=say("Headline numbers", brief.lang))
+    _figure(brief, doc, "budget")
+
+
+def _shortfall_section(brief: Brief, doc: Any) -> None:
+    lang, program = brief.lang, brief.scenario.program
+    doc.h2(say("3. Targets that fall short, and why", lang))
+    _figure(brief, doc, "achievement")
     if not brief.shortfalls:
-        doc.p(say('Every task meets its target.', lang))
+        doc.p(say("Every task meets its target.", lang))
     for s in brief.shortfalls:
         doc.h3(f"{s.task_id}. {program.task(s.task_id).name.get(lang)}")
-        doc.bullets(_why(s, brief, lang))
-    against = _against_budget(brief)
+        doc.bullets(why(s, brief, lang))
+    against = against_budget_lines(brief)
     if against:
-        doc.p(say('Tasks that do better although money is cut:', lang),
-              keep=True)
+        doc.p(say("Tasks that do better although money is cut:", lang), keep=True)
         doc.bullets(against)
-    figure("difference")
+    _figure(brief, doc, "difference")
+
+
+def _gain_section(brief: Brief, doc: Any) -> None:
+    lang = brief.lang
     gain_rows = _gain_rows(brief)
     if gain_rows:
         doc.p(say("1 billion VND more or less local budget (each row solves the plan again):", lang), keep=True)
@@ -215,19 +287,26 @@ def _render(brief: Brief, doc: Any) -> Any:
             [say("Change", lang), say("Gained (+) or given up (−)", lang), say("Average share of targets", lang)],
             gain_rows,
             numeric={2},
+            caption=say("What 1 billion VND more or less buys", lang),
         )
-    figure("gains")
-
-    if brief.shortfalls:
-        doc.h2(say('4. Repair options', lang))
-        doc.table(*_repair_table(brief))
-        doc.bullets(_repair_notes(brief))
-
-    _how_to_read(doc, r, lang)
-    return doc
+    _figure(brief, doc, "gains")
 
 
-def _no_plan(doc: Any, r: Any, lang: str) -> Any:
+def _caveat(brief: Brief, doc: Any) -> None:
+    """One line when the plan uses support rules whose amounts are not confirmed."""
+    program = brief.scenario.program
+    line = caveat(unconfirmed_rules(program, brief.result.plan), program, brief.lang)
+    if line:
+        doc.p(line, small=True)
+
+
+def _signature(brief: Brief, doc: Any) -> None:
+    settings = brief.settings
+    if settings.signer or settings.signer_title:
+        doc.signature(settings.signer_title, settings.signer)
+
+
+def _no_plan(doc: Any, r: Any, lang: str) -> None:
     """The scenario has no plan: why, and the verified repairs."""
     doc.h2(say("2. No plan", lang))
     doc.p(say('The scenario has no feasible plan ({status}).', lang).format(status=fmt.status(r.status, lang)))
@@ -242,30 +321,32 @@ def _no_plan(doc: Any, r: Any, lang: str) -> Any:
             doc.bullets([str(x) for x in repairs])
     elif r.message:
         doc.pre(r.message)
-    return doc
 
 
-def _how_to_read(doc: Any, r: Any, lang: str) -> None:
+def _how_to_read(doc: Any, r: Any, lang: str, draft: bool = False) -> None:
+    """How the figures were found; the check code of the inputs is in the document's properties
+    (``Provenance``), not here."""
     doc.h2(say("How to read this", lang))
-    doc.p(
-        say(
-            "The plan comes from an integer program: each year's local budget is allocated across the "
-            "tasks to maximise the sum of the shares of targets met (each at most 100%), within each "
-            "year's caps on the local budget and on co-funding by establishments; per-unit costs come from "
-            "the decision's annex. The figures for 1 billion VND more or less come from solving the whole "
-            "plan again with the cap changed; the cause of each shortfall is found by relaxing one "
-            "constraint alone and solving again. Shares are whole percent rounded down (100% means met). "
-            "Money in million VND (1 billion = 1,000 million).",
-            lang,
-        ),
-        small=True,
+    decision_text = (
+        "The plan comes from an integer program: each year's local budget is allocated across the "
+        "tasks to maximise the sum of the shares of targets met (each at most 100%), within each "
+        "year's caps on the local budget and on co-funding by establishments; per-unit costs come from "
+        "the decision's annex. The figures for 1 billion VND more or less come from solving the whole "
+        "plan again with the cap changed; the cause of each shortfall is found by relaxing one "
+        "constraint alone and solving again. Shares are whole percent rounded down (100% means met). "
+        "Money in million VND (1 billion = 1,000 million)."
     )
-    doc.p(
-        say("Solve: {status}; input hash {input_hash}….", lang).format(
-            status=fmt.status(r.status, lang), input_hash=r.input_hash[:19]
-        ),
-        small=True,
+    draft_text = (
+        "The plan comes from an integer program: each year's local budget is allocated across the "
+        "tasks to maximise the sum of the shares of targets met (each at most 100%), within each "
+        "year's caps on the local budget and on co-funding by establishments; per-unit costs come from "
+        "the draft program's task table. The figures for 1 billion VND more or less come from solving "
+        "the whole plan again with the cap changed; the cause of each shortfall is found by relaxing one "
+        "constraint alone and solving again. Shares are whole percent rounded down (100% means met). "
+        "Money in million VND (1 billion = 1,000 million)."
     )
+    doc.p(say(draft_text if draft else decision_text, lang), small=True)
+    doc.p(say("Solve: {status}.", lang).format(status=fmt.status(r.status, lang)), small=True)
 
 
 def _avg(res: Any, lang: str) -> str:
@@ -308,6 +389,7 @@ def _policies(brief: Brief, doc: Any) -> None:
         ],
         rows,
         numeric={3, 4},
+        caption=say("The plan under each policy", lang),
     )
     aim = POLICY_AIM.get(chosen, (chosen, chosen))
     why = {
@@ -325,14 +407,12 @@ def _policies(brief: Brief, doc: Any) -> None:
     )
 
 
-def _summary(brief: Brief) -> str:
-    lang, r, study = brief.lang, brief.result, brief.study
-    ach = r.achievement
-    n, met = len(ach), int((ach["shortfall"] == 0).sum())
-    parts = []
-    b = brief.base_result
+def _budget_sentences(brief: Brief) -> list[str]:
+    """The summary's first sentences: a re-plan's years, and the local budget against the comparison's."""
+    lang, study, b = brief.lang, brief.study, brief.base_result
     base_title = fmt.scenario_title(brief.base, lang) if brief.base is not None else ""
     budget = study.budget
+    parts = []
     if budget is not None and budget.replan_from is not None:
         done = [y for y in brief.scenario.program.years if y < budget.replan_from]
         yrs = fmt.years_text(budget.years, lang)
@@ -348,7 +428,7 @@ def _summary(brief: Brief) -> str:
             else say("for the period", lang)
         )
         if budget.change:
-            word = _t("giảm" if budget.change < 0 else "tăng", "down" if budget.change < 0 else "up", lang)
+            word = say("down (budget)" if budget.change < 0 else "up (budget)", lang)
             pct = f" ({fmt.percent(abs(budget.change) / budget.base_cap, lang, 0)})" if budget.base_cap else ""
             parts.append(
                 say(
@@ -363,6 +443,16 @@ def _summary(brief: Brief) -> str:
                     base_title=base_title
                 )
             )
+    return parts
+
+
+def _summary(brief: Brief) -> str:
+    lang, r, study = brief.lang, brief.result, brief.study
+    ach = r.achievement
+    n, met = len(ach), int((ach["shortfall"] == 0).sum())
+    b = brief.base_result
+    budget = study.budget
+    parts = _budget_sentences(brief)
     parts.append(
         say(
             "With a local budget of {money}, the plan meets the target of {met} of {n} tasks; "
@@ -375,27 +465,24 @@ def _summary(brief: Brief) -> str:
         parts.append(say("(Comparison: {bmet} of {n} tasks, {_avg}.)", lang).format(bmet=bmet, n=n, _avg=_avg(b, lang)))
     if brief.shortfalls:
         items = ", ".join(f"{s.task_id} ({fmt.number(s.achieved, lang)}/"
-                          f"{fmt.target(s.target, s.target_min, _unit(brief, s.task_id, lang), lang)})"
+                          f"{fmt.target(s.target, s.target_min, unit_of(brief, s.task_id, lang), lang)})"
                           for s in brief.shortfalls)
         parts.append(say('Short: {items}.', lang).format(items=items))
         least = study.least
         if least is not None and least.total is not None:
             proven = least.verified
-            parts.append(_t(
-                f"Cần bổ sung {'ít nhất' if proven else 'khoảng'} {fmt.money(least.total, lang)} vốn ngân sách "
-                "(tổng các năm) để đạt mọi mục tiêu"
-                + (" (đã kiểm tra: ít hơn 1 đồng thì không đủ)." if proven else "."),
-                f"{'At least' if proven else 'About'} {fmt.money(least.total, lang)} more local budget (all years "
-                "together) would meet every target" + (" (checked: one đồng less does not)." if proven else "."), lang))
+            text = (
+                "At least {money} more local budget (all years together) would meet every target (checked: "
+                "one đồng less does not)."
+                if proven
+                else "About {money} more local budget (all years together) would meet every target."
+            )
+            parts.append(say(text, lang).format(money=fmt.money(least.total, lang)))
     return " ".join(parts)
 
 
 def _cap(r: Any) -> float:
     return float(r.budget.xs("local", level="source")["cap"].sum())
-
-
-def _unit(brief: Brief, task_id: str, lang: str) -> str:
-    return str(brief.scenario.program.task(task_id).unit.get(lang))
 
 
 def _change_rows(scn: Any, lang: str) -> list[list[str]]:
@@ -419,13 +506,8 @@ def _change_rows(scn: Any, lang: str) -> list[list[str]]:
         }
         registered, part = change_key(c)
         name = names.get(area) or (registered.row_label(part, lang) if registered is not None else None)
-        try:
-            old, new = float(c.old), float(c.new)
-            numeric = True
-        except ValueError:
-            old = new = 0.0
-            numeric = False
-        if name is None or not numeric:
+        old, new = c.old_value, c.new_value  # exact numbers, as the change log holds them
+        if name is None or old is None or new is None:
             rows.append([fmt.change_text(c, scn, lang), "", "", ""])
             continue
         change = fmt.number(new - old, lang, sign=True)
@@ -503,225 +585,6 @@ def _gain_rows(brief: Brief) -> list[list[str]]:
 
 
 
-def _money_word(c: Cause, brief: Brief, lang: str) -> str:
-    if c.kind == "cofunding":
-        return say('co-funding by establishments', lang)
-    if c.kind == "line":
-        return say('money of the line {ids}', lang).format(ids=c.ids[0])
-    if c.ids == ("all",):
-        return say("money of every kind together", lang)
-    return say('local budget', lang)
-
-
-def _reaches(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
-    unit = _unit(brief, s.task_id, lang)
-    return say("the plan solved again reaches {number} of {target}", lang).format(
-        number=fmt.number(c.achieved, lang), target=fmt.target(s.target, s.target_min, unit, lang)
-    )
-
-
-def _link(brief: Brief, link_id: str) -> Any:
-    return next((ln for ln in brief.scenario.program.structure.links if ln.id == link_id), None)
-
-
-def cause_text(c: Cause, s: Shortfall, brief: Brief, lang: str) -> str:
-    """One proven cause of a shortfall in words (the study's codes and values)."""
-    program = brief.scenario.program
-    reaches = _reaches(c, s, brief, lang)
-    if c.kind in MONEY_KINDS:
-        money = _money_word(c, brief, lang)
-        years = fmt.years_text(c.years, lang)
-        if c.alone and len(c.years) > 1:
-            where = say('in any one of {years}', lang).format(years=years)
-        elif c.alone:
-            where = say('in {years}', lang).format(years=years)
-        else:
-            where = say("in {years} together (no single year alone)", lang).format(years=years)
-        return say("Money binds: with more {money} {where}, {reaches}.", lang).format(
-            money=money, where=where, reaches=reaches
-        )
-    link = _link(brief, c.ids[0]) if c.kind in ("link", "per_round", "leader_target") and c.ids else None
-    if c.kind == "link" and link is not None:
-        text = (link.text_vi if lang == "vi" else link.text_en).rstrip(".")
-        return say(
-            "The cause is the program's rule {id}: {text} ({source}). With this rule alone relaxed, {reaches}.", lang
-        ).format(id=link.id, text=text, source=link.source, reaches=reaches)
-    if c.kind == "per_round" and link is not None:
-        per = fmt.number(link.per_unit, lang)
-        lead = program.task(link.leader)
-        each = fmt.unit_word(str(lead.unit.get(lang)), 1, lang)
-        return say(
-            "The limit of {per} per {each} of {leader} (rule {id}): with this limit alone relaxed, {reaches}.", lang
-        ).format(per=per, each=each, leader=link.leader, id=link.id, reaches=reaches)
-    if c.kind == "leader_target" and link is not None:
-        leader = program.task(link.leader)
-        name = fmt.task_name(leader, lang, short=True)
-        return say("The number of {name} ({quantity} as targeted): with {amount} more, {reaches}.", lang).format(
-            name=name,
-            quantity=fmt.quantity(leader.quantity, leader.unit.en, lang),
-            amount=c.amount,
-            reaches=reaches,
-            quantity2=fmt.quantity(leader.quantity, leader.unit.vi, lang),
-        )
-    words = {
-        "cadence": (f"Nhịp thực hiện của {', '.join(c.ids)} (mỗi năm được liệt kê một đợt)",
-                    f"The cadence of {', '.join(c.ids)} (one event in each listed year)"),
-        "relation": (f"Ràng buộc {', '.join(c.ids)} giữa các nhiệm vụ",
-                     f"The relation {', '.join(c.ids)} between tasks"),
-        "structure": ("Các quy định về cách thực hiện chương trình (cùng lúc, không quy định riêng lẻ nào)",
-                      "The program's rules of how it is carried out (together; no single rule alone)"),
-        "floors": (f"Mức tối thiểu phải thực hiện của {', '.join(c.ids)}", f"The floors of {', '.join(c.ids)}"),
-        "tiers": ("Thứ tự ưu tiên giữa các nhiệm vụ", "The priority tiers"),
-        "time_limit": ("Giới hạn thời gian tính toán (phương án chưa được chứng minh tối ưu)",
-                       "The time limit (the plan was not proven optimal)"),
-    }
-    vi, en = words.get(c.kind, (c.kind, c.kind))
-    return say('{en}: with it alone relaxed, {reaches}.', lang).format(en=en, reaches=reaches, vi=vi)
-
-
-def _why(s: Shortfall, brief: Brief, lang: str) -> list[str]:
-    unit = _unit(brief, s.task_id, lang)
-    unit1 = fmt.unit_word(unit, 1, lang)
-    out = [
-        say("Achieves {number} of {target} ({share}), short by {quantity}.", lang).format(
-            number=fmt.number(s.achieved, lang),
-            target=fmt.target(s.target, s.target_min, unit, lang),
-            share=fmt.share(s.share, lang),
-            quantity=fmt.quantity(s.shortfall, unit, lang),
-        )
-    ]
-    ex = brief.study.explanations.get(s.task_id)
-    kinds: set[str] = {c.kind for c in ex.causes} if ex is not None else {"local", "cofunding"}
-    if ex is not None:
-        out += [cause_text(c, s, brief, lang) for c in ex.structural]
-        if ex.money_helps is False:
-            left = brief.study.unspent_local
-            out.append(_t(
-                f"Thêm vốn không giúp được: tính lại với vốn ngân sách và vốn đối ứng không hạn chế ở mọi năm, "
-                f"nhiệm vụ vẫn chỉ đạt {fmt.number(ex.achieved_with_money or 0, lang)}"
-                + (f" (phương án còn {fmt.money(left, lang)} vốn ngân sách chưa sử dụng)." if left > 0 else "."),
-                f"More money would not help: solved again with unlimited local budget and co-funding in every year, "
-                f"it still reaches only {fmt.number(ex.achieved_with_money or 0, lang)}"
-                + (f" ({fmt.money(left, lang)} of local budget is left unspent)." if left > 0 else "."), lang))
-        out += [cause_text(c, s, brief, lang) for c in ex.causes if c.kind in MONEY_KINDS]
-        if not ex.causes:
-            out.append(say('No single constraint, relaxed alone, reduces this shortfall.', lang))
-    out += _money_facts(s, unit1, kinds, lang)
-    best = _best_gain(brief, s.task_id, lang)
-    if best is not None:
-        gained, row = best
-        out.append(
-            say("{row} would fund {quantity} more of this task (plan solved again).", lang).format(
-                row=row["label"], quantity=fmt.quantity(gained, unit, lang)
-            )
-        )
-    return out
-
-
-def shortfall_reasons(brief: Brief) -> list[tuple[Shortfall, list[str]]]:
-    """Each task short of its target with the sentences the brief prints to say why (its proven
-    causes, what money is left, what a billion more buys), in the brief's language."""
-    return [(s, _why(s, brief, brief.lang)) for s in brief.shortfalls]
-
-
-def _money_facts(s: Shortfall, unit1: str, kinds: set[str], lang: str) -> list[str]:
-    """What is left of the money the shortfall's proven causes name (facts of the plan)."""
-    out: list[str] = []
-    tight_local = [y for y, sl in zip(s.years, s.local_slack, strict=True) if sl < s.unit_local]
-    tight_other = [y for y, sl in zip(s.years, s.other_slack, strict=True) if s.unit_other and sl < s.unit_other]
-    if tight_local and "local" in kinds:
-        slack = [sl for y, sl in zip(s.years, s.local_slack, strict=True) if y in tight_local]
-        lo, hi = min(slack), max(slack)
-        text = fmt.number(lo, lang) if hi - lo < 0.005 else f"{fmt.number(lo, lang)}–{fmt.number(hi, lang)}"
-        all_years = len(tight_local) == len(s.years)
-        out.append(
-            say(
-                "The local budget of {value} ({years_text}) is spent: {text} million VND or less is "
-                "left in each, less than one more {unit1} costs ({money} of local budget).",
-                lang,
-            ).format(
-                value="every year the task may run" if all_years else "the years",
-                years_text=fmt.years_text(tight_local, lang),
-                text=text,
-                unit1=unit1,
-                money=fmt.money(s.unit_local, lang),
-                value2="mọi năm nhiệm vụ được triển khai" if all_years else "các năm",
-            )
-        )
-    if tight_other and "cofunding" in kinds:
-        out.append(
-            say("Co-funding in {years_text} cannot cover one more {unit1} ({money}).", lang).format(
-                years_text=fmt.years_text(tight_other, lang), unit1=unit1, money=fmt.money(s.unit_other, lang)
-            )
-        )
-    if s.rank and s.rank <= 3 and s.shortfall > 1 and "local" in kinds:
-        place = _t("cao nhất" if s.rank == 1 else f"cao thứ {s.rank}",
-                   "the highest" if s.rank == 1 else f"the {_ordinal(s.rank)} highest", lang)
-        out.append(
-            say(
-                "Each 1% of this target costs {money} of local budget, {place} of {n_tasks} tasks. "
-                "The plan maximises the average share of targets met, so when money is short the "
-                "dearest task per percent gives way first.",
-                lang,
-            ).format(money=fmt.money(s.cost_per_point, lang), place=place, n_tasks=s.n_tasks)
-        )
-    return out
-
-
-def _best_gain(brief: Brief, task_id: str, lang: str) -> tuple[int, dict[str, Any]] | None:
-    from kgkc_opt.report.figures import gains_rows
-
-    if brief.gains is None or not len(brief.gains):
-        return None
-    best = None
-    for row in gains_rows(brief.gains, brief.scenario.program, lang, "local", brief.result.max_objective):
-        gained = row["units"].get(task_id, 0)
-        if row["amount"] > 0 and row["years"] != ["all"] and gained > 0 and (best is None or gained > best[0]):
-            best = (gained, row)
-    return best
-
-
-def _against_budget(brief: Brief) -> list[str]:
-    """Tasks that do better after a cut, each with the cut that freed the money (both plans solved)."""
-    lang, program = brief.lang, brief.scenario.program
-    base = fmt.scenario_title(brief.base, lang) if brief.base is not None else ""
-    out = []
-    for a in brief.study.against_budget:
-        unit = _unit(brief, a.task_id, lang)
-        freed = ", ".join(f"{tid} ({fmt.quantity(n, str(program.task(tid).unit.get(lang)), lang, sign=True)})"
-                          for tid, n in a.freed_by)
-        out.append(
-            say(
-                "{task_id}: {quantity} against {number} in “{base}” although money is cut: the cut of "
-                "{freed} frees {money} of local budget, part of which the plan spends on {task_id} "
-                "(both plans are optimal).",
-                lang,
-            ).format(
-                task_id=a.task_id,
-                quantity=fmt.quantity(a.achieved, unit, lang),
-                number=fmt.number(a.base_achieved, lang),
-                base=base,
-                freed=freed,
-                money=fmt.money(a.freed_money, lang),
-            )
-        )
-    return out
-
-
-def _ordinal(n: int) -> str:
-    return {2: "2nd", 3: "3rd"}.get(n, f"{n}th")
-
-
-def _money_helps(brief: Brief, task_id: str) -> bool:
-    ex = brief.study.explanations.get(task_id)
-    return ex is None or ex.money_helps is not False
-
-
-def _local_helps(brief: Brief, task_id: str) -> bool:
-    ex = brief.study.explanations.get(task_id)
-    return ex is None or any(c.kind == "local" for c in ex.causes)
-
-
 def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     lang, study = brief.lang, brief.study
     header = [
@@ -735,113 +598,15 @@ def _repair_table(brief: Brief) -> tuple[list[str], list[list[str]], set[int]]:
     program = brief.scenario.program
     for s in sorted(brief.shortfalls, key=lambda s: (s.money_local, s.task_id)):
         name = fmt.task_name(program.task(s.task_id), lang, short=True)
-        short = fmt.quantity(s.shortfall, _unit(brief, s.task_id, lang), lang)
-        if not _money_helps(brief, s.task_id):
+        short = fmt.quantity(s.shortfall, unit_of(brief, s.task_id, lang), lang)
+        if not money_helps(brief, s.task_id):
             rows.append([name, short, "–", "–", say('more money would not help (section 3)', lang)])
             continue
-        local = fmt.number(s.money_local, lang) if _local_helps(brief, s.task_id) else "–"
+        local = fmt.number(s.money_local, lang) if local_helps(brief, s.task_id) else "–"
         rows.append([name, short, local, fmt.number(s.money_other, lang), fmt.years_text(s.years, lang)])
-    if sum(1 for s in brief.shortfalls if _money_helps(brief, s.task_id)) > 1:
+    if sum(1 for s in brief.shortfalls if money_helps(brief, s.task_id)) > 1:
         label = (say('Total at unit costs (not the least money)', lang)
                  if study.least is not None and study.least.total is not None
                  else say("Total at the annex's unit costs", lang))
         rows.append([label, "", fmt.number(study.gap_local, lang), fmt.number(study.gap_other, lang), ""])
     return header, rows, {2, 3}
-
-
-def _least_notes(brief: Brief, notes: list[str]) -> list[str]:
-    """The least money that meets every target: all years together, spread by year, one year alone
-    (each labelled as what it is); the first note says the gaps' total is not that figure."""
-    lang, least = brief.lang, brief.study.least
-    out: list[str] = []
-    if least is not None and least.total is not None:
-        notes[0] += say(
-            " The least money that meets every target (the plan solved again) can differ from their total.", lang
-        )
-        proven = least.verified
-        per_year = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in sorted(least.per_year.items()) if v)
-        out.append(_t(
-            f"Số vốn ngân sách tăng thêm {'ít nhất' if proven else 'cần'} để đạt mọi mục tiêu, tổng các năm: "
-            f"{fmt.money(least.total, lang)}" + (f" (bố trí theo năm: {per_year})" if per_year else "") +
-            (", đã kiểm tra bằng cách tính lại: ít hơn 1 đồng thì không đủ." if proven else "."),
-            f"{'The least' if proven else 'The'} extra local budget that meets every target, all years together: "
-            f"{fmt.money(least.total, lang)}" + (f" (spread by year: {per_year})" if per_year else "") +
-            (", checked by solving again: one đồng less does not suffice." if proven else "."), lang))
-        alone = [(y, v) for y, v in sorted(least.single_year.items()) if v is not None]
-        if alone:
-            parts = "; ".join(f"{y}: {fmt.money(v, lang)}" for y, v in alone)
-            missing = [y for y, v in sorted(least.single_year.items()) if v is None]
-            out.append(_t(
-                f"Nếu bố trí trọn vào một năm, số vốn ít nhất trong năm đó là: {parts}"
-                + (f"; riêng năm {fmt.years_text(missing, lang)} thì không đủ." if missing else "."),
-                f"All of it in one year, the least in that year is: {parts}"
-                + (f"; {fmt.years_text(missing, lang)} alone cannot." if missing else "."), lang))
-    return out
-
-
-def _repair_notes(brief: Brief) -> list[str]:
-    lang, program, study = brief.lang, brief.scenario.program, brief.study
-    notes = [
-        say(
-            "More money: the table gives the money of each gap at the annex's unit costs (units short × "
-            "local budget per unit), smallest first; it must fall in a year the task may run, in whole "
-            "units.",
-            lang,
-        )
-    ]
-    for check in study.gap_checks.values():
-        unit = _unit(brief, check.task_id, lang)
-        notes.append(
-            say(
-                "Checked: {money} more local budget in {year}, the plan solved again, gives {task_id} {quantity}.", lang
-            ).format(
-                money=fmt.money(check.amount, lang),
-                year=check.year,
-                task_id=check.task_id,
-                quantity=fmt.quantity(check.achieved, unit, lang),
-            )
-        )
-    notes += _least_notes(brief, notes)
-    need_other, cof_slack = study.gap_other, study.unspent_cofunding
-    if need_other > 0:
-        notes.append(_t(
-            f"Vốn đối ứng của cơ sở: cần {fmt.money(need_other, lang)}; kế hoạch vốn đối ứng của phương án còn "
-            f"{fmt.money(cof_slack, lang)} chưa sử dụng"
-            + ("." if cof_slack >= need_other else ", phải huy động thêm."),
-            f"Co-funding by establishments: {fmt.money(need_other, lang)} needed; the scenario's co-funding caps "
-            f"have {fmt.money(cof_slack, lang)} unused"
-            + ("." if cof_slack >= need_other else "; more must be raised."),
-            lang))
-    if brief.carry_over is not None:
-        if any(d > 0 for _, d in brief.carry_over):
-            notes.append(
-                say(
-                    "Without new money: carrying unspent local budget over to the next year would "
-                    "fund {gain_text} (plan solved again).",
-                    lang,
-                ).format(gain_text=fmt.gain_text(dict(brief.carry_over), program, lang))
-            )
-        else:
-            notes.append(
-                say(
-                    "Carrying unspent local budget over to the next year would not help (the plan "
-                    "solved again with carry-over gains nothing).",
-                    lang,
-                )
-            )
-    for s in brief.shortfalls:
-        ex = study.explanations.get(s.task_id)
-        for c in ex.structural if ex is not None else ():
-            notes.append(
-                say("Or change the rule for {task_id} (checked by solving again): ", lang).format(task_id=s.task_id)
-                + cause_text(c, s, brief, lang)
-            )
-            break
-    targets = ", ".join(f"{s.task_id}: {fmt.quantity(s.achieved, _unit(brief, s.task_id, lang), lang)}"
-                        for s in brief.shortfalls)
-    notes.append(
-        say("Or revise the targets in the proposal to what the plan achieves ({targets}).", lang).format(
-            targets=targets
-        )
-    )
-    return notes

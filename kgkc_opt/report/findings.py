@@ -16,6 +16,7 @@ from fractions import Fraction
 from typing import Any
 
 from kgkc_opt.report import fmt
+from kgkc_opt.report.law_words import instrument
 
 SEVERITY = {"error": ("lỗi", "error"), "warning": ("cảnh báo", "warning"), "info": ("ghi chú", "note")}
 COLUMNS = {"Tổng số (total)": "Tổng số", "Vốn NS (state budget)": "Vốn NS", "Vốn khác (other)": "Vốn khác",
@@ -64,6 +65,19 @@ def _unit_vi(program: Any, tid: str) -> str:
 def _rule_name(program: Any, rule_id: str) -> str:
     rule = _rule(program, rule_id)
     return str(rule.name.vi) if rule is not None else rule_id
+
+
+def _versions_vi(program: Any, rule_id: str, spans: str) -> str:
+    """A rule's versions in Vietnamese: each instrument (``law_words.instrument``) and when it is in force."""
+    rule = _rule(program, rule_id)
+    if rule is None:
+        return spans.replace(" – …", " trở đi")
+
+    def when(v: Any) -> str:
+        start = _date_vi(str(v.valid_from)) if v.valid_from else "…"
+        return f"từ {start} đến {_date_vi(str(v.valid_to))}" if v.valid_to else f"từ {start} trở đi"
+
+    return "; ".join(f"{instrument(v.citation, 'vi')} ({when(v)})" for v in rule.history)
 
 
 def _date_vi(text: str) -> str:
@@ -215,7 +229,7 @@ PATTERNS: dict[str, list[tuple[str, Translator]]] = {
     "rule-versions": [(
         r"^support rule (\S+) changes during the program: (.+)$",
         lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” thay đổi trong giai đoạn chương trình: "
-                     f"{m[2].replace(' – …', ' trở đi')}")],
+                     f"{_versions_vi(p, m[1], m[2])}")],
     "rule-not-in-force": [(
         r"^support rule (\S+) has no version in force in (.+); the plan cannot say what the state may pay then$",
         lambda m, p: f"Quy định hỗ trợ “{_rule_name(p, m[1])}” không có văn bản nào có hiệu lực trong năm {m[2]}; "
@@ -320,7 +334,7 @@ def source_text(ref: str, program: Any = None, lang: str = "vi") -> str:
     if m:
         rule = _rule(program, m[1])
         name = rule.name.vi if rule is not None else m[1]
-        document = re.split(r" \(|, as ", m[2])[0].replace(" amended by ", " được sửa đổi bởi ")
+        document = instrument(m[2], "vi")  # the instruments, without the program file's English notes
         return f"Quy định hỗ trợ “{name}”: {document}"
     for pattern, build in SOURCE_PATTERNS:
         match = re.match(pattern, ref)

@@ -200,6 +200,14 @@ def _fraction(text: str) -> Fraction | None:
         return None
 
 
+def _values(change: Any) -> tuple[Fraction | None, Fraction | None]:
+    """A logged change's old and new figures as exact numbers (the change log carries them)."""
+    old, new = getattr(change, "old_value", None), getattr(change, "new_value", None)
+    if old is None and new is None:  # a change read back from text (a record) carries only its text
+        return _fraction(change.old), _fraction(change.new)
+    return old, new
+
+
 def _money_change(kind: str, years: list[int], old: Fraction, new: Fraction, lang: str,
                   each: bool) -> str:
     what = label(kind, lang)
@@ -222,15 +230,15 @@ def change_lines(scenario: Any, lang: str = "vi") -> list[str]:
     program = getattr(scenario, "program", None)
     out: list[str] = []
     money: dict[tuple[str, Fraction | None], list[tuple[int, Fraction, Fraction]]] = {}
-    group_caps: dict[tuple[str, str, str], list[int]] = {}
+    group_caps: dict[tuple[str, Fraction | None, Fraction | None], list[int]] = {}
     for c in changes:
         head, _, rest = c.key.partition(".")
         group, _, year = rest.rpartition(".")
         if head == "group_caps" and year.isdigit():
-            group_caps.setdefault((group, c.old, c.new), []).append(int(year))
+            group_caps.setdefault((group, *_values(c)), []).append(int(year))
             continue
         if head in ("budget", "cofunding") and rest.isdigit():
-            old, new = _fraction(c.old), _fraction(c.new)
+            old, new = _values(c)
             if old is not None and new is not None:
                 ratio = (new - old) / old if old else None
                 money.setdefault((head, ratio), []).append((int(rest), old, new))
@@ -245,15 +253,14 @@ def change_lines(scenario: Any, lang: str = "vi") -> list[str]:
         else:
             for y, old, new in items:
                 lines.append(_money_change(kind, [y], old, new, lang, False))
-    for (group_id, old_text, new_text), cap_years in group_caps.items():
-        lines.append(_group_cap_text(group_id, cap_years, old_text, new_text, lang))
+    for (group_id, old_cap, new_cap), cap_years in group_caps.items():
+        lines.append(_group_cap_text(group_id, cap_years, old_cap, new_cap, lang))
     del program
     return lines + out
 
 
-def _group_cap_text(group: str, years: list[int], old: str, new: str, lang: str) -> str:
-    def amount(text: str) -> str:
-        value = _fraction(text)
+def _group_cap_text(group: str, years: list[int], old: Fraction | None, new: Fraction | None, lang: str) -> str:
+    def amount(value: Fraction | None) -> str:
         if value is None:
             return label("no_cap", lang)
         return f"{number(value, lang)} {label('million_vnd', lang)}"
@@ -274,31 +281,33 @@ def change_text(change: Any, scenario: Any, lang: str = "vi") -> str:
         except KeyError:
             return None
 
-    def num(text: str) -> str:
-        value = _fraction(text)
+    old_value, new_value = _values(change)  # the exact figures the change log carries
+
+    def num(value: Fraction | None, text: str) -> str:
         return number(value, lang) if value is not None else text
 
     t = task(rest) if rest else None
     name = task_name(t, lang, short=True) if t is not None else rest
     unit = t.unit.get(lang) if t is not None else ""
     if head in ("budget", "cofunding") and rest.isdigit():
-        old, new = _fraction(change.old), _fraction(change.new)
+        old, new = _values(change)
         if old is not None and new is not None:
             kind = "local_budget_words" if head == "budget" else "cofunding_words"
             return _money_change(kind, [int(rest)], old, new, lang, False)
     if head == "targets":
-        return label("change_target", lang, task=name, old=num(change.old), new=num(change.new), unit=unit_word(
-            unit, _fraction(change.new) or 0, lang))
+        return label("change_target", lang, task=name, old=num(old_value, change.old), new=num(new_value, change.new),
+                     unit=unit_word(unit, new_value or 0, lang))
     if head == "floors":
-        return label("change_floor", lang, task=name, old=num(change.old), new=num(change.new),
-                     unit=unit_word(unit, _fraction(change.new) or 0, lang))
+        return label("change_floor", lang, task=name, old=num(old_value, change.old), new=num(new_value, change.new),
+                     unit=unit_word(unit, new_value or 0, lang))
     if head == "weights":
-        return label("change_weight", lang, task=name, old=num(change.old), new=num(change.new))
+        return label("change_weight", lang, task=name, old=num(old_value, change.old), new=num(new_value, change.new))
     if head == "tiers":
-        return label("change_tier", lang, task=name, old=num(change.old), new=num(change.new))
+        return label("change_tier", lang, task=name, old=num(old_value, change.old), new=num(new_value, change.new))
     if head == "support_share":
         old, new = change.old.rstrip("%"), change.new.rstrip("%")
-        return label("change_share", lang, task=name, old=num(old) + "%", new=num(new) + "%")
+        return label("change_share", lang, task=name, old=num(_fraction(old), old) + "%",
+                     new=num(_fraction(new), new) + "%")
     if head == "carry_over":
         yes_no = {"true": label("yes", lang), "false": label("no", lang)}
         return label("change_carry", lang, old=yes_no.get(change.old, change.old),

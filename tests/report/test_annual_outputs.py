@@ -68,7 +68,9 @@ def test_selection_rows_are_exact(result):
 
 
 def test_legal_basis_cites_the_support_rule():
-    assert legal_basis(PROGRAM, "II.2", "vi") == ("Thông tư 28/2018/TT-BTC: Ứng dụng máy móc thiết bị tiên tiến, hỗ "
+    # the instrument in force with its amendment, without the program file's English notes
+    assert legal_basis(PROGRAM, "II.2", "vi") == ("Thông tư 28/2018/TT-BTC được sửa đổi, bổ sung bởi Thông tư "
+                                                  "64/2024/TT-BTC: Ứng dụng máy móc thiết bị tiên tiến, hỗ "
                                                   "trợ tối đa 50% tổng kinh phí, không quá 300 triệu đồng/cơ sở")
     english = legal_basis(PROGRAM, "II.1", "en")
     assert english.startswith("Thông tư 28/2018/TT-BTC (≤ 30%") and "at most 30% of the total cost and 1,000 million" \
@@ -131,7 +133,8 @@ def test_brief_in_vietnamese(result):
     assert funded[-1][1] == "Cộng" and funded[-1][6] == "1.195,5" and funded[-1][7] == "100"
     assert "Mô hình trình diễn sấy lạnh nông sản\nCông ty TNHH Nông sản Tân Hội" in funded[1][2]
     assert trims[1][:6] == ["KG-2024-001", "II.1", "2.000", "700", "600", "100"]
-    assert trims[1][6].startswith("Thông tư 28/2018/TT-BTC: Mô hình trình diễn")
+    assert trims[1][6].startswith("Thông tư 28/2018/TT-BTC được sửa đổi, bổ sung bởi Thông tư 64/2024/TT-BTC: Mô hình "
+                                  "trình diễn")
     assert "không quá 1.000 triệu" in trims[1][6]
     reasons = {r[1]: (r[5], r[6]) for r in refused[1:]}
     assert set(reasons) == {"KG-2024-002", "KG-2024-004", "KG-2024-008", "KG-2024-009"}
@@ -212,3 +215,25 @@ def test_the_earlier_selection_is_read_back(tmp_path, result):
     assert "old.csv: line 3: status 'maybe' of B" in message and "old.csv: line 4: a is listed again" in message
     with pytest.raises(InputError, match="no column status"):
         previous_from_text("proposal_id,state\nA,funded\n", "old.csv")
+
+
+def test_the_word_document_numbers_its_tables_keeps_rows_whole_and_says_which_rules_are_unconfirmed(result):
+    import re
+
+    from kgkc_opt.analysis.law import unconfirmed_rules
+
+    data = annual_brief.to_bytes(result, SCENARIO, "vi")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    rows = re.findall(r"<w:tr[ >].*?</w:tr>", xml, re.S)
+    assert rows and all("<w:cantSplit/>" in r for r in rows)
+    doc = Document(io.BytesIO(data))
+    assert all("<w:tblHeader/>" in t.rows[0]._tr.xml for t in doc.tables)
+    captions = [int(m[1]) for p in doc.paragraphs if (m := re.match(r"Bảng (\d+)\. ", p.text))]
+    assert captions == list(range(1, len(doc.tables) + 1))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    trimmed = {(d.proposal.task_id, result.year): 1 for d in result.decisions if d.status == "trimmed"}
+    used = unconfirmed_rules(SCENARIO.program, trimmed)
+    assert bool(used) == ("Lưu ý về căn cứ pháp lý" in text)
+    cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "26/2014" not in cells and english(text + cells) == []
