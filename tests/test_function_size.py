@@ -25,7 +25,6 @@ BEING_SPLIT = {
     ("kgkc_opt.solver.evenness", "local_search"),
     ("kgkc_opt.model.rows", "_fill_rows"),
     ("kgkc_opt.model.data", "model_input"),
-    ("kgkc_opt.report.brief", "_render"),
 }
 
 
