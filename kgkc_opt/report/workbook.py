@@ -62,6 +62,7 @@ from kgkc_opt.report.xlsx_writer import (
     INT_FORMAT,
     POINTS_FORMAT,
     SHARE_FORMAT,
+    TITLE_PT,
     Sheet,
     Writer,
     Written,
@@ -767,7 +768,7 @@ def _record_sheet(sheet: Sheet, result: Any, scenario: Any, lang: str) -> None:
         (say("Computed with", lang), provenance(result), None),
         (say("Input hash", lang), result.input_hash, None),
     ]
-    sheet.cell(1, 1, say("RECORD OF THE PLAN", lang), bold=True, size=14, border=False)
+    sheet.cell(1, 1, say("RECORD OF THE PLAN", lang), bold=True, size=TITLE_PT, border=False)
     r = 3
     for key, value, number_format in rows:
         sheet.cell(r, 1, key, bold=True, wrap=True)
