@@ -54,6 +54,7 @@ from kgkc_opt.report.openpyxl_sheet import (  # noqa: F401
     _title,
     with_cached_values,
 )
+from kgkc_opt.report.workbook_rows import annex_rows, decided_program, extra_sources, task_notes
 from kgkc_opt.report.xlsx_writer import (
     BODY_PT,
     DECIMAL_FORMAT,
@@ -71,7 +72,6 @@ from kgkc_opt.report.xlsx_writer import (
     sheet_ref,
 )
 from kgkc_opt.report.xlsx_writer import TOTAL_FILL as TOTAL_COLOUR
-from kgkc_opt.solver.tables import source_column
 from kgkc_opt.words import say
 
 SHEETS = {
@@ -83,18 +83,6 @@ SHEETS = {
 }
 
 
-def _decided(scenario: Any) -> Any:
-    """The program as the decision states it (a re-plan's source program, else the program)."""
-    return getattr(scenario, "source_program", None) or scenario.program
-
-
-def extra_sources(result: Any, program: Any) -> tuple[Any, ...]:
-    """The program's other state sources (national funds, ...) the plan's allocation has money
-    columns for, in the program's order (none for a program with the local budget and co-funding)."""
-    columns = set(result.allocation.columns)
-    return tuple(s for s in program.extra_sources if source_column(s.id) in columns)
-
-
 def money_label(program: Any, part: int, extras: tuple[Any, ...], lang: str) -> str:
     """The column heading of a money part (1 local, 2 co-funding, 3+k the k-th other source): the
     decision's Vốn NS / Vốn khác, or the source's own name where the program names its sources."""
@@ -104,128 +92,6 @@ def money_label(program: Any, part: int, extras: tuple[Any, ...], lang: str) -> 
         kind = "local" if part == 1 else "enterprise"
         return str(next(s for s in program.funding_sources if s.kind == kind).name.get(lang))
     return fmt.label("state_capital" if part == 1 else "other_capital", lang)
-
-
-# ---------------------------------------------------------------------------------------------
-# the plan as rows (also what the tests compare)
-
-
-def annex_rows(result: Any, scenario: Any, lang: str = "vi") -> list[dict[str, Any]]:
-    """The annex as rows: kind ("group", "task", "total"), labels, totals and per-year figures.
-
-    Quantities and money are the plan's (sums over years of the allocation); money in million
-    VND: ``local``, ``other`` (co-funding), ``sources`` (the other state sources by id: national
-    funds, ...) and ``total`` (all of them). ``years[y]`` is [quantity, local, other, then each other
-    source in the program's order]. Task rows also carry the decision's quantity and local budget
-    (``decision_quantity``, ``decision_local``) and the notes of the ``Ghi chú`` column.
-    """
-    fmt.check_lang(lang)
-    if not result.has_plan:
-        raise NoSolutionError(f"scenario {result.scenario!r} has no plan ({result.status.value}): "
-                              "there is no annex table to write")
-    program = scenario.program
-    extras = extra_sources(result, program)
-    years = list(program.years)
-    per_task = _per_task_years(result, extras)
-    notes = task_notes(result, scenario, lang)
-    width = 3 + len(extras)
-
-    def empty_years() -> dict[int, list[float]]:
-        return {y: [0] + [0.0] * (width - 1) for y in years}
-
-    rows: list[dict[str, Any]] = []
-    grand: dict[str, Any] = {"quantity": None, "years": empty_years()}
-    for group in program.groups:
-        tasks = [t for t in program.tasks if t.group == group.id]
-        if not tasks:
-            continue
-        group_row: dict[str, Any] = {"kind": "group", "tt": group.id, "name": group.name.get(lang),
-                                     "short": group.label(lang, short=True), "quantity": None,
-                                     "years": empty_years()}
-        rows.append(group_row)
-        for task in tasks:
-            ys = empty_years()
-            for y, figures in per_task.get(task.id, {}).items():
-                if y in ys:
-                    ys[y] = list(figures)
-            rows.append(_task_row(task, ys, scenario, notes, lang, numbered=len(tasks) > 1))
-            for target in (group_row, grand):
-                for y in years:
-                    for i in range(1, width):
-                        target["years"][y][i] += ys[y][i]
-    rows.append({"kind": "total", "tt": "", "name": fmt.label("grand_total", lang), **grand})
-    for row in rows:
-        _money_totals(row, extras)
-    return rows
-
-
-def _per_task_years(result: Any, extras: tuple[Any, ...]) -> dict[str, dict[int, tuple[Any, ...]]]:
-    """(task id -> year -> [quantity, local, other, *other sources]) from the plan's allocation."""
-    columns = ["local_budget", "cofunding", *(source_column(s.id) for s in extras)]
-    out: dict[str, dict[int, tuple[Any, ...]]] = {}
-    for (tid, year), row in result.allocation.iterrows():
-        out.setdefault(str(tid), {})[int(year)] = (int(row["quantity"]), *(float(row[c]) for c in columns))
-    return out
-
-
-def _task_row(task: Any, ys: dict[int, list[float]], scenario: Any, notes: dict[str, str], lang: str, *,
-              numbered: bool) -> dict[str, Any]:
-    try:
-        original = _decided(scenario).task(task.id)
-    except KeyError:
-        original = None
-    return {
-        "kind": "task", "tt": task.id.split(".")[-1] if numbered and "." in task.id else "", "task_id": task.id,
-        "name": task.name.get(lang), "short": fmt.task_name(task, lang, short=True), "unit": task.unit.get(lang),
-        "quantity": int(sum(v[0] for v in ys.values())), "years": ys,
-        "decision_quantity": original.quantity if original is not None else None,
-        "decision_local": float(original.cost.local) if original is not None else None,
-        "time": task.years_text if lang == "vi" else _years_en(task),
-        "lead": task.lead, "partner": task.partner, "notes": notes.get(task.id, ""),
-    }
-
-
-def _money_totals(row: dict[str, Any], extras: tuple[Any, ...]) -> None:
-    """A row's period totals: local, other, each other source, and the total of them all."""
-    figures = list(row["years"].values())
-    row["local"] = sum(v[1] for v in figures)
-    row["other"] = sum(v[2] for v in figures)
-    row["sources"] = {s.id: sum(v[3 + k] for v in figures) for k, s in enumerate(extras)}
-    row["total"] = row["local"] + row["other"] + sum(row["sources"].values())
-
-
-def _years_en(task: Any) -> str:
-    if task.annual:
-        return "Annual"
-    return fmt.years_text(task.years, "en")
-
-
-def task_notes(result: Any, scenario: Any, lang: str = "vi") -> dict[str, str]:
-    """The ``Ghi chú`` of each task: what the scenario changes about it, and, for a task short of
-    its target, how far short and the scenario's changes of the caps that cause it."""
-    program = scenario.program
-    out: dict[str, list[str]] = {}
-    money_keys = ("budget", "cofunding", "escalation", "group_caps", "carry_over")
-    cap_changes = [c for c in scenario.changes if c.key.split(".")[0] in money_keys]
-    for change in scenario.changes:
-        _, _, rest = change.key.partition(".")
-        if rest in program.task_ids:
-            out.setdefault(rest, []).append(fmt.change_text(change, scenario, lang))
-    causes = ""
-    if cap_changes:
-        fake = type("S", (), {"changes": tuple(cap_changes), "program": program, "escalation": scenario.escalation,
-                              "actuals": scenario.actuals})()
-        causes = "; ".join(fmt.change_lines(fake, lang))
-    for tid, row in result.achievement.iterrows():
-        short = int(row["shortfall"])
-        if short <= 0:
-            continue
-        unit = program.task(str(tid)).unit.get(lang)
-        text = say('Short of target by {quantity}', lang).format(quantity=fmt.quantity(short, unit, lang))
-        if causes:
-            text += say(', because: {causes}', lang).format(causes=causes, lower=causes[0].lower() + causes[1:])
-        out.setdefault(str(tid), []).append(text)
-    return {tid: "; ".join(parts) for tid, parts in out.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,7 +211,7 @@ def _years_caps(sheet: Sheet, rows: list[dict[str, Any]], layout: _YearsLayout, 
                 lang: str) -> int:
     """Under the total: the scenario's caps, the decision's where they differ, what is left.
     Returns the next free row."""
-    caps, decided = result.budget, _decided(scenario)
+    caps, decided = result.budget, decided_program(scenario)
     totals = rows[-1]["years"]  # the grand total's figures per year
 
     def cap(y: int, part: int) -> float:  # (a year not planned, as when actuals cover it, has no cap row: 0)
@@ -597,7 +463,7 @@ def _share(sheet: Sheet, r: int, col: int, cap: float, used: float, **style: Any
 def _budget_years(sheet: Sheet, blocks: list[_Block], layout: _YearsLayout, result: Any, scenario: Any,
                   lang: str) -> int:
     """A row per year and a total row; returns the total row."""
-    b, decided, program = result.budget, _decided(scenario), scenario.program
+    b, decided, program = result.budget, decided_program(scenario), scenario.program
     years = sorted(b.index.get_level_values("year").unique())
     first = r = 6
     for y in years:
@@ -688,7 +554,7 @@ def _achievement_row(sheet: Sheet, r: int, tid: str, a: Any, rows_by_id: dict[st
     short = int(a["shortfall"]) > 0
     mark: dict[str, Any] = {"colour": "C00000" if short else None, "bold": short}
     try:
-        dec_task = _decided(scenario).task(tid)
+        dec_task = decided_program(scenario).task(tid)
         dec_target: int | str | None = dec_task.quantity_text if dec_task.quantity_min else dec_task.quantity
     except KeyError:
         dec_target = None

@@ -184,7 +184,7 @@ class Sheet:
         """A header cell (bold, centred, filled, bordered), merged down one row or right over columns."""
         last_row = row + (1 if merge_down else 0)
         last_col = col + max(merge_right, 1) - 1
-        style = {"bold": True, "size": HEAD_PT, "align": "center", "wrap": True, "fill": HEADER_FILL}
+        style: dict[str, Any] = {"bold": True, "size": HEAD_PT, "align": "center", "wrap": True, "fill": HEADER_FILL}
         if last_row > row or last_col > col:
             self.merge(row, col, last_row, last_col, text, **style)
         else:
