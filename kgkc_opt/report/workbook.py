@@ -388,11 +388,9 @@ def _annex_stated(sheet: Sheet, r: int, cols: _AnnexColumns, layout: _YearsLayou
         sheet.cell(r, col, None, fill=DECISION_FILL)
     for col, value in figures:
         sheet.cell(r, col, value, italic=True, number_format=money_format(value), fill=DECISION_FILL)
-    for col in range(cols.other + 1, cols.last + 1):
+    for col in range(cols.other + 1, cols.last + 1):  # (no source text: programs state it in English)
         sheet.cell(r, col, None, fill=DECISION_FILL)
-    sheet.cell(r, cols.last, program.stated_totals_source or None, italic=True, wrap=True, size=10,
-               fill=DECISION_FILL)
-    sheet.fit_height(r, (label, 40), (program.stated_totals_source, 30))
+    sheet.fit_height(r, (label, 40))
     return True
 
 

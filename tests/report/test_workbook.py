@@ -399,7 +399,7 @@ def test_the_2026_2030_annex_shows_every_source_and_the_stated_totals(an_giang):
     assert spent["national"] > 0
     assert [v.cell(total, c).value for c in (7, 8, 10)] == pytest.approx(list(spent))
     assert v.cell(total, 6).value == pytest.approx(spent.sum())
-    assert ws.cell(total, 6).value == "=G{0}+H{0}+J{0}".format(total)
+    assert ws.cell(total, 6).value == f"=G{total}+H{total}+J{total}"
     stated = _row_named(ws, "Theo văn bản chương trình", total)
     assert stated == total + 1
     figures = [v.cell(stated, c).value for c in (6, 7, 8, 10)]
