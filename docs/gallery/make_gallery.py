@@ -149,7 +149,7 @@ def _sources_pages(folder: Path) -> list[str]:
     """The 2026–2030 program's annex (national funds beside the local budget): its second page."""
     scenario = kg.load_scenario(ROOT / "scenarios" / "an-giang-2026-2030.yaml")
     result = kg.solve(scenario)
-    pages = _pages(lambda p: workbook.write(result, scenario, p), folder / "sources.xlsx", "workbook-sources")
+    pages = _pages(lambda p: workbook.write(result, scenario, p), folder / "sources.xlsx", "sources-workbook")
     keep = [p for p in pages if p.endswith("-2.png")]
     for p in set(pages) - set(keep):
         (HERE / p).unlink()
