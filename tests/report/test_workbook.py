@@ -109,6 +109,11 @@ def formula_cells(wb):
                     yield ws.title, c.coordinate
 
 
+def test_same_plan_same_bytes(data, cut20_scenario, cut20_result, gains):
+    """No clock in the file: the same plan gives the same workbook, byte for byte."""
+    assert xlsx.build(cut20_result, cut20_scenario, gains=gains).to_bytes() == data
+
+
 def test_sheets_in_order(wb):
     assert wb.sheetnames == SHEETS
 
