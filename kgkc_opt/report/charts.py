@@ -127,34 +127,11 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
         fig = _new_figure(size, height or (4.6 if size == "page" else 3.7 * len(panels)))
         n = len(panels)
         axes = fig.subplots(1, n, sharey=True) if size == "page" else fig.subplots(n, 1, sharey=True)
-        x = np.arange(len(years))
         top = 0.0
         for ax, (column, source, heading, _) in zip(axes, panels, strict=True):
-            bottom = np.zeros(len(years))
-            for gi, g in enumerate(groups):
-                values = np.array([by[column].get((g, y), 0.0) for y in years])
-                ax.bar(x, values, 0.62, bottom=bottom, color=GROUP_COLOURS[gi % len(GROUP_COLOURS)],
-                       edgecolor="white", linewidth=0.4, zorder=2)
-                bottom += values
+            bars = [np.array([by[column].get((g, y), 0.0) for y in years]) for g in groups]
             cap = np.array([caps.loc[(y, source), "cap"] for y in years])
-            ticks = []
-            for xi, y, c, used in zip(x, years, cap, bottom, strict=True):
-                ax.plot([xi - 0.4, xi + 0.4], [c, c], color="black", linewidth=1.4, zorder=3,
-                        solid_capstyle="butt")
-                _annotate(ax, fmt.number(round(c), lang, 0), (xi, c), xytext=(0, 2), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=TEXT_PT)
-                tick = str(y)
-                if c > 0 and used < c * 0.9:
-                    share = fmt.share(used / c, lang)
-                    tick += "\n" + share
-                    low_use.append(share)
-                ticks.append(tick)
-            top = max(top, float(cap.max()), float(bottom.max()))
-            ax.set_title(heading)
-            ax.set_xticks(x, ticks)
-            ax.grid(axis="y", zorder=0)
-            ax.set_axisbelow(True)
-            ax.tick_params(axis="x", length=0)
+            top = max(top, _budget_panel(ax, years, bars, cap, heading, lang, low_use))
         for ax in axes if size == "column" else axes[:1]:
             ax.set_ylabel(fmt.label("axis_money", lang))
         axes[0].set_ylim(0, top * 1.14)
@@ -180,6 +157,35 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
             _header(fig, fmt.label("title_budget", lang), f"{name} · {sub}" if name else sub, note)
         _finish(fig)
     return fig
+
+
+def _budget_panel(ax: Any, years: list[Any], bars: list[Any], cap: Any, heading: str, lang: str,
+                  low_use: list[str]) -> float:
+    """One source's panel: the groups' spending stacked per year, the cap as a line over each bar,
+    the share used under a year that uses less than 90% (added to ``low_use``); returns its top."""
+    x = np.arange(len(years))
+    bottom = np.zeros(len(years))
+    for gi, values in enumerate(bars):
+        ax.bar(x, values, 0.62, bottom=bottom, color=GROUP_COLOURS[gi % len(GROUP_COLOURS)],
+               edgecolor="white", linewidth=0.4, zorder=2)
+        bottom += values
+    ticks = []
+    for xi, y, c, used in zip(x, years, cap, bottom, strict=True):
+        ax.plot([xi - 0.4, xi + 0.4], [c, c], color="black", linewidth=1.4, zorder=3, solid_capstyle="butt")
+        _annotate(ax, fmt.number(round(c), lang, 0), (xi, c), xytext=(0, 2), textcoords="offset points",
+                  ha="center", va="bottom", fontsize=TEXT_PT)
+        tick = str(y)
+        if c > 0 and used < c * 0.9:
+            share = fmt.share(used / c, lang)
+            tick += "\n" + share
+            low_use.append(share)
+        ticks.append(tick)
+    ax.set_title(heading)
+    ax.set_xticks(x, ticks)
+    ax.grid(axis="y", zorder=0)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="x", length=0)
+    return max(float(cap.max()), float(bottom.max()))
 
 
 def _budget_panels(result: Any, program: Any, lang: str) -> list[tuple[str, str, str, str]]:
