@@ -111,14 +111,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         xlsx_pages = _pages(lambda p: workbook.write(result, cut, p, gains=gains), folder / "workbook.xlsx", "workbook")
+        sources_pages = _sources_pages(folder)
         docx = brief.build(study(cut, base, result=result, base_result=base_result, gains=gains))
         docx_pages = _pages(docx.write, folder / "brief.docx", "brief")
     if xlsx_pages:
         lines += ["## The workbook (`kgkc-opt solve scenarios/cut-20pct.yaml --xlsx plan.xlsx`)", "",
                   "Printed by LibreOffice (Vietnamese locale), every sheet on A4 landscape, one page wide, header",
-                  "rows repeated. Totals are formulas with their values cached; “Theo QĐ” holds the decision's",
-                  "figure where the plan differs; “Ghi chú” says what changed and why.", ""]
+                  "rows repeated. Totals are formulas stored with their values (XlsxWriter); “Theo QĐ” holds the",
+                  "decision's figure where the plan differs; “Ghi chú” says what changed and why; under TỔNG CỘNG,",
+                  "the totals the program states. The last sheet holds the objective as numbers and the record of",
+                  "the solve (also in the file's properties).", ""]
         lines += [f"![workbook, page {i}](gallery/{p})" for i, p in enumerate(xlsx_pages, 1)] + [""]
+    if sources_pages:
+        lines += ["## Every source of money: the 2026–2030 annex "
+                  "(`kgkc-opt solve scenarios/an-giang-2026-2030.yaml --xlsx plan.xlsx`)", "",
+                  "A program with national funds has a column for them in the annex, the by-year sheet, the",
+                  "annual caps and `allocation.csv` (column `national`); TỔNG CỘNG is the plan's, the row under it",
+                  "the program's stated totals (97,535 = 5,700 + 38,155 + 53,680). The annex's last page:", ""]
+        lines += [f"![2026–2030 workbook, page {i}](gallery/{p})" for i, p in enumerate(sources_pages, 1)] + [""]
     if docx_pages:
         lines += ["## The Word brief (`kgkc-opt report scenarios/cut-20pct.yaml --out brief.docx`)", "",
                   "An annex to a proposal (tờ trình) laid out by Decree 30/2020/NĐ-CP: A4, Times New Roman 13 pt,",
@@ -133,6 +143,17 @@ def main() -> int:
             print(f"  too large for the gallery: {f.name}", file=sys.stderr)
             return 1
     return 0
+
+
+def _sources_pages(folder: Path) -> list[str]:
+    """The 2026–2030 program's annex (national funds beside the local budget): its second page."""
+    scenario = kg.load_scenario(ROOT / "scenarios" / "an-giang-2026-2030.yaml")
+    result = kg.solve(scenario)
+    pages = _pages(lambda p: workbook.write(result, scenario, p), folder / "sources.xlsx", "sources-workbook")
+    keep = [p for p in pages if p.endswith("-2.png")]
+    for p in set(pages) - set(keep):
+        (HERE / p).unlink()
+    return keep
 
 
 def _pages(write, path: Path, stem: str) -> list[str]:

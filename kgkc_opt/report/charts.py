@@ -90,6 +90,7 @@ from kgkc_opt.report.canvas import (  # the page: style, sizes, text, shared pie
     wrap_pt,
 )
 from kgkc_opt.report.figures import gain_label, gains_rows, points_text, program_scale
+from kgkc_opt.solver.tables import source_column
 
 __all__ = ["DPI", "FONT", "FORMATS", "KINDS", "MIN_PT", "WIDTHS", "Chart", "achievement", "budget", "difference",
            "gain_label", "gains", "gains_rows", "montecarlo", "points_text", "render", "save", "style", "sweep",
@@ -104,7 +105,8 @@ KINDS = ("budget", "achievement", "gains", "difference", "sweep", "montecarlo")
 
 def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", title: bool = True,
            height: float | None = None, name: str | None = None) -> Figure:
-    """Local budget and co-funding used per year, stacked by task group, against the annual caps.
+    """Local budget and co-funding used per year, stacked by task group, against the annual caps;
+    a panel more for each other state source of the program (national funds, ...).
 
     ``program``: the Program, or the Scenario (whose title then names the chart).
     """
@@ -117,40 +119,19 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
     alloc["group"] = alloc["task_id"].map(group_of)
     groups = [g.id for g in program.groups]
     years = sorted(result.budget.index.get_level_values("year").unique())
-    by = alloc.groupby(["group", "year"])[["local_budget", "cofunding"]].sum()
+    panels = _budget_panels(result, program, lang)
+    by = alloc.groupby(["group", "year"])[[column for column, _, _, _ in panels]].sum()
     caps = result.budget
     low_use: list[str] = []
     with style():
-        fig = _new_figure(size, height or (4.6 if size == "page" else 7.4))
-        axes = fig.subplots(1, 2, sharey=True) if size == "page" else fig.subplots(2, 1, sharey=True)
-        x = np.arange(len(years))
+        fig = _new_figure(size, height or (4.6 if size == "page" else 3.7 * len(panels)))
+        n = len(panels)
+        axes = fig.subplots(1, n, sharey=True) if size == "page" else fig.subplots(n, 1, sharey=True)
         top = 0.0
-        for ax, column, source in ((axes[0], "local_budget", "local"), (axes[1], "cofunding", "cofunding")):
-            bottom = np.zeros(len(years))
-            for gi, g in enumerate(groups):
-                values = np.array([by[column].get((g, y), 0.0) for y in years])
-                ax.bar(x, values, 0.62, bottom=bottom, color=GROUP_COLOURS[gi % len(GROUP_COLOURS)],
-                       edgecolor="white", linewidth=0.4, zorder=2)
-                bottom += values
+        for ax, (column, source, heading, _) in zip(axes, panels, strict=True):
+            bars = [np.array([by[column].get((g, y), 0.0) for y in years]) for g in groups]
             cap = np.array([caps.loc[(y, source), "cap"] for y in years])
-            ticks = []
-            for xi, y, c, used in zip(x, years, cap, bottom, strict=True):
-                ax.plot([xi - 0.4, xi + 0.4], [c, c], color="black", linewidth=1.4, zorder=3,
-                        solid_capstyle="butt")
-                _annotate(ax, fmt.number(round(c), lang, 0), (xi, c), xytext=(0, 2), textcoords="offset points",
-                            ha="center", va="bottom", fontsize=TEXT_PT)
-                tick = str(y)
-                if c > 0 and used < c * 0.9:
-                    share = fmt.share(used / c, lang)
-                    tick += "\n" + share
-                    low_use.append(share)
-                ticks.append(tick)
-            top = max(top, float(cap.max()), float(bottom.max()))
-            ax.set_title(fmt.label("local" if source == "local" else "cofunding_short", lang))
-            ax.set_xticks(x, ticks)
-            ax.grid(axis="y", zorder=0)
-            ax.set_axisbelow(True)
-            ax.tick_params(axis="x", length=0)
+            top = max(top, _budget_panel(ax, years, bars, cap, heading, lang, low_use))
         for ax in axes if size == "column" else axes[:1]:
             ax.set_ylabel(fmt.label("axis_money", lang))
         axes[0].set_ylim(0, top * 1.14)
@@ -167,15 +148,58 @@ def budget(result: Any, program: Any, *, lang: str = "vi", size: str = "page", t
         note = fmt.label("used_below", lang) if low_use else ""
         if title:
             parts = []
-            for source, key in (("local", "local_short"), ("cofunding", "cofunding_short")):
+            for _, source, _, short in panels:
                 frame = caps.xs(source, level="source")
-                parts.append(f"{fmt.label(key, lang)} {fmt.number(round(frame['used'].sum()), lang, 0)}"
+                parts.append(f"{short} {fmt.number(round(frame['used'].sum()), lang, 0)}"
                              f" / {fmt.number(round(frame['cap'].sum()), lang, 0)}")
             used_word = "đã dùng / kế hoạch vốn" if lang == "vi" else "used / cap"
             sub = f"{used_word} ({fmt.label('million_vnd', lang)}): {'; '.join(parts)}"
             _header(fig, fmt.label("title_budget", lang), f"{name} · {sub}" if name else sub, note)
         _finish(fig)
     return fig
+
+
+def _budget_panel(ax: Any, years: list[Any], bars: list[Any], cap: Any, heading: str, lang: str,
+                  low_use: list[str]) -> float:
+    """One source's panel: the groups' spending stacked per year, the cap as a line over each bar,
+    the share used under a year that uses less than 90% (added to ``low_use``); returns its top."""
+    x = np.arange(len(years))
+    bottom = np.zeros(len(years))
+    for gi, values in enumerate(bars):
+        ax.bar(x, values, 0.62, bottom=bottom, color=GROUP_COLOURS[gi % len(GROUP_COLOURS)],
+               edgecolor="white", linewidth=0.4, zorder=2)
+        bottom += values
+    ticks = []
+    for xi, y, c, used in zip(x, years, cap, bottom, strict=True):
+        ax.plot([xi - 0.4, xi + 0.4], [c, c], color="black", linewidth=1.4, zorder=3, solid_capstyle="butt")
+        _annotate(ax, fmt.number(round(c), lang, 0), (xi, c), xytext=(0, 2), textcoords="offset points",
+                  ha="center", va="bottom", fontsize=TEXT_PT)
+        tick = str(y)
+        if c > 0 and used < c * 0.9:
+            share = fmt.share(used / c, lang)
+            tick += "\n" + share
+            low_use.append(share)
+        ticks.append(tick)
+    ax.set_title(heading)
+    ax.set_xticks(x, ticks)
+    ax.grid(axis="y", zorder=0)
+    ax.set_axisbelow(True)
+    ax.tick_params(axis="x", length=0)
+    return max(float(cap.max()), float(bottom.max()))
+
+
+def _budget_panels(result: Any, program: Any, lang: str) -> list[tuple[str, str, str, str]]:
+    """The budget chart's panels: (allocation column, budget source, heading, short name): the local
+    budget, the co-funding, then each other state source the plan has money and caps for."""
+    panels = [("local_budget", "local", fmt.label("local", lang), fmt.label("local_short", lang)),
+              ("cofunding", "cofunding", fmt.label("cofunding_short", lang), fmt.label("cofunding_short", lang))]
+    sources = set(result.budget.index.get_level_values("source")) if len(result.budget) else set()
+    for s in getattr(program, "extra_sources", ()):
+        column = source_column(s.id)
+        if column in result.allocation.columns and s.id in sources:
+            name = str(s.name.get(lang))
+            panels.append((column, s.id, name, name))
+    return panels
 
 
 # ---------------------------------------------------------------------------------------------

@@ -20,7 +20,10 @@ zeros dropped), so the same input gives the same bytes.
 
 The result folder contract (read by other tools):
 
-``allocation.csv``   task_id, year, quantity, local_budget, cofunding
+``allocation.csv``   task_id, year, quantity, local_budget, cofunding, then one column per other state
+                     source of the program, named by its id (``national``: national khuyến công
+                     funds), so every source's money is in the file; a program with the local budget
+                     and co-funding only has the five columns
 ``achievement.csv``  task_id, target, achieved, share, shortfall, largest_year_share
 ``budget.csv``       year, source, cap, used, slack, shadow_price
 ``summary.json``     status, objective, gap, solver, solver_version, kgkc_opt, input_hash, ...
@@ -47,6 +50,7 @@ from typing import Any
 
 from kgkc_opt.errors import OutputError
 from kgkc_opt.solver.result import Result
+from kgkc_opt.solver.tables import allocation_columns
 
 ALLOCATION_COLUMNS = ("task_id", "year", "quantity", "local_budget", "cofunding")
 ACHIEVEMENT_COLUMNS = ("task_id", "target", "achieved", "share", "shortfall", "largest_year_share")
@@ -88,7 +92,7 @@ def result_files(result: Result, *, extra: Mapping[str, Any] | None = None) -> d
     files = {"summary.json": json.dumps(summary, indent=2, ensure_ascii=False, sort_keys=False) + "\n"}
     if result.has_plan:  # from the result's plain rows: no DataFrame is built
         rows = result.rows
-        files["allocation.csv"] = csv_text(ALLOCATION_COLUMNS, (r._asdict() for r in rows.allocation))
+        files["allocation.csv"] = csv_text(allocation_columns(rows), (r.amounts() for r in rows.allocation))
         files["achievement.csv"] = csv_text(ACHIEVEMENT_COLUMNS, (r._asdict() for r in rows.achievement))
         files["budget.csv"] = csv_text(BUDGET_COLUMNS, (r._asdict() for r in rows.budget), digits=9)
     return files

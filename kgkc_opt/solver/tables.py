@@ -33,6 +33,31 @@ class AllocationRow(NamedTuple):
     quantity: int
     local_budget: float
     cofunding: float
+    #: the program's other state sources (national funds, ...): (source id, money), in the
+    #: program's order; empty for a program with the local budget and co-funding only
+    sources: tuple[tuple[str, float], ...] = ()
+
+    def amounts(self) -> dict[str, float]:
+        """The row's money columns as the result folder writes them: the other state sources'
+        columns named by source id (``source_column``) after local_budget and cofunding."""
+        return {**self._asdict(), **{source_column(sid): amount for sid, amount in self.sources}}
+
+
+#: the allocation's own columns: a source whose id is one of them gets a suffix
+_ALLOCATION_OWN = ("task_id", "year", "quantity", "local_budget", "cofunding", "sources")
+
+
+def source_column(source_id: str) -> str:
+    """The allocation column of another state source: its id (``national``), or ``<id>_funds``
+    where the id is one of the table's own columns."""
+    return f"{source_id}_funds" if source_id in _ALLOCATION_OWN else source_id
+
+
+def allocation_columns(rows: TableRows) -> tuple[str, ...]:
+    """The allocation table's columns: the fixed ones, then one per other state source."""
+    fixed = tuple(c for c in AllocationRow._fields if c != "sources")
+    extra = tuple(source_column(sid) for sid, _ in rows.allocation[0].sources) if rows.allocation else ()
+    return fixed + extra
 
 
 class AchievementRow(NamedTuple):
@@ -78,13 +103,17 @@ def table_rows(
     tasks = {t.task_id: t for t in inp.tasks}
     declared = {t.id: t.years for t in scenario.program.tasks}
     allocation = []
+    # the program's other state sources (national funds, ...): a column each (h13: #24 item 4)
+    state_lines = [line for line in inp.lines if line.funding_source is not None]
     for t in inp.tasks:
         # every year the program lets the task run (a link may keep some at 0)
         for y in declared.get(t.task_id, t.years):
             if y not in inp.local_cap:
                 continue
             q = int(plan.get((t.task_id, y), 0))
-            allocation.append(AllocationRow(t.task_id, int(y), q, float(t.local(y) * q), float(t.cofunding(y) * q)))
+            sources = tuple((str(line.funding_source), float(line.cost(t.task_id, y) * q)) for line in state_lines)
+            allocation.append(AllocationRow(t.task_id, int(y), q, float(t.local(y) * q), float(t.cofunding(y) * q),
+                                            sources))
 
     even = evenness(inp, plan)
     achievement = []
@@ -123,10 +152,11 @@ def table_rows(
 
 
 def allocation_frame(rows: TableRows) -> pd.DataFrame:
-    """index (task_id, year); quantity, local_budget, cofunding."""
+    """index (task_id, year); quantity, local_budget, cofunding, then a column per other state
+    source of the program (``national``, ...: ``allocation_columns``)."""
     import pandas as pd
 
-    frame = pd.DataFrame([r._asdict() for r in rows.allocation], columns=list(AllocationRow._fields))
+    frame = pd.DataFrame([r.amounts() for r in rows.allocation], columns=list(allocation_columns(rows)))
     return frame.astype({"quantity": "int64", "year": "int64"}).set_index(["task_id", "year"])
 
 

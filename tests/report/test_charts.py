@@ -499,3 +499,19 @@ def test_figures_show_in_a_notebook(figures):
     """No pyplot: the figure itself offers a PNG to IPython's display."""
     png = figures[("gains", "vi", "page")]._repr_png_()
     assert png.startswith(b"\x89PNG")
+
+
+def test_budget_chart_has_a_panel_per_source():
+    """A program with national funds: a third panel, titled by the source, its caps and use in
+    the subtitle; Kiên Giang's two panels stay two."""
+    program = kg.load_program(ROOT / "tests" / "fixtures" / "tiny-sources.yaml")
+    result = kg.solve(kg.baseline(program))
+    with strict():
+        fig = charts.budget(result, program)
+    titles = [" ".join(t.split()) for ax in fig.axes for t in (ax.get_title(loc) for loc in ("left", "center", "right"))
+              if t]  # (a long title is wrapped to its panel)
+    assert titles == ["Vốn ngân sách", "Vốn đối ứng", "Kinh phí khuyến công quốc gia"]
+    national = result.budget.xs("national", level="source")
+    used, cap = fmt.number(round(national["used"].sum()), "vi", 0), fmt.number(round(national["cap"].sum()), "vi", 0)
+    assert f"Kinh phí khuyến công quốc gia {used} / {cap}" in " ".join(" ".join(_texts(fig)).split())
+    assert national["used"].sum() > 0

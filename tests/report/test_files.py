@@ -189,3 +189,22 @@ def test_write_file_is_atomic(tmp_path):
     with pytest.raises(OutputError, match="is a folder"):
         export.write_file(tmp_path, "x")
     assert [p.name for p in tmp_path.iterdir()] == ["s.csv"]
+
+
+def test_allocation_carries_every_source_of_the_program(tmp_path):
+    """A program with national funds: allocation.csv has a column for them after the co-funding,
+    and each source's column sums to what budget.csv says the plan uses of it, year by year."""
+    program = kg.load_program(FIXTURES / "tiny-sources.yaml")
+    result = solve_checked(kg.baseline(program))
+    out = export.write_result(result, tmp_path / "out")
+    alloc = read_csv(out / "allocation.csv")
+    assert alloc[0] == ["task_id", "year", "quantity", "local_budget", "cofunding", "national"]
+    rows = [dict(zip(alloc[0], r, strict=True)) for r in alloc[1:]]
+    budget = {(int(r[0]), r[1]): Fraction(r[3]) for r in read_csv(out / "budget.csv")[1:]}
+    national = 0
+    for column, source in (("local_budget", "local"), ("cofunding", "cofunding"), ("national", "national")):
+        for year in program.years:
+            spent = sum(Fraction(r[column]) for r in rows if int(r["year"]) == year)
+            assert spent == budget[(year, source)], (column, year)
+            national += spent if source == "national" else 0
+    assert national > 0  # the plan uses national funds: the column is not an empty echo

@@ -109,6 +109,11 @@ def formula_cells(wb):
                     yield ws.title, c.coordinate
 
 
+def test_same_plan_same_bytes(data, cut20_scenario, cut20_result, gains):
+    """No clock in the file: the same plan gives the same workbook, byte for byte."""
+    assert xlsx.build(cut20_result, cut20_scenario, gains=gains).to_bytes() == data
+
+
 def test_sheets_in_order(wb):
     assert wb.sheetnames == SHEETS
 
@@ -197,7 +202,8 @@ def test_every_sheet_prints_on_a4_landscape(wb):
     for ws in wb.worksheets:
         assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4), ws.title
         assert ws.page_setup.orientation == "landscape", ws.title
-        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        # (fitToWidth absent is its default, 1: XlsxWriter writes only a width other than 1)
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (1, None)
         assert ws.page_setup.fitToHeight == 0
     for title in SHEETS[:4]:
         assert wb[title].print_title_rows, title
@@ -237,6 +243,18 @@ def test_record_sheet(wb, cut20_result):
     assert record["Kết quả tính toán"] == "tối ưu (đã chứng minh)"
     assert record["Thay đổi so với quyết định"] == "Vốn ngân sách các năm 2021–2025 giảm 20%"
     assert record["Mã kiểm tra dữ liệu đầu vào"] == cut20_result.input_hash
+    # numbers as numbers (a number format shows them), not "23,415238 / 24" as text
+    assert record["Tổng tỷ lệ hoàn thành mục tiêu"] == pytest.approx(float(cut20_result.objective))
+    assert record["Giá trị cao nhất có thể (số mục tiêu)"] == cut20_result.max_objective
+    row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == "Tổng tỷ lệ hoàn thành mục tiêu")
+    assert ws.cell(row, 2).data_type == "n" and ws.cell(row, 2).number_format == "0.000000"
+
+
+def test_provenance_in_the_properties_not_in_the_printed_tables(wb, cut20_result):
+    assert cut20_result.input_hash in wb.properties.keywords and "kgkc-opt" in wb.properties.description
+    for title in SHEETS[:4]:
+        texts = [c for row in wb[title].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+        assert not any(cut20_result.input_hash in t or "HiGHS" in t or "kgkc-opt" in t for t in texts), title
 
 
 def test_english_workbook(tmp_path, cut20_scenario, cut20_result, gains):
@@ -354,3 +372,85 @@ def test_a_program_with_other_state_sources_and_ranges():
     assert ach.cell(row, 4).value == "4–6" and ach.cell(row, 5).value == 4
     achieved = int(result.achievement.loc["A.2", "achieved"])
     assert ach.cell(row, 8).value == max(4 - achieved, 0)
+
+
+# --- every source of money: the 2026–2030 program with national funds ----------------------
+
+
+@pytest.fixture(scope="module")
+def an_giang():
+    scenario = kg.load_scenario(SCENARIOS / "an-giang-2026-2030.yaml")
+    result = kg.solve(scenario)
+    return scenario, result, xlsx.build(result, scenario).to_bytes()
+
+
+def _row_named(ws, prefix: str, start: int = FIRST_DATA_ROW) -> int:
+    return next(r for r in range(start, ws.max_row + 1) if str(ws.cell(r, 2).value or "").startswith(prefix))
+
+
+def test_the_2026_2030_annex_shows_every_source_and_the_stated_totals(an_giang):
+    """The annex has a column per source of the program (national funds beside the local budget
+    and the establishments' contributions); TỔNG CỘNG is the sum of the three, each the plan's
+    allocation; under it the program's stated totals, 97,535 = 5,700 + 38,155 + 53,680."""
+    scenario, result, data = an_giang
+    program = scenario.program
+    wb, values = load_workbook(io.BytesIO(data)), load_workbook(io.BytesIO(data), data_only=True)
+    ws, v = wb[SHEETS[0]], values[SHEETS[0]]
+    names = {s.id: s.name.vi for s in program.funding_sources}
+    assert [ws.cell(5, c).value for c in (6, 7, 8, 10)] == ["Tổng số", names["national"], names["local"],
+                                                            names["establishments"]]
+    total = _row_named(ws, "TỔNG CỘNG")
+    spent = result.allocation[["national", "local_budget", "cofunding"]].sum()
+    assert spent["national"] > 0
+    assert [v.cell(total, c).value for c in (7, 8, 10)] == pytest.approx(list(spent))
+    assert v.cell(total, 6).value == pytest.approx(spent.sum())
+    assert ws.cell(total, 6).value == f"=G{total}+H{total}+J{total}"
+    stated = _row_named(ws, "Theo văn bản chương trình", total)
+    assert stated == total + 1
+    figures = [v.cell(stated, c).value for c in (6, 7, 8, 10)]
+    st = program.stated_totals
+    assert figures == [float(st.total), float(st.extra[0][1]), float(st.local), float(st.other)]
+    assert figures[0] == 97535 == sum(figures[1:])
+    # by year: what the plan uses plus what is left is each source's cap; the caps add up to the
+    # totals the program states (its annual table)
+    y = values[SHEETS[1]]
+    total_y = _row_named(y, "TỔNG CỘNG")
+    cap, left = total_y + 1, _row_named(y, "Còn lại", total_y)
+    period = 3 + 4 * len(program.years)
+    for offset, expected in ((1, st.extra[0][1]), (2, st.local), (3, st.other)):
+        col = period + offset
+        assert y.cell(cap, col).value == pytest.approx(float(expected))
+        assert y.cell(total_y, col).value + y.cell(left, col).value == pytest.approx(y.cell(cap, col).value)
+    # the budget sheet's national block refers to the by-year sheet (a formula, not a copied figure)
+    b = wb[SHEETS[2]]
+    assert b.cell(4, 12).value == names["national"] and b.cell(6, 14).value.startswith("='Phân kỳ theo năm'!")
+
+
+def test_kien_giang_keeps_its_two_sources(wb):
+    """A program with the local budget and co-funding only keeps the decision's 13 columns."""
+    ws = wb[SHEETS[0]]
+    assert [ws.cell(5, c).value for c in range(6, 10)] == ["Tổng số", "Vốn NS", "Vốn NS theo QĐ", "Vốn khác"]
+    assert ws.cell(4, 13).value == "Ghi chú" and ws.cell(4, 14).value is None
+
+
+@pytest.mark.skipif(_libreoffice() is None, reason="LibreOffice is not installed (apt-get install libreoffice-calc)")
+def test_libreoffice_computes_the_2026_2030_totals(an_giang, tmp_path):
+    """LibreOffice recalculates every formula of the 2026–2030 workbook (from a copy without the
+    stored values) to the values stored in it."""
+    _, _, data = an_giang
+    src = tmp_path / "ag.xlsx"
+    src.write_bytes(_without_cached_values(data))
+    subprocess.run([_libreoffice(), f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+                    "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "lo-out"), str(src)],
+                   capture_output=True, timeout=300, check=False)
+    done = tmp_path / "lo-out" / "ag.xlsx"
+    if not done.exists():
+        pytest.skip("this LibreOffice cannot convert to xlsx")
+    ours, theirs = load_workbook(io.BytesIO(data), data_only=True), load_workbook(done, data_only=True)
+    formulas = list(formula_cells(load_workbook(io.BytesIO(data))))
+    for sheet, ref in formulas:
+        assert theirs[sheet][ref].value == pytest.approx(ours[sheet][ref].value, abs=1e-6), (sheet, ref)
+    assert len(formulas) > 450
+    annex = theirs[SHEETS[0]]
+    stated = _row_named(annex, "Theo văn bản chương trình")
+    assert annex.cell(stated, 6).value == 97535
