@@ -1,0 +1,162 @@
+"""The annual selection at scale, end to end (issue 27, item 5): ``kgkc-opt annual`` on synthetic
+proposals files of 500, 2,000 and 10,000 rows, each in a fresh process, timed and measured whole.
+
+    python benchmarks/annual_scale.py                       # 500, 2000, 10000
+    python benchmarks/annual_scale.py --sizes 2000 --json out.json
+    python benchmarks/annual_scale.py --profile 2000        # cProfile of one run (top 40 by cumulative)
+
+Each case writes ``synthetic.proposals(program, 2024, n)`` (the benchmark's generator) as a CSV
+file, then runs ``kgkc-opt annual FILE --year 2024 --max-per-commune 3 --min-per-region 1 --out
+DIR`` under ``/usr/bin/time`` (wall clock and the command's own peak resident memory, ``%M``):
+the program's plan, the selection, every reason and least-extra figure, and the result folder
+(CSV tables, workbook, Word brief, summary). The machine's load average (1 min) is printed before
+and after each case. This is a benchmark, not a test: it exits 0 whatever it measures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+for _p in (str(ROOT), str(BENCH)):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+#: The goals of issue 27 item 5: seconds end to end per size, and the peak memory.
+GOALS_S = {2000: 10.0, 10000: 60.0}
+GOAL_MB = 500.0
+COLUMNS = ("proposal_id", "title", "applicant", "commune", "region", "task_id", "units", "total_cost",
+           "requested", "cofunding", "score", "first_time", "documents_complete", "accepts_trim")
+
+
+def write_proposals(path: Path, n: int, year: int = 2024) -> None:
+    """``synthetic.proposals`` of the bundled program as a proposals CSV file."""
+    import synthetic
+
+    import kgkc_opt as kg
+
+    props = synthetic.proposals(kg.load_program(), year, n)
+    yes = {True: "có", False: "không"}
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        for p in props.items:
+            w.writerow([p.id, p.title, p.applicant, p.commune, p.region, p.task_id, p.units, _n(p.total_cost),
+                        _n(p.requested), _n(p.cofunding), _n(p.score), yes[p.first_time], yes[p.documents_complete],
+                        yes[p.accepts_trim]])
+
+
+def _n(x) -> str:
+    """An exact decimal (the generator's figures have at most 2 decimals)."""
+    from decimal import Decimal
+
+    return format(Decimal(x.numerator) / Decimal(x.denominator), "f")
+
+
+def load() -> float:
+    return os.getloadavg()[0]
+
+
+def command(csv_path: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "kgkc_opt", "annual", str(csv_path), "--year", "2024", "--max-per-commune", "3",
+            "--min-per-region", "1", "--out", str(out), "--force", "--lang", "en"]
+
+
+def run_case(n: int, work: Path) -> dict:
+    csv_path = work / f"proposals-{n}.csv"
+    write_proposals(csv_path, n)
+    out = work / f"out-{n}"
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    before = load()
+    t = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *command(csv_path, out)], capture_output=True,
+                          text=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - t
+    peak = None
+    for line in proc.stderr.splitlines():
+        if line.startswith("TIME "):
+            peak = int(line.split()[2]) / 1024
+    row = {"n": n, "exit": proc.returncode, "seconds": wall, "peak_mb": peak, "load_before": before,
+           "load_after": load()}
+    summary = out / "summary.json"
+    if summary.exists():
+        s = json.loads(summary.read_text(encoding="utf-8"))
+        row.update({k: s.get(k) for k in ("funded", "not_funded")})
+        row["timings"] = s.get("timings")
+    sel = out / "selection.csv"
+    if sel.exists():
+        with open(sel, encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        row["figures"] = sum(1 for r in rows if r.get("least_extra") not in (None, ""))
+    if proc.returncode not in (0, 1):
+        row["error"] = proc.stderr[-2000:]
+    return row
+
+
+def profile(n: int, work: Path) -> None:
+    import cProfile
+    import pstats
+
+    csv_path = work / f"proposals-{n}.csv"
+    write_proposals(csv_path, n)
+    from kgkc_opt.cli import main
+
+    prof = cProfile.Profile()
+    prof.enable()
+    try:
+        main(command(csv_path, work / f"out-{n}")[3:])
+    except SystemExit:
+        pass
+    prof.disable()
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+    pstats.Stats(prof).sort_stats("tottime").print_stats(25)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--sizes", nargs="+", type=int, default=[500, 2000, 10000])
+    p.add_argument("--json", metavar="FILE")
+    p.add_argument("--profile", type=int, metavar="N")
+    args = p.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kgkc-annual-") as tmp:
+        work = Path(tmp)
+        if args.profile:
+            profile(args.profile, work)
+            return 0
+        rows = []
+        print(f"kgkc-opt annual end to end (synthetic.proposals; at most 3 per commune, at least 1 per region); "
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} cores")
+        print(f"{'proposals':>9s} {'exit':>4s} {'seconds':>8s} {'peak MB':>8s} {'funded':>6s} {'figures':>7s} "
+              f"{'load before/after':>17s}  goal")
+        for n in args.sizes:
+            row = run_case(n, work)
+            rows.append(row)
+            goal = GOALS_S.get(n)
+            verdict = "" if goal is None else (
+                f"< {goal:g} s and < {GOAL_MB:g} MB: "
+                + ("MET" if row["exit"] == 0 and row["seconds"] < goal and (row["peak_mb"] or 0) < GOAL_MB
+                   else "NOT MET"))
+            print(f"{n:9d} {row['exit']:4d} {row['seconds']:8.2f} {row['peak_mb'] or 0:8.1f} "
+                  f"{row.get('funded', '-')!s:>6s} {row.get('figures', '-')!s:>7s} "
+                  f"{row['load_before']:8.2f}/{row['load_after']:<8.2f}  {verdict}", flush=True)
+            if "timings" in row and row["timings"]:
+                print("          stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in row["timings"].items()
+                                                       if isinstance(v, (int, float))))
+            if "error" in row:
+                print(row["error"])
+        if args.json:
+            Path(args.json).write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
