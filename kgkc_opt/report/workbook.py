@@ -31,6 +31,7 @@ import io
 import re
 import textwrap
 import zipfile
+from copy import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,22 +93,33 @@ def money_format(value: float | None) -> str:
 class _Sheet:
     ws: Worksheet
     cache: dict[tuple[str, str], float] = field(default_factory=dict)
+    #: each style of a cell written (its arguments) -> the indices openpyxl gave it in the
+    #: workbook's style tables: a thousand-row sheet styles each cell by a copy (the same file)
+    styles: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def cell(self, row: int, col: int, value: Any = None, *, bold: bool = False, italic: bool = False,
              number_format: str | None = None, wrap: bool = False, align: str | None = None,
              fill: PatternFill | None = None, border: bool = True, colour: str | None = None,
              size: float = BODY_PT) -> Any:
         c = as_text(self.ws.cell(row=row, column=col, value=value))  # (a text is never a formula)
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)
+        horizontal = align or ("right" if numeric else None)
+        key = (bold, italic, size, colour, number_format, horizontal, wrap, fill, border)
+        fresh = not c.has_style
+        known = self.styles.get(key) if fresh else None
+        if known is not None:  # a style already in the workbook's tables: its indices copied, not searched
+            c._style = copy(known)
+            return c
         c.font = _font(bold, italic, size, colour)
         if number_format:
             c.number_format = number_format
-        numeric = isinstance(value, int | float) and not isinstance(value, bool)
-        horizontal = align or ("right" if numeric else None)
         c.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
         if fill is not None:
             c.fill = fill
         if border:
             c.border = BORDER
+        if fresh:
+            self.styles[key] = copy(c._style)
         return c
 
     def formula(self, row: int, col: int, formula: str, value: float, *, money: bool = True,
