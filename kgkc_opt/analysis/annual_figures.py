@@ -135,6 +135,8 @@ class _Forced:
         self.kept = sum(1 for x in chosen if x.kept)
         self.progress = value(sin, "progress", funded)
         self.least = sin.regions()
+        self._cheap: frozenset[str] | None = None
+        self._level: dict[Fraction, frozenset[str]] = {}
         self._sums: dict[frozenset[str], tuple[frozenset[str], Fraction, dict[str, int], dict[str, int]]] = {}
 
     def _forced_sums(self, fund: frozenset[str]) -> tuple[frozenset[str], Fraction, dict[str, int], dict[str, int]]:
@@ -151,6 +153,25 @@ class _Forced:
             cof = sum((x.cofunding for x in every.values()), Fraction(0))
             self._sums[fund] = (frozenset(every), cof, units, places)
         return self._sums[fund]
+
+    def restricted(self, c: Candidate) -> frozenset[str]:
+        """The proposals of ``_restricted_witness``'s model: the selection, the started ones,
+        ``c``, those of ``c``'s score and the ``RESTRICTED_PER_TASK`` cheapest of each task by
+        support and by co-funding (those that may be funded)."""
+        if self._cheap is None:
+            tasks: dict[str, list[Candidate]] = {}
+            for x in self.sin.candidates:
+                if x.fixed is not False:
+                    tasks.setdefault(x.task_id, []).append(x)
+            cheap: set[str] = set()
+            for xs in tasks.values():
+                for key in ((lambda x: (x.support, x.id)), (lambda x: (x.cofunding, x.id))):
+                    cheap.update(x.id for x in sorted(xs, key=key)[:RESTRICTED_PER_TASK])
+            self._cheap = frozenset(cheap) | self.funded | {x.id for x in self.started}
+        if c.score not in self._level:
+            self._level[c.score] = frozenset(x.id for x in self.sin.candidates
+                                             if x.score == c.score and x.fixed is not False)
+        return self._cheap | self._level[c.score] | {c.id}
 
     def impossible(self, c: Candidate, fund: Collection[str]) -> bool:
         sin = self.sin
@@ -213,6 +234,8 @@ def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str
         return Fraction(0), (None if again is None else again(Fraction(0)))
     if screen is not None and screen.impossible(c, fund):
         return None, None
+    if forced is not None and _restricted_witness(sin, c, keep, fund, forced, backend):
+        return Fraction(0), (None if again is None else again(Fraction(0)))
     m = linear_selection(sin, keep=keep, force=c.id, least_budget=True, prepared=pre, fund=fund)
     out = backend.solve(m, options=SELECTION_OPTIONS)
     if out.status == Status.INFEASIBLE:
@@ -243,6 +266,29 @@ def _swap_witness(sin: SelectionInput, funded: frozenset[str], c: Candidate, kee
         kept = dict(keep)
         lower = [x for x in lower if forced.swap_may_hold(x, c, kept)]
     return any(_holds(sin, (funded - {x.id}) | {c.id}, c, keep, sin.budget, fund) for x in lower)
+
+
+#: The cheapest proposals of each task (by support and by co-funding) a restricted model may add
+#: to the selection (``_restricted_witness``).
+RESTRICTED_PER_TASK = 15
+
+
+def _restricted_witness(sin: SelectionInput, c: Candidate, keep: list[tuple[str, Fraction]],
+                        fund: Collection[str], forced: _Forced, backend: Backend) -> bool:
+    """A selection within the budget that funds ``c`` and keeps ``keep``, found by the
+    least-budget model restricted to the selection, ``c``, the proposals of ``c``'s score and the
+    cheapest of each task (``_Forced.restricted``), and checked in exact arithmetic against every
+    row of the whole input: its least extra budget is then 0. (A restriction's selection is one of
+    the whole model's, so the figure is the same; when the restriction finds none within the
+    budget, the whole model decides.)"""
+    ids = forced.restricted(c)
+    sub = replace(sin, candidates=tuple(x for x in sin.candidates if x.id in ids))
+    out = backend.solve(linear_selection(sub, keep=keep, force=c.id, least_budget=True, fund=fund),
+                        options=SELECTION_OPTIONS)
+    if out.status != Status.OPTIMAL or out.values is None:
+        return False
+    chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
+    return _holds(sin, chosen, c, keep, sin.budget, fund)
 
 
 def _holds(sin: SelectionInput, chosen: frozenset[str], c: Candidate, keep: list[tuple[str, Fraction]],
