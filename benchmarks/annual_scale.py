@@ -16,6 +16,7 @@ and after each case. This is a benchmark, not a test: it exits 0 whatever it mea
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
 import os
@@ -112,10 +113,8 @@ def profile(n: int, work: Path) -> None:
 
     prof = cProfile.Profile()
     prof.enable()
-    try:
+    with contextlib.suppress(SystemExit):
         main(command(csv_path, work / f"out-{n}")[3:])
-    except SystemExit:
-        pass
     prof.disable()
     pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
     pstats.Stats(prof).sort_stats("tottime").print_stats(25)
@@ -148,7 +147,7 @@ def main() -> int:
             print(f"{n:9d} {row['exit']:4d} {row['seconds']:8.2f} {row['peak_mb'] or 0:8.1f} "
                   f"{row.get('funded', '-')!s:>6s} {row.get('figures', '-')!s:>7s} "
                   f"{row['load_before']:8.2f}/{row['load_after']:<8.2f}  {verdict}", flush=True)
-            if "timings" in row and row["timings"]:
+            if row.get("timings"):
                 print("          stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in row["timings"].items()
                                                        if isinstance(v, (int, float))))
             if "error" in row:

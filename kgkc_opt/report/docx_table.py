@@ -49,9 +49,8 @@ def sized_table(word: Any, header: list[str], rows: list[list[str]], widths_cm: 
 
 def _row(tbl: Any, values: list[str], tcprs: list[Any], numeric: set[int], sz: str, bold: bool,
          who: int | None) -> None:
-    from lxml import etree
-
     from docx.oxml.ns import qn
+    from lxml import etree  # type: ignore[import-untyped]  (python-docx's own XML library)
 
     sub = etree.SubElement
     tr = sub(tbl, qn("w:tr"))
@@ -76,10 +75,9 @@ def _row(tbl: Any, values: list[str], tcprs: list[Any], numeric: set[int], sz: s
 
 def _run(p: Any, text: str, sz: str, bold: bool, italic: bool) -> None:
     """``<w:r><w:rPr>[<w:b/>][<w:i/>]<w:sz/></w:rPr>text</w:r>`` as python-docx writes it."""
-    from lxml import etree
-
     from docx.oxml.ns import qn
     from docx.oxml.text.run import _RunContentAppender
+    from lxml import etree  # type: ignore[import-untyped]  (python-docx's own XML library)
 
     sub = etree.SubElement
     r = sub(p, qn("w:r"))

@@ -31,8 +31,8 @@ import io
 import re
 import textwrap
 import zipfile
-from copy import copy
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -6,8 +6,8 @@ import pytest
 
 pytest.importorskip("docx")
 
-from kgkc_opt.report.brief_writers import Word  # noqa: E402
-from kgkc_opt.report.docx_table import sized_table  # noqa: E402
+from kgkc_opt.report.brief_writers import Word
+from kgkc_opt.report.docx_table import sized_table
 
 HEADER = ["TT", "Mã", "Tên đề án, đơn vị", "Số tiền"]
 WIDTHS = [1.0, 2.5, 4.5, 1.8]
