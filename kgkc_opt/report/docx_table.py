@@ -50,7 +50,7 @@ def sized_table(word: Any, header: list[str], rows: list[list[str]], widths_cm: 
 def _row(tbl: Any, values: list[str], tcprs: list[Any], numeric: set[int], sz: str, bold: bool,
          who: int | None) -> None:
     from docx.oxml.ns import qn
-    from lxml import etree  # type: ignore[import-untyped]  (python-docx's own XML library)
+    from lxml import etree  # type: ignore[import-untyped]
 
     sub = etree.SubElement
     tr = sub(tbl, qn("w:tr"))
@@ -77,7 +77,7 @@ def _run(p: Any, text: str, sz: str, bold: bool, italic: bool) -> None:
     """``<w:r><w:rPr>[<w:b/>][<w:i/>]<w:sz/></w:rPr>text</w:r>`` as python-docx writes it."""
     from docx.oxml.ns import qn
     from docx.oxml.text.run import _RunContentAppender
-    from lxml import etree  # type: ignore[import-untyped]  (python-docx's own XML library)
+    from lxml import etree  # type: ignore[import-untyped]
 
     sub = etree.SubElement
     r = sub(p, qn("w:r"))
