@@ -7,10 +7,13 @@ proposals files of 500, 2,000 and 10,000 rows, each in a fresh process, timed an
 
 Each case writes ``synthetic.proposals(program, 2024, n)`` (the benchmark's generator) as a CSV
 file, then runs ``kgkc-opt annual FILE --year 2024 --max-per-commune 3 --min-per-region 1 --out
-DIR`` under ``/usr/bin/time`` (wall clock and the command's own peak resident memory, ``%M``):
+DIR`` under ``/usr/bin/time`` (wall clock, the command's own CPU time, user and system, and its
+peak resident memory, ``%M``):
 the program's plan, the selection, every reason and least-extra figure, and the result folder
 (CSV tables, workbook, Word brief, summary). The machine's load average (1 min) is printed before
-and after each case. This is a benchmark, not a test: it exits 0 whatever it measures.
+and after each case: on a machine shared with other work, the wall clock is the CPU time
+stretched by the load, and the CPU time (one thread: HiGHS runs with one worker here) is what the
+command takes on an idle machine. This is a benchmark, not a test: it exits 0 whatever it measures.
 """
 
 from __future__ import annotations
@@ -79,15 +82,16 @@ def run_case(n: int, work: Path) -> dict:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     before = load()
     t = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M", *command(csv_path, out)], capture_output=True,
+    proc = subprocess.run(["/usr/bin/time", "-f", "TIME %e %M %U %S", *command(csv_path, out)], capture_output=True,
                           text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t
-    peak = None
+    peak = cpu = None
     for line in proc.stderr.splitlines():
         if line.startswith("TIME "):
-            peak = int(line.split()[2]) / 1024
-    row = {"n": n, "exit": proc.returncode, "seconds": wall, "peak_mb": peak, "load_before": before,
-           "load_after": load()}
+            parts = line.split()
+            peak, cpu = int(parts[2]) / 1024, float(parts[3]) + float(parts[4])
+    row = {"n": n, "exit": proc.returncode, "seconds": wall, "cpu_seconds": cpu, "peak_mb": peak,
+           "load_before": before, "load_after": load()}
     summary = out / "summary.json"
     if summary.exists():
         s = json.loads(summary.read_text(encoding="utf-8"))
@@ -134,17 +138,18 @@ def main() -> int:
         rows = []
         print(f"kgkc-opt annual end to end (synthetic.proposals; at most 3 per commune, at least 1 per region); "
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; {os.cpu_count()} cores")
-        print(f"{'proposals':>9s} {'exit':>4s} {'seconds':>8s} {'peak MB':>8s} {'funded':>6s} {'figures':>7s} "
-              f"{'load before/after':>17s}  goal")
+        print(f"{'proposals':>9s} {'exit':>4s} {'seconds':>8s} {'CPU s':>7s} {'peak MB':>8s} {'funded':>6s} "
+              f"{'figures':>7s} {'load before/after':>17s}  goal (wall clock; CPU time)")
         for n in args.sizes:
             row = run_case(n, work)
             rows.append(row)
             goal = GOALS_S.get(n)
+            ok = row["exit"] == 0 and (row["peak_mb"] or 0) < GOAL_MB
             verdict = "" if goal is None else (
-                f"< {goal:g} s and < {GOAL_MB:g} MB: "
-                + ("MET" if row["exit"] == 0 and row["seconds"] < goal and (row["peak_mb"] or 0) < GOAL_MB
-                   else "NOT MET"))
-            print(f"{n:9d} {row['exit']:4d} {row['seconds']:8.2f} {row['peak_mb'] or 0:8.1f} "
+                f"< {goal:g} s and < {GOAL_MB:g} MB: " + ("MET" if ok and row["seconds"] < goal else "NOT MET")
+                + "; " + ("MET" if ok and (row["cpu_seconds"] or goal) < goal else "NOT MET"))
+            print(f"{n:9d} {row['exit']:4d} {row['seconds']:8.2f} {row['cpu_seconds'] or 0:7.2f} "
+                  f"{row['peak_mb'] or 0:8.1f} "
                   f"{row.get('funded', '-')!s:>6s} {row.get('figures', '-')!s:>7s} "
                   f"{row['load_before']:8.2f}/{row['load_after']:<8.2f}  {verdict}", flush=True)
             if row.get("timings"):
