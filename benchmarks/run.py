@@ -425,6 +425,11 @@ def bench_annual(quick: bool) -> dict:
          f"verified, in {big['reasons']:.2f} s", big["no_reason"] == 0 and big["reasons"] < GOAL_ANNUAL_REASONS_S,
          f"the example file's {ex['n']} proposals: {ex['with_figure']} least-extra figures (each a MIP and a "
          f"proof at one đồng less) in {ex['reasons']:.2f} s; selection {ex['selection']:.3f} s")
+    if not quick:  # issue 27 item 5: end to end at 2,000 and 10,000 proposals (benchmarks/annual_scale.py)
+        import annual_scale
+
+        print()
+        r["scale"] = annual_scale.measure(sorted(annual_scale.GOALS_S), goal)
     return r
 
 

@@ -77,10 +77,13 @@ class _Screen:
     def __init__(self, sin: SelectionInput, values: Mapping[str, Fraction], pre: Prepared, backend: Backend):
         self.compiled: Compiled | None = None
         self.sin = sin
+        self._forced: _Forced | None = None
         if isinstance(backend, HighsBackend):
             m = linear_selection(sin, keep=figure_keep(sin, values), least_budget=True, prepared=pre)
             self.model = replace(m, col_integer=[False] * len(m.col_integer))
             self.compiled = Compiled(self.model, backend)
+            self.col_lower = np.asarray(self.model.col_lower, dtype=np.float64)  # once, not per proposal
+            self.col_upper = np.asarray(self.model.col_upper, dtype=np.float64)
             self.levels = [(self.compiled.row_of[f"keep[{k}]"], level) for k, _ in figure_keep(sin, values)
                            if (level := stage_score(k)) is not None]
 
@@ -93,10 +96,121 @@ class _Screen:
         j = np.array([self.model.variables[i] for i in (c.id, *sorted(fund))])
         self.compiled.set_col_bounds(j, np.ones(len(j)), np.ones(len(j)))
         status, _ = self.compiled.solve()
-        self.compiled.set_col_bounds(j, np.asarray(self.model.col_lower)[j], np.asarray(self.model.col_upper)[j])
+        self.compiled.set_col_bounds(j, self.col_lower[j], self.col_upper[j])
         if len(lifted):
             self.compiled.set_row_upper(lifted, self.compiled.row_upper[lifted])
         return status == Status.INFEASIBLE
+
+    def forced(self, funded: frozenset[str]) -> _Forced:
+        """The exact sums of the selection ``funded`` (``_Forced``), made once per selection."""
+        if self._forced is None or self._forced.funded != funded:
+            self._forced = _Forced(self.sin, funded)
+        return self._forced
+
+
+class _Forced:
+    """Exact sums of one selection, for sound proofs that need no solve (each one a row of the
+    least-extra-budget model broken in exact arithmetic, so its integer model has no solution):
+
+    - ``impossible(c, fund)``: the proposals every such selection funds (``c``, ``fund`` and the
+      started ones) alone break the co-funding, ``c``'s task's quantity or its commune's cap;
+    - ``swap_may_hold(x, c)``: the selection with ``c`` in the place of ``x`` keeps ``c``'s task's
+      quantity, its commune's cap, ``x``'s region's least, the kept proposals and the progress
+      (a necessary test; ``_holds`` decides).
+    """
+
+    def __init__(self, sin: SelectionInput, funded: frozenset[str]):
+        self.sin = sin
+        self.funded = funded
+        self.by_id = {x.id: x for x in sin.candidates}
+        self.started = [x for x in sin.candidates if x.fixed is True]
+        chosen = [x for x in sin.candidates if x.id in funded]
+        self.units: dict[str, int] = {}
+        self.places: dict[str, int] = {}
+        self.regions: dict[str, int] = {}
+        for x in chosen:
+            self.units[x.task_id] = self.units.get(x.task_id, 0) + x.units
+            self.places[x.place] = self.places.get(x.place, 0) + 1
+            self.regions[x.region] = self.regions.get(x.region, 0) + 1
+        self.kept = sum(1 for x in chosen if x.kept)
+        self.progress = value(sin, "progress", funded)
+        self.least = sin.regions()
+        self._cheap: frozenset[str] | None = None
+        self._level: dict[Fraction, frozenset[str]] = {}
+        self._sums: dict[frozenset[str], tuple[frozenset[str], Fraction, dict[str, int], dict[str, int]]] = {}
+
+    def _forced_sums(self, fund: frozenset[str]) -> tuple[frozenset[str], Fraction, dict[str, int], dict[str, int]]:
+        """The proposals funded whatever with ``fund`` (the started ones and ``fund``), their
+        co-funding, units per task and count per commune."""
+        if fund not in self._sums:
+            every = {x.id: x for x in self.started}
+            every.update((i, self.by_id[i]) for i in fund)
+            units: dict[str, int] = {}
+            places: dict[str, int] = {}
+            for x in every.values():
+                units[x.task_id] = units.get(x.task_id, 0) + x.units
+                places[x.place] = places.get(x.place, 0) + 1
+            cof = sum((x.cofunding for x in every.values()), Fraction(0))
+            self._sums[fund] = (frozenset(every), cof, units, places)
+        return self._sums[fund]
+
+    def restricted(self, c: Candidate) -> frozenset[str]:
+        """The proposals of ``_restricted_witness``'s model: the selection, the started ones,
+        ``c``, those of ``c``'s score and the ``RESTRICTED_PER_TASK`` cheapest of each task by
+        support and by co-funding (those that may be funded)."""
+        if self._cheap is None:
+            tasks: dict[str, list[Candidate]] = {}
+            for x in self.sin.candidates:
+                if x.fixed is not False:
+                    tasks.setdefault(x.task_id, []).append(x)
+            cheap: set[str] = set()
+            for xs in tasks.values():
+                for key in ((lambda x: (x.support, x.id)), (lambda x: (x.cofunding, x.id))):
+                    cheap.update(x.id for x in sorted(xs, key=key)[:RESTRICTED_PER_TASK])
+            self._cheap = frozenset(cheap) | self.funded | {x.id for x in self.started}
+        if c.score not in self._level:
+            self._level[c.score] = frozenset(x.id for x in self.sin.candidates
+                                             if x.score == c.score and x.fixed is not False)
+        return self._cheap | self._level[c.score] | {c.id}
+
+    def impossible(self, c: Candidate, fund: Collection[str]) -> bool:
+        sin = self.sin
+        if c.fixed is False:
+            return True
+        ids, cof, units, places = self._forced_sums(frozenset(fund))
+        if c.id not in ids:
+            cof, n, k = cof + c.cofunding, units.get(c.task_id, 0) + c.units, places.get(c.place, 0) + 1
+        else:
+            n, k = units.get(c.task_id, 0), places.get(c.place, 0)
+        if sin.cofunding is not None and cof > sin.cofunding:
+            return True
+        if n > sin.remaining.get(c.task_id, 0):
+            return True
+        return sin.max_per_commune is not None and k > sin.max_per_commune
+
+    def swap_may_hold(self, x: Candidate, c: Candidate, keep: Mapping[str, Fraction]) -> bool:
+        sin = self.sin
+        if x.fixed is True or c.fixed is False or c.id in self.funded or x.id not in self.funded:
+            return False
+        if "kept" in keep and self.kept - x.kept + c.kept < keep["kept"]:
+            return False
+        after = self.units.get(c.task_id, 0) - (x.units if x.task_id == c.task_id else 0) + c.units
+        if after > sin.remaining.get(c.task_id, 0):
+            return False
+        if sin.max_per_commune is not None and (self.places.get(c.place, 0) - (x.place == c.place) + 1
+                                                > sin.max_per_commune):
+            return False
+        if x.region in self.least and x.region != c.region and self.regions[x.region] - 1 < self.least[x.region]:
+            return False
+        if "progress" not in keep:
+            return True
+        progress = self.progress
+        for t in {x.task_id, c.task_id}:
+            before = self.units.get(t, 0)
+            now = before - (x.units if x.task_id == t else 0) + (c.units if c.task_id == t else 0)
+            planned = sin.planned.get(t, 0)
+            progress += sin.unit_progress.get(t, Fraction(0)) * (min(now, planned) - min(before, planned))
+        return progress >= keep["progress"]
 
 
 def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str, Fraction], c: Candidate,
@@ -113,9 +227,14 @@ def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str
     fund = (figure_fund(sin, funded, c) if _known is None or sin.rule != "merit"
             else frozenset(x.id for x in _known[0] if x.score > c.score))
     pre = prepared if prepared is not None else Prepared(sin)
+    forced = screen.forced(funded) if screen is not None else None
+    if forced is not None and forced.impossible(c, fund):  # a row broken by what it must fund: no solve
+        return None, None
+    if _swap_witness(sin, funded, c, keep, fund, _known, forced):  # 0 is the least: a selection checked exactly
+        return Fraction(0), (None if again is None else again(Fraction(0)))
     if screen is not None and screen.impossible(c, fund):
         return None, None
-    if _swap_witness(sin, funded, c, keep, fund, _known):  # 0 is the least: a selection checked exactly shows it
+    if forced is not None and _restricted_witness(sin, c, keep, fund, forced, backend):
         return Fraction(0), (None if again is None else again(Fraction(0)))
     m = linear_selection(sin, keep=keep, force=c.id, least_budget=True, prepared=pre, fund=fund)
     out = backend.solve(m, options=SELECTION_OPTIONS)
@@ -134,8 +253,8 @@ def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str
 
 
 def _swap_witness(sin: SelectionInput, funded: frozenset[str], c: Candidate, keep: list[tuple[str, Fraction]],
-                  fund: Collection[str], known: tuple[list[Candidate], tuple[Fraction, Fraction]] | None = None
-                  ) -> bool:
+                  fund: Collection[str], known: tuple[list[Candidate], tuple[Fraction, Fraction]] | None = None,
+                  forced: _Forced | None = None) -> bool:
     """A selection within the budget that funds ``c`` and keeps ``keep``, found by adding ``c`` in
     the place of one funded proposal with a score no higher (checked in exact arithmetic): its least
     extra budget is then 0, without a solve."""
@@ -143,7 +262,33 @@ def _swap_witness(sin: SelectionInput, funded: frozenset[str], c: Candidate, kee
     lower = [x for x in chosen if x.fixed is not True and x.score <= c.score
              and local - x.support + c.support <= sin.budget  # the money first: a cheap necessary test
              and (sin.cofunding is None or cof - x.cofunding + c.cofunding <= sin.cofunding)]
+    if forced is not None:  # the rows a swap changes, exactly: only a swap that passes is checked whole
+        kept = dict(keep)
+        lower = [x for x in lower if forced.swap_may_hold(x, c, kept)]
     return any(_holds(sin, (funded - {x.id}) | {c.id}, c, keep, sin.budget, fund) for x in lower)
+
+
+#: The cheapest proposals of each task (by support and by co-funding) a restricted model may add
+#: to the selection (``_restricted_witness``).
+RESTRICTED_PER_TASK = 15
+
+
+def _restricted_witness(sin: SelectionInput, c: Candidate, keep: list[tuple[str, Fraction]],
+                        fund: Collection[str], forced: _Forced, backend: Backend) -> bool:
+    """A selection within the budget that funds ``c`` and keeps ``keep``, found by the
+    least-budget model restricted to the selection, ``c``, the proposals of ``c``'s score and the
+    cheapest of each task (``_Forced.restricted``), and checked in exact arithmetic against every
+    row of the whole input: its least extra budget is then 0. (A restriction's selection is one of
+    the whole model's, so the figure is the same; when the restriction finds none within the
+    budget, the whole model decides.)"""
+    ids = forced.restricted(c)
+    sub = replace(sin, candidates=tuple(x for x in sin.candidates if x.id in ids))
+    out = backend.solve(linear_selection(sub, keep=keep, force=c.id, least_budget=True, fund=fund),
+                        options=SELECTION_OPTIONS)
+    if out.status != Status.OPTIMAL or out.values is None:
+        return False
+    chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
+    return _holds(sin, chosen, c, keep, sin.budget, fund)
 
 
 def _holds(sin: SelectionInput, chosen: frozenset[str], c: Candidate, keep: list[tuple[str, Fraction]],

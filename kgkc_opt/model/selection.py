@@ -145,11 +145,15 @@ class SelectionInput:
         min(k, the proposals that may be funded there)."""
         if not self.min_per_region:
             return {}
-        open_: dict[str, int] = {}
-        for c in self.candidates:
-            if c.region:
-                open_[c.region] = open_.get(c.region, 0) + (c.fixed is not False)
-        return {r: min(self.min_per_region, n) for r, n in sorted(open_.items()) if n}
+        cached = self.__dict__.get("_regions")
+        if cached is None:  # computed once per input (every exact check asks)
+            open_: dict[str, int] = {}
+            for c in self.candidates:
+                if c.region:
+                    open_[c.region] = open_.get(c.region, 0) + (c.fixed is not False)
+            cached = {r: min(self.min_per_region, n) for r, n in sorted(open_.items()) if n}
+            object.__setattr__(self, "_regions", cached)
+        return dict(cached)
 
 
 def merit_stage(score: Fraction) -> str:
@@ -249,6 +253,18 @@ class Prepared:
             self.cofunding, self.cofunding_bound, _ = integral_row([c.cofunding for c in sin.candidates],
                                                                    sin.cofunding)
         self._budget: dict[Fraction, tuple[list[int], int]] = {}
+        self._least: dict[Fraction, tuple[int, list[float]]] = {}
+        self.ids = [c.id for c in sin.candidates]
+        #: each candidate's score level as a small integer (merit stages compare these, not Fractions)
+        levels: dict[Fraction, int] = {}
+        self.level = [levels.setdefault(c.score, len(levels)) for c in sin.candidates]
+        self.levels = levels
+        #: the candidates of each task, commune and region, in the input's order
+        self.by_task: dict[str, list[Candidate]] = {}
+        self.by_place: dict[str, list[str]] = {}
+        for c in sin.candidates:
+            self.by_task.setdefault(c.task_id, []).append(c)
+            self.by_place.setdefault(c.place, []).append(c.id)
 
     def objective(self, name: str) -> tuple[list[int], Fraction]:
         """An objective's coefficients as integers (one per candidate; per task for progress) and
@@ -256,10 +272,19 @@ class Prepared:
         if name not in self.objectives:
             level = stage_score(name)
             if level is not None:  # a merit stage: 1 for the proposals of that score
-                self.objectives[name] = ([int(c.score == level) for c in self.sin.candidates], Fraction(1))
+                key = self.levels.get(level, -1)
+                self.objectives[name] = ([int(k == key) for k in self.level], Fraction(1))
             else:
                 self.objectives[name] = _integers([c.coefficient(name) for c in self.sin.candidates])
         return self.objectives[name]
+
+    def least_budget(self, cap: Fraction) -> tuple[int, list[float]]:
+        """The least-extra-budget row's scale d (one unit = 1/d million VND, a whole number of
+        đồng) and each candidate's support in those units."""
+        if cap not in self._least:
+            d = lcm_of_denominators([*self.support, cap, DONG])
+            self._least[cap] = (d, [float(a * d) for a in self.support])
+        return self._least[cap]
 
     def budget(self, cap: Fraction) -> tuple[list[int], int]:
         if cap not in self._budget:
@@ -300,11 +325,13 @@ def linear_selection(
     cap = sin.budget if budget is None else budget
     _budget(m, pre, cols, cap, least_budget)
     _cofunding(m, pre, cols)
-    _quantities(m, sin, cols, counted)
-    _spread(m, sin, cols)
+    _quantities(m, pre, cols, counted)
+    _spread(m, pre, cols)
+
+    f_cols = [cols[i] for i in ids]
 
     def columns(name: str) -> list[int]:
-        return [counted[t] for t in pre.tasks] if name == "progress" else [cols[i] for i in ids]
+        return [counted[t] for t in pre.tasks] if name == "progress" else f_cols
 
     for name, kept in keep:
         coefficients, scale = pre.objective(name)
@@ -327,7 +354,8 @@ def linear_selection(
     for name, weight in weighted:  # several merit stages at once: integer weights, each dominating
         coefficients, _ = pre.objective(name)
         for j, a in zip(columns(name), coefficients, strict=True):
-            m.col_cost[j] -= float(a * weight)
+            if a:  # (a zero would leave the cost as it is)
+                m.col_cost[j] -= float(a * weight)
         m.extra["objective"] = ("weighted", Fraction(1))
     return m
 
@@ -342,10 +370,10 @@ def _budget(m: LinearModel, pre: Prepared, cols: Mapping[str, int], cap: Fractio
         m.row("budget", terms, -INF, float(bound), info)
         return
     # Σ support·f − δ ≤ B with δ ≥ 0 in whole đồng: every coefficient an integer number of đồng
-    d = lcm_of_denominators([*pre.support, cap, DONG])
+    d, scaled = pre.least_budget(cap)
     delta = m.col("extra", 0.0, INF, integer=True, cost=1.0)  # in units of 1/d million VND
     m.extra["extra_unit"] = Fraction(1, d)
-    terms = [(cols[i], float(a * d)) for i, a in zip(ids, pre.support, strict=True) if a]
+    terms = [(cols[i], a) for i, a in zip(ids, scaled, strict=True) if a]
     m.row("budget", [*terms, (delta, -1.0)], -INF, float(cap * d), info)
 
 
@@ -359,11 +387,9 @@ def _cofunding(m: LinearModel, pre: Prepared, cols: Mapping[str, int]) -> None:
           RowInfo("cofunding", "money", f"co-funding {sin.year}", year=sin.year))
 
 
-def _quantities(m: LinearModel, sin: SelectionInput, cols: Mapping[str, int], counted: Mapping[str, int]) -> None:
-    tasks: dict[str, list[Candidate]] = {}
-    for c in sin.candidates:
-        tasks.setdefault(c.task_id, []).append(c)
-    for t, cands in tasks.items():
+def _quantities(m: LinearModel, pre: Prepared, cols: Mapping[str, int], counted: Mapping[str, int]) -> None:
+    sin = pre.sin
+    for t, cands in pre.by_task.items():
         terms = [(cols[c.id], float(c.units)) for c in cands]
         key = f"quantity[{t}]"
         m.row(key, terms, -INF, float(sin.remaining.get(t, 0)),
@@ -373,18 +399,20 @@ def _quantities(m: LinearModel, sin: SelectionInput, cols: Mapping[str, int], co
               RowInfo(key, "progress", f"units of {t} counted as progress in {sin.year}", year=sin.year, task_id=t))
 
 
-def _spread(m: LinearModel, sin: SelectionInput, cols: Mapping[str, int]) -> None:
+def _spread(m: LinearModel, pre: Prepared, cols: Mapping[str, int]) -> None:
+    sin = pre.sin
     if sin.max_per_commune is not None:
-        communes: dict[str, list[str]] = {}
-        for c in sin.candidates:
-            communes.setdefault(c.place, []).append(c.id)
-        for name, members in communes.items():
+        for name, members in pre.by_place.items():
             if len(members) > sin.max_per_commune:
                 key = f"commune[{name}]"
                 m.row(key, [(cols[i], 1.0) for i in members], -INF, float(sin.max_per_commune),
                       RowInfo(key, "spread", f"at most {sin.max_per_commune} per commune"))
-    for region, k in sin.regions().items():
-        key = f"region[{region}]"
-        members = [c.id for c in sin.candidates if c.region == region]
-        m.row(key, [(cols[i], 1.0) for i in members], float(k), INF,
-              RowInfo(key, "spread", f"at least {k} in region {region}"))
+    regions = sin.regions()
+    if regions:
+        by_region: dict[str, list[str]] = {}
+        for c in sin.candidates:
+            by_region.setdefault(c.region, []).append(c.id)
+        for region, k in regions.items():
+            key = f"region[{region}]"
+            m.row(key, [(cols[i], 1.0) for i in by_region.get(region, [])], float(k), INF,
+                  RowInfo(key, "spread", f"at least {k} in region {region}"))

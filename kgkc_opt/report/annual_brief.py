@@ -47,6 +47,7 @@ from kgkc_opt.report.annual_tables import (
 )
 from kgkc_opt.report.brief import _Word
 from kgkc_opt.report.brief_writers import annex_heading, draft_mark
+from kgkc_opt.report.docx_table import sized_table
 from kgkc_opt.report.law_words import caveat
 from kgkc_opt.words import say
 
@@ -60,31 +61,11 @@ def _t(vi: str, en: str, lang: str) -> str:
 def _table(doc: _Word, header: list[str], rows: list[list[str]], widths_cm: Sequence[float], *,
            numeric: set[int], total: bool = False, who: int | None = None, caption: str = "") -> None:
     """A table of the brief's writer, in a smaller type, with its column widths (cm); the last row
-    in bold when it is a total; in column ``who``, a second line (the applicant) in italics."""
-    from docx.shared import Cm, Pt
-
-    doc.table(header, rows, numeric=numeric, caption=caption, total=total)  # numbered, rows kept whole
-    table = doc.doc.tables[-1]
-    if who is not None:
-        for row in table.rows[1:]:
-            paragraph = row.cells[who].paragraphs[0]
-            title, _, applicant = paragraph.text.partition("\n")
-            if applicant:
-                for run in paragraph.runs:
-                    paragraph._p.remove(run._r)
-                paragraph.add_run(title).add_break()
-                paragraph.add_run(applicant).italic = True
-    table.autofit = False
-    for column, width in zip(table.columns, widths_cm, strict=True):
-        column.width = Cm(width)  # the grid, which LibreOffice follows; Word follows the cells'
-    for r, row in enumerate(table.rows):
-        for cell, width in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(width)
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(TABLE_PT)
-                    if total and r == len(table.rows) - 1:
-                        run.bold = True
+    in bold when it is a total; in column ``who``, a second line (the applicant) in italics; numbered
+    above when it has a caption, each row kept on one page, the header repeated, a total row never alone
+    on a page (``report.docx_table``: the same XML as the python-docx calls, fast for thousands of rows)."""
+    sized_table(doc, header, rows, widths_cm, numeric=numeric, size_pt=TABLE_PT, total=total, who=who,
+                caption=caption)
 
 
 def _who(d: Any) -> str:

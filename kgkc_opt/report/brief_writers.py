@@ -349,8 +349,8 @@ class Word:
         table = self.doc.add_table(rows=1 + len(rows), cols=len(header))
         table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        for r, values in enumerate([header, *rows]):
-            cells = table.rows[r].cells
+        for r, (row, values) in enumerate(zip(table.rows, [header, *rows], strict=True)):
+            cells = row.cells  # the rows walked once (table.rows[r] lists every row each time)
             for c, value in enumerate(values):
                 paragraph = cells[c].paragraphs[0]
                 run = paragraph.add_run(str(value))

@@ -149,8 +149,11 @@ def _lines(text: Any, width: float) -> int:
     if not text:
         return 1
     # Times New Roman 11 pt: about 1.15 characters per unit of column width
-    return max(1, sum(len(textwrap.wrap(part, width=max(int(width * 1.15), 4))) or 1
-                      for part in str(text).split("\n")))
+    chars = max(int(width * 1.15), 4)
+    text = str(text)
+    if len(text) <= chars and "\n" not in text and "\t" not in text:
+        return 1  # one line, as textwrap says (a tab may widen, so it goes through textwrap)
+    return max(1, sum(len(textwrap.wrap(part, width=chars)) or 1 for part in text.split("\n")))
 
 
 def _row_height(ws: Worksheet, row: int, *cells: tuple[Any, float]) -> None:

@@ -1,81 +1,94 @@
-"""The least extra budget of a proposal not funded (``analysis.annual_figures.least_extra``),
-checked against every selection enumerated on six proposals written here: the least amount, to
-the đồng and rounded up, with which a selection funds the proposal and keeps what the selection
-reached."""
+"""analysis.annual_figures: the fast least-extra figures (proofs without a solve, the filtered swap,
+the LP screen, the restricted model) equal the whole-model method's and an enumeration of every
+subset, to the đồng, on random small proposal sets."""
 
 from __future__ import annotations
 
 import itertools
-import math
-from fractions import Fraction
+from fractions import Fraction as F
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from kgkc_opt.analysis.annual_figures import figure_fund, figure_keep, least_extra
-from kgkc_opt.model.selection import Candidate, SelectionInput, spent, value, violations
-from kgkc_opt.solver.highs import HighsBackend
+from kgkc_opt.analysis import annual_figures
+from kgkc_opt.analysis.annual import select
+from kgkc_opt.analysis.annual_figures import _round_up, _Screen, figure_fund, figure_keep, least_extra
+from kgkc_opt.model.selection import Candidate, Prepared, SelectionInput, spent, value, violations
+from kgkc_opt.solver.backend import backend_for
 
-CANDIDATES = (
-    Candidate("P1", "II.1", "Tân Hội", "Tân Hiệp", 1, Fraction(600), Fraction(1300), Fraction(80)),
-    Candidate("P2", "II.1", "Hòa Điền", "Kiên Lương", 1, Fraction(450), Fraction(1050), Fraction(70), first_time=True),
-    Candidate("P3", "II.2", "Ngọc Chúc", "Giồng Riềng", 1, Fraction(250), Fraction(250), Fraction(75)),
-    Candidate("P4", "II.2", "Vĩnh Hiệp", "Rạch Giá", 1, Fraction(2805, 10), Fraction(3195, 10), Fraction(65)),
-    Candidate("P5", "II.2", "Mong Thọ A", "Châu Thành", 1, Fraction(300_000_001, 10**6), Fraction(500), Fraction(60)),
-    Candidate("P6", "IV.1", "Đông Hồ", "Hà Tiên", 1, Fraction(35), Fraction(35), Fraction(66), first_time=True),
-)
-IDS = [c.id for c in CANDIDATES]
-EVERY = [frozenset(s) for r in range(len(IDS) + 1) for s in itertools.combinations(IDS, r)]
+BACKEND = backend_for("highs")
 
-
-def _input(rule: str, budget: Fraction) -> SelectionInput:
-    return SelectionInput(2024, budget, None, {"II.1": 1, "II.2": 2, "IV.1": 1}, CANDIDATES,
-                          {"II.1": 2, "II.2": 3, "IV.1": 1},
-                          {"II.1": Fraction(1, 4), "II.2": Fraction(1, 10), "IV.1": Fraction(1, 2)}, rule=rule)
+# one proposal: task, commune, region, units, support (đồng-exact, some odd), co-funding, score,
+# first-time, fixed (None: to choose; False: ineligible; True: started), kept
+PROPOSAL = st.tuples(
+    st.sampled_from(["T", "U"]), st.sampled_from(["a", "b", "c"]), st.sampled_from(["", "R1", "R2"]),
+    st.integers(1, 2), st.integers(1, 400_000_000).map(lambda n: F(n, 1_000_000)),
+    st.integers(0, 300).map(F), st.sampled_from([F(50), F(60), F(70), F(155, 2)]), st.booleans(),
+    st.sampled_from([None, None, None, None, False, True]), st.booleans())
 
 
-def _selection(sin: SelectionInput) -> tuple[frozenset[str], dict[str, Fraction]]:
-    """The lexicographic best of every selection within the rules, by enumeration."""
-    best = [s for s in EVERY if not violations(sin, s)]
-    values = {}
-    for objective in sin.objectives():
-        top = max(value(sin, objective, s) for s in best)
-        best = [s for s in best if value(sin, objective, s) == top]
-        values[objective] = top
-    return best[0], values
+@st.composite
+def inputs(draw):
+    rows = draw(st.lists(PROPOSAL, min_size=3, max_size=8))
+    cands = tuple(Candidate(f"P{i}", t, c, r, u, s, cof, score, first, fixed, kept)
+                  for i, (t, c, r, u, s, cof, score, first, fixed, kept) in enumerate(rows))
+    planned = {"T": draw(st.integers(0, 3)), "U": draw(st.integers(0, 3))}
+    remaining = {t: n + draw(st.integers(0, 2)) for t, n in planned.items()}
+    budget = F(draw(st.integers(0, 900_000_000)), 1_000_000)
+    cofunding = draw(st.sampled_from([None, F(200), F(500)]))
+    return SelectionInput(2024, budget, cofunding, planned, cands, remaining, {"T": F(1, 3), "U": F(1, 4)},
+                          draw(st.sampled_from([None, 1, 2])), draw(st.sampled_from([0, 1])),
+                          draw(st.sampled_from(["merit", "sum-of-scores"])))
 
 
-def _least_by_enumeration(sin: SelectionInput, funded: frozenset[str], values: dict[str, Fraction],
-                          c: Candidate) -> Fraction | None:
-    keep, fund = figure_keep(sin, values, c), figure_fund(sin, funded, c)
-    costs = [spent(sin, s)[0] for s in EVERY
-             if c.id in s and s >= fund and not violations(sin, s, budget=Fraction(10**9))
-             and all(value(sin, k, s) >= v for k, v in keep)]
-    if not costs:
-        return None
-    extra = max(min(costs) - sin.budget, Fraction(0))
-    return Fraction(math.ceil(extra * 10**6), 10**6)  # whole đồng, rounded up
+def enumerated(sin: SelectionInput, funded: frozenset[str], values, c: Candidate) -> F | None:
+    """The least extra budget by enumeration: every subset that funds ``c`` and what the figure
+    must fund, keeps every row but the budget and every kept value; its least cost − budget,
+    rounded up to the đồng (None: no subset)."""
+    keep = figure_keep(sin, values, c)
+    fund = figure_fund(sin, funded, c)
+    ids = [x.id for x in sin.candidates]
+    costs = [spent(sin, chosen)[0] for r in range(len(ids) + 1) for combo in itertools.combinations(ids, r)
+             for chosen in [frozenset(combo)]
+             if c.id in chosen and fund <= chosen and not violations(sin, chosen, budget=F(10**12))
+             and all(value(sin, k, chosen) >= v for k, v in keep)]
+    return _round_up(max(min(costs) - sin.budget, F(0))) if costs else None
 
 
-@pytest.mark.parametrize("rule", ["merit", "sum-of-scores"])
-@pytest.mark.parametrize("budget", [Fraction(700), Fraction(900), Fraction(1200)])
-def test_the_least_extra_budget_of_each_proposal_left_out_is_the_least_there_is(rule: str, budget: Fraction) -> None:
-    sin = _input(rule, budget)
-    funded, values = _selection(sin)
-    left_out = [c for c in CANDIDATES if c.id not in funded]
-    assert left_out
-    for c in left_out:
-        extra, again = least_extra(sin, funded, values, c, HighsBackend())
-        assert again is None
-        assert extra == _least_by_enumeration(sin, funded, values, c), c.id
+@pytest.mark.parametrize("per_task", [1, annual_figures.RESTRICTED_PER_TASK])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sin=inputs())
+def test_fast_figures_equal_the_whole_model_and_the_enumeration(monkeypatch, per_task, sin):
+    monkeypatch.setattr(annual_figures, "RESTRICTED_PER_TASK", per_task)  # 1: a model truly restricted
+    funded, _ = select(sin, BACKEND)
+    if funded is None:
+        return
+    values = {k: value(sin, k, funded) for k in sin.objectives()}
+    pre = Prepared(sin)
+    screen = _Screen(sin, values, pre, BACKEND)
+    known = ([x for x in sin.candidates if x.id in funded], spent(sin, funded))
+    for c in sin.candidates:
+        if c.id in funded or c.fixed is False:
+            continue
+        fast, _ = least_extra(sin, funded, values, c, BACKEND, pre, screen, _known=known)
+        whole, _ = least_extra(sin, funded, values, c, BACKEND, pre)  # no screen: the whole model each time
+        assert fast == whole == enumerated(sin, funded, values, c), c.id
 
 
-def test_a_figure_is_exact_to_the_dong() -> None:
-    """By hand, with the total score and 1,200: the selection funds P1, P3, P4 and P6 (1,165.5;
-    progress 0.95, score 286). P5 (300.000001) is funded keeping both by P2, P3, P4, P5 and P6:
-    progress 1/4 + 2/10 + 1/2, score 336, cost 1,315.500001, so 115.500001 more; one đồng less
-    funds no selection that does."""
-    sin = _input("sum-of-scores", Fraction(1200))
-    funded, values = _selection(sin)
-    assert funded == {"P1", "P3", "P4", "P6"}
-    p5 = next(c for c in CANDIDATES if c.id == "P5")
-    assert least_extra(sin, funded, values, p5, HighsBackend())[0] == Fraction(115_500_001, 10**6)
+def test_the_proofs_without_a_solve_are_each_a_broken_row():
+    """``_Forced.impossible``: the proposals a figure must fund alone break a row; a swap passes
+    ``swap_may_hold`` only where its changed rows hold."""
+    cands = (Candidate("A", "T", "x", "R", 1, F(10), F(100), F(90)),   # funded, higher score
+             Candidate("B", "T", "x", "R", 1, F(10), F(100), F(80)),   # funded, lower score
+             Candidate("C", "T", "x", "R", 1, F(5), F(150), F(70)),    # not funded
+             Candidate("D", "U", "y", "R", 1, F(5), F(10), F(60)))     # not funded
+    sin = SelectionInput(2024, F(20), F(210), {"T": 2, "U": 1}, cands, {"T": 2, "U": 1},
+                         {"T": F(1), "U": F(1, 2)}, 2, 0, "merit")
+    forced = annual_figures._Forced(sin, frozenset({"A", "B"}))
+    c, d = cands[2], cands[3]
+    assert forced.impossible(c, {"A", "B"})          # co-funding 350 > 210 and T's units 3 > 2
+    assert forced.impossible(c, {"A"})               # 250 > 210: the co-funding row alone
+    assert not forced.impossible(d, {"A", "B"})      # 210 ≤ 210, U has room, y has room
+    assert not forced.swap_may_hold(cands[1], d, {"progress": F(2)})  # T loses a unit of progress
+    assert forced.swap_may_hold(cands[1], c, {"progress": F(2)})      # same task: progress kept
