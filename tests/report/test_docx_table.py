@@ -20,12 +20,12 @@ ROWS = [
 ]
 
 
-def _reference(word: Word, header, rows, widths, *, numeric, size_pt, total, who) -> None:
-    """The python-docx calls the brief made before (Word.table, then each row sized)."""
-    from docx.oxml import OxmlElement
+def _reference(word: Word, header, rows, widths, *, numeric, size_pt, total, who, caption="") -> None:
+    """The python-docx calls the brief makes for a small table (Word.table: numbered, rows kept
+    whole, the header repeated, the total kept with its rows; then each row sized)."""
     from docx.shared import Cm, Pt
 
-    word.table(header, rows, numeric=numeric)
+    word.table(header, rows, numeric=numeric, caption=caption, total=total)
     table = word.doc.tables[-1]
     if who is not None:
         for row in table.rows[1:]:
@@ -37,8 +37,6 @@ def _reference(word: Word, header, rows, widths, *, numeric, size_pt, total, who
                 paragraph.add_run(title).add_break()
                 paragraph.add_run(applicant).italic = True
     table.autofit = False
-    for row in table.rows[1:]:
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width)
     for r, row in enumerate(table.rows):
@@ -59,12 +57,14 @@ def _body_xml(build) -> bytes:
     return etree.tostring(word.doc.element.body)
 
 
+@pytest.mark.parametrize("caption", ["", "Các đề án được chọn"])
 @pytest.mark.parametrize("total", [False, True])
 @pytest.mark.parametrize("who", [None, 2])
 @pytest.mark.parametrize("rows", [ROWS, ROWS[:1], []])
-def test_sized_table_writes_the_xml_of_the_python_docx_calls(total, who, rows):
-    kw = dict(numeric={0, 3}, size_pt=10, total=total, who=who)
+def test_sized_table_writes_the_xml_of_the_python_docx_calls(total, who, rows, caption):
+    kw = dict(numeric={0, 3}, size_pt=10, total=total, who=who, caption=caption)
     fast = _body_xml(lambda w: sized_table(w, HEADER, rows, WIDTHS, **kw))
     slow = _body_xml(lambda w: _reference(w, HEADER, rows, WIDTHS, **kw))
     assert fast == slow
-    assert (b"<w:i/>" in fast) == (who is not None and bool(rows))
+    table = fast[fast.index(b"<w:tbl>"):]  # (a caption above the table is in italics)
+    assert (b"<w:i/>" in table) == (who is not None and bool(rows))
