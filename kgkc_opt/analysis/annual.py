@@ -397,7 +397,8 @@ def _national(proposals: Proposals, candidates: list[Candidate], refused: dict[s
             if c.id in ids and c.id not in funded and c.id not in refused:
                 code, text = national_reason(c, rules, left)
                 refused[c.id] = [Reason(code, text)]
-    kept, reserve = funded, ()
+    kept = funded
+    reserve: tuple[ReserveStep, ...] = ()
     if rules.year_plan == "reserve":
         reserve = _reserve_steps(sin, funded - within, within, "national")
         funded = within

@@ -245,6 +245,11 @@ class AnnualStudy:
     def reserve(self) -> tuple[ReserveStep, ...]:
         return self.result.reserve
 
+    @classmethod
+    def of(cls, result: AnnualResult, whatif: Sequence[WhatIf] | None = None) -> AnnualStudy:
+        """The study of a selection already made (the changes computed from it)."""
+        return cls(result, None if whatif is None else tuple(whatif), changes_of(result))
+
 
 def changes_of(result: AnnualResult) -> tuple[Change, ...]:
     """The proposals whose status changed since ``result.previous`` (money exact)."""
