@@ -43,6 +43,7 @@ from kgkc_opt.analysis.annual_figures import (  # noqa: F401 (least_extra, MAX_C
     SELECTION_OPTIONS,
     _round_up,
     _Screen,
+    figure_fund,
     figure_keep,
     least_extra,
 )
@@ -97,7 +98,7 @@ MAX_NAMED = 5
 #: where a selection within the money funds the proposal (least extra 0: ``tie_break``).
 MONEY_CODES = ("outranked", "budget", "cofunding")
 #: Where money alone cannot fund it, the rule that decides, in this order.
-RULE_ORDER = ("quantity_met", "spread", "cofunding", "outranked", "budget", "no_gain")
+RULE_ORDER = ("quantity_met", "spread", "cofunding", "region", "outranked", "budget", "no_gain")
 
 
 def legal_cap(program: Program, proposal: Proposal, year: int | None = None) -> Fraction | None:
@@ -283,29 +284,116 @@ def _decisions(proposals: Proposals, whole: SelectionInput, frame: SelectionInpu
             extra, at_extra = (least_extra(whole, funded, values, c, backend, pre, screen, again=again,
                                            _known=(chosen, used))
                                if rules.figures else (None, None))
-            reasons = _primary_first(reasons, extra, rules)
+            deciding = _deciding_rule(whole, funded, values, c, backend) if rules.figures and extra is None else None
+            if deciding is not None and deciding not in {r.code for r in reasons}:
+                reasons.append(_decided_by(whole, deciding))
+            reasons = _primary_first(reasons, extra, rules, deciding)
         out.append(Decision(p, NOT_FUNDED, c.support, c.cofunding, caps[p.id], tuple(reasons), extra, at_extra,
                             source=source))
     return tuple(out)
 
 
-def _primary_first(reasons: list[Reason], extra: Fraction | None, rules: Rules) -> list[Reason]:
+def _primary_first(reasons: list[Reason], extra: Fraction | None, rules: Rules, deciding: str | None = None
+                   ) -> list[Reason]:
     """The reasons with the one that decides first, each checked by selecting again (the least
-    extra budget, ``least_extra``):
+    extra budget, ``least_extra``; ``_deciding_rule``):
 
     - least extra 0: a selection within the budget funds it, keeping the progress, every funded
       proposal with a higher score and as many of its own: the later criteria decided
       (``tie_break``); the reasons about adding it on top of the selection as it is (money,
       co-funding) are left out: they are not what decides, and read next to it as a contradiction;
     - a least extra above 0: money decides: the money reason first (outranked or budget);
-    - no amount (money alone cannot fund it): the rule first (``RULE_ORDER``).
+    - no amount (money alone cannot fund it): the rule that, lifted alone, lets a selection fund it
+      (``deciding``: ``_deciding_rule``; where adding it on top breaks no such rule, the sentence
+      says what selecting again showed, ``_decided_by``), else the first of ``RULE_ORDER`` that
+      applies.
     """
     if extra is not None and extra == 0:
         return [_tie_break(rules.rule, rules.year_plan == "frame"),
                 *(r for r in reasons if r.code not in MONEY_CODES)]
+    if extra is not None and not {r.code for r in reasons} & {"outranked", "budget"}:
+        reasons = [_money_decides(extra), *reasons]  # added on top it breaks another rule; a swap needs money
     order = ("outranked", "budget", *RULE_ORDER) if extra is not None else RULE_ORDER
-    rank = {code: i for i, code in enumerate(order)}
+    if deciding is not None:
+        order = (deciding, *(code for code in order if code != deciding))
+    rank: dict[str, int] = {}
+    for code in order:  # the first place of each code
+        rank.setdefault(code, len(rank))
     return sorted(reasons, key=lambda r: rank.get(r.code, len(order)))
+
+
+#: The rules ``_deciding_rule`` lifts one at a time, in this order: the rules that stop it taking the
+#: place of a funded proposal first (the council's question: why not it in the place of a lower
+#: score?), the task's units last (its plan is taken by proposals it may not replace).
+LIFTABLE = ("cofunding", "spread", "region", "quantity_met")
+
+
+def _lifted(sin: SelectionInput, code: str, c: Candidate) -> SelectionInput | None:
+    """``sin`` with one rule lifted (None: the rule does not bind here)."""
+    if code == "quantity_met":
+        return replace(sin, remaining={**sin.remaining, c.task_id: sin.remaining.get(c.task_id, 0) + c.units})
+    if code == "cofunding":
+        return replace(sin, cofunding=None) if sin.cofunding is not None else None
+    if code == "spread":
+        return replace(sin, max_per_commune=None) if sin.max_per_commune is not None else None
+    return replace(sin, min_per_region=0) if sin.min_per_region else None
+
+
+def _deciding_rule(sin: SelectionInput, funded: frozenset[str], values: Mapping[str, Fraction], c: Candidate,
+                   backend: Backend) -> str | None:
+    """Where money alone cannot fund ``c`` (no least extra budget): the first rule of ``LIFTABLE``
+    that, lifted alone (its task's units by ``c``'s, the co-funding, the commune's limit, the least
+    per region), lets a selection fund ``c`` with some extra budget, keeping what the least extra
+    budget keeps (``figure_keep``, ``figure_fund``); that selection checked exactly. None: no one
+    rule lifted alone is enough."""
+    keep, fund = figure_keep(sin, values, c), figure_fund(sin, funded, c)
+    for code in LIFTABLE:
+        lifted = _lifted(sin, code, c)
+        if lifted is None:
+            continue
+        out = backend.solve(linear_selection(lifted, keep=keep, force=c.id, least_budget=True, fund=fund),
+                            options=SELECTION_OPTIONS)
+        if out.status != Status.OPTIMAL or out.values is None:
+            continue
+        chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
+        if (c.id in chosen and chosen >= fund and not violations(lifted, chosen, budget=spent(lifted, chosen)[0])
+                and all(value(lifted, k, chosen) >= v for k, v in keep)):
+            return code
+    return None
+
+
+def _money_decides(extra: Fraction) -> Reason:
+    """The primary reason where money decides though adding the proposal to the selection as it is
+    breaks another rule: selecting again, the least extra budget funds it (in the place of others)."""
+    en = ("Selected again with it funded (the progress and every funded proposal with a higher score kept): within "
+          "the budget as it is no selection funds it; with {extra} million VND more, one does (the least extra "
+          "budget).")
+
+    def words(lang: str) -> str:
+        return say(en, lang).format(extra=_m(extra, lang))
+
+    return Reason("budget", Text(words("vi"), words("en")))
+
+
+def _decided_by(sin: SelectionInput, code: str) -> Reason:
+    """The primary reason where lifting one rule alone lets a selection fund the proposal and
+    adding it to the selection as it is breaks no such rule: what selecting again showed."""
+    head = ("Selected again with it funded (any extra local money; the progress and every funded proposal with a "
+            "higher score kept): ")
+    en = head + {
+        "cofunding": "every such selection exceeds the year's co-funding of {cof} million VND; with co-funding not "
+                     "capped, one funds it.",
+        "spread": "every such selection funds more than {k} proposals in a commune; without that limit, one funds "
+                  "it.",
+        "region": "every such selection leaves a region below the least of {r} funded per region; without that "
+                  "rule, one funds it.",
+    }[code]
+
+    def words(lang: str) -> str:
+        return say(en, lang).format(cof=_m(sin.cofunding or Fraction(0), lang), k=sin.max_per_commune,
+                                    r=sin.min_per_region)
+
+    return Reason(code, Text(words("vi"), words("en")))
 
 
 def _reserve_steps(sin: SelectionInput, more: frozenset[str], within: frozenset[str], source: str

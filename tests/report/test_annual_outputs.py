@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 import kgkc_opt as kg
 from kgkc_opt.errors import InputError
 from kgkc_opt.inputs.previous import load_previous, previous_from_text
+from kgkc_opt.analysis.annual_study import AnnualStudy
 from kgkc_opt.report import annual_brief, annual_workbook
 from kgkc_opt.report.annual import AnnualOptions, annual_files, parse_command
 from kgkc_opt.report.annual_tables import exact, legal_basis, selection_rows, stable_zip
@@ -76,7 +77,7 @@ def test_legal_basis_cites_the_support_rule():
 
 
 def test_workbook_in_vietnamese(result):
-    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(result, SCENARIO, "vi")))
+    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(AnnualStudy.of(result), SCENARIO, "vi")))
     assert book.sheetnames == ["Tổng hợp", "Đề án", "Theo nhiệm vụ", "Theo xã"]
     ws = book["Đề án"]
     header = [c.value for c in ws[4]]
@@ -101,12 +102,12 @@ def test_workbook_in_vietnamese(result):
     assert english("\n".join(texts + book.sheetnames)) == []
     summary = book["Tổng hợp"]
     assert summary["B6"].value == 1200 and summary["B7"].value == "='Đề án'!L14"
-    data = load_workbook(io.BytesIO(annual_workbook.to_bytes(result, SCENARIO, "vi")), data_only=True)
+    data = load_workbook(io.BytesIO(annual_workbook.to_bytes(AnnualStudy.of(result), SCENARIO, "vi")), data_only=True)
     assert data["Tổng hợp"]["B7"].value == 1195.5 and data["Tổng hợp"]["B8"].value == 4.5  # cached values
 
 
 def test_workbook_in_english_with_changes(again):
-    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(again, SCENARIO, "en")))
+    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(AnnualStudy.of(again), SCENARIO, "en")))
     assert book.sheetnames == ["Summary", "Proposals", "By task", "By commune", "Changes"]
     changes = book["Changes"]
     assert [c.value for c in changes[4]][:4] == ["Proposal", "Title", "Before", "Now"]
@@ -121,7 +122,7 @@ def _text(docx: bytes) -> tuple[str, list[list[list[str]]]]:
 
 
 def test_brief_in_vietnamese(result):
-    text, tables = _text(annual_brief.to_bytes(result, SCENARIO, "vi"))
+    text, tables = _text(annual_brief.to_bytes(AnnualStudy.of(result), SCENARIO, "vi"))
     assert "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2024" in text
     assert PROGRAM.title.vi in text and "Quyết định số 2454/QĐ-UBND" in text
     assert ("dành cho các đề án là 1.200 triệu đồng. Đề xuất hỗ trợ 5/9 đề án với tổng kinh phí 1.195,5 triệu "
@@ -148,7 +149,7 @@ def test_brief_in_vietnamese(result):
 
 
 def test_brief_in_english_with_changes(again):
-    text, tables = _text(annual_brief.to_bytes(again, SCENARIO, "en"))
+    text, tables = _text(annual_brief.to_bytes(AnnualStudy.of(again), SCENARIO, "en"))
     assert "Industrial-promotion proposals funded in 2024" in text
     assert ("the least extra local budget with which the proposal can be funded without giving up any of the "
             "selection's progress toward the year's plan, the proposals it keeps from the earlier selection "
@@ -161,8 +162,8 @@ def test_brief_in_english_with_changes(again):
 
 def test_the_same_result_gives_the_same_bytes(result):
     for make in (annual_workbook.to_bytes, annual_brief.to_bytes):
-        first = make(result, SCENARIO, "vi")
-        assert make(result, SCENARIO, "vi") == first
+        first = make(AnnualStudy.of(result), SCENARIO, "vi")
+        assert make(AnnualStudy.of(result), SCENARIO, "vi") == first
         core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml")
         assert b"dcterms:created" not in core and b"dcterms:modified" not in core
         assert stable_zip(first) == first
@@ -170,10 +171,10 @@ def test_the_same_result_gives_the_same_bytes(result):
 
 def test_the_folder_and_its_record(result, again):
     options = AnnualOptions("proposals.csv", 2024, program="kien-giang-2021-2025", budget=Fraction("1200.5"))
-    files = annual_files(result, SCENARIO, options, extra={"command": options.command()})
+    files = annual_files(AnnualStudy.of(result), SCENARIO, options, extra={"command": options.command()})
     assert set(files) == {"selection.csv", "by_task.csv", "by_commune.csv", "annual-plan.xlsx", "annual-plan.docx",
                           "summary.json"}
-    assert "changes.csv" in annual_files(again, SCENARIO, options)
+    assert "changes.csv" in annual_files(AnnualStudy.of(again), SCENARIO, options)
     command = options.command()
     assert command == ["annual", "proposals.csv", "--year", "2024", "--program", "kien-giang-2021-2025", "--lang",
                        "vi", "--budget", "1200.5"]
@@ -199,7 +200,7 @@ def test_a_recorded_command_is_checked(command, message):
 def test_the_earlier_selection_is_read_back(tmp_path, result):
     options = AnnualOptions("proposals.csv", 2024, program="kien-giang-2021-2025")
     (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "selection.csv").write_text(str(annual_files(result, SCENARIO, options)["selection.csv"]),
+    (tmp_path / "out" / "selection.csv").write_text(str(annual_files(AnnualStudy.of(result), SCENARIO, options)["selection.csv"]),
                                                     encoding="utf-8")
     label, statuses = load_previous(tmp_path / "out")
     assert label == str(Path(tmp_path / "out" / "selection.csv"))
