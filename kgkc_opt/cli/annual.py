@@ -183,7 +183,7 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
     """What ``annual`` prints: the budget, what is funded, the proposals not funded with their
     reasons and least extra budget, the trims and, mid-year, what changed."""
     from kgkc_opt.report import fmt
-    from kgkc_opt.report.annual_tables import CHOSEN_AGAIN, LEAST_EXTRA, counts, money, status_text
+    from kgkc_opt.report.annual_tables import counts, money, status_text
 
     program = scenario.program
     print(t(f"Lựa chọn đề án khuyến công năm {result.year}", f"Selection of proposals for {result.year}", lang))
@@ -232,6 +232,24 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
                 "order of score): ", lang) + "; ".join(
             f"{d.proposal.id} ({d.proposal.task_id}, {text.n(float(d.proposal.score), lang)} "
             f"{t('điểm', 'points', lang)}, {money(d.support, lang)})" for d in beyond))
+    _reserve_and_not_funded(result, lang, mvnd)
+    if result.previous is not None:
+        from kgkc_opt.analysis.annual_study import changes_of
+
+        changes = changes_of(result)
+        print(t(f"\nThay đổi so với lần chọn trước ({len(changes)}):",
+                f"\nChanges from the earlier selection ({len(changes)}):", lang))
+        for c in changes:
+            why = c.decision.reason_text(lang) if c.decision is not None else ""
+            print(f"- {c.proposal_id}: {status_text(c.before, lang)} → {status_text(c.after, lang)}"
+                  + (f" ({why})" if why else ""))
+        if not len(changes):
+            print(t("  (không có)", "  (none)", lang))
+
+def _reserve_and_not_funded(result: Any, lang: str, mvnd: str) -> None:
+    """The reserve list step by step, then the other proposals not funded with their reasons."""
+    from kgkc_opt.report.annual_tables import CHOSEN_AGAIN, LEAST_EXTRA, money
+
     if result.reserve:
         print(say("\nReserve list (not funded; the money left after the year's plan would fund them in this order; "
                   "the council may add them by decision):", lang))
@@ -253,18 +271,6 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         print(LEAST_EXTRA.get(lang))
         if any(d.funded_at_extra for d in refused):
             print(CHOSEN_AGAIN.get(lang))
-    if result.previous is not None:
-        from kgkc_opt.analysis.annual_study import changes_of
-
-        changes = changes_of(result)
-        print(t(f"\nThay đổi so với lần chọn trước ({len(changes)}):",
-                f"\nChanges from the earlier selection ({len(changes)}):", lang))
-        for c in changes:
-            why = c.decision.reason_text(lang) if c.decision is not None else ""
-            print(f"- {c.proposal_id}: {status_text(c.before, lang)} → {status_text(c.after, lang)}"
-                  + (f" ({why})" if why else ""))
-        if not len(changes):
-            print(t("  (không có)", "  (none)", lang))
 
 
 def whatif_summary(cases: Any, lang: str) -> None:

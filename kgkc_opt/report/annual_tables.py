@@ -236,7 +236,9 @@ def legal_basis(program: Program, task_id: str, lang: str, year: int | None = No
         text = f"{rule.name.vi}, hỗ trợ tối đa {share} tổng kinh phí"
         if rule.max_state_per_unit is not None:
             text += f", không quá {fmt.number(rule.max_state_per_unit, lang)} triệu đồng/{unit}"
-        document = rule.citation.split(" (")[0].strip()
+        # the document itself, worded in Vietnamese (the program's citation may add English notes)
+        document = re.split(r" \(|, as ", rule.citation)[0].strip()
+        document = document.replace(", amended by ", " được sửa đổi bởi ").replace(" amended by ", " được sửa đổi bởi ")
         return f"{document}: {text}" if document else text
     text = f"{rule.name.en}, at most {share} of the total cost"
     if rule.max_state_per_unit is not None:

@@ -179,19 +179,14 @@ def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, la
     return _ref(1 + next(i for i, c in enumerate(columns) if c.key == "support"), total)
 
 
-def _summary_sheet(sheet: _Sheet, study: AnnualStudy, scenario: Scenario, lang: str, support_total: str) -> None:
-    result = study.result
-    ws = sheet.ws
-    program = scenario.program
-    _set_widths(ws, [46, 14, 76])
-    heading_ = ws.cell(
-        row=1, column=1, value=say("THE SELECTION OF PROPOSALS FOR {year}", lang).format(year=result.year)
-    )
-    heading_.font = _font(True, size=13)
+def _summary_lines(study: AnnualStudy, scenario: Scenario, lang: str, support_total: str
+                   ) -> list[tuple[str, Any]]:
+    """The summary sheet's rows: a label, and a figure, a (formula, value) pair or words."""
+    result, program = study.result, scenario.program
     local, cof = result.spent
     n = counts(result)
     selection = SHEETS["selection"].get(lang)
-    lines: list[tuple[str, Any]] = [
+    return [
         (say("Year", lang), str(result.year)),
         (say("Program", lang), f"{program.title.get(lang)} ({program.source_document})"),
         (say("The program's plan", lang), fmt.scenario_title(scenario, lang)),
@@ -228,6 +223,17 @@ def _summary_sheet(sheet: _Sheet, study: AnnualStudy, scenario: Scenario, lang: 
             ),
         ),
     ]
+
+
+def _summary_sheet(sheet: _Sheet, study: AnnualStudy, scenario: Scenario, lang: str, support_total: str) -> None:
+    result = study.result
+    ws = sheet.ws
+    _set_widths(ws, [46, 14, 76])
+    heading_ = ws.cell(
+        row=1, column=1, value=say("THE SELECTION OF PROPOSALS FOR {year}", lang).format(year=result.year)
+    )
+    heading_.font = _font(True, size=13)
+    lines = _summary_lines(study, scenario, lang, support_total)
     r = 3
     for key, value in lines:  # figures in column B, words across B and C
         sheet.cell(r, 1, key, bold=True, wrap=True)

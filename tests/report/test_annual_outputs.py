@@ -16,10 +16,10 @@ from language_check import english_words
 from openpyxl import load_workbook
 
 import kgkc_opt as kg
+from kgkc_opt.analysis.annual_study import AnnualStudy
 from kgkc_opt.errors import InputError
 from kgkc_opt.inputs.previous import load_previous, previous_from_text
-from kgkc_opt.analysis.annual_study import AnnualStudy
-from kgkc_opt.report import annual_brief, annual_workbook
+from kgkc_opt.report import annual_brief, annual_workbook, fmt
 from kgkc_opt.report.annual import AnnualOptions, annual_files, parse_command
 from kgkc_opt.report.annual_tables import exact, legal_basis, selection_rows, stable_zip
 
@@ -200,8 +200,8 @@ def test_a_recorded_command_is_checked(command, message):
 def test_the_earlier_selection_is_read_back(tmp_path, result):
     options = AnnualOptions("proposals.csv", 2024, program="kien-giang-2021-2025")
     (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "selection.csv").write_text(str(annual_files(AnnualStudy.of(result), SCENARIO, options)["selection.csv"]),
-                                                    encoding="utf-8")
+    files = annual_files(AnnualStudy.of(result), SCENARIO, options)
+    (tmp_path / "out" / "selection.csv").write_text(str(files["selection.csv"]), encoding="utf-8")
     label, statuses = load_previous(tmp_path / "out")
     assert label == str(Path(tmp_path / "out" / "selection.csv"))
     assert statuses == {d.proposal.id: d.status for d in result.decisions}
@@ -213,3 +213,39 @@ def test_the_earlier_selection_is_read_back(tmp_path, result):
     assert "old.csv: line 3: status 'maybe' of B" in message and "old.csv: line 4: a is listed again" in message
     with pytest.raises(InputError, match="no column status"):
         previous_from_text("proposal_id,state\nA,funded\n", "old.csv")
+
+
+def test_the_reserve_list_in_every_output(proposals):
+    """With the year's plan by default, the proposals the money left would fund are the reserve list:
+    selection.csv's reserve_step, by_task.csv's reserve_units, summary.json's list and cost, the
+    brief's section 4.1 (step, cost, money left after it) and the workbook's status, each the
+    selection's own figures."""
+    import csv
+    import json
+
+    result = kg.annual(proposals, 2024, scenario=SCENARIO, rules=kg.Rules(budget=Fraction(10**4)))
+    assert result.reserve, "the example's budget leaves money beyond the year's plan"
+    options = AnnualOptions("proposals.csv", 2024, program="kien-giang-2021-2025", budget=Fraction(10**4))
+    files = annual_files(AnnualStudy.of(result), SCENARIO, options)
+    rows = {r["proposal_id"]: r for r in csv.DictReader(io.StringIO(str(files["selection.csv"])))}
+    for s in result.reserve:
+        row = rows[s.proposal_id]
+        assert row["status"] == "not_funded" and row["reserve_step"] == str(s.step)
+        assert row["reason_code"].split(";")[0] == "reserve" and exact(s.cost) == row["support"]
+    assert {i for i, r in rows.items() if r["reserve_step"]} == {s.proposal_id for s in result.reserve}
+    tasks = {r["task_id"]: r for r in csv.DictReader(io.StringIO(str(files["by_task.csv"])))}
+    for t in {s.task_id for s in result.reserve}:
+        assert int(tasks[t]["reserve_units"]) == sum(s.units for s in result.reserve if s.task_id == t)
+        assert int(tasks[t]["funded_units"]) <= int(tasks[t]["planned_units"])
+    summary = json.loads(str(files["summary.json"]))
+    assert [r["proposal_id"] for r in summary["reserve"]] == [s.proposal_id for s in result.reserve]
+    assert Fraction(summary["reserve_cost"]) == sum((s.cost for s in result.reserve), Fraction(0))
+    assert [Fraction(r["left"]) for r in summary["reserve"]] == [s.left for s in result.reserve]
+    text, tables = _text(bytes(files["annual-plan.docx"]))
+    assert "4.1. Danh sách dự phòng" in text and "4.2." in text
+    table = next(t for t in tables if t[0][0] == "Bước")
+    assert [r[1] for r in table[1:]] == [s.proposal_id for s in result.reserve]
+    assert [r[-1] for r in table[1:]] == [fmt.number(s.left, "vi", 6) for s in result.reserve]
+    book = load_workbook(io.BytesIO(bytes(files["annual-plan.xlsx"])))
+    statuses = [c.value for c in book["Đề án"]["H"] if c.value]
+    assert sum("danh sách dự phòng, bước" in v for v in statuses) == len(result.reserve)
