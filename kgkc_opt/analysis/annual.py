@@ -313,7 +313,7 @@ def _primary_first(reasons: list[Reason], extra: Fraction | None, rules: Rules, 
                 *(r for r in reasons if r.code not in MONEY_CODES)]
     if extra is not None and not {r.code for r in reasons} & {"outranked", "budget"}:
         reasons = [_money_decides(extra), *reasons]  # added on top it breaks another rule; a swap needs money
-    order = ("outranked", "budget", *RULE_ORDER) if extra is not None else RULE_ORDER
+    order: tuple[str, ...] = ("outranked", "budget", *RULE_ORDER) if extra is not None else RULE_ORDER
     if deciding is not None:
         order = (deciding, *(code for code in order if code != deciding))
     rank: dict[str, int] = {}
