@@ -133,9 +133,10 @@ def annual(
     before = _previous(previous)
     candidates, caps, refused = _candidates(proposals, scn.program, year, before, not_eligible)
     national = _national(proposals, candidates, refused, rules, yr.shape(rules, (), Fraction(0), None, 0), backend)
+    local = candidates
     if national is not None:
-        candidates = candidates_local(candidates, national.ids, national.kept, rules.national_fallback)
-    sin = yr.shape(rules, tuple(candidates), yr.budget, yr.cofunding, rules.min_per_region)
+        local = candidates_local(candidates, national.ids, national.kept, rules.national_fallback)
+    sin = yr.shape(rules, tuple(local), yr.budget, yr.cofunding, rules.min_per_region)
     frame = _year_frame(sin, rules.year_plan)
     t = time.perf_counter()
     funded, within = choose(frame, sin, _mode(rules.year_plan), backend)
@@ -151,9 +152,14 @@ def annual(
     reserve: tuple[ReserveStep, ...] = ()
     if rules.year_plan == "reserve":  # the year's plan funded; what the money left buys beyond it listed
         reserve = _reserve_steps(sin, funded - within, within, "local")
-        if national is not None:
-            reserve = national.reserve + reserve
         funded = within
+        if national is not None and national.reserve:  # the national reserve is not funded: its units not taken
+            reserve = national.reserve + reserve
+            funded -= {s.proposal_id for s in national.reserve}
+            sin = yr.shape(rules, tuple(candidates_local(candidates, national.ids, national.funded,
+                                                         rules.national_fallback)),
+                           yr.budget, yr.cofunding, rules.min_per_region)
+            frame = _year_frame(sin, rules.year_plan)
     t = time.perf_counter()
     # the reasons and figures are those of the rules the whole selection keeps: the period's units
     # left where units beyond the year's plan may be funded, the year's plan where they may not
@@ -261,10 +267,6 @@ def _decisions(proposals: Proposals, whole: SelectionInput, frame: SelectionInpu
                                 caps[p.id], beyond_plan=p.id not in national.within, source="national"))
             continue
         source = "national" if p.channel == "national" and not rules.national_fallback else "local"
-        if p.id in funded:
-            out.append(Decision(p, TRIMMED if c.support < p.requested else FUNDED, c.support, c.cofunding,
-                                caps[p.id], beyond_plan=p.id not in within, source=source))
-            continue
         step = steps.get(p.id)
         if step is not None:
             also = [] if step.source == "national" else reasons_for(whole, funded, c, runs, strict=True,
@@ -273,6 +275,10 @@ def _decisions(proposals: Proposals, whole: SelectionInput, frame: SelectionInpu
                                 (_reserve_reason(step, whole.year),
                                  *(r for r in also if r.code not in MONEY_CODES)),
                                 source=step.source, reserve=step.step))
+            continue
+        if p.id in funded:
+            out.append(Decision(p, TRIMMED if c.support < p.requested else FUNDED, c.support, c.cofunding,
+                                caps[p.id], beyond_plan=p.id not in within, source=source))
             continue
         if p.id in refused:
             reasons, extra, at_extra = list(refused[p.id]), None, None

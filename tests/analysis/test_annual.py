@@ -604,6 +604,29 @@ def test_two_channels_national_envelope_fallback_and_the_whatif(plan_2024):
         assert tuple(d.proposal.id for d in again.funded if d.source == "national") == w.funded_national
 
 
+def test_the_national_money_left_has_its_own_reserve_steps(plan_2024):
+    """With national proposals, the national money left after the year's plan has its reserve steps
+    (source national, the national money left after each), apart from the local ones; the whole is
+    what ``frame`` funds beyond the plan, each from the same money."""
+    consult = planned_task(plan_2024, "consulting")
+    n = plan_2024[consult]
+    items = tuple(prop(f"N{i}", consult, 60, 30, score=90 - i, commune=f"Xã {i}", channel="national")
+                  for i in range(n + 1))
+    items += (prop("L1", consult, 60, 30, score=40, commune="Xã L"),)
+    rules = Rules(budget=F(100), cap_cofunding=False, national=F(30 * (n + 1)))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=rules)
+    framed = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=replace(rules, year_plan="frame"))
+    national = [s for s in result.reserve if s.source == "national"]
+    assert [s.proposal_id for s in national] == [f"N{n}"]  # the lowest-scored national one, beyond the plan
+    assert national[0].left == F(30 * (n + 1)) - result.spent_national - 30 == 0
+    beyond = {d.proposal.id: d.source for d in framed.funded if d.beyond_plan}
+    assert {s.proposal_id: s.source for s in result.reserve} == beyond
+    assert {d.proposal.id for d in result.funded} == {d.proposal.id for d in framed.funded if not d.beyond_plan}
+    assert all(r["funded_units"] <= r["planned_units"] for r in result.by_task.to_dict("records"))
+    d = next(d for d in result.decisions if d.proposal.id == f"N{n}")
+    assert d.status == NOT_FUNDED and d.reserve == 1 and d.source == "national" and d.primary.code == "reserve"
+
+
 ROWS_SPREAD = st.lists(st.tuples(st.integers(0, 1), st.integers(20, 300), st.integers(3, 9),
                                  st.sampled_from([50, 60, 70, 80]), st.integers(0, 2), st.integers(0, 2)),
                        min_size=2, max_size=7)
