@@ -256,6 +256,7 @@ def _decisions(proposals: Proposals, whole: SelectionInput, frame: SelectionInpu
     pre = Prepared(whole)
     by_id = {c.id: c for c in whole.candidates}
     screen = _Screen(whole, values, pre, backend) if rules.figures else None
+    lifts = _Lifts(whole, funded, values, backend)
     chosen, used = [x for x in whole.candidates if x.id in funded], spent(whole, funded)  # computed once
     steps = {s.proposal_id: s for s in reserve}
     out = []
@@ -290,7 +291,7 @@ def _decisions(proposals: Proposals, whole: SelectionInput, frame: SelectionInpu
             extra, at_extra = (least_extra(whole, funded, values, c, backend, pre, screen, again=again,
                                            _known=(chosen, used))
                                if rules.figures else (None, None))
-            deciding = _deciding_rule(whole, funded, values, c, backend) if rules.figures and extra is None else None
+            deciding = lifts.decide(c, {r.code for r in reasons}) if rules.figures and extra is None else None
             if deciding is not None and deciding not in {r.code for r in reasons}:
                 reasons.append(_decided_by(whole, deciding))
             reasons = _primary_first(reasons, extra, rules, deciding)
@@ -302,7 +303,7 @@ def _decisions(proposals: Proposals, whole: SelectionInput, frame: SelectionInpu
 def _primary_first(reasons: list[Reason], extra: Fraction | None, rules: Rules, deciding: str | None = None
                    ) -> list[Reason]:
     """The reasons with the one that decides first, each checked by selecting again (the least
-    extra budget, ``least_extra``; ``_deciding_rule``):
+    extra budget, ``least_extra``; ``_Lifts``):
 
     - least extra 0: a selection within the budget funds it, keeping the progress, every funded
       proposal with a higher score and as many of its own: the later criteria decided
@@ -310,7 +311,7 @@ def _primary_first(reasons: list[Reason], extra: Fraction | None, rules: Rules, 
       co-funding) are left out: they are not what decides, and read next to it as a contradiction;
     - a least extra above 0: money decides: the money reason first (outranked or budget);
     - no amount (money alone cannot fund it): the rule that, lifted alone, lets a selection fund it
-      (``deciding``: ``_deciding_rule``; where adding it on top breaks no such rule, the sentence
+      (``deciding``: ``_Lifts``; where adding it on top breaks no such rule, the sentence
       says what selecting again showed, ``_decided_by``), else the first of ``RULE_ORDER`` that
       applies.
     """
@@ -328,15 +329,19 @@ def _primary_first(reasons: list[Reason], extra: Fraction | None, rules: Rules, 
     return sorted(reasons, key=lambda r: rank.get(r.code, len(order)))
 
 
-#: The rules ``_deciding_rule`` lifts one at a time, in this order: the rules that stop it taking the
+#: The rules ``_Lifts`` lifts one at a time, in this order: the rules that stop it taking the
 #: place of a funded proposal first (the council's question: why not it in the place of a lower
 #: score?), the task's units last (its plan is taken by proposals it may not replace).
 LIFTABLE = ("cofunding", "spread", "region", "quantity_met")
 
 
-def _lifted(sin: SelectionInput, code: str, c: Candidate) -> SelectionInput | None:
-    """``sin`` with one rule lifted (None: the rule does not bind here)."""
+def _lifted(sin: SelectionInput, code: str, c: Candidate | None) -> SelectionInput | None:
+    """``sin`` with one rule lifted (None: the rule does not bind here); the quantity rule lifted
+    for ``c``'s task by its units (``c`` None: every task's by the most units of a proposal)."""
     if code == "quantity_met":
+        if c is None:
+            most = max((x.units for x in sin.candidates), default=0)
+            return replace(sin, remaining={t: n + most for t, n in sin.remaining.items()})
         return replace(sin, remaining={**sin.remaining, c.task_id: sin.remaining.get(c.task_id, 0) + c.units})
     if code == "cofunding":
         return replace(sin, cofunding=None) if sin.cofunding is not None else None
@@ -345,27 +350,55 @@ def _lifted(sin: SelectionInput, code: str, c: Candidate) -> SelectionInput | No
     return replace(sin, min_per_region=0) if sin.min_per_region else None
 
 
-def _deciding_rule(sin: SelectionInput, funded: frozenset[str], values: Mapping[str, Fraction], c: Candidate,
-                   backend: Backend) -> str | None:
-    """Where money alone cannot fund ``c`` (no least extra budget): the first rule of ``LIFTABLE``
-    that, lifted alone (its task's units by ``c``'s, the co-funding, the commune's limit, the least
-    per region), lets a selection fund ``c`` with some extra budget, keeping what the least extra
-    budget keeps (``figure_keep``, ``figure_fund``); that selection checked exactly. None: no one
-    rule lifted alone is enough."""
-    keep, fund = figure_keep(sin, values, c), figure_fund(sin, funded, c)
-    for code in LIFTABLE:
-        lifted = _lifted(sin, code, c)
-        if lifted is None:
-            continue
-        out = backend.solve(linear_selection(lifted, keep=keep, force=c.id, least_budget=True, fund=fund),
-                            options=SELECTION_OPTIONS)
-        if out.status != Status.OPTIMAL or out.values is None:
-            continue
-        chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
-        if (c.id in chosen and chosen >= fund and not violations(lifted, chosen, budget=spent(lifted, chosen)[0])
-                and all(value(lifted, k, chosen) >= v for k, v in keep)):
-            return code
-    return None
+class _Lifts:
+    """The deciding rule of each proposal money alone cannot fund (``decide``): the first rule of
+    ``LIFTABLE`` that, lifted alone (its task's units by the proposal's, the co-funding, the
+    commune's limit, the least per region), lets a selection fund it with some extra budget,
+    keeping what the least extra budget keeps (``figure_keep``, ``figure_fund``); that selection
+    checked exactly. Each lift's LP relaxation (every task's units lifted for the quantity rule: a
+    looser model) is compiled once and screens the lifts that cannot help (a sound proof: no LP
+    solution, no integer one) before an integer program is solved."""
+
+    def __init__(self, sin: SelectionInput, funded: frozenset[str], values: Mapping[str, Fraction],
+                 backend: Backend):
+        self.sin, self.funded, self.values, self.backend = sin, funded, values, backend
+        self.screens: dict[str, _Screen] = {}
+
+    def _screen(self, code: str) -> _Screen:
+        if code not in self.screens:
+            loose = _lifted(self.sin, code, None)
+            assert loose is not None
+            self.screens[code] = _Screen(loose, self.values, Prepared(loose), self.backend)
+        return self.screens[code]
+
+    def decide(self, c: Candidate, codes: Collection[str]) -> str | None:
+        """The deciding rule for ``c`` (None: no one rule lifted alone is enough, or its task's
+        units decide without a solve: adding it breaks them (``codes``) and every funded proposal of
+        its task has a higher score or started, so none may make way for it and no other rule
+        lifted alone can fund it; ``quantity_met`` is then first by ``RULE_ORDER``). Where the LP
+        screens leave one lift possible and it is the rule first by ``RULE_ORDER`` among ``codes``,
+        that rule is first whether or not its lift alone funds it: no integer program is solved."""
+        if "quantity_met" in codes and all(x.score > c.score or x.fixed is True for x in self.sin.candidates
+                                           if x.id in self.funded and x.task_id == c.task_id):
+            return None
+        keep, fund = figure_keep(self.sin, self.values, c), figure_fund(self.sin, self.funded, c)
+        possible = [code for code in LIFTABLE
+                    if _lifted(self.sin, code, c) is not None and not self._screen(code).impossible(c, fund)]
+        first = next((code for code in RULE_ORDER if code in codes), None)
+        if possible == [first]:  # the rule first by RULE_ORDER decides whether or not its lift alone funds it
+            return None
+        for code in possible:
+            lifted = _lifted(self.sin, code, c)
+            assert lifted is not None
+            out = self.backend.solve(linear_selection(lifted, keep=keep, force=c.id, least_budget=True, fund=fund),
+                                     options=SELECTION_OPTIONS)
+            if out.status != Status.OPTIMAL or out.values is None:
+                continue
+            chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
+            if (c.id in chosen and chosen >= fund and not violations(lifted, chosen, budget=spent(lifted, chosen)[0])
+                    and all(value(lifted, k, chosen) >= v for k, v in keep)):
+                return code
+        return None
 
 
 def _money_decides(extra: Fraction) -> Reason:
