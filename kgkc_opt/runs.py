@@ -41,7 +41,7 @@ from kgkc_opt.solver.result import Result
 if TYPE_CHECKING:
     import pandas as pd
 
-    from kgkc_opt.analysis.annual import AnnualResult
+    from kgkc_opt.analysis.annual_study import AnnualResult, AnnualStudy, WhatIf
 
 __all__ = ["AnnualRun", "SolveRun", "annual_run", "reproduce", "solve_run"]
 
@@ -88,17 +88,27 @@ class AnnualRun:
 
     options: AnnualOptions
     scenario: Scenario
-    result: AnnualResult
+    #: the selection and all its documents show (with --national-what-if: the what-if too)
+    study: AnnualStudy
     inputs: list[dict[str, str]]
     files: dict[str, str | bytes]
-    #: with --national-what-if: the selection with the national money as given, half, none
-    whatif: list[Any] | None = None
+
+    @property
+    def result(self) -> AnnualResult:
+        """The selection (``study.result``)."""
+        return self.study.result
+
+    @property
+    def whatif(self) -> tuple[WhatIf, ...] | None:
+        """With --national-what-if: the selection with the national money as given, half, none."""
+        return self.study.whatif
 
 
 def annual_run(options: AnnualOptions) -> AnnualRun:
     """Load the inputs of ``kgkc-opt annual``, select, and build its result folder's files (the
     record included)."""
-    from kgkc_opt.analysis.annual import Rules, annual
+    from kgkc_opt.analysis.annual_build import study
+    from kgkc_opt.analysis.annual_study import Rules
     from kgkc_opt.inputs.files import load_program, load_proposals
     from kgkc_opt.inputs.previous import aligned, load_previous
     from kgkc_opt.inputs.reader import InputFile
@@ -132,15 +142,11 @@ def annual_run(options: AnnualOptions) -> AnnualRun:
                   cap_cofunding=options.cap_cofunding, budget=options.budget, check_extra=options.check_extra,
                   rule=options.rule, year_plan=options.year_plan, national=options.national,
                   national_approved=approved, national_fallback=options.national_fallback)
-    result = annual(proposals, options.year, scenario=scenario, rules=rules, previous=previous)
-    whatif = None
-    if options.national_whatif and result.national is not None:
-        from kgkc_opt.analysis.annual_whatif import national_whatif
-
-        whatif = national_whatif(proposals, options.year, scenario, rules, base=result, previous=previous)
-    files = annual_files(result, scenario, options, whatif=whatif,
+    made = study(proposals, options.year, scenario=scenario, rules=rules, previous=previous,
+                 whatif=options.national_whatif)
+    files = annual_files(made, scenario, options,
                          extra={"inputs": inputs, "command": options.command(), "versions": versions()})
-    return AnnualRun(options, scenario, result, inputs, files, whatif)
+    return AnnualRun(options, scenario, made, inputs, files)
 
 
 def _command_options(command: list[str]) -> dict[str, Any]:

@@ -11,29 +11,30 @@
    the year's planned quantities (units beyond the year's plan count no progress), then (mid-year)
    the proposals funded before kept, then the proposals' priority scores, then first-time
    applicants, then the least local budget spent;
-   within the year's budget for proposals, its co-funding, the units each task has left (its
-   target less what is done or planned before the year: a proposal may run ahead of the plan,
-   never past the target), and the planner's spread rules (``Rules``);
-4. gives every proposal not funded its reasons in the program's terms (``reasons``) and, where
-   money can fund it, the least extra local budget that funds it without giving up any progress
-   or priority of the selection, in whole đồng rounded up, verified by solving again: with that
-   much more such a selection exists (checked exactly) and with one đồng less none does; and
-   whether the selection made again with that budget funds it (``funded_at_extra``).
+   within the year's budget for proposals, its co-funding, each task's plan for the year (by
+   default, ``Rules.year_plan``: the further proposals the money left would fund are listed as a
+   reserve list, ``ReserveStep``), and the planner's spread rules (``Rules``);
+4. gives every proposal not funded its reasons in the program's terms (``reasons``), the primary
+   one first (``_primary_first``: the one that decides) and, where money can fund it, the least
+   extra local budget that funds it without giving up any progress or priority of the selection,
+   in whole đồng rounded up, verified by solving again: with that much more such a selection
+   exists (checked exactly) and with one đồng less none does; and whether the selection made
+   again with that budget funds it (``funded_at_extra``).
 
 The budget for proposals is the year's local budget less what the plan spends that year on the
 tasks no proposal in the file serves (the Department's own activities: training, fairs,
 management); ``budget=`` sets it directly. Mid-year re-selection: pass the earlier result (or its
 statuses) as ``previous``; proposals marked started stay funded, withdrawn ones are dropped, and
-``AnnualResult.changes`` shows what changed.
+``AnnualResult.changes`` shows what changed. The values (``Rules``, ``Decision``, ``AnnualResult``)
+are in ``analysis.annual_study``.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.analysis import eligibility
 from kgkc_opt.analysis.annual_channels import candidates_local, candidates_national, national_money, national_reason
@@ -42,6 +43,7 @@ from kgkc_opt.analysis.annual_figures import (  # noqa: F401 (least_extra, MAX_C
     SELECTION_OPTIONS,
     _round_up,
     _Screen,
+    figure_fund,
     figure_keep,
     least_extra,
 )
@@ -56,12 +58,24 @@ from kgkc_opt.analysis.annual_frames import (  # noqa: F401 (the tables, re-expo
     task_frame,
     task_rows,
 )
+from kgkc_opt.analysis.annual_study import (  # noqa: F401 (the values, re-exported)
+    FUNDED,
+    NOT_FUNDED,
+    TRIMMED,
+    YEAR_PLANS,
+    AnnualResult,
+    Decision,
+    Reason,
+    ReserveStep,
+    Rules,
+    summary,
+)
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import SolutionCheckError, SolverError, UsageError
 from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.inputs.proposals import Proposal, Proposals
 from kgkc_opt.inputs.scenario import Scenario, baseline
-from kgkc_opt.model.data import model_input
+from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.selection import (
     RULES,
     Candidate,
@@ -76,149 +90,15 @@ from kgkc_opt.model.selection import (
 from kgkc_opt.money import number
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.status import Status
-
-if TYPE_CHECKING:
-    import pandas as pd
+from kgkc_opt.words import say
 
 #: Most proposals named in an "outranked by" reason.
 MAX_NAMED = 5
-FUNDED, TRIMMED, NOT_FUNDED = "funded", "trimmed", "not_funded"
-#: How the year's plan frames the selection (``Rules.year_plan``): ``frame`` (default): a task's
-#: units are at most its plan for the year, then the money left funds further proposals in merit
-#: order up to the units left in the period (each marked ``beyond_plan``); ``strict``: the plan
-#: caps each task and the money left is kept; ``free``: one selection up to the period's units
-#: left, units beyond the year's plan counting no progress (the earlier rule).
-YEAR_PLANS = ("frame", "strict", "free")
-
-
-@dataclass(frozen=True)
-class Rules:
-    """The planner's spread rules and options of a selection."""
-
-    #: at most this many proposals funded per commune (None: no limit)
-    max_per_commune: int | None = None
-    #: at least this many per region, where that many may be funded (0: no rule)
-    min_per_region: int = 0
-    #: cap the year's co-funding at the program's annual table (after the scenario's changes)
-    cap_cofunding: bool = True
-    #: the local budget for proposals in place of the one computed from the plan (million VND)
-    budget: Fraction | None = None
-    #: for each least extra budget, also make the whole selection again with it and say whether it
-    #: funds the proposal (``Decision.funded_at_extra``; four more solves per figure)
-    check_extra: bool = False
-    #: the rule after progress: ``merit`` (lexicographic order of scores: fund from the top of the
-    #: list) or ``sum-of-scores`` (the highest total score) (``model.selection.RULES``)
-    rule: str = "merit"
-    #: how the year's plan frames the selection (``YEAR_PLANS``)
-    year_plan: str = "frame"
-    #: the national money for the national proposals (million VND; ``analysis.annual_channels``)
-    national: Fraction | None = None
-    #: the Ministry's approvals: {proposal_id: approved national support} (in place of ``national``)
-    national_approved: Mapping[str, Fraction] | None = None
-    #: a national proposal not funded nationally may fall back to local money
-    national_fallback: bool = False
-    #: the part of the national money that arrives (the what-if: 1, ½, 0)
-    national_share: Fraction = Fraction(1)
-    #: compute the least extra budgets (the what-if's selections do without them)
-    figures: bool = True
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a proposal is not funded: a code, the sentence in both languages, who outranked it."""
-
-    code: str
-    text: Text
-    by: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Decision:
-    """One proposal's outcome. ``support`` and ``cofunding``: as funded (trimmed), or as they
-    would be if funded; ``least_extra``: million VND (None: money alone cannot fund it)."""
-
-    proposal: Proposal
-    status: str
-    support: Fraction
-    cofunding: Fraction
-    cap: Fraction | None
-    reasons: tuple[Reason, ...] = ()
-    least_extra: Fraction | None = None
-    funded_at_extra: bool | None = None
-    #: funded beyond its task's plan for the year, with money left after every plan was served
-    beyond_plan: bool = False
-    #: the money that funds it (or would): "national" or "local" (a national proposal may fall back)
-    source: str = "local"
-
-    @property
-    def trim(self) -> Fraction:
-        return self.proposal.requested - self.support
-
-    def reason_text(self, lang: str = "vi") -> str:
-        return " ".join(r.text.get(lang) for r in self.reasons)
-
-
-@dataclass(frozen=True)
-class AnnualResult:
-    """A proven-optimal selection of one year's proposals (read ``status`` first)."""
-
-    status: Status
-    year: int
-    program: str
-    scenario: str
-    proposals_source: str
-    budget: Fraction
-    cofunding: Fraction | None
-    planned: Mapping[str, int]
-    decisions: tuple[Decision, ...]
-    values: Mapping[str, Fraction]
-    rules: Rules
-    message: str = ""
-    #: mid-year re-selection: each proposal's status in the earlier selection
-    previous: Mapping[str, str] | None = None
-    #: units each task has left from the year on (the quantity rows' caps)
-    remaining: Mapping[str, int] = field(default_factory=dict)
-    #: the year's whole local budget (``budget`` is its part for proposals, or the planner's figure)
-    local_budget: Fraction = Fraction(0)
-    timings: Mapping[str, float] = field(default_factory=dict, compare=False)
-    task_names: Mapping[str, Text] = field(default_factory=dict, compare=False)
-    #: the national money that arrives for the national proposals (None: the file has none)
-    national: Fraction | None = None
-
-    @property
-    def funded(self) -> tuple[Decision, ...]:
-        return tuple(d for d in self.decisions if d.status != NOT_FUNDED)
-
-    @property
-    def spent(self) -> tuple[Fraction, Fraction]:
-        """(local budget, co-funding) of the proposals funded from local money, exact."""
-        local = [d for d in self.funded if d.source == "local"]
-        return (sum((d.support for d in local), Fraction(0)), sum((d.cofunding for d in local), Fraction(0)))
-
-    @property
-    def spent_national(self) -> Fraction:
-        """The national money of the proposals funded from it, exact."""
-        return sum((d.support for d in self.funded if d.source == "national"), Fraction(0))
-
-    @property
-    def selection(self) -> pd.DataFrame:
-        """One row per proposal: proposal_id, task_id, commune, region, status, requested,
-        support, trim, cofunding, score, reason, least_extra, funded_at_extra, beyond_year_plan
-        (million VND)."""
-        return selection_frame(self)
-
-    @property
-    def by_task(self) -> pd.DataFrame:
-        return task_frame(self)
-
-    @property
-    def by_commune(self) -> pd.DataFrame:
-        return commune_frame(self)
-
-    @property
-    def changes(self) -> pd.DataFrame:
-        """Mid-year re-selection: each proposal whose status changed (empty without ``previous``)."""
-        return changes_frame(self)
+#: The reasons about money on top of the selection as it is: not the deciding reason, and left out,
+#: where a selection within the money funds the proposal (least extra 0: ``tie_break``).
+MONEY_CODES = ("outranked", "budget", "cofunding")
+#: Where money alone cannot fund it, the rule that decides, in this order.
+RULE_ORDER = ("quantity_met", "spread", "cofunding", "region", "outranked", "budget", "no_gain")
 
 
 def legal_cap(program: Program, proposal: Proposal, year: int | None = None) -> Fraction | None:
@@ -242,6 +122,58 @@ def annual(
 ) -> AnnualResult:
     """Select the proposals to fund in ``year`` (module docstring)."""
     rules = rules or Rules()
+    scn = _checked(proposals, year, scenario, rules)
+    # eligibility and priority under the program's rule packs in force in the year (analysis.eligibility)
+    proposals, not_eligible = eligibility.apply(proposals, scn.program.eligibility, year)
+    backend = backend_for(solver) if isinstance(solver, str) else solver
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    yr = _year_of(scn, proposals, year, rules, time_limit)
+    timings["program plan"] = time.perf_counter() - start
+    before = _previous(previous)
+    candidates, caps, refused = _candidates(proposals, scn.program, year, before, not_eligible)
+    national = _national(proposals, candidates, refused, rules, yr.shape(rules, (), Fraction(0), None, 0), backend)
+    local = candidates
+    if national is not None:
+        local = candidates_local(candidates, national.ids, national.kept, rules.national_fallback)
+    sin = yr.shape(rules, tuple(local), yr.budget, yr.cofunding, rules.min_per_region)
+    frame = _year_frame(sin, rules.year_plan)
+    t = time.perf_counter()
+    funded, within = choose(frame, sin, _mode(rules.year_plan), backend)
+    timings["selection"] = time.perf_counter() - t
+    common = dict(year=year, program=scn.program.id, scenario=scn.name, proposals_source=proposals.source,
+                  budget=yr.budget, cofunding=yr.cofunding, planned=yr.planned, remaining=yr.remaining, rules=rules,
+                  local_budget=yr.local_budget, previous=before,
+                  national=None if national is None else national_money(rules),
+                  task_names={tk.id: tk.name for tk in scn.program.tasks})
+    if funded is None:
+        return AnnualResult(Status.INFEASIBLE, decisions=(), values={}, timings=timings,
+                            message=_infeasible_message(frame), **common)  # type: ignore[arg-type]
+    reserve: tuple[ReserveStep, ...] = ()
+    if rules.year_plan == "reserve":  # the year's plan funded; what the money left buys beyond it listed
+        reserve = _reserve_steps(sin, funded - within, within, "local")
+        funded = within
+        if national is not None and national.reserve:  # the national reserve is not funded: its units not taken
+            reserve = national.reserve + reserve
+            funded -= {s.proposal_id for s in national.reserve}
+            sin = yr.shape(rules, tuple(candidates_local(candidates, national.ids, national.funded,
+                                                         rules.national_fallback)),
+                           yr.budget, yr.cofunding, rules.min_per_region)
+            frame = _year_frame(sin, rules.year_plan)
+    t = time.perf_counter()
+    # the reasons and figures are those of the rules the whole selection keeps: the period's units
+    # left where units beyond the year's plan may be funded, the year's plan where they may not
+    whole = sin if rules.year_plan in ("frame", "free") else frame
+    values = {k: value(whole, k, funded) for k in whole.objectives()}
+    decisions = _decisions(proposals, whole, frame, funded, within, values, caps, refused, national, reserve, rules,
+                           yr.runs, backend)
+    timings["reasons"] = time.perf_counter() - t
+    return AnnualResult(Status.OPTIMAL, decisions=decisions, values=values, timings=timings, message="optimal",
+                        reserve=reserve, **common)  # type: ignore[arg-type]
+
+
+def _checked(proposals: Proposals, year: int, scenario: Scenario | Program | None, rules: Rules) -> Scenario:
+    """The scenario, once the year, the tasks the proposals name and the rules are checked."""
     if scenario is None:
         raise UsageError("annual: give the program or scenario the proposals belong to")
     scn = baseline(scenario) if isinstance(scenario, Program) else scenario
@@ -254,101 +186,285 @@ def annual(
     unknown = sorted({p.task_id for p in proposals.items} - {t.id for t in program.tasks})
     if unknown:
         raise UsageError(f"annual: proposals name tasks not in {program.id}: {', '.join(unknown)}")
-    # eligibility and priority under the program's rule packs in force in the year (analysis.eligibility)
-    proposals, not_eligible = eligibility.apply(proposals, program.eligibility, year)
-    backend = backend_for(solver) if isinstance(solver, str) else solver
-    timings: dict[str, float] = {}
-    start = time.perf_counter()
+    if rules.rule not in RULES or rules.year_plan not in YEAR_PLANS:
+        raise UsageError(f"annual: rule {rules.rule!r}, year plan {rules.year_plan!r}: expected a rule of "
+                         f"{', '.join(RULES)} and a year plan of {', '.join(YEAR_PLANS)}")
+    return scn
+
+
+@dataclass(frozen=True)
+class _Year:
+    """What the program's plan says of the year: each task's planned units and units left, the
+    budget and co-funding for proposals, the tasks that run, each task's progress weight."""
+
+    year: int
+    planned: Mapping[str, int]
+    remaining: Mapping[str, int]
+    budget: Fraction
+    cofunding: Fraction | None
+    local_budget: Fraction
+    weights: Mapping[str, Fraction]
+    runs: frozenset[str]
+
+    def shape(self, rules: Rules, candidates: tuple[Candidate, ...], budget: Fraction, cofunding: Fraction | None,
+              min_per_region: int) -> SelectionInput:
+        return SelectionInput(self.year, budget, cofunding, self.planned, candidates, self.remaining, self.weights,
+                              rules.max_per_commune, min_per_region, rules.rule)
+
+
+def _year_of(scn: Scenario, proposals: Proposals, year: int, rules: Rules, time_limit: float | None) -> _Year:
+    """Plan the program (its plan for the year is what the year should deliver) and read the year
+    off it: the budget for proposals is the year's local budget less what the plan spends on the
+    tasks no proposal serves (the Department's own activities)."""
     plan_result = solve(scn, time_limit=time_limit, with_shadow_prices=False, explain=False)
-    timings["program plan"] = time.perf_counter() - start
     if not plan_result.has_plan:
         raise UsageError(f"annual: scenario {scn.name!r} has no plan ({plan_result.status.value}): "
                          f"{plan_result.message}")
     plan = plan_result.plan
-    inp = model_input(scn)
+    inp: ModelInput = model_input(scn)
     served = {p.task_id for p in proposals.items}
     planned = {t.task_id: plan.get((t.task_id, year), 0) for t in inp.tasks}
     remaining = {t.task_id: (max(t.target - t.done - sum(plan.get((t.task_id, y), 0) for y in inp.planned_years
                                                          if y < year), 0) if year in t.years else 0)
                  for t in inp.tasks}
-    if rules.budget is not None:
-        budget = rules.budget
-    else:
-        department = sum((t.local(year) * plan.get((t.task_id, year), 0) for t in inp.tasks
-                          if t.task_id not in served), Fraction(0))
-        budget = max(inp.local_cap.get(year, Fraction(0)) - department, Fraction(0))
+    department = [t for t in inp.tasks if t.task_id not in served]
+    budget = rules.budget
+    if budget is None:
+        spent_dept = sum((t.local(year) * plan.get((t.task_id, year), 0) for t in department), Fraction(0))
+        budget = max(inp.local_cap.get(year, Fraction(0)) - spent_dept, Fraction(0))
     cofunding = None
     if rules.cap_cofunding:
-        department_cof = sum((t.cofunding(year) * plan.get((t.task_id, year), 0) for t in inp.tasks
-                              if t.task_id not in served), Fraction(0))
-        cofunding = max(inp.cofunding_cap.get(year, Fraction(0)) - department_cof, Fraction(0))
-    if rules.rule not in RULES or rules.year_plan not in YEAR_PLANS:
-        raise UsageError(f"annual: rule {rules.rule!r}, year plan {rules.year_plan!r}: expected a rule of "
-                         f"{', '.join(RULES)} and a year plan of {', '.join(YEAR_PLANS)}")
-    before = _previous(previous)
+        cof_dept = sum((t.cofunding(year) * plan.get((t.task_id, year), 0) for t in department), Fraction(0))
+        cofunding = max(inp.cofunding_cap.get(year, Fraction(0)) - cof_dept, Fraction(0))
     weights = {t.task_id: (t.weight / t.credit if t.target else Fraction(0)) for t in inp.tasks}
-    candidates, caps, refused = _candidates(proposals, program, year, before, not_eligible)
-    national = _national(proposals, candidates, refused, rules,
-                         SelectionInput(year, Fraction(0), None, planned, (), remaining, weights, rules.max_per_commune,
-                                        0, rules.rule), backend)
-    if national is not None:
-        candidates = candidates_local(candidates, national.ids, national.funded, rules.national_fallback)
-    sin = SelectionInput(year, budget, cofunding, planned, tuple(candidates), remaining, weights, rules.max_per_commune,
-                         rules.min_per_region, rules.rule)
-    frame = _year_frame(sin, rules.year_plan)
-    t = time.perf_counter()
-    funded, within = choose(frame, sin, rules.year_plan, backend)
-    timings["selection"] = time.perf_counter() - t
-    names = {tk.id: tk.name for tk in program.tasks}
-    common = dict(year=year, program=program.id, scenario=scn.name, proposals_source=proposals.source,
-                  budget=budget, cofunding=cofunding, planned=planned, remaining=remaining, rules=rules,
-                  local_budget=inp.local_cap.get(year, Fraction(0)),
-                  previous=before, national=None if national is None else national_money(rules),
-                  task_names=names)
-    if funded is None:
-        return AnnualResult(Status.INFEASIBLE, decisions=(), values={}, timings=timings,
-                            message=_infeasible_message(frame), **common)  # type: ignore[arg-type]
-    t = time.perf_counter()
-    # the reasons and figures are those of the rules the whole selection keeps: the period's units
-    # left where units beyond the year's plan may be funded, the year's plan where they may not
-    whole = sin if rules.year_plan != "strict" else frame
-    values = {k: value(whole, k, funded) for k in whole.objectives()}
+    return _Year(year, planned, remaining, budget, cofunding, inp.local_cap.get(year, Fraction(0)), weights,
+                 frozenset(t.task_id for t in inp.tasks if year in t.years))
+
+
+def _mode(year_plan: str) -> str:
+    """The selection's two steps: ``reserve`` selects as ``frame`` does (the part beyond the year's
+    plan then listed as the reserve, not funded)."""
+    return "frame" if year_plan == "reserve" else year_plan
+
+
+def _decisions(proposals: Proposals, whole: SelectionInput, frame: SelectionInput, funded: frozenset[str],
+               within: frozenset[str], values: Mapping[str, Fraction], caps: Mapping[str, Fraction | None],
+               refused: Mapping[str, list[Reason]], national: _National | None, reserve: tuple[ReserveStep, ...],
+               rules: Rules, runs: Collection[str], backend: Backend) -> tuple[Decision, ...]:
+    """Each proposal's decision: funded (nationally or locally), on the reserve list, or not funded
+    with its reasons, the primary one first, and its least extra budget."""
     pre = Prepared(whole)
     by_id = {c.id: c for c in whole.candidates}
     screen = _Screen(whole, values, pre, backend) if rules.figures else None
-    runs = {t.task_id for t in inp.tasks if year in t.years}
+    lifts = _Lifts(whole, funded, values, backend)
     chosen, used = [x for x in whole.candidates if x.id in funded], spent(whole, funded)  # computed once
-    decisions = []
+    steps = {s.proposal_id: s for s in reserve}
+    out = []
     for p in proposals.items:
         c = by_id[p.id]
         if national is not None and p.id in national.funded:
             n = national.candidates[p.id]
-            decisions.append(Decision(p, TRIMMED if n.support < p.requested else FUNDED, n.support, n.cofunding,
-                                      caps[p.id], beyond_plan=p.id not in national.within, source="national"))
+            out.append(Decision(p, TRIMMED if n.support < p.requested else FUNDED, n.support, n.cofunding,
+                                caps[p.id], beyond_plan=p.id not in national.within, source="national"))
             continue
         source = "national" if p.channel == "national" and not rules.national_fallback else "local"
+        step = steps.get(p.id)
+        if step is not None:
+            also = [] if step.source == "national" else reasons_for(whole, funded, c, runs, strict=True,
+                                                                     _chosen=chosen, _spent=used)
+            out.append(Decision(p, NOT_FUNDED, step.cost, step.cofunding, caps[p.id],
+                                (_reserve_reason(step, whole.year),
+                                 *(r for r in also if r.code not in MONEY_CODES)),
+                                source=step.source, reserve=step.step))
+            continue
         if p.id in funded:
-            status = TRIMMED if c.support < p.requested else FUNDED
-            decisions.append(Decision(p, status, c.support, c.cofunding, caps[p.id],
-                                      beyond_plan=p.id not in within, source=source))
+            out.append(Decision(p, TRIMMED if c.support < p.requested else FUNDED, c.support, c.cofunding,
+                                caps[p.id], beyond_plan=p.id not in within, source=source))
             continue
         if p.id in refused:
             reasons, extra, at_extra = list(refused[p.id]), None, None
         else:
-            reasons = reasons_for(whole, funded, c, runs, strict=rules.year_plan == "strict", _chosen=chosen,
-                                  _spent=used)
+            reasons = reasons_for(whole, funded, c, runs, strict=rules.year_plan in ("strict", "reserve"),
+                                  _chosen=chosen, _spent=used)
             again = (_again(whole, c, frame if rules.year_plan == "frame" else None, backend)
                      if rules.check_extra else None)
             extra, at_extra = (least_extra(whole, funded, values, c, backend, pre, screen, again=again,
                                            _known=(chosen, used))
                                if rules.figures else (None, None))
-            if extra == 0:  # an equally good selection funds it: it lost on the later objectives
-                reasons.append(_tie_break(rules.rule, rules.year_plan == "frame"))
-        decisions.append(Decision(p, NOT_FUNDED, c.support, c.cofunding, caps[p.id], tuple(reasons), extra,
-                                  at_extra, source=source))
-    timings["reasons"] = time.perf_counter() - t
-    return AnnualResult(Status.OPTIMAL, decisions=tuple(decisions), values=values, timings=timings,
-                        message="optimal", **common)  # type: ignore[arg-type]
+            deciding = lifts.decide(c, {r.code for r in reasons}) if rules.figures and extra is None else None
+            if deciding is not None and deciding not in {r.code for r in reasons}:
+                reasons.append(_decided_by(whole, deciding))
+            reasons = _primary_first(reasons, extra, rules, deciding)
+        out.append(Decision(p, NOT_FUNDED, c.support, c.cofunding, caps[p.id], tuple(reasons), extra, at_extra,
+                            source=source))
+    return tuple(out)
+
+
+def _primary_first(reasons: list[Reason], extra: Fraction | None, rules: Rules, deciding: str | None = None
+                   ) -> list[Reason]:
+    """The reasons with the one that decides first, each checked by selecting again (the least
+    extra budget, ``least_extra``; ``_Lifts``):
+
+    - least extra 0: a selection within the budget funds it, keeping the progress, every funded
+      proposal with a higher score and as many of its own: the later criteria decided
+      (``tie_break``); the reasons about adding it on top of the selection as it is (money,
+      co-funding) are left out: they are not what decides, and read next to it as a contradiction;
+    - a least extra above 0: money decides: the money reason first (outranked or budget);
+    - no amount (money alone cannot fund it): the rule that, lifted alone, lets a selection fund it
+      (``deciding``: ``_Lifts``; where adding it on top breaks no such rule, the sentence
+      says what selecting again showed, ``_decided_by``), else the first of ``RULE_ORDER`` that
+      applies.
+    """
+    if extra is not None and extra == 0:
+        return [_tie_break(rules.rule, rules.year_plan == "frame"),
+                *(r for r in reasons if r.code not in MONEY_CODES)]
+    if extra is not None and not {r.code for r in reasons} & {"outranked", "budget"}:
+        reasons = [_money_decides(extra), *reasons]  # added on top it breaks another rule; a swap needs money
+    order: tuple[str, ...] = ("outranked", "budget", *RULE_ORDER) if extra is not None else RULE_ORDER
+    if deciding is not None:
+        order = (deciding, *(code for code in order if code != deciding))
+    rank: dict[str, int] = {}
+    for code in order:  # the first place of each code
+        rank.setdefault(code, len(rank))
+    return sorted(reasons, key=lambda r: rank.get(r.code, len(order)))
+
+
+#: The rules ``_Lifts`` lifts one at a time, in this order: the rules that stop it taking the
+#: place of a funded proposal first (the council's question: why not it in the place of a lower
+#: score?), the task's units last (its plan is taken by proposals it may not replace).
+LIFTABLE = ("cofunding", "spread", "region", "quantity_met")
+
+
+def _lifted(sin: SelectionInput, code: str, c: Candidate | None) -> SelectionInput | None:
+    """``sin`` with one rule lifted (None: the rule does not bind here); the quantity rule lifted
+    for ``c``'s task by its units (``c`` None: every task's by the most units of a proposal)."""
+    if code == "quantity_met":
+        if c is None:
+            most = max((x.units for x in sin.candidates), default=0)
+            return replace(sin, remaining={t: n + most for t, n in sin.remaining.items()})
+        return replace(sin, remaining={**sin.remaining, c.task_id: sin.remaining.get(c.task_id, 0) + c.units})
+    if code == "cofunding":
+        return replace(sin, cofunding=None) if sin.cofunding is not None else None
+    if code == "spread":
+        return replace(sin, max_per_commune=None) if sin.max_per_commune is not None else None
+    return replace(sin, min_per_region=0) if sin.min_per_region else None
+
+
+class _Lifts:
+    """The deciding rule of each proposal money alone cannot fund (``decide``): the first rule of
+    ``LIFTABLE`` that, lifted alone (its task's units by the proposal's, the co-funding, the
+    commune's limit, the least per region), lets a selection fund it with some extra budget,
+    keeping what the least extra budget keeps (``figure_keep``, ``figure_fund``); that selection
+    checked exactly. Each lift's LP relaxation (every task's units lifted for the quantity rule: a
+    looser model) is compiled once and screens the lifts that cannot help (a sound proof: no LP
+    solution, no integer one) before an integer program is solved."""
+
+    def __init__(self, sin: SelectionInput, funded: frozenset[str], values: Mapping[str, Fraction],
+                 backend: Backend):
+        self.sin, self.funded, self.values, self.backend = sin, funded, values, backend
+        self.screens: dict[str, _Screen] = {}
+
+    def _screen(self, code: str) -> _Screen:
+        if code not in self.screens:
+            loose = _lifted(self.sin, code, None)
+            assert loose is not None
+            self.screens[code] = _Screen(loose, self.values, Prepared(loose), self.backend)
+        return self.screens[code]
+
+    def decide(self, c: Candidate, codes: Collection[str]) -> str | None:
+        """The deciding rule for ``c`` (None: no one rule lifted alone is enough, or its task's
+        units decide without a solve: adding it breaks them (``codes``) and every funded proposal of
+        its task has a higher score or started, so none may make way for it and no other rule
+        lifted alone can fund it; ``quantity_met`` is then first by ``RULE_ORDER``). Where the LP
+        screens leave one lift possible and it is the rule first by ``RULE_ORDER`` among ``codes``,
+        that rule is first whether or not its lift alone funds it: no integer program is solved."""
+        if "quantity_met" in codes and all(x.score > c.score or x.fixed is True for x in self.sin.candidates
+                                           if x.id in self.funded and x.task_id == c.task_id):
+            return None
+        keep, fund = figure_keep(self.sin, self.values, c), figure_fund(self.sin, self.funded, c)
+        possible = [code for code in LIFTABLE
+                    if _lifted(self.sin, code, c) is not None and not self._screen(code).impossible(c, fund)]
+        first = next((code for code in RULE_ORDER if code in codes), None)
+        if possible == [first]:  # the rule first by RULE_ORDER decides whether or not its lift alone funds it
+            return None
+        for code in possible:
+            lifted = _lifted(self.sin, code, c)
+            assert lifted is not None
+            out = self.backend.solve(linear_selection(lifted, keep=keep, force=c.id, least_budget=True, fund=fund),
+                                     options=SELECTION_OPTIONS)
+            if out.status != Status.OPTIMAL or out.values is None:
+                continue
+            chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
+            if (c.id in chosen and chosen >= fund and not violations(lifted, chosen, budget=spent(lifted, chosen)[0])
+                    and all(value(lifted, k, chosen) >= v for k, v in keep)):
+                return code
+        return None
+
+
+def _money_decides(extra: Fraction) -> Reason:
+    """The primary reason where money decides though adding the proposal to the selection as it is
+    breaks another rule: selecting again, the least extra budget funds it (in the place of others)."""
+    en = ("Selected again with it funded (the progress and every funded proposal with a higher score kept): within "
+          "the budget as it is no selection funds it; with {extra} million VND more, one does (the least extra "
+          "budget).")
+
+    def words(lang: str) -> str:
+        return say(en, lang).format(extra=_m(extra, lang))
+
+    return Reason("budget", Text(words("vi"), words("en")))
+
+
+def _decided_by(sin: SelectionInput, code: str) -> Reason:
+    """The primary reason where lifting one rule alone lets a selection fund the proposal and
+    adding it to the selection as it is breaks no such rule: what selecting again showed."""
+    head = ("Selected again with it funded (any extra local money; the progress and every funded proposal with a "
+            "higher score kept): ")
+    en = head + {
+        "cofunding": "every such selection exceeds the year's co-funding of {cof} million VND; with co-funding not "
+                     "capped, one funds it.",
+        "spread": "every such selection funds more than {k} proposals in a commune; without that limit, one funds "
+                  "it.",
+        "region": "every such selection leaves a region below the least of {r} funded per region; without that "
+                  "rule, one funds it.",
+    }[code]
+
+    def words(lang: str) -> str:
+        return say(en, lang).format(cof=_m(sin.cofunding or Fraction(0), lang), k=sin.max_per_commune,
+                                    r=sin.min_per_region)
+
+    return Reason(code, Text(words("vi"), words("en")))
+
+
+def _reserve_steps(sin: SelectionInput, more: frozenset[str], within: frozenset[str], source: str
+                   ) -> tuple[ReserveStep, ...]:
+    """The proposals the money left after the year's plan would fund (``more``), in merit order
+    (score, then first-time applicants, then the cheaper), each with its cost and the money left
+    after it. Every prefix keeps every rule: the year's plan part keeps the lower bounds, the steps
+    only add money, units and proposals per commune that the whole list keeps."""
+    local, cof = spent(sin, within)
+    left = sin.budget - local
+    cof_left = None if sin.cofunding is None else sin.cofunding - cof
+    out = []
+    ranked = sorted((c for c in sin.candidates if c.id in more),
+                    key=lambda c: (-c.score, not c.first_time, c.support, c.id))
+    for i, c in enumerate(ranked, start=1):
+        left -= c.support
+        cof_left = None if cof_left is None else cof_left - c.cofunding
+        out.append(ReserveStep(i, c.id, c.task_id, c.score, c.units, c.support, c.cofunding, left, cof_left, source))
+    return tuple(out)
+
+
+def _reserve_reason(step: ReserveStep, year: int) -> Reason:
+    """The reserve list's reason: the year's plan of its task is served; the money left buys it."""
+    template = ("Reserve list, step {step}: task {task}'s plan for {year} is served; the money left after the "
+                "year's plan funds it in merit order ({cost} million VND; {left} left after this step); the council "
+                "may add it by decision.")
+
+    def words(lang: str) -> str:
+        return say(template, lang).format(step=step.step, task=step.task_id, year=year, cost=_m(step.cost, lang),
+                                          left=_m(step.left, lang))
+
+    return Reason("reserve", Text(words("vi"), words("en")))
 
 
 def _candidates(proposals: Proposals, program: Program, year: int, before: Mapping[str, str] | None,
@@ -378,23 +494,28 @@ def _candidates(proposals: Proposals, program: Program, year: int, before: Mappi
 @dataclass(frozen=True)
 class _National:
     """The national step: the national proposals, those funded from national money (and within
-    the year's plan), and each one's candidate at its national support."""
+    the year's plan), those the local step counts as taken (funded, or on the national reserve
+    list), the national reserve list, and each one's candidate at its national support."""
 
     ids: frozenset[str]
     funded: frozenset[str]
     within: frozenset[str]
+    kept: frozenset[str]
+    reserve: tuple[ReserveStep, ...]
     candidates: Mapping[str, Candidate]
 
 
 def _national(proposals: Proposals, candidates: list[Candidate], refused: dict[str, list[Reason]], rules: Rules,
               shape: SelectionInput, backend: Backend) -> _National | None:
     """Select the national proposals within the national money (``analysis.annual_channels``); those
-    funded by neither channel get their reason in ``refused``. None: the file has no national ones."""
+    funded by neither channel get their reason in ``refused``. None: the file has no national ones.
+    With the reserve list, those the national money left would fund beyond the year's plan are the
+    national reserve (and the local step counts them as ``frame`` does: taken)."""
     ids = frozenset(p.id for p in proposals.items if p.channel == "national")
     if not ids:
         return None
     sin = replace(shape, budget=national_money(rules), candidates=tuple(candidates_national(candidates, ids, rules)))
-    funded, within = choose(_year_frame(sin, rules.year_plan), sin, rules.year_plan, backend)
+    funded, within = choose(_year_frame(sin, rules.year_plan), sin, _mode(rules.year_plan), backend)
     if funded is None:  # started national proposals above the national money: none funded nationally
         funded, within = frozenset(), frozenset()
     left = sin.budget - spent(sin, funded)[0]
@@ -403,7 +524,12 @@ def _national(proposals: Proposals, candidates: list[Candidate], refused: dict[s
             if c.id in ids and c.id not in funded and c.id not in refused:
                 code, text = national_reason(c, rules, left)
                 refused[c.id] = [Reason(code, text)]
-    return _National(ids, funded, within, {c.id: c for c in sin.candidates})
+    kept = funded
+    reserve: tuple[ReserveStep, ...] = ()
+    if rules.year_plan == "reserve":
+        reserve = _reserve_steps(sin, funded - within, within, "national")
+        funded = within
+    return _National(ids, funded, within, kept, reserve, {c.id: c for c in sin.candidates})
 
 
 def _year_frame(sin: SelectionInput, year_plan: str) -> SelectionInput:
@@ -436,31 +562,23 @@ def choose(frame: SelectionInput, whole: SelectionInput, year_plan: str, backend
 
 
 def _tie_break(rule: str, framed: bool) -> Reason:
-    """Why a proposal whose least extra budget is 0 is not funded."""
+    """Why a proposal whose least extra budget is 0 is not funded: what selecting again showed."""
     if rule == "merit" and framed:
-        return Reason("tie_break", Text(
-            "Một phương án trong kinh phí hiện có, cùng tiến độ, giữ mọi đề án điểm cao hơn đã được chọn và cùng số "
-            "đề án cùng điểm, có tài trợ đề án này bằng cách thay các đề án thực hiện kế hoạch năm; kế hoạch năm "
-            "được bố trí trước theo thứ tự điểm, hoặc một đề án cùng điểm được ưu tiên theo tiêu chí sau (đơn vị "
-            "lần đầu, kinh phí dự phòng).",
-            "A selection within the budget, with the same progress, every funded proposal with a higher score and "
-            "as many of its own score, funds it by changing the proposals that serve the year's plan; the year's "
-            "plan is served first, "
-            "in order of score, or a proposal of the same score was preferred on the later criteria (first-time "
-            "applicants, money kept in reserve)."))
-    if rule == "merit":
-        return Reason("tie_break", Text(
-            "Một phương án cùng tiến độ, giữ mọi đề án điểm cao hơn đã được chọn và cùng số đề án cùng điểm có tài "
-            "trợ đề án này; một đề án cùng điểm được ưu tiên theo tiêu chí sau (đơn vị lần đầu, kinh phí dự "
-            "phòng).",
-            "A selection with the same progress, every funded proposal with a higher score and as many of its own "
-            "score funds it; a proposal of the same score was preferred on the later criteria (first-time "
-            "applicants, money kept in reserve)."))
-    return Reason("tie_break", Text(
-        "Một phương án cùng tiến độ và cùng tổng điểm ưu tiên có tài trợ đề án này; đề án không "
-        "được chọn theo tiêu chí sau (đơn vị lần đầu, kinh phí dự phòng).",
-        "A selection with the same progress and total priority funds it; it lost on the later "
-        "criteria (first-time applicants, money kept in reserve)."))
+        en = ("Selected again with it funded: a selection within the budget (no extra money), with the same "
+              "progress, every funded proposal with a higher score and as many of its own score, funds it by "
+              "changing the proposals that serve the year's plan; the year's plan is served first, in order of "
+              "score, or a proposal of the same score was preferred on the later criteria (first-time applicants, "
+              "money kept in reserve).")
+    elif rule == "merit":
+        en = ("Selected again with it funded: a selection within the budget (no extra money), with the same "
+              "progress, every funded proposal with a higher score and as many of its own score, funds it in the "
+              "place of a proposal of the same score; that proposal was preferred on the later criteria "
+              "(first-time applicants, money kept in reserve).")
+    else:
+        en = ("Selected again with it funded: a selection within the budget (no extra money), with the same "
+              "progress and total priority, funds it; it lost on the later criteria (first-time applicants, money "
+              "kept in reserve).")
+    return Reason("tie_break", Text(say(en, "vi"), en))
 
 
 def _previous(previous: AnnualResult | Mapping[str, str] | None) -> dict[str, str] | None:
@@ -681,16 +799,3 @@ def _m(x: Fraction, lang: str) -> str:
     """Million VND for a sentence: up to 3 decimals, the language's separators (the figure itself
     is exact in the tables)."""
     return number(x, lang, 3)
-
-
-def summary(result: AnnualResult) -> dict[str, Any]:
-    """The result's figures for a record or a brief (plain JSON values)."""
-    local, cof = result.spent
-    return {
-        "year": result.year, "status": result.status.value, "program": result.program,
-        "scenario": result.scenario, "proposals": result.proposals_source,
-        "budget": str(result.budget), "cofunding": None if result.cofunding is None else str(result.cofunding),
-        "spent": str(local), "cofunding_spent": str(cof),
-        "funded": len(result.funded), "not_funded": len(result.decisions) - len(result.funded),
-        "values": {k: str(v) for k, v in result.values.items()},
-    }

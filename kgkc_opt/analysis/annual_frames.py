@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import pandas as pd
 
-#: ``analysis.annual.AnnualResult`` (typed loosely here: that module imports this one)
+#: ``analysis.annual_study.AnnualResult`` (typed loosely here: that module imports this one)
 AnnualResult = Any
 
 NOT_FUNDED = "not_funded"
@@ -21,7 +21,7 @@ NOT_FUNDED = "not_funded"
 
 SELECTION_COLUMNS = ("proposal_id", "task_id", "commune", "region", "applicant", "title", "status", "units",
                      "requested", "cap", "support", "trim", "cofunding", "score", "reason_code", "reason",
-                     "least_extra", "funded_at_extra", "beyond_year_plan", "channel", "source")
+                     "least_extra", "funded_at_extra", "beyond_year_plan", "reserve_step", "channel", "source")
 
 
 def selection_frame(result: AnnualResult, lang: str = "vi") -> pd.DataFrame:
@@ -38,14 +38,14 @@ def selection_frame(result: AnnualResult, lang: str = "vi") -> pd.DataFrame:
             "score": float(p.score), "reason_code": ";".join(r.code for r in d.reasons),
             "reason": d.reason_text(lang),
             "least_extra": None if d.least_extra is None else float(d.least_extra),
-            "funded_at_extra": d.funded_at_extra, "beyond_year_plan": d.beyond_plan,
+            "funded_at_extra": d.funded_at_extra, "beyond_year_plan": d.beyond_plan, "reserve_step": d.reserve,
             "channel": p.channel, "source": d.source,
         })
     return pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
 
 
 TASK_COLUMNS = ("task_id", "planned_units", "remaining_units", "proposals", "funded", "funded_units",
-                "beyond_plan_units", "requested", "support", "national_support", "cofunding")
+                "beyond_plan_units", "reserve_units", "requested", "support", "national_support", "cofunding")
 COMMUNE_COLUMNS = ("commune", "region", "proposals", "funded", "support")
 _MONEY = ("requested", "support", "national_support", "cofunding")
 
@@ -63,6 +63,7 @@ def task_rows(result: AnnualResult) -> list[dict[str, Any]]:
             "task_id": t, "planned_units": result.planned.get(t, 0), "remaining_units": result.remaining.get(t, 0),
             "proposals": len(ds), "funded": len(funded), "funded_units": sum(d.proposal.units for d in funded),
             "beyond_plan_units": sum(d.proposal.units for d in funded if d.beyond_plan),
+            "reserve_units": sum(d.proposal.units for d in ds if d.reserve is not None),
             "requested": sum((d.proposal.requested for d in ds), Fraction(0)),
             "support": sum((d.support for d in funded), Fraction(0)),
             "national_support": sum((d.support for d in funded if d.source == "national"), Fraction(0)),

@@ -9,34 +9,15 @@ the local budget, who is funded by neither, and which local proposals lose their
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
 from kgkc_opt.analysis.annual import AnnualResult, Rules, annual
 from kgkc_opt.analysis.annual_channels import LOCAL, NATIONAL, WHATIF_SHARES, national_money
-from kgkc_opt.inputs.program import Text
+from kgkc_opt.analysis.annual_study import WhatIf, whatif_rows  # noqa: F401 (re-exported)
 from kgkc_opt.inputs.proposals import Proposals
 from kgkc_opt.inputs.scenario import Scenario
-
-
-@dataclass(frozen=True)
-class WhatIf:
-    """One case of the national what-if: the money that arrives and what the selection does."""
-
-    name: Text
-    share: Fraction
-    national: Fraction
-    funded_national: tuple[str, ...]
-    #: national proposals funded from local money instead
-    fallback: tuple[str, ...]
-    fallback_money: Fraction
-    #: national proposals funded by neither
-    lost: tuple[str, ...]
-    #: local proposals funded in the base case and not in this one (displaced by fallbacks)
-    displaced: tuple[str, ...]
-    local_spent: Fraction
 
 
 def national_whatif(proposals: Proposals, year: int, scenario: Scenario, rules: Rules,
@@ -63,12 +44,3 @@ def national_whatif(proposals: Proposals, year: int, scenario: Scenario, rules: 
             tuple(d.proposal.id for d in nat if d.proposal.id not in funded),
             tuple(sorted(base_local - local)), result.spent[0]))
     return out
-
-
-def whatif_rows(cases: Sequence[WhatIf], lang: str) -> list[dict[str, Any]]:
-    """The what-if as table rows (money exact)."""
-    return [{"case": w.name.get(lang), "national": w.national, "funded_national": len(w.funded_national),
-             "fallback": len(w.fallback), "fallback_money": w.fallback_money, "lost": len(w.lost),
-             "displaced": ", ".join(w.displaced), "local_spent": w.local_spent} for w in cases]
-
-

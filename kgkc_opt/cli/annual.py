@@ -18,6 +18,7 @@ from typing import Any
 
 from kgkc_opt.cli import text
 from kgkc_opt.cli.text import t
+from kgkc_opt.words import say
 
 COMMANDS = ("annual",)
 EXIT_OK, EXIT_INFEASIBLE = 0, 1
@@ -106,10 +107,12 @@ def add_parsers(sub: Any) -> None:
                    help="after progress toward the year's plan: merit (default: lexicographic order of scores, fund "
                    "from the top of the list: a proposal is left out only where no selection keeping every higher "
                    "score funds it) or sum-of-scores (the highest total score, the earlier rule)")
-    p.add_argument("--year-plan", choices=("frame", "strict", "free"), default="frame",
-                   help="frame (default): each task's units at most its plan for the year, then the money left funds "
-                   "further proposals in merit order up to the units left in the period, each marked beyond the "
-                   "year's plan; strict: the year's plan caps each task and the money left is kept; free: up to the "
+    p.add_argument("--year-plan", choices=("reserve", "frame", "strict", "free"), default="reserve",
+                   help="reserve (default): each task's units at most its plan for the year; the further proposals "
+                   "the money left would fund (in merit order, up to the units left in the period) are listed as a "
+                   "reserve list the council may add by decision, each step with its cost and the money left after "
+                   "it; frame: the same, with the reserve list funded, each marked beyond the year's plan; strict: "
+                   "the year's plan caps each task and the money left is kept, no reserve list; free: up to the "
                    "period's units left in one selection (the earlier rule)")
     national = p.add_mutually_exclusive_group()
     national.add_argument("--national-envelope", type=_amount, metavar="AMOUNT",
@@ -163,13 +166,13 @@ def cmd_annual(args: argparse.Namespace) -> int:
         if args.out:
             check_out_holds_no_input(args.out, run.inputs)
             export.write_folder(args.out, run.files, force=args.force)
-    summary(run.result, run.scenario, seconds, args.lang)
-    if run.whatif:
-        whatif_summary(run.whatif, args.lang)
+    summary(run.study.result, run.scenario, seconds, args.lang)
+    if run.study.whatif:
+        whatif_summary(run.study.whatif, args.lang)
     if args.out:
         print()
         text.wrote(f"{args.out}/", args.lang)
-    return EXIT_OK if run.result.status == Status.OPTIMAL else EXIT_INFEASIBLE
+    return EXIT_OK if run.study.result.status == Status.OPTIMAL else EXIT_INFEASIBLE
 
 
 # ---------------------------------------------------------------------------------------------
@@ -180,7 +183,7 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
     """What ``annual`` prints: the budget, what is funded, the proposals not funded with their
     reasons and least extra budget, the trims and, mid-year, what changed."""
     from kgkc_opt.report import fmt
-    from kgkc_opt.report.annual_tables import CHOSEN_AGAIN, LEAST_EXTRA, counts, money, status_text
+    from kgkc_opt.report.annual_tables import counts, money, status_text
 
     program = scenario.program
     print(t(f"Lựa chọn đề án khuyến công năm {result.year}", f"Selection of proposals for {result.year}", lang))
@@ -229,7 +232,32 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
                 "order of score): ", lang) + "; ".join(
             f"{d.proposal.id} ({d.proposal.task_id}, {text.n(float(d.proposal.score), lang)} "
             f"{t('điểm', 'points', lang)}, {money(d.support, lang)})" for d in beyond))
-    refused = [d for d in result.decisions if d.status == "not_funded"]
+    _reserve_and_not_funded(result, lang, mvnd)
+    if result.previous is not None:
+        from kgkc_opt.analysis.annual_study import changes_of
+
+        changes = changes_of(result)
+        print(t(f"\nThay đổi so với lần chọn trước ({len(changes)}):",
+                f"\nChanges from the earlier selection ({len(changes)}):", lang))
+        for c in changes:
+            why = c.decision.reason_text(lang) if c.decision is not None else ""
+            print(f"- {c.proposal_id}: {status_text(c.before, lang)} → {status_text(c.after, lang)}"
+                  + (f" ({why})" if why else ""))
+        if not len(changes):
+            print(t("  (không có)", "  (none)", lang))
+
+def _reserve_and_not_funded(result: Any, lang: str, mvnd: str) -> None:
+    """The reserve list step by step, then the other proposals not funded with their reasons."""
+    from kgkc_opt.report.annual_tables import CHOSEN_AGAIN, LEAST_EXTRA, money
+
+    if result.reserve:
+        print(say("\nReserve list (not funded; the money left after the year's plan would fund them in this order; "
+                  "the council may add them by decision):", lang))
+        for step in result.reserve:
+            print(say("{step}. {id} (task {task}, {score} points): {cost} {mvnd}, {left} left after it", lang).format(
+                step=step.step, id=step.proposal_id, task=step.task_id, score=text.n(float(step.score), lang),
+                cost=money(step.cost, lang), mvnd=mvnd, left=money(step.left, lang)))
+    refused = [d for d in result.decisions if d.status == "not_funded" and d.reserve is None]
     if refused:
         print(t(f"\nĐề án không được hỗ trợ ({len(refused)}):", f"\nProposals not funded ({len(refused)}):", lang))
         for d in refused:
@@ -243,17 +271,6 @@ def summary(result: Any, scenario: Any, seconds: float, lang: str) -> None:
         print(LEAST_EXTRA.get(lang))
         if any(d.funded_at_extra for d in refused):
             print(CHOSEN_AGAIN.get(lang))
-    if result.previous is not None:
-        changes = result.changes
-        print(t(f"\nThay đổi so với lần chọn trước ({len(changes)}):",
-                f"\nChanges from the earlier selection ({len(changes)}):", lang))
-        reasons = {d.proposal.id: d.reason_text(lang) for d in result.decisions}
-        for row in changes.itertuples():
-            why = reasons.get(row.proposal_id, "")
-            print(f"- {row.proposal_id}: {status_text(row.before, lang)} → {status_text(row.after, lang)}"
-                  + (f" ({why})" if why else ""))
-        if not len(changes):
-            print(t("  (không có)", "  (none)", lang))
 
 
 def whatif_summary(cases: Any, lang: str) -> None:

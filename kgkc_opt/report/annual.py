@@ -8,7 +8,7 @@
 ``changes.csv``       with an earlier selection (``--previous``): each proposal whose status changed
 ``annual-plan.xlsx``  the tables as a workbook (``report.annual_workbook``)
 ``annual-plan.docx``  the brief an official can send (``report.annual_brief``)
-``summary.json``      the figures, the rules, and the record ``kgkc-opt reproduce DIR`` re-runs
+``summary.json``      the figures, the rules, the reserve list, and the record ``kgkc-opt reproduce DIR`` re-runs
 
 ``AnnualOptions`` is the command as recorded in summary.json (``command()``) and read back from it
 (``parse_command``, which refuses anything but the options of ``annual``: a record never makes
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.analysis.annual import YEAR_PLANS, AnnualResult, summary
+from kgkc_opt.analysis.annual_study import YEAR_PLANS, AnnualResult, AnnualStudy, changes_of, summary
 from kgkc_opt.errors import InputError, Problem
 from kgkc_opt.inputs.reader import MAX_MONEY, exact_number
 from kgkc_opt.inputs.scenario import Scenario
@@ -62,7 +62,7 @@ class AnnualOptions:
     #: the selection rule after progress (``analysis.annual.Rules.rule``)
     rule: str = "merit"
     #: how the year's plan frames the selection (``analysis.annual.Rules.year_plan``)
-    year_plan: str = "frame"
+    year_plan: str = "reserve"
     #: the national money for the national proposals (million VND)
     national: Fraction | None = None
     #: the Ministry's approvals (a CSV: proposal_id, approved)
@@ -92,7 +92,7 @@ class AnnualOptions:
             out += ["--sheet", self.sheet]
         if self.rule != "merit":
             out += ["--rule", self.rule]
-        if self.year_plan != "frame":
+        if self.year_plan != "reserve":
             out += ["--year-plan", self.year_plan]
         if self.national is not None:
             out += ["--national-envelope", exact(self.national)]
@@ -185,7 +185,7 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
                          lang=values.get("--lang", "vi"), cap_cofunding="--no-cofunding-cap" not in flags,
                          previous=values.get("--previous"), check_extra="--check-extra" in flags,
                          sheet=values.get("--sheet"),
-                         rule=values.get("--rule", "merit"), year_plan=values.get("--year-plan", "frame"),
+                         rule=values.get("--rule", "merit"), year_plan=values.get("--year-plan", "reserve"),
                          national_approved=values.get("--national-approved"),
                          national_fallback="--national-fallback" in flags,
                          national_whatif="--national-what-if" in flags,
@@ -205,23 +205,28 @@ def summary_record(result: AnnualResult, options: AnnualOptions, extra: Mapping[
     if result.message and result.message != "optimal":
         record["message"] = result.message
     if result.previous is not None:
-        record["changes"] = len(result.changes)
+        record["changes"] = len(changes_of(result))
     if result.national is not None:
         record.update(national=exact(result.national), national_spent=exact(result.spent_national))
+    if result.rules.year_plan == "reserve":
+        record.update(reserve=[{"step": s.step, "proposal_id": s.proposal_id, "task_id": s.task_id,
+                                "cost": exact(s.cost), "left": exact(s.left), "source": s.source}
+                               for s in result.reserve],
+                      reserve_cost=exact(sum((s.cost for s in result.reserve if s.source == "local"), Fraction(0))))
     return record | dict(extra or {})
 
 
-def annual_files(result: AnnualResult, scenario: Scenario, options: AnnualOptions, *,
-                 extra: Mapping[str, Any] | None = None, whatif: Sequence[Any] | None = None
-                 ) -> dict[str, str | bytes]:
+def annual_files(study: AnnualStudy, scenario: Scenario, options: AnnualOptions, *,
+                 extra: Mapping[str, Any] | None = None) -> dict[str, str | bytes]:
     """The result folder's files (only summary.json when the rules cannot all hold)."""
+    result = study.result
     files: dict[str, str | bytes] = {
         SUMMARY: json.dumps(summary_record(result, options, extra), indent=2, ensure_ascii=False) + "\n"}
     if result.status != Status.OPTIMAL:
         return files
     from kgkc_opt.report import annual_brief, annual_workbook  # openpyxl and python-docx: only here
 
-    files.update(csv_files(result, options.lang, whatif))
-    files[WORKBOOK] = annual_workbook.to_bytes(result, scenario, options.lang)
-    files[BRIEF] = annual_brief.to_bytes(result, scenario, options.lang, whatif)
+    files.update(csv_files(study, options.lang))
+    files[WORKBOOK] = annual_workbook.to_bytes(study, scenario, options.lang)
+    files[BRIEF] = annual_brief.to_bytes(study, scenario, options.lang)
     return files

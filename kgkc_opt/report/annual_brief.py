@@ -9,8 +9,11 @@ Times New Roman 13 pt), in Vietnamese (default) or English:
   rules, how the selection is made and that it is proven optimal);
 - 2. the funded proposals, with support and trims, and their total;
 - 3. each trim with its legal basis (the support rule's citation in the program);
-- 4. the proposals not funded, each with its reasons and the least extra local budget that funds
-  it, said precisely (``annual_tables.LEAST_EXTRA``);
+- 4. the proposals not funded: with the year's plan as the frame (default), 4.1 the reserve list
+  (what the money left would fund beyond the plan, step by step, each with its cost and the money
+  left after it), then 4.2 the others, each with its primary reason first (the one that decides)
+  and the others also true, and the least extra local budget that funds it, said precisely
+  (``annual_tables.LEAST_EXTRA``);
 - 5. per task: the year's plan beside what is funded;
 - 6. with an earlier selection: what changed.
 
@@ -23,8 +26,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.analysis.annual import NOT_FUNDED, TRIMMED, AnnualResult
 from kgkc_opt.analysis.annual_channels import by_channel
+from kgkc_opt.analysis.annual_study import NOT_FUNDED, TRIMMED, AnnualResult, AnnualStudy
 from kgkc_opt.analysis.law import unconfirmed_rules
 from kgkc_opt.inputs.document_settings import DocumentSettings
 from kgkc_opt.inputs.scenario import Scenario
@@ -39,6 +42,7 @@ from kgkc_opt.report.annual_tables import (
     heading,
     legal_basis,
     money,
+    reserve_note,
     rules_lines,
     stable_zip,
     status_text,
@@ -52,10 +56,6 @@ from kgkc_opt.report.law_words import caveat
 from kgkc_opt.words import say
 
 TABLE_PT = 10
-
-
-def _t(vi: str, en: str, lang: str) -> str:
-    return vi if lang == "vi" else en
 
 
 def _table(doc: _Word, header: list[str], rows: list[list[str]], widths_cm: Sequence[float], *,
@@ -149,10 +149,37 @@ def _trims(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str) -> N
         doc.p(line, small=True)
 
 
+def _reserve(doc: _Word, result: AnnualResult, lang: str) -> None:
+    """4.1. The reserve list: what the money left after the year's plan would fund, step by step."""
+    doc.p(say("4.1. Reserve list (not funded; the council may add them by decision, in this order):", lang),
+          keep=True)
+    if not result.reserve:
+        doc.p(say("The money left after the year's plan funds no further proposal.", lang))
+        return
+    decisions = {d.proposal.id: d for d in result.decisions}
+    rows = [[str(s.step), s.proposal_id, _who(decisions[s.proposal_id]), s.task_id,
+             fmt.number(s.score, lang), money(s.cost, lang), money(s.left, lang)]
+            + ([say("National", lang) if s.source == "national" else say("Local", lang)]
+               if result.national is not None else [])
+            for s in result.reserve]
+    header = [say("Step", lang), heading("proposal_id", lang), say("Title, applicant", lang), heading("task_id", lang),
+              heading("score", lang), say("Cost", lang), say("Money left after it", lang)]
+    widths = [1.2, 2.5, 5.0, 1.5, 1.3, 2.0, 3.0]
+    if result.national is not None:
+        header.append(say("Money", lang))
+        widths = [1.2, 2.5, 4.0, 1.5, 1.3, 1.8, 2.2, 2.0]
+    _table(doc, header, rows, widths, numeric={0, 4, 5, 6}, who=2)
+    doc.p(reserve_note(lang), small=True)
+
+
 def _not_funded(doc: _Word, result: AnnualResult, lang: str) -> None:
-    refused = [d for d in result.decisions if d.status == NOT_FUNDED]
+    if result.rules.year_plan == "reserve":
+        _reserve(doc, result, lang)
+        doc.p(say("4.2. The other proposals not funded:", lang), keep=True)
+    refused = [d for d in result.decisions if d.status == NOT_FUNDED and d.reserve is None]
     if not refused:
-        doc.p(say('Every proposal is funded.', lang))
+        doc.p(say('Every proposal is funded.', lang) if not result.reserve else
+              say("No other proposal is left out.", lang))
         return
     rows = []
     for i, d in enumerate(refused, start=1):
@@ -170,14 +197,16 @@ def _not_funded(doc: _Word, result: AnnualResult, lang: str) -> None:
     ]
     _table(doc, header, rows, [1.0, 2.5, 3.6, 1.5, 1.4, 5.0, 1.5], numeric={4, 6}, who=2,
            caption=say("The proposals not funded", lang))
+    doc.p(say("The first reason is the one that decides; those after “Also true:” hold as well.", lang), small=True)
     doc.p(LEAST_EXTRA.get(lang), small=True)
     if any(d.funded_at_extra for d in refused):
         doc.p(CHOSEN_AGAIN.get(lang), small=True)
 
 
 def _by_task(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str) -> None:
+    extra = "reserve_units" if result.rules.year_plan == "reserve" else "beyond_plan_units"
     rows = [[task_label(scenario.program, r["task_id"], lang), str(r["planned_units"]), str(r["proposals"]),
-             str(r["funded"]), str(r["funded_units"]), str(r["beyond_plan_units"] or ""), money(r["support"], lang)]
+             str(r["funded"]), str(r["funded_units"]), str(r[extra] or ""), money(r["support"], lang)]
             for r in task_rows(result) if r["proposals"]]
     header = [
         heading("task_id", lang),
@@ -185,16 +214,16 @@ def _by_task(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str) ->
         heading("proposals", lang),
         say("Funded", lang),
         heading("funded_units", lang),
-        say("Beyond the plan", lang),
+        say("Reserve list", lang) if extra == "reserve_units" else say("Beyond the plan", lang),
         heading("support", lang),
     ]
     _table(doc, header, rows, [5.3, 1.7, 1.5, 1.7, 2.0, 1.8, 2.5], numeric={1, 2, 3, 4, 5, 6},
            caption=say("By task of the program", lang))
 
 
-def _changes(doc: _Word, result: AnnualResult, lang: str) -> None:
+def _changes(doc: _Word, study: AnnualStudy, lang: str) -> None:
     rows = [[r["proposal_id"], status_text(r["before"], lang), status_text(r["after"], lang), r["reason"]]
-            for r in change_rows(result, lang)]
+            for r in change_rows(study.changes, lang)]
     if not rows:
         doc.p(say("No proposal's outcome changed.", lang))
         return
@@ -228,7 +257,10 @@ def _lead(result: AnnualResult, lang: str) -> str:
         money4=money(cof, lang),
         n=n["not_funded"],
         trimmed_vi=trimmed_vi,
-    )
+    ) + (say(" {n} of them are on the reserve list (section 4.1): the money left after the year's plan would fund "
+             "them, {cost} million VND in all; the council may add them by decision.", lang).format(
+        n=n["reserve"], cost=money(sum((s.cost for s in result.reserve if s.source == "local"), Fraction(0)), lang))
+        if n["reserve"] else "")
 
 
 def _method(result: AnnualResult, lang: str) -> str:
@@ -241,11 +273,16 @@ def _method(result: AnnualResult, lang: str) -> str:
                    "selection that keeps the higher-scored ones can fund it")
     else:
         vi_rule, en_rule = "(2) tổng điểm ưu tiên của các đề án", "(2) the proposals' total priority score"
-    frame_vi = {"frame": f"số lượng của mỗi nhiệm vụ không vượt kế hoạch năm {y}; kinh phí còn lại sau khi bố trí "
+    frame_vi = {"reserve": f"số lượng của mỗi nhiệm vụ không vượt kế hoạch năm {y}; các đề án mà kinh phí còn lại "
+                           "hỗ trợ được sau khi bố trí đủ kế hoạch năm được lập thành danh sách dự phòng theo thứ tự "
+                           "điểm",
+                "frame": f"số lượng của mỗi nhiệm vụ không vượt kế hoạch năm {y}; kinh phí còn lại sau khi bố trí "
                          "đủ kế hoạch năm hỗ trợ thêm đề án theo thứ tự điểm, trong số còn lại của chương trình",
                 "strict": f"số lượng của mỗi nhiệm vụ không vượt kế hoạch năm {y}",
                 "free": "số lượng của mỗi nhiệm vụ không vượt số còn lại của chương trình"}[result.rules.year_plan]
-    frame_en = {"frame": f"no task's units exceed its plan for {y}; the money left once the year's plan is served "
+    frame_en = {"reserve": f"no task's units exceed its plan for {y}; the further proposals the money left once the "
+                           "year's plan is served would fund are listed, in order of score, as a reserve list",
+                "frame": f"no task's units exceed its plan for {y}; the money left once the year's plan is served "
                          "funds further proposals in order of score, within what the program has left",
                 "strict": f"no task's units exceed its plan for {y}",
                 "free": "no task's units exceed what the program has left"}[result.rules.year_plan]
@@ -275,13 +312,12 @@ def _channels(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str, w
         keep=True,
     )
     _funded_table(doc, result, scenario, lang, groups["national"])
-    doc.p(_t(f"2.2. Chương trình khuyến công địa phương: {len(groups['local'])} đề án, "
-             f"{money(result.spent[0], lang)} triệu đồng"
-             + (f", trong đó {len(fallback)} đề án đăng ký chương trình quốc gia chuyển sang kinh phí địa phương "
-                f"({', '.join(d.proposal.id for d in fallback)})" if fallback else "") + ".",
-             f"2.2. Local program: {len(groups['local'])} proposals, {money(result.spent[0], lang)} million VND"
-             + (f", of which {len(fallback)} registered for the national program fall back to local money "
-                f"({', '.join(d.proposal.id for d in fallback)})" if fallback else "") + ".", lang), keep=True)
+    local = say("2.2. Local program: {n} proposals, {money} million VND", lang).format(
+        n=len(groups["local"]), money=money(result.spent[0], lang))
+    if fallback:
+        local += say(", of which {n} registered for the national program fall back to local money ({ids})",
+                     lang).format(n=len(fallback), ids=", ".join(d.proposal.id for d in fallback))
+    doc.p(local + ".", keep=True)
     _funded_table(doc, result, scenario, lang, groups["local"])
     if whatif:
         doc.p(say('2.3. If the national money is late, partial or absent (million VND):', lang), keep=True)
@@ -300,9 +336,9 @@ def _channels(doc: _Word, result: AnnualResult, scenario: Scenario, lang: str, w
                caption=say("If the national money is late, partial or absent", lang))
 
 
-def build(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Sequence[Any] | None = None,
-          settings: DocumentSettings | None = None) -> _Word:
+def build(study: AnnualStudy, scenario: Scenario, lang: str = "vi", settings: DocumentSettings | None = None) -> _Word:
     fmt.check_lang(lang)
+    result, whatif = study.result, study.whatif
     program = scenario.program
     settings = settings or DocumentSettings()
     doc = _Word(lang, subject=say("Industrial-promotion proposals funded in {year}", lang).format(year=result.year))
@@ -341,7 +377,7 @@ def build(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Se
     _by_task(doc, result, scenario, lang)
     if result.previous is not None:
         doc.h2(say('6. Changes from the earlier selection', lang))
-        _changes(doc, result, lang)
+        _changes(doc, study, lang)
     doc.p(
         say("Solve: {status}. Money in million VND, exact to the đồng.", lang).format(
             status=fmt.status(result.status, lang)
@@ -353,7 +389,7 @@ def build(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Se
     return doc
 
 
-def to_bytes(result: AnnualResult, scenario: Scenario, lang: str = "vi", whatif: Sequence[Any] | None = None,
+def to_bytes(study: AnnualStudy, scenario: Scenario, lang: str = "vi",
              settings: DocumentSettings | None = None) -> bytes:
-    """``annual-plan.docx``: the same bytes for the same result."""
-    return stable_zip(build(result, scenario, lang, whatif, settings).bytes())
+    """``annual-plan.docx``: the same bytes for the same study (and settings)."""
+    return stable_zip(build(study, scenario, lang, settings).bytes())

@@ -19,22 +19,14 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.analysis.annual import (
-    COMMUNE_COLUMNS,
-    NOT_FUNDED,
-    SELECTION_COLUMNS,
-    TASK_COLUMNS,
-    AnnualResult,
-    commune_rows,
-    selection_frame,
-    task_rows,
-)
-from kgkc_opt.analysis.annual_whatif import whatif_rows
+from kgkc_opt.analysis.annual_frames import COMMUNE_COLUMNS, SELECTION_COLUMNS, TASK_COLUMNS, commune_rows, task_rows
+from kgkc_opt.analysis.annual_study import NOT_FUNDED, AnnualResult, AnnualStudy, Change, whatif_rows
 from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.money import decimal_text
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import csv_text
 from kgkc_opt.report.law_words import instrument
+from kgkc_opt.words import say
 
 SELECTION = "selection.csv"
 BY_TASK = "by_task.csv"
@@ -81,6 +73,8 @@ HEADINGS: dict[str, Text] = {
     "funded_units": Text("Số lượng được hỗ trợ", "Units funded"),
     "beyond_plan_units": Text("Trong đó ngoài kế hoạch năm", "Of which beyond the year's plan"),
     "beyond_year_plan": Text("Ngoài kế hoạch năm", "Beyond the year's plan"),
+    "reserve_step": Text("Danh sách dự phòng (bước)", "Reserve list (step)"),
+    "reserve_units": Text("Trong danh sách dự phòng", "On the reserve list"),
     "before": Text("Lần chọn trước", "Before"),
     "after": Text("Lần chọn này", "Now"),
     "basis": Text("Căn cứ", "Legal basis"),
@@ -121,6 +115,15 @@ BEYOND_PLAN = Text(
     "later year's plan early.")
 
 
+def reserve_note(lang: str) -> str:
+    """What the reserve list is (the brief, the workbook and the summary say it)."""
+    return say(
+        "Reserve list: the year's plan of every task is what is funded; the further proposals the money left "
+        "would fund (in order of score, within the units the program has left) are listed step by step, each with "
+        "its cost and the money left after it. They are not funded: the council may add them by decision, in "
+        "that order (each step keeps the budget, the co-funding and the spread rules).", lang)
+
+
 def status_text(code: str, lang: str) -> str:
     text = STATUS.get(code)
     return text.get(lang) if text is not None else code
@@ -149,34 +152,34 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def _records(frame: Any) -> list[dict[str, Any]]:
-    """A table's rows as plain dicts (no NaN: an empty figure is None)."""
-    flat = frame.astype(object).where(frame.notna(), None)
-    return list(flat.to_dict("records"))
-
-
 def selection_rows(result: AnnualResult, lang: str = "vi") -> list[dict[str, Any]]:
-    """``result.selection`` with its money exact: one row per proposal, in the file's order."""
-    rows = _records(selection_frame(result, lang))
-    for row, d in zip(rows, result.decisions, strict=True):
-        row.update(requested=d.proposal.requested, cap=d.cap, support=d.support, trim=d.trim, cofunding=d.cofunding,
-                   score=d.proposal.score, least_extra=d.least_extra, funded_at_extra=d.funded_at_extra)
+    """One row per proposal, in the file's order, built from its decision (money exact)."""
+    rows = []
+    for d in result.decisions:
+        p = d.proposal
+        rows.append({
+            "proposal_id": p.id, "task_id": p.task_id, "commune": p.commune, "region": p.region,
+            "applicant": p.applicant, "title": p.title, "status": d.status, "units": p.units,
+            "requested": p.requested, "cap": d.cap, "support": d.support, "trim": d.trim, "cofunding": d.cofunding,
+            "score": p.score, "reason_code": ";".join(r.code for r in d.reasons), "reason": d.reason_text(lang),
+            "least_extra": d.least_extra, "funded_at_extra": d.funded_at_extra, "beyond_year_plan": d.beyond_plan,
+            "reserve_step": d.reserve, "channel": p.channel, "source": d.source,
+        })
     return rows
 
 
-def change_rows(result: AnnualResult, lang: str = "vi") -> list[dict[str, Any]]:
-    """``result.changes`` (mid-year re-selection) with money exact and reasons in ``lang``."""
-    decisions = {d.proposal.id: d for d in result.decisions}
+def change_rows(changes: Sequence[Change], lang: str = "vi") -> list[dict[str, Any]]:
+    """The changes since the earlier selection (``AnnualStudy.changes``), money exact, reasons in ``lang``."""
     rows = []
-    for row in _records(result.changes):
-        d = decisions.get(row["proposal_id"])
-        if d is None:  # no longer in the file
-            row.update(support=Fraction(0), reason=STATUS["removed"].get(lang))
-        elif d.status == NOT_FUNDED:
-            row.update(support=Fraction(0), reason=d.reason_text(lang))
+    for c in changes:
+        if c.decision is None:  # no longer in the file
+            reason = STATUS["removed"].get(lang)
+        elif c.decision.status == NOT_FUNDED:
+            reason = c.decision.reason_text(lang)
         else:
-            row.update(support=d.support, reason=CHOSEN_NOW.get(lang))
-        rows.append(row)
+            reason = CHOSEN_NOW.get(lang)
+        rows.append({"proposal_id": c.proposal_id, "before": c.before, "after": c.after, "support": c.support,
+                     "reason": reason})
     return rows
 
 
@@ -184,14 +187,15 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> str:
     return csv_text(columns, ({c: _cell(row[c]) for c in columns} for row in rows))
 
 
-def csv_files(result: AnnualResult, lang: str = "vi", whatif: Sequence[Any] | None = None) -> dict[str, str]:
+def csv_files(study: AnnualStudy, lang: str = "vi") -> dict[str, str]:
     """selection.csv, by_task.csv, by_commune.csv, with an earlier selection changes.csv, and
     with the national what-if national_whatif.csv."""
+    result, whatif = study.result, study.whatif
     files = {SELECTION: _csv(SELECTION_COLUMNS, selection_rows(result, lang)),
              BY_TASK: _csv(TASK_COLUMNS, task_rows(result)),
              BY_COMMUNE: _csv(COMMUNE_COLUMNS, commune_rows(result))}
     if result.previous is not None:
-        files[CHANGES] = _csv(CHANGE_COLUMNS, change_rows(result, lang))
+        files[CHANGES] = _csv(CHANGE_COLUMNS, change_rows(study.changes, lang))
     if whatif:
         files[WHATIF] = _csv(WHATIF_COLUMNS, whatif_rows(whatif, lang))
     return files
@@ -268,9 +272,10 @@ def stable_zip(data: bytes) -> bytes:
 
 def counts(result: AnnualResult) -> Mapping[str, int]:
     """How many proposals are funded as requested, trimmed, and not funded."""
-    out = {"funded": 0, "trimmed": 0, "not_funded": 0}
+    out = {"funded": 0, "trimmed": 0, "not_funded": 0, "reserve": 0}
     for d in result.decisions:
         out[d.status] = out.get(d.status, 0) + 1
+        out["reserve"] += d.reserve is not None
     return out
 
 
@@ -311,7 +316,10 @@ def rules_lines(result: AnnualResult, lang: str) -> list[str]:
     else:
         out.append("Sau tiến độ kế hoạch năm, chọn tổng điểm cao nhất" if vi else
                    "After progress toward the year's plan, the highest total score")
-    out.append({"frame": ("Số lượng mỗi nhiệm vụ không vượt kế hoạch năm; kinh phí còn lại hỗ trợ thêm đề án theo thứ "
+    out.append({"reserve": say("Each task's units at most its plan for the year; the further proposals the money left "
+                               "would fund, in order of score, are a reserve list the council may add by decision "
+                               "(each step shown)", lang),
+                "frame": ("Số lượng mỗi nhiệm vụ không vượt kế hoạch năm; kinh phí còn lại hỗ trợ thêm đề án theo thứ "
                           "tự điểm, trong số lượng còn lại của chương trình (ghi rõ từng đề án)" if vi else
                           "Each task's units at most its plan for the year; the money left funds further proposals "
                           "in order of score, within the units the program has left (each one shown)"),

@@ -26,7 +26,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from kgkc_opt.analysis.annual import NOT_FUNDED, AnnualResult
+from kgkc_opt.analysis.annual_study import NOT_FUNDED, AnnualResult, AnnualStudy
 from kgkc_opt.inputs.program import Text
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report import fmt
@@ -38,6 +38,7 @@ from kgkc_opt.report.annual_tables import (
     commune_rows,
     counts,
     heading,
+    reserve_note,
     rules_lines,
     selection_rows,
     stable_zip,
@@ -140,10 +141,6 @@ def _headings(ws: Any, title: str, note: str, last_col: int) -> None:
     _title(ws, note, last_col, 2, size=11, bold=False, italic=True, height=30)
 
 
-def _t(vi: str, en: str, lang: str) -> str:
-    return vi if lang == "vi" else en
-
-
 def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: str) -> str:
     """The proposals; returns the cell of the total support of the funded ones."""
     program = scenario.program
@@ -154,6 +151,8 @@ def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, la
         status = status_text(row["status"], lang)
         if row["beyond_year_plan"]:
             status += say("; beyond the year's plan", lang)
+        if row["reserve_step"] is not None:
+            status += say("; reserve list, step {step}", lang).format(step=row["reserve_step"])
         rows.append({**row, "tt": i, "task_id": task_label(program, row["task_id"], lang),
                      "status_code": row["status"], "status": status,
                      "support": row["support"] if funded else None, "trim": row["trim"] if funded else None,
@@ -180,18 +179,14 @@ def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, la
     return _ref(1 + next(i for i, c in enumerate(columns) if c.key == "support"), total)
 
 
-def _summary_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: str, support_total: str) -> None:
-    ws = sheet.ws
-    program = scenario.program
-    _set_widths(ws, [46, 14, 76])
-    heading_ = ws.cell(
-        row=1, column=1, value=say("THE SELECTION OF PROPOSALS FOR {year}", lang).format(year=result.year)
-    )
-    heading_.font = _font(True, size=13)
+def _summary_lines(study: AnnualStudy, scenario: Scenario, lang: str, support_total: str
+                   ) -> list[tuple[str, Any]]:
+    """The summary sheet's rows: a label, and a figure, a (formula, value) pair or words."""
+    result, program = study.result, scenario.program
     local, cof = result.spent
     n = counts(result)
     selection = SHEETS["selection"].get(lang)
-    lines: list[tuple[str, Any]] = [
+    return [
         (say("Year", lang), str(result.year)),
         (say("Program", lang), f"{program.title.get(lang)} ({program.source_document})"),
         (say("The program's plan", lang), fmt.scenario_title(scenario, lang)),
@@ -204,7 +199,14 @@ def _summary_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang
         (say("Funded, trimmed to the legal cap", lang), n["trimmed"]),
         (say("Not funded", lang), n["not_funded"]),
         *(
-            [(say("Proposals whose outcome changed since the earlier selection", lang), len(change_rows(result, lang)))]
+            [(say("Of which on the reserve list", lang), n["reserve"]),
+             (say("The reserve list's cost, local money (million VND)", lang),
+              sum((s.cost for s in result.reserve if s.source == "local"), Fraction(0)))]
+            if result.rules.year_plan == "reserve"
+            else []
+        ),
+        *(
+            [(say("Proposals whose outcome changed since the earlier selection", lang), len(study.changes))]
             if result.previous is not None
             else []
         ),
@@ -216,10 +218,22 @@ def _summary_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang
             "\n".join(
                 [LEAST_EXTRA.get(lang)]
                 + ([BEYOND_PLAN.get(lang)] if any(d.beyond_plan for d in result.decisions) else [])
+                + ([reserve_note(lang)] if result.reserve else [])
                 + ([CHOSEN_AGAIN.get(lang)] if any(d.funded_at_extra is not None for d in result.decisions) else [])
             ),
         ),
     ]
+
+
+def _summary_sheet(sheet: _Sheet, study: AnnualStudy, scenario: Scenario, lang: str, support_total: str) -> None:
+    result = study.result
+    ws = sheet.ws
+    _set_widths(ws, [46, 14, 76])
+    heading_ = ws.cell(
+        row=1, column=1, value=say("THE SELECTION OF PROPOSALS FOR {year}", lang).format(year=result.year)
+    )
+    heading_.font = _font(True, size=13)
+    lines = _summary_lines(study, scenario, lang, support_total)
     r = 3
     for key, value in lines:  # figures in column B, words across B and C
         sheet.cell(r, 1, key, bold=True, wrap=True)
@@ -248,7 +262,9 @@ def _tasks_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: 
     columns = [Column("task_id", 8, "centre"), Column("task_name", 36, "wrap"),
                Column("planned_units", 10, "int"), Column("remaining_units", 12, "int"),
                Column("proposals", 9, "int", True), Column("funded", 9, "int", True),
-               Column("funded_units", 10, "int"), Column("beyond_plan_units", 11, "int", True),
+               Column("funded_units", 10, "int"),
+               Column("reserve_units", 11, "int", True) if result.rules.year_plan == "reserve"
+               else Column("beyond_plan_units", 11, "int", True),
                Column("requested", 12, "money", True),
                Column("support", 12, "money", True), Column("cofunding", 12, "money", True)]
     _headings(
@@ -274,10 +290,11 @@ def _communes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
     sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
 
 
-def _changes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
+def _changes_sheet(sheet: _Sheet, study: AnnualStudy, lang: str) -> None:
+    result = study.result
     titles = {d.proposal.id: d.proposal.title for d in result.decisions}
     rows = [{**row, "title": titles.get(row["proposal_id"], ""), "before": status_text(row["before"], lang),
-             "after": status_text(row["after"], lang)} for row in change_rows(result, lang)]
+             "after": status_text(row["after"], lang)} for row in change_rows(study.changes, lang)]
     columns = [Column("proposal_id", 13), Column("title", 34, "wrap"), Column("before", 16, "wrap"),
                Column("after", 16, "wrap"), Column("support", 12, "money", True), Column("reason", 60, "wrap")]
     _headings(
@@ -290,20 +307,21 @@ def _changes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
     sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
 
 
-def build(result: AnnualResult, scenario: Scenario, lang: str = "vi") -> Book:
+def build(study: AnnualStudy, scenario: Scenario, lang: str = "vi") -> Book:
     """The workbook of an annual selection, with the values of its formula cells."""
     fmt.check_lang(lang)
+    result = study.result
     wb = Workbook()
     cache: dict[tuple[str, str], float] = {}
     summary = wb.worksheets[0]
     summary.title = SHEETS["summary"].get(lang)
     selection = wb.create_sheet(SHEETS["selection"].get(lang))
     support_total = _selection_sheet(_Sheet(selection, cache), result, scenario, lang)
-    _summary_sheet(_Sheet(summary, cache), result, scenario, lang, support_total)
+    _summary_sheet(_Sheet(summary, cache), study, scenario, lang, support_total)
     _tasks_sheet(_Sheet(wb.create_sheet(SHEETS["tasks"].get(lang)), cache), result, scenario, lang)
     _communes_sheet(_Sheet(wb.create_sheet(SHEETS["communes"].get(lang)), cache), result, lang)
     if result.previous is not None:
-        _changes_sheet(_Sheet(wb.create_sheet(SHEETS["changes"].get(lang)), cache), result, lang)
+        _changes_sheet(_Sheet(wb.create_sheet(SHEETS["changes"].get(lang)), cache), study, lang)
     for ws in wb.worksheets:
         ws.sheet_view.zoomScale = 90
     wb.active = 1  # opens on the proposals
@@ -314,6 +332,6 @@ def build(result: AnnualResult, scenario: Scenario, lang: str = "vi") -> Book:
     return Book(wb, cache)
 
 
-def to_bytes(result: AnnualResult, scenario: Scenario, lang: str = "vi") -> bytes:
-    """``annual-plan.xlsx``: the same bytes for the same result."""
-    return stable_zip(build(result, scenario, lang).to_bytes())
+def to_bytes(study: AnnualStudy, scenario: Scenario, lang: str = "vi") -> bytes:
+    """``annual-plan.xlsx``: the same bytes for the same study."""
+    return stable_zip(build(study, scenario, lang).to_bytes())

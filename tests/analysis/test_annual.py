@@ -5,6 +5,7 @@ verified by enumeration, and the mid-year re-selection."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from fractions import Fraction as F
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def planned_task(plan: dict[str, int], rule: str) -> str:
 def _caps(result: kg.AnnualResult) -> dict[str, int]:
     """The units each task may receive under the result's year-plan rule: the year's plan where
     the plan is strict, else the period's units left."""
-    if result.rules.year_plan == "strict":
+    if result.rules.year_plan in ("strict", "reserve"):
         return {t: min(n, result.planned.get(t, 0)) for t, n in result.remaining.items()}
     return dict(result.remaining)
 
@@ -215,7 +216,8 @@ def test_reasons_name_the_rule_and_who_outranked(plan_2024, left_2024):
     brand = planned_task(plan_2024, "brand_building")
     n = left_2024[brand]
     items = tuple(prop(f"B{i}", brand, 60, 30, score=90 - i, commune=f"Xã {i}") for i in range(n + 2))
-    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=Rules(budget=F(10**4), cap_cofunding=False))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(10**4), cap_cofunding=False, year_plan="frame"))
     over = [d for d in result.decisions if d.status == NOT_FUNDED]
     assert len(over) == 2 and all([r.code for r in d.reasons] == ["quantity_met"] for d in over)
     assert str(n) in over[0].reasons[0].text.vi and over[0].least_extra is None  # money does not lift it
@@ -265,7 +267,8 @@ def test_the_years_plan_frames_the_selection_and_money_left_goes_beyond_it_in_me
     n = plan_2024[consult]
     assert left_2024[consult] > n
     items = tuple(prop(f"C{i}", consult, 60, 30, score=90 - i, commune=f"Xã {i}") for i in range(n + 1))
-    framed = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=Rules(budget=F(10**4), cap_cofunding=False))
+    framed = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
+                    rules=Rules(budget=F(10**4), cap_cofunding=False, year_plan="frame"))
     assert all(d.status != NOT_FUNDED for d in framed.decisions)
     beyond = [d.proposal.id for d in framed.decisions if d.beyond_plan]
     assert beyond == [f"C{n}"]  # the lowest-scored: the plan is served from the top of the list first
@@ -280,7 +283,7 @@ def test_the_years_plan_frames_the_selection_and_money_left_goes_beyond_it_in_me
     assert out[0].least_extra is None  # money does not lift the year's plan
     # too little money beyond the plan: the frame's money left does not reach the next proposal
     tight = annual(Proposals("t", items), YEAR, scenario=PROGRAM,
-                   rules=Rules(budget=F(30 * n + 29), cap_cofunding=False))
+                   rules=Rules(budget=F(30 * n + 29), cap_cofunding=False, year_plan="frame"))
     last = next(d for d in tight.decisions if d.proposal.id == f"C{n}")
     assert last.status == NOT_FUNDED and last.least_extra == F(1)
 
@@ -290,7 +293,7 @@ def test_mid_year_reselection_keeps_started_and_drops_withdrawn(plan_2024, left_
     n = left_2024[consult]
     items = [prop(f"C{i}", consult, 60, 30, score=90 - i, commune=f"Xã {i}") for i in range(n + 1)]
     first = annual(Proposals("t", tuple(items)), YEAR, scenario=PROGRAM,
-                   rules=Rules(budget=F(10**4), cap_cofunding=False))
+                   rules=Rules(budget=F(10**4), cap_cofunding=False, year_plan="frame"))
     funded = [d.proposal.id for d in first.decisions if d.status != NOT_FUNDED]
     out = [d.proposal.id for d in first.decisions if d.status == NOT_FUNDED]
     assert len(funded) == n and len(out) == 1
@@ -306,7 +309,7 @@ def test_mid_year_reselection_keeps_started_and_drops_withdrawn(plan_2024, left_
             p = Proposal(**{**p.__dict__, "score": F(99)})
         items2.append(p)
     again = annual(Proposals("t", tuple(items2)), YEAR, scenario=PROGRAM, previous=first,
-                   rules=Rules(budget=F(10**4), cap_cofunding=False))
+                   rules=Rules(budget=F(10**4), cap_cofunding=False, year_plan="frame"))
     by = {d.proposal.id: d for d in again.decisions}
     assert by[started].status != NOT_FUNDED and by[gone].status == NOT_FUNDED and by[out[0]].status != NOT_FUNDED
     changes = again.changes.set_index("proposal_id")
@@ -341,14 +344,80 @@ def test_same_commune_name_in_two_regions_is_two_communes(plan_2024):
 
 
 def test_example_file_selection_keeps_every_rule():
+    """Notebook 06's rules (at most 2 per commune, at least 1 per region) on the example file: every
+    rule kept, and KG-2024-001 (88 points, II.1's top proposal) has one primary reason, checked here
+    by the swap it decides: in the place of II.1's funded proposal it keeps every rule but the least
+    per region (the swap that used to read "budget: not enough" next to "tie_break")."""
     proposals = kg.load_proposals(Path(__file__).parents[2] / "scenarios" / "proposals-2024.csv", PROGRAM)
     result = annual(proposals, YEAR, scenario=PROGRAM, rules=Rules(max_per_commune=2, min_per_region=1))
     check_invariants(result)
     codes = {r.code for d in result.decisions for r in d.reasons}
     assert {"above_cap", "documents_incomplete"} <= codes
     assert any(d.status == "trimmed" for d in result.decisions)
-    figures = [d for d in result.decisions if d.least_extra is not None]
-    assert figures and all(d.least_extra > 0 or d.reasons[-1].code == "tie_break" for d in figures)
+    for d in result.decisions:  # no primary next to a reason that reads as its contradiction
+        if d.reasons and d.reasons[0].code == "tie_break":
+            assert not {r.code for r in d.reasons} & {"budget", "outranked", "cofunding"}
+    top = next(d for d in result.decisions if d.proposal.id == "KG-2024-001")
+    assert top.status == NOT_FUNDED and top.primary.code == "region" and top.least_extra is None
+    assert top.reason_text("en").startswith("Selected again with it funded") and "Also true:" in top.reason_text("en")
+    sin = _input(result)
+    funded = {d.proposal.id for d in result.funded}
+    same_task = [d.proposal.id for d in result.funded if d.proposal.task_id == "II.1"]
+    assert len(same_task) == 1
+    swapped = funded - set(same_task) | {"KG-2024-001"}
+    broken = violations(replace(sin, budget=F(10**9)), swapped)
+    assert broken and all(v.startswith("region[") for v in broken)  # only the least per region breaks
+
+
+def _input(result: kg.AnnualResult) -> SelectionInput:
+    """The selection's rules as the model's input, rebuilt from the result (the year's plan caps)."""
+    cands = tuple(Candidate(d.proposal.id, d.proposal.task_id, d.proposal.commune, d.proposal.region, d.proposal.units,
+                            d.support, d.cofunding, d.proposal.score, d.proposal.first_time,
+                            False if d.proposal.id not in _eligible(result) else None)
+                  for d in result.decisions)
+    return SelectionInput(result.year, result.budget, result.cofunding, dict(result.planned), cands, _caps(result),
+                          {}, result.rules.max_per_commune, result.rules.min_per_region, result.rules.rule)
+
+
+def test_the_year_plan_by_default_with_a_reserve_list_that_is_what_frame_funds():
+    """The example file: by default no task runs past its 2024 plan; the reserve list is exactly
+    what ``frame`` funds beyond the plan, in merit order, and funding it step by step keeps the
+    budget, the co-funding and the period's units left at every step."""
+    proposals = kg.load_proposals(Path(__file__).parents[2] / "scenarios" / "proposals-2024.csv", PROGRAM)
+    default = annual(proposals, YEAR, scenario=PROGRAM)
+    framed = annual(proposals, YEAR, scenario=PROGRAM, rules=Rules(year_plan="frame"))
+    _check_reserve(default, framed)
+    assert all(r["funded_units"] <= r["planned_units"] for r in default.by_task.to_dict("records"))
+    assert len(default.reserve) == sum(d.beyond_plan for d in framed.decisions) > 0
+
+
+def _check_reserve(default: kg.AnnualResult, framed: kg.AnnualResult) -> None:
+    """The reserve list's claims, checked against ``frame``'s selection and in exact arithmetic."""
+    assert default.rules.year_plan == "reserve" and not any(d.beyond_plan for d in default.decisions)
+    check_invariants(default)
+    within = {d.proposal.id for d in framed.funded if not d.beyond_plan}
+    beyond = {d.proposal.id for d in framed.funded if d.beyond_plan}
+    assert {d.proposal.id for d in default.funded} == within
+    steps = default.reserve
+    assert {s.proposal_id for s in steps} == beyond and [s.step for s in steps] == list(range(1, len(steps) + 1))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(steps))  # merit order
+    by = {d.proposal.id: d for d in default.decisions}
+    chosen = {d.proposal.id for d in default.funded}
+    local, cof = default.spent
+    for s in steps:  # fund the reserve in order: every step within the budget, co-funding and units
+        d = by[s.proposal_id]
+        assert d.status == NOT_FUNDED and d.reserve == s.step and d.primary.code == "reserve"
+        chosen.add(s.proposal_id)
+        local += s.cost
+        cof += s.cofunding
+        assert s.cost == d.support and s.left == default.budget - local >= 0
+        assert default.cofunding is None or (cof <= default.cofunding and s.cofunding_left == default.cofunding - cof)
+        for t, n in default.remaining.items():
+            assert sum(by[i].proposal.units for i in chosen if by[i].proposal.task_id == t) <= n
+        cap = default.rules.max_per_commune
+        communes = [(by[i].proposal.region, by[i].proposal.commune) for i in chosen]
+        assert cap is None or all(communes.count(x) <= cap for x in communes)
+    assert chosen == within | beyond
 
 
 def test_year_outside_the_program_is_a_usage_error():
@@ -428,7 +497,7 @@ def test_reselection_keeps_what_was_funded_before_a_higher_score(plan_2024, left
     n = left_2024[brand]
     old = tuple(prop(f"B{i}", brand, 60, 30, score=50, commune=f"Xã {i}") for i in range(n))
     new = prop("NEW", brand, 60, 30, score=99, commune="Xã mới")
-    rules = Rules(budget=F(10**4), cap_cofunding=False)
+    rules = Rules(budget=F(10**4), cap_cofunding=False, year_plan="frame")
     first = annual(Proposals("t", old), YEAR, scenario=PROGRAM, rules=rules)
     assert all(d.status != NOT_FUNDED for d in first.decisions)
     again = annual(Proposals("t", (*old, new)), YEAR, scenario=PROGRAM, rules=rules, previous=first)
@@ -447,7 +516,8 @@ def test_every_reason_that_applies_is_listed(plan_2024):
     by = {d.proposal.id: d for d in result.decisions}
     assert [r.code for r in by["W"].reasons] == ["withdrawn", "documents_incomplete"]
     assert [r.code for r in by["X"].reasons] == ["documents_incomplete", "above_cap"]
-    assert by["W"].reason_text("en") == "The proposal was withdrawn. Its documents are incomplete."
+    assert by["W"].primary.code == "withdrawn"  # the first that applies decides; the others are also true
+    assert by["W"].reason_text("en") == "The proposal was withdrawn. Also true: Its documents are incomplete."
 
 
 def test_least_extra_decided_by_one_dong_is_exact_against_enumeration():
@@ -532,3 +602,113 @@ def test_two_channels_national_envelope_fallback_and_the_whatif(plan_2024):
                        rules=Rules(budget=F(60), cap_cofunding=False, national=F(30), national_fallback=True,
                                    national_share=w.share, year_plan="strict"))
         assert tuple(d.proposal.id for d in again.funded if d.source == "national") == w.funded_national
+
+
+def test_the_national_money_left_has_its_own_reserve_steps(plan_2024):
+    """With national proposals, the national money left after the year's plan has its reserve steps
+    (source national, the national money left after each), apart from the local ones; the whole is
+    what ``frame`` funds beyond the plan, each from the same money."""
+    consult = planned_task(plan_2024, "consulting")
+    n = plan_2024[consult]
+    items = tuple(prop(f"N{i}", consult, 60, 30, score=90 - i, commune=f"Xã {i}", channel="national")
+                  for i in range(n + 1))
+    items += (prop("L1", consult, 60, 30, score=40, commune="Xã L"),)
+    rules = Rules(budget=F(100), cap_cofunding=False, national=F(30 * (n + 1)))
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=rules)
+    framed = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=replace(rules, year_plan="frame"))
+    national = [s for s in result.reserve if s.source == "national"]
+    assert [s.proposal_id for s in national] == [f"N{n}"]  # the lowest-scored national one, beyond the plan
+    assert national[0].left == F(30 * (n + 1)) - result.spent_national - 30 == 0
+    beyond = {d.proposal.id: d.source for d in framed.funded if d.beyond_plan}
+    assert {s.proposal_id: s.source for s in result.reserve} == beyond
+    assert {d.proposal.id for d in result.funded} == {d.proposal.id for d in framed.funded if not d.beyond_plan}
+    assert all(r["funded_units"] <= r["planned_units"] for r in result.by_task.to_dict("records"))
+    d = next(d for d in result.decisions if d.proposal.id == f"N{n}")
+    assert d.status == NOT_FUNDED and d.reserve == 1 and d.source == "national" and d.primary.code == "reserve"
+
+
+ROWS_SPREAD = st.lists(st.tuples(st.integers(0, 1), st.integers(20, 300), st.integers(3, 9),
+                                 st.sampled_from([50, 60, 70, 80]), st.integers(0, 2), st.integers(0, 2)),
+                       min_size=2, max_size=7)
+LIFTS = ("cofunding", "spread", "region", "quantity_met")
+
+
+def _fundable(result: kg.AnnualResult, force: str, lift: str | None) -> bool:
+    """By enumeration, with any amount of money: a selection funding ``force`` that keeps the
+    progress, every funded proposal with a higher score and as many of its own, and every rule but
+    ``lift``."""
+    ds = {d.proposal.id: d for d in result.decisions}
+    ids = _eligible(result)
+    caps = _caps(result)
+    p = ds[force].proposal
+    if lift == "quantity_met":
+        caps = {**caps, p.task_id: caps.get(p.task_id, 0) + p.units}
+    funded = {d.proposal.id for d in result.funded}
+    higher = {i for i in funded if ds[i].proposal.score > p.score}
+    own = sum(1 for i in funded if ds[i].proposal.score == p.score)
+    progress = _score(result, funded)[0]
+    k = result.rules.min_per_region
+    open_ = {}
+    for i in ids:
+        open_[ds[i].proposal.region] = open_.get(ds[i].proposal.region, 0) + 1
+    for r in range(len(ids) + 1):
+        for combo in itertools.combinations(ids, r):
+            chosen = set(combo)
+            if force not in chosen or not chosen >= higher:
+                continue
+            if sum(1 for i in chosen if ds[i].proposal.score == p.score) < own or _score(result, chosen)[0] < progress:
+                continue
+            units: dict[str, int] = {}
+            for i in chosen:
+                units[ds[i].proposal.task_id] = units.get(ds[i].proposal.task_id, 0) + ds[i].proposal.units
+            if any(n > caps.get(t, 0) for t, n in units.items()):
+                continue
+            if lift != "cofunding" and result.cofunding is not None and \
+                    sum((ds[i].cofunding for i in chosen), F(0)) > result.cofunding:
+                continue
+            communes = [ds[i].proposal.commune for i in chosen]
+            cap = result.rules.max_per_commune
+            if lift != "spread" and cap is not None and any(communes.count(c) > cap for c in communes):
+                continue
+            regions = [ds[i].proposal.region for i in chosen]
+            if lift != "region" and k and any(regions.count(g) < min(k, n) for g, n in open_.items()):
+                continue
+            return True
+    return False
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ROWS_SPREAD, st.integers(0, 600), st.sampled_from([None, 1]), st.sampled_from([0, 1]))
+def test_property_one_primary_reason_that_decides_checked_by_enumeration(plan_2024, rows, budget, per_commune,
+                                                                          per_region):
+    """Every proposal not funded has one primary reason, the one that decides, checked against an
+    independent enumeration: least extra 0 → tie_break, with no money reason beside it; a positive
+    least extra → the money reason; no amount → the first rule (co-funding, commune limit, least
+    per region, the task's units) that, lifted alone, lets a selection fund it, every rule before it
+    not enough alone (or, where none is enough alone, money alone cannot fund it either). With the
+    reserve list, its claims checked against ``frame``."""
+    tasks = [planned_task(plan_2024, r) for r in ("consulting", "brand_building")]
+    items = tuple(
+        prop(f"P{i}", tasks[k], total, F(total * share, 10), score=score, commune=f"Xã {c}", region=f"H{g}")
+        for i, (k, total, share, score, c, g) in enumerate(rows))
+    rules = Rules(budget=F(budget), cap_cofunding=False, max_per_commune=per_commune, min_per_region=per_region)
+    result = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=rules)
+    if result.status != kg.Status.OPTIMAL:
+        return
+    for d in result.decisions:
+        if d.status != NOT_FUNDED or d.reserve is not None or d.proposal.id not in _eligible(result):
+            continue
+        code, codes = d.primary.code, {r.code for r in d.reasons}
+        if d.least_extra == 0:
+            assert code == "tie_break" and not codes & {"budget", "outranked", "cofunding"}
+        elif d.least_extra is not None:
+            assert code in ("outranked", "budget")
+        else:
+            assert not _fundable(result, d.proposal.id, None)  # money alone cannot fund it
+            first = next((q for q in LIFTS if _fundable(result, d.proposal.id, q)), None)
+            if first is not None:
+                assert code == first, (d.proposal.id, code, first)
+            else:
+                assert code in ("quantity_met", "spread", "cofunding", "region")
+    framed = annual(Proposals("t", items), YEAR, scenario=PROGRAM, rules=replace(rules, year_plan="frame"))
+    _check_reserve(result, framed)

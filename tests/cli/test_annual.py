@@ -93,7 +93,7 @@ def test_the_folder_and_its_exact_money(selected):
     assert summary["command"][:2] == ["annual", "proposals.csv"] and "--out" not in summary["command"]
     assert [r["role"] for r in summary["inputs"]] == ["proposals", "program"]
     assert summary["rules"] == {"max_per_commune": None, "min_per_region": 0, "cap_cofunding": True,
-                                "budget": "1200", "check_extra": False, "rule": "merit", "year_plan": "frame"}
+                                "budget": "1200", "check_extra": False, "rule": "merit", "year_plan": "reserve"}
 
 
 def test_vietnamese_by_default(selected):
@@ -130,7 +130,7 @@ def test_the_budget_of_the_plan_and_the_rules(project, capsys):
     assert code == 0, err
     summary = json.loads((project / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["rules"] == {"max_per_commune": 1, "min_per_region": 0, "cap_cofunding": False, "budget": None,
-                                "check_extra": False, "rule": "merit", "year_plan": "frame"}
+                                "check_extra": False, "rule": "merit", "year_plan": "reserve"}
     assert summary["cofunding"] is None
     assert Fraction(summary["budget"]) > 1200  # the year's local budget less the Department's own tasks
     command = summary["command"]

@@ -14,9 +14,10 @@ from docx import Document
 from openpyxl import load_workbook
 
 import kgkc_opt as kg
+from kgkc_opt.analysis.annual_study import AnnualStudy
 from kgkc_opt.errors import InputError
 from kgkc_opt.inputs.previous import load_previous, previous_from_text
-from kgkc_opt.report import annual_brief, annual_workbook
+from kgkc_opt.report import annual_brief, annual_workbook, fmt
 from kgkc_opt.report.annual import AnnualOptions, annual_files, parse_command
 from kgkc_opt.report.annual_tables import exact, legal_basis, selection_rows, stable_zip
 from tests.support.annual_proposals import BUDGET, FUNDED, write_proposals
@@ -78,7 +79,7 @@ def test_legal_basis_cites_the_support_rule():
 
 
 def test_workbook_in_vietnamese(result):
-    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(result, SCENARIO, "vi")))
+    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(AnnualStudy.of(result), SCENARIO, "vi")))
     assert book.sheetnames == ["Tổng hợp", "Đề án", "Theo nhiệm vụ", "Theo xã"]
     ws = book["Đề án"]
     header = [c.value for c in ws[4]]
@@ -103,12 +104,12 @@ def test_workbook_in_vietnamese(result):
     assert english("\n".join(texts + book.sheetnames)) == []
     summary = book["Tổng hợp"]
     assert summary["B6"].value == 1200 and summary["B7"].value == "='Đề án'!L14"
-    data = load_workbook(io.BytesIO(annual_workbook.to_bytes(result, SCENARIO, "vi")), data_only=True)
+    data = load_workbook(io.BytesIO(annual_workbook.to_bytes(AnnualStudy.of(result), SCENARIO, "vi")), data_only=True)
     assert data["Tổng hợp"]["B7"].value == 1195.5 and data["Tổng hợp"]["B8"].value == 4.5  # cached values
 
 
 def test_workbook_in_english_with_changes(again):
-    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(again, SCENARIO, "en")))
+    book = load_workbook(io.BytesIO(annual_workbook.to_bytes(AnnualStudy.of(again), SCENARIO, "en")))
     assert book.sheetnames == ["Summary", "Proposals", "By task", "By commune", "Changes"]
     changes = book["Changes"]
     assert [c.value for c in changes[4]][:4] == ["Proposal", "Title", "Before", "Now"]
@@ -123,7 +124,7 @@ def _text(docx: bytes) -> tuple[str, list[list[list[str]]]]:
 
 
 def test_brief_in_vietnamese(result):
-    text, tables = _text(annual_brief.to_bytes(result, SCENARIO, "vi"))
+    text, tables = _text(annual_brief.to_bytes(AnnualStudy.of(result), SCENARIO, "vi"))
     assert "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2024" in text
     assert PROGRAM.title.vi in text and "Quyết định số 2454/QĐ-UBND" in text
     assert ("dành cho các đề án là 1.200 triệu đồng. Đề xuất hỗ trợ 5/9 đề án với tổng kinh phí 1.195,5 triệu "
@@ -151,7 +152,7 @@ def test_brief_in_vietnamese(result):
 
 
 def test_brief_in_english_with_changes(again):
-    text, tables = _text(annual_brief.to_bytes(again, SCENARIO, "en"))
+    text, tables = _text(annual_brief.to_bytes(AnnualStudy.of(again), SCENARIO, "en"))
     assert "Industrial-promotion proposals funded in 2024" in text
     assert ("the least extra local budget with which the proposal can be funded without giving up any of the "
             "selection's progress toward the year's plan, the proposals it keeps from the earlier selection "
@@ -164,8 +165,8 @@ def test_brief_in_english_with_changes(again):
 
 def test_the_same_result_gives_the_same_bytes(result):
     for make in (annual_workbook.to_bytes, annual_brief.to_bytes):
-        first = make(result, SCENARIO, "vi")
-        assert make(result, SCENARIO, "vi") == first
+        first = make(AnnualStudy.of(result), SCENARIO, "vi")
+        assert make(AnnualStudy.of(result), SCENARIO, "vi") == first
         core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml")
         assert b"dcterms:created" not in core and b"dcterms:modified" not in core
         assert stable_zip(first) == first
@@ -173,10 +174,10 @@ def test_the_same_result_gives_the_same_bytes(result):
 
 def test_the_folder_and_its_record(result, again):
     options = AnnualOptions("proposals.csv", 2024, program="kien-giang-2021-2025", budget=Fraction("1200.5"))
-    files = annual_files(result, SCENARIO, options, extra={"command": options.command()})
+    files = annual_files(AnnualStudy.of(result), SCENARIO, options, extra={"command": options.command()})
     assert set(files) == {"selection.csv", "by_task.csv", "by_commune.csv", "annual-plan.xlsx", "annual-plan.docx",
                           "summary.json"}
-    assert "changes.csv" in annual_files(again, SCENARIO, options)
+    assert "changes.csv" in annual_files(AnnualStudy.of(again), SCENARIO, options)
     command = options.command()
     assert command == ["annual", "proposals.csv", "--year", "2024", "--program", "kien-giang-2021-2025", "--lang",
                        "vi", "--budget", "1200.5"]
@@ -202,8 +203,8 @@ def test_a_recorded_command_is_checked(command, message):
 def test_the_earlier_selection_is_read_back(tmp_path, result):
     options = AnnualOptions("proposals.csv", 2024, program="kien-giang-2021-2025")
     (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "selection.csv").write_text(str(annual_files(result, SCENARIO, options)["selection.csv"]),
-                                                    encoding="utf-8")
+    files = annual_files(AnnualStudy.of(result), SCENARIO, options)
+    (tmp_path / "out" / "selection.csv").write_text(str(files["selection.csv"]), encoding="utf-8")
     label, statuses = load_previous(tmp_path / "out")
     assert label == str(Path(tmp_path / "out" / "selection.csv"))
     assert statuses == {d.proposal.id: d.status for d in result.decisions}
@@ -222,7 +223,7 @@ def test_the_word_document_numbers_its_tables_keeps_rows_whole_and_says_which_ru
 
     from kgkc_opt.analysis.law import unconfirmed_rules
 
-    data = annual_brief.to_bytes(result, SCENARIO, "vi")
+    data = annual_brief.to_bytes(AnnualStudy.of(result), SCENARIO, "vi")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         xml = z.read("word/document.xml").decode("utf-8")
     rows = re.findall(r"<w:tr[ >].*?</w:tr>", xml, re.S)
@@ -237,3 +238,39 @@ def test_the_word_document_numbers_its_tables_keeps_rows_whole_and_says_which_ru
     assert bool(used) == ("Lưu ý về căn cứ pháp lý" in text)
     cells = "\n".join(c.text for t in doc.tables for row in t.rows for c in row.cells)
     assert "26/2014" not in cells and english(text + cells) == []
+
+
+def test_the_reserve_list_in_every_output(proposals):
+    """With the year's plan by default, the proposals the money left would fund are the reserve list:
+    selection.csv's reserve_step, by_task.csv's reserve_units, summary.json's list and cost, the
+    brief's section 4.1 (step, cost, money left after it) and the workbook's status, each the
+    selection's own figures."""
+    import csv
+    import json
+
+    result = kg.annual(proposals, 2024, scenario=SCENARIO, rules=kg.Rules(budget=Fraction(10**4)))
+    assert result.reserve, "the example's budget leaves money beyond the year's plan"
+    options = AnnualOptions("proposals.csv", 2024, program="kien-giang-2021-2025", budget=Fraction(10**4))
+    files = annual_files(AnnualStudy.of(result), SCENARIO, options)
+    rows = {r["proposal_id"]: r for r in csv.DictReader(io.StringIO(str(files["selection.csv"])))}
+    for s in result.reserve:
+        row = rows[s.proposal_id]
+        assert row["status"] == "not_funded" and row["reserve_step"] == str(s.step)
+        assert row["reason_code"].split(";")[0] == "reserve" and exact(s.cost) == row["support"]
+    assert {i for i, r in rows.items() if r["reserve_step"]} == {s.proposal_id for s in result.reserve}
+    tasks = {r["task_id"]: r for r in csv.DictReader(io.StringIO(str(files["by_task.csv"])))}
+    for t in {s.task_id for s in result.reserve}:
+        assert int(tasks[t]["reserve_units"]) == sum(s.units for s in result.reserve if s.task_id == t)
+        assert int(tasks[t]["funded_units"]) <= int(tasks[t]["planned_units"])
+    summary = json.loads(str(files["summary.json"]))
+    assert [r["proposal_id"] for r in summary["reserve"]] == [s.proposal_id for s in result.reserve]
+    assert Fraction(summary["reserve_cost"]) == sum((s.cost for s in result.reserve), Fraction(0))
+    assert [Fraction(r["left"]) for r in summary["reserve"]] == [s.left for s in result.reserve]
+    text, tables = _text(bytes(files["annual-plan.docx"]))
+    assert "4.1. Danh sách dự phòng" in text and "4.2." in text
+    table = next(t for t in tables if t[0][0] == "Bước")
+    assert [r[1] for r in table[1:]] == [s.proposal_id for s in result.reserve]
+    assert [r[-1] for r in table[1:]] == [fmt.number(s.left, "vi", 6) for s in result.reserve]
+    book = load_workbook(io.BytesIO(bytes(files["annual-plan.xlsx"])))
+    statuses = [c.value for c in book["Đề án"]["H"] if c.value]
+    assert sum("danh sách dự phòng, bước" in v for v in statuses) == len(result.reserve)
