@@ -138,13 +138,20 @@ def annual_run(options: AnnualOptions) -> AnnualRun:
         read_n: list[InputFile] = []
         approved = load_approvals(options.national_approved, record=read_n)
         inputs += [{"role": f.role, "path": f.path, "sha256": f.sha256} for f in read_n]
+    settings = None
+    if options.document_settings is not None:
+        from kgkc_opt.inputs.document_settings import load_document_settings
+
+        settings = load_document_settings(options.document_settings)
+        inputs.append({"role": "document_settings", "path": options.document_settings,
+                       "sha256": sha256_of(Path(options.document_settings))})
     rules = Rules(max_per_commune=options.max_per_commune, min_per_region=options.min_per_region,
                   cap_cofunding=options.cap_cofunding, budget=options.budget, check_extra=options.check_extra,
                   rule=options.rule, year_plan=options.year_plan, national=options.national,
                   national_approved=approved, national_fallback=options.national_fallback)
     made = study(proposals, options.year, scenario=scenario, rules=rules, previous=previous,
                  whatif=options.national_whatif)
-    files = annual_files(made, scenario, options,
+    files = annual_files(made, scenario, options, settings=settings,
                          extra={"inputs": inputs, "command": options.command(), "versions": versions()})
     return AnnualRun(options, scenario, made, inputs, files)
 

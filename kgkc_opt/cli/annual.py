@@ -127,6 +127,9 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--national-what-if", action="store_true",
                    help="also select with the national money as given, half of it and none (late or absent), and "
                    "say what changes and what it costs the local budget (national_whatif.csv)")
+    p.add_argument("--document-settings", metavar="FILE.yaml",
+                   help="the issuing body, proposal number, annex number, date, signer and draft status "
+                   "of the document (YAML, see docs/documents.md); blanks to fill in by hand where left out")
     p.add_argument("--previous", metavar="DIR_OR_SELECTION_CSV",
                    help="mid-year re-selection: an earlier output folder (its selection.csv) or a selection.csv; "
                    "started proposals stay funded, those funded before are kept where progress allows, withdrawn "
@@ -153,7 +156,7 @@ def cmd_annual(args: argparse.Namespace) -> int:
                             check_extra=args.check_extra, sheet=args.sheet, rule=args.rule,
                             year_plan=args.year_plan, national=args.national_envelope,
                             national_approved=args.national_approved, national_fallback=args.national_fallback,
-                            national_whatif=args.national_what_if)
+                            national_whatif=args.national_what_if, document_settings=args.document_settings)
     if args.out:
         export.check_folder(args.out, force=args.force)
     started = time.perf_counter()

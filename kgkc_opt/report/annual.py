@@ -25,6 +25,7 @@ from typing import Any
 
 from kgkc_opt.analysis.annual_study import YEAR_PLANS, AnnualResult, AnnualStudy, changes_of, summary
 from kgkc_opt.errors import InputError, Problem
+from kgkc_opt.inputs.document_settings import DocumentSettings
 from kgkc_opt.inputs.reader import MAX_MONEY, exact_number
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.model.selection import RULES
@@ -37,7 +38,8 @@ BRIEF = "annual-plan.docx"
 SUMMARY = "summary.json"
 #: The options of ``annual`` a recorded command may hold, each followed by its value ...
 VALUE_OPTIONS = ("--year", "--program", "--scenario", "--lang", "--max-per-commune", "--min-per-region", "--budget",
-                 "--previous", "--sheet", "--rule", "--year-plan", "--national-envelope", "--national-approved")
+                 "--previous", "--sheet", "--rule", "--year-plan", "--national-envelope", "--national-approved",
+                 "--document-settings")
 #: ... and those without one.
 FLAG_OPTIONS = ("--no-cofunding-cap", "--check-extra", "--national-fallback", "--national-what-if")
 
@@ -70,6 +72,8 @@ class AnnualOptions:
     national_fallback: bool = False
     #: select again with the national money half and absent, and say what changes
     national_whatif: bool = False
+    #: the document's issuing body, number, date, signer, draft status (``--document-settings``)
+    document_settings: str | None = None
 
     def command(self) -> list[str]:
         """The ``kgkc-opt`` arguments that make the folder again (without ``--out``)."""
@@ -102,6 +106,8 @@ class AnnualOptions:
             out.append("--national-fallback")
         if self.national_whatif:
             out.append("--national-what-if")
+        if self.document_settings is not None:
+            out += ["--document-settings", self.document_settings]
         return out
 
     def rules(self) -> dict[str, Any]:
@@ -189,6 +195,7 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
                          national_approved=values.get("--national-approved"),
                          national_fallback="--national-fallback" in flags,
                          national_whatif="--national-what-if" in flags,
+                         document_settings=values.get("--document-settings"),
                          **parsed)
 
 
@@ -217,8 +224,10 @@ def summary_record(result: AnnualResult, options: AnnualOptions, extra: Mapping[
 
 
 def annual_files(study: AnnualStudy, scenario: Scenario, options: AnnualOptions, *,
-                 extra: Mapping[str, Any] | None = None) -> dict[str, str | bytes]:
-    """The result folder's files (only summary.json when the rules cannot all hold)."""
+                 extra: Mapping[str, Any] | None = None, settings: DocumentSettings | None = None,
+                 ) -> dict[str, str | bytes]:
+    """The result folder's files (only summary.json when the rules cannot all hold); ``settings``:
+    the Word document's issuing details (blanks to fill in by hand where None)."""
     result = study.result
     files: dict[str, str | bytes] = {
         SUMMARY: json.dumps(summary_record(result, options, extra), indent=2, ensure_ascii=False) + "\n"}
@@ -228,5 +237,5 @@ def annual_files(study: AnnualStudy, scenario: Scenario, options: AnnualOptions,
 
     files.update(csv_files(study, options.lang))
     files[WORKBOOK] = annual_workbook.to_bytes(study, scenario, options.lang)
-    files[BRIEF] = annual_brief.to_bytes(study, scenario, options.lang)
+    files[BRIEF] = annual_brief.to_bytes(study, scenario, options.lang, settings)
     return files

@@ -308,3 +308,37 @@ def test_a_channel_that_is_neither_is_refused_at_its_cell(tmp_path, monkeypatch,
     monkeypatch.chdir(tmp_path)
     code, _, err = run(capsys, "annual", "p.csv", "--year", "2024")
     assert code == 2 and "line 2" in err and "channel" in err and "national" in err
+
+
+def test_the_document_settings_reach_the_word_document_and_the_record(tmp_path, capsys):
+    """``annual --document-settings``: the issuing details in the council's Word document, the file
+    recorded as an input (with its SHA-256) and in the command, so ``reproduce`` makes it again."""
+    from docx import Document
+
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("issuer: Sở Công Thương tỉnh Kiên Giang\nnumber: 15/TTr-SCT\nannex: II\n"
+                        "date: 2024-03-10\nsigner: Nguyễn Văn A\nsigner_title: GIÁM ĐỐC\ndraft: true\n",
+                        encoding="utf-8")
+    out = tmp_path / "out"
+    proposals = Path(__file__).resolve().parents[2] / "scenarios" / "proposals-2024.csv"
+    assert cli.main(["annual", str(proposals), "--year", "2024", "--document-settings", str(settings),
+                     "--out", str(out)]) == 0
+    text = "\n".join(p.text for p in Document(str(out / "annual-plan.docx")).paragraphs)
+    assert "PHỤ LỤC II" in text and "15/TTr-SCT ngày 10 tháng 03 năm 2024" in text and "DỰ THẢO" in text
+    assert "Nguyễn Văn A" in text
+    record = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {"role": "document_settings", "path": str(settings)}.items() <= next(
+        r for r in record["inputs"] if r["role"] == "document_settings").items()
+    assert "--document-settings" in record["command"]
+    capsys.readouterr()
+    assert cli.main(["reproduce", str(out)]) == 0
+    assert "6" in capsys.readouterr().out
+
+
+def test_a_bad_document_settings_file_is_refused_before_the_selection(tmp_path, capsys):
+    settings = tmp_path / "settings.yaml"
+    settings.write_text("date: 10/03/2024\n", encoding="utf-8")
+    proposals = Path(__file__).resolve().parents[2] / "scenarios" / "proposals-2024.csv"
+    assert cli.main(["annual", str(proposals), "--year", "2024", "--document-settings", str(settings),
+                     "--out", str(tmp_path / "out")]) == 2
+    assert "date" in capsys.readouterr().err and not (tmp_path / "out").exists()
