@@ -58,6 +58,7 @@ from kgkc_opt.analysis.annual_frames import (  # noqa: F401 (the tables, re-expo
 )
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import SolutionCheckError, SolverError, UsageError
+from kgkc_opt.inputs import costs
 from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.inputs.proposals import Proposal, Proposals
 from kgkc_opt.inputs.scenario import Scenario, baseline
@@ -229,10 +230,7 @@ def legal_cap(program: Program, proposal: Proposal, year: int | None = None) -> 
         return None
     if year is not None:
         rule = rule.for_year(year)
-    cap = rule.max_state_share * proposal.total_cost
-    if rule.max_state_per_unit is not None:
-        cap = min(cap, rule.max_state_per_unit * proposal.units)
-    return cap
+    return costs.legal_cap(rule, proposal.total_cost, proposal.units)
 
 
 def annual(

@@ -24,6 +24,7 @@ from typing import Any
 
 from kgkc_opt.analysis.study_types import MONEY_KINDS, Cause, ScenarioStudy, Shortfall
 from kgkc_opt.errors import OutputError
+from kgkc_opt.inputs import key_labels
 from kgkc_opt.inputs.keys import change_key
 from kgkc_opt.report import fmt
 from kgkc_opt.report.brief_writers import BODY_PT, FONT, MARGINS_MM, PAGE_MM
@@ -396,7 +397,8 @@ def _change_rows(scn: Any, lang: str) -> list[list[str]]:
             "tiers": _t(f"Thứ tự ưu tiên {who}", f"Priority tier {who}", lang),
         }
         registered, part = change_key(c)
-        name = names.get(area) or (registered.row_label(part, lang) if registered is not None else None)
+        name = names.get(area) or (key_labels.row_label(registered.name, part, lang) if registered is not None
+                                   else None)
         try:
             old, new = float(c.old), float(c.new)
             numeric = True
@@ -407,7 +409,8 @@ def _change_rows(scn: Any, lang: str) -> list[list[str]]:
             rows.append([fmt.change_text(c, scn, lang), "", "", ""])
             continue
         change = fmt.number(new - old, lang, sign=True)
-        if (area in ("budget", "cofunding") or (registered is not None and registered.percent_change)) and old:
+        in_percent = registered is not None and key_labels.key_label(registered.name).percent_change
+        if (area in ("budget", "cofunding") or in_percent) and old:
             change += f" ({fmt.percent((new - old) / old, lang, 0, sign=True)})"
         rows.append([name, fmt.number(old, lang), fmt.number(new, lang), change])
     return rows
