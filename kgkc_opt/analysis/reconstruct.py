@@ -56,7 +56,7 @@ def _build(inp: ModelInput, totals: dict[str, int], best: float | None) -> Linea
     if best is None:
         return build(inp, spec, minimise="mismatch")
     m = build(inp, spec, evenness=True)
-    cols = [j for pair in m.extra["mismatch"].values() for j in pair]
+    cols = [j for pair in m.extra.mismatch.values() for j in pair]
     m.row("keep[mismatch]", [(j, 1.0) for j in cols], -INF, best,
           RowInfo("keep[mismatch]", "keep", "keep the best match"))
     return m

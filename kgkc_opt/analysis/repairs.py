@@ -36,7 +36,7 @@ from typing import Any, cast
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.formulations import Elastic, Spec, build
-from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.linear import INF, LinearModel, RowInfo, Space
 from kgkc_opt.model.rows import DONG
 from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.decompose import optimise
@@ -116,7 +116,7 @@ class LeastMoney:
 
 
 def _elastic(inp: ModelInput, *, lines: tuple[str, ...] = (), years: frozenset[int] | None = None,
-             floors: bool = False, goal_floors: Mapping[str, int] | None = None, space: str = "plan") -> LinearModel:
+             floors: bool = False, goal_floors: Mapping[str, int] | None = None, space: Space = "plan") -> LinearModel:
     """The elastic model. When the goal asks for every unit of every task (floors at the
     targets), the totals are known: they are fixed (the schedule's form, a far smaller search)."""
     fixed = None
@@ -133,7 +133,7 @@ def _with_total_cap(m: LinearModel, total: int) -> LinearModel:
     m = dataclasses.replace(m, row_keys=list(m.row_keys), row_lower=list(m.row_lower),
                             row_upper=list(m.row_upper), row_index=list(m.row_index),
                             row_value=list(m.row_value), rows=dict(m.rows))
-    cols = list(m.extra["extra_money"].values())
+    cols = list(m.extra.extra_money.values())
     m.row("least_total", [(j, 1.0) for j in cols], -INF, float(total),
           RowInfo("least_total", "keep", "at most this much extra money in all"))
     return m
@@ -145,7 +145,7 @@ def _balanced(m: LinearModel, total: int) -> LinearModel:
     m.col_names, m.col_lower, m.col_upper = list(m.col_names), list(m.col_lower), list(m.col_upper)
     m.col_integer, m.col_cost = list(m.col_integer), [0.0] * len(m.col_cost)
     largest = m.col("largest_extra", 0.0, INF, integer=False, cost=1.0)
-    for key, j in m.extra["extra_money"].items():
+    for key, j in m.extra.extra_money.items():
         name = f"largest[{key[0]},{key[1]}]"
         m.row(name, [(j, 1.0), (largest, -1.0)], -INF, 0.0, RowInfo(name, "keep", "the largest yearly addition"))
     return m
@@ -168,7 +168,7 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
         return status, {}
     if status == Status.OPTIMAL:
         candidates = [(extra, totals)]
-        if balance and sum(extra.values()) != 0 and len(agg.extra["extra_money"]) > 1:
+        if balance and sum(extra.values()) != 0 and len(agg.extra.extra_money) > 1:
             st2, again, totals2 = _solve_elastic(backend, _balanced(agg, sum(extra.values())))
             if st2.has_plan and sum(again.values()) == sum(extra.values()):
                 candidates.insert(0, (again, totals2))
@@ -180,7 +180,7 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
     if not status.has_plan:
         return status, {}
     total = sum(extra.values())
-    if balance and total and len(m.extra["extra_money"]) > 1:
+    if balance and total and len(m.extra.extra_money) > 1:
         balanced = _solve_all_columns(backend, _balanced(m, total))
         if balanced is not None and sum(balanced.values()) == total:
             extra = balanced
@@ -220,7 +220,7 @@ def _solve_elastic(backend: Any, m: LinearModel) -> tuple[Status, dict[tuple[str
     """Solve an elastic model: its status, extra money by (line, year) and, in the totals space,
     the totals."""
     keep = dict(m.variables)
-    m.variables = {("extra", key): j for key, j in m.extra["extra_money"].items()}
+    m.variables = {("extra", key): j for key, j in m.extra.extra_money.items()}
     m.variables.update({("total", key): j for key, j in keep.items() if isinstance(key, str)})
     try:
         out = backend.solve(m, node_limit=ELASTIC_NODE_LIMIT)
@@ -256,7 +256,7 @@ def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dic
     """The least lowering of floors (units per task, least share of targets given up)."""
     m = _elastic(inp, floors=True)
     keep = dict(m.variables)
-    m.variables = {("lowered", tid): j for tid, j in m.extra["lowered_floors"].items()}
+    m.variables = {("lowered", tid): j for tid, j in m.extra.lowered_floors.items()}
     out = backend_for(solver).solve(m, node_limit=ELASTIC_NODE_LIMIT)
     m.variables = keep
     if not out.status.has_plan or out.values is None:
@@ -264,7 +264,7 @@ def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dic
     values = cast("dict[tuple[str, str], float]", out.values)  # keyed ("lowered", task id), as set above
     lowered = {key[1]: round(v) for key, v in values.items() if round(v)}
     for t in inp.planned_tasks:
-        if t.task_id in (m.extra.get("unreachable_floors") or []):
+        if t.task_id in m.extra.unreachable_floors:
             lowered[t.task_id] = max(t.floor - t.done, 0)
     return Status.OPTIMAL, lowered
 

@@ -19,10 +19,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from kgkc_opt.inputs.effects import MoneyLine
 from kgkc_opt.model.data import CapLine, ModelInput, TaskSpec
 from kgkc_opt.money import integral_row
 
 _ZERO = Fraction(0)
+#: The row kind of each built-in money line's yearly cap (``local_cap[2023]``, ``cofunding_cap[2023]``;
+#: an extra line's rows are ``line_cap[KEY,2023]``).
+ROW_KINDS: dict[MoneyLine, str] = {MoneyLine.LOCAL_BUDGET: "local_cap", MoneyLine.COFUNDING: "cofunding_cap"}
 #: Above this many years the aggregate relaxation uses only intervals of years and the task
 #: year-sets instead of every union of them.
 MAX_SUBSET_YEARS = 10
@@ -79,9 +83,9 @@ def _extra_cost(ln: CapLine) -> Callable[[TaskSpec, int], Fraction]:
 def lines(inp: ModelInput) -> list[Line]:
     """The local budget, the co-funding and the extra lines of ``inp``, in row order."""
     out = [
-        Line("local", "local_cap", "hall_local", lambda t, y: t.local(y), inp.local_cap,
+        Line("local", ROW_KINDS[MoneyLine.LOCAL_BUDGET], "hall_local", lambda t, y: t.local(y), inp.local_cap,
              cumulative=inp.carry_over, opening=inp.opening_carry if inp.carry_over else _ZERO),
-        Line("cofunding", "cofunding_cap", "hall_cofunding", lambda t, y: t.cofunding(y),
+        Line("cofunding", ROW_KINDS[MoneyLine.COFUNDING], "hall_cofunding", lambda t, y: t.cofunding(y),
              inp.cofunding_cap),
     ]
     for extra in inp.lines:
