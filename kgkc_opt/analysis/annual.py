@@ -274,7 +274,7 @@ def annual(
     else:
         department = sum((t.local(year) * plan.get((t.task_id, year), 0) for t in inp.tasks
                           if t.task_id not in served), Fraction(0))
-        budget = max(inp.local_cap.get(year, Fraction(0)) - department, Fraction(0))
+        budget = max(inp.local_budget.get(year, Fraction(0)) - department, Fraction(0))
     cofunding = None
     if rules.cap_cofunding:
         department_cof = sum((t.cofunding(year) * plan.get((t.task_id, year), 0) for t in inp.tasks
@@ -300,7 +300,7 @@ def annual(
     names = {tk.id: tk.name for tk in program.tasks}
     common = dict(year=year, program=program.id, scenario=scn.name, proposals_source=proposals.source,
                   budget=budget, cofunding=cofunding, planned=planned, remaining=remaining, rules=rules,
-                  local_budget=inp.local_cap.get(year, Fraction(0)),
+                  local_budget=inp.local_budget.get(year, Fraction(0)),
                   previous=before, national=None if national is None else national_money(rules),
                   task_names=names)
     if funded is None:

@@ -189,7 +189,7 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
 
 def raised(inp: ModelInput, extra: Mapping[tuple[str, int], int]) -> ModelInput:
     """``inp`` with each (line, year) cap raised by ``extra`` whole đồng."""
-    local, cof = dict(inp.local_cap), dict(inp.cofunding_cap)
+    local, cof = dict(inp.local_budget), dict(inp.cofunding_cap)
     lines = list(inp.lines)
     for (line, y), n in extra.items():
         add = _money(n)
@@ -200,7 +200,7 @@ def raised(inp: ModelInput, extra: Mapping[tuple[str, int], int]) -> ModelInput:
         else:
             lines = [dataclasses.replace(ln, cap={**ln.cap, y: ln.cap[y] + add}) if ln.key == line else ln
                      for ln in lines]
-    return dataclasses.replace(inp, local_cap=local, cofunding_cap=cof, lines=tuple(lines))
+    return dataclasses.replace(inp, local_budget=local, cofunding_cap=cof, lines=tuple(lines))
 
 
 def _schedulable(inp: ModelInput, totals: Mapping[str, int], backend: Any) -> bool:
@@ -379,7 +379,7 @@ def _at_least(value: Fraction) -> str:
 
 def _conflicts(inp: ModelInput) -> list[str]:
     out = []
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     need_local, need_cof = Fraction(0), Fraction(0)
     for t in inp.planned_tasks:
         if not t.remaining_floor:
@@ -395,7 +395,7 @@ def _conflicts(inp: ModelInput) -> list[str]:
         need_cof += cof
         out.append(f"floor {t.task_id}: {t.remaining_floor} unit(s) in {', '.join(map(str, open_years))} "
                    f"need at least {_at_least(local)} local budget and {_at_least(cof)} co-funding (million VND)")
-    have_local = sum((inp.local_cap[y] for y in years), Fraction(0)) + inp.opening_carry
+    have_local = sum((inp.local_budget[y] for y in years), Fraction(0)) + inp.opening_carry
     have_cof = sum((inp.cofunding_cap[y] for y in years), Fraction(0))
     if need_local > have_local:
         out.append(f"together the floors need at least {_at_least(need_local)} local budget; the planned years "

@@ -118,7 +118,7 @@ def sensitivity(scenario: Any, result: Result, *, solver: str | None = None, exa
 
     task_rows = []
     coefs = inp.achievement_coefficients()
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     for t in inp.planned_tasks:
         value = float(coefs[t.task_id])
         best_year, best_cost = None, None

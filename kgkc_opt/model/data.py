@@ -170,7 +170,9 @@ class ModelInput:
 
     years: tuple[int, ...]
     tasks: tuple[TaskSpec, ...]
-    local_cap: Mapping[int, Fraction]
+    #: the local budget of each planned year (the ``budget`` key, ``Scenario.local_budget``,
+    #: ``MoneyLine.LOCAL_BUDGET``; its rows are ``local_cap[y]``, its budget table rows "local")
+    local_budget: Mapping[int, Fraction]
     cofunding_cap: Mapping[int, Fraction]
     carry_over: bool = False
     #: unspent local budget brought into the first planned year (replanning with carry-over)
@@ -190,7 +192,7 @@ class ModelInput:
     @property
     def planned_years(self) -> tuple[int, ...]:
         """The years still to plan (those with a cap)."""
-        return tuple(y for y in self.years if y in self.local_cap)
+        return tuple(y for y in self.years if y in self.local_budget)
 
     def rank(self, task_id: str) -> int:
         """The task's position in the program's table (0 first)."""
@@ -216,7 +218,7 @@ class ModelInput:
             (t.task_id, y)
             for t in self.planned_tasks
             for y in t.years
-            if y in self.local_cap and t.remaining > 0
+            if y in self.local_budget and t.remaining > 0
         ]
 
     def achievement_coefficients(self) -> dict[str, Fraction]:
@@ -249,7 +251,7 @@ def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelIn
     inp = ModelInput(
         years=program.years,
         tasks=specs,
-        local_cap=effects.planned_cap(MoneyLine.LOCAL_BUDGET, planned),
+        local_budget=effects.planned_cap(MoneyLine.LOCAL_BUDGET, planned),
         cofunding_cap=effects.planned_cap(MoneyLine.COFUNDING, planned),
         carry_over=effects.flag(InputSetting.CARRY_OVER, False),
         opening_carry=opening_carry(scenario, effects),
@@ -335,7 +337,7 @@ def input_setting(inp: ModelInput, setting: InputSetting | MoneyLine) -> object:
     """The value of the model input a key with that effect set (a money line: its planned caps)."""
     values: dict[InputSetting | MoneyLine, object] = {
         InputSetting.CARRY_OVER: inp.carry_over, InputSetting.POLICY: inp.policy,
-        InputSetting.STRUCTURE: inp.structure, MoneyLine.LOCAL_BUDGET: inp.local_cap,
+        InputSetting.STRUCTURE: inp.structure, MoneyLine.LOCAL_BUDGET: inp.local_budget,
         MoneyLine.COFUNDING: inp.cofunding_cap,
     }
     return values[setting]

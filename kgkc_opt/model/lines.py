@@ -1,8 +1,9 @@
 """Money lines: every per-year cap on a per-unit cost, and what follows from them before any solve.
 
-A *line* is a cap per year on a cost per unit of some tasks: the local budget (``local_cap``),
-the enterprises' co-funding (``cofunding_cap``) and every extra ``ModelInput.lines`` entry
-(``line_cap``: a shared national budget, a cap on a group of tasks' spending, ...). The local
+A *line* is a cap per year on a cost per unit of some tasks: the local budget
+(``ModelInput.local_budget``, rows ``local_cap[y]``), the enterprises' co-funding
+(``cofunding_cap``) and every extra ``ModelInput.lines`` entry (``line_cap``: a shared national
+budget, a cap on a group of tasks' spending, ...). The local
 budget with carry-over is *cumulative*: what is spent up to a year may not exceed what was
 allocated up to it, plus the opening carry.
 
@@ -83,14 +84,14 @@ def _extra_cost(ln: CapLine) -> Callable[[TaskSpec, int], Fraction]:
 def lines(inp: ModelInput) -> list[Line]:
     """The local budget, the co-funding and the extra lines of ``inp``, in row order."""
     out = [
-        Line("local", ROW_KINDS[MoneyLine.LOCAL_BUDGET], "hall_local", lambda t, y: t.local(y), inp.local_cap,
+        Line("local", ROW_KINDS[MoneyLine.LOCAL_BUDGET], "hall_local", lambda t, y: t.local(y), inp.local_budget,
              cumulative=inp.carry_over, opening=inp.opening_carry if inp.carry_over else _ZERO),
         Line("cofunding", ROW_KINDS[MoneyLine.COFUNDING], "hall_cofunding", lambda t, y: t.cofunding(y),
              inp.cofunding_cap),
     ]
     for extra in inp.lines:
         # a year the line does not cap costs it nothing (cap 0, cost 0: no row, no limit)
-        caps = {y: extra.cap.get(y, _ZERO) for y in inp.local_cap}
+        caps = {y: extra.cap.get(y, _ZERO) for y in inp.local_budget}
         out.append(Line(extra.key, "line_cap", "hall_line",
                         _extra_cost(extra), caps,
                         label=extra.source or f"budget line {extra.key}", tasks=extra.task_ids))

@@ -85,7 +85,7 @@ def table_rows(
     for t in inp.tasks:
         # every year the program lets the task run (a link may keep some at 0)
         for y in declared.get(t.task_id, t.years):
-            if y not in inp.local_cap:
+            if y not in inp.local_budget:
                 continue
             q = int(plan.get((t.task_id, y), 0))
             allocation.append(AllocationRow(t.task_id, int(y), q, float(t.local(y) * q), float(t.cofunding(y) * q)))
@@ -105,11 +105,11 @@ def table_rows(
     budget = []
     carry = inp.opening_carry if inp.carry_over else Fraction(0)
     for y in inp.years:
-        if y not in inp.local_cap:
+        if y not in inp.local_budget:
             continue
         local = sum((tasks[tid].local(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
         cof = sum((tasks[tid].cofunding(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
-        cap = inp.local_cap[y] + (carry if inp.carry_over else 0)
+        cap = inp.local_budget[y] + (carry if inp.carry_over else 0)
         budget.append(BudgetRow(int(y), "local", float(cap), float(local), float(cap - local),
                                 float(prices[CapRow(MoneyLine.LOCAL_BUDGET, y)])))
         budget.append(BudgetRow(int(y), "cofunding", float(inp.cofunding_cap[y]), float(cof),
