@@ -7,7 +7,7 @@ budget line** (the national industrial-promotion funds: 30% of the state cost of
 models, machinery, cleaner production and pollution tasks, groups II and VI), and enterprises
 co-fund the rest within each province's own co-funding. Rows: per province and year its local
 budget and its co-funding (``ModelInput.lines``); per year the national line (the input's
-``local_cap``, so the national line is the one every province shares).
+``local_budget``, so the national line is the one every province shares).
 
 ``wide(factor=10)``: one province with ``factor`` times the tasks (each task copied with
 perturbed costs and quantities) and ``factor`` times the budget.
@@ -53,7 +53,7 @@ def national(provinces: int = 34, *, seed: int = 2454, tightness: Fraction = Fra
     """``provinces`` copies of a provincial program under one shared national line."""
     base = base or _base()
     rng = random.Random(seed)
-    years = tuple(y for y in base.years if y in base.local_cap)
+    years = tuple(y for y in base.years if y in base.local_budget)
     tasks: list[TaskSpec] = []
     lines: list[CapLine] = []
     national_need = {y: Fraction(0) for y in years}
@@ -74,12 +74,12 @@ def national(provinces: int = 34, *, seed: int = 2454, tightness: Fraction = Fra
             for y in s.years:
                 if y in national_need:
                     national_need[y] += national_cost * s.target / len([yy for yy in s.years if yy in years])
-        local = {y: base.local_cap[y] * size * tightness for y in years}
+        local = {y: base.local_budget[y] * size * tightness for y in years}
         cof = {y: base.cofunding_cap[y] * size * tightness for y in years}
         lines.append(CapLine(f"{prefix}:local", local_cost, local, f"synthetic province {prefix}, local budget"))
         lines.append(CapLine(f"{prefix}:cofunding", cof_cost, cof, f"synthetic province {prefix}, co-funding"))
     national_cap = {y: (national_need[y] * tightness).limit_denominator(100) for y in years}
-    return ModelInput(years=years, tasks=tuple(tasks), local_cap=national_cap,
+    return ModelInput(years=years, tasks=tuple(tasks), local_budget=national_cap,
                       cofunding_cap={y: Fraction(0) for y in years}, lines=tuple(lines),
                       cap_source="synthetic national budget line")
 
@@ -91,7 +91,7 @@ def wide(factor: int = 10, *, seed: int = 2454, tightness: Fraction = Fraction(8
     rng = random.Random(seed)
     tasks = [_perturbed(t, rng, f"{t.task_id}#{k + 1}") for k in range(factor) for t in base.planned_tasks]
     return ModelInput(years=base.years, tasks=tuple(tasks),
-                      local_cap={y: v * factor * tightness for y, v in base.local_cap.items()},
+                      local_budget={y: v * factor * tightness for y, v in base.local_budget.items()},
                       cofunding_cap={y: v * factor * tightness for y, v in base.cofunding_cap.items()},
                       cap_source=f"synthetic province ({factor}x tasks)")
 

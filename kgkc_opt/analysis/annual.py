@@ -72,6 +72,7 @@ from kgkc_opt.analysis.annual_study import (  # noqa: F401 (the values, re-expor
 )
 from kgkc_opt.analysis.plan import solve
 from kgkc_opt.errors import SolutionCheckError, SolverError, UsageError
+from kgkc_opt.inputs import costs
 from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.inputs.proposals import Proposal, Proposals
 from kgkc_opt.inputs.scenario import Scenario, baseline
@@ -109,10 +110,7 @@ def legal_cap(program: Program, proposal: Proposal, year: int | None = None) -> 
         return None
     if year is not None:
         rule = rule.for_year(year)
-    cap = rule.max_state_share * proposal.total_cost
-    if rule.max_state_per_unit is not None:
-        cap = min(cap, rule.max_state_per_unit * proposal.units)
-    return cap
+    return costs.legal_cap(rule, proposal.total_cost, proposal.units)
 
 
 def annual(
@@ -231,13 +229,13 @@ def _year_of(scn: Scenario, proposals: Proposals, year: int, rules: Rules, time_
     budget = rules.budget
     if budget is None:
         spent_dept = sum((t.local(year) * plan.get((t.task_id, year), 0) for t in department), Fraction(0))
-        budget = max(inp.local_cap.get(year, Fraction(0)) - spent_dept, Fraction(0))
+        budget = max(inp.local_budget.get(year, Fraction(0)) - spent_dept, Fraction(0))
     cofunding = None
     if rules.cap_cofunding:
         cof_dept = sum((t.cofunding(year) * plan.get((t.task_id, year), 0) for t in department), Fraction(0))
         cofunding = max(inp.cofunding_cap.get(year, Fraction(0)) - cof_dept, Fraction(0))
     weights = {t.task_id: (t.weight / t.credit if t.target else Fraction(0)) for t in inp.tasks}
-    return _Year(year, planned, remaining, budget, cofunding, inp.local_cap.get(year, Fraction(0)), weights,
+    return _Year(year, planned, remaining, budget, cofunding, inp.local_budget.get(year, Fraction(0)), weights,
                  frozenset(t.task_id for t in inp.tasks if year in t.years))
 
 

@@ -20,6 +20,7 @@ from fractions import Fraction
 
 from kgkc_opt.analysis.finding import Finding, m
 from kgkc_opt.inputs.areas import district_wording
+from kgkc_opt.inputs.costs import legal_cap
 from kgkc_opt.inputs.program import Program, SupportRule
 
 
@@ -99,15 +100,13 @@ def rule_findings(program: Program) -> list[Finding]:
         rule = program.support_rules[t.support_rule]
         if not rule.dated or t.cost.total == 0:
             continue
-        by_cap: dict[tuple[Fraction, Fraction | None, str], list[int]] = {}
+        by_cap: dict[tuple[Fraction, Fraction | None, str], tuple[SupportRule, list[int]]] = {}
         for y in t.years:
             v = rule.for_year(y)
-            by_cap.setdefault((v.max_state_share, v.max_state_per_unit, _cite(v)), []).append(y)
+            by_cap.setdefault((v.max_state_share, v.max_state_per_unit, _cite(v)), (v, []))[1].append(y)
         share = t.cost.state / t.cost.total
-        for (max_share, per_unit, cite), years in by_cap.items():
-            cap = max_share * t.unit_cost
-            if per_unit is not None:
-                cap = min(cap, per_unit)
+        for (_, _, cite), (version, years) in by_cap.items():
+            cap = legal_cap(version, t.unit_cost)
             if t.unit_state > cap:
                 out.append(Finding("warning", "legal-cap-in-force",
                                    f"{t.id}: {m(t.unit_state)} million VND of state support per {t.unit.en} "

@@ -39,7 +39,7 @@ def _plenty(inp: ModelInput) -> Fraction:
     """More money than every target could use in any one year (each task at its dearest year)."""
     total = Fraction(1)
     for t in inp.planned_tasks:
-        years = [y for y in t.years if y in inp.local_cap] or list(t.years)
+        years = [y for y in t.years if y in inp.local_budget] or list(t.years)
         total += t.remaining * max(max(t.local(y), t.cofunding(y)) for y in years)
         for line in inp.lines:
             total += t.remaining * max((line.cost(t.task_id, y) for y in years), default=Fraction(0))
@@ -50,8 +50,8 @@ def _money(kind: str, years: tuple[int, ...], key: str = "") -> Relax:
     def relax(inp: ModelInput) -> ModelInput:
         big = _plenty(inp)
         if kind == "local":
-            return dataclasses.replace(inp, local_cap={y: c + big if y in years else c
-                                                       for y, c in inp.local_cap.items()})
+            return dataclasses.replace(inp, local_budget={y: c + big if y in years else c
+                                                       for y, c in inp.local_budget.items()})
         if kind == "cofunding":
             return dataclasses.replace(inp, cofunding_cap={y: c + big if y in years else c
                                                            for y, c in inp.cofunding_cap.items()})

@@ -56,7 +56,7 @@ def _build(inp: ModelInput, totals: dict[str, int], best: float | None) -> Linea
     if best is None:
         return build(inp, spec, minimise="mismatch")
     m = build(inp, spec, evenness=True)
-    cols = [j for pair in m.extra["mismatch"].values() for j in pair]
+    cols = [j for pair in m.extra.mismatch.values() for j in pair]
     m.row("keep[mismatch]", [(j, 1.0) for j in cols], -INF, best,
           RowInfo("keep[mismatch]", "keep", "keep the best match"))
     return m
@@ -98,7 +98,7 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float | 
     # schedule's money per year against the annual table's column, as the model matched them
     sources = [line for line in inp.lines if line.funding_source is not None]
     for y in inp.years:
-        columns = [("local", inp.local_cap[y], lambda t, yy: t.local(yy)),
+        columns = [("local", inp.local_budget[y], lambda t, yy: t.local(yy)),
                    ("cofunding", inp.cofunding_cap[y], lambda t, yy: t.cofunding(yy)),
                    *((line.funding_source, line.cap.get(y, Fraction(0)),
                       lambda t, yy, line=line: line.cost(t.task_id, yy)) for line in sources)]

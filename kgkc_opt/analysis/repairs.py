@@ -36,7 +36,7 @@ from typing import Any, cast
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.formulations import Elastic, Spec, build
-from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.linear import INF, LinearModel, RowInfo, Space
 from kgkc_opt.model.rows import DONG
 from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.decompose import optimise
@@ -116,7 +116,7 @@ class LeastMoney:
 
 
 def _elastic(inp: ModelInput, *, lines: tuple[str, ...] = (), years: frozenset[int] | None = None,
-             floors: bool = False, goal_floors: Mapping[str, int] | None = None, space: str = "plan") -> LinearModel:
+             floors: bool = False, goal_floors: Mapping[str, int] | None = None, space: Space = "plan") -> LinearModel:
     """The elastic model. When the goal asks for every unit of every task (floors at the
     targets), the totals are known: they are fixed (the schedule's form, a far smaller search)."""
     fixed = None
@@ -133,7 +133,7 @@ def _with_total_cap(m: LinearModel, total: int) -> LinearModel:
     m = dataclasses.replace(m, row_keys=list(m.row_keys), row_lower=list(m.row_lower),
                             row_upper=list(m.row_upper), row_index=list(m.row_index),
                             row_value=list(m.row_value), rows=dict(m.rows))
-    cols = list(m.extra["extra_money"].values())
+    cols = list(m.extra.extra_money.values())
     m.row("least_total", [(j, 1.0) for j in cols], -INF, float(total),
           RowInfo("least_total", "keep", "at most this much extra money in all"))
     return m
@@ -145,7 +145,7 @@ def _balanced(m: LinearModel, total: int) -> LinearModel:
     m.col_names, m.col_lower, m.col_upper = list(m.col_names), list(m.col_lower), list(m.col_upper)
     m.col_integer, m.col_cost = list(m.col_integer), [0.0] * len(m.col_cost)
     largest = m.col("largest_extra", 0.0, INF, integer=False, cost=1.0)
-    for key, j in m.extra["extra_money"].items():
+    for key, j in m.extra.extra_money.items():
         name = f"largest[{key[0]},{key[1]}]"
         m.row(name, [(j, 1.0), (largest, -1.0)], -INF, 0.0, RowInfo(name, "keep", "the largest yearly addition"))
     return m
@@ -168,7 +168,7 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
         return status, {}
     if status == Status.OPTIMAL:
         candidates = [(extra, totals)]
-        if balance and sum(extra.values()) != 0 and len(agg.extra["extra_money"]) > 1:
+        if balance and sum(extra.values()) != 0 and len(agg.extra.extra_money) > 1:
             st2, again, totals2 = _solve_elastic(backend, _balanced(agg, sum(extra.values())))
             if st2.has_plan and sum(again.values()) == sum(extra.values()):
                 candidates.insert(0, (again, totals2))
@@ -180,7 +180,7 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
     if not status.has_plan:
         return status, {}
     total = sum(extra.values())
-    if balance and total and len(m.extra["extra_money"]) > 1:
+    if balance and total and len(m.extra.extra_money) > 1:
         balanced = _solve_all_columns(backend, _balanced(m, total))
         if balanced is not None and sum(balanced.values()) == total:
             extra = balanced
@@ -189,7 +189,7 @@ def least_extra(inp: ModelInput, *, lines: tuple[str, ...], years: frozenset[int
 
 def raised(inp: ModelInput, extra: Mapping[tuple[str, int], int]) -> ModelInput:
     """``inp`` with each (line, year) cap raised by ``extra`` whole đồng."""
-    local, cof = dict(inp.local_cap), dict(inp.cofunding_cap)
+    local, cof = dict(inp.local_budget), dict(inp.cofunding_cap)
     lines = list(inp.lines)
     for (line, y), n in extra.items():
         add = _money(n)
@@ -200,7 +200,7 @@ def raised(inp: ModelInput, extra: Mapping[tuple[str, int], int]) -> ModelInput:
         else:
             lines = [dataclasses.replace(ln, cap={**ln.cap, y: ln.cap[y] + add}) if ln.key == line else ln
                      for ln in lines]
-    return dataclasses.replace(inp, local_cap=local, cofunding_cap=cof, lines=tuple(lines))
+    return dataclasses.replace(inp, local_budget=local, cofunding_cap=cof, lines=tuple(lines))
 
 
 def _schedulable(inp: ModelInput, totals: Mapping[str, int], backend: Any) -> bool:
@@ -220,7 +220,7 @@ def _solve_elastic(backend: Any, m: LinearModel) -> tuple[Status, dict[tuple[str
     """Solve an elastic model: its status, extra money by (line, year) and, in the totals space,
     the totals."""
     keep = dict(m.variables)
-    m.variables = {("extra", key): j for key, j in m.extra["extra_money"].items()}
+    m.variables = {("extra", key): j for key, j in m.extra.extra_money.items()}
     m.variables.update({("total", key): j for key, j in keep.items() if isinstance(key, str)})
     try:
         out = backend.solve(m, node_limit=ELASTIC_NODE_LIMIT)
@@ -256,7 +256,7 @@ def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dic
     """The least lowering of floors (units per task, least share of targets given up)."""
     m = _elastic(inp, floors=True)
     keep = dict(m.variables)
-    m.variables = {("lowered", tid): j for tid, j in m.extra["lowered_floors"].items()}
+    m.variables = {("lowered", tid): j for tid, j in m.extra.lowered_floors.items()}
     out = backend_for(solver).solve(m, node_limit=ELASTIC_NODE_LIMIT)
     m.variables = keep
     if not out.status.has_plan or out.values is None:
@@ -264,7 +264,7 @@ def least_floors(inp: ModelInput, *, solver: str = "highs") -> tuple[Status, dic
     values = cast("dict[tuple[str, str], float]", out.values)  # keyed ("lowered", task id), as set above
     lowered = {key[1]: round(v) for key, v in values.items() if round(v)}
     for t in inp.planned_tasks:
-        if t.task_id in (m.extra.get("unreachable_floors") or []):
+        if t.task_id in m.extra.unreachable_floors:
             lowered[t.task_id] = max(t.floor - t.done, 0)
     return Status.OPTIMAL, lowered
 
@@ -379,7 +379,7 @@ def _at_least(value: Fraction) -> str:
 
 def _conflicts(inp: ModelInput) -> list[str]:
     out = []
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     need_local, need_cof = Fraction(0), Fraction(0)
     for t in inp.planned_tasks:
         if not t.remaining_floor:
@@ -395,7 +395,7 @@ def _conflicts(inp: ModelInput) -> list[str]:
         need_cof += cof
         out.append(f"floor {t.task_id}: {t.remaining_floor} unit(s) in {', '.join(map(str, open_years))} "
                    f"need at least {_at_least(local)} local budget and {_at_least(cof)} co-funding (million VND)")
-    have_local = sum((inp.local_cap[y] for y in years), Fraction(0)) + inp.opening_carry
+    have_local = sum((inp.local_budget[y] for y in years), Fraction(0)) + inp.opening_carry
     have_cof = sum((inp.cofunding_cap[y] for y in years), Fraction(0))
     if need_local > have_local:
         out.append(f"together the floors need at least {_at_least(need_local)} local budget; the planned years "

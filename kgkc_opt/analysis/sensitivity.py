@@ -25,8 +25,9 @@ from typing import Any, cast
 import pandas as pd
 
 from kgkc_opt.analysis.plan import solve
+from kgkc_opt.inputs.effects import MoneyLine
 from kgkc_opt.model.data import model_input
-from kgkc_opt.solver.prices import plan_lp_prices
+from kgkc_opt.solver.prices import CapRow, plan_lp_prices
 from kgkc_opt.solver.result import Result
 
 EXTRA = Fraction(1000)  # one billion VND, in million VND
@@ -74,10 +75,12 @@ def sensitivity(scenario: Any, result: Result, *, solver: str | None = None, exa
     prices, ranges = plan_lp_prices(inp, dict(result.plan), ranging=True)
     rows = []
     for (year, source), r in cast("Iterator[tuple[tuple[int, str], pd.Series]]", result.budget.iterrows()):
-        key = f"{'local_cap' if source == 'local' else 'cofunding_cap'}[{year}]"
-        price = prices.get(key, 0.0)
+        # a priced row by its identity; another state source's line is not priced (0, as the table says)
+        line = {"local": MoneyLine.LOCAL_BUDGET, "cofunding": MoneyLine.COFUNDING}.get(source)
+        key = CapRow(line, year) if line is not None else None
+        price = prices[key] if key is not None else 0.0
         price = 0.0 if abs(price) < 1e-12 else price
-        lo, hi = ranges.get(key, (float("nan"), float("nan")))
+        lo, hi = ranges.get(key, (float("nan"), float("nan"))) if key is not None else (float("nan"), float("nan"))
         if price == 0:
             # a cap that does not bind: any value down to what the plan uses keeps the price at 0
             lo, hi = float(r.used), float("inf")
@@ -115,15 +118,15 @@ def sensitivity(scenario: Any, result: Result, *, solver: str | None = None, exa
 
     task_rows = []
     coefs = inp.achievement_coefficients()
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     for t in inp.planned_tasks:
         value = float(coefs[t.task_id])
         best_year, best_cost = None, None
         for y in t.years:
             if y not in years:
                 continue
-            cost = float(t.local(y)) * prices.get(f"local_cap[{y}]", 0.0) + \
-                float(t.cofunding(y)) * prices.get(f"cofunding_cap[{y}]", 0.0)
+            cost = float(t.local(y)) * prices[CapRow(MoneyLine.LOCAL_BUDGET, y)] + \
+                float(t.cofunding(y)) * prices[CapRow(MoneyLine.COFUNDING, y)]
             if best_cost is None or cost < best_cost:
                 best_year, best_cost = y, cost
         local = float(t.unit_local)

@@ -166,7 +166,7 @@ def _left(scenario: Scenario, result: Result) -> tuple[dict[int, Fraction], dict
     for y in inp.planned_years:
         used_l = sum((n * by_id[t].local(yy) for (t, yy), n in plan.items() if yy == y), Fraction(0))
         used_c = sum((n * by_id[t].cofunding(yy) for (t, yy), n in plan.items() if yy == y), Fraction(0))
-        local[y] = inp.local_cap[y] + carried - used_l
+        local[y] = inp.local_budget[y] + carried - used_l
         cof[y] = inp.cofunding_cap[y] - used_c
         carried = local[y] if inp.carry_over else Fraction(0)
     return local, cof

@@ -89,7 +89,7 @@ def _scaled(inp: ModelInput, budget: Fraction | dict[int, Fraction] | None,
         if isinstance(f, dict):
             return {y: v * f[y] for y, v in caps.items()}
         return {y: v * f for y, v in caps.items()}
-    return replace(inp, local_cap=scale(dict(inp.local_cap), budget),
+    return replace(inp, local_budget=scale(dict(inp.local_budget), budget),
                    cofunding_cap=scale(dict(inp.cofunding_cap), cofunding))
 
 
@@ -274,7 +274,7 @@ def monte_carlo(
     seed = unc.seed if seed is None else seed
     rng = np.random.default_rng(seed)
     inp = model_input(scenario)
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     width = len(years) if unc.per_year else 1
 
     def factors(dist: Any) -> np.ndarray | None:

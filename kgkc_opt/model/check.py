@@ -34,7 +34,7 @@ def violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[str
     """Every constraint the plan breaks (empty when it is valid), with exact arithmetic."""
     found = []
     tasks = {t.task_id: t for t in inp.tasks}
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     for (tid, y), qty in plan.items():
         if tid not in tasks:
             found.append(f"unknown task {tid}")
@@ -57,7 +57,7 @@ def violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[str
         known = [(tid, q) for (tid, yy), q in plan.items() if yy == y and tid in tasks]
         local = sum((tasks[tid].local(y) * q for tid, q in known), Fraction(0))
         cof = sum((tasks[tid].cofunding(y) * q for tid, q in known), Fraction(0))
-        available = inp.local_cap[y] + (carry if inp.carry_over else 0)
+        available = inp.local_budget[y] + (carry if inp.carry_over else 0)
         if local > available:
             found.append(f"local budget {y}: {float(local):.6f} spent, above {float(available):.6f}")
         if cof > inp.cofunding_cap[y]:
@@ -90,7 +90,7 @@ def structure_violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -
     """The program's rules the plan breaks (links, events, enforced relations), exactly."""
     found = []
     tasks = {t.task_id: t for t in inp.tasks}
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     for ln in inp.links:
         for y in years:
             n = plan.get((ln.task, y), 0)
@@ -123,7 +123,7 @@ def structure_violations(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -
 def evenness(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> dict[str, Fraction | None]:
     """Per task, the largest year's share of what it delivers in its planned years (None: nothing
     planned). 1/n is perfectly even over n years; 1 is everything in one year."""
-    years = [y for y in inp.years if y in inp.local_cap]
+    years = [y for y in inp.years if y in inp.local_budget]
     out: dict[str, Fraction | None] = {}
     for t in inp.tasks:
         per_year = [plan.get((t.task_id, y), 0) for y in t.years if y in years]

@@ -11,21 +11,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from kgkc_opt.inputs.keys import (
-    KEYS,
+from kgkc_opt.inputs.effects import (
     AddsCapLines,
     CapsMoney,
     ChangesUnitCosts,
-    Key,
+    InputSetting,
+    MoneyLine,
     SetsInputField,
     SetsTaskField,
+    StateSource,
+    TaskSetting,
 )
+from kgkc_opt.inputs.keys import KEYS, Key
 from kgkc_opt.money import lcm_of_denominators
 
 if TYPE_CHECKING:
-    from kgkc_opt.inputs.program import Program
+    from kgkc_opt.inputs.program import Program, Task
     from kgkc_opt.inputs.scenario import Scenario
 
 #: Objective scales above this are not used (the objective stays fractional): integer
@@ -167,7 +170,9 @@ class ModelInput:
 
     years: tuple[int, ...]
     tasks: tuple[TaskSpec, ...]
-    local_cap: Mapping[int, Fraction]
+    #: the local budget of each planned year (the ``budget`` key, ``Scenario.local_budget``,
+    #: ``MoneyLine.LOCAL_BUDGET``; its rows are ``local_cap[y]``, its budget table rows "local")
+    local_budget: Mapping[int, Fraction]
     cofunding_cap: Mapping[int, Fraction]
     carry_over: bool = False
     #: unspent local budget brought into the first planned year (replanning with carry-over)
@@ -187,7 +192,7 @@ class ModelInput:
     @property
     def planned_years(self) -> tuple[int, ...]:
         """The years still to plan (those with a cap)."""
-        return tuple(y for y in self.years if y in self.local_cap)
+        return tuple(y for y in self.years if y in self.local_budget)
 
     def rank(self, task_id: str) -> int:
         """The task's position in the program's table (0 first)."""
@@ -213,7 +218,7 @@ class ModelInput:
             (t.task_id, y)
             for t in self.planned_tasks
             for y in t.years
-            if y in self.local_cap and t.remaining > 0
+            if y in self.local_budget and t.remaining > 0
         ]
 
     def achievement_coefficients(self) -> dict[str, Fraction]:
@@ -231,87 +236,153 @@ class ModelInput:
 
 def model_input(scenario: Scenario, *, structure: bool | None = None) -> ModelInput:
     """The model's input of a scenario: per-unit costs from its program (escalation applied), units
-    done from its actuals, and what each scenario key declares it sets (``kgkc_opt.inputs.keys``):
-    a ``TaskSpec`` field per task, the cap of a money line per planned year, a ``ModelInput`` field,
-    extra money lines (``CapLine``: a unit's cost on the line per year, so escalation counts; only
-    the planned years the line caps). No key is named here: a new key of an existing kind needs
-    nothing in this function. Then the program's structure (``with_structure``), unless
-    ``structure`` (default: the scenario's own setting) switches it off."""
+    done from its actuals, and what each scenario key declares it sets (``kgkc_opt.inputs.effects``,
+    read by ``key_effects``): a ``TaskSpec`` value per task (``task_spec``), the cap of a money line
+    per planned year, a ``ModelInput`` value, extra money lines (``cap_lines``: a unit's cost on the
+    line per year, so escalation counts; only the planned years the line caps). No key is named
+    here: a new key of an existing kind needs nothing in this function. Then the program's
+    structure (``with_structure``), unless ``structure`` (default: the scenario's own setting)
+    switches it off."""
     program = scenario.program
+    effects = key_effects(scenario)
     done = scenario.actuals.done() if scenario.actuals else {}
+    specs = tuple(task_spec(scenario, task, effects, done.get(task.id, 0)) for task in program.tasks)
     planned = scenario.planned_years()
+    inp = ModelInput(
+        years=program.years,
+        tasks=specs,
+        local_budget=effects.planned_cap(MoneyLine.LOCAL_BUDGET, planned),
+        cofunding_cap=effects.planned_cap(MoneyLine.COFUNDING, planned),
+        carry_over=effects.flag(InputSetting.CARRY_OVER, False),
+        opening_carry=opening_carry(scenario, effects),
+        cap_source=program.annual_budget_source,
+        task_sources={t.id: t.source for t in program.tasks},
+        lines=cap_lines(scenario, specs, effects),
+        policy=str(effects.settings.get(InputSetting.POLICY, "most-targets")),
+        structure=effects.flag(InputSetting.STRUCTURE, True),
+    )
+    on = inp.structure if structure is None else structure
+    return with_structure(inp, program) if on else replace(inp, structure=False)
+
+
+@dataclass(frozen=True)
+class KeyEffects:
+    """What a scenario's keys set in the model input, by the typed references of their effects."""
+
+    #: the keys that set a per-task value, by the value they set
+    task_keys: Mapping[TaskSetting, Key]
+    #: each built-in money line's cap over the whole period
+    caps: Mapping[MoneyLine, Mapping[int, Fraction]]
+    settings: Mapping[InputSetting, object]
+    #: whether unit costs depend on the year (escalation in force)
+    by_year: bool
+    line_keys: tuple[Key, ...]
+
+    def planned_cap(self, line: MoneyLine, planned: tuple[int, ...]) -> dict[int, Fraction]:
+        return {y: self.caps[line][y] for y in planned}
+
+    def flag(self, setting: InputSetting, default: bool) -> bool:
+        return bool(self.settings.get(setting, default))
+
+
+def key_effects(scenario: Scenario) -> KeyEffects:
+    """Each key's effect on the model input, read from its declaration (``Key.effect``)."""
+    task_keys: dict[TaskSetting, Key] = {}
+    caps: dict[MoneyLine, Mapping[int, Fraction]] = {}
+    settings: dict[InputSetting, object] = {}
     by_year = False
-    task_keys: list[tuple[str, Key]] = []
     line_keys: list[Key] = []
-    fields: dict[str, Any] = {}
-    whole_period: dict[str, Mapping[int, Fraction]] = {}
     for key in KEYS:
         effect = key.effect
         if isinstance(effect, SetsTaskField):
-            task_keys.append((effect.field, key))
+            task_keys[effect.setting] = key
         elif isinstance(effect, CapsMoney):
-            whole_period[effect.field] = key.year_values(scenario)
-            fields[effect.field] = {y: whole_period[effect.field][y] for y in planned}
+            caps[effect.line] = key.year_values(scenario)
         elif isinstance(effect, SetsInputField):
-            fields[effect.field] = key.input_value(scenario)
+            settings[effect.setting] = key.input_value(scenario)
         elif isinstance(effect, ChangesUnitCosts):
             by_year = by_year or key.varies_by_year(scenario)
         elif isinstance(effect, AddsCapLines):
             line_keys.append(key)
-        # ChangesProgram: the tasks and costs below are read from scenario.program
-    specs = []
-    for task in program.tasks:
-        per_task: dict[str, Any] = {name: key.task_value(scenario, task) for name, key in task_keys}
-        target = per_task.get("target", task.quantity)
-        specs.append(TaskSpec(
-            task_id=task.id, years=task.years, unit_local=task.unit_local, unit_cofunding=task.unit_other,
-            annual=task.annual, done=done.get(task.id, 0),
-            yearly_costs={y: scenario.unit_costs(task, y) for y in task.years}
-            if by_year or program.support_rules[task.support_rule].dated else None,
-            # a scenario that sets a range task's target states a point target
-            minimum=task.quantity_min if target == task.quantity else None,
-            **{"target": task.quantity, **per_task},
-        ))
-    lines = []
+        # ChangesProgram: the tasks and costs are read from scenario.program
+    return KeyEffects(task_keys, caps, settings, by_year, tuple(line_keys))
+
+
+def task_spec(scenario: Scenario, task: Task, effects: KeyEffects, done: int) -> TaskSpec:
+    """A task as the model sees it: its program row, the values the keys set, what is done."""
+    values = {setting: key.task_value(scenario, task) for setting, key in effects.task_keys.items()}
+    target = int(values.get(TaskSetting.TARGET, task.quantity))
+    dated = scenario.program.support_rules[task.support_rule].dated
+    return TaskSpec(
+        task_id=task.id, years=task.years, target=target, unit_local=task.unit_local,
+        unit_cofunding=task.unit_other, floor=int(values.get(TaskSetting.FLOOR, 0)),
+        weight=Fraction(values.get(TaskSetting.WEIGHT, Fraction(1))), tier=int(values.get(TaskSetting.TIER, 1)),
+        annual=task.annual, done=done,
+        yearly_costs={y: scenario.unit_costs(task, y) for y in task.years} if effects.by_year or dated else None,
+        # a scenario that sets a range task's target states a point target
+        minimum=task.quantity_min if target == task.quantity else None,
+    )
+
+
+def task_setting(spec: TaskSpec, setting: TaskSetting) -> int | Fraction:
+    """The value ``setting`` of a task in the model (what a key with that effect set)."""
+    values: dict[TaskSetting, int | Fraction] = {
+        TaskSetting.TARGET: spec.target, TaskSetting.FLOOR: spec.floor, TaskSetting.WEIGHT: spec.weight,
+        TaskSetting.TIER: spec.tier,
+    }
+    return values[setting]
+
+
+def input_setting(inp: ModelInput, setting: InputSetting | MoneyLine) -> object:
+    """The value of the model input a key with that effect set (a money line: its planned caps)."""
+    values: dict[InputSetting | MoneyLine, object] = {
+        InputSetting.CARRY_OVER: inp.carry_over, InputSetting.POLICY: inp.policy,
+        InputSetting.STRUCTURE: inp.structure, MoneyLine.LOCAL_BUDGET: inp.local_budget,
+        MoneyLine.COFUNDING: inp.cofunding_cap,
+    }
+    return values[setting]
+
+
+def cap_lines(scenario: Scenario, specs: tuple[TaskSpec, ...], effects: KeyEffects) -> tuple[CapLine, ...]:
+    """The extra money lines the keys add, each capping only the planned years it names."""
+    program = scenario.program
+    planned = scenario.planned_years()
     by_id = {task.id: task for task in program.tasks}
-    for key in line_keys:
+    lines = []
+    for key in effects.line_keys:
         for line in key.cap_lines(scenario):
             members = [spec for spec in specs if spec.task_id in line.tasks]
             cap = {y: line.cap[y] for y in planned if y in line.cap}
             if not cap:
                 continue  # it caps only years that are no longer planned
-            if line.funding_source is not None:
+            if isinstance(line.cost, StateSource):
                 # a state source's part of a unit: the same every year (escalation and dated rules
                 # change the local budget's and the co-funding's parts only)
-                src = program.source_named(line.funding_source)
+                src = program.source_named(line.cost.id)
                 lines.append(CapLine(key=line.key, source=line.source, cap=cap, funding_source=src.id,
                                      unit_cost={spec.task_id: by_id[spec.task_id].unit_source(src)
                                                 for spec in members}))
                 continue
-            local = line.cost == "local"
+            local = line.cost is MoneyLine.LOCAL_BUDGET
             lines.append(CapLine(
                 key=line.key, source=line.source, cap=cap,
                 unit_cost={spec.task_id: spec.unit_local if local else spec.unit_cofunding for spec in members},
                 yearly_cost={(spec.task_id, y): spec.local(y) if local else spec.cofunding(y)
                              for spec in members if spec.yearly_costs is not None for y in spec.years} or None,
             ))
-    opening = Fraction(0)
-    if scenario.actuals is not None and fields.get("carry_over"):
-        spent = scenario.actuals.spend_by_year()
-        for y in program.years:
-            if y not in planned:
-                opening += whole_period["local_cap"][y] - spent.get(y, Fraction(0))
-    inp = ModelInput(
-        years=program.years,
-        tasks=tuple(specs),
-        opening_carry=opening,
-        cap_source=program.annual_budget_source,
-        task_sources={t.id: t.source for t in program.tasks},
-        lines=tuple(lines),
-        **fields,
-    )
-    on = inp.structure if structure is None else structure
-    return with_structure(inp, program) if on else replace(inp, structure=False)
+    return tuple(lines)
+
+
+def opening_carry(scenario: Scenario, effects: KeyEffects) -> Fraction:
+    """Unspent local budget of the years already done, brought into the first planned year (with
+    carry-over and actuals; else 0)."""
+    if scenario.actuals is None or not effects.flag(InputSetting.CARRY_OVER, False):
+        return Fraction(0)
+    planned = scenario.planned_years()
+    spent = scenario.actuals.spend_by_year()
+    budget = effects.caps[MoneyLine.LOCAL_BUDGET]
+    return sum((budget[y] - spent.get(y, Fraction(0)) for y in scenario.program.years if y not in planned),
+               Fraction(0))
 
 
 def with_structure(inp: ModelInput, program: Program) -> ModelInput:

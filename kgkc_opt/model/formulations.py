@@ -22,7 +22,7 @@ models (docs/model.md has the mathematics):
                the schedule nearest the annual table (``analysis.reconstruct``).
 
 Objectives are maximised as minimisation of their negation, scaled to integer coefficients
-where the scale stays small (``MAX_OBJECTIVE_SCALE``); ``LinearModel.extra["objective"]`` says
+where the scale stays small (``MAX_OBJECTIVE_SCALE``); ``LinearModel.extra.objective`` says
 which objective, its scale and the part already delivered, so a bound can be read back exactly.
 """
 
@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from kgkc_opt.model.data import MAX_OBJECTIVE_SCALE, ModelInput
-from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.linear import INF, LinearModel, ModelKind, ObjectiveInfo, RowInfo
 from kgkc_opt.model.lines import planned_years, task_upper_bounds, year_sets
 from kgkc_opt.model.objectives import Objective
 from kgkc_opt.model.rows import GENERATORS, Builder, Elastic, Spec
@@ -72,8 +72,9 @@ def build(inp: ModelInput, spec: Spec, *, maximise: Objective | None = None, kee
         _evenness(b)
     elif minimise is not None:
         _minimise(b, minimise)
-    b.m.extra.update(excluded=dict(b.excluded), extra_money=dict(b.extra), lowered_floors=dict(b.lowered),
-                     mismatch=dict(b.mismatch), carry=dict(b.carry))
+    extras = b.m.extra
+    extras.excluded, extras.extra_money, extras.lowered_floors = dict(b.excluded), dict(b.extra), dict(b.lowered)
+    extras.mismatch, extras.carry = dict(b.mismatch), dict(b.carry)
     return b.m
 
 
@@ -117,14 +118,14 @@ def _maximise(b: Builder, objective: Objective) -> None:
             b.row(f"min_share[{t.task_id}]", [*terms, (z, Fraction(-t.credit))], -t.done, INF, "objective",
                   f"the smallest share: task {t.task_id}", task_id=t.task_id)
         m.objective_scale = 1
-        m.extra["objective"] = (objective, 1, Fraction(0), z)
+        m.extra.objective = ObjectiveInfo(objective.key, 1, Fraction(0), z)
         return
     terms = _terms(b, objective)
     scale = _scale([a for _, a in terms], b.spec.integer)
     for j, a in terms:
         m.col_cost[j] = -_number(a * scale)
     m.objective_scale = scale
-    m.extra["objective"] = (objective, scale, objective.offset(b.inp), None)
+    m.extra.objective = ObjectiveInfo(objective.key, scale, objective.offset(b.inp))
 
 
 def _keep(b: Builder, objective: Objective, value: Fraction) -> None:
@@ -234,8 +235,8 @@ def linear_full(
     the plan LP). ``objective``: an ``Objective``, "primary" (the weighted shares, of ``tier`` if
     given), "spread" (evenness, schedule only) or "feasibility"; ``tier_values`` keep earlier
     tiers' weighted shares, ``keep`` any earlier objectives, ``cap`` a proven bound (``build``)."""
-    kind = "schedule" if fixed_totals is not None else ("plan_lp" if lower is not None else
-                                                        "lp" if continuous else "full")
+    kind: ModelKind = "schedule" if fixed_totals is not None else ("plan_lp" if lower is not None else
+                                                                   "lp" if continuous else "full")
     spec = Spec(kind, "plan", integer=not continuous, fixed_totals=fixed_totals, lower=lower)
     keeps = [*keep, *((Objective("shares", k), v) for k, v in (tier_values or {}).items())]
     if isinstance(objective, Objective):
@@ -260,6 +261,4 @@ def linear_aggregate(
     ``rows.coupled_integer`` tasks) under every yearly row."""
     keeps = [*keep, *((Objective("shares", k), v) for k, v in (tier_values or {}).items())]
     spec = Spec("coupled", "coupled") if coupled else Spec("aggregate", "totals")
-    m = build(inp, spec, maximise=objective or Objective("shares", tier), keep=keeps, exclude=exclude)
-    m.extra.setdefault("unreachable_floors", [])
-    return m
+    return build(inp, spec, maximise=objective or Objective("shares", tier), keep=keeps, exclude=exclude)

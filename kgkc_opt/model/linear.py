@@ -3,7 +3,8 @@
 Every formulation of ``kgkc_opt.model.formulations`` is written as a ``LinearModel``; the solver
 back-ends (``kgkc_opt.solver``) pass the same arrays to HiGHS directly or build a PuLP problem
 from them. Each row has a readable key (``local_cap[2023]``) and a ``RowInfo`` saying what it is
-in the program's terms.
+in the program's terms; ``ModelExtras`` says what else the builder knows (the objective and its
+scale, the elastic columns, ...).
 """
 
 from __future__ import annotations
@@ -11,9 +12,17 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 INF = math.inf
+
+#: What a model is (``model.formulations`` has one builder per kind; "selection" is the annual
+#: selection's model, ``model.selection``).
+ModelKind = Literal["full", "aggregate", "coupled", "schedule", "plan_lp", "lp", "elastic", "elastic_aggregate",
+                    "reconstruct", "selection"]
+#: A model's variable space: q[t,y] per task and year ("plan"), x[t] per task ("totals"), or both,
+#: the totals spread over the years ("coupled").
+Space = Literal["plan", "totals", "coupled"]
 
 
 @dataclass(frozen=True)
@@ -28,12 +37,44 @@ class RowInfo:
     task_id: str | None = None
 
 
+@dataclass(frozen=True)
+class ObjectiveInfo:
+    """Which objective a model maximises, as the minimisation of its negation scaled to integer
+    coefficients, so that a bound can be read back exactly: objective = ``offset`` − (minimised
+    value) / ``scale``. ``column``: the objective's own column where it has one (the smallest share,
+    ``min_share``), else None."""
+
+    key: str
+    scale: int | Fraction
+    offset: Fraction = Fraction(0)
+    column: int | None = None
+
+
+@dataclass
+class ModelExtras:
+    """What a model's builder says about it besides its arrays, each by meaning."""
+
+    #: the objective maximised (None: a feasibility model, or one that minimises)
+    objective: ObjectiveInfo | None = None
+    #: rows left out and why, by what they would have been
+    excluded: dict[str, str] = field(default_factory=dict)
+    #: elastic columns: extra whole đồng by (line, year), lowered floors by task, over/under by row key
+    extra_money: dict[tuple[str, int], int] = field(default_factory=dict)
+    lowered_floors: dict[str, int] = field(default_factory=dict)
+    mismatch: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: the carry-over columns by year
+    carry: dict[int, int] = field(default_factory=dict)
+    #: tasks whose floor no year left can meet (the model is infeasible as built)
+    unreachable_floors: list[str] = field(default_factory=list)
+    #: the annual selection's least-budget model: million VND per unit of its column ``extra``
+    extra_unit: Fraction | None = None
+
 
 @dataclass
 class LinearModel:
     """A minimisation problem as arrays; rows are ``lower ≤ Σ value·col ≤ upper``."""
 
-    kind: str
+    kind: ModelKind
     objective_scale: int = 1
     col_names: list[str] = field(default_factory=list)
     col_lower: list[float] = field(default_factory=list)
@@ -48,7 +89,7 @@ class LinearModel:
     rows: dict[str, RowInfo] = field(default_factory=dict)
     #: the model's main variables (q[t,y] by (task, year), or x[t] by task) -> column
     variables: dict[Any, int] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: ModelExtras = field(default_factory=ModelExtras)
 
     def col(self, name: str, low: float, high: float, *, integer: bool, cost: float = 0.0) -> int:
         self.col_names.append(name)

@@ -1,8 +1,9 @@
 """Money lines: every per-year cap on a per-unit cost, and what follows from them before any solve.
 
-A *line* is a cap per year on a cost per unit of some tasks: the local budget (``local_cap``),
-the enterprises' co-funding (``cofunding_cap``) and every extra ``ModelInput.lines`` entry
-(``line_cap``: a shared national budget, a cap on a group of tasks' spending, ...). The local
+A *line* is a cap per year on a cost per unit of some tasks: the local budget
+(``ModelInput.local_budget``, rows ``local_cap[y]``), the enterprises' co-funding
+(``cofunding_cap``) and every extra ``ModelInput.lines`` entry (``line_cap``: a shared national
+budget, a cap on a group of tasks' spending, ...). The local
 budget with carry-over is *cumulative*: what is spent up to a year may not exceed what was
 allocated up to it, plus the opening carry.
 
@@ -19,10 +20,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from kgkc_opt.inputs.effects import MoneyLine
 from kgkc_opt.model.data import CapLine, ModelInput, TaskSpec
 from kgkc_opt.money import integral_row
 
 _ZERO = Fraction(0)
+#: The row kind of each built-in money line's yearly cap (``local_cap[2023]``, ``cofunding_cap[2023]``;
+#: an extra line's rows are ``line_cap[KEY,2023]``).
+ROW_KINDS: dict[MoneyLine, str] = {MoneyLine.LOCAL_BUDGET: "local_cap", MoneyLine.COFUNDING: "cofunding_cap"}
 #: Above this many years the aggregate relaxation uses only intervals of years and the task
 #: year-sets instead of every union of them.
 MAX_SUBSET_YEARS = 10
@@ -79,14 +84,14 @@ def _extra_cost(ln: CapLine) -> Callable[[TaskSpec, int], Fraction]:
 def lines(inp: ModelInput) -> list[Line]:
     """The local budget, the co-funding and the extra lines of ``inp``, in row order."""
     out = [
-        Line("local", "local_cap", "hall_local", lambda t, y: t.local(y), inp.local_cap,
+        Line("local", ROW_KINDS[MoneyLine.LOCAL_BUDGET], "hall_local", lambda t, y: t.local(y), inp.local_budget,
              cumulative=inp.carry_over, opening=inp.opening_carry if inp.carry_over else _ZERO),
-        Line("cofunding", "cofunding_cap", "hall_cofunding", lambda t, y: t.cofunding(y),
+        Line("cofunding", ROW_KINDS[MoneyLine.COFUNDING], "hall_cofunding", lambda t, y: t.cofunding(y),
              inp.cofunding_cap),
     ]
     for extra in inp.lines:
         # a year the line does not cap costs it nothing (cap 0, cost 0: no row, no limit)
-        caps = {y: extra.cap.get(y, _ZERO) for y in inp.local_cap}
+        caps = {y: extra.cap.get(y, _ZERO) for y in inp.local_budget}
         out.append(Line(extra.key, "line_cap", "hall_line",
                         _extra_cost(extra), caps,
                         label=extra.source or f"budget line {extra.key}", tasks=extra.task_ids))

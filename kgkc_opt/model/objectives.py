@@ -62,7 +62,7 @@ class Objective:
         if self.kind == "cofunding":
             if year is not None:
                 return t.cofunding(year)
-            years = [y for y in t.years if y in inp.local_cap] or list(t.years)
+            years = [y for y in t.years if y in inp.local_budget] or list(t.years)
             return max(t.cofunding(y) for y in years)
         if self.kind == "order":
             return Fraction(len(inp.tasks) - inp.rank(t.task_id))

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from kgkc_opt.model.data import ModelInput, TaskSpec
-from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.linear import INF, LinearModel, ModelKind, RowInfo, Space
 from kgkc_opt.model.lines import Line, lines, planned_years, rounded_caps, task_upper_bounds, year_sets
 from kgkc_opt.money import lcm_of_denominators
 
@@ -69,10 +69,10 @@ class Elastic:
 
 @dataclass(frozen=True)
 class Spec:
-    """What a model is: its kind (a name), its variable space and its options."""
+    """What a model is: its kind, its variable space and its options."""
 
-    kind: str
-    space: str = "plan"
+    kind: ModelKind
+    space: Space = "plan"
     integer: bool = True
     #: the schedule model: Σ_y q[t,y] fixed to these totals
     fixed_totals: Mapping[str, int] | None = None
@@ -289,7 +289,7 @@ def money(b: Builder) -> None:
             if not terms and not cont:
                 continue
             b.row(ln.row_key(y), terms + cont, -INF, cap, ln.row_kind, ln.source(b.inp, y), year=y)
-    b.m.extra["carry"] = b.carry
+    b.m.extra.carry = b.carry
 
 
 def _elastic_line(b: Builder, ln: Line, q_by_year: Mapping[int, list[tuple[tuple[str, int], int]]]) -> None:
@@ -509,7 +509,7 @@ def floors(b: Builder) -> None:
             b.lowered[t.task_id] = d
             terms = [*terms, (d, Fraction(1))]
         if not terms:
-            b.m.extra.setdefault("unreachable_floors", []).append(t.task_id)
+            b.m.extra.unreachable_floors.append(t.task_id)
             continue
         b.row(f"floor[{t.task_id}]", terms, need, INF, "floor", f"{src}, scenario floor", task_id=t.task_id)
 

@@ -51,7 +51,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.linear import INF, LinearModel, ObjectiveInfo, RowInfo
 from kgkc_opt.money import integral_row, lcm_of_denominators
 
 OBJECTIVES = ("progress", "kept", "priority", "first_time", "reserve")
@@ -350,13 +350,13 @@ def linear_selection(
         coefficients, scale = pre.objective(maximise)
         for j, a in zip(columns(maximise), coefficients, strict=True):
             m.col_cost[j] = -float(a)
-        m.extra["objective"] = (maximise, scale)
+        m.extra.objective = ObjectiveInfo(maximise, scale)
     for name, weight in weighted:  # several merit stages at once: integer weights, each dominating
         coefficients, _ = pre.objective(name)
         for j, a in zip(columns(name), coefficients, strict=True):
             if a:  # (a zero would leave the cost as it is)
                 m.col_cost[j] -= float(a * weight)
-        m.extra["objective"] = ("weighted", Fraction(1))
+        m.extra.objective = ObjectiveInfo("weighted", Fraction(1))
     return m
 
 
@@ -372,7 +372,7 @@ def _budget(m: LinearModel, pre: Prepared, cols: Mapping[str, int], cap: Fractio
     # Σ support·f − δ ≤ B with δ ≥ 0 in whole đồng: every coefficient an integer number of đồng
     d, scaled = pre.least_budget(cap)
     delta = m.col("extra", 0.0, INF, integer=True, cost=1.0)  # in units of 1/d million VND
-    m.extra["extra_unit"] = Fraction(1, d)
+    m.extra.extra_unit = Fraction(1, d)
     terms = [(cols[i], a) for i, a in zip(ids, scaled, strict=True) if a]
     m.row("budget", [*terms, (delta, -1.0)], -INF, float(cap * d), info)
 

@@ -31,6 +31,7 @@ from typing import Any
 from kgkc_opt.analysis.law import unconfirmed_rules
 from kgkc_opt.analysis.study_types import ScenarioStudy, Shortfall
 from kgkc_opt.errors import OutputError
+from kgkc_opt.inputs import key_labels
 from kgkc_opt.inputs.document_settings import DocumentSettings
 from kgkc_opt.inputs.keys import change_key
 from kgkc_opt.report import fmt
@@ -505,13 +506,15 @@ def _change_rows(scn: Any, lang: str) -> list[list[str]]:
             "tiers": say("Priority tier {who}", lang).format(who=who),
         }
         registered, part = change_key(c)
-        name = names.get(area) or (registered.row_label(part, lang) if registered is not None else None)
+        name = names.get(area) or (key_labels.row_label(registered.name, part, lang) if registered is not None
+                                   else None)
         old, new = c.old_value, c.new_value  # exact numbers, as the change log holds them
         if name is None or old is None or new is None:
             rows.append([fmt.change_text(c, scn, lang), "", "", ""])
             continue
         change = fmt.number(new - old, lang, sign=True)
-        if (area in ("budget", "cofunding") or (registered is not None and registered.percent_change)) and old:
+        in_percent = registered is not None and key_labels.key_label(registered.name).percent_change
+        if (area in ("budget", "cofunding") or in_percent) and old:
             change += f" ({fmt.percent((new - old) / old, lang, 0, sign=True)})"
         rows.append([name, fmt.number(old, lang), fmt.number(new, lang), change])
     return rows

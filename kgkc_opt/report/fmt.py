@@ -339,11 +339,14 @@ def change_text(change: Any, scenario: Any, lang: str = "vi") -> str:
     group, _, year = rest.rpartition(".")
     if head == "group_caps" and year.isdigit():
         return _group_cap_text(group, [int(year)], change.old, change.new, lang)
-    from kgkc_opt.inputs.keys import change_key  # a key added after this module: as the registry labels it
+    from kgkc_opt.inputs import key_labels  # a key added after this module: as its labels have it
+    from kgkc_opt.inputs.keys import change_key
 
     key, part = change_key(change)
     if key is not None:
-        return f"{key.row_label(part, lang)}: {key.show(change.old, lang)} → {key.show(change.new, lang)}"
+        name = key.name
+        return (f"{key_labels.row_label(name, part, lang)}: {key_labels.show(name, change.old, lang)} → "
+                f"{key_labels.show(name, change.new, lang)}")
     return f"{change.key}: {change.old} → {change.new}"
 
 

@@ -67,7 +67,7 @@ def _aggregate_bound(inp: ModelInput, objective: Objective, keep: list[tuple[Obj
     relaxation's optimum, or its dual bound where it stops at ``BOUND_NODE_LIMIT`` nodes; None
     without one."""
     m = linear_aggregate(inp, objective=objective, keep=keep)
-    if m.extra.get("unreachable_floors"):
+    if m.extra.unreachable_floors:
         return None
     out = backend.solve(m, node_limit=BOUND_NODE_LIMIT)
     if out.status == Status.OPTIMAL and out.values is not None:

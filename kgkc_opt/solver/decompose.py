@@ -40,6 +40,7 @@ from kgkc_opt.errors import KgkcError, SolutionCheckError
 from kgkc_opt.model.check import check_plan, round_plan
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
+from kgkc_opt.model.linear import ModelExtras
 from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_search, plan_values
@@ -193,11 +194,11 @@ def optimise(
     for coupled in (False, True):
         while True:
             stages = _aggregate_stages(inp, objectives, backend, clock, timings, coupled, excluded)
-            if isinstance(stages, PlanOutcome):
-                if stages.status == Status.INFEASIBLE and excluded:
+            if stages.outcome is not None:
+                if stages.outcome.status == Status.INFEASIBLE and excluded:
                     break  # every totals reaching the floors was excluded: the full model decides
-                return stages
-            keeps, totals = stages
+                return stages.outcome
+            keeps, totals = stages.keeps, stages.totals
             if keeps:  # each relaxation (and each cut) gives a bound on the first objective
                 first_bound = keeps[0][1] if first_bound is None else min(first_bound, keeps[0][1])
             if len(keeps) < len(objectives):
@@ -269,9 +270,18 @@ def _stage_tag(coupled: bool, excluded: list[dict[str, int]]) -> str:
     return ("[coupled]" if coupled else "") + (f"[cut {len(excluded)}]" if excluded else "")
 
 
+@dataclass(frozen=True)
+class _Stages:
+    """What the aggregate stages reached: each objective's value kept (fewer than the objectives:
+    out of time) and the last totals; ``outcome``: the end of the solve (infeasible), else None."""
+
+    keeps: list[tuple[Objective, Fraction]]
+    totals: dict[str, int]
+    outcome: PlanOutcome | None = None
+
+
 def _aggregate_stages(inp: ModelInput, objectives: list[Objective], backend: Backend, clock: _Clock,
-                      timings: dict[str, float], coupled: bool, excluded: list[dict[str, int]]
-                      ) -> PlanOutcome | tuple[list[tuple[Objective, Fraction]], dict[str, int]]:
+                      timings: dict[str, float], coupled: bool, excluded: list[dict[str, int]]) -> _Stages:
     """Each objective on the aggregate (``coupled``: the coupled relaxation), keeping the earlier
     ones: the values reached and the last totals (fewer values than objectives: out of time)."""
     keeps: list[tuple[Objective, Fraction]] = []
@@ -279,28 +289,29 @@ def _aggregate_stages(inp: ModelInput, objectives: list[Objective], backend: Bac
     suffix = _stage_tag(coupled, excluded)
     for objective in objectives:
         m = linear_aggregate(inp, objective=objective, keep=keeps, coupled=coupled, exclude=excluded)
-        if m.extra.get("unreachable_floors"):
-            return PlanOutcome(Status.INFEASIBLE, None, None, "decompose",
-                               f"floors on {', '.join(m.extra['unreachable_floors'])} cannot be met: no year left",
-                               timings)
+        if m.extra.unreachable_floors:
+            return _Stages(keeps, totals, PlanOutcome(
+                Status.INFEASIBLE, None, None, "decompose",
+                f"floors on {', '.join(m.extra.unreachable_floors)} cannot be met: no year left", timings))
         out = backend.solve(m, time_limit=clock.remaining())
         timings[f"aggregate{suffix}[{objective.key}]"] = out.seconds
         if out.status == Status.INFEASIBLE:
-            return PlanOutcome(Status.INFEASIBLE, None, None, "decompose",
-                               "the floors and the program's rules cannot be met within the annual caps", timings)
+            return _Stages(keeps, totals, PlanOutcome(
+                Status.INFEASIBLE, None, None, "decompose",
+                "the floors and the program's rules cannot be met within the annual caps", timings))
         if out.status != Status.OPTIMAL or out.values is None:
             break
         totals = {str(tid): round(v) for tid, v in out.values.items()}
         keeps.append((objective, objective.value(inp, totals)))
-    return keeps, totals
+    return _Stages(keeps, totals)
 
 
-def _bound(m_extra: dict[str, object], out: Outcome) -> Fraction | None:
+def _bound(m_extra: ModelExtras, out: Outcome) -> Fraction | None:
     """The bound of a maximised objective, read back exactly from the solver's minimised bound."""
-    info = m_extra.get("objective")
-    if out.bound is None or not isinstance(info, tuple):
+    info = m_extra.objective
+    if out.bound is None or info is None:
         return None
-    _objective, scale, offset, _aux = info
+    scale, offset = info.scale, info.offset
     lower = out.bound  # of the minimised, scaled objective
     if abs(lower - round(lower)) <= 1e-9:
         # HiGHS rounds the bound of an objective it finds integral up to a whole unit, and a

@@ -47,7 +47,9 @@ class ModelExport:
         return (_lp if fmt == "lp" else _mps)(self.model, self._header(fmt))
 
     def _header(self, fmt: str) -> list[str]:
-        _objective, scale, offset, _aux = self.model.extra["objective"]
+        info = self.model.extra.objective
+        assert info is not None  # the full model always maximises an objective
+        scale, offset = info.scale, info.offset
         order = ", ".join(o.key for o in self.objectives)
         return [
             f"kgkc-opt model of scenario {self.scenario!r}: the full model (q[t,y] per task and planned year)",

@@ -390,7 +390,7 @@ class LPCurve:
             if info.kind not in ("local_cap", "cofunding_cap"):
                 continue
             assert info.year is not None  # a cap row is one year's
-            cap = inp.local_cap[info.year] if info.kind == "local_cap" else inp.cofunding_cap[info.year]
+            cap = inp.local_budget[info.year] if info.kind == "local_cap" else inp.cofunding_cap[info.year]
             rows.append(i)
             base.append(float(cap))
             opening.append(m.row_upper[i] - float(cap))

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kgkc_opt.errors import SolverError, SolverUnavailableError
-from kgkc_opt.model.linear import INF, LinearModel, RowInfo
+from kgkc_opt.model.linear import INF, LinearModel, ModelExtras, RowInfo
 from kgkc_opt.solver.highs import default_threads, highs_status, quiet_stdout
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -53,7 +53,9 @@ class BuiltModel:
     pulp_names: dict[str, str]
     objective_scale: int
     objective_offset: Fraction = Fraction(0)
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: ModelExtras = field(default_factory=ModelExtras)
+    #: the carry-over variables by year
+    carry: dict[int, Any] = field(default_factory=dict)
     #: the solver-neutral model this problem was made from (``linear.LinearModel``)
     linear: Any = None
 
@@ -225,12 +227,9 @@ def to_pulp(m: LinearModel) -> BuiltModel:
         problem += (con, name)
         names[key] = name
     problem.setObjective(pulp.lpSum(c * cols[j] for j, c in enumerate(m.col_cost) if c))
-    extra = dict(m.extra)
-    if "carry" in extra:
-        extra["carry"] = {y: cols[j] for y, j in extra["carry"].items()}
     variables = {k: cols[j] for k, j in m.variables.items()}
     return BuiltModel(m.kind, problem, variables, dict(m.rows), names, m.objective_scale,
-                      extra=extra, linear=m)
+                      extra=m.extra, carry={y: cols[j] for y, j in m.extra.carry.items()}, linear=m)
 
 
 def _cbc_status(problem: Any, returned: Any) -> tuple[Status, float | None, float | None]:

@@ -29,7 +29,7 @@ from kgkc_opt.model.objectives import POLICIES
 from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.bounds import share_bound
 from kgkc_opt.solver.decompose import DEFAULT_TIME_LIMIT, OPTIMALITY_TOLERANCE, optimise
-from kgkc_opt.solver.prices import shadow_prices
+from kgkc_opt.solver.prices import no_prices, shadow_prices
 from kgkc_opt.solver.result import Result
 from kgkc_opt.solver.status import Status
 from kgkc_opt.solver.tables import table_rows
@@ -115,7 +115,7 @@ def solve_scenario(
     gap = 0.0 if outcome.status == Status.OPTIMAL else float((bound - value) / max(abs(value), Fraction(1, 10**9)))
     if gap <= OPTIMALITY_TOLERANCE:
         gap = 0.0
-    prices = shadow_prices(inp, plan) if with_shadow_prices else {}
+    prices = shadow_prices(inp, plan) if with_shadow_prices else no_prices(inp)
     timings = dict(outcome.timings)
     timings["total"] = time.perf_counter() - started
     rows = table_rows(scenario, inp, plan, prices)

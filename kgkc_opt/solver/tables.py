@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, NamedTuple
 
+from kgkc_opt.inputs.effects import MoneyLine
 from kgkc_opt.model.check import evenness
 from kgkc_opt.model.data import ModelInput
+from kgkc_opt.solver.prices import CapRow
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -97,9 +99,11 @@ class TableRows:
 
 
 def table_rows(
-    scenario: Scenario, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[str, float]
+    scenario: Scenario, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[CapRow, float]
 ) -> TableRows:
-    """The rows of the allocation, achievement and budget tables of ``plan`` (no pandas)."""
+    """The rows of the allocation, achievement and budget tables of ``plan`` (no pandas).
+    ``prices``: the shadow price of every priced cap row (``solver.prices``; ``no_prices`` for none),
+    looked up by the row's identity: a row without a price is a KeyError."""
     tasks = {t.task_id: t for t in inp.tasks}
     declared = {t.id: t.years for t in scenario.program.tasks}
     allocation = []
@@ -108,7 +112,7 @@ def table_rows(
     for t in inp.tasks:
         # every year the program lets the task run (a link may keep some at 0)
         for y in declared.get(t.task_id, t.years):
-            if y not in inp.local_cap:
+            if y not in inp.local_budget:
                 continue
             q = int(plan.get((t.task_id, y), 0))
             sources = tuple((str(line.funding_source), float(line.cost(t.task_id, y) * q)) for line in state_lines)
@@ -130,22 +134,23 @@ def table_rows(
     budget = []
     carry = inp.opening_carry if inp.carry_over else Fraction(0)
     for y in inp.years:
-        if y not in inp.local_cap:
+        if y not in inp.local_budget:
             continue
         local = sum((tasks[tid].local(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
         cof = sum((tasks[tid].cofunding(y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
-        cap = inp.local_cap[y] + (carry if inp.carry_over else 0)
+        cap = inp.local_budget[y] + (carry if inp.carry_over else 0)
         budget.append(BudgetRow(int(y), "local", float(cap), float(local), float(cap - local),
-                                float(prices.get(f"local_cap[{y}]", 0.0))))
+                                float(prices[CapRow(MoneyLine.LOCAL_BUDGET, y)])))
         budget.append(BudgetRow(int(y), "cofunding", float(inp.cofunding_cap[y]), float(cof),
-                                float(inp.cofunding_cap[y] - cof), float(prices.get(f"cofunding_cap[{y}]", 0.0))))
+                                float(inp.cofunding_cap[y] - cof), float(prices[CapRow(MoneyLine.COFUNDING, y)])))
         for line in inp.lines:
             # the program's other state sources (national funds, ...): one row each, named by source id
             if line.funding_source is None or y not in line.cap:
                 continue
             used = sum((line.cost(tid, y) * q for (tid, yy), q in plan.items() if yy == y), Fraction(0))
+            # (an extra line's cap is not priced: the plan LP prices the two built-in lines only)
             budget.append(BudgetRow(int(y), line.funding_source, float(line.cap[y]), float(used),
-                                    float(line.cap[y] - used), float(prices.get(f"line_cap[{line.key},{y}]", 0.0))))
+                                    float(line.cap[y] - used), 0.0))
         if inp.carry_over:
             carry = cap - local
     return TableRows(tuple(allocation), tuple(achievement), tuple(budget))
@@ -180,7 +185,7 @@ FRAMES = {"allocation": allocation_frame, "achievement": achievement_frame, "bud
 
 
 def tables(
-    scenario: Scenario, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[str, float]
+    scenario: Scenario, inp: ModelInput, plan: Mapping[tuple[str, int], int], prices: Mapping[CapRow, float]
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The three tables as DataFrames at once (``table_rows`` then the frames)."""
     rows = table_rows(scenario, inp, plan, prices)

@@ -123,7 +123,7 @@ def test_replan_freezes_the_executed_year_and_counts_what_was_done():
     assert s.replan_from == 2022 and s.planned_years() == (2022, 2023)
     assert s.actuals.done() == {"A.1": 2, "A.2": 1, "B.1": 1}
     inp = model_input(s)
-    assert set(inp.local_cap) == {2022, 2023}
+    assert set(inp.local_budget) == {2022, 2023}
     assert {t.task_id: t.done for t in inp.tasks} == {"A.1": 2, "A.2": 1, "B.1": 1, "B.2": 0}
     assert inp.opening_carry == 0  # carry-over is off
     result = kg.solve(s)

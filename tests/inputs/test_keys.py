@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -16,21 +17,22 @@ import yaml
 import kgkc_opt as kg
 from kgkc_opt.analysis.compare import input_table
 from kgkc_opt.errors import ScenarioError
-from kgkc_opt.inputs.keys import (
-    KEYS,
+from kgkc_opt.inputs.effects import (
     AddsCapLines,
     CapsMoney,
     ChangesProgram,
     ChangesUnitCosts,
-    Key,
+    InputSetting,
+    MoneyLine,
     SetsInputField,
     SetsTaskField,
-    change_key,
-    key_named,
-    render_docs,
+    TaskSetting,
 )
+from kgkc_opt.inputs.key_labels import LABELS, row_label
+from kgkc_opt.inputs.keys import KEYS, Key, change_key, key_named
+from kgkc_opt.inputs.keys_docs import render_docs
 from kgkc_opt.inputs.scenario import CHANGE_SECTIONS, DERIVE_SETTINGS, Scenario, baseline
-from kgkc_opt.model.data import ModelInput, TaskSpec, model_input
+from kgkc_opt.model.data import ModelInput, TaskSpec, input_setting, model_input, task_setting
 from tests.support.paths import FIXTURES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "scenarios.md"
@@ -71,19 +73,29 @@ def test_every_scenario_attribute_is_a_keys_value_or_a_setting():
     assert fields - set(key_fields) == NOT_KEYS
 
 
-def test_every_effect_names_a_real_field():
-    task_fields = {f.name for f in dataclasses.fields(TaskSpec)}
-    input_fields = {f.name for f in dataclasses.fields(ModelInput)}
+def test_every_effect_is_a_typed_reference_the_model_reads():
+    """Effects name what they set by enum members, never by a field's name as a string, and the
+    model input has a value for every member (a member without one raises a KeyError here)."""
+    spec = TaskSpec("t", (2021,), target=3, unit_local=Fraction(1), unit_cofunding=Fraction(0))
+    inp = ModelInput((2021,), (spec,), {2021: Fraction(5)}, {2021: Fraction(0)})
+    for setting in TaskSetting:
+        task_setting(spec, setting)
+    for member in (*InputSetting, *MoneyLine):
+        input_setting(inp, member)
     for k in KEYS:
         e = k.effect
         if isinstance(e, SetsTaskField):
-            assert e.field in task_fields, k.name
-        elif isinstance(e, CapsMoney | SetsInputField):
-            assert e.field in input_fields, k.name
-        elif isinstance(e, AddsCapLines):
-            assert "lines" in input_fields
+            assert isinstance(e.setting, TaskSetting), k.name
+        elif isinstance(e, CapsMoney):
+            assert isinstance(e.line, MoneyLine), k.name
+        elif isinstance(e, SetsInputField):
+            assert isinstance(e.setting, InputSetting), k.name
         else:
-            assert isinstance(e, ChangesProgram | ChangesUnitCosts), k.name
+            assert isinstance(e, AddsCapLines | ChangesProgram | ChangesUnitCosts), k.name
+
+
+def test_every_key_has_its_labels_and_no_label_is_left_over():
+    assert set(LABELS) == {k.name for k in KEYS}
 
 
 def _with(key: Key, program: kg.Program, value: object) -> Scenario:
@@ -103,7 +115,7 @@ def test_the_example_is_valid_and_changes_the_log_the_model_and_compare(name, wh
     for c in lines:
         _, part = change_key(c)
         for lang in ("vi", "en"):
-            label = key.row_label(part, lang)
+            label = row_label(key.name, part, lang)
             assert label.strip() and label != c.key
     # the model input differs from the baseline's
     assert model_input(changed) != model_input(base)
@@ -122,11 +134,11 @@ def test_the_effect_is_what_the_model_input_gets(name, programs):
     e = key.effect
     if isinstance(e, SetsTaskField):
         for task in scn.program.tasks:
-            assert getattr(inp.task(task.id), e.field) == key.task_value(scn, task)
+            assert task_setting(inp.task(task.id), e.setting) == key.task_value(scn, task)
     elif isinstance(e, CapsMoney):
-        assert getattr(inp, e.field) == {y: key.year_values(scn)[y] for y in scn.planned_years()}
+        assert input_setting(inp, e.line) == {y: key.year_values(scn)[y] for y in scn.planned_years()}
     elif isinstance(e, SetsInputField):
-        assert getattr(inp, e.field) == key.input_value(scn)
+        assert input_setting(inp, e.setting) == key.input_value(scn)
     elif isinstance(e, ChangesUnitCosts):
         assert key.varies_by_year(scn)
         for task in scn.program.tasks:
@@ -199,7 +211,7 @@ def test_docs_table_is_generated_from_the_registry():
         DOCS.write_text(expected, encoding="utf-8")
         text = expected
     assert text == expected, "docs/scenarios.md is out of date: run KGKC_UPDATE_DOCS=1 pytest " \
-                             "tests/inputs/test_keys.py to regenerate its tables from kgkc_opt/inputs/keys.py"
+                             "tests/inputs/test_keys.py to regenerate its tables (kgkc_opt/inputs/keys_docs.py)"
     for key in KEYS:
         assert f"| `{key.name}` |" in text
 

@@ -116,7 +116,7 @@ def test_model_input_is_exact(program):
     assert spec.unit_local == Fraction("17.88") and spec.unit_cofunding == 0
     assert inp.task("II.1").unit_cofunding == 3000
     assert inp.years == program.years
-    assert inp.local_cap[2023] == 4838 and inp.cofunding_cap[2023] == 2840
+    assert inp.local_budget[2023] == 4838 and inp.cofunding_cap[2023] == 2840
 
 
 def test_derive_merges_and_logs(baseline_scenario):

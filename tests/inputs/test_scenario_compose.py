@@ -54,7 +54,7 @@ def test_a_file_may_change_what_its_base_set():
 def test_chain_results_are_solved_with_the_final_figures():
     s = kg.load_scenario(fixture("chain-leaf"))
     inp = model_input(s)
-    assert dict(inp.local_cap) == dict(s.local_budget)
+    assert dict(inp.local_budget) == dict(s.local_budget)
     assert inp.task("A.1").target == 7
 
 

@@ -21,7 +21,7 @@ def make_input(*, carry_over: bool = False, cap: str = "10", **task_kw) -> Model
                  unit_cofunding=Fraction(1))
     return ModelInput(
         years=(2021, 2022), tasks=(x, y),
-        local_cap={2021: Fraction(cap), 2022: Fraction(cap)},
+        local_budget={2021: Fraction(cap), 2022: Fraction(cap)},
         cofunding_cap={2021: Fraction(0), 2022: Fraction(2)},
         carry_over=carry_over,
     )

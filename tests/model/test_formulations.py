@@ -218,7 +218,7 @@ def test_direct_input_without_a_scenario():
         years=(2021, 2022),
         tasks=(spec("X", years=(2021, 2022), target=4, local="2.5"),
                spec("Y", years=(2022,), target=2, local="4")),
-        local_cap={2021: Fraction(5), 2022: Fraction(5)},
+        local_budget={2021: Fraction(5), 2022: Fraction(5)},
         cofunding_cap={2021: Fraction(0), 2022: Fraction(0)},
     )
     out = optimise(inp)

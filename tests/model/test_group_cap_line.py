@@ -45,7 +45,7 @@ def test_model_input_has_one_line_per_capped_group(tiny):
     assert "group A (Group A)" in a.source
     # nothing else of the model input changes
     base = model_input(kg.baseline(tiny))
-    assert (inp.tasks, inp.local_cap, inp.cofunding_cap) == (base.tasks, base.local_cap, base.cofunding_cap)
+    assert (inp.tasks, inp.local_budget, inp.cofunding_cap) == (base.tasks, base.local_budget, base.cofunding_cap)
 
 
 def test_the_line_counts_escalated_local_costs_year_by_year(tiny):

@@ -67,7 +67,7 @@ EXPECTED_EXCLUSIONS = {
 def test_every_generator_writes_rows_in_every_model_or_says_why(structured):
     for kind, m in models(structured).items():
         written = {info.kind for info in m.rows.values()}
-        excluded = m.extra["excluded"]
+        excluded = m.extra.excluded
         for name, _generator in GENERATORS:
             if (name, kind) in EXPECTED_EXCLUSIONS:
                 assert excluded.get(name), f"{name} in {kind}: excluded without a reason"

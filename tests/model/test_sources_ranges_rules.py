@@ -37,7 +37,7 @@ def test_a_state_source_is_a_money_line_with_its_part_of_each_unit(program):
     assert line.unit_cost == {"A.1": Fraction(12, 6), "A.2": Fraction(30, 6)}  # B.1 pays no national money
     assert line.cap == {2025: 14, 2026: 14, 2027: 14}
     # the local line is the local column only (state 183 = national 42 + local 141 ... per unit)
-    assert inp.task("A.1").unit_local == 8 and inp.local_cap == {2025: 61, 2026: 61, 2027: 61}
+    assert inp.task("A.1").unit_local == 8 and inp.local_budget == {2025: 61, 2026: 61, 2027: 61}
     assert inp.cofunding_cap == {2025: 40, 2026: 40, 2027: 40}
 
 
@@ -66,7 +66,7 @@ def test_cutting_a_source_by_scenario(program):
 def test_the_local_and_enterprise_sources_keep_their_own_keys(program):
     with pytest.raises(kg.ScenarioError, match="the local source 'local' is changed with budget"):
         baseline(program).derive("x", funding={"local": {"all": "-10%"}})
-    assert model_input(baseline(program).derive("b", budget={"all": "-10%"})).local_cap[2025] == Fraction(549, 10)
+    assert model_input(baseline(program).derive("b", budget={"all": "-10%"})).local_budget[2025] == Fraction(549, 10)
 
 
 # ---- dated rules ----------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def test_the_local_search_keeps_every_row_and_objective_and_never_worsens(name):
 
 
 def _tiny(tasks: list[TaskSpec], local: dict[int, int]) -> ModelInput:
-    return ModelInput(years=tuple(local), tasks=tuple(tasks), local_cap={y: Fraction(v) for y, v in local.items()},
+    return ModelInput(years=tuple(local), tasks=tuple(tasks), local_budget={y: Fraction(v) for y, v in local.items()},
                       cofunding_cap={y: Fraction(0) for y in local}, carry_over=False, opening_carry=Fraction(0))
 
 

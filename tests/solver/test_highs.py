@@ -25,8 +25,8 @@ def _schedule_model(level: int):
     """The schedule model of the baseline at ``level``% of its local budget (the sweep's scaling)."""
     inp = sweep._scaled(model_input(kg.load_scenario(ROOT / "scenarios" / "baseline.yaml")), Fraction(level, 100), None)
     backend = HighsBackend(threads=1)
-    _keeps, totals = decompose._aggregate_stages(inp, policy_objectives(inp, inp.policy), backend,
-                                                 decompose._Clock(None), {}, False, [])
+    totals = decompose._aggregate_stages(inp, policy_objectives(inp, inp.policy), backend,
+                                         decompose._Clock(None), {}, False, []).totals
     return linear_full(inp, fixed_totals=totals, objective="feasibility")
 
 

@@ -110,7 +110,7 @@ def assert_plan_valid(scenario: Any, result: kg.Result) -> None:
 
     program = scenario.program
     inp = model_input(scenario)
-    planned_years = [y for y in inp.years if y in inp.local_cap]
+    planned_years = [y for y in inp.years if y in inp.local_budget]
 
     # Quantities: whole numbers, never negative, only in allowed and planned years.
     for (tid, year), row in alloc.iterrows():
