@@ -18,10 +18,8 @@ BEING_SPLIT = {
     ("kgkc_opt.inputs.scenario", "_apply_document"),
     ("kgkc_opt.inputs.structure", "parse_structure"),
     ("kgkc_opt.inputs.actuals", "actuals_from_text"),
-    ("kgkc_opt.analysis.annual", "annual"),
     ("kgkc_opt.solver.evenness", "local_search"),
     ("kgkc_opt.model.rows", "_fill_rows"),
-    ("kgkc_opt.model.data", "model_input"),
 }
 
 

@@ -34,6 +34,21 @@ MAX_SUBSET_YEARS = 10
 
 
 @dataclass(frozen=True)
+class CapRow:
+    """A priced cap row by its identity: the money line and the year (never its formatted name)."""
+
+    line: MoneyLine
+    year: int
+
+
+def no_prices(inp: ModelInput) -> dict[CapRow, float]:
+    """A price of 0 for every priced cap row of ``inp`` (each money line in each planned year): the
+    table of a solve without shadow prices, and where the LP at the plan gives none."""
+    return {CapRow(line, y): 0.0 for line in ROW_KINDS for y in inp.planned_years}
+
+
+
+@dataclass(frozen=True)
 class Line:
     """One money line: a per-unit cost per (task, year) and a cap per year."""
 

@@ -8,31 +8,17 @@ values HiGHS ranging gives. What a whole billion more buys is not a rate but an 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
-from kgkc_opt.inputs.effects import MoneyLine
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_full
-from kgkc_opt.model.lines import ROW_KINDS
+from kgkc_opt.model.lines import ROW_KINDS, CapRow, no_prices
 from kgkc_opt.solver.highs import HighsBackend
 from kgkc_opt.solver.status import Status
 
+__all__ = ["PRICED_ROWS", "CapRow", "no_prices", "plan_lp_prices", "shadow_prices"]
+
 #: The cap rows priced, by row kind: the local budget's and the co-funding's (not the extra lines).
 PRICED_ROWS = {kind: line for line, kind in ROW_KINDS.items()}
-
-
-@dataclass(frozen=True)
-class CapRow:
-    """A priced cap row by its identity: the money line and the year (never its formatted name)."""
-
-    line: MoneyLine
-    year: int
-
-
-def no_prices(inp: ModelInput) -> dict[CapRow, float]:
-    """A price of 0 for every priced cap row of ``inp`` (each money line in each planned year): the
-    table of a solve without shadow prices, and where the LP at the plan gives none."""
-    return {CapRow(line, y): 0.0 for line in ROW_KINDS for y in inp.planned_years}
 
 
 def shadow_prices(inp: ModelInput, plan: Mapping[tuple[str, int], int], *,

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kgkc_opt.inputs.effects import MoneyLine
 from kgkc_opt.model.check import evenness
 from kgkc_opt.model.data import ModelInput
-from kgkc_opt.solver.prices import CapRow
+from kgkc_opt.model.lines import CapRow
 
 if TYPE_CHECKING:
     import pandas as pd
