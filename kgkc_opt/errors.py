@@ -23,27 +23,112 @@ code and prints its message without a traceback (``--debug`` shows it)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kgkc_opt.words import DEFAULT_LANGUAGE, say
+
+
+def word(template: str, values: Mapping[str, Any], lang: str) -> str:
+    """``template`` (English, the catalogue's key) in ``lang``, filled with ``values``; a value that
+    is a ``Said`` is worded in ``lang`` too. A template without values is printed as it is (it may
+    hold braces that are not placeholders)."""
+    text = say(template, lang)
+    if not values:
+        return text
+    return text.format(**{k: v.worded(lang) if isinstance(v, Said) else v for k, v in values.items()})
+
+
+class Said(str):
+    """English text (it is the ``str``) that remembers its template and values, so that a message
+    built from it can be worded in another language at the edge: ``Said("a list")``."""
+
+    template: str
+    values: Mapping[str, Any]
+
+    def __new__(cls, template: str, **values: Any) -> Said:
+        said = super().__new__(cls, word(template, values, "en"))
+        said.template, said.values = template, values
+        return said
+
+    def worded(self, lang: str) -> str:
+        return word(self.template, self.values, lang)
+
+
+#: Where a problem is, as the readers write it (English), and its Vietnamese wording.
+_PLACES = [(re.compile(p), vi) for p, vi in [
+    (r"^line (\d+)", r"dòng \1"),
+    (r"^row (\d+)", r"hàng \1"),
+    (r", column (\d+)$", r", cột \1"),
+    (r"^sheet ", r"trang tính "),
+]]
+
+
+def word_place(where: str, lang: str) -> str:
+    """A problem's place (a key path, or "line 3, column 9") in ``lang``."""
+    if isinstance(where, Said):
+        return where.worded(lang)
+    if lang == "en":
+        return where
+    for pattern, vi in _PLACES:
+        where = pattern.sub(vi, where)
+    return where
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an input: where (file, key path or line) and what was expected."""
+    """One thing wrong with an input: where (file, key path or line) and what was expected.
+
+    ``template`` is the English message with ``{placeholders}`` (the wording catalogue's key) and
+    ``values`` fill them: ``str(problem)`` and ``message`` are English (the API's), ``worded(lang)``
+    is the message in a run's language (what the command line prints)."""
 
     source: str
     where: str
-    message: str
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        if isinstance(self.template, Said) and not self.values:  # a message a helper worded: keep its parts
+            said = self.template
+            object.__setattr__(self, "template", said.template)
+            object.__setattr__(self, "values", said.values)
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return word(self.template, self.values, "en")
+
+    def worded(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The whole problem (file: place: message) in ``lang``."""
+        message = word(self.template, self.values, lang)
+        if self.where:
+            return f"{self.source}: {word_place(self.where, lang)}: {message}"
+        return f"{self.source}: {message}"
 
     def __str__(self) -> str:
-        if self.where:
-            return f"{self.source}: {self.where}: {self.message}"
-        return f"{self.source}: {self.message}"
+        return self.worded("en")
 
 
 class KgkcError(Exception):
-    """Base class of every error kgkc_opt raises on purpose."""
+    """Base class of every error kgkc_opt raises on purpose.
+
+    Raised with an English template and its values (``UsageError("no task {task!r}", task=t)``),
+    ``str(error)`` is English and ``worded(lang)`` is in the run's language (the command line prints
+    that); raised with a finished text, both are that text."""
 
     exit_code = 3
+
+    def __init__(self, message: str = "", /, *args: Any, **values: Any):
+        super().__init__(word(message, values, "en") if values else message, *args)
+        self.template, self.values = message, values
+
+    def worded(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The error's message in ``lang``."""
+        template = getattr(self, "template", None)  # a subclass may not call KgkcError.__init__
+        return word(template, self.values, lang) if isinstance(template, str) else str(self)
 
 
 #: Most problems an InputError's message lists (the rest are counted; ``problems`` holds them all).
@@ -58,12 +143,18 @@ class InputError(KgkcError):
 
     def __init__(self, problems: list[Problem] | tuple[Problem, ...]):
         self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__(self.worded("en"))
+
+    def worded(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        """The problems in ``lang``: a count, then one line each (the first ``MAX_PROBLEMS_SHOWN``)."""
         count = len(self.problems)
-        head = f"{count} problem{'s' if count != 1 else ''} found:" if count > 1 else ""
-        lines = [str(p) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
+        lines = [p.worded(lang) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
         if count > MAX_PROBLEMS_SHOWN:
-            lines.append(f"... and {count - MAX_PROBLEMS_SHOWN:,} more (the first {MAX_PROBLEMS_SHOWN} are shown)")
-        super().__init__("\n".join([head, *lines]) if head else "\n".join(lines))
+            lines.append(word("... and {more:,} more (the first {shown} are shown)",
+                              {"more": count - MAX_PROBLEMS_SHOWN, "shown": MAX_PROBLEMS_SHOWN}, lang))
+        if count > 1:
+            lines.insert(0, word("{count} problems found:", {"count": count}, lang))
+        return "\n".join(lines)
 
 
 class ProgramError(InputError):
@@ -99,8 +190,8 @@ class InfeasibleError(KgkcError):
 
     exit_code = 1
 
-    def __init__(self, message: str, explanation: object | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, explanation: object | None = None, **values: Any):
+        super().__init__(message, **values)
         self.explanation = explanation
 
 
