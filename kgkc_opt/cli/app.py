@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         if args.debug or not isinstance(exc, KgkcError):
             raise
-        print(f"kgkc-opt: {exc}", file=sys.stderr)
+        print(f"kgkc-opt: {exc.worded(lang)}", file=sys.stderr)  # in the run's language (str(exc) is English)
         return exc.exit_code
 
 

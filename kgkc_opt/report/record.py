@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kgkc_opt._version import __version__
-from kgkc_opt.errors import InputError, OutputError, Problem
+from kgkc_opt.errors import InputError, OutputError, Problem, Said
 from kgkc_opt.inputs.files import bundled_programs, read_bytes, read_json, resolve_program_path
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report.annual import parse_command
@@ -126,7 +126,9 @@ def read_record(folder: str | Path) -> dict[str, Any]:
     elif len(command) % 2 or any(flag not in COMMAND_OPTIONS for flag in command[2::2]):
         # nothing else: a record must not make reproduce write files elsewhere (--out, --xlsx)
         problems.append(Problem(label, "command", "expected solve SCENARIO with only the options "
-                                f"{', '.join(COMMAND_OPTIONS)}, got {' '.join(command)}"))
+                                                  "{command_options}, got {command}",
+                                                  {"command_options": ', '.join(COMMAND_OPTIONS),
+                                                  "command": ' '.join(command)}))
     inputs = record.get("inputs")
     if not (isinstance(inputs, list) and inputs and all(
             isinstance(r, dict) and isinstance(r.get("path"), str) and isinstance(r.get("sha256"), str)
@@ -146,15 +148,18 @@ def check_inputs(record: dict[str, Any], label: str) -> None:
         try:
             digest = sha256_of(path)
         except InputError as exc:
-            problems.append(Problem(str(rec["path"]), "", (
-                f"the {role} file recorded in {label} (inputs[{i}]) cannot be read "
-                f"({exc.problems[0].message}); paths are relative to the folder "
-                f"`kgkc-opt {record.get('command', ['solve'])[0]}` was run from: run `kgkc-opt reproduce` from there")))
+            problems.append(Problem(str(rec["path"]), "",
+                "the {role} file recorded in {label} (inputs[{i}]) cannot be read ({message}); paths are relative "
+                "to the folder `kgkc-opt {first_value}` was run from: run `kgkc-opt reproduce` from there",
+                {"role": role, "label": label, "i": i,
+                 "message": Said(exc.problems[0].template, **exc.problems[0].values),
+                "first_value": record.get('command', ['solve'])[0]}))
             continue
         if digest != rec["sha256"]:
-            problems.append(Problem(str(rec["path"]), "", (
-                f"the {role} file has changed since the plan was made: its SHA-256 is {digest}, "
-                f"{label} (inputs[{i}]) records {rec['sha256']}")))
+            problems.append(Problem(str(rec["path"]), "",
+                "the {role} file has changed since the plan was made: its SHA-256 is {digest}, {label} "
+                "(inputs[{i}]) records {sha256}", {"role": role, "digest": digest, "label": label, "i": i,
+                "sha256": rec['sha256']}))
     if problems:
         raise InputError(problems)
 
