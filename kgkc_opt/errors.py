@@ -66,9 +66,19 @@ _PLACES = [(re.compile(p), vi) for p, vi in [
 ]]
 
 
+class Place(Said):
+    """A problem's place as text ("line 3, column 9"), worded by ``word_place``."""
+
+    def __new__(cls, where: str) -> Place:
+        return super().__new__(cls, str(where).replace("{", "{{").replace("}", "}}"))
+
+    def worded(self, lang: str) -> str:
+        return word_place(str(self), lang)
+
+
 def word_place(where: str, lang: str) -> str:
     """A problem's place (a key path, or "line 3, column 9") in ``lang``."""
-    if isinstance(where, Said):
+    if isinstance(where, Said) and not isinstance(where, Place):
         return where.worded(lang)
     if lang == "en":
         return where
@@ -107,6 +117,12 @@ class Problem:
         if self.where:
             return f"{self.source}: {word_place(self.where, lang)}: {message}"
         return f"{self.source}: {message}"
+
+    def said(self) -> Said:
+        """The place and message ("line 4: is not UTF-8 text") as one text, to be worded inside
+        another problem's message."""
+        message = Said(self.template, **self.values)
+        return Said("{place}: {message}", place=Place(self.where), message=message) if self.where else message
 
     def __str__(self) -> str:
         return self.worded("en")

@@ -30,6 +30,8 @@ def _message_argument(call: ast.Call) -> ast.expr | None:
         return args[2]
     if name in ("Said", "word") and args:
         return args[0]
+    if name == "fail":  # the readers' fail(message), fail(where, message) and fail(message, where)
+        return next((a for a in args if isinstance(a, ast.Constant | ast.JoinedStr) and not _is_place(a)), None)
     if name in ERROR_CLASSES and args and call.keywords:
         return args[0]  # UsageError("template {x}", x=...)
     return None
@@ -52,6 +54,13 @@ def message_templates(root: Path = PACKAGE) -> tuple[dict[str, list[str]], list[
             elif isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _has_words(arg.value):
                 templates.setdefault(arg.value, []).append(where)
     return templates, fstrings
+
+
+def _is_place(node: ast.Constant | ast.JoinedStr) -> bool:
+    """Whether a string argument is a place ("", "line 3", f"row {n}") rather than a message."""
+    first = node.value if isinstance(node, ast.Constant) else next(
+        (v.value for v in node.values if isinstance(v, ast.Constant)), "")
+    return not first or bool(re.match(r"(line|row|sheet) ", str(first)))
 
 
 def _has_words(template: str) -> bool:

@@ -72,8 +72,8 @@ def bundled_programs() -> list[str]:
 
 
 #: What a path that is not a regular file is, for the message refusing it.
-_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISCHR, Said("a character device")), (stat.S_ISBLK, Said("a block device")),
+          (stat.S_ISFIFO, Said("a named pipe")), (stat.S_ISSOCK, Said("a socket")))
 
 
 def _not_a_file(mode: int) -> str | None:
@@ -81,9 +81,9 @@ def _not_a_file(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "is a folder, expected a file"
-    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
-    return f"is {kind}, not a regular file"
+        return Said("is a folder, expected a file")
+    kind = next((name for test, name in _KINDS if test(mode)), Said("a special file"))
+    return Said("is {kind}, not a regular file", kind=kind)
 
 
 def _read_guarded(p: Path, fail: Callable[[str], NoReturn]) -> bytes:
@@ -163,7 +163,7 @@ def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
             raise
         # not a text file at all (``program: /proc/self/environ``): said at the key that names it
         first = exc.problems[0]
-        fail(f"{first.where}: {first.message}" if first.where else first.message)
+        fail(first.said())
     if record is not None:
         record.append(InputFile(role, label if label is not None else str(path), hashlib.sha256(raw).hexdigest()))
     return text
@@ -269,8 +269,8 @@ class _Limits:
             kind = str(getattr(node, "tag", "")).rsplit(":", 1)[-1]
             reason = f": {str(exc).split(';')[0]}" if isinstance(exc, ValueError | OverflowError) else ""
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {str(getattr(node, 'value', ''))[:40]!r} as {kind}{reason}",
-                node.start_mark) from None
+                None, None, Said("cannot read {value!r} as {kind}{reason}", value=str(getattr(node, "value", ""))[:40],
+                                 kind=kind, reason=reason), node.start_mark) from None
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         # A key listed twice is an error, never a silent choice (PyYAML keeps the last). Keys
@@ -285,12 +285,13 @@ class _Limits:
                     seen, line = first[key]
                     if str(seen) != str(key) and isinstance(key, int | float):  # 2.10 and 2.1: one number
                         raise yaml.constructor.ConstructorError(
-                            None, None, f"the key {key} is the number {float(key)!r}, as is the key {seen} on line "
-                            f"{line + 1} (YAML reads unquoted {seen} as a number); quote keys that are ids: "
-                            f"'{seen}', '{key}'", key_node.start_mark)
+                            None, None, Said("the key {key} is the number {number!r}, as is the key {seen} on line "
+                                             "{line} (YAML reads unquoted {seen} as a number); quote keys that are "
+                                             "ids: '{seen}', '{key}'", key=key, number=float(key), seen=seen,
+                                             line=line + 1), key_node.start_mark)
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} is listed twice in this mapping (first on line "
-                        f"{line + 1}); keep one", key_node.start_mark)
+                        None, None, Said("the key {key!r} is listed twice in this mapping (first on line {line}); "
+                                         "keep one", key=key, line=line + 1), key_node.start_mark)
                 first[key] = (key, key_node.start_mark.line)
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
 

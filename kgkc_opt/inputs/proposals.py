@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.errors import ProposalsError, Said
+from kgkc_opt.errors import Place, ProposalsError, Said
 from kgkc_opt.inputs.actuals import visible
 from kgkc_opt.inputs.eligibility import (
     FLAG_FIELDS,
@@ -173,7 +173,7 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)
 _VN_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$")
 _NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
-_HINT_DECIMAL_COMMA = "; in a ','-separated file a value holding ',' (a decimal comma, a title) must be quoted"
+_HINT_DECIMAL_COMMA = Said("; in a ','-separated file a value holding ',' (a decimal comma, a title) must be quoted")
 
 
 def fold(text: str) -> str:
@@ -205,18 +205,19 @@ def _names(name: str) -> str:
     others: dict[str, str] = {}
     for alias in COLUMNS[name]:
         others.setdefault(fold(alias), alias)
-    return f"{name} (or {', '.join(repr(a) for a in others.values())})"
+    return Said("{name} (or {aliases})", name=name, aliases=", ".join(repr(a) for a in others.values()))
 
 
 def _known_columns() -> str:
-    return (f"the columns are {', '.join(REQUIRED)} (required) and {', '.join(OPTIONAL)} (optional), or their "
-            "Vietnamese names")
+    return Said("the columns are {required} (required) and {optional} (optional), or their Vietnamese names",
+                required=", ".join(REQUIRED), optional=", ".join(OPTIONAL))
 
 
 def _in_dong(amount: Fraction) -> str:
     if amount < 10**6:
         return ""
-    return f": if {million_text(amount)} is in đồng, write {million_text(amount / 10**6).replace(',', '')}"
+    return Said(": if {amount} is in đồng, write {million}", amount=million_text(amount),
+                million=million_text(amount / 10**6).replace(",", ""))
 
 
 def _shown(text: str) -> str:
@@ -251,7 +252,7 @@ class _Table:
                 continue  # a row number or a note: not used
             elif name is None:
                 close = difflib.get_close_matches(_key(cell), list(_BY_KEY), n=1, cutoff=0.7)
-                guess = f"did you mean {_BY_KEY[close[0]]}? " if close else ""
+                guess = Said("did you mean {task}? ", task=_BY_KEY[close[0]]) if close else ""
                 c.error(where, "unknown column {cell}; {guess}{known_columns}", cell=_shown(cell), guess=guess,
                                known_columns=_known_columns())
             elif name in self.index:
@@ -456,8 +457,8 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
     if not table.ok:
         c.raise_if_any(ProposalsError)
     if not data:
-        c.error("", "has no proposals: the header ({line_word} {header_line}) is followed by no rows",
-                    line_word=line_word, header_line=header_line)
+        c.error("", "has no proposals: the header ({place}) is followed by no rows",
+                    place=Place(f"{line_word} {header_line}"))
     tasks = {t.id: t.id for t in program.tasks}
     tasks_folded = {t.id.casefold(): t.id for t in program.tasks}
     marks = {name: any(fold(table.cell(cells, name)) == "x" for _, cells in data) for name in (*FLAGS, *FLAG_FIELDS)}
@@ -468,7 +469,7 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
         if len(cells) < table.width or extra:
             hint = _HINT_DECIMAL_COMMA if not decimal_comma and extra and line_word == "line" else ""
             if len(cells) < table.width and any("\n" in cell for cell in cells):
-                hint = "; a quote (\") opened on this line is never closed"
+                hint = Said("; a quote (\") opened on this line is never closed")
             c.error(f"{line_word} {n}", "expected {width} values (one per column of the header), got {value}{hint}",
                                         width=table.width, value=table.width + len(extra) if extra else len(cells),
                                         hint=hint)
@@ -483,9 +484,9 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
                                                   hidden=', '.join(hidden))
             elif pid.casefold() in seen:
                 first, as_written = seen[pid.casefold()]
-                also = "" if as_written == pid else f" as {as_written!r}"
-                c.error(row.where("proposal_id"), "{pid!r} is listed twice: first on {line_word} {first}{also}",
-                                                  pid=pid, line_word=line_word, first=first, also=also)
+                also = "" if as_written == pid else Said(" as {written!r}", written=as_written)
+                c.error(row.where("proposal_id"), "{pid!r} is listed twice: first on {place}{also}",
+                                                  pid=pid, place=Place(f"{line_word} {first}"), also=also)
             else:
                 seen[pid.casefold()] = (n, pid)
         if tid:
