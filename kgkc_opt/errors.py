@@ -57,6 +57,36 @@ class Said(str):
         return word(self.template, self.values, lang)
 
 
+class Figure(Said):
+    """A number written the English way ("4,657.38"), written the Vietnamese way in Vietnamese
+    ("4.657,38")."""
+
+    def __new__(cls, text: object) -> Figure:
+        return super().__new__(cls, str(text).replace("{", "{{").replace("}", "}}"))
+
+    def worded(self, lang: str) -> str:
+        return str(self).translate(_VI_SEPARATORS) if lang == "vi" else str(self)
+
+
+_VI_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+class Joined(Said):
+    """Texts joined by ``sep`` (``"; ".join(parts)``), each worded in the run's language."""
+
+    parts: tuple[str, ...]
+    sep: str
+
+    def __new__(cls, parts: Any, sep: str = ", ") -> Joined:
+        items = tuple(parts)
+        joined = super().__new__(cls, sep.join(items).replace("{", "{{").replace("}", "}}"))
+        joined.parts, joined.sep = items, sep
+        return joined
+
+    def worded(self, lang: str) -> str:
+        return self.sep.join(p.worded(lang) if isinstance(p, Said) else say(p, lang) for p in self.parts)
+
+
 #: Where a problem is, as the readers write it (English), and its Vietnamese wording.
 _PLACES = [(re.compile(p), vi) for p, vi in [
     (r"^line (\d+)", r"dòng \1"),
