@@ -28,7 +28,7 @@ def _message_argument(call: ast.Call) -> ast.expr | None:
         return args[1]  # Collector.error(where, message, **values)
     if name == "Problem" and len(args) >= 3:
         return args[2]
-    if name in ("Said", "word") and args:
+    if name in ("Said", "word", "w") and args:  # (w: a local shorthand of word, as in Report.lines)
         return args[0]
     if name == "fail":  # the readers' fail(message), fail(where, message) and fail(message, where)
         return next((a for a in args if isinstance(a, ast.Constant | ast.JoinedStr) and not _is_place(a)), None)

@@ -141,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "the command was run from (the recorded paths are relative to it). DIR is not modified.")
     p.add_argument("folder", metavar="DIR", help="a result folder written by 'kgkc-opt solve --out' or "
                    "'kgkc-opt annual --out'")
+    text.add_lang(p)
 
     cli_analysis.add_parsers(sub)
     cli_outputs.add_parsers(sub)
@@ -374,7 +375,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     from kgkc_opt.runs import reproduce
 
     report = reproduce(args.folder)
-    print("\n".join(report.lines()))
+    print("\n".join(report.lines(args.lang)))
     return EXIT_OK if report.ok else 1  # the outputs differ
 
 
