@@ -56,13 +56,36 @@ class Said(str):
     def worded(self, lang: str) -> str:
         return word(self.template, self.values, lang)
 
+    def filled(self, lang: str) -> str:
+        """The English text with its ``Bilingual`` values (names, units) in ``lang``: for a reader
+        that words the English sentence itself (the audit's findings)."""
+        return self.template.format(**{k: v.filled(lang) if isinstance(v, Said) else v
+                                       for k, v in self.values.items()}) if self.values else self.template
+
+
+class Bilingual(Said):
+    """A name the program gives in both languages (a unit, a title): the English is the ``str``."""
+
+    vi: str
+
+    def __new__(cls, en: str, vi: str) -> Bilingual:
+        said = super().__new__(cls, en)
+        said.vi = vi
+        return said
+
+    def worded(self, lang: str) -> str:
+        return self.vi if lang == "vi" else str(self)
+
+    def filled(self, lang: str) -> str:
+        return self.worded(lang)
+
 
 class Figure(Said):
     """A number written the English way ("4,657.38"), written the Vietnamese way in Vietnamese
     ("4.657,38")."""
 
     def __new__(cls, text: object) -> Figure:
-        return super().__new__(cls, str(text).replace("{", "{{").replace("}", "}}"))
+        return super().__new__(cls, str(text))  # (no values: the text is taken as it is)
 
     def worded(self, lang: str) -> str:
         return str(self).translate(_VI_SEPARATORS) if lang == "vi" else str(self)
@@ -79,12 +102,15 @@ class Joined(Said):
 
     def __new__(cls, parts: Any, sep: str = ", ") -> Joined:
         items = tuple(parts)
-        joined = super().__new__(cls, sep.join(items).replace("{", "{{").replace("}", "}}"))
+        joined = super().__new__(cls, sep.join(items))
         joined.parts, joined.sep = items, sep
         return joined
 
     def worded(self, lang: str) -> str:
         return self.sep.join(p.worded(lang) if isinstance(p, Said) else say(p, lang) for p in self.parts)
+
+    def filled(self, lang: str) -> str:
+        return self.sep.join(p.filled(lang) if isinstance(p, Said) else p for p in self.parts)
 
 
 #: Where a problem is, as the readers write it (English), and its Vietnamese wording.
@@ -100,7 +126,7 @@ class Place(Said):
     """A problem's place as text ("line 3, column 9"), worded by ``word_place``."""
 
     def __new__(cls, where: str) -> Place:
-        return super().__new__(cls, str(where).replace("{", "{{").replace("}", "}}"))
+        return super().__new__(cls, str(where))
 
     def worded(self, lang: str) -> str:
         return word_place(str(self), lang)

@@ -19,11 +19,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from kgkc_opt.analysis.audit_rules import geography_findings, rule_findings, source_findings
 from kgkc_opt.analysis.finding import Finding, m
 from kgkc_opt.analysis.reconstruct import reconstruct
+from kgkc_opt.errors import Bilingual, Joined, Said
 from kgkc_opt.inputs.program import Program, quantity_text
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
         rows = [program.task(tid) for tid in target.tasks]
         planned = sum(r.quantity for r in rows)
         refs = (target.source, *(r.source for r in rows))
-        row_text = " + ".join(f"{r.id} {r.quantity_text} {r.unit.vi}" for r in rows)
+        row_text = Joined([Said("{id} {quantity} {unit}", id=r.id, quantity=r.quantity_text, unit=_unit(r))
+                           for r in rows], " + ")
         if target.unit_matches and (target.quantity_min is not None or any(r.quantity_min for r in rows)):
             # a range (in the target or a row): the table's range Σ minimum – Σ maximum against it
             low = sum((r.quantity_min or r.quantity) for r in rows)
@@ -119,35 +121,39 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
             table_range = quantity_text(planned, low if low < planned else None)
             if (low, planned) != (target.quantity_min or target.quantity, target.quantity):
                 add(Finding("error", "target-vs-table",
-                            f"target {target.id} says {said}, the table plans {row_text} = {table_range}", refs))
+                            Said("target {target} says {said}, the table plans {rows} = {table}", target=target.id,
+                                 said=said, rows=row_text, table=table_range), refs))
             continue
         if not target.unit_matches:
             add(Finding("info", "target-unit-mismatch",
-                        f"target {target.id} ({target.quantity}, '{target.text.en}') does not count "
-                        f"the same thing as {row_text}: the figures cannot be compared", refs))
+                        Said("target {target} ({quantity}, '{text}') does not count the same thing as {rows}: the "
+                             "figures cannot be compared", target=target.id, quantity=target.quantity,
+                             text=target.text.en, rows=row_text), refs))
             continue
         q = target.qualifier
         if q == "exact" and planned != target.quantity:
             add(Finding("error", "target-vs-table",
-                        f"target {target.id} says {target.quantity}, the table plans {row_text} = {planned}",
-                        refs))
+                        Said("target {target} says {quantity}, the table plans {rows} = {planned}", target=target.id,
+                             quantity=target.quantity, rows=row_text, planned=planned), refs))
         elif q == "about" and abs(planned - target.quantity) > ABOUT_TOLERANCE * target.quantity:
             add(Finding("error", "target-vs-table",
-                        f"target {target.id} says about {target.quantity}, the table plans {row_text} = "
-                        f"{planned} ({(planned - target.quantity) / target.quantity:+.0%})", refs))
+                        Said("target {target} says about {quantity}, the table plans {rows} = {planned} "
+                             "({change:+.0%})", target=target.id, quantity=target.quantity, rows=row_text,
+                             planned=planned, change=(planned - target.quantity) / target.quantity), refs))
         elif q == "more_than" and planned <= target.quantity:
             add(Finding("error", "target-vs-table",
-                        f"target {target.id} says more than {target.quantity}, the table plans only "
-                        f"{row_text} = {planned}", refs))
+                        Said("target {target} says more than {quantity}, the table plans only {rows} = {planned}",
+                             target=target.id, quantity=target.quantity, rows=row_text, planned=planned), refs))
         elif q == "at_least" and planned < target.quantity:
             add(Finding("error", "target-vs-table",
-                        f"target {target.id} says at least {target.quantity}, the table plans {row_text} = {planned}",
-                        refs))
+                        Said("target {target} says at least {quantity}, the table plans {rows} = {planned}",
+                             target=target.id, quantity=target.quantity, rows=row_text, planned=planned), refs))
         elif q in ("more_than", "at_least") and planned > 2 * target.quantity:
             says = "more than" if q == "more_than" else "at least"
             add(Finding("info", "target-far-exceeded",
-                        f"target {target.id} says {says} {target.quantity}; the table funds "
-                        f"{row_text} = {planned}, {planned / target.quantity:.1f}× as many", refs))
+                        Said("target {target} says {says} {quantity}; the table funds {rows} = {planned}, "
+                             "{times:.1f}× as many", target=target.id, says=says, quantity=target.quantity,
+                             rows=row_text, planned=planned, times=planned / target.quantity), refs))
     targeted = {tid for tg in program.targets for tid in tg.tasks}
     untargeted = [t.id for t in tasks if t.id not in targeted]
     if program.targets and untargeted:
@@ -162,18 +168,22 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
         if t.annual:
             if t.quantity < n_years:
                 add(Finding("warning", "annual-cadence-impossible",
-                            f"{t.id} is to run every year (‘{t.years_text}’) but has only {t.quantity} "
-                            f"{t.unit.vi} for {n_years} years: at least {n_years - t.quantity} year(s) get none",
+                            Said("{task} is to run every year (‘{years}’) but has only {quantity} {unit} for "
+                                 "{n_years} years: at least {none} year(s) get none", task=t.id, years=t.years_text,
+                                 quantity=t.quantity, unit=_unit(t), n_years=n_years, none=n_years - t.quantity),
                             (t.source,)))
             elif t.quantity % n_years:
                 lo, hi = t.quantity // n_years, t.quantity // n_years + 1
                 add(Finding("info", "annual-cadence-uneven",
-                            f"{t.id}: {t.quantity} {t.unit.vi} every year over {n_years} years cannot be "
-                            f"even: {t.quantity % n_years} year(s) get {hi}, the others {lo}", (t.source,)))
+                            Said("{task}: {quantity} {unit} every year over {n_years} years cannot be even: "
+                                 "{more} year(s) get {hi}, the others {lo}", task=t.id, quantity=t.quantity,
+                                 unit=_unit(t), n_years=n_years, more=t.quantity % n_years, hi=hi, lo=lo),
+                            (t.source,)))
         elif n < n_years and t.quantity > n and t.quantity % n:
             add(Finding("info", "years-uneven",
-                        f"{t.id}: {t.quantity} {t.unit.vi} in {n} allowed year(s) ({t.years_text}): "
-                        f"at least one year holds {t.quantity // n + 1}", (t.source,)))
+                        Said("{task}: {quantity} {unit} in {n} allowed year(s) ({years}): at least one year holds "
+                             "{most}", task=t.id, quantity=t.quantity, unit=_unit(t), n=n, years=t.years_text,
+                             most=t.quantity // n + 1), (t.source,)))
 
     # --- unit costs and legal caps ----------------------------------------------------------
     for t in tasks:
@@ -183,13 +193,15 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
             continue
         if (t.unit_cost * 1000).denominator != 1:
             add(Finding("info", "unit-cost-not-round",
-                        f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} per unit "
-                        "is not a whole number of thousand VND", (t.source,)))
+                        Said("{task}: {total} / {quantity} {unit} = {unit_cost} per unit is not a whole number of "
+                             "thousand VND", task=t.id, total=m(t.cost.total), quantity=t.quantity, unit=_unit(t),
+                             unit_cost=m(t.unit_cost)), (t.source,)))
         elif t.unit_cost.denominator != 1 and t.quantity > 1 and (t.unit_cost * 100).denominator == 1 \
                 and (t.unit_cost * 10).denominator != 1:
             add(Finding("info", "unit-cost-not-round",
-                        f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} million VND "
-                        "per unit, an unusual figure for a cost norm", (t.source,)))
+                        Said("{task}: {total} / {quantity} {unit} = {unit_cost} million VND per unit, an unusual "
+                             "figure for a cost norm", task=t.id, total=m(t.cost.total), quantity=t.quantity,
+                             unit=_unit(t), unit_cost=m(t.unit_cost)), (t.source,)))
         if rule.dated:
             continue  # checked year by year against the version in force (audit_rules.rule_findings)
         share = t.cost.state / t.cost.total
@@ -245,6 +257,11 @@ def audit(program: Program, *, schedule: bool = False) -> list[Finding]:
 
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(found, key=lambda f: order[f.severity])
+
+
+def _unit(task: Any) -> Bilingual:
+    """A task's unit in both languages (a finding's English text has the English unit)."""
+    return Bilingual(task.unit.en, task.unit.vi)
 
 
 def _schedule_findings(program: Program) -> list[Finding]:
