@@ -346,6 +346,7 @@ def test_an_unusable_output_name_is_an_output_error(tmp_path, capsys):
 
 
 def test_an_unreadable_input_is_an_input_error(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     path = tmp_path / "s.yaml"
     path.write_text("name: s\n", encoding="utf-8")
 

@@ -199,7 +199,8 @@ def test_analysis_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
 
 
-def test_bad_scenario_file_exits_2(capsys):
+def test_bad_scenario_file_exits_2(capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert main(["sweep", str(fixture("many-problems"))]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kgkc-opt: 14 problems found:")

@@ -143,7 +143,8 @@ def test_reproduce_reports_the_files_that_differ(capsys, project):
     assert snapshot(Path("out")) == before
 
 
-def test_reproduce_refuses_changed_or_missing_inputs(capsys, project):
+def test_reproduce_refuses_changed_or_missing_inputs(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/replan.yaml", "--out", "out")[0] == 0
     before = snapshot(Path("out"))
     Path("plans/base.yaml").write_text("name: base\nprogram: ../programs/tiny.yaml\nbudget: {all: \"-6%\"}\n",
@@ -159,6 +160,7 @@ def test_reproduce_refuses_changed_or_missing_inputs(capsys, project):
 
 
 def test_reproduce_from_another_folder_says_where_to_run_it(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out")[0] == 0
     monkeypatch.chdir(project / "plans")
     code, _, err = run(capsys, "reproduce", "../out")
@@ -177,6 +179,7 @@ def test_reproduce_from_another_folder_says_where_to_run_it(capsys, project, mon
      "x.yaml: the input file recorded in out/summary.json (inputs[0]) cannot be read"),
 ])
 def test_reproduce_needs_a_record(capsys, tmp_path, monkeypatch, content, message):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     monkeypatch.chdir(tmp_path)
     Path("out").mkdir()
     if content is not None:
@@ -186,7 +189,8 @@ def test_reproduce_needs_a_record(capsys, tmp_path, monkeypatch, content, messag
     assert message in err, err
 
 
-def test_reproduce_refuses_a_record_that_would_write_elsewhere(capsys, project):
+def test_reproduce_refuses_a_record_that_would_write_elsewhere(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out")[0] == 0
     summary = Path("out/summary.json")
     record = json.loads(summary.read_text(encoding="utf-8"))
