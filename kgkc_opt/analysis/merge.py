@@ -58,6 +58,7 @@ from kgkc_opt.inputs.program import (
 )
 from kgkc_opt.inputs.program_dict import program_to_dict
 from kgkc_opt.inputs.structure import Link, Structure
+from kgkc_opt.words import DEFAULT_LANGUAGE
 
 #: A prefix (the origin code of a program's rows): letters and digits, e.g. KG, AG.
 PREFIX_RE = re.compile(r"^[A-Za-z0-9]+$")
@@ -83,7 +84,7 @@ class Conflict:
     kept_as: tuple[str, ...]
     differences: tuple[str, ...]
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
         diff, kept = "; ".join(self.differences), ", ".join(self.kept_as)
         if lang == "vi":
             diff = "; ".join(_FIELDS_VI.get(d.split(":", 1)[0], d.split(":", 1)[0]) + ": " + (
