@@ -162,6 +162,7 @@ def test_a_time_limit_must_be_positive_and_finite(capsys, value):
 
 
 def test_missing_highs_is_a_clear_error(capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     monkeypatch.setitem(sys.modules, "highspy", None)  # import highspy fails
     scenario = kg.load_scenario(TINY)
     with pytest.raises(SolverUnavailableError, match="HiGHS is not installed: python -m pip install highspy"):
