@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from kgkc_opt.words import DEFAULT_LANGUAGE, say
 
@@ -48,7 +48,7 @@ class Said(str):
     template: str
     values: Mapping[str, Any]
 
-    def __new__(cls, template: str, **values: Any) -> Said:
+    def __new__(cls, template: str, **values: Any) -> Self:
         said = super().__new__(cls, word(template, values, "en"))
         said.template, said.values = template, values
         return said
@@ -68,7 +68,7 @@ class Bilingual(Said):
 
     vi: str
 
-    def __new__(cls, en: str, vi: str) -> Bilingual:
+    def __new__(cls, en: str, vi: str) -> Self:
         said = super().__new__(cls, en)
         said.vi = vi
         return said
@@ -84,7 +84,7 @@ class Figure(Said):
     """A number written the English way ("4,657.38"), written the Vietnamese way in Vietnamese
     ("4.657,38")."""
 
-    def __new__(cls, text: object) -> Figure:
+    def __new__(cls, text: object) -> Self:
         return super().__new__(cls, str(text))  # (no values: the text is taken as it is)
 
     def worded(self, lang: str) -> str:
@@ -100,7 +100,7 @@ class Joined(Said):
     parts: tuple[str, ...]
     sep: str
 
-    def __new__(cls, parts: Any, sep: str = ", ") -> Joined:
+    def __new__(cls, parts: Any, sep: str = ", ") -> Self:
         items = tuple(parts)
         joined = super().__new__(cls, sep.join(items))
         joined.parts, joined.sep = items, sep
@@ -125,7 +125,7 @@ _PLACES = [(re.compile(p), vi) for p, vi in [
 class Place(Said):
     """A problem's place as text ("line 3, column 9"), worded by ``word_place``."""
 
-    def __new__(cls, where: str) -> Place:
+    def __new__(cls, where: str) -> Self:
         return super().__new__(cls, str(where))
 
     def worded(self, lang: str) -> str:

@@ -425,7 +425,7 @@ def _conflicts(inp: ModelInput) -> list[str]:
 
 def _line_conflicts(inp: ModelInput, years: list[int]) -> list[str]:
     """The extra money lines (e.g. a scenario's cap on a group of tasks) that floors draw on."""
-    out = []
+    out: list[str] = []
     for line in inp.lines:
         capped = [y for y in years if y in line.cap]
         floored = [t for t in inp.planned_tasks if t.remaining_floor and t.task_id in line.task_ids]
