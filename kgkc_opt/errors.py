@@ -222,8 +222,8 @@ class InputError(KgkcError):
         count = len(self.problems)
         lines = [p.worded(lang) for p in self.problems[:MAX_PROBLEMS_SHOWN]]
         if count > MAX_PROBLEMS_SHOWN:
-            lines.append(word("... and {more:,} more (the first {shown} are shown)",
-                              {"more": count - MAX_PROBLEMS_SHOWN, "shown": MAX_PROBLEMS_SHOWN}, lang))
+            lines.append(word("... and {more} more (the first {shown} are shown)",
+                              {"more": Figure(f"{count - MAX_PROBLEMS_SHOWN:,}"), "shown": MAX_PROBLEMS_SHOWN}, lang))
         if count > 1:
             lines.insert(0, word("{count} problems found:", {"count": count}, lang))
         return "\n".join(lines)
