@@ -127,3 +127,47 @@ def test_an_error_raised_with_values_is_english_for_the_api_and_worded_for_the_c
     assert str(error) == "3 problems found:"
     assert error.worded("vi") == "Tìm thấy 3 lỗi:"
     assert UsageError("some finished text").worded("vi") == "some finished text"
+
+
+def test_an_infeasible_scenarios_explanation_and_repairs_are_worded_in_the_run_language():
+    from kgkc_opt.analysis.repairs import Explanation, Repair
+    from kgkc_opt.errors import Figure, Joined
+
+    conflict = Said("together the floors need at least {need} local budget; the planned years provide {have}",
+                    need=Figure("13,800"), have=Figure("12,025.5"))
+    parts = Joined([Said("{amount} more local budget in {year}", amount=Figure("1,775"), year=2021)], "; ")
+    repair = Repair("extra-local", Said("raise the caps by {total} million VND in all: {parts}",
+                                        total=Figure("1,775"), parts=parts), {}, 1775.0, True, True)
+    explanation = Explanation("cut", (conflict,), (repair,))
+    assert str(explanation).splitlines() == [
+        "Scenario 'cut' is infeasible: its hard requirements conflict.",
+        "  - together the floors need at least 13,800 local budget; the planned years provide 12,025.5",
+        "Repairs, smallest change first:",
+        "  1. raise the caps by 1,775 million VND in all: 1,775 more local budget in 2021 [verified]"]
+    assert explanation.worded("vi").splitlines() == [
+        "Phương án 'cut' không khả thi: các yêu cầu bắt buộc mâu thuẫn nhau.",
+        "  - các mức tối thiểu cộng lại cần ít nhất 13.800 vốn ngân sách địa phương; các năm lập kế hoạch có 12.025,5",
+        "Cách sửa, thay đổi nhỏ nhất trước:",
+        "  1. nâng kế hoạch vốn thêm tổng cộng 1.775 triệu đồng: thêm 1.775 vốn ngân sách địa phương năm 2021 "
+        "[đã kiểm tra bằng giải lại]"]
+
+
+def test_a_name_in_both_languages_is_english_in_the_text_and_filled_in_vietnamese_for_the_audit():
+    from kgkc_opt.errors import Bilingual, Joined
+
+    rows = Joined([Said("{id} {quantity} {unit}", id="II.1", quantity=2, unit=Bilingual("model", "Mô hình"))], " + ")
+    finding = Said("target {target} says {quantity}, the table plans {rows} = {planned}", target="T02",
+                   quantity=42, rows=rows, planned=2)
+    assert finding == "target T02 says 42, the table plans II.1 2 model = 2"
+    assert finding.filled("vi") == "target T02 says 42, the table plans II.1 2 Mô hình = 2"
+    assert finding.worded("vi") == "Mục tiêu T02 là 42, phụ lục bố trí II.1 2 Mô hình = 2"
+
+
+def test_the_places_of_problems_are_worded():
+    from kgkc_opt.errors import word_place
+
+    assert word_place("line 9, column 9", "vi") == "dòng 9, cột 9"
+    assert word_place("row 4, Mã đề án", "vi") == "hàng 4, Mã đề án"
+    assert word_place("sheet 'Đề án'", "vi") == "trang tính 'Đề án'"
+    assert word_place("tasks[II.2].cost", "vi") == "tasks[II.2].cost"
+    assert word_place("line 9, column 9", "en") == "line 9, column 9"
