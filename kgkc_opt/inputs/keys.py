@@ -32,6 +32,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any, Generic, Protocol, TypeVar, cast
 
+from kgkc_opt.errors import Bilingual, Said
 from kgkc_opt.inputs.actuals import Actuals
 from kgkc_opt.inputs.program import Cost, Program, Task, parse_task
 from kgkc_opt.inputs.reader import Collector, describe, join, number_hint, parse_percent
@@ -603,7 +604,7 @@ def check_rule(c: Collector, where: str, task: Task, program: Program, state_per
                share: Fraction) -> bool:
     """Reject state support above the legal caps of the task's support rule, citing the rule."""
     rule = program.support_rules[task.support_rule]
-    cite = f"support rule {rule.id}: {rule.citation}"
+    cite = Said("support rule {rule}: {citation}", rule=rule.id, citation=rule.citation)
     ok = True
     if share > rule.max_state_share:
         c.error(where, "a state share of {share} for {task_id} exceeds the legal maximum of {max_state_share} "
@@ -613,8 +614,8 @@ def check_rule(c: Collector, where: str, task: Task, program: Program, state_per
     if rule.max_state_per_unit is not None and state_per_unit > rule.max_state_per_unit:
         c.error(where, "state support of {state_per_unit} million VND per {unit} for {task_id} exceeds the legal "
                        "cap of {max_state_per_unit} ({cite})", state_per_unit=fmt_value(state_per_unit),
-                       unit=task.unit.en, task_id=task.id, max_state_per_unit=fmt_value(rule.max_state_per_unit),
-                       cite=cite)
+                       unit=Bilingual(task.unit.en, task.unit.vi.lower()), task_id=task.id,
+                       max_state_per_unit=fmt_value(rule.max_state_per_unit), cite=cite)
         ok = False
     return ok
 
@@ -993,7 +994,7 @@ def _escalation_within_caps(scn: ScenarioView, c: Collector) -> None:
                                       "exceeds the legal cap of {max_state_per_unit} (support rule {rule_id}: "
                                       "{citation}); set above_cap: hold_at_cap to keep the state's support at the "
                                       "cap and let the enterprise pay the rest", task_id=task.id, y=y,
-                                      state=fmt_value(state), unit=task.unit.en,
+                                      state=fmt_value(state), unit=Bilingual(task.unit.en, task.unit.vi.lower()),
                                       max_state_per_unit=fmt_value(rule.max_state_per_unit), rule_id=rule.id,
                                       citation=rule.citation)
                 break

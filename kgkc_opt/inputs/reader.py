@@ -384,7 +384,8 @@ class Collector:
             return None
         if abs(value) > MAX_MONEY:
             shown = show_number(value)
-            amount = f"an amount of {shown[12:]}" if shown.startswith("a number of ") else f"amount {shown} million VND"
+            amount = (Said("an amount of {digits}", digits=shown[12:]) if shown.startswith("a number of ")
+                      else Said("amount {shown} million VND", shown=shown))
             self.error(where, "{amount} is beyond {max_money:,} million VND; amounts are in million VND (triệu "
                               "đồng){hint}", amount=amount, max_money=MAX_MONEY, hint=dong_hint(value))
             return None
