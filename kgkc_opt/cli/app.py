@@ -161,6 +161,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         help_words.translate_parser(parser, lang)
         args = parser.parse_args(argv)
+    if hasattr(args, "lang"):  # one language a run: --lang, else $KGKC_LANG, else Vietnamese (help, output, errors)
+        args.lang = lang
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT

@@ -153,7 +153,8 @@ def test_spread_rules_that_cannot_hold_exit_1(project, capsys):
     assert summary["status"] == "infeasible" and summary["rules"]["min_per_region"] == 1
 
 
-def test_reproduce_passes_then_fails_after_an_edit(selected, capsys):
+def test_reproduce_passes_then_fails_after_an_edit(selected, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     folder, _ = selected
     code, out, _ = run(capsys, "reproduce", folder)
     assert code == 0, out

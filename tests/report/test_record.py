@@ -93,7 +93,8 @@ def test_a_bundled_program_is_recorded_by_name_and_hash(capsys, tmp_path):
 # ---- reproduce -------------------------------------------------------------------------------
 
 
-def test_reproduce_ok(capsys, project):
+def test_reproduce_ok(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/replan.yaml", "--out", "out")[0] == 0
     before = snapshot(Path("out"))
     code, out, err = run(capsys, "reproduce", "out")
@@ -106,7 +107,8 @@ def test_reproduce_ok(capsys, project):
 
 
 @pytest.mark.parametrize("options", [["--solver", "cbc"], ["--method", "direct", "--time-limit", "30"]])
-def test_reproduce_with_other_options(capsys, project, options):
+def test_reproduce_with_other_options(capsys, project, options, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out", *options)[0] == 0
     summary = json.loads(Path("out/summary.json").read_text(encoding="utf-8"))
     for flag, value in zip(options[::2], options[1::2], strict=True):
@@ -117,6 +119,7 @@ def test_reproduce_with_other_options(capsys, project, options):
 
 
 def test_reproduce_an_infeasible_result(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     monkeypatch.chdir(FIXTURES.parent)
     out = tmp_path / "inf"
     assert run(capsys, "solve", "fixtures/tiny-infeasible.yaml", "--out", out)[0] == 1
@@ -124,7 +127,8 @@ def test_reproduce_an_infeasible_result(capsys, tmp_path, monkeypatch):
     assert code == 0 and "OK: 1 files identical (summary.json)" in text
 
 
-def test_reproduce_reports_the_files_that_differ(capsys, project):
+def test_reproduce_reports_the_files_that_differ(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out")[0] == 0
     alloc = Path("out/allocation.csv")
     alloc.write_text(alloc.read_text(encoding="utf-8").replace(",1,", ",2,", 1), encoding="utf-8")
