@@ -163,6 +163,7 @@ def test_a_time_limit_must_be_positive_and_finite(capsys, value):
 
 
 def test_missing_highs_is_a_clear_error(capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     monkeypatch.setitem(sys.modules, "highspy", None)  # import highspy fails
     scenario = kg.load_scenario(TINY)
     with pytest.raises(SolverUnavailableError, match="HiGHS is not installed: python -m pip install highspy"):
@@ -347,6 +348,7 @@ def test_an_unusable_output_name_is_an_output_error(tmp_path, capsys):
 
 
 def test_an_unreadable_input_is_an_input_error(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     path = tmp_path / "s.yaml"
     path.write_text("name: s\n", encoding="utf-8")
 

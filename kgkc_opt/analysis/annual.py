@@ -91,7 +91,7 @@ from kgkc_opt.model.selection import (
 from kgkc_opt.money import number
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.status import Status
-from kgkc_opt.words import say
+from kgkc_opt.words import DEFAULT_LANGUAGE, say
 
 #: Most proposals named in an "outranked by" reason.
 MAX_NAMED = 5
@@ -788,7 +788,7 @@ def _infeasible_message(sin: SelectionInput) -> str:
             + (f": at least {sin.min_per_region} per region in {len(regions)} regions" if regions else ""))
 
 
-def _score(x: Fraction, lang: str = "en") -> str:
+def _score(x: Fraction, lang: str = DEFAULT_LANGUAGE) -> str:
     """A score for a sentence: 88, 77.5 (77,5 in Vietnamese)."""
     return number(x, lang, 2)
 

@@ -19,11 +19,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from kgkc_opt.analysis.audit_rules import geography_findings, rule_findings, source_findings
 from kgkc_opt.analysis.finding import Finding, m
 from kgkc_opt.analysis.reconstruct import reconstruct
+from kgkc_opt.errors import Bilingual, Joined, Said
 from kgkc_opt.inputs.program import Program, Target, Task, quantity_text
 from kgkc_opt.inputs.support_rules import SupportRule
 
@@ -131,7 +132,8 @@ def _target_finding(program: Program, target: Target) -> Finding | None:
     rows = [program.task(tid) for tid in target.tasks]
     planned = sum(r.quantity for r in rows)
     refs = (target.source, *(r.source for r in rows))
-    row_text = " + ".join(f"{r.id} {r.quantity_text} {r.unit.vi}" for r in rows)
+    row_text = Joined([Said("{id} {quantity} {unit}", id=r.id, quantity=r.quantity_text, unit=_unit(r))
+                       for r in rows], " + ")
     if target.unit_matches and (target.quantity_min is not None or any(r.quantity_min for r in rows)):
         # a range (in the target or a row): the table's range Σ minimum – Σ maximum against it
         low = sum((r.quantity_min or r.quantity) for r in rows)
@@ -139,39 +141,43 @@ def _target_finding(program: Program, target: Target) -> Finding | None:
         table_range = quantity_text(planned, low if low < planned else None)
         if (low, planned) != (target.quantity_min or target.quantity, target.quantity):
             return Finding("error", "target-vs-table",
-                           f"target {target.id} says {said}, the table plans {row_text} = {table_range}", refs)
+                           Said("target {target} says {said}, the table plans {rows} = {table}", target=target.id,
+                                said=said, rows=row_text, table=table_range), refs)
         return None
     if not target.unit_matches:
         return Finding("info", "target-unit-mismatch",
-                       f"target {target.id} ({target.quantity}, '{target.text.en}') does not count "
-                       f"the same thing as {row_text}: the figures cannot be compared", refs)
+                       Said("target {target} ({quantity}, '{text}') does not count the same thing as {rows}: the "
+                            "figures cannot be compared", target=target.id, quantity=target.quantity,
+                            text=target.text.en, rows=row_text), refs)
     return _qualified_target_finding(target, planned, row_text, refs)
 
 
-def _qualified_target_finding(target: Target, planned: int, row_text: str, refs: tuple[str, ...]) -> Finding | None:
+def _qualified_target_finding(target: Target, planned: int, row_text: Joined, refs: tuple[str, ...]) -> Finding | None:
     """A target with a qualifier (exact, about, more than, at least) against the table's count."""
     q = target.qualifier
     if q == "exact" and planned != target.quantity:
         return Finding("error", "target-vs-table",
-                       f"target {target.id} says {target.quantity}, the table plans {row_text} = {planned}",
-                       refs)
+                       Said("target {target} says {quantity}, the table plans {rows} = {planned}", target=target.id,
+                            quantity=target.quantity, rows=row_text, planned=planned), refs)
     if q == "about" and abs(planned - target.quantity) > ABOUT_TOLERANCE * target.quantity:
         return Finding("error", "target-vs-table",
-                       f"target {target.id} says about {target.quantity}, the table plans {row_text} = "
-                       f"{planned} ({(planned - target.quantity) / target.quantity:+.0%})", refs)
+                       Said("target {target} says about {quantity}, the table plans {rows} = {planned} "
+                            "({change:+.0%})", target=target.id, quantity=target.quantity, rows=row_text,
+                            planned=planned, change=(planned - target.quantity) / target.quantity), refs)
     if q == "more_than" and planned <= target.quantity:
         return Finding("error", "target-vs-table",
-                       f"target {target.id} says more than {target.quantity}, the table plans only "
-                       f"{row_text} = {planned}", refs)
+                       Said("target {target} says more than {quantity}, the table plans only {rows} = {planned}",
+                            target=target.id, quantity=target.quantity, rows=row_text, planned=planned), refs)
     if q == "at_least" and planned < target.quantity:
         return Finding("error", "target-vs-table",
-                       f"target {target.id} says at least {target.quantity}, the table plans {row_text} = {planned}",
-                       refs)
+                       Said("target {target} says at least {quantity}, the table plans {rows} = {planned}",
+                            target=target.id, quantity=target.quantity, rows=row_text, planned=planned), refs)
     if q in ("more_than", "at_least") and planned > 2 * target.quantity:
         says = "more than" if q == "more_than" else "at least"
         return Finding("info", "target-far-exceeded",
-                       f"target {target.id} says {says} {target.quantity}; the table funds "
-                       f"{row_text} = {planned}, {planned / target.quantity:.1f}× as many", refs)
+                       Said("target {target} says {says} {quantity}; the table funds {rows} = {planned}, "
+                            "{times:.1f}× as many", target=target.id, says=says, quantity=target.quantity,
+                            rows=row_text, planned=planned, times=planned / target.quantity), refs)
     return None
 
 
@@ -193,18 +199,22 @@ def _years_and_cadence(program: Program) -> Iterator[Finding]:
         if t.annual:
             if t.quantity < n_years:
                 yield Finding("warning", "annual-cadence-impossible",
-                              f"{t.id} is to run every year (‘{t.years_text}’) but has only {t.quantity} "
-                              f"{t.unit.vi} for {n_years} years: at least {n_years - t.quantity} year(s) get none",
+                              Said("{task} is to run every year (‘{years}’) but has only {quantity} {unit} for "
+                                   "{n_years} years: at least {none} year(s) get none", task=t.id, years=t.years_text,
+                                   quantity=t.quantity, unit=_unit(t), n_years=n_years, none=n_years - t.quantity),
                               (t.source,))
             elif t.quantity % n_years:
                 lo, hi = t.quantity // n_years, t.quantity // n_years + 1
                 yield Finding("info", "annual-cadence-uneven",
-                              f"{t.id}: {t.quantity} {t.unit.vi} every year over {n_years} years cannot be "
-                              f"even: {t.quantity % n_years} year(s) get {hi}, the others {lo}", (t.source,))
+                              Said("{task}: {quantity} {unit} every year over {n_years} years cannot be even: "
+                                   "{more} year(s) get {hi}, the others {lo}", task=t.id, quantity=t.quantity,
+                                   unit=_unit(t), n_years=n_years, more=t.quantity % n_years, hi=hi, lo=lo),
+                              (t.source,))
         elif n < n_years and t.quantity > n and t.quantity % n:
             yield Finding("info", "years-uneven",
-                          f"{t.id}: {t.quantity} {t.unit.vi} in {n} allowed year(s) ({t.years_text}): "
-                          f"at least one year holds {t.quantity // n + 1}", (t.source,))
+                          Said("{task}: {quantity} {unit} in {n} allowed year(s) ({years}): at least one year holds "
+                               "{most}", task=t.id, quantity=t.quantity, unit=_unit(t), n=n, years=t.years_text,
+                               most=t.quantity // n + 1), (t.source,))
 
 
 def _unit_costs_and_caps(program: Program) -> Iterator[Finding]:
@@ -222,13 +232,15 @@ def _unit_costs_and_caps(program: Program) -> Iterator[Finding]:
 def _unit_cost(t: Task) -> Iterator[Finding]:
     if (t.unit_cost * 1000).denominator != 1:
         yield Finding("info", "unit-cost-not-round",
-                      f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} per unit "
-                      "is not a whole number of thousand VND", (t.source,))
+                      Said("{task}: {total} / {quantity} {unit} = {unit_cost} per unit is not a whole number of "
+                           "thousand VND", task=t.id, total=m(t.cost.total), quantity=t.quantity, unit=_unit(t),
+                           unit_cost=m(t.unit_cost)), (t.source,))
     elif t.unit_cost.denominator != 1 and t.quantity > 1 and (t.unit_cost * 100).denominator == 1 \
             and (t.unit_cost * 10).denominator != 1:
         yield Finding("info", "unit-cost-not-round",
-                      f"{t.id}: {m(t.cost.total)} / {t.quantity} {t.unit.vi} = {m(t.unit_cost)} million VND "
-                      "per unit, an unusual figure for a cost norm", (t.source,))
+                      Said("{task}: {total} / {quantity} {unit} = {unit_cost} million VND per unit, an unusual "
+                           "figure for a cost norm", task=t.id, total=m(t.cost.total), quantity=t.quantity,
+                           unit=_unit(t), unit_cost=m(t.unit_cost)), (t.source,))
 
 
 def _legal_caps(t: Task, rule: SupportRule) -> Iterator[Finding]:
@@ -281,6 +293,11 @@ def _source_notes(program: Program) -> Iterator[Finding]:
     for note in program.source_notes:
         yield Finding(note.severity if note.severity in SEVERITIES else "info", "source-text", note.text,
                       (note.source,))
+
+
+def _unit(task: Any) -> Bilingual:
+    """A task's unit in both languages (a finding's English text has the English unit)."""
+    return Bilingual(task.unit.en, task.unit.vi)
 
 
 def _schedule_findings(program: Program) -> list[Finding]:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.errors import UsageError
+from kgkc_opt.errors import Bilingual, Joined, Said, UsageError
 from kgkc_opt.inputs.areas import Geography, Region, Unit
 from kgkc_opt.inputs.program import (
     DEFAULT_SOURCES,
@@ -58,6 +58,7 @@ from kgkc_opt.inputs.program import (
 )
 from kgkc_opt.inputs.program_dict import program_to_dict
 from kgkc_opt.inputs.structure import Link, Structure
+from kgkc_opt.words import DEFAULT_LANGUAGE
 
 #: A prefix (the origin code of a program's rows): letters and digits, e.g. KG, AG.
 PREFIX_RE = re.compile(r"^[A-Za-z0-9]+$")
@@ -83,11 +84,12 @@ class Conflict:
     kept_as: tuple[str, ...]
     differences: tuple[str, ...]
 
-    def text(self, lang: str = "en") -> str:
+    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
         diff, kept = "; ".join(self.differences), ", ".join(self.kept_as)
         if lang == "vi":
-            diff = "; ".join(_FIELDS_VI.get(d.split(":", 1)[0], d.split(":", 1)[0]) + ":" + d.split(":", 1)[1]
-                             for d in self.differences)
+            diff = "; ".join(_FIELDS_VI.get(d.split(":", 1)[0], d.split(":", 1)[0]) + ": " + (
+                d.values["values"].worded("vi") if isinstance(d, Said) else d.split(":", 1)[1].strip())
+                for d in self.differences)
             return (f"Quy định hỗ trợ {self.rule} khác nhau giữa {' và '.join(self.programs)} ({diff}): giữ cả "
                     f"hai, là {kept}; mỗi nhiệm vụ giữ quy định của chương trình gốc.")
         return (f"support rule {self.rule} differs between {' and '.join(self.programs)} ({diff}): both are "
@@ -147,10 +149,18 @@ class _Plan:
     renamed_rules: tuple[str, ...] = ()
 
 
+#: The words a rule field may hold that are the toolkit's (not the program's text), in Vietnamese.
+_VALUES_VI = {"none": "không có", "national": "toàn quốc", "stated": "ghi trong văn bản", "unknown": "chưa rõ",
+              "reported": "theo các tỉnh khác trích dẫn"}
+
+
 def _show(value: Any) -> str:
     if isinstance(value, Fraction):
         return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
-    return "none" if value is None or value == "" else str(value)
+    if isinstance(value, Said):
+        return value
+    text = "none" if value is None or value == "" else str(value)
+    return Bilingual(text, _VALUES_VI[text]) if text in _VALUES_VI else text
 
 
 def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
@@ -200,8 +210,9 @@ def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
         if differ:
             conflicts.append(Conflict(
                 rid, tuple(programs[i].id for i, _ in having), tuple(rules[i][rid] for i, _ in having),
-                tuple(f"{f}: " + " ≠ ".join(f"{_show(_rule_field(rule, f))} ({prefixes[i]})" for i, rule in having)
-                      for f in differ)))
+                tuple(Said("{field}: {values}", field=f, values=Joined(
+                    [Said("{value} ({prefix})", value=_show(_rule_field(rule, f)), prefix=prefixes[i])
+                     for i, rule in having], " ≠ ")) for f in differ)))
 
     tasks: list[dict[str, str]] = []
     for p, prog in zip(prefixes, programs, strict=True):
@@ -220,7 +231,8 @@ def _rule_field(rule: SupportRule, name: str) -> object:
     """A field of a support rule as the conflict check compares it (later versions: their dates,
     caps and citations, as text)."""
     if name == "versions":
-        return "; ".join(f"{v.citation} from {v.valid_from}" for v in rule.versions) or "none"
+        return Joined([Said("{citation} from {date}", citation=v.citation, date=v.valid_from) for v in rule.versions],
+                      "; ") if rule.versions else "none"
     value = getattr(rule, name)
     return value.isoformat() if isinstance(value, dt.date) else value
 

@@ -33,6 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, cast
 
+from kgkc_opt.errors import Figure, Joined, Said, word
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.formulations import Elastic, Spec, build
@@ -41,6 +42,7 @@ from kgkc_opt.model.rows import DONG
 from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.decompose import optimise
 from kgkc_opt.solver.status import Status
+from kgkc_opt.words import say
 
 SOURCES = {"local": ("local",), "cofunding": ("cofunding",), "both": ("local", "cofunding")}
 #: Decimals of million VND a repair's amounts are printed with (3: to the thousand đồng).
@@ -70,8 +72,12 @@ class Repair:
     minimal: bool = False
 
     def __str__(self) -> str:
-        mark = "verified" if self.verified else "not verified"
-        return f"{self.summary} [{mark}]"
+        return self.worded("en")
+
+    def worded(self, lang: str) -> str:
+        """The repair and whether it was verified, in ``lang``."""
+        mark = say("verified" if self.verified else "not verified", lang)
+        return f"{self.summary.worded(lang) if isinstance(self.summary, Said) else self.summary} [{mark}]"
 
 
 @dataclass(frozen=True)
@@ -83,13 +89,18 @@ class Explanation:
     repairs: tuple[Repair, ...] = field(default=())
 
     def __str__(self) -> str:
-        lines = [f"Scenario {self.scenario!r} is infeasible: its hard requirements conflict."]
-        lines += [f"  - {c}" for c in self.conflicts]
+        return self.worded("en")
+
+    def worded(self, lang: str) -> str:
+        """The explanation and its repair menu in ``lang`` (``str()`` is English)."""
+        lines = [word("Scenario {scenario!r} is infeasible: its hard requirements conflict.",
+                      {"scenario": self.scenario}, lang)]
+        lines += [f"  - {c.worded(lang) if isinstance(c, Said) else c}" for c in self.conflicts]
         if self.repairs:
-            lines.append("Repairs, smallest change first:")
-            lines += [f"  {i}. {r}" for i, r in enumerate(self.repairs, 1)]
+            lines.append(say("Repairs, smallest change first:", lang))
+            lines += [f"  {i}. {r.worded(lang)}" for i, r in enumerate(self.repairs, 1)]
         else:
-            lines.append("No repair was found by changing budgets or floors.")
+            lines.append(say("No repair was found by changing budgets or floors.", lang))
         return "\n".join(lines)
 
 
@@ -386,33 +397,35 @@ def _conflicts(inp: ModelInput) -> list[str]:
             continue
         open_years = [y for y in t.years if y in years]
         if not open_years:
-            out.append(f"floor {t.task_id}: {t.remaining_floor} more unit(s) required, but none of its "
-                       f"years ({', '.join(map(str, t.years))}) is still planned")
+            out.append(Said("floor {task}: {n} more unit(s) required, but none of its years ({years}) is still "
+                            "planned", task=t.task_id, n=t.remaining_floor, years=", ".join(map(str, t.years))))
             continue
         local = min(t.local(y) for y in open_years) * t.remaining_floor
         cof = min(t.cofunding(y) for y in open_years) * t.remaining_floor
         need_local += local
         need_cof += cof
-        out.append(f"floor {t.task_id}: {t.remaining_floor} unit(s) in {', '.join(map(str, open_years))} "
-                   f"need at least {_at_least(local)} local budget and {_at_least(cof)} co-funding (million VND)")
+        out.append(Said("floor {task}: {n} unit(s) in {years} need at least {local} local budget and {cofunding} "
+                        "co-funding (million VND)", task=t.task_id, n=t.remaining_floor,
+                        years=", ".join(map(str, open_years)), local=Figure(_at_least(local)),
+                        cofunding=Figure(_at_least(cof))))
     have_local = sum((inp.local_budget[y] for y in years), Fraction(0)) + inp.opening_carry
     have_cof = sum((inp.cofunding_cap[y] for y in years), Fraction(0))
     if need_local > have_local:
-        out.append(f"together the floors need at least {_at_least(need_local)} local budget; the planned years "
-                   f"provide {_m(have_local)}")
+        out.append(Said("together the floors need at least {need} local budget; the planned years provide {have}",
+                        need=Figure(_at_least(need_local)), have=Figure(_m(have_local))))
     if need_cof > have_cof:
-        out.append(f"together the floors need at least {_at_least(need_cof)} co-funding; the planned years "
-                   f"provide {_m(have_cof)}")
+        out.append(Said("together the floors need at least {need} co-funding; the planned years provide {have}",
+                        need=Figure(_at_least(need_cof)), have=Figure(_m(have_cof))))
     closed = any("none of its years" in line for line in out)
     if not closed and len(out) == sum(1 for t in inp.planned_tasks if t.remaining_floor):
-        out.append("the totals fit, but not year by year: some years' caps cannot hold the units "
-                   "the floors place in them")
+        out.append(Said("the totals fit, but not year by year: some years' caps cannot hold the units the floors "
+                        "place in them"))
     return out + _line_conflicts(inp, years)
 
 
 def _line_conflicts(inp: ModelInput, years: list[int]) -> list[str]:
     """The extra money lines (e.g. a scenario's cap on a group of tasks) that floors draw on."""
-    out = []
+    out: list[str] = []
     for line in inp.lines:
         capped = [y for y in years if y in line.cap]
         floored = [t for t in inp.planned_tasks if t.remaining_floor and t.task_id in line.task_ids]
@@ -422,12 +435,12 @@ def _line_conflicts(inp: ModelInput, years: list[int]) -> list[str]:
                   and all(y in line.cap for y in t.years if y in years)]
         need = sum((min(line.cost(t.task_id, y) for y in t.years if y in years) * t.remaining_floor
                     for t in inside), Fraction(0))
-        caps = ", ".join(f"{_m(line.cap[y])} in {y}" for y in capped)
-        text = (f"{line.source or line.key}: at most {caps} (million VND); the floors of "
-                f"{', '.join(t.task_id for t in floored)} draw on it")
-        if need:
-            text += f", those that can only use capped years at least {_at_least(need)} in all"
-        out.append(text)
+        caps = Joined(Said("{amount} in {year}", amount=Figure(_m(line.cap[y])), year=y) for y in capped)
+        text = ("{line}: at most {caps} (million VND); the floors of {tasks} draw on it, those that can only use "
+                "capped years at least {need} in all" if need else
+                "{line}: at most {caps} (million VND); the floors of {tasks} draw on it")
+        out.append(Said(text, line=line.source or line.key, caps=caps, tasks=", ".join(t.task_id for t in floored),
+                        need=Figure(_at_least(need))))
     return out
 
 
@@ -448,9 +461,11 @@ def explain_infeasible(scenario: Scenario, *, solver: str = "highs", verify: boo
         amounts = {key: shown(_money(n)) for key, n in extra.items()}
         changes = _changes(scenario, amounts)
         total = sum(amounts.values(), Fraction(0))
-        parts = [f"{shown_text(a)} more {'local budget' if line == 'local' else 'co-funding'} in {y}"
+        parts = [Said("{amount} more local budget in {year}" if line == "local" else
+                      "{amount} more co-funding in {year}", amount=Figure(shown_text(a)), year=y)
                  for (line, y), a in sorted(amounts.items(), key=lambda kv: (kv[0][0] != "local", kv[0][1]))]
-        summary = f"raise the caps by {shown_text(total)} million VND in all: " + "; ".join(parts)
+        summary = Said("raise the caps by {total} million VND in all: {parts}", total=Figure(shown_text(total)),
+                       parts=Joined(parts, "; "))
         if any(r.changes == changes for r in repairs):
             continue
         ok = minimal = False
@@ -462,7 +477,8 @@ def explain_infeasible(scenario: Scenario, *, solver: str = "highs", verify: boo
     status, lowered = least_floors(inp, solver=solver)
     if status == Status.OPTIMAL and lowered:
         floors = {tid: scenario.floors[tid] - n for tid, n in sorted(lowered.items(), key=lambda kv: inp.rank(kv[0]))}
-        parts = [f"{tid} from {scenario.floors[tid]} to {v}" for tid, v in floors.items()]
+        parts = [Said("{task} from {old} to {new}", task=tid, old=scenario.floors[tid], new=v)
+                 for tid, v in floors.items()]
         share = sum(n / scenario.targets[tid] for tid, n in lowered.items())
         ok = minimal = False
         if verify:
@@ -471,7 +487,8 @@ def explain_infeasible(scenario: Scenario, *, solver: str = "highs", verify: boo
                 floors[tid] + 1 > scenario.floors[tid]
                 or not _feasible(scenario.derive(floors={**floors, tid: floors[tid] + 1}), solver)
                 for tid in floors)
-        repairs.append(Repair("lower-floors", "lower the floors: " + "; ".join(parts), {"floors": floors},
+        lower = Said("lower the floors: {parts}", parts=Joined(parts, "; "))
+        repairs.append(Repair("lower-floors", lower, {"floors": floors},
                               float(share), ok, minimal))
     # Verified first; then fewer figures changed; then the smaller change.
     repairs.sort(key=lambda r: (not r.verified, sum(len(v) for v in r.changes.values()), r.size))

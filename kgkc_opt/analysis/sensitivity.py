@@ -29,6 +29,7 @@ from kgkc_opt.inputs.effects import MoneyLine
 from kgkc_opt.model.data import model_input
 from kgkc_opt.solver.prices import CapRow, plan_lp_prices
 from kgkc_opt.solver.result import Result
+from kgkc_opt.words import DEFAULT_LANGUAGE
 
 EXTRA = Fraction(1000)  # one billion VND, in million VND
 
@@ -39,7 +40,7 @@ class Sensitivity:
     caps: pd.DataFrame
     tasks: pd.DataFrame
 
-    def sentences(self, lang: str = "en") -> list[str]:
+    def sentences(self, lang: str = DEFAULT_LANGUAGE) -> list[str]:
         column = "sentence_vi" if lang == "vi" else "sentence_en"
         return [s for s in self.caps[column] if s]
 

@@ -15,6 +15,7 @@ from concurrent.futures import Executor
 from typing import Any, cast
 
 from kgkc_opt.cli import text
+from kgkc_opt.words import say
 
 COMMANDS = ("compare", "sweep", "montecarlo", "sensitivity")
 #: How long ``--executor dask`` waits for the scheduler before it says it cannot reach it.
@@ -137,7 +138,7 @@ class _Bar:
         filled = int(width * done / total)
         rate = done / max(time.perf_counter() - self.start, 1e-9)
         sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
-                         f"({rate:.1f}/s)")
+                         f"({rate:.1f}/s)")  # (figures and symbols only: the label is worded)
         if done == total:
             sys.stderr.write("\n")
         sys.stderr.flush()
@@ -204,7 +205,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with _executor(args) as executor:
         res = sweep(scenario, budget=budget, cofunding=cof, solver=args.solver, workers=args.workers,
-                    executor=executor, progress=_Bar(f"sweep {n} scenarios"))
+                    executor=executor, progress=_Bar(say("sweep {n} scenarios", args.lang).format(n=n)))
     seconds = time.perf_counter() - started
     from kgkc_opt.report.figures import program_scale
 
@@ -258,7 +259,8 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     with _executor(args) as executor:
         res = monte_carlo(scenario, samples=args.samples, seed=args.seed, solver=args.solver,
-                          workers=args.workers, executor=executor, progress=_Bar(f"monte carlo {n} draws"))
+                          workers=args.workers, executor=executor,
+                          progress=_Bar(say("monte carlo {n} draws", args.lang).format(n=n)))
     seconds = time.perf_counter() - started
     text.montecarlo(scenario, res, seconds, args.lang)
     probs = res.probabilities

@@ -167,6 +167,7 @@ def _add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                        "the command was run from (the recorded paths are relative to it). DIR is not modified.")
     p.add_argument("folder", metavar="DIR", help="a result folder written by 'kgkc-opt solve --out' or "
                    "'kgkc-opt annual --out'")
+    text.add_lang(p)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,6 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         help_words.translate_parser(parser, lang)
         args = parser.parse_args(argv)
+    if hasattr(args, "lang"):  # one language a run: --lang, else $KGKC_LANG, else Vietnamese (help, output, errors)
+        args.lang = lang
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
@@ -197,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         if args.debug or not isinstance(exc, KgkcError):
             raise
-        print(f"kgkc-opt: {exc}", file=sys.stderr)
+        print(f"kgkc-opt: {exc.worded(lang)}", file=sys.stderr)  # in the run's language (str(exc) is English)
         return exc.exit_code
 
 
@@ -393,7 +396,7 @@ def cmd_reproduce(args: argparse.Namespace) -> int:
     from kgkc_opt.runs import reproduce
 
     report = reproduce(args.folder)
-    print("\n".join(report.lines()))
+    print("\n".join(report.lines(args.lang)))
     return EXIT_OK if report.ok else 1  # the outputs differ
 
 

@@ -119,15 +119,18 @@ def _read_frame(path: str, kind: str) -> Any:
     try:
         frame = pd.read_csv(io.StringIO(text))
     except (OSError, ValueError) as exc:
-        raise InputError([Problem(str(path), "", f"cannot read the results table: {exc}")]) from None
+        raise InputError([Problem(str(path), "", "cannot read the results table: {exc}", {"exc": exc})]) from None
     required, numbers = _RESULT_COLUMNS[kind]
     have = {*frame.columns, *(["level"] if "budget_level" in frame.columns else [])}  # as sweep --out writes it
     missing = [c for c in required if c not in have]
     if missing:
-        raise InputError([Problem(str(path), "line 1", f"lacks the column(s) {', '.join(missing)}: expected the table "
-                                  f"'kgkc-opt {kind} --out' writes ({', '.join(required)})")])
+        raise InputError([Problem(str(path), "line 1", "lacks the column(s) {missing}: expected the table "
+                                                       "'kgkc-opt {kind} --out' writes ({required})",
+                                                       {"missing": ', '.join(missing), "kind": kind,
+                                                       "required": ', '.join(required)})])
     if frame.empty:
-        raise InputError([Problem(str(path), "", f"has no rows; expected the table 'kgkc-opt {kind} --out' writes")])
+        raise InputError([Problem(str(path), "", "has no rows; expected the table 'kgkc-opt {kind} --out' writes",
+                                                 {"kind": kind})])
     problems = []
     for column, (low, high) in numbers.items():
         if column not in frame.columns:
@@ -136,7 +139,8 @@ def _read_frame(path: str, kind: str) -> Any:
         for row, (got, value) in enumerate(zip(frame[column], values, strict=True), start=2):
             if not low <= value <= high:  # NaN (not a number) fails too
                 problems.append(Problem(str(path), f"line {row}, column {column}",
-                                        f"expected a number from {low} to {high:,}, got {str(got)[:40]!r}"))
+                                        "expected a number from {low} to {high:,}, got {got!r}", {"low": low,
+                                        "high": high, "got": str(got)[:40]}))
         frame[column] = values
     if problems:
         raise InputError(problems)  # (the error shows the first 20 and counts the rest)

@@ -86,8 +86,9 @@ def _solve_heading(result: Any, scenario: Any, seconds: float, lang: str) -> boo
                 "feasible, stopped at a node limit (not proven optimal)", lang)
               if by_nodes and result.has_plan else fmt.status(result.status, lang))
     print(f"{t('Kết quả', 'Status', lang)}: {status}, {n(round(seconds, 2), lang)} {t('giây', 's', lang)}")
-    if not result.has_plan:
-        print(result.message)
+    if not result.has_plan:  # an infeasible scenario's explanation and repairs in the run's language
+        worded = getattr(result.explanation, "worded", None)
+        print(worded(lang) if worded is not None else result.message)
         return False
     print(t(f"Tổng tỷ lệ hoàn thành mục tiêu: {objective(result.objective, lang)} trên "
             f"{n(result.max_objective, lang)} (mỗi nhiệm vụ tối đa 1)",

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kgkc_opt.errors import ActualsError
+from kgkc_opt.errors import ActualsError, Said
 from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.reader import (
     MAX_MONEY,
@@ -82,14 +82,15 @@ def _number(c: Collector, text: str, where: str, what: str, expected: str) -> Fr
     if hint:
         kind = ("looks like Vietnamese notation; write plain numbers with '.' as the decimal point and no "
                 "thousands separator") if vietnamese_style(text) or "ambiguous" in hint else "is not a plain number"
-        c.error(where, f"{what}: {text!r} {kind}: {hint}")
+        c.error(where, "{what}: {text!r} {kind}: {hint}", what=what, text=text, kind=kind, hint=hint)
         return None
     if not _PLAIN_NUMBER.match(text):
-        c.error(where, f"{what}: expected a number, got {visible(text[:40])}")
+        c.error(where, "{what}: expected a number, got {text}", what=what, text=visible(text[:40]))
         return None
     number = exact_number(text)
     if isinstance(number, str):
-        c.error(where, f"{what}: {text[:40]!r} {number}; expected {expected}")
+        c.error(where, "{what}: {text!r} {number}; expected {expected}", what=what, text=text[:40], number=number,
+                       expected=expected)
         return None
     return number
 
@@ -107,10 +108,10 @@ def _header_problem(cells: list[str]) -> str:
     got = ",".join(cell.strip() for cell in cells)
     expected = ",".join(HEADER)
     if sorted(header) == sorted(HEADER):
-        return f"the columns are in the wrong order: got {got}, expected {expected}"
+        return Said("the columns are in the wrong order: got {got}, expected {expected}", got=got, expected=expected)
     if len(cells) == 1 and ";" in cells[0]:
-        return (f"the values are separated by ';' (as Excel saves CSV in a Vietnamese locale); expected ',' "
-                f"and the header {expected}, got {got}")
+        return (Said("the values are separated by ';' (as Excel saves CSV in a Vietnamese locale); expected ',' "
+                     "and the header {expected}, got {got}", expected=expected, got=got))
     bare = tuple("".join(ch for ch in cell if unicodedata.category(ch) not in ("Cf", "Cc", "Zs")).strip().lower()
                  for cell in cells)
     if bare == HEADER:
@@ -118,10 +119,11 @@ def _header_problem(cells: list[str]) -> str:
                         and ch != " "})
         what = ("a second byte-order mark (U+FEFF): the file was saved with a byte-order mark twice"
                 if got.startswith("\ufeff") else f"invisible characters ({', '.join(marks)})")
-        return (f"the header holds {what}: got {visible(got)}, expected {expected!r}; delete the line and "
-                "type it again, or save the file as UTF-8 without a byte-order mark")
+        return (Said("the header holds {what}: got {got}, expected {expected!r}; delete the line and type it "
+                     "again, or save the file as UTF-8 without a byte-order mark",
+                     what=what, got=visible(got), expected=expected))
     shown = visible(got) if visible(got)[1:-1] != got else got
-    return f"expected the header {expected}, got {shown}"
+    return Said("expected the header {expected}, got {shown}", expected=expected, shown=shown)
 
 
 def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>") -> Actuals:
@@ -130,10 +132,10 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
     try:
         rows = list(reader)
     except csv.Error as exc:  # e.g. a quote never closed, swallowing the rest of the file
-        c.error(f"line {reader.line_num}", f"is not valid CSV: {exc}")
+        c.error(f"line {reader.line_num}", "is not valid CSV: {exc}", exc=exc)
         c.raise_if_any(ActualsError)
     if not rows or not any(cell.strip() for cell in rows[0]):
-        c.error("line 1", f"is empty; expected the header {','.join(HEADER)}")
+        c.error("line 1", "is empty; expected the header {header}", header=','.join(HEADER))
         c.raise_if_any(ActualsError)
     header = tuple(cell.strip().lower() for cell in rows[0])
     if header != HEADER:
@@ -148,61 +150,68 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(HEADER):
-            c.error(where, f"expected {len(HEADER)} values ({','.join(HEADER)}), got {len(row)}")
+            c.error(where, "expected {n_header} values ({header}), got {n_row}", n_header=len(HEADER),
+                           header=','.join(HEADER), n_row=len(row))
             continue
         tid, year_text, qty_text, spend_text = (cell.strip() for cell in row)
         task = known.get(tid)
         if task is None:
-            c.error(where, f"unknown task id {visible(tid[:40])}")
+            c.error(where, "unknown task id {tid}", tid=visible(tid[:40]))
         year = None
         if re.fullmatch(r"[0-9]{4}", year_text):
             year = int(year_text)
             if not program.period[0] <= year <= program.period[1]:
-                c.error(where, f"year {year} lies outside the program period "
-                               f"{program.period[0]}–{program.period[1]}")
+                c.error(where, "year {year} lies outside the program period {first_period}–{period}", year=year,
+                               first_period=program.period[0], period=program.period[1])
                 year = None
             elif task is not None and year not in task.years:
-                c.error(where, f"task {tid} may not run in {year} (its years: {task.years_text})")
+                c.error(where, "task {tid} may not run in {year} (its years: {years_text})", tid=tid, year=year,
+                               years_text=task.years_text)
         else:
-            c.error(where, f"year: expected a year like 2022, got {visible(year_text[:40])}")
+            c.error(where, "year: expected a year like 2022, got {year_text}", year_text=visible(year_text[:40]))
         qty = _number(c, qty_text, where, "quantity", "a whole number of units")
         if qty is not None and (qty.denominator != 1 or qty < 0):
-            c.error(where, f"quantity: expected a whole number of units of at least 0, got {qty_text[:40]!r}")
+            c.error(where, "quantity: expected a whole number of units of at least 0, got {qty_text!r}",
+                           qty_text=qty_text[:40])
             qty = None
         elif qty is not None and qty > MAX_QUANTITY:
-            c.error(where, f"quantity: expected a whole number of units of at most {MAX_QUANTITY:,}, "
-                           f"got {qty_text[:40]!r}")
+            c.error(where, "quantity: expected a whole number of units of at most {max_quantity:,}, got {qty_text!r}",
+                           max_quantity=MAX_QUANTITY, qty_text=qty_text[:40])
             qty = None
         spend = _number(c, spend_text, where, "spend", "an amount in million VND with at most 6 decimals (one đồng)")
         if spend is not None and (spend < 0 or spend > MAX_MONEY):
-            c.error(where, f"spend: expected an amount between 0 and {MAX_MONEY:,} million VND, got "
-                           f"{spend_text[:40]!r}{_in_dong(spend)}")
+            c.error(where, "spend: expected an amount between 0 and {max_money:,} million VND, got "
+                           "{spend_text!r}{spend}", max_money=MAX_MONEY, spend_text=spend_text[:40],
+                           spend=_in_dong(spend))
             spend = None
         elif spend is not None and spend > budget:
-            c.error(where, f"spend: {spend_text} million VND is more than the program's whole local budget "
-                           f"({million_text(budget)} million VND for {program.period[0]}–{program.period[1]}); "
-                           f"spend is in million VND (triệu đồng){_in_dong(spend)}")
+            c.error(where, "spend: {spend_text} million VND is more than the program's whole local budget "
+                           "({budget} million VND for {first_period}–{period}); spend is in million VND (triệu "
+                           "đồng){spend}", spend_text=spend_text, budget=million_text(budget),
+                           first_period=program.period[0], period=program.period[1], spend=_in_dong(spend))
             spend = None
         if task is None or year is None or qty is None or spend is None:
             continue
         if (tid, year) in seen:
-            c.error(where, f"task {tid} in {year} is listed twice")
+            c.error(where, "task {tid} in {year} is listed twice", tid=tid, year=year)
             continue
         seen.add((tid, year))
         out.append(ActualRow(tid, year, int(qty), spend))
     for tid in dict.fromkeys(r.task_id for r in out):
         total = sum(r.quantity for r in out if r.task_id == tid)
         if total > known[tid].quantity * 10:
-            c.error("", f"task {tid}: {total} units executed, more than ten times its table quantity")
+            c.error("", "task {tid}: {total} units executed, more than ten times its table quantity", tid=tid,
+                        total=total)
     years = sorted({r.year for r in out})
     gaps = [y for y in range(program.period[0], years[-1]) if y not in years] if years else []
     if gaps and not c.problems:
         listed = ", ".join(map(str, years))
         missing = ", ".join(map(str, gaps))
-        c.error("", f"the actuals have rows for {listed} but none for {missing}: re-planning starts after the "
-                    f"last executed year, so {missing} would count as executed with nothing delivered; add the "
-                    f"rows of {missing} (for a year in which nothing was done, one row with quantity 0 and "
-                    f"spend 0, e.g. {out[0].task_id},{gaps[0]},0,0)")
+        c.error("", "the actuals have rows for {listed} but none for {missing}: re-planning starts after the last "
+                    "executed year, so {missing} would count as executed with nothing delivered; add the rows of "
+                    "{missing} (for a year in which nothing was done, one row with quantity 0 and spend 0, e.g. "
+                    "{task_id},{first_gap},0,0)", listed=listed, missing=missing, task_id=out[0].task_id,
+                    first_gap=gaps[0])
     c.raise_if_any(ActualsError)
     return Actuals(source, tuple(out))
 

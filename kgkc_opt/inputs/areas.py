@@ -130,20 +130,21 @@ def _kind(c: Collector, value: Any, where: str, allowed: tuple[str, ...]) -> str
         return value
     written = _words(plain(value)).strip() if isinstance(value, str) else ""
     if isinstance(value, str) and (district_wording(value) or written in _DISTRICT_KINDS):
-        c.error(where, f"{value!r}: {CARRY_OVER}")
+        c.error(where, "{value!r}: {carry_over}", value=value, carry_over=CARRY_OVER)
         return None
     if written == "thi tran":
-        c.error(where, f"{value!r}: {TOWNSHIP}")
+        c.error(where, "{value!r}: {township}", value=value, township=TOWNSHIP)
         return None
     hint = f" (write {_VIETNAMESE_KINDS[written]} for {value})" if written in _VIETNAMESE_KINDS else ""
-    c.error(where, f"expected one of {', '.join(allowed)}, got {describe(value)}{hint}")
+    c.error(where, "expected one of {allowed}, got {value}{hint}", allowed=', '.join(allowed), value=describe(value),
+                   hint=hint)
     return None
 
 
 def _ident(c: Collector, data: Mapping[Any, Any], where: str, seen: set[str], what: str) -> str | None:
     ident = c.text(c.required(data, "id", where), join(where, "id"))
     if ident is not None and ident in seen:
-        c.error(join(where, "id"), f"{what} {ident!r} is listed twice")
+        c.error(join(where, "id"), "{what} {ident!r} is listed twice", what=what, ident=ident)
         return None
     if ident is not None:
         seen.add(ident)
@@ -185,7 +186,8 @@ def parse_geography(c: Collector, value: Any, where: str = "geography") -> Geogr
         kind = _kind(c, c.required(ud, "kind", uw), join(uw, "kind"), UNIT_KINDS)
         region = ud.get("region")
         if region is not None and str(region) not in region_ids:
-            c.error(join(uw, "region"), f"unknown region {region!r}; regions are {', '.join(region_ids) or '(none)'}")
+            c.error(join(uw, "region"), "unknown region {region!r}; regions are {value}", region=region,
+                                        value=', '.join(region_ids) or '(none)')
             region = None
         formerly = _optional_text(c, ud, "formerly", uw)
         unit_source = _optional_text(c, ud, "source", uw)
@@ -203,7 +205,7 @@ def _optional_text(c: Collector, data: Mapping[Any, Any], key: str, where: str) 
 def _list(c: Collector, value: Any, where: str) -> list[Any]:
     if isinstance(value, list):
         return value
-    c.error(where, f"expected a list, got {describe(value)}")
+    c.error(where, "expected a list, got {value}", value=describe(value))
     return []
 
 
@@ -215,18 +217,19 @@ def parse_task_area(c: Collector, td: Mapping[Any, Any], where: str,
     if td.get("areas") is not None:
         value = td["areas"]
         if not isinstance(value, list) or not value:
-            c.error(join(where, "areas"), f"expected a non-empty list of region or unit ids, got {describe(value)}")
+            c.error(join(where, "areas"), "expected a non-empty list of region or unit ids, got {value}",
+                                          value=describe(value))
         elif geography.is_empty:
             c.error(join(where, "areas"), "names areas, but the program declares no geography")
         else:
             for i, a in enumerate(value):
                 aw = f"{join(where, 'areas')}[{i}]"
                 if isinstance(a, bool) or not isinstance(a, str | int):
-                    c.error(aw, f"expected the id of a region or unit, got {describe(a)}")
+                    c.error(aw, "expected the id of a region or unit, got {a}", a=describe(a))
                 elif str(a) not in geography.ids:
-                    c.error(aw, f"unknown region or unit {a!r}")
+                    c.error(aw, "unknown region or unit {a!r}", a=a)
                 elif str(a) in areas:
-                    c.error(aw, f"{a!r} is listed twice")
+                    c.error(aw, "{a!r} is listed twice", a=a)
                 else:
                     areas.append(str(a))
     return level, tuple(areas)

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from kgkc_opt.errors import Said
 from kgkc_opt.inputs.reader import Collector, WrittenFloat, describe, join
 from kgkc_opt.inputs.text import Text, parse_text
 from kgkc_opt.money import decimal_text
@@ -135,8 +136,10 @@ def kinds_listed(field: str) -> str:
 def kind_problem(field: str, text: str) -> str:
     """Why a cell is not a kind of ``field``, with the closest kind."""
     close = difflib.get_close_matches(_fold(text), list(_LOOKUPS[field]), n=1, cutoff=0.7)
-    guess = f"did you mean {_LOOKUPS[field][close[0]]}? " if close else ""
-    return f"expected one of {kinds_listed(field)}, got {text[:40]!r}; {guess}".rstrip("; ")
+    if close:
+        return Said("expected one of {kinds}, got {text!r}; did you mean {kind}?", kinds=kinds_listed(field),
+                    text=text[:40], kind=_LOOKUPS[field][close[0]])
+    return Said("expected one of {kinds}, got {text!r}", kinds=kinds_listed(field), text=text[:40])
 
 
 def location_from_name(commune: str) -> str | None:
@@ -215,7 +218,7 @@ def _values(c: Collector, field: str, value: Any, where: str) -> frozenset[str |
     if field in FLAG_FIELDS:
         if isinstance(value, bool):
             return frozenset({value})
-        c.error(where, f"expected yes or no (true/false), got {describe(value)}")
+        c.error(where, "expected yes or no (true/false), got {value}", value=describe(value))
         return None
     items = value if isinstance(value, list) else [value]
     kinds: set[str | bool] = set()
@@ -242,7 +245,7 @@ def _conditions(c: Collector, value: Any, where: str) -> tuple[tuple[str, frozen
             if accepted is not None:
                 out.append((str(key), accepted))
     if not data:
-        c.error(where, f"expected at least one condition ({', '.join(FIELDS)})")
+        c.error(where, "expected at least one condition ({fields})", fields=', '.join(FIELDS))
     return tuple(out)
 
 
@@ -267,7 +270,8 @@ def _clause(c: Collector, value: Any, where: str) -> Clause | None:
         any_of = _conditions(c, c.required(data, "if_any", where), join(where, "if_any"))
         points = c.weight(data["priority"], join(where, "priority"))
         if points is not None and points > MAX_POINTS:
-            c.error(join(where, "priority"), f"expected at most {MAX_POINTS} points, got {points}")
+            c.error(join(where, "priority"), "expected at most {max_points} points, got {points}",
+                                             max_points=MAX_POINTS, points=points)
             points = None
         if points is None:
             return None
@@ -297,11 +301,12 @@ def _pack(c: Collector, value: Any, where: str) -> RulePack | None:
     start, end = (None if data.get(k) is None else c.date(data[k], join(where, k), example="2025-10-15")
                   for k in ("valid_from", "valid_to"))
     if start is not None and end is not None and end < start:
-        c.error(join(where, "valid_to"), f"ends ({end}) before it starts ({start})")
+        c.error(join(where, "valid_to"), "ends ({end}) before it starts ({start})", end=end, start=start)
     raw_clauses = c.required(data, "clauses", where)
     clauses = []
     if (raw_clauses is not None and not isinstance(raw_clauses, list)) or raw_clauses == []:
-        c.error(join(where, "clauses"), f"expected a list of clauses, got {describe(raw_clauses)}")
+        c.error(join(where, "clauses"), "expected a list of clauses, got {raw_clauses}",
+                                        raw_clauses=describe(raw_clauses))
     elif isinstance(raw_clauses, list):
         clauses = [_clause(c, item, f"{join(where, 'clauses')}[{i}]") for i, item in enumerate(raw_clauses)]
     if not pid or name is None or not citation or any(x is None for x in clauses):
@@ -315,7 +320,7 @@ def parse_rule_packs(c: Collector, value: Any, where: str = "eligibility") -> tu
     if value is None:
         return ()
     if not isinstance(value, list):
-        c.error(where, f"expected a list of rule packs, got {describe(value)}")
+        c.error(where, "expected a list of rule packs, got {value}", value=describe(value))
         return ()
     packs: list[RulePack] = []
     for i, item in enumerate(value):
@@ -323,7 +328,7 @@ def parse_rule_packs(c: Collector, value: Any, where: str = "eligibility") -> tu
         if pack is None:
             continue
         if any(p.id == pack.id for p in packs):
-            c.error(f"{where}[{i}].id", f"the rule pack {pack.id!r} is listed twice")
+            c.error(f"{where}[{i}].id", "the rule pack {pack_id!r} is listed twice", pack_id=pack.id)
             continue
         packs.append(pack)
     return tuple(packs)

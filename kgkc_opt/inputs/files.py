@@ -36,7 +36,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from kgkc_opt.errors import ActualsError, InputError, Problem, ProgramError, ProposalsError, ScenarioError
+from kgkc_opt.errors import ActualsError, InputError, Problem, ProgramError, ProposalsError, Said, ScenarioError
 from kgkc_opt.inputs.program import Program, program_from_dict
 from kgkc_opt.inputs.proposals import MAX_COLUMNS, Proposals, fold, proposals_from_csv_text, proposals_from_rows
 from kgkc_opt.inputs.reader import InputFile, WrittenFloat, ambiguous_hint
@@ -72,8 +72,8 @@ def bundled_programs() -> list[str]:
 
 
 #: What a path that is not a regular file is, for the message refusing it.
-_KINDS = ((stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a named pipe"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISCHR, Said("a character device")), (stat.S_ISBLK, Said("a block device")),
+          (stat.S_ISFIFO, Said("a named pipe")), (stat.S_ISSOCK, Said("a socket")))
 
 
 def _not_a_file(mode: int) -> str | None:
@@ -81,9 +81,9 @@ def _not_a_file(mode: int) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "is a folder, expected a file"
-    kind = next((name for test, name in _KINDS if test(mode)), "a special file")
-    return f"is {kind}, not a regular file"
+        return Said("is a folder, expected a file")
+    kind = next((name for test, name in _KINDS if test(mode)), Said("a special file"))
+    return Said("is {kind}, not a regular file", kind=kind)
 
 
 def _read_guarded(p: Path, fail: Callable[[str], NoReturn]) -> bytes:
@@ -98,7 +98,7 @@ def _read_guarded(p: Path, fail: Callable[[str], NoReturn]) -> bytes:
     except FileNotFoundError:
         fail("no such file")
     except (OSError, ValueError) as exc:  # permission denied, name too long, NUL in the name...
-        fail(f"cannot be read: {getattr(exc, 'strerror', None) or exc}")
+        fail(Said("cannot be read: {value}", value=getattr(exc, 'strerror', None) or exc))
     try:
         info = os.fstat(fd)
         why = _not_a_file(info.st_mode)
@@ -113,11 +113,12 @@ def _read_guarded(p: Path, fail: Callable[[str], NoReturn]) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
     except OSError as exc:
-        fail(f"cannot be read: {exc.strerror or exc}")
+        fail(Said("cannot be read: {value}", value=exc.strerror or exc))
     finally:
         os.close(fd)
     if size > MAX_FILE_BYTES:
-        fail(f"is {max(info.st_size, size):,} bytes; input files are limited to {MAX_FILE_BYTES:,} bytes")
+        fail(Said("is {st_size:,} bytes; input files are limited to {max_file_bytes:,} bytes",
+                  st_size=max(info.st_size, size), max_file_bytes=MAX_FILE_BYTES))
     return b"".join(chunks)
 
 
@@ -151,7 +152,7 @@ def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
     def fail(message: str) -> NoReturn:
         if named_by is not None:
             source, key, value = named_by
-            raise ScenarioError([Problem(source, key, f"{value}: {message}")])
+            raise ScenarioError([Problem(source, key, "{value}: {message}", {"value": value, "message": message})])
         raise error_type([Problem(where, "", message)])
 
     raw = _read_guarded(p, fail)
@@ -162,7 +163,7 @@ def read_text(path: str | Path, *, error_type: type[InputError] = InputError,
             raise
         # not a text file at all (``program: /proc/self/environ``): said at the key that names it
         first = exc.problems[0]
-        fail(f"{first.where}: {first.message}" if first.where else first.message)
+        fail(first.said())
     if record is not None:
         record.append(InputFile(role, label if label is not None else str(path), hashlib.sha256(raw).hexdigest()))
     return text
@@ -268,8 +269,8 @@ class _Limits:
             kind = str(getattr(node, "tag", "")).rsplit(":", 1)[-1]
             reason = f": {str(exc).split(';')[0]}" if isinstance(exc, ValueError | OverflowError) else ""
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read {str(getattr(node, 'value', ''))[:40]!r} as {kind}{reason}",
-                node.start_mark) from None
+                None, None, Said("cannot read {value!r} as {kind}{reason}", value=str(getattr(node, "value", ""))[:40],
+                                 kind=kind, reason=reason), node.start_mark) from None
 
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         # A key listed twice is an error, never a silent choice (PyYAML keeps the last). Keys
@@ -284,12 +285,13 @@ class _Limits:
                     seen, line = first[key]
                     if str(seen) != str(key) and isinstance(key, int | float):  # 2.10 and 2.1: one number
                         raise yaml.constructor.ConstructorError(
-                            None, None, f"the key {key} is the number {float(key)!r}, as is the key {seen} on line "
-                            f"{line + 1} (YAML reads unquoted {seen} as a number); quote keys that are ids: "
-                            f"'{seen}', '{key}'", key_node.start_mark)
+                            None, None, Said("the key {key} is the number {number!r}, as is the key {seen} on line "
+                                             "{line} (YAML reads unquoted {seen} as a number); quote keys that are "
+                                             "ids: '{seen}', '{key}'", key=key, number=float(key), seen=seen,
+                                             line=line + 1), key_node.start_mark)
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} is listed twice in this mapping (first on line "
-                        f"{line + 1}); keep one", key_node.start_mark)
+                        None, None, Said("the key {key!r} is listed twice in this mapping (first on line {line}); "
+                                         "keep one", key=key, line=line + 1), key_node.start_mark)
                 first[key] = (key, key_node.start_mark.line)
         return super().construct_mapping(node, deep=deep)  # type: ignore[misc]
 
@@ -371,14 +373,14 @@ def parse_yaml(text: str, label: str, *, error_type: type[InputError] = InputErr
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise error_type([Problem(label, where, f"is not valid YAML: {exc.problem}")]) from None
+        raise error_type([Problem(label, where, "is not valid YAML: {problem}", {"problem": exc.problem})]) from None
     except yaml.reader.ReaderError as exc:  # a control character (e.g. from copy and paste)
         line = text[: exc.position].count("\n") + 1
         code = ord(exc.character) if isinstance(exc.character, str) else exc.character
-        raise error_type([Problem(label, f"line {line}", f"is not valid YAML: the control character "
-                                  f"#x{code:04x} is not allowed in a YAML file")]) from None
+        raise error_type([Problem(label, f"line {line}", "is not valid YAML: the control character #x{code:04x} is "
+                                                         "not allowed in a YAML file", {"code": code})]) from None
     except yaml.YAMLError as exc:
-        raise error_type([Problem(label, "", f"is not valid YAML: {exc}")]) from None
+        raise error_type([Problem(label, "", "is not valid YAML: {exc}", {"exc": exc})]) from None
     except RecursionError:
         raise error_type([Problem(label, "", "is nested too deeply")]) from None
 
@@ -414,17 +416,18 @@ def read_json(path: str | Path, *, error_type: type[InputError] = InputError) ->
 
     depth = _json_depth(text)
     if depth > MAX_JSON_DEPTH:
-        fail("", f"is not a record: it is nested {depth:,} levels deep; at most {MAX_JSON_DEPTH} are read")
+        fail("", Said("is not a record: it is nested {depth:,} levels deep; at most {max_json_depth} are read",
+             depth=depth, max_json_depth=MAX_JSON_DEPTH))
 
     def constant(name: str) -> NoReturn:
-        fail("", f"is not valid JSON: {name} is not a number")
+        fail("", Said("is not valid JSON: {name} is not a number", name=name))
 
     try:
         return json.loads(text, parse_constant=constant)
     except json.JSONDecodeError as exc:
-        fail(f"line {exc.lineno}", f"is not valid JSON: {exc.msg}")
+        fail(f"line {exc.lineno}", Said("is not valid JSON: {msg}", msg=exc.msg))
     except (ValueError, RecursionError) as exc:  # an integer of 5,000 digits; nesting, should the guard miss it
-        fail("", f"is not valid JSON: {str(exc).split(';')[0] or type(exc).__name__}")
+        fail("", Said("is not valid JSON: {value}", value=str(exc).split(';')[0] or type(exc).__name__))
 
 
 def resolve_program_path(name_or_path: str | Path, *, relative_to: Path | None = None) -> Path | None:
@@ -446,8 +449,8 @@ def load_program(name_or_path: str | Path = DEFAULT_PROGRAM) -> Program:
     assert path is not None
     if not _exists(path) and "/" not in text and not text.endswith((".yaml", ".yml")):
         raise ProgramError(
-            [Problem(text, "", f"no such program; bundled programs are {', '.join(bundled_programs())}, "
-                     "or give a path to a program file")]
+            [Problem(text, "", "no such program; bundled programs are {bundled_programs}, or give a path to a "
+                               "program file", {"bundled_programs": ', '.join(bundled_programs())})]
         )
     label = text if text in bundled_programs() else str(path)
     data = read_yaml(path, error_type=ProgramError)
@@ -469,7 +472,8 @@ def load_scenario(path: str | Path) -> Scenario:
         key = str(current.resolve()) if _exists(current) else str(current)
         if key in seen:
             chain = " → ".join([*(label for label, _ in documents), str(current)])
-            raise ScenarioError([Problem(str(path), "extends", f"extends itself in a cycle: {chain}")])
+            raise ScenarioError([Problem(str(path), "extends", "extends itself in a cycle: {chain}",
+                                                               {"chain": chain})])
         data = read_yaml(current, error_type=ScenarioError, record=records, role="scenario", named_by=named_by)
         documents.append((str(current), data))
         seen.append(key)
@@ -477,12 +481,13 @@ def load_scenario(path: str | Path) -> Scenario:
         if base is None:
             break
         if not isinstance(base, str):
-            raise ScenarioError([Problem(str(current), "extends", f"expected a file path, got {base!r}")])
+            raise ScenarioError([Problem(str(current), "extends", "expected a file path, got {base!r}",
+                                                                  {"base": base})])
         nxt = Path(base)
         if not nxt.is_absolute():
             nxt = current.parent / nxt
         if not _exists(nxt):
-            raise ScenarioError([Problem(str(current), "extends", f"no such file: {base}")])
+            raise ScenarioError([Problem(str(current), "extends", "no such file: {base}", {"base": base})])
         named_by = (str(current), "extends", base)
         current = nxt
         if len(documents) > 20:
@@ -498,14 +503,16 @@ def load_scenario(path: str | Path) -> Scenario:
         program_ref, ref_file = DEFAULT_PROGRAM, str(path)
     if not isinstance(program_ref, str):
         raise ScenarioError(
-            [Problem(str(ref_file), "program", f"expected a program name or path, got {program_ref!r}")])
+            [Problem(str(ref_file), "program", "expected a program name or path, got {program_ref!r}",
+                                               {"program_ref": program_ref})])
     program_path = resolve_program_path(program_ref, relative_to=Path(str(ref_file)).parent)
     assert program_path is not None
     if not _exists(program_path):
         raise ScenarioError(
             [Problem(str(ref_file), "program",
-                     f"no such program {program_ref!r}; bundled programs are {', '.join(bundled_programs())}, "
-                     "or give a path relative to the scenario file")]
+                     "no such program {program_ref!r}; bundled programs are {bundled_programs}, or give a path "
+                     "relative to the scenario file", {"program_ref": program_ref,
+                     "bundled_programs": ', '.join(bundled_programs())})]
         )
     program_label = program_ref if program_ref in bundled_programs() else str(program_path)
     program = program_from_dict(
@@ -518,7 +525,8 @@ def load_scenario(path: str | Path) -> Scenario:
         if isinstance(data, dict) and isinstance(data.get("actuals"), str):
             actuals_path = Path(label).parent / data["actuals"]
             if not _exists(actuals_path):
-                raise ScenarioError([Problem(label, "actuals", f"no such file: {data['actuals']}")])
+                raise ScenarioError([Problem(label, "actuals", "no such file: {actuals}",
+                                                               {"actuals": data['actuals']})])
             actuals_texts[label] = (str(actuals_path), read_text(
                 actuals_path, error_type=ActualsError, record=records, role="actuals",
                 named_by=(label, "actuals", data["actuals"])))
@@ -545,8 +553,8 @@ def load_proposals(path: str | Path, program: Program, *, sheet: str | None = No
     if suffix in (".xlsx", ".xlsm") or raw.startswith(b"PK\x03\x04"):
         return _proposals_from_xlsx(raw, label, program, sheet)
     if sheet is not None:
-        raise ProposalsError([Problem(label, "", f"is a CSV file, which has no sheets: --sheet {sheet!r} names a "
-                                                 "sheet of an .xlsx workbook; leave it out")])
+        raise ProposalsError([Problem(label, "", "is a CSV file, which has no sheets: --sheet {sheet!r} names a "
+                                                 "sheet of an .xlsx workbook; leave it out", {"sheet": sheet})])
     return proposals_from_csv_text(_decode_csv(raw, label), program, source=label)
 
 
@@ -615,7 +623,7 @@ def _choose_sheet(book: Any, sheet: str | None, fail: Callable[..., NoReturn]) -
         found = ([ws for ws in sheets if ws.title == wanted]
                  or [ws for ws in sheets if fold(ws.title) == fold(wanted)])
         if not found:
-            fail(f"has no sheet named {wanted!r}; its sheets are {names}")
+            fail(Said("has no sheet named {wanted!r}; its sheets are {names}", wanted=wanted, names=names))
         return found[0]
     visible = [ws for ws in sheets if getattr(ws, "sheet_state", "visible") == "visible"]
     hidden = [ws.title for ws in sheets if ws not in visible]
@@ -625,13 +633,14 @@ def _choose_sheet(book: Any, sheet: str | None, fail: Callable[..., NoReturn]) -
     if named:
         return named[0]
     if not visible:
-        fail(f"has no visible sheet; name the sheet to read with --sheet{hidden_note}")
+        fail(Said("has no visible sheet; name the sheet to read with --sheet{hidden_note}", hidden_note=hidden_note))
     used = [ws for ws in visible if _holds_values(ws)]
     if len(used) > 1:
         listed = ", ".join(repr(ws.title) for ws in used[:MAX_LISTED]) + (
             f", ... ({len(used)} in all)" if len(used) > MAX_LISTED else "")
-        fail(f"has {len(used)} visible sheets holding values ({listed}); name the one to read with --sheet, or "
-             f"name it 'proposals' or 'đề án'{hidden_note}")
+        fail(Said("has {n_used} visible sheets holding values ({listed}); name the one to read with --sheet, or "
+                  "name it 'proposals' or 'đề án'{hidden_note}",
+                  n_used=len(used), listed=listed, hidden_note=hidden_note))
     return (used or visible)[0]
 
 
@@ -656,11 +665,13 @@ def _proposals_from_xlsx(raw: bytes, label: str, program: Program, sheet: str | 
         fail("is not a readable .xlsx workbook (the file is damaged, or not a workbook); save it again as .xlsx or "
              "as CSV UTF-8")
     if unpacked > MAX_XLSX_UNPACKED:
-        fail(f"unpacks to {unpacked:,} bytes; a proposals workbook is limited to {MAX_XLSX_UNPACKED:,}")
+        fail(Said("unpacks to {unpacked:,} bytes; a proposals workbook is limited to {max_xlsx_unpacked:,}",
+                  unpacked=unpacked, max_xlsx_unpacked=MAX_XLSX_UNPACKED))
     try:
         book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a damaged or foreign file
-        fail(f"is not a readable .xlsx workbook ({type(exc).__name__}); save it again as .xlsx or as CSV UTF-8")
+        fail(Said("is not a readable .xlsx workbook ({name}); save it again as .xlsx or as CSV UTF-8",
+                  name=type(exc).__name__))
     try:
         chosen = _choose_sheet(book, sheet, fail)
         source = label if len(book.worksheets) == 1 else f"{label} (sheet {chosen.title!r})"
@@ -671,22 +682,26 @@ def _proposals_from_xlsx(raw: bytes, label: str, program: Program, sheet: str | 
         book.close()
     uncomputed = _uncomputed_formulas(raw, chosen.title)
     if uncomputed:
-        raise ProposalsError([Problem(source, where, f"holds a formula ({_shown_formula(formula)}) saved without its "
-                                      "value (by a program that does not compute formulas): open the workbook in "
-                                      "Excel or LibreOffice and save it again, or write the value")
+        raise ProposalsError([Problem(source, where, "holds a formula ({formula}) saved without its value (by a "
+                                                     "program that does not compute formulas): open the workbook "
+                                                     "in Excel or LibreOffice and save it again, or write the value",
+                                                     {"formula": _shown_formula(formula)})
                               for where, formula in uncomputed])
     if not rows:
-        fail(f"the sheet {chosen.title!r} is empty; expected a header row naming the columns and one row per proposal")
+        fail(Said("the sheet {title!r} is empty; expected a header row naming the columns and one row per proposal",
+                  title=chosen.title))
     (header_line, header), data = rows[0], rows[1:]
     in_table = [ref for ref, _, last in merged if last >= header_line]
     if in_table:
         shown = ", ".join(in_table[:MAX_LISTED]) + (f", ... ({len(in_table)} in all)" if len(in_table) > MAX_LISTED
                                                      else "")
-        raise ProposalsError([Problem(source, f"sheet {chosen.title!r}", f"has merged cells in the table: {shown}; a "
-                                      "merged range keeps its value in its first cell only, so the other rows would "
-                                      "read as empty: unmerge them and write the value in every row")])
+        raise ProposalsError([Problem(source, f"sheet {chosen.title!r}", "has merged cells in the table: {shown}; "
+                                                                         "a merged range keeps its value in its "
+                                                                         "first cell only, so the other rows would "
+                                                                         "read as empty: unmerge them and write "
+                                                                         "the value in every row", {"shown": shown})])
     if len(header) > MAX_COLUMNS and header[MAX_COLUMNS].strip():
-        fail(f"has more than {MAX_COLUMNS} columns", f"row {header_line}")
+        fail(Said("has more than {max_columns} columns", max_columns=MAX_COLUMNS), f"row {header_line}")
     width = max(len(header), 1)
     data = [(n, cells + [""] * (width - len(cells))) for n, cells in data]
     return proposals_from_rows(header, data, program, source=source, header_line=header_line, line_word="row")
@@ -730,8 +745,9 @@ def _sheet_rows(chosen: Any, fail: Callable[..., NoReturn]) -> list[tuple[int, l
                                         start=1):
             if number > MAX_XLSX_ROWS:
                 if any(v is not None for v in values):
-                    fail(f"has more than {MAX_XLSX_ROWS:,} rows; a proposals sheet is limited to "
-                         f"{MAX_XLSX_ROWS:,}", f"sheet {chosen.title!r}")
+                    fail(Said("has more than {max_xlsx_rows:,} rows; a proposals sheet is limited to "
+                              "{max_xlsx_rows:,}", max_xlsx_rows=MAX_XLSX_ROWS), Said("sheet {title!r}",
+                              title=chosen.title))
                 continue
             cells = [unicodedata.normalize("NFC", _xlsx_text(v)) for v in values]
             if any(cell.strip() for cell in cells):
@@ -739,5 +755,6 @@ def _sheet_rows(chosen: Any, fail: Callable[..., NoReturn]) -> list[tuple[int, l
     except ProposalsError:
         raise
     except Exception as exc:  # a damaged sheet
-        fail(f"the sheet {chosen.title!r} cannot be read ({type(exc).__name__}); save the workbook again")
+        fail(Said("the sheet {title!r} cannot be read ({name}); save the workbook again",
+                  title=chosen.title, name=type(exc).__name__))
     return rows

@@ -134,10 +134,12 @@ def read_year(c: Collector, key: object, where: str, years: tuple[int, ...], ext
     if isinstance(key, str) and key.strip().isascii() and key.strip().isdigit() and len(key.strip()) <= 4:
         year = int(key)
     if year is None:
-        c.error(where, f"expected a year ({years[0]}–{years[-1]}) or {extra}, got {describe(key)}")
+        c.error(where, "expected a year ({first_year}–{last_year}) or {extra}, got {key}", first_year=years[0],
+                       last_year=years[-1], extra=extra, key=describe(key))
         return None
     if year not in years:
-        c.error(where, f"year {year} lies outside the program period {years[0]}–{years[-1]}")
+        c.error(where, "year {year} lies outside the program period {first_year}–{last_year}", year=year,
+                       first_year=years[0], last_year=years[-1])
         return None
     return year
 
@@ -147,11 +149,11 @@ def money_change(c: Collector, value: object, where: str, old: Fraction) -> Frac
     if isinstance(value, str):
         pct = parse_percent(value)
         if pct is None:
-            c.error(where, f'expected a number or a percentage like "-30%", got {describe(value)}'
-                           f"{number_hint(value)}")
+            c.error(where, 'expected a number or a percentage like "-30%", got {value}{hint}', value=describe(value),
+                           hint=number_hint(value))
             return None
         if pct < -1:
-            c.error(where, f"a cut of more than 100% leaves a negative amount ({value})")
+            c.error(where, "a cut of more than 100% leaves a negative amount ({value})", value=value)
             return None
         return old * (1 + pct)
     return c.money(value, where)
@@ -234,8 +236,8 @@ def task_section(d: DraftView, c: Collector, data: object, where: str) -> dict[s
     for key, value in section.items():
         tid = str(key)
         if tid not in known:
-            c.error(join(where, key), f"unknown task id {tid!r}; the program's tasks are "
-                                      f"{', '.join(d.program.task_ids)}")
+            c.error(join(where, key), "unknown task id {tid!r}; the program's tasks are {task_ids}", tid=tid,
+                                      task_ids=', '.join(d.program.task_ids))
             continue
         out[tid] = value
     return out
@@ -332,7 +334,8 @@ class Choice(Key):
 
     def apply(self, d: DraftView, c: Collector, data: object, where: str, source: str) -> None:
         if not isinstance(data, str) or data not in self.options:
-            c.error(where, f"expected one of {', '.join(self.options)}, got {describe(data)}")
+            c.error(where, "expected one of {options}, got {data}", options=', '.join(self.options),
+                           data=describe(data))
             return
         d.log(self.name, self._value(d), data, source)
         d.values[self.name] = data
@@ -379,8 +382,8 @@ class SourceMoney(Key):
                 named = {s.id: s.kind for s in program.funding_sources}
                 hint = (f"; the {named[sid]} source {sid!r} is changed with "
                         f"{'budget' if named[sid] == 'local' else 'cofunding'}") if sid in named else ""
-                c.error(sw, f"unknown state source {sid!r}; the program's other state sources are "
-                            f"{', '.join(current) or '(none)'}{hint}")
+                c.error(sw, "unknown state source {sid!r}; the program's other state sources are {value}{hint}",
+                            sid=sid, value=', '.join(current) or '(none)', hint=hint)
                 continue
             years = c.mapping(value, sw)
             if years is None:

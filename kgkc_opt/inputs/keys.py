@@ -27,6 +27,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import cast
 
+from kgkc_opt.errors import Bilingual, Said
 from kgkc_opt.inputs.changes import Change, exact_value, fmt_percent, fmt_value
 from kgkc_opt.inputs.costs import ABOVE_CAP, Escalation, describe_escalation, escalated_costs
 from kgkc_opt.inputs.effects import (
@@ -114,7 +115,7 @@ class NewTasks(Key):
             if task is None:
                 continue
             if task.id in program.task_ids or task.id in [t.id for t in added]:
-                c.error(f"{where}[{task.id}].id", f"task {task.id!r} already exists")
+                c.error(f"{where}[{task.id}].id", "task {task_id!r} already exists", task_id=task.id)
                 continue
             if task.support_rule not in program.support_rules:
                 continue  # parse_task has reported the unknown rule
@@ -149,13 +150,13 @@ class SupportShare(Key):
                 continue
             task = d.program.task(tid)
             if task.cost.total == 0:
-                c.error(kw, f"task {tid} has no cost to share")
+                c.error(kw, "task {tid} has no cost to share", tid=tid)
                 continue
             new_state = task.cost.total * share
             if new_state < task.cost.state - task.cost.local:
-                c.error(kw, f"a state share of {fmt_percent(share)} for {tid} is less than its other state sources "
-                            f"already pay ({fmt_value(task.cost.state - task.cost.local)} million VND); the local "
-                            "budget's part cannot be negative")
+                c.error(kw, "a state share of {share} for {tid} is less than its other state sources already pay "
+                            "({state} million VND); the local budget's part cannot be negative",
+                            share=fmt_percent(share), tid=tid, state=fmt_value(task.cost.state - task.cost.local))
                 continue
             if check_rule(c, kw, task, d.program, new_state / task.quantity, share):
                 d.log(f"{self.name}.{tid}", fmt_percent(task.cost.state / task.cost.total), fmt_percent(share),
@@ -177,15 +178,18 @@ def check_rule(c: Collector, where: str, task: Task, program: Program, state_per
                share: Fraction) -> bool:
     """Reject state support above the legal caps of the task's support rule, citing the rule."""
     rule = program.support_rules[task.support_rule]
-    cite = f"support rule {rule.id}: {rule.citation}"
+    cite = Said("support rule {rule}: {citation}", rule=rule.id, citation=rule.citation)
     ok = True
     if share > rule.max_state_share:
-        c.error(where, f"a state share of {fmt_percent(share)} for {task.id} exceeds the legal maximum of "
-                       f"{fmt_percent(rule.max_state_share)} ({cite})")
+        c.error(where, "a state share of {share} for {task_id} exceeds the legal maximum of {max_state_share} "
+                       "({cite})", share=fmt_percent(share), task_id=task.id,
+                       max_state_share=fmt_percent(rule.max_state_share), cite=cite)
         ok = False
     if rule.max_state_per_unit is not None and state_per_unit > rule.max_state_per_unit:
-        c.error(where, f"state support of {fmt_value(state_per_unit)} million VND per {task.unit.en} for "
-                       f"{task.id} exceeds the legal cap of {fmt_value(rule.max_state_per_unit)} ({cite})")
+        c.error(where, "state support of {state_per_unit} million VND per {unit} for {task_id} exceeds the legal "
+                       "cap of {max_state_per_unit} ({cite})", state_per_unit=fmt_value(state_per_unit),
+                       unit=Bilingual(task.unit.en, task.unit.vi.lower()), task_id=task.id,
+                       max_state_per_unit=fmt_value(rule.max_state_per_unit), cite=cite)
         ok = False
     return ok
 
@@ -231,11 +235,14 @@ def _parse_escalation(c: Collector, data: object, where: str, program: Program) 
     if isinstance(rate_value, str):
         rate = parse_percent(rate_value)
         if rate is None:
-            c.error(join(where, "rate"), f'expected a percentage like "5%", got {describe(rate_value)}')
+            c.error(join(where, "rate"), 'expected a percentage like "5%", got {rate_value}',
+                                         rate_value=describe(rate_value))
     elif rate_value is not None:
-        c.error(join(where, "rate"), f'expected a percentage like "5%", got {describe(rate_value)}')
+        c.error(join(where, "rate"), 'expected a percentage like "5%", got {rate_value}',
+                                     rate_value=describe(rate_value))
     if rate is not None and not -Fraction(1, 2) <= rate <= 1:
-        c.error(join(where, "rate"), f"expected between -50% and 100% a year, got {rate_value}")
+        c.error(join(where, "rate"), "expected between -50% and 100% a year, got {rate_value}",
+                                     rate_value=rate_value)
         rate = None
     base = c.integer(d.get("base_year", program.period[0]), join(where, "base_year"),
                      minimum=program.period[0], maximum=program.period[1])
@@ -243,15 +250,17 @@ def _parse_escalation(c: Collector, data: object, where: str, program: Program) 
     tasks: tuple[str, ...] | None = None
     if tasks_value != "all":
         if not isinstance(tasks_value, list):
-            c.error(join(where, "tasks"), f"expected 'all' or a list of task ids, got {describe(tasks_value)}")
+            c.error(join(where, "tasks"), "expected 'all' or a list of task ids, got {tasks_value}",
+                                          tasks_value=describe(tasks_value))
         else:
             bad = [str(t) for t in tasks_value if str(t) not in program.task_ids]
             if bad:
-                c.error(join(where, "tasks"), f"unknown task id(s): {', '.join(bad)}")
+                c.error(join(where, "tasks"), "unknown task id(s): {bad}", bad=', '.join(bad))
             tasks = tuple(str(t) for t in tasks_value)
     above = d.get("above_cap", "reject")
     if above not in ABOVE_CAP:
-        c.error(join(where, "above_cap"), f"expected one of {', '.join(ABOVE_CAP)}, got {describe(above)}")
+        c.error(join(where, "above_cap"), "expected one of {above_cap}, got {above}", above_cap=', '.join(ABOVE_CAP),
+                                          above=describe(above))
         return None
     if rate is None or base is None:
         return None
@@ -292,7 +301,8 @@ class GroupCaps(Key):
         for key, value in section.items():
             gid, gw = str(key), join(where, key)
             if gid not in groups:
-                c.error(gw, f"unknown group {gid!r}; the program's groups are {', '.join(groups)}")
+                c.error(gw, "unknown group {gid!r}; the program's groups are {groups}", gid=gid,
+                            groups=', '.join(groups))
                 continue
             current = caps.get(gid, {})
             entries: list[tuple[tuple[int, ...], object, str]] = []
@@ -332,15 +342,15 @@ class GroupCaps(Key):
             pct = parse_percent(value)
             if pct is None:
                 c.error(where, 'expected an amount in million VND, a percentage of the cap in force like "-10%", '
-                               f"or none, got {describe(value)}{number_hint(value)}")
+                               "or none, got {value}{hint}", value=describe(value), hint=number_hint(value))
                 return False, None
             if old is None:
-                c.error(where, f"a percentage changes the cap in force, and group {gid} has no cap in {year}: "
-                               "write an amount in million VND (the program sets no spending per group and year "
-                               "to take a percentage of)")
+                c.error(where, "a percentage changes the cap in force, and group {gid} has no cap in {year}: write "
+                               "an amount in million VND (the program sets no spending per group and year to take "
+                               "a percentage of)", gid=gid, year=year)
                 return False, None
             if pct < -1:
-                c.error(where, f"a cut of more than 100% leaves a negative amount ({value})")
+                c.error(where, "a cut of more than 100% leaves a negative amount ({value})", value=value)
                 return False, None
             return True, old * (1 + pct)
         amount = c.money(value, where)
@@ -372,9 +382,10 @@ class GroupCaps(Key):
                     short = True
                     detail = ", ".join(f"{t.id}: {n} × {fmt_value(cost)}" for t, n, cost in here)
                     c.error(f"{self.name}.{gid}.{y}",
-                            f"the cap of {fmt_value(cap[y])} million VND on group {gid} in {y} is below the "
-                            f"{fmt_value(need)} that the floors of its tasks need in that year ({detail}, which can "
-                            "only be delivered then); raise the cap or lower the floors")
+                            "the cap of {cap} million VND on group {gid} in {y} is below the {need} that the "
+                            "floors of its tasks need in that year ({detail}, which can only be delivered then); "
+                            "raise the cap or lower the floors", cap=fmt_value(cap[y]), gid=gid, y=y,
+                            need=fmt_value(need), detail=detail)
             inside = [(t, n, min(scn.unit_costs(t, y)[0] for y in ys), ys) for t, n, ys in needs
                       if set(ys) <= set(capped)]
             if short or not inside:
@@ -385,9 +396,10 @@ class GroupCaps(Key):
             if need > total:
                 detail = ", ".join(f"{t.id}: {n} × {fmt_value(cost)}" for t, n, cost, _ in inside)
                 c.error(f"{self.name}.{gid}",
-                        f"the caps on group {gid} add up to {fmt_value(total)} million VND over "
-                        f"{', '.join(map(str, span))}, below the {fmt_value(need)} that the floors of its tasks "
-                        f"need in those years at the least ({detail}); raise the caps or lower the floors")
+                        "the caps on group {gid} add up to {total} million VND over {str}, below the {need} that "
+                        "the floors of its tasks need in those years at the least ({detail}); raise the caps or "
+                        "lower the floors", gid=gid, total=fmt_value(total), str=', '.join(map(str, span)),
+                        need=fmt_value(need), detail=detail)
 
     def example(self, program: Program) -> object:
         most = max((b.state for b in program.annual_budget.values()), default=Fraction(0))
@@ -429,11 +441,13 @@ def _escalation_within_caps(scn: ScenarioView, c: Collector) -> None:
             local, _ = escalated_costs(task, y, esc, scn.program)
             state = local + task.unit_state - task.unit_local
             if rule.max_state_per_unit is not None and state > rule.max_state_per_unit:
-                c.error("escalation", f"{task.id} in {y}: escalated state support of {fmt_value(state)} million VND "
-                                      f"per {task.unit.en} exceeds the legal cap of "
-                                      f"{fmt_value(rule.max_state_per_unit)} (support rule {rule.id}: "
-                                      f"{rule.citation}); set above_cap: hold_at_cap to keep the state's support "
-                                      "at the cap and let the enterprise pay the rest")
+                c.error("escalation", "{task_id} in {y}: escalated state support of {state} million VND per {unit} "
+                                      "exceeds the legal cap of {max_state_per_unit} (support rule {rule_id}: "
+                                      "{citation}); set above_cap: hold_at_cap to keep the state's support at the "
+                                      "cap and let the enterprise pay the rest", task_id=task.id, y=y,
+                                      state=fmt_value(state), unit=Bilingual(task.unit.en, task.unit.vi.lower()),
+                                      max_state_per_unit=fmt_value(rule.max_state_per_unit), rule_id=rule.id,
+                                      citation=rule.citation)
                 break
 
 
@@ -441,8 +455,8 @@ def _floors_within_targets(scn: ScenarioView, c: Collector) -> None:
     targets = TARGETS.values(scn)
     for tid, floor in FLOORS.values(scn).items():
         if floor > targets[tid]:
-            c.error(f"floors.{tid}", f"floor {floor} is above the target {targets[tid]}; raise the "
-                                     "target or lower the floor")
+            c.error(f"floors.{tid}", "floor {floor} is above the target {target}; raise the target or lower the floor",
+                                     floor=floor, target=targets[tid])
 
 
 # ---- the keys ------------------------------------------------------------------------------------

@@ -47,16 +47,18 @@ def approvals_from_text(text: str, source: str) -> dict[str, Fraction]:
             problems.append(Problem(source, f"line {line}", "proposal_id is empty"))
             continue
         if pid in out:
-            problems.append(Problem(source, f"line {line}", f"{pid} is listed twice"))
+            problems.append(Problem(source, f"line {line}", "{pid} is listed twice", {"pid": pid}))
             continue
         amount = exact_number(written)  # checked before any Fraction is built (1e-999999999 is refused)
         if isinstance(amount, str):
-            problems.append(Problem(source, f"line {line}", f"approved {written!r} of {pid}: expected an amount "
-                                    "in million VND such as 150.5"))
+            problems.append(Problem(source, f"line {line}", "approved {written!r} of {pid}: expected an amount in "
+                                                            "million VND such as 150.5", {"written": written,
+                                                            "pid": pid}))
             continue
         if amount < 0 or amount > MOST or (amount * 10**6).denominator != 1:
-            problems.append(Problem(source, f"line {line}", f"approved {written!r} of {pid}: expected an amount "
-                                    f"from 0 to {MOST} million VND, to the đồng"))
+            problems.append(Problem(source, f"line {line}", "approved {written!r} of {pid}: expected an amount "
+                                                            "from 0 to {most} million VND, to the đồng",
+                                                            {"written": written, "pid": pid, "most": MOST}))
             continue
         out[pid] = amount
     if problems:

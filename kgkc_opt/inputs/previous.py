@@ -44,16 +44,19 @@ def previous_from_text(text: str, source: str) -> dict[str, str]:
     try:
         rows = list(reader)
     except csv.Error as exc:  # a field beyond the csv module's limit (131,072 characters), a NUL...
-        raise InputError([Problem(source, f"line {reader.line_num}", f"is not a valid selection.csv ({exc}); expected "
-                                  "the selection.csv of an earlier 'kgkc-opt annual --out'")]) from None
+        raise InputError([Problem(source, f"line {reader.line_num}", "is not a valid selection.csv ({exc}); "
+                                                                     "expected the selection.csv of an earlier "
+                                                                     "'kgkc-opt annual --out'",
+                                  {"exc": exc})]) from None
     if not rows or not any(cell.strip() for cell in rows[0]):
         raise InputError([Problem(source, "", "is empty; expected the selection.csv of an earlier "
                                   "'kgkc-opt annual --out' (columns proposal_id and status)")])
     header = [cell.strip().lstrip("\ufeff") for cell in rows[0]]
     missing = [name for name in ("proposal_id", "status") if name not in header]
     if missing:
-        raise InputError([Problem(source, "line 1", f"has no column {' or '.join(missing)}; expected the "
-                                  "selection.csv of an earlier 'kgkc-opt annual --out'")])
+        raise InputError([Problem(source, "line 1", "has no column {missing}; expected the selection.csv of an "
+                                                    "earlier 'kgkc-opt annual --out'",
+                                                    {"missing": ' or '.join(missing)})])
     at_id, at_status = header.index("proposal_id"), header.index("status")
     problems: list[Problem] = []
     out: dict[str, str] = {}
@@ -67,12 +70,13 @@ def previous_from_text(text: str, source: str) -> dict[str, str]:
             problems.append(Problem(source, f"line {line}", "proposal_id is empty"))
             continue
         if status not in STATUSES:
-            problems.append(Problem(source, f"line {line}", f"status {status!r} of {pid}: expected one of "
-                                    f"{', '.join(STATUSES)}"))
+            problems.append(Problem(source, f"line {line}", "status {status!r} of {pid}: expected one of {statuses}",
+                                                            {"status": status, "pid": pid,
+                                                            "statuses": ', '.join(STATUSES)}))
         key = pid.casefold()
         if key in first_line:
-            problems.append(Problem(source, f"line {line}", f"{pid} is listed again (first at line "
-                                    f"{first_line[key]})"))
+            problems.append(Problem(source, f"line {line}", "{pid} is listed again (first at line {first_line})",
+                                                            {"pid": pid, "first_line": first_line[key]}))
             continue
         first_line[key] = line
         out[pid] = status
@@ -106,9 +110,10 @@ def load_previous(path: str | Path, *, record: list[InputFile] | None = None,
     if year is not None and summary.is_file():
         before = recorded_year(read_text(summary), str(summary))
         if before != year:
-            raise InputError([Problem(label, "", f"is the selection of {before} (its {SUMMARY} says so), not of "
-                                      f"{year}, the year selected for: --previous takes an earlier selection of the "
-                                      "same year")])
+            raise InputError([Problem(label, "", "is the selection of {before} (its {summary} says so), not of "
+                                                 "{year}, the year selected for: --previous takes an earlier "
+                                                 "selection of the same year", {"before": before, "summary": SUMMARY,
+                                                 "year": year})])
     return label, statuses
 
 

@@ -336,7 +336,7 @@ def parse_years(
         assert match is not None
         first, last = int(match.group(1)), int(match.group(2))
         if first > last:
-            c.error(where, f"the range {value!r} ends before it starts")
+            c.error(where, "the range {value!r} ends before it starts", value=value)
             return None
         years = list(range(first, last + 1))
     elif isinstance(value, str) and YEAR_TEXT_RE.match(value):
@@ -348,19 +348,20 @@ def parse_years(
             if isinstance(item, int) and not isinstance(item, bool):
                 years.append(item)
             else:
-                c.error(f"{where}[{i}]", f"expected a year, got {item!r}")
+                c.error(f"{where}[{i}]", "expected a year, got {item!r}", item=item)
                 return None
         if len(set(years)) != len(years):
-            c.error(where, f"a year is listed twice: {value!r}")
+            c.error(where, "a year is listed twice: {value!r}", value=value)
             return None
     else:
-        c.error(where, f"{expected}, got {value!r}")
+        c.error(where, "{expected}, got {value!r}", expected=expected, value=value)
         return None
     outside = [y for y in years if not start <= y <= end]
     if outside:
         c.error(
             where,
-            f"years {', '.join(map(show_number, outside))} lie outside the program period {start}–{end}",
+            "years {show_number} lie outside the program period {start}–{end}",
+            show_number=', '.join(map(show_number, outside)), start=start, end=end,
         )
         return None
     return tuple(sorted(years)), annual
@@ -400,16 +401,17 @@ def _cost(c: Collector, value: Any, where: str,
     ok = True
     for key, part, name in parts:
         if part > total:
-            c.error(join(where, key), f"the {name} amount {million_text(part)} is above the total "
-                                      f"{million_text(total)}; the total is the sum of the sources, so none is "
-                                      "above it")
+            c.error(join(where, key), "the {name} amount {part} is above the total {total}; the total is the sum "
+                                      "of the sources, so none is above it", name=name, part=million_text(part),
+                                      total=million_text(total))
             ok = False
     if ok and state > total:  # each state source within the total, together above it
         paying = [(key, part) for (key, part, _), s in zip(parts, sources, strict=True) if s.kind != "enterprise"]
         terms = " + ".join(f"{key} {million_text(part)}" for key, part in paying if part)
-        c.error(where, f"the state sources together ({terms} = {million_text(state)}) are above the total "
-                       f"{million_text(total)}: the co-funding (the total less the state sources) would be "
-                       f"{million_text(total - state)}; the state sources together are at most the total")
+        c.error(where, "the state sources together ({terms} = {state}) are above the total {total}: the co-funding "
+                       "(the total less the state sources) would be {total_2}; the state sources together are at "
+                       "most the total", terms=terms, state=million_text(state), total=million_text(total),
+                       total_2=million_text(total - state))
         ok = False
     return Cost(total=total, state=state, other=other, extra=tuple(extra)) if ok else None
 
@@ -423,7 +425,7 @@ def _quantity(c: Collector, value: Any, where: str) -> tuple[int, int | None] | 
         if low is None or high is None:
             return None
         if low > high:
-            c.error(where, f"the range's minimum {low} is above its maximum {high}")
+            c.error(where, "the range's minimum {low} is above its maximum {high}", low=low, high=high)
             return None
         return high, (low if low < high else None)
     n = c.integer(value, where, minimum=1)
@@ -434,7 +436,7 @@ def _funding_sources(c: Collector, value: Any) -> tuple[FundingSource, ...]:
     """The ``funding_sources`` list: ids, names, kinds; exactly one ``local`` and one
     ``enterprise`` source (their columns are the budget and co-funding of every model)."""
     if not isinstance(value, list) or not value:
-        c.error("funding_sources", f"expected a non-empty list of sources, got {describe(value)}")
+        c.error("funding_sources", "expected a non-empty list of sources, got {value}", value=describe(value))
         return DEFAULT_SOURCES
     out: list[FundingSource] = []
     complete = True
@@ -449,21 +451,24 @@ def _funding_sources(c: Collector, value: Any) -> tuple[FundingSource, ...]:
         name = _text(c, c.required(sd, "name", where), join(where, "name"))
         kind = sd.get("kind")
         if kind not in SOURCE_KINDS:
-            c.error(join(where, "kind"), f"expected one of {', '.join(SOURCE_KINDS)}, got {kind!r}")
+            c.error(join(where, "kind"), "expected one of {source_kinds}, got {kind!r}",
+                                         source_kinds=', '.join(SOURCE_KINDS), kind=kind)
             complete, kind = False, "state"  # kept under its id: its columns are not also reported as unknown
         if sid is not None and (not re.match(r"^[a-z][a-z0-9_]*$", sid) or sid == "total"):
-            c.error(join(where, "id"), f"expected a lower-case name like 'national' (not 'total'), got {sid!r}")
+            c.error(join(where, "id"), "expected a lower-case name like 'national' (not 'total'), got {sid!r}",
+                                       sid=sid)
             complete = False
             continue
         if sid and any(s.id == sid for s in out):
-            c.error(join(where, "id"), f"source {sid!r} is listed twice")
+            c.error(join(where, "id"), "source {sid!r} is listed twice", sid=sid)
             continue
         if sid:
             out.append(FundingSource(sid, name or Text(sid, sid), str(kind), str(sd.get("source", ""))))
     for kind in ("local", "enterprise"):
         count = sum(s.kind == kind for s in out)
         if count != 1 and complete:
-            c.error("funding_sources", f"expected exactly one source of kind {kind!r}, got {count}")
+            c.error("funding_sources", "expected exactly one source of kind {kind!r}, got {count}", kind=kind,
+                                       count=count)
     return tuple(out) if out else DEFAULT_SOURCES
 
 
@@ -486,18 +491,19 @@ def parse_task(
     raw_id = c.required(td, "id", where)
     tid = c.text(raw_id, join(where, "id"))
     if tid is not None and isinstance(raw_id, int | float):
-        c.error(join(where, "id"), f"the id {written(raw_id)} is written as a number, and YAML reads numbers: "
-                                   f"2.10 becomes 2.1 (the same id as 2.1) and 010 becomes 8; quote the id: "
-                                   f"id: '{written(raw_id)}'")
+        c.error(join(where, "id"), "the id {raw_id} is written as a number, and YAML reads numbers: 2.10 becomes "
+                                   "2.1 (the same id as 2.1) and 010 becomes 8; quote the id: id: '{raw_id}'",
+                                   raw_id=written(raw_id))
         tid = None
     elif tid is not None:
         if not TASK_ID_RE.match(tid):
-            c.error(join(where, "id"), f"expected an id like 'II.2', got {tid!r}")
+            c.error(join(where, "id"), "expected an id like 'II.2', got {tid!r}", tid=tid)
         where = f"{where.split('[')[0]}[{tid}]"
     c.known_keys(td, where, TASK_KEYS)
     group = c.text(c.required(td, "group", where), join(where, "group"))
     if group is not None and groups and group not in {g.id for g in groups}:
-        c.error(join(where, "group"), f"unknown group {group!r}; groups are {', '.join(g.id for g in groups)}")
+        c.error(join(where, "group"), "unknown group {group!r}; groups are {groups}", group=group,
+                                      groups=', '.join(g.id for g in groups))
     name = _text(c, c.required(td, "name", where), join(where, "name"))
     short_name = _text(c, td["short_name"], join(where, "short_name")) if "short_name" in td else None
     unit = _text(c, c.required(td, "unit", where), join(where, "unit"))
@@ -511,7 +517,7 @@ def parse_task(
         # (a rule that is declared but itself wrong has its own problem reported)
         c.error(
             join(where, "support_rule"),
-            f"unknown support rule {rule!r}; rules are {', '.join(rules) or '(none)'}",
+            "unknown support rule {rule!r}; rules are {value}", rule=rule, value=', '.join(rules) or '(none)',
         )
     printed = {
         key.removesuffix("_as_printed"): str(td[key])
@@ -552,10 +558,10 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     c.known_keys(doc, "", allowed)
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
-        c.error("format", f"expected {FORMAT!r}, got {fmt!r}")
+        c.error("format", "expected {format!r}, got {fmt!r}", format=FORMAT, fmt=fmt)
     money_unit = doc.get("money_unit", "million VND")
     if money_unit != "million VND":
-        c.error("money_unit", f"expected 'million VND' (triệu đồng), got {money_unit!r}")
+        c.error("money_unit", "expected 'million VND' (triệu đồng), got {money_unit!r}", money_unit=money_unit)
     program_id = c.text(c.required(doc, "id", ""), "id") or "?"
     title = _text(c, c.required(doc, "title", ""), "title")
     province = c.text(doc.get("province", ""), "province", allow_empty=True) or ""
@@ -569,9 +575,9 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         end = c.integer(c.required(pdata, "end", "period"), "period.end", minimum=1900, maximum=2200)
         if start is not None and end is not None:
             if end < start:
-                c.error("period", f"ends ({end}) before it starts ({start})")
+                c.error("period", "ends ({end}) before it starts ({start})", end=end, start=start)
             elif end - start > 20:
-                c.error("period", f"spans {end - start + 1} years; at most 21 are supported")
+                c.error("period", "spans {end} years; at most 21 are supported", end=end - start + 1)
             else:
                 period = (start, end)
 
@@ -613,11 +619,12 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                 if year is None:
                     continue
                 if year in listed:
-                    c.error(where, f"year {year} is listed twice")
+                    c.error(where, "year {year} is listed twice", year=year)
                     continue
                 listed.add(year)
                 if period and not period[0] <= year <= period[1]:
-                    c.error(where, f"year {year} lies outside the program period {period[0]}–{period[1]}")
+                    c.error(where, "year {year} lies outside the program period {first_period}–{period}", year=year,
+                                   first_period=period[0], period=period[1])
                     continue
                 cost = _cost(c, row, where, sources)
                 if cost is not None:
@@ -627,7 +634,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                 if missing:
                     c.error(
                         "annual_budget.years",
-                        f"no budget for {', '.join(map(str, missing))}; every year of the period needs one",
+                        "no budget for {str}; every year of the period needs one", str=', '.join(map(str, missing)),
                     )
         if "stated_total" in adata:
             annual_total = _cost(c, adata["stated_total"], "annual_budget.stated_total", sources)
@@ -659,7 +666,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         short = _text(c, gd["short_name"], join(where, "short_name")) if "short_name" in gd else None
         if gid and name:
             if any(x.id == gid for x in groups):
-                c.error(join(where, "id"), f"group {gid!r} is listed twice")
+                c.error(join(where, "id"), "group {gid!r} is listed twice", gid=gid)
             groups.append(Group(gid, name, str(gd.get("source", f"group {gid}")), short))
 
     tasks: list[Task] = []
@@ -675,7 +682,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         if task is None:
             continue
         if any(x.id == task.id for x in tasks):
-            c.error(f"tasks[{task.id}].id", f"task {task.id!r} is listed twice")
+            c.error(f"tasks[{task.id}].id", "task {task_id!r} is listed twice", task_id=task.id)
             continue
         tasks.append(task)
 
@@ -686,7 +693,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     }
     tgdata = doc.get("targets", []) or []
     if not isinstance(tgdata, list):
-        c.error("targets", f"expected a list of targets, got {describe(tgdata)}")
+        c.error("targets", "expected a list of targets, got {tgdata}", tgdata=describe(tgdata))
         tgdata = []
     for i, t in enumerate(tgdata):
         where = f"targets[{i}]"
@@ -699,10 +706,11 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         target_range = _quantity(c, c.required(td, "quantity", where), join(where, "quantity"))
         quantity, target_min = target_range if target_range is not None else (None, None)
         if tid is not None and any(x.id == tid for x in targets):
-            c.error(join(where, "id"), f"target {tid!r} is listed twice")
+            c.error(join(where, "id"), "target {tid!r} is listed twice", tid=tid)
         qualifier = td.get("qualifier", "exact")
         if qualifier not in QUALIFIERS:
-            c.error(join(where, "qualifier"), f"expected one of {', '.join(QUALIFIERS)}, got {qualifier!r}")
+            c.error(join(where, "qualifier"), "expected one of {qualifiers}, got {qualifier!r}",
+                                              qualifiers=', '.join(QUALIFIERS), qualifier=qualifier)
         task_list = td.get("tasks", [])
         if not isinstance(task_list, list) or not task_list:
             c.error(join(where, "tasks"), "expected a non-empty list of task ids")
@@ -710,10 +718,10 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         known = {x.id for x in tasks} | declared
         for tk in task_list:
             if str(tk) not in known:
-                c.error(join(where, "tasks"), f"unknown task id {tk!r}")
+                c.error(join(where, "tasks"), "unknown task id {tk!r}", tk=tk)
         repeated = sorted({str(x) for x in task_list if [str(y) for y in task_list].count(str(x)) > 1})
         if repeated:
-            c.error(join(where, "tasks"), f"task id(s) listed twice: {', '.join(repeated)}")
+            c.error(join(where, "tasks"), "task id(s) listed twice: {repeated}", repeated=', '.join(repeated))
         if tid and text and quantity is not None:
             targets.append(
                 Target(tid, str(td.get("source", tid)), text, quantity, str(qualifier),
@@ -724,7 +732,7 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     notes: list[SourceNote] = []
     ndata = doc.get("source_notes", []) or []
     if not isinstance(ndata, list):
-        c.error("source_notes", f"expected a list of notes, got {describe(ndata)}")
+        c.error("source_notes", "expected a list of notes, got {ndata}", ndata=describe(ndata))
         ndata = []
     for i, n in enumerate(ndata):
         where = f"source_notes[{i}]"
@@ -735,7 +743,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         note_texts = _text(c, c.required(nd, "text", where), join(where, "text"))
         severity = nd.get("severity", "info")
         if severity not in NOTE_SEVERITIES:
-            c.error(join(where, "severity"), f"expected one of {', '.join(NOTE_SEVERITIES)}, got {severity!r}")
+            c.error(join(where, "severity"), "expected one of {note_severities}, got {severity!r}",
+                                             note_severities=', '.join(NOTE_SEVERITIES), severity=severity)
             continue
         if note_texts:
             notes.append(SourceNote(str(nd.get("source", "")), note_texts.en, str(severity), note_texts))
@@ -755,7 +764,8 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         rid = c.text(c.required(rd, "id", where), join(where, "id"))
         op = rd.get("relation")
         if op not in RELATION_OPS:
-            c.error(join(where, "relation"), f"expected one of {', '.join(RELATION_OPS)}, got {op!r}")
+            c.error(join(where, "relation"), "expected one of {relation_ops}, got {op!r}",
+                                             relation_ops=', '.join(RELATION_OPS), op=op)
         sides: list[tuple[str, ...]] = []
         for side in ("left", "right"):
             ids = rd.get(side)
@@ -765,14 +775,14 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                 continue
             bad = [str(x) for x in ids if str(x) not in known_ids]
             if bad:
-                c.error(join(where, side), f"unknown task id(s): {', '.join(bad)}")
+                c.error(join(where, side), "unknown task id(s): {bad}", bad=', '.join(bad))
             twice = sorted({str(x) for x in ids if [str(y) for y in ids].count(str(x)) > 1})
             if twice:
-                c.error(join(where, side), f"task id(s) listed twice: {', '.join(twice)}")
+                c.error(join(where, side), "task id(s) listed twice: {twice}", twice=', '.join(twice))
             sides.append(tuple(str(x) for x in ids))
         text = _text(c, c.required(rd, "text", where), join(where, "text"))
         if rid is not None and any(x.id == rid for x in relations):
-            c.error(join(where, "id"), f"relation {rid!r} is listed twice")
+            c.error(join(where, "id"), "relation {rid!r} is listed twice", rid=rid)
         parsed = {t.id for t in tasks}
         if rid and op in RELATION_OPS and all(sides) and text and all(x in parsed for x in (*sides[0], *sides[1])):
             enforce = bool(c.boolean(rd.get("enforce", False), join(where, "enforce")))

@@ -752,7 +752,11 @@ def program_document_from_xlsx(raw: bytes, label: str, *, lang: str = "vi") -> t
     try:
         program = program_from_dict(doc, source=label)
     except ProgramError as exc:
-        located = [Problem(p.source, reader.locate(p.where), _message(p.message, lang)) for p in exc.problems]
+        # each at its sheet and cell; its message kept as template and values, worded in the run's language
+        located = [Problem(p.source, reader.locate(p.where), _message(p.message, lang))
+                   if lang == "vi" and p.message in _VIETNAMESE else Problem(p.source, reader.locate(p.where),
+                                                                            p.template, p.values)
+                   for p in exc.problems]
         raise ProgramError(_in_sheet_order([*reader.problems, *located])) from None
     if reader.problems:
         raise ProgramError(_in_sheet_order(reader.problems))

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.errors import ProposalsError
+from kgkc_opt.errors import Place, ProposalsError, Said
 from kgkc_opt.inputs.actuals import visible
 from kgkc_opt.inputs.eligibility import (
     FLAG_FIELDS,
@@ -173,7 +173,7 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)
 _VN_NUMBER = re.compile(r"^[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]+)?$")
 _NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 _NOT_FINITE = frozenset({"nan", "inf", "infinity"})
-_HINT_DECIMAL_COMMA = "; in a ','-separated file a value holding ',' (a decimal comma, a title) must be quoted"
+_HINT_DECIMAL_COMMA = Said("; in a ','-separated file a value holding ',' (a decimal comma, a title) must be quoted")
 
 
 def fold(text: str) -> str:
@@ -205,18 +205,19 @@ def _names(name: str) -> str:
     others: dict[str, str] = {}
     for alias in COLUMNS[name]:
         others.setdefault(fold(alias), alias)
-    return f"{name} (or {', '.join(repr(a) for a in others.values())})"
+    return Said("{name} (or {aliases})", name=name, aliases=", ".join(repr(a) for a in others.values()))
 
 
 def _known_columns() -> str:
-    return (f"the columns are {', '.join(REQUIRED)} (required) and {', '.join(OPTIONAL)} (optional), or their "
-            "Vietnamese names")
+    return Said("the columns are {required} (required) and {optional} (optional), or their Vietnamese names",
+                required=", ".join(REQUIRED), optional=", ".join(OPTIONAL))
 
 
 def _in_dong(amount: Fraction) -> str:
     if amount < 10**6:
         return ""
-    return f": if {million_text(amount)} is in đồng, write {million_text(amount / 10**6).replace(',', '')}"
+    return Said(": if {amount} is in đồng, write {million}", amount=million_text(amount),
+                million=million_text(amount / 10**6).replace(",", ""))
 
 
 def _shown(text: str) -> str:
@@ -239,35 +240,37 @@ class _Table:
         names = [column_name(cell) if cell else None for cell in written]
         self.ok = sum(name in names for name in REQUIRED) * 2 >= len(REQUIRED)
         if not self.ok:
-            c.error(where, f"expected a header row naming the columns, got {_shown(','.join(written))}; "
-                           f"{_known_columns()}")
+            c.error(where, "expected a header row naming the columns, got {written}; {known_columns}",
+                           written=_shown(','.join(written)), known_columns=_known_columns())
             return
         for i, (cell, name) in enumerate(zip(written, names, strict=True)):
             if not cell:
                 if any(i < len(r) and r[i].strip() for _, r in rows):
-                    c.error(where, f"column {i + 1} has no name but holds values; name it, or delete the column "
-                                   f"({_known_columns()})")
+                    c.error(where, "column {i} has no name but holds values; name it, or delete the column "
+                                   "({known_columns})", i=i + 1, known_columns=_known_columns())
             elif name is None and (_key(cell) in _IGNORED_KEYS or _key(_NOTE.sub("", cell)) in _IGNORED_KEYS):
                 continue  # a row number or a note: not used
             elif name is None:
                 close = difflib.get_close_matches(_key(cell), list(_BY_KEY), n=1, cutoff=0.7)
-                guess = f"did you mean {_BY_KEY[close[0]]}? " if close else ""
-                c.error(where, f"unknown column {_shown(cell)}; {guess}{_known_columns()}")
+                guess = Said("did you mean {task}? ", task=_BY_KEY[close[0]]) if close else ""
+                c.error(where, "unknown column {cell}; {guess}{known_columns}", cell=_shown(cell), guess=guess,
+                               known_columns=_known_columns())
             elif name in self.index:
                 first = self.index[name]
-                c.error(where, f"the columns {written[first]!r} (column {first + 1}) and {cell!r} (column {i + 1}) "
-                               f"both give {name}; keep one")
+                c.error(where, "the columns {written!r} (column {first}) and {cell!r} (column {i}) both give "
+                               "{name}; keep one", written=written[first], first=first + 1, cell=cell, i=i + 1,
+                               name=name)
             else:
                 self.index[name] = i
                 self.labels[name] = name if cell == name else f"{cell} [{name}]"
                 note = _NOTE.search(cell)
                 if name in MONEY and note and re.search(r"\b(dong|vnd|d)\b", fold(note.group())) and not re.search(
                         r"trieu|million|\btr\b|\btrd\b", fold(note.group())):
-                    c.error(where, f"the column {cell!r} is in đồng; amounts are in million VND (triệu đồng): "
-                                   f"convert them, and name the column {name!r}")
+                    c.error(where, "the column {cell!r} is in đồng; amounts are in million VND (triệu đồng): "
+                                   "convert them, and name the column {name!r}", cell=cell, name=name)
         for name in REQUIRED:
             if name not in self.index:
-                c.error(where, f"the required column {_names(name)} is missing")
+                c.error(where, "the required column {name} is missing", name=_names(name))
 
     def cell(self, cells: list[str], name: str) -> str:
         i = self.index.get(name)
@@ -280,17 +283,18 @@ def _number(c: Collector, text: str, where: str, decimal_comma: bool, expected: 
     """A number as written, exact (``reader.exact_number``): plain ('1234.5') in a ','-separated file
     or an xlsx, Vietnamese ('1.234,5') in a ';'-separated one."""
     if fold(text).lstrip("+-") in _NOT_FINITE:
-        c.error(where, f"expected a finite number, got {text!r}")
+        c.error(where, "expected a finite number, got {text!r}", text=text)
         return None
     if decimal_comma:
         if _VN_NUMBER.match(text):
             plain = text.replace(".", "").replace(",", ".")
         elif _PLAIN_NUMBER.match(text):
-            c.error(where, f"{text!r}: in a ';'-separated file (as Excel saves CSV in a Vietnamese locale) ',' is "
-                           f"the decimal separator and '.' separates thousands; write {text.replace('.', ',')}")
+            c.error(where, "{text!r}: in a ';'-separated file (as Excel saves CSV in a Vietnamese locale) ',' is "
+                           "the decimal separator and '.' separates thousands; write {value}", text=text,
+                           value=text.replace('.', ','))
             return None
         else:
-            c.error(where, f"expected a number like 1.234,5 (a ';'-separated file), got {_shown(text)}")
+            c.error(where, "expected a number like 1.234,5 (a ';'-separated file), got {text}", text=_shown(text))
             return None
     else:
         hint = separator_hint(text)
@@ -298,15 +302,15 @@ def _number(c: Collector, text: str, where: str, decimal_comma: bool, expected: 
             kind = ("looks like Vietnamese notation; in a ','-separated file write plain numbers with '.' as the "
                     "decimal point and no thousands separator" if vietnamese_style(text) or "ambiguous" in hint
                     else "is not a plain number")
-            c.error(where, f"{text!r} {kind}: {hint}")
+            c.error(where, "{text!r} {kind}: {hint}", text=text, kind=kind, hint=hint)
             return None
         if not _PLAIN_NUMBER.match(text):
-            c.error(where, f"expected a number, got {_shown(text)}")
+            c.error(where, "expected a number, got {text}", text=_shown(text))
             return None
         plain = text
     number = exact_number(plain)
     if isinstance(number, str):
-        c.error(where, f"{_shown(text)} {number}; expected {expected}")
+        c.error(where, "{text} {number}; expected {expected}", text=_shown(text), number=number, expected=expected)
         return None
     return number
 
@@ -316,15 +320,16 @@ def _money(c: Collector, text: str, where: str, decimal_comma: bool) -> Fraction
     if amount is None:
         return None
     if amount < 0:
-        c.error(where, f"expected an amount of at least 0 million VND, got {text!r}")
+        c.error(where, "expected an amount of at least 0 million VND, got {text!r}", text=text)
         return None
     if amount >= MAX_MONEY:
-        c.error(where, f"{text} is beyond {MAX_MONEY:,} million VND; amounts are in million VND (triệu đồng)"
-                       f"{_in_dong(amount)}")
+        c.error(where, "{text} is beyond {max_money:,} million VND; amounts are in million VND (triệu đồng){amount}",
+                       text=text, max_money=MAX_MONEY, amount=_in_dong(amount))
         return None
     if amount > MAX_PROPOSAL_COST:
-        c.error(where, f"{text} million VND is more than {MAX_PROPOSAL_COST:,} million VND for one proposal, likely "
-                       f"đồng typed for million VND: amounts are in million VND (triệu đồng){_in_dong(amount)}")
+        c.error(where, "{text} million VND is more than {max_proposal_cost:,} million VND for one proposal, likely "
+                       "đồng typed for million VND: amounts are in million VND (triệu đồng){amount}", text=text,
+                       max_proposal_cost=MAX_PROPOSAL_COST, amount=_in_dong(amount))
         return None
     return amount
 
@@ -339,16 +344,17 @@ def _flag(c: Collector, text: str, where: str, default: bool, marks: bool) -> bo
         return True
     if word in _NO:
         return False
-    c.error(where, f"expected yes or no (có/không, x or empty, true/false, 1/0), got {_shown(text)}")
+    c.error(where, "expected yes or no (có/không, x or empty, true/false, 1/0), got {text}", text=_shown(text))
     return None
 
 
 def _task_problem(tid: str, program: Program) -> str:
     ids = [t.id for t in program.tasks]
     close = difflib.get_close_matches(tid, ids, n=1, cutoff=0.6)
-    guess = f"did you mean {close[0]}? " if close else ""
-    shown = ", ".join(ids[:30]) + (f", ... ({len(ids)} in all)" if len(ids) > 30 else "")
-    return f"{_shown(tid)} is not a task of the program {program.id}; {guess}its tasks are {shown}"
+    guess = Said("did you mean {task}? ", task=close[0]) if close else ""
+    shown = Said("{ids}, ... ({n} in all)", ids=", ".join(ids[:30]), n=len(ids)) if len(ids) > 30 else ", ".join(ids)
+    return Said("{tid} is not a task of the program {program_id}; {guess}its tasks are {shown}",
+                tid=_shown(tid), program_id=program.id, guess=guess, shown=shown)
 
 
 class _Row:
@@ -372,8 +378,8 @@ class _Row:
             return None
         number = _number(self.c, written, self.where("units"), decimal_comma, "a whole number of units")
         if number is not None and (number.denominator != 1 or not 1 <= number <= MAX_UNITS):
-            self.c.error(self.where("units"), f"expected a whole number of units from 1 to {MAX_UNITS:,}, "
-                                              f"got {written!r}")
+            self.c.error(self.where("units"), "expected a whole number of units from 1 to {max_units:,}, got "
+                                              "{written!r}", max_units=MAX_UNITS, written=written)
             return None
         return None if number is None else int(number)
 
@@ -386,13 +392,14 @@ class _Row:
                 money[name] = amount
         if money.get("requested") == 0:
             self.c.error(self.where("requested"), "a proposal requests support: expected more than 0 million VND, "
-                                                  f"got {self.table.cell(self.cells, 'requested')!r}")
+                                                  "got {cells!r}", cells=self.table.cell(self.cells, 'requested'))
         if len(money) == len(MONEY) and money["total_cost"] != money["requested"] + money["cofunding"]:
             total, requested, cofunding = (self.table.cell(self.cells, name) for name in MONEY)
             both = million_text(money["requested"] + money["cofunding"])
             self.c.error(self.where("total_cost"),
-                         f"the total cost {total} is not the requested support {requested} plus the co-funding "
-                         f"{cofunding} (= {both} million VND); total_cost must equal requested + cofunding")
+                         "the total cost {total} is not the requested support {requested} plus the co-funding "
+                         "{cofunding} (= {both} million VND); total_cost must equal requested + cofunding",
+                         total=total, requested=requested, cofunding=cofunding, both=both)
         return money
 
     def score(self, decimal_comma: bool) -> Fraction:
@@ -401,7 +408,7 @@ class _Row:
             return Fraction(0)
         value = _number(self.c, written, self.where("score"), decimal_comma, "a score of at least 0")
         if value is not None and value < 0:
-            self.c.error(self.where("score"), f"expected a score of at least 0, got {written!r}")
+            self.c.error(self.where("score"), "expected a score of at least 0, got {written!r}", written=written)
         return value if value is not None and value >= 0 else Fraction(0)
 
     def profile(self, marks: dict[str, bool]) -> Profile:
@@ -436,19 +443,22 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
     c = Collector(source)
     data = [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
     if not any(cell.strip() for cell in header):
-        c.error(f"{line_word} {header_line}", f"is empty; expected a header row naming the columns: "
-                                              f"{', '.join(REQUIRED)} (required), {', '.join(OPTIONAL)}")
+        c.error(f"{line_word} {header_line}", "is empty; expected a header row naming the columns: {required} "
+                                              "(required), {optional}", required=', '.join(REQUIRED),
+                                              optional=', '.join(OPTIONAL))
         c.raise_if_any(ProposalsError)
     named = [cell for cell in header if cell.strip()]
     if len(named) > MAX_COLUMNS:
-        c.error(f"{line_word} {header_line}", f"names {len(named):,} columns; a proposals table has at most "
-                                              f"{MAX_COLUMNS} ({_known_columns()})")
+        c.error(f"{line_word} {header_line}", "names {n_named:,} columns; a proposals table has at most "
+                                              "{max_columns} ({known_columns})", n_named=len(named),
+                                              max_columns=MAX_COLUMNS, known_columns=_known_columns())
         c.raise_if_any(ProposalsError)
     table = _Table(c, header, header_line, data, line_word)
     if not table.ok:
         c.raise_if_any(ProposalsError)
     if not data:
-        c.error("", f"has no proposals: the header ({line_word} {header_line}) is followed by no rows")
+        c.error("", "has no proposals: the header ({place}) is followed by no rows",
+                    place=Place(f"{line_word} {header_line}"))
     tasks = {t.id: t.id for t in program.tasks}
     tasks_folded = {t.id.casefold(): t.id for t in program.tasks}
     marks = {name: any(fold(table.cell(cells, name)) == "x" for _, cells in data) for name in (*FLAGS, *FLAG_FIELDS)}
@@ -459,9 +469,10 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
         if len(cells) < table.width or extra:
             hint = _HINT_DECIMAL_COMMA if not decimal_comma and extra and line_word == "line" else ""
             if len(cells) < table.width and any("\n" in cell for cell in cells):
-                hint = "; a quote (\") opened on this line is never closed"
-            c.error(f"{line_word} {n}", f"expected {table.width} values (one per column of the header), got "
-                                        f"{table.width + len(extra) if extra else len(cells)}{hint}")
+                hint = Said("; a quote (\") opened on this line is never closed")
+            c.error(f"{line_word} {n}", "expected {width} values (one per column of the header), got {value}{hint}",
+                                        width=table.width, value=table.width + len(extra) if extra else len(cells),
+                                        hint=hint)
             continue
         before = len(c.problems)
         row = _Row(c, table, n, cells, line_word)
@@ -469,11 +480,13 @@ def proposals_from_rows(header: list[str], rows: list[tuple[int, list[str]]], pr
         if pid:
             hidden = sorted({f"U+{ord(ch):04X}" for ch in pid if unicodedata.category(ch) in ("Cf", "Cc")})
             if hidden:
-                c.error(row.where("proposal_id"), f"{visible(pid)} holds invisible characters ({', '.join(hidden)})")
+                c.error(row.where("proposal_id"), "{pid} holds invisible characters ({hidden})", pid=visible(pid),
+                                                  hidden=', '.join(hidden))
             elif pid.casefold() in seen:
                 first, as_written = seen[pid.casefold()]
-                also = "" if as_written == pid else f" as {as_written!r}"
-                c.error(row.where("proposal_id"), f"{pid!r} is listed twice: first on {line_word} {first}{also}")
+                also = "" if as_written == pid else Said(" as {written!r}", written=as_written)
+                c.error(row.where("proposal_id"), "{pid!r} is listed twice: first on {place}{also}",
+                                                  pid=pid, place=Place(f"{line_word} {first}"), also=also)
             else:
                 seen[pid.casefold()] = (n, pid)
         if tid:
@@ -511,8 +524,8 @@ def proposals_from_csv_text(text: str, program: Program, *, source: str = "<prop
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
-        c.error("line 1", f"is empty; expected a header row naming the columns: {', '.join(REQUIRED)} (required), "
-                          f"{', '.join(OPTIONAL)}")
+        c.error("line 1", "is empty; expected a header row naming the columns: {required} (required), {optional}",
+                          required=', '.join(REQUIRED), optional=', '.join(OPTIONAL))
         c.raise_if_any(ProposalsError)
     assert first is not None
     named = re.fullmatch(r'"?sep=([,;\t|])"?', lines[first].strip())
@@ -529,7 +542,7 @@ def proposals_from_csv_text(text: str, program: Program, *, source: str = "<prop
                 break
             rows.append((start, cells))
     except csv.Error as exc:  # e.g. a quote never closed, or a field beyond the csv module's limit
-        c.error(f"line {reader.line_num}", f"is not valid CSV: {exc}")
+        c.error(f"line {reader.line_num}", "is not valid CSV: {exc}", exc=exc)
         c.raise_if_any(ProposalsError)
     rows = [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
     if named:
@@ -553,6 +566,6 @@ def channel_of(c: Collector, text: str, where: str) -> str:
     """The channel a cell names ("local" when empty); a problem at ``where`` otherwise."""
     channel = CHANNELS.get(" ".join(fold(text).replace(".", " ").split()))
     if channel is None:
-        c.error(where, f"{visible(text)}: expected national (quốc gia, trung ương) or local (địa phương)")
+        c.error(where, "{text}: expected national (quốc gia, trung ương) or local (địa phương)", text=visible(text))
         return "local"
     return channel

@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.errors import InputError, Problem
+from kgkc_opt.errors import InputError, Problem, Said
 
 #: Money beyond this (million VND; 10^9 million = 10^15 VND, far above any provincial budget) is
 #: taken as a typing error rather than a figure.
@@ -96,7 +96,7 @@ def show_number(value: Any) -> str:
         digits = value.bit_length() * 30103 // 100000 + 1
         if abs(value) < 10 ** (digits - 1):
             digits -= 1
-        return f"a number of {digits:,} digits"
+        return Said("a number of {digits:,} digits", digits=digits)
     if isinstance(value, WrittenFloat):
         return value.text if len(value.text) <= 40 else value.text[:37] + "..."
     if isinstance(value, float):
@@ -113,10 +113,10 @@ def exact_number(value: int | float | str, *, decimals: int = MAX_DECIMALS) -> F
     Text must be a plain decimal number (``4192.2``, ``-3``, ``1e3``); trailing zeros do not count.
     """
     if isinstance(value, bool):
-        return "is a yes/no value, not a number"
+        return Said("is a yes/no value, not a number")
     if isinstance(value, int):
         if value.bit_length() > 3 * _MAX_MAGNITUDE or abs(value) >= 10**_MAX_MAGNITUDE:
-            return f"is beyond 10^{_MAX_MAGNITUDE}"
+            return Said("is beyond 10^{max_magnitude}", max_magnitude=_MAX_MAGNITUDE)
         return Fraction(value)
     text = written(value) if isinstance(value, float) else str(value)
     try:
@@ -124,9 +124,9 @@ def exact_number(value: int | float | str, *, decimals: int = MAX_DECIMALS) -> F
     except (InvalidOperation, ValueError):
         if isinstance(value, float):  # YAML wrote it in a form Decimal does not read (190:20:30.15)
             return exact_number(repr(float(value)), decimals=decimals)
-        return "is not a number"
+        return Said("is not a number")
     if not number.is_finite():
-        return "is not a finite number"
+        return Said("is not a finite number")
     _, digit_tuple, exponent = number.as_tuple()
     assert isinstance(exponent, int)
     digits = "".join(map(str, digit_tuple)).lstrip("0")
@@ -135,11 +135,11 @@ def exact_number(value: int | float | str, *, decimals: int = MAX_DECIMALS) -> F
     stripped = digits.rstrip("0")
     exponent += len(digits) - len(stripped)
     if len(stripped) > MAX_SIGNIFICANT_DIGITS:
-        return f"has more than {MAX_SIGNIFICANT_DIGITS} significant digits"
+        return Said("has more than {digits} significant digits", digits=MAX_SIGNIFICANT_DIGITS)
     if len(stripped) + exponent - 1 >= _MAX_MAGNITUDE:
-        return f"is beyond 10^{_MAX_MAGNITUDE}"
+        return Said("is beyond 10^{max_magnitude}", max_magnitude=_MAX_MAGNITUDE)
     if -exponent > decimals:
-        return f"has more than {decimals} decimals"
+        return Said("has more than {decimals} decimals", decimals=decimals)
     result = Fraction(int(stripped)) * Fraction(10) ** exponent
     return -result if number.is_signed() else result
 
@@ -167,9 +167,9 @@ def ambiguous_hint(value: Any) -> str:
     if not _AMBIGUOUS.match(text):
         return ""
     thousands = text.replace(".", "")
-    return (f"{text} is ambiguous: written the Vietnamese way ('.' between thousands) it is {thousands}, "
-            f"read as a decimal it is {_plain_decimal(text)}; write {thousands}, or "
-            f"{_decimal_reading(text)} for the decimal")
+    return (Said("{text} is ambiguous: written the Vietnamese way ('.' between thousands) it is {thousands}, "
+                 "read as a decimal it is {text_2}; write {thousands}, or {text_3} for the decimal",
+                 text=text, thousands=thousands, text_2=_plain_decimal(text), text_3=_decimal_reading(text)))
 
 
 def separator_hint(text: str) -> str:
@@ -181,15 +181,15 @@ def separator_hint(text: str) -> str:
     if _DOT_THOUSANDS.match(text) or (_COMMA_THOUSANDS.match(text) and (text.count(",") > 1 or "." in text)):
         # 1.234.567, 4.810,5 ('.' can only be thousands), 1,234,567, 1,234.5 (',' only thousands)
         plain = text.replace(".", "").replace(",", ".") if _DOT_THOUSANDS.match(text) else text.replace(",", "")
-        return f"write {plain}: a '.' for decimals, no thousands separator"
+        return Said("write {plain}: a '.' for decimals, no thousands separator", plain=plain)
     if _COMMA_THOUSANDS.match(text):  # 4,938: thousands, or a Vietnamese decimal comma
         thousands = text.replace(",", "")
         decimal = _decimal_reading(text.replace(",", "."))
-        return (f"{text} is ambiguous: with ',' between thousands it is {thousands}, with a decimal comma "
-                f"(Vietnamese) it is {_plain_decimal(text.replace(',', '.'))}; write {thousands}, or {decimal} "
-                "for the decimal")
+        return (Said("{text} is ambiguous: with ',' between thousands it is {thousands}, with a decimal comma "
+                     "(Vietnamese) it is {value}; write {thousands}, or {decimal} for the decimal",
+                     text=text, thousands=thousands, value=_plain_decimal(text.replace(',', '.')), decimal=decimal))
     if _DECIMAL_COMMA.match(text):
-        return f"write {_decimal_reading(text.replace(',', '.'))}: a '.' for decimals"
+        return Said("write {value}: a '.' for decimals", value=_decimal_reading(text.replace(',', '.')))
     return ""
 
 
@@ -207,13 +207,14 @@ def number_hint(value: Any) -> str:
     if match:
         number = exact_number(match.group(2).replace(",", "."))
         if isinstance(number, str):
-            return (f" (a percentage with at most {MAX_SIGNIFICANT_DIGITS} significant digits and "
-                    f"{MAX_DECIMALS} decimals)")
-        return f" (a percentage change lies between -100% and +{MAX_PERCENT}%)"
+            return (Said(" (a percentage with at most {max_significant_digits} significant digits and "
+                         "{max_decimals} decimals)",
+                         max_significant_digits=MAX_SIGNIFICANT_DIGITS, max_decimals=MAX_DECIMALS))
+        return Said(" (a percentage change lies between -100% and +{max_percent}%)", max_percent=MAX_PERCENT)
     hint = separator_hint(value)
     if hint and vietnamese_style(value) and not _AMBIGUOUS.match(value.strip()):
-        return f" (Vietnamese notation? {hint})"
-    return f" ({hint})" if hint else ""
+        return Said(" (Vietnamese notation? {hint})", hint=hint)
+    return Said(" ({hint})", hint=hint) if hint else ""
 
 
 @dataclass(frozen=True)
@@ -231,13 +232,13 @@ def describe(value: Any) -> str:
         text = value if len(value) <= 40 else value[:37] + "..."
         return repr(text)
     if isinstance(value, Mapping):
-        return "a mapping"
+        return Said("a mapping")
     if isinstance(value, list | tuple):
-        return "a list"
+        return Said("a list")
     if value is None:
-        return "nothing (an empty value)"
+        return Said("nothing (an empty value)")
     if isinstance(value, bool):
-        return f"{value!r} (a yes/no value)"
+        return Said("{value!r} (a yes/no value)", value=value)
     if isinstance(value, int | float):
         return show_number(value)
     return repr(value)
@@ -259,8 +260,10 @@ class Collector:
         self.source = source
         self.problems: list[Problem] = []
 
-    def error(self, where: str, message: str) -> None:
-        self.problems.append(Problem(self.source, where, message))
+    def error(self, where: str, message: str, **values: Any) -> None:
+        """A problem at ``where``: ``message`` is an English template (the wording catalogue's key),
+        ``values`` fill its placeholders (``c.error(w, "got {got}", got=describe(x))``)."""
+        self.problems.append(Problem(self.source, where, message, values))
 
     def date(self, value: Any, where: str, *, example: str = "2026-01-01") -> dt.date | None:
         """A date: YAML's own (2026-01-01 unquoted) or ISO text; else a problem (and None)."""
@@ -273,7 +276,7 @@ class Collector:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        self.error(where, f"expected a date like {example}, got {describe(value)}")
+        self.error(where, "expected a date like {example}, got {value}", example=example, value=describe(value))
         return None
 
     def raise_if_any(self, error_type: type[InputError]) -> None:
@@ -300,7 +303,7 @@ class Collector:
         """true or false (YAML's own booleans; text like "no" is refused, not read as true)."""
         if isinstance(value, bool):
             return value
-        self.error(where, f"expected true or false, got {describe(value)}")
+        self.error(where, "expected true or false, got {value}", value=describe(value))
         return None
 
     # ---- typed getters: return None (and record a problem) when the value is unusable -----
@@ -308,7 +311,7 @@ class Collector:
     def mapping(self, value: Any, where: str) -> Mapping[Any, Any] | None:
         if isinstance(value, Mapping):
             return value
-        self.error(where, f"expected a mapping of keys to values, got {describe(value)}")
+        self.error(where, "expected a mapping of keys to values, got {value}", value=describe(value))
         return None
 
     def known_keys(self, data: Mapping[Any, Any], where: str, allowed: Iterable[str]) -> None:
@@ -317,7 +320,7 @@ class Collector:
             if key not in allowed:
                 self.error(
                     join(where, key),
-                    f"unknown key; expected one of: {', '.join(allowed)}",
+                    "unknown key; expected one of: {allowed}", allowed=', '.join(allowed),
                 )
 
     def required(self, data: Mapping[Any, Any], key: str, where: str) -> Any:
@@ -332,7 +335,7 @@ class Collector:
         if isinstance(value, float) or (isinstance(value, int) and not isinstance(value, bool)
                                         and value.bit_length() <= 100):
             return str(value)  # (not an integer of thousands of digits, which Python may refuse to print)
-        self.error(where, f"expected text, got {describe(value)}")
+        self.error(where, "expected text, got {value}", value=describe(value))
         return None
 
     def integer(
@@ -350,13 +353,16 @@ class Collector:
                 return None
             number = int(value)
         if number is None:
-            self.error(where, f"expected a whole number, got {show_number(value)}{number_hint(value)}")
+            self.error(where, "expected a whole number, got {value}{hint}", value=show_number(value),
+                              hint=number_hint(value))
             return None
         if minimum is not None and number < minimum:
-            self.error(where, f"expected a whole number of at least {minimum}, got {show_number(value)}")
+            self.error(where, "expected a whole number of at least {minimum}, got {value}", minimum=minimum,
+                              value=show_number(value))
             return None
         if maximum is not None and number > maximum:
-            self.error(where, f"expected a whole number of at most {maximum}, got {show_number(value)}")
+            self.error(where, "expected a whole number of at most {maximum}, got {value}", maximum=maximum,
+                              value=show_number(value))
             return None
         return number
 
@@ -367,20 +373,21 @@ class Collector:
         of docs/errors.md: at most ``MAX_MONEY``, ``MAX_SIGNIFICANT_DIGITS`` significant digits and
         ``MAX_DECIMALS`` decimals; ``4.658`` is refused as ambiguous (maybe 4,658)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.error(where, f"expected an amount in million VND (a number), got {describe(value)}"
-                              f"{number_hint(value)}")
+            self.error(where, "expected an amount in million VND (a number), got {value}{hint}",
+                              value=describe(value), hint=number_hint(value))
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.error(where, f"expected a finite amount in million VND, got {value!r}")
+            self.error(where, "expected a finite amount in million VND, got {value!r}", value=value)
             return None
         if not allow_negative and value < 0:
-            self.error(where, f"expected an amount of at least 0 million VND, got {show_number(value)}")
+            self.error(where, "expected an amount of at least 0 million VND, got {value}", value=show_number(value))
             return None
         if abs(value) > MAX_MONEY:
             shown = show_number(value)
-            amount = f"an amount of {shown[12:]}" if shown.startswith("a number of ") else f"amount {shown} million VND"
-            self.error(where, f"{amount} is beyond {MAX_MONEY:,} million VND; amounts are in million VND (triệu đồng)"
-                              f"{dong_hint(value)}")
+            amount = (Said("an amount of {digits}", digits=shown[12:]) if shown.startswith("a number of ")
+                      else Said("amount {shown} million VND", shown=shown))
+            self.error(where, "{amount} is beyond {max_money:,} million VND; amounts are in million VND (triệu "
+                              "đồng){hint}", amount=amount, max_money=MAX_MONEY, hint=dong_hint(value))
             return None
         hint = ambiguous_hint(value)
         if hint:
@@ -388,8 +395,10 @@ class Collector:
             return None
         number = exact_number(value)
         if isinstance(number, str):
-            self.error(where, f"expected an amount in million VND of at most {MAX_SIGNIFICANT_DIGITS} significant "
-                              f"digits and {MAX_DECIMALS} decimals (one đồng), got {show_number(value)}")
+            self.error(where, "expected an amount in million VND of at most {max_significant_digits} significant "
+                              "digits and {max_decimals} decimals (one đồng), got {value}",
+                              max_significant_digits=MAX_SIGNIFICANT_DIGITS, max_decimals=MAX_DECIMALS,
+                              value=show_number(value))
             return None
         return number
 
@@ -401,31 +410,34 @@ class Collector:
                 number = exact_number(match.group(2).replace(",", "."))
                 if not isinstance(number, str) and number <= 100:
                     return number / 100
-            self.error(where, f'expected a share like 0.3 or "30%", got {describe(value)}')
+            self.error(where, 'expected a share like 0.3 or "30%", got {value}', value=describe(value))
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
-            self.error(where, f'expected a share like 0.3 or "30%", got {describe(value)}')
+            self.error(where, 'expected a share like 0.3 or "30%", got {value}', value=describe(value))
             return None
         if not 0 <= value <= 1:
-            self.error(where, f"expected a share between 0 and 1, got {show_number(value)}")
+            self.error(where, "expected a share between 0 and 1, got {value}", value=show_number(value))
             return None
         number = exact_number(value)
         if isinstance(number, str):
-            self.error(where, f"expected a share with at most {MAX_DECIMALS} decimals, got {show_number(value)}")
+            self.error(where, "expected a share with at most {max_decimals} decimals, got {value}",
+                              max_decimals=MAX_DECIMALS, value=show_number(value))
             return None
         return number
 
     def weight(self, value: Any, where: str) -> Fraction | None:
         if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
-            self.error(where, f"expected a weight (a number of at least 0), got {describe(value)}")
+            self.error(where, "expected a weight (a number of at least 0), got {value}", value=describe(value))
             return None
         if value < 0 or value > MAX_WEIGHT:
-            self.error(where, f"expected a weight between 0 and {MAX_WEIGHT}, got {show_number(value)}")
+            self.error(where, "expected a weight between 0 and {max_weight}, got {value}", max_weight=MAX_WEIGHT,
+                              value=show_number(value))
             return None
         number = exact_number(value)
         if isinstance(number, str):
-            self.error(where, f"expected a weight with at most {MAX_SIGNIFICANT_DIGITS} significant digits and "
-                              f"{MAX_DECIMALS} decimals, got {show_number(value)}")
+            self.error(where, "expected a weight with at most {max_significant_digits} significant digits and "
+                              "{max_decimals} decimals, got {value}", max_significant_digits=MAX_SIGNIFICANT_DIGITS,
+                              max_decimals=MAX_DECIMALS, value=show_number(value))
             return None
         return number
 
@@ -437,7 +449,7 @@ def dong_hint(value: int | float) -> str:
     dong = exact_number(value, decimals=0)  # (a number too large to be đồng either has no hint)
     if isinstance(dong, str):
         return ""
-    return f": {show_number(value)} đồng would be {million_text(dong / 10**6)} million"
+    return Said(": {value} đồng would be {dong} million", value=show_number(value), dong=million_text(dong / 10**6))
 
 
 def million_text(value: Fraction) -> str:

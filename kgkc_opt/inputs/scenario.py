@@ -199,7 +199,8 @@ def _distribution(c: Collector, data: Any, where: str) -> Distribution | None:
         return None
     kind = d.get("distribution")
     if not isinstance(kind, str) or kind not in DISTRIBUTIONS:
-        c.error(join(where, "distribution"), f"expected one of {', '.join(DISTRIBUTIONS)}, got {describe(kind)}")
+        c.error(join(where, "distribution"), "expected one of {distributions}, got {kind}",
+                                             distributions=', '.join(DISTRIBUTIONS), kind=describe(kind))
         return None
     c.known_keys(d, where, ("distribution", *DISTRIBUTIONS[kind]))
     params: dict[str, float] = {}
@@ -209,7 +210,8 @@ def _distribution(c: Collector, data: Any, where: str) -> Distribution | None:
         if pct is None:
             if value is not None:
                 c.error(join(where, key),
-                        f'expected a percentage change of the scenario\'s figure like "-10%", got {describe(value)}')
+                        'expected a percentage change of the scenario\'s figure like "-10%", got {value}',
+                        value=describe(value))
             continue
         params[key] = float(pct)
     if len(params) != len(DISTRIBUTIONS[kind]):
@@ -237,7 +239,7 @@ def _uncertainty(c: Collector, data: Any, where: str) -> Uncertainty | None:
     cof = _distribution(c, d["cofunding"], join(where, "cofunding")) if "cofunding" in d else None
     per_year = d.get("per_year", True)
     if not isinstance(per_year, bool):
-        c.error(join(where, "per_year"), f"expected true or false, got {describe(per_year)}")
+        c.error(join(where, "per_year"), "expected true or false, got {per_year}", per_year=describe(per_year))
         per_year = True
     if budget is None and cof is None and "budget" not in d and "cofunding" not in d:
         c.error(where, "give a distribution for budget, cofunding or both")
@@ -254,7 +256,7 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
     c.known_keys(doc, "", (*DOCUMENT_SECTIONS, *CHANGE_SECTIONS))
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
-        c.error("format", f"expected {FORMAT!r}, got {describe(fmt)}")
+        c.error("format", "expected {format!r}, got {fmt}", format=FORMAT, fmt=describe(fmt))
     st.title = None  # a title names one document's scenario: a scenario extending it has its own
     if "name" in doc:
         if isinstance(doc["name"], str) and doc["name"].strip():
@@ -262,7 +264,7 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
         elif isinstance(doc["name"], Mapping):
             st.title = _text(c, doc["name"], "name")
         else:
-            c.error("name", f"expected text, got {describe(doc['name'])}")
+            c.error("name", "expected text, got {name}", name=describe(doc['name']))
     if "title" in doc:
         st.title = _text(c, doc["title"], "title")
     if "description" in doc:
@@ -292,8 +294,8 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
         for key in sorted(st.touched):
             if key in setters and key not in allow:
                 first = setters[key] or "the top level"
-                c.error(where or "(top level)", f"sets {key}, already set by {first} in this file; "
-                                                f"list {key!r} under allow_overlap to allow it")
+                c.error(where or "(top level)", "sets {key}, already set by {first} in this file; list {key!r} "
+                                                "under allow_overlap to allow it", key=key, first=first)
             setters.setdefault(key, where)
     if actuals_text is not None:
         path, text = actuals_text
@@ -307,14 +309,14 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
             last = max(st.actuals.years) if st.actuals.years else st.program.period[0] - 1
             st.replan_from = last + 1
     elif "actuals" in doc:
-        c.error("actuals", f"expected the path of a CSV file, got {describe(doc['actuals'])}")
+        c.error("actuals", "expected the path of a CSV file, got {actuals}", actuals=describe(doc['actuals']))
     if "replan_from" in doc:
         period = st.program.period
         y = c.integer(doc["replan_from"], "replan_from", minimum=period[0], maximum=period[1])
         if y is not None:
             if st.actuals is not None and any(r.year >= y for r in st.actuals.rows):
-                c.error("replan_from", f"actuals include {y} or later; replanning must start after "
-                                       "the executed years")
+                c.error("replan_from", "actuals include {y} or later; replanning must start after the executed years",
+                                       y=y)
             st.log("replan_from", st.replan_from or period[0], y, label)
             st.replan_from = y
     if "uncertainty" in doc:
@@ -327,13 +329,14 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
                 if sdata["solver"] in ("highs", "cbc"):
                     st.solver = sdata["solver"]
                 else:
-                    c.error("solve.solver", f"expected 'highs' or 'cbc', got {describe(sdata['solver'])}")
+                    c.error("solve.solver", "expected 'highs' or 'cbc', got {solver}",
+                                            solver=describe(sdata['solver']))
             if "time_limit" in sdata:
                 tl = sdata["time_limit"]
                 if isinstance(tl, int | float) and not isinstance(tl, bool) and 0 < tl <= 86400:
                     st.time_limit = float(tl)
                 else:
-                    c.error("solve.time_limit", f"expected seconds between 0 and 86400, got {describe(tl)}")
+                    c.error("solve.time_limit", "expected seconds between 0 and 86400, got {tl}", tl=describe(tl))
     st.sources.append(label)
 
 
@@ -363,10 +366,11 @@ def _rules_not_in_force(scn: Scenario, c: Collector) -> None:
             continue
         years = ", ".join(map(str, missing))
         spans = "; ".join(f"{v.citation}, in force {v.valid_from or '…'} – {v.valid_to or '…'}" for v in rule.history)
-        c.error("program", f"task {task.id} is planned in {years}, but its support rule {rule.id} has no version in "
-                           f"force in {years} (its versions: {spans}; support_rules.{rule.id} of program "
-                           f"{program.id}): the plan cannot say what the state may pay then. Add the version in force "
-                           f"then to the program, or leave the task out of the plan (targets: {{{task.id}: 0}})")
+        c.error("program", "task {task_id} is planned in {years}, but its support rule {rule_id} has no version in "
+                           "force in {years} (its versions: {spans}; support_rules.{rule_id} of program "
+                           "{program_id}): the plan cannot say what the state may pay then. Add the version in "
+                           "force then to the program, or leave the task out of the plan (targets: {{{task_id}: "
+                           "0}})", task_id=task.id, years=years, rule_id=rule.id, spans=spans, program_id=program.id)
 
 
 def require_rules_in_force(scn: Scenario) -> None:
@@ -419,8 +423,9 @@ def derive_scenario(scn: Scenario, *, name: str | None = None, **changes: object
         key = key_named(keyword)
         if key is None and keyword not in DERIVE_SETTINGS:
             raise ScenarioError([Problem(f"<derive {name or scn.name}>", keyword,
-                                         f"unknown change; expected one of {', '.join(CHANGE_SECTIONS)} "
-                                         f"(or {', '.join(DERIVE_SETTINGS)})")])
+                                         "unknown change; expected one of {change_sections} (or {derive_settings})",
+                                         {"change_sections": ', '.join(CHANGE_SECTIONS),
+                                         "derive_settings": ', '.join(DERIVE_SETTINGS)})])
         doc[key.name if key is not None else keyword] = value
     if name:
         doc["name"] = name

@@ -100,11 +100,11 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
         tid = str(key)
         kw = join(join(where, "cadence"), key)
         if not isinstance(key, str):
-            c.error(kw, f"task ids are text: write '{key}' in quotes (YAML reads {key} as a number)")
+            c.error(kw, "task ids are text: write '{key}' in quotes (YAML reads {key} as a number)", key=key)
             continue
         if tid not in tasks:
             if tid not in declared:
-                c.error(kw, f"unknown task id {tid!r}")
+                c.error(kw, "unknown task id {tid!r}", tid=tid)
             continue
         source = ""
         if isinstance(value, Mapping):
@@ -114,17 +114,19 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
             kw = join(kw, "cadence")
         if value not in CADENCES:
             if value is not None:
-                c.error(kw, f"expected one of {', '.join(CADENCES)}, got {describe(value)}")
+                c.error(kw, "expected one of {cadences}, got {value}", cadences=', '.join(CADENCES),
+                            value=describe(value))
             continue
         if value == "events" and len(tasks[tid]) < 2:
-            c.error(kw, f"an 'events' cadence needs at least two years; task {tid} has {len(tasks[tid])}")
+            c.error(kw, "an 'events' cadence needs at least two years; task {tid} has {n_task}", tid=tid,
+                        n_task=len(tasks[tid]))
             continue
         cadence[tid] = str(value)
         sources[tid] = source
     links: list[Link] = []
     ldata = doc.get("links", []) or []
     if not isinstance(ldata, list):
-        c.error(join(where, "links"), f"expected a list of links, got {describe(ldata)}")
+        c.error(join(where, "links"), "expected a list of links, got {ldata}", ldata=describe(ldata))
         ldata = []
     for i, item in enumerate(ldata):
         lw = f"{where}.links[{i}]"
@@ -141,24 +143,26 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
                 c.error(join(lw, key), "required key is missing")
                 ok = False
             elif not isinstance(ref, str):
-                c.error(join(lw, key), f"task ids are text: write '{ref}' in quotes")
+                c.error(join(lw, key), "task ids are text: write '{ref}' in quotes", ref=ref)
                 ok = False
             elif ref not in tasks:
                 if ref not in declared:
-                    c.error(join(lw, key), f"unknown task id {ref!r}")
+                    c.error(join(lw, key), "unknown task id {ref!r}", ref=ref)
                 ok = False
         if ok and task == leader:
-            c.error(lw, f"task {task} cannot be linked to itself")
+            c.error(lw, "task {task} cannot be linked to itself", task=task)
             ok = False
         if ok and not set(tasks[str(task)]) & set(tasks[str(leader)]):
-            c.error(lw, f"{task} ({_years(tasks[str(task)])}) and {leader} ({_years(tasks[str(leader)])}) "
-                        "share no year, so no unit of either could ever be planned")
+            c.error(lw, "{task} ({task_2}) and {leader} ({task_3}) share no year, so no unit of either could ever "
+                        "be planned", task=task, task_2=_years(tasks[str(task)]), leader=leader,
+                        task_3=_years(tasks[str(leader)]))
             ok = False
         per_unit = None
         if d.get("per_unit") is not None:
             value = d["per_unit"]
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10**6:
-                c.error(join(lw, "per_unit"), f"expected a number of units above 0, got {describe(value)}")
+                c.error(join(lw, "per_unit"), "expected a number of units above 0, got {value}",
+                                              value=describe(value))
                 ok = False
             else:
                 per_unit = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
@@ -171,10 +175,10 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
                 text_vi = text_en = str(t)
         if ok and lid:
             if any(x.task == task for x in links):
-                c.error(join(lw, "task"), f"task {task} is already linked: a task follows one leader")
+                c.error(join(lw, "task"), "task {task} is already linked: a task follows one leader", task=task)
                 continue
             if any(x.id == lid for x in links):
-                c.error(join(lw, "id"), f"link {lid!r} is listed twice")
+                c.error(join(lw, "id"), "link {lid!r} is listed twice", lid=lid)
                 continue
             links.append(Link(lid, str(task), str(leader), per_unit, str(d.get("source", lid)), text_vi, text_en))
     _check_chains(c, links, where)
@@ -190,5 +194,5 @@ def _check_chains(c: Collector, links: list[Link], where: str) -> None:
     followers = {x.task for x in links}
     for i, link in enumerate(links):
         if link.leader in followers:
-            c.error(f"{where}.links[{i}].with", f"{link.leader} itself follows another task; "
-                                                 "link every task to the task that leads them all")
+            c.error(f"{where}.links[{i}].with", "{leader} itself follows another task; link every task to the task "
+                                                "that leads them all", leader=link.leader)

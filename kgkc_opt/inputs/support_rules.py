@@ -96,7 +96,7 @@ def _rule_version(c: Collector, r: Mapping[Any, Any], where: str, rid: str, name
     if base is not None and start is None and "valid_from" not in r:
         c.error(join(where, "valid_from"), "a change of a support rule needs the date it is in force from")
     if start is not None and end is not None and end < start:
-        c.error(join(where, "valid_to"), f"ends ({end}) before it starts ({start})")
+        c.error(join(where, "valid_to"), "ends ({end}) before it starts ({start})", end=end, start=start)
         return None
     if name is None or share is None or not citation:
         return None
@@ -111,7 +111,8 @@ def parse_support_rule(c: Collector, r: Mapping[Any, Any], where: str, rid: str)
     first = _rule_version(c, r, where, rid, name, None)
     changes = r.get("changes") or []
     if not isinstance(changes, list):
-        c.error(join(where, "changes"), f"expected a list of later versions, got {describe(changes)}")
+        c.error(join(where, "changes"), "expected a list of later versions, got {changes}",
+                                        changes=describe(changes))
         return first
     versions: list[SupportRule] = [first] if first is not None else []
     for i, change in enumerate(changes):
@@ -125,14 +126,15 @@ def parse_support_rule(c: Collector, r: Mapping[Any, Any], where: str, rid: str)
             continue
         before = versions[-1]
         if before.valid_from is not None and version.valid_from <= before.valid_from:
-            c.error(join(cw, "valid_from"), f"{version.valid_from} is not after the previous version's start "
-                                             f"({before.valid_from}); list the changes in date order")
+            c.error(join(cw, "valid_from"), "{valid_from} is not after the previous version's start "
+                                            "({valid_from_2}); list the changes in date order",
+                                            valid_from=version.valid_from, valid_from_2=before.valid_from)
             continue
         if before.valid_to is None:
             versions[-1] = replace(before, valid_to=version.valid_from - dt.timedelta(days=1))
         elif before.valid_to >= version.valid_from:
-            c.error(join(cw, "valid_from"), f"{version.valid_from} overlaps the previous version, in force "
-                                             f"until {before.valid_to}")
+            c.error(join(cw, "valid_from"), "{valid_from} overlaps the previous version, in force until {valid_to}",
+                                            valid_from=version.valid_from, valid_to=before.valid_to)
             continue
         versions.append(version)
     if not versions:

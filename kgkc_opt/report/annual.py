@@ -162,8 +162,10 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
         elif flag in VALUE_OPTIONS and rest and flag not in values:
             values[flag] = rest.pop(0)
         else:
-            problems.append(Problem(label, "command", f"expected annual PROPOSALS with only the options "
-                                    f"{', '.join(VALUE_OPTIONS + FLAG_OPTIONS)}, got {' '.join(command)}"))
+            problems.append(Problem(label, "command", "expected annual PROPOSALS with only the options "
+                                                      "{value_options}, got {command}",
+                                                      {"value_options": ', '.join(VALUE_OPTIONS + FLAG_OPTIONS),
+                                                      "command": ' '.join(command)}))
             break
     if "--year" not in values:
         problems.append(Problem(label, "command", "the recorded command has no --year"))
@@ -171,10 +173,11 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
         problems.append(Problem(label, "command", "the recorded command names neither or both of --program and "
                                 "--scenario"))
     if values.get("--lang", "vi") not in fmt.LANGS:
-        problems.append(Problem(label, "command", f"--lang {values['--lang']}: expected vi or en"))
+        problems.append(Problem(label, "command", "--lang {lang}: expected vi or en", {"lang": values['--lang']}))
     for flag, allowed in (("--rule", RULES), ("--year-plan", YEAR_PLANS)):
         if values.get(flag, allowed[0]) not in allowed:
-            problems.append(Problem(label, "command", f"{flag} {values[flag]}: expected {' or '.join(allowed)}"))
+            problems.append(Problem(label, "command", "{flag} {value}: expected {allowed}", {"flag": flag,
+                                                      "value": values[flag], "allowed": ' or '.join(allowed)}))
     parsed: dict[str, Any] = {}
     for flag, key, read in (("--year", "year", lambda s: whole(s, 1)),
                             ("--max-per-commune", "max_per_commune", lambda s: whole(s, 1)),
@@ -184,7 +187,7 @@ def parse_command(command: Sequence[Any], label: str) -> AnnualOptions:
             try:
                 parsed[key] = read(values[flag])
             except ValueError as exc:
-                problems.append(Problem(label, "command", f"{flag}: {exc}"))
+                problems.append(Problem(label, "command", "{flag}: {exc}", {"flag": flag, "exc": exc}))
     if problems:
         raise InputError(problems)
     return AnnualOptions(command[1], program=values.get("--program"), scenario=values.get("--scenario"),

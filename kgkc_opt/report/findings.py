@@ -15,6 +15,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from kgkc_opt.errors import Said
 from kgkc_opt.report import fmt
 from kgkc_opt.report.law_words import instrument
 
@@ -301,8 +302,10 @@ def finding_text(finding: Any, program: Any = None, lang: str = "vi") -> str:
             if note.text == finding.message and getattr(note, "texts", None) is not None:
                 return str(note.texts.vi)
         return str(finding.message)
+    # the English sentence with the program's names (units) in Vietnamese, which the patterns reword
+    message = finding.message.filled(lang) if isinstance(finding.message, Said) else finding.message
     for pattern, build in PATTERNS.get(finding.code, []):
-        match = re.match(pattern, finding.message)
+        match = re.match(pattern, message)
         if match:
             return build(match, program)
     return str(finding.message)

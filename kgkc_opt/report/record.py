@@ -35,11 +35,12 @@ from pathlib import Path
 from typing import Any
 
 from kgkc_opt._version import __version__
-from kgkc_opt.errors import InputError, OutputError, Problem
+from kgkc_opt.errors import InputError, OutputError, Problem, Said, word
 from kgkc_opt.inputs.files import bundled_programs, read_bytes, read_json, resolve_program_path
 from kgkc_opt.inputs.scenario import Scenario
 from kgkc_opt.report.annual import parse_command
 from kgkc_opt.solver.result import Result
+from kgkc_opt.words import DEFAULT_LANGUAGE
 
 SUMMARY = "summary.json"
 #: The options of ``solve`` a recorded command may hold (each followed by its value).
@@ -126,7 +127,9 @@ def read_record(folder: str | Path) -> dict[str, Any]:
     elif len(command) % 2 or any(flag not in COMMAND_OPTIONS for flag in command[2::2]):
         # nothing else: a record must not make reproduce write files elsewhere (--out, --xlsx)
         problems.append(Problem(label, "command", "expected solve SCENARIO with only the options "
-                                f"{', '.join(COMMAND_OPTIONS)}, got {' '.join(command)}"))
+                                                  "{command_options}, got {command}",
+                                                  {"command_options": ', '.join(COMMAND_OPTIONS),
+                                                  "command": ' '.join(command)}))
     inputs = record.get("inputs")
     if not (isinstance(inputs, list) and inputs and all(
             isinstance(r, dict) and isinstance(r.get("path"), str) and isinstance(r.get("sha256"), str)
@@ -146,15 +149,18 @@ def check_inputs(record: dict[str, Any], label: str) -> None:
         try:
             digest = sha256_of(path)
         except InputError as exc:
-            problems.append(Problem(str(rec["path"]), "", (
-                f"the {role} file recorded in {label} (inputs[{i}]) cannot be read "
-                f"({exc.problems[0].message}); paths are relative to the folder "
-                f"`kgkc-opt {record.get('command', ['solve'])[0]}` was run from: run `kgkc-opt reproduce` from there")))
+            problems.append(Problem(str(rec["path"]), "",
+                "the {role} file recorded in {label} (inputs[{i}]) cannot be read ({message}); paths are relative "
+                "to the folder `kgkc-opt {first_value}` was run from: run `kgkc-opt reproduce` from there",
+                {"role": role, "label": label, "i": i,
+                 "message": Said(exc.problems[0].template, **exc.problems[0].values),
+                "first_value": record.get('command', ['solve'])[0]}))
             continue
         if digest != rec["sha256"]:
-            problems.append(Problem(str(rec["path"]), "", (
-                f"the {role} file has changed since the plan was made: its SHA-256 is {digest}, "
-                f"{label} (inputs[{i}]) records {rec['sha256']}")))
+            problems.append(Problem(str(rec["path"]), "",
+                "the {role} file has changed since the plan was made: its SHA-256 is {digest}, {label} "
+                "(inputs[{i}]) records {sha256}", {"role": role, "digest": digest, "label": label, "i": i,
+                "sha256": rec['sha256']}))
     if problems:
         raise InputError(problems)
 
@@ -177,22 +183,29 @@ class Report:
     def ok(self) -> bool:
         return not (self.differing or self.missing or self.extra)
 
-    def lines(self) -> list[str]:
-        out = [f"Re-ran: kgkc-opt {' '.join(self.command)}"]
+    def lines(self, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+        """What ``reproduce`` prints, in ``lang``."""
+        def w(template: str, **values: Any) -> str:
+            return word(template, values, lang)
+
+        out = [w("Re-ran: kgkc-opt {command}", command=" ".join(self.command))]
+        none = w("(none)")
         for name, (old, new) in sorted(self.version_changes.items()):
-            out.append(f"  note: {name} was {old or '(none)'}, is {new or '(none)'}")
+            out.append(w("  note: {name} was {old}, is {new}", name=name, old=old or none, new=new or none))
         if self.ok:
-            out.append(f"OK: {len(self.identical)} files identical ({', '.join(self.identical)})")
+            out.append(w("OK: {n} files identical ({files})", n=len(self.identical), files=", ".join(self.identical)))
             return out
-        out.append(f"DIFFERENT: the outputs of {self.folder} are not reproduced")
+        out.append(w("DIFFERENT: the outputs of {folder} are not reproduced", folder=self.folder))
         for name in self.differing:
-            out.append(f"  differs: {name}{': ' + self.details[name] if name in self.details else ''}")
+            detail = self.details.get(name)
+            out.append(w("  differs: {name}: {detail}", name=name, detail=detail) if detail else
+                       w("  differs: {name}", name=name))
         for name in self.missing:
-            out.append(f"  not made again: {name}")
+            out.append(w("  not made again: {name}", name=name))
         for name in self.extra:
-            out.append(f"  made again but not in {self.folder}: {name}")
+            out.append(w("  made again but not in {folder}: {name}", folder=self.folder, name=name))
         if self.identical:
-            out.append(f"  identical: {', '.join(self.identical)}")
+            out.append(w("  identical: {files}", files=", ".join(self.identical)))
         return out
 
 
@@ -204,7 +217,7 @@ def summary_difference(old: bytes, new: bytes) -> str:
     if not (isinstance(a, dict) and isinstance(b, dict)):
         return ""
     keys = [k for k in dict.fromkeys([*a, *b]) if a.get(k) != b.get(k)]
-    return f"keys {', '.join(keys)}" if keys else "formatting"
+    return Said("keys {keys}", keys=", ".join(keys)) if keys else Said("formatting")
 
 
 def output_files(folder: Path) -> dict[str, bytes]:

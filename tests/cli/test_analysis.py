@@ -181,7 +181,8 @@ def test_sensitivity_of_an_infeasible_scenario_exits_1(capsys):
         (["montecarlo", "BASE"], "has no 'uncertainty' section"),
     ],
 )
-def test_analysis_errors_are_reported_without_traceback(argv, fragment, capsys):
+def test_analysis_errors_are_reported_without_traceback(argv, fragment, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     argv = [str(example("baseline")) if a == "BASE" else a for a in argv]
     code = main(argv)
     err = capsys.readouterr().err
@@ -199,7 +200,8 @@ def test_analysis_usage_errors_exit_2(argv, capsys):
     assert main(argv) == 2
 
 
-def test_bad_scenario_file_exits_2(capsys):
+def test_bad_scenario_file_exits_2(capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert main(["sweep", str(fixture("many-problems"))]) == 2
     err = capsys.readouterr().err
     assert err.startswith("kgkc-opt: 14 problems found:")
@@ -208,7 +210,8 @@ def test_bad_scenario_file_exits_2(capsys):
 # ---- --executor dask ------------------------------------------------------------------------
 
 
-def test_executor_dask_needs_a_scheduler(capsys):
+def test_executor_dask_needs_a_scheduler(capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert main(["sweep", str(example("baseline")), "--budget", "100", "--executor", "dask"]) == 2
     assert "--executor dask needs --scheduler ADDRESS" in capsys.readouterr().err
     assert main(["sweep", str(example("baseline")), "--budget", "100", "--scheduler", "tcp://127.0.0.1:1"]) == 2

@@ -153,7 +153,8 @@ def test_spread_rules_that_cannot_hold_exit_1(project, capsys):
     assert summary["status"] == "infeasible" and summary["rules"]["min_per_region"] == 1
 
 
-def test_reproduce_passes_then_fails_after_an_edit(selected, capsys):
+def test_reproduce_passes_then_fails_after_an_edit(selected, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     folder, _ = selected
     code, out, _ = run(capsys, "reproduce", folder)
     assert code == 0, out
@@ -166,7 +167,8 @@ def test_reproduce_passes_then_fails_after_an_edit(selected, capsys):
     assert "differs: selection.csv" in out and "annual-plan.xlsx" in out
 
 
-def test_reproduce_refuses_a_changed_proposals_file(selected, capsys):
+def test_reproduce_refuses_a_changed_proposals_file(selected, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     folder, _ = selected
     path = folder.parent / "proposals.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(",75,", ",76,"), encoding="utf-8")
@@ -204,7 +206,8 @@ def test_previous_writes_what_changed(selected, capsys):
     assert (folder / "selection.csv").exists()
 
 
-def test_bad_proposals_exit_2_listing_every_problem(project, capsys):
+def test_bad_proposals_exit_2_listing_every_problem(project, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     write_proposals(project / "bad.csv", extra_rows=(
         "KG-2024-010,Đề án lạ,Cơ sở A,Xã A,Khu A,IX.9,1,100,50,50,50,,,,,,",
         "KG-2024-011,Đề án sai tổng,Cơ sở B,Xã B,Khu B,II.2,1,100,50,40,50,,,,,,"))
@@ -303,6 +306,7 @@ def test_two_channels_with_the_national_money_cut_to_zero(tmp_path, monkeypatch,
 
 
 def test_a_channel_that_is_neither_is_refused_at_its_cell(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     path = write_proposals(tmp_path / "p.csv", national=())
     path.write_text(path.read_text(encoding="utf-8").replace("địa phương\n", "tỉnh bạn\n", 1), encoding="utf-8")
     monkeypatch.chdir(tmp_path)

@@ -75,7 +75,8 @@ def one_line(err: str) -> str:
 # ---- spreadsheets --------------------------------------------------------------------------
 
 
-def test_a_region_merged_over_two_rows_is_refused_naming_the_cells(project, capsys):
+def test_a_region_merged_over_two_rows_is_refused_naming_the_cells(project, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     rows = table()
     region = rows[0].index("region")
     rows[2][region] = None  # (Excel keeps a merged range's value in its first cell only)
@@ -114,7 +115,8 @@ def test_a_hidden_stale_first_sheet_is_never_read(project, capsys):
     assert code == 0, out
 
 
-def test_only_a_hidden_sheet_is_refused(project, capsys):
+def test_only_a_hidden_sheet_is_refused(project, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "Ẩn"
@@ -128,7 +130,8 @@ def test_only_a_hidden_sheet_is_refused(project, capsys):
     assert "the sheet 'Trống' is empty" in one_line(err)
 
 
-def test_several_visible_sheets_and_no_sheet_named_are_refused_listing_them(project, capsys):
+def test_several_visible_sheets_and_no_sheet_named_are_refused_listing_them(project, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     path = workbook(project / "two.xlsx", {"Đợt 1": table(), "Đợt 2": table(), "Cũ": table()}, hidden=("Cũ",))
     code, _, err = run(capsys, "annual", path.name, "--year", "2024", "--budget", BUDGET)
     assert code == 2
@@ -142,7 +145,8 @@ def test_several_visible_sheets_and_no_sheet_named_are_refused_listing_them(proj
     assert code == 0, err
 
 
-def test_sheet_with_a_csv_file_is_refused(project, capsys):
+def test_sheet_with_a_csv_file_is_refused(project, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     write_proposals(project / "p.csv")
     code, _, err = run(capsys, "annual", "p.csv", "--year", "2024", "--sheet", "Đề án")
     assert code == 2
@@ -167,7 +171,8 @@ def test_a_title_that_looks_like_a_formula_is_written_as_text(project, capsys, t
     assert any(c.data_type == "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
 
 
-def test_a_header_of_ten_thousand_unknown_columns_is_one_line(project, capsys):
+def test_a_header_of_ten_thousand_unknown_columns_is_one_line(project, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     header = HEADER + "," + ",".join(f"cột lạ {i}" for i in range(10_000))
     (project / "wide.csv").write_text(header + "\n" + "KG-1," + ROWS["KG-2024-001"] + "\n", encoding="utf-8")
     code, _, err = run(capsys, "annual", "wide.csv", "--year", "2024")
@@ -176,7 +181,8 @@ def test_a_header_of_ten_thousand_unknown_columns_is_one_line(project, capsys):
     assert line.startswith("kgkc-opt: wide.csv: line 1: names 10,017 columns; a proposals table has at most 100")
 
 
-def test_many_problems_are_listed_up_to_twenty_and_counted(project, capsys):
+def test_many_problems_are_listed_up_to_twenty_and_counted(project, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     bad = [f"KG-B{i},Đề án,Cơ sở,Xã A,Khu A,IX.{i},1,100,50,50,50,,,,,," for i in range(30)]
     write_proposals(project / "bad.csv", extra_rows=tuple(bad))
     code, _, err = run(capsys, "annual", "bad.csv", "--year", "2024")
@@ -209,7 +215,8 @@ def selected(project, capsys):
     return project / "out"
 
 
-def test_a_selection_with_a_cell_of_200000_characters_is_one_line(selected, capsys):
+def test_a_selection_with_a_cell_of_200000_characters_is_one_line(selected, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     text = (selected / "selection.csv").read_text(encoding="utf-8")
     lines = text.splitlines()
     lines[3] = lines[3] + ',"' + "x" * 200_000 + '"'
@@ -221,7 +228,8 @@ def test_a_selection_with_a_cell_of_200000_characters_is_one_line(selected, caps
                              "annual --out'")
 
 
-def test_a_selection_of_another_year_is_refused_naming_both_years(selected, capsys):
+def test_a_selection_of_another_year_is_refused_naming_both_years(selected, capsys, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     summary = json.loads((selected / "summary.json").read_text(encoding="utf-8"))
     summary["year"] = 2023
     (selected / "summary.json").write_text(json.dumps(summary), encoding="utf-8")

@@ -78,7 +78,8 @@ def test_bad_scenario_exits_2_naming_the_file(capsys):
     assert out == ""
 
 
-def test_missing_scenario_exits_2(capsys, tmp_path):
+def test_missing_scenario_exits_2(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     code, _, err = run(capsys, "solve", str(tmp_path / "nope.yaml"))
     assert code == 2 and "no such file" in err and "Traceback" not in err
 
@@ -138,7 +139,8 @@ def test_audit_text_of_a_program_file(capsys):
     assert "[error] row-sum" in out and "[error] legal-cap-exceeded" in out
 
 
-def test_audit_of_a_bad_program_exits_2(capsys, tmp_path):
+def test_audit_of_a_bad_program_exits_2(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: x\n", encoding="utf-8")
     code, _, err = run(capsys, "audit", str(bad))
@@ -342,7 +344,8 @@ def test_an_error_that_comes_of_a_ctrl_c_is_an_interrupt(capsys, monkeypatch):
     ('{"command": ' + "9" * 10_000 + "}", "summary.json: is not valid JSON: Exceeds the limit"),
     ("\x00" * 10, "summary.json: is a binary file"),
 ])
-def test_reproduce_refuses_a_hostile_summary_in_one_line(capsys, tmp_path, content, fragment):
+def test_reproduce_refuses_a_hostile_summary_in_one_line(capsys, tmp_path, content, fragment, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     (tmp_path / "summary.json").write_text(content, encoding="utf-8")
     code, out, err = run(capsys, "reproduce", str(tmp_path))
     assert (code, out) == (2, "")
@@ -358,9 +361,10 @@ def test_reproduce_refuses_a_hostile_summary_in_one_line(capsys, tmp_path, conte
     ("montecarlo", "task_id,probability\nI.1,1.5\n",
      ["sweep.csv: line 2, column probability: expected a number from 0 to 1, got '1.5'"]),
 ])
-def test_a_results_csv_for_a_chart_is_checked_at_the_door(capsys, tmp_path, kind, content, expected):
+def test_a_results_csv_for_a_chart_is_checked_at_the_door(capsys, tmp_path, kind, content, expected, monkeypatch):
     """A results table given to ``chart`` in place of a scenario: a string where a number belongs
     was a TypeError traceback, a missing column exit 3 without the file's name."""
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     path = tmp_path / "sweep.csv"
     path.write_text(content, encoding="utf-8")
     code, out, err = run(capsys, "chart", kind, str(path), "--out", str(tmp_path / "c.png"))

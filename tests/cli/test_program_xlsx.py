@@ -35,7 +35,8 @@ def test_the_empty_template_is_refused_with_every_problem(tmp_path: Path, capsys
     assert not (tmp_path / "t.yaml").exists()
 
 
-def test_a_missing_or_wrong_file_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
+def test_a_missing_or_wrong_file_is_one_line_and_exit_2(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert app.main(["program", "import", str(tmp_path / "none.xlsx"), "--out", str(tmp_path / "p.yaml")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert app.main(["program", "export", "kien-giang-2021-2025", "--xlsx", str(tmp_path / "p.csv")]) == 2

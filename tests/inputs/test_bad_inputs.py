@@ -143,6 +143,7 @@ def test_bad_input(entry, tmp_path, capsys, monkeypatch):
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)  # anything written by accident lands here, and is seen
+    monkeypatch.setenv("KGKC_LANG", "en")  # expected.yaml quotes the English wording; the Vietnamese is checked below
     for argv in commands(role, path, tmp_path / "wrap"):
         writes = argv[0] == "solve"
         runs = [([], False), (["--out", str(work / "out")], False)] if writes else [([], False)]
@@ -166,7 +167,36 @@ def test_bad_input(entry, tmp_path, capsys, monkeypatch):
             assert problem_count(err) >= spec.get("problems", 1), err
             assert len(err.strip().splitlines()) == problem_count(err) + (problem_count(err) > 1)
             assert snapshot(work) == before, f"{entry}: an output was created or modified"
+        check_vietnamese(entry, spec, argv, named, err, capsys, monkeypatch)
     assert not Path("/tmp/kgkc-pwned").exists()
+
+
+#: Words of the English messages that no Vietnamese message holds.
+ENGLISH = re.compile(r"\b(expected|got|is not|unknown|listed twice|problems found|should|must|save the)\b")
+
+
+def check_vietnamese(entry: str, spec: dict, argv: list[str], named: object, english: str, capsys,
+                     monkeypatch) -> None:
+    """The same command in a Vietnamese run (the default) says the same problems in Vietnamese: one
+    line each, at the same file, none left in English, with each text of ``expect_vi``."""
+    monkeypatch.setenv("KGKC_LANG", "vi")
+    with no_hang():
+        code, out, err = run(capsys, argv)
+    monkeypatch.setenv("KGKC_LANG", "en")
+    assert code == 2 and out == "" and "Traceback" not in err, err
+    vi_lines, en_lines = err.strip().splitlines(), english.strip().splitlines()
+    assert len(vi_lines) == len(en_lines), err
+    if len(en_lines) > 1:
+        assert re.fullmatch(r"kgkc-opt: Tìm thấy \d+ lỗi:", vi_lines[0]), err
+    assert str(named) in err
+    for vi, en in zip(vi_lines, en_lines, strict=True):
+        assert vi != en, f"{entry}: left in English in a Vietnamese run: {vi}"
+        said = vi.replace(str(named), "")
+        for library_words in spec.get("library_text", []):  # quoted from PyYAML or the csv module
+            said = said.replace(library_words, "")
+        assert not ENGLISH.search(said), f"{entry}: English words in a Vietnamese run: {vi}"
+    for text in spec.get("expect_vi", []):
+        assert text in err, f"{entry}: expected {text!r} in the Vietnamese run:\n{err}"
 
 
 @pytest.mark.parametrize("entry", [e for e in sorted(MANIFEST) if e.split("/")[0] in LOADED])
@@ -182,10 +212,17 @@ def test_bad_proposals(entry, program):
     for text in spec["expect"]:
         assert text in err, f"{entry}: expected {text!r} in:\n{err}"
     assert len(info.value.problems) >= spec.get("problems", 1), err
+    vi = info.value.worded("vi")  # what a Vietnamese run prints
+    assert len(vi.splitlines()) == len(err.splitlines())
+    for line, english in zip(vi.splitlines(), err.splitlines(), strict=True):
+        assert line != english and not ENGLISH.search(line.replace(str(path), "")), line
+    for text in spec.get("expect_vi", []):
+        assert text in vi, f"{entry}: expected {text!r} in the Vietnamese wording:\n{vi}"
 
 
-def test_every_message_line_names_the_file_the_key_and_what_was_expected(capsys):
+def test_every_message_line_names_the_file_the_key_and_what_was_expected(capsys, monkeypatch):
     """Each problem line reads ``file: key path: expected ..., got ...``."""
+    monkeypatch.setenv("KGKC_LANG", "en")
     path = CORPUS / "scenario" / "wrong-types.yaml"
     code, _, err = run(capsys, ["solve", str(path)])
     assert code == 2

@@ -452,7 +452,8 @@ def test_cli_chart_errors(capsys, tmp_path):
     assert not (tmp_path / "x.png").exists()
 
 
-def test_an_unreadable_results_table_is_one_problem_naming_the_file(capsys, tmp_path):
+def test_an_unreadable_results_table_is_one_problem_naming_the_file(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     bad = tmp_path / "sweep.csv"
     bad.write_text('a,b\n"unclosed,1\n', encoding="utf-8")
     code, out, err = run(capsys, "chart", "sweep", str(bad), "--out", str(tmp_path / "s.png"))

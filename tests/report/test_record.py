@@ -94,7 +94,8 @@ def test_a_bundled_program_is_recorded_by_name_and_hash(capsys, tmp_path):
 # ---- reproduce -------------------------------------------------------------------------------
 
 
-def test_reproduce_ok(capsys, project):
+def test_reproduce_ok(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/replan.yaml", "--out", "out")[0] == 0
     before = snapshot(Path("out"))
     code, out, err = run(capsys, "reproduce", "out")
@@ -107,7 +108,8 @@ def test_reproduce_ok(capsys, project):
 
 
 @pytest.mark.parametrize("options", [["--solver", "cbc"], ["--method", "direct", "--time-limit", "30"]])
-def test_reproduce_with_other_options(capsys, project, options):
+def test_reproduce_with_other_options(capsys, project, options, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out", *options)[0] == 0
     summary = json.loads(Path("out/summary.json").read_text(encoding="utf-8"))
     for flag, value in zip(options[::2], options[1::2], strict=True):
@@ -118,6 +120,7 @@ def test_reproduce_with_other_options(capsys, project, options):
 
 
 def test_reproduce_an_infeasible_result(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     monkeypatch.chdir(FIXTURES.parent)
     out = tmp_path / "inf"
     assert run(capsys, "solve", "fixtures/tiny-infeasible.yaml", "--out", out)[0] == 1
@@ -125,7 +128,8 @@ def test_reproduce_an_infeasible_result(capsys, tmp_path, monkeypatch):
     assert code == 0 and "OK: 1 files identical (summary.json)" in text
 
 
-def test_reproduce_reports_the_files_that_differ(capsys, project):
+def test_reproduce_reports_the_files_that_differ(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out")[0] == 0
     alloc = Path("out/allocation.csv")
     alloc.write_text(alloc.read_text(encoding="utf-8").replace(",1,", ",2,", 1), encoding="utf-8")
@@ -144,7 +148,8 @@ def test_reproduce_reports_the_files_that_differ(capsys, project):
     assert snapshot(Path("out")) == before
 
 
-def test_reproduce_refuses_changed_or_missing_inputs(capsys, project):
+def test_reproduce_refuses_changed_or_missing_inputs(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/replan.yaml", "--out", "out")[0] == 0
     before = snapshot(Path("out"))
     Path("plans/base.yaml").write_text("name: base\nprogram: ../programs/tiny.yaml\nbudget: {all: \"-6%\"}\n",
@@ -160,6 +165,7 @@ def test_reproduce_refuses_changed_or_missing_inputs(capsys, project):
 
 
 def test_reproduce_from_another_folder_says_where_to_run_it(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out")[0] == 0
     monkeypatch.chdir(project / "plans")
     code, _, err = run(capsys, "reproduce", "../out")
@@ -178,6 +184,7 @@ def test_reproduce_from_another_folder_says_where_to_run_it(capsys, project, mon
      "x.yaml: the input file recorded in out/summary.json (inputs[0]) cannot be read"),
 ])
 def test_reproduce_needs_a_record(capsys, tmp_path, monkeypatch, content, message):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     monkeypatch.chdir(tmp_path)
     Path("out").mkdir()
     if content is not None:
@@ -187,7 +194,8 @@ def test_reproduce_needs_a_record(capsys, tmp_path, monkeypatch, content, messag
     assert message in err, err
 
 
-def test_reproduce_refuses_a_record_that_would_write_elsewhere(capsys, project):
+def test_reproduce_refuses_a_record_that_would_write_elsewhere(capsys, project, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     assert run(capsys, "solve", "plans/cut.yaml", "--out", "out")[0] == 0
     summary = Path("out/summary.json")
     record = json.loads(summary.read_text(encoding="utf-8"))

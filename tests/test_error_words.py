@@ -1,0 +1,173 @@
+"""Every error a user can see is in the run's language: each message template of a Problem, a
+Said, a Collector's ``error`` or a KgkcError raised with values has a Vietnamese entry in
+kgkc_opt/locale/vi.po with the same placeholders, and no such message is an f-string (whose
+wording the catalogue cannot hold)."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+import kgkc_opt
+from kgkc_opt import errors, words
+from kgkc_opt.errors import InputError, Problem, Said, UsageError
+
+PACKAGE = Path(kgkc_opt.__file__).parent
+ERROR_CLASSES = {name for name in dir(errors) if name.endswith("Error")}
+
+
+def _message_argument(call: ast.Call) -> ast.expr | None:
+    """The argument of ``call`` that is a message template, if the call takes one."""
+    func, args = call.func, call.args
+    name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+    if name == "error" and isinstance(func, ast.Attribute) and len(args) >= 2:
+        return args[1]  # Collector.error(where, message, **values)
+    if name == "Problem" and len(args) >= 3:
+        return args[2]
+    if name in ("Said", "word", "w") and args:  # (w: a local shorthand of word, as in Report.lines)
+        return args[0]
+    if name == "fail":  # the readers' fail(message), fail(where, message) and fail(message, where)
+        return next((a for a in args if isinstance(a, ast.Constant | ast.JoinedStr) and not _is_place(a)), None)
+    if name in ERROR_CLASSES and args and call.keywords:
+        return args[0]  # UsageError("template {x}", x=...)
+    return None
+
+
+def message_templates(root: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
+    """The message templates written in the package (template -> where), and the messages written
+    as f-strings (where)."""
+    templates: dict[str, list[str]] = {}
+    fstrings: list[str] = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            arg = _message_argument(node)
+            where = f"{path.relative_to(root.parent)}:{node.lineno}"
+            if isinstance(arg, ast.JoinedStr):
+                fstrings.append(where)
+            elif isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _has_words(arg.value):
+                templates.setdefault(arg.value, []).append(where)
+    return templates, fstrings
+
+
+def _is_place(node: ast.Constant | ast.JoinedStr) -> bool:
+    """Whether a string argument is a place ("", "line 3", f"row {n}") rather than a message."""
+    first = node.value if isinstance(node, ast.Constant) else next(
+        (v.value for v in node.values if isinstance(v, ast.Constant)), "")
+    return not first or bool(re.match(r"(line|row|sheet) ", str(first)))
+
+
+def _has_words(template: str) -> bool:
+    return bool(re.search(r"[A-Za-z]{2}", re.sub(r"\{[^{}]*\}", "", template)))
+
+
+def placeholders(text: str) -> list[tuple[str, str, str]]:
+    """The ``{name!conversion:spec}`` fields of a str.format template, sorted."""
+    return sorted((name, conversion or "", spec or "") for _, name, spec, conversion in string.Formatter().parse(text)
+                  if name is not None)
+
+
+def test_every_error_message_is_a_template_not_an_f_string():
+    _, fstrings = message_templates()
+    assert not fstrings, ("write these messages as a template and values "
+                          "(c.error(where, 'got {got}', got=...)), not an f-string:\n" + "\n".join(fstrings))
+
+
+def test_every_error_message_template_has_a_vietnamese_entry():
+    templates, _ = message_templates()
+    assert len(templates) > 200
+    missing = [f"{places[0]}: {t!r}" for t, places in templates.items() if t not in words.catalogue("vi")]
+    assert not missing, "add these to kgkc_opt/locale/vi.po:\n" + "\n".join(missing)
+
+
+def test_every_entry_keeps_the_placeholders_of_its_msgid():
+    wrong = [msgid for msgid, msgstr in words.catalogue("vi").items()
+             if "{" in msgid + msgstr and placeholders(msgid) != placeholders(msgstr)]
+    assert not wrong, "the Vietnamese entry's {placeholders} differ from the English:\n" + "\n".join(wrong)
+
+
+def test_the_placeholder_check_sees_a_changed_name_conversion_or_spec():
+    assert placeholders("got {value!r}, at most {n:,}") == [("n", "", ","), ("value", "r", "")]
+    assert placeholders("{value}") != placeholders("{value!r}")
+    assert placeholders("{{literal}} {x}") == [("x", "", "")]
+
+
+def test_the_scan_finds_templates_and_f_strings(tmp_path):
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text(
+        'c.error(w, "expected a list, got {got}", got=g)\nc.error(w, f"got {g}")\n'
+        'Problem(s, w, "is empty")\nSaid("{x}")\nUsageError("no task {t}", t=1)\nUsageError("plain")\n')
+    templates, fstrings = message_templates(tmp_path / "pkg")
+    assert set(templates) == {"expected a list, got {got}", "is empty", "no task {t}"}
+    assert fstrings == ["pkg/m.py:2"]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_problem_is_worded_in_the_run_language_and_english_for_the_api(lang):
+    problem = Problem("p.yaml", "line 3, column 9", "expected a whole number, got {value}{hint}",
+                      {"value": Said("a list"), "hint": ""})
+    assert str(problem) == "p.yaml: line 3, column 9: expected a whole number, got a list"
+    assert problem.message == "expected a whole number, got a list"
+    worded = InputError([problem, problem]).worded(lang)
+    if lang == "en":
+        assert worded == str(InputError([problem, problem]))
+    else:
+        assert worded.splitlines()[0] == "Tìm thấy 2 lỗi:"
+        assert worded.splitlines()[1] == "p.yaml: dòng 3, cột 9: cần một số nguyên, nhận được một danh sách"
+
+
+def test_an_error_raised_with_values_is_english_for_the_api_and_worded_for_the_command_line():
+    error = UsageError("{count} problems found:", count=3)
+    assert str(error) == "3 problems found:"
+    assert error.worded("vi") == "Tìm thấy 3 lỗi:"
+    assert UsageError("some finished text").worded("vi") == "some finished text"
+
+
+def test_an_infeasible_scenarios_explanation_and_repairs_are_worded_in_the_run_language():
+    from kgkc_opt.analysis.repairs import Explanation, Repair
+    from kgkc_opt.errors import Figure, Joined
+
+    conflict = Said("together the floors need at least {need} local budget; the planned years provide {have}",
+                    need=Figure("13,800"), have=Figure("12,025.5"))
+    parts = Joined([Said("{amount} more local budget in {year}", amount=Figure("1,775"), year=2021)], "; ")
+    repair = Repair("extra-local", Said("raise the caps by {total} million VND in all: {parts}",
+                                        total=Figure("1,775"), parts=parts), {}, 1775.0, True, True)
+    explanation = Explanation("cut", (conflict,), (repair,))
+    assert str(explanation).splitlines() == [
+        "Scenario 'cut' is infeasible: its hard requirements conflict.",
+        "  - together the floors need at least 13,800 local budget; the planned years provide 12,025.5",
+        "Repairs, smallest change first:",
+        "  1. raise the caps by 1,775 million VND in all: 1,775 more local budget in 2021 [verified]"]
+    assert explanation.worded("vi").splitlines() == [
+        "Phương án 'cut' không khả thi: các yêu cầu bắt buộc mâu thuẫn nhau.",
+        "  - các mức tối thiểu cộng lại cần ít nhất 13.800 vốn ngân sách địa phương; các năm lập kế hoạch có 12.025,5",
+        "Cách sửa, thay đổi nhỏ nhất trước:",
+        "  1. nâng kế hoạch vốn thêm tổng cộng 1.775 triệu đồng: thêm 1.775 vốn ngân sách địa phương năm 2021 "
+        "[đã kiểm tra bằng giải lại]"]
+
+
+def test_a_name_in_both_languages_is_english_in_the_text_and_filled_in_vietnamese_for_the_audit():
+    from kgkc_opt.errors import Bilingual, Joined
+
+    rows = Joined([Said("{id} {quantity} {unit}", id="II.1", quantity=2, unit=Bilingual("model", "Mô hình"))], " + ")
+    finding = Said("target {target} says {quantity}, the table plans {rows} = {planned}", target="T02",
+                   quantity=42, rows=rows, planned=2)
+    assert finding == "target T02 says 42, the table plans II.1 2 model = 2"
+    assert finding.filled("vi") == "target T02 says 42, the table plans II.1 2 Mô hình = 2"
+    assert finding.worded("vi") == "Mục tiêu T02 là 42, phụ lục bố trí II.1 2 Mô hình = 2"
+
+
+def test_the_places_of_problems_are_worded():
+    from kgkc_opt.errors import word_place
+
+    assert word_place("line 9, column 9", "vi") == "dòng 9, cột 9"
+    assert word_place("row 4, Mã đề án", "vi") == "hàng 4, Mã đề án"
+    assert word_place("sheet 'Đề án'", "vi") == "trang tính 'Đề án'"
+    assert word_place("tasks[II.2].cost", "vi") == "tasks[II.2].cost"
+    assert word_place("line 9, column 9", "en") == "line 9, column 9"
