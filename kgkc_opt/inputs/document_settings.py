@@ -83,7 +83,8 @@ def _text(c: Collector, doc: Mapping[Any, Any], key: str) -> str:
         return ""
     text = " ".join(text.split())
     if len(text) > MAX_TEXT:
-        c.error(key, f"expected at most {MAX_TEXT} characters (one line of the heading), got {len(text)}")
+        c.error(key, "expected at most {most} characters (one line of the heading), got {length}", most=MAX_TEXT,
+                length=len(text))
     return text
 
 
