@@ -429,15 +429,12 @@ def _budget_sentences(brief: Brief) -> list[str]:
             else say("for the period", lang)
         )
         if budget.change:
-            word = say("down (budget)" if budget.change < 0 else "up (budget)", lang)
             pct = f" ({fmt.percent(abs(budget.change) / budget.base_cap, lang, 0)})" if budget.base_cap else ""
-            parts.append(
-                say(
-                    "The local budget {scope} is {word} {money}{pct} on “{base_title}” for the same years.", lang
-                ).format(
-                    scope=scope, word=word, money=fmt.money(abs(budget.change), lang), pct=pct, base_title=base_title
-                )
-            )
+            sentence = ("The local budget {scope} is down {money}{pct} on “{base_title}” for the same years."
+                        if budget.change < 0 else
+                        "The local budget {scope} is up {money}{pct} on “{base_title}” for the same years.")
+            parts.append(say(sentence, lang).format(scope=scope, money=fmt.money(abs(budget.change), lang), pct=pct,
+                                                    base_title=base_title))
         elif budget.replan_from is not None:
             parts.append(
                 say("The local budget of these years is unchanged from “{base_title}”.", lang).format(

@@ -55,7 +55,7 @@ def test_a_bad_settings_file_ends_the_run_with_every_problem_and_exit_2(capsys, 
     settings = tmp_path / "settings.yaml"
     settings.write_text("issuer: [x]\ndate: 12/10/2026\nsigner_name: a\n", encoding="utf-8")
     out = tmp_path / "brief.docx"
-    code = main(["report", str(SCENARIOS / "cut-20pct.yaml"), "--document-settings", str(settings),
+    code = main(["report", str(SCENARIOS / "cut-20pct.yaml"), "--lang", "en", "--document-settings", str(settings),
                  "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2 and not out.exists()

@@ -9,6 +9,7 @@ import pytest
 
 import kgkc_opt as kg
 from kgkc_opt.model.data import model_input
+from kgkc_opt.model.lines import no_prices
 from kgkc_opt.solver.tables import achievement_frame, allocation_frame, budget_frame, table_rows
 from tests.support.paths import FIXTURES
 
@@ -18,7 +19,7 @@ PLAN = {("A.1", 2021): 2, ("A.1", 2022): 2, ("A.2", 2021): 1, ("B.2", 2022): 1, 
 @pytest.fixture(scope="module")
 def rows():
     scenario = kg.load_scenario(FIXTURES / "tiny-baseline.yaml")
-    return table_rows(scenario, model_input(scenario), PLAN, {})
+    return table_rows(scenario, (inp := model_input(scenario)), PLAN, no_prices(inp))
 
 
 def test_allocation_has_a_row_per_allowed_year_with_its_spend(rows) -> None:
@@ -41,7 +42,7 @@ def test_achievement_counts_units_against_targets(rows) -> None:
 
 def test_a_task_with_nothing_planned_has_no_largest_year_share() -> None:
     scenario = kg.load_scenario(FIXTURES / "tiny-baseline.yaml")
-    rows = table_rows(scenario, model_input(scenario), {("A.1", 2021): 1}, {})
+    rows = table_rows(scenario, (inp := model_input(scenario)), {("A.1", 2021): 1}, no_prices(inp))
     assert math.isnan({r.task_id: r for r in rows.achievement}["B.2"].largest_year_share)
 
 
