@@ -24,25 +24,30 @@ SELECTION_COLUMNS = ("proposal_id", "task_id", "commune", "region", "applicant",
                      "least_extra", "funded_at_extra", "beyond_year_plan", "reserve_step", "channel", "source")
 
 
-def selection_frame(result: AnnualResult, lang: str = "vi") -> pd.DataFrame:
-    import pandas as pd
-
+def selection_rows(result: AnnualResult, lang: str = "vi") -> list[dict[str, Any]]:
+    """One row per proposal, in the file's order, built from its decision (money exact): the rows of
+    selection.csv (``report.annual_tables``) and of ``selection_frame``."""
     rows = []
     for d in result.decisions:
         p = d.proposal
         rows.append({
             "proposal_id": p.id, "task_id": p.task_id, "commune": p.commune, "region": p.region,
             "applicant": p.applicant, "title": p.title, "status": d.status, "units": p.units,
-            "requested": float(p.requested), "cap": None if d.cap is None else float(d.cap),
-            "support": float(d.support), "trim": float(d.trim), "cofunding": float(d.cofunding),
-            "score": float(p.score), "reason_code": ";".join(r.code for r in d.reasons),
-            "reason": d.reason_text(lang),
-            "least_extra": None if d.least_extra is None else float(d.least_extra),
-            "funded_at_extra": d.funded_at_extra, "beyond_year_plan": d.beyond_plan, "reserve_step": d.reserve,
-            "channel": p.channel, "source": d.source,
+            "requested": p.requested, "cap": d.cap, "support": d.support, "trim": d.trim, "cofunding": d.cofunding,
+            "score": p.score, "reason_code": ";".join(r.code for r in d.reasons), "reason": d.reason_text(lang),
+            "least_extra": d.least_extra, "funded_at_extra": d.funded_at_extra, "beyond_year_plan": d.beyond_plan,
+            "reserve_step": d.reserve, "channel": p.channel, "source": d.source,
         })
-    return pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
+    return rows
 
+
+def selection_frame(result: AnnualResult, lang: str = "vi") -> pd.DataFrame:
+    """``selection_rows`` as a DataFrame, the exact amounts as floats."""
+    import pandas as pd
+
+    rows = [{k: float(v) if isinstance(v, Fraction) else v for k, v in row.items()}
+            for row in selection_rows(result, lang)]
+    return pd.DataFrame(rows, columns=list(SELECTION_COLUMNS))
 
 TASK_COLUMNS = ("task_id", "planned_units", "remaining_units", "proposals", "funded", "funded_units",
                 "beyond_plan_units", "reserve_units", "requested", "support", "national_support", "cofunding")

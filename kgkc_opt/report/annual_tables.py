@@ -19,7 +19,14 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.analysis.annual_frames import COMMUNE_COLUMNS, SELECTION_COLUMNS, TASK_COLUMNS, commune_rows, task_rows
+from kgkc_opt.analysis.annual_frames import (
+    COMMUNE_COLUMNS,
+    SELECTION_COLUMNS,
+    TASK_COLUMNS,
+    commune_rows,
+    selection_rows,
+    task_rows,
+)
 from kgkc_opt.analysis.annual_study import NOT_FUNDED, AnnualResult, AnnualStudy, Change, whatif_rows
 from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.money import decimal_text
@@ -150,22 +157,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, Fraction):
         return exact(value)
     return str(value)
-
-
-def selection_rows(result: AnnualResult, lang: str = "vi") -> list[dict[str, Any]]:
-    """One row per proposal, in the file's order, built from its decision (money exact)."""
-    rows = []
-    for d in result.decisions:
-        p = d.proposal
-        rows.append({
-            "proposal_id": p.id, "task_id": p.task_id, "commune": p.commune, "region": p.region,
-            "applicant": p.applicant, "title": p.title, "status": d.status, "units": p.units,
-            "requested": p.requested, "cap": d.cap, "support": d.support, "trim": d.trim, "cofunding": d.cofunding,
-            "score": p.score, "reason_code": ";".join(r.code for r in d.reasons), "reason": d.reason_text(lang),
-            "least_extra": d.least_extra, "funded_at_extra": d.funded_at_extra, "beyond_year_plan": d.beyond_plan,
-            "reserve_step": d.reserve, "channel": p.channel, "source": d.source,
-        })
-    return rows
 
 
 def change_rows(changes: Sequence[Change], lang: str = "vi") -> list[dict[str, Any]]:
