@@ -1,0 +1,252 @@
+"""The program's rhythm, for every policy: the last stage of a solve, with the policy's values fixed.
+
+The schedule stage (``decompose._schedule``, ``solver.evenness``) makes the schedule of the
+optimal totals as even as it can, but the totals themselves are one choice among many of equal
+value, and under a policy other than the default (``fair``, ``keep-cofunding``) or with more money
+in one year (a remedy) that choice can leave no rhythmic schedule: every year's money spent, a
+collaborator network paid 5, 5, 5, 14, 26. ``keep_rhythm`` runs after the plan is found, for every
+policy and every path, and changes nothing when the plan already keeps the rhythm
+(``model.adoptability.findings``: the default's plans, as before). Otherwise, in order:
+
+1. **the same totals**, scheduled with the rhythm as bounds (``adoptability.rhythm_bounds``): the
+   first schedule within ``RHYTHM_NODE_LIMIT`` nodes, made even by the usual local search and
+   exchanges (which keep the bounds); the same plan values, by construction;
+2. **other totals of the same value**: the full model with every objective of the policy but the
+   last (the fixed ``order``) kept at the plan's values (``keep`` rows, exact) and the rhythm as
+   rows (``adoptability.with_rhythm_rows``), maximising ``order`` within ``RHYTHM_NODE_LIMIT``
+   nodes; its totals then go through 1. So ``order`` decides only among rhythmic plans;
+3. where that model has no plan (proven: the money, or a rule, makes the rhythm impossible with
+   these values), each rule alone tells which: the plan keeps the rules that are possible, and
+   each rule that is not is noted with the reason ``money``; where the search found nothing within
+   its nodes (nothing proven), the reason is ``search``.
+
+Every plan is re-checked exactly (``model.check.check_plan``) and must reach the same values of
+the kept objectives, else it is discarded. Every step is bounded by nodes, never by time (unless the
+user gave a time limit: it is passed on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from kgkc_opt.errors import SolutionCheckError
+from kgkc_opt.model.adoptability import SOFT_RULES, Finding, findings, rhythm_bounds
+from kgkc_opt.model.check import check_plan, round_plan
+from kgkc_opt.model.data import ModelInput
+from kgkc_opt.model.formulations import linear_aggregate, linear_full
+from kgkc_opt.model.linear import LinearModel
+from kgkc_opt.model.objectives import Objective
+from kgkc_opt.solver.backend import Backend
+from kgkc_opt.solver.evenness import Evenness, exchanges, local_search, plan_values
+from kgkc_opt.solver.pulp_model import PulpBackend
+from kgkc_opt.solver.status import Status
+
+#: Nodes each search of the rhythm stage may take (the first rhythmic schedule of given totals; the
+#: full model with the values kept): a count, so the same plan on every machine.
+RHYTHM_NODE_LIMIT = 5_000
+#: Nodes each search for a schedule with the rhythm may take (below the first-schedule restarts'
+#: counts, so one run with HiGHS's fixed seed).
+RHYTHMIC_SCHEDULE_NODE_LIMIT = 1_000
+#: Most schedule searches the whole stage may make (a count: a program whose totals barely have a
+#: schedule ends the stage early, with the rules it could not keep noted ``search``).
+MAX_SCHEDULES = 12
+#: Most totals excluded (no schedule with the rhythm) before the stage gives up on a set of rules.
+RHYTHM_CUTS = 8
+#: Widest band (most units a year less the least) tried for a recurring payment the money keeps
+#: from being within one unit of even.
+MAX_WIDTH = 20
+#: Why a rule of the rhythm is not kept: ``money`` (proven: no plan with the policy's values keeps
+#: it), ``search`` (none found within the node limits; nothing proven).
+REASONS = ("money", "search")
+
+Plan = dict[tuple[str, int], int]
+
+
+@dataclass(frozen=True)
+class RhythmNote:
+    """A rule of the rhythm the plan does not keep (``finding``), and why (``REASONS``)."""
+
+    finding: Finding
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The rhythm stage's plan, what it still breaks and why, and the step that gave it
+    ("kept": nothing to do; "schedule": step 1; "totals": step 2; "partial"/"none": step 3)."""
+
+    plan: Plan
+    notes: tuple[RhythmNote, ...]
+    step: str
+
+
+def soft_findings(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[Finding]:
+    """The findings the rhythm stage can act on (the others are hard rows of every model)."""
+    return [f for f in findings(inp, plan) if f.rule in SOFT_RULES]
+
+
+def _totals(plan: Mapping[tuple[str, int], int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for (tid, _), n in plan.items():
+        out[tid] = out.get(tid, 0) + n
+    return out
+
+
+def _bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | None]]) -> LinearModel | None:
+    lower, upper = list(m.col_lower), list(m.col_upper)
+    for key, (low, high) in bounds.items():
+        j = m.variables.get(key)
+        if j is None:
+            continue
+        lower[j] = max(lower[j], float(low))
+        if high is not None:
+            upper[j] = min(upper[j], float(high))
+        if lower[j] > upper[j]:
+            return None
+    return replace(m, col_lower=lower, col_upper=upper)
+
+
+def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
+                      time_limit: float | None = None, rules: Sequence[str] = SOFT_RULES,
+                      bands: Mapping[str, tuple[int, int]] | None = None) -> tuple[Status, Plan | None]:
+    """Step 1: a schedule of ``totals`` with the ``rules`` of the rhythm as bounds (``bands``: the
+    recurring tasks' where wider than one unit), made even (module docstring). INFEASIBLE: proven
+    that none exists."""
+    bounds = rhythm_bounds(inp, totals, bands, rules)
+    m = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="feasibility"), bounds)
+    spread = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="spread"), bounds)
+    if m is None or spread is None:
+        return Status.INFEASIBLE, None
+    out = backend.solve(m, time_limit=time_limit, first_solution=True, node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
+    if not out.status.has_plan or out.values is None:
+        return out.status, None
+    plan = round_plan(plan_values(out.values))
+    ev: Evenness = local_search(inp, totals, m, plan, objectives)
+    plan, _ = exchanges(inp, totals, spread, ev.plan, backend)
+    ev = local_search(inp, totals, m, plan, objectives)
+    return Status.OPTIMAL, dict(ev.plan)
+
+
+def _values(inp: ModelInput, objectives: Sequence[Objective], plan: Mapping[tuple[str, int], int]) -> list[Fraction]:
+    return [o.value(inp, plan) for o in objectives]
+
+
+def _verified(inp: ModelInput, plan: Plan | None, keeps: Sequence[tuple[Objective, Fraction]]) -> Plan | None:
+    """``plan`` if it is a plan of ``inp`` reaching every kept value, else None."""
+    if plan is None:
+        return None
+    try:
+        check_plan(inp, plan)
+    except SolutionCheckError:
+        return None
+    if any(o.value(inp, plan) < v for o, v in keeps):
+        return None
+    return {k: n for k, n in plan.items() if n}
+
+
+@dataclass
+class _Search:
+    """Step 2 (module docstring): totals of the same values from the aggregate with the rhythm's
+    columns, each scheduled with the rhythm as bounds; totals with no such schedule excluded."""
+
+    inp: ModelInput
+    objectives: Sequence[Objective]
+    keeps: Sequence[tuple[Objective, Fraction]]
+    backend: Backend
+    time_limit: float | None
+    schedules: int = 0
+
+    def aggregate(self, rules: Sequence[str], widths: Mapping[str, int], excluded: Sequence[Mapping[str, int]]
+                  ) -> tuple[Status, dict[str, int], dict[str, tuple[int, int]]]:
+        """The aggregate with the rhythm's columns: its status, totals and recurring bands."""
+        m = linear_aggregate(self.inp, objective=self.objectives[-1], keep=self.keeps, exclude=excluded,
+                             rhythm=(rules, widths))
+        levels = m.extra.get("rhythm_levels", {})
+        m.variables = {**m.variables, **{("level", tid): j for tid, j in levels.items()}}
+        out = self.backend.solve(m, time_limit=self.time_limit, node_limit=RHYTHM_NODE_LIMIT)
+        if not out.status.has_plan or out.values is None:
+            return out.status, {}, {}
+        totals = {k: round(v) for k, v in out.values.items() if isinstance(k, str)}
+        bands = {k[1]: (round(v), round(v) + widths.get(k[1], 1)) for k, v in out.values.items()
+                 if isinstance(k, tuple) and widths.get(k[1], 1) > 1}
+        return Status.OPTIMAL, totals, bands
+
+    def plan(self, rules: Sequence[str], widths: Mapping[str, int]) -> tuple[Status, Plan | None]:
+        """A plan keeping ``rules`` (the recurring tasks within ``widths``): OPTIMAL with it;
+        INFEASIBLE: proven that none exists; else none found within the counts."""
+        excluded: list[dict[str, int]] = []
+        proven = True
+        for _ in range(RHYTHM_CUTS + 1):
+            status, totals, bands = self.aggregate(rules, widths, excluded)
+            if status != Status.OPTIMAL:
+                return (Status.INFEASIBLE if status == Status.INFEASIBLE and proven else Status.NO_SOLUTION), None
+            if self.schedules >= MAX_SCHEDULES:
+                return Status.NO_SOLUTION, None
+            self.schedules += 1
+            status, plan = rhythmic_schedule(self.inp, totals, self.backend, self.objectives, self.time_limit,
+                                             rules, bands)
+            plan = _verified(self.inp, plan, self.keeps)
+            if plan is not None:
+                return Status.OPTIMAL, plan
+            proven = proven and status == Status.INFEASIBLE
+            excluded.append(totals)
+        return Status.NO_SOLUTION, None
+
+    def widths(self, rules: Sequence[str], task_ids: Sequence[str]) -> tuple[Plan | None, dict[str, int]]:
+        """The least width (the most a year less the least, over the task's years) of each
+        recurring task, widened together one unit at a time, at which a plan keeps ``rules``:
+        the plan and the widths (None: none up to ``MAX_WIDTH``)."""
+        for w in range(2, MAX_WIDTH + 1):
+            widths = dict.fromkeys(task_ids, w)
+            _, plan = self.plan(rules, widths)
+            if plan is not None:
+                return plan, widths
+        return None, {}
+
+
+def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives: Sequence[Objective],
+                backend: Backend, time_limit: float | None = None) -> Rhythm:
+    """The plan, made to keep the program's rhythm where the money allows (module docstring)."""
+    plan = {k: n for k, n in plan.items() if n}
+    found = soft_findings(inp, plan)
+    if not found or isinstance(backend, PulpBackend):
+        # CBC (through PuLP) has no first-solution stop: its plans keep the schedule stage's rhythm
+        return Rhythm(plan, tuple(RhythmNote(f, "search") for f in found), "kept")
+    keeps = list(zip(objectives[:-1], _values(inp, objectives[:-1], plan), strict=True))
+    totals = _totals(plan)
+    _, new = rhythmic_schedule(inp, totals, backend, objectives, time_limit)
+    new = _verified(inp, new, keeps)
+    if new is not None:
+        return Rhythm(new, (), "schedule")
+    search = _Search(inp, objectives, keeps, backend, time_limit)
+    status, other = search.plan(SOFT_RULES, {})
+    if other is not None:
+        return Rhythm(other, (), "totals")
+    return _partial(inp, plan, found, search, proven=status == Status.INFEASIBLE)
+
+
+def _partial(inp: ModelInput, plan: Plan, found: Sequence[Finding], search: _Search, *, proven: bool) -> Rhythm:
+    """Step 3 (module docstring): no plan of the policy's values keeps every rule. Each rule the
+    plan breaks, alone: proven impossible (``money``) or not; then the possible rules together
+    (dropping the lump rule, then the 'Hàng năm' rule, while none is found), a recurring task
+    within the least width that allows them."""
+    impossible: set[str] = set()
+    if proven:
+        for rule in sorted({f.rule for f in found}, key=SOFT_RULES.index):
+            if search.plan((rule,), {})[0] == Status.INFEASIBLE:
+                impossible.add(rule)
+    rules = [r for r in SOFT_RULES if r not in impossible or r == "recurring"]
+    recurring = [t.task_id for t in inp.planned_tasks if t.effective_cadence == "recurring"]
+    best: Plan | None = None
+    while rules and best is None:
+        if "recurring" in impossible:
+            best, _ = search.widths(rules, recurring)
+        else:
+            best = search.plan(rules, {})[1]
+        rules = rules[:-1] if rules[-1] != "recurring" else []
+    best = best or plan
+    left = soft_findings(inp, best)
+    notes = tuple(RhythmNote(f, "money" if f.rule in impossible else "search") for f in left)
+    return Rhythm(best, notes, "partial" if best is not plan else "none")
