@@ -80,3 +80,11 @@ def describe(note: Note, lang: str = "en") -> str:
         "unexplained": say("no reason given", lang),
     }[note.reason]
     return f"{_rule_text(note.finding, lang)}: {reason}"
+
+
+def rhythm_lines(notes: Sequence[RhythmNote], lang: str = "en") -> list[str]:
+    """The lines a solve prints for the rules of the rhythm its plan does not keep (none: none)."""
+    if not notes:
+        return []
+    head = say("The program's rhythm this plan does not keep, and why:", lang)
+    return [head, *("  " + describe(Note(n.finding, n.reason), lang) for n in notes)]
