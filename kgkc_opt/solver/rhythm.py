@@ -54,9 +54,6 @@ RHYTHMIC_SCHEDULE_NODE_LIMIT = 1_000
 MAX_SCHEDULES = 12
 #: Most totals excluded (no schedule with the rhythm) before the stage gives up on a set of rules.
 RHYTHM_CUTS = 8
-#: Widest band (most units a year less the least) tried for a recurring payment the money keeps
-#: from being within one unit of even.
-MAX_WIDTH = 20
 #: Why a rule of the rhythm is not kept: ``money`` (proven: no plan with the policy's values keeps
 #: it), ``search`` (none found within the node limits; nothing proven).
 REASONS = ("money", "search")
@@ -194,16 +191,23 @@ class _Search:
             excluded.append(totals)
         return Status.NO_SOLUTION, None
 
-    def widths(self, rules: Sequence[str], task_ids: Sequence[str]) -> tuple[Plan | None, dict[str, int]]:
-        """The least width (the most a year less the least, over the task's years) of each
-        recurring task, widened together one unit at a time, at which a plan keeps ``rules``:
-        the plan and the widths (None: none up to ``MAX_WIDTH``)."""
-        for w in range(2, MAX_WIDTH + 1):
-            widths = dict.fromkeys(task_ids, w)
-            _, plan = self.plan(rules, widths)
+    def widths(self, task_ids: Sequence[str]) -> tuple[Plan | None, dict[str, int]]:
+        """The least width (the most units a year less the least) of the recurring tasks, together,
+        at which a plan keeps them within it: halving the interval [2, most units], each step a
+        ``plan`` (a fresh count of ``MAX_SCHEDULES`` schedules for the whole search). The plan and
+        the widths (None, {}: none found)."""
+        self.schedules = 0
+        low, high = 1, max((self.inp.task(t).remaining for t in task_ids), default=1)
+        found: tuple[Plan | None, dict[str, int]] = (None, {})
+        while high - low > 1:
+            mid = (low + high) // 2
+            widths = dict.fromkeys(task_ids, mid)
+            _, plan = self.plan(("recurring",), widths)
             if plan is not None:
-                return plan, widths
-        return None, {}
+                high, found = mid, (plan, widths)
+            else:
+                low = mid
+        return found
 
 
 def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives: Sequence[Objective],
@@ -230,23 +234,26 @@ def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives
 def _partial(inp: ModelInput, plan: Plan, found: Sequence[Finding], search: _Search, *, proven: bool) -> Rhythm:
     """Step 3 (module docstring): no plan of the policy's values keeps every rule. Each rule the
     plan breaks, alone: proven impossible (``money``) or not; then the possible rules together
-    (dropping the lump rule, then the 'Hàng năm' rule, while none is found), a recurring task
-    within the least width that allows them."""
+    (dropping the lump rule, then the 'Hàng năm' rule, while none is found); a recurring task the
+    money keeps from one unit of even, within the least width the money allows (``widths``)."""
     impossible: set[str] = set()
     if proven:
         for rule in sorted({f.rule for f in found}, key=SOFT_RULES.index):
             if search.plan((rule,), {})[0] == Status.INFEASIBLE:
                 impossible.add(rule)
     rules = [r for r in SOFT_RULES if r not in impossible or r == "recurring"]
-    recurring = [t.task_id for t in inp.planned_tasks if t.effective_cadence == "recurring"]
+    widths: dict[str, int] = {}
+    fallback: Plan | None = None
+    if "recurring" in impossible:
+        # as even as the money allows: the least width, then the other rules with it
+        fallback, widths = search.widths([t.task_id for t in inp.planned_tasks if t.effective_cadence == "recurring"])
+        if fallback is None:
+            rules.remove("recurring")
     best: Plan | None = None
     while rules and best is None:
-        if "recurring" in impossible:
-            best, _ = search.widths(rules, recurring)
-        else:
-            best = search.plan(rules, {})[1]
-        rules = rules[:-1] if rules[-1] != "recurring" else []
-    best = best or plan
+        best = search.plan(rules, widths)[1]
+        rules = rules[:-1]
+    best = best or fallback or plan
     left = soft_findings(inp, best)
     notes = tuple(RhythmNote(f, "money" if f.rule in impossible else "search") for f in left)
     return Rhythm(best, notes, "partial" if best is not plan else "none")
