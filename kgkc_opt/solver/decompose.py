@@ -139,7 +139,7 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     spread = None
     if tie_break and first and len(m.col_names) <= BANDED_MAX_COLUMNS:
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
-        out = banded_start(inp, totals, spread, backend, clock.remaining())
+        out = banded_start(inp, totals, spread, backend, clock.remaining(), plain=m)
     even_start = out is not None
     if out is None:
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)

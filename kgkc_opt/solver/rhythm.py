@@ -9,20 +9,23 @@ policy and every path, and changes nothing when the plan already keeps the rhyth
 (``model.adoptability.findings``: the default's plans, as before). Otherwise, in order:
 
 1. **the same totals**, scheduled with the rhythm as bounds (``adoptability.rhythm_bounds``): the
-   first schedule within ``RHYTHM_NODE_LIMIT`` nodes, made even by the usual local search and
-   exchanges (which keep the bounds); the same plan values, by construction;
-2. **other totals of the same value**: the full model with every objective of the policy but the
-   last (the fixed ``order``) kept at the plan's values (``keep`` rows, exact) and the rhythm as
-   rows (``adoptability.with_rhythm_rows``), maximising ``order`` within ``RHYTHM_NODE_LIMIT``
-   nodes; its totals then go through 1. So ``order`` decides only among rhythmic plans;
-3. where that model has no plan (proven: the money, or a rule, makes the rhythm impossible with
-   these values), each rule alone tells which: the plan keeps the rules that are possible, and
-   each rule that is not is noted with the reason ``money``; where the search found nothing within
-   its nodes (nothing proven), the reason is ``search``.
+   first schedule within ``RHYTHMIC_SCHEDULE_NODE_LIMIT`` nodes, made even by the usual local
+   search and exchanges (which keep the bounds); the same plan values, by construction;
+2. **other totals of the same values**: the aggregate with every objective of the policy but the
+   last (the fixed ``order``) kept at the plan's values (``keep`` rows, exact), the rhythm's
+   columns (``adoptability.rhythm_columns``: the units a recurring level and a 'Hàng năm' task
+   force into each year, in the Hall rows) and ``order`` as objective; its totals scheduled as in
+   1; totals with no such schedule excluded (a no-good cut), up to ``RHYTHM_CUTS`` times. So
+   ``order`` decides only among rhythmic plans;
+3. where no such plan exists (proven: every aggregate and schedule infeasible), each rule the plan
+   breaks, alone, tells which are impossible (reason ``money``); the plan then keeps the possible
+   ones (a recurring payment within the least width the money allows); a rule still broken that was
+   not proven impossible is noted ``search`` (none found within the counts).
 
-Every plan is re-checked exactly (``model.check.check_plan``) and must reach the same values of
-the kept objectives, else it is discarded. Every step is bounded by nodes, never by time (unless the
-user gave a time limit: it is passed on).
+Every schedule search counts toward ``MAX_SCHEDULES``; every plan is re-checked exactly
+(``model.check.check_plan``) and must reach the kept values, else it is discarded. Every step is
+bounded by counts (nodes, cuts, searches), never by time (unless the user gave a time limit: it is
+passed on).
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from kgkc_opt.errors import SolutionCheckError
-from kgkc_opt.model.adoptability import SOFT_RULES, Finding, findings, rhythm_bounds
+from kgkc_opt.model.adoptability import SOFT_RULES, Finding, band, findings, rhythm_bounds, task_years
 from kgkc_opt.model.check import check_plan, round_plan
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.model.formulations import linear_aggregate, linear_full
@@ -52,6 +55,8 @@ RHYTHMIC_SCHEDULE_NODE_LIMIT = 1_000
 #: Most schedule searches the whole stage may make (a count: a program whose totals barely have a
 #: schedule ends the stage early, with the rules it could not keep noted ``search``).
 MAX_SCHEDULES = 12
+#: Most schedule searches the search for a recurring payment's least width may make (its own count).
+WIDTH_SCHEDULES = 6
 #: Most totals excluded (no schedule with the rhythm) before the stage gives up on a set of rules.
 RHYTHM_CUTS = 8
 #: Why a rule of the rhythm is not kept: ``money`` (proven: no plan with the policy's values keeps
@@ -116,9 +121,19 @@ def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backe
     spread = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="spread"), bounds)
     if m is None or spread is None:
         return Status.INFEASIBLE, None
-    out = backend.solve(m, time_limit=time_limit, first_solution=True, node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
-    if not out.status.has_plan or out.values is None:
-        return out.status, None
+    # first with each 'Hàng năm' task in its band too (as the banded start), else without
+    annual = {(t.task_id, y): band(totals[t.task_id], len(years)) for t in inp.planned_tasks
+              if t.annual and t.effective_cadence == "even" and totals.get(t.task_id)
+              and len(years := task_years(inp, t)) >= 2 for y in years}
+    banded = _bounded(m, annual) if annual else None
+    out = None
+    for model in ((banded, m) if banded is not None else (m,)):
+        out = backend.solve(model, time_limit=time_limit, first_solution=True,
+                            node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
+        if out.status.has_plan:
+            break
+    if out is None or not out.status.has_plan or out.values is None:
+        return (out.status if out is not None else Status.INFEASIBLE), None
     plan = round_plan(plan_values(out.values))
     ev: Evenness = local_search(inp, totals, m, plan, objectives)
     plan, _ = exchanges(inp, totals, spread, ev.plan, backend)
@@ -194,9 +209,9 @@ class _Search:
     def widths(self, task_ids: Sequence[str]) -> tuple[Plan | None, dict[str, int]]:
         """The least width (the most units a year less the least) of the recurring tasks, together,
         at which a plan keeps them within it: halving the interval [2, most units], each step a
-        ``plan`` (a fresh count of ``MAX_SCHEDULES`` schedules for the whole search). The plan and
-        the widths (None, {}: none found)."""
-        self.schedules = 0
+        ``plan`` (a count of its own: ``WIDTH_SCHEDULES`` schedules for the whole search). The plan
+        and the widths (None, {}: none found)."""
+        self.schedules = MAX_SCHEDULES - WIDTH_SCHEDULES
         low, high = 1, max((self.inp.task(t).remaining for t in task_ids), default=1)
         found: tuple[Plan | None, dict[str, int]] = (None, {})
         while high - low > 1:
@@ -207,6 +222,7 @@ class _Search:
                 high, found = mid, (plan, widths)
             else:
                 low = mid
+        self.schedules = MAX_SCHEDULES - WIDTH_SCHEDULES  # as many again for the rules with that width
         return found
 
 
