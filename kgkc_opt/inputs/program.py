@@ -538,24 +538,61 @@ def parse_task(
     )
 
 
+PROGRAM_KEYS = (
+    "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
+    "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
+    "structure", "funding_sources", "geography", "eligibility",
+)
+
+
 def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     """Check a program document and build a ``Program``; raise ProgramError listing every problem.
 
     The figures are kept as the document states them: arithmetic that does not add up is the
     audit's business (``kgkc_opt.audit``), not a loading error, so that an inconsistent decision
-    can still be encoded faithfully and planned with.
+    can still be encoded faithfully and planned with. Each section is read by a step of its own,
+    in the order below (the order the problems are listed in).
     """
     c = Collector(source)
     doc = c.mapping(data, "")
     if doc is None:
         c.raise_if_any(ProgramError)
         raise AssertionError  # unreachable
-    allowed = (
-        "format", "id", "title", "province", "period", "money_unit", "source", "stated_totals",
-        "annual_budget", "support_rules", "groups", "tasks", "targets", "source_notes", "relations",
-        "structure", "funding_sources", "geography", "eligibility",
+    program_id, title, province = _identity(c, doc)
+    period = _period(c, doc)
+    sources = _funding_sources(c, doc["funding_sources"]) if "funding_sources" in doc else DEFAULT_SOURCES
+    geography = parse_geography(c, doc.get("geography"))
+    source_doc, illustrative = _source_section(c, doc)
+    stated_totals, stated_source = _stated_totals(c, doc, sources)
+    annual, annual_source, annual_total = _annual_budget(c, doc, period, sources)
+    rules, declared_rules = _support_rules(c, doc)
+    groups = _groups(c, doc)
+    tasks, declared = _tasks(c, doc, groups=groups, rules=rules, declared_rules=declared_rules, period=period,
+                             sources=sources, geography=geography)
+    targets = _targets(c, doc, tasks, declared)
+    notes = _source_notes(c, doc)
+    relations = _relations(c, doc, tasks, declared)
+    structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks},
+                                declared=frozenset(declared))
+    eligibility = parse_rule_packs(c, doc.get("eligibility"))
+
+    c.raise_if_any(ProgramError)
+    assert title is not None and period is not None
+    return Program(
+        id=program_id, title=title, province=province, period=period,
+        source_document=source_doc, illustrative=illustrative,
+        stated_totals=stated_totals, stated_totals_source=stated_source,
+        annual_budget=dict(sorted(annual.items())), annual_budget_source=annual_source,
+        annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
+        tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
+        relations=tuple(relations), structure=structure, funding_sources=sources, geography=geography,
+        eligibility=eligibility,
     )
-    c.known_keys(doc, "", allowed)
+
+
+def _identity(c: Collector, doc: Mapping[str, Any]) -> tuple[str, Text | None, str]:
+    """The document's keys, format and money unit; its id, title and province."""
+    c.known_keys(doc, "", PROGRAM_KEYS)
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
         c.error("format", "expected {format!r}, got {fmt!r}", format=FORMAT, fmt=fmt)
@@ -565,25 +602,31 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
     program_id = c.text(c.required(doc, "id", ""), "id") or "?"
     title = _text(c, c.required(doc, "title", ""), "title")
     province = c.text(doc.get("province", ""), "province", allow_empty=True) or ""
+    return program_id, title, province
 
-    period: tuple[int, int] | None = None
+
+def _period(c: Collector, doc: Mapping[str, Any]) -> tuple[int, int] | None:
+    """The program period ``{start, end}`` (at most 21 years); None if unusable."""
     raw_period = c.required(doc, "period", "")
     pdata = c.mapping(raw_period, "period") if raw_period is not None else None
-    if pdata is not None:
-        c.known_keys(pdata, "period", ("start", "end"))
-        start = c.integer(c.required(pdata, "start", "period"), "period.start", minimum=1900, maximum=2200)
-        end = c.integer(c.required(pdata, "end", "period"), "period.end", minimum=1900, maximum=2200)
-        if start is not None and end is not None:
-            if end < start:
-                c.error("period", "ends ({end}) before it starts ({start})", end=end, start=start)
-            elif end - start > 20:
-                c.error("period", "spans {end} years; at most 21 are supported", end=end - start + 1)
-            else:
-                period = (start, end)
+    if pdata is None:
+        return None
+    c.known_keys(pdata, "period", ("start", "end"))
+    start = c.integer(c.required(pdata, "start", "period"), "period.start", minimum=1900, maximum=2200)
+    end = c.integer(c.required(pdata, "end", "period"), "period.end", minimum=1900, maximum=2200)
+    if start is None or end is None:
+        return None
+    if end < start:
+        c.error("period", "ends ({end}) before it starts ({start})", end=end, start=start)
+    elif end - start > 20:
+        c.error("period", "spans {end} years; at most 21 are supported", end=end - start + 1)
+    else:
+        return (start, end)
+    return None
 
-    sources = _funding_sources(c, doc["funding_sources"]) if "funding_sources" in doc else DEFAULT_SOURCES
-    geography = parse_geography(c, doc.get("geography"))
 
+def _source_section(c: Collector, doc: Mapping[str, Any]) -> tuple[str, bool]:
+    """The ``source`` section: the decision's document, and whether the program is illustrative."""
     source_doc, illustrative = "", False
     if "source" in doc:
         sdata = c.mapping(doc["source"], "source")
@@ -591,7 +634,12 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             c.known_keys(sdata, "source", ("document", "file", "illustrative"))
             source_doc = c.text(sdata.get("document", ""), "source.document", allow_empty=True) or ""
             illustrative = c.boolean(sdata.get("illustrative", False), "source.illustrative") or False
+    return source_doc, illustrative
 
+
+def _stated_totals(c: Collector, doc: Mapping[str, Any],
+                   sources: tuple[FundingSource, ...]) -> tuple[Cost | None, str]:
+    """The ``stated_totals`` section: the totals the decision states, and where."""
     stated_totals, stated_source = None, ""
     if "stated_totals" in doc:
         sdata = c.mapping(doc["stated_totals"], "stated_totals")
@@ -600,7 +648,12 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
                 c, {k: v for k, v in sdata.items() if k != "source"}, "stated_totals", sources
             )
             stated_source = str(sdata.get("source", "stated totals"))
+    return stated_totals, stated_source
 
+
+def _annual_budget(c: Collector, doc: Mapping[str, Any], period: tuple[int, int] | None,
+                   sources: tuple[FundingSource, ...]) -> tuple[dict[int, YearBudget], str, Cost | None]:
+    """The ``annual_budget`` section: the budget of each year, its source, the stated total."""
     annual: dict[int, YearBudget] = {}
     annual_source, annual_total = "annual budget table", None
     raw_annual = c.required(doc, "annual_budget", "")
@@ -610,35 +663,47 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         annual_source = str(adata.get("source", annual_source))
         ydata = c.mapping(c.required(adata, "years", "annual_budget"), "annual_budget.years")
         if ydata is not None:
-            listed: set[int] = set()
-            for key, row in ydata.items():
-                where = f"annual_budget.years.{key}"
-                if isinstance(key, str) and YEAR_TEXT_RE.match(key):
-                    key = int(key.strip())
-                year = c.integer(key, where, minimum=1900, maximum=2200)
-                if year is None:
-                    continue
-                if year in listed:
-                    c.error(where, "year {year} is listed twice", year=year)
-                    continue
-                listed.add(year)
-                if period and not period[0] <= year <= period[1]:
-                    c.error(where, "year {year} lies outside the program period {first_period}–{period}", year=year,
-                                   first_period=period[0], period=period[1])
-                    continue
-                cost = _cost(c, row, where, sources)
-                if cost is not None:
-                    annual[year] = YearBudget(year, cost.total, cost.state, cost.other, cost.extra)
-            if period:
-                missing = [y for y in range(period[0], period[1] + 1) if y not in listed]
-                if missing:
-                    c.error(
-                        "annual_budget.years",
-                        "no budget for {str}; every year of the period needs one", str=', '.join(map(str, missing)),
-                    )
+            annual = _budget_years(c, ydata, period, sources)
         if "stated_total" in adata:
             annual_total = _cost(c, adata["stated_total"], "annual_budget.stated_total", sources)
+    return annual, annual_source, annual_total
 
+
+def _budget_years(c: Collector, ydata: Mapping[Any, Any], period: tuple[int, int] | None,
+                  sources: tuple[FundingSource, ...]) -> dict[int, YearBudget]:
+    """``annual_budget.years``: one cost split a year, each year of the period once."""
+    annual: dict[int, YearBudget] = {}
+    listed: set[int] = set()
+    for key, row in ydata.items():
+        where = f"annual_budget.years.{key}"
+        if isinstance(key, str) and YEAR_TEXT_RE.match(key):
+            key = int(key.strip())
+        year = c.integer(key, where, minimum=1900, maximum=2200)
+        if year is None:
+            continue
+        if year in listed:
+            c.error(where, "year {year} is listed twice", year=year)
+            continue
+        listed.add(year)
+        if period and not period[0] <= year <= period[1]:
+            c.error(where, "year {year} lies outside the program period {first_period}–{period}", year=year,
+                           first_period=period[0], period=period[1])
+            continue
+        cost = _cost(c, row, where, sources)
+        if cost is not None:
+            annual[year] = YearBudget(year, cost.total, cost.state, cost.other, cost.extra)
+    if period:
+        missing = [y for y in range(period[0], period[1] + 1) if y not in listed]
+        if missing:
+            c.error(
+                "annual_budget.years",
+                "no budget for {str}; every year of the period needs one", str=', '.join(map(str, missing)),
+            )
+    return annual
+
+
+def _support_rules(c: Collector, doc: Mapping[str, Any]) -> tuple[dict[str, SupportRule], frozenset[str]]:
+    """The ``support_rules`` section: the rules that parse, and the ids of all declared rules."""
     rules: dict[str, SupportRule] = {}
     rdata = c.mapping(doc.get("support_rules", {}), "support_rules")
     if rdata is not None:
@@ -650,7 +715,11 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             parsed_rule = parse_support_rule(c, r, where, str(rid))
             if parsed_rule is not None:
                 rules[str(rid)] = parsed_rule
+    return rules, frozenset(str(k) for k in rdata or {})
 
+
+def _groups(c: Collector, doc: Mapping[str, Any]) -> list[Group]:
+    """The ``groups`` list: ids, names, short names, each id once."""
     groups: list[Group] = []
     gdata = c.required(doc, "groups", "")
     if gdata is not None and not isinstance(gdata, list):
@@ -668,7 +737,16 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             if any(x.id == gid for x in groups):
                 c.error(join(where, "id"), "group {gid!r} is listed twice", gid=gid)
             groups.append(Group(gid, name, str(gd.get("source", f"group {gid}")), short))
+    return groups
 
+
+def _tasks(
+    c: Collector, doc: Mapping[str, Any], *, groups: list[Group], rules: Mapping[str, SupportRule],
+    declared_rules: frozenset[str], period: tuple[int, int] | None, sources: tuple[FundingSource, ...],
+    geography: Geography,
+) -> tuple[list[Task], set[str]]:
+    """The ``tasks`` list: the tasks that parse (each id once), and every id the document declares
+    (a task with a problem of its own is still known to targets and relations)."""
     tasks: list[Task] = []
     tdata = c.required(doc, "tasks", "")
     if tdata is not None and not isinstance(tdata, list):
@@ -677,58 +755,70 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
         c.error("tasks", "the program has no tasks")
     for i, t in enumerate(tdata if isinstance(tdata, list) else []):
         task = parse_task(c, t, f"tasks[{i}]", groups=groups, rules=rules, period=period,
-                          declared_rules=frozenset(str(k) for k in rdata or {}), sources=sources,
-                          geography=geography)
+                          declared_rules=declared_rules, sources=sources, geography=geography)
         if task is None:
             continue
         if any(x.id == task.id for x in tasks):
             c.error(f"tasks[{task.id}].id", "task {task_id!r} is listed twice", task_id=task.id)
             continue
         tasks.append(task)
-
-    targets: list[Target] = []
     declared = {
         str(t["id"]) for t in (tdata if isinstance(tdata, list) else [])
         if isinstance(t, Mapping) and t.get("id") is not None
     }
+    return tasks, declared
+
+
+def _targets(c: Collector, doc: Mapping[str, Any], tasks: list[Task], declared: set[str]) -> list[Target]:
+    """The ``targets`` list (optional)."""
+    targets: list[Target] = []
     tgdata = doc.get("targets", []) or []
     if not isinstance(tgdata, list):
         c.error("targets", "expected a list of targets, got {tgdata}", tgdata=describe(tgdata))
         tgdata = []
+    known = {x.id for x in tasks} | declared
     for i, t in enumerate(tgdata):
-        where = f"targets[{i}]"
-        td = c.mapping(t, where)
-        if td is None:
-            continue
-        c.known_keys(td, where, ("id", "source", "text", "quantity", "qualifier", "tasks", "unit_matches"))
-        tid = c.text(c.required(td, "id", where), join(where, "id"))
-        text = _text(c, c.required(td, "text", where), join(where, "text"))
-        target_range = _quantity(c, c.required(td, "quantity", where), join(where, "quantity"))
-        quantity, target_min = target_range if target_range is not None else (None, None)
-        if tid is not None and any(x.id == tid for x in targets):
-            c.error(join(where, "id"), "target {tid!r} is listed twice", tid=tid)
-        qualifier = td.get("qualifier", "exact")
-        if qualifier not in QUALIFIERS:
-            c.error(join(where, "qualifier"), "expected one of {qualifiers}, got {qualifier!r}",
-                                              qualifiers=', '.join(QUALIFIERS), qualifier=qualifier)
-        task_list = td.get("tasks", [])
-        if not isinstance(task_list, list) or not task_list:
-            c.error(join(where, "tasks"), "expected a non-empty list of task ids")
-            task_list = []
-        known = {x.id for x in tasks} | declared
-        for tk in task_list:
-            if str(tk) not in known:
-                c.error(join(where, "tasks"), "unknown task id {tk!r}", tk=tk)
-        repeated = sorted({str(x) for x in task_list if [str(y) for y in task_list].count(str(x)) > 1})
-        if repeated:
-            c.error(join(where, "tasks"), "task id(s) listed twice: {repeated}", repeated=', '.join(repeated))
-        if tid and text and quantity is not None:
-            targets.append(
-                Target(tid, str(td.get("source", tid)), text, quantity, str(qualifier),
-                       tuple(str(x) for x in task_list),
-                       bool(c.boolean(td.get("unit_matches", True), join(where, "unit_matches"))), target_min)
-            )
+        target = _target(c, t, f"targets[{i}]", targets, known)
+        if target is not None:
+            targets.append(target)
+    return targets
 
+
+def _target(c: Collector, t: Any, where: str, targets: list[Target], known: set[str]) -> Target | None:
+    """One target: its text, quantity, qualifier and the known tasks it counts."""
+    td = c.mapping(t, where)
+    if td is None:
+        return None
+    c.known_keys(td, where, ("id", "source", "text", "quantity", "qualifier", "tasks", "unit_matches"))
+    tid = c.text(c.required(td, "id", where), join(where, "id"))
+    text = _text(c, c.required(td, "text", where), join(where, "text"))
+    target_range = _quantity(c, c.required(td, "quantity", where), join(where, "quantity"))
+    quantity, target_min = target_range if target_range is not None else (None, None)
+    if tid is not None and any(x.id == tid for x in targets):
+        c.error(join(where, "id"), "target {tid!r} is listed twice", tid=tid)
+    qualifier = td.get("qualifier", "exact")
+    if qualifier not in QUALIFIERS:
+        c.error(join(where, "qualifier"), "expected one of {qualifiers}, got {qualifier!r}",
+                                          qualifiers=', '.join(QUALIFIERS), qualifier=qualifier)
+    task_list = td.get("tasks", [])
+    if not isinstance(task_list, list) or not task_list:
+        c.error(join(where, "tasks"), "expected a non-empty list of task ids")
+        task_list = []
+    for tk in task_list:
+        if str(tk) not in known:
+            c.error(join(where, "tasks"), "unknown task id {tk!r}", tk=tk)
+    repeated = sorted({str(x) for x in task_list if [str(y) for y in task_list].count(str(x)) > 1})
+    if repeated:
+        c.error(join(where, "tasks"), "task id(s) listed twice: {repeated}", repeated=', '.join(repeated))
+    if not (tid and text and quantity is not None):
+        return None
+    return Target(tid, str(td.get("source", tid)), text, quantity, str(qualifier),
+                  tuple(str(x) for x in task_list),
+                  bool(c.boolean(td.get("unit_matches", True), join(where, "unit_matches"))), target_min)
+
+
+def _source_notes(c: Collector, doc: Mapping[str, Any]) -> list[SourceNote]:
+    """The ``source_notes`` list (optional): notes on the decision, with their severity."""
     notes: list[SourceNote] = []
     ndata = doc.get("source_notes", []) or []
     if not isinstance(ndata, list):
@@ -748,59 +838,56 @@ def program_from_dict(data: Any, *, source: str = "<program>") -> Program:
             continue
         if note_texts:
             notes.append(SourceNote(str(nd.get("source", "")), note_texts.en, str(severity), note_texts))
+    return notes
 
+
+def _relations(c: Collector, doc: Mapping[str, Any], tasks: list[Task], declared: set[str]) -> list[Relation]:
+    """The ``relations`` list (optional): relations between the quantities of groups of tasks."""
     relations: list[Relation] = []
     rdocs = doc.get("relations", []) or []
     if not isinstance(rdocs, list):
         c.error("relations", "expected a list of relations")
         rdocs = []
     known_ids = {t.id for t in tasks} | declared
+    parsed = {t.id for t in tasks}
     for i, r in enumerate(rdocs):
-        where = f"relations[{i}]"
-        rd = c.mapping(r, where)
-        if rd is None:
-            continue
-        c.known_keys(rd, where, ("id", "source", "left", "relation", "right", "text", "enforce"))
-        rid = c.text(c.required(rd, "id", where), join(where, "id"))
-        op = rd.get("relation")
-        if op not in RELATION_OPS:
-            c.error(join(where, "relation"), "expected one of {relation_ops}, got {op!r}",
-                                             relation_ops=', '.join(RELATION_OPS), op=op)
-        sides: list[tuple[str, ...]] = []
-        for side in ("left", "right"):
-            ids = rd.get(side)
-            if not isinstance(ids, list) or not ids:
-                c.error(join(where, side), "expected a non-empty list of task ids")
-                sides.append(())
-                continue
-            bad = [str(x) for x in ids if str(x) not in known_ids]
-            if bad:
-                c.error(join(where, side), "unknown task id(s): {bad}", bad=', '.join(bad))
-            twice = sorted({str(x) for x in ids if [str(y) for y in ids].count(str(x)) > 1})
-            if twice:
-                c.error(join(where, side), "task id(s) listed twice: {twice}", twice=', '.join(twice))
-            sides.append(tuple(str(x) for x in ids))
-        text = _text(c, c.required(rd, "text", where), join(where, "text"))
-        if rid is not None and any(x.id == rid for x in relations):
-            c.error(join(where, "id"), "relation {rid!r} is listed twice", rid=rid)
-        parsed = {t.id for t in tasks}
-        if rid and op in RELATION_OPS and all(sides) and text and all(x in parsed for x in (*sides[0], *sides[1])):
-            enforce = bool(c.boolean(rd.get("enforce", False), join(where, "enforce")))
-            relations.append(Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text, enforce))
+        relation = _relation(c, r, f"relations[{i}]", relations, known_ids, parsed)
+        if relation is not None:
+            relations.append(relation)
+    return relations
 
-    structure = parse_structure(c, doc.get("structure"), {t.id: t.years for t in tasks},
-                                declared=frozenset(declared))
-    eligibility = parse_rule_packs(c, doc.get("eligibility"))
 
-    c.raise_if_any(ProgramError)
-    assert title is not None and period is not None
-    return Program(
-        id=program_id, title=title, province=province, period=period,
-        source_document=source_doc, illustrative=illustrative,
-        stated_totals=stated_totals, stated_totals_source=stated_source,
-        annual_budget=dict(sorted(annual.items())), annual_budget_source=annual_source,
-        annual_stated_total=annual_total, support_rules=rules, groups=tuple(groups),
-        tasks=tuple(tasks), targets=tuple(targets), source_notes=tuple(notes), origin=source,
-        relations=tuple(relations), structure=structure, funding_sources=sources, geography=geography,
-        eligibility=eligibility,
-    )
+def _relation(c: Collector, r: Any, where: str, relations: list[Relation], known_ids: set[str],
+              parsed: set[str]) -> Relation | None:
+    """One relation: ``left <relation> right``, both sides known tasks, kept if all its tasks parsed."""
+    rd = c.mapping(r, where)
+    if rd is None:
+        return None
+    c.known_keys(rd, where, ("id", "source", "left", "relation", "right", "text", "enforce"))
+    rid = c.text(c.required(rd, "id", where), join(where, "id"))
+    op = rd.get("relation")
+    if op not in RELATION_OPS:
+        c.error(join(where, "relation"), "expected one of {relation_ops}, got {op!r}",
+                                         relation_ops=', '.join(RELATION_OPS), op=op)
+    sides = [_relation_side(c, rd.get(side), join(where, side), known_ids) for side in ("left", "right")]
+    text = _text(c, c.required(rd, "text", where), join(where, "text"))
+    if rid is not None and any(x.id == rid for x in relations):
+        c.error(join(where, "id"), "relation {rid!r} is listed twice", rid=rid)
+    if rid and op in RELATION_OPS and all(sides) and text and all(x in parsed for x in (*sides[0], *sides[1])):
+        enforce = bool(c.boolean(rd.get("enforce", False), join(where, "enforce")))
+        return Relation(rid, str(rd.get("source", rid)), sides[0], op, sides[1], text, enforce)
+    return None
+
+
+def _relation_side(c: Collector, ids: Any, where: str, known_ids: set[str]) -> tuple[str, ...]:
+    """One side of a relation: a non-empty list of known task ids, each once; () if not a list."""
+    if not isinstance(ids, list) or not ids:
+        c.error(where, "expected a non-empty list of task ids")
+        return ()
+    bad = [str(x) for x in ids if str(x) not in known_ids]
+    if bad:
+        c.error(where, "unknown task id(s): {bad}", bad=', '.join(bad))
+    twice = sorted({str(x) for x in ids if [str(y) for y in ids].count(str(x)) > 1})
+    if twice:
+        c.error(where, "task id(s) listed twice: {twice}", twice=', '.join(twice))
+    return tuple(str(x) for x in ids)
