@@ -250,9 +250,23 @@ def _uncertainty(c: Collector, data: Any, where: str) -> Uncertainty | None:
 
 def _apply_document(st: _State, label: str, data: Any, c: Collector,
                     actuals_text: tuple[str, str] | None) -> None:
+    """One scenario document, in steps: its header (format, name, title, description), its
+    changes (top level and overrides), actuals and replanning, uncertainty, solve options."""
     doc = c.mapping(data, "")
     if doc is None:
         return
+    _apply_header(st, doc, c)
+    _apply_change_groups(st, label, doc, c)
+    _apply_actuals(st, label, doc, c, actuals_text)
+    if "uncertainty" in doc:
+        st.uncertainty = _uncertainty(c, doc["uncertainty"], "uncertainty")
+    if "solve" in doc:
+        _apply_solve(st, doc["solve"], c)
+    st.sources.append(label)
+
+
+def _apply_header(st: _State, doc: Mapping[str, Any], c: Collector) -> None:
+    """The document's keys and format; its name, title and description."""
     c.known_keys(doc, "", (*DOCUMENT_SECTIONS, *CHANGE_SECTIONS))
     fmt = doc.get("format", FORMAT)
     if fmt != FORMAT:
@@ -272,6 +286,11 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
         if texts is not None:
             st.description_text = Text(texts.vi.strip(), texts.en.strip())
             st.description = st.description_text.en
+
+
+def _apply_change_groups(st: _State, label: str, doc: Mapping[str, Any], c: Collector) -> None:
+    """The changes at the top level, then each group under ``overrides``; a key set by two groups
+    is a problem unless listed under ``allow_overlap``."""
     allow = doc.get("allow_overlap", [])
     if not isinstance(allow, list) or not all(isinstance(a, str) for a in allow):
         c.error("allow_overlap", "expected a list of keys like 'budget.2024'")
@@ -297,6 +316,11 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
                 c.error(where or "(top level)", "sets {key}, already set by {first} in this file; list {key!r} "
                                                 "under allow_overlap to allow it", key=key, first=first)
             setters.setdefault(key, where)
+
+
+def _apply_actuals(st: _State, label: str, doc: Mapping[str, Any], c: Collector,
+                   actuals_text: tuple[str, str] | None) -> None:
+    """The executed years (``actuals``, read by the caller) and the year replanning starts."""
     if actuals_text is not None:
         path, text = actuals_text
         try:
@@ -319,25 +343,26 @@ def _apply_document(st: _State, label: str, data: Any, c: Collector,
                                        y=y)
             st.log("replan_from", st.replan_from or period[0], y, label)
             st.replan_from = y
-    if "uncertainty" in doc:
-        st.uncertainty = _uncertainty(c, doc["uncertainty"], "uncertainty")
-    if "solve" in doc:
-        sdata = c.mapping(doc["solve"], "solve")
-        if sdata is not None:
-            c.known_keys(sdata, "solve", SOLVE_KEYS)
-            if "solver" in sdata:
-                if sdata["solver"] in ("highs", "cbc"):
-                    st.solver = sdata["solver"]
-                else:
-                    c.error("solve.solver", "expected 'highs' or 'cbc', got {solver}",
-                                            solver=describe(sdata['solver']))
-            if "time_limit" in sdata:
-                tl = sdata["time_limit"]
-                if isinstance(tl, int | float) and not isinstance(tl, bool) and 0 < tl <= 86400:
-                    st.time_limit = float(tl)
-                else:
-                    c.error("solve.time_limit", "expected seconds between 0 and 86400, got {tl}", tl=describe(tl))
-    st.sources.append(label)
+
+
+def _apply_solve(st: _State, value: Any, c: Collector) -> None:
+    """The ``solve`` section: which solver, and a time limit (seconds)."""
+    sdata = c.mapping(value, "solve")
+    if sdata is None:
+        return
+    c.known_keys(sdata, "solve", SOLVE_KEYS)
+    if "solver" in sdata:
+        if sdata["solver"] in ("highs", "cbc"):
+            st.solver = sdata["solver"]
+        else:
+            c.error("solve.solver", "expected 'highs' or 'cbc', got {solver}",
+                                    solver=describe(sdata['solver']))
+    if "time_limit" in sdata:
+        tl = sdata["time_limit"]
+        if isinstance(tl, int | float) and not isinstance(tl, bool) and 0 < tl <= 86400:
+            st.time_limit = float(tl)
+        else:
+            c.error("solve.time_limit", "expected seconds between 0 and 86400, got {tl}", tl=describe(tl))
 
 
 def _check_consistency(st: _State, c: Collector) -> None:
