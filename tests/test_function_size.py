@@ -16,7 +16,6 @@ MAX_LINES = 80
 BEING_SPLIT = {
     ("kgkc_opt.inputs.program", "program_from_dict"),
     ("kgkc_opt.inputs.scenario", "_apply_document"),
-    ("kgkc_opt.model.rows", "_fill_rows"),
 }
 
 
