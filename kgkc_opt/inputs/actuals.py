@@ -22,11 +22,12 @@ import csv
 import io
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
 from kgkc_opt.errors import ActualsError, Said
-from kgkc_opt.inputs.program import Program
+from kgkc_opt.inputs.program import Program, Task
 from kgkc_opt.inputs.reader import (
     MAX_MONEY,
     Collector,
@@ -128,6 +129,31 @@ def _header_problem(cells: list[str]) -> str:
 
 def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>") -> Actuals:
     c = Collector(source)
+    rows = _read_rows(c, text)
+    known = {t.id: t for t in program.tasks}
+    budget = sum((b.state for b in program.annual_budget.values()), Fraction(0))
+    seen: set[tuple[str, int]] = set()
+    out: list[ActualRow] = []
+    for lineno, row in enumerate(rows[1:], start=2):
+        where = f"line {lineno}"
+        if not any(cell.strip() for cell in row):
+            continue
+        parsed = _parse_row(c, row, where, program, known, budget)
+        if parsed is None:
+            continue
+        if (parsed.task_id, parsed.year) in seen:
+            c.error(where, "task {tid} in {year} is listed twice", tid=parsed.task_id, year=parsed.year)
+            continue
+        seen.add((parsed.task_id, parsed.year))
+        out.append(parsed)
+    _check_totals(c, out, known)
+    _check_years_complete(c, out, program)
+    c.raise_if_any(ActualsError)
+    return Actuals(source, tuple(out))
+
+
+def _read_rows(c: Collector, text: str) -> list[list[str]]:
+    """The CSV's rows, its first line the expected header (else the problem is raised at once)."""
     reader = csv.reader(io.StringIO(text))
     try:
         rows = list(reader)
@@ -141,67 +167,81 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
     if header != HEADER:
         c.error("line 1", _header_problem(rows[0]))
         c.raise_if_any(ActualsError)
-    known = {t.id: t for t in program.tasks}
-    budget = sum((b.state for b in program.annual_budget.values()), Fraction(0))
-    seen: set[tuple[str, int]] = set()
-    out: list[ActualRow] = []
-    for lineno, row in enumerate(rows[1:], start=2):
-        where = f"line {lineno}"
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(HEADER):
-            c.error(where, "expected {n_header} values ({header}), got {n_row}", n_header=len(HEADER),
-                           header=','.join(HEADER), n_row=len(row))
-            continue
-        tid, year_text, qty_text, spend_text = (cell.strip() for cell in row)
-        task = known.get(tid)
-        if task is None:
-            c.error(where, "unknown task id {tid}", tid=visible(tid[:40]))
-        year = None
-        if re.fullmatch(r"[0-9]{4}", year_text):
-            year = int(year_text)
-            if not program.period[0] <= year <= program.period[1]:
-                c.error(where, "year {year} lies outside the program period {first_period}–{period}", year=year,
-                               first_period=program.period[0], period=program.period[1])
-                year = None
-            elif task is not None and year not in task.years:
-                c.error(where, "task {tid} may not run in {year} (its years: {years_text})", tid=tid, year=year,
-                               years_text=task.years_text)
-        else:
-            c.error(where, "year: expected a year like 2022, got {year_text}", year_text=visible(year_text[:40]))
-        qty = _number(c, qty_text, where, "quantity", "a whole number of units")
-        if qty is not None and (qty.denominator != 1 or qty < 0):
-            c.error(where, "quantity: expected a whole number of units of at least 0, got {qty_text!r}",
-                           qty_text=qty_text[:40])
-            qty = None
-        elif qty is not None and qty > MAX_QUANTITY:
-            c.error(where, "quantity: expected a whole number of units of at most {max_quantity:,}, got {qty_text!r}",
-                           max_quantity=MAX_QUANTITY, qty_text=qty_text[:40])
-            qty = None
-        spend = _number(c, spend_text, where, "spend", "an amount in million VND with at most 6 decimals (one đồng)")
-        if spend is not None and (spend < 0 or spend > MAX_MONEY):
-            c.error(where, "spend: expected an amount between 0 and {max_money:,} million VND, got "
-                           "{spend_text!r}{spend}", max_money=MAX_MONEY, spend_text=spend_text[:40],
-                           spend=_in_dong(spend))
-            spend = None
-        elif spend is not None and spend > budget:
-            c.error(where, "spend: {spend_text} million VND is more than the program's whole local budget "
-                           "({budget} million VND for {first_period}–{period}); spend is in million VND (triệu "
-                           "đồng){spend}", spend_text=spend_text, budget=million_text(budget),
-                           first_period=program.period[0], period=program.period[1], spend=_in_dong(spend))
-            spend = None
-        if task is None or year is None or qty is None or spend is None:
-            continue
-        if (tid, year) in seen:
-            c.error(where, "task {tid} in {year} is listed twice", tid=tid, year=year)
-            continue
-        seen.add((tid, year))
-        out.append(ActualRow(tid, year, int(qty), spend))
+    return rows
+
+
+def _parse_row(c: Collector, row: list[str], where: str, program: Program, known: Mapping[str, Task],
+               budget: Fraction) -> ActualRow | None:
+    """One data row, or None after reporting every problem in it."""
+    if len(row) != len(HEADER):
+        c.error(where, "expected {n_header} values ({header}), got {n_row}", n_header=len(HEADER),
+                       header=','.join(HEADER), n_row=len(row))
+        return None
+    tid, year_text, qty_text, spend_text = (cell.strip() for cell in row)
+    task = known.get(tid)
+    if task is None:
+        c.error(where, "unknown task id {tid}", tid=visible(tid[:40]))
+    year = _row_year(c, where, year_text, program, tid, task)
+    qty = _row_quantity(c, where, qty_text)
+    spend = _row_spend(c, where, spend_text, program, budget)
+    if task is None or year is None or qty is None or spend is None:
+        return None
+    return ActualRow(tid, year, int(qty), spend)
+
+
+def _row_year(c: Collector, where: str, year_text: str, program: Program, tid: str, task: Task | None) -> int | None:
+    if not re.fullmatch(r"[0-9]{4}", year_text):
+        c.error(where, "year: expected a year like 2022, got {year_text}", year_text=visible(year_text[:40]))
+        return None
+    year = int(year_text)
+    if not program.period[0] <= year <= program.period[1]:
+        c.error(where, "year {year} lies outside the program period {first_period}–{period}", year=year,
+                       first_period=program.period[0], period=program.period[1])
+        return None
+    if task is not None and year not in task.years:
+        c.error(where, "task {tid} may not run in {year} (its years: {years_text})", tid=tid, year=year,
+                       years_text=task.years_text)
+    return year
+
+
+def _row_quantity(c: Collector, where: str, qty_text: str) -> Fraction | None:
+    qty = _number(c, qty_text, where, "quantity", "a whole number of units")
+    if qty is not None and (qty.denominator != 1 or qty < 0):
+        c.error(where, "quantity: expected a whole number of units of at least 0, got {qty_text!r}",
+                       qty_text=qty_text[:40])
+        return None
+    if qty is not None and qty > MAX_QUANTITY:
+        c.error(where, "quantity: expected a whole number of units of at most {max_quantity:,}, got {qty_text!r}",
+                       max_quantity=MAX_QUANTITY, qty_text=qty_text[:40])
+        return None
+    return qty
+
+
+def _row_spend(c: Collector, where: str, spend_text: str, program: Program, budget: Fraction) -> Fraction | None:
+    spend = _number(c, spend_text, where, "spend", "an amount in million VND with at most 6 decimals (one đồng)")
+    if spend is not None and (spend < 0 or spend > MAX_MONEY):
+        c.error(where, "spend: expected an amount between 0 and {max_money:,} million VND, got "
+                       "{spend_text!r}{spend}", max_money=MAX_MONEY, spend_text=spend_text[:40],
+                       spend=_in_dong(spend))
+        return None
+    if spend is not None and spend > budget:
+        c.error(where, "spend: {spend_text} million VND is more than the program's whole local budget "
+                       "({budget} million VND for {first_period}–{period}); spend is in million VND (triệu "
+                       "đồng){spend}", spend_text=spend_text, budget=million_text(budget),
+                       first_period=program.period[0], period=program.period[1], spend=_in_dong(spend))
+        return None
+    return spend
+
+
+def _check_totals(c: Collector, out: list[ActualRow], known: Mapping[str, Task]) -> None:
     for tid in dict.fromkeys(r.task_id for r in out):
         total = sum(r.quantity for r in out if r.task_id == tid)
         if total > known[tid].quantity * 10:
             c.error("", "task {tid}: {total} units executed, more than ten times its table quantity", tid=tid,
                         total=total)
+
+
+def _check_years_complete(c: Collector, out: list[ActualRow], program: Program) -> None:
     years = sorted({r.year for r in out})
     gaps = [y for y in range(program.period[0], years[-1]) if y not in years] if years else []
     if gaps and not c.problems:
@@ -212,8 +252,6 @@ def actuals_from_text(text: str, program: Program, *, source: str = "<actuals>")
                     "{missing} (for a year in which nothing was done, one row with quantity 0 and spend 0, e.g. "
                     "{task_id},{first_gap},0,0)", listed=listed, missing=missing, task_id=out[0].task_id,
                     first_gap=gaps[0])
-    c.raise_if_any(ActualsError)
-    return Actuals(source, tuple(out))
 
 
 def _in_dong(spend: Fraction) -> str:

@@ -93,96 +93,132 @@ def parse_structure(c: Collector, data: Any, tasks: Mapping[str, tuple[int, ...]
     if doc is None:
         return Structure()
     c.known_keys(doc, where, ("cadence", "links"))
+    cadence, sources = _parse_cadences(c, doc, tasks, where, declared)
+    links = _parse_links(c, doc, tasks, where, declared)
+    _check_chains(c, links, where)
+    return Structure(cadence, sources, tuple(links))
+
+
+def _parse_cadences(c: Collector, doc: Mapping[Any, Any], tasks: Mapping[str, tuple[int, ...]], where: str,
+                    declared: frozenset[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The ``cadence`` map: each task's cadence and the source it cites."""
     cadence: dict[str, str] = {}
     sources: dict[str, str] = {}
     cdata = c.mapping(doc.get("cadence", {}) or {}, join(where, "cadence"))
     for key, value in (cdata or {}).items():
-        tid = str(key)
-        kw = join(join(where, "cadence"), key)
-        if not isinstance(key, str):
-            c.error(kw, "task ids are text: write '{key}' in quotes (YAML reads {key} as a number)", key=key)
-            continue
-        if tid not in tasks:
-            if tid not in declared:
-                c.error(kw, "unknown task id {tid!r}", tid=tid)
-            continue
-        source = ""
-        if isinstance(value, Mapping):
-            c.known_keys(value, kw, ("cadence", "source"))
-            source = str(value.get("source", ""))
-            value = c.required(value, "cadence", kw)
-            kw = join(kw, "cadence")
-        if value not in CADENCES:
-            if value is not None:
-                c.error(kw, "expected one of {cadences}, got {value}", cadences=', '.join(CADENCES),
-                            value=describe(value))
-            continue
-        if value == "events" and len(tasks[tid]) < 2:
-            c.error(kw, "an 'events' cadence needs at least two years; task {tid} has {n_task}", tid=tid,
-                        n_task=len(tasks[tid]))
-            continue
-        cadence[tid] = str(value)
-        sources[tid] = source
+        entry = _parse_cadence_entry(c, key, value, tasks, where, declared)
+        if entry is not None:
+            cadence[str(key)], sources[str(key)] = entry
+    return cadence, sources
+
+
+def _parse_cadence_entry(c: Collector, key: Any, value: Any, tasks: Mapping[str, tuple[int, ...]], where: str,
+                         declared: frozenset[str]) -> tuple[str, str] | None:
+    """One task's cadence as (cadence, source), or None after reporting why it cannot be used."""
+    tid = str(key)
+    kw = join(join(where, "cadence"), key)
+    if not isinstance(key, str):
+        c.error(kw, "task ids are text: write '{key}' in quotes (YAML reads {key} as a number)", key=key)
+        return None
+    if tid not in tasks:
+        if tid not in declared:
+            c.error(kw, "unknown task id {tid!r}", tid=tid)
+        return None
+    source = ""
+    if isinstance(value, Mapping):
+        c.known_keys(value, kw, ("cadence", "source"))
+        source = str(value.get("source", ""))
+        value = c.required(value, "cadence", kw)
+        kw = join(kw, "cadence")
+    if value not in CADENCES:
+        if value is not None:
+            c.error(kw, "expected one of {cadences}, got {value}", cadences=', '.join(CADENCES),
+                        value=describe(value))
+        return None
+    if value == "events" and len(tasks[tid]) < 2:
+        c.error(kw, "an 'events' cadence needs at least two years; task {tid} has {n_task}", tid=tid,
+                    n_task=len(tasks[tid]))
+        return None
+    return str(value), source
+
+
+def _parse_links(c: Collector, doc: Mapping[Any, Any], tasks: Mapping[str, tuple[int, ...]], where: str,
+                 declared: frozenset[str]) -> list[Link]:
+    """The ``links`` list, each link checked against the tasks and the links before it."""
     links: list[Link] = []
     ldata = doc.get("links", []) or []
     if not isinstance(ldata, list):
         c.error(join(where, "links"), "expected a list of links, got {ldata}", ldata=describe(ldata))
         ldata = []
     for i, item in enumerate(ldata):
-        lw = f"{where}.links[{i}]"
-        d = c.mapping(item, lw)
-        if d is None:
-            continue
-        c.known_keys(d, lw, ("id", "task", "with", "per_unit", "source", "text"))
-        lid = c.text(c.required(d, "id", lw), join(lw, "id"))
-        task = d.get("task")
-        leader = d.get("with")
-        ok = True
-        for key, ref in (("task", task), ("with", leader)):
-            if ref is None:
-                c.error(join(lw, key), "required key is missing")
-                ok = False
-            elif not isinstance(ref, str):
-                c.error(join(lw, key), "task ids are text: write '{ref}' in quotes", ref=ref)
-                ok = False
-            elif ref not in tasks:
-                if ref not in declared:
-                    c.error(join(lw, key), "unknown task id {ref!r}", ref=ref)
-                ok = False
-        if ok and task == leader:
-            c.error(lw, "task {task} cannot be linked to itself", task=task)
+        link = _parse_link(c, item, f"{where}.links[{i}]", tasks, declared, links)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def _parse_link(c: Collector, item: Any, lw: str, tasks: Mapping[str, tuple[int, ...]], declared: frozenset[str],
+                links: list[Link]) -> Link | None:
+    """One link, or None after reporting what is wrong with it (``links``: the ones accepted before it)."""
+    d = c.mapping(item, lw)
+    if d is None:
+        return None
+    c.known_keys(d, lw, ("id", "task", "with", "per_unit", "source", "text"))
+    lid = c.text(c.required(d, "id", lw), join(lw, "id"))
+    task = d.get("task")
+    leader = d.get("with")
+    ok = _link_ends_ok(c, lw, task, leader, tasks, declared)
+    per_unit = None
+    if d.get("per_unit") is not None:
+        value = d["per_unit"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10**6:
+            c.error(join(lw, "per_unit"), "expected a number of units above 0, got {value}",
+                                          value=describe(value))
             ok = False
-        if ok and not set(tasks[str(task)]) & set(tasks[str(leader)]):
-            c.error(lw, "{task} ({task_2}) and {leader} ({task_3}) share no year, so no unit of either could ever "
-                        "be planned", task=task, task_2=_years(tasks[str(task)]), leader=leader,
-                        task_3=_years(tasks[str(leader)]))
+        else:
+            per_unit = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
+    text_vi = text_en = ""
+    if "text" in d:
+        t = d["text"]
+        if isinstance(t, Mapping):
+            text_vi, text_en = str(t.get("vi", "")), str(t.get("en", t.get("vi", "")))
+        else:
+            text_vi = text_en = str(t)
+    if not (ok and lid):
+        return None
+    if any(x.task == task for x in links):
+        c.error(join(lw, "task"), "task {task} is already linked: a task follows one leader", task=task)
+        return None
+    if any(x.id == lid for x in links):
+        c.error(join(lw, "id"), "link {lid!r} is listed twice", lid=lid)
+        return None
+    return Link(lid, str(task), str(leader), per_unit, str(d.get("source", lid)), text_vi, text_en)
+
+
+def _link_ends_ok(c: Collector, lw: str, task: Any, leader: Any, tasks: Mapping[str, tuple[int, ...]],
+                  declared: frozenset[str]) -> bool:
+    """Whether a link's follower and leader are two known tasks that share a year (reporting what is not)."""
+    ok = True
+    for key, ref in (("task", task), ("with", leader)):
+        if ref is None:
+            c.error(join(lw, key), "required key is missing")
             ok = False
-        per_unit = None
-        if d.get("per_unit") is not None:
-            value = d["per_unit"]
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 10**6:
-                c.error(join(lw, "per_unit"), "expected a number of units above 0, got {value}",
-                                              value=describe(value))
-                ok = False
-            else:
-                per_unit = Fraction(str(value)) if isinstance(value, float) else Fraction(value)
-        text_vi = text_en = ""
-        if "text" in d:
-            t = d["text"]
-            if isinstance(t, Mapping):
-                text_vi, text_en = str(t.get("vi", "")), str(t.get("en", t.get("vi", "")))
-            else:
-                text_vi = text_en = str(t)
-        if ok and lid:
-            if any(x.task == task for x in links):
-                c.error(join(lw, "task"), "task {task} is already linked: a task follows one leader", task=task)
-                continue
-            if any(x.id == lid for x in links):
-                c.error(join(lw, "id"), "link {lid!r} is listed twice", lid=lid)
-                continue
-            links.append(Link(lid, str(task), str(leader), per_unit, str(d.get("source", lid)), text_vi, text_en))
-    _check_chains(c, links, where)
-    return Structure(cadence, sources, tuple(links))
+        elif not isinstance(ref, str):
+            c.error(join(lw, key), "task ids are text: write '{ref}' in quotes", ref=ref)
+            ok = False
+        elif ref not in tasks:
+            if ref not in declared:
+                c.error(join(lw, key), "unknown task id {ref!r}", ref=ref)
+            ok = False
+    if ok and task == leader:
+        c.error(lw, "task {task} cannot be linked to itself", task=task)
+        ok = False
+    if ok and not set(tasks[str(task)]) & set(tasks[str(leader)]):
+        c.error(lw, "{task} ({task_2}) and {leader} ({task_3}) share no year, so no unit of either could ever "
+                    "be planned", task=task, task_2=_years(tasks[str(task)]), leader=leader,
+                    task_3=_years(tasks[str(leader)]))
+        ok = False
+    return ok
 
 
 def _years(years: tuple[int, ...]) -> str:

@@ -338,85 +338,114 @@ def _fill_rows(b: Builder, all_lines: list[Line]) -> set[str]:
     variables allow). Returns the lines so written (others keep the ordinary rows).
     """
     totals = b.spec.fixed_totals or {}
-    inp, q, years = b.inp, b.q, b.years
-    sets = year_sets(inp)
+    sets = year_sets(b.inp)
     done: set[str] = set()
     for ln in all_lines:
-        costs = {k: ln.cost(b.tasks[k[0]], k[1]) for k in q if ln.touches(k[0])}
-        nonzero = [a for a in costs.values() if a]
-        if not nonzero:
+        scaled_unit = _scaled_costs(b, ln)
+        if scaled_unit is None:
             continue
-        denominator = lcm_of_denominators(nonzero)
-        divisor = 0
-        for a in nonzero:
-            divisor = math.gcd(divisor, int(a * denominator))
-        unit = Fraction(denominator, divisor)
-        scaled = {k: int(a * unit) for k, a in costs.items()}
-        caps: dict[int, int] = {}
-        terms: dict[int, list[tuple[int, int]]] = {}
-        running: list[tuple[int, int]] = []
-        cumulative_cap = ln.opening
-        scaled_by_year: dict[int, list[tuple[int, int]]] = {y: [] for y in years}
-        for k, c in scaled.items():
-            if c:
-                scaled_by_year[k[1]].append((q[k], c))
-        for y in years:
-            year_terms = scaled_by_year[y]
-            if ln.cumulative:
-                running = running + year_terms
-                cumulative_cap += ln.cap[y]
-                row_terms, cap = running, cumulative_cap
-            else:
-                row_terms, cap = year_terms, ln.cap[y]
-            if not row_terms:
-                continue
-            g = 0
-            for _, c in row_terms:
-                g = math.gcd(g, c)
-            bound = math.floor(cap * unit)
-            caps[y] = g * (bound // g)
-            terms[y] = row_terms
+        scaled, unit = scaled_unit
+        caps, terms = _scaled_caps(b, ln, scaled, unit)
         if not caps:
             continue
         biggest = max(max(abs(v) for v in caps.values()),
                       max(abs(c) * totals.get(k[0], 0) for k, c in scaled.items()))
         if biggest > MAX_EXACT:
             continue
-
-        def least(t: TaskSpec, ys: set[int], sc: dict[tuple[str, int], int] = scaled) -> int:
-            """The least a task must spend in a set of years: its cheapest year there."""
-            return min(sc[(t.task_id, y)] for y in t.years if (t.task_id, y) in sc and y in ys)
-
-        confined = [(t, {y for y in t.years if y in years}) for t in inp.planned_tasks
+        confined = [(t, {y for y in t.years if y in b.years}) for t in b.inp.planned_tasks
                     if totals.get(t.task_id, 0) > 0 and ln.touches(t.task_id)
-                    and any((t.task_id, y) in q for y in t.years)]
-        slack: dict[int, int] = {}
-        for y in years:
-            if y not in caps:
-                continue
-            high = INF
-            if ln.cumulative:
-                before = {yy for yy in years if yy <= y}
-                high = caps[y] - sum(least(t, ys) * totals[t.task_id] for t, ys in confined if ys <= before)
-            slack[y] = b.m.col(f"slack[{ln.name},{y}]", 0.0, float(high), integer=False)
-            key = ln.row_key(y)
-            b.m.row(key, [*terms[y], (slack[y], 1)], caps[y], caps[y],
-                    RowInfo(key, ln.row_kind, ln.source(inp, y), unit, y))
+                    and any((t.task_id, y) in b.q for y in t.years)]
+        slack = _slack_rows(b, ln, unit, scaled, caps, terms, confined, totals)
         if not ln.cumulative:
-            for s in sets:
-                cols = [slack[y] for y in s if y in slack]
-                if not cols:
-                    continue
-                inside = set(s)
-                sigma = sum(caps[y] for y in s if y in caps) - sum(
-                    least(t, inside) * totals[t.task_id] for t, ys in confined if ys <= inside)
-                label = "+".join(str(y) for y in s)
-                key = f"fill[{ln.name},{label}]"
-                b.m.row(key, [(j, 1) for j in cols], -INF, sigma,
-                        RowInfo(key, "fill", f"schedule: unspent {ln.name} money in {label} "
-                                             "left by the fixed totals", unit))
+            _fill_set_rows(b, ln, sets, unit, scaled, caps, slack, confined, totals)
         done.add(ln.name)
     return done
+
+
+def _scaled_costs(b: Builder, ln: Line) -> tuple[dict[tuple[str, int], int], Fraction] | None:
+    """The line's costs of q[t,y] as whole numbers of its money unit u, and u (None: the line costs nothing)."""
+    costs = {k: ln.cost(b.tasks[k[0]], k[1]) for k in b.q if ln.touches(k[0])}
+    nonzero = [a for a in costs.values() if a]
+    if not nonzero:
+        return None
+    denominator = lcm_of_denominators(nonzero)
+    divisor = 0
+    for a in nonzero:
+        divisor = math.gcd(divisor, int(a * denominator))
+    unit = Fraction(denominator, divisor)
+    return {k: int(a * unit) for k, a in costs.items()}, unit
+
+
+def _scaled_caps(b: Builder, ln: Line, scaled: dict[tuple[str, int], int], unit: Fraction
+                 ) -> tuple[dict[int, int], dict[int, list[tuple[int, int]]]]:
+    """Per year with a row: b_y (in u, on the lattice of its costs) and the row's terms."""
+    caps: dict[int, int] = {}
+    terms: dict[int, list[tuple[int, int]]] = {}
+    running: list[tuple[int, int]] = []
+    cumulative_cap = ln.opening
+    scaled_by_year: dict[int, list[tuple[int, int]]] = {y: [] for y in b.years}
+    for k, c in scaled.items():
+        if c:
+            scaled_by_year[k[1]].append((b.q[k], c))
+    for y in b.years:
+        year_terms = scaled_by_year[y]
+        if ln.cumulative:
+            running = running + year_terms
+            cumulative_cap += ln.cap[y]
+            row_terms, cap = running, cumulative_cap
+        else:
+            row_terms, cap = year_terms, ln.cap[y]
+        if not row_terms:
+            continue
+        g = 0
+        for _, c in row_terms:
+            g = math.gcd(g, c)
+        bound = math.floor(cap * unit)
+        caps[y] = g * (bound // g)
+        terms[y] = row_terms
+    return caps, terms
+
+
+def _least(t: TaskSpec, ys: set[int], scaled: dict[tuple[str, int], int]) -> int:
+    """The least a task must spend in a set of years: its cheapest year there."""
+    return min(scaled[(t.task_id, y)] for y in t.years if (t.task_id, y) in scaled and y in ys)
+
+
+def _slack_rows(b: Builder, ln: Line, unit: Fraction, scaled: dict[tuple[str, int], int], caps: dict[int, int],
+                terms: dict[int, list[tuple[int, int]]], confined: list[tuple[TaskSpec, set[int]]],
+                totals: Mapping[str, int]) -> dict[int, int]:
+    """Σ a·q + s_y = b_y per year: the slack columns by year."""
+    slack: dict[int, int] = {}
+    for y in b.years:
+        if y not in caps:
+            continue
+        high = INF
+        if ln.cumulative:
+            before = {yy for yy in b.years if yy <= y}
+            high = caps[y] - sum(_least(t, ys, scaled) * totals[t.task_id] for t, ys in confined if ys <= before)
+        slack[y] = b.m.col(f"slack[{ln.name},{y}]", 0.0, float(high), integer=False)
+        key = ln.row_key(y)
+        b.m.row(key, [*terms[y], (slack[y], 1)], caps[y], caps[y],
+                RowInfo(key, ln.row_kind, ln.source(b.inp, y), unit, y))
+    return slack
+
+
+def _fill_set_rows(b: Builder, ln: Line, sets: list[tuple[int, ...]], unit: Fraction,
+                   scaled: dict[tuple[str, int], int], caps: dict[int, int], slack: dict[int, int],
+                   confined: list[tuple[TaskSpec, set[int]]], totals: Mapping[str, int]) -> None:
+    """Σ_{y∈S} s_y ≤ σ_S per set of years S: the money the fixed totals leave unspent in S."""
+    for s in sets:
+        cols = [slack[y] for y in s if y in slack]
+        if not cols:
+            continue
+        inside = set(s)
+        sigma = sum(caps[y] for y in s if y in caps) - sum(
+            _least(t, inside, scaled) * totals[t.task_id] for t, ys in confined if ys <= inside)
+        label = "+".join(str(y) for y in s)
+        key = f"fill[{ln.name},{label}]"
+        b.m.row(key, [(j, 1) for j in cols], -INF, sigma,
+                RowInfo(key, "fill", f"schedule: unspent {ln.name} money in {label} "
+                                     "left by the fixed totals", unit))
 
 
 def _hall_rows(b: Builder) -> None:

@@ -276,94 +276,120 @@ def local_search(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
     rows = _Rows(m, plan)
     if not rows.supported or not first:
         return Evenness(plan, first, first, 0, 0, time.perf_counter() - clock, rows.supported)
-    specs = {t.task_id: t for t in inp.planned_tasks}
-
-    def same_value(tid: str, a: int, b: int) -> bool:
-        t = specs[tid]
-        return all(o.coefficient(inp, t, a) == o.coefficient(inp, t, b) for o in objectives)
-
-    partners = [(t.task_id, tuple(y for y in t.years if (t.task_id, y) in m.variables))
-                for t in inp.planned_tasks if totals.get(t.task_id, 0)]
-    band = {t.tid: t for t in tasks}
+    search = _LocalSearch(inp, totals, m, plan, tasks, rows, objectives)
     score, moves = first, 0
-
-    def n(tid: str, y: int) -> int:
-        return plan.get((tid, y), 0)
-
-    def col(tid: str, y: int) -> int:
-        return m.variables[(tid, y)]
-
-    # a move that failed is tried again only once a year between its two has changed (every row
-    # a move touches lies in those years: money and links per year, carry-over cumulative)
-    version = {y: 0 for y in inp.planned_years}
-    failed: dict[tuple[str, int, int], tuple[int, ...]] = {}
-
-    def stamp(a: int, b: int) -> tuple[int, ...]:
-        lo, hi = min(a, b), max(a, b)
-        return tuple(v for y, v in version.items() if lo <= y <= hi)
-
-    def apply(changes: list[tuple[str, int, int]]) -> None:
-        years = [y for _, y, _ in changes]
-        for y in version:
-            if min(years) <= y <= max(years):
-                version[y] += 1
-        for tid, y, d in changes:
-            plan[(tid, y)] = n(tid, y) + d
-            if not plan[(tid, y)]:
-                del plan[(tid, y)]
-
-    def partner_delta(tid: str, a: int, b: int, k: int) -> int:
-        """Unevenness change of moving k units of tid from a to b (0 for a task without a band)."""
-        t = band.get(tid)
-        return t.delta(n(tid, a), n(tid, b), k) if t else 0
-
-    def improve_once() -> bool:
-        order = sorted(tasks, key=lambda t: -t.weight * sum(t.dev(n(t.tid, y)) for y in t.years))
-        for t in order:
-            if not any(t.dev(n(t.tid, y)) for y in t.years):
-                break
-            pairs = sorted((t.delta(n(t.tid, a), n(t.tid, b), 1), a, b)
-                           for a in t.years for b in t.years if a != b and n(t.tid, a))
-            for d1, a, b in pairs:
-                if d1 >= 0 or rows.checks >= MAX_CHECKS:
-                    break
-                if not same_value(t.tid, a, b) or failed.get((t.tid, a, b)) == stamp(a, b):
-                    continue
-                # shift: the most units that still help, halving down to one
-                k = 1
-                while k < n(t.tid, a) and t.delta(n(t.tid, a), n(t.tid, b), k + 1) < t.delta(
-                        n(t.tid, a), n(t.tid, b), k):
-                    k += 1
-                while k >= 1:
-                    if rows.try_move([(col(t.tid, a), -k), (col(t.tid, b), k)]):
-                        apply([(t.tid, a, -k), (t.tid, b, k)])
-                        return True
-                    k //= 2
-                # exchange: one unit of t, with a partner moving back (to free the money) or
-                # along (a linked task)
-                for ptid, pyears in partners:
-                    if ptid == t.tid or a not in pyears or b not in pyears or not same_value(ptid, a, b):
-                        continue
-                    for src, dst in ((b, a), (a, b)):
-                        for kp in range(1, min(n(ptid, src), MAX_PARTNER_UNITS) + 1):
-                            if d1 + partner_delta(ptid, src, dst, kp) >= 0:
-                                break
-                            if rows.checks >= MAX_CHECKS:
-                                return False
-                            if rows.try_move([(col(t.tid, a), -1), (col(t.tid, b), 1),
-                                              (col(ptid, src), -kp), (col(ptid, dst), kp)]):
-                                apply([(t.tid, a, -1), (t.tid, b, 1), (ptid, src, -kp), (ptid, dst, kp)])
-                                return True
-                failed[(t.tid, a, b)] = stamp(a, b)
-        return False
-
-    while score and improve_once():
+    while score and search.improve_once():
         moves += 1
         new = _score(tasks, plan)
         assert new < score, "a move must make the schedule strictly more even"
         score = new
     complete = not score or rows.checks < MAX_CHECKS  # else stopped at the work limit
     return Evenness(dict(plan), score, first, moves, rows.checks, time.perf_counter() - clock, complete)
+
+
+class _LocalSearch:
+    """One local search's state: the schedule ``plan`` (changed in place as moves are made), the
+    rows it must keep, and which moves failed at which versions of the years."""
+
+    def __init__(self, inp: ModelInput, totals: Mapping[str, int], m: LinearModel, plan: dict[tuple[str, int], int],
+                 tasks: list[_Task], rows: _Rows, objectives: Sequence[Objective]) -> None:
+        self.inp = inp
+        self.m = m
+        self.plan = plan
+        self.tasks = tasks
+        self.rows = rows
+        self.objectives = objectives
+        self.specs = {t.task_id: t for t in inp.planned_tasks}
+        self.partners = [(t.task_id, tuple(y for y in t.years if (t.task_id, y) in m.variables))
+                         for t in inp.planned_tasks if totals.get(t.task_id, 0)]
+        self.band = {t.tid: t for t in tasks}
+        # a move that failed is tried again only once a year between its two has changed (every row
+        # a move touches lies in those years: money and links per year, carry-over cumulative)
+        self.version = {y: 0 for y in inp.planned_years}
+        self.failed: dict[tuple[str, int, int], tuple[int, ...]] = {}
+
+    def same_value(self, tid: str, a: int, b: int) -> bool:
+        t = self.specs[tid]
+        return all(o.coefficient(self.inp, t, a) == o.coefficient(self.inp, t, b) for o in self.objectives)
+
+    def n(self, tid: str, y: int) -> int:
+        return self.plan.get((tid, y), 0)
+
+    def col(self, tid: str, y: int) -> int:
+        return self.m.variables[(tid, y)]
+
+    def stamp(self, a: int, b: int) -> tuple[int, ...]:
+        lo, hi = min(a, b), max(a, b)
+        return tuple(v for y, v in self.version.items() if lo <= y <= hi)
+
+    def apply(self, changes: list[tuple[str, int, int]]) -> None:
+        years = [y for _, y, _ in changes]
+        for y in self.version:
+            if min(years) <= y <= max(years):
+                self.version[y] += 1
+        for tid, y, d in changes:
+            self.plan[(tid, y)] = self.n(tid, y) + d
+            if not self.plan[(tid, y)]:
+                del self.plan[(tid, y)]
+
+    def partner_delta(self, tid: str, a: int, b: int, k: int) -> int:
+        """Unevenness change of moving k units of tid from a to b (0 for a task without a band)."""
+        t = self.band.get(tid)
+        return t.delta(self.n(tid, a), self.n(tid, b), k) if t else 0
+
+    def improve_once(self) -> bool:
+        """Make one move that makes the schedule more even: False if none is found (or at the work limit)."""
+        n = self.n
+        order = sorted(self.tasks, key=lambda t: -t.weight * sum(t.dev(n(t.tid, y)) for y in t.years))
+        for t in order:
+            if not any(t.dev(n(t.tid, y)) for y in t.years):
+                break
+            pairs = sorted((t.delta(n(t.tid, a), n(t.tid, b), 1), a, b)
+                           for a in t.years for b in t.years if a != b and n(t.tid, a))
+            for d1, a, b in pairs:
+                if d1 >= 0 or self.rows.checks >= MAX_CHECKS:
+                    break
+                if not self.same_value(t.tid, a, b) or self.failed.get((t.tid, a, b)) == self.stamp(a, b):
+                    continue
+                if self.shift(t, a, b):
+                    return True
+                moved = self.exchange(t, a, b, d1)
+                if moved is not None:
+                    return moved
+                self.failed[(t.tid, a, b)] = self.stamp(a, b)
+        return False
+
+    def shift(self, t: _Task, a: int, b: int) -> bool:
+        """Shift units of t from a to b: the most units that still help, halving down to one."""
+        n = self.n
+        k = 1
+        while k < n(t.tid, a) and t.delta(n(t.tid, a), n(t.tid, b), k + 1) < t.delta(n(t.tid, a), n(t.tid, b), k):
+            k += 1
+        while k >= 1:
+            if self.rows.try_move([(self.col(t.tid, a), -k), (self.col(t.tid, b), k)]):
+                self.apply([(t.tid, a, -k), (t.tid, b, k)])
+                return True
+            k //= 2
+        return False
+
+    def exchange(self, t: _Task, a: int, b: int, d1: int) -> bool | None:
+        """Exchange: one unit of t from a to b, with a partner moving back (to free the money) or
+        along (a linked task). True: moved; False: the work limit is reached; None: no exchange."""
+        n, col = self.n, self.col
+        for ptid, pyears in self.partners:
+            if ptid == t.tid or a not in pyears or b not in pyears or not self.same_value(ptid, a, b):
+                continue
+            for src, dst in ((b, a), (a, b)):
+                for kp in range(1, min(n(ptid, src), MAX_PARTNER_UNITS) + 1):
+                    if d1 + self.partner_delta(ptid, src, dst, kp) >= 0:
+                        break
+                    if self.rows.checks >= MAX_CHECKS:
+                        return False
+                    if self.rows.try_move([(col(t.tid, a), -1), (col(t.tid, b), 1),
+                                           (col(ptid, src), -kp), (col(ptid, dst), kp)]):
+                        self.apply([(t.tid, a, -1), (t.tid, b, 1), (ptid, src, -kp), (ptid, dst, kp)])
+                        return True
+        return None
 
 
 def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, plan: dict[tuple[str, int], int],
