@@ -31,8 +31,6 @@ NOT_YET = {
     "kgkc_opt.report.annual_tables": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.annual_workbook": "tests/report/test_annual_outputs.py",
     "kgkc_opt.report.brief_writers": "tests/report/test_brief.py",
-    # the openpyxl helpers the annual workbook still writes with; to go when it moves to xlsx_writer
-    "kgkc_opt.report.openpyxl_sheet": "tests/report/test_annual_outputs.py (the annual workbook)",
     "kgkc_opt.report.workbook_rows": "tests/report/test_workbook.py (the annex rows, every source)",
     "kgkc_opt.analysis.annual_build": "tests/analysis/test_annual.py, tests/report/test_annual_outputs.py",
     "kgkc_opt.analysis.annual_study": "tests/analysis/test_annual.py, tests/report/test_annual_outputs.py",

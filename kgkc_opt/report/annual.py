@@ -236,7 +236,7 @@ def annual_files(study: AnnualStudy, scenario: Scenario, options: AnnualOptions,
         SUMMARY: json.dumps(summary_record(result, options, extra), indent=2, ensure_ascii=False) + "\n"}
     if result.status != Status.OPTIMAL:
         return files
-    from kgkc_opt.report import annual_brief, annual_workbook  # openpyxl and python-docx: only here
+    from kgkc_opt.report import annual_brief, annual_workbook  # XlsxWriter and python-docx: only here
 
     files.update(csv_files(study, options.lang))
     files[WORKBOOK] = annual_workbook.to_bytes(study, scenario, options.lang)

@@ -11,10 +11,11 @@ Sheets (Vietnamese names and headings by default; English with ``lang="en"``):
 4. ``Theo xã``: per commune and region;
 5. ``Thay đổi`` (mid-year re-selection only): each proposal whose status changed.
 
-Totals are Excel formulas with their values cached (``report.workbook.with_cached_values``); the
+Written with XlsxWriter (``report.xlsx_writer``, as the plan workbook ``report.workbook``): totals
+are Excel formulas stored with their values; every text is written as text (never a formula). The
 header rows are frozen and repeated on every printed page (A4 landscape, one page wide); money is
 in million VND, without decimals where an amount has none. ``to_bytes`` gives the same bytes for
-the same result (``annual_tables.stable_zip``).
+the same result.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
-
-from openpyxl import Workbook
 
 from kgkc_opt.analysis.annual_study import NOT_FUNDED, AnnualResult, AnnualStudy
 from kgkc_opt.inputs.program import Text
@@ -41,25 +40,18 @@ from kgkc_opt.report.annual_tables import (
     reserve_note,
     rules_lines,
     selection_rows,
-    stable_zip,
     status_text,
     task_label,
     task_rows,
 )
-from kgkc_opt.report.workbook import (
-    BORDER,
+from kgkc_opt.report.xlsx_writer import (
     INT_FORMAT,
     TOTAL_FILL,
-    Book,
-    _font,
-    _header_cell,
-    _print_setup,
-    _ref,
-    _row_height,
-    _set_widths,
-    _Sheet,
-    _title,
+    Sheet,
+    Writer,
+    Written,
     money_format,
+    ref,
 )
 from kgkc_opt.words import say
 
@@ -97,51 +89,52 @@ def _value(value: Any, kind: str) -> Any:
     return value
 
 
-def _table(sheet: _Sheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]], lang: str, *,
-           colour: Callable[[dict[str, Any]], str | None] = lambda row: None) -> int:
+def _table(sheet: Sheet, columns: Sequence[Column], rows: Sequence[dict[str, Any]], lang: str, *,
+           colour: Callable[[dict[str, Any]], str | None] = lambda row: None, freeze: str | None = None) -> int:
     """Write a table from ``HEADER_ROW`` on: header, rows, and a total row where a column totals;
     returns the total row (or the last row). ``colour(row)``: the colour of the row's status."""
-    ws = sheet.ws
-    _set_widths(ws, [c.width for c in columns])
+    sheet.widths([c.width for c in columns])
     for col, c in enumerate(columns, start=1):
-        _header_cell(ws, HEADER_ROW, col, c.title or heading(c.key, lang))
-    ws.row_dimensions[HEADER_ROW].height = 45
+        sheet.header(HEADER_ROW, col, c.title or heading(c.key, lang))
+    sheet.height(HEADER_ROW, 45)
+    wrapped = [c for c in columns if c.kind == "wrap"]
     r = HEADER_ROW
     for r, row in enumerate(rows, start=HEADER_ROW + 1):
         for col, c in enumerate(columns, start=1):
             value = _value(row.get(c.key), c.kind)
             number_format = INT_FORMAT if c.kind == "int" else money_format(value) if c.kind == "money" else None
+            tint = colour(row) if c.key == "status" else None
             sheet.cell(r, col, value, number_format=number_format, wrap=c.kind == "wrap",
-                       align="center" if c.kind == "centre" else None,
-                       colour=colour(row) if c.key == "status" else None, bold=c.key == "status" and bool(colour(row)))
-        _row_height(ws, r, *((row.get(c.key), c.width) for c in columns if c.kind == "wrap"))
+                       align="center" if c.kind == "centre" else None, colour=tint, bold=bool(tint))
+        if wrapped:
+            sheet.fit_height(r, *((row.get(c.key), c.width) for c in wrapped))
     last = r
     if any(c.total for c in columns) and rows:
         r = last + 1
         first = next(i for i, c in enumerate(columns, start=1) if c.total)
-        for col in range(1, first):
-            sheet.cell(r, col, None, fill=TOTAL_FILL)
+        label = fmt.label("grand_total", lang)
         if first > 2:
-            sheet.ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=first - 1)
-        sheet.cell(r, 1, fmt.label("grand_total", lang), bold=True, fill=TOTAL_FILL, align="center")
+            sheet.merge(r, 1, r, first - 1, label, bold=True, fill=TOTAL_FILL, align="center")
+        else:
+            sheet.cell(r, 1, label, bold=True, fill=TOTAL_FILL, align="center")
         for col, c in enumerate(columns[first - 1:], start=first):
             if not c.total:
                 sheet.cell(r, col, None, fill=TOTAL_FILL)
                 continue
             value = sum((_value(row.get(c.key), c.kind) or 0 for row in rows), 0)
-            span = f"{_ref(col, HEADER_ROW + 1)}:{_ref(col, last)}"
+            span = f"{ref(col, HEADER_ROW + 1)}:{ref(col, last)}"
             sheet.formula(r, col, f"SUM({span})", value, money=c.kind == "money", bold=True, fill=TOTAL_FILL)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{_ref(len(columns), last)}"
-    _print_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", last_col=len(columns), last_row=r)
+    sheet.ws.autofilter(HEADER_ROW - 1, 0, last - 1, len(columns) - 1)
+    sheet.print_setup(title_rows=(HEADER_ROW, HEADER_ROW), last_col=len(columns), last_row=r, freeze=freeze)
     return r
 
 
-def _headings(ws: Any, title: str, note: str, last_col: int) -> None:
-    _title(ws, title, last_col, 1, height=22)
-    _title(ws, note, last_col, 2, size=11, bold=False, italic=True, height=30)
+def _headings(sheet: Sheet, title: str, note: str, last_col: int) -> None:
+    sheet.title(title, last_col, 1, height=22)
+    sheet.title(note, last_col, 2, size=11, bold=False, italic=True, height=30)
 
 
-def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: str) -> str:
+def _selection_sheet(sheet: Sheet, result: AnnualResult, scenario: Scenario, lang: str) -> str:
     """The proposals; returns the cell of the total support of the funded ones."""
     program = scenario.program
     rows = []
@@ -168,15 +161,14 @@ def _selection_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, la
     if any(d.funded_at_extra is not None for d in result.decisions):
         columns.append(Column("funded_at_extra", 10, "centre"))
     _headings(
-        sheet.ws,
+        sheet,
         say("PROPOSALS FOR {year} AND THE SELECTION", lang).format(year=result.year),
         say("(Million VND; support, trim and co-funding of the funded proposals)", lang),
         len(columns),
     )
-    total = _table(sheet, columns, rows, lang,
+    total = _table(sheet, columns, rows, lang, freeze=f"C{HEADER_ROW + 1}",
                    colour=lambda row: NOT_FUNDED_COLOUR if row.get("status_code") == NOT_FUNDED else None)
-    sheet.ws.freeze_panes = f"C{HEADER_ROW + 1}"
-    return _ref(1 + next(i for i, c in enumerate(columns) if c.key == "support"), total)
+    return ref(1 + next(i for i, c in enumerate(columns) if c.key == "support"), total)
 
 
 def _summary_lines(study: AnnualStudy, scenario: Scenario, lang: str, support_total: str
@@ -225,14 +217,11 @@ def _summary_lines(study: AnnualStudy, scenario: Scenario, lang: str, support_to
     ]
 
 
-def _summary_sheet(sheet: _Sheet, study: AnnualStudy, scenario: Scenario, lang: str, support_total: str) -> None:
+def _summary_sheet(sheet: Sheet, study: AnnualStudy, scenario: Scenario, lang: str, support_total: str) -> None:
     result = study.result
-    ws = sheet.ws
-    _set_widths(ws, [46, 14, 76])
-    heading_ = ws.cell(
-        row=1, column=1, value=say("THE SELECTION OF PROPOSALS FOR {year}", lang).format(year=result.year)
-    )
-    heading_.font = _font(True, size=13)
+    sheet.widths([46, 14, 76])
+    sheet.cell(1, 1, say("THE SELECTION OF PROPOSALS FOR {year}", lang).format(year=result.year), bold=True,
+               size=13, border=False, valign="bottom")
     lines = _summary_lines(study, scenario, lang, support_total)
     r = 3
     for key, value in lines:  # figures in column B, words across B and C
@@ -244,18 +233,15 @@ def _summary_sheet(sheet: _Sheet, study: AnnualStudy, scenario: Scenario, lang: 
             sheet.cell(r, 2, number, number_format=money_format(number) if isinstance(value, Fraction)
                        else INT_FORMAT)
         else:
-            ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
-            sheet.cell(r, 2, value, wrap=True)
-            _row_height(ws, r, (value, 90), (key, 46))
+            sheet.merge(r, 2, r, 3, value, wrap=True)
+            sheet.fit_height(r, (value, 90), (key, 46))
         if not isinstance(value, str):
             sheet.cell(r, 3, None)
-        else:
-            ws.cell(row=r, column=3).border = BORDER
         r += 1
-    _print_setup(ws, last_col=3, last_row=r - 1)
+    sheet.print_setup(last_col=3, last_row=r - 1)
 
 
-def _tasks_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: str) -> None:
+def _tasks_sheet(sheet: Sheet, result: AnnualResult, scenario: Scenario, lang: str) -> None:
     program = scenario.program
     rows = [{**row, "task_name": task_label(program, row["task_id"], lang).split(" ", 1)[-1]}
             for row in task_rows(result)]
@@ -268,29 +254,27 @@ def _tasks_sheet(sheet: _Sheet, result: AnnualResult, scenario: Scenario, lang: 
                Column("requested", 12, "money", True),
                Column("support", 12, "money", True), Column("cofunding", 12, "money", True)]
     _headings(
-        sheet.ws,
+        sheet,
         say("PROPOSALS BY TASK OF THE PROGRAM, {year}", lang).format(year=result.year),
         say("(Million VND; the year's plan from the program's plan)", lang),
         len(columns),
     )
-    _table(sheet, columns, rows, lang)
-    sheet.ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    _table(sheet, columns, rows, lang, freeze=f"C{HEADER_ROW + 1}")
 
 
-def _communes_sheet(sheet: _Sheet, result: AnnualResult, lang: str) -> None:
+def _communes_sheet(sheet: Sheet, result: AnnualResult, lang: str) -> None:
     columns = [Column("commune", 26, "wrap"), Column("region", 20, "wrap"), Column("proposals", 10, "int", True),
                Column("funded", 10, "int", True), Column("support", 14, "money", True)]
     _headings(
-        sheet.ws,
+        sheet,
         say("PROPOSALS BY COMMUNE, {year}", lang).format(year=result.year),
         say("(Million VND)", lang),
         len(columns),
     )
-    _table(sheet, columns, commune_rows(result), lang)
-    sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
+    _table(sheet, columns, commune_rows(result), lang, freeze=f"B{HEADER_ROW + 1}")
 
 
-def _changes_sheet(sheet: _Sheet, study: AnnualStudy, lang: str) -> None:
+def _changes_sheet(sheet: Sheet, study: AnnualStudy, lang: str) -> None:
     result = study.result
     titles = {d.proposal.id: d.proposal.title for d in result.decisions}
     rows = [{**row, "title": titles.get(row["proposal_id"], ""), "before": status_text(row["before"], lang),
@@ -298,40 +282,38 @@ def _changes_sheet(sheet: _Sheet, study: AnnualStudy, lang: str) -> None:
     columns = [Column("proposal_id", 13), Column("title", 34, "wrap"), Column("before", 16, "wrap"),
                Column("after", 16, "wrap"), Column("support", 12, "money", True), Column("reason", 60, "wrap")]
     _headings(
-        sheet.ws,
+        sheet,
         say("CHANGES FROM THE EARLIER SELECTION, {year}", lang).format(year=result.year),
         say("(Million VND)", lang),
         len(columns),
     )
-    _table(sheet, columns, rows, lang)
-    sheet.ws.freeze_panes = f"B{HEADER_ROW + 1}"
+    _table(sheet, columns, rows, lang, freeze=f"B{HEADER_ROW + 1}")
 
 
-def build(study: AnnualStudy, scenario: Scenario, lang: str = "vi") -> Book:
-    """The workbook of an annual selection, with the values of its formula cells."""
+def build(study: AnnualStudy, scenario: Scenario, lang: str = "vi") -> Written:
+    """The workbook of an annual selection, each formula stored with its value (``Written.values``:
+    (sheet title, cell) -> value)."""
     fmt.check_lang(lang)
     result = study.result
-    wb = Workbook()
-    cache: dict[tuple[str, str], float] = {}
-    summary = wb.worksheets[0]
-    summary.title = SHEETS["summary"].get(lang)
-    selection = wb.create_sheet(SHEETS["selection"].get(lang))
-    support_total = _selection_sheet(_Sheet(selection, cache), result, scenario, lang)
-    _summary_sheet(_Sheet(summary, cache), study, scenario, lang, support_total)
-    _tasks_sheet(_Sheet(wb.create_sheet(SHEETS["tasks"].get(lang)), cache), result, scenario, lang)
-    _communes_sheet(_Sheet(wb.create_sheet(SHEETS["communes"].get(lang)), cache), result, lang)
-    if result.previous is not None:
-        _changes_sheet(_Sheet(wb.create_sheet(SHEETS["changes"].get(lang)), cache), study, lang)
-    for ws in wb.worksheets:
-        ws.sheet_view.zoomScale = 90
-    wb.active = 1  # opens on the proposals
-    wb.calculation.fullCalcOnLoad = True
-    wb.properties.title = say('Selection of industrial-promotion proposals, {year}', lang).format(year=result.year)
-    wb.properties.subject = scenario.program.title.get(lang)
-    wb.properties.creator = "kgkc-opt"
-    return Book(wb, cache)
+    writer = Writer()
+    # the sheets in the reader's order; the proposals first filled (the summary refers to their total)
+    summary = writer.sheet(SHEETS["summary"].get(lang))
+    selection = writer.sheet(SHEETS["selection"].get(lang))
+    tasks = writer.sheet(SHEETS["tasks"].get(lang))
+    communes = writer.sheet(SHEETS["communes"].get(lang))
+    changes = writer.sheet(SHEETS["changes"].get(lang)) if result.previous is not None else None
+    support_total = _selection_sheet(selection, result, scenario, lang)
+    _summary_sheet(summary, study, scenario, lang, support_total)
+    _tasks_sheet(tasks, result, scenario, lang)
+    _communes_sheet(communes, result, lang)
+    if changes is not None:
+        _changes_sheet(changes, study, lang)
+    selection.ws.activate()  # opens on the proposals
+    return writer.close({
+        "title": say("Selection of industrial-promotion proposals, {year}", lang).format(year=result.year),
+        "subject": scenario.program.title.get(lang), "author": "kgkc-opt"})
 
 
 def to_bytes(study: AnnualStudy, scenario: Scenario, lang: str = "vi") -> bytes:
     """``annual-plan.xlsx``: the same bytes for the same study."""
-    return stable_zip(build(study, scenario, lang).to_bytes())
+    return build(study, scenario, lang).to_bytes()

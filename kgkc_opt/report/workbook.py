@@ -38,22 +38,6 @@ from kgkc_opt._version import __version__
 from kgkc_opt.errors import NoSolutionError, OutputError
 from kgkc_opt.report import fmt
 from kgkc_opt.report.files import write_file
-
-# the openpyxl helpers the annual workbook still imports from here (report.annual_workbook)
-from kgkc_opt.report.openpyxl_sheet import (  # noqa: F401
-    BORDER,
-    TOTAL_FILL,
-    Book,
-    _font,
-    _header_cell,
-    _print_setup,
-    _ref,
-    _row_height,
-    _set_widths,
-    _Sheet,
-    _title,
-    with_cached_values,
-)
 from kgkc_opt.report.workbook_rows import annex_rows, decided_program, extra_sources, task_notes
 from kgkc_opt.report.xlsx_writer import (
     BODY_PT,

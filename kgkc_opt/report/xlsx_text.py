@@ -3,13 +3,12 @@
 openpyxl reads a string value beginning with "=" as a formula (and "#N/A" as an error): a proposal
 titled "=HYPERLINK(...)" would become a live formula in the workbook the appraisal council opens
 (a formula injection). ``as_text(cell)`` marks a cell holding a string as a string cell, which
-Excel shows as the characters written, never evaluated; every text write of the openpyxl
-workbooks (``report.annual_workbook`` through ``report.openpyxl_sheet``) goes through it. Formulas
-the toolkit writes on purpose (``openpyxl_sheet._Sheet.formula``) are set after it.
+Excel shows as the characters written, never evaluated. A text written with openpyxl goes through it.
 
-The plan workbook (``report.workbook``) is written with XlsxWriter (``report.xlsx_writer``), which
-keeps the same guarantee its own way: every text through ``write_string``, and the workbook opened
-with ``strings_to_formulas`` off; formulas only through ``Sheet.formula``.
+The plan and annual workbooks (``report.workbook``, ``report.annual_workbook``) are written with
+XlsxWriter (``report.xlsx_writer``), which keeps the same guarantee its own way: every text
+through ``write_string``, and the workbook opened with ``strings_to_formulas`` off; formulas only
+through ``Sheet.formula``.
 """
 
 from __future__ import annotations

@@ -238,5 +238,8 @@ def lines(text: Any, width: float) -> int:
 
     if not text:
         return 1
-    return max(1, sum(len(textwrap.wrap(part, width=max(int(width * 1.15), 4))) or 1
-                      for part in str(text).split("\n")))
+    chars = max(int(width * 1.15), 4)
+    text = str(text)
+    if len(text) <= chars and "\n" not in text and "\t" not in text:
+        return 1  # one line, as textwrap says (a tab may widen, so it goes through textwrap)
+    return max(1, sum(len(textwrap.wrap(part, width=chars)) or 1 for part in text.split("\n")))
