@@ -159,8 +159,9 @@ class SupportShare(Key):
                             share=fmt_percent(share), tid=tid, state=fmt_value(task.cost.state - task.cost.local))
                 continue
             if check_rule(c, kw, task, d.program, new_state / task.quantity, share):
-                d.log(f"{self.name}.{tid}", fmt_percent(task.cost.state / task.cost.total), fmt_percent(share),
-                      source)
+                old_share = task.cost.state / task.cost.total
+                d.log(f"{self.name}.{tid}", fmt_percent(old_share), fmt_percent(share), source,
+                      values=(old_share * 100, share * 100))  # the exact percentages a document prints
                 d.replace_task(replace(task, cost=Cost(task.cost.total, new_state, task.cost.total - new_state,
                                                        task.cost.extra)))
 

@@ -304,10 +304,9 @@ def change_text(change: Any, scenario: Any, lang: str = "vi") -> str:
         return label("change_weight", lang, task=name, old=num(old_value, change.old), new=num(new_value, change.new))
     if head == "tiers":
         return label("change_tier", lang, task=name, old=num(old_value, change.old), new=num(new_value, change.new))
-    if head == "support_share":
+    if head == "support_share":  # the exact percentages the change log carries
         old, new = change.old.rstrip("%"), change.new.rstrip("%")
-        return label("change_share", lang, task=name, old=num(_fraction(old), old) + "%",
-                     new=num(_fraction(new), new) + "%")
+        return label("change_share", lang, task=name, old=num(old_value, old) + "%", new=num(new_value, new) + "%")
     if head == "carry_over":
         yes_no = {"true": label("yes", lang), "false": label("no", lang)}
         return label("change_carry", lang, old=yes_no.get(change.old, change.old),

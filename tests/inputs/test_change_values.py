@@ -28,7 +28,15 @@ def test_a_group_cap_carries_its_amounts_and_none_for_no_cap():
     assert "800 triệu đồng" in line
 
 
-def test_a_figure_that_is_not_a_number_carries_none():
+def test_a_percentage_carries_its_exact_figure_and_the_document_prints_it():
     scenario = kg.load_scenario(SCENARIOS / "support-share-machinery-40pct.yaml")
     share = next(c for c in scenario.changes if c.key == "support_share.II.2")
-    assert share.old_value is None and share.new_value is None and share.new == "40%"
+    assert (share.old_value, share.new_value) == (50, 40) and share.new == "40%"  # the log's text unchanged
+    line = next(x for x in fmt.change_lines(scenario, "en") if "II.2" in x)
+    assert "50%" in line and "40%" in line
+
+
+def test_a_figure_that_is_not_a_number_carries_none():
+    scenario = kg.load_scenario(SCENARIOS / "carry-over-cut-10pct.yaml")
+    flags = [c for c in scenario.changes if c.key.startswith("carry_over")]
+    assert flags and all(c.old_value is None and c.new_value is None for c in flags)
