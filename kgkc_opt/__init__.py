@@ -40,7 +40,8 @@ _PUBLIC = {
                      "Problem", "ProgramError", "ProposalsError", "ScenarioError", "SolutionCheckError", "SolverError",
                      "SolverUnavailableError", "UsageError"), "kgkc_opt.errors"),
     **dict.fromkeys(("bundled_programs", "load_program", "load_proposals", "load_scenario"), "kgkc_opt.inputs.files"),
-    **dict.fromkeys(("Program", "program_from_dict"), "kgkc_opt.inputs.program"),
+    "Program": "kgkc_opt.inputs.program",
+    "program_from_dict": "kgkc_opt.inputs.program_reader",
     **dict.fromkeys(("Proposal", "Proposals"), "kgkc_opt.inputs.proposals"),
     **dict.fromkeys(("Change", "Scenario", "baseline", "scenario_from_dict"), "kgkc_opt.inputs.scenario"),
     **dict.fromkeys(("ModelInput", "model_input"), "kgkc_opt.model.data"),
@@ -78,7 +79,8 @@ if TYPE_CHECKING:  # what the names are, for type checkers and editors
         UsageError,
     )
     from kgkc_opt.inputs.files import bundled_programs, load_program, load_proposals, load_scenario
-    from kgkc_opt.inputs.program import Program, program_from_dict
+    from kgkc_opt.inputs.program import Program
+    from kgkc_opt.inputs.program_reader import program_from_dict
     from kgkc_opt.inputs.proposals import Proposal, Proposals
     from kgkc_opt.inputs.scenario import Change, Scenario, baseline, scenario_from_dict
     from kgkc_opt.model.data import ModelInput, model_input

@@ -40,7 +40,8 @@ from kgkc_opt.inputs import files as loaders
 from kgkc_opt.inputs.actuals import Actuals, actuals_from_text
 from kgkc_opt.inputs.keys import KEYS as SCENARIO_KEYS
 from kgkc_opt.inputs.keys import change_key
-from kgkc_opt.inputs.program import Program, program_from_dict
+from kgkc_opt.inputs.program import Program
+from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.reader import MAX_MONEY, WrittenFloat
 from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents
 from kgkc_opt.model.data import model_input

@@ -54,9 +54,9 @@ from kgkc_opt.inputs.program import (
     Task,
     Text,
     YearBudget,
-    program_from_dict,
 )
 from kgkc_opt.inputs.program_dict import program_to_dict
+from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.structure import Link, Structure
 from kgkc_opt.words import DEFAULT_LANGUAGE
 

@@ -32,8 +32,9 @@ from typing import Any
 import pandas as pd
 
 from kgkc_opt.errors import SolutionCheckError, UsageError
-from kgkc_opt.inputs.program import Program, program_from_dict
+from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.program_dict import number, program_to_dict
+from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.proposals import Proposals
 from kgkc_opt.inputs.scenario import baseline
 from kgkc_opt.model.data import model_input

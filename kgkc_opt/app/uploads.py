@@ -50,7 +50,7 @@ def read_program(path: Path, label: str, lang: str = "vi") -> Any:
     workbook is read by the program workbook's reader (every problem at its sheet and cell, in
     ``lang``) and written beside it as ``program.yaml``, the file the session's scenarios name."""
     from kgkc_opt.inputs.files import decode_text, parse_yaml
-    from kgkc_opt.inputs.program import program_from_dict
+    from kgkc_opt.inputs.program_reader import program_from_dict
 
     if path.suffix == ".xlsx":
         from kgkc_opt.inputs.program_xlsx import program_document_from_xlsx

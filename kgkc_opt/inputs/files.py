@@ -37,7 +37,8 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from kgkc_opt.errors import ActualsError, InputError, Problem, ProgramError, ProposalsError, Said, ScenarioError
-from kgkc_opt.inputs.program import Program, program_from_dict
+from kgkc_opt.inputs.program import Program
+from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.proposals import MAX_COLUMNS, Proposals, fold, proposals_from_csv_text, proposals_from_rows
 from kgkc_opt.inputs.reader import InputFile, WrittenFloat, ambiguous_hint
 from kgkc_opt.inputs.scenario import Scenario, scenario_from_documents

@@ -57,7 +57,8 @@ from kgkc_opt.inputs.key_kinds import (
     read_year,
     task_section,
 )
-from kgkc_opt.inputs.program import Cost, Program, Task, parse_task
+from kgkc_opt.inputs.program import Cost, Program, Task
+from kgkc_opt.inputs.program_reader import parse_task
 from kgkc_opt.inputs.reader import Collector, describe, join, number_hint, parse_percent
 
 __all__ = ["KEYS", "POLICIES", "Change", "Draft", "Escalation", "Key", "change_key", "escalated_costs", "key_named"]

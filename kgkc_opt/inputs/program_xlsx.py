@@ -38,7 +38,8 @@ from typing import Any
 
 from kgkc_opt.errors import Problem, ProgramError
 from kgkc_opt.inputs.files import MAX_XLSX_UNPACKED, read_bytes
-from kgkc_opt.inputs.program import FORMAT, Program, program_from_dict
+from kgkc_opt.inputs.program import FORMAT, Program
+from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.program_xlsx_eligibility import eligibility_packs
 from kgkc_opt.inputs.program_xlsx_layout import (
     CADENCE_COLUMNS,

@@ -36,8 +36,9 @@ from typing import Any
 from kgkc_opt.errors import ActualsError, Problem, ScenarioError
 from kgkc_opt.inputs.actuals import Actuals, actuals_from_text
 from kgkc_opt.inputs.keys import KEYS, Change, Draft, Escalation, escalated_costs, key_named
-from kgkc_opt.inputs.program import Program, Task, Text, _text
+from kgkc_opt.inputs.program import Program, Task, Text
 from kgkc_opt.inputs.reader import Collector, InputFile, describe, join, parse_percent
+from kgkc_opt.inputs.text import parse_text as _text
 
 __all__ = [
     "CHANGE_SECTIONS", "Change", "Distribution", "Escalation", "Scenario", "Uncertainty", "baseline",

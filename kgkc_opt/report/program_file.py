@@ -22,7 +22,8 @@ import yaml
 from kgkc_opt._version import __version__
 from kgkc_opt.errors import KgkcError
 from kgkc_opt.inputs.files import parse_yaml
-from kgkc_opt.inputs.program import FORMAT, program_from_dict
+from kgkc_opt.inputs.program import FORMAT
+from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.reader import WrittenFloat
 from kgkc_opt.report.files import check_file, write_file
 

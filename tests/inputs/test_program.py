@@ -12,7 +12,8 @@ import pytest
 import kgkc_opt as kg
 from kgkc_opt.errors import InputError, KgkcError, ProgramError
 from kgkc_opt.inputs.files import read_yaml, resolve_program_path
-from kgkc_opt.inputs.program import Cost, Text, parse_years
+from kgkc_opt.inputs.program import Cost, Text
+from kgkc_opt.inputs.program_reader import parse_years
 from kgkc_opt.inputs.reader import Collector
 
 
