@@ -45,9 +45,13 @@ EXPECTED: dict[str, tuple[Status, Fraction | None, dict[str, tuple[int, int]]]] 
     "escalation-5pct": (Status.OPTIMAL, Fraction(331, 14), {"II.2": (18, 28)}),
     "example-2026-2030": (Status.OPTIMAL, Fraction(18), {}),
     "floors-infeasible": (Status.INFEASIBLE, None, {}),
-    "group-cap-iii-800": (Status.OPTIMAL, Fraction(1036, 45), {"III.5": (1, 45)}),
-    "machinery-42": (Status.OPTIMAL, Fraction(1021, 45),
-                     {"II.1": (1, 2), "III.5": (16, 45), "VI.1": (5, 6)}),
+    # L02 (issue 24): at most 3 district prizes a district round, so 3 rounds carry 9 prizes (before,
+    # one round carried all 120); re-proved by the plain full model (HiGHS, no node limit)
+    "group-cap-iii-800": (Status.OPTIMAL, Fraction(2657, 120), {"III.5": (3, 45), "III.7": (9, 120)}),
+    # L02: the 120 district prizes need 40 district rounds (before, 16 carried them), so the optimum
+    # gives up both demonstration models and 4 pollution projects; re-proved by the plain full model
+    "machinery-42": (Status.OPTIMAL, Fraction(13997, 630),
+                     {"II.1": (0, 2), "III.5": (40, 45), "III.8": (209, 210), "VI.1": (2, 6)}),
     # tier 2's leftover pays provincial prizes in the years of the provincial rounds (district prizes
     # would need district rounds, none of which fit): 8 of them (without the structure: 23 of III.7)
     "priorities-cut-30pct": (Status.OPTIMAL, Fraction(2104, 105),
@@ -221,9 +225,10 @@ def test_group_cap_example_keeps_group_iii_within_800_a_year():
                      for t in group_iii if y in t.years), Fraction(0)) for y in BASE_LOCAL}
     # exactly within the cap every year ...
     assert all(spend[y] <= 800 for y in BASE_LOCAL), spend
-    # ... and binding: III.5 (80 a unit) is the only task short, and no year has 80 left for it
-    # although every year still has local budget for it
-    assert shortfalls(result) == {"III.5": (1, 45)}
+    # ... and binding: the district rounds III.5 (80 a unit) and their prizes III.7 (at most 3 a round,
+    # L02) are the only tasks short, and no year has 80 left for a round although every year still
+    # has local budget for it
+    assert shortfalls(result) == {"III.5": (3, 45), "III.7": (9, 120)}
     assert all(800 - spend[y] < 80 for y in BASE_LOCAL), spend
     local = spend_by_year(scenario, result)
     assert all(scenario.local_budget[y] - local[y][0] >= 0 for y in BASE_LOCAL)

@@ -10,6 +10,7 @@ It reports per year and per column how close it gets.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, cast
 from kgkc_opt.errors import NoSolutionError
 from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.scenario import baseline
+from kgkc_opt.model.adoptability import band, rhythm_bounds, task_years
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.formulations import Elastic, Spec, build
 from kgkc_opt.model.linear import INF, LinearModel, RowInfo
@@ -62,6 +64,27 @@ def _build(inp: ModelInput, totals: dict[str, int], best: float | None) -> Linea
     return m
 
 
+def _banded(inp: ModelInput, totals: dict[str, int], m: LinearModel) -> LinearModel | None:
+    """``m`` with the rhythm's bounds (``model.adoptability.rhythm_bounds``) and each 'Hàng năm'
+    task in its band; None when a bound rules every schedule out."""
+    bounds = dict(rhythm_bounds(inp, totals))
+    for t in inp.planned_tasks:
+        years = task_years(inp, t)
+        if t.annual and t.effective_cadence == "even" and len(years) >= 2 and totals.get(t.task_id):
+            for y in years:
+                bounds[(t.task_id, y)] = band(totals[t.task_id], len(years))
+    lower, upper = list(m.col_lower), list(m.col_upper)
+    for key, (low, high) in bounds.items():
+        j = m.variables.get(key)
+        if j is None:
+            continue
+        lower[j] = max(lower[j], float(low))
+        upper[j] = upper[j] if high is None else min(upper[j], float(high))
+        if lower[j] > upper[j]:
+            return None
+    return dataclasses.replace(m, col_lower=lower, col_upper=upper)
+
+
 def reconstruct(program: Program, *, solver: str = "highs", time_limit: float | None = None) -> Reconstruction:
     """Schedule the whole task table against the annual table as closely as possible.
 
@@ -81,10 +104,18 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float | 
     # Second stage: among schedules as close as the best, an even 'Hàng năm' cadence. Proving the
     # most even one can take minutes; the search stops after EVEN_NODE_LIMIT nodes (the same answer
     # on every run and machine, unlike a time limit) and keeps the most even schedule found by then.
-    left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0.01)
-    out2 = backend.solve(_build(inp, totals, best + 1e-6), time_limit=left, node_limit=EVEN_NODE_LIMIT)
-    if out2.status.has_plan and out2.values is not None:
-        plan = {k: round(v) for k, v in cast("dict[tuple[str, int], float]", out2.values).items()}
+    # First with the program's rhythm as bounds and each 'Hàng năm' or recurring task in its band
+    # [⌊x/n⌋, ⌈x/n⌉] (with L02's 3 district prizes a round, 5,000 nodes of the unbounded model no
+    # longer found I.1 at one class a year), else as before.
+    even = _build(inp, totals, best + 1e-6)
+    for model in (_banded(inp, totals, even), even):
+        if model is None:
+            continue
+        left = None if time_limit is None else max(time_limit - (time.perf_counter() - started), 0.01)
+        out2 = backend.solve(model, time_limit=left, node_limit=EVEN_NODE_LIMIT)
+        if out2.status.has_plan and out2.values is not None:
+            plan = {k: round(v) for k, v in cast("dict[tuple[str, int], float]", out2.values).items()}
+            break
     tasks = {t.task_id: t for t in inp.planned_tasks}
     rows = [{"task_id": tid, "year": y, "quantity": qty,
              "local_budget": float(tasks[tid].local(y) * qty),

@@ -121,6 +121,12 @@ class LeastMoney:
     per_year: Mapping[int, Fraction]
     single_year: Mapping[int, Fraction | None]
     verified: bool
+    #: the least money spread over the years as the caps spread it (``spread``: empty when not
+    #: asked for, or no such amount is found); verified like the rest, and ``spread_rhythm`` the
+    #: rules of the program's rhythm its plan cannot keep, with why (``solver.rhythm``)
+    spread: Mapping[int, Fraction] = field(default_factory=dict)
+    spread_verified: bool = False
+    spread_rhythm: tuple[Any, ...] = ()
 
 
 # --- the elastic model ------------------------------------------------------------------------
@@ -288,9 +294,12 @@ def _money(extra_dong: int) -> Fraction:
 
 
 def least_money(scenario: Scenario, *, goal: str = "all_targets", source: str = "local",
-                solver: str | None = None, verify: bool = True, single_years: bool = True) -> LeastMoney:
+                solver: str | None = None, verify: bool = True, single_years: bool = True,
+                spread: bool = False) -> LeastMoney:
     """The least extra money on ``source`` ("local", "cofunding" or "both") that reaches ``goal``:
-    "all_targets" (every target met) or "feasible" (the scenario's floors and rules met)."""
+    "all_targets" (every target met) or "feasible" (the scenario's floors and rules met).
+    ``spread``: also the least amount spread over the years as the caps spread them
+    (``least_spread``; goal "all_targets" only)."""
     if goal not in ("all_targets", "feasible"):
         raise ValueError(f"unknown goal {goal!r}")
     lines = SOURCES[source]
@@ -315,7 +324,81 @@ def least_money(scenario: Scenario, *, goal: str = "all_targets", source: str = 
                 verified = verified and _suffices(scenario, _exact(alone), goal, solver) and is_least(
                     inp, alone, lines=lines, years=frozenset({y}), goal_floors=floors, solver=solver)
     total = sum(per_year.values(), Fraction(0))
-    return LeastMoney(goal, source, total, per_year, single, verified)
+    found = LeastMoney(goal, source, total, per_year, single, verified)
+    if spread and goal == "all_targets":
+        amounts, ok = least_spread(inp, lines=lines, solver=solver, start=sum(extra.values()))
+        if amounts:
+            plan_ok, notes = _spread_plan(scenario, _exact(amounts), solver)
+            found = dataclasses.replace(found, spread=_by_year(amounts), spread_verified=ok and plan_ok,
+                                        spread_rhythm=notes)
+    return found
+
+
+def spread_amounts(inp: ModelInput, lines: tuple[str, ...], total: int) -> dict[tuple[str, int], int]:
+    """``total`` đồng spread over the planned years as each line's caps spread its money: the
+    year's part ⌈total · cap_y / Σ cap⌉ (whole đồng, rounded up), for each line of ``lines``."""
+    out: dict[tuple[str, int], int] = {}
+    for line in lines:
+        caps = inp.local_budget if line == "local" else inp.cofunding_cap
+        weights = {y: Fraction(caps[y]) for y in inp.planned_years if caps.get(y, 0) > 0}
+        whole = sum(weights.values(), Fraction(0))
+        for y, w in weights.items():
+            share = total * w / whole
+            n = -(-share.numerator // share.denominator)
+            if n:
+                out[(line, y)] = n
+    return out
+
+
+def _all_targets(inp: ModelInput, amounts: Mapping[tuple[str, int], int], backend: Any) -> Status:
+    """Whether every target can be met with the caps raised by ``amounts`` (the schedule model with
+    every total at its target): OPTIMAL yes, INFEASIBLE proven not, else not known."""
+    totals = {t.task_id: t.remaining for t in inp.planned_tasks if t.remaining}
+    m = build(raised(inp, amounts), Spec("schedule", "plan", fixed_totals=totals))
+    out = backend.solve(m, first_solution=True, node_limit=ELASTIC_NODE_LIMIT)
+    return Status.OPTIMAL if out.status.has_plan else out.status
+
+
+def least_spread(inp: ModelInput, *, lines: tuple[str, ...], solver: str = "highs", start: int = 0
+                 ) -> tuple[dict[tuple[str, int], int], bool]:
+    """The least total E (whole đồng) whose spread (``spread_amounts``) meets every target: the
+    amounts by (line, year), and whether E is proven least (E − 1 đồng spread the same way has no
+    plan, proven). Meeting the targets only gets easier as E grows, so E is found by doubling from
+    ``start`` (the least total in any distribution, a lower bound up to the rounding: one đồng a
+    year) and halving the interval; each step one schedule model (counts, not time)."""
+    backend = backend_for(solver)
+    low = max(start - len(inp.planned_years) * len(lines) - 1, -1)  # E = low does not suffice (or -1)
+    high = max(start, 1)
+    while _all_targets(inp, spread_amounts(inp, lines, high), backend) != Status.OPTIMAL:
+        low, high = high, high * 2
+        if high > 10**18:
+            return {}, False
+    while high - low > 1:
+        mid = (low + high) // 2
+        if _all_targets(inp, spread_amounts(inp, lines, mid), backend) == Status.OPTIMAL:
+            high = mid
+        else:
+            low = mid  # not enough, or not known (then E is at most the least, never below it)
+    proven = low < 0 or _all_targets(inp, spread_amounts(inp, lines, low), backend) == Status.INFEASIBLE
+    return spread_amounts(inp, lines, high), proven
+
+
+def _spread_plan(scenario: Scenario, amounts: Mapping[tuple[str, int], Fraction], solver: str
+                 ) -> tuple[bool, tuple[Any, ...]]:
+    """The scenario solved again with the caps raised by ``amounts`` (the solve's rhythm stage
+    included): every target met, and the rules of the rhythm its plan cannot keep, with why."""
+    try:
+        repaired = scenario.derive(name=f"{scenario.name}+least spread", **_changes(scenario, amounts))
+    except Exception:  # a change the scenario refuses is not a repair
+        return False, ()
+    inp = model_input(repaired)
+    outcome = optimise(inp, solver=solver, time_limit=None)
+    if not outcome.status.has_plan or outcome.plan is None:
+        return False, ()
+    done: dict[str, int] = {}
+    for (tid, _), n in outcome.plan.items():
+        done[tid] = done.get(tid, 0) + n
+    return all(done.get(t.task_id, 0) >= t.remaining for t in inp.planned_tasks), outcome.rhythm
 
 
 def _by_year(extra: Mapping[tuple[str, int], int]) -> dict[int, Fraction]:

@@ -351,6 +351,10 @@ def cmd_solve(args: argparse.Namespace) -> int:
         if args.write_model:
             _write_model(args.write_model, run.scenario)
     print_result(result, scenario, seconds, args.lang)
+    from kgkc_opt.analysis.adoptability import rhythm_lines  # the rhythm's notes (issue 24)
+
+    for line in rhythm_lines(result.rhythm, args.lang):
+        print(line)
     if run.replan is not None:
         _print_replan(scenario, run.replan, args.lang)
     if args.out:

@@ -32,6 +32,7 @@ import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+from kgkc_opt.model.adoptability import rhythm_columns
 from kgkc_opt.model.data import MAX_OBJECTIVE_SCALE, ModelInput
 from kgkc_opt.model.linear import INF, LinearModel, ModelKind, ObjectiveInfo, RowInfo
 from kgkc_opt.model.lines import planned_years, task_upper_bounds, year_sets
@@ -49,15 +50,19 @@ Keep = Sequence[tuple[Objective, Fraction]]
 
 def build(inp: ModelInput, spec: Spec, *, maximise: Objective | None = None, keep: Keep = (),
           evenness: bool = False, minimise: str | None = None,
-          exclude: Sequence[Mapping[str, int]] = (), cap: tuple[Objective, Fraction] | None = None) -> LinearModel:
+          exclude: Sequence[Mapping[str, int]] = (), cap: tuple[Objective, Fraction] | None = None,
+          rhythm: tuple[Sequence[str], Mapping[str, int]] | None = None) -> LinearModel:
     """A model of ``inp``: ``spec``'s columns, every constraint type, the ``keep`` rows, and one
     objective: ``maximise`` an objective, the schedule's ``evenness``, or ``minimise`` one of
     "extra_money" (whole đồng), "lowered_floors" (share of targets) or "mismatch" (million VND).
     ``cap``: an objective and a value it cannot exceed (a bound proven elsewhere, e.g. by the
     aggregate): the row cuts off nothing feasible and lets the solver stop as soon as a plan
-    reaches it."""
+    reaches it. ``rhythm``: the rules of the program's rhythm and the recurring tasks' widths, as
+    columns of the aggregate (``adoptability.rhythm_columns``: the rhythm stage's relaxation)."""
     b = Builder(inp, spec)
     b.columns()
+    if rhythm is not None:
+        rhythm_columns(b, *rhythm)
     for _name, generator in GENERATORS:
         generator(b)
     for objective, value in keep:
@@ -253,12 +258,13 @@ def linear_full(
 def linear_aggregate(
     inp: ModelInput, *, tier: int | None = None, tier_values: Mapping[int, Fraction] | None = None,
     objective: Objective | None = None, keep: Keep = (), coupled: bool = False,
-    exclude: Sequence[Mapping[str, int]] = (),
+    exclude: Sequence[Mapping[str, int]] = (), rhythm: tuple[Sequence[str], Mapping[str, int]] | None = None,
 ) -> LinearModel:
     """The aggregate relaxation over totals x[t]; ``objective`` (default the weighted shares of
     ``tier``), keeping ``tier_values`` and ``keep`` at their optima. ``coupled``: the tighter
     relaxation that also spreads each total over its years (q[t,y], continuous except the
-    ``rows.coupled_integer`` tasks) under every yearly row."""
+    ``rows.coupled_integer`` tasks) under every yearly row. ``rhythm``: see ``build``."""
     keeps = [*keep, *((Objective("shares", k), v) for k, v in (tier_values or {}).items())]
     spec = Spec("coupled", "coupled") if coupled else Spec("aggregate", "totals")
-    return build(inp, spec, maximise=objective or Objective("shares", tier), keep=keeps, exclude=exclude)
+    return build(inp, spec, maximise=objective or Objective("shares", tier), keep=keeps, exclude=exclude,
+                 rhythm=rhythm)

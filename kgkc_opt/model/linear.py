@@ -68,6 +68,8 @@ class ModelExtras:
     unreachable_floors: list[str] = field(default_factory=list)
     #: the annual selection's least-budget model: million VND per unit of its column ``extra``
     extra_unit: Fraction | None = None
+    #: the rhythm's recurring-level column of each task (``model.adoptability``: its bands)
+    rhythm_levels: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

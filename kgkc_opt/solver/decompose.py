@@ -45,6 +45,7 @@ from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
+from kgkc_opt.solver.rhythm import RhythmNote, keep_rhythm
 from kgkc_opt.solver.status import Outcome, Status
 
 #: No wall-clock limit unless the user gives one (``--time-limit``, ``solve.time_limit``, the API's
@@ -88,6 +89,8 @@ class PlanOutcome:
     message: str
     timings: dict[str, float]
     values: dict[str, Fraction] = field(default_factory=dict)
+    #: the rules of the program's rhythm the plan does not keep, and why (``solver.rhythm``)
+    rhythm: tuple[RhythmNote, ...] = ()
 
 
 class _Clock:
@@ -137,7 +140,7 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     spread = None
     if tie_break and first and len(m.col_names) <= BANDED_MAX_COLUMNS:
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
-        out = banded_start(inp, totals, spread, backend, clock.remaining())
+        out = banded_start(inp, totals, spread, backend, clock.remaining(), plain=m)
     even_start = out is not None
     if out is None:
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
@@ -186,6 +189,31 @@ def optimise(
                            timings, _values(inp, objectives, {}))
     if method == "direct":
         return _direct(inp, PulpBackend(backend.name), objectives, clock, timings, tie_break, None)
+    outcome = _decompose(inp, backend, objectives, clock, timings, tie_break)
+    if not tie_break or outcome.plan is None or not outcome.status.has_plan:
+        return outcome
+    return _rhythm(inp, outcome, objectives, backend, clock)
+
+
+def _rhythm(inp: ModelInput, outcome: PlanOutcome, objectives: list[Objective], backend: Backend,
+            clock: _Clock) -> PlanOutcome:
+    """The rhythm stage (``solver.rhythm``) on the plan found, its policy's values kept: every
+    policy and every path goes through it; a plan that keeps the rhythm is returned as it is."""
+    assert outcome.plan is not None
+    start = time.perf_counter()
+    kept = keep_rhythm(inp, outcome.plan, objectives, backend, clock.remaining())
+    if kept.step != "kept":
+        outcome.timings["rhythm"] = time.perf_counter() - start
+    if kept.plan == outcome.plan:
+        return replace(outcome, rhythm=kept.notes)
+    check_plan(inp, kept.plan)
+    return replace(outcome, plan=kept.plan, values=_values(inp, objectives, kept.plan), rhythm=kept.notes)
+
+
+def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], clock: _Clock,
+               timings: dict[str, float], tie_break: bool) -> PlanOutcome:
+    """The exact decomposition, then the full model (module docstring, 1–4)."""
+    method = "decompose"
     safety = _first_plan(inp, backend, objectives, clock, timings) if clock.limit is not None else None
 
     first_bound: Fraction | None = None

@@ -58,6 +58,9 @@ class Result:
     explanation: Any = None
     policy: str = "most-targets"
     timings: Mapping[str, float] = field(default_factory=dict, compare=False)
+    #: the rules of the program's rhythm the plan does not keep, and why (``solver.rhythm.RhythmNote``;
+    #: worded by ``analysis.adoptability.describe``); empty: the plan keeps the rhythm
+    rhythm: tuple[Any, ...] = field(default=(), compare=False)
     _objective: float | None = field(default=None, repr=False)
     _bound: float | None = field(default=None, repr=False)
     _gap: float | None = field(default=None, repr=False)

@@ -121,5 +121,6 @@ def solve_scenario(
     rows = table_rows(scenario, inp, plan, prices)
     return Result(
         status=outcome.status, message=outcome.message, timings=timings, _objective=float(value), _exact=value,
-        _bound=bound_f, _gap=gap, _values=dict(outcome.values), _rows=rows, _plan=dict(plan), **common,
+        _bound=bound_f, _gap=gap, _values=dict(outcome.values), _rows=rows, _plan=dict(plan), rhythm=outcome.rhythm,
+        **common,
     )

@@ -100,3 +100,39 @@ def test_single_year_minimum_is_checked_on_that_year(year):
     scenario = kg.baseline(carry_program()).derive("y", floors={"X": 2}, carry_over=True)
     least = least_money(scenario, goal="feasible")
     assert least.single_year[year] == 18  # carried from 2021, or added in 2022
+
+
+def test_the_least_money_spread_as_the_caps_spread_it(cut20_scenario):
+    """Issue 24 item 2: the least amount spread over the years as the annual caps spread the money
+    (not all in one year): it suffices (re-solved: every target met, its plan keeps the program's
+    rhythm), and the same spread of one đồng less does not (re-solved by the plain solve)."""
+    from kgkc_opt.analysis.adoptability import adoptability, describe
+    from kgkc_opt.analysis.repairs import spread_amounts
+
+    least = least_money(cut20_scenario, single_years=False, spread=True)
+    assert least.spread and least.spread_verified
+    spread = sum(least.spread.values(), Fraction(0))
+    assert spread >= least.total
+    caps = cut20_scenario.local_budget
+    whole = sum(caps.values(), Fraction(0))
+    dong = {y: v * DONG for y, v in least.spread.items()}
+    assert set(dong) == set(caps)
+    total = round(spread * DONG) - len(caps)  # E, up to one đồng a year of rounding up
+    for e in range(total, total + len(caps) + 1):  # E is the one whose rounded-up parts give the spread
+        if all(dong[y] == -(-e * caps[y] // whole) for y in caps):
+            break
+    else:
+        pytest.fail("the spread is not the caps' proportions of one total, rounded up")
+
+    def solved(amounts):
+        changes = {y: float(caps[y] + Fraction(n, DONG)) for (_, y), n in amounts.items()}
+        return kg.solve(cut20_scenario.derive("spread", budget=changes))
+
+    enough = solved({("local", y): int(v) for y, v in dong.items()})
+    assert enough.shortfalls.empty
+    inp = model_input(cut20_scenario.derive("spread", budget={y: float(caps[y] + v) for y, v in least.spread.items()}))
+    notes = adoptability(inp, enough.plan, enough.rhythm)
+    assert notes == [], [describe(n) for n in notes]
+    assert least.spread_rhythm == ()
+    less = solved(spread_amounts(model_input(cut20_scenario), ("local",), e - 1))
+    assert not less.shortfalls.empty

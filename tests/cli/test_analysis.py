@@ -79,7 +79,7 @@ def test_sweep_prints_13_levels_and_the_cut_order(tmp_path, capsys):
     lines = [line.strip() for line in order.strip().splitlines()]
     assert lines[0].startswith("1. III.8 Provincial prizes: first short at 100%")
     assert lines[1].startswith("2. II.2 Advanced machinery: first short at 95% (85% met there, 0% at 40%)")
-    assert [line.split()[1] for line in lines] == ["III.8", "II.2", "VIII.6", "III.5", "II.1", "VI.1"]
+    assert [line.split()[1] for line in lines] == ["III.8", "II.2", "VIII.6", "II.1", "III.5", "III.7", "VI.1"]
     # the CSV: 13 levels × 24 tasks, objective exact and non-increasing as the budget falls; the level in %
     # of the program's own caps beside it (the same for the decision as written)
     assert csv_header(out) == ["budget_level", "cofunding_level", "program_level", "task_id", "target", "achieved",
@@ -92,8 +92,9 @@ def test_sweep_prints_13_levels_and_the_cut_order(tmp_path, capsys):
         level = int(float(r["budget_level"]))
         per_level[level] = per_level.get(level, Fraction(0)) + Fraction(int(r["achieved"]), int(r["target"]))
     values = [per_level[level] for level in range(100, 35, -5)]
-    assert values[0] == Fraction(5039, 210) and values[4] == Fraction(12293, 525) and values[-1] == Fraction(932, 45)
-    # (at 40%: 932/45 with the program's structure, 1037/50 without)
+    assert values[0] == Fraction(5039, 210) and values[4] == Fraction(12293, 525) \
+        and values[-1] == Fraction(83399, 4200)
+    # (at 40%: 83399/4200 with the program's structure, 932/45 before L02's limit of 3 a round, 1037/50 without)
     assert all(a >= b for a, b in itertools.pairwise(values))
 
 

@@ -155,7 +155,8 @@ def test_the_banded_start_on_the_decision_holds_every_annual_task_in_its_band():
     inp = model_input(kg.load_scenario(ROOT / "scenarios" / "baseline.yaml"))
     totals = _totals(optimise(inp, tie_break=False).plan)
     spread = linear_full(inp, fixed_totals=totals, objective="spread")
-    out = evenness.banded_start(inp, totals, spread, HighsBackend())
+    plain = linear_full(inp, fixed_totals=totals, objective="feasibility")
+    out = evenness.banded_start(inp, totals, spread, HighsBackend(), plain=plain)
     assert out is not None and out.values is not None
     plan = check.round_plan(out.values)
     check.check_plan(inp, plan)

@@ -1,0 +1,275 @@
+"""The program's rhythm, for every policy: the last stage of a solve, with the policy's values fixed.
+
+The schedule stage (``decompose._schedule``, ``solver.evenness``) makes the schedule of the
+optimal totals as even as it can, but the totals themselves are one choice among many of equal
+value, and under a policy other than the default (``fair``, ``keep-cofunding``) or with more money
+in one year (a remedy) that choice can leave no rhythmic schedule: every year's money spent, a
+collaborator network paid 5, 5, 5, 14, 26. ``keep_rhythm`` runs after the plan is found, for every
+policy and every path, and changes nothing when the plan already keeps the rhythm
+(``model.adoptability.findings``: the default's plans, as before). Otherwise, in order:
+
+1. **the same totals**, scheduled with the rhythm as bounds (``adoptability.rhythm_bounds``): the
+   first schedule within ``RHYTHMIC_SCHEDULE_NODE_LIMIT`` nodes, made even by the usual local
+   search and exchanges (which keep the bounds); the same plan values, by construction;
+2. **other totals of the same values**: the aggregate with every objective of the policy but the
+   last (the fixed ``order``) kept at the plan's values (``keep`` rows, exact), the rhythm's
+   columns (``adoptability.rhythm_columns``: the units a recurring level and a 'Hàng năm' task
+   force into each year, in the Hall rows) and ``order`` as objective; its totals scheduled as in
+   1; totals with no such schedule excluded (a no-good cut), up to ``RHYTHM_CUTS`` times. So
+   ``order`` decides only among rhythmic plans;
+3. where no such plan exists (proven: every aggregate and schedule infeasible), each rule the plan
+   breaks, alone, tells which are impossible (reason ``money``); the plan then keeps the possible
+   ones (a recurring payment within the least width the money allows); a rule still broken that was
+   not proven impossible is noted ``search`` (none found within the counts).
+
+Every schedule search counts toward ``MAX_SCHEDULES``; every plan is re-checked exactly
+(``model.check.check_plan``) and must reach the kept values, else it is discarded. Every step is
+bounded by counts (nodes, cuts, searches), never by time (unless the user gave a time limit: it is
+passed on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from kgkc_opt.errors import SolutionCheckError
+from kgkc_opt.model.adoptability import SOFT_RULES, Finding, band, findings, rhythm_bounds, task_years
+from kgkc_opt.model.check import check_plan, round_plan
+from kgkc_opt.model.data import ModelInput
+from kgkc_opt.model.formulations import linear_aggregate, linear_full
+from kgkc_opt.model.linear import LinearModel
+from kgkc_opt.model.objectives import Objective
+from kgkc_opt.solver.backend import Backend
+from kgkc_opt.solver.evenness import Evenness, exchanges, local_search, plan_values
+from kgkc_opt.solver.pulp_model import PulpBackend
+from kgkc_opt.solver.status import Status
+
+#: Nodes each search of the rhythm stage may take (the first rhythmic schedule of given totals; the
+#: full model with the values kept): a count, so the same plan on every machine.
+RHYTHM_NODE_LIMIT = 5_000
+#: Nodes each search for a schedule with the rhythm may take (below the first-schedule restarts'
+#: counts, so one run with HiGHS's fixed seed).
+RHYTHMIC_SCHEDULE_NODE_LIMIT = 1_000
+#: Most schedule searches the whole stage may make (a count: a program whose totals barely have a
+#: schedule ends the stage early, with the rules it could not keep noted ``search``).
+MAX_SCHEDULES = 12
+#: Most schedule searches the search for a recurring payment's least width may make (its own count).
+WIDTH_SCHEDULES = 6
+#: Most totals excluded (no schedule with the rhythm) before the stage gives up on a set of rules.
+RHYTHM_CUTS = 8
+#: Why a rule of the rhythm is not kept: ``money`` (proven: no plan with the policy's values keeps
+#: it), ``search`` (none found within the node limits; nothing proven).
+REASONS = ("money", "search")
+
+Plan = dict[tuple[str, int], int]
+
+
+@dataclass(frozen=True)
+class RhythmNote:
+    """A rule of the rhythm the plan does not keep (``finding``), and why (``REASONS``)."""
+
+    finding: Finding
+    reason: str
+
+
+@dataclass(frozen=True)
+class Rhythm:
+    """The rhythm stage's plan, what it still breaks and why, and the step that gave it
+    ("kept": nothing to do; "schedule": step 1; "totals": step 2; "partial"/"none": step 3)."""
+
+    plan: Plan
+    notes: tuple[RhythmNote, ...]
+    step: str
+
+
+def soft_findings(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[Finding]:
+    """The findings the rhythm stage can act on (the others are hard rows of every model)."""
+    return [f for f in findings(inp, plan) if f.rule in SOFT_RULES]
+
+
+def _totals(plan: Mapping[tuple[str, int], int]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for (tid, _), n in plan.items():
+        out[tid] = out.get(tid, 0) + n
+    return out
+
+
+def _bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | None]]) -> LinearModel | None:
+    lower, upper = list(m.col_lower), list(m.col_upper)
+    for key, (low, high) in bounds.items():
+        j = m.variables.get(key)
+        if j is None:
+            continue
+        lower[j] = max(lower[j], float(low))
+        if high is not None:
+            upper[j] = min(upper[j], float(high))
+        if lower[j] > upper[j]:
+            return None
+    return replace(m, col_lower=lower, col_upper=upper)
+
+
+def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
+                      time_limit: float | None = None, rules: Sequence[str] = SOFT_RULES,
+                      bands: Mapping[str, tuple[int, int]] | None = None) -> tuple[Status, Plan | None]:
+    """Step 1: a schedule of ``totals`` with the ``rules`` of the rhythm as bounds (``bands``: the
+    recurring tasks' where wider than one unit), made even (module docstring). INFEASIBLE: proven
+    that none exists."""
+    bounds = rhythm_bounds(inp, totals, bands, rules)
+    m = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="feasibility"), bounds)
+    spread = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="spread"), bounds)
+    if m is None or spread is None:
+        return Status.INFEASIBLE, None
+    # first with each 'Hàng năm' task in its band too (as the banded start), else without
+    annual = {(t.task_id, y): band(totals[t.task_id], len(years)) for t in inp.planned_tasks
+              if t.annual and t.effective_cadence == "even" and totals.get(t.task_id)
+              and len(years := task_years(inp, t)) >= 2 for y in years}
+    banded = _bounded(m, annual) if annual else None
+    out = None
+    for model in ((banded, m) if banded is not None else (m,)):
+        out = backend.solve(model, time_limit=time_limit, first_solution=True,
+                            node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
+        if out.status.has_plan:
+            break
+    if out is None or not out.status.has_plan or out.values is None:
+        return (out.status if out is not None else Status.INFEASIBLE), None
+    plan = round_plan(plan_values(out.values))
+    ev: Evenness = local_search(inp, totals, m, plan, objectives)
+    plan, _ = exchanges(inp, totals, spread, ev.plan, backend)
+    ev = local_search(inp, totals, m, plan, objectives)
+    return Status.OPTIMAL, dict(ev.plan)
+
+
+def _values(inp: ModelInput, objectives: Sequence[Objective], plan: Mapping[tuple[str, int], int]) -> list[Fraction]:
+    return [o.value(inp, plan) for o in objectives]
+
+
+def _verified(inp: ModelInput, plan: Plan | None, keeps: Sequence[tuple[Objective, Fraction]]) -> Plan | None:
+    """``plan`` if it is a plan of ``inp`` reaching every kept value, else None."""
+    if plan is None:
+        return None
+    try:
+        check_plan(inp, plan)
+    except SolutionCheckError:
+        return None
+    if any(o.value(inp, plan) < v for o, v in keeps):
+        return None
+    return {k: n for k, n in plan.items() if n}
+
+
+@dataclass
+class _Search:
+    """Step 2 (module docstring): totals of the same values from the aggregate with the rhythm's
+    columns, each scheduled with the rhythm as bounds; totals with no such schedule excluded."""
+
+    inp: ModelInput
+    objectives: Sequence[Objective]
+    keeps: Sequence[tuple[Objective, Fraction]]
+    backend: Backend
+    time_limit: float | None
+    schedules: int = 0
+
+    def aggregate(self, rules: Sequence[str], widths: Mapping[str, int], excluded: Sequence[Mapping[str, int]]
+                  ) -> tuple[Status, dict[str, int], dict[str, tuple[int, int]]]:
+        """The aggregate with the rhythm's columns: its status, totals and recurring bands."""
+        m = linear_aggregate(self.inp, objective=self.objectives[-1], keep=self.keeps, exclude=excluded,
+                             rhythm=(rules, widths))
+        levels = m.extra.rhythm_levels
+        m.variables = {**m.variables, **{("level", tid): j for tid, j in levels.items()}}
+        out = self.backend.solve(m, time_limit=self.time_limit, node_limit=RHYTHM_NODE_LIMIT)
+        if not out.status.has_plan or out.values is None:
+            return out.status, {}, {}
+        totals = {k: round(v) for k, v in out.values.items() if isinstance(k, str)}
+        bands = {k[1]: (round(v), round(v) + widths.get(k[1], 1)) for k, v in out.values.items()
+                 if isinstance(k, tuple) and widths.get(k[1], 1) > 1}
+        return Status.OPTIMAL, totals, bands
+
+    def plan(self, rules: Sequence[str], widths: Mapping[str, int]) -> tuple[Status, Plan | None]:
+        """A plan keeping ``rules`` (the recurring tasks within ``widths``): OPTIMAL with it;
+        INFEASIBLE: proven that none exists; else none found within the counts."""
+        excluded: list[dict[str, int]] = []
+        proven = True
+        for _ in range(RHYTHM_CUTS + 1):
+            status, totals, bands = self.aggregate(rules, widths, excluded)
+            if status != Status.OPTIMAL:
+                return (Status.INFEASIBLE if status == Status.INFEASIBLE and proven else Status.NO_SOLUTION), None
+            if self.schedules >= MAX_SCHEDULES:
+                return Status.NO_SOLUTION, None
+            self.schedules += 1
+            status, plan = rhythmic_schedule(self.inp, totals, self.backend, self.objectives, self.time_limit,
+                                             rules, bands)
+            plan = _verified(self.inp, plan, self.keeps)
+            if plan is not None:
+                return Status.OPTIMAL, plan
+            proven = proven and status == Status.INFEASIBLE
+            excluded.append(totals)
+        return Status.NO_SOLUTION, None
+
+    def widths(self, task_ids: Sequence[str]) -> tuple[Plan | None, dict[str, int]]:
+        """The least width (the most units a year less the least) of the recurring tasks, together,
+        at which a plan keeps them within it: halving the interval [2, most units], each step a
+        ``plan`` (a count of its own: ``WIDTH_SCHEDULES`` schedules for the whole search). The plan
+        and the widths (None, {}: none found)."""
+        self.schedules = MAX_SCHEDULES - WIDTH_SCHEDULES
+        low, high = 1, max((self.inp.task(t).remaining for t in task_ids), default=1)
+        found: tuple[Plan | None, dict[str, int]] = (None, {})
+        while high - low > 1:
+            mid = (low + high) // 2
+            widths = dict.fromkeys(task_ids, mid)
+            _, plan = self.plan(("recurring",), widths)
+            if plan is not None:
+                high, found = mid, (plan, widths)
+            else:
+                low = mid
+        self.schedules = MAX_SCHEDULES - WIDTH_SCHEDULES  # as many again for the rules with that width
+        return found
+
+
+def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives: Sequence[Objective],
+                backend: Backend, time_limit: float | None = None) -> Rhythm:
+    """The plan, made to keep the program's rhythm where the money allows (module docstring)."""
+    plan = {k: n for k, n in plan.items() if n}
+    found = soft_findings(inp, plan)
+    if not found or isinstance(backend, PulpBackend):
+        # CBC (through PuLP) has no first-solution stop: its plans keep the schedule stage's rhythm
+        return Rhythm(plan, tuple(RhythmNote(f, "search") for f in found), "kept")
+    keeps = list(zip(objectives[:-1], _values(inp, objectives[:-1], plan), strict=True))
+    totals = _totals(plan)
+    _, new = rhythmic_schedule(inp, totals, backend, objectives, time_limit)
+    new = _verified(inp, new, keeps)
+    if new is not None:
+        return Rhythm(new, (), "schedule")
+    search = _Search(inp, objectives, keeps, backend, time_limit)
+    status, other = search.plan(SOFT_RULES, {})
+    if other is not None:
+        return Rhythm(other, (), "totals")
+    return _partial(inp, plan, found, search, proven=status == Status.INFEASIBLE)
+
+
+def _partial(inp: ModelInput, plan: Plan, found: Sequence[Finding], search: _Search, *, proven: bool) -> Rhythm:
+    """Step 3 (module docstring): no plan of the policy's values keeps every rule. Each rule the
+    plan breaks, alone: proven impossible (``money``) or not; then the possible rules together
+    (dropping the lump rule, then the 'Hàng năm' rule, while none is found); a recurring task the
+    money keeps from one unit of even, within the least width the money allows (``widths``)."""
+    impossible: set[str] = set()
+    if proven:
+        for rule in sorted({f.rule for f in found}, key=SOFT_RULES.index):
+            if search.plan((rule,), {})[0] == Status.INFEASIBLE:
+                impossible.add(rule)
+    rules = [r for r in SOFT_RULES if r not in impossible or r == "recurring"]
+    widths: dict[str, int] = {}
+    fallback: Plan | None = None
+    if "recurring" in impossible:
+        # as even as the money allows: the least width, then the other rules with it
+        fallback, widths = search.widths([t.task_id for t in inp.planned_tasks if t.effective_cadence == "recurring"])
+        if fallback is None:
+            rules.remove("recurring")
+    best: Plan | None = None
+    while rules and best is None:
+        best = search.plan(rules, widths)[1]
+        rules = rules[:-1]
+    best = best or fallback or plan
+    left = soft_findings(inp, best)
+    notes = tuple(RhythmNote(f, "money" if f.rule in impossible else "search") for f in left)
+    return Rhythm(best, notes, "partial" if best is not plan else "none")
