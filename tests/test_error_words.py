@@ -56,6 +56,8 @@ def _message_argument(call: ast.Call, classes: set[str] = ERROR_CLASSES) -> ast.
         return args[0]
     if name == "fail":  # the readers' fail(message), fail(where, message) and fail(message, where)
         return next((a for a in args if isinstance(a, ast.Constant | ast.JoinedStr) and not _is_place(a)), None)
+    if name == "check_file":  # check_file(path, suffixes=..., kind="the workbook is written as .xlsx")
+        return next((k.value for k in call.keywords if k.arg == "kind"), None)
     if name in classes and args:
         return args[0]  # UsageError("template {x}", x=...), OutputError("finished text")
     return None

@@ -602,5 +602,5 @@ def test_cbc_runs_from_the_venv_without_activation(tmp_path):
 
 
 def test_the_cbc_message_says_how_to_get_it():
-    message = pulp_model.CBC_MISSING
+    message = str(pulp_model.cbc_missing())
     assert "pip install 'kgkc-opt[cbc]'" in message and sys.executable in message
