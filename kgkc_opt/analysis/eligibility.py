@@ -174,7 +174,7 @@ def _number(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{float(x):g}"
 
 
-def unstated(proposals: Sequence[Proposal], packs: Sequence[RulePack]) -> list[str]:
+def unstated(proposals: Sequence[Proposal], packs: Sequence[RulePack]) -> list[Said]:
     """Each requirement whose facts no proposal states (the file has no such column), in words."""
     out = []
     for pack in packs:

@@ -322,7 +322,8 @@ def merged_geography(programs: Sequence[Program]) -> Geography:
         for unit in p.geography.units:
             add(units, unit, "unit", p)
     if set(regions) & set(units):
-        raise UsageError("an id names both a region and a unit: {ids}", ids=", ".join(sorted(set(regions) & set(units))))
+        raise UsageError("an id names both a region and a unit: {ids}",
+                         ids=", ".join(sorted(set(regions) & set(units))))
     source = "; ".join(dict.fromkeys(p.geography.source for p in programs if p.geography.source))
     return Geography(source, tuple(regions.values()), tuple(units.values()))
 
