@@ -308,3 +308,34 @@ def test_the_places_of_problems_are_worded():
     assert word_place("sheet 'Đề án'", "vi") == "trang tính 'Đề án'"
     assert word_place("tasks[II.2].cost", "vi") == "tasks[II.2].cost"
     assert word_place("line 9, column 9", "en") == "line 9, column 9"
+
+
+def test_errors_the_package_raises_are_english_for_the_api_and_vietnamese_for_the_command_line(tmp_path):
+    """Errors once written as f-strings: the values fill both languages, figures and kinds worded."""
+    from kgkc_opt.analysis.sweep import parse_levels
+    from kgkc_opt.errors import KgkcError
+    from kgkc_opt.report import files
+
+    (tmp_path / "x.txt").write_text("a")
+    cases = [
+        (lambda: parse_levels("100:40:-0.000001"),
+         "levels '100:40:-0.000001': 60,000,001 levels, more than 10,000; use a step of at least 0.0060006",
+         "các mức '100:40:-0.000001': 60.000.001 mức, nhiều hơn 10.000; hãy dùng bước nhảy ít nhất là 0,0060006"),
+        (lambda: files.check_file(tmp_path, suffixes=[]),
+         f"{tmp_path}: is a folder, expected a file name", f"{tmp_path}: là một thư mục, cần một tên tệp"),
+        (lambda: files.check_file(tmp_path / "x.txt", suffixes=[".xlsx"], kind="the workbook is written as .xlsx"),
+         f"{tmp_path / 'x.txt'}: the workbook is written as .xlsx",
+         f"{tmp_path / 'x.txt'}: bảng tính được ghi dưới dạng .xlsx"),
+    ]
+    for call, en, vi in cases:
+        with pytest.raises(KgkcError) as caught:
+            call()
+        assert (str(caught.value), caught.value.worded("en"), caught.value.worded("vi")) == (en, en, vi)
+
+
+def test_a_joined_list_words_a_separator_that_is_said():
+    from kgkc_opt.errors import Joined
+
+    ids = Joined(["II.KG.1", "II.AG.1"], Said(" and "))
+    assert ids == "II.KG.1 and II.AG.1"
+    assert ids.worded("vi") == "II.KG.1 và II.AG.1"

@@ -192,6 +192,22 @@ def test_analysis_errors_are_reported_without_traceback(argv, fragment, capsys, 
 
 
 @pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["sweep", "BASE", "--budget", "abc"], "các mức 'abc': cần dạng ĐẦU:CUỐI:BƯỚC"),
+        (["montecarlo", "BASE"], "không có mục 'uncertainty' để lấy mẫu"),
+        (["montecarlo", "BASE", "--samples", "0"], "--samples 0: cần số lần lấy mẫu từ 1 đến 100000"),
+    ],
+)
+def test_analysis_errors_are_vietnamese_in_a_vietnamese_run(argv, fragment, capsys, monkeypatch):
+    monkeypatch.delenv("KGKC_LANG", raising=False)
+    argv = [str(example("baseline")) if a == "BASE" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kgkc-opt: ") and fragment in err
+
+
+@pytest.mark.parametrize(
     "argv",
     [["compare", "BASE"], ["sweep", "BASE", "--budget", "abc"], ["montecarlo", "BASE"]],
 )
