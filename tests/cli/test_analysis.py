@@ -241,7 +241,7 @@ def test_executor_dask_says_when_the_scheduler_cannot_be_reached(capsys, monkeyp
     code = main(["montecarlo", str(example("uncertain-cofunding")), "--samples", "2", "--executor", "dask",
                  "--scheduler", "tcp://127.0.0.1:9"])
     assert code == 2
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert "không kết nối được bộ điều phối Dask tại tcp://127.0.0.1:9" in capsys.readouterr().err
 
 
 def test_sweep_on_a_dask_cluster_gives_the_local_answer(tmp_path, capsys):
