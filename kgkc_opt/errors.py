@@ -95,7 +95,8 @@ _VI_SEPARATORS = str.maketrans({",": ".", ".": ","})
 
 
 class Joined(Said):
-    """Texts joined by ``sep`` (``"; ".join(parts)``), each worded in the run's language."""
+    """Texts joined by ``sep`` (``"; ".join(parts)``), each worded in the run's language (and ``sep``
+    too when it is a ``Said``: ``Joined(ids, Said(" and "))``)."""
 
     parts: tuple[str, ...]
     sep: str
@@ -107,7 +108,8 @@ class Joined(Said):
         return joined
 
     def worded(self, lang: str) -> str:
-        return self.sep.join(p.worded(lang) if isinstance(p, Said) else say(p, lang) for p in self.parts)
+        sep = self.sep.worded(lang) if isinstance(self.sep, Said) else self.sep
+        return sep.join(p.worded(lang) if isinstance(p, Said) else say(p, lang) for p in self.parts)
 
     def filled(self, lang: str) -> str:
         return self.sep.join(p.filled(lang) if isinstance(p, Said) else p for p in self.parts)

@@ -169,12 +169,12 @@ def _solve_again(command: list[str], label: str) -> SolveRun:
     try:
         options = _command_options(command)
     except ValueError:
-        raise InputError([Problem(label, "command", "the recorded command is not valid: "
-                                  + " ".join(command))]) from None
+        raise InputError([Problem(label, "command", "the recorded command is not valid: {command}",
+                                  {"command": " ".join(command)})]) from None
     if options["method"] not in METHODS or options.get("solver") not in (None, *SOLVERS) or \
             options.get("policy") not in (None, *POLICIES) or options.get("structure") not in (None, "on", "off"):
-        raise InputError([Problem(label, "command", "the recorded command is not valid: "
-                                  + " ".join(command))])
+        raise InputError([Problem(label, "command", "the recorded command is not valid: {command}",
+                                  {"command": " ".join(command)})])
     return solve_run(command[1], load_scenario(command[1]), **options)
 
 

@@ -19,8 +19,32 @@ from kgkc_opt.errors import InputError, Problem, Said, UsageError
 PACKAGE = Path(kgkc_opt.__file__).parent
 ERROR_CLASSES = {name for name in dir(errors) if name.endswith("Error")}
 
+#: Modules whose error messages may still be f-strings: another branch is changing them while this
+#: test is written (issue 24, item 6). The lead empties this list when that branch is merged and
+#: their messages are templates; nothing is added to it.
+F_STRINGS_ALLOWED = {
+    "kgkc_opt/solver/decompose.py",
+    "kgkc_opt/solver/rhythm.py",
+    "kgkc_opt/solver/evenness.py",
+}
 
-def _message_argument(call: ast.Call) -> ast.expr | None:
+
+def error_classes(root: Path = PACKAGE) -> set[str]:
+    """The error classes of kgkc_opt.errors and every exception class defined in the package (a
+    class named ...Error, or derived from one), e.g. DocumentSettingsError, AppError."""
+    names = set(ERROR_CLASSES)
+    classes = [node for path in root.rglob("*.py") for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+               if isinstance(node, ast.ClassDef)]
+    grown = True
+    while grown:
+        found = {c.name for c in classes if c.name.endswith("Error") or any(
+            (b.id if isinstance(b, ast.Name) else b.attr if isinstance(b, ast.Attribute) else "") in names
+            for b in c.bases)}
+        grown, names = not found <= names, names | found
+    return names
+
+
+def _message_argument(call: ast.Call, classes: set[str] = ERROR_CLASSES) -> ast.expr | None:
     """The argument of ``call`` that is a message template, if the call takes one."""
     func, args = call.func, call.args
     name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
@@ -32,28 +56,79 @@ def _message_argument(call: ast.Call) -> ast.expr | None:
         return args[0]
     if name == "fail":  # the readers' fail(message), fail(where, message) and fail(message, where)
         return next((a for a in args if isinstance(a, ast.Constant | ast.JoinedStr) and not _is_place(a)), None)
-    if name in ERROR_CLASSES and args and call.keywords:
-        return args[0]  # UsageError("template {x}", x=...)
+    if name == "check_file":  # check_file(path, suffixes=..., kind="the workbook is written as .xlsx")
+        return next((k.value for k in call.keywords if k.arg == "kind"), None)
+    if name in classes and args:
+        return args[0]  # UsageError("template {x}", x=...), OutputError("finished text")
     return None
 
 
+def _built(node: ast.expr | None, bound: dict[str, list[ast.expr]]) -> bool:
+    """Whether ``node`` builds its text in Python (an f-string, ``+``, ``%``, ``.format``, a ``join``
+    of texts, or a name bound to one of these), so that the catalogue cannot hold its wording."""
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        return any((isinstance(side, ast.Constant) and isinstance(side.value, str)) or _built(side, bound)
+                   for side in (node.left, node.right))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):  # "{}".format(x), f"...".strip()
+        text = node.func.value
+        return (node.func.attr in ("format", "join") and isinstance(text, ast.Constant)) or _built(text, bound)
+    if isinstance(node, ast.Name):
+        return any(_built(value, {}) for value in bound.get(node.id, ()))
+    return False
+
+
+def _bindings(statements: list[ast.stmt]) -> dict[str, list[ast.expr]]:
+    """name -> the values ``statements`` (and the blocks in them) assign to it: ``msg = f"..."``."""
+    out: dict[str, list[ast.expr]] = {}
+    for node in (n for statement in statements for n in ast.walk(statement)):
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    out.setdefault(target.id, []).append(node.value)
+    return out
+
+
+def _calls(tree: ast.Module) -> list[tuple[ast.Call, dict[str, list[ast.expr]]]]:
+    """Every call of a module, with the names bound where it is: the module's top-level names and
+    those its enclosing functions assign."""
+    out: list[tuple[ast.Call, dict[str, list[ast.expr]]]] = []
+
+    def visit(node: ast.AST, bound: dict[str, list[ast.expr]]) -> None:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            bound = {**bound, **_bindings(node.body)}
+        elif isinstance(node, ast.Call):
+            out.append((node, bound))
+        for child in ast.iter_child_nodes(node):
+            visit(child, bound)
+
+    visit(tree, _bindings([s for s in tree.body if isinstance(s, ast.Assign | ast.AnnAssign)]))
+    return out
+
+
 def message_templates(root: Path = PACKAGE) -> tuple[dict[str, list[str]], list[str]]:
-    """The message templates written in the package (template -> where), and the messages written
-    as f-strings (where)."""
+    """The message templates written in the package (template -> where), and the messages built in
+    Python, e.g. as f-strings (where)."""
+    classes = error_classes(root)
     templates: dict[str, list[str]] = {}
     fstrings: list[str] = []
     for path in sorted(root.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            arg = _message_argument(node)
+        for node, bound in _calls(ast.parse(path.read_text(encoding="utf-8"))):
+            arg = _message_argument(node, classes)
             where = f"{path.relative_to(root.parent)}:{node.lineno}"
-            if isinstance(arg, ast.JoinedStr):
+            if _built(arg, bound) and (isinstance(arg, ast.JoinedStr) or _names_an_error(node, classes)):
                 fstrings.append(where)
-            elif isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _has_words(arg.value):
+            elif isinstance(arg, ast.Name) and _names_an_error(node, classes):
+                arg = next(iter(bound.get(arg.id, ())), None)
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and _has_words(arg.value):
                 templates.setdefault(arg.value, []).append(where)
-    return templates, fstrings
+    return templates, sorted(set(fstrings), key=lambda w: (w.rsplit(":", 1)[0], int(w.rsplit(":", 1)[1])))
+
+
+def _names_an_error(call: ast.Call, classes: set[str]) -> bool:
+    func = call.func
+    return (func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else "") in classes
 
 
 def _is_place(node: ast.Constant | ast.JoinedStr) -> bool:
@@ -73,10 +148,15 @@ def placeholders(text: str) -> list[tuple[str, str, str]]:
                   if name is not None)
 
 
+def _allowed(where: str) -> bool:
+    return where.rsplit(":", 1)[0] in F_STRINGS_ALLOWED
+
+
 def test_every_error_message_is_a_template_not_an_f_string():
     _, fstrings = message_templates()
-    assert not fstrings, ("write these messages as a template and values "
-                          "(c.error(where, 'got {got}', got=...)), not an f-string:\n" + "\n".join(fstrings))
+    left = [where for where in fstrings if not _allowed(where)]
+    assert not left, ("write these messages as a template and values (c.error(where, 'got {got}', got=...), "
+                      "UsageError('no task {task!r}', task=...)), not an f-string:\n" + "\n".join(left))
 
 
 def test_every_error_message_template_has_a_vietnamese_entry():
@@ -133,10 +213,36 @@ def test_the_scan_finds_templates_and_f_strings(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "m.py").write_text(
         'c.error(w, "expected a list, got {got}", got=g)\nc.error(w, f"got {g}")\n'
-        'Problem(s, w, "is empty")\nSaid("{x}")\nUsageError("no task {t}", t=1)\nUsageError("plain")\n')
+        'Problem(s, w, "is empty")\nSaid("{x}")\nUsageError("no task {t}", t=1)\nUsageError("plain text")\n')
     templates, fstrings = message_templates(tmp_path / "pkg")
-    assert set(templates) == {"expected a list, got {got}", "is empty", "no task {t}"}
+    assert set(templates) == {"expected a list, got {got}", "is empty", "no task {t}", "plain text"}
     assert fstrings == ["pkg/m.py:2"]
+
+
+def test_the_scan_finds_every_error_class_given_a_message_built_in_python(tmp_path):
+    """An f-string, ``+``, ``.format`` or a name bound to one, given to any error class (those of
+    kgkc_opt.errors and those a module defines), is found; a name bound to a template is a template."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "m.py").write_text(
+        'GUARD = "put the code under a main guard"\n'
+        'class SettingsError(InputError):\n    pass\n'
+        'class AppError(Exception):\n    pass\n'
+        'def f(x):\n'
+        '    raise OutputError(f"{x}: exists")\n'              # 7
+        '    raise SolverError("stopped: " + x)\n'             # 8
+        '    raise KgkcError("stopped: {}".format(x))\n'       # 9
+        '    raise NoSolutionError(f"no plan {x}".strip())\n'  # 10
+        '    msg = f"no plan ({x})"\n'
+        '    raise NoSolutionError(msg)\n'                     # 12
+        '    raise SettingsError(f"bad {x}")\n'                # 13
+        '    raise AppError(f"bad {x}")\n'                     # 14
+        '    raise UsageError(GUARD)\n'
+        '    raise UsageError("no task {t}", t=f"{x}")\n'
+        '    raise ValueError(f"internal {x}")\n')
+    templates, fstrings = message_templates(tmp_path / "pkg")
+    assert fstrings == [f"pkg/m.py:{n}" for n in (7, 8, 9, 10, 12, 13, 14)]
+    assert set(templates) == {"put the code under a main guard", "no task {t}"}
+    assert {"SettingsError", "AppError", "UsageError"} <= error_classes(tmp_path / "pkg")
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
@@ -202,3 +308,34 @@ def test_the_places_of_problems_are_worded():
     assert word_place("sheet 'Đề án'", "vi") == "trang tính 'Đề án'"
     assert word_place("tasks[II.2].cost", "vi") == "tasks[II.2].cost"
     assert word_place("line 9, column 9", "en") == "line 9, column 9"
+
+
+def test_errors_the_package_raises_are_english_for_the_api_and_vietnamese_for_the_command_line(tmp_path):
+    """Errors once written as f-strings: the values fill both languages, figures and kinds worded."""
+    from kgkc_opt.analysis.sweep import parse_levels
+    from kgkc_opt.errors import KgkcError
+    from kgkc_opt.report import files
+
+    (tmp_path / "x.txt").write_text("a")
+    cases = [
+        (lambda: parse_levels("100:40:-0.000001"),
+         "levels '100:40:-0.000001': 60,000,001 levels, more than 10,000; use a step of at least 0.0060006",
+         "các mức '100:40:-0.000001': 60.000.001 mức, nhiều hơn 10.000; hãy dùng bước nhảy ít nhất là 0,0060006"),
+        (lambda: files.check_file(tmp_path, suffixes=[]),
+         f"{tmp_path}: is a folder, expected a file name", f"{tmp_path}: là một thư mục, cần một tên tệp"),
+        (lambda: files.check_file(tmp_path / "x.txt", suffixes=[".xlsx"], kind="the workbook is written as .xlsx"),
+         f"{tmp_path / 'x.txt'}: the workbook is written as .xlsx",
+         f"{tmp_path / 'x.txt'}: bảng tính được ghi dưới dạng .xlsx"),
+    ]
+    for call, en, vi in cases:
+        with pytest.raises(KgkcError) as caught:
+            call()
+        assert (str(caught.value), caught.value.worded("en"), caught.value.worded("vi")) == (en, en, vi)
+
+
+def test_a_joined_list_words_a_separator_that_is_said():
+    from kgkc_opt.errors import Joined
+
+    ids = Joined(["II.KG.1", "II.AG.1"], Said(" and "))
+    assert ids == "II.KG.1 and II.AG.1"
+    assert ids.worded("vi") == "II.KG.1 và II.AG.1"

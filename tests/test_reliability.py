@@ -265,7 +265,8 @@ def test_a_negative_quantity_is_reported(monkeypatch):
 # ---- nothing partial ---------------------------------------------------------------------------
 
 
-def test_existing_folder_needs_force_and_is_left_untouched(capsys, tmp_path):
+def test_existing_folder_needs_force_and_is_left_untouched(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     out_dir = tmp_path / "out"
     assert run(capsys, "solve", TINY, "--out", out_dir)[0] == 0
     before = snapshot(tmp_path)
@@ -318,7 +319,8 @@ def test_an_interrupt_while_writing_leaves_nothing(capsys, tmp_path, monkeypatch
     assert sorted(os.listdir(tmp_path)) == ["out"]
 
 
-def test_a_file_in_the_way_is_refused_before_solving(capsys, tmp_path):
+def test_a_file_in_the_way_is_refused_before_solving(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     target = tmp_path / "plan.csv"
     target.write_text("mine\n", encoding="utf-8")
     code, out, err = run(capsys, "solve", TINY, "--out", target, "--force")
@@ -326,7 +328,8 @@ def test_a_file_in_the_way_is_refused_before_solving(capsys, tmp_path):
     assert target.read_text(encoding="utf-8") == "mine\n"
 
 
-def test_force_never_replaces_a_folder_holding_the_inputs(capsys, tmp_path):
+def test_force_never_replaces_a_folder_holding_the_inputs(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     folder = tmp_path / "plans"
     folder.mkdir()
     (folder / "tiny-program.yaml").write_bytes((FIXTURES / "tiny-program.yaml").read_bytes())
@@ -377,14 +380,16 @@ def refused_before_solving(capsys, tmp_path, *argv: object) -> str:
     return err
 
 
-def test_a_workbook_of_the_wrong_kind_is_refused_before_solving(capsys, tmp_path):
+def test_a_workbook_of_the_wrong_kind_is_refused_before_solving(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     err = refused_before_solving(capsys, tmp_path, "solve", TINY, "--out", tmp_path / "out", "--xlsx",
                                  tmp_path / "plan.xls")
     assert err == f"kgkc-opt: {tmp_path / 'plan.xls'}: the workbook is written as .xlsx\n"
 
 
 @pytest.mark.parametrize("where", ["under-a-file", "a-folder", "a-device", "inside-out"])
-def test_an_unwritable_workbook_is_refused_before_solving(capsys, tmp_path, where):
+def test_an_unwritable_workbook_is_refused_before_solving(capsys, tmp_path, where, monkeypatch):
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
     (tmp_path / "plan.xlsx").mkdir()
     xlsx = {"under-a-file": tmp_path / "notes.txt" / "plan.xlsx", "a-folder": tmp_path / "plan.xlsx",
@@ -419,6 +424,7 @@ def hidden(folder: Path) -> list[str]:
 def test_a_failing_workbook_leaves_no_folder(capsys, tmp_path, monkeypatch, existing):
     """solve --out DIR --xlsx FILE: the workbook fails as it is written; DIR is not left behind (or,
     replaced with --force, is put back as it was), and no staging entry either."""
+    monkeypatch.setenv("KGKC_LANG", "en")  # (checks the English wording)
     out_dir, xlsx = tmp_path / "out", tmp_path / "plan.xlsx"
     if existing:
         assert run(capsys, "solve", TINY, "--out", out_dir, "--xlsx", xlsx)[0] == 0
@@ -602,5 +608,5 @@ def test_cbc_runs_from_the_venv_without_activation(tmp_path):
 
 
 def test_the_cbc_message_says_how_to_get_it():
-    message = pulp_model.CBC_MISSING
+    message = str(pulp_model.cbc_missing())
     assert "pip install 'kgkc-opt[cbc]'" in message and sys.executable in message

@@ -71,7 +71,7 @@ from kgkc_opt.analysis.annual_study import (  # noqa: F401 (the values, re-expor
     summary,
 )
 from kgkc_opt.analysis.plan import solve
-from kgkc_opt.errors import SolutionCheckError, SolverError, UsageError
+from kgkc_opt.errors import Joined, SolutionCheckError, SolverError, UsageError
 from kgkc_opt.inputs import costs
 from kgkc_opt.inputs.program import Program, Text
 from kgkc_opt.inputs.proposals import Proposal, Proposals
@@ -177,16 +177,19 @@ def _checked(proposals: Proposals, year: int, scenario: Scenario | Program | Non
     scn = baseline(scenario) if isinstance(scenario, Program) else scenario
     program = scn.program
     if year not in program.years:
-        raise UsageError(f"annual: {year} is not a year of {program.id} ({program.period[0]}–{program.period[1]})")
+        raise UsageError("annual: {year} is not a year of {program} ({first}–{last})", year=year, program=program.id,
+                         first=program.period[0], last=program.period[1])
     if year not in scn.planned_years():
-        raise UsageError(f"annual: {year} is already executed in scenario {scn.name!r} (its actuals); "
-                         f"choose a year from {scn.planned_years()[0]}")
+        raise UsageError("annual: {year} is already executed in scenario {name!r} (its actuals); "
+                         "choose a year from {first}", year=year, name=scn.name, first=scn.planned_years()[0])
     unknown = sorted({p.task_id for p in proposals.items} - {t.id for t in program.tasks})
     if unknown:
-        raise UsageError(f"annual: proposals name tasks not in {program.id}: {', '.join(unknown)}")
+        raise UsageError("annual: proposals name tasks not in {program}: {tasks}", program=program.id,
+                         tasks=", ".join(unknown))
     if rules.rule not in RULES or rules.year_plan not in YEAR_PLANS:
-        raise UsageError(f"annual: rule {rules.rule!r}, year plan {rules.year_plan!r}: expected a rule of "
-                         f"{', '.join(RULES)} and a year plan of {', '.join(YEAR_PLANS)}")
+        raise UsageError("annual: rule {rule!r}, year plan {year_plan!r}: expected a rule of {rules} and a year "
+                         "plan of {year_plans}", rule=rules.rule, year_plan=rules.year_plan, rules=", ".join(RULES),
+                         year_plans=", ".join(YEAR_PLANS))
     return scn
 
 
@@ -216,8 +219,8 @@ def _year_of(scn: Scenario, proposals: Proposals, year: int, rules: Rules, time_
     tasks no proposal serves (the Department's own activities)."""
     plan_result = solve(scn, time_limit=time_limit, with_shadow_prices=False, explain=False)
     if not plan_result.has_plan:
-        raise UsageError(f"annual: scenario {scn.name!r} has no plan ({plan_result.status.value}): "
-                         f"{plan_result.message}")
+        raise UsageError("annual: scenario {name!r} has no plan ({status}): {message}", name=scn.name,
+                         status=plan_result.status.value, message=plan_result.message)
     plan = plan_result.plan
     inp: ModelInput = model_input(scn)
     served = {p.task_id for p in proposals.items}
@@ -643,11 +646,12 @@ def select(sin: SelectionInput, backend: Backend, *, budget: Fraction | None = N
         if out.status == Status.INFEASIBLE:
             return None, {}
         if out.status != Status.OPTIMAL or out.values is None:
-            raise SolverError(f"the selection of {sin.year} stopped before it was proven ({out.status.value})")
+            raise SolverError("the selection of {year} stopped before it was proven ({status})", year=sin.year,
+                              status=out.status.value)
         funded = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
         problems = violations(sin, funded, budget=budget)
         if problems:
-            raise SolutionCheckError(f"the solver's selection breaks {'; '.join(problems)}")
+            raise SolutionCheckError("the solver's selection breaks {problems}", problems=Joined(problems, "; "))
         keep += [(name, value(sin, name, funded)) for name, _ in block]
         i += len(block)
     return funded, dict(keep)

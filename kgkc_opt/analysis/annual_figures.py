@@ -16,7 +16,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from kgkc_opt.errors import SolutionCheckError, SolverError
+from kgkc_opt.errors import Joined, SolutionCheckError, SolverError
 from kgkc_opt.model.selection import (
     DONG,
     Candidate,
@@ -241,13 +241,14 @@ def least_extra(sin: SelectionInput, funded: frozenset[str], values: Mapping[str
     if out.status == Status.INFEASIBLE:
         return None, None
     if out.status != Status.OPTIMAL or out.values is None:
-        raise SolverError(f"the least budget for {c.id} stopped before it was proven ({out.status.value})")
+        raise SolverError("the least budget for {id} stopped before it was proven ({status})", id=c.id,
+                          status=out.status.value)
     chosen = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
     local, _ = spent(sin, chosen)
     extra = _round_up(max(local - sin.budget, Fraction(0)))
     if not _holds(sin, chosen, c, keep, sin.budget + extra, fund):
-        raise SolutionCheckError(f"the least-budget selection for {c.id} does not hold: "
-                                 f"{'; '.join(violations(sin, chosen, budget=sin.budget + extra))}")
+        raise SolutionCheckError("the least-budget selection for {id} does not hold: {problems}", id=c.id,
+                                 problems=Joined(violations(sin, chosen, budget=sin.budget + extra), "; "))
     extra = _exactly_least(sin, c, keep, fund, extra, backend, pre)
     return extra, (None if again is None else again(extra))
 
@@ -315,16 +316,17 @@ def _exactly_least(sin: SelectionInput, c: Candidate, keep: list[tuple[str, Frac
         if out.status == Status.INFEASIBLE:
             return extra
         if out.status != Status.OPTIMAL or out.values is None:
-            raise SolverError(f"the least budget for {c.id} stopped before it was proven ({out.status.value})")
+            raise SolverError("the least budget for {id} stopped before it was proven ({status})", id=c.id,
+                              status=out.status.value)
         found = frozenset(str(k) for k, v in out.values.items() if v > 0.5)
         if _holds(sin, found, c, keep, sin.budget + extra - DONG, fund):
             extra = _round_up(max(spent(sin, found)[0] - sin.budget, Fraction(0)))  # a cheaper one: come down
         elif len(cuts) < MAX_CUTS:
             cuts.append(found)
         else:
-            raise SolutionCheckError(f"the least extra budget for {c.id} could not be proven least in exact "
-                                     f"arithmetic after {MAX_CUTS} selections the solver accepted within its "
-                                     "tolerance")
+            raise SolutionCheckError("the least extra budget for {id} could not be proven least in exact "
+                                     "arithmetic after {cuts} selections the solver accepted within its "
+                                     "tolerance", id=c.id, cuts=MAX_CUTS)
     return extra
 
 

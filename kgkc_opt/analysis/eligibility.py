@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from kgkc_opt.errors import UsageError
+from kgkc_opt.errors import Joined, Said, UsageError
 from kgkc_opt.inputs.eligibility import (
     FIELD_NAMES,
     FLAG_FIELDS,
@@ -174,7 +174,7 @@ def _number(x: Fraction) -> str:
     return str(x.numerator) if x.denominator == 1 else f"{float(x):g}"
 
 
-def unstated(proposals: Sequence[Proposal], packs: Sequence[RulePack]) -> list[str]:
+def unstated(proposals: Sequence[Proposal], packs: Sequence[RulePack]) -> list[Said]:
     """Each requirement whose facts no proposal states (the file has no such column), in words."""
     out = []
     for pack in packs:
@@ -184,7 +184,7 @@ def unstated(proposals: Sequence[Proposal], packs: Sequence[RulePack]) -> list[s
             concerned = [known for known in (facts(p, pack) for p in proposals) if applies(clause, known)]
             if concerned and all(known[f] is None for known in concerned for f, _ in clause.any_of):
                 columns = " or ".join(f for f, _ in clause.any_of)
-                out.append(f"{clause.cite} of {pack.id} checks {columns}")
+                out.append(Said("{cite} of {pack} checks {columns}", cite=clause.cite, pack=pack.id, columns=columns))
     return out
 
 
@@ -195,9 +195,9 @@ def assess(proposals: Iterable[Proposal], packs: Iterable[RulePack], year: int) 
     force = in_force(packs, year)
     missing = unstated(items, force)
     if missing:
-        raise UsageError(f"annual: the eligibility rules in force in {year} need facts the proposals file does not "
-                         f"give: {'; '.join(missing)}; add the column(s) (docs/annual-plan.md, \"Eligibility and "
-                         "priority\")")
+        raise UsageError("annual: the eligibility rules in force in {year} need facts the proposals file does not "
+                         "give: {missing}; add the column(s) (docs/annual-plan.md, \"Eligibility and priority\")",
+                         year=year, missing=Joined(missing, "; "))
     return {p.id: assess_one(p, force) for p in items}
 
 

@@ -24,7 +24,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from kgkc_opt.errors import UsageError
+from kgkc_opt.errors import Said, UsageError
 from kgkc_opt.model.check import achievement_value
 from kgkc_opt.model.data import ModelInput
 from kgkc_opt.solver.decompose import optimise
@@ -158,8 +158,8 @@ def _submit(pool: Executor, jobs: Sequence[Job], n_workers: int, progress: Progr
             if progress:
                 progress(len(results), total)
     except BrokenProcessPool:
-        raise UsageError("the worker processes stopped before they could solve anything. "
-                         + MAIN_GUARD) from None
+        raise UsageError("the worker processes stopped before they could solve anything. {guard}",
+                         guard=Said(MAIN_GUARD)) from None
     except BaseException:
         for fut in futures:
             fut.cancel()

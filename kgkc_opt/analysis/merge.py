@@ -164,25 +164,25 @@ def _show(value: Any) -> str:
 
 
 def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
-    problems: list[str] = []
+    problems: list[Said] = []
     if len(prefixes) != len(programs):
-        raise UsageError(f"{len(programs)} programs but {len(prefixes)} prefixes; give one prefix per program, "
-                         "in the programs' order")
+        raise UsageError("{programs} programs but {prefixes} prefixes; give one prefix per program, "
+                         "in the programs' order", programs=len(programs), prefixes=len(prefixes))
     for p in prefixes:
         if not PREFIX_RE.match(p):
-            problems.append(f"the prefix {p!r} is not letters and digits only (e.g. KG, AG)")
+            problems.append(Said("the prefix {prefix!r} is not letters and digits only (e.g. KG, AG)", prefix=p))
     seen: dict[str, str] = {}
     for p, prog in zip(prefixes, programs, strict=True):
         if p.upper() in seen:
-            problems.append(f"{seen[p.upper()]} and {prog.id} both get the prefix {p}; give a prefix for each "
-                            "program (--prefix)")
+            problems.append(Said("{first} and {second} both get the prefix {prefix}; give a prefix for each "
+                                 "program (--prefix)", first=seen[p.upper()], second=prog.id, prefix=p))
         seen.setdefault(p.upper(), prog.id)
     ids = [prog.id for prog in programs]
     for pid in sorted({x for x in ids if ids.count(x) > 1}):
-        problems.append(f"two programs have the id {pid}; each row's source names its program by id, so each "
-                        "program needs its own")
+        problems.append(Said("two programs have the id {id}; each row's source names its program by id, so each "
+                             "program needs its own", id=pid))
     if problems:
-        raise UsageError("\n".join(problems))
+        raise UsageError("{problems}", problems=Joined(problems, "\n"))
 
     names: dict[str, set[Text]] = {}
     for prog in programs:
@@ -218,11 +218,11 @@ def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
     for p, prog in zip(prefixes, programs, strict=True):
         tasks.append({t.id: (f"{t.group}.{p}.{t.id[len(t.group) + 1:]}" if t.id.startswith(t.group + ".")
                              else f"{p}.{t.id}") for t in prog.tasks})
-    _check_unique(problems, "task", [tid for m in tasks for tid in m.values()])
-    _check_unique(problems, "group", list(dict.fromkeys(g for m in groups for g in m.values())))
-    _check_unique(problems, "support rule", list(dict.fromkeys(r for m in rules for r in m.values())))
+    _check_unique(problems, Said("task id(s)"), [tid for m in tasks for tid in m.values()])
+    _check_unique(problems, Said("group id(s)"), list(dict.fromkeys(g for m in groups for g in m.values())))
+    _check_unique(problems, Said("support rule id(s)"), list(dict.fromkeys(r for m in rules for r in m.values())))
     if problems:
-        raise UsageError("\n".join(problems))
+        raise UsageError("{problems}", problems=Joined(problems, "\n"))
     return _Plan(tuple(prefixes), groups, tuple(rules), tuple(tasks), tuple(conflicts), split, rule_names,
                  tuple(renamed_rules))
 
@@ -237,11 +237,11 @@ def _rule_field(rule: SupportRule, name: str) -> object:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _check_unique(problems: list[str], kind: str, ids: list[str]) -> None:
+def _check_unique(problems: list[Said], kind: Said, ids: list[str]) -> None:
     twice = sorted({x for x in ids if ids.count(x) > 1})
     if twice:
-        problems.append(f"after renaming, the {kind} id(s) {', '.join(twice)} would be used twice; "
-                        "choose other prefixes (--prefix)")
+        problems.append(Said("after renaming, the {kind} {ids} would be used twice; choose other prefixes "
+                             "(--prefix)", kind=kind, ids=", ".join(twice)))
 
 
 def _rename(program: Program, i: int, plan: _Plan) -> Program:
@@ -283,8 +283,9 @@ def _validated(program: Program, label: str) -> Program:
 def renamed_inputs(result: MergeResult, inputs: Sequence[Program]) -> list[Program]:
     """Each input as it stands in ``result``: its ids and sources renamed, its own period kept."""
     if tuple(p.id for p in inputs) != result.inputs:
-        raise UsageError(f"these are not the programs merged into {result.program.id}: "
-                         f"{', '.join(p.id for p in inputs)} (merged: {', '.join(result.inputs)})")
+        raise UsageError("these are not the programs merged into {program}: {given} (merged: {merged})",
+                         program=result.program.id, given=", ".join(p.id for p in inputs),
+                         merged=", ".join(result.inputs))
     plan = _plan(inputs, result.prefixes)
     return [_validated(_rename(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(inputs)]
 
@@ -309,8 +310,10 @@ def merged_geography(programs: Sequence[Program]) -> Geography:
 
     def add(into: dict[str, Any], item: Region | Unit, kind: str, program: Program) -> None:
         if item.id in into and into[item.id] != item:
-            raise UsageError(f"{program.id} lists the {kind} {item.id!r} differently from another program: "
-                             "make the two entries the same (or rename one) before merging")
+            what = Said("the region {id!r}", id=item.id) if kind == "region" else Said("the unit {id!r}", id=item.id)
+            raise UsageError("{program} lists {what} differently from another program: "
+                             "make the two entries the same (or rename one) before merging", program=program.id,
+                             what=what)
         into.setdefault(item.id, item)
 
     for p in programs:
@@ -319,7 +322,8 @@ def merged_geography(programs: Sequence[Program]) -> Geography:
         for unit in p.geography.units:
             add(units, unit, "unit", p)
     if set(regions) & set(units):
-        raise UsageError(f"an id names both a region and a unit: {', '.join(sorted(set(regions) & set(units)))}")
+        raise UsageError("an id names both a region and a unit: {ids}",
+                         ids=", ".join(sorted(set(regions) & set(units))))
     source = "; ".join(dict.fromkeys(p.geography.source for p in programs if p.geography.source))
     return Geography(source, tuple(regions.values()), tuple(units.values()))
 
@@ -339,9 +343,10 @@ def merged_sources(programs: Sequence[Program]) -> tuple[FundingSource, ...]:
     for p in declared:
         for s in p.extra_sources:
             if s.id in (local.id, enterprise.id):
-                raise UsageError(f"{p.id} names a state source {s.id!r}, which {declared[0].id} uses for its "
-                                 f"{'local budget' if s.id == local.id else 'enterprise contribution'}: rename "
-                                 "one in its file before merging")
+                use = Said("local budget") if s.id == local.id else Said("enterprise contribution")
+                raise UsageError("{program} names a state source {id!r}, which {other} uses for its {use}: rename "
+                                 "one in its file before merging", program=p.id, id=s.id, other=declared[0].id,
+                                 use=use)
             ids.setdefault(s.id, s)
     return (local, *ids.values(), enterprise)
 
@@ -376,8 +381,8 @@ def merge_programs(
     renamed = [_validated(_rename(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(programs)]
     start, end = min(p.period[0] for p in programs), max(p.period[1] for p in programs)
     if end - start + 1 > MAX_YEARS:
-        raise UsageError(f"the merged period {start}–{end} spans {end - start + 1} years; a program spans at most "
-                         f"{MAX_YEARS}")
+        raise UsageError("the merged period {start}–{end} spans {years} years; a program spans at most {most}",
+                         start=start, end=end, years=end - start + 1, most=MAX_YEARS)
     origins = {rn.id: (p.id, t.id) for p, r in zip(programs, renamed, strict=True) for t, rn in
                zip(p.tasks, r.tasks, strict=True)}
     target_origins = {rn.id: (p.id, tg.id) for p, r in zip(programs, renamed, strict=True)
@@ -609,7 +614,7 @@ def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, 
 
 def _combine_sets(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan) -> list[list[str]]:
     """Each requested set as task ids of the merged program; every id must name a task, once."""
-    problems: list[str] = []
+    problems: list[Said] = []
     sets: list[list[str]] = []
     used: dict[str, int] = {}
     for k, raw_ids in enumerate(combine):
@@ -618,67 +623,73 @@ def _combine_sets(program: Program, combine: Sequence[tuple[str, ...]], plan: _P
         for raw in raw_ids:
             tid = _resolve(raw, program, plan)
             if tid is None:
-                problems.append(f"combine: no task {raw!r} in the merged program (ids like II.KG.2, or KG-II.2)")
+                problems.append(Said("combine: no task {raw!r} in the merged program (ids like II.KG.2, or KG-II.2)",
+                                     raw=raw))
             elif tid in used and used[tid] != k:
-                problems.append(f"combine: {tid} is listed in two combinations")
+                problems.append(Said("combine: {id} is listed in two combinations", id=tid))
             elif tid not in ids:
                 ids.append(tid)
                 used[tid] = k
         if len(ids) < 2 and len(problems) == found:
-            problems.append(f"combine: {', '.join(raw_ids) or '(nothing)'} names fewer than two different tasks")
+            problems.append(Said("combine: {ids} names fewer than two different tasks",
+                                 ids=", ".join(raw_ids) or Said("(nothing)")))
         sets.append(ids)
     if problems:
-        raise UsageError("\n".join(problems))
+        raise UsageError("{problems}", problems=Joined(problems, "\n"))
     return sets
 
 
 def _combined_ids(program: Program, sets: Sequence[list[str]]) -> tuple[dict[str, str], dict[str, list[str]]]:
     """(row -> combined row, combined row -> its rows); the rows of a set must share their group,
     unit, support rule and cadence, and the combined id must be free."""
-    problems: list[str] = []
+    problems: list[Said] = []
     final: dict[str, str] = {}
     combined: dict[str, list[str]] = {}
     for ids in sets:
         rows = [program.task(tid) for tid in ids]
         cid = _combined_id(rows[0].group, ids)
         why = []
-        for label, get in (("groups", lambda t: t.group), ("units", lambda t: t.unit.vi if t.unit.vi == t.unit.en
-                                                                       else f"{t.unit.vi} ({t.unit.en})"),
-                           ("support rules", lambda t: t.support_rule),
-                           ("cadences", lambda t: program.structure.cadence_of(t.id))):
+        for label, get in ((Said("groups differ"), lambda t: t.group),
+                           (Said("units differ"), lambda t: t.unit.vi if t.unit.vi == t.unit.en
+                            else f"{t.unit.vi} ({t.unit.en})"),
+                           (Said("support rules differ"), lambda t: t.support_rule),
+                           (Said("cadences differ"), lambda t: program.structure.cadence_of(t.id))):
             values = [get(t) for t in rows]
             if len(set(values)) > 1:
-                why.append(f"{label} differ: " + " ≠ ".join(f"{v} ({t.id})" for v, t in zip(values, rows, strict=True)))
+                why.append(Said("{label}: {values}", label=label, values=" ≠ ".join(
+                    f"{v} ({t.id})" for v, t in zip(values, rows, strict=True))))
         if not TASK_ID_RE.match(cid) or (cid in program.task_ids and cid not in ids):
-            why.append(f"the combined id {cid} is not free")
+            why.append(Said("the combined id {id} is not free", id=cid))
         if why:
-            problems.append(f"cannot combine {' and '.join(ids)}: " + "; ".join(why))
+            problems.append(Said("cannot combine {ids}: {why}", ids=Joined(ids, Said(" and ")), why=Joined(why, "; ")))
         for tid in ids:
             final[tid] = cid
         combined[cid] = ids
     if problems:
-        raise UsageError("\n".join(problems))
+        raise UsageError("{problems}", problems=Joined(problems, "\n"))
     return final, combined
 
 
 def _check_links(program: Program, final: Mapping[str, str], combined: Mapping[str, list[str]]) -> None:
     """The rows of a set must follow the same leader (combined too), and never one another."""
-    problems: list[str] = []
+    problems: list[Said] = []
     for cid, ids in combined.items():
         leaders = []
         for tid in ids:
             link = program.structure.leader_of(tid)
             leaders.append(None if link is None else (final.get(link.leader, link.leader), link.per_unit))
         if len(set(leaders)) > 1:
-            shown = " ≠ ".join(("follows nothing" if ld is None else f"follows {ld[0]}"
-                                + (f" (at most {_show(ld[1])} per unit)" if ld[1] is not None else "")) + f" ({tid})"
-                               for ld, tid in zip(leaders, ids, strict=True))
-            problems.append(f"cannot combine {' and '.join(ids)}: their links differ: {shown}; combine their "
-                            "leaders too, or leave them apart")
+            shown = Joined([Said("{link} ({task})", task=tid, link=Said("follows nothing") if ld is None else Said(
+                "follows {leader}", leader=ld[0]) if ld[1] is None else Said(
+                "follows {leader} (at most {most} per unit)", leader=ld[0], most=_show(ld[1])))
+                for ld, tid in zip(leaders, ids, strict=True)], " ≠ ")
+            problems.append(Said("cannot combine {ids}: their links differ: {shown}; combine their leaders too, or "
+                                 "leave them apart", ids=Joined(ids, Said(" and ")), shown=shown))
         if any(ld is not None and ld[0] == cid for ld in leaders):
-            problems.append(f"cannot combine {' and '.join(ids)}: a task cannot be combined with its leader")
+            problems.append(Said("cannot combine {ids}: a task cannot be combined with its leader",
+                                 ids=Joined(ids, Said(" and "))))
     if problems:
-        raise UsageError("\n".join(problems))
+        raise UsageError("{problems}", problems=Joined(problems, "\n"))
 
 
 def _combined_row(first: Task, cid: str, rows: Sequence[Task], pfx: Sequence[str]) -> Task:

@@ -100,7 +100,7 @@ def unit_costs(program: Program, task_id: str) -> pd.DataFrame:
     """What one unit of ``task_id`` costs each funding source in each of its years (rows: years;
     columns: the program's source ids; million VND), as the model charges it."""
     if task_id not in {t.id for t in program.tasks}:
-        raise UsageError(f"unit_costs: {program.id} has no task {task_id!r}")
+        raise UsageError("unit_costs: {program} has no task {task!r}", program=program.id, task=task_id)
     split = _splits(program)[task_id]
     return pd.DataFrame({y: {s: float(v) for s, v in split[y].items()} for y in sorted(split)}).T
 
@@ -185,7 +185,7 @@ def draft_from_plan(program: Program, result: Result, *, split: bool = True, id:
     no longer agrees with the annual table, which the audit reports). Tasks the plan does not fund
     are left out. Raises ``SolutionCheckError`` if the year sums differ from what the solve reports."""
     if not result.has_plan:
-        raise UsageError(f"draft_from_plan: the result has no plan ({result.status.value})")
+        raise UsageError("draft_from_plan: the result has no plan ({status})", status=result.status.value)
     splits = _splits(program)
     sources = [s.id for s in program.funding_sources]
     spent: dict[int, dict[str, Fraction]] = {}
@@ -196,7 +196,8 @@ def draft_from_plan(program: Program, result: Result, *, split: bool = True, id:
         label = {"local": "local", "enterprise": "cofunding"}.get(source.kind, source.id)
         used = result.budget.xs(label, level="source")["used"]
         if any(abs(float(spent[y][source.id]) - used[y]) > 1e-6 for y in spent):
-            raise SolutionCheckError(f"draft_from_plan: the plan's spending of {source.id} differs from the solve's")
+            raise SolutionCheckError("draft_from_plan: the plan's spending of {source} differs from the solve's",
+                                     source=source.id)
     doc = program_to_dict(program)
     rows, split_ids = [], []
     for row in doc["tasks"]:
@@ -240,7 +241,7 @@ def revise(proposals: Proposals, *, started: Collection[str] = (), withdrawn: Co
     known = {p.id for p in proposals.items}
     unknown = sorted((set(started) | set(withdrawn) | set(recost)) - known)
     if unknown:
-        raise UsageError(f"revise: no proposal {', '.join(unknown)} in {proposals.source}")
+        raise UsageError("revise: no proposal {ids} in {source}", ids=", ".join(unknown), source=proposals.source)
     items = []
     for p in proposals.items:
         changes: dict[str, Any] = {}
@@ -250,7 +251,8 @@ def revise(proposals: Proposals, *, started: Collection[str] = (), withdrawn: Co
             changes["withdrawn"] = True
         if p.id in recost:
             if recost[p.id] < p.requested:
-                raise UsageError(f"revise: {p.id}'s new total cost {recost[p.id]} is below its request {p.requested}")
+                raise UsageError("revise: {id}'s new total cost {cost} is below its request {requested}", id=p.id,
+                                 cost=recost[p.id], requested=p.requested)
             changes.update(total_cost=recost[p.id], cofunding=recost[p.id] - p.requested)
         items.append(dataclasses.replace(p, **changes) if changes else p)
     return dataclasses.replace(proposals, items=tuple(items))

@@ -98,7 +98,7 @@ def reconstruct(program: Program, *, solver: str = "highs", time_limit: float | 
     backend = backend_for(solver)
     out = backend.solve(_build(inp, totals, None), time_limit=time_limit)
     if not out.status.has_plan or out.values is None:
-        raise NoSolutionError(f"no schedule found ({out.status.value})")
+        raise NoSolutionError("no schedule found ({status})", status=out.status.value)
     best = float(out.objective or 0.0)
     plan = {k: round(v) for k, v in cast("dict[tuple[str, int], float]", out.values).items()}
     # Second stage: among schedules as close as the best, an even 'Hàng năm' cadence. Proving the

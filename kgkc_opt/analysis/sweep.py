@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from kgkc_opt.analysis.executors import Progress, run_jobs
-from kgkc_opt.errors import UsageError
+from kgkc_opt.errors import Figure, UsageError
 from kgkc_opt.inputs.reader import exact_number
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.money import to_fraction
@@ -53,31 +53,35 @@ def parse_levels(text: str) -> list[float]:
     """
     text = text.strip()
     shown = text if len(text) <= 40 else text[:37] + "..."
-    usage = f"levels {shown!r}: expected START:STOP:STEP like 100:40:-5, or a list like 100,80,60"
+    most = Figure(f"{MAX_LEVELS:,}")
 
     def number(part: str) -> Fraction:
         value = exact_number(part)
         if isinstance(value, str):
-            raise UsageError(f"levels {shown!r}: {part[:40]} {value}")
+            raise UsageError("levels {shown!r}: {part} {reason}", shown=shown, part=part[:40], reason=value)
         if abs(value) > MAX_LEVEL:
-            raise UsageError(f"levels {shown!r}: {part[:40]}% is above {MAX_LEVEL}%; a level is a percentage "
-                             f"of the scenario's caps between 0% and {MAX_LEVEL}%")
+            raise UsageError("levels {shown!r}: {part}% is above {top}%; a level is a percentage "
+                             "of the scenario's caps between 0% and {top}%", shown=shown, part=part[:40],
+                             top=MAX_LEVEL)
         return value
 
     if re.fullmatch(f"{_LEVEL}(,{_LEVEL})*", text):
         if text.count(",") >= MAX_LEVELS:
-            raise UsageError(f"levels {shown!r}: more than {MAX_LEVELS:,} levels")
+            raise UsageError("levels {shown!r}: more than {most} levels", shown=shown, most=most)
         return [float(number(x)) for x in text.split(",")]
     m = re.fullmatch(f"({_LEVEL}):({_LEVEL}):(-?{_LEVEL})", text)
     if not m:
-        raise UsageError(usage)
+        raise UsageError("levels {shown!r}: expected START:STOP:STEP like 100:40:-5, or a list like 100,80,60",
+                         shown=shown)
     start, stop, step = (number(g) for g in m.groups())
     if step == 0 or (stop - start) * step < 0:
-        raise UsageError(f"levels {shown!r}: the step does not lead from {float(start):g} to {float(stop):g}")
+        raise UsageError("levels {shown!r}: the step does not lead from {start} to {stop}", shown=shown,
+                         start=Figure(f"{float(start):g}"), stop=Figure(f"{float(stop):g}"))
     count = math.floor((stop - start) / step) + 1
     if count > MAX_LEVELS:
-        raise UsageError(f"levels {shown!r}: {count:,} levels, more than {MAX_LEVELS:,}; use a step of at least "
-                         f"{float(abs(stop - start) / (MAX_LEVELS - 1)):.6g}")
+        raise UsageError("levels {shown!r}: {count} levels, more than {most}; use a step of at least {least}",
+                         shown=shown, count=Figure(f"{count:,}"), most=most,
+                         least=Figure(f"{float(abs(stop - start) / (MAX_LEVELS - 1)):.6g}"))
     return [float(start + i * step) for i in range(count)]
 
 
@@ -157,7 +161,7 @@ def _levels(budget: Iterable[float] | None, cofunding: Iterable[float] | None) -
     c_levels = list(cofunding) if cofunding is not None else [100.0]
     for lv in (*b_levels, *c_levels):
         if lv < 0 or lv > 1000:
-            raise UsageError(f"level {lv:g}%: expected between 0% and 1000%")
+            raise UsageError("level {level}%: expected between 0% and 1000%", level=Figure(f"{lv:g}"))
     return [(bl, cl) for bl in b_levels for cl in c_levels]
 
 
@@ -268,8 +272,8 @@ def monte_carlo(
     """Draw the caps from the scenario's ``uncertainty`` section and solve each draw."""
     unc = scenario.uncertainty
     if unc is None:
-        raise UsageError(f"scenario {scenario.name!r} has no 'uncertainty' section to draw from "
-                        "(see docs/scenarios.md)")
+        raise UsageError("scenario {name!r} has no 'uncertainty' section to draw from (see docs/scenarios.md)",
+                         name=scenario.name)
     n = samples or unc.samples
     seed = unc.seed if seed is None else seed
     rng = np.random.default_rng(seed)

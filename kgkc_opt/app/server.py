@@ -30,7 +30,7 @@ def add_parser(sub: Any) -> None:
 
 def cmd_app(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
-        raise UsageError(f"--port: expected a port from 1 to 65535, got {args.port}")
+        raise UsageError("--port: expected a port from 1 to 65535, got {port}", port=args.port)
     serve(port=args.port, host=args.host, open_browser=not args.no_browser, lang=args.lang)
     return 0
 

@@ -106,7 +106,8 @@ def _executor(args: argparse.Namespace) -> Iterator[Executor | None]:
     try:
         client = Client(args.scheduler, timeout=DASK_CONNECT_SECONDS)
     except (OSError, TimeoutError, ValueError) as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {args.scheduler}: {exc}") from None
+        raise UsageError("cannot reach the Dask scheduler at {scheduler}: {exc}", scheduler=args.scheduler,
+                         exc=exc) from None
     with client:
         yield client.get_executor()
 
@@ -161,9 +162,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         policies = [p.strip() for p in args.policies.split(",") if p.strip()]
         unknown = [p for p in policies if p not in POLICIES]
         if unknown or len(policies) < 2 or len(args.scenarios) != 1:
-            raise UsageError("--policies takes one scenario and at least two of "
-                             f"{', '.join(POLICIES)} separated by commas"
-                             + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+            if unknown:
+                raise UsageError("--policies takes one scenario and at least two of {policies} separated by "
+                                 "commas; unknown: {unknown}", policies=", ".join(POLICIES), unknown=", ".join(unknown))
+            raise UsageError("--policies takes one scenario and at least two of {policies} separated by commas",
+                             policies=", ".join(POLICIES))
         if args.out:
             export.check_file(args.out)
         scenario = load_scenario(args.scenarios[0])
@@ -248,9 +251,9 @@ def cmd_montecarlo(args: argparse.Namespace) -> int:
     from kgkc_opt.report import files as export
 
     if args.samples is not None and not 1 <= args.samples <= 100_000:
-        raise UsageError(f"--samples {args.samples}: expected a number of draws between 1 and 100000")
+        raise UsageError("--samples {samples}: expected a number of draws between 1 and 100000", samples=args.samples)
     if args.seed is not None and not 0 <= args.seed < 2**32:
-        raise UsageError(f"--seed {args.seed}: expected a whole number between 0 and 4294967295")
+        raise UsageError("--seed {seed}: expected a whole number between 0 and 4294967295", seed=args.seed)
     scenario = load_scenario(args.scenario)
     if args.out:
         export.check_file(args.out)

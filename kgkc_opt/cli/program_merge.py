@@ -73,7 +73,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
     for name in args.programs:
         path = resolve_program_path(name)
         if path is not None and path.resolve() == out:
-            raise UsageError(f"{args.out}: is the input program {name}; write the merged program to another file")
+            raise UsageError("{out}: is the input program {name}; write the merged program to another file",
+                             out=args.out, name=name)
     programs = [load_program(name) for name in args.programs]
     combine = [tuple(x.strip() for x in item.split(",") if x.strip()) for item in args.combine]
     title = None

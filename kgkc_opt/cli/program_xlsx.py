@@ -82,7 +82,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     export.check_file(args.out, suffixes=SUFFIXES, kind="the program is written as .yaml", force=args.force)
     if Path(args.out).resolve() == Path(args.workbook).resolve():
-        raise UsageError(f"{args.out}: is the workbook read; write the program to another file")
+        raise UsageError("{out}: is the workbook read; write the program to another file", out=args.out)
     program = load_program_xlsx(args.workbook, lang=args.lang)
     write_program_yaml(program_to_dict(program), args.out, force=args.force)
     findings = audit(program)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from fractions import Fraction
 
-from kgkc_opt.errors import SolutionCheckError
+from kgkc_opt.errors import Joined, SolutionCheckError
 from kgkc_opt.model.data import ModelInput
 
 #: How far from an integer a solver's value may be before it is an error, not rounding noise.
@@ -26,7 +26,7 @@ def round_plan(values: Mapping[tuple[str, int], float]) -> dict[tuple[str, int],
             bad.append(f"q[{key[0]},{key[1]}] = {v!r} is not a whole number")
         plan[key] = int(r)
     if bad:
-        raise SolutionCheckError("the solver returned fractional quantities: " + "; ".join(bad))
+        raise SolutionCheckError("the solver returned fractional quantities: {bad}", bad=Joined(bad, "; "))
     return plan
 
 
@@ -136,7 +136,7 @@ def check_plan(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> None:
     """Raise ``SolutionCheckError`` listing every constraint the plan breaks (exactly)."""
     found = violations(inp, plan) + line_violations(inp, plan) + structure_violations(inp, plan)
     if found:
-        raise SolutionCheckError("the returned plan violates the model: " + "; ".join(found))
+        raise SolutionCheckError("the returned plan violates the model: {found}", found=Joined(found, "; "))
 
 
 def achievement_value(inp: ModelInput, plan: Mapping[tuple[str, int], int], *, tier: int | None = None) -> Fraction:

@@ -125,7 +125,7 @@ class Brief:
             return write_file(path, self.markdown())
         if suffix == ".docx":
             return write_file(path, self.docx())
-        raise OutputError(f"{path}: the brief is written as .html, .md or .docx")
+        raise OutputError("{path}: the brief is written as .html, .md or .docx", path=path)
 
 
 def build(study: ScenarioStudy, *, lang: str = "vi", charts: bool = True,

@@ -137,7 +137,7 @@ def _layout_engine(fig: Figure) -> ConstrainedLayoutEngine:
 
 def _new_figure(size: str, height: float) -> Figure:
     if size not in WIDTHS:
-        raise KgkcError(f"unknown chart size {size!r}; choose 'page' or 'column'")
+        raise KgkcError("unknown chart size {size!r}; choose 'page' or 'column'", size=size)
     fig = Chart(figsize=(WIDTHS[size], height), layout="constrained")
     _layout_engine(fig).set(h_pad=0.04, w_pad=0.04, hspace=0.03, wspace=0.03)
     return fig
@@ -256,11 +256,11 @@ def _unit(program: Any, tid: str, lang: str) -> str:
 
 def _need_plan(result: Any, what: str) -> None:
     if not result.has_plan:
-        message = (f"scenario {result.scenario!r} has no plan ({result.status.value}): "
-                   f"no {what} chart can be drawn")
+        values = {"scenario": result.scenario, "status": result.status.value, "what": what}
         if result.status.value == "infeasible":
-            raise InfeasibleError(message, result.explanation)
-        raise NoSolutionError(message)
+            raise InfeasibleError("scenario {scenario!r} has no plan ({status}): no {what} chart can be drawn",
+                                  result.explanation, **values)
+        raise NoSolutionError("scenario {scenario!r} has no plan ({status}): no {what} chart can be drawn", **values)
 
 
 def _annotate(ax: Any, text: str, xy: Any, **kwargs: Any) -> Any:
@@ -325,7 +325,9 @@ def _fit_xlim(fig: Figure, ax: Any, ends: list[tuple[float, str]], lo: float, hi
 def _format_of(path: str | Path, fmt_: str | None = None) -> str:
     kind = (fmt_ or Path(path).suffix.lstrip(".")).lower()
     if kind not in FORMATS:
-        raise OutputError(f"{path}: charts are written as .svg, .png or .pdf, not {kind or 'no suffix'!r}")
+        if not kind:
+            raise OutputError("{path}: charts are written as .svg, .png or .pdf; the name has no suffix", path=path)
+        raise OutputError("{path}: charts are written as .svg, .png or .pdf, not {kind!r}", path=path, kind=kind)
     return kind
 
 

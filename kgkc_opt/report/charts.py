@@ -525,8 +525,8 @@ def montecarlo_frame(data: Any) -> pd.DataFrame:
 def _check_columns(frame: pd.DataFrame, columns: tuple[str, ...], what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise KgkcError(f"the {what} table lacks column(s) {', '.join(missing)}; "
-                        f"expected {', '.join(columns)}")
+        raise KgkcError("the {what} table lacks column(s) {missing}; expected {columns}", what=what,
+                        missing=", ".join(missing), columns=", ".join(columns))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -772,9 +772,9 @@ def render(kind: str, result: Any = None, program: Any = None, *, base: Any = No
                                          samples=options.get("samples"), varies=options.get("varies", "")),
     }
     if kind not in builders:
-        raise KgkcError(f"unknown chart {kind!r}; choose one of {', '.join(KINDS)}")
+        raise KgkcError("unknown chart {kind!r}; choose one of {kinds}", kind=kind, kinds=", ".join(KINDS))
     if kind in ("budget", "achievement", "difference") and result is None:
-        raise KgkcError(f"the {kind} chart needs a solved scenario")
+        raise KgkcError("the {kind} chart needs a solved scenario", kind=kind)
     if kind == "difference" and base is None:
         raise KgkcError("the difference chart needs a second scenario to compare with (--compare)")
     return builders[kind]()
@@ -782,5 +782,5 @@ def render(kind: str, result: Any = None, program: Any = None, *, base: Any = No
 
 def _frame(frame: Any, kind: str) -> Any:
     if frame is None:
-        raise KgkcError(f"the {kind} chart needs its table (a CSV file with the {kind} results)")
+        raise KgkcError("the {kind} chart needs its table (a CSV file with the {kind} results)", kind=kind)
     return frame

@@ -33,7 +33,7 @@ def gains_rows(frame: pd.DataFrame, program: Any, lang: str = "vi", source: str 
     With ``merge``, years whose change has the same effect share one row."""
     missing = [c for c in ("source", "year", "amount", "objective_change") if c not in frame.columns]
     if missing:
-        raise KgkcError(f"the gains table lacks column(s) {', '.join(missing)}")
+        raise KgkcError("the gains table lacks column(s) {missing}", missing=", ".join(missing))
     f = frame[frame["source"] == source]
     raw: list[dict[str, Any]] = []
     for (year, amount), g in f.groupby(["year", "amount"], sort=False, dropna=False):

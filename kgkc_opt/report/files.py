@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kgkc_opt.errors import OutputError
+from kgkc_opt.errors import OutputError, Said
 from kgkc_opt.solver.result import Result
 from kgkc_opt.solver.tables import allocation_columns
 
@@ -172,19 +172,19 @@ def remove_stale(target: str | Path) -> list[Path]:
     return removed
 
 
-def _kind_of(mode: int) -> str:
+def _kind_of(mode: int) -> Said:
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return Said("a folder")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Said("a device")
     if stat.S_ISFIFO(mode):
-        return "a named pipe"
+        return Said("a named pipe")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a file"
+        return Said("a socket")
+    return Said("a file")
 
 
-def _check_place(target: Path, what: str) -> None:
+def _check_place(target: Path, what: Said) -> None:
     """Raise OutputError unless ``target`` can be created: the nearest existing folder above it is a
     folder that accepts a new entry (tried with a staging file, removed at once), and no name on
     the way is too long."""
@@ -197,17 +197,19 @@ def _check_place(target: Path, what: str) -> None:
             if place in missing:
                 break
         if not place.is_dir():
-            raise OutputError(f"{target}: cannot be used as {what}: {place} is not a folder")
+            raise OutputError("{target}: cannot be used as {what}: {place} is not a folder",
+                              target=target, what=what, place=place)
         name_max = os.pathconf(place, "PC_NAME_MAX") if hasattr(os, "pathconf") else 255
         for part in [*missing, target]:
             if len(os.fsencode(part.name)) > name_max:
-                raise OutputError(f"{target}: cannot be used as {what}: File name too long")
+                raise OutputError("{target}: cannot be used as {what}: File name too long", target=target, what=what)
         probe = _staging_path(place / (missing[-1].name if missing else target.name), "new")
         fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         os.close(fd)
         os.unlink(probe)
     except OSError as exc:  # read-only file system, no permission, name too long...
-        raise OutputError(f"{target}: cannot be used as {what}: {exc.strerror or exc}") from None
+        raise OutputError("{target}: cannot be used as {what}: {reason}", target=target, what=what,
+                          reason=exc.strerror or exc) from None
 
 
 def check_folder(folder: str | Path, *, force: bool = False) -> None:
@@ -216,12 +218,13 @@ def check_folder(folder: str | Path, *, force: bool = False) -> None:
     target = Path(folder)
     try:
         if os.path.lexists(target) and not target.is_dir():
-            raise OutputError(f"{target}: exists and is not a folder")
+            raise OutputError("{target}: exists and is not a folder", target=target)
         if target.exists() and any(target.iterdir()) and not force:
-            raise OutputError(f"{target}: the folder exists and is not empty; use --force to replace it")
+            raise OutputError("{target}: the folder exists and is not empty; use --force to replace it", target=target)
     except OSError as exc:  # a name too long, no permission to list the folder...
-        raise OutputError(f"{target}: cannot be used as the output folder: {exc.strerror or exc}") from None
-    _check_place(target, "the output folder")
+        raise OutputError("{target}: cannot be used as the output folder: {reason}", target=target,
+                          reason=exc.strerror or exc) from None
+    _check_place(target, Said("the output folder"))
 
 
 def check_file(path: str | Path, *, suffixes: Iterable[str] = (), kind: str = "", force: bool = True) -> None:
@@ -231,19 +234,22 @@ def check_file(path: str | Path, *, suffixes: Iterable[str] = (), kind: str = ""
     target = Path(path)
     allowed = {x.lower() for x in suffixes}
     if allowed and target.suffix.lower() not in allowed:
-        raise OutputError(f"{target}: {kind or 'expected a name ending in ' + ', '.join(sorted(allowed))}")
+        raise OutputError("{target}: {kind}", target=target, kind=Said(kind) if kind else Said(
+            "expected a name ending in {suffixes}", suffixes=", ".join(sorted(allowed))))
     try:
         info = os.lstat(target) if os.path.lexists(target) else None
     except (OSError, ValueError) as exc:
-        raise OutputError(f"{target}: cannot be written: {getattr(exc, 'strerror', None) or exc}") from None
+        raise OutputError("{target}: cannot be written: {reason}", target=target,
+                          reason=getattr(exc, "strerror", None) or exc) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise OutputError(f"{target}: is a folder, expected a file name")
+            raise OutputError("{target}: is a folder, expected a file name", target=target)
         if not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-            raise OutputError(f"{target}: is {_kind_of(info.st_mode)}, not a file; choose a file name")
+            raise OutputError("{target}: is {kind}, not a file; choose a file name", target=target,
+                              kind=_kind_of(info.st_mode))
         if not force:
-            raise OutputError(f"{target}: exists; use --force to replace it")
-    _check_place(target, "an output file")
+            raise OutputError("{target}: exists; use --force to replace it", target=target)
+    _check_place(target, Said("an output file"))
 
 
 def check_outside(path: str | Path, folder: str | Path) -> None:
@@ -251,8 +257,8 @@ def check_outside(path: str | Path, folder: str | Path) -> None:
     whole: a file of the same command cannot go inside it)."""
     inner, outer = Path(path).resolve(), Path(folder).resolve()
     if inner == outer or inner.is_relative_to(outer):
-        raise OutputError(f"{path}: lies in the output folder {folder}, which is written whole; "
-                          "write it beside the folder")
+        raise OutputError("{path}: lies in the output folder {folder}, which is written whole; "
+                          "write it beside the folder", path=path, folder=folder)
 
 
 @dataclass
@@ -290,7 +296,8 @@ class Outputs:
                 made.append(folder)
         except OSError as exc:
             _remove_empty(made)
-            raise OutputError(f"{target}: cannot create the folder {folder}: {exc.strerror or exc}") from None
+            raise OutputError("{target}: cannot create the folder {folder}: {reason}", target=target, folder=folder,
+                              reason=exc.strerror or exc) from None
         return made
 
     def _check_not_inside(self, target: Path) -> None:
@@ -318,15 +325,15 @@ class Outputs:
                 for name, content in files.items():
                     _write(staging / name, content)
         except OSError as exc:
-            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            raise OutputError("{target}: cannot write: {reason}", target=target, reason=exc.strerror or exc) from None
         return target
 
     def file(self, target: str | Path, content: Content, *, force: bool = True) -> Path:
         target = Path(target)
         if target.exists() and not force:
-            raise OutputError(f"{target}: exists; use --force to replace it")
+            raise OutputError("{target}: exists; use --force to replace it", target=target)
         if target.is_dir():
-            raise OutputError(f"{target}: is a folder, expected a file name")
+            raise OutputError("{target}: is a folder, expected a file name", target=target)
         self._check_not_inside(target)
         created = self._make_parents(target)
         remove_stale(target)
@@ -340,7 +347,7 @@ class Outputs:
             else:
                 _write(staging, content)
         except OSError as exc:
-            raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+            raise OutputError("{target}: cannot write: {reason}", target=target, reason=exc.strerror or exc) from None
         return target
 
     def publish(self) -> None:
@@ -369,7 +376,8 @@ class Outputs:
         except OSError as exc:
             failed = next(o for o in self._outputs if not o.published)
             self.discard()
-            raise OutputError(f"{failed.target}: cannot write: {exc.strerror or exc}") from None
+            raise OutputError("{target}: cannot write: {reason}", target=failed.target,
+                              reason=exc.strerror or exc) from None
         except BaseException:
             self.discard()
             raise

@@ -89,7 +89,7 @@ def program_yaml_text(program_dict: Mapping[str, Any], *, merged_from: Sequence[
                      default_flow_style=False, width=4096, indent=2)
     text = header(merged_from) + body
     if program_from_dict(parse_yaml(text, label), source=label) != expected:
-        raise KgkcError(f"{label}: internal error: the YAML text does not read back as the same program")
+        raise KgkcError("{label}: internal error: the YAML text does not read back as the same program", label=label)
     return text
 
 

@@ -85,8 +85,8 @@ def check_out_holds_no_input(out: str | Path, records: list[dict[str, str]]) -> 
     folder = Path(out).resolve()
     for record in records:
         if input_path(record).resolve().is_relative_to(folder):
-            raise OutputError(f"{out}: holds the {record['role']} file {record['path']}, which "
-                              "replacing the folder would delete; choose another folder")
+            raise OutputError("{out}: holds the {role} file {path}, which replacing the folder would delete; "
+                              "choose another folder", out=out, role=record["role"], path=record["path"])
 
 
 def sha256_of(path: Path) -> str:

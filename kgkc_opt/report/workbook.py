@@ -642,8 +642,8 @@ def build(result: Any, scenario: Any, *, lang: str = "vi", gains: Any = None) ->
     """
     fmt.check_lang(lang)
     if not result.has_plan:
-        raise NoSolutionError(f"scenario {result.scenario!r} has no plan ({result.status.value}); "
-                              "no workbook can be written")
+        raise NoSolutionError("scenario {scenario!r} has no plan ({status}); no workbook can be written",
+                              scenario=result.scenario, status=result.status.value)
     index = 0 if lang == "vi" else 1
     writer = Writer()
     # the sheets in the reader's order; sheet 2 is filled first (the others refer to its cells)
@@ -681,7 +681,7 @@ def _source_sum(budget: Any, source: str, column: str = "cap") -> float:
 def write(result: Any, scenario: Any, path: str | Path, *, lang: str = "vi", gains: Any = None) -> Path:
     """Write the workbook to ``path`` (.xlsx), atomically, formula values stored."""
     if Path(path).suffix.lower() != ".xlsx":
-        raise OutputError(f"{path}: the workbook is written as .xlsx")
+        raise OutputError("{path}: the workbook is written as .xlsx", path=path)
     return write_file(path, build(result, scenario, lang=lang, gains=gains).to_bytes())
 
 

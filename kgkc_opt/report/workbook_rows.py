@@ -39,8 +39,8 @@ def annex_rows(result: Any, scenario: Any, lang: str = "vi") -> list[dict[str, A
     """
     fmt.check_lang(lang)
     if not result.has_plan:
-        raise NoSolutionError(f"scenario {result.scenario!r} has no plan ({result.status.value}): "
-                              "there is no annex table to write")
+        raise NoSolutionError("scenario {scenario!r} has no plan ({status}): there is no annex table to write",
+                              scenario=result.scenario, status=result.status.value)
     program = scenario.program
     extras = extra_sources(result, program)
     years = list(program.years)

@@ -47,7 +47,8 @@ def backend_for(solver: str = "highs", *, threads: int | None = None) -> HighsBa
 
 def check_available(solver: str) -> None:
     if solver not in SOLVERS:
-        raise SolverUnavailableError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+        raise SolverUnavailableError("unknown solver {solver!r}; choose one of {solvers}", solver=solver,
+                                     solvers=", ".join(SOLVERS))
     if solver == "highs":
         try:
             import highspy  # noqa: F401

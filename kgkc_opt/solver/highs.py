@@ -317,7 +317,7 @@ def highs_status(h: Any, is_mip: bool) -> tuple[Status, float | None, float | No
     if model_status in (ms.kTimeLimit, ms.kIterationLimit, ms.kInterrupt, ms.kSolutionLimit,
                         ms.kObjectiveBound, ms.kObjectiveTarget, ms.kMemoryLimit):
         return (Status.FEASIBLE if has_solution else Status.NO_SOLUTION), objective, bound
-    raise SolverError(f"HiGHS stopped with status {h.modelStatusToString(model_status)!r}")
+    raise SolverError("HiGHS stopped with status {status!r}", status=h.modelStatusToString(model_status))
 
 
 class Compiled:

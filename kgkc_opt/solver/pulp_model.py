@@ -38,8 +38,13 @@ from kgkc_opt.solver.status import Outcome, Status
 if TYPE_CHECKING:
     import pulp
 
-CBC_MISSING = (f"CBC is not installed: install it with  {sys.executable} -m pip install 'kgkc-opt[cbc]'  "
+CBC_MISSING = ("CBC is not installed: install it with  {python} -m pip install 'kgkc-opt[cbc]'  "
                "(the CBC extra, about 550 MB; HiGHS, the default solver, needs nothing more)")
+
+
+def cbc_missing() -> SolverUnavailableError:
+    """The error for a machine without CBC: it says how to install it into this Python."""
+    return SolverUnavailableError(CBC_MISSING, python=sys.executable)
 
 
 @dataclass
@@ -107,7 +112,8 @@ class PulpBackend:
 
     def __init__(self, solver: str = "cbc"):
         if solver not in ("cbc", "highs"):
-            raise SolverUnavailableError(f"unknown solver {solver!r}; choose one of highs, cbc")
+            raise SolverUnavailableError("unknown solver {solver!r}; choose one of {solvers}", solver=solver,
+                                         solvers="highs, cbc")
         self.name = solver
         self._cbc_path: str | None = None
 
@@ -115,7 +121,7 @@ class PulpBackend:
         if self._cbc_path is None:
             path = find_cbc()
             if path is None:
-                raise SolverUnavailableError(CBC_MISSING)
+                raise cbc_missing()
             self._cbc_path = path
         return self._cbc_path
 
@@ -170,7 +176,8 @@ class PulpBackend:
             with quiet:  # PuLP's HiGHS prints the HiGHS banner on its first run
                 returned = problem.solve(solver)
         except pulp.PulpSolverError as exc:
-            raise SolverError(f"{self.name} failed on the {built.kind} model: {exc}") from exc
+            raise SolverError("{solver} failed on the {kind} model: {exc}", solver=self.name, kind=built.kind,
+                              exc=exc) from exc
         except KeyError:
             # PuLP 3's HiGHS has no status for a stop at a node or solution limit (kSolutionLimit)
             # and raises after it has assigned the values: the status is read from HiGHS below
@@ -186,7 +193,7 @@ class PulpBackend:
         if status.has_plan:
             raw = {key: var.value() for key, var in built.variables.items()}
             if any(v is None for v in raw.values()):
-                raise SolverError(f"{self.name} reported a solution but left variables without values")
+                raise SolverError("{solver} reported a solution but left variables without values", solver=self.name)
             values = {key: float(v) for key, v in raw.items()}
         return Outcome(status, objective, bound, values, seconds, is_mip)
 
@@ -253,4 +260,4 @@ def _cbc_status(problem: Any, returned: Any) -> tuple[Status, float | None, floa
         return Status.FEASIBLE, objective, bound
     if code == 0 or code < -2:
         return Status.NO_SOLUTION, None, None
-    raise SolverError(f"CBC stopped with PuLP status {code}")
+    raise SolverError("CBC stopped with PuLP status {code}", code=code)

@@ -20,7 +20,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from kgkc_opt._version import __version__
-from kgkc_opt.errors import NoSolutionError
+from kgkc_opt.errors import NoSolutionError, Said
 from kgkc_opt.solver.status import Status
 from kgkc_opt.solver.tables import FRAMES, TableRows
 
@@ -75,62 +75,62 @@ class Result:
     def has_plan(self) -> bool:
         return self.status.has_plan
 
-    def _need_plan(self, what: str) -> None:
+    def _need_plan(self, what: Said) -> None:
         if not self.has_plan:
-            raise NoSolutionError(
-                f"scenario {self.scenario!r} has no plan ({self.status.value}); "
-                f"{what} is only available when status is optimal or feasible. {self.message}".strip()
-            )
+            raise NoSolutionError("scenario {scenario!r} has no plan ({status}); {what} is only available when "
+                                  "status is optimal or feasible.{message}", scenario=self.scenario,
+                                  status=self.status.value, what=what,
+                                  message=f" {self.message}".rstrip())
 
     @property
     def plan(self) -> Mapping[tuple[str, int], int]:
         """Units per (task_id, year)."""
-        self._need_plan("the plan")
+        self._need_plan(Said("the plan"))
         assert self._plan is not None
         return self._plan
 
     @property
     def objective(self) -> float:
         """The weighted share of targets met (of ``max_objective``)."""
-        self._need_plan("the objective")
+        self._need_plan(Said("the objective"))
         assert self._objective is not None
         return self._objective
 
     @property
     def exact_objective(self) -> Fraction:
         """The weighted share of targets met, as an exact fraction."""
-        self._need_plan("the objective")
+        self._need_plan(Said("the objective"))
         assert self._exact is not None
         return self._exact
 
     @property
     def bound(self) -> float:
         """A proven upper bound on ``objective`` at the policy's optimum (never below ``objective``)."""
-        self._need_plan("the bound")
+        self._need_plan(Said("the bound"))
         assert self._bound is not None
         return self._bound
 
     @property
     def gap(self) -> float:
         """(bound − objective) / objective: how far below the optimum the plan may be (0: optimal)."""
-        self._need_plan("the gap")
+        self._need_plan(Said("the gap"))
         assert self._gap is not None
         return self._gap
 
     @property
     def objective_values(self) -> Mapping[str, Fraction]:
         """The exact value of each objective of the policy (``model.objectives``), in order."""
-        self._need_plan("the objective values")
+        self._need_plan(Said("the objective values"))
         return dict(self._values or {})
 
     @property
     def rows(self) -> TableRows:
         """The three tables as plain rows (named tuples; no pandas), in table order."""
-        self._need_plan("the tables")
+        self._need_plan(Said("the tables"))
         assert self._rows is not None
         return self._rows
 
-    def _frame(self, name: str, what: str) -> pd.DataFrame:
+    def _frame(self, name: str, what: Said) -> pd.DataFrame:
         self._need_plan(what)
         if name not in self._frames:
             self._frames[name] = FRAMES[name](self.rows)
@@ -138,15 +138,15 @@ class Result:
 
     @property
     def allocation(self) -> pd.DataFrame:
-        return self._frame("allocation", "the allocation")
+        return self._frame("allocation", Said("the allocation"))
 
     @property
     def achievement(self) -> pd.DataFrame:
-        return self._frame("achievement", "the achievement table")
+        return self._frame("achievement", Said("the achievement table"))
 
     @property
     def budget(self) -> pd.DataFrame:
-        return self._frame("budget", "the budget table")
+        return self._frame("budget", Said("the budget table"))
 
     @property
     def shortfalls(self) -> pd.DataFrame:

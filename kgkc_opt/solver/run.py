@@ -85,7 +85,8 @@ def solve_scenario(
     require_rules_in_force(scenario)  # a scenario made in code has not been checked on reading
     solver = solver or scenario.solver or "highs"
     if policy is not None and policy not in POLICIES:
-        raise UsageError(f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}")
+        raise UsageError("unknown policy {policy!r}; choose one of {policies}", policy=policy,
+                         policies=", ".join(POLICIES))
     backend = backend_for(solver)
     if time_limit is None:  # no wall-clock limit unless the user gives one (docs/model.md, "Limits")
         time_limit = scenario.time_limit or DEFAULT_TIME_LIMIT

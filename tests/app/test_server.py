@@ -26,6 +26,9 @@ def test_defaults_listen_on_this_computer_only() -> None:
 def test_bad_port_is_one_line(port: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["app", "--port", port]) == 2
     err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"kgkc-opt: --port: cần một cổng từ 1 đến 65535, nhận được {int(port)}"]  # (the default: vi)
+    assert main(["app", "--port", port, "--lang", "en"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"kgkc-opt: --port: expected a port from 1 to 65535, got {int(port)}"]
 
 

@@ -193,6 +193,22 @@ def test_analysis_errors_are_reported_without_traceback(argv, fragment, capsys, 
 
 
 @pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["sweep", "BASE", "--budget", "abc"], "các mức 'abc': cần dạng ĐẦU:CUỐI:BƯỚC"),
+        (["montecarlo", "BASE"], "không có mục 'uncertainty' để lấy mẫu"),
+        (["montecarlo", "BASE", "--samples", "0"], "--samples 0: cần số lần lấy mẫu từ 1 đến 100000"),
+    ],
+)
+def test_analysis_errors_are_vietnamese_in_a_vietnamese_run(argv, fragment, capsys, monkeypatch):
+    monkeypatch.delenv("KGKC_LANG", raising=False)
+    argv = [str(example("baseline")) if a == "BASE" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kgkc-opt: ") and fragment in err
+
+
+@pytest.mark.parametrize(
     "argv",
     [["compare", "BASE"], ["sweep", "BASE", "--budget", "abc"], ["montecarlo", "BASE"]],
 )
@@ -226,7 +242,7 @@ def test_executor_dask_says_when_the_scheduler_cannot_be_reached(capsys, monkeyp
     code = main(["montecarlo", str(example("uncertain-cofunding")), "--samples", "2", "--executor", "dask",
                  "--scheduler", "tcp://127.0.0.1:9"])
     assert code == 2
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+    assert "không kết nối được bộ điều phối Dask tại tcp://127.0.0.1:9" in capsys.readouterr().err
 
 
 def test_sweep_on_a_dask_cluster_gives_the_local_answer(tmp_path, capsys):

@@ -202,7 +202,7 @@ def test_previous_writes_what_changed(selected, capsys):
     # the selection.csv itself may be given, and a folder holding an input is not replaced
     code, _, err = run(capsys, "annual", "july.csv", "--year", "2024", "--budget", BUDGET, "--previous",
                        "out/selection.csv", "--out", "out", "--force")
-    assert code == 2 and "holds the previous file" in err
+    assert code == 2 and "chứa tệp previous" in err
     assert (folder / "selection.csv").exists()
 
 

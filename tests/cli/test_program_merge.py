@@ -188,7 +188,7 @@ def test_kgkc_opt_program_merge_end_to_end(capsys, tmp_path):
     assert kg.load_program(out).period == (2021, 2030)
     code = app.main(["program", "merge", KG, EXAMPLE, "--name", "x", "--out", str(out)])
     assert code == 2  # exists, no --force
-    assert "use --force" in capsys.readouterr().err
+    assert "dùng --force để thay thế" in capsys.readouterr().err
     code = app.main(["audit", str(out), "--no-schedule"])
     assert code == 0
 

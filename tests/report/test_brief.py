@@ -214,7 +214,7 @@ def test_cli_report(capsys, tmp_path):
     assert "Theo Quyết định số 2454/QĐ-UBND" in html_text  # the comparison named by its title
     code = cli.main(["report", str(SCENARIOS / "cut-20pct.yaml"), "--out", str(tmp_path / "b.pdf")])
     _, err = capsys.readouterr()
-    assert code == 2 and ".docx, .html or .md" in err
+    assert code == 2 and ".docx, .html hoặc .md" in err
 
 
 # --- the Word annex ------------------------------------------------------------------------

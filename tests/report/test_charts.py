@@ -448,7 +448,7 @@ def test_cli_chart_errors(capsys, tmp_path):
     assert code == 2 and "svg" in err
     code, _, err = run(capsys, "chart", "budget", str(SCENARIOS / "floors-infeasible.yaml"), "--out",
                        str(tmp_path / "x.png"))
-    assert code == 1 and "no plan" in err
+    assert code == 1 and "không có kế hoạch (infeasible): không vẽ được biểu đồ budget" in err
     assert not (tmp_path / "x.png").exists()
 
 

@@ -77,7 +77,7 @@ def test_the_command_line_writes_it(tmp_path, capsys):
 
 def test_a_model_file_of_another_kind_is_refused_before_solving(tmp_path, capsys):
     path = tmp_path / "model.txt"
-    code = cli.main(["solve", str(SCENARIOS / "cut-20pct.yaml"), "--write-model", str(path)])
+    code = cli.main(["solve", str(SCENARIOS / "cut-20pct.yaml"), "--write-model", str(path), "--lang", "en"])
     captured = capsys.readouterr()
     assert code == 2 and captured.out == ""
     assert captured.err == f"kgkc-opt: {path}: the model is written as .lp or .mps\n"
