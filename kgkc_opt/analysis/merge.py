@@ -58,7 +58,7 @@ from kgkc_opt.inputs.program import (
 from kgkc_opt.inputs.program_dict import program_to_dict
 from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.structure import Link, Structure
-from kgkc_opt.words import DEFAULT_LANGUAGE
+from kgkc_opt.words import DEFAULT_LANGUAGE, say
 
 #: A prefix (the origin code of a program's rows): letters and digits, e.g. KG, AG.
 PREFIX_RE = re.compile(r"^[A-Za-z0-9]+$")
@@ -346,6 +346,13 @@ def merged_sources(programs: Sequence[Program]) -> tuple[FundingSource, ...]:
     return (local, *ids.values(), enterprise)
 
 
+def _merged_source(programs: Sequence[Program]) -> Text:
+    """The merged program's source document, in both languages: each program's id and document."""
+    def each(lang: str) -> str:
+        return "; ".join(f"{p.id} ({p.source_document.get(lang)})" if p.source_document.vi else p.id for p in programs)
+    return Text(*(say("Merged by kgkc-opt from: {programs}", lang).format(programs=each(lang)) for lang in ("vi", "en")))
+
+
 def _note(vi: str, en: str, severity: str = "info") -> SourceNote:
     return SourceNote(MERGE_SOURCE, en, severity, Text(vi, en))
 
@@ -424,8 +431,7 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
         province=province if province is not None else " + ".join(dict.fromkeys(p.province for p in programs
                                                                                  if p.province)),
         period=period,
-        source_document="Merged by kgkc-opt from: " + "; ".join(
-            f"{p.id} ({p.source_document})" if p.source_document else p.id for p in programs),
+        source_document=_merged_source(programs),
         illustrative=any(p.illustrative for p in programs),
         stated_totals=stated_totals,
         stated_totals_source="; ".join(r.stated_totals_source for r in renamed) if stated_totals else "",

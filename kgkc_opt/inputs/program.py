@@ -224,7 +224,8 @@ class Program:
     title: Text
     province: str
     period: tuple[int, int]
-    source_document: str
+    #: the decision (or, for an illustrative program, what it is built from), in both languages
+    source_document: Text
     illustrative: bool
     stated_totals: Cost | None
     stated_totals_source: str

@@ -188,10 +188,10 @@ def program_to_dict(program: Program) -> dict[str, Any]:
         doc["province"] = program.province
     doc["period"] = {"start": program.period[0], "end": program.period[1]}
     doc["money_unit"] = "million VND"
-    if program.source_document or program.illustrative:
+    if program.source_document.vi or program.illustrative:
         source: dict[str, Any] = {}
-        if program.source_document:
-            source["document"] = program.source_document
+        if program.source_document.vi:
+            source["document"] = text(program.source_document)
         source["illustrative"] = program.illustrative
         doc["source"] = source
     sources = program.funding_sources

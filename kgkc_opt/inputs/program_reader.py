@@ -347,14 +347,16 @@ def _period(c: Collector, doc: Mapping[str, Any]) -> tuple[int, int] | None:
     return None
 
 
-def _source_section(c: Collector, doc: Mapping[str, Any]) -> tuple[str, bool]:
-    """The ``source`` section: the decision's document, and whether the program is illustrative."""
-    source_doc, illustrative = "", False
+def _source_section(c: Collector, doc: Mapping[str, Any]) -> tuple[Text, bool]:
+    """The ``source`` section: the decision's document (one string, or ``{vi, en}``), and whether
+    the program is illustrative."""
+    source_doc, illustrative = Text("", ""), False
     if "source" in doc:
         sdata = c.mapping(doc["source"], "source")
         if sdata is not None:
             c.known_keys(sdata, "source", ("document", "file", "illustrative"))
-            source_doc = c.text(sdata.get("document", ""), "source.document", allow_empty=True) or ""
+            if sdata.get("document") is not None:
+                source_doc = _text(c, sdata["document"], "source.document") or source_doc
             illustrative = c.boolean(sdata.get("illustrative", False), "source.illustrative") or False
     return source_doc, illustrative
 
