@@ -374,11 +374,13 @@ def _program_sheet(sheet: _Sheet, reader: WorkbookReader) -> dict[str, Any]:
                          reader)["value"]
         values[key] = value
         reader.cells[{"id": "id", "title_vi": "title", "title_en": "title.en", "province": "province",
-                      "period_start": "period.start", "period_end": "period.end", "document": "source.document",
+                      "period_start": "period.start", "period_end": "period.end", "document": "source.document", "document_en": "source.document.en",
                       "illustrative": "source.illustrative", "annual_source": "annual_budget.source",
                       "geography_source": "geography.source"}[key]] = sheet.cell(row, "value")
     if "title_vi" in values:
         reader.cells["title.vi"] = reader.cells["title"]
+    if "document" in values:
+        reader.cells["source.document.vi"] = reader.cells["source.document"]
     return values
 
 
@@ -670,8 +672,8 @@ def build_document(sheets: dict[str, _Sheet], reader: WorkbookReader) -> dict[st
     _put(doc, "province", p.get("province"))
     doc["period"] = {k: p[f"period_{k}"] for k in ("start", "end") if p.get(f"period_{k}") is not None}
     doc["money_unit"] = "million VND"
-    source = {k: p[key] for k, key in (("document", "document"), ("illustrative", "illustrative"))
-              if p.get(key) is not None}
+    source = {k: value for k, value in (("document", _text(p.get("document"), p.get("document_en"))),
+                                        ("illustrative", p.get("illustrative"))) if value is not None}
     if source:
         doc["source"] = source
     funding = _items(sheets.get("sources"), reader, SOURCE_COLUMNS, "funding_sources", lambda v: {

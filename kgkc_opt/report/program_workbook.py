@@ -302,9 +302,10 @@ def _program_sheet(wb: Workbook, document: Mapping[str, Any]) -> None:
     title_vi, title_en = _text_pair(document.get("title"))
     period = document.get("period") or {}
     source = document.get("source") or {}
+    document_vi, document_en = _text_pair(source.get("document"))
     values = {"id": document.get("id"), "title_vi": title_vi, "title_en": title_en,
               "province": document.get("province"), "period_start": period.get("start"),
-              "period_end": period.get("end"), "document": source.get("document"),
+              "period_end": period.get("end"), "document": document_vi, "document_en": document_en,
               "illustrative": source.get("illustrative"),
               "annual_source": (document.get("annual_budget") or {}).get("source"),
               "geography_source": (document.get("geography") or {}).get("source")}
