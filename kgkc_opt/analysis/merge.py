@@ -350,7 +350,9 @@ def _merged_source(programs: Sequence[Program]) -> Text:
     """The merged program's source document, in both languages: each program's id and document."""
     def each(lang: str) -> str:
         return "; ".join(f"{p.id} ({p.source_document.get(lang)})" if p.source_document.vi else p.id for p in programs)
-    return Text(*(say("Merged by kgkc-opt from: {programs}", lang).format(programs=each(lang)) for lang in ("vi", "en")))
+    merged = {lang: say("Merged by kgkc-opt from: {programs}", lang).format(programs=each(lang))
+              for lang in ("vi", "en")}
+    return Text(merged["vi"], merged["en"])
 
 
 def _note(vi: str, en: str, severity: str = "info") -> SourceNote:

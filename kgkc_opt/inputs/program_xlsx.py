@@ -374,7 +374,8 @@ def _program_sheet(sheet: _Sheet, reader: WorkbookReader) -> dict[str, Any]:
                          reader)["value"]
         values[key] = value
         reader.cells[{"id": "id", "title_vi": "title", "title_en": "title.en", "province": "province",
-                      "period_start": "period.start", "period_end": "period.end", "document": "source.document", "document_en": "source.document.en",
+                      "period_start": "period.start", "period_end": "period.end", "document": "source.document",
+                      "document_en": "source.document.en",
                       "illustrative": "source.illustrative", "annual_source": "annual_budget.source",
                       "geography_source": "geography.source"}[key]] = sheet.cell(row, "value")
     if "title_vi" in values:
