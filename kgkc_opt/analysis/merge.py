@@ -581,6 +581,10 @@ def _joined(values: Sequence[str], prefixes: Sequence[str] | None = None) -> str
     return "; ".join(f"{p}: {v}" for p, v in zip(prefixes, values, strict=True) if v)
 
 
+def _joined_text(values: Sequence[Text]) -> Text:
+    return Text(_joined([v.vi for v in values]), _joined([v.en for v in values]))
+
+
 Origins = dict[str, tuple[tuple[str, str], ...]]
 
 
@@ -696,8 +700,8 @@ def _combined_row(first: Task, cid: str, rows: Sequence[Task], pfx: Sequence[str
     return replace(
         first, id=cid, quantity=sum(r.quantity for r in rows), cost=_sum_cost([r.cost for r in rows]),
         years=tuple(sorted({y for r in rows for y in r.years})), annual=all(r.annual for r in rows),
-        years_text=_joined([r.years_text for r in rows], pfx), lead=_joined([r.lead for r in rows]),
-        partner=_joined([r.partner for r in rows]), source="; ".join(r.source for r in rows),
+        years_text=_joined([r.years_text for r in rows], pfx), lead=_joined_text([r.lead for r in rows]),
+        partner=_joined_text([r.partner for r in rows]), source="; ".join(r.source for r in rows),
         as_printed=printed, short_name=next((r.short_name for r in rows if r.short_name is not None), None))
 
 

@@ -106,8 +106,9 @@ class Task:
     years: tuple[int, ...]
     annual: bool
     years_text: str
-    lead: str
-    partner: str
+    #: the lead and partner agencies (bilingual text; empty when the table gives none)
+    lead: Text
+    partner: Text
     support_rule: str
     source: str
     as_printed: Mapping[str, str] = field(default_factory=dict)

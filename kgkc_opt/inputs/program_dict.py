@@ -135,10 +135,10 @@ def task_to_dict(task: Task, sources: tuple[FundingSource, ...] = DEFAULT_SOURCE
     row["cost"] = cost(task.cost, sources)
     row["years"] = years(task)
     row["years_text"] = task.years_text
-    if task.lead:
-        row["lead"] = task.lead
-    if task.partner:
-        row["partner"] = task.partner
+    if task.lead.vi:
+        row["lead"] = text(task.lead)
+    if task.partner.vi:
+        row["partner"] = text(task.partner)
     row["support_rule"] = task.support_rule
     if task.level is not None:
         row["level"] = task.level

@@ -254,10 +254,18 @@ def parse_task(
         years=years[0], annual=years[1],
         years_text=str(td["years_text"]) if "years_text" in td else (
             ", ".join(str(y) for y in td["years"]) if isinstance(td["years"], list) else str(td["years"])),
-        lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
+        lead=_agency(c, td, "lead", where), partner=_agency(c, td, "partner", where),
         support_rule=rule, source=str(td.get("source", f"task {tid}")),
         as_printed=printed, short_name=short_name, quantity_min=quantity_min, level=level, areas=areas,
     )
+
+
+def _agency(c: Collector, td: Mapping[str, Any], key: str, where: str) -> Text:
+    """A task's lead or partner agency: ``{vi, en}``, or one value (text as written) for both."""
+    value = td.get(key)
+    if isinstance(value, Mapping):
+        return _text(c, value, join(where, key)) or Text("", "")
+    return Text(str(value), str(value)) if value is not None else Text("", "")
 
 
 PROGRAM_KEYS = (

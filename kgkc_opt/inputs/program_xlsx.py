@@ -389,6 +389,7 @@ _TASK_FIELDS = {"id": "id", "group": "group", "name": "name_vi", "name.vi": "nam
                 "unit": "unit_vi", "unit.vi": "unit_vi", "unit.en": "unit_en", "quantity": "quantity",
                 "quantity.max": "quantity", "quantity.min": "quantity_min", "cost": "total", "cost.total": "total",
                 "years": "years", "years_text": "years_text", "lead": "lead", "partner": "partner",
+                "lead.vi": "lead", "lead.en": "lead_en", "partner.vi": "partner", "partner.en": "partner_en",
                 "support_rule": "support_rule", "short_name": "short_vi", "short_name.vi": "short_vi",
                 "short_name.en": "short_en", "level": "level", "areas": "areas", "source": "source",
                 "name_as_printed": "name_as_printed", "unit_as_printed": "unit_as_printed"}
@@ -457,7 +458,8 @@ def _tasks(sheet: _Sheet, reader: WorkbookReader) -> tuple[list[dict[str, Any]],
                            ("unit", _text(v.get("unit_vi"), v.get("unit_en"))),
                            ("unit_as_printed", v.get("unit_as_printed")), ("quantity", quantity),
                            ("cost", _cost(v)), ("years", v.get("years")), ("years_text", v.get("years_text")),
-                           ("lead", v.get("lead")), ("partner", v.get("partner")),
+                           ("lead", _text(v.get("lead"), v.get("lead_en"))),
+                           ("partner", _text(v.get("partner"), v.get("partner_en"))),
                            ("support_rule", v.get("support_rule")), ("level", v.get("level")),
                            ("areas", v.get("areas"))):
             _put(task, key, value)

@@ -110,6 +110,8 @@ def task_columns(sources: list[tuple[str, str, str]]) -> list[Column]:
                "id", 22),
         Column("name_en", "Tên tiếng Anh", "Task name (English)", width=36),
         Column("unit_en", "Đơn vị tính (tiếng Anh)", "Unit (English)", width=12),
+        Column("lead_en", "Cơ quan chủ trì (tiếng Anh)", "Lead agency (English)", width=20),
+        Column("partner_en", "Cơ quan phối hợp (tiếng Anh)", "Partners (English)", width=24),
         Column("years_text", "Thời gian như ghi trong QĐ", "Years as printed", width=14),
         Column("short_vi", "Tên ngắn (biểu đồ)", "Short name (charts), Vietnamese", width=24),
         Column("short_en", "Tên ngắn (tiếng Anh)", "Short name, English", width=20),
