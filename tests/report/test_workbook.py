@@ -391,8 +391,9 @@ def _strings(data: bytes) -> str:
 
 
 def test_the_2026_2030_annex_names_its_program_and_document_in_the_run_language(an_giang):
-    """Row 1 names the program, row 2 the scenario and the program's source document, and the
-    record sheet both, each in the run's language (issue 24, item 6: row 2 was English)."""
+    """Row 1 names the program, row 2 the scenario and the program's source document, the record
+    sheet both, and the annex its lead and partner agencies, each in the run's language (issue 24,
+    item 6: row 2 was English in Vietnamese, the agencies Vietnamese in English)."""
     scenario, result, vi_data = an_giang
     program = scenario.program
     en_data = xlsx.build(result, scenario, lang="en").to_bytes()
@@ -406,6 +407,8 @@ def test_the_2026_2030_annex_names_its_program_and_document_in_the_run_language(
         assert program.title.get(lang) in record_values and program.source_document.get(lang) in record_values
         text = _strings(data)
         assert program.source_document.get(other) not in text and program.title.get(other) not in text
+        agencies = {t.lead for t in program.tasks} | {t.partner for t in program.tasks if t.partner.vi != "-"}
+        assert all(a.get(lang) in text and a.get(other) not in text for a in agencies)  # lead, partners
 
 
 def _row_named(ws, prefix: str, start: int = FIRST_DATA_ROW) -> int:
