@@ -126,7 +126,7 @@ def geography_findings(program: Program) -> list[Finding]:
     A declared geography is summarised: units by kind and regions."""
     out: list[Finding] = []
     named = [t for t in program.tasks
-             if any(district_wording(x) for x in (t.name.vi, t.name.en, t.lead, t.partner))]
+             if any(district_wording(x) for x in (t.name.vi, t.name.en, t.lead.vi, t.partner.vi))]
     late = [t.id for t in named if max(t.years) >= 2026]  # rows that may run after the reform
     early = [t.id for t in named if max(t.years) < 2026 and max(t.years) >= 2025]
     advice = {"warning": "organise them per region, commune, ward or special zone, or for the province (level, areas)",

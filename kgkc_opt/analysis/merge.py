@@ -58,7 +58,7 @@ from kgkc_opt.inputs.program import (
 from kgkc_opt.inputs.program_dict import program_to_dict
 from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.structure import Link, Structure
-from kgkc_opt.words import DEFAULT_LANGUAGE
+from kgkc_opt.words import DEFAULT_LANGUAGE, say
 
 #: A prefix (the origin code of a program's rows): letters and digits, e.g. KG, AG.
 PREFIX_RE = re.compile(r"^[A-Za-z0-9]+$")
@@ -351,6 +351,15 @@ def merged_sources(programs: Sequence[Program]) -> tuple[FundingSource, ...]:
     return (local, *ids.values(), enterprise)
 
 
+def _merged_source(programs: Sequence[Program]) -> Text:
+    """The merged program's source document, in both languages: each program's id and document."""
+    def each(lang: str) -> str:
+        return "; ".join(f"{p.id} ({p.source_document.get(lang)})" if p.source_document.vi else p.id for p in programs)
+    merged = {lang: say("Merged by kgkc-opt from: {programs}", lang).format(programs=each(lang))
+              for lang in ("vi", "en")}
+    return Text(merged["vi"], merged["en"])
+
+
 def _note(vi: str, en: str, severity: str = "info") -> SourceNote:
     return SourceNote(MERGE_SOURCE, en, severity, Text(vi, en))
 
@@ -429,8 +438,7 @@ def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
         province=province if province is not None else " + ".join(dict.fromkeys(p.province for p in programs
                                                                                  if p.province)),
         period=period,
-        source_document="Merged by kgkc-opt from: " + "; ".join(
-            f"{p.id} ({p.source_document})" if p.source_document else p.id for p in programs),
+        source_document=_merged_source(programs),
         illustrative=any(p.illustrative for p in programs),
         stated_totals=stated_totals,
         stated_totals_source="; ".join(r.stated_totals_source for r in renamed) if stated_totals else "",
@@ -578,6 +586,10 @@ def _joined(values: Sequence[str], prefixes: Sequence[str] | None = None) -> str
     return "; ".join(f"{p}: {v}" for p, v in zip(prefixes, values, strict=True) if v)
 
 
+def _joined_text(values: Sequence[Text]) -> Text:
+    return Text(_joined([v.vi for v in values]), _joined([v.en for v in values]))
+
+
 Origins = dict[str, tuple[tuple[str, str], ...]]
 
 
@@ -699,8 +711,8 @@ def _combined_row(first: Task, cid: str, rows: Sequence[Task], pfx: Sequence[str
     return replace(
         first, id=cid, quantity=sum(r.quantity for r in rows), cost=_sum_cost([r.cost for r in rows]),
         years=tuple(sorted({y for r in rows for y in r.years})), annual=all(r.annual for r in rows),
-        years_text=_joined([r.years_text for r in rows], pfx), lead=_joined([r.lead for r in rows]),
-        partner=_joined([r.partner for r in rows]), source="; ".join(r.source for r in rows),
+        years_text=_joined([r.years_text for r in rows], pfx), lead=_joined_text([r.lead for r in rows]),
+        partner=_joined_text([r.partner for r in rows]), source="; ".join(r.source for r in rows),
         as_printed=printed, short_name=next((r.short_name for r in rows if r.short_name is not None), None))
 
 

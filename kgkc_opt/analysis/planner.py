@@ -39,6 +39,7 @@ from kgkc_opt.inputs.proposals import Proposals
 from kgkc_opt.inputs.scenario import baseline
 from kgkc_opt.model.data import model_input
 from kgkc_opt.solver.result import Result
+from kgkc_opt.words import say
 
 __all__ = ["Draft", "draft_from_plan", "proposals_frame", "revise", "unit_cost_table", "unit_costs",
            "with_envelope"]
@@ -58,7 +59,8 @@ def with_envelope(program: Program, envelope: Mapping[int, Mapping[str, Any]], *
         doc["id"] = id
     if title is not None:
         doc["title"] = dict(title)
-    doc["source"] = {"document": f"Draft: the tasks of {program.id} within an envelope", "illustrative": True}
+    doc["source"] = {"document": {lang: say("Draft: the tasks of {program} within an envelope", lang).format(
+        program=program.id) for lang in ("vi", "en")}, "illustrative": True}
     doc.pop("stated_totals", None)
     doc.pop("targets", None)
     doc["annual_budget"] = {

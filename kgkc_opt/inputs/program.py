@@ -106,8 +106,9 @@ class Task:
     years: tuple[int, ...]
     annual: bool
     years_text: str
-    lead: str
-    partner: str
+    #: the lead and partner agencies (bilingual text; empty when the table gives none)
+    lead: Text
+    partner: Text
     support_rule: str
     source: str
     as_printed: Mapping[str, str] = field(default_factory=dict)
@@ -224,7 +225,8 @@ class Program:
     title: Text
     province: str
     period: tuple[int, int]
-    source_document: str
+    #: the decision (or, for an illustrative program, what it is built from), in both languages
+    source_document: Text
     illustrative: bool
     stated_totals: Cost | None
     stated_totals_source: str

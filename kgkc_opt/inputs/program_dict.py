@@ -135,10 +135,10 @@ def task_to_dict(task: Task, sources: tuple[FundingSource, ...] = DEFAULT_SOURCE
     row["cost"] = cost(task.cost, sources)
     row["years"] = years(task)
     row["years_text"] = task.years_text
-    if task.lead:
-        row["lead"] = task.lead
-    if task.partner:
-        row["partner"] = task.partner
+    if task.lead.vi:
+        row["lead"] = text(task.lead)
+    if task.partner.vi:
+        row["partner"] = text(task.partner)
     row["support_rule"] = task.support_rule
     if task.level is not None:
         row["level"] = task.level
@@ -188,10 +188,10 @@ def program_to_dict(program: Program) -> dict[str, Any]:
         doc["province"] = program.province
     doc["period"] = {"start": program.period[0], "end": program.period[1]}
     doc["money_unit"] = "million VND"
-    if program.source_document or program.illustrative:
+    if program.source_document.vi or program.illustrative:
         source: dict[str, Any] = {}
-        if program.source_document:
-            source["document"] = program.source_document
+        if program.source_document.vi:
+            source["document"] = text(program.source_document)
         source["illustrative"] = program.illustrative
         doc["source"] = source
     sources = program.funding_sources

@@ -254,10 +254,18 @@ def parse_task(
         years=years[0], annual=years[1],
         years_text=str(td["years_text"]) if "years_text" in td else (
             ", ".join(str(y) for y in td["years"]) if isinstance(td["years"], list) else str(td["years"])),
-        lead=str(td.get("lead", "")), partner=str(td.get("partner", "")),
+        lead=_agency(c, td, "lead", where), partner=_agency(c, td, "partner", where),
         support_rule=rule, source=str(td.get("source", f"task {tid}")),
         as_printed=printed, short_name=short_name, quantity_min=quantity_min, level=level, areas=areas,
     )
+
+
+def _agency(c: Collector, td: Mapping[str, Any], key: str, where: str) -> Text:
+    """A task's lead or partner agency: ``{vi, en}``, or one value (text as written) for both."""
+    value = td.get(key)
+    if isinstance(value, Mapping):
+        return _text(c, value, join(where, key)) or Text("", "")
+    return Text(str(value), str(value)) if value is not None else Text("", "")
 
 
 PROGRAM_KEYS = (
@@ -347,14 +355,16 @@ def _period(c: Collector, doc: Mapping[str, Any]) -> tuple[int, int] | None:
     return None
 
 
-def _source_section(c: Collector, doc: Mapping[str, Any]) -> tuple[str, bool]:
-    """The ``source`` section: the decision's document, and whether the program is illustrative."""
-    source_doc, illustrative = "", False
+def _source_section(c: Collector, doc: Mapping[str, Any]) -> tuple[Text, bool]:
+    """The ``source`` section: the decision's document (one string, or ``{vi, en}``), and whether
+    the program is illustrative."""
+    source_doc, illustrative = Text("", ""), False
     if "source" in doc:
         sdata = c.mapping(doc["source"], "source")
         if sdata is not None:
             c.known_keys(sdata, "source", ("document", "file", "illustrative"))
-            source_doc = c.text(sdata.get("document", ""), "source.document", allow_empty=True) or ""
+            if sdata.get("document") is not None:
+                source_doc = _text(c, sdata["document"], "source.document") or source_doc
             illustrative = c.boolean(sdata.get("illustrative", False), "source.illustrative") or False
     return source_doc, illustrative
 

@@ -375,10 +375,13 @@ def _program_sheet(sheet: _Sheet, reader: WorkbookReader) -> dict[str, Any]:
         values[key] = value
         reader.cells[{"id": "id", "title_vi": "title", "title_en": "title.en", "province": "province",
                       "period_start": "period.start", "period_end": "period.end", "document": "source.document",
+                      "document_en": "source.document.en",
                       "illustrative": "source.illustrative", "annual_source": "annual_budget.source",
                       "geography_source": "geography.source"}[key]] = sheet.cell(row, "value")
     if "title_vi" in values:
         reader.cells["title.vi"] = reader.cells["title"]
+    if "document" in values:
+        reader.cells["source.document.vi"] = reader.cells["source.document"]
     return values
 
 
@@ -386,6 +389,7 @@ _TASK_FIELDS = {"id": "id", "group": "group", "name": "name_vi", "name.vi": "nam
                 "unit": "unit_vi", "unit.vi": "unit_vi", "unit.en": "unit_en", "quantity": "quantity",
                 "quantity.max": "quantity", "quantity.min": "quantity_min", "cost": "total", "cost.total": "total",
                 "years": "years", "years_text": "years_text", "lead": "lead", "partner": "partner",
+                "lead.vi": "lead", "lead.en": "lead_en", "partner.vi": "partner", "partner.en": "partner_en",
                 "support_rule": "support_rule", "short_name": "short_vi", "short_name.vi": "short_vi",
                 "short_name.en": "short_en", "level": "level", "areas": "areas", "source": "source",
                 "name_as_printed": "name_as_printed", "unit_as_printed": "unit_as_printed"}
@@ -454,7 +458,8 @@ def _tasks(sheet: _Sheet, reader: WorkbookReader) -> tuple[list[dict[str, Any]],
                            ("unit", _text(v.get("unit_vi"), v.get("unit_en"))),
                            ("unit_as_printed", v.get("unit_as_printed")), ("quantity", quantity),
                            ("cost", _cost(v)), ("years", v.get("years")), ("years_text", v.get("years_text")),
-                           ("lead", v.get("lead")), ("partner", v.get("partner")),
+                           ("lead", _text(v.get("lead"), v.get("lead_en"))),
+                           ("partner", _text(v.get("partner"), v.get("partner_en"))),
                            ("support_rule", v.get("support_rule")), ("level", v.get("level")),
                            ("areas", v.get("areas"))):
             _put(task, key, value)
@@ -670,8 +675,8 @@ def build_document(sheets: dict[str, _Sheet], reader: WorkbookReader) -> dict[st
     _put(doc, "province", p.get("province"))
     doc["period"] = {k: p[f"period_{k}"] for k in ("start", "end") if p.get(f"period_{k}") is not None}
     doc["money_unit"] = "million VND"
-    source = {k: p[key] for k, key in (("document", "document"), ("illustrative", "illustrative"))
-              if p.get(key) is not None}
+    source = {k: value for k, value in (("document", _text(p.get("document"), p.get("document_en"))),
+                                        ("illustrative", p.get("illustrative"))) if value is not None}
     if source:
         doc["source"] = source
     funding = _items(sheets.get("sources"), reader, SOURCE_COLUMNS, "funding_sources", lambda v: {

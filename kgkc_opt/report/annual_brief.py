@@ -347,7 +347,7 @@ def build(study: AnnualStudy, scenario: Scenario, lang: str = "vi", settings: Do
     doc.annex(*annex_heading(settings, lang, say("on the industrial-promotion proposals of {year}", lang).format(
         year=result.year)))
     doc.h1(say('Industrial-promotion proposals funded in {year}', lang).format(year=result.year))
-    doc.meta(f"{program.title.get(lang)} ({program.source_document})")
+    doc.meta(f"{program.title.get(lang)} ({program.source_document.get(lang)})")
     doc.p(_lead(result, lang), lead=True)
 
     doc.h2(say('1. The budget and how proposals are selected', lang))

@@ -180,7 +180,7 @@ def _summary_lines(study: AnnualStudy, scenario: Scenario, lang: str, support_to
     selection = SHEETS["selection"].get(lang)
     return [
         (say("Year", lang), str(result.year)),
-        (say("Program", lang), f"{program.title.get(lang)} ({program.source_document})"),
+        (say("Program", lang), f"{program.title.get(lang)} ({program.source_document.get(lang)})"),
         (say("The program's plan", lang), fmt.scenario_title(scenario, lang)),
         (say("Budget for proposals (million VND)", lang), result.budget),
         (say("Support of the funded proposals (million VND)", lang), (f"'{selection}'!{support_total}", local)),

@@ -215,7 +215,7 @@ def _heading(brief: Brief, doc: Any) -> None:
         compare = say("; compared with “{scenario_title}”", lang).format(
             scenario_title=fmt.scenario_title(brief.base, lang)
         )
-    doc.meta(f"{scn.program.title.get(lang)} ({scn.program.source_document}){compare}")
+    doc.meta(f"{scn.program.title.get(lang)} ({scn.program.source_document.get(lang)}){compare}")
     if brief.result.has_plan:
         doc.p(_summary(brief), lead=True)
         _policies(brief, doc)
@@ -314,14 +314,22 @@ def _no_plan(doc: Any, r: Any, lang: str) -> None:
     explanation = r.explanation
     if explanation is not None and getattr(explanation, "conflicts", None):
         doc.p(say('The hard requirements conflict:', lang), keep=True)
-        doc.bullets(list(explanation.conflicts))
+        doc.bullets([_worded(c, lang) for c in explanation.conflicts])
         repairs = list(getattr(explanation, "repairs", ()))
         if repairs:
             doc.h2(say("3. Repair options", lang))
             doc.p(say('Smallest change first:', lang), keep=True)
-            doc.bullets([str(x) for x in repairs])
+            doc.bullets([_worded(x, lang) for x in repairs])
+    elif explanation is not None and hasattr(explanation, "worded"):
+        doc.pre(explanation.worded(lang))
     elif r.message:
         doc.pre(r.message)
+
+
+def _worded(value: Any, lang: str) -> str:
+    """A conflict or repair of an explanation in ``lang`` (its ``str()`` is English)."""
+    worded = getattr(value, "worded", None)
+    return str(worded(lang)) if worded is not None else str(value)
 
 
 def _how_to_read(doc: Any, r: Any, lang: str, draft: bool = False) -> None:

@@ -302,9 +302,10 @@ def _program_sheet(wb: Workbook, document: Mapping[str, Any]) -> None:
     title_vi, title_en = _text_pair(document.get("title"))
     period = document.get("period") or {}
     source = document.get("source") or {}
+    document_vi, document_en = _text_pair(source.get("document"))
     values = {"id": document.get("id"), "title_vi": title_vi, "title_en": title_en,
               "province": document.get("province"), "period_start": period.get("start"),
-              "period_end": period.get("end"), "document": source.get("document"),
+              "period_end": period.get("end"), "document": document_vi, "document_en": document_en,
               "illustrative": source.get("illustrative"),
               "annual_source": (document.get("annual_budget") or {}).get("source"),
               "geography_source": (document.get("geography") or {}).get("source")}
@@ -350,11 +351,14 @@ def _tasks_sheet(wb: Workbook, document: Mapping[str, Any], sources: list[tuple[
         name_vi, name_en = _text_pair(task.get("name"))
         unit_vi, unit_en = _text_pair(task.get("unit"))
         short_vi, short_en = _text_pair(task["short_name"]) if "short_name" in task else (None, None)
+        (lead_vi, lead_en), (partner_vi, partner_en) = _text_pair(task.get("lead")), _text_pair(task.get("partner"))
         low, high = _quantity_pair(task.get("quantity"))
         table.add({"id": task.get("id"), "group": task.get("group"), "name_vi": name_vi, "name_en": name_en,
                    "unit_vi": unit_vi, "unit_en": unit_en, "quantity_min": low, "quantity": high,
                    **_cost_values(task.get("cost") or {}), "years": _years(task.get("years")),
-                   "years_text": task.get("years_text"), "lead": task.get("lead"), "partner": task.get("partner"),
+                   "years_text": task.get("years_text"), "lead": lead_vi, "partner": partner_vi,
+                   "lead_en": lead_en if lead_en != lead_vi else None,
+                   "partner_en": partner_en if partner_en != partner_vi else None,
                    "support_rule": task.get("support_rule"), "short_vi": short_vi, "short_en": short_en,
                    "level": task.get("level"), "areas": ", ".join(task["areas"]) if task.get("areas") else None,
                    "source": task.get("source"), "name_as_printed": task.get("name_as_printed"),

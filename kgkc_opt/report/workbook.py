@@ -299,7 +299,7 @@ def _annex_header(sheet: Sheet, cols: _AnnexColumns, layout: _YearsLayout, scena
                else "SPECIFIC TASKS OF THE " + title.upper())
     sheet.title(heading, cols.last, 1, height=36)
     sheet.title(say("(Scenario: {scenario_title}; based on {source_document})", lang).format(
-        scenario_title=fmt.scenario_title(scenario, lang), source_document=program.source_document),
+        scenario_title=fmt.scenario_title(scenario, lang), source_document=program.source_document.get(lang)),
         cols.last, 2, size=BODY_PT, bold=False, italic=True, height=30)
     sheet.header(4, 1, fmt.label("tt", lang), merge_down=True)
     sheet.header(4, 2, fmt.label("task_name", lang), merge_down=True)
@@ -608,7 +608,7 @@ def _record_sheet(sheet: Sheet, result: Any, scenario: Any, lang: str) -> None:
         (say("Scenario", lang), fmt.scenario_title(scenario, lang), None),
         (say("Description", lang), fmt.description(scenario, lang), None),
         (say("Program", lang), scenario.program.title.get(lang), None),
-        (say("Source document", lang), scenario.program.source_document, None),
+        (say("Source document", lang), scenario.program.source_document.get(lang), None),
         (say("Changes from the decision", lang), "\n".join(changes) if changes else say("none", lang), None),
         (say("Solve status", lang), fmt.status(result.status, lang), None),
         (say("Objective (sum of target shares)", lang), objective if objective is not None else "–", "0.000000"),

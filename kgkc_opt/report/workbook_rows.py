@@ -99,7 +99,7 @@ def _task_row(task: Any, ys: dict[int, list[float]], scenario: Any, notes: dict[
         "decision_quantity": original.quantity if original is not None else None,
         "decision_local": float(original.cost.local) if original is not None else None,
         "time": task.years_text if lang == "vi" else _years_en(task),
-        "lead": task.lead, "partner": task.partner, "notes": notes.get(task.id, ""),
+        "lead": task.lead.get(lang), "partner": task.partner.get(lang), "notes": notes.get(task.id, ""),
     }
 
 

@@ -20,8 +20,8 @@ from kgkc_opt.report.findings import finding_text
 
 def row(tid: str, years: tuple[int, ...], *, vi: str = "Tổ chức tập huấn", en: str = "Training",
         lead: str = "Sở Công Thương", partner: str = "Các sở, ngành liên quan") -> SimpleNamespace:
-    return SimpleNamespace(id=tid, name=Text(vi, en), lead=lead, partner=partner, years=years,
-                           source=f"Annex, row {tid}")
+    return SimpleNamespace(id=tid, name=Text(vi, en), lead=Text(lead, lead), partner=Text(partner, partner),
+                           years=years, source=f"Annex, row {tid}")
 
 
 def program(*tasks: SimpleNamespace, geography: Geography | None = None) -> Any:

@@ -474,3 +474,14 @@ def test_kien_giang_and_the_illustrative_an_giang_merge_without_artefacts(kien_g
     national = merged.source_named("national")
     assert sum(b.amount(national) for b in merged.annual_budget.values()) == \
         sum(b.amount(national) for b in an_giang.annual_budget.values())
+
+
+def test_the_merged_program_names_its_documents_in_both_languages(consecutive, kien_giang, example):
+    merged = consecutive.program
+    for lang in ("vi", "en"):
+        text = merged.source_document.get(lang)
+        assert kien_giang.source_document.get(lang) in text and example.source_document.get(lang) in text
+    assert merged.source_document.vi != merged.source_document.en
+    assert merged.title.vi != merged.title.en
+    # and the document the merge writes reads back with both
+    assert kg.program_from_dict(consecutive.program_dict).source_document == merged.source_document

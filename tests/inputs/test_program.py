@@ -11,7 +11,7 @@ import pytest
 
 import kgkc_opt as kg
 from kgkc_opt.errors import InputError, KgkcError, ProgramError
-from kgkc_opt.inputs.files import read_yaml, resolve_program_path
+from kgkc_opt.inputs.files import bundled_programs, read_yaml, resolve_program_path
 from kgkc_opt.inputs.program import Cost, Text
 from kgkc_opt.inputs.program_reader import parse_years
 from kgkc_opt.inputs.reader import Collector
@@ -66,7 +66,7 @@ def test_decision_shape(program):
     assert len(set(program.task_ids)) == 24
     assert all(t.group in {g.id for g in program.groups} for t in program.tasks)
     assert not program.illustrative
-    assert "2454" in program.source_document
+    assert "2454" in program.source_document.vi and "2454" in program.source_document.en
 
 
 def test_decision_figures(program):
@@ -422,3 +422,39 @@ def test_a_source_not_declared_is_an_unknown_key_with_the_others():
     assert ("tasks[A.2].cost.provincial", unknown) in found
     assert any(w == "tasks[A.1].cost.national" and "above the total 60" in m for w, m in found)
     assert len(found) == 2  # a source above the total is not also reported as the state sources together
+
+
+# --- the title and the source document in both languages (issue 24, item 6) -----------------------
+
+
+@pytest.mark.parametrize("name", bundled_programs())
+def test_every_bundled_program_names_itself_and_its_document_in_both_languages(name):
+    program = kg.load_program(name)
+    for text in (program.title, program.source_document):
+        assert text.vi.strip() and text.en.strip()
+        assert text.vi != text.en  # a translation, not the Vietnamese copied
+        assert text.get("vi") == text.vi and text.get("en") == text.en
+
+
+def test_the_decision_keeps_its_official_vietnamese_title_and_document(program):
+    assert program.title.vi.startswith("Chương trình Khuyến công địa phương trên địa bàn tỉnh Kiên Giang")
+    assert program.source_document.vi.startswith("Quyết định số 2454/QĐ-UBND ngày 20/10/2020")
+    assert program.source_document.en.startswith("Decision No. 2454/QĐ-UBND")
+
+
+@pytest.mark.parametrize(("document", "expected"), [
+    ("Quyết định số 1", Text("Quyết định số 1", "Quyết định số 1")),
+    ({"vi": "Quyết định số 1", "en": "Decision No. 1"}, Text("Quyết định số 1", "Decision No. 1")),
+    ({"vi": "Quyết định số 1"}, Text("Quyết định số 1", "Quyết định số 1")),
+])
+def test_the_source_document_is_one_string_or_vi_and_en(document, expected):
+    program = kg.program_from_dict(minimal_doc(source={"document": document}))
+    assert program.source_document == expected
+    assert kg.program_from_dict(minimal_doc()).source_document == Text("", "")
+
+
+def test_a_bilingual_source_document_says_where_it_is_wrong():
+    found = problems(minimal_doc(source={"document": {"en": "Decision No. 1", "fr": "Décision"}}))
+    assert ("source.document.fr", "unknown key; expected one of: vi, en") in found
+    assert ("source.document.vi", "required key is missing") in found
+    assert [w for w, _ in problems(minimal_doc(source={"document": ["a"]}))] == ["source.document"]

@@ -228,7 +228,7 @@ def test_text_that_looks_like_a_formula_stays_text() -> None:
         sheets = [archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/")]
     assert not any(b"<f>" in s or b"<f " in s for s in sheets)
     back = program_document_from_xlsx(raw, "p.xlsx")[0]
-    assert back.tasks[0].lead == "=HYPERLINK(\"http://example.com\")" and back.tasks[0].partner == "-"
+    assert back.tasks[0].lead.vi == "=HYPERLINK(\"http://example.com\")" and back.tasks[0].partner.vi == "-"
 
 
 def test_the_problems_docs_program_format_quotes_are_what_import_prints() -> None:

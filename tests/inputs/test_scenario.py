@@ -261,3 +261,11 @@ def test_a_scenario_that_does_not_plan_the_year_is_accepted(tmp_path, change):
     assert kg.solve(scenario).has_plan
     with pytest.raises(ScenarioError, match=r"task A\.2 is planned in 2025"):  # derive checks it as a file
         scenario.derive("again", targets={"A.2": 4}, replan_from=2025)
+
+
+@pytest.mark.parametrize("path", sorted(SCENARIOS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_every_bundled_scenario_has_its_title_in_both_languages(path):
+    scenario = kg.load_scenario(path)
+    assert scenario.title is not None
+    assert scenario.title.vi.strip() and scenario.title.en.strip()
+    assert scenario.title.vi != scenario.title.en  # a translation, not the Vietnamese copied

@@ -116,6 +116,8 @@ def test_workbook_in_english_with_changes(again):
     assert [c.value for c in changes[4]][:4] == ["Proposal", "Title", "Before", "Now"]
     row = next(r for r in changes.iter_rows(min_row=5, values_only=True) if r[0] == "KG-2024-003")
     assert row[2:4] == ("funded", "not funded") and row[5] == "The proposal was withdrawn."
+    summary = [c.value for row in book["Summary"].iter_rows() for c in row]
+    assert f"{PROGRAM.title.en} ({PROGRAM.source_document.en})" in summary
 
 
 def _text(docx: bytes) -> tuple[str, list[list[list[str]]]]:
@@ -127,7 +129,7 @@ def _text(docx: bytes) -> tuple[str, list[list[list[str]]]]:
 def test_brief_in_vietnamese(result):
     text, tables = _text(annual_brief.to_bytes(AnnualStudy.of(result), SCENARIO, "vi"))
     assert "DANH MỤC ĐỀ ÁN KHUYẾN CÔNG ĐỊA PHƯƠNG NĂM 2024" in text
-    assert PROGRAM.title.vi in text and "Quyết định số 2454/QĐ-UBND" in text
+    assert f"{PROGRAM.title.vi} ({PROGRAM.source_document.vi})" in text
     assert ("dành cho các đề án là 1.200 triệu đồng. Đề xuất hỗ trợ 5/9 đề án với tổng kinh phí 1.195,5 triệu "
             "đồng (trong đó 1 đề án điều chỉnh giảm theo mức hỗ trợ tối đa), còn lại 4,5 triệu đồng") in text
     funded, trims, refused, by_task = tables
@@ -160,6 +162,8 @@ def test_brief_in_english_with_changes(again):
             "(mid-year) or its priority") in text
     assert "verified by solving again" in text
     assert "6. Changes from the earlier selection" in text
+    assert f"{PROGRAM.title.en} ({PROGRAM.source_document.en})" in text  # the program, in English too
+    assert PROGRAM.source_document.vi not in text
     changes = tables[-1]
     assert ["KG-2024-003", "funded", "not funded", "The proposal was withdrawn."] in changes
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import html.parser
 import io
 import re
@@ -198,9 +199,15 @@ def test_infeasible_brief(capsys, tmp_path):
     code = cli.main(["report", str(SCENARIOS / "floors-infeasible.yaml"), "--out", str(out), "--no-least"])
     capsys.readouterr()
     assert code == 1
-    text = _text(out.read_text(encoding="utf-8"))
-    assert "Không có phương án" in text and "floor II.2" in text
-    assert "Phương án khắc phục" in text
+    text = html.unescape(_text(out.read_text(encoding="utf-8")))
+    assert "Không có phương án" in text and "Phương án khắc phục" in text
+    # the conflicts and the repairs in the run's language, each as the catalogue words it (issue 24)
+    explanation = kg.solve(kg.load_scenario(SCENARIOS / "floors-infeasible.yaml")).explanation
+    assert explanation.conflicts and explanation.repairs
+    for item in (*explanation.conflicts, *explanation.repairs):
+        vi, en = re.sub(r"\s+", " ", item.worded("vi")), re.sub(r"\s+", " ", item.worded("en"))
+        assert vi != en and vi in text and en not in text
+    assert "floor II.2" not in text and "Repairs" not in text
 
 
 def test_cli_report(capsys, tmp_path):
@@ -403,10 +410,41 @@ def test_a_replan_shortfall_is_blamed_on_its_rule_not_money(replan_study):
     assert "more money would not help (section 3)" in text
 
 
-def test_the_brief_of_an_illustrative_program_speaks_of_a_draft():
-    scenario = kg.baseline(kg.load_program("an-giang-2026-2030-illustrative"))
-    assert scenario.program.illustrative
-    found = study.study(scenario, result=kg.solve(scenario), least_money_=False)
+@pytest.fixture(scope="module")
+def an_giang_study():
+    """The illustrative 2026–2030 program as written, solved once, studied without the least money."""
+    scenario = kg.load_scenario(SCENARIOS / "an-giang-2026-2030.yaml")
+    return study.study(scenario, result=kg.solve(scenario), least_money_=False)
+
+
+def _docx_text(data: bytes) -> str:
+    from docx import Document
+
+    doc = Document(io.BytesIO(data))
+    parts = [p.text for p in doc.paragraphs]
+    parts += [c.text for table in doc.tables for row in table.rows for c in row.cells]
+    return "\n".join(parts)
+
+
+def test_the_2026_2030_brief_names_its_program_and_document_in_the_run_language(an_giang_study):
+    """The subtitle under the brief's title: the program's title and its source document, each in
+    the language of the run, the other language's form nowhere (issue 24, item 6)."""
+    program = an_giang_study.scenario.program
+    vi_html = html.unescape(_text(brief.build(an_giang_study, charts=False).html()))
+    en_html = html.unescape(_text(brief.build(an_giang_study, lang="en", charts=False).html()))
+    vi_docx = _docx_text(brief.build(an_giang_study, charts=False).docx())
+    for vi_text in (vi_html, vi_docx):
+        assert f"{program.title.vi} ({program.source_document.vi})" in vi_text
+        assert program.source_document.en not in vi_text and program.title.en not in vi_text
+        title = an_giang_study.scenario.title.vi
+        assert title in vi_text or title.upper() in vi_text
+    assert f"{program.title.en} ({program.source_document.en})" in en_html
+    assert program.source_document.vi not in en_html and program.title.vi not in en_html
+
+
+def test_the_brief_of_an_illustrative_program_speaks_of_a_draft(an_giang_study):
+    found = an_giang_study
+    assert found.scenario.program.illustrative
     b = brief.build(found, charts=False)
     text = _text(b.html())
     assert "DỰ THẢO" in text and "mọi số liệu của dự thảo chương trình" in text

@@ -392,7 +392,7 @@ def test_missing_glyphs_are_caught():
 def _all_texts(program) -> str:
     parts = [vi + en for vi, en in fmt.LABELS.values()]
     for t in program.tasks:
-        parts += [t.name.vi, t.name.en, t.unit.vi, t.unit.en, t.lead, t.partner]
+        parts += [t.name.vi, t.name.en, t.unit.vi, t.unit.en, t.lead.vi, t.lead.en, t.partner.vi, t.partner.en]
         parts += [t.short_name.vi, t.short_name.en] if t.short_name else []
     for g in program.groups:
         parts += [g.name.vi, g.name.en]

@@ -384,6 +384,33 @@ def an_giang():
     return scenario, result, xlsx.build(result, scenario).to_bytes()
 
 
+def _strings(data: bytes) -> str:
+    book = load_workbook(io.BytesIO(data))
+    return "\n".join(c.value for ws in book.worksheets for row in ws.iter_rows() for c in row
+                     if isinstance(c.value, str))
+
+
+def test_the_2026_2030_annex_names_its_program_and_document_in_the_run_language(an_giang):
+    """Row 1 names the program, row 2 the scenario and the program's source document, the record
+    sheet both, and the annex its lead and partner agencies, each in the run's language (issue 24,
+    item 6: row 2 was English in Vietnamese, the agencies Vietnamese in English)."""
+    scenario, result, vi_data = an_giang
+    program = scenario.program
+    en_data = xlsx.build(result, scenario, lang="en").to_bytes()
+    for data, lang, other in ((vi_data, "vi", "en"), (en_data, "en", "vi")):
+        book = load_workbook(io.BytesIO(data))
+        annex, record = book.worksheets[0], book.worksheets[-1]
+        assert program.title.get(lang).upper() in annex["A1"].value
+        assert program.source_document.get(lang) in annex["A2"].value
+        assert scenario.title.get(lang) in annex["A2"].value
+        record_values = [c.value for row in record.iter_rows() for c in row]
+        assert program.title.get(lang) in record_values and program.source_document.get(lang) in record_values
+        text = _strings(data)
+        assert program.source_document.get(other) not in text and program.title.get(other) not in text
+        agencies = {t.lead for t in program.tasks} | {t.partner for t in program.tasks if t.partner.vi != "-"}
+        assert all(a.get(lang) in text and a.get(other) not in text for a in agencies)  # lead, partners
+
+
 def _row_named(ws, prefix: str, start: int = FIRST_DATA_ROW) -> int:
     return next(r for r in range(start, ws.max_row + 1) if str(ws.cell(r, 2).value or "").startswith(prefix))
 
