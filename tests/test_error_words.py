@@ -19,14 +19,8 @@ from kgkc_opt.errors import InputError, Problem, Said, UsageError
 PACKAGE = Path(kgkc_opt.__file__).parent
 ERROR_CLASSES = {name for name in dir(errors) if name.endswith("Error")}
 
-#: Modules whose error messages may still be f-strings: another branch is changing them while this
-#: test is written (issue 24, item 6). The lead empties this list when that branch is merged and
-#: their messages are templates; nothing is added to it.
-F_STRINGS_ALLOWED = {
-    "kgkc_opt/solver/decompose.py",
-    "kgkc_opt/solver/rhythm.py",
-    "kgkc_opt/solver/evenness.py",
-}
+#: Modules whose error messages may still be f-strings: none (issue 24, item 6); nothing is added.
+F_STRINGS_ALLOWED: set[str] = set()
 
 
 def error_classes(root: Path = PACKAGE) -> set[str]:

@@ -175,7 +175,8 @@ def optimise(
     models go to it as arrays. ``method="direct"`` always goes through PuLP (the plain model).
     """
     if method not in METHODS:
-        raise KgkcError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise KgkcError("unknown method {method!r}; choose one of {methods}", method=method,
+                        methods=", ".join(METHODS))
     backend = backend_for(solver) if isinstance(solver, str) else solver
     objectives = policy_objectives(inp, policy or inp.policy)
     clock = _Clock(time_limit)
