@@ -202,3 +202,15 @@ def solve_checked(scenario: Any, **kwargs: Any) -> kg.Result:
     if result.has_plan:
         assert_plan_valid(scenario, result)
     return result
+
+
+# --- the decision's one prize short -----------------------------------------------------------
+
+
+def provincial_prize_room(result: Any) -> set[int]:
+    """The years of the decision's plan where one more provincial prize (III.8) fits under L01's 70
+    prizes a provincial round (III.4): where the baseline's one prize short can be paid. Read from
+    the plan, since which year holds the two rounds is the schedule's choice."""
+    plan = result.plan
+    years = {y for _, y in plan}
+    return {y for y in years if plan.get(("III.8", y), 0) < 70 * plan.get(("III.4", y), 0)}
