@@ -45,6 +45,7 @@ from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
+from kgkc_opt.solver.repair import relaxed_schedule
 from kgkc_opt.solver.rhythm import RhythmNote, keep_rhythm
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -142,6 +143,8 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
         out = banded_start(inp, totals, spread, backend, clock.remaining(), plain=m)
     even_start = out is not None
+    if out is None and first:
+        out = relaxed_schedule(m, backend, clock.remaining())
     if out is None:
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:

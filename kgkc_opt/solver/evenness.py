@@ -412,7 +412,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0.01:
                 return plan, False
-            out = backend.solve(_fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT, time_limit=left)
+            out = backend.solve(fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT, time_limit=left)
             count += 1
             if not out.status.has_plan or out.values is None:
                 continue
@@ -501,7 +501,8 @@ def _helps(tasks: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: i
     return False
 
 
-def _fixed_outside(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:
+def fixed_outside(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:
+    """``m`` with every unit outside the two years of ``pair`` fixed at ``plan``'s."""
     lower = list(m.col_lower)
     upper = list(m.col_upper)
     for (tid, y), j in m.variables.items():
