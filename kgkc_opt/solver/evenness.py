@@ -42,6 +42,7 @@ local optimum), not that no schedule is more even.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -231,6 +232,7 @@ class _Rows:
             add(const, terms, m.col_lower[j], m.col_upper[j])
         for j in variables:
             add(0, {j: 1}, m.col_lower[j], m.col_upper[j])
+        self._integral()
         self.activity: list[Number] = [0] * len(self.lower)
         for (key, j) in m.variables.items():
             n = plan.get(key, 0)
@@ -238,6 +240,22 @@ class _Rows:
                 for r, a in self.col_rows[j]:
                     self.activity[r] += a * n
         self.checks = 0
+
+    def _integral(self) -> None:
+        """Each row multiplied by the least common denominator of its coefficients and bounds: the
+        same rows in whole numbers (exact, and the checks are integer sums, not Fractions)."""
+        den = [1] * len(self.lower)
+        for entries in self.col_rows.values():
+            for r, a in entries:
+                if isinstance(a, Fraction):
+                    den[r] = math.lcm(den[r], a.denominator)
+        for bounds in (self.lower, self.upper):
+            for r, b in enumerate(bounds):
+                if isinstance(b, Fraction):
+                    den[r] = math.lcm(den[r], b.denominator)
+        self.lower = [None if b is None else int(b * den[r]) for r, b in enumerate(self.lower)]
+        self.upper = [None if b is None else int(b * den[r]) for r, b in enumerate(self.upper)]
+        self.col_rows = {j: [(r, int(a * den[r])) for r, a in entries] for j, entries in self.col_rows.items()}
 
     def try_move(self, delta: Sequence[tuple[int, int]]) -> bool:
         """Apply the change (column, units) if every row it touches still holds."""
@@ -307,10 +325,15 @@ class _LocalSearch:
         # a move touches lies in those years: money and links per year, carry-over cumulative)
         self.version = {y: 0 for y in inp.planned_years}
         self.failed: dict[tuple[str, int, int], tuple[int, ...]] = {}
+        self.same: dict[tuple[str, int, int], bool] = {}  # same_value's answers (they never change)
 
     def same_value(self, tid: str, a: int, b: int) -> bool:
-        t = self.specs[tid]
-        return all(o.coefficient(self.inp, t, a) == o.coefficient(self.inp, t, b) for o in self.objectives)
+        key = (tid, a, b)
+        if key not in self.same:
+            t = self.specs[tid]
+            self.same[key] = all(o.coefficient(self.inp, t, a) == o.coefficient(self.inp, t, b)
+                                 for o in self.objectives)
+        return self.same[key]
 
     def n(self, tid: str, y: int) -> int:
         return self.plan.get((tid, y), 0)
