@@ -30,7 +30,7 @@ passed on).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -52,10 +52,6 @@ RHYTHM_NODE_LIMIT = 5_000
 #: Nodes each search for a schedule with the rhythm may take (below the first-schedule restarts'
 #: counts, so one run with HiGHS's fixed seed).
 RHYTHMIC_SCHEDULE_NODE_LIMIT = 1_000
-#: Nodes the first try of such a search (each 'Hàng năm' task in its band too) may take: where it
-#: finds one it did so within a few dozen nodes (measured at a 20% cut under ``fair``), and where it
-#: did not, 1,000 found none either (then the schedule model without the band is searched).
-RHYTHMIC_BANDED_NODE_LIMIT = 200
 #: Most schedule searches the whole stage may make (a count: a program whose totals barely have a
 #: schedule ends the stage early, with the rules it could not keep noted ``search``).
 MAX_SCHEDULES = 12
@@ -117,21 +113,40 @@ def _bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | N
 def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
                       time_limit: float | None = None, rules: Sequence[str] = SOFT_RULES,
                       bands: Mapping[str, tuple[int, int]] | None = None, *, known: Sequence[Plan] = (),
-                      prove: bool = False) -> tuple[Status, Plan | None]:
+                      prove: bool = False, cache: dict[Hashable, tuple[Status, Plan | None, bool]] | None = None
+                      ) -> tuple[Status, Plan | None]:
     """Step 1: a schedule of ``totals`` with the ``rules`` of the rhythm as bounds (``bands``: the
     recurring tasks' where wider than one unit), made even (module docstring). INFEASIBLE: proven
-    that none exists. ``known``: plans of the program; one of these totals is the start where it
-    keeps the bounds is the start, with no search (``_start``). ``prove``: only
-    whether one exists (the schedule model's search alone; a schedule found is not made even)."""
+    that none exists. ``known``: plans of the program; one of these totals that keeps the bounds
+    is the start, with no search (``_start``). ``prove``: only whether one exists (the schedule
+    model's search alone, as the search's last try; a schedule found is not made even).
+    ``cache``: the answers of the searches made so far in the stage, by totals and bounds (the
+    same search gives the same answer: it is not made again)."""
     bounds = rhythm_bounds(inp, totals, bands, rules)
+    key = (tuple(sorted((t, n) for t, n in totals.items() if n)), tuple(sorted(bounds.items())))
+    if (plan := _start(totals, bounds, known)) is None and cache is not None and key in cache:
+        status, plan, proved_only = cache[key]
+        if prove or not proved_only or status == Status.INFEASIBLE:
+            return (Status.OPTIMAL if plan is not None else status), (None if prove or plan is None else dict(plan))
+    status, plan = _rhythmic(inp, totals, backend, objectives, time_limit, bounds, plan, prove)
+    if cache is not None:
+        cache[key] = (status, plan, prove)
+    return status, plan
+
+
+def _rhythmic(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
+              time_limit: float | None, bounds: Mapping[tuple[str, int], tuple[int, int | None]],
+              plan: Plan | None, prove: bool) -> tuple[Status, Plan | None]:
+    """``rhythmic_schedule``'s search (``plan``: the start found, if any)."""
     m = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="feasibility"), bounds)
     spread = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="spread"), bounds)
     if m is None or spread is None:
         return Status.INFEASIBLE, None
+    if prove and plan is not None:
+        return Status.OPTIMAL, None
     if prove:  # as the search below: the banded model's schedules are the model's
         out = backend.solve(m, time_limit=time_limit, first_solution=True, node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
         return (Status.OPTIMAL if out.status.has_plan else out.status), None
-    plan = _start(totals, bounds, known)
     if plan is None:
         status, plan = _searched(inp, totals, m, bounds, backend, time_limit)
         if plan is None:
@@ -145,18 +160,16 @@ def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backe
 def _searched(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
               bounds: Mapping[tuple[str, int], tuple[int, int | None]], backend: Backend,
               time_limit: float | None) -> tuple[Status, Plan | None]:
-    """The first schedule of the bounded schedule model ``m``: first with each 'Hàng năm' task in
-    its band too (as the banded start; ``RHYTHMIC_BANDED_NODE_LIMIT`` nodes), else without
-    (``RHYTHMIC_SCHEDULE_NODE_LIMIT`` nodes)."""
+    """The first schedule of the bounded schedule model ``m`` within ``RHYTHMIC_SCHEDULE_NODE_LIMIT``
+    nodes: first with each 'Hàng năm' task in its band too (as the banded start), else without."""
     annual = {(t.task_id, y): band(totals[t.task_id], len(years)) for t in inp.planned_tasks
               if t.annual and t.effective_cadence == "even" and totals.get(t.task_id)
               and len(years := task_years(inp, t)) >= 2 for y in years}
     banded = _bounded(m, annual) if annual else None
     out = None
-    tries = ((banded, RHYTHMIC_BANDED_NODE_LIMIT), (m, RHYTHMIC_SCHEDULE_NODE_LIMIT)) if banded is not None \
-        else ((m, RHYTHMIC_SCHEDULE_NODE_LIMIT),)
-    for model, nodes in tries:
-        out = backend.solve(model, time_limit=time_limit, first_solution=True, node_limit=nodes)
+    for model in ((banded, m) if banded is not None else (m,)):
+        out = backend.solve(model, time_limit=time_limit, first_solution=True,
+                            node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
         if out.status.has_plan:
             break
     if out is None or not out.status.has_plan or out.values is None:
@@ -207,6 +220,8 @@ class _Search:
     schedules: int = 0
     #: the plans of the stage so far (the plan found, then each plan verified): starts and witnesses
     known: list[Plan] = field(default_factory=list)
+    #: the answers of the schedule searches made (``rhythmic_schedule``'s ``cache``)
+    cache: dict[Hashable, tuple[Status, Plan | None, bool]] = field(default_factory=dict)
 
     def aggregate(self, rules: Sequence[str], widths: Mapping[str, int], excluded: Sequence[Mapping[str, int]]
                   ) -> tuple[Status, dict[str, int], dict[str, tuple[int, int]]]:
@@ -239,7 +254,7 @@ class _Search:
                 return Status.NO_SOLUTION, None
             self.schedules += 1
             status, plan = rhythmic_schedule(self.inp, totals, self.backend, self.objectives, self.time_limit,
-                                             rules, bands, known=self.known, prove=prove)
+                                             rules, bands, known=self.known, prove=prove, cache=self.cache)
             if prove and status != Status.INFEASIBLE:
                 return Status.NO_SOLUTION, None
             plan = _verified(self.inp, plan, self.keeps)
@@ -279,12 +294,11 @@ def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives
         # CBC (through PuLP) has no first-solution stop: its plans keep the schedule stage's rhythm
         return Rhythm(plan, tuple(RhythmNote(f, "search") for f in found), "kept")
     keeps = list(zip(objectives[:-1], _values(inp, objectives[:-1], plan), strict=True))
-    totals = _totals(plan)
-    _, new = rhythmic_schedule(inp, totals, backend, objectives, time_limit, known=[plan])
+    search = _Search(inp, objectives, keeps, backend, time_limit, known=[plan])
+    _, new = rhythmic_schedule(inp, _totals(plan), backend, objectives, time_limit, known=[plan], cache=search.cache)
     new = _verified(inp, new, keeps)
     if new is not None:
         return Rhythm(new, (), "schedule")
-    search = _Search(inp, objectives, keeps, backend, time_limit, known=[plan])
     status, other = search.plan(SOFT_RULES, {})
     if other is not None:
         return Rhythm(other, (), "totals")
