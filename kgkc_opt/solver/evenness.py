@@ -14,7 +14,8 @@ the loose band, then the annual tasks' alone, then the first schedule found with
 
 ``local_search``: the schedule model's rows reduced to rows over q[t,y] alone (each slack column
 replaced by its defining equality; the ``fill`` rows, implied by the money rows, left out), in
-exact arithmetic (integer or binary-rational coefficients, exactly as the solver reads them), and
+exact arithmetic (integer or binary-rational coefficients, exactly as the solver reads them; each
+row then multiplied by its least common denominator, so a check sums whole numbers), and
 moves, each kept only when every row still holds and the unevenness strictly falls:
 
 - *shift*: k units of one task from year a to year b (the most units that still help first);

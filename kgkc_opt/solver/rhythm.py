@@ -22,6 +22,12 @@ policy and every path, and changes nothing when the plan already keeps the rhyth
    ones (a recurring payment within the least width the money allows); a rule still broken that was
    not proven impossible is noted ``search`` (none found within the counts).
 
+No search is made twice (the same answers, less work): a known plan of the same totals (the plan
+found, each plan verified since) that keeps a search's bounds is its schedule at once; each search's
+answer is kept by its totals and bounds for the rest of the stage (``_Search.cache``); and step 3's
+check of a rule alone searches only the schedule model (the annual band's try cannot prove that
+none exists) and stops at the first schedule not proven impossible (``prove``).
+
 Every schedule search counts toward ``MAX_SCHEDULES``; every plan is re-checked exactly
 (``model.check.check_plan``) and must reach the kept values, else it is discarded. Every step is
 bounded by counts (nodes, cuts, searches), never by time (unless the user gave a time limit: it is
