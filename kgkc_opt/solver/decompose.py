@@ -147,7 +147,7 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         out = banded_start(inp, totals, spread, backend, clock.remaining(), plain=m)
     even_start = out is not None
     if out is None and first:
-        out = relaxed_schedule(m, backend, clock.remaining())
+        out = relaxed_schedule(m, backend, clock.deadline())
     if out is None:
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:

@@ -17,7 +17,8 @@ at once (0.14 s). ``relaxed_schedule`` finds one the other way round:
 
 A schedule with nothing passed meets every row of the schedule model (the caller re-checks it
 exactly); else None, and the caller searches the schedule model as before. Every step stops on a
-count (nodes, solves), never on time, so the same schedule comes back on every machine.
+count (nodes, solves), never on time, so the same schedule comes back on every machine (a time
+limit the user gave also stops it: the caller passes its deadline).
 """
 
 from __future__ import annotations
@@ -72,10 +73,10 @@ def passed(m: LinearModel, rows: Sequence[int], plan: Mapping[tuple[str, int], i
     return out
 
 
-def relaxed_schedule(m: LinearModel, backend: Backend, time_limit: float | None = None) -> Outcome | None:
+def relaxed_schedule(m: LinearModel, backend: Backend, deadline: float | None = None) -> Outcome | None:
     """A first schedule of the schedule model ``m`` by relaxing its link rows and repairing them
     two years at a time (module docstring); None when the model has no link row or none is found
-    within the counts."""
+    within the counts (or before the user's ``deadline``, a ``time.perf_counter()`` value)."""
     start = time.perf_counter()
     rows = [r for r, key in enumerate(m.row_keys) if m.rows[key].kind in ELASTIC_KINDS]
     if not rows:
@@ -83,17 +84,21 @@ def relaxed_schedule(m: LinearModel, backend: Backend, time_limit: float | None 
     e = elastic(m, rows)
     # the first schedule with the slacks free (no objective: any schedule; measured faster)
     free = replace(e, col_cost=[0.0] * len(e.col_cost))
-    out = backend.solve(free, time_limit=time_limit, first_solution=True, node_limit=RELAXED_NODE_LIMIT)
+    out = backend.solve(free, time_limit=_left(deadline), first_solution=True, node_limit=RELAXED_NODE_LIMIT)
     if not out.status.has_plan or out.values is None:
         return None
-    plan = repaired(m, rows, round_plan(plan_values(out.values)), backend, time_limit, e)
+    plan = repaired(m, rows, round_plan(plan_values(out.values)), backend, deadline, e)
     if plan is None:
         return None
     values = {k: float(plan.get(k, 0)) for k in m.variables}
     return Outcome(Status.FEASIBLE, None, None, dict(values), time.perf_counter() - start, True)
 
 
-def repaired(m: LinearModel, rows: Sequence[int], plan: Plan, backend: Backend, time_limit: float | None = None,
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+
+
+def repaired(m: LinearModel, rows: Sequence[int], plan: Plan, backend: Backend, deadline: float | None = None,
              e: LinearModel | None = None) -> Plan | None:
     """Step 2 of the module docstring: ``plan`` (meeting every row of ``m`` but ``rows``) repaired
     two years at a time until no row of ``rows`` is passed, or None (``e``: ``elastic(m, rows)``
@@ -106,10 +111,10 @@ def repaired(m: LinearModel, rows: Sequence[int], plan: Plan, backend: Backend, 
         before = sum(over.values())
         for y in sorted(y for y, v in over.items() if v and y is not None):
             for z in years:
-                if z == y or budget <= 0 or not over.get(y):
+                if z == y or budget <= 0 or not over.get(y) or (deadline is not None and _left(deadline) == 0.01):
                     continue
                 budget -= 1
-                out = backend.solve(fixed_outside(e, plan, (y, z)), time_limit=time_limit,
+                out = backend.solve(fixed_outside(e, plan, (y, z)), time_limit=_left(deadline),
                                     node_limit=PAIR_REPAIR_NODE_LIMIT)
                 if not out.status.has_plan or out.values is None:
                     continue
