@@ -6,10 +6,11 @@ default (``method="decompose"``):
 
 1. each objective in turn on the aggregate relaxation over task totals, keeping the earlier ones
    at their optima: upper bounds, and totals x;
-2. the schedule model with those totals fixed. If a schedule exists, its plan reaches every
-   aggregate value, so it is optimal for every objective, proven by the bounds. Its own objective
-   is the evenness of each task's cadence (``tie_break``, ``solver.evenness``: deterministic, bounded
-   by counts, not time), which never changes the totals;
+2. the schedule model with those totals fixed (for the first totals, a first schedule is sought
+   with the link rows relaxed and then repaired, ``solver.repair``, before the search). If a
+   schedule exists, its plan reaches every aggregate value, so it is optimal for every objective,
+   proven by the bounds. Its own objective is the evenness of each task's cadence (``tie_break``,
+   ``solver.evenness``: deterministic, bounded by counts, not time), which never changes the totals;
 3. if the schedule model proves that no schedule of those totals exists: first a probe, the full
    model capped at the aggregate bound within ``PROBE_NODE_LIMIT`` nodes (where the aggregate is
    weak it proves at once); else the totals are excluded from the aggregate by a no-good cut and
@@ -45,6 +46,7 @@ from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
+from kgkc_opt.solver.repair import relaxed_schedule
 from kgkc_opt.solver.rhythm import RhythmNote, keep_rhythm
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -130,9 +132,11 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     deterministic search of ``solver.evenness`` finds: the first schedule found with every
     recurring or 'Hàng năm' task inside its band and the evenness guiding the rest
     (``evenness.banded_start``; only for the first totals of a solve, up to
-    ``BANDED_MAX_COLUMNS`` columns; else the first found without), its local search (a plain
-    start skips it), exchanges between pairs of years where a recurring or 'Hàng năm' task is
-    still uneven or another task has a lump or a gap, and the local search again.
+    ``BANDED_MAX_COLUMNS`` columns; else the first found without: for the first totals, first with
+    the link rows relaxed and repaired two years at a time, ``repair.relaxed_schedule``, then
+    the search within ``SCHEDULE_NODE_LIMIT`` nodes), its local search (a plain start skips it),
+    exchanges between pairs of years where a recurring or 'Hàng năm' task is still uneven or
+    another task has a lump or a gap, and the local search again.
     """
     start = time.perf_counter()
     m = linear_full(inp, fixed_totals=totals, objective="feasibility")
@@ -142,6 +146,8 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
         out = banded_start(inp, totals, spread, backend, clock.remaining(), plain=m)
     even_start = out is not None
+    if out is None and first:
+        out = relaxed_schedule(m, backend, clock.deadline())
     if out is None:
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:

@@ -14,7 +14,8 @@ the loose band, then the annual tasks' alone, then the first schedule found with
 
 ``local_search``: the schedule model's rows reduced to rows over q[t,y] alone (each slack column
 replaced by its defining equality; the ``fill`` rows, implied by the money rows, left out), in
-exact arithmetic (integer or binary-rational coefficients, exactly as the solver reads them), and
+exact arithmetic (integer or binary-rational coefficients, exactly as the solver reads them; each
+row then multiplied by its least common denominator, so a check sums whole numbers), and
 moves, each kept only when every row still holds and the unevenness strictly falls:
 
 - *shift*: k units of one task from year a to year b (the most units that still help first);
@@ -42,6 +43,7 @@ local optimum), not that no schedule is more even.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -231,6 +233,7 @@ class _Rows:
             add(const, terms, m.col_lower[j], m.col_upper[j])
         for j in variables:
             add(0, {j: 1}, m.col_lower[j], m.col_upper[j])
+        self._integral()
         self.activity: list[Number] = [0] * len(self.lower)
         for (key, j) in m.variables.items():
             n = plan.get(key, 0)
@@ -238,6 +241,22 @@ class _Rows:
                 for r, a in self.col_rows[j]:
                     self.activity[r] += a * n
         self.checks = 0
+
+    def _integral(self) -> None:
+        """Each row multiplied by the least common denominator of its coefficients and bounds: the
+        same rows in whole numbers (exact, and the checks are integer sums, not Fractions)."""
+        den = [1] * len(self.lower)
+        for entries in self.col_rows.values():
+            for r, a in entries:
+                if isinstance(a, Fraction):
+                    den[r] = math.lcm(den[r], a.denominator)
+        for bounds in (self.lower, self.upper):
+            for r, b in enumerate(bounds):
+                if isinstance(b, Fraction):
+                    den[r] = math.lcm(den[r], b.denominator)
+        self.lower = [None if b is None else int(b * den[r]) for r, b in enumerate(self.lower)]
+        self.upper = [None if b is None else int(b * den[r]) for r, b in enumerate(self.upper)]
+        self.col_rows = {j: [(r, int(a * den[r])) for r, a in entries] for j, entries in self.col_rows.items()}
 
     def try_move(self, delta: Sequence[tuple[int, int]]) -> bool:
         """Apply the change (column, units) if every row it touches still holds."""
@@ -307,10 +326,15 @@ class _LocalSearch:
         # a move touches lies in those years: money and links per year, carry-over cumulative)
         self.version = {y: 0 for y in inp.planned_years}
         self.failed: dict[tuple[str, int, int], tuple[int, ...]] = {}
+        self.same: dict[tuple[str, int, int], bool] = {}  # same_value's answers (they never change)
 
     def same_value(self, tid: str, a: int, b: int) -> bool:
-        t = self.specs[tid]
-        return all(o.coefficient(self.inp, t, a) == o.coefficient(self.inp, t, b) for o in self.objectives)
+        key = (tid, a, b)
+        if key not in self.same:
+            t = self.specs[tid]
+            self.same[key] = all(o.coefficient(self.inp, t, a) == o.coefficient(self.inp, t, b)
+                                 for o in self.objectives)
+        return self.same[key]
 
     def n(self, tid: str, y: int) -> int:
         return self.plan.get((tid, y), 0)
@@ -412,7 +436,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
             left = None if deadline is None else deadline - time.perf_counter()
             if left is not None and left <= 0.01:
                 return plan, False
-            out = backend.solve(_fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT, time_limit=left)
+            out = backend.solve(fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT, time_limit=left)
             count += 1
             if not out.status.has_plan or out.values is None:
                 continue
@@ -501,7 +525,8 @@ def _helps(tasks: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: i
     return False
 
 
-def _fixed_outside(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:
+def fixed_outside(m: LinearModel, plan: Mapping[tuple[str, int], int], pair: tuple[int, int]) -> LinearModel:
+    """``m`` with every unit outside the two years of ``pair`` fixed at ``plan``'s."""
     lower = list(m.col_lower)
     upper = list(m.col_upper)
     for (tid, y), j in m.variables.items():

@@ -22,6 +22,12 @@ policy and every path, and changes nothing when the plan already keeps the rhyth
    ones (a recurring payment within the least width the money allows); a rule still broken that was
    not proven impossible is noted ``search`` (none found within the counts).
 
+No search is made twice (the same answers, less work): a known plan of the same totals (the plan
+found, each plan verified since) that keeps a search's bounds is its schedule at once; each search's
+answer is kept by its totals and bounds for the rest of the stage (``_Search.cache``); and step 3's
+check of a rule alone searches only the schedule model (the annual band's try cannot prove that
+none exists) and stops at the first schedule not proven impossible (``prove``).
+
 Every schedule search counts toward ``MAX_SCHEDULES``; every plan is re-checked exactly
 (``model.check.check_plan``) and must reach the kept values, else it is discarded. Every step is
 bounded by counts (nodes, cuts, searches), never by time (unless the user gave a time limit: it is
@@ -30,8 +36,8 @@ passed on).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from kgkc_opt.errors import SolutionCheckError
@@ -112,16 +118,56 @@ def _bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | N
 
 def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
                       time_limit: float | None = None, rules: Sequence[str] = SOFT_RULES,
-                      bands: Mapping[str, tuple[int, int]] | None = None) -> tuple[Status, Plan | None]:
+                      bands: Mapping[str, tuple[int, int]] | None = None, *, known: Sequence[Plan] = (),
+                      prove: bool = False, cache: dict[Hashable, tuple[Status, Plan | None, bool]] | None = None
+                      ) -> tuple[Status, Plan | None]:
     """Step 1: a schedule of ``totals`` with the ``rules`` of the rhythm as bounds (``bands``: the
     recurring tasks' where wider than one unit), made even (module docstring). INFEASIBLE: proven
-    that none exists."""
+    that none exists. ``known``: plans of the program; one of these totals that keeps the bounds
+    is the start, with no search (``_start``). ``prove``: only whether one exists (the schedule
+    model's search alone, as the search's last try; a schedule found is not made even).
+    ``cache``: the answers of the searches made so far in the stage, by totals and bounds (the
+    same search gives the same answer: it is not made again)."""
     bounds = rhythm_bounds(inp, totals, bands, rules)
+    key = (tuple(sorted((t, n) for t, n in totals.items() if n)), tuple(sorted(bounds.items())))
+    if (plan := _start(totals, bounds, known)) is None and cache is not None and key in cache:
+        status, plan, proved_only = cache[key]
+        if prove or not proved_only or status == Status.INFEASIBLE:
+            return (Status.OPTIMAL if plan is not None else status), (None if prove or plan is None else dict(plan))
+    status, plan = _rhythmic(inp, totals, backend, objectives, time_limit, bounds, plan, prove)
+    if cache is not None:
+        cache[key] = (status, plan, prove)
+    return status, plan
+
+
+def _rhythmic(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
+              time_limit: float | None, bounds: Mapping[tuple[str, int], tuple[int, int | None]],
+              plan: Plan | None, prove: bool) -> tuple[Status, Plan | None]:
+    """``rhythmic_schedule``'s search (``plan``: the start found, if any)."""
     m = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="feasibility"), bounds)
     spread = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="spread"), bounds)
     if m is None or spread is None:
         return Status.INFEASIBLE, None
-    # first with each 'Hàng năm' task in its band too (as the banded start), else without
+    if prove and plan is not None:
+        return Status.OPTIMAL, None
+    if prove:  # as the search below: the banded model's schedules are the model's
+        out = backend.solve(m, time_limit=time_limit, first_solution=True, node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
+        return (Status.OPTIMAL if out.status.has_plan else out.status), None
+    if plan is None:
+        status, plan = _searched(inp, totals, m, bounds, backend, time_limit)
+        if plan is None:
+            return status, None
+    ev: Evenness = local_search(inp, totals, m, plan, objectives)
+    plan, _ = exchanges(inp, totals, spread, ev.plan, backend)
+    ev = local_search(inp, totals, m, plan, objectives)
+    return Status.OPTIMAL, dict(ev.plan)
+
+
+def _searched(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
+              bounds: Mapping[tuple[str, int], tuple[int, int | None]], backend: Backend,
+              time_limit: float | None) -> tuple[Status, Plan | None]:
+    """The first schedule of the bounded schedule model ``m`` within ``RHYTHMIC_SCHEDULE_NODE_LIMIT``
+    nodes: first with each 'Hàng năm' task in its band too (as the banded start), else without."""
     annual = {(t.task_id, y): band(totals[t.task_id], len(years)) for t in inp.planned_tasks
               if t.annual and t.effective_cadence == "even" and totals.get(t.task_id)
               and len(years := task_years(inp, t)) >= 2 for y in years}
@@ -134,11 +180,20 @@ def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backe
             break
     if out is None or not out.status.has_plan or out.values is None:
         return (out.status if out is not None else Status.INFEASIBLE), None
-    plan = round_plan(plan_values(out.values))
-    ev: Evenness = local_search(inp, totals, m, plan, objectives)
-    plan, _ = exchanges(inp, totals, spread, ev.plan, backend)
-    ev = local_search(inp, totals, m, plan, objectives)
-    return Status.OPTIMAL, dict(ev.plan)
+    return Status.OPTIMAL, round_plan(plan_values(out.values))
+
+
+def _keeps_bounds(plan: Mapping[tuple[str, int], int], bounds: Mapping[tuple[str, int], tuple[int, int | None]]
+                  ) -> bool:
+    return all(low <= plan.get(k, 0) and (high is None or plan.get(k, 0) <= high) for k, (low, high) in bounds.items())
+
+
+def _start(totals: Mapping[str, int], bounds: Mapping[tuple[str, int], tuple[int, int | None]],
+           known: Sequence[Plan]) -> Plan | None:
+    """The first known plan of ``totals`` that keeps ``bounds`` as it is (a schedule of the
+    bounded model, found with no search), else None."""
+    same = {t: n for t, n in totals.items() if n}
+    return next((dict(p) for p in known if _totals(p) == same and _keeps_bounds(p, bounds)), None)
 
 
 def _values(inp: ModelInput, objectives: Sequence[Objective], plan: Mapping[tuple[str, int], int]) -> list[Fraction]:
@@ -169,6 +224,10 @@ class _Search:
     backend: Backend
     time_limit: float | None
     schedules: int = 0
+    #: the plans of the stage so far (the plan found, then each plan verified): starts and witnesses
+    known: list[Plan] = field(default_factory=list)
+    #: the answers of the schedule searches made (``rhythmic_schedule``'s ``cache``)
+    cache: dict[Hashable, tuple[Status, Plan | None, bool]] = field(default_factory=dict)
 
     def aggregate(self, rules: Sequence[str], widths: Mapping[str, int], excluded: Sequence[Mapping[str, int]]
                   ) -> tuple[Status, dict[str, int], dict[str, tuple[int, int]]]:
@@ -185,9 +244,12 @@ class _Search:
                  if isinstance(k, tuple) and widths.get(k[1], 1) > 1}
         return Status.OPTIMAL, totals, bands
 
-    def plan(self, rules: Sequence[str], widths: Mapping[str, int]) -> tuple[Status, Plan | None]:
+    def plan(self, rules: Sequence[str], widths: Mapping[str, int], *, prove: bool = False
+             ) -> tuple[Status, Plan | None]:
         """A plan keeping ``rules`` (the recurring tasks within ``widths``): OPTIMAL with it;
-        INFEASIBLE: proven that none exists; else none found within the counts."""
+        INFEASIBLE: proven that none exists; else none found within the counts. ``prove``: only
+        whether it is proven impossible (ends at the first schedule not proven impossible, with
+        no plan)."""
         excluded: list[dict[str, int]] = []
         proven = True
         for _ in range(RHYTHM_CUTS + 1):
@@ -198,9 +260,12 @@ class _Search:
                 return Status.NO_SOLUTION, None
             self.schedules += 1
             status, plan = rhythmic_schedule(self.inp, totals, self.backend, self.objectives, self.time_limit,
-                                             rules, bands)
+                                             rules, bands, known=self.known, prove=prove, cache=self.cache)
+            if prove and status != Status.INFEASIBLE:
+                return Status.NO_SOLUTION, None
             plan = _verified(self.inp, plan, self.keeps)
             if plan is not None:
+                self.known.append(plan)
                 return Status.OPTIMAL, plan
             proven = proven and status == Status.INFEASIBLE
             excluded.append(totals)
@@ -235,12 +300,11 @@ def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives
         # CBC (through PuLP) has no first-solution stop: its plans keep the schedule stage's rhythm
         return Rhythm(plan, tuple(RhythmNote(f, "search") for f in found), "kept")
     keeps = list(zip(objectives[:-1], _values(inp, objectives[:-1], plan), strict=True))
-    totals = _totals(plan)
-    _, new = rhythmic_schedule(inp, totals, backend, objectives, time_limit)
+    search = _Search(inp, objectives, keeps, backend, time_limit, known=[plan])
+    _, new = rhythmic_schedule(inp, _totals(plan), backend, objectives, time_limit, known=[plan], cache=search.cache)
     new = _verified(inp, new, keeps)
     if new is not None:
         return Rhythm(new, (), "schedule")
-    search = _Search(inp, objectives, keeps, backend, time_limit)
     status, other = search.plan(SOFT_RULES, {})
     if other is not None:
         return Rhythm(other, (), "totals")
@@ -255,7 +319,7 @@ def _partial(inp: ModelInput, plan: Plan, found: Sequence[Finding], search: _Sea
     impossible: set[str] = set()
     if proven:
         for rule in sorted({f.rule for f in found}, key=SOFT_RULES.index):
-            if search.plan((rule,), {})[0] == Status.INFEASIBLE:
+            if search.plan((rule,), {}, prove=True)[0] == Status.INFEASIBLE:
                 impossible.add(rule)
     rules = [r for r in SOFT_RULES if r not in impossible or r == "recurring"]
     widths: dict[str, int] = {}

@@ -1,0 +1,127 @@
+"""A first schedule of fixed totals where the link rows make it hard to find: relax, then repair.
+
+With a link's per-round limit (L02: at most 3 district prizes a round, q[III.7,y] ≤ 3·q[III.5,y]
+each year) and totals that spend all but a few units of the whole period's money (every year
+filled almost exactly: a multi-year subset-sum), HiGHS needed 4–9 s and thousands of nodes for the
+schedule model's first schedule (``fair`` at a 20% cut), where without the link rows one is found
+at once (0.14 s). ``relaxed_schedule`` finds one the other way round:
+
+1. the schedule model with each link row elastic (``elastic``: a continuous slack column of cost
+   1 lets the row's limit be passed; every other row as it is), its first schedule within
+   ``RELAXED_NODE_LIMIT`` nodes;
+2. while a link row is still passed: each year whose link rows are passed, paired with each other
+   planned year in order, the elastic model with every unit outside the two years fixed
+   (``evenness.fixed_outside``), minimising the slacks within ``PAIR_REPAIR_NODE_LIMIT`` nodes,
+   kept when the units passing a limit fall; at most ``REPAIR_SOLVES_PER_YEAR`` such solves per
+   planned year in all.
+
+A schedule with nothing passed meets every row of the schedule model (the caller re-checks it
+exactly); else None, and the caller searches the schedule model as before. Every step stops on a
+count (nodes, solves), never on time, so the same schedule comes back on every machine (a time
+limit the user gave also stops it: the caller passes its deadline).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from kgkc_opt.model.check import round_plan
+from kgkc_opt.model.linear import INF, LinearModel
+from kgkc_opt.solver.backend import Backend
+from kgkc_opt.solver.evenness import fixed_outside, plan_values
+from kgkc_opt.solver.status import Outcome, Status
+
+#: The rows made elastic (their limits may be passed at a cost) for the first relaxed schedule.
+ELASTIC_KINDS = ("link",)
+#: Nodes the relaxed model's first schedule may take.
+RELAXED_NODE_LIMIT = 2_000
+#: Nodes each repair of two years may take (the model has only the two years' units free).
+PAIR_REPAIR_NODE_LIMIT = 200
+#: Most repairs of two years per planned year (5 years: 20 solves at most).
+REPAIR_SOLVES_PER_YEAR = 4
+
+Plan = dict[tuple[str, int], int]
+
+
+def elastic(m: LinearModel, rows: Sequence[int]) -> LinearModel:
+    """``m`` (a copy) with each of ``rows`` elastic: a slack column ≥ 0 of cost 1 per finite side
+    of the row lets it be passed; every other column costs 0."""
+    e = replace(m, col_names=list(m.col_names), col_lower=list(m.col_lower), col_upper=list(m.col_upper),
+                col_integer=list(m.col_integer), col_cost=[0.0] * len(m.col_cost),
+                row_index=list(m.row_index), row_value=list(m.row_value), variables=dict(m.variables))
+    for r in rows:
+        key = m.row_keys[r]
+        for side, sign, bound in (("over", -1.0, m.row_upper[r]), ("under", 1.0, m.row_lower[r])):
+            if abs(bound) < INF:
+                j = e.col(f"elastic[{key},{side}]", 0.0, INF, integer=False, cost=1.0)
+                e.row_index[r] = [*e.row_index[r], j]
+                e.row_value[r] = [*e.row_value[r], sign]
+    return e
+
+
+def passed(m: LinearModel, rows: Sequence[int], plan: Mapping[tuple[str, int], int]) -> dict[int | None, float]:
+    """By year (a row's ``RowInfo.year``), how far the plan passes the limits of ``rows`` (0: none)."""
+    col_value = {j: plan.get(k, 0) for k, j in m.variables.items()}
+    out: dict[int | None, float] = {}
+    for r in rows:
+        activity = sum(a * col_value.get(j, 0) for j, a in zip(m.row_index[r], m.row_value[r], strict=True))
+        over = max(activity - m.row_upper[r], m.row_lower[r] - activity, 0.0)
+        year = m.rows[m.row_keys[r]].year
+        out[year] = out.get(year, 0.0) + over
+    return out
+
+
+def relaxed_schedule(m: LinearModel, backend: Backend, deadline: float | None = None) -> Outcome | None:
+    """A first schedule of the schedule model ``m`` by relaxing its link rows and repairing them
+    two years at a time (module docstring); None when the model has no link row or none is found
+    within the counts (or before the user's ``deadline``, a ``time.perf_counter()`` value)."""
+    start = time.perf_counter()
+    rows = [r for r, key in enumerate(m.row_keys) if m.rows[key].kind in ELASTIC_KINDS]
+    if not rows:
+        return None
+    e = elastic(m, rows)
+    # the first schedule with the slacks free (no objective: any schedule; measured faster)
+    free = replace(e, col_cost=[0.0] * len(e.col_cost))
+    out = backend.solve(free, time_limit=_left(deadline), first_solution=True, node_limit=RELAXED_NODE_LIMIT)
+    if not out.status.has_plan or out.values is None:
+        return None
+    plan = repaired(m, rows, round_plan(plan_values(out.values)), backend, deadline, e)
+    if plan is None:
+        return None
+    values = {k: float(plan.get(k, 0)) for k in m.variables}
+    return Outcome(Status.FEASIBLE, None, None, dict(values), time.perf_counter() - start, True)
+
+
+def _left(deadline: float | None) -> float | None:
+    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+
+
+def repaired(m: LinearModel, rows: Sequence[int], plan: Plan, backend: Backend, deadline: float | None = None,
+             e: LinearModel | None = None) -> Plan | None:
+    """Step 2 of the module docstring: ``plan`` (meeting every row of ``m`` but ``rows``) repaired
+    two years at a time until no row of ``rows`` is passed, or None (``e``: ``elastic(m, rows)``
+    where the caller has it)."""
+    e = elastic(m, rows) if e is None else e
+    over = passed(m, rows, plan)
+    years = sorted({y for _, y in m.variables})
+    budget = REPAIR_SOLVES_PER_YEAR * len(years)
+    while any(over.values()) and budget > 0:
+        before = sum(over.values())
+        for y in sorted(y for y, v in over.items() if v and y is not None):
+            for z in years:
+                if z == y or budget <= 0 or not over.get(y) or (deadline is not None and _left(deadline) == 0.01):
+                    continue
+                budget -= 1
+                out = backend.solve(fixed_outside(e, plan, (y, z)), time_limit=_left(deadline),
+                                    node_limit=PAIR_REPAIR_NODE_LIMIT)
+                if not out.status.has_plan or out.values is None:
+                    continue
+                new = round_plan(plan_values(out.values))
+                new_over = passed(m, rows, new)
+                if sum(new_over.values()) < sum(over.values()):
+                    plan, over = new, new_over
+        if sum(over.values()) >= before:
+            break  # a whole round of pairs changed nothing
+    return None if any(over.values()) else plan
