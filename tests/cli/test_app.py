@@ -356,7 +356,8 @@ sys.stderr = _Stderr(sys.stderr)
 def test_ctrl_c_that_lands_badly_still_ends_with_one_line_and_exit_130(tmp_path, landing, entry):
     if entry == "console-script" and not CONSOLE_SCRIPT.exists():
         pytest.skip("kgkc-opt is not installed in this environment")
-    (tmp_path / "sitecustomize.py").write_text(_LANDINGS[landing], encoding="utf-8")
+    terminal = "import signal\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"  # (as under xdist too)
+    (tmp_path / "sitecustomize.py").write_text(terminal + _LANDINGS[landing], encoding="utf-8")
     start = [str(CONSOLE_SCRIPT)] if entry == "console-script" else [sys.executable, "-m", "kgkc_opt"]
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]))
     proc = subprocess.run([*start, "solve", "scenarios/baseline.yaml"], cwd=ROOT, env=env, capture_output=True,
