@@ -260,13 +260,21 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime + stime
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """(In the child, before it runs the command.) SIGINT's default disposition, as under a terminal:
+    a runner started in the background or by pytest-xdist ignores SIGINT, a child inherits that,
+    and Python then installs no KeyboardInterrupt handler, so the Ctrl-C would do nothing."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _interrupt(command: list[str], out: Path, library: str, cpu_after: int = 0) -> subprocess.CompletedProcess:
     """Run ``command`` and send it SIGINT once ``library`` (a shared object) is loaded and it has
     used ``cpu_after`` more clock ticks of CPU: moments named by what the process has done, not by
     the clock, so the test says the same on a loaded machine. The process is stopped (SIGSTOP) at
     that moment and the SIGINT lands when it continues: it cannot finish in between."""
     proc = subprocess.Popen(command, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), text=True,
-                            encoding="utf-8", stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            encoding="utf-8", stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_sigint_as_in_a_terminal)
     try:
         start = None
         while proc.poll() is None:
