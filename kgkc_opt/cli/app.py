@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # Only light modules are imported before ``run`` starts (argparse, the errors and everything else
 # inside it), so that a Ctrl-C while the rest loads is handled by ``run`` (issue 22.12).
+import _thread
 import contextlib
 import json
 import os
@@ -276,11 +277,39 @@ def _interrupt_once() -> None:
     if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
         with contextlib.suppress(ValueError):  # (not the main thread: signals are not ours to set)
             signal.signal(signal.SIGINT, _on_interrupt)
+            _RUNNING[0] = True
+            sys.unraisablehook = _keep_lost_interrupt(sys.unraisablehook)
+
+
+#: Whether ``main`` runs with ``_on_interrupt`` as SIGINT's handler (``_interrupt_once`` to
+#: ``_ignore_interrupts``).
+_RUNNING = [False]
+
+
+def _keep_lost_interrupt(previous: Any) -> Any:
+    """``sys.unraisablehook`` for the run: a Ctrl-C whose KeyboardInterrupt surfaced inside a
+    finalizer (a ``__del__``, a weakref callback, run by the garbage collector at any line) is one
+    Python can only drop, with an "Exception ignored" report, and the run went on as if no Ctrl-C
+    came. It is raised again, where the program runs (SIGINT's handler re-armed, then SIGINT
+    simulated for the main thread)."""
+
+    def hook(unraisable: Any) -> None:
+        if not (_RUNNING[0] and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+            previous(unraisable)
+            return
+        with contextlib.suppress(ValueError):  # (a finalizer run by another thread: nothing to re-arm)
+            signal.signal(signal.SIGINT, _on_interrupt)
+            # from another thread, so that the main thread takes it after this hook, where it runs on
+            # (in a finalizer again, it comes back here; once ``main`` has returned, it is ignored)
+            _thread.start_new_thread(_thread.interrupt_main, ())
+
+    return hook
 
 
 def _ignore_interrupts() -> None:
     """Ignore SIGINT from here on. (``signal.signal`` first runs the handler of a signal that is
     pending: a Ctrl-C that arrives just now raises here, after ``_on_interrupt`` set SIG_IGN.)"""
+    _RUNNING[0] = False
     with contextlib.suppress(ValueError):  # (not the main thread)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 

@@ -329,6 +329,24 @@ def _dispatch(args, parser):
 
 app._dispatch = _dispatch
 """,
+    # A Ctrl-C that surfaces in a finalizer (a __del__ the garbage collector runs at any line):
+    # Python drops its KeyboardInterrupt ("Exception ignored"), and the run went on to exit 0.
+    "in a finalizer": """
+import signal
+import kgkc_opt.cli.app as app
+
+class _Dropped:
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT)
+
+def _dispatch(args, parser):
+    _Dropped()
+    for _ in range(10 ** 8):  # (the work goes on: seconds, if the Ctrl-C is lost)
+        pass
+    return 0
+
+app._dispatch = _dispatch
+""",
     # A second Ctrl-C just as the first one's line is written: it was a second KeyboardInterrupt,
     # and a second line.
     "twice, the second after the line": """
