@@ -266,6 +266,9 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
 
 def _on_interrupt(_signum: int, _frame: Any) -> None:
     """SIGINT's handler while the program runs: a KeyboardInterrupt, once (see ``run``)."""
+    if _IN_HOOK[0]:  # (inside ``_keep_lost_interrupt``'s hook, where it would be lost again: later)
+        _thread.start_new_thread(_thread.interrupt_main, ())
+        return
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     raise KeyboardInterrupt
 
@@ -284,6 +287,8 @@ def _interrupt_once() -> None:
 #: Whether ``main`` runs with ``_on_interrupt`` as SIGINT's handler (``_interrupt_once`` to
 #: ``_ignore_interrupts``).
 _RUNNING = [False]
+#: Whether ``_keep_lost_interrupt``'s hook runs.
+_IN_HOOK = [False]
 
 
 def _keep_lost_interrupt(previous: Any) -> Any:
@@ -297,11 +302,15 @@ def _keep_lost_interrupt(previous: Any) -> Any:
         if not (_RUNNING[0] and isinstance(unraisable.exc_value, KeyboardInterrupt)):
             previous(unraisable)
             return
-        with contextlib.suppress(ValueError):  # (a finalizer run by another thread: nothing to re-arm)
-            signal.signal(signal.SIGINT, _on_interrupt)
-            # from another thread, so that the main thread takes it after this hook, where it runs on
-            # (in a finalizer again, it comes back here; once ``main`` has returned, it is ignored)
-            _thread.start_new_thread(_thread.interrupt_main, ())
+        _IN_HOOK[0] = True
+        try:
+            with contextlib.suppress(ValueError):  # (a finalizer run by another thread: nothing to re-arm)
+                signal.signal(signal.SIGINT, _on_interrupt)
+                # from another thread, so that the main thread takes it where it runs on, after this
+                # hook (in a finalizer again, it comes back here; once ``main`` has returned, ignored)
+                _thread.start_new_thread(_thread.interrupt_main, ())
+        finally:
+            _IN_HOOK[0] = False  # (no check for signals between this and the return)
 
     return hook
 
