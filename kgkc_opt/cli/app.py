@@ -10,6 +10,7 @@ from __future__ import annotations
 
 # Only light modules are imported before ``run`` starts (argparse, the errors and everything else
 # inside it), so that a Ctrl-C while the rest loads is handled by ``run`` (issue 22.12).
+import _thread
 import contextlib
 import json
 import os
@@ -229,25 +230,30 @@ def _to_devnull(stream: Any) -> None:
 
 
 def run(argv: Sequence[str] | None = None) -> NoReturn:
-    """The ``kgkc-opt`` program: ``main``, then exit. A Ctrl-C that lands once ``main`` has
-    finished (while Python shuts down, or between the last output and the exit) is ignored, and
-    one during ``main`` ends it with "interrupted" (exit 130): never a traceback. That includes
-    the time the toolkit's modules load: ``import kgkc_opt`` and this module import nothing heavy
-    (the package's names load on first use), so loading happens here. An error that comes of a
-    Ctrl-C (an ImportError a C extension raised for it) is an interrupt too."""
-    code = 130
-    try:
+    """The ``kgkc-opt`` program: ``main``, then exit. A Ctrl-C during ``main`` ends it with one
+    line, "interrupted", and exit 130: never a traceback, never a second line, never a death by
+    the signal. That includes the time the toolkit's modules load: ``import kgkc_opt`` and this
+    module import nothing heavy (the package's names load on first use), so loading happens here.
+    An error that comes of a Ctrl-C (an ImportError a C extension raised for it) is an interrupt
+    too. The first Ctrl-C is the only one: from it on, SIGINT is ignored (a second one while the
+    first unwinds, or one while Python shuts down, changes nothing). A Ctrl-C that lands once
+    ``main`` has returned is ignored: its answer stands."""
+    _interrupt_once()
+    code: int | None = None
+    try:  # (the one KeyboardInterrupt there can be surfaces at any line until SIGINT is ignored)
         try:
             code = main(argv)
-        finally:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-    except Exception as exc:
-        if not _interrupted(exc):
-            raise
-        print("kgkc-opt: interrupted", file=sys.stderr)
+        except Exception as exc:
+            if not _interrupted(exc):
+                _ignore_interrupts()
+                raise
+        _ignore_interrupts()
     except KeyboardInterrupt:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _ignore_interrupts()
+    if code is None:  # ``main`` did not return: interrupted before it could say so
+        code = 130
         print("kgkc-opt: interrupted", file=sys.stderr)
+    _forget_unhandled_interrupt()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()
@@ -256,6 +262,79 @@ def run(argv: Sequence[str] | None = None) -> NoReturn:
         except (OSError, ValueError):
             pass
     sys.exit(code)
+
+
+def _on_interrupt(_signum: int, _frame: Any) -> None:
+    """SIGINT's handler while the program runs: a KeyboardInterrupt, once (see ``run``)."""
+    if _IN_HOOK[0]:  # (inside ``_keep_lost_interrupt``'s hook, where it would be lost again: later)
+        _thread.start_new_thread(_thread.interrupt_main, ())
+        return
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _interrupt_once() -> None:
+    """Let the first Ctrl-C raise KeyboardInterrupt and ignore any after it, so that there is one
+    KeyboardInterrupt at most. Left alone if SIGINT is not Python's default (ignored by the
+    parent, as for a background job, or the host's own handler)."""
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        with contextlib.suppress(ValueError):  # (not the main thread: signals are not ours to set)
+            signal.signal(signal.SIGINT, _on_interrupt)
+            _RUNNING[0] = True
+            sys.unraisablehook = _keep_lost_interrupt(sys.unraisablehook)
+
+
+#: Whether ``main`` runs with ``_on_interrupt`` as SIGINT's handler (``_interrupt_once`` to
+#: ``_ignore_interrupts``).
+_RUNNING = [False]
+#: Whether ``_keep_lost_interrupt``'s hook runs.
+_IN_HOOK = [False]
+
+
+def _keep_lost_interrupt(previous: Any) -> Any:
+    """``sys.unraisablehook`` for the run: a Ctrl-C whose KeyboardInterrupt surfaced inside a
+    finalizer (a ``__del__``, a weakref callback, run by the garbage collector at any line) is one
+    Python can only drop, with an "Exception ignored" report, and the run went on as if no Ctrl-C
+    came. It is raised again, where the program runs (SIGINT's handler re-armed, then SIGINT
+    simulated for the main thread)."""
+
+    def hook(unraisable: Any) -> None:
+        if not (_RUNNING[0] and isinstance(unraisable.exc_value, KeyboardInterrupt)):
+            previous(unraisable)
+            return
+        _IN_HOOK[0] = True
+        try:
+            with contextlib.suppress(ValueError):  # (a finalizer run by another thread: nothing to re-arm)
+                signal.signal(signal.SIGINT, _on_interrupt)
+                # from another thread, so that the main thread takes it where it runs on, after this
+                # hook (in a finalizer again, it comes back here; once ``main`` has returned, ignored)
+                _thread.start_new_thread(_thread.interrupt_main, ())
+        finally:
+            _IN_HOOK[0] = False  # (no check for signals between this and the return)
+
+    return hook
+
+
+def _ignore_interrupts() -> None:
+    """Ignore SIGINT from here on. (``signal.signal`` first runs the handler of a signal that is
+    pending: a Ctrl-C that arrives just now raises here, after ``_on_interrupt`` set SIG_IGN.)"""
+    _RUNNING[0] = False
+    with contextlib.suppress(ValueError):  # (not the main thread)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _forget_unhandled_interrupt() -> None:
+    """Clear CPython's record of an "unhandled" KeyboardInterrupt, so that the exit status is ours.
+
+    CPython (Python/pythonrun.c, ``run_eval_code_obj``) marks the process as ended by an unhandled
+    Ctrl-C whenever a KeyboardInterrupt leaves code run by ``exec`` or ``eval`` of a string, even
+    when a caller catches it later; ``dataclasses``, ``namedtuple`` and others build their methods
+    that way while the toolkit's modules load. Under ``python -m kgkc_opt`` the interpreter then
+    ends itself with SIGINT (status -2 to a parent, 130 to a shell) in place of ``sys.exit(130)``,
+    after our one line: a rare race, as the Ctrl-C must land inside such code. The mark is cleared
+    each time code from a string starts, so running an empty string clears it (SIGINT is ignored
+    by now: nothing can set it again)."""
+    exec("")
 
 
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
