@@ -235,7 +235,7 @@ def test_a_violation_on_the_command_line_exits_3_and_writes_nothing(capsys, monk
 
     corrupt_solver(monkeypatch, more)
     out_dir = tmp_path / "out"
-    code, _, err = run(capsys, "solve", TINY, "--out", out_dir)
+    code, _, err = run(capsys, "solve", TINY, "--out", out_dir, "--lang", "en")
     assert code == 3 and "violates the model" in err and "Traceback" not in err
     assert not out_dir.exists() and os.listdir(tmp_path) == []
 
