@@ -19,6 +19,10 @@ from kgkc_opt.model.objectives import POLICIES, policy_objectives
 from kgkc_opt.solver.backend import backend_for
 from kgkc_opt.solver.status import Status
 
+#: every policy on four programs, each rule said impossible proven again by a plain solve: minutes of
+#: CPU, run in the full suite (Python 3.12+), not in the PuLP-2 compatibility selection (run_all.sh)
+pytestmark = pytest.mark.slow
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: the bundled scenarios, and the plan behind the least-money remedy a brief proposes for a 20% cut
 #: (the least amount in one year: 4,811 in 2021, tests/analysis/test_least_money.py)
