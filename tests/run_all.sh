@@ -30,14 +30,14 @@ MYPY_BLOCKING="${MYPY_BLOCKING:-1}"
 
 # The whole suite runs on the newest interpreter (PuLP 4); the system python3 (Python 3.11, PuLP 3)
 # runs the tests of what differs between them, PuLP: the models (golden LP files written by PuLP),
-# the solver tests that go through PuLP (the plain model of decompose, CBC beside HiGHS in run, the
-# PuLP back-end, the back-end choice), the command line, the records (HiGHS and CBC agree) and the
+# the solver tests that go through PuLP (the plain model beside the decomposition and CBC beside
+# HiGHS in run, the PuLP back-end, the back-end choice), the command line, the records (HiGHS and CBC agree) and the
 # reliability tests (CBC without activation, time limits and bounds), except those marked slow.
 # Everything else is pure Python on the same solver code (the HiGHS-only solver tests: evenness,
-# the rhythm, the repair, the structure, prices, tables): it runs once, and mypy on each interpreter
+# the decomposition's own paths, the rhythm, the repair, the structure, prices, tables): it runs once, and mypy on each interpreter
 # reads every module. --everywhere runs the whole suite on every interpreter (about twice the time;
 # run it before a release).
-COMPAT_TESTS=(tests/model tests/solver/test_decompose.py tests/solver/test_run.py tests/solver/test_pulp_model.py
+COMPAT_TESTS=(tests/model tests/solver/test_run.py tests/solver/test_pulp_model.py
               tests/solver/test_backend.py tests/cli/test_app.py tests/report/test_record.py tests/test_reliability.py)
 
 # HiGHS on one thread in every test process (kgkc_opt.solver.highs.default_threads): as fast on these
