@@ -10,7 +10,6 @@ It reports per year and per column how close it gets.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -19,11 +18,12 @@ from typing import TYPE_CHECKING, cast
 from kgkc_opt.errors import NoSolutionError
 from kgkc_opt.inputs.program import Program
 from kgkc_opt.inputs.scenario import baseline
-from kgkc_opt.model.adoptability import band, rhythm_bounds, task_years
+from kgkc_opt.model.adoptability import rhythm_bounds
 from kgkc_opt.model.data import ModelInput, model_input
 from kgkc_opt.model.formulations import Elastic, Spec, build
 from kgkc_opt.model.linear import INF, LinearModel, RowInfo
 from kgkc_opt.solver.backend import backend_for
+from kgkc_opt.solver.rhythm import annual_bands, bounded
 from kgkc_opt.solver.status import Status
 
 if TYPE_CHECKING:
@@ -67,22 +67,7 @@ def _build(inp: ModelInput, totals: dict[str, int], best: float | None) -> Linea
 def _banded(inp: ModelInput, totals: dict[str, int], m: LinearModel) -> LinearModel | None:
     """``m`` with the rhythm's bounds (``model.adoptability.rhythm_bounds``) and each 'Hàng năm'
     task in its band; None when a bound rules every schedule out."""
-    bounds = dict(rhythm_bounds(inp, totals))
-    for t in inp.planned_tasks:
-        years = task_years(inp, t)
-        if t.annual and t.effective_cadence == "even" and len(years) >= 2 and totals.get(t.task_id):
-            for y in years:
-                bounds[(t.task_id, y)] = band(totals[t.task_id], len(years))
-    lower, upper = list(m.col_lower), list(m.col_upper)
-    for key, (low, high) in bounds.items():
-        j = m.variables.get(key)
-        if j is None:
-            continue
-        lower[j] = max(lower[j], float(low))
-        upper[j] = upper[j] if high is None else min(upper[j], float(high))
-        if lower[j] > upper[j]:
-            return None
-    return dataclasses.replace(m, col_lower=lower, col_upper=upper)
+    return bounded(m, {**rhythm_bounds(inp, totals), **annual_bands(inp, totals)})
 
 
 def reconstruct(program: Program, *, solver: str = "highs", time_limit: float | None = None) -> Reconstruction:

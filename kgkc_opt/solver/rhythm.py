@@ -105,7 +105,9 @@ def _totals(plan: Mapping[tuple[str, int], int]) -> dict[str, int]:
     return out
 
 
-def _bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | None]]) -> LinearModel | None:
+def bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | None]]) -> LinearModel | None:
+    """``m`` with each column's bounds narrowed to ``bounds`` (low, high; None: no upper bound);
+    None when a bound rules every schedule out."""
     lower, upper = list(m.col_lower), list(m.col_upper)
     for key, (low, high) in bounds.items():
         j = m.variables.get(key)
@@ -117,6 +119,13 @@ def _bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | N
         if lower[j] > upper[j]:
             return None
     return replace(m, col_lower=lower, col_upper=upper)
+
+
+def annual_bands(inp: ModelInput, totals: Mapping[str, int]) -> dict[tuple[str, int], tuple[int, int]]:
+    """Each 'Hàng năm' task's band in each of its years (``model.adoptability.band`` of its total)."""
+    return {(t.task_id, y): band(totals[t.task_id], len(years)) for t in inp.planned_tasks
+            if t.annual and t.effective_cadence == "even" and totals.get(t.task_id)
+            and len(years := task_years(inp, t)) >= 2 for y in years}
 
 
 def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
@@ -147,8 +156,8 @@ def _rhythmic(inp: ModelInput, totals: Mapping[str, int], backend: Backend, obje
               time_limit: float | None, bounds: Mapping[tuple[str, int], tuple[int, int | None]],
               plan: Plan | None, prove: bool) -> tuple[Status, Plan | None]:
     """``rhythmic_schedule``'s search (``plan``: the start found, if any)."""
-    m = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="feasibility"), bounds)
-    spread = _bounded(linear_full(inp, fixed_totals=dict(totals), objective="spread"), bounds)
+    m = bounded(linear_full(inp, fixed_totals=dict(totals), objective="feasibility"), bounds)
+    spread = bounded(linear_full(inp, fixed_totals=dict(totals), objective="spread"), bounds)
     if m is None or spread is None:
         return Status.INFEASIBLE, None
     if prove and plan is not None:
@@ -171,10 +180,8 @@ def _searched(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
               time_limit: float | None) -> tuple[Status, Plan | None]:
     """The first schedule of the bounded schedule model ``m`` within ``RHYTHMIC_SCHEDULE_NODE_LIMIT``
     nodes: first with each 'Hàng năm' task in its band too (as the banded start), else without."""
-    annual = {(t.task_id, y): band(totals[t.task_id], len(years)) for t in inp.planned_tasks
-              if t.annual and t.effective_cadence == "even" and totals.get(t.task_id)
-              and len(years := task_years(inp, t)) >= 2 for y in years}
-    banded = _bounded(m, annual) if annual else None
+    annual = annual_bands(inp, totals)
+    banded = bounded(m, annual) if annual else None
     out = None
     for model in ((banded, m) if banded is not None else (m,)):
         out = backend.solve(model, time_limit=time_limit, first_solution=True,
