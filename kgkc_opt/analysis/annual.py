@@ -70,7 +70,7 @@ from kgkc_opt.analysis.annual_study import (  # noqa: F401 (the values, re-expor
     Rules,
     summary,
 )
-from kgkc_opt.analysis.plan import solve
+from kgkc_opt.analysis.annual_program import program_plan
 from kgkc_opt.errors import Joined, SolutionCheckError, SolverError, UsageError
 from kgkc_opt.inputs import costs
 from kgkc_opt.inputs.program import Program, Text
@@ -217,11 +217,7 @@ def _year_of(scn: Scenario, proposals: Proposals, year: int, rules: Rules, time_
     """Plan the program (its plan for the year is what the year should deliver) and read the year
     off it: the budget for proposals is the year's local budget less what the plan spends on the
     tasks no proposal serves (the Department's own activities)."""
-    plan_result = solve(scn, time_limit=time_limit, with_shadow_prices=False, explain=False)
-    if not plan_result.has_plan:
-        raise UsageError("annual: scenario {name!r} has no plan ({status}): {message}", name=scn.name,
-                         status=plan_result.status.value, message=plan_result.message)
-    plan = plan_result.plan
+    plan = program_plan(scn, time_limit)  # solved once per program (analysis.annual_program)
     inp: ModelInput = model_input(scn)
     served = {p.task_id for p in proposals.items}
     planned = {t.task_id: plan.get((t.task_id, year), 0) for t in inp.tasks}
