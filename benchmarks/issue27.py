@@ -401,7 +401,8 @@ def done_when(report: dict, quick: bool, loaded: bool) -> list[dict]:
         m = r.get("main")
         lines.append(_line(2, "400 x 10 at 100% proven", "the program file at tightness 100%: optimal",
                            r["error"] if m is None else f"{m['status']} ({m['method']}) in {m['seconds']:.1f} s, gap "
-                           f"{_gap(m['gap'])}", m is not None and m["status"] == "optimal",
+                           f"{_gap(m['gap'])} (limit {r.get('limit', '?')} s)",
+                           m is not None and m["status"] == "optimal",
                            "" if m is None else f"stages: {_stages(m)}"))
     else:
         lines.append(_line(2, "400 x 10 at 100% proven", "optimal", "not measured (section 4 not run)", None))
@@ -486,8 +487,7 @@ def _gap(g: float | None) -> str:
 
 def _stages(m: dict) -> str:
     st = m.get("stages") or {}
-    return ", ".join(f"{k} {st[k]:.2f} s" for k in ("aggregate", "schedule", "full", "other") if k in st) + \
-        (f", rhythm {m['timings']['rhythm']:.2f} s" if "rhythm" in (m.get("timings") or {}) else "")
+    return ", ".join(f"{k} {st[k]:.2f} s" for k in ("aggregate", "schedule", "full", "rhythm", "other") if k in st)
 
 
 def print_table(lines: list[dict], loaded: bool, quick: bool) -> None:

@@ -1,28 +1,55 @@
-"""Benchmark of kgkc_opt against the goals of issue 13, every figure measured in one run.
+"""Benchmark of kgkc_opt against issue 27's "Done when" (and the earlier goals), every figure measured in one run.
 
-    python benchmarks/run.py                  # the full run (about 20-25 minutes on 2 cores)
-    python benchmarks/run.py --quick          # a smoke run on a small subset (under 2 minutes)
-    python benchmarks/run.py --json out.json  # also write every figure as JSON
+    python benchmarks/run.py                  # the full run (about 25 minutes on 2 quiet cores)
+    python benchmarks/run.py --loaded         # the same with 2 CPU-bound processes beside it
+    python benchmarks/run.py --quick          # a smoke run on a small subset (about 2-3 minutes)
+    python benchmarks/run.py --json out.json --txt out.txt   # also write every figure as JSON, the output as text
+    python benchmarks/run.py --only scenarios export         # some sections only
 
-"The default" is ``optimise(inp)`` (``kgkc_opt.solver.decompose``: the decomposition, with the
-even-cadence tie-break, the program's structure on), exactly what ``solve`` runs; "the plain
-model" is ``optimise(inp, method="direct", tie_break=False)``: the full model written in PuLP and
-solved by HiGHS at zero relative gap, the independent formulation the default is checked against.
+The saved runs: ``--json benchmarks/last-run.json --txt benchmarks/last-run.txt`` quietly, and
+``--loaded --json benchmarks/last-run-loaded.json --txt benchmarks/last-run-loaded.txt``.
 
-Sections (each prints a table and its goals with MET / NOT MET):
+Definitions. "The default" is ``optimise(inp)`` (``kgkc_opt.solver.decompose``: the decomposition
+with the even-cadence tie-break and the rhythm stage, the program's structure on), exactly what
+``solve`` runs. "The primary" is ``optimise(inp, tie_break=False)``: the decomposition's proof of
+the primary objectives, no evenness. "The evenness stage" is default - primary (the schedule's
+even-cadence search and the rhythm stage, ``PlanOutcome.timings["rhythm"]``, also shown alone), both
+measured in the same worker process, each the least of alternating repetitions. "The plain model" is
+``optimise(inp, method="direct", tie_break=False)``: the full model written in PuLP and solved by
+HiGHS at zero relative gap, the independent formulation the default is checked against.
 
-1. the 29 benchmark scenarios (``scenario_set()``): default vs plain, both in the same process,
-   the ratio plain / default; never slower where the plain model proves, much faster where not;
-2. stress: seeded random scenarios (per-year cuts of the local budget and of co-funding, target
-   changes, weights, floors): p99 and max of the default, all proven, every optimum checked
-   against the plain model's in the same run;
+``--loaded`` starts two CPU-bound processes (``python -c "while True: pass"``) before the first
+section and ends them (by their own handles) when the run ends, on an error or Ctrl-C too; the
+header and the JSON (``"loaded"``) say so. Time limits are generous enough that a loaded run still
+returns a plan: 30 s per solve in section 1, 60 s for the 400 x 10 program's default (the issue's
+``--time-limit 60``) and the national case.
+
+Sections (each prints a table; the earlier goals' lines as "earlier goal"):
+
+1. the 30 benchmark scenarios (``scenario_set()``'s 29 on the bundled program and
+   ``scenarios/an-giang-2026-2030.yaml``, its own program): default, primary and plain, alternating
+   in one process (2 repetitions; the primary once more first, the process's warm-up); the
+   evenness stage and the rhythm stage per scenario; ratio plain / default;
+2. stress: 200 seeded random scenarios (per-year cuts of the local budget and of co-funding, target
+   changes, weights, floors): default, plain and primary once each; p99 and max of the default, all
+   proven, every optimum checked against the plain model's in the same run;
 3. the CLI: ``kgkc-opt solve scenarios/baseline.yaml --out DIR`` against a bare
    ``import pandas, pulp, highspy``, wall clock of fresh interpreters, as a ratio;
 4. scale: the national case (``synthetic.national(34)``: 34 provinces x 24 tasks x 5 years and a
    shared national budget line); a 400-task x 10-year program written as a program file
    (``synthetic.write_program``) and loaded with ``kgkc_opt.load_program``, at budget tightnesses
    from 120% to 20% of its annual table; the growth curve over tasks x years;
-5. the earlier sweep goals (LP and MILP sweeps, full run only).
+5. the earlier sweep goals (LP and MILP sweeps, full run only);
+6. honest figures: each case's memory, the fallback paths' stages;
+7. the annual plan (issue 15's goals), then ``benchmarks/annual_scale.py``: ``kgkc-opt annual``
+   end to end on 2,000 and 10,000 synthetic proposals (quick: 500), wall clock, CPU and memory;
+8. start-up: ``kgkc-opt --help`` against ``python -c "import kgkc_opt.cli"``, fresh interpreters,
+   the least of 7 runs, wall clock and CPU time;
+9. the model file: ``kgkc-opt solve scenarios/baseline.yaml --write-model X.lp``, read back by HiGHS.
+
+Then the summary: the table "Issue 27 — Done when" (``benchmarks/issue27.py`` says how each of its
+eight lines is read off this run), then the earlier goals (issues 13 and 15), each MET / NOT MET with
+the measured figure.
 
 Every case runs in a fresh process (``--worker``, started by this script) and reports its own
 peak resident memory: ``VmHWM`` of /proc/self/status, the high-water mark of the process's own
@@ -90,8 +117,7 @@ NATIONAL_PROVINCES = 34
 
 
 def scenario_set() -> list[tuple[str, object]]:
-    """The fixed benchmark scenarios (30): 29 on the bundled Kiên Giang program and the An Giang
-    2026-2030 example (its own program, loaded by ``scenarios/an-giang-2026-2030.yaml``)."""
+    """The fixed benchmark scenarios on the bundled program (29; tests reuse them)."""
     import kgkc_opt as kg
 
     base = kg.load_scenario(SCENARIOS / "baseline.yaml")
@@ -108,8 +134,17 @@ def scenario_set() -> list[tuple[str, object]]:
         out.append((name, kg.load_scenario(SCENARIOS / f"{name}.yaml")))
     replan = kg.load_scenario(SCENARIOS / "replan-2023.yaml")
     out.append(("replan-2023-cut-20pct", replan.derive("replan-cut", budget={"all": "-20%"})))
-    out.append((AN_GIANG, kg.load_scenario(SCENARIOS / f"{AN_GIANG}.yaml")))
     return out
+
+
+def benchmark_case(name: str):
+    """A scenario of section 1: one of ``scenario_set()``, or the An Giang 2026-2030 example (its own
+    program, loaded by ``scenarios/an-giang-2026-2030.yaml``)."""
+    import kgkc_opt as kg
+
+    if name == AN_GIANG:
+        return kg.load_scenario(SCENARIOS / f"{AN_GIANG}.yaml")
+    return dict(scenario_set())[name]
 
 
 #: Issue 27: "scenarios/an-giang-2026-2030.yaml proven in under 2 s on a quiet machine" (a program with cuts).
@@ -179,7 +214,8 @@ def _timed(fn, *args, **kwargs):
 
 def stages(timings: dict[str, float], wall: float, method: str, status: str, tie_break: bool) -> dict:
     """The stage times of an outcome: aggregate solves, schedules (how many failed), the full model,
-    and what no stage accounts for (model building, exact checks)."""
+    the rhythm stage (the default's last: evenness across the years, ``timings["rhythm"]``), and what
+    no stage accounts for (model building, exact checks)."""
     keys = list(timings)
     sched = [k for k in keys if k.startswith("schedule")]
     full_at = next((i for i, k in enumerate(keys) if k.startswith("full[")), None)
@@ -197,9 +233,10 @@ def stages(timings: dict[str, float], wall: float, method: str, status: str, tie
     agg = sum(v for k, v in timings.items() if k.startswith("aggregate"))
     sch = sum(timings[k] for k in sched)
     full = sum(v for k, v in timings.items() if k.startswith("full["))
+    rhythm = timings.get("rhythm", 0.0)
     return {"aggregate": agg, "schedule": sch, "schedules": len(sched),
             "failed_schedules": len(failed), "failed_schedule_seconds": sum(timings[k] for k in failed),
-            "full": full, "other": wall - agg - sch - full, "overwritten": overwritten,
+            "full": full, "rhythm": rhythm, "other": wall - agg - sch - full - rhythm, "overwritten": overwritten,
             "slowest": max(timings.items(), key=lambda kv: kv[1]) if timings else None}
 
 
@@ -214,6 +251,8 @@ def fmt_stages(st: dict | None) -> str:
         parts.append(s + ")")
     if st["full"]:
         parts.append(f"full {st['full']:.2f}")
+    if st.get("rhythm"):
+        parts.append(f"rhythm {st['rhythm']:.2f}")
     parts.append(f"other {st['other']:.2f}")
     return "; ".join(parts) + (" [first schedule's time overwritten]" if st["overwritten"] else "")
 
@@ -301,7 +340,7 @@ def _worker_scenario(spec: dict) -> None:
     from kgkc_opt.model.data import model_input
     from kgkc_opt.solver.decompose import optimise
 
-    scn = dict(scenario_set())[spec["name"]]
+    scn = benchmark_case(spec["name"])
     inp = model_input(scn)
     dl, pl, reps = spec["default_limit"], spec["plain_limit"], spec["reps"]
     runs: dict[str, list[tuple[float, float, dict]]] = {"default": [], "plain": [], "primary": []}
@@ -484,6 +523,10 @@ def run_worker(spec: dict, *, timeout: float, on_row=None) -> dict:
                 else:
                     print(line, end="", flush=True)
             proc.wait()
+        except BaseException:  # Ctrl-C, SIGTERM (issue27.Load), an error: the worker ends with the run
+            proc.kill()
+            proc.wait()
+            raise
         finally:
             timer.cancel()
         if killed:
@@ -828,7 +871,7 @@ def bench_scale(quick: bool) -> dict:
             r = case({"kind": "scale", "case": "program", "path": program(400, 10), "tightness": p,
                       "method": "default", "limit": prog_limit, "diag_limit": diag, "label": f"400x10 at {p}%"},
                      prog_limit + (diag or 0) + 180)
-            r["tightness"] = p
+            r["tightness"], r["limit"] = p, prog_limit
             out["program"].append(r)
         plain_levels = () if quick else PLAIN_TIGHTNESS
         if plain_levels:
