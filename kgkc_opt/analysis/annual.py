@@ -58,6 +58,7 @@ from kgkc_opt.analysis.annual_frames import (  # noqa: F401 (the tables, re-expo
     task_frame,
     task_rows,
 )
+from kgkc_opt.analysis.annual_program import program_plan
 from kgkc_opt.analysis.annual_study import (  # noqa: F401 (the values, re-exported)
     FUNDED,
     NOT_FUNDED,
@@ -70,7 +71,6 @@ from kgkc_opt.analysis.annual_study import (  # noqa: F401 (the values, re-expor
     Rules,
     summary,
 )
-from kgkc_opt.analysis.annual_program import program_plan
 from kgkc_opt.errors import Joined, SolutionCheckError, SolverError, UsageError
 from kgkc_opt.inputs import costs
 from kgkc_opt.inputs.program import Program, Text
