@@ -12,7 +12,6 @@ is loaded.
 
 from __future__ import annotations
 
-import ast
 import functools
 from importlib import resources
 
@@ -52,9 +51,22 @@ def read_po(text: str) -> dict[str, str]:
             key, current, line = "msgstr", parts["msgstr"], line[len("msgstr "):]
         if current is None or not (line.startswith('"') and line.endswith('"')):
             raise ValueError(f"line {number}: expected msgid, msgstr or a quoted string, got {raw!r}")
-        current.append(ast.literal_eval(line))
+        current.append(_unquote(line))
     close()
     return entries
+
+
+def _unquote(quoted: str) -> str:
+    """The text of one double-quoted C string: as ``ast.literal_eval`` reads it, without its
+    cost where there is nothing to unescape (most lines: the catalogue is read at every start)."""
+    inner = quoted[1:-1]
+    if "\\" not in inner and '"' not in inner:
+        return inner
+    import ast
+
+    value = ast.literal_eval(quoted)
+    assert isinstance(value, str)
+    return value
 
 
 @functools.cache
