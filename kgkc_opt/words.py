@@ -13,7 +13,8 @@ is loaded.
 from __future__ import annotations
 
 import functools
-from importlib import resources
+import os
+import re
 
 #: The languages the toolkit speaks; the first is the default of the command line and the API.
 LANGUAGES = ("vi", "en")
@@ -56,12 +57,22 @@ def read_po(text: str) -> dict[str, str]:
     return entries
 
 
+#: A string's inside made only of plain characters and the escapes the catalogue uses, each read
+#: as Python reads it (``_ESCAPES``); anything else is left to ``ast.literal_eval``.
+_SIMPLE = re.compile(r'(?:[^"\\]|\\["\'\\nt])*')
+_ESCAPE = re.compile(r"\\(.)")
+_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
+
+
 def _unquote(quoted: str) -> str:
     """The text of one double-quoted C string: as ``ast.literal_eval`` reads it, without its
-    cost where there is nothing to unescape (most lines: the catalogue is read at every start)."""
+    cost where there is nothing to unescape or only a simple escape (every line of the catalogue,
+    which is read at every start)."""
     inner = quoted[1:-1]
     if "\\" not in inner and '"' not in inner:
         return inner
+    if _SIMPLE.fullmatch(inner):
+        return _ESCAPE.sub(lambda m: _ESCAPES[m[1]], inner)
     import ast
 
     value = ast.literal_eval(quoted)
@@ -76,8 +87,20 @@ def catalogue(lang: str) -> dict[str, str]:
         return {}
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    text = resources.files("kgkc_opt").joinpath("locale", f"{lang}.po").read_text(encoding="utf-8")
-    return read_po(text)
+    return read_po(_po_text(lang))
+
+
+def _po_text(lang: str) -> str:
+    """The text of ``locale/<lang>.po``: read from the package's folder (a plain file open: the
+    catalogue is read at every start, and ``importlib.resources`` loads zipfile, tempfile and
+    inspect), else through ``importlib.resources`` (a package in a zip file, say)."""
+    try:
+        with open(os.path.join(os.path.dirname(__file__), "locale", f"{lang}.po"), encoding="utf-8") as f:
+            return f.read()
+    except OSError:
+        from importlib import resources
+
+        return resources.files("kgkc_opt").joinpath("locale", f"{lang}.po").read_text(encoding="utf-8")
 
 
 def say(text: str, lang: str) -> str:

@@ -9,8 +9,6 @@ import signal
 import sys
 from typing import Any
 
-from kgkc_opt.errors import UsageError
-
 LOCAL = "127.0.0.1"
 
 
@@ -29,6 +27,8 @@ def add_parser(sub: Any) -> None:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
+    from kgkc_opt.errors import UsageError
+
     if not 0 < args.port < 65536:
         raise UsageError("--port: expected a port from 1 to 65535, got {port}", port=args.port)
     serve(port=args.port, host=args.host, open_browser=not args.no_browser, lang=args.lang)
@@ -63,6 +63,8 @@ def _stop(_signum: int, _frame: Any) -> None:
 
 def serve(*, port: int = 5006, host: str = LOCAL, open_browser: bool = True, lang: str = "vi") -> None:
     """Serve the app until interrupted (Ctrl-C)."""
+    from kgkc_opt.errors import UsageError
+
     try:
         import panel as pn
     except ImportError:

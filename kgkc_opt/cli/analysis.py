@@ -11,11 +11,13 @@ import contextlib
 import sys
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from kgkc_opt.cli import text
 from kgkc_opt.words import say
+
+if TYPE_CHECKING:  # (concurrent.futures loads threading and logging: not at every start)
+    from concurrent.futures import Executor
 
 COMMANDS = ("compare", "sweep", "montecarlo", "sensitivity")
 #: How long ``--executor dask`` waits for the scheduler before it says it cannot reach it.

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -57,6 +56,8 @@ def _progress_note(note: str) -> Iterator[None]:
     if not sys.stderr.isatty():
         yield
         return
+    import threading  # (here: not loaded at every start of the command line)
+
     timer = threading.Timer(PROGRESS_AFTER, lambda: print(f"kgkc-opt annual: {note}", file=sys.stderr, flush=True))
     timer.daemon = True
     timer.start()

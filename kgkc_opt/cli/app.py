@@ -173,7 +173,6 @@ def _add_reproduce(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     from kgkc_opt.cli import help_words
-    from kgkc_opt.errors import KgkcError
 
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = help_words.run_language(argv)  # help, usage errors and argparse's words in the run's language
@@ -199,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if _interrupted(exc):  # e.g. a C extension's import turns a Ctrl-C into an ImportError
             print("kgkc-opt: interrupted", file=sys.stderr)
             return 130
+        from kgkc_opt.errors import KgkcError  # (loaded by whatever raised one; --help needs none)
+
         if args.debug or not isinstance(exc, KgkcError):
             raise
         print(f"kgkc-opt: {exc.worded(lang)}", file=sys.stderr)  # in the run's language (str(exc) is English)

@@ -23,7 +23,6 @@ from typing import Any
 
 from kgkc_opt.cli import text
 from kgkc_opt.cli.text import t
-from kgkc_opt.errors import UsageError
 
 EXIT_OK = 0
 
@@ -60,6 +59,7 @@ def add_merge_parser(program_subparsers: Any) -> argparse.ArgumentParser:
 def cmd_merge(args: argparse.Namespace) -> int:
     from kgkc_opt.analysis.merge import merge_programs
     from kgkc_opt.analysis.merge_audit import merge_audit
+    from kgkc_opt.errors import UsageError
     from kgkc_opt.inputs.files import load_program, resolve_program_path
     from kgkc_opt.inputs.program import Text
     from kgkc_opt.report import files as export

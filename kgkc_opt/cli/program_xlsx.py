@@ -19,7 +19,6 @@ from typing import Any
 
 from kgkc_opt.cli import text
 from kgkc_opt.cli.text import t
-from kgkc_opt.errors import UsageError
 
 EXIT_OK = 0
 ACTIONS = ("template", "import", "export")
@@ -75,6 +74,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from kgkc_opt.analysis.audit import audit
+    from kgkc_opt.errors import UsageError
     from kgkc_opt.inputs.program_dict import program_to_dict
     from kgkc_opt.inputs.program_xlsx import load_program_xlsx
     from kgkc_opt.report import files as export
