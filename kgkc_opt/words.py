@@ -27,6 +27,12 @@ def read_po(text: str) -> dict[str, str]:
     Supports what this project writes: ``#`` comments, ``msgid``/``msgstr`` each followed by one or
     more double-quoted C strings on their own lines (concatenated), blank lines between entries.
     """
+    fast = _read_po_laid_out(text)
+    return fast if fast is not None else _read_po_lines(text)
+
+
+def _read_po_lines(text: str) -> dict[str, str]:
+    """``read_po`` line by line: any text it supports, and the line of the first that is wrong."""
     entries: dict[str, str] = {}
     key: str | None = None
     parts: dict[str, list[str]] = {"msgid": [], "msgstr": []}
@@ -57,22 +63,57 @@ def read_po(text: str) -> dict[str, str]:
     return entries
 
 
-#: A string's inside made only of plain characters and the escapes the catalogue uses, each read
-#: as Python reads it (``_ESCAPES``); anything else is left to ``ast.literal_eval``.
-_SIMPLE = re.compile(r'(?:[^"\\]|\\["\'\\nt])*')
-_ESCAPE = re.compile(r"\\(.)")
-_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
+#: The characters other than a newline at which ``str.splitlines`` ends a line.
+_OTHER_LINE_ENDS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: One entry as this project lays it out: ``msgid`` and ``msgstr`` lines, each followed by its
+#: continued strings, every line a quoted string from its first character to its last.
+_ENTRY = r'^msgid ("[^\n]*"(?:\n"[^\n]*")*)\nmsgstr ("[^\n]*"(?:\n"[^\n]*")*)$'
+#: What may come between entries: empty lines and comments (from the line's first character).
+_BETWEEN = r"(?:(?:#[^\n]*)?\n)*(?:#[^\n]*)?"
+
+
+def _read_po_laid_out(text: str) -> dict[str, str] | None:
+    """``read_po`` of a text laid out as this project writes it (entries, and only empty lines and
+    comments between them), read by regular expressions rather than line by line (the catalogue
+    is read at every start of the command line); None for any other text, which the line-by-line
+    reader reads the same way or says where it is wrong."""
+    if any(end in text for end in _OTHER_LINE_ENDS):
+        return None
+    entry = re.compile(_ENTRY, re.MULTILINE)
+    if not re.fullmatch(_BETWEEN, entry.sub("", text)):  # what is not an entry (lines stay whole)
+        return None
+    entries: dict[str, str] = {}
+    for msgid_lines, msgstr_lines in entry.findall(text):
+        msgid, msgstr = _joined(msgid_lines), _joined(msgstr_lines)
+        if msgid and msgstr:
+            entries[msgid] = msgstr
+    return entries
+
+
+def _joined(lines: str) -> str:
+    """The text of one or more quoted strings, one a line, concatenated."""
+    return _unquote(lines) if "\n" not in lines else "".join(map(_unquote, lines.split("\n")))
+
+
+#: The escapes read without ``ast``: each as Python reads it.
+_ESCAPES = (('\\"', '"'), ("\\'", "'"), ("\\n", "\n"), ("\\t", "\t"))
 
 
 def _unquote(quoted: str) -> str:
     """The text of one double-quoted C string: as ``ast.literal_eval`` reads it, without its
-    cost where there is nothing to unescape or only a simple escape (every line of the catalogue,
-    which is read at every start)."""
+    cost where there is nothing to unescape or only the escapes of ``_ESCAPES`` (every line of
+    the catalogue, which is read at every start)."""
     inner = quoted[1:-1]
     if "\\" not in inner and '"' not in inner:
         return inner
-    if _SIMPLE.fullmatch(inner):
-        return _ESCAPE.sub(lambda m: _ESCAPES[m[1]], inner)
+    if "\\\\" not in inner:  # every backslash then starts an escape of one character after it
+        rest = inner
+        for escape, _ in _ESCAPES:
+            rest = rest.replace(escape, "")
+        if "\\" not in rest and '"' not in rest:
+            for escape, character in _ESCAPES:
+                inner = inner.replace(escape, character)
+            return inner
     import ast
 
     value = ast.literal_eval(quoted)

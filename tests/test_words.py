@@ -101,3 +101,48 @@ def test_read_po_reads_every_string_of_the_catalogue_as_python_reads_it():
     assert any("\\" in q for q in quoted)  # the catalogue has escapes: both paths are read
     assert [words._unquote(q) for q in quoted] == [ast.literal_eval(q) for q in quoted]
     assert words._unquote('"a \\"b\\" \\\\ c\\n"') == 'a "b" \\ c\n'
+
+
+@pytest.mark.parametrize("text", [
+    'msgid "a"\nmsgstr "x"\n',
+    '# c\nmsgid ""\nmsgstr ""\n"Language: vi\\n"\n\nmsgid "a "\n"b"\nmsgstr "x\\n"\n"y"\n\nmsgid "c"\nmsgstr ""\n',
+    'msgid "a"\nmsgstr "x"\nmsgid "a"\nmsgstr "y"',  # the last of two wins; no newline at the end
+    'msgid "a"\n# between\nmsgstr "x"\n',  # a comment inside an entry
+    '  msgid "a"\n\tmsgstr "x"  \n\n   \n',  # indented lines and lines of spaces
+    'msgid "a"\r\nmsgstr "x"\r\n',  # Windows line ends
+    'msgid "a"\nmsgstr "x\u2028y"\n',  # a line end of str.splitlines inside a string
+    'msgstr "x"\nmsgid "a"\nmsgstr "y"\n',  # a msgstr before any msgid
+    'msgid "a"\nmsgid "b"\nmsgstr "y"\n',  # a msgid without its msgstr
+    'msgid "a" "b"\nmsgstr "x\\ty\\\'z\\\\"\n"\\u00e9"\n',  # concatenated on one line; other escapes
+    'msgid "a"\nmsgstr "x"\n"y"\n"z"\n\n\n# end',
+])
+def test_the_regular_expression_reader_reads_as_the_line_reader(text):
+    """``read_po`` reads a text laid out as the project writes it by regular expressions, anything
+    else line by line: the same catalogue either way (or the same error)."""
+    try:
+        expected: dict[str, str] | str = words._read_po_lines(text)
+    except ValueError as exc:
+        expected = str(exc)
+    try:
+        got: dict[str, str] | str = words.read_po(text)
+    except ValueError as exc:
+        got = str(exc)
+    assert got == expected
+    laid_out = words._read_po_laid_out(text)
+    assert laid_out is None or laid_out == expected
+
+
+def test_the_catalogue_is_read_by_regular_expressions_and_as_line_by_line():
+    text = words._po_text("vi")
+    assert words._read_po_laid_out(text) is not None  # the fast path is the one taken
+    assert words._read_po_laid_out(text) == words._read_po_lines(text) == words.catalogue("vi")
+
+
+@pytest.mark.parametrize("quoted", [
+    '"plain"', '"a \\"b\\""', '"x\\ny\\tz"', "\"it\\'s\"", '"a\\\\"', '"a\\\\\\"b"', '"\\\\n"',
+    '"a" "b"', '"\\u00e9\\x41"', '"\\\\\\n"',
+])
+def test_a_quoted_string_is_read_as_python_reads_it(quoted):
+    import ast
+
+    assert words._unquote(quoted) == ast.literal_eval(quoted)
