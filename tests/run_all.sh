@@ -143,7 +143,7 @@ check() {  # interpreter, work folder: lint, import contracts, type check, tests
     echo "pytest: the PuLP-$(pulp_major "$venv") selection (${COMPAT_TESTS[*]}; not slow); --everywhere for all"
   fi
   if [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ] && "$venv/bin/python" -c 'import xdist' 2>/dev/null; then
-    selection=(-n 2 "${selection[@]+"${selection[@]}"}")  # two worker processes (pytest-xdist)
+    selection=(-n 2 --dist loadgroup "${selection[@]+"${selection[@]}"}")  # two worker processes (pytest-xdist); a module marked xdist_group runs whole on one (its module fixtures solved once)
   fi
   "$venv/bin/python" -m pytest -q -p no:cacheprovider --basetemp="$dir/pytest" ${selection[@]+"${selection[@]}"} \
     || status=1

@@ -10,6 +10,9 @@ import pytest
 import kgkc_opt as kg
 from kgkc_opt.analysis import study as st
 
+# one worker runs the whole module (tests/run_all.sh: --dist loadgroup): its module fixtures are solved once
+pytestmark = pytest.mark.xdist_group("study")
+
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 

@@ -20,6 +20,9 @@ from kgkc_opt.errors import OutputError
 from kgkc_opt.report import brief, fmt
 from tests.support.paths import SCENARIOS
 
+# one worker runs the whole module (tests/run_all.sh: --dist loadgroup): its module fixtures are solved once
+pytestmark = pytest.mark.xdist_group("brief")
+
 
 @pytest.fixture(scope="module")
 def least(cut20_scenario):

@@ -28,6 +28,9 @@ from kgkc_opt.errors import InfeasibleError, KgkcError, OutputError
 from kgkc_opt.report import charts, fmt
 from tests.support.paths import ROOT, SCENARIOS
 
+# one worker runs the whole module (tests/run_all.sh: --dist loadgroup): its module fixtures are solved once
+pytestmark = pytest.mark.xdist_group("charts")
+
 matplotlib.use("Agg")  # no pyplot is used, but no display either
 LANGS = ("vi", "en")
 

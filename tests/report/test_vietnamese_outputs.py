@@ -22,6 +22,9 @@ from kgkc_opt.report import brief, charts, workbook
 from tests.support.language import english_words
 from tests.support.paths import ROOT, SCENARIOS
 
+# one worker runs the whole module (tests/run_all.sh: --dist loadgroup): its module fixtures are solved once
+pytestmark = pytest.mark.xdist_group("vietnamese_outputs")
+
 matplotlib.use("Agg")
 NAMES = sorted({p.stem for p in SCENARIOS.glob("*.yaml")} | {"kien-giang-2021-2025"})
 

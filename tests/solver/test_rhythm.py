@@ -21,7 +21,8 @@ from kgkc_opt.solver.status import Status
 
 #: every policy on four programs, each rule said impossible proven again by a plain solve: minutes of
 #: CPU, run in the full suite (Python 3.12+), not in the PuLP-2 compatibility selection (run_all.sh)
-pytestmark = pytest.mark.slow
+# slow; one worker runs the whole module (tests/run_all.sh: --dist loadgroup): `solved` is cached once
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("rhythm")]
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 #: the bundled scenarios, and the plan behind the least-money remedy a brief proposes for a 20% cut
