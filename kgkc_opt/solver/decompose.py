@@ -14,7 +14,7 @@ default (``method="decompose"``):
 3. if the schedule model proves that no schedule of those totals exists: first a probe, the full
    model capped at the aggregate bound within ``PROBE_NODE_LIMIT`` nodes (where the aggregate is
    weak it proves at once); else the totals are excluded from the aggregate by a no-good cut and
-   1–2 run again (up to ``MAX_CUTS`` times): every bound stays valid, since the excluded totals
+   1–2 run again (up to ``MAX_CUTS`` times per relaxation): every bound stays valid, since the excluded totals
    cannot be planned. Then the same with the coupled relaxation (each total also spread over its
    years under every yearly row);
 4. only if all that fails (or the user's time limit stops a stage): the full model, objective by
@@ -54,8 +54,13 @@ from kgkc_opt.solver.status import Outcome, Status
 #: ``time_limit``): every stage is bounded by counts (nodes, row checks, exchanges, cuts), so the
 #: same input gives the same plan on any machine at any load (docs/model.md, "Limits").
 DEFAULT_TIME_LIMIT: float | None = None
-#: Most totals with no schedule excluded (no-good cuts) before the full model takes over.
-MAX_CUTS = 20
+#: Most totals with no schedule excluded (no-good cuts) from each relaxation (the uncoupled, then
+#: the coupled one, whose totals also spread over their years under every yearly row) before the
+#: next takes over, then the full model. Where a relaxation's totals keep having no schedule, more
+#: cuts of it rarely find one: with 20 per relaxation, An Giang 2026-2030 made 20 uncoupled cuts
+#: and the coupled relaxation's first totals had a schedule; every bundled scenario and policy
+#: gives the same plan with 3 (measured), in less time (docs/performance.md).
+MAX_CUTS = 3
 #: Largest schedule model (columns) whose start is the banded one (``evenness.banded``); above
 #: it the local search starts from the first schedule found.
 BANDED_MAX_COLUMNS = 300
@@ -227,6 +232,7 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
     excluded: list[dict[str, int]] = []
     probe: PlanOutcome | None = None
     for coupled in (False, True):
+        cuts_before = len(excluded)
         while True:
             stages = _aggregate_stages(inp, objectives, backend, clock, timings, coupled, excluded)
             if stages.outcome is not None:
@@ -250,7 +256,7 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
                         f"+{len(excluded)} cuts" if excluded else "")
                     return PlanOutcome(Status.OPTIMAL, plan, first_bound, method,
                                        "optimal: the plan reaches the aggregate bounds" + note, timings, values)
-            if out.status != Status.INFEASIBLE or len(excluded) >= MAX_CUTS or clock.out():
+            if out.status != Status.INFEASIBLE or clock.out():
                 break  # (past the user's time limit: the best plan known, below)
             if probe is None:
                 # the first totals with no schedule: where the aggregate is weak the full model,
@@ -262,6 +268,8 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
             # proven: these totals have no schedule. Exclude them (a no-good cut) and solve the
             # aggregate again: every bound it gives still holds for the full model.
             excluded.append(totals)
+            if len(excluded) - cuts_before >= MAX_CUTS:
+                break  # the relaxation keeps giving totals no schedule holds: the next one, or the full model
     # No schedule reaches the aggregate's values: the full model (the first bound still holds).
     result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound)
     for known in (probe, safety):  # the best plan known, with the best bound known
