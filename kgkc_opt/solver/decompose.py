@@ -208,9 +208,11 @@ def _rhythm(inp: ModelInput, outcome: PlanOutcome, objectives: list[Objective], 
     policy and every path goes through it; a plan that keeps the rhythm is returned as it is."""
     assert outcome.plan is not None
     start = time.perf_counter()
-    kept = keep_rhythm(inp, outcome.plan, objectives, backend, clock.remaining())
+    kept = keep_rhythm(inp, outcome.plan, objectives, backend, clock.deadline())
     if kept.step != "kept":
         outcome.timings["rhythm"] = time.perf_counter() - start
+    if kept.stopped:  # the user's time limit: the plan so far, its values (and their proof) kept
+        outcome = replace(outcome, message=outcome.message + " (the rhythm search stopped at the time limit)")
     if kept.plan == outcome.plan:
         return replace(outcome, rhythm=kept.notes)
     check_plan(inp, kept.plan)
@@ -227,6 +229,8 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
     excluded: list[dict[str, int]] = []
     probe: PlanOutcome | None = None
     for coupled in (False, True):
+        if coupled and clock.out() and _known(probe, safety):
+            break  # past the user's time limit: the best plan known (no more models built)
         while True:
             stages = _aggregate_stages(inp, objectives, backend, clock, timings, coupled, excluded)
             if stages.outcome is not None:
@@ -262,8 +266,11 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
             # proven: these totals have no schedule. Exclude them (a no-good cut) and solve the
             # aggregate again: every bound it gives still holds for the full model.
             excluded.append(totals)
-    # No schedule reaches the aggregate's values: the full model (the first bound still holds).
-    result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound)
+    # No schedule reaches the aggregate's values: the full model (the first bound still holds);
+    # past the user's time limit, the best plan known at once, with the first bound.
+    result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound) \
+        if not clock.out() or not _known(probe, safety) else \
+        PlanOutcome(Status.NO_SOLUTION, None, first_bound, "direct", clock.stop_message(), timings)
     for known in (probe, safety):  # the best plan known, with the best bound known
         if known is not None and known.plan is not None and (
                 result.plan is None or _lex(known, objectives) > _lex(result, objectives)):
@@ -271,6 +278,11 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
                              message=clock.stop_message())
     return PlanOutcome(result.status, result.plan, result.bound, "decompose+full", result.message, timings,
                        result.values)
+
+
+def _known(*outcomes: PlanOutcome | None) -> bool:
+    """A plan is known among ``outcomes``."""
+    return any(o is not None and o.plan is not None for o in outcomes)
 
 
 def _first_plan(inp: ModelInput, backend: Backend, objectives: list[Objective], clock: _Clock,
