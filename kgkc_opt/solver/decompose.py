@@ -72,6 +72,8 @@ SCHEDULE_NODE_LIMIT = 50_000
 #: (a deterministic limit: where the aggregate is weak the full model often proves at once).
 PROBE_NODE_LIMIT = 200
 METHODS = ("decompose", "direct")
+#: The note of a plan whose evenness search the user's time limit stopped (its values are proven).
+STOPPED_EVENNESS = " (the evenness search stopped at the time limit)"
 #: A relative gap at or below this is reported as optimal.
 OPTIMALITY_TOLERANCE = 1e-9
 
@@ -152,6 +154,8 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""
+    if clock.out():  # past the user's time limit: the first schedule, as it is (no model built)
+        return replace(out, seconds=time.perf_counter() - start), STOPPED_EVENNESS
     if spread is None:
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
     first_plan = round_plan(plan_values(out.values))
@@ -163,7 +167,7 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     if plan != ev.plan or not even_start:
         ev = local_search(inp, totals, m, plan, objectives)
     values: dict[Hashable, float] = {k: float(ev.plan.get(k, 0)) for k in m.variables}
-    note = "" if solved and not clock.out() else " (the evenness search stopped at the time limit)"
+    note = "" if solved and not clock.out() else STOPPED_EVENNESS
     return Outcome(Status.OPTIMAL, None, None, values, time.perf_counter() - start, True), note
 
 
@@ -415,20 +419,23 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
             break  # out of time: later objectives are not reached
         keeps.append((objective, value))
     assert plan is not None
+    note = ""
     if tie_break and status == Status.OPTIMAL:
         totals: dict[str, int] = {}
         for (tid, _), n in plan.items():
             totals[tid] = totals.get(tid, 0) + n
-        out, _note = _schedule(inp, totals, backend, clock, True, objectives)
+        out, note = _schedule(inp, totals, backend, clock, True, objectives)
         timings[f"schedule[full{tag}]"] = out.seconds  # the full plan's tie-break (a failed "schedule" keeps its time)
         if out.status.has_plan and out.values is not None:
             plan = round_plan(plan_values(out.values))
+        else:
+            note = STOPPED_EVENNESS if clock.out() else ""
     values = _values(inp, objectives, plan)
     first = values[objectives[0].key]
     if status == Status.FEASIBLE and bound is not None and bound <= first:
         status = Status.OPTIMAL if len(keeps) == len(objectives) else status
     if status == Status.OPTIMAL:
         bound = first
-    message = "optimal" if status == Status.OPTIMAL else clock.stop_message()
+    message = "optimal" + note if status == Status.OPTIMAL else clock.stop_message()
     return PlanOutcome(status, plan, bound, "direct", message, timings, values)
 
