@@ -448,3 +448,22 @@ def test_the_rhythm_stage_stops_at_the_time_limit_with_the_plan_so_far(monkeypat
     notes = adoptability(inp, out.plan, out.rhythm)
     assert unexplained(notes) == [] and all(describe(n, "vi") != describe(n, "en") for n in notes)
     assert out.plan != free.plan  # the stage stopped short of the plan it makes with no limit
+
+
+def test_past_the_time_limit_no_more_models_are_built(monkeypatch):
+    """A fake clock: the user's time limit passes while the schedule stage searches (it finds
+    nothing, as on a slow machine). No coupled relaxation or full model is built after it: the
+    full model's first plan (found first, with a time limit) comes back at once, a valid plan with
+    status feasible, the aggregate's bound (a true bound) and the message saying why."""
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml"))
+    optimum = decompose.optimise(inp, tie_break=False)
+    backend = _OutOfTime()
+    monkeypatch.setattr(decompose._Clock, "out", lambda self: "schedule" in backend.kinds)
+    out = decompose.optimise(inp, solver=backend, time_limit=3600, tie_break=False)  # (no rhythm stage)
+    after = backend.kinds[backend.kinds.index("schedule"):]  # (the schedule stage's own searches)
+    assert set(after) == {"schedule"} and backend.kinds.count("full") == 1  # the first plan's only
+    assert "first plan" in out.timings and not [k for k in out.timings if "coupled" in k or "full" in k]
+    check.check_plan(inp, out.plan)
+    assert out.status == Status.FEASIBLE and out.message.startswith("stopped at the time limit")
+    reached = out.values[next(iter(out.values))]
+    assert reached <= optimum.values[next(iter(optimum.values))] <= out.bound
