@@ -164,9 +164,9 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     ev = local_search(inp, totals, m, first_plan, objectives) if even_start \
         else Evenness.of(inp, totals, first_plan)
     plan, solved = exchanges(inp, totals, spread, ev.plan, backend, clock.deadline())
-    if plan != ev.plan or not even_start:
-        ev = local_search(inp, totals, m, plan, objectives)
-    values: dict[Hashable, float] = {k: float(ev.plan.get(k, 0)) for k in m.variables}
+    if (plan != ev.plan or not even_start) and not clock.out():  # (past the time limit: as it is)
+        plan = local_search(inp, totals, m, plan, objectives).plan
+    values: dict[Hashable, float] = {k: float(plan.get(k, 0)) for k in m.variables}
     note = "" if solved and not clock.out() else STOPPED_EVENNESS
     return Outcome(Status.OPTIMAL, None, None, values, time.perf_counter() - start, True), note
 
