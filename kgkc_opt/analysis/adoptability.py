@@ -7,7 +7,8 @@ the catalogue (``kgkc_opt.words.say``):
 
 ``adoptability(result, inp)``  the findings of a result's plan, each with its reason: the solve's
                                note where it made one ("money": proven impossible with the policy's
-                               values; "search": none found within the counts), else "unexplained"
+                               values; "search": none found within the counts; "time": the
+                               user's time limit ended the search first), else "unexplained"
                                (a plan made elsewhere: a test, a file);
 ``describe(note, lang)``       one line a planner reads: which rule, the task's units by year, why.
 """
@@ -23,7 +24,7 @@ from kgkc_opt.solver.rhythm import RhythmNote
 from kgkc_opt.words import say
 
 #: Why a rule is not kept: see the module docstring.
-REASONS = ("money", "search", "unexplained")
+REASONS = ("money", "search", "time", "unexplained")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def describe(note: Note, lang: str = "en") -> str:
     reason = {
         "money": say("the money does not allow it with this policy's values (proven by the solver)", lang),
         "search": say("no plan keeping it was found within the search's counts (not proven impossible)", lang),
+        "time": say("the time limit ended the search for a plan keeping it (not proven impossible)", lang),
         "unexplained": say("no reason given", lang),
     }[note.reason]
     return f"{_rule_text(note.finding, lang)}: {reason}"

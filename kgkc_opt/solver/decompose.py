@@ -77,6 +77,8 @@ SCHEDULE_NODE_LIMIT = 50_000
 #: (a deterministic limit: where the aggregate is weak the full model often proves at once).
 PROBE_NODE_LIMIT = 200
 METHODS = ("decompose", "direct")
+#: The note of a plan whose evenness search the user's time limit stopped (its values are proven).
+STOPPED_EVENNESS = " (the evenness search stopped at the time limit)"
 #: A relative gap at or below this is reported as optimal.
 OPTIMALITY_TOLERANCE = 1e-9
 
@@ -157,6 +159,8 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:
         return replace(out, seconds=time.perf_counter() - start), ""
+    if clock.out():  # past the user's time limit: the first schedule, as it is (no model built)
+        return replace(out, seconds=time.perf_counter() - start), STOPPED_EVENNESS
     if spread is None:
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
     first_plan = round_plan(plan_values(out.values))
@@ -165,10 +169,10 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     ev = local_search(inp, totals, m, first_plan, objectives) if even_start \
         else Evenness.of(inp, totals, first_plan)
     plan, solved = exchanges(inp, totals, spread, ev.plan, backend, clock.deadline())
-    if plan != ev.plan or not even_start:
-        ev = local_search(inp, totals, m, plan, objectives)
-    values: dict[Hashable, float] = {k: float(ev.plan.get(k, 0)) for k in m.variables}
-    note = "" if solved and not clock.out() else " (the evenness search stopped at the time limit)"
+    if (plan != ev.plan or not even_start) and not clock.out():  # (past the time limit: as it is)
+        plan = local_search(inp, totals, m, plan, objectives).plan
+    values: dict[Hashable, float] = {k: float(plan.get(k, 0)) for k in m.variables}
+    note = "" if solved and not clock.out() else STOPPED_EVENNESS
     return Outcome(Status.OPTIMAL, None, None, values, time.perf_counter() - start, True), note
 
 
@@ -213,9 +217,11 @@ def _rhythm(inp: ModelInput, outcome: PlanOutcome, objectives: list[Objective], 
     policy and every path goes through it; a plan that keeps the rhythm is returned as it is."""
     assert outcome.plan is not None
     start = time.perf_counter()
-    kept = keep_rhythm(inp, outcome.plan, objectives, backend, clock.remaining())
+    kept = keep_rhythm(inp, outcome.plan, objectives, backend, clock.deadline())
     if kept.step != "kept":
         outcome.timings["rhythm"] = time.perf_counter() - start
+    if kept.stopped:  # the user's time limit: the plan so far, its values (and their proof) kept
+        outcome = replace(outcome, message=outcome.message + " (the rhythm search stopped at the time limit)")
     if kept.plan == outcome.plan:
         return replace(outcome, rhythm=kept.notes)
     check_plan(inp, kept.plan)
@@ -232,6 +238,8 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
     excluded: list[dict[str, int]] = []
     probe: PlanOutcome | None = None
     for coupled in (False, True):
+        if coupled and clock.out() and _known(probe, safety):
+            break  # past the user's time limit: the best plan known (no more models built)
         cuts_before = len(excluded)
         while True:
             stages = _aggregate_stages(inp, objectives, backend, clock, timings, coupled, excluded)
@@ -270,8 +278,11 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
             excluded.append(totals)
             if len(excluded) - cuts_before >= MAX_CUTS:
                 break  # the relaxation keeps giving totals no schedule holds: the next one, or the full model
-    # No schedule reaches the aggregate's values: the full model (the first bound still holds).
-    result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound)
+    # No schedule reaches the aggregate's values: the full model (the first bound still holds);
+    # past the user's time limit, the best plan known at once, with the first bound.
+    result = _direct(inp, backend, objectives, clock, timings, tie_break, first_bound) \
+        if not clock.out() or not _known(probe, safety) else \
+        PlanOutcome(Status.NO_SOLUTION, None, first_bound, "direct", clock.stop_message(), timings)
     for known in (probe, safety):  # the best plan known, with the best bound known
         if known is not None and known.plan is not None and (
                 result.plan is None or _lex(known, objectives) > _lex(result, objectives)):
@@ -279,6 +290,11 @@ def _decompose(inp: ModelInput, backend: Backend, objectives: list[Objective], c
                              message=clock.stop_message())
     return PlanOutcome(result.status, result.plan, result.bound, "decompose+full", result.message, timings,
                        result.values)
+
+
+def _known(*outcomes: PlanOutcome | None) -> bool:
+    """A plan is known among ``outcomes``."""
+    return any(o is not None and o.plan is not None for o in outcomes)
 
 
 def _first_plan(inp: ModelInput, backend: Backend, objectives: list[Objective], clock: _Clock,
@@ -411,20 +427,23 @@ def _direct(inp: ModelInput, backend: Backend, objectives: list[Objective], cloc
             break  # out of time: later objectives are not reached
         keeps.append((objective, value))
     assert plan is not None
+    note = ""
     if tie_break and status == Status.OPTIMAL:
         totals: dict[str, int] = {}
         for (tid, _), n in plan.items():
             totals[tid] = totals.get(tid, 0) + n
-        out, _note = _schedule(inp, totals, backend, clock, True, objectives)
+        out, note = _schedule(inp, totals, backend, clock, True, objectives)
         timings[f"schedule[full{tag}]"] = out.seconds  # the full plan's tie-break (a failed "schedule" keeps its time)
         if out.status.has_plan and out.values is not None:
             plan = round_plan(plan_values(out.values))
+        else:
+            note = STOPPED_EVENNESS if clock.out() else ""
     values = _values(inp, objectives, plan)
     first = values[objectives[0].key]
     if status == Status.FEASIBLE and bound is not None and bound <= first:
         status = Status.OPTIMAL if len(keeps) == len(objectives) else status
     if status == Status.OPTIMAL:
         bound = first
-    message = "optimal" if status == Status.OPTIMAL else clock.stop_message()
+    message = "optimal" + note if status == Status.OPTIMAL else clock.stop_message()
     return PlanOutcome(status, plan, bound, "direct", message, timings, values)
 

@@ -30,12 +30,16 @@ none exists) and stops at the first schedule not proven impossible (``prove``).
 
 Every schedule search counts toward ``MAX_SCHEDULES``; every plan is re-checked exactly
 (``model.check.check_plan``) and must reach the kept values, else it is discarded. Every step is
-bounded by counts (nodes, cuts, searches), never by time (unless the user gave a time limit: it is
-passed on).
+bounded by counts (nodes, cuts, searches), never by time, unless the user gave a time limit: then
+its ``deadline`` (a ``time.perf_counter()`` value) is checked before every model is built and
+every search made, each solve is given the time left, and once it has passed the stage ends with
+the best plan verified so far (the plan found at the least) and the rules it still breaks noted
+``time`` (``Rhythm.stopped``).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -69,8 +73,9 @@ WIDTH_SCHEDULES = 3
 #: Most totals excluded (no schedule with the rhythm) before the stage gives up on a set of rules.
 RHYTHM_CUTS = 8
 #: Why a rule of the rhythm is not kept: ``money`` (proven: no plan with the policy's values keeps
-#: it), ``search`` (none found within the node limits; nothing proven).
-REASONS = ("money", "search")
+#: it), ``search`` (none found within the node limits; nothing proven), ``time`` (the user's time
+#: limit ended the stage first; nothing proven).
+REASONS = ("money", "search", "time")
 
 Plan = dict[tuple[str, int], int]
 
@@ -91,6 +96,18 @@ class Rhythm:
     plan: Plan
     notes: tuple[RhythmNote, ...]
     step: str
+    #: the user's time limit ended the stage before it was done
+    stopped: bool = False
+
+
+def _left(deadline: float | None) -> float | None:
+    """The time left before ``deadline`` for a solve (None: no limit; at least 0.01 s)."""
+    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)
+
+
+def _passed(deadline: float | None) -> bool:
+    """The user's time limit has passed (never without one)."""
+    return deadline is not None and time.perf_counter() >= deadline
 
 
 def soft_findings(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[Finding]:
@@ -129,7 +146,7 @@ def annual_bands(inp: ModelInput, totals: Mapping[str, int]) -> dict[tuple[str, 
 
 
 def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
-                      time_limit: float | None = None, rules: Sequence[str] = SOFT_RULES,
+                      deadline: float | None = None, rules: Sequence[str] = SOFT_RULES,
                       bands: Mapping[str, tuple[int, int]] | None = None, *, known: Sequence[Plan] = (),
                       prove: bool = False, cache: dict[Hashable, tuple[Status, Plan | None, bool]] | None = None
                       ) -> tuple[Status, Plan | None]:
@@ -146,14 +163,16 @@ def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backe
         status, plan, proved_only = cache[key]
         if prove or not proved_only or status == Status.INFEASIBLE:
             return (Status.OPTIMAL if plan is not None else status), (None if prove or plan is None else dict(plan))
-    status, plan = _rhythmic(inp, totals, backend, objectives, time_limit, bounds, plan, prove)
-    if cache is not None:
+    if plan is None and _passed(deadline):
+        return Status.NO_SOLUTION, None  # the time limit: nothing searched, nothing kept
+    status, plan = _rhythmic(inp, totals, backend, objectives, deadline, bounds, plan, prove)
+    if cache is not None and not _passed(deadline):  # an answer the time limit cut is not kept
         cache[key] = (status, plan, prove)
     return status, plan
 
 
 def _rhythmic(inp: ModelInput, totals: Mapping[str, int], backend: Backend, objectives: Sequence[Objective],
-              time_limit: float | None, bounds: Mapping[tuple[str, int], tuple[int, int | None]],
+              deadline: float | None, bounds: Mapping[tuple[str, int], tuple[int, int | None]],
               plan: Plan | None, prove: bool) -> tuple[Status, Plan | None]:
     """``rhythmic_schedule``'s search (``plan``: the start found, if any)."""
     m = bounded(linear_full(inp, fixed_totals=dict(totals), objective="feasibility"), bounds)
@@ -163,28 +182,33 @@ def _rhythmic(inp: ModelInput, totals: Mapping[str, int], backend: Backend, obje
     if prove and plan is not None:
         return Status.OPTIMAL, None
     if prove:  # as the search below: the banded model's schedules are the model's
-        out = backend.solve(m, time_limit=time_limit, first_solution=True, node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
+        out = backend.solve(m, time_limit=_left(deadline), first_solution=True,
+                            node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
         return (Status.OPTIMAL if out.status.has_plan else out.status), None
     if plan is None:
-        status, plan = _searched(inp, totals, m, bounds, backend, time_limit)
+        status, plan = _searched(inp, totals, m, bounds, backend, deadline)
         if plan is None:
             return status, None
     ev: Evenness = local_search(inp, totals, m, plan, objectives)
-    plan, _ = exchanges(inp, totals, spread, ev.plan, backend)
+    if _passed(deadline):  # a schedule keeping the bounds: kept as the local search left it
+        return Status.OPTIMAL, dict(ev.plan)
+    plan, _ = exchanges(inp, totals, spread, ev.plan, backend, deadline)
     ev = local_search(inp, totals, m, plan, objectives)
     return Status.OPTIMAL, dict(ev.plan)
 
 
 def _searched(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
               bounds: Mapping[tuple[str, int], tuple[int, int | None]], backend: Backend,
-              time_limit: float | None) -> tuple[Status, Plan | None]:
+              deadline: float | None) -> tuple[Status, Plan | None]:
     """The first schedule of the bounded schedule model ``m`` within ``RHYTHMIC_SCHEDULE_NODE_LIMIT``
     nodes: first with each 'Hàng năm' task in its band too (as the banded start), else without."""
     annual = annual_bands(inp, totals)
     banded = bounded(m, annual) if annual else None
     out = None
     for model in ((banded, m) if banded is not None else (m,)):
-        out = backend.solve(model, time_limit=time_limit, first_solution=True,
+        if out is not None and _passed(deadline):
+            break
+        out = backend.solve(model, time_limit=_left(deadline), first_solution=True,
                             node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
         if out.status.has_plan:
             break
@@ -232,7 +256,8 @@ class _Search:
     objectives: Sequence[Objective]
     keeps: Sequence[tuple[Objective, Fraction]]
     backend: Backend
-    time_limit: float | None
+    #: the user's time limit as a ``time.perf_counter()`` value (None: none)
+    deadline: float | None
     schedules: int = 0
     #: the plans of the stage so far (the plan found, then each plan verified): starts and witnesses
     known: list[Plan] = field(default_factory=list)
@@ -246,7 +271,7 @@ class _Search:
                              rhythm=(rules, widths))
         levels = m.extra.rhythm_levels
         m.variables = {**m.variables, **{("level", tid): j for tid, j in levels.items()}}
-        out = self.backend.solve(m, time_limit=self.time_limit, node_limit=RHYTHM_NODE_LIMIT)
+        out = self.backend.solve(m, time_limit=_left(self.deadline), node_limit=RHYTHM_NODE_LIMIT)
         if not out.status.has_plan or out.values is None:
             return out.status, {}, {}
         totals = {k: round(v) for k, v in out.values.items() if isinstance(k, str)}
@@ -263,13 +288,17 @@ class _Search:
         excluded: list[dict[str, int]] = []
         proven = True
         for _ in range(RHYTHM_CUTS + 1):
+            if _passed(self.deadline):
+                return Status.NO_SOLUTION, None
             status, totals, bands = self.aggregate(rules, widths, excluded)
+            if _passed(self.deadline):  # an answer the time limit may have cut proves nothing
+                return Status.NO_SOLUTION, None
             if status != Status.OPTIMAL:
                 return (Status.INFEASIBLE if status == Status.INFEASIBLE and proven else Status.NO_SOLUTION), None
             if self.schedules >= MAX_SCHEDULES:
                 return Status.NO_SOLUTION, None
             self.schedules += 1
-            status, plan = rhythmic_schedule(self.inp, totals, self.backend, self.objectives, self.time_limit,
+            status, plan = rhythmic_schedule(self.inp, totals, self.backend, self.objectives, self.deadline,
                                              rules, bands, known=self.known, prove=prove, cache=self.cache)
             if prove and status != Status.INFEASIBLE:
                 return Status.NO_SOLUTION, None
@@ -302,23 +331,29 @@ class _Search:
 
 
 def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives: Sequence[Objective],
-                backend: Backend, time_limit: float | None = None) -> Rhythm:
-    """The plan, made to keep the program's rhythm where the money allows (module docstring)."""
+                backend: Backend, deadline: float | None = None) -> Rhythm:
+    """The plan, made to keep the program's rhythm where the money allows (module docstring);
+    ``deadline``: the user's time limit as a ``time.perf_counter()`` value (None: none)."""
     plan = {k: n for k, n in plan.items() if n}
     found = soft_findings(inp, plan)
     if not found or isinstance(backend, PulpBackend):
         # CBC (through PuLP) has no first-solution stop: its plans keep the schedule stage's rhythm
         return Rhythm(plan, tuple(RhythmNote(f, "search") for f in found), "kept")
     keeps = list(zip(objectives[:-1], _values(inp, objectives[:-1], plan), strict=True))
-    search = _Search(inp, objectives, keeps, backend, time_limit, known=[plan])
-    _, new = rhythmic_schedule(inp, _totals(plan), backend, objectives, time_limit, known=[plan], cache=search.cache)
+    search = _Search(inp, objectives, keeps, backend, deadline, known=[plan])
+    _, new = rhythmic_schedule(inp, _totals(plan), backend, objectives, deadline, known=[plan], cache=search.cache)
     new = _verified(inp, new, keeps)
     if new is not None:
         return Rhythm(new, (), "schedule")
     status, other = search.plan(SOFT_RULES, {})
     if other is not None:
         return Rhythm(other, (), "totals")
-    return _partial(inp, plan, found, search, proven=status == Status.INFEASIBLE)
+    rhythm = _partial(inp, plan, found, search, proven=status == Status.INFEASIBLE)
+    if not _passed(deadline):
+        return rhythm
+    # the time limit ended the stage: the rules still broken are noted "time", not "search"
+    notes = tuple(n if n.reason == "money" else replace(n, reason="time") for n in rhythm.notes)
+    return replace(rhythm, notes=notes, stopped=True)
 
 
 def _partial(inp: ModelInput, plan: Plan, found: Sequence[Finding], search: _Search, *, proven: bool) -> Rhythm:

@@ -414,3 +414,56 @@ def test_the_cap_row_bounds_the_objective_and_cuts_off_no_plan():
     lower = optimum - Fraction(1, 10)  # capped below it: the row holds
     below = HighsBackend().solve(linear_full(inp, objective=shares, cap=(shares, lower)))
     assert below.status == Status.OPTIMAL and shares.value(inp, check.round_plan(below.values)) <= lower
+
+
+def test_the_rhythm_stage_stops_at_the_time_limit_with_the_plan_so_far(monkeypatch):
+    """A fake clock: the user's time limit has passed when the rhythm stage starts (no wall-clock
+    timing). The stage ends at once with the decomposition's plan, proven for every objective of
+    the policy: a valid plan, status optimal with no gap, the message saying the rhythm search
+    stopped at the time limit, and every rule it breaks noted "time" (nothing claimed proven),
+    where the run with no time limit proves the recurring rule impossible ("money")."""
+    import time
+
+    from kgkc_opt.analysis.adoptability import adoptability, describe, unexplained
+
+    inp = replace(model_input(kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml")), policy="fair")
+    free = decompose.optimise(inp)
+    assert free.status == Status.OPTIMAL and "money" in {n.reason for n in free.rhythm}
+    real = decompose.keep_rhythm
+    deadlines: list[float | None] = []
+
+    def passed(inp_, plan, objectives, backend, deadline=None):
+        deadlines.append(deadline)
+        return real(inp_, plan, objectives, backend, None if deadline is None else time.perf_counter() - 1.0)
+
+    monkeypatch.setattr(decompose, "keep_rhythm", passed)
+    out = decompose.optimise(inp, time_limit=3600)
+    assert deadlines and deadlines[0] is not None  # the user's limit reaches the stage as a deadline
+    check.check_plan(inp, out.plan)
+    assert out.status == Status.OPTIMAL and out.bound == out.values[next(iter(out.values))]  # no gap, true
+    keys = [o.key for o in decompose.policy_objectives(inp, "fair")]
+    assert [out.values[k] for k in keys[:-1]] == [free.values[k] for k in keys[:-1]]  # the policy's values
+    assert out.message.endswith("(the rhythm search stopped at the time limit)")
+    assert out.rhythm and {n.reason for n in out.rhythm} == {"time"}
+    notes = adoptability(inp, out.plan, out.rhythm)
+    assert unexplained(notes) == [] and all(describe(n, "vi") != describe(n, "en") for n in notes)
+    assert out.plan != free.plan  # the stage stopped short of the plan it makes with no limit
+
+
+def test_past_the_time_limit_no_more_models_are_built(monkeypatch):
+    """A fake clock: the user's time limit passes while the schedule stage searches (it finds
+    nothing, as on a slow machine). No coupled relaxation or full model is built after it: the
+    full model's first plan (found first, with a time limit) comes back at once, a valid plan with
+    status feasible, the aggregate's bound (a true bound) and the message saying why."""
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "cut-20pct.yaml"))
+    optimum = decompose.optimise(inp, tie_break=False)
+    backend = _OutOfTime()
+    monkeypatch.setattr(decompose._Clock, "out", lambda self: "schedule" in backend.kinds)
+    out = decompose.optimise(inp, solver=backend, time_limit=3600, tie_break=False)  # (no rhythm stage)
+    after = backend.kinds[backend.kinds.index("schedule"):]  # (the schedule stage's own searches)
+    assert set(after) == {"schedule"} and backend.kinds.count("full") == 1  # the first plan's only
+    assert "first plan" in out.timings and not [k for k in out.timings if "coupled" in k or "full" in k]
+    check.check_plan(inp, out.plan)
+    assert out.status == Status.FEASIBLE and out.message.startswith("stopped at the time limit")
+    reached = out.values[next(iter(out.values))]
+    assert reached <= optimum.values[next(iter(optimum.values))] <= out.bound
