@@ -268,12 +268,19 @@ def _gap(outcome) -> float | None:
     return max(float(bound - value), 0.0) / max(abs(float(value)), 1e-9)
 
 
-def _summary(outcome, seconds: float, tie_break: bool) -> dict:
-    return {"status": outcome.status.value, "method": outcome.method, "seconds": seconds,
-            "gap": _gap(outcome), "bound": None if outcome.bound is None else float(outcome.bound),
-            "values": {k: str(v) for k, v in outcome.values.items()},
-            "stages": stages(outcome.timings, seconds, outcome.method, outcome.status.value, tie_break),
-            "timings": outcome.timings}
+def _summary(outcome, seconds: float, tie_break: bool, inp=None) -> dict:
+    """The figures of one outcome; with ``inp``, also how many of the program's rhythm rules its plan
+    breaks (``solver.rhythm.soft_findings``: what the default's rhythm stage would change)."""
+    out = {"status": outcome.status.value, "method": outcome.method, "seconds": seconds,
+           "gap": _gap(outcome), "bound": None if outcome.bound is None else float(outcome.bound),
+           "values": {k: str(v) for k, v in outcome.values.items()},
+           "stages": stages(outcome.timings, seconds, outcome.method, outcome.status.value, tie_break),
+           "timings": outcome.timings}
+    if inp is not None and outcome.plan:
+        from kgkc_opt.solver.rhythm import soft_findings
+
+        out["rhythm_findings"] = len(soft_findings(inp, outcome.plan))
+    return out
 
 
 def _lex(values: dict) -> tuple:
@@ -283,7 +290,9 @@ def _lex(values: dict) -> tuple:
 def compare(default: dict, plain: dict) -> str:
     """How the default's answer stands against the plain model's.
 
-    ``same``: both proven, every objective equal (exact fractions); ``infeasible (both)``;
+    ``same``: both proven, every objective equal (exact fractions); ``same but the order``: every
+    objective equal but the last, traded by the default's rhythm stage for the rhythm the plain
+    plan breaks (by design, ``_order_for_rhythm``); ``infeasible (both)``;
     ``consistent``: the plain model stopped unproven, its plan is not better and its bound not
     below the default's optimum; anything else names the disagreement."""
     ds, ps = default["status"], plain["status"]
@@ -295,7 +304,9 @@ def compare(default: dict, plain: dict) -> str:
             return f"default unproven ({'its plan reaches' if same else 'its plan is below'} the plain optimum)"
         return f"default {ds}"
     if ps == "optimal":
-        return "same" if default["values"] == plain["values"] else "DISAGREE: different optima"
+        if default["values"] == plain["values"]:
+            return "same"
+        return _order_for_rhythm(default, plain) or "DISAGREE: different optima"
     if ps == "feasible":
         first = Fraction(next(iter(default["values"].values())))
         if _lex(plain["values"]) > _lex(default["values"]):
@@ -304,6 +315,20 @@ def compare(default: dict, plain: dict) -> str:
             return "DISAGREE: plain bound below"
         return "consistent (plain unproven)"
     return f"consistent (plain {ps})"
+
+
+def _order_for_rhythm(default: dict, plain: dict) -> str | None:
+    """Both proven, every objective equal but the last (the fixed ``order``), the default's lower:
+    by design where the default's rhythm stage ran and the plain plan breaks the program's rhythm
+    (``solver.rhythm``: the rhythm ranks above ``order``, which decides only among rhythmic plans);
+    None otherwise (a disagreement)."""
+    dv, pv = list(default["values"].values()), list(plain["values"].values())
+    if len(dv) < 2 or dv[:-1] != pv[:-1] or Fraction(dv[-1]) > Fraction(pv[-1]):
+        return None
+    if "rhythm" not in default.get("timings", {}) or not plain.get("rhythm_findings"):
+        return None
+    return (f"same but the order ({dv[-1]} vs {pv[-1]}): the plain plan breaks the rhythm "
+            f"({plain['rhythm_findings']} rule(s)), which ranks above the order")
 
 
 def worker(spec: dict) -> None:
@@ -349,7 +374,7 @@ def _worker_scenario(spec: dict) -> None:
         kwargs = {"default": {}, "primary": {"tie_break": False},
                   "plain": {"method": "direct", "tie_break": False}}[which]
         o, wall, cpu = _timed_cpu(optimise, inp, time_limit=pl if which == "plain" else dl, **kwargs)
-        summary = _summary(o, wall, which == "default")
+        summary = _summary(o, wall, which == "default", inp if which == "plain" else None)
         summary["cpu_seconds"] = cpu
         runs[which].append((wall, cpu, summary))
 
@@ -379,12 +404,12 @@ def _worker_stress(spec: dict) -> None:
         d, ds = _timed(optimise, inp, time_limit=spec["default_limit"])
         p, ps = _timed(optimise, inp, method="direct", tie_break=False, time_limit=spec["plain_limit"])
         prim, prim_s = _timed(optimise, inp, tie_break=False, time_limit=spec["default_limit"])
-        dsum, psum = _summary(d, ds, True), _summary(p, ps, False)
+        dsum, psum = _summary(d, ds, True), _summary(p, ps, False, inp)
         check = compare(dsum, psum)
         if p.status.value == "feasible" and spec.get("check_limit"):
             # "the plain model at zero gap, given time": the check (not the timing) gets a longer run
             again, again_s = _timed(optimise, inp, method="direct", tie_break=False, time_limit=spec["check_limit"])
-            check = compare(dsum, _summary(again, again_s, False)) + f" (plain given {again_s:.0f} s)"
+            check = compare(dsum, _summary(again, again_s, False, inp)) + f" (plain given {again_s:.0f} s)"
         _emit("ROW", {"seed": seed, "changes": changes, "default": dsum, "plain": psum,
                       "primary": {"status": prim.status.value, "seconds": prim_s, "method": prim.method},
                       "check": check})
@@ -676,7 +701,7 @@ def bench_stress(quick: bool) -> dict:
     for r in rows:
         checks[r["check"]] = checks.get(r["check"], 0) + 1
     # "same (plain given 40 s)": the plain model proved it only in its longer check run
-    agree = sum(v for k, v in checks.items() if k.split(" (plain given")[0] in ("same", "infeasible (both)"))
+    agree = sum(v for k, v in checks.items() if k.startswith(("same", "infeasible (both)")))
     given = sum(v for k, v in checks.items() if "(plain given" in k)
     disagree = sum(v for k, v in checks.items() if k.startswith("DISAGREE"))
     plain_times = [r["plain"]["seconds"] for r in rows]
