@@ -44,6 +44,7 @@ from kgkc_opt.model.formulations import linear_aggregate, linear_full
 from kgkc_opt.model.linear import ModelExtras
 from kgkc_opt.model.objectives import Objective, policy_objectives
 from kgkc_opt.solver.backend import Backend, backend_for
+from kgkc_opt.solver.deadline import left, passed
 from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
 from kgkc_opt.solver.repair import relaxed_schedule
@@ -111,9 +112,7 @@ class _Clock:
         self.limit = limit
 
     def remaining(self) -> float | None:
-        if self.limit is None:
-            return None
-        return max(self.limit - (time.perf_counter() - self.start), 0.01)
+        return left(self.deadline())
 
     def deadline(self) -> float | None:
         """The limit as a ``time.perf_counter()`` value (None: no limit)."""
@@ -121,7 +120,7 @@ class _Clock:
 
     def out(self) -> bool:
         """The time limit has passed (never without one)."""
-        return self.limit is not None and time.perf_counter() - self.start >= self.limit
+        return passed(self.deadline())
 
     def stop_message(self) -> str:
         """Why a search stopped short of a proof: the time limit, else a node limit."""
@@ -154,7 +153,7 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         out = banded_start(inp, totals, spread, backend, clock.remaining(), plain=m)
     even_start = out is not None
     if out is None and first:
-        out = relaxed_schedule(m, backend, clock.deadline())
+        out = relaxed_schedule(m, backend, clock.deadline())  # (infeasible: a proof for m too)
     if out is None:
         out = backend.solve(m, time_limit=clock.remaining(), first_solution=True, node_limit=SCHEDULE_NODE_LIMIT)
     if not tie_break or not out.status.has_plan or out.values is None:

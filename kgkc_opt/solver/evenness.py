@@ -55,6 +55,7 @@ from kgkc_opt.model.data import ANNUAL_EVENNESS_WEIGHT, ModelInput
 from kgkc_opt.model.linear import LinearModel
 from kgkc_opt.model.objectives import Objective
 from kgkc_opt.solver.backend import Backend
+from kgkc_opt.solver.deadline import left, spent
 from kgkc_opt.solver.status import Outcome, Status
 
 #: Most nodes the banded start may search (deterministic; where it finds no schedule within them
@@ -433,10 +434,10 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
             stale[pair] = False
             if not _helps(tasks, plan, *pair, structural):
                 continue
-            left = None if deadline is None else deadline - time.perf_counter()
-            if left is not None and left <= 0.01:
+            if spent(deadline):
                 return plan, False
-            out = backend.solve(fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT, time_limit=left)
+            out = backend.solve(fixed_outside(spread, plan, pair), node_limit=PAIR_NODE_LIMIT,
+                                time_limit=left(deadline))
             count += 1
             if not out.status.has_plan or out.values is None:
                 continue

@@ -16,7 +16,11 @@ at once (0.14 s). ``relaxed_schedule`` finds one the other way round:
    planned year in all.
 
 A schedule with nothing passed meets every row of the schedule model (the caller re-checks it
-exactly); else None, and the caller searches the schedule model as before. Every step stops on a
+exactly); else None, and the caller searches the schedule model as before. Where step 1 proves
+the relaxed model has no schedule, the schedule model has none either (each of its schedules is
+one of the relaxed model's, every slack 0): that proof is returned, and the caller does not search
+again for it (on co-funding −20% the search proved it again in 0.02 s after the relaxed model's
+0.17 s). Every step stops on a
 count (nodes, solves), never on time, so the same schedule comes back on every machine (a time
 limit the user gave also stops it: the caller passes its deadline).
 """
@@ -30,6 +34,7 @@ from dataclasses import replace
 from kgkc_opt.model.check import round_plan
 from kgkc_opt.model.linear import INF, LinearModel
 from kgkc_opt.solver.backend import Backend
+from kgkc_opt.solver.deadline import left, spent
 from kgkc_opt.solver.evenness import fixed_outside, plan_values
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -75,7 +80,8 @@ def passed(m: LinearModel, rows: Sequence[int], plan: Mapping[tuple[str, int], i
 
 def relaxed_schedule(m: LinearModel, backend: Backend, deadline: float | None = None) -> Outcome | None:
     """A first schedule of the schedule model ``m`` by relaxing its link rows and repairing them
-    two years at a time (module docstring); None when the model has no link row or none is found
+    two years at a time (module docstring); an infeasible outcome when the relaxed model is proven
+    to have none (then ``m`` has none); None when the model has no link row or none is found
     within the counts (or before the user's ``deadline``, a ``time.perf_counter()`` value)."""
     start = time.perf_counter()
     rows = [r for r, key in enumerate(m.row_keys) if m.rows[key].kind in ELASTIC_KINDS]
@@ -84,7 +90,9 @@ def relaxed_schedule(m: LinearModel, backend: Backend, deadline: float | None = 
     e = elastic(m, rows)
     # the first schedule with the slacks free (no objective: any schedule; measured faster)
     free = replace(e, col_cost=[0.0] * len(e.col_cost))
-    out = backend.solve(free, time_limit=_left(deadline), first_solution=True, node_limit=RELAXED_NODE_LIMIT)
+    out = backend.solve(free, time_limit=left(deadline), first_solution=True, node_limit=RELAXED_NODE_LIMIT)
+    if out.status == Status.INFEASIBLE:  # a relaxation of m: m has no schedule either
+        return Outcome(Status.INFEASIBLE, None, None, None, time.perf_counter() - start, True)
     if not out.status.has_plan or out.values is None:
         return None
     plan = repaired(m, rows, round_plan(plan_values(out.values)), backend, deadline, e)
@@ -92,10 +100,6 @@ def relaxed_schedule(m: LinearModel, backend: Backend, deadline: float | None = 
         return None
     values = {k: float(plan.get(k, 0)) for k in m.variables}
     return Outcome(Status.FEASIBLE, None, None, dict(values), time.perf_counter() - start, True)
-
-
-def _left(deadline: float | None) -> float | None:
-    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)
 
 
 def repaired(m: LinearModel, rows: Sequence[int], plan: Plan, backend: Backend, deadline: float | None = None,
@@ -111,10 +115,10 @@ def repaired(m: LinearModel, rows: Sequence[int], plan: Plan, backend: Backend, 
         before = sum(over.values())
         for y in sorted(y for y, v in over.items() if v and y is not None):
             for z in years:
-                if z == y or budget <= 0 or not over.get(y) or (deadline is not None and _left(deadline) == 0.01):
+                if z == y or budget <= 0 or not over.get(y) or spent(deadline):
                     continue
                 budget -= 1
-                out = backend.solve(fixed_outside(e, plan, (y, z)), time_limit=_left(deadline),
+                out = backend.solve(fixed_outside(e, plan, (y, z)), time_limit=left(deadline),
                                     node_limit=PAIR_REPAIR_NODE_LIMIT)
                 if not out.status.has_plan or out.values is None:
                     continue

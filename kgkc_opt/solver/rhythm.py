@@ -39,7 +39,6 @@ the best plan verified so far (the plan found at the least) and the rules it sti
 
 from __future__ import annotations
 
-import time
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -52,6 +51,7 @@ from kgkc_opt.model.formulations import linear_aggregate, linear_full
 from kgkc_opt.model.linear import LinearModel
 from kgkc_opt.model.objectives import Objective
 from kgkc_opt.solver.backend import Backend
+from kgkc_opt.solver.deadline import left, passed
 from kgkc_opt.solver.evenness import Evenness, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend
 from kgkc_opt.solver.status import Status
@@ -98,16 +98,6 @@ class Rhythm:
     step: str
     #: the user's time limit ended the stage before it was done
     stopped: bool = False
-
-
-def _left(deadline: float | None) -> float | None:
-    """The time left before ``deadline`` for a solve (None: no limit; at least 0.01 s)."""
-    return None if deadline is None else max(deadline - time.perf_counter(), 0.01)
-
-
-def _passed(deadline: float | None) -> bool:
-    """The user's time limit has passed (never without one)."""
-    return deadline is not None and time.perf_counter() >= deadline
 
 
 def soft_findings(inp: ModelInput, plan: Mapping[tuple[str, int], int]) -> list[Finding]:
@@ -163,10 +153,10 @@ def rhythmic_schedule(inp: ModelInput, totals: Mapping[str, int], backend: Backe
         status, plan, proved_only = cache[key]
         if prove or not proved_only or status == Status.INFEASIBLE:
             return (Status.OPTIMAL if plan is not None else status), (None if prove or plan is None else dict(plan))
-    if plan is None and _passed(deadline):
+    if plan is None and passed(deadline):
         return Status.NO_SOLUTION, None  # the time limit: nothing searched, nothing kept
     status, plan = _rhythmic(inp, totals, backend, objectives, deadline, bounds, plan, prove)
-    if cache is not None and not _passed(deadline):  # an answer the time limit cut is not kept
+    if cache is not None and not passed(deadline):  # an answer the time limit cut is not kept
         cache[key] = (status, plan, prove)
     return status, plan
 
@@ -182,7 +172,7 @@ def _rhythmic(inp: ModelInput, totals: Mapping[str, int], backend: Backend, obje
     if prove and plan is not None:
         return Status.OPTIMAL, None
     if prove:  # as the search below: the banded model's schedules are the model's
-        out = backend.solve(m, time_limit=_left(deadline), first_solution=True,
+        out = backend.solve(m, time_limit=left(deadline), first_solution=True,
                             node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
         return (Status.OPTIMAL if out.status.has_plan else out.status), None
     if plan is None:
@@ -190,7 +180,7 @@ def _rhythmic(inp: ModelInput, totals: Mapping[str, int], backend: Backend, obje
         if plan is None:
             return status, None
     ev: Evenness = local_search(inp, totals, m, plan, objectives)
-    if _passed(deadline):  # a schedule keeping the bounds: kept as the local search left it
+    if passed(deadline):  # a schedule keeping the bounds: kept as the local search left it
         return Status.OPTIMAL, dict(ev.plan)
     plan, _ = exchanges(inp, totals, spread, ev.plan, backend, deadline)
     ev = local_search(inp, totals, m, plan, objectives)
@@ -206,9 +196,9 @@ def _searched(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
     banded = bounded(m, annual) if annual else None
     out = None
     for model in ((banded, m) if banded is not None else (m,)):
-        if out is not None and _passed(deadline):
+        if out is not None and passed(deadline):
             break
-        out = backend.solve(model, time_limit=_left(deadline), first_solution=True,
+        out = backend.solve(model, time_limit=left(deadline), first_solution=True,
                             node_limit=RHYTHMIC_SCHEDULE_NODE_LIMIT)
         if out.status.has_plan:
             break
@@ -271,7 +261,7 @@ class _Search:
                              rhythm=(rules, widths))
         levels = m.extra.rhythm_levels
         m.variables = {**m.variables, **{("level", tid): j for tid, j in levels.items()}}
-        out = self.backend.solve(m, time_limit=_left(self.deadline), node_limit=RHYTHM_NODE_LIMIT)
+        out = self.backend.solve(m, time_limit=left(self.deadline), node_limit=RHYTHM_NODE_LIMIT)
         if not out.status.has_plan or out.values is None:
             return out.status, {}, {}
         totals = {k: round(v) for k, v in out.values.items() if isinstance(k, str)}
@@ -288,10 +278,10 @@ class _Search:
         excluded: list[dict[str, int]] = []
         proven = True
         for _ in range(RHYTHM_CUTS + 1):
-            if _passed(self.deadline):
+            if passed(self.deadline):
                 return Status.NO_SOLUTION, None
             status, totals, bands = self.aggregate(rules, widths, excluded)
-            if _passed(self.deadline):  # an answer the time limit may have cut proves nothing
+            if passed(self.deadline):  # an answer the time limit may have cut proves nothing
                 return Status.NO_SOLUTION, None
             if status != Status.OPTIMAL:
                 return (Status.INFEASIBLE if status == Status.INFEASIBLE and proven else Status.NO_SOLUTION), None
@@ -349,7 +339,7 @@ def keep_rhythm(inp: ModelInput, plan: Mapping[tuple[str, int], int], objectives
     if other is not None:
         return Rhythm(other, (), "totals")
     rhythm = _partial(inp, plan, found, search, proven=status == Status.INFEASIBLE)
-    if not _passed(deadline):
+    if not passed(deadline):
         return rhythm
     # the time limit ended the stage: the rules still broken are noted "time", not "search"
     notes = tuple(n if n.reason == "money" else replace(n, reason="time") for n in rhythm.notes)
@@ -379,6 +369,6 @@ def _partial(inp: ModelInput, plan: Plan, found: Sequence[Finding], search: _Sea
         best = search.plan(rules, widths)[1]
         rules = rules[:-1]
     best = best or fallback or plan
-    left = soft_findings(inp, best)
-    notes = tuple(RhythmNote(f, "money" if f.rule in impossible else "search") for f in left)
+    broken = soft_findings(inp, best)
+    notes = tuple(RhythmNote(f, "money" if f.rule in impossible else "search") for f in broken)
     return Rhythm(best, notes, "partial" if best is not plan else "none")

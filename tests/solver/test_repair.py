@@ -17,6 +17,7 @@ from kgkc_opt.solver import repair
 from kgkc_opt.solver.decompose import _aggregate_stages, _Clock
 from kgkc_opt.solver.evenness import plan_values
 from kgkc_opt.solver.highs import HighsBackend
+from kgkc_opt.solver.status import Status
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
@@ -79,3 +80,19 @@ def test_a_model_without_links_is_left_to_the_search():
     backend = _Counting()
     assert repair.relaxed_schedule(m, backend) is None
     assert backend.solves == 0
+
+
+def test_a_relaxed_model_with_no_schedule_is_a_proof_for_the_schedule_model():
+    # co-funding 20% short of the table: the aggregate's first totals have no schedule, and the
+    # relaxed model proves it (no search of the schedule model follows, module docstring)
+    base = kg.load_scenario(SCENARIOS / "baseline.yaml")
+    inp = model_input(base.derive("cof20", cofunding={"all": "-20%"}))
+    objectives = policy_objectives(inp, inp.policy)
+    stages = _aggregate_stages(inp, objectives, HighsBackend(), _Clock(None), {}, False, [])
+    m = linear_full(inp, fixed_totals=stages.totals, objective="feasibility")
+    backend = _Counting()
+    out = repair.relaxed_schedule(m, backend)
+    assert out is not None and out.status == Status.INFEASIBLE and out.values is None
+    assert backend.solves == 1  # the relaxed model's search alone
+    # the schedule model itself, searched to the end: no schedule either
+    assert HighsBackend().solve(m, first_solution=True).status == Status.INFEASIBLE
