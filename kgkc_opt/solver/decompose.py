@@ -7,7 +7,8 @@ default (``method="decompose"``):
 1. each objective in turn on the aggregate relaxation over task totals, keeping the earlier ones
    at their optima: upper bounds, and totals x;
 2. the schedule model with those totals fixed (for the first totals, a first schedule is sought
-   with the link rows relaxed and then repaired, ``solver.repair``, before the search). If a
+   with the money rows relaxed and then repaired where the model is large, then with the link
+   rows relaxed and repaired, ``solver.repair``, before the search). If a
    schedule exists, its plan reaches every aggregate value, so it is optimal for every objective,
    proven by the bounds. Its own objective is the evenness of each task's cadence (``tie_break``,
    ``solver.evenness``: deterministic, bounded by counts, not time), which never changes the totals;
@@ -144,8 +145,10 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     recurring or 'Hàng năm' task inside its band and the evenness guiding the rest
     (``evenness.banded_start``; only for the first totals of a solve, up to
     ``BANDED_MAX_COLUMNS`` columns; else the first found without: for the first totals, first with
-    the link rows relaxed and repaired two years at a time, ``repair.relaxed_schedule``, then
-    the search within ``SCHEDULE_NODE_LIMIT`` nodes), its local search (a plain start skips it),
+    the money rows relaxed and repaired two years at a time on a model of more than
+    ``MONEY_REPAIR_MIN_COLUMNS`` columns, ``repair.money_schedule``, then with the link rows
+    relaxed and repaired, ``repair.relaxed_schedule``, then the search within
+    ``SCHEDULE_NODE_LIMIT`` nodes), its local search (a plain start skips it),
     exchanges between pairs of years where a recurring or 'Hàng năm' task is still uneven or
     another task has a lump or a gap, and the local search again.
     """
