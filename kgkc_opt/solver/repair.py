@@ -9,7 +9,7 @@ re-checks it exactly), else None and the caller goes on (the next relaxation, or
 period's money, every year must be filled almost exactly: a multi-year subset-sum. On the 400-task,
 10-year program at 100% budget tightness HiGHS's search needed 67.5 s CPU (after the link rows'
 relaxation below had searched 19.2 s in vain) for the schedule model's first schedule; at 60% it
-found none in the 60 s. Relaxed and repaired, 2.0–3.6 s at every tightness from 30% to 120%:
+found none in the 60 s. Relaxed and repaired, at most 3.6 s CPU at every tightness from 30% to 120%:
 
 1. the schedule model over q alone (``money_rows_over_q``: each money row's slack folded into
    the row's bounds, the ``fill`` rows over the slacks left out: they only guide the solver and
@@ -20,7 +20,7 @@ found none in the 60 s. Relaxed and repaired, 2.0–3.6 s at every tightness fro
    within ``PAIR_REPAIR_NODE_LIMIT`` nodes (each such model has only two years' units free:
    solved to optimality in hundredths of a second), kept when the money over the limits falls; at
    most ``MONEY_REPAIR_SOLVES_PER_YEAR`` such solves per planned year in all (10 years: 100; the
-   400 × 10 program needed 20–61).
+   400 × 10 program needed 20–61 from 30% to 100%; at 120% the first solve left no year over).
 
 **The link rows** (``relaxed_schedule``). With a link's per-round limit (L02: at most 3 district
 prizes a round, q[III.7,y] ≤ 3·q[III.5,y] each year) and totals that spend all but a few units of
