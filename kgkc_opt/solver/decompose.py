@@ -162,6 +162,8 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     even_start = out is not None
     if out is None and first and len(m.col_names) > MONEY_REPAIR_MIN_COLUMNS:
         out = money_schedule(m, backend, clock.deadline())  # (infeasible: a proof for m too)
+        if out is not None and out.values is not None:  # re-checked exactly here for every caller
+            check_plan(inp, round_plan(plan_values(out.values)))
     if out is None and first:
         out = relaxed_schedule(m, backend, clock.deadline())  # (infeasible: a proof for m too)
     if out is None:
