@@ -7,7 +7,8 @@ default (``method="decompose"``):
 1. each objective in turn on the aggregate relaxation over task totals, keeping the earlier ones
    at their optima: upper bounds, and totals x;
 2. the schedule model with those totals fixed (for the first totals, a first schedule is sought
-   with the link rows relaxed and then repaired, ``solver.repair``, before the search). If a
+   with the money rows relaxed and then repaired where the model is large, then with the link
+   rows relaxed and repaired, ``solver.repair``, before the search). If a
    schedule exists, its plan reaches every aggregate value, so it is optimal for every objective,
    proven by the bounds. Its own objective is the evenness of each task's cadence (``tie_break``,
    ``solver.evenness``: deterministic, bounded by counts, not time), which never changes the totals;
@@ -47,7 +48,7 @@ from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.deadline import left, passed
 from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
-from kgkc_opt.solver.repair import relaxed_schedule
+from kgkc_opt.solver.repair import money_schedule, relaxed_schedule
 from kgkc_opt.solver.rhythm import RhythmNote, keep_rhythm
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -65,6 +66,11 @@ MAX_CUTS = 3
 #: Largest schedule model (columns) whose start is the banded one (``evenness.banded``); above
 #: it the local search starts from the first schedule found.
 BANDED_MAX_COLUMNS = 300
+#: Smallest schedule model (columns) whose first schedule is sought with the money rows relaxed
+#: and repaired two years at a time (``repair.money_schedule``) before the link rows' repair and
+#: the search: every bundled scenario's schedule model is smaller (about 120–220 columns), so
+#: their plans do not change.
+MONEY_REPAIR_MIN_COLUMNS = 300
 #: Nodes the full model may search per objective as the last resort (and as the plain model of
 #: ``method="direct"``): a run with no time limit ends on every machine at the same node, with its
 #: true gap when it is not proven by then.
@@ -139,8 +145,10 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
     recurring or 'Hàng năm' task inside its band and the evenness guiding the rest
     (``evenness.banded_start``; only for the first totals of a solve, up to
     ``BANDED_MAX_COLUMNS`` columns; else the first found without: for the first totals, first with
-    the link rows relaxed and repaired two years at a time, ``repair.relaxed_schedule``, then
-    the search within ``SCHEDULE_NODE_LIMIT`` nodes), its local search (a plain start skips it),
+    the money rows relaxed and repaired two years at a time on a model of more than
+    ``MONEY_REPAIR_MIN_COLUMNS`` columns, ``repair.money_schedule``, then with the link rows
+    relaxed and repaired, ``repair.relaxed_schedule``, then the search within
+    ``SCHEDULE_NODE_LIMIT`` nodes), its local search (a plain start skips it),
     exchanges between pairs of years where a recurring or 'Hàng năm' task is still uneven or
     another task has a lump or a gap, and the local search again.
     """
@@ -152,6 +160,10 @@ def _schedule(inp: ModelInput, totals: dict[str, int], backend: Backend, clock: 
         spread = linear_full(inp, fixed_totals=totals, objective="spread")
         out = banded_start(inp, totals, spread, backend, clock.remaining(), plain=m)
     even_start = out is not None
+    if out is None and first and len(m.col_names) > MONEY_REPAIR_MIN_COLUMNS:
+        out = money_schedule(m, backend, clock.deadline())  # (infeasible: a proof for m too)
+        if out is not None and out.values is not None:  # re-checked exactly here for every caller
+            check_plan(inp, round_plan(plan_values(out.values)))
     if out is None and first:
         out = relaxed_schedule(m, backend, clock.deadline())  # (infeasible: a proof for m too)
     if out is None:
