@@ -50,6 +50,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import cast
 
+from kgkc_opt.model.adoptability import rhythm_bounds
 from kgkc_opt.model.check import round_plan
 from kgkc_opt.model.data import ANNUAL_EVENNESS_WEIGHT, ModelInput
 from kgkc_opt.model.linear import LinearModel
@@ -291,6 +292,7 @@ def local_search(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
     model), by the local search of the module docstring."""
     clock = time.perf_counter()
     plan = {k: n for k, n in start.items() if n}
+    m = _kept_rhythm(inp, totals, m, plan)
     tasks = _even_tasks(inp, totals, m)
     first = _score(tasks, plan)
     rows = _Rows(m, plan)
@@ -421,6 +423,7 @@ def exchanges(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel, p
               backend: Backend, deadline: float | None = None) -> tuple[dict[tuple[str, int], int], bool]:
     """Exchanges between pairs of years (module docstring): the schedule, and whether every pair
     was solved before the ``deadline`` (a ``time.perf_counter()`` value; None: no limit)."""
+    spread = _kept_rhythm(inp, totals, spread, plan)
     tasks = _even_tasks(inp, totals, spread)
     structural = _lumped_by_structure(inp, tasks)
     score = _score(tasks, plan)
@@ -494,21 +497,53 @@ def banded_start(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel
     latter on ``plain`` (the schedule model without the evenness objective, whose search is
     another: with L02's limit of 3 district prizes a round, the decision's banded schedule was found
     there at once, not within 1,000 nodes of the objective's model), within
-    ``PLAIN_BANDED_NODE_LIMIT`` nodes; None when none finds one."""
+    ``PLAIN_BANDED_NODE_LIMIT`` nodes. These tries are made first with the rhythm's bounds
+    (``model.adoptability.rhythm_bounds``: a schedule found keeps the rhythm, and the rhythm stage
+    has nothing to do), then, where none is found, without them. None when none finds one."""
     tasks = _even_tasks(inp, totals, spread)
     followers = _lumped_by_structure(inp, tasks)
     tries = [(spread, True, BANDED_NODE_LIMIT), (spread, False, BANDED_NODE_LIMIT)]
     if plain is not None:
         tries.append((plain, False, PLAIN_BANDED_NODE_LIMIT))
-    for base, loose, nodes in tries:
-        model = _banded(tasks, followers, base, loose)
-        if model is not None:
+    rhythm = rhythm_bounds(inp, totals)
+    for bounds in ((rhythm, {}) if rhythm else ({},)):
+        for base, loose, nodes in tries:
+            model = _banded(tasks, followers, base, loose)
+            model = with_bounds(model, bounds) if model is not None else None
+            if model is None:
+                continue
             out = backend.solve(model, time_limit=time_limit, first_solution=True, node_limit=nodes)
             if out.status.has_plan:
                 return out
             if out.status == Status.INFEASIBLE and not loose:
-                return None  # the annual band proved impossible: the plain model has no more
+                break  # the annual band proved impossible (with these bounds): the plain model has no more
     return None
+
+
+def with_bounds(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | None]]) -> LinearModel | None:
+    """``m`` with each column's bounds narrowed to ``bounds`` (low, high; None: no upper bound);
+    None when a bound rules every schedule out."""
+    lower, upper = list(m.col_lower), list(m.col_upper)
+    for key, (low, high) in bounds.items():
+        j = m.variables.get(key)
+        if j is None:
+            continue
+        lower[j] = max(lower[j], float(low))
+        if high is not None:
+            upper[j] = min(upper[j], float(high))
+        if lower[j] > upper[j]:
+            return None
+    return replace(m, col_lower=lower, col_upper=upper)
+
+
+def _kept_rhythm(inp: ModelInput, totals: Mapping[str, int], m: LinearModel,
+                 plan: Mapping[tuple[str, int], int]) -> LinearModel:
+    """``m`` with the rhythm's bounds (``model.adoptability.rhythm_bounds``) where ``plan`` keeps
+    them all: a schedule that keeps the rhythm is not made more even by breaking it."""
+    bounds = {k: b for k, b in rhythm_bounds(inp, totals).items() if k in m.variables}
+    if not all(low <= plan.get(k, 0) and (high is None or plan.get(k, 0) <= high) for k, (low, high) in bounds.items()):
+        return m
+    return with_bounds(m, bounds) or m
 
 
 def _helps(tasks: list[_Task], plan: Mapping[tuple[str, int], int], a: int, b: int,
