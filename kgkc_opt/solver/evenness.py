@@ -141,7 +141,8 @@ class _Task:
     hi: int
 
     def dev(self, n: int) -> int:
-        return max(n - self.hi, 0) + max(self.lo - n, 0)
+        # max(n − hi, 0) + max(lo − n, 0), lo ≤ hi (the local search's most frequent call)
+        return n - self.hi if n > self.hi else (self.lo - n if n < self.lo else 0)
 
     @property
     def loose(self) -> tuple[int, int]:
@@ -340,14 +341,21 @@ class _LocalSearch:
         self.version = {y: 0 for y in inp.planned_years}
         self.failed: dict[tuple[str, int, int], tuple[int, ...]] = {}
         self.same: dict[tuple[str, int, int], bool] = {}  # same_value's answers (they never change)
+        self.coefficients: dict[tuple[str, int], tuple[Fraction, ...]] = {}  # each objective's, by (task, year)
 
     def same_value(self, tid: str, a: int, b: int) -> bool:
         key = (tid, a, b)
         if key not in self.same:
-            t = self.specs[tid]
-            self.same[key] = all(o.coefficient(self.inp, t, a) == o.coefficient(self.inp, t, b)
-                                 for o in self.objectives)
+            self.same[key] = self.coefficient(tid, a) == self.coefficient(tid, b)
         return self.same[key]
+
+    def coefficient(self, tid: str, y: int) -> tuple[Fraction, ...]:
+        """A unit of ``tid`` in ``y``: its coefficient in each objective of the policy."""
+        key = (tid, y)
+        if key not in self.coefficients:
+            t = self.specs[tid]
+            self.coefficients[key] = tuple(o.coefficient(self.inp, t, y) for o in self.objectives)
+        return self.coefficients[key]
 
     def n(self, tid: str, y: int) -> int:
         return self.plan.get((tid, y), 0)
