@@ -52,7 +52,7 @@ from kgkc_opt.model.linear import LinearModel
 from kgkc_opt.model.objectives import Objective
 from kgkc_opt.solver.backend import Backend
 from kgkc_opt.solver.deadline import left, passed
-from kgkc_opt.solver.evenness import Evenness, exchanges, local_search, plan_values
+from kgkc_opt.solver.evenness import Evenness, exchanges, local_search, plan_values, with_bounds
 from kgkc_opt.solver.pulp_model import PulpBackend
 from kgkc_opt.solver.status import Status
 
@@ -114,18 +114,8 @@ def _totals(plan: Mapping[tuple[str, int], int]) -> dict[str, int]:
 
 def bounded(m: LinearModel, bounds: Mapping[tuple[str, int], tuple[int, int | None]]) -> LinearModel | None:
     """``m`` with each column's bounds narrowed to ``bounds`` (low, high; None: no upper bound);
-    None when a bound rules every schedule out."""
-    lower, upper = list(m.col_lower), list(m.col_upper)
-    for key, (low, high) in bounds.items():
-        j = m.variables.get(key)
-        if j is None:
-            continue
-        lower[j] = max(lower[j], float(low))
-        if high is not None:
-            upper[j] = min(upper[j], float(high))
-        if lower[j] > upper[j]:
-            return None
-    return replace(m, col_lower=lower, col_upper=upper)
+    None when a bound rules every schedule out (``evenness.with_bounds``)."""
+    return with_bounds(m, bounds)
 
 
 def annual_bands(inp: ModelInput, totals: Mapping[str, int]) -> dict[tuple[str, int], tuple[int, int]]:

@@ -359,13 +359,14 @@ class _OutOfTime:
         self.inner = HighsBackend()
         self.kinds: list[str] = []
 
-    def solve(self, m, *, time_limit=None, first_solution=False, node_limit=None):
+    def solve(self, m, *, time_limit=None, first_solution=False, node_limit=None, options=None):
         self.kinds.append(m.kind)
         if m.kind == "schedule":
             return decompose.Outcome(Status.NO_SOLUTION, None, None, None, 0.0, True)
         if m.kind == "full":
             return self.inner.solve(m, first_solution=True)
-        return self.inner.solve(m, time_limit=time_limit, first_solution=first_solution, node_limit=node_limit)
+        return self.inner.solve(m, time_limit=time_limit, first_solution=first_solution, node_limit=node_limit,
+                                options=options)
 
     def version(self) -> str:
         return self.inner.version()

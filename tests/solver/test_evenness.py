@@ -175,3 +175,43 @@ def test_no_banded_start_where_the_money_cannot_hold_the_band():
     plan = {("A", 2021): 3, ("A", 2022): 1}
     as_is = evenness.Evenness.of(inp, totals, plan)
     assert as_is.plan == plan and as_is.unevenness == as_is.first == 5 * 2 and as_is.moves == 0
+
+
+def test_the_local_search_keeps_the_rhythm_its_start_keeps():
+    """'Hàng năm' A (6 units, band 2 a year) is 3, 1, 2 and 2022's money is spent: the one move that
+    evens it frees 2022 by moving a unit of E (4 units, at most 2 a year) to 2021, a lump of 3. The
+    start keeps the rhythm, so the search does not break it."""
+    from kgkc_opt.solver.rhythm import soft_findings
+
+    inp = _tiny([TaskSpec("A", (2021, 2022, 2023), 6, Fraction(1), Fraction(0), annual=True),
+                 TaskSpec("E", (2021, 2022, 2023), 4, Fraction(1), Fraction(0), cadence="even")],
+                {2021: 5, 2022: 2, 2023: 3})
+    totals = {"A": 6, "E": 4}
+    m = linear_full(inp, fixed_totals=totals, objective="feasibility")
+    start = {("A", 2021): 3, ("A", 2022): 1, ("A", 2023): 2, ("E", 2021): 2, ("E", 2022): 1, ("E", 2023): 1}
+    assert not soft_findings(inp, start)
+    ev = evenness.local_search(inp, totals, m, start)
+    assert ev.plan == start and ev.unevenness == 10
+    # the move it did not make: a schedule, more even, with a lump
+    broken = {("A", 2021): 2, ("A", 2022): 2, ("A", 2023): 2, ("E", 2021): 3, ("E", 2023): 1}
+    check.check_plan(inp, broken)
+    assert evenness.unevenness(inp, totals, broken) < ev.unevenness
+    assert [f.rule for f in soft_findings(inp, broken)] == ["lump"]
+    # the rhythm's bounds hold only where the start keeps them (a start that breaks it: searched as before)
+    kept = evenness._kept_rhythm(inp, totals, m, start)
+    assert {kept.col_upper[m.variables[("E", y)]] for y in (2021, 2022, 2023)} == {2}
+    assert evenness._kept_rhythm(inp, totals, m, broken) is m
+
+
+def test_the_banded_start_on_the_decision_keeps_the_rhythm():
+    """The banded start tries the rhythm's bounds first: the decision's start keeps the rhythm, so
+    the rhythm stage has nothing to do."""
+    from kgkc_opt.solver.rhythm import soft_findings
+
+    inp = model_input(kg.load_scenario(ROOT / "scenarios" / "baseline.yaml"))
+    totals = _totals(optimise(inp, tie_break=False).plan)
+    spread = linear_full(inp, fixed_totals=totals, objective="spread")
+    plain = linear_full(inp, fixed_totals=totals, objective="feasibility")
+    out = evenness.banded_start(inp, totals, spread, HighsBackend(), plain=plain)
+    assert out is not None and out.values is not None
+    assert not soft_findings(inp, check.round_plan(out.values))
