@@ -70,11 +70,6 @@ BANDED_NODE_LIMIT = 50
 #: Most nodes the banded start's last try (the annual band on the schedule model without the
 #: evenness objective) may search.
 PLAIN_BANDED_NODE_LIMIT = 200
-#: HiGHS options of the banded start's tries with the rhythm's bounds on the evenness model: no
-#: RENS sub-MIPs (measured on the benchmark scenarios: the same tries find a schedule, in a third
-#: of the time, e.g. the 15% cut 0.14 → 0.04 s, the first schedule a little less even; the tries
-#: without the rhythm's bounds and the plain model's keep HiGHS's defaults, which found more there).
-BANDED_OPTIONS = {"mip_heuristic_run_rens": False}
 #: Most row checks the local search may make (a deterministic bound on its work).
 MAX_CHECKS = 50_000
 #: Most units of the partner task an exchange moves.
@@ -530,8 +525,7 @@ def banded_start(inp: ModelInput, totals: Mapping[str, int], spread: LinearModel
             model = with_bounds(model, bounds) if model is not None else None
             if model is None:
                 continue
-            options = BANDED_OPTIONS if bounds and base is spread else None
-            out = backend.solve(model, time_limit=time_limit, first_solution=True, node_limit=nodes, options=options)
+            out = backend.solve(model, time_limit=time_limit, first_solution=True, node_limit=nodes)
             if out.status.has_plan:
                 return out
             if out.status == Status.INFEASIBLE and not loose:
