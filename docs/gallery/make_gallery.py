@@ -59,7 +59,7 @@ def main() -> int:
     gains = gains_table(cut, result)
     swept = sweep.sweep(cut, budget=sweep.parse_levels("100:40:-5"), workers=1)
     mc = sweep.monte_carlo(mc_scenario, workers=1)
-    for old in HERE.glob("*.png"):
+    for old in _made_here():
         old.unlink()
     files: dict[tuple[str, str, str], str] = {}
     for lang in ("vi", "en"):
@@ -143,6 +143,14 @@ def main() -> int:
             print(f"  too large for the gallery: {f.name}", file=sys.stderr)
             return 1
     return 0
+
+
+def _made_here() -> list[Path]:
+    """The images this script draws (charts, workbook, brief and annex pages), not the others in
+    the folder: the web app's screenshots (``app-*.png``) come from its browser test
+    (``KGKC_SCREENSHOTS=docs/gallery pytest tests/app``, docs/app.md)."""
+    stems = (*(f"{kind}-" for kind in charts.KINDS), "workbook-", "brief-", "sources-workbook-")
+    return [p for p in HERE.glob("*.png") if p.name.startswith(stems)]
 
 
 def _sources_pages(folder: Path) -> list[str]:
