@@ -48,7 +48,7 @@ from kgkc_opt.solver.backend import Backend, backend_for
 from kgkc_opt.solver.deadline import left, passed
 from kgkc_opt.solver.evenness import Evenness, banded_start, exchanges, local_search, plan_values
 from kgkc_opt.solver.pulp_model import PulpBackend, to_pulp
-from kgkc_opt.solver.repair import money_schedule, relaxed_schedule
+from kgkc_opt.solver.repair import MONEY_REPAIR_MIN_COLUMNS, money_schedule, relaxed_schedule
 from kgkc_opt.solver.rhythm import RhythmNote, keep_rhythm
 from kgkc_opt.solver.status import Outcome, Status
 
@@ -66,11 +66,6 @@ MAX_CUTS = 3
 #: Largest schedule model (columns) whose start is the banded one (``evenness.banded``); above
 #: it the local search starts from the first schedule found.
 BANDED_MAX_COLUMNS = 300
-#: Smallest schedule model (columns) whose first schedule is sought with the money rows relaxed
-#: and repaired two years at a time (``repair.money_schedule``) before the link rows' repair and
-#: the search: every bundled scenario's schedule model is smaller (about 120–220 columns), so
-#: their plans do not change.
-MONEY_REPAIR_MIN_COLUMNS = 300
 #: Nodes the full model may search per objective as the last resort (and as the plain model of
 #: ``method="direct"``): a run with no time limit ends on every machine at the same node, with its
 #: true gap when it is not proven by then.

@@ -5,7 +5,8 @@ Two such families of rows, each relaxed and repaired two years at a time by the 
 re-checks it exactly), else None and the caller goes on (the next relaxation, or the search).
 
 **The money rows** (``money_schedule``; the caller uses it on large schedule models only, above
-``decompose.MONEY_REPAIR_MIN_COLUMNS`` columns). Where the totals spend (nearly) all of the
+``MONEY_REPAIR_MIN_COLUMNS`` columns: the first schedule of the decomposition's first totals, and
+the rhythm stage's schedules with the rhythm as bounds). Where the totals spend (nearly) all of the
 period's money, every year must be filled almost exactly: a multi-year subset-sum. On the 400-task,
 10-year program at 100% budget tightness HiGHS's search needed 67.5 s CPU (after the link rows'
 relaxation below had searched 19.2 s in vain) for the schedule model's first schedule; at 60% it
@@ -57,6 +58,11 @@ from kgkc_opt.solver.deadline import left, spent
 from kgkc_opt.solver.evenness import fixed_outside, plan_values
 from kgkc_opt.solver.status import Outcome, Status
 
+#: Smallest schedule model (columns) whose first schedule is sought with the money rows relaxed and
+#: repaired two years at a time (``money_schedule``), by the decomposition (``decompose._schedule``)
+#: and by the rhythm stage (``rhythm._first``), before the search: every bundled scenario's schedule
+#: model is smaller (about 120–220 columns), so their plans do not change.
+MONEY_REPAIR_MIN_COLUMNS = 300
 #: The rows made elastic (their limits may be passed at a cost) for the first relaxed schedule.
 ELASTIC_KINDS = ("link",)
 #: Nodes the relaxed model's first schedule may take.

@@ -12,12 +12,14 @@ import pytest
 
 import kgkc_opt as kg
 from kgkc_opt.analysis.adoptability import adoptability, describe, unexplained
-from kgkc_opt.model.adoptability import with_rhythm_rows
+from kgkc_opt.model.adoptability import rhythm_bounds, with_rhythm_rows
+from kgkc_opt.model.check import check_plan
 from kgkc_opt.model.data import model_input
 from kgkc_opt.model.formulations import linear_full
 from kgkc_opt.model.objectives import POLICIES, policy_objectives
+from kgkc_opt.solver import decompose, repair, rhythm
 from kgkc_opt.solver.backend import backend_for
-from kgkc_opt.solver.status import Status
+from kgkc_opt.solver.status import Outcome, Status
 
 #: every policy on four programs, each rule said impossible proven again by a plain solve: minutes of
 #: CPU, run in the full suite (Python 3.12+), not in the PuLP-2 compatibility selection (run_all.sh)
@@ -98,3 +100,44 @@ def test_collaborators_and_annual_rows_under_keep_cofunding():
     assert max(six) - min(six) <= 1
     for tid in ("V.1", "VIII.1", "VIII.5", "I.1"):
         assert all(result.plan.get((tid, y), 0) for y in years), tid
+
+
+def test_a_large_model_s_rhythmic_schedule_takes_the_money_path(monkeypatch):
+    """Above ``repair.MONEY_REPAIR_MIN_COLUMNS`` columns (no bundled model is: lowered here to force
+    the path) the stage's schedules are first sought with the money rows relaxed and repaired
+    (``rhythm._first``); the plan keeps the values and the rhythm, as without it."""
+    inp, _ = solved("cut-20pct", "keep-cofunding")
+    plain = decompose.optimise(inp)
+    seen = []
+
+    def spy(m, backend, deadline=None):
+        out = repair.money_schedule(m, backend, deadline)
+        seen.append(out)
+        return out
+
+    monkeypatch.setattr(rhythm, "MONEY_REPAIR_MIN_COLUMNS", 0)
+    monkeypatch.setattr(rhythm, "money_schedule", spy)
+    forced = decompose.optimise(inp)
+    assert any(out is not None and out.status == Status.FEASIBLE for out in seen)
+    check_plan(inp, forced.plan)
+    assert forced.values == plain.values and forced.rhythm == plain.rhythm == ()
+
+
+def test_a_money_repaired_schedule_outside_the_bounds_is_not_taken(monkeypatch):
+    """``rhythm._first`` keeps a repaired schedule only within every column's bounds: else the
+    search decides (here a schedule of zeros, below the rhythm's lower bounds)."""
+    inp = model_input(kg.load_scenario(SCENARIOS / "baseline.yaml"))
+    plan = decompose.optimise(inp).plan
+    totals: dict[str, int] = {}
+    for (tid, _), n in plan.items():
+        totals[tid] = totals.get(tid, 0) + n
+    bounds = rhythm_bounds(inp, totals)
+    m = rhythm.bounded(linear_full(inp, fixed_totals=totals, objective="feasibility"), bounds)
+    assert m is not None and any(low > 0 for low, _ in bounds.values())
+    zeros = Outcome(Status.FEASIBLE, None, None, dict.fromkeys(m.variables, 0.0), 0.0, True)
+    monkeypatch.setattr(rhythm, "MONEY_REPAIR_MIN_COLUMNS", 0)
+    monkeypatch.setattr(rhythm, "money_schedule", lambda *args, **kwargs: zeros)
+    status, found = rhythm._first(inp, m, backend_for("highs"), None)
+    assert status == Status.OPTIMAL and found is not None
+    assert rhythm._keeps_bounds(found, bounds)
+    check_plan(inp, found)
