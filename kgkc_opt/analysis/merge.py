@@ -21,8 +21,9 @@ builds it, side by side and traceable:
   cadence and leader) into one row: quantities and costs summed, years joined, the source listing
   every row. Targets that count combined rows are summed where that is exact.
 
-The merge writes what it did into the program as ``source_notes`` (source ``MERGE_SOURCE``), so
-that the audit of the merged file shows it. ``merge_audit.merge_artefacts(result, inputs)``
+How the ids are renamed is ``merge_ids`` (also used by the audit). The merge writes what it did
+into the program as ``source_notes`` (source ``MERGE_SOURCE``), so that the audit of the merged
+file shows it. ``merge_audit.merge_artefacts(result, inputs)``
 audits the merged program and returns every finding the inputs' own audits (with the same
 renaming) do not explain: a plain merge has none.
 
@@ -31,15 +32,21 @@ Pure: programs in, a program document and its ``Program`` out; no file is read o
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from kgkc_opt.errors import Bilingual, Joined, Said, UsageError
+from kgkc_opt.analysis.merge_ids import (
+    Conflict,
+    IdPlan,
+    default_prefix,
+    id_plan,
+    rename_program,
+    show_value,
+    validated,
+)
+from kgkc_opt.errors import Joined, Said, UsageError
 from kgkc_opt.inputs.areas import Geography, Region, Unit
 from kgkc_opt.inputs.program import (
     DEFAULT_SOURCES,
@@ -58,42 +65,12 @@ from kgkc_opt.inputs.program import (
 from kgkc_opt.inputs.program_dict import program_to_dict
 from kgkc_opt.inputs.program_reader import program_from_dict
 from kgkc_opt.inputs.structure import Link, Structure
-from kgkc_opt.words import DEFAULT_LANGUAGE, say
+from kgkc_opt.words import say
 
-#: A prefix (the origin code of a program's rows): letters and digits, e.g. KG, AG.
-PREFIX_RE = re.compile(r"^[A-Za-z0-9]+$")
 #: The source of the notes the merge writes into the merged program.
 MERGE_SOURCE = "kgkc-opt program merge"
 #: The longest period a program may have (the validator's limit).
 MAX_YEARS = 21
-
-
-#: The fields of a support rule, in Vietnamese (for a conflict's text).
-_FIELDS_VI = {"max_state_share": "tỷ lệ hỗ trợ tối đa", "max_state_per_unit": "mức hỗ trợ tối đa mỗi đơn vị",
-              "citation": "căn cứ", "confidence": "độ tin cậy", "authority": "cơ quan ban hành",
-              "jurisdiction": "phạm vi áp dụng", "valid_from": "hiệu lực từ", "valid_to": "hiệu lực đến",
-              "versions": "các lần sửa đổi"}
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """One support rule id with different caps, citations or confidence in two or more programs."""
-
-    rule: str
-    programs: tuple[str, ...]
-    kept_as: tuple[str, ...]
-    differences: tuple[str, ...]
-
-    def text(self, lang: str = DEFAULT_LANGUAGE) -> str:
-        diff, kept = "; ".join(self.differences), ", ".join(self.kept_as)
-        if lang == "vi":
-            diff = "; ".join(_FIELDS_VI.get(d.split(":", 1)[0], d.split(":", 1)[0]) + ": " + (
-                d.values["values"].worded("vi") if isinstance(d, Said) else d.split(":", 1)[1].strip())
-                for d in self.differences)
-            return (f"Quy định hỗ trợ {self.rule} khác nhau giữa {' và '.join(self.programs)} ({diff}): giữ cả "
-                    f"hai, là {kept}; mỗi nhiệm vụ giữ quy định của chương trình gốc.")
-        return (f"support rule {self.rule} differs between {' and '.join(self.programs)} ({diff}): both are "
-                f"kept, as {kept}; each task keeps its own program's rule")
 
 
 @dataclass(frozen=True)
@@ -119,175 +96,14 @@ class MergeResult:
                      if any(p == program_id for p, _ in self.task_origins.get(tid, ())))
 
 
-# --- prefixes and renaming --------------------------------------------------------------------
-
-
-def default_prefix(program: Program) -> str:
-    """The initials of the province (``Kiên Giang`` -> ``KG``, ``An Giang (illustrative)`` ->
-    ``AG``), else of the program id's words (``kien-giang-2021-2025`` -> ``KG``)."""
-    for text in (re.sub(r"\(.*?\)", " ", program.province), program.id):
-        plain = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
-        initials = "".join(word[0] for word in re.findall(r"[A-Za-z]+", plain)).upper()
-        if initials:
-            return initials
-    return "P"
-
-
-@dataclass(frozen=True)
-class _Plan:
-    """How every id of every input is renamed (the same for the merge and for ``merge_artefacts``)."""
-
-    prefixes: tuple[str, ...]
-    groups: tuple[dict[str, str], ...]
-    rules: tuple[dict[str, str], ...]
-    tasks: tuple[dict[str, str], ...]
-    conflicts: tuple[Conflict, ...]
-    split_groups: tuple[str, ...]
-    #: the name each merged rule id keeps (the first program's), and the rule ids whose names differ
-    rule_names: dict[str, Text] = field(default_factory=dict)
-    renamed_rules: tuple[str, ...] = ()
-
-
-#: The words a rule field may hold that are the toolkit's (not the program's text), in Vietnamese.
-_VALUES_VI = {"none": "không có", "national": "toàn quốc", "stated": "ghi trong văn bản", "unknown": "chưa rõ",
-              "reported": "theo các tỉnh khác trích dẫn"}
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, Fraction):
-        return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
-    if isinstance(value, Said):
-        return value
-    text = "none" if value is None or value == "" else str(value)
-    return Bilingual(text, _VALUES_VI[text]) if text in _VALUES_VI else text
-
-
-def _plan(programs: Sequence[Program], prefixes: Sequence[str]) -> _Plan:
-    problems: list[Said] = []
-    if len(prefixes) != len(programs):
-        raise UsageError("{programs} programs but {prefixes} prefixes; give one prefix per program, "
-                         "in the programs' order", programs=len(programs), prefixes=len(prefixes))
-    for p in prefixes:
-        if not PREFIX_RE.match(p):
-            problems.append(Said("the prefix {prefix!r} is not letters and digits only (e.g. KG, AG)", prefix=p))
-    seen: dict[str, str] = {}
-    for p, prog in zip(prefixes, programs, strict=True):
-        if p.upper() in seen:
-            problems.append(Said("{first} and {second} both get the prefix {prefix}; give a prefix for each "
-                                 "program (--prefix)", first=seen[p.upper()], second=prog.id, prefix=p))
-        seen.setdefault(p.upper(), prog.id)
-    ids = [prog.id for prog in programs]
-    for pid in sorted({x for x in ids if ids.count(x) > 1}):
-        problems.append(Said("two programs have the id {id}; each row's source names its program by id, so each "
-                             "program needs its own", id=pid))
-    if problems:
-        raise UsageError("{problems}", problems=Joined(problems, "\n"))
-
-    names: dict[str, set[Text]] = {}
-    for prog in programs:
-        for g in prog.groups:
-            names.setdefault(g.id, set()).add(g.name)
-    split = tuple(gid for gid, found in names.items() if len(found) > 1)
-    groups = tuple({g.id: f"{g.id}.{p}" if g.id in split else g.id for g in prog.groups}
-                   for p, prog in zip(prefixes, programs, strict=True))
-
-    rules: list[dict[str, str]] = [{} for _ in programs]
-    conflicts = []
-    rule_ids = list(dict.fromkeys(rid for prog in programs for rid in prog.support_rules))
-    rule_names: dict[str, Text] = {}
-    renamed_rules: list[str] = []
-    for rid in rule_ids:
-        having = [(i, prog.support_rules[rid]) for i, prog in enumerate(programs) if rid in prog.support_rules]
-        fields = ("max_state_share", "max_state_per_unit", "citation", "confidence", "authority", "jurisdiction",
-                  "valid_from", "valid_to", "versions")
-        differ = [f for f in fields if len({_rule_field(rule, f) for _, rule in having}) > 1]
-        for i, rule in having:
-            rules[i][rid] = f"{rid}@{prefixes[i]}" if differ else rid
-            rule_names.setdefault(rules[i][rid], rule.name)
-        if not differ and len({rule.name for _, rule in having}) > 1:
-            renamed_rules.append(rid)
-        if differ:
-            conflicts.append(Conflict(
-                rid, tuple(programs[i].id for i, _ in having), tuple(rules[i][rid] for i, _ in having),
-                tuple(Said("{field}: {values}", field=f, values=Joined(
-                    [Said("{value} ({prefix})", value=_show(_rule_field(rule, f)), prefix=prefixes[i])
-                     for i, rule in having], " ≠ ")) for f in differ)))
-
-    tasks: list[dict[str, str]] = []
-    for p, prog in zip(prefixes, programs, strict=True):
-        tasks.append({t.id: (f"{t.group}.{p}.{t.id[len(t.group) + 1:]}" if t.id.startswith(t.group + ".")
-                             else f"{p}.{t.id}") for t in prog.tasks})
-    _check_unique(problems, Said("task id(s)"), [tid for m in tasks for tid in m.values()])
-    _check_unique(problems, Said("group id(s)"), list(dict.fromkeys(g for m in groups for g in m.values())))
-    _check_unique(problems, Said("support rule id(s)"), list(dict.fromkeys(r for m in rules for r in m.values())))
-    if problems:
-        raise UsageError("{problems}", problems=Joined(problems, "\n"))
-    return _Plan(tuple(prefixes), groups, tuple(rules), tuple(tasks), tuple(conflicts), split, rule_names,
-                 tuple(renamed_rules))
-
-
-def _rule_field(rule: SupportRule, name: str) -> object:
-    """A field of a support rule as the conflict check compares it (later versions: their dates,
-    caps and citations, as text)."""
-    if name == "versions":
-        return Joined([Said("{citation} from {date}", citation=v.citation, date=v.valid_from) for v in rule.versions],
-                      "; ") if rule.versions else "none"
-    value = getattr(rule, name)
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _check_unique(problems: list[Said], kind: Said, ids: list[str]) -> None:
-    twice = sorted({x for x in ids if ids.count(x) > 1})
-    if twice:
-        problems.append(Said("after renaming, the {kind} {ids} would be used twice; choose other prefixes "
-                             "(--prefix)", kind=kind, ids=", ".join(twice)))
-
-
-def _rename(program: Program, i: int, plan: _Plan) -> Program:
-    """``program`` with the ids and sources it has in the merged program (its own period kept)."""
-    prefix, pid = plan.prefixes[i], program.id
-    tmap, gmap, rmap = plan.tasks[i], plan.groups[i], plan.rules[i]
-
-    def src(source: str) -> str:
-        return f"{pid}, {source}" if source else pid
-
-    st = program.structure
-    return replace(
-        program,
-        stated_totals_source=src(program.stated_totals_source) if program.stated_totals is not None else "",
-        annual_budget_source=src(program.annual_budget_source),
-        support_rules={rmap[rid]: replace(rule, id=rmap[rid], name=plan.rule_names.get(rmap[rid], rule.name),
-                                          versions=tuple(replace(v, id=rmap[rid]) for v in rule.versions))
-                       for rid, rule in program.support_rules.items()},
-        groups=tuple(replace(g, id=gmap[g.id], source=src(g.source)) for g in program.groups),
-        tasks=tuple(replace(t, id=tmap[t.id], group=gmap[t.group], source=src(t.source),
-                            support_rule=rmap[t.support_rule]) for t in program.tasks),
-        targets=tuple(replace(tg, id=f"{prefix}-{tg.id}", source=src(tg.source),
-                              tasks=tuple(tmap[x] for x in tg.tasks)) for tg in program.targets),
-        source_notes=tuple(replace(n, source=src(n.source)) for n in program.source_notes),
-        relations=tuple(replace(r, id=f"{prefix}-{r.id}", source=src(r.source), left=tuple(tmap[x] for x in r.left),
-                                right=tuple(tmap[x] for x in r.right)) for r in program.relations),
-        structure=Structure(
-            cadence={tmap[k]: v for k, v in st.cadence.items()},
-            cadence_source={tmap[k]: src(v) for k, v in st.cadence_source.items()},
-            links=tuple(replace(ln, id=f"{prefix}-{ln.id}", task=tmap[ln.task], leader=tmap[ln.leader],
-                                source=src(ln.source)) for ln in st.links)),
-    )
-
-
-def _validated(program: Program, label: str) -> Program:
-    return program_from_dict(program_to_dict(program), source=label)
-
-
 def renamed_inputs(result: MergeResult, inputs: Sequence[Program]) -> list[Program]:
     """Each input as it stands in ``result``: its ids and sources renamed, its own period kept."""
     if tuple(p.id for p in inputs) != result.inputs:
         raise UsageError("these are not the programs merged into {program}: {given} (merged: {merged})",
                          program=result.program.id, given=", ".join(p.id for p in inputs),
                          merged=", ".join(result.inputs))
-    plan = _plan(inputs, result.prefixes)
-    return [_validated(_rename(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(inputs)]
+    plan = id_plan(inputs, result.prefixes)
+    return [validated(rename_program(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(inputs)]
 
 
 # --- the merge --------------------------------------------------------------------------------
@@ -386,8 +202,8 @@ def merge_programs(
     if not name.strip():
         raise UsageError("the merged program needs a name (--name), e.g. an-giang-2021-2030")
     prefixes = tuple(prefixes) if prefixes is not None else tuple(default_prefix(p) for p in programs)
-    plan = _plan(programs, prefixes)
-    renamed = [_validated(_rename(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(programs)]
+    plan = id_plan(programs, prefixes)
+    renamed = [validated(rename_program(p, i, plan), f"{p.id} (renamed)") for i, p in enumerate(programs)]
     start, end = min(p.period[0] for p in programs), max(p.period[1] for p in programs)
     if end - start + 1 > MAX_YEARS:
         raise UsageError("the merged period {start}–{end} spans {years} years; a program spans at most {most}",
@@ -410,7 +226,7 @@ def merge_programs(
                        tuple(p.id for p in programs), prefixes, task_origins, targets_of)
 
 
-def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan, name: str,
+def _union(programs: Sequence[Program], renamed: Sequence[Program], plan: IdPlan, name: str,
            title: Text | None, province: str | None, period: tuple[int, int]) -> tuple[Program, list[SourceNote]]:
     """The renamed programs side by side, with summed money tables, and the merge's notes."""
     ids = [p.id for p in programs]
@@ -494,7 +310,7 @@ def _union_stated(programs: Sequence[Program], notes: list[SourceNote]) -> tuple
     return stated_totals, annual_total
 
 
-def _union_groups(programs: Sequence[Program], renamed: Sequence[Program], plan: _Plan,
+def _union_groups(programs: Sequence[Program], renamed: Sequence[Program], plan: IdPlan,
                   notes: list[SourceNote]) -> dict[str, Group]:
     """The groups, in the order of the inputs' group ids; a group kept apart next to its twin."""
     groups: dict[str, Group] = {}
@@ -516,7 +332,7 @@ def _union_groups(programs: Sequence[Program], renamed: Sequence[Program], plan:
     return groups
 
 
-def _union_rules(renamed: Sequence[Program], plan: _Plan, notes: list[SourceNote]) -> dict[str, SupportRule]:
+def _union_rules(renamed: Sequence[Program], plan: IdPlan, notes: list[SourceNote]) -> dict[str, SupportRule]:
     """The support rules, the first of each id kept (the plan renamed those that differ)."""
     rules: dict[str, SupportRule] = {}
     for r in renamed:
@@ -557,7 +373,7 @@ def _union_tasks(programs: Sequence[Program], renamed: Sequence[Program], groups
 # --- combining rows ---------------------------------------------------------------------------
 
 
-def _resolve(raw: str, program: Program, plan: _Plan) -> str | None:
+def _resolve(raw: str, program: Program, plan: IdPlan) -> str | None:
     """A task id of the merged program: ``II.KG.2`` as it is, or ``KG-II.2`` (prefix, original id)."""
     tid = raw.strip()
     if tid in program.task_ids:
@@ -593,7 +409,7 @@ def _joined_text(values: Sequence[Text]) -> Text:
 Origins = dict[str, tuple[tuple[str, str], ...]]
 
 
-def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, programs: Sequence[Program],
+def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: IdPlan, programs: Sequence[Program],
              task_origins: Origins, targets_of: Origins) -> tuple[Program, list[SourceNote], Origins, Origins]:
     """``program`` with each set of rows in ``combine`` merged into one row, and the notes saying so.
     Raises UsageError listing every set that cannot be combined."""
@@ -624,7 +440,7 @@ def _combine(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan, 
     return program, notes, task_origins, targets_of
 
 
-def _combine_sets(program: Program, combine: Sequence[tuple[str, ...]], plan: _Plan) -> list[list[str]]:
+def _combine_sets(program: Program, combine: Sequence[tuple[str, ...]], plan: IdPlan) -> list[list[str]]:
     """Each requested set as task ids of the merged program; every id must name a task, once."""
     problems: list[Said] = []
     sets: list[list[str]] = []
@@ -693,7 +509,7 @@ def _check_links(program: Program, final: Mapping[str, str], combined: Mapping[s
         if len(set(leaders)) > 1:
             shown = Joined([Said("{link} ({task})", task=tid, link=Said("follows nothing") if ld is None else Said(
                 "follows {leader}", leader=ld[0]) if ld[1] is None else Said(
-                "follows {leader} (at most {most} per unit)", leader=ld[0], most=_show(ld[1])))
+                "follows {leader} (at most {most} per unit)", leader=ld[0], most=show_value(ld[1])))
                 for ld, tid in zip(leaders, ids, strict=True)], " ≠ ")
             problems.append(Said("cannot combine {ids}: their links differ: {shown}; combine their leaders too, or "
                                  "leave them apart", ids=Joined(ids, Said(" and ")), shown=shown))
@@ -722,11 +538,11 @@ def _combined_note(cid: str, ids: Sequence[str], rows: Sequence[Task], new: Task
     extra_en = f"; the names differ ({' / '.join(names)}), the first is kept" if len(names) > 1 else ""
     extra_vi = "; tên khác nhau, giữ tên của dòng đầu" if len(names) > 1 else ""
     if len(unit_costs) > 1:
-        costs = ", ".join(_show(c) for c in unit_costs)
+        costs = ", ".join(show_value(c) for c in unit_costs)
         extra_en += (f"; the unit costs differ ({costs}): the combined row's unit cost is their weighted "
-                     f"average {_show(new.unit_cost)}")
+                     f"average {show_value(new.unit_cost)}")
         extra_vi += (f"; đơn giá khác nhau ({costs}): đơn giá của dòng gộp là "
-                     f"bình quân gia quyền {_show(new.unit_cost)}")
+                     f"bình quân gia quyền {show_value(new.unit_cost)}")
     return _note(
         f"Dòng {cid} gộp {', '.join(ids)} theo yêu cầu: cộng số lượng và kinh phí, hợp các năm"
         f"{extra_vi}.",

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from kgkc_opt.analysis.audit import Finding, audit
-from kgkc_opt.analysis.merge import MERGE_SOURCE, MergeResult, _plan, renamed_inputs
+from kgkc_opt.analysis.merge import MERGE_SOURCE, MergeResult, renamed_inputs
+from kgkc_opt.analysis.merge_ids import id_plan
 from kgkc_opt.inputs.program import Program
 
 # --- what the merge itself adds to the audit --------------------------------------------------
@@ -66,7 +67,7 @@ def merge_audit(result: MergeResult, inputs: Sequence[Program]) -> MergeAudit:
     """Audit ``result.program`` and sort each finding: explained by an input's finding, caused by
     the wider period, or caused by the merge (see ``merge_artefacts``)."""
     renamed = renamed_inputs(result, inputs)
-    plan = _plan(inputs, result.prefixes)
+    plan = id_plan(inputs, result.prefixes)
     index = {p.id: i for i, p in enumerate(inputs)}
     rows = {tid: {plan.tasks[index[pid]][orig] for pid, orig in origin} for tid, origin in result.task_origins.items()}
     members = {tid: {f"{result.prefixes[index[pid]]}-{orig}" for pid, orig in origin}
