@@ -204,8 +204,8 @@ def _first(inp: ModelInput, m: LinearModel, backend: Backend, deadline: float | 
     gives is kept only within every column's bounds and re-checked exactly, and its proof that the
     relaxed model has none is one for ``m``), then the search within ``RHYTHMIC_SCHEDULE_NODE_LIMIT``
     nodes. On the 400-task, 10-year program at 100% tightness the six 1,000-node searches of the
-    stage found nothing (6–20 s each; 60 s and every rule noted ``search``), where the money
-    repair found the rhythmic schedule in 3.7 s (docs/performance.md)."""
+    stage found nothing (6–20 s each; every rule was noted ``search``, or ``time`` at a 60 s limit),
+    where the money repair found the rhythmic schedule in 3.7 s (docs/performance.md)."""
     if len(m.col_names) > MONEY_REPAIR_MIN_COLUMNS:
         out = money_schedule(m, backend, deadline)
         if out is not None and out.status == Status.INFEASIBLE:
