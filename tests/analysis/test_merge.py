@@ -63,16 +63,6 @@ def an_giang_2021_2025(*, own_norm: bool = True) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def kien_giang() -> kg.Program:
-    return kg.load_program(KG)
-
-
-@pytest.fixture(scope="module")
-def example() -> kg.Program:
-    return kg.load_program(EXAMPLE)
-
-
-@pytest.fixture(scope="module")
 def an_giang() -> kg.Program:
     return kg.program_from_dict(an_giang_2021_2025(), source="an-giang-2021-2025 (test)")
 

@@ -8,21 +8,10 @@ from fractions import Fraction
 
 import pytest
 
-import kgkc_opt as kg
 from kgkc_opt.analysis.merge_ids import default_prefix, id_plan, rename_program, show_value
 from kgkc_opt.errors import UsageError
 
-KG, EXAMPLE = "kien-giang-2021-2025", "example-2026-2030"
-
-
-@pytest.fixture(scope="module")
-def kien_giang() -> kg.Program:
-    return kg.load_program(KG)
-
-
-@pytest.fixture(scope="module")
-def example() -> kg.Program:
-    return kg.load_program(EXAMPLE)
+KG = "kien-giang-2021-2025"
 
 
 def test_every_task_gets_its_group_then_its_prefix(kien_giang, example):
